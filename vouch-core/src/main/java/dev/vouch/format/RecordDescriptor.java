@@ -1,0 +1,73 @@
+package dev.vouch.format;
+
+/**
+ * The layout of one journal record, format 1.0. Mirrored exactly in docs/FORMAT.md; change both together.
+ *
+ * <pre>
+ *   0       1       2       3       4                               12
+ *   +-------+-------+-------+-------+-------------------------------+
+ *   | major | minor | type  | flags |  sequence (u64)               |
+ *   +-------+-------+-------+-------+-------------------------------+
+ *   12                              20
+ *   +-------------------------------+
+ *   |  timestamp, ns since epoch    |
+ *   +-------------------------------+-------------------------------+
+ *   20                                                              52
+ *   |  prev: leaf hash of record (sequence - 1), 32 bytes           |
+ *   +---------------------------------------------------------------+
+ *   52              56
+ *   +---------------+-------------------------------- ... ---------+
+ *   | body length L |  body, L bytes, layout given by type          |
+ *   +---------------+-------------------------------- ... ---------+
+ * </pre>
+ *
+ * All integers are big-endian and unsigned unless said otherwise. A record is exactly {@code 56 + L} bytes.
+ * Its leaf hash is {@code SHA-256(0x00 || record)} (RFC 6962); that hash is both its Merkle leaf and the
+ * {@code prev} link stored in the next record.
+ */
+public final class RecordDescriptor {
+    public static final int MAJOR_VERSION = 1;
+    public static final int MINOR_VERSION = 0;
+
+    public static final int MAJOR_OFFSET = 0;
+    public static final int MINOR_OFFSET = 1;
+    public static final int TYPE_OFFSET = 2;
+    public static final int FLAGS_OFFSET = 3;
+    public static final int SEQUENCE_OFFSET = 4;
+    public static final int TIMESTAMP_OFFSET = 12;
+    public static final int PREV_OFFSET = 20;
+    public static final int BODY_LENGTH_OFFSET = 52;
+    public static final int HEADER_LENGTH = 56;
+
+    public static final int HASH_LENGTH = 32;
+    public static final int PUBLIC_KEY_LENGTH = 32;
+
+    /** Largest text field (u16 length prefix). */
+    public static final int MAX_STR16 = 0xFFFF;
+
+    /**
+     * Event body, fixed part:
+     * <pre>
+     *   0       8       9      10
+     *   +-------+-------+-------+
+     *   |parent | dec.  | risk  |  parent: i64 sequence of the causing event, -1 for none
+     *   +-------+-------+-------+
+     * </pre>
+     * then str16 agent, str16 task, str16 name, str16 policy, bytes32 params, bytes32 result.
+     */
+    public static final int EVENT_PARENT_OFFSET = 0;
+    public static final int EVENT_DECISION_OFFSET = 8;
+    public static final int EVENT_RISK_OFFSET = 9;
+    public static final int EVENT_FIXED_LENGTH = 10;
+
+    /** Four str16 fields and two bytes32 fields. */
+    public static final int EVENT_PREFIX_OVERHEAD = EVENT_FIXED_LENGTH + 4 * 2 + 2 * 4;
+
+    private RecordDescriptor() {
+    }
+
+    /** Encoded length of an event record with these field sizes (UTF-8 byte counts). */
+    public static long eventRecordLength(long agent, long task, long name, long policy, long params, long result) {
+        return HEADER_LENGTH + EVENT_PREFIX_OVERHEAD + agent + task + name + policy + params + result;
+    }
+}

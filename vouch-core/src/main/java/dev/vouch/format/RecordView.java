@@ -1,0 +1,333 @@
+package dev.vouch.format;
+
+import static dev.vouch.format.RecordDescriptor.*;
+
+import dev.vouch.Decision;
+import dev.vouch.FormatException;
+import dev.vouch.Risk;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * A reusable, validating view over one record's bytes (a flyweight: {@link #wrap} parses offsets and allocates
+ * nothing; the text accessors allocate). Rejects an unknown major version, unknown flags, a wrong body length
+ * and any field that runs past the end. Not thread-safe.
+ */
+public final class RecordView {
+    private byte[] buf;
+    private int length;
+    private RecordType type;
+    private long sequence;
+    private long timestamp;
+
+    // Event fields.
+    private long parent;
+    private Decision decision;
+    private Risk risk;
+    private final Field agent = new Field();
+    private final Field task = new Field();
+    private final Field name = new Field();
+    private final Field policy = new Field();
+    private final Field params = new Field();
+    private final Field result = new Field();
+
+    // Control record fields.
+    private final Field origin = new Field();
+    private int keyOffset = -1;
+    private final Field version = new Field();
+    private final Field settings = new Field();
+    private final Field note = new Field();
+    private final Field reason = new Field();
+    private long count1;
+    private long count2;
+    private long count3;
+
+    private int p;
+
+    /**
+     * Points this view at {@code buf[0, length)} and validates it.
+     *
+     * @throws FormatException if the bytes are not a well-formed record of a known major version
+     */
+    public RecordView wrap(byte[] buf, int length) {
+        this.buf = buf;
+        this.length = length;
+        this.type = null;
+        keyOffset = -1;
+        if (length < HEADER_LENGTH) {
+            throw new FormatException("record of " + length + " bytes is shorter than the " + HEADER_LENGTH + "-byte header");
+        }
+        int major = buf[MAJOR_OFFSET] & 0xFF;
+        int minor = buf[MINOR_OFFSET] & 0xFF;
+        if (major != MAJOR_VERSION) {
+            throw new FormatException("unsupported format major version " + major + " (this reader knows " + MAJOR_VERSION + ")");
+        }
+        int flags = buf[FLAGS_OFFSET] & 0xFF;
+        if (flags != 0) {
+            throw new FormatException("unknown flags 0x" + Integer.toHexString(flags));
+        }
+        int code = buf[TYPE_OFFSET] & 0xFF;
+        RecordType t = RecordType.ofCode(code);
+        if (t == null) {
+            throw new FormatException("unknown record type 0x" + Integer.toHexString(code));
+        }
+        sequence = BigEndian.getLong(buf, SEQUENCE_OFFSET);
+        timestamp = BigEndian.getLong(buf, TIMESTAMP_OFFSET);
+        long bodyLength = BigEndian.getInt(buf, BODY_LENGTH_OFFSET) & 0xFFFFFFFFL;
+        if (bodyLength != length - HEADER_LENGTH) {
+            throw new FormatException("body length field says " + bodyLength + " but the record has "
+                    + (length - HEADER_LENGTH) + " body bytes");
+        }
+        p = HEADER_LENGTH;
+        switch (t) {
+            case GENESIS -> {
+                str16(origin);
+                keyOffset = fixed(PUBLIC_KEY_LENGTH);
+                str16(version);
+                bytes32(settings);
+            }
+            case RESUME -> {
+                str16(version);
+                bytes32(settings);
+            }
+            case CHECKPOINT -> bytes32(note);
+            case KEY_ROTATION -> {
+                keyOffset = fixed(PUBLIC_KEY_LENGTH);
+                bytes32(note);
+            }
+            case SEAL -> {
+                count1 = u64();
+                count2 = u64();
+            }
+            case RECOVERY -> {
+                count1 = u64();
+                count2 = u64();
+                str16(reason);
+            }
+            case GAP -> {
+                count1 = u64();
+                count2 = u64();
+                count3 = u64();
+            }
+            default -> parseEvent();
+        }
+        if (p != length && minor <= MINOR_VERSION) {
+            throw new FormatException((length - p) + " unexpected bytes after the " + t.label() + " body");
+        }
+        this.type = t;
+        return this;
+    }
+
+    private void parseEvent() {
+        need(EVENT_FIXED_LENGTH);
+        parent = BigEndian.getLong(buf, p + EVENT_PARENT_OFFSET);
+        decision = Decision.ofCode(buf[p + EVENT_DECISION_OFFSET] & 0xFF);
+        risk = Risk.ofCode(buf[p + EVENT_RISK_OFFSET] & 0xFF);
+        if (decision == null) {
+            throw new FormatException("unknown decision code " + (buf[p + EVENT_DECISION_OFFSET] & 0xFF));
+        }
+        if (risk == null) {
+            throw new FormatException("unknown risk code " + (buf[p + EVENT_RISK_OFFSET] & 0xFF));
+        }
+        if (parent < -1) {
+            throw new FormatException("parent sequence " + parent + " is negative");
+        }
+        p += EVENT_FIXED_LENGTH;
+        str16(agent);
+        str16(task);
+        str16(name);
+        str16(policy);
+        bytes32(params);
+        bytes32(result);
+    }
+
+    private void need(long n) {
+        if (p + n > length) {
+            throw new FormatException("field at offset " + p + " needs " + n + " bytes but the record ends at " + length);
+        }
+    }
+
+    private int fixed(int n) {
+        need(n);
+        int at = p;
+        p += n;
+        return at;
+    }
+
+    private long u64() {
+        need(8);
+        long v = BigEndian.getLong(buf, p);
+        p += 8;
+        return v;
+    }
+
+    private void str16(Field f) {
+        need(2);
+        int n = BigEndian.getU16(buf, p);
+        p += 2;
+        need(n);
+        f.offset = p;
+        f.length = n;
+        p += n;
+    }
+
+    private void bytes32(Field f) {
+        need(4);
+        long n = BigEndian.getInt(buf, p) & 0xFFFFFFFFL;
+        p += 4;
+        need(n);
+        f.offset = p;
+        f.length = (int) n;
+        p += (int) n;
+    }
+
+    public byte[] buffer() {
+        return buf;
+    }
+
+    public int length() {
+        return length;
+    }
+
+    public RecordType type() {
+        return type;
+    }
+
+    public int majorVersion() {
+        return buf[MAJOR_OFFSET] & 0xFF;
+    }
+
+    public int minorVersion() {
+        return buf[MINOR_OFFSET] & 0xFF;
+    }
+
+    public long sequence() {
+        return sequence;
+    }
+
+    public long timestamp() {
+        return timestamp;
+    }
+
+    /** True if the prev field equals {@code hash[0, 32)}. */
+    public boolean prevEquals(byte[] hash) {
+        return Arrays.equals(buf, PREV_OFFSET, PREV_OFFSET + HASH_LENGTH, hash, 0, HASH_LENGTH);
+    }
+
+    public byte[] prev() {
+        return Arrays.copyOfRange(buf, PREV_OFFSET, PREV_OFFSET + HASH_LENGTH);
+    }
+
+    // Events
+
+    public long parent() {
+        return parent;
+    }
+
+    public Decision decision() {
+        return decision;
+    }
+
+    public Risk risk() {
+        return risk;
+    }
+
+    public String agent() {
+        return agent.text(buf);
+    }
+
+    public String task() {
+        return task.text(buf);
+    }
+
+    public String name() {
+        return name.text(buf);
+    }
+
+    public String policy() {
+        return policy.text(buf);
+    }
+
+    public byte[] params() {
+        return params.bytes(buf);
+    }
+
+    public byte[] result() {
+        return result.bytes(buf);
+    }
+
+    // Control records
+
+    /** GENESIS: the journal's origin line. */
+    public String origin() {
+        return origin.text(buf);
+    }
+
+    /** GENESIS: the first public key; KEY_ROTATION: the next one. */
+    public byte[] publicKey() {
+        return Arrays.copyOfRange(buf, keyOffset, keyOffset + PUBLIC_KEY_LENGTH);
+    }
+
+    /** GENESIS, RESUME: the library that wrote the journal. */
+    public String libraryVersion() {
+        return version.text(buf);
+    }
+
+    /** GENESIS, RESUME: the writer's settings, {@code key=value} lines. */
+    public String settings() {
+        return settings.text(buf);
+    }
+
+    /** CHECKPOINT, KEY_ROTATION: the signed note, UTF-8. */
+    public String note() {
+        return note.text(buf);
+    }
+
+    /** RECOVERY: why it was written. */
+    public String reason() {
+        return reason.text(buf);
+    }
+
+    /** SEAL: event records in the journal when it was sealed. */
+    public long sealedEvents() {
+        return count1;
+    }
+
+    /** SEAL and GAP: events dropped by backpressure in the journal's whole life so far. */
+    public long droppedTotal() {
+        return count2;
+    }
+
+    /** GAP: events dropped since the previous gap record. */
+    public long gapDropped() {
+        return count1;
+    }
+
+    /** GAP: the sequence number of the record after which the counted drops happened. */
+    public long gapAfter() {
+        return count3;
+    }
+
+    /** RECOVERY: the sequence number of the last checkpoint before the crash, or -1. */
+    public long recoveryLastCheckpoint() {
+        return count1;
+    }
+
+    /** RECOVERY: how many records after that checkpoint no checkpoint covered. */
+    public long recoveryUncovered() {
+        return count2;
+    }
+
+    private static final class Field {
+        int offset;
+        int length;
+
+        String text(byte[] b) {
+            return new String(b, offset, length, StandardCharsets.UTF_8);
+        }
+
+        byte[] bytes(byte[] b) {
+            return Arrays.copyOfRange(b, offset, offset + length);
+        }
+    }
+}

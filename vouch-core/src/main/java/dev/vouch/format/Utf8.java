@@ -1,0 +1,62 @@
+package dev.vouch.format;
+
+/**
+ * UTF-8 encoding of {@link CharSequence}s straight into a byte array, without the intermediate arrays
+ * {@code String.getBytes} makes. Unpaired surrogates become {@code '?'}, as {@code String.getBytes} does.
+ */
+public final class Utf8 {
+    private Utf8() {
+    }
+
+    /** The number of bytes {@link #encode} writes for {@code s}. */
+    public static int encodedLength(CharSequence s) {
+        int n = s.length();
+        int bytes = n;
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                continue;
+            }
+            if (c < 0x800) {
+                bytes += 1;
+            } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+                bytes += 2; // 4 bytes for 2 chars
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                // replaced by '?': one byte, already counted
+                continue;
+            } else {
+                bytes += 2;
+            }
+        }
+        return bytes;
+    }
+
+    /** Writes {@code s} as UTF-8 at {@code off}; returns the number of bytes written. */
+    public static int encode(CharSequence s, byte[] dst, int off) {
+        int p = off;
+        int n = s.length();
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                dst[p++] = (byte) c;
+            } else if (c < 0x800) {
+                dst[p++] = (byte) (0xC0 | (c >> 6));
+                dst[p++] = (byte) (0x80 | (c & 0x3F));
+            } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+                int cp = Character.toCodePoint(c, s.charAt(++i));
+                dst[p++] = (byte) (0xF0 | (cp >> 18));
+                dst[p++] = (byte) (0x80 | ((cp >> 12) & 0x3F));
+                dst[p++] = (byte) (0x80 | ((cp >> 6) & 0x3F));
+                dst[p++] = (byte) (0x80 | (cp & 0x3F));
+            } else if (Character.isSurrogate(c)) {
+                dst[p++] = (byte) '?';
+            } else {
+                dst[p++] = (byte) (0xE0 | (c >> 12));
+                dst[p++] = (byte) (0x80 | ((c >> 6) & 0x3F));
+                dst[p++] = (byte) (0x80 | (c & 0x3F));
+            }
+        }
+        return p - off;
+    }
+}

@@ -1,0 +1,425 @@
+package dev.vouch.verify;
+
+import dev.vouch.FormatException;
+import dev.vouch.crypto.Checkpoint;
+import dev.vouch.crypto.SignedNote;
+import dev.vouch.crypto.VerifyingKey;
+import dev.vouch.format.KeyRotationStatement;
+import dev.vouch.format.RecordDescriptor;
+import dev.vouch.format.RecordType;
+import dev.vouch.format.RecordView;
+import dev.vouch.merkle.CompactRange;
+import dev.vouch.merkle.Rfc6962;
+import java.io.IOException;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Streams through a journal once and checks everything docs/FORMAT.md promises: record encoding, dense
+ * sequence numbers, the hash chain, the genesis key against the auditor's trust anchor, the Merkle root and
+ * signature of every checkpoint, key rotations, gap, seal and recovery accounting, the final seal, and
+ * optionally that the journal extends a checkpoint the auditor saved earlier.
+ *
+ * <p>Pure: reads only through the {@link RecordSource}, writes nothing, creates no key. Memory is constant in
+ * the journal's size. It does not stop at the first failure. Instances are immutable and thread-safe; each
+ * {@link #verify} call keeps its state on its own stack.
+ */
+public final class JournalVerifier {
+    /** Failures kept in the report; later ones are counted and still given to the listener. */
+    public static final int MAX_FAILURES_KEPT = 1000;
+    /** Failures of one kind listed in full before the rest of that kind are summarised. */
+    public static final int DETAILED_PER_KIND = 10;
+    public static final long PROGRESS_INTERVAL = 1L << 16;
+
+    private final VerifyingKey trustAnchor;
+    private final String savedCheckpointNote;
+    private final Checkpoint savedCheckpoint;
+    private final SignedNote savedNote;
+    private final VerificationListener listener;
+
+    private JournalVerifier(VerifyingKey trustAnchor, String savedCheckpointNote, VerificationListener listener) {
+        this.trustAnchor = Objects.requireNonNull(trustAnchor, "trustAnchor");
+        this.listener = listener == null ? VerificationListener.NONE : listener;
+        this.savedCheckpointNote = savedCheckpointNote;
+        if (savedCheckpointNote != null) {
+            this.savedNote = SignedNote.parse(savedCheckpointNote);
+            this.savedCheckpoint = Checkpoint.parse(savedNote.text());
+        } else {
+            this.savedNote = null;
+            this.savedCheckpoint = null;
+        }
+    }
+
+    /** A verifier trusting only {@code trustAnchor}, the journal's first public key as the auditor knows it. */
+    public static JournalVerifier trusting(VerifyingKey trustAnchor) {
+        return new JournalVerifier(trustAnchor, null, null);
+    }
+
+    /**
+     * Also require the journal to extend this checkpoint (a signed note the auditor saved earlier): same origin,
+     * and the same tree at that size. This exposes a rewritten or cut-off journal even if the key was stolen.
+     *
+     * @throws FormatException if the note is not a well-formed signed checkpoint
+     */
+    public JournalVerifier extending(String savedCheckpointNote) {
+        return new JournalVerifier(trustAnchor, savedCheckpointNote, listener);
+    }
+
+    public JournalVerifier listener(VerificationListener listener) {
+        return new JournalVerifier(trustAnchor, savedCheckpointNote, listener);
+    }
+
+    /** Verifies every record the source yields. I/O errors propagate; everything else becomes a failure. */
+    public VerificationReport verify(RecordSource source) throws IOException {
+        Run run = new Run(source);
+        run.readAll();
+        return run.report();
+    }
+
+    private final class Run {
+        private final RecordSource source;
+        private final RecordBuffer buffer = new RecordBuffer(4096);
+        private final RecordView view = new RecordView();
+        private final MessageDigest sha256 = Rfc6962.newSha256();
+        private final CompactRange tree = new CompactRange();
+        private final byte[] lastHash = new byte[RecordDescriptor.HASH_LENGTH];
+        private final byte[] leaf = new byte[RecordDescriptor.HASH_LENGTH];
+        private final byte[] root = new byte[RecordDescriptor.HASH_LENGTH];
+
+        private final List<Failure> kept = new ArrayList<>();
+        private final Map<Failure.Kind, long[]> perKind = new EnumMap<>(Failure.Kind.class);
+        private long failureCount;
+
+        private final List<VerifyingKey> keys = new ArrayList<>();
+        private VerifyingKey currentKey;
+        private VerifyingKey pendingKey;
+        private long pendingKeySeq = -1;
+        private String origin;
+
+        private long position; // records read = tree size before the current record
+        private long expectedSeq;
+        private long records;
+        private long events;
+        private long checkpoints;
+        private long gaps;
+        private long droppedTotal;
+        private long recoveries;
+        private long firstTimestamp;
+        private long lastTimestamp;
+        private long lastCheckpointSeq = -1;
+        private long lastValidCheckpointPosition = -1;
+        private String lastCheckpointNote;
+        private RecordType lastType;
+        private RecordType typeBeforeLast;
+        private boolean lastCheckpointValid;
+        private long sealSeq = -1;
+        private long lastGapOrStart = 0;
+        private Boolean savedMatched;
+
+        Run(RecordSource source) {
+            this.source = source;
+            this.currentKey = trustAnchor;
+            keys.add(trustAnchor);
+        }
+
+        void readAll() throws IOException {
+            long estimate = source.estimatedRecords();
+            while (source.next(buffer)) {
+                checkSavedCheckpointAt(position);
+                verifyOne(buffer.data(), buffer.length());
+                records++;
+                if ((records & (PROGRESS_INTERVAL - 1)) == 0) {
+                    listener.onProgress(records, estimate);
+                }
+            }
+            checkSavedCheckpointAt(position);
+            if (savedCheckpoint != null && savedMatched == null) {
+                savedMatched = false;
+                fail(-1, Failure.Kind.SAVED_CHECKPOINT, "the journal has " + position
+                        + " records, fewer than the saved checkpoint's tree size " + savedCheckpoint.size()
+                        + ": it was cut off or rewritten");
+            }
+            listener.onProgress(records, estimate);
+        }
+
+        private void verifyOne(byte[] bytes, int length) {
+            Rfc6962.leafHash(sha256, bytes, 0, length, leaf, 0);
+            RecordType type;
+            long seq;
+            try {
+                view.wrap(bytes, length);
+                type = view.type();
+                seq = view.sequence();
+            } catch (FormatException e) {
+                fail(expectedSeq, Failure.Kind.MALFORMED, "not a valid record: " + e.getMessage());
+                advance(expectedSeq, null);
+                return;
+            }
+            if (records == 0) {
+                firstTimestamp = view.timestamp();
+            }
+            lastTimestamp = view.timestamp();
+            if (seq != expectedSeq) {
+                String what = seq > expectedSeq
+                        ? (seq - expectedSeq) + " record(s) missing before it"
+                        : "a record inserted, repeated or moved here";
+                fail(seq, Failure.Kind.SEQUENCE, "expected sequence " + expectedSeq + " but found " + seq + ": " + what);
+            }
+            if (!view.prevEquals(lastHash)) {
+                if (position == 0) {
+                    fail(seq, Failure.Kind.CHAIN, "the first record's prev link is not all zeros");
+                } else {
+                    fail(seq - 1 >= 0 ? seq - 1 : seq, Failure.Kind.CHAIN, "the hash of the record before sequence "
+                            + seq + " does not match the prev link stored in " + seq
+                            + ": that record was altered, or records were removed, inserted or swapped here");
+                }
+            }
+            if (position == 0 && type != RecordType.GENESIS) {
+                fail(seq, Failure.Kind.GENESIS, "the journal does not begin with a genesis record (found "
+                        + type.label() + ")");
+            }
+            switch (type) {
+                case GENESIS -> onGenesis(seq);
+                case CHECKPOINT -> onCheckpoint(seq);
+                case KEY_ROTATION -> onKeyRotation(seq);
+                case SEAL -> onSeal(seq);
+                case RECOVERY -> onRecovery(seq);
+                case GAP -> onGap(seq);
+                case RESUME -> lastGapOrStart = seq;
+                default -> events++;
+            }
+            advance(seq, type);
+        }
+
+        private void advance(long seq, RecordType type) {
+            tree.append(leaf, 0);
+            System.arraycopy(leaf, 0, lastHash, 0, leaf.length);
+            typeBeforeLast = lastType;
+            lastType = type;
+            if (type != RecordType.CHECKPOINT) {
+                lastCheckpointValid = false;
+            }
+            position++;
+            expectedSeq = seq + 1;
+        }
+
+        private void onGenesis(long seq) {
+            if (position != 0) {
+                fail(seq, Failure.Kind.GENESIS, "a second genesis record in the middle of the journal");
+                return;
+            }
+            origin = view.origin();
+            VerifyingKey genesisKey;
+            try {
+                genesisKey = VerifyingKey.of(view.publicKey());
+            } catch (FormatException e) {
+                fail(seq, Failure.Kind.GENESIS, "the genesis public key is invalid: " + e.getMessage());
+                return;
+            }
+            if (!genesisKey.equals(trustAnchor)) {
+                fail(seq, Failure.Kind.GENESIS, "the genesis record names key " + genesisKey
+                        + " but the trusted key is " + trustAnchor + ": this journal was not started by the trusted key");
+            }
+        }
+
+        private void onCheckpoint(long seq) {
+            checkpoints++;
+            lastCheckpointSeq = seq;
+            SignedNote note;
+            Checkpoint cp;
+            try {
+                note = SignedNote.parse(view.note());
+                cp = Checkpoint.parse(note.text());
+            } catch (FormatException e) {
+                fail(seq, Failure.Kind.CHECKPOINT, "malformed checkpoint note: " + e.getMessage());
+                return;
+            }
+            boolean ok = true;
+            if (origin != null && !origin.equals(cp.origin())) {
+                fail(seq, Failure.Kind.CHECKPOINT, "checkpoint origin '" + cp.origin() + "' is not the journal's origin '" + origin + "'");
+                ok = false;
+            }
+            boolean signed = origin != null && note.verifiedBy(cp.origin(), currentKey);
+            if (!signed) {
+                fail(seq, Failure.Kind.SIGNATURE, "checkpoint for tree size " + cp.size()
+                        + " is not validly signed by the key in force (" + currentKey + ")");
+                ok = false;
+            }
+            if (cp.size() != seq || cp.size() != position) {
+                fail(seq, Failure.Kind.CHECKPOINT, "checkpoint signs a tree of " + cp.size()
+                        + " records but stands at sequence " + seq + " after " + position + " records"
+                        + (signed ? ": records before it were removed or inserted" : ""));
+                ok = false;
+            } else {
+                tree.root(root, 0);
+                if (!Arrays.equals(root, cp.rootHash())) {
+                    fail(seq, Failure.Kind.CHECKPOINT, "the Merkle root of the " + position
+                            + " records before it does not match the root this checkpoint"
+                            + (signed ? " validly signs: a record before it was altered" : " holds"));
+                    ok = false;
+                }
+            }
+            if (ok) {
+                lastCheckpointNote = view.note();
+                lastValidCheckpointPosition = position;
+                if (pendingKey != null && pendingKeySeq < seq) {
+                    currentKey = pendingKey;
+                    keys.add(pendingKey);
+                    pendingKey = null;
+                    pendingKeySeq = -1;
+                }
+            }
+            lastCheckpointValid = ok;
+        }
+
+        private void onKeyRotation(long seq) {
+            VerifyingKey next;
+            SignedNote note;
+            try {
+                next = VerifyingKey.of(view.publicKey());
+                note = SignedNote.parse(view.note());
+            } catch (FormatException e) {
+                fail(seq, Failure.Kind.KEY_ROTATION, "malformed key rotation: " + e.getMessage());
+                return;
+            }
+            String expected = KeyRotationStatement.text(origin == null ? "" : origin, seq, next.bytes());
+            if (!expected.equals(note.text())) {
+                fail(seq, Failure.Kind.KEY_ROTATION, "the rotation statement does not name this journal, position and key");
+                return;
+            }
+            if (origin == null || !note.verifiedBy(origin, currentKey)) {
+                fail(seq, Failure.Kind.KEY_ROTATION, "the rotation to " + next + " is not signed by the key in force ("
+                        + currentKey + ")");
+                return;
+            }
+            pendingKey = next;
+            pendingKeySeq = seq;
+        }
+
+        private void onSeal(long seq) {
+            sealSeq = seq;
+            if (view.droppedTotal() != droppedTotal) {
+                fail(seq, Failure.Kind.ACCOUNTING, "the seal counts " + view.droppedTotal()
+                        + " dropped events but the gap records account for " + droppedTotal);
+            }
+            if (view.sealedEvents() != events) {
+                fail(seq, Failure.Kind.ACCOUNTING, "the seal counts " + view.sealedEvents()
+                        + " event records but the journal holds " + events);
+            }
+        }
+
+        private void onRecovery(long seq) {
+            recoveries++;
+            long uncovered = seq - lastCheckpointSeq - 1;
+            if (view.recoveryLastCheckpoint() != lastCheckpointSeq || view.recoveryUncovered() != uncovered) {
+                fail(seq, Failure.Kind.ACCOUNTING, "the recovery record says the last checkpoint was "
+                        + view.recoveryLastCheckpoint() + " with " + view.recoveryUncovered()
+                        + " records after it, but the journal shows " + lastCheckpointSeq + " and " + uncovered);
+            }
+        }
+
+        private void onGap(long seq) {
+            gaps++;
+            long expectedTotal = droppedTotal + view.gapDropped();
+            if (view.droppedTotal() != expectedTotal || view.gapDropped() <= 0 || view.gapAfter() < lastGapOrStart
+                    || view.gapAfter() >= seq) {
+                fail(seq, Failure.Kind.ACCOUNTING, "gap record counts do not add up (dropped " + view.gapDropped()
+                        + ", total " + view.droppedTotal() + ", previous total " + droppedTotal + ")");
+            }
+            droppedTotal = view.droppedTotal();
+            lastGapOrStart = seq;
+        }
+
+        private void checkSavedCheckpointAt(long size) {
+            if (savedCheckpoint == null || savedMatched != null || size != savedCheckpoint.size()) {
+                return;
+            }
+            boolean signedByJournalKey = false;
+            for (VerifyingKey k : keys) {
+                signedByJournalKey |= savedNote.verifiedBy(savedCheckpoint.origin(), k);
+            }
+            if (pendingKey != null) {
+                signedByJournalKey |= savedNote.verifiedBy(savedCheckpoint.origin(), pendingKey);
+            }
+            tree.root(root, 0);
+            boolean sameOrigin = savedCheckpoint.origin().equals(origin);
+            boolean sameRoot = Arrays.equals(root, savedCheckpoint.rootHash());
+            savedMatched = sameOrigin && sameRoot && signedByJournalKey;
+            if (!signedByJournalKey) {
+                fail(size, Failure.Kind.SAVED_CHECKPOINT, "the saved checkpoint is not signed by any key of this journal");
+            }
+            if (!sameOrigin) {
+                fail(size, Failure.Kind.SAVED_CHECKPOINT, "the saved checkpoint is for origin '" + savedCheckpoint.origin()
+                        + "', not this journal's '" + origin + "'");
+            } else if (!sameRoot) {
+                fail(size, Failure.Kind.SAVED_CHECKPOINT, "the first " + size
+                        + " records do not hash to the saved checkpoint's root: the journal was rewritten");
+            }
+        }
+
+        private void fail(long seq, Failure.Kind kind, String message) {
+            failureCount++;
+            long[] k = perKind.computeIfAbsent(kind, x -> new long[3]);
+            Failure f = new Failure(seq, kind, message, source.position());
+            listener.onFailure(f);
+            k[0]++;
+            if (k[0] <= DETAILED_PER_KIND) {
+                keep(f);
+            } else {
+                if (k[1] == 0) {
+                    k[2] = seq;
+                }
+                k[1]++;
+            }
+        }
+
+        private void keep(Failure f) {
+            if (kept.size() < MAX_FAILURES_KEPT) {
+                kept.add(f);
+            }
+        }
+
+        VerificationReport report() {
+            for (Map.Entry<Failure.Kind, long[]> e : perKind.entrySet()) {
+                long[] k = e.getValue();
+                if (k[1] > 0) {
+                    keep(new Failure(k[2], Failure.Kind.SUMMARY, k[1] + " more " + e.getKey().name().toLowerCase(java.util.Locale.ROOT)
+                            + " failures from sequence " + k[2] + " on (usually consequences of the first ones)", ""));
+                }
+            }
+            boolean sealed = lastType == RecordType.CHECKPOINT && lastCheckpointValid
+                    && typeBeforeLast == RecordType.SEAL && sealSeq == position - 2;
+            long uncovered = lastValidCheckpointPosition < 0 ? position : position - lastValidCheckpointPosition - 1;
+            Verdict verdict;
+            String reason;
+            if (records == 0) {
+                verdict = Verdict.INCOMPLETE;
+                reason = "the journal holds no records";
+            } else if (failureCount > 0) {
+                verdict = Verdict.TAMPERED;
+                reason = failureCount + " failure(s); the first: " + kept.get(0);
+            } else if (sealed) {
+                verdict = Verdict.INTACT;
+                reason = "all " + records + " records verify and the journal is sealed";
+            } else if (uncovered > 0) {
+                verdict = Verdict.INCOMPLETE;
+                reason = "the last " + uncovered + " record(s) are not covered by a signed checkpoint: the writer crashed"
+                        + " or is still running (their chain is consistent), or the tail was cut off";
+            } else {
+                verdict = Verdict.INCOMPLETE;
+                reason = "the journal ends with a valid checkpoint but no seal: the writer crashed or is still running,"
+                        + " or a sealed tail was cut off";
+            }
+            ResumePoint resume = new ResumePoint(expectedSeq, lastHash.clone(), tree.copy(), origin, currentKey,
+                    pendingKey, lastCheckpointSeq, lastTimestamp, droppedTotal, events, sealed);
+            return new VerificationReport(verdict, reason, records, events, checkpoints, List.copyOf(keys), gaps,
+                    droppedTotal, recoveries, firstTimestamp, lastTimestamp, origin, lastCheckpointNote, uncovered,
+                    sealed, savedMatched, List.copyOf(kept), failureCount, resume);
+        }
+    }
+}

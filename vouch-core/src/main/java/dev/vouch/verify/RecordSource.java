@@ -1,0 +1,28 @@
+package dev.vouch.verify;
+
+import java.io.Closeable;
+import java.io.IOException;
+
+/**
+ * Where the verifier reads records from, in journal order. The ledger module provides one over a Chronicle
+ * journal opened read-only; an export file or an in-memory list can be one too. Implementations must never
+ * write to the journal.
+ */
+public interface RecordSource extends Closeable {
+    /**
+     * Copies the next record's bytes into {@code into}.
+     *
+     * @return {@code false} at the end of the journal
+     */
+    boolean next(RecordBuffer into) throws IOException;
+
+    /** Where the last record returned came from, for messages (a file and index), or an empty string. */
+    default String position() {
+        return "";
+    }
+
+    /** An estimate of the records in the source, for progress bars; -1 if unknown. */
+    default long estimatedRecords() {
+        return -1;
+    }
+}

@@ -1,0 +1,165 @@
+package dev.vouch.ledger;
+
+import dev.vouch.BackpressureMode;
+import dev.vouch.SigningMode;
+import dev.vouch.crypto.NoteKeys;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Configures and opens a {@link Ledger}. Every setting is checked in {@link #open()}, which names the setting
+ * and its limit when one is out of range. Not thread-safe; a builder may be reused.
+ */
+public final class LedgerBuilder {
+    static final int DEFAULT_RING_SIZE = 16_384;
+    static final int DEFAULT_SLOT_CAPACITY = 1_024;
+    static final int DEFAULT_MAX_EVENT_SIZE = 1 << 20;
+    static final int DEFAULT_CHECKPOINT_MAX_EVENTS = 4_096;
+    static final Duration DEFAULT_CHECKPOINT_MAX_DELAY = Duration.ofMillis(50);
+
+    final Path journal;
+    Path keyFile = Path.of(".vouch_key");
+    String origin;
+    Object meterRegistry;
+    int ringSize = DEFAULT_RING_SIZE;
+    int slotCapacity = DEFAULT_SLOT_CAPACITY;
+    int maxEventSize = DEFAULT_MAX_EVENT_SIZE;
+    BackpressureMode backpressure = BackpressureMode.BLOCK;
+    SigningMode signingMode = SigningMode.CHECKPOINT;
+    int checkpointMaxEvents = DEFAULT_CHECKPOINT_MAX_EVENTS;
+    Duration checkpointMaxDelay = DEFAULT_CHECKPOINT_MAX_DELAY;
+    WaitMode waitMode = WaitMode.BLOCKING;
+    boolean shutdownHook = true;
+    SecureRandom random;
+
+    LedgerBuilder(Path journal) {
+        this.journal = Objects.requireNonNull(journal, "journal");
+    }
+
+    /** The Ed25519 key file (PKCS#8 PEM, mode 0600). Default {@code .vouch_key} in the working directory; created on first use. */
+    public LedgerBuilder keyFile(Path keyFile) {
+        this.keyFile = Objects.requireNonNull(keyFile, "keyFile");
+        return this;
+    }
+
+    /**
+     * The log's origin line in every checkpoint, and the signer's key name: a unique name such as
+     * {@code example.com/agents/refunds}, no spaces or '+'. Default for a new journal: {@code vouch/<random hex>}.
+     * Must match the journal's origin when reopening one.
+     */
+    public LedgerBuilder origin(String origin) {
+        NoteKeys.checkName(origin);
+        this.origin = origin;
+        return this;
+    }
+
+    /**
+     * Registers the ledger's meters in this Micrometer {@code MeterRegistry} when it opens. Typed {@code Object}
+     * so that the ledger runs with Micrometer absent from the classpath; or bind
+     * {@link dev.vouch.ledger.metrics.VouchMetrics} yourself.
+     */
+    public LedgerBuilder meterRegistry(Object meterRegistry) {
+        this.meterRegistry = Objects.requireNonNull(meterRegistry, "meterRegistry");
+        return this;
+    }
+
+    /** Ring slots, a power of two from 64 to 1,048,576. Default 16,384. */
+    public LedgerBuilder ringSize(int ringSize) {
+        this.ringSize = ringSize;
+        return this;
+    }
+
+    /** Bytes pre-allocated per ring slot; larger events grow their slot once. Default 1,024. */
+    public LedgerBuilder slotCapacity(int bytes) {
+        this.slotCapacity = bytes;
+        return this;
+    }
+
+    /** Largest encoded event accepted, in bytes (up to 64 MiB). Larger events get {@link dev.vouch.EventTooLargeException}. Default 1 MiB. */
+    public LedgerBuilder maxEventSize(int bytes) {
+        this.maxEventSize = bytes;
+        return this;
+    }
+
+    /** What {@code record} does when the ring is full. Default {@link BackpressureMode#BLOCK}. */
+    public LedgerBuilder backpressure(BackpressureMode mode) {
+        this.backpressure = Objects.requireNonNull(mode, "mode");
+        return this;
+    }
+
+    /** How often to sign. Default {@link SigningMode#CHECKPOINT}. */
+    public LedgerBuilder signingMode(SigningMode mode) {
+        this.signingMode = Objects.requireNonNull(mode, "mode");
+        return this;
+    }
+
+    /** Sign a checkpoint at the latest after this many events (1 to 1,048,576). Default 4,096. */
+    public LedgerBuilder checkpointMaxEvents(int events) {
+        this.checkpointMaxEvents = events;
+        return this;
+    }
+
+    /** Sign a checkpoint at the latest this long after the first unsigned record (1 ms to 1 hour). Default 50 ms. */
+    public LedgerBuilder checkpointMaxDelay(Duration delay) {
+        this.checkpointMaxDelay = Objects.requireNonNull(delay, "delay");
+        return this;
+    }
+
+    public LedgerBuilder waitMode(WaitMode mode) {
+        this.waitMode = Objects.requireNonNull(mode, "mode");
+        return this;
+    }
+
+    /** Seal the journal when the JVM shuts down normally (SIGTERM, System.exit). Default true. */
+    public LedgerBuilder shutdownHook(boolean install) {
+        this.shutdownHook = install;
+        return this;
+    }
+
+    /** The randomness for new keys and the default origin. Default a new {@link SecureRandom}. */
+    public LedgerBuilder secureRandom(SecureRandom random) {
+        this.random = Objects.requireNonNull(random, "random");
+        return this;
+    }
+
+    /**
+     * Validates the settings, opens (or creates) the journal, verifies what it already holds, seals a crashed
+     * tail, and starts the consumer.
+     *
+     * @throws IllegalArgumentException naming the setting and its limit, if one is out of range
+     * @throws dev.vouch.KeyFileException if the key file is unsafe, invalid, or does not match the journal
+     * @throws dev.vouch.JournalCorruptException if the journal's existing content fails verification
+     * @throws dev.vouch.VouchException if the journal directory cannot be created or written
+     */
+    public Ledger open() {
+        check(Integer.bitCount(ringSize) == 1 && ringSize >= 64 && ringSize <= (1 << 20),
+                "ringSize must be a power of two from 64 to 1048576, was " + ringSize);
+        check(maxEventSize >= 256 && maxEventSize <= (64 << 20),
+                "maxEventSize must be from 256 bytes to 64 MiB, was " + maxEventSize);
+        check(slotCapacity >= 128 && slotCapacity <= maxEventSize,
+                "slotCapacity must be from 128 bytes to maxEventSize (" + maxEventSize + "), was " + slotCapacity);
+        check(checkpointMaxEvents >= 1 && checkpointMaxEvents <= (1 << 20),
+                "checkpointMaxEvents must be from 1 to 1048576, was " + checkpointMaxEvents);
+        check(checkpointMaxDelay.compareTo(Duration.ofMillis(1)) >= 0 && checkpointMaxDelay.compareTo(Duration.ofHours(1)) <= 0,
+                "checkpointMaxDelay must be from 1 ms to 1 hour, was " + checkpointMaxDelay);
+        return Ledger.open(this);
+    }
+
+    private static void check(boolean ok, String message) {
+        if (!ok) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+
+    /** The settings an auditor needs, written into the genesis and resume records as sorted {@code key=value} lines. */
+    String settingsText() {
+        return "backpressure=" + backpressure + "\n"
+                + "checkpoint.max-delay-ms=" + checkpointMaxDelay.toMillis() + "\n"
+                + "checkpoint.max-events=" + checkpointMaxEvents + "\n"
+                + "max-event-size=" + maxEventSize + "\n"
+                + "ring-size=" + ringSize + "\n"
+                + "signing=" + signingMode + "\n";
+    }
+}

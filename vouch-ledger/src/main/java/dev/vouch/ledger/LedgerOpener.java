@@ -1,0 +1,222 @@
+package dev.vouch.ledger;
+
+import dev.vouch.FormatException;
+import dev.vouch.JournalCorruptException;
+import dev.vouch.KeyFileException;
+import dev.vouch.VouchException;
+import dev.vouch.VouchVersion;
+import dev.vouch.crypto.KeyFile;
+import dev.vouch.crypto.SigningKey;
+import dev.vouch.crypto.VerifyingKey;
+import dev.vouch.format.RecordType;
+import dev.vouch.format.RecordView;
+import dev.vouch.ledger.internal.ChronicleJournal;
+import dev.vouch.ledger.internal.ChronicleRecordSource;
+import dev.vouch.ledger.internal.LedgerCounters;
+import dev.vouch.ledger.internal.LedgerWriter;
+import dev.vouch.ledger.internal.WriterSettings;
+import dev.vouch.verify.Failure;
+import dev.vouch.verify.JournalVerifier;
+import dev.vouch.verify.RecordBuffer;
+import dev.vouch.verify.ResumePoint;
+import dev.vouch.verify.VerificationReport;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Opens a journal for writing: prepares the directory, loads or creates the key, verifies existing content
+ * in full, finishes an interrupted key rotation, seals a crashed tail, and writes the genesis or resume
+ * records. Nothing is written until every check has passed.
+ */
+final class LedgerOpener {
+    private static final Logger LOG = LoggerFactory.getLogger("dev.vouch.ledger");
+
+    record Opened(LedgerCounters counters, LedgerWriter writer, ChronicleJournal journal, String origin) {
+    }
+
+    private LedgerOpener() {
+    }
+
+    static Opened open(LedgerBuilder b, SecureRandom random, LedgerCounters counters, LedgerWriter.Lifecycle lifecycle) {
+        Path dir = b.journal;
+        prepareDirectory(dir);
+        boolean existing = hasJournalFiles(dir);
+        WriterSettings settings = new WriterSettings(b.signingMode, b.checkpointMaxEvents,
+                b.checkpointMaxDelay.toNanos(), b.keyFile, random);
+        String settingsText = b.settingsText();
+        if (!existing) {
+            if (Files.exists(LedgerWriter.stagedKeyFile(b.keyFile))) {
+                throw new KeyFileException(LedgerWriter.stagedKeyFile(b.keyFile),
+                        "a staged key rotation exists but the journal " + dir + " is new: remove the stale file");
+            }
+            SigningKey key = Files.exists(b.keyFile) ? KeyFile.load(b.keyFile) : KeyFile.create(b.keyFile, random);
+            String origin = b.origin != null ? b.origin : "vouch/" + HexFormat.of().formatHex(randomBytes(random, 16));
+            ChronicleJournal journal = new ChronicleJournal(dir);
+            try {
+                LedgerWriter writer = new LedgerWriter(journal, key, origin, null, settings, counters, lifecycle);
+                writer.writeGenesis(key.verifyingKey(), VouchVersion.LIBRARY, settingsText);
+                writer.checkpoint();
+                LOG.info("Vouch journal created at {} (origin {}, key {})", dir, origin, key.verifyingKey());
+                return new Opened(counters, writer, journal, origin);
+            } catch (RuntimeException | Error e) {
+                journal.close();
+                throw e;
+            }
+        }
+
+        ResumePoint resume = verifyExisting(dir);
+        if (b.origin != null && !b.origin.equals(resume.origin())) {
+            throw new IllegalArgumentException("origin '" + b.origin + "' does not match the journal's origin '"
+                    + resume.origin() + "' in " + dir);
+        }
+        KeyChoice keys = chooseKey(b.keyFile, resume, dir);
+        ChronicleJournal journal = new ChronicleJournal(dir);
+        try {
+            LedgerWriter writer = new LedgerWriter(journal, keys.signing, resume.origin(), resume, settings, counters, lifecycle);
+            if (!resume.sealed()) {
+                LOG.warn("Journal {} was not sealed (the previous writer stopped without close()); {} record(s) after "
+                        + "the last checkpoint verified and are now sealed with a recovery record", dir, resume.uncoveredRecords());
+                writer.writeRecovery("previous writer stopped without sealing the journal");
+                writer.checkpoint();
+            }
+            if (keys.promoteAfterCheckpoint) {
+                LedgerWriter.promoteStagedKey(b.keyFile);
+                writer.useKey(keys.staged);
+                LOG.info("Finished an interrupted key rotation: now signing with {}", keys.staged.verifyingKey());
+            }
+            writer.writeResume(VouchVersion.LIBRARY, settingsText);
+            writer.checkpoint();
+            return new Opened(counters, writer, journal, resume.origin());
+        } catch (IOException e) {
+            journal.close();
+            throw new VouchException("cannot finish the key rotation for " + b.keyFile + ": " + e.getMessage(), e);
+        } catch (RuntimeException | Error e) {
+            journal.close();
+            throw e;
+        }
+    }
+
+    private record KeyChoice(SigningKey signing, SigningKey staged, boolean promoteAfterCheckpoint) {
+    }
+
+    /**
+     * A rotation stages the next key in {@code <key>.next} before the journal names it and renames it over the
+     * key file after the covering checkpoint; a crash can stop it at any point, and this picks up from there.
+     */
+    private static KeyChoice chooseKey(Path keyFile, ResumePoint resume, Path dir) {
+        Path stagedFile = LedgerWriter.stagedKeyFile(keyFile);
+        if (!Files.exists(keyFile)) {
+            throw new KeyFileException(keyFile, "no key file, but the journal " + dir + " exists and is signed by "
+                    + resume.currentKey() + ": restore the key file (Vouch never creates a key for an existing journal)");
+        }
+        SigningKey current = KeyFile.load(keyFile);
+        SigningKey staged = Files.exists(stagedFile) ? KeyFile.load(stagedFile) : null;
+        VerifyingKey expected = resume.currentKey();
+        if (current.verifyingKey().equals(expected)) {
+            if (staged != null && staged.verifyingKey().equals(resume.pendingKey())) {
+                return new KeyChoice(current, staged, true);
+            }
+            if (staged != null) {
+                LOG.warn("Removing {}: a key rotation was staged but never recorded in the journal", stagedFile);
+                deleteQuietly(stagedFile);
+                staged.destroy();
+            }
+            if (resume.pendingKey() != null) {
+                throw new KeyFileException(stagedFile, "the journal names a next key " + resume.pendingKey()
+                        + " whose private key file is missing; cannot finish the interrupted key rotation");
+            }
+            return new KeyChoice(current, null, false);
+        }
+        if (staged != null && staged.verifyingKey().equals(expected)) {
+            try {
+                LedgerWriter.promoteStagedKey(keyFile);
+            } catch (IOException e) {
+                throw new KeyFileException(keyFile, "cannot finish the interrupted key rotation: " + e.getMessage(), e);
+            }
+            current.destroy();
+            LOG.info("Finished an interrupted key rotation: now signing with {}", expected);
+            return new KeyChoice(staged, null, false);
+        }
+        throw new KeyFileException(keyFile, "holds key " + current.verifyingKey() + " but the journal " + dir
+                + " is signed by " + expected + " at present: wrong key file for this journal");
+    }
+
+    private static ResumePoint verifyExisting(Path dir) {
+        VerifyingKey genesisKey = readGenesisKey(dir);
+        VerificationReport report;
+        try (ChronicleRecordSource source = ChronicleRecordSource.open(dir)) {
+            report = JournalVerifier.trusting(genesisKey).verify(source);
+        } catch (IOException e) {
+            throw new VouchException("cannot read the journal " + dir + ": " + e.getMessage(), e);
+        }
+        if (report.failureCount() > 0) {
+            Failure first = report.failures().get(0);
+            LOG.error("[CRITICAL] Journal {} failed verification ({} failure(s), first: {}); refusing to append to it. "
+                    + "Keep it as evidence and open a new journal in another directory.", dir, report.failureCount(), first);
+            throw new JournalCorruptException(dir, first.sequence(), "failed verification, refusing to append: "
+                    + report.failureCount() + " failure(s), first: " + first
+                    + " (keep it as evidence; open a new journal in another directory)");
+        }
+        return report.resumePoint();
+    }
+
+    private static VerifyingKey readGenesisKey(Path dir) {
+        try (ChronicleRecordSource source = ChronicleRecordSource.open(dir)) {
+            RecordBuffer buffer = new RecordBuffer(1024);
+            if (!source.next(buffer)) {
+                throw new JournalCorruptException(dir, 0, "has journal files but no records: refusing to append");
+            }
+            RecordView view = new RecordView().wrap(buffer.data(), buffer.length());
+            if (view.type() != RecordType.GENESIS || view.sequence() != 0) {
+                throw new JournalCorruptException(dir, view.sequence(), "does not begin with a genesis record");
+            }
+            return VerifyingKey.of(view.publicKey());
+        } catch (FormatException e) {
+            throw new JournalCorruptException(dir, 0, "its first record is malformed: " + e.getMessage());
+        } catch (IOException e) {
+            throw new VouchException("cannot read the journal " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void prepareDirectory(Path dir) {
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new VouchException("journal path " + dir + " exists and is not a directory");
+        }
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new VouchException("cannot create the journal directory " + dir + ": " + e, e);
+        }
+        if (!Files.isWritable(dir)) {
+            throw new VouchException("the journal directory " + dir + " is not writable");
+        }
+    }
+
+    private static boolean hasJournalFiles(Path dir) {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.anyMatch(f -> f.getFileName().toString().endsWith(".cq4"));
+        } catch (IOException e) {
+            throw new VouchException("cannot list the journal directory " + dir + ": " + e, e);
+        }
+    }
+
+    private static byte[] randomBytes(SecureRandom random, int n) {
+        byte[] b = new byte[n];
+        random.nextBytes(b);
+        return b;
+    }
+
+    private static void deleteQuietly(Path p) {
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException e) {
+            LOG.warn("Could not delete {}: {}", p, e.toString());
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package dev.vouch.ledger.internal;
+
+import java.nio.file.Path;
+import net.openhft.chronicle.queue.ChronicleQueue;
+import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.queue.RollCycles;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
+import net.openhft.chronicle.wire.DocumentContext;
+
+/**
+ * The append side of the journal: the only class that writes Chronicle Queue files. Each record is one
+ * Chronicle document holding exactly the record's bytes. Used by one thread at a time; {@link #handOver()}
+ * when that thread changes (open, then the consumer, then close).
+ */
+public final class ChronicleJournal implements AutoCloseable {
+    private final ChronicleQueue queue;
+    private final ExcerptAppender appender;
+
+    public ChronicleJournal(Path directory) {
+        ChronicleSupport.configure();
+        this.queue = SingleChronicleQueueBuilder.binary(directory.toFile())
+                .rollCycle(RollCycles.FAST_DAILY)
+                .build();
+        this.appender = queue.createAppender();
+    }
+
+    public void append(byte[] record, int length) {
+        try (DocumentContext dc = appender.writingDocument()) {
+            dc.wire().bytes().write(record, 0, length);
+        }
+    }
+
+    /** Forces written records to the storage device (msync), for callers who ask to survive an OS crash. */
+    public void sync() {
+        appender.sync();
+    }
+
+    /** Lets the next thread use the appender (Chronicle checks single-threaded use). */
+    public void handOver() {
+        appender.singleThreadedCheckReset();
+    }
+
+    @Override
+    public void close() {
+        handOver();
+        try {
+            appender.close();
+        } finally {
+            queue.close();
+        }
+    }
+}

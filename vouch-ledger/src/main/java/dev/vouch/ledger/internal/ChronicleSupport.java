@@ -1,0 +1,26 @@
+package dev.vouch.ledger.internal;
+
+/**
+ * The one place Vouch sets Chronicle Queue's process-wide switches. Chronicle reads them in static
+ * initialisers, so this runs before any Chronicle class loads. The JVM flags it needs on JDK 17+ are in the
+ * root pom ({@code vouch.jvm.flags}) and docs/OPERATIONS.md.
+ */
+public final class ChronicleSupport {
+    private ChronicleSupport() {
+    }
+
+    /** Turns off Chronicle's analytics phone-home and its start-up banner. Idempotent; keeps explicit user settings. */
+    public static void configure() {
+        // Belt and braces: the chronicle-analytics artifact is excluded from the build too.
+        System.setProperty("chronicle.analytics.disable", "true");
+        setIfAbsent("chronicle.announcer.disable", "true");
+        // The disk-space monitor starts a background thread that logs at INFO; the journal is ours to watch.
+        setIfAbsent("chronicle.disk.monitor.disable", "true");
+    }
+
+    private static void setIfAbsent(String key, String value) {
+        if (System.getProperty(key) == null) {
+            System.setProperty(key, value);
+        }
+    }
+}

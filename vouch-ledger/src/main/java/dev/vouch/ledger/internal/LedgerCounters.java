@@ -1,0 +1,34 @@
+package dev.vouch.ledger.internal;
+
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The ledger's own counters. Producer-side counts are {@link LongAdder}s (no contention between agent
+ * threads); consumer-side counts have a single writer and are published with lazySet. Metrics binders and
+ * {@code stats()} only read them.
+ */
+public final class LedgerCounters {
+    public final LongAdder accepted = new LongAdder();
+    public final LongAdder dropped = new LongAdder();
+    /** Times a caller found the ring full (then dropped, refused, or waited, by mode). */
+    public final LongAdder ringFull = new LongAdder();
+
+    public final AtomicLong journaled = new AtomicLong();
+    /** Journaled events whose pre-allocated slot buffer was too small and had to grow (pool misses). */
+    public final AtomicLong poolMissesSeen = new AtomicLong();
+    public final AtomicLong sealed = new AtomicLong();
+    public final AtomicLong gapsRecorded = new AtomicLong();
+    public final AtomicLong checkpoints = new AtomicLong();
+    public final AtomicLong records = new AtomicLong();
+    public final AtomicLong activeTasks = new AtomicLong();
+    public final AtomicLong latencyTotalNanos = new AtomicLong();
+    public final AtomicLong latencyMaxNanos = new AtomicLong();
+    /** Events accepted into the ring but never journaled: the ledger had failed or closed under them. */
+    public final AtomicLong lost = new AtomicLong();
+
+    /** Single-writer increment (consumer thread only). */
+    public static void bump(AtomicLong counter, long delta) {
+        counter.lazySet(counter.get() + delta);
+    }
+}

@@ -1,0 +1,45 @@
+package dev.vouch.ledger.internal;
+
+import com.lmax.disruptor.EventTranslatorOneArg;
+import com.lmax.disruptor.EventTranslatorTwoArg;
+import dev.vouch.Event;
+import dev.vouch.format.EventEncoder;
+
+/**
+ * Static, non-capturing translators (a capturing lambda would allocate per call). The producer has already
+ * checked the event's size against the limit before claiming a slot, so nothing here can throw half-way.
+ */
+public final class SlotTranslators {
+    private SlotTranslators() {
+    }
+
+    public static final EventTranslatorTwoArg<Slot, Event, Waiter> EVENT = SlotTranslators::translateEvent;
+
+    public static final EventTranslatorOneArg<Slot, Waiter> ROTATE_KEY = (slot, seq, waiter) -> command(slot, Slot.ROTATE_KEY, waiter);
+    public static final EventTranslatorOneArg<Slot, Waiter> CLOSE = (slot, seq, waiter) -> command(slot, Slot.CLOSE, waiter);
+    public static final EventTranslatorOneArg<Slot, Waiter> CHECKPOINT = (slot, seq, waiter) -> command(slot, Slot.CHECKPOINT, waiter);
+
+    private static void translateEvent(Slot slot, long sequence, Event event, Waiter waiter) {
+        long bound = EventEncoder.maxEncodedLength(event);
+        boolean grew = false;
+        if (bound > slot.buffer.length) {
+            long exact = EventEncoder.encodedLength(event);
+            if (exact > slot.buffer.length) {
+                slot.buffer = new byte[(int) Math.min(Math.max(exact, 2L * slot.buffer.length), bound)];
+                grew = true;
+            }
+        }
+        slot.grew = grew;
+        slot.command = Slot.EVENT;
+        slot.waiter = waiter;
+        slot.acceptedNanoTime = System.nanoTime();
+        slot.length = EventEncoder.encode(event, EpochClock.nowNanos(), slot.buffer);
+    }
+
+    private static void command(Slot slot, int command, Waiter waiter) {
+        slot.command = command;
+        slot.waiter = waiter;
+        slot.length = 0;
+        slot.grew = false;
+    }
+}

@@ -1,0 +1,73 @@
+package dev.vouch.ledger.internal;
+
+import dev.vouch.Durability;
+import dev.vouch.LedgerClosedException;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * How a write-ahead caller waits for the consumer. One per thread (virtual threads included), reused across
+ * calls, so waiting allocates nothing. The consumer completes it with a sequence number or a failure.
+ */
+public final class Waiter {
+    private static final long PENDING = Long.MIN_VALUE;
+
+    private volatile Thread owner;
+    private volatile long result = PENDING;
+    private volatile Throwable failure;
+    private volatile Object value;
+    public Durability durability = Durability.JOURNALED;
+
+    /** Called by the owner before publishing. */
+    public Waiter arm(Durability durability) {
+        this.durability = durability;
+        this.failure = null;
+        this.value = null;
+        this.owner = Thread.currentThread();
+        this.result = PENDING;
+        return this;
+    }
+
+    public void complete(long sequence) {
+        result = sequence;
+        LockSupport.unpark(owner);
+    }
+
+    public void complete(long sequence, Object value) {
+        this.value = value;
+        complete(sequence);
+    }
+
+    public void fail(Throwable cause) {
+        failure = cause;
+        result = -1;
+        LockSupport.unpark(owner);
+    }
+
+    /** Waits, uninterruptibly (an abandoned wait would corrupt the next call's), and keeps the interrupt flag. */
+    public long await() {
+        boolean interrupted = false;
+        int spins = 0;
+        while (result == PENDING) {
+            if (spins < 100) {
+                spins++;
+                Thread.onSpinWait();
+            } else {
+                LockSupport.park(this);
+                interrupted |= Thread.interrupted();
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        Throwable f = failure;
+        if (f != null) {
+            throw f instanceof LedgerClosedException lce ? lce
+                    : new LedgerClosedException("the ledger failed before the event was recorded", f);
+        }
+        return result;
+    }
+
+    public Object value() {
+        return value;
+    }
+}

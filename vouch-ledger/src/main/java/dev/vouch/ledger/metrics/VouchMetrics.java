@@ -1,0 +1,73 @@
+package dev.vouch.ledger.metrics;
+
+import dev.vouch.Recorder;
+import dev.vouch.RecorderStats;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.FunctionTimer;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * Micrometer meters for a recorder. Reads the recorder's own counters when scraped; never touches the hot
+ * path. In Prometheus form the names are those of the original Vouch: {@code vouch_ledger_events_processed_total},
+ * {@code vouch_ledger_events_dropped_total}, {@code vouch_pool_event_hits_total}, {@code vouch_engine_active_tasks_total}
+ * and more (see docs/OPERATIONS.md).
+ */
+public final class VouchMetrics implements MeterBinder {
+    private final Recorder recorder;
+    private final Iterable<Tag> tags;
+
+    public VouchMetrics(Recorder recorder) {
+        this(recorder, Tags.empty());
+    }
+
+    public VouchMetrics(Recorder recorder, Iterable<Tag> tags) {
+        this.recorder = Objects.requireNonNull(recorder, "recorder");
+        this.tags = Objects.requireNonNull(tags, "tags");
+    }
+
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        counter(registry, "vouch.ledger.events.processed", "Events written to the journal (journaled)", RecorderStats::journaled);
+        counter(registry, "vouch.ledger.events.sealed", "Events covered by a signed checkpoint", RecorderStats::sealed);
+        counter(registry, "vouch.ledger.events.accepted", "Events accepted into the ring", RecorderStats::accepted);
+        counter(registry, "vouch.ledger.events.dropped", "Events dropped by backpressure (each recorded as part of a gap record)", RecorderStats::dropped);
+        counter(registry, "vouch.ledger.events.lost", "Events accepted but never journaled because the ledger failed or closed", RecorderStats::lost);
+        counter(registry, "vouch.ledger.checkpoints", "Signed checkpoints written", RecorderStats::checkpoints);
+        counter(registry, "vouch.ledger.records", "Journal records of every type written", RecorderStats::records);
+        counter(registry, "vouch.ledger.ring.full", "Times a caller found the ring full", RecorderStats::ringFull);
+        counter(registry, "vouch.pool.event.hits", "Events that fit their pre-allocated ring slot", s -> s.journaled() - s.poolMisses());
+        counter(registry, "vouch.pool.event.misses", "Events whose ring slot had to grow", RecorderStats::poolMisses);
+        gauge(registry, "vouch.engine.active.tasks", "Tasks started and not yet ended", RecorderStats::activeTasks);
+        gauge(registry, "vouch.ledger.ring.remaining", "Free slots in the ring", RecorderStats::ringRemaining);
+        gauge(registry, "vouch.ledger.queue.capacity", "Slots in the ring", RecorderStats::ringCapacity);
+        gauge(registry, "vouch.ledger.queue.depth", "Events waiting in the ring", s -> s.ringCapacity() - s.ringRemaining());
+        gauge(registry, "vouch.ledger.append.latency.max", "Largest time from accepted to journaled, seconds",
+                s -> s.appendLatencyNanosMax() / 1e9);
+        FunctionTimer.builder("vouch.ledger.append.latency", recorder,
+                        r -> r.stats().journaled(), r -> r.stats().appendLatencyNanosTotal(), TimeUnit.NANOSECONDS)
+                .description("Time from accepted to journaled")
+                .tags(tags)
+                .register(registry);
+    }
+
+    private void counter(MeterRegistry registry, String name, String description, ToDoubleFunction<RecorderStats> f) {
+        FunctionCounter.builder(name, recorder, r -> f.applyAsDouble(r.stats()))
+                .description(description)
+                .tags(tags)
+                .register(registry);
+    }
+
+    private void gauge(MeterRegistry registry, String name, String description, ToDoubleFunction<RecorderStats> f) {
+        Gauge.builder(name, recorder, r -> f.applyAsDouble(r.stats()))
+                .description(description)
+                .tags(tags)
+                .register(registry);
+    }
+}
