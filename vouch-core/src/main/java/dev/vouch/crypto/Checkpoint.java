@@ -70,7 +70,7 @@ public final class Checkpoint {
         if (line.indexOf('\n') >= 0) {
             throw new FormatException("checkpoint " + what + " must not contain a newline");
         }
-        Encoding.checkNoteChars(line, "checkpoint " + what + ",");
+        Encoding.checkNoteChars(line, "checkpoint " + what);
     }
 
     /** The log's origin line. */

@@ -34,6 +34,19 @@ import java.util.Set;
  * The {@code .vouch_key} file: an unencrypted PKCS#8 PEM Ed25519 private key, exactly as
  * {@code openssl genpkey -algorithm ed25519} writes it, readable and writable by its owner only (mode 0600).
  *
+ * <pre>
+ * -----BEGIN PRIVATE KEY-----
+ * base64 of 48 bytes of DER (RFC 5208 / RFC 8410), one line:
+ *   offset  0  30 2e               SEQUENCE, 46 bytes
+ *   offset  2  02 01 00            INTEGER version 0 (v1)
+ *   offset  5  30 05 06 03 2b6570  SEQUENCE { OID 1.3.101.112 id-Ed25519 }, no parameters
+ *   offset 12  04 22 04 20         OCTET STRING { OCTET STRING, 32 bytes }
+ *   offset 16  seed (32 bytes)     the RFC 8032 private key
+ * -----END PRIVATE KEY-----
+ * </pre>
+ *
+ * <p>Loading also accepts the version 2 form (RFC 5958) with the public key attached, if it matches.
+ *
  * <p>Loading fails closed: a missing, malformed, foreign or group/world-accessible file is an error, never a
  * reason to make a new key. (On file systems without POSIX permissions, such as NTFS, the mode check is
  * skipped.) Writes are atomic: the content goes to a temporary file in the same directory, created with mode
