@@ -14,5 +14,11 @@ public enum Durability {
      * As {@link #JOURNALED}, and a signed checkpoint covering the record is in the journal too: the record
      * can no longer be altered, removed or reordered without the verifier noticing.
      */
-    SEALED
+    SEALED,
+    /**
+     * As {@link #SEALED}, and the journal pages holding the record and its checkpoint have been forced to the
+     * storage device (msync): the record survives an operating-system crash or power loss too. Costs a disk
+     * flush, shared by every event waiting for it at the time.
+     */
+    SYNCED
 }

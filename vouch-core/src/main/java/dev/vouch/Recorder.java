@@ -9,7 +9,7 @@ import dev.vouch.crypto.VerifyingKey;
  * <p>All methods are thread-safe. An event passes three states: <em>accepted</em> (in the ring, lost if the
  * JVM dies), <em>journaled</em> (in the memory-mapped journal, survives a JVM crash) and <em>sealed</em>
  * (covered by a signed checkpoint, tamper-evident). {@link #record} returns once accepted; {@link #recordDurably}
- * once journaled or sealed.
+ * once journaled, sealed or (for {@link Durability#SYNCED}) sealed and flushed to the storage device.
  */
 public interface Recorder extends AutoCloseable {
 

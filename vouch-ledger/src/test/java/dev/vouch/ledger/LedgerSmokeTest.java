@@ -1,7 +1,9 @@
 package dev.vouch.ledger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vouch.Durability;
 import dev.vouch.Event;
 import dev.vouch.EventKind;
 import dev.vouch.crypto.VerifyingKey;
@@ -27,17 +29,16 @@ class LedgerSmokeTest {
                 ledger.record(e);
             }
             long seq = ledger.recordDurably(e.reset().kind(EventKind.NOTE).name("durable"));
-            System.out.println("durable seq " + seq + " stats " + ledger.stats());
+            long synced = ledger.recordDurably(e.reset().kind(EventKind.NOTE).name("synced"), Durability.SYNCED);
+            assertTrue(synced > seq, "synced " + synced + " after " + seq);
+            assertTrue(ledger.stats().sealed() >= 10_002, "sealed count " + ledger.stats());
         }
         VerificationReport report = Journals.verify(dir, key);
-        System.out.println(report.verdict() + " " + report.verdictReason() + " records=" + report.records()
-                + " checkpoints=" + report.checkpoints() + " failures=" + report.failures());
         assertEquals(Verdict.INTACT, report.verdict());
         try (Ledger ledger = Ledger.builder(dir).keyFile(tmp.resolve(".vouch_key")).open()) {
             ledger.record(new Event().name("after-reopen"));
         }
         report = Journals.verify(dir, key);
-        System.out.println(report.verdict() + " " + report.verdictReason() + " records=" + report.records());
         assertEquals(Verdict.INTACT, report.verdict());
     }
 }

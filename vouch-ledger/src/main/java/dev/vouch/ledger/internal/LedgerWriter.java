@@ -262,6 +262,9 @@ public final class LedgerWriter implements EventHandler<Slot> {
         bump(counters.checkpoints, 1);
         bump(counters.sealed, uncoveredEvents);
         uncoveredEvents = 0;
+        if (anySyncWaiter()) {
+            journal.sync();
+        }
         for (int i = 0; i < sealWaiterCount; i++) {
             sealWaiters[i].complete(sealSequences[i]);
             sealWaiters[i] = null;
@@ -350,6 +353,15 @@ public final class LedgerWriter implements EventHandler<Slot> {
 
     public boolean isSealed() {
         return sealed;
+    }
+
+    private boolean anySyncWaiter() {
+        for (int i = 0; i < sealWaiterCount; i++) {
+            if (sealWaiters[i].durability == dev.vouch.Durability.SYNCED) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void addSealWaiter(Waiter waiter, long seq) {
