@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Builds Vouch, runs the demo agent, then audits its journal with the packaged vouch CLI.
+# Needs JDK 17+ and Maven 3.8+; the first run downloads dependencies from Maven Central.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+for tool in java mvn; do
+  command -v "$tool" >/dev/null || { echo "demo.sh: '$tool' not found on PATH (need JDK 17+ and Maven 3.8+)" >&2; exit 2; }
+done
+
+echo "Building Vouch (quietly; the first run downloads dependencies and takes a few minutes)..."
+mvn -B -q -Dstyle.color=never -DskipTests -Pdemo package
