@@ -2,24 +2,37 @@ package dev.vouch;
 
 /** The outcome a policy or an approver gave a call; stored as one byte (docs/FORMAT.md). */
 public enum Decision {
-    NONE,
-    ALLOW,
-    BLOCK,
-    STALL,
-    REDACT,
-    APPROVED,
-    REFUSED,
-    TIMED_OUT;
+    NONE(0),
+    ALLOW(1),
+    BLOCK(2),
+    STALL(3),
+    REDACT(4),
+    APPROVED(5),
+    REFUSED(6),
+    TIMED_OUT(7);
 
-    private static final Decision[] VALUES = values();
+    private static final Decision[] BY_CODE = new Decision[values().length];
+
+    static {
+        for (Decision v : values()) {
+            BY_CODE[v.code] = v;
+        }
+    }
+
+    // Explicit codes: the byte is a format contract, so reordering the constants must not change it.
+    private final int code;
+
+    Decision(int code) {
+        this.code = code;
+    }
 
     /** The byte written to the journal. */
     public int code() {
-        return ordinal();
+        return code;
     }
 
     /** The decision with this code, or {@code null} if it is unknown. */
     public static Decision ofCode(int code) {
-        return code >= 0 && code < VALUES.length ? VALUES[code] : null;
+        return code >= 0 && code < BY_CODE.length ? BY_CODE[code] : null;
     }
 }

@@ -90,10 +90,10 @@ public final class RecordView {
                 str16(version);
                 bytes32(settings);
             }
-            case CHECKPOINT -> bytes32(note);
+            case CHECKPOINT -> bytes32Text(note);
             case KEY_ROTATION -> {
                 keyOffset = fixed(PUBLIC_KEY_LENGTH);
-                bytes32(note);
+                bytes32Text(note);
             }
             case SEAL -> {
                 count1 = u64();
@@ -166,9 +166,19 @@ public final class RecordView {
         int n = BigEndian.getU16(buf, p);
         p += 2;
         need(n);
+        if (!Utf8.isWellFormed(buf, p, n)) {
+            throw new FormatException("text field at offset " + p + " is not well-formed UTF-8");
+        }
         f.offset = p;
         f.length = n;
         p += n;
+    }
+
+    private void bytes32Text(Field f) {
+        bytes32(f);
+        if (!Utf8.isWellFormed(buf, f.offset, f.length)) {
+            throw new FormatException("signed note at offset " + f.offset + " is not well-formed UTF-8");
+        }
     }
 
     private void bytes32(Field f) {

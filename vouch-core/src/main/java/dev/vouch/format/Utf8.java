@@ -59,4 +59,50 @@ public final class Utf8 {
         }
         return p - off;
     }
+
+    /**
+     * Whether {@code len} bytes at {@code off} are well-formed UTF-8 (RFC 3629: shortest form, no surrogates,
+     * nothing above U+10FFFF). Allocates nothing.
+     */
+    public static boolean isWellFormed(byte[] b, int off, int len) {
+        int i = off;
+        int end = off + len;
+        while (i < end) {
+            int c = b[i] & 0xFF;
+            if (c < 0x80) {
+                i++;
+                continue;
+            }
+            int n;
+            int min;
+            if (c >= 0xC2 && c <= 0xDF) {
+                n = 1;
+                min = 0x80;
+            } else if (c >= 0xE0 && c <= 0xEF) {
+                n = 2;
+                min = 0x800;
+            } else if (c >= 0xF0 && c <= 0xF4) {
+                n = 3;
+                min = 0x10000;
+            } else {
+                return false;
+            }
+            if (i + n >= end) {
+                return false;
+            }
+            int cp = c & (0x3F >> n);
+            for (int k = 1; k <= n; k++) {
+                int cc = b[i + k] & 0xFF;
+                if ((cc & 0xC0) != 0x80) {
+                    return false;
+                }
+                cp = (cp << 6) | (cc & 0x3F);
+            }
+            if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+                return false;
+            }
+            i += n + 1;
+        }
+        return true;
+    }
 }

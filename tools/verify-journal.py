@@ -1,0 +1,792 @@
+#!/usr/bin/env python3
+"""Independent verifier for Vouch journal exports, written from docs/FORMAT.md alone.
+
+It uses only the Python 3 standard library and the ``openssl`` command line tool (OpenSSL 3, for Ed25519):
+no code of the Vouch project. That is the point of it: if this script and the Java verifier agree, the
+specification says enough for anyone to check a journal.
+
+Usage:
+    python3 tools/verify-journal.py EXPORT.jsonl --pubkey pub.pem [--checkpoint saved-note.txt] [--verbose]
+
+EXPORT.jsonl holds one JSON object per line, in journal order, each with ``record_b64``: the standard base64
+of one record's exact bytes (FORMAT.md, "Export format"). Other fields are ignored. pub.pem is the trust
+anchor, the journal's first public key as an Ed25519 SubjectPublicKeyInfo PEM. A saved checkpoint is a signed
+note an auditor kept from an earlier look at the journal.
+
+Prints the verdict (INTACT, INCOMPLETE or TAMPERED), why, the failures found, and a summary. Exit status:
+0 INTACT; 1 INCOMPLETE or TAMPERED; 2 the inputs could not be read (bad arguments, unreadable export line,
+invalid public key or saved checkpoint, openssl missing).
+"""
+
+import argparse
+import base64
+import binascii
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import unicodedata
+
+# ---------------------------------------------------------------------------------------------------------
+# Constants (FORMAT.md, "Record header", "Record types")
+
+MAJOR = 1
+MINOR = 0
+HEADER_LEN = 56
+HASH_LEN = 32
+
+GENESIS, CHECKPOINT, KEY_ROTATION, SEAL, RECOVERY, GAP, RESUME = 0x10, 0x11, 0x12, 0x13, 0x14, 0x15, 0x16
+EVENT_TYPES = {
+    0x01: "tool_call", 0x02: "tool_result", 0x03: "tool_error", 0x04: "policy_decision",
+    0x05: "approval", 0x06: "task_start", 0x07: "task_end", 0x08: "note",
+}
+CONTROL_TYPES = {
+    GENESIS: "genesis", CHECKPOINT: "checkpoint", KEY_ROTATION: "key_rotation", SEAL: "seal",
+    RECOVERY: "recovery", GAP: "gap", RESUME: "resume",
+}
+TYPE_NAMES = {**EVENT_TYPES, **CONTROL_TYPES}
+DECISIONS = ["NONE", "ALLOW", "BLOCK", "STALL", "REDACT", "APPROVED", "REFUSED", "TIMED_OUT"]
+RISKS = ["NONE", "LOW", "MEDIUM", "HIGH", "CRITICAL"]
+
+SPKI_PREFIX = bytes.fromhex("302a300506032b6570032100")
+EM_DASH_SPACE = "\u2014 "
+MAX_SIGNATURES = 100
+ROTATION_HEADER = "vouch.key-rotation.v1"
+I64_MAX = (1 << 63) - 1
+
+
+class FormatError(Exception):
+    """Bytes or text that do not follow FORMAT.md."""
+
+
+class InputError(Exception):
+    """An input file that cannot be used at all (exit status 2)."""
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Encodings (FORMAT.md, "Conventions")
+
+def b64_strict(text):
+    """Canonical standard base64 with padding, or FormatError."""
+    if not isinstance(text, str):
+        raise FormatError("base64 value is not a string")
+    try:
+        raw = base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        raise FormatError("not valid standard base64")
+    if base64.b64encode(raw).decode("ascii") != text:
+        raise FormatError("not canonical standard base64")
+    return raw
+
+
+def b64(raw):
+    return base64.b64encode(raw).decode("ascii")
+
+
+def u16(b, off):
+    return int.from_bytes(b[off:off + 2], "big")
+
+
+def u32(b, off):
+    return int.from_bytes(b[off:off + 4], "big")
+
+
+def u64(b, off):
+    return int.from_bytes(b[off:off + 8], "big")
+
+
+def i64(b, off):
+    return int.from_bytes(b[off:off + 8], "big", signed=True)
+
+
+def leaf_hash(record):
+    return hashlib.sha256(b"\x00" + record).digest()
+
+
+def node_hash(left, right):
+    return hashlib.sha256(b"\x01" + left + right).digest()
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Ed25519 public key validity (FORMAT.md, "Public keys"): canonical encoding of a point of the prime-order
+# subgroup, other than the neutral element. Signatures themselves are checked by openssl.
+
+_P = 2 ** 255 - 19
+_L = 2 ** 252 + 27742317777372353535851937790883648493
+_D = (-121665 * pow(121666, _P - 2, _P)) % _P
+_SQRT_M1 = pow(2, (_P - 1) // 4, _P)
+
+
+def _point_add(p1, p2):
+    x1, y1, z1, t1 = p1
+    x2, y2, z2, t2 = p2
+    a = (y1 - x1) * (y2 - x2) % _P
+    b = (y1 + x1) * (y2 + x2) % _P
+    c = t1 * 2 * _D * t2 % _P
+    d = z1 * 2 * z2 % _P
+    e, f, g, h = b - a, d - c, d + c, b + a
+    return (e * f % _P, g * h % _P, f * g % _P, e * h % _P)
+
+
+def _is_neutral(pt):
+    x, y, z, _ = pt
+    return x % _P == 0 and (y - z) % _P == 0
+
+
+def valid_public_key(raw):
+    if len(raw) != 32:
+        return False
+    y = int.from_bytes(raw, "little") & ((1 << 255) - 1)
+    sign = raw[31] >> 7
+    if y >= _P:
+        return False
+    x2 = (y * y - 1) * pow(_D * y * y + 1, _P - 2, _P) % _P
+    x = pow(x2, (_P + 3) // 8, _P)
+    if (x * x - x2) % _P != 0:
+        x = x * _SQRT_M1 % _P
+    if (x * x - x2) % _P != 0:
+        return False
+    if x == 0 and sign == 1:
+        return False
+    if (x & 1) != sign:
+        x = _P - x
+    point = (x, y, 1, x * y % _P)
+    if _is_neutral(point):
+        return False
+    acc = (0, 1, 1, 0)
+    for bit in bin(_L)[2:]:
+        acc = _point_add(acc, acc)
+        if bit == "1":
+            acc = _point_add(acc, point)
+    return _is_neutral(acc)
+
+
+def spki_pem(raw_key):
+    return "-----BEGIN PUBLIC KEY-----\n" + b64(SPKI_PREFIX + raw_key) + "\n-----END PUBLIC KEY-----\n"
+
+
+def read_public_key_pem(path):
+    try:
+        with open(path, "rb") as f:
+            data = f.read(65536)
+        text = data.decode("ascii")
+    except (OSError, UnicodeDecodeError) as e:
+        raise InputError("cannot read public key %s: %s" % (path, e))
+    lines = [line.rstrip("\r") for line in text.strip().split("\n")]
+    if len(lines) < 3 or lines[0] != "-----BEGIN PUBLIC KEY-----" or lines[-1] != "-----END PUBLIC KEY-----":
+        raise InputError("%s is not a PUBLIC KEY PEM block" % path)
+    try:
+        der = b64_strict("".join(lines[1:-1]))
+    except FormatError as e:
+        raise InputError("%s: PEM body %s" % (path, e))
+    if len(der) != 44 or der[:12] != SPKI_PREFIX:
+        raise InputError("%s is not an Ed25519 SubjectPublicKeyInfo (expected 30 2a 30 05 06 03 2b 65 70 03 21 00"
+                         " and 32 key bytes)" % path)
+    key = der[12:]
+    if not valid_public_key(key):
+        raise InputError("%s: the 32 bytes are not a valid Ed25519 public key" % path)
+    return key
+
+
+def key_short(raw_key):
+    return "ed25519:" + hashlib.sha256(raw_key).hexdigest()[:16]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Signed notes and checkpoints (FORMAT.md, "Signed notes", "Checkpoints")
+
+_WHITE_SPACE_CATEGORIES = ("Zs", "Zl", "Zp")
+
+
+def check_key_name(name):
+    if not name:
+        raise FormatError("key name is empty")
+    for ch in name:
+        if ch == "+":
+            raise FormatError("key name %r contains '+'" % name)
+        if unicodedata.category(ch) in _WHITE_SPACE_CATEGORIES or ch in "\t\n\x0b\x0c\r\x85":
+            raise FormatError("key name %r contains a space character" % name)
+        if unicodedata.category(ch) == "Cc":
+            raise FormatError("key name %r contains a control character" % name)
+        if unicodedata.category(ch) == "Cs":
+            raise FormatError("key name %r is not valid Unicode" % name)
+
+
+def check_note_chars(text):
+    for ch in text:
+        if ch != "\n" and ord(ch) < 0x20:
+            raise FormatError("control character U+%04X in note" % ord(ch))
+
+
+def key_id(name, raw_key):
+    return hashlib.sha256(name.encode("utf-8") + b"\n\x01" + raw_key).digest()[:4]
+
+
+def parse_signed_note(note_bytes):
+    """Returns (text_bytes, [(name, key_id_bytes, signature_bytes)])."""
+    try:
+        note = note_bytes.decode("utf-8")
+    except UnicodeDecodeError:
+        raise FormatError("note is not valid UTF-8")
+    check_note_chars(note)
+    split = note.rfind("\n\n")
+    if split < 0:
+        raise FormatError("note has no blank line before its signatures")
+    text = note[:split + 1]
+    sigs = note[split + 2:]
+    if not sigs:
+        raise FormatError("note has no signature line")
+    if not sigs.endswith("\n"):
+        raise FormatError("the last signature line does not end with a newline")
+    lines = sigs[:-1].split("\n")
+    if len(lines) > MAX_SIGNATURES:
+        raise FormatError("more than %d signatures" % MAX_SIGNATURES)
+    signatures = []
+    for line in lines:
+        if not line.startswith(EM_DASH_SPACE):
+            raise FormatError("signature line %r does not start with an em dash and a space" % line[:40])
+        rest = line[len(EM_DASH_SPACE):]
+        space = rest.find(" ")
+        if space < 0:
+            raise FormatError("signature line has no space between key name and signature")
+        name, sig_b64 = rest[:space], rest[space + 1:]
+        check_key_name(name)
+        raw = b64_strict(sig_b64)
+        if len(raw) <= 4:
+            raise FormatError("signature by %s is too short" % name)
+        signatures.append((name, raw[:4], raw[4:]))
+    return text.encode("utf-8"), signatures
+
+
+def parse_checkpoint(text_bytes):
+    """Returns (origin, size, root) from a checkpoint body."""
+    text = text_bytes.decode("utf-8")
+    if not text.endswith("\n"):
+        raise FormatError("checkpoint does not end with a newline")
+    lines = text[:-1].split("\n")
+    if len(lines) < 3:
+        raise FormatError("checkpoint has %d lines, expected at least 3" % len(lines))
+    origin, size_text, root_text = lines[0], lines[1], lines[2]
+    if not origin:
+        raise FormatError("checkpoint origin is empty")
+    if not size_text.isascii() or not size_text.isdigit() or (len(size_text) > 1 and size_text[0] == "0"):
+        raise FormatError("tree size %r is not a decimal number without leading zeros" % size_text[:30])
+    size = int(size_text)
+    if size > I64_MAX:
+        raise FormatError("tree size %s does not fit in a signed 64-bit integer" % size_text)
+    root = b64_strict(root_text)
+    if len(root) != HASH_LEN:
+        raise FormatError("root hash is %d bytes, expected 32" % len(root))
+    for ext in lines[3:]:
+        if not ext:
+            raise FormatError("empty extension line")
+    return origin, size, root
+
+
+class Openssl:
+    """Ed25519 verification through `openssl pkeyutl -verify -rawin` (FORMAT.md, "Verifying by hand")."""
+
+    def __init__(self):
+        if shutil.which("openssl") is None:
+            raise InputError("the openssl command line tool (OpenSSL 3) is not on the PATH")
+        version = subprocess.run(["openssl", "version"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                 universal_newlines=True).stdout.strip()
+        words = version.split()
+        if len(words) < 2 or words[0] != "OpenSSL" or not words[1].split(".")[0].isdigit() \
+                or int(words[1].split(".")[0]) < 3:
+            raise InputError("need OpenSSL 3 or later for 'pkeyutl -rawin' (Ed25519), found %r" % version)
+        self.dir = tempfile.mkdtemp(prefix="vouch-verify-")
+        self.pems = {}
+        self.calls = 0
+
+    def close(self):
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def verify(self, raw_key, message, signature):
+        if len(signature) != 64:
+            return False
+        pem = self.pems.get(raw_key)
+        if pem is None:
+            pem = os.path.join(self.dir, "key%d.pem" % len(self.pems))
+            with open(pem, "w") as f:
+                f.write(spki_pem(raw_key))
+            self.pems[raw_key] = pem
+        msg = os.path.join(self.dir, "msg")
+        sig = os.path.join(self.dir, "sig")
+        with open(msg, "wb") as f:
+            f.write(message)
+        with open(sig, "wb") as f:
+            f.write(signature)
+        self.calls += 1
+        r = subprocess.run(["openssl", "pkeyutl", "-verify", "-pubin", "-inkey", pem, "-rawin",
+                            "-in", msg, "-sigfile", sig], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        return r.returncode == 0
+
+    def note_signed_by(self, text_bytes, signatures, name, raw_key):
+        """FORMAT.md, "Signed notes": at least one line with this name and key ID; every such line valid."""
+        kid = key_id(name, raw_key)
+        found = False
+        for sig_name, sig_kid, sig in signatures:
+            if sig_name == name and sig_kid == kid:
+                if not self.verify(raw_key, text_bytes, sig):
+                    return False
+                found = True
+        return found
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Records (FORMAT.md, "Record header" and the record type sections)
+
+class Reader:
+    def __init__(self, buf, pos, end):
+        self.buf, self.pos, self.end = buf, pos, end
+
+    def need(self, n):
+        if self.pos + n > self.end:
+            raise FormatError("field at offset %d needs %d bytes but the record ends at %d" % (self.pos, n, self.end))
+
+    def fixed(self, n):
+        self.need(n)
+        v = self.buf[self.pos:self.pos + n]
+        self.pos += n
+        return v
+
+    def u64(self):
+        return int.from_bytes(self.fixed(8), "big")
+
+    def i64(self):
+        return int.from_bytes(self.fixed(8), "big", signed=True)
+
+    def str16(self):
+        n = u16(self.fixed(2), 0)
+        raw = self.fixed(n)
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise FormatError("text field at offset %d is not valid UTF-8" % (self.pos - n))
+
+    def bytes32(self):
+        n = u32(self.fixed(4), 0)
+        return self.fixed(n)
+
+
+def decode_record(r):
+    """Decodes and validates one record; returns a dict or raises FormatError."""
+    if len(r) < HEADER_LEN:
+        raise FormatError("record of %d bytes is shorter than the 56-byte header" % len(r))
+    major, minor, rtype, flags = r[0], r[1], r[2], r[3]
+    if major != MAJOR:
+        raise FormatError("unsupported format major version %d" % major)
+    if flags != 0:
+        raise FormatError("unknown flags 0x%02x" % flags)
+    if rtype not in TYPE_NAMES:
+        raise FormatError("unknown record type 0x%02x" % rtype)
+    body_len = u32(r, 52)
+    if body_len != len(r) - HEADER_LEN:
+        raise FormatError("body length field says %d but the record has %d body bytes"
+                          % (body_len, len(r) - HEADER_LEN))
+    rec = {"major": major, "minor": minor, "type": rtype, "seq": i64(r, 4), "timestamp": i64(r, 12),
+           "prev": r[20:52]}
+    rd = Reader(r, HEADER_LEN, len(r))
+    if rtype == GENESIS:
+        rec["origin"] = rd.str16()
+        rec["key"] = rd.fixed(32)
+        rec["version"] = rd.str16()
+        rec["settings"] = rd.bytes32()
+    elif rtype == RESUME:
+        rec["version"] = rd.str16()
+        rec["settings"] = rd.bytes32()
+    elif rtype == CHECKPOINT:
+        rec["note"] = rd.bytes32()
+    elif rtype == KEY_ROTATION:
+        rec["key"] = rd.fixed(32)
+        rec["note"] = rd.bytes32()
+    elif rtype == SEAL:
+        rec["events"] = rd.i64()
+        rec["dropped_total"] = rd.i64()
+    elif rtype == RECOVERY:
+        rec["last_checkpoint"] = rd.i64()
+        rec["uncovered"] = rd.i64()
+        rec["reason"] = rd.str16()
+    elif rtype == GAP:
+        rec["dropped"] = rd.i64()
+        rec["dropped_total"] = rd.i64()
+        rec["after"] = rd.i64()
+    else:
+        rec["parent"] = rd.i64()
+        decision, risk = rd.fixed(1)[0], rd.fixed(1)[0]
+        if decision >= len(DECISIONS):
+            raise FormatError("unknown decision code %d" % decision)
+        if risk >= len(RISKS):
+            raise FormatError("unknown risk code %d" % risk)
+        if rec["parent"] < -1:
+            raise FormatError("parent sequence %d is negative" % rec["parent"])
+        rec["decision"], rec["risk"] = decision, risk
+        for field in ("agent", "task", "name", "policy"):
+            rec[field] = rd.str16()
+        rec["params"] = rd.bytes32()
+        rec["result"] = rd.bytes32()
+    if rd.pos != len(r) and minor <= MINOR:
+        raise FormatError("%d unexpected bytes after the %s body" % (len(r) - rd.pos, TYPE_NAMES[rtype]))
+    return rec
+
+
+def rotation_statement(origin, seq, new_key):
+    return ("%s\n%s\n%d\n%s\n" % (ROTATION_HEADER, origin, seq, b64(new_key))).encode("utf-8")
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The Merkle tree, grown one leaf at a time (FORMAT.md, "Merkle tree")
+
+class CompactRange:
+    def __init__(self):
+        self.size = 0
+        self.hashes = []  # roots of the perfect subtrees, largest first
+
+    def append(self, leaf):
+        self.hashes.append(leaf)
+        carry = self.size
+        while carry & 1:
+            right = self.hashes.pop()
+            left = self.hashes.pop()
+            self.hashes.append(node_hash(left, right))
+            carry >>= 1
+        self.size += 1
+
+    def root(self):
+        if not self.hashes:
+            return hashlib.sha256(b"").digest()
+        acc = self.hashes[-1]
+        for h in reversed(self.hashes[:-1]):
+            acc = node_hash(h, acc)
+        return acc
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The verification algorithm (FORMAT.md, "Verification"); step numbers refer to that section
+
+class Verifier:
+    def __init__(self, anchor, openssl, saved=None, verbose=False):
+        self.anchor = anchor
+        self.ssl = openssl
+        self.saved = saved  # (text_bytes, signatures, origin, size, root) or None
+        self.saved_matched = None
+        self.verbose = verbose
+        self.failures = []
+        self.tree = CompactRange()
+        self.last_hash = bytes(32)
+        self.position = 0
+        self.expected_seq = 0
+        self.origin = None
+        self.current_key = anchor
+        self.keys = [anchor]
+        self.pending_key = None
+        self.events = 0
+        self.checkpoints = 0
+        self.gaps = 0
+        self.recoveries = 0
+        self.dropped_total = 0
+        self.last_checkpoint_seq = -1
+        self.last_valid_checkpoint_position = -1
+        self.last_checkpoint_valid = False
+        self.last_type = None
+        self.type_before_last = None
+        self.seal_seq = -1
+        self.last_gap_or_start = 0
+
+    def fail(self, seq, kind, message):
+        self.failures.append((seq, kind, message))
+
+    # Step 1, for one record.
+    def record(self, raw):
+        self.check_saved_checkpoint()
+        leaf = leaf_hash(raw)
+        try:
+            rec = decode_record(raw)
+        except FormatError as e:
+            self.fail(self.expected_seq, "malformed", "not a valid record: %s" % e)
+            self.advance(leaf, self.expected_seq, None)
+            return
+        seq, rtype = rec["seq"], rec["type"]
+        if self.verbose:
+            print("seq %d %s %d bytes leaf %s" % (seq, TYPE_NAMES[rtype], len(raw), leaf.hex()))
+        if seq != self.expected_seq:
+            what = ("%d record(s) missing before it" % (seq - self.expected_seq) if seq > self.expected_seq
+                    else "a record inserted, repeated or moved here")
+            self.fail(seq, "sequence", "expected sequence %d but found %d: %s" % (self.expected_seq, seq, what))
+        if rec["prev"] != self.last_hash:
+            if self.position == 0:
+                self.fail(seq, "chain", "the first record's prev link is not all zeros")
+            else:
+                self.fail(seq - 1 if seq >= 1 else seq, "chain", "the hash of the record before sequence %d does"
+                          " not match the prev link stored in %d: that record was altered, or records were removed,"
+                          " inserted or swapped here" % (seq, seq))
+        if self.position == 0 and rtype != GENESIS:
+            self.fail(seq, "genesis", "the journal does not begin with a genesis record (found %s)"
+                      % TYPE_NAMES[rtype])
+        if rtype == GENESIS:
+            self.on_genesis(seq, rec)
+        elif rtype == CHECKPOINT:
+            self.on_checkpoint(seq, rec)
+        elif rtype == KEY_ROTATION:
+            self.on_key_rotation(seq, rec)
+        elif rtype == SEAL:
+            self.on_seal(seq, rec)
+        elif rtype == RECOVERY:
+            self.on_recovery(seq, rec)
+        elif rtype == GAP:
+            self.on_gap(seq, rec)
+        elif rtype == RESUME:
+            self.last_gap_or_start = seq
+        else:
+            self.events += 1
+        self.advance(leaf, seq, rtype)
+
+    def advance(self, leaf, seq, rtype):
+        self.tree.append(leaf)
+        self.last_hash = leaf
+        self.type_before_last, self.last_type = self.last_type, rtype
+        if rtype != CHECKPOINT:
+            self.last_checkpoint_valid = False
+        self.position += 1
+        self.expected_seq = seq + 1
+
+    def on_genesis(self, seq, rec):
+        if self.position != 0:
+            self.fail(seq, "genesis", "a second genesis record in the middle of the journal")
+            return
+        self.origin = rec["origin"]
+        try:
+            check_key_name(self.origin)
+        except FormatError as e:
+            self.fail(seq, "genesis", "the origin is not a valid key name: %s" % e)
+        if not valid_public_key(rec["key"]):
+            self.fail(seq, "genesis", "the genesis public key is not a valid Ed25519 key")
+            return
+        if rec["key"] != self.anchor:
+            self.fail(seq, "genesis", "the genesis record names key %s but the trusted key is %s: this journal was"
+                      " not started by the trusted key" % (key_short(rec["key"]), key_short(self.anchor)))
+
+    def signed_by(self, text, signatures, key):
+        if self.origin is None:
+            return False
+        try:
+            check_key_name(self.origin)
+        except FormatError:
+            return False
+        return self.ssl.note_signed_by(text, signatures, self.origin, key)
+
+    def on_checkpoint(self, seq, rec):
+        self.checkpoints += 1
+        self.last_checkpoint_seq = seq
+        try:
+            text, signatures = parse_signed_note(rec["note"])
+            origin, size, root = parse_checkpoint(text)
+        except FormatError as e:
+            self.fail(seq, "checkpoint", "malformed checkpoint note: %s" % e)
+            self.last_checkpoint_valid = False
+            return
+        ok = True
+        if self.origin is not None and origin != self.origin:
+            self.fail(seq, "checkpoint", "checkpoint origin %r is not the journal's origin %r" % (origin, self.origin))
+            ok = False
+        signed = self.signed_by(text, signatures, self.current_key)
+        if not signed:
+            self.fail(seq, "signature", "checkpoint for tree size %d is not validly signed by the key in force (%s)"
+                      % (size, key_short(self.current_key)))
+            ok = False
+        if size != seq or size != self.position:
+            self.fail(seq, "checkpoint", "checkpoint signs a tree of %d records but stands at sequence %d after %d"
+                      " records" % (size, seq, self.position))
+            ok = False
+        elif self.tree.root() != root:
+            self.fail(seq, "checkpoint", "the Merkle root of the %d records before it does not match the root this"
+                      " checkpoint %s" % (self.position, "validly signs: a record before it was altered"
+                                          if signed else "holds"))
+            ok = False
+        if ok:
+            self.last_valid_checkpoint_position = self.position
+            if self.pending_key is not None:
+                self.current_key = self.pending_key
+                self.keys.append(self.pending_key)
+                self.pending_key = None
+        self.last_checkpoint_valid = ok
+
+    def on_key_rotation(self, seq, rec):
+        new_key = rec["key"]
+        if not valid_public_key(new_key):
+            self.fail(seq, "key_rotation", "malformed key rotation: the new key is not a valid Ed25519 key")
+            return
+        try:
+            text, signatures = parse_signed_note(rec["note"])
+        except FormatError as e:
+            self.fail(seq, "key_rotation", "malformed key rotation: %s" % e)
+            return
+        if text != rotation_statement(self.origin or "", seq, new_key):
+            self.fail(seq, "key_rotation", "the rotation statement does not name this journal, position and key")
+            return
+        if not self.signed_by(text, signatures, self.current_key):
+            self.fail(seq, "key_rotation", "the rotation to %s is not signed by the key in force (%s)"
+                      % (key_short(new_key), key_short(self.current_key)))
+            return
+        self.pending_key = new_key
+
+    def on_seal(self, seq, rec):
+        self.seal_seq = seq
+        if rec["dropped_total"] != self.dropped_total:
+            self.fail(seq, "accounting", "the seal counts %d dropped events but the gap records account for %d"
+                      % (rec["dropped_total"], self.dropped_total))
+        if rec["events"] != self.events:
+            self.fail(seq, "accounting", "the seal counts %d event records but the journal holds %d"
+                      % (rec["events"], self.events))
+
+    def on_recovery(self, seq, rec):
+        self.recoveries += 1
+        uncovered = seq - self.last_checkpoint_seq - 1
+        if rec["last_checkpoint"] != self.last_checkpoint_seq or rec["uncovered"] != uncovered:
+            self.fail(seq, "accounting", "the recovery record says the last checkpoint was %d with %d records after"
+                      " it, but the journal shows %d and %d" % (rec["last_checkpoint"], rec["uncovered"],
+                                                                self.last_checkpoint_seq, uncovered))
+
+    def on_gap(self, seq, rec):
+        self.gaps += 1
+        if (rec["dropped_total"] != self.dropped_total + rec["dropped"] or rec["dropped"] <= 0
+                or rec["after"] != self.last_gap_or_start):
+            self.fail(seq, "accounting", "gap record counts do not add up (dropped %d, total %d, previous total %d,"
+                      " after %d)" % (rec["dropped"], rec["dropped_total"], self.dropped_total, rec["after"]))
+        self.dropped_total = rec["dropped_total"]
+        self.last_gap_or_start = seq
+
+    # Step 3.
+    def check_saved_checkpoint(self):
+        if self.saved is None or self.saved_matched is not None or self.position != self.saved[3]:
+            return
+        text, signatures, origin, size, root = self.saved
+        signed = False
+        try:
+            check_key_name(origin)
+            for k in self.keys + ([self.pending_key] if self.pending_key else []):
+                signed = signed or self.ssl.note_signed_by(text, signatures, origin, k)
+        except FormatError:
+            signed = False
+        same_origin = origin == self.origin
+        same_root = self.tree.root() == root
+        self.saved_matched = signed and same_origin and same_root
+        if not signed:
+            self.fail(size, "saved_checkpoint", "the saved checkpoint is not signed by any key of this journal")
+        if not same_origin:
+            self.fail(size, "saved_checkpoint", "the saved checkpoint is for origin %r, not this journal's %r"
+                      % (origin, self.origin))
+        elif not same_root:
+            self.fail(size, "saved_checkpoint", "the first %d records do not hash to the saved checkpoint's root:"
+                      " the journal was rewritten" % size)
+
+    # Step 2, then the verdict (FORMAT.md, "Verdict").
+    def finish(self):
+        self.check_saved_checkpoint()
+        if self.saved is not None and self.saved_matched is None:
+            self.saved_matched = False
+            self.fail(-1, "saved_checkpoint", "the journal has %d records, fewer than the saved checkpoint's tree"
+                      " size %d: it was cut off or rewritten" % (self.position, self.saved[3]))
+        sealed = (self.last_type == CHECKPOINT and self.last_checkpoint_valid and self.type_before_last == SEAL
+                  and self.seal_seq == self.position - 2)
+        if self.last_valid_checkpoint_position < 0:
+            uncovered = self.position
+        else:
+            uncovered = self.position - self.last_valid_checkpoint_position - 1
+        if self.position == 0:
+            return "INCOMPLETE", "the journal holds no records", sealed
+        if self.failures:
+            return "TAMPERED", "%d failure(s)" % len(self.failures), sealed
+        if sealed:
+            return "INTACT", "all %d records verify and the journal is sealed" % self.position, sealed
+        if uncovered > 0:
+            return ("INCOMPLETE", "the last %d record(s) are not covered by a signed checkpoint: the writer crashed"
+                    " or is still running, or the tail was cut off" % uncovered, sealed)
+        return ("INCOMPLETE", "the journal ends with a valid checkpoint but no seal: the writer crashed or is still"
+                " running, or a sealed tail was cut off", sealed)
+
+
+def read_export(path):
+    """Yields record bytes from an export (FORMAT.md, "Export format")."""
+    try:
+        f = open(path, "r", encoding="utf-8")
+    except OSError as e:
+        raise InputError("cannot read %s: %s" % (path, e))
+    with f:
+        for line_no, line in enumerate(f, 1):
+            if not line.strip():
+                continue
+            try:
+                obj = json.loads(line)
+            except ValueError as e:
+                raise InputError("%s line %d is not a JSON object: %s" % (path, line_no, e))
+            if not isinstance(obj, dict) or "record_b64" not in obj:
+                raise InputError("%s line %d has no record_b64 field" % (path, line_no))
+            try:
+                yield b64_strict(obj["record_b64"])
+            except FormatError as e:
+                raise InputError("%s line %d: record_b64 is %s" % (path, line_no, e))
+
+
+def read_saved_checkpoint(path):
+    try:
+        with open(path, "rb") as f:
+            data = f.read(1 << 20)
+        text, signatures = parse_signed_note(data)
+        origin, size, root = parse_checkpoint(text)
+    except OSError as e:
+        raise InputError("cannot read saved checkpoint %s: %s" % (path, e))
+    except FormatError as e:
+        raise InputError("saved checkpoint %s is not a signed checkpoint note: %s" % (path, e))
+    return text, signatures, origin, size, root
+
+
+def main(argv):
+    ap = argparse.ArgumentParser(description="Verify a Vouch journal export using only SHA-256 and openssl.")
+    ap.add_argument("export", help="JSONL export, one object with record_b64 per line")
+    ap.add_argument("--pubkey", required=True, help="trust anchor: the journal's first public key (PEM)")
+    ap.add_argument("--checkpoint", help="a signed checkpoint note saved earlier; the journal must extend it")
+    ap.add_argument("--verbose", action="store_true", help="print one line per record")
+    args = ap.parse_args(argv)
+    ssl = None
+    try:
+        anchor = read_public_key_pem(args.pubkey)
+        saved = read_saved_checkpoint(args.checkpoint) if args.checkpoint else None
+        ssl = Openssl()
+        v = Verifier(anchor, ssl, saved, args.verbose)
+        for raw in read_export(args.export):
+            v.record(raw)
+        verdict, reason, sealed = v.finish()
+    except InputError as e:
+        print("ERROR: %s" % e, file=sys.stderr)
+        return 2
+    finally:
+        if ssl is not None:
+            ssl.close()
+    try:
+        report(v, verdict, reason, sealed)
+    except BrokenPipeError:  # output piped into head and the like: the exit status still tells the verdict
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return 0 if verdict == "INTACT" else 1
+
+
+def report(v, verdict, reason, sealed):
+    print("%s: %s" % (verdict, reason))
+    for seq, kind, message in v.failures[:1000]:
+        print("  %s: %s: %s" % ("seq %d" % seq if seq >= 0 else "journal", kind, message))
+    if len(v.failures) > 1000:
+        print("  ... %d more failures" % (len(v.failures) - 1000))
+    print("records=%d events=%d checkpoints=%d keys=%d gaps=%d dropped=%d recoveries=%d sealed=%s origin=%s%s"
+          % (v.position, v.events, v.checkpoints, len(v.keys), v.gaps, v.dropped_total, v.recoveries,
+             "yes" if sealed else "no", v.origin,
+             "" if v.saved_matched is None else " saved-checkpoint=%s" % ("extends" if v.saved_matched
+                                                                          else "NOT extended")))
+    sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

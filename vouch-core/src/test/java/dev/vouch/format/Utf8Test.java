@@ -1,0 +1,65 @@
+package dev.vouch.format;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class Utf8Test {
+
+    @Test
+    void encodesLikeTheJdk() {
+        for (String s : new String[] {"", "ascii", "naïve", "日本語", "emoji 😀 end", "\u0000\u007f\u0080\u07ff\u0800\uffff"}) {
+            byte[] jdk = s.getBytes(StandardCharsets.UTF_8);
+            byte[] ours = new byte[Utf8.encodedLength(s)];
+            assertEquals(ours.length, Utf8.encode(s, ours, 0));
+            assertArrayEquals(jdk, ours, s);
+            assertTrue(Utf8.isWellFormed(ours, 0, ours.length), s);
+        }
+    }
+
+    @Test
+    void replacesUnpairedSurrogatesLikeTheJdk() {
+        String s = "a\ud800b\udc00";
+        byte[] ours = new byte[Utf8.encodedLength(s)];
+        Utf8.encode(s, ours, 0);
+        assertArrayEquals(s.getBytes(StandardCharsets.UTF_8), ours);
+    }
+
+    @Test
+    void rejectsMalformedSequences() {
+        int[][] bad = {
+            {0x80},                   // lone continuation
+            {0xC0, 0x80},             // overlong NUL
+            {0xC1, 0xBF},             // overlong
+            {0xE0, 0x80, 0x80},       // overlong 3-byte
+            {0xED, 0xA0, 0x80},       // surrogate U+D800
+            {0xF0, 0x80, 0x80, 0x80}, // overlong 4-byte
+            {0xF4, 0x90, 0x80, 0x80}, // above U+10FFFF
+            {0xF5, 0x80, 0x80, 0x80}, // invalid lead
+            {0xE2, 0x80},             // truncated
+            {0xC3},                   // truncated at end
+            {0xC3, 0x41},             // bad continuation
+        };
+        for (int[] seq : bad) {
+            byte[] b = new byte[seq.length + 2];
+            b[0] = 'x';
+            for (int i = 0; i < seq.length; i++) {
+                b[i + 1] = (byte) seq[i];
+            }
+            b[b.length - 1] = 'y';
+            assertFalse(Utf8.isWellFormed(b, 0, b.length), java.util.Arrays.toString(seq));
+            assertFalse(Utf8.isWellFormed(b, 1, seq.length), "alone: " + java.util.Arrays.toString(seq));
+        }
+    }
+
+    @Test
+    void checksOnlyTheGivenRange() {
+        byte[] b = {(byte) 0xFF, 'o', 'k', (byte) 0xFF};
+        assertTrue(Utf8.isWellFormed(b, 1, 2));
+        assertFalse(Utf8.isWellFormed(b, 0, 2));
+    }
+}

@@ -1,0 +1,390 @@
+package dev.vouch.ledger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.vouch.BackpressureMode;
+import dev.vouch.Decision;
+import dev.vouch.Durability;
+import dev.vouch.Event;
+import dev.vouch.EventKind;
+import dev.vouch.Risk;
+import dev.vouch.crypto.VerifyingKey;
+import dev.vouch.format.RecordType;
+import dev.vouch.format.RecordView;
+import dev.vouch.verify.JournalVerifier;
+import dev.vouch.verify.RecordBuffer;
+import dev.vouch.verify.RecordSource;
+import dev.vouch.verify.VerificationReport;
+import dev.vouch.verify.Verdict;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.EnumSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A check by an outside tool: {@code tools/verify-journal.py}, written from docs/FORMAT.md alone (Python
+ * standard library and the openssl command line, no project code), must reach the same verdict as the Java
+ * verifier on a real journal that holds every record type, and on altered copies of it.
+ *
+ * <p>One journal is written for all tests: a first writer crashes in a child JVM (so the next open writes a
+ * recovery record), a second one records events, rotates the key and seals, and a third one reopens with a
+ * tiny ring in DROP mode so that a burst leaves gap records.
+ */
+class ThirdPartyVerifierTest {
+    private static final String ORIGIN = "example.com/third-party";
+
+    @TempDir
+    static Path tmp;
+
+    private static Path script;
+    private static Path pubPem;
+    private static VerifyingKey genesisKey;
+    private static List<byte[]> records;
+    private static long dropped;
+
+    @BeforeAll
+    static void writeJournalAndExport() throws Exception {
+        script = findScript();
+        Assumptions.assumeTrue(runs("python3", "--version"), "python3 is not on the PATH");
+        Assumptions.assumeTrue(runs("openssl", "version"), "openssl is not on the PATH");
+
+        Path dir = tmp.resolve("journal");
+        Path keyFile = tmp.resolve("vouch_key");
+        crashInChildJvm(dir, keyFile);
+
+        try (Ledger ledger = Ledger.builder(dir).keyFile(keyFile).shutdownHook(false).open()) {
+            Event e = new Event();
+            for (int i = 0; i < 20; i++) {
+                long call = ledger.recordDurably(e.reset().kind(EventKind.TOOL_CALL).agent("agent-ü").task("t2")
+                        .name("http.get").params("{\"url\":\"https://example.com/" + i + "\"}"));
+                ledger.record(e.reset().kind(EventKind.POLICY_DECISION).agent("agent-ü").task("t2").parent(call)
+                        .name("http.get").policy("allow-example").decision(Decision.ALLOW).risk(Risk.MEDIUM));
+                ledger.record(e.reset().kind(EventKind.TOOL_RESULT).agent("agent-ü").task("t2").parent(call)
+                        .name("http.get").result("{\"status\":200,\"body\":\"ok " + i + "\"}"));
+            }
+            ledger.rotateKey();
+            ledger.recordDurably(e.reset().kind(EventKind.TASK_END).task("t2").result("done"), Durability.SEALED);
+        }
+
+        try (Ledger ledger = Ledger.builder(dir).keyFile(keyFile).shutdownHook(false)
+                .backpressure(BackpressureMode.DROP).ringSize(64).open()) {
+            Event e = new Event();
+            for (int i = 0; i < 1_000_000 && dropped < 50; i++) {
+                if (!ledger.record(e.reset().kind(EventKind.NOTE).name("burst").params("{\"i\":" + i + "}"))) {
+                    dropped++;
+                }
+            }
+            ledger.checkpoint();
+            ledger.record(e.reset().kind(EventKind.NOTE).name("after the burst").result("fine"));
+        }
+
+        records = new ArrayList<>();
+        try (RecordSource source = JournalReader.open(dir)) {
+            RecordBuffer buffer = new RecordBuffer(1024);
+            while (source.next(buffer)) {
+                records.add(Arrays.copyOf(buffer.data(), buffer.length()));
+            }
+        }
+        genesisKey = VerifyingKey.of(new RecordView().wrap(records.get(0), records.get(0).length).publicKey());
+        pubPem = tmp.resolve("pub.pem");
+        Files.writeString(pubPem, genesisKey.toPem(), StandardCharsets.US_ASCII);
+    }
+
+    @Test
+    void shouldCoverEveryRecordTypeInTheTestJournal() {
+        Set<RecordType> types = EnumSet.noneOf(RecordType.class);
+        RecordView view = new RecordView();
+        for (byte[] r : records) {
+            types.add(view.wrap(r, r.length).type());
+        }
+        Set<RecordType> expected = EnumSet.of(RecordType.GENESIS, RecordType.CHECKPOINT, RecordType.KEY_ROTATION,
+                RecordType.SEAL, RecordType.RECOVERY, RecordType.RESUME, RecordType.TOOL_CALL,
+                RecordType.TOOL_RESULT, RecordType.POLICY_DECISION, RecordType.TASK_START, RecordType.TASK_END,
+                RecordType.NOTE);
+        if (dropped > 0) {
+            expected.add(RecordType.GAP);
+        }
+        assertTrue(types.containsAll(expected), "journal lacks " + missing(expected, types));
+    }
+
+    @Test
+    void shouldJudgeTheUntouchedJournalIntact() throws IOException {
+        Result r = verifyWithPython(export("intact", records), null);
+
+        assertEquals(0, r.exit, r.output);
+        assertTrue(r.output.startsWith("INTACT:"), r.output);
+        assertTrue(r.output.contains("keys=2 "), r.output);
+        assertTrue(r.output.contains("recoveries=1 "), r.output);
+        assertTrue(r.output.contains(dropped > 0 ? "dropped=" + dropped + " " : "dropped=0 "), r.output);
+        assertEquals(Verdict.INTACT, verifyWithJava(records).verdict());
+    }
+
+    @Test
+    void shouldNameTheSequenceOfAnAlteredRecord() throws IOException {
+        int victim = lastIndexOf(RecordType.TOOL_RESULT, records.size());
+        List<byte[]> altered = copy(records);
+        byte[] r = altered.get(victim);
+        r[r.length - 2] ^= 0x01; // inside the result text: the record still parses, its hash changes
+
+        Result result = verifyWithPython(export("altered", altered), null);
+
+        assertEquals(1, result.exit, result.output);
+        assertTrue(result.output.startsWith("TAMPERED:"), result.output);
+        assertTrue(result.output.contains("seq " + victim + ": chain:"), result.output);
+        VerificationReport java = verifyWithJava(altered);
+        assertEquals(Verdict.TAMPERED, java.verdict());
+        assertEquals(victim, java.failures().get(0).sequence());
+    }
+
+    @Test
+    void shouldJudgeACutOffJournalIncomplete() throws IOException {
+        int lastEvent = lastIndexOf(RecordType.NOTE, records.size());
+        List<byte[]> cut = records.subList(0, lastEvent + 1);
+
+        Result r = verifyWithPython(export("cut", cut), null);
+
+        assertEquals(1, r.exit, r.output);
+        assertTrue(r.output.startsWith("INCOMPLETE:"), r.output);
+        assertEquals(Verdict.INCOMPLETE, verifyWithJava(cut).verdict());
+    }
+
+    @Test
+    void shouldAcceptASavedCheckpointSignedBeforeTheRotation() throws IOException {
+        int rotation = lastIndexOf(RecordType.KEY_ROTATION, records.size());
+        int covering = rotation + 1;
+        RecordView view = new RecordView().wrap(records.get(covering), records.get(covering).length);
+        assertEquals(RecordType.CHECKPOINT, view.type());
+        Path saved = tmp.resolve("saved-checkpoint.txt");
+        Files.writeString(saved, view.note(), StandardCharsets.UTF_8);
+
+        Result r = verifyWithPython(export("saved", records), saved);
+
+        assertEquals(0, r.exit, r.output);
+        assertTrue(r.output.contains("saved-checkpoint=extends"), r.output);
+    }
+
+    @Test
+    void shouldVerifyTheWorkedExampleOfFormatMd() throws IOException {
+        Path examples = repoRoot().resolve("docs").resolve("examples");
+        Path jsonl = examples.resolve("tiny-journal.jsonl");
+        Path pem = examples.resolve("tiny-journal.pub.pem");
+
+        Result r = run(List.of("python3", script.toString(), jsonl.toString(), "--pubkey", pem.toString()));
+
+        assertEquals(0, r.exit, r.output);
+        assertTrue(r.output.startsWith("INTACT:"), r.output);
+        List<byte[]> example = new ArrayList<>();
+        Matcher m = Pattern.compile("\"record_b64\"\\s*:\\s*\"([^\"]*)\"").matcher(Files.readString(jsonl));
+        while (m.find()) {
+            example.add(Base64.getDecoder().decode(m.group(1)));
+        }
+        VerifyingKey key = VerifyingKey.fromPem(Files.readString(pem, StandardCharsets.US_ASCII));
+        assertEquals(Verdict.INTACT, verifyWithJava(example, key).verdict());
+    }
+
+    /** The shell commands of FORMAT.md, "Verifying by hand with openssl", run as written. */
+    @Test
+    void shouldRunTheHandVerificationCommandsOfFormatMd() throws IOException {
+        for (String tool : List.of("sh", "sed", "base64", "xxd", "sha256sum", "cut", "tail", "head")) {
+            Assumptions.assumeTrue(runs("sh", "-c", "command -v " + tool), tool + " is not on the PATH");
+        }
+        String doc = Files.readString(repoRoot().resolve("docs").resolve("FORMAT.md"), StandardCharsets.UTF_8);
+        String section = doc.substring(doc.indexOf("## Verifying by hand with openssl"));
+        section = section.substring(0, section.indexOf("\n## ", 1));
+        StringBuilder commands = new StringBuilder("set -e\n");
+        Matcher block = Pattern.compile("```sh\n(.*?)```", Pattern.DOTALL).matcher(section);
+        while (block.find()) {
+            commands.append(block.group(1));
+        }
+        Path work = Files.createDirectories(tmp.resolve("by-hand").resolve("docs").resolve("examples")).getParent()
+                .getParent();
+        for (String f : List.of("tiny-journal.jsonl", "tiny-journal.pub.pem")) {
+            Files.copy(repoRoot().resolve("docs").resolve("examples").resolve(f),
+                    work.resolve("docs").resolve("examples").resolve(f));
+        }
+        Files.writeString(work.resolve("by-hand.sh"), commands, StandardCharsets.UTF_8);
+
+        Result r = run(List.of("sh", "-c", "cd '" + work + "' && sh by-hand.sh"));
+
+        assertEquals(0, r.exit, r.output);
+        assertTrue(r.output.contains("Signature Verified Successfully"), r.output);
+        String root = "LvQUQWdngcJlCVZWnKlmQDb3FB9Mu8q7R41b47D7pVA=";
+        assertTrue(r.output.contains(root + "\n" + root), "computed root differs from the signed one:\n" + r.output);
+        assertTrue(r.output.contains("e9b0fbe7\nSignature Verified Successfully\ne9b0fbe7"), r.output);
+        String leaf4 = "54451c4c0f77ead7d8e22c642fd81f929eb02109ae71af81b6817933d1662e57";
+        assertTrue(r.output.contains(leaf4 + "  -\n" + leaf4 + "\n"), r.output);
+    }
+
+    // ----- helpers -----
+
+    private record Result(int exit, String output) {
+    }
+
+    private static Result verifyWithPython(Path export, Path savedCheckpoint) {
+        List<String> command = new ArrayList<>(List.of("python3", script.toString(), export.toString(),
+                "--pubkey", pubPem.toString()));
+        if (savedCheckpoint != null) {
+            command.addAll(List.of("--checkpoint", savedCheckpoint.toString()));
+        }
+        return run(command);
+    }
+
+    private static VerificationReport verifyWithJava(List<byte[]> recs) throws IOException {
+        return verifyWithJava(recs, genesisKey);
+    }
+
+    private static VerificationReport verifyWithJava(List<byte[]> recs, VerifyingKey anchor) throws IOException {
+        Iterator<byte[]> it = recs.iterator();
+        RecordSource source = new RecordSource() {
+            @Override
+            public boolean next(RecordBuffer into) {
+                if (!it.hasNext()) {
+                    return false;
+                }
+                byte[] r = it.next();
+                System.arraycopy(r, 0, into.ensureCapacity(r.length), 0, r.length);
+                into.length(r.length);
+                return true;
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        return JournalVerifier.trusting(anchor).verify(source);
+    }
+
+    /** The export format of docs/FORMAT.md: one JSON object per record with {@code record_b64}. */
+    private static Path export(String name, List<byte[]> recs) throws IOException {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < recs.size(); i++) {
+            b.append("{\"seq\":").append(i).append(",\"record_b64\":\"")
+                    .append(Base64.getEncoder().encodeToString(recs.get(i))).append("\"}\n");
+        }
+        Path file = tmp.resolve(name + ".jsonl");
+        Files.writeString(file, b, StandardCharsets.US_ASCII);
+        return file;
+    }
+
+    private static int lastIndexOf(RecordType type, int before) {
+        RecordView view = new RecordView();
+        for (int i = before - 1; i >= 0; i--) {
+            if (view.wrap(records.get(i), records.get(i).length).type() == type) {
+                return i;
+            }
+        }
+        return fail("no " + type + " record in the journal");
+    }
+
+    private static List<byte[]> copy(List<byte[]> recs) {
+        List<byte[]> out = new ArrayList<>();
+        for (byte[] r : recs) {
+            out.add(r.clone());
+        }
+        return out;
+    }
+
+    private static Set<RecordType> missing(Set<RecordType> expected, Set<RecordType> found) {
+        Set<RecordType> m = EnumSet.copyOf(expected);
+        m.removeAll(found);
+        return m;
+    }
+
+    private static Path repoRoot() {
+        return script.getParent().getParent();
+    }
+
+    /** tools/verify-journal.py, looked for from the module directory upwards. */
+    private static Path findScript() {
+        for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
+            Path candidate = d.resolve("tools").resolve("verify-journal.py");
+            if (Files.isRegularFile(candidate)) {
+                return candidate;
+            }
+        }
+        return fail("tools/verify-journal.py not found above " + Path.of("").toAbsolutePath());
+    }
+
+    private static boolean runs(String... command) {
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            p.getInputStream().readAllBytes();
+            return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private static Result run(List<String> command) {
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            p.getOutputStream().close();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(2, TimeUnit.MINUTES)) {
+                p.destroyForcibly();
+                return fail(String.join(" ", command) + " did not finish in 2 minutes");
+            }
+            return new Result(p.exitValue(), out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return fail("interrupted");
+        }
+    }
+
+    /** Runs {@link CrashingWriter} in a child JVM with the same class path and Chronicle flags. */
+    private static void crashInChildJvm(Path dir, Path keyFile) {
+        List<String> command = new ArrayList<>();
+        command.add(System.getProperty("vouch.test.java", Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString()));
+        String flags = System.getProperty("vouch.test.jvmflags");
+        if (flags != null && !flags.isBlank()) {
+            command.addAll(Arrays.asList(flags.trim().split("\\s+")));
+        }
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), CrashingWriter.class.getName(),
+                dir.toString(), keyFile.toString()));
+        Result r = run(command);
+        assertEquals(CrashingWriter.EXIT_CODE, r.exit, "the crashing writer did not get as far as its crash:\n"
+                + r.output);
+    }
+
+    /** The first writer: creates the journal, records a few events, and dies without sealing. */
+    static final class CrashingWriter {
+        static final int EXIT_CODE = 77;
+
+        public static void main(String[] args) {
+            Ledger ledger = Ledger.builder(Path.of(args[0])).keyFile(Path.of(args[1])).origin(ORIGIN)
+                    .shutdownHook(false).open();
+            Event e = new Event();
+            ledger.record(e.reset().kind(EventKind.TASK_START).agent("agent-1").task("t1").name("crawl"));
+            long call = ledger.recordDurably(e.reset().kind(EventKind.TOOL_CALL).agent("agent-1").task("t1")
+                    .name("fs.read").params("{\"path\":\"/etc/hosts\"}"));
+            ledger.record(e.reset().kind(EventKind.TOOL_ERROR).agent("agent-1").task("t1").parent(call)
+                    .name("fs.read").result("permission denied"));
+            ledger.recordDurably(e.reset().kind(EventKind.APPROVAL).agent("agent-1").task("t1").parent(call)
+                    .decision(Decision.REFUSED).risk(Risk.HIGH));
+            Runtime.getRuntime().halt(EXIT_CODE);
+        }
+    }
+}
