@@ -45,8 +45,10 @@ final class LedgerOpener {
 
     static Opened open(LedgerBuilder b, SecureRandom random, LedgerCounters counters, LedgerWriter.Lifecycle lifecycle) {
         Path dir = b.journal;
-        prepareDirectory(dir);
-        boolean existing = hasJournalFiles(dir);
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new VouchException("journal path " + dir + " exists and is not a directory");
+        }
+        boolean existing = Files.isDirectory(dir) && hasJournalFiles(dir);
         WriterSettings settings = new WriterSettings(b.signingMode, b.checkpointMaxEvents,
                 b.checkpointMaxDelay.toNanos(), b.keyFile, random);
         String settingsText = b.settingsText();
@@ -55,7 +57,18 @@ final class LedgerOpener {
                 throw new KeyFileException(LedgerWriter.stagedKeyFile(b.keyFile),
                         "a staged key rotation exists but the journal " + dir + " is new: remove the stale file");
             }
-            SigningKey key = Files.exists(b.keyFile) ? KeyFile.load(b.keyFile) : KeyFile.create(b.keyFile, random);
+            // Check an existing key before creating the directory, and create a key only once the directory is
+            // there: a refused open leaves neither an empty journal directory nor a stray key behind.
+            SigningKey loaded = Files.exists(b.keyFile) ? KeyFile.load(b.keyFile) : null;
+            try {
+                prepareDirectory(dir);
+            } catch (RuntimeException e) {
+                if (loaded != null) {
+                    loaded.destroy();
+                }
+                throw e;
+            }
+            SigningKey key = loaded != null ? loaded : KeyFile.create(b.keyFile, random);
             String origin = b.origin != null ? b.origin : "vouch/" + HexFormat.of().formatHex(randomBytes(random, 16));
             ChronicleJournal journal = new ChronicleJournal(dir);
             try {
@@ -70,6 +83,7 @@ final class LedgerOpener {
             }
         }
 
+        prepareDirectory(dir);
         ResumePoint resume = verifyExisting(dir);
         if (b.origin != null && !b.origin.equals(resume.origin())) {
             throw new IllegalArgumentException("origin '" + b.origin + "' does not match the journal's origin '"

@@ -2,11 +2,13 @@ package dev.vouch.ledger;
 
 import dev.vouch.crypto.VerifyingKey;
 import dev.vouch.ledger.internal.ChronicleRecordSource;
+import dev.vouch.verify.Failure;
 import dev.vouch.verify.JournalVerifier;
 import dev.vouch.verify.VerificationReport;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.List;
 
 /** Test helpers for reading journals back. */
 final class Journals {
@@ -14,10 +16,31 @@ final class Journals {
     }
 
     static VerificationReport verify(Path dir, VerifyingKey anchor) {
+        return verify(dir, JournalVerifier.trusting(anchor));
+    }
+
+    static VerificationReport verify(Path dir, VerifyingKey anchor, String savedCheckpointNote) {
+        return verify(dir, JournalVerifier.trusting(anchor).extending(savedCheckpointNote));
+    }
+
+    static VerificationReport verify(Path dir, JournalVerifier verifier) {
         try (ChronicleRecordSource source = ChronicleRecordSource.open(dir)) {
-            return JournalVerifier.trusting(anchor).verify(source);
+            return verifier.verify(source);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The report in a form that explains a failed assertion. */
+    static String describe(VerificationReport r) {
+        return r.verdict() + " (" + r.verdictReason() + ") records=" + r.records() + " failures=" + r.failures();
+    }
+
+    static Failure first(VerificationReport r) {
+        List<Failure> f = r.failures();
+        if (f.isEmpty()) {
+            throw new AssertionError("expected failures but found none: " + describe(r));
+        }
+        return f.get(0);
     }
 }

@@ -16,8 +16,10 @@ import java.util.function.ToDoubleFunction;
 /**
  * Micrometer meters for a recorder. Reads the recorder's own counters when scraped; never touches the hot
  * path. In Prometheus form the names are those of the original Vouch: {@code vouch_ledger_events_processed_total},
- * {@code vouch_ledger_events_dropped_total}, {@code vouch_pool_event_hits_total}, {@code vouch_engine_active_tasks_total}
- * and more (see docs/OPERATIONS.md).
+ * {@code vouch_ledger_events_dropped_total}, {@code vouch_pool_event_hits_total}, {@code vouch_engine_active_tasks_total},
+ * and more (see docs/OPERATIONS.md). Prometheus reserves {@code _total} for counters, so the original's active-task
+ * gauge keeps its name as a counter whose value goes down as tasks end, and is also a proper gauge,
+ * {@code vouch_engine_tasks_open}.
  */
 public final class VouchMetrics implements MeterBinder {
     private final Recorder recorder;
@@ -44,12 +46,19 @@ public final class VouchMetrics implements MeterBinder {
         counter(registry, "vouch.ledger.ring.full", "Times a caller found the ring full", RecorderStats::ringFull);
         counter(registry, "vouch.pool.event.hits", "Events that fit their pre-allocated ring slot", s -> s.journaled() - s.poolMisses());
         counter(registry, "vouch.pool.event.misses", "Events whose ring slot had to grow", RecorderStats::poolMisses);
-        gauge(registry, "vouch.engine.active.tasks", "Tasks started and not yet ended", RecorderStats::activeTasks);
+        gauge(registry, "vouch.engine.tasks.open", "Tasks started and not yet ended", RecorderStats::activeTasks);
+        // The original Vouch's name for the same number. Prometheus reserves _total for counters and Micrometer
+        // strips it from any other meter, so only a counter can carry it; it goes down as tasks end.
+        counter(registry, "vouch.engine.active.tasks", "Tasks started and not yet ended (the original Vouch's name;"
+                + " goes down as tasks end: do not rate() it, prefer vouch_engine_tasks_open)", RecorderStats::activeTasks);
         gauge(registry, "vouch.ledger.ring.remaining", "Free slots in the ring", RecorderStats::ringRemaining);
         gauge(registry, "vouch.ledger.queue.capacity", "Slots in the ring", RecorderStats::ringCapacity);
         gauge(registry, "vouch.ledger.queue.depth", "Events waiting in the ring", s -> s.ringCapacity() - s.ringRemaining());
-        gauge(registry, "vouch.ledger.append.latency.max", "Largest time from accepted to journaled, seconds",
-                s -> s.appendLatencyNanosMax() / 1e9);
+        Gauge.builder("vouch.ledger.append.latency.max", recorder, r -> r.stats().appendLatencyNanosMax() / 1e9)
+                .description("Largest time from accepted to journaled since the ledger opened")
+                .baseUnit("seconds")
+                .tags(tags)
+                .register(registry);
         FunctionTimer.builder("vouch.ledger.append.latency", recorder,
                         r -> r.stats().journaled(), r -> r.stats().appendLatencyNanosTotal(), TimeUnit.NANOSECONDS)
                 .description("Time from accepted to journaled")

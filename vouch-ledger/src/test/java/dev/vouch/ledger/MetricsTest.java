@@ -1,0 +1,134 @@
+package dev.vouch.ledger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vouch.BackpressureMode;
+import dev.vouch.Event;
+import dev.vouch.EventKind;
+import dev.vouch.RecorderStats;
+import dev.vouch.SigningMode;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The ledger's meters as a real Prometheus registry exposes them. */
+class MetricsTest {
+    @TempDir
+    Path tmp;
+
+    /** Sample lines of the scrape, name (with labels) to value; comments skipped. */
+    static Map<String, Double> samples(String scrape) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        for (String line : scrape.split("\n")) {
+            if (line.isBlank() || line.startsWith("#")) {
+                continue;
+            }
+            int space = line.lastIndexOf(' ');
+            out.put(line.substring(0, space), Double.parseDouble(line.substring(space + 1)));
+        }
+        return out;
+    }
+
+    @Test
+    void shouldExposeTheOriginalVouchMetricNamesInPrometheus() {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        Path dir = tmp.resolve("journal");
+        RecorderStats stats;
+        String scrape;
+        Ledger ledger = Ledger.builder(dir).keyFile(tmp.resolve(".vouch_key")).meterRegistry(registry)
+                .shutdownHook(false).open();
+        try {
+            Event e = new Event();
+            ledger.record(e.reset().kind(EventKind.TASK_START).task("t1"));
+            ledger.record(e.reset().kind(EventKind.TASK_START).task("t2"));
+            for (int i = 0; i < 1000; i++) {
+                ledger.record(e.reset().kind(EventKind.TOOL_CALL).task("t1").name("x").params("{\"i\":" + i + "}"));
+            }
+            ledger.recordDurably(e.reset().kind(EventKind.TASK_END).task("t2"));
+        } finally {
+            ledger.close();
+        }
+        // Scraped after close: drained and sealed, every counter is final, so the values are deterministic.
+        stats = ledger.stats();
+        scrape = registry.scrape();
+        Map<String, Double> s = samples(scrape);
+        String all = String.join("\n", s.keySet());
+
+        assertEquals(1003.0, s.get("vouch_ledger_events_processed_total"), all);
+        assertEquals(0.0, s.get("vouch_ledger_events_dropped_total"), all);
+        assertEquals((double) stats.journaled() - stats.poolMisses(), s.get("vouch_pool_event_hits_total"), all);
+        assertEquals((double) stats.checkpoints(), s.get("vouch_ledger_checkpoints_total"), all);
+        assertTrue(stats.checkpoints() >= 2);
+        assertEquals(1003.0, s.get("vouch_ledger_append_latency_seconds_count"), all);
+        assertTrue(s.get("vouch_ledger_append_latency_seconds_sum") > 0, all);
+        assertEquals(16384.0, s.get("vouch_ledger_ring_remaining"), all);
+        assertEquals(16384.0, s.get("vouch_ledger_queue_capacity"), all);
+        // One task started and not ended. The original Vouch's name, vouch_engine_active_tasks_total, can only be
+        // a counter through Micrometer 1.13+ and the Prometheus 1.x model (PrometheusNaming.sanitizeMetricName
+        // strips _total from every meter name; only counters get it back), so it is one, next to a real gauge.
+        assertEquals(1.0, s.get("vouch_engine_active_tasks_total"), all);
+        assertEquals(1.0, s.get("vouch_engine_tasks_open"), all);
+        assertTrue(scrape.contains("# TYPE vouch_engine_tasks_open gauge"), scrape);
+
+        Set<String> families = new TreeSet<>();
+        for (String line : scrape.split("\n")) {
+            if (line.startsWith("# TYPE vouch_")) {
+                families.add(line.split(" ")[2] + " " + line.split(" ")[3]);
+            }
+        }
+        assertEquals(new TreeSet<>(Set.of(
+                "vouch_engine_active_tasks_total counter",
+                "vouch_engine_tasks_open gauge",
+                "vouch_ledger_append_latency_max_seconds gauge",
+                "vouch_ledger_append_latency_seconds summary",
+                "vouch_ledger_checkpoints_total counter",
+                "vouch_ledger_events_accepted_total counter",
+                "vouch_ledger_events_dropped_total counter",
+                "vouch_ledger_events_lost_total counter",
+                "vouch_ledger_events_processed_total counter",
+                "vouch_ledger_events_sealed_total counter",
+                "vouch_ledger_queue_capacity gauge",
+                "vouch_ledger_queue_depth gauge",
+                "vouch_ledger_records_total counter",
+                "vouch_ledger_ring_full_total counter",
+                "vouch_ledger_ring_remaining gauge",
+                "vouch_pool_event_hits_total counter",
+                "vouch_pool_event_misses_total counter")), families, scrape);
+    }
+
+    @Test
+    void shouldCountDropsInTheDroppedCounter() throws Exception {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        Path dir = tmp.resolve("journal");
+        RecorderStats stats;
+        String scrape;
+        try (Ledger ledger = Ledger.builder(dir).keyFile(tmp.resolve(".vouch_key")).meterRegistry(registry)
+                .ringSize(64).backpressure(BackpressureMode.DROP).signingMode(SigningMode.PER_EVENT)
+                .shutdownHook(false).open()) {
+            Thread[] producers = new Thread[2];
+            for (int t = 0; t < producers.length; t++) {
+                producers[t] = new Thread(() -> {
+                    Event e = new Event();
+                    for (int i = 0; i < 5_000; i++) {
+                        ledger.record(e.reset().name("flood"));
+                    }
+                });
+                producers[t].start();
+            }
+            for (Thread p : producers) {
+                p.join();
+            }
+            stats = ledger.stats();
+            scrape = registry.scrape();
+        }
+        assertTrue(stats.dropped() > 0, stats.toString());
+        assertEquals((double) stats.dropped(), samples(scrape).get("vouch_ledger_events_dropped_total"));
+    }
+}

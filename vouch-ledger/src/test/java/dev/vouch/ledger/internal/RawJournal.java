@@ -1,0 +1,55 @@
+package dev.vouch.ledger.internal;
+
+import dev.vouch.ledger.JournalReader;
+import dev.vouch.verify.RecordBuffer;
+import dev.vouch.verify.RecordSource;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import net.openhft.chronicle.queue.ChronicleQueue;
+import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.queue.RollCycles;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
+import net.openhft.chronicle.wire.DocumentContext;
+
+/**
+ * The attacker's tools for a journal: read every record's bytes, and write a list of records as a new
+ * Chronicle queue the way the library does (one document per record, the same roll cycle), but with
+ * Chronicle's own API rather than the library's writer, as someone with write access to the disk would.
+ */
+public final class RawJournal {
+    private RawJournal() {
+    }
+
+    /** Every record of the journal in {@code dir}, in order, read through the public read-only reader. */
+    public static List<byte[]> read(Path dir) {
+        List<byte[]> records = new ArrayList<>();
+        try (RecordSource source = JournalReader.open(dir)) {
+            RecordBuffer buffer = new RecordBuffer(1024);
+            while (source.next(buffer)) {
+                records.add(Arrays.copyOf(buffer.data(), buffer.length()));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return records;
+    }
+
+    /** Writes {@code records} as a new journal in {@code dir} (which must not hold one yet). */
+    public static void write(Path dir, List<byte[]> records) {
+        ChronicleSupport.configure();
+        try (ChronicleQueue queue = SingleChronicleQueueBuilder.binary(dir.toFile())
+                .rollCycle(RollCycles.FAST_DAILY)
+                .build();
+             ExcerptAppender appender = queue.createAppender()) {
+            for (byte[] r : records) {
+                try (DocumentContext dc = appender.writingDocument()) {
+                    dc.wire().bytes().write(r, 0, r.length);
+                }
+            }
+        }
+    }
+}
