@@ -1,0 +1,36 @@
+package dev.vouch.cli;
+
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+
+/** Turns I/O exceptions into messages that name the file and say what is wrong with it. */
+final class Errors {
+    private Errors() {
+    }
+
+    static String describe(IOException e) {
+        if (e instanceof FileSystemException) {
+            FileSystemException f = (FileSystemException) e;
+            String file = f.getFile();
+            String reason = f.getReason();
+            if (reason == null) {
+                if (e instanceof NoSuchFileException) {
+                    reason = "no such file or directory";
+                } else if (e instanceof AccessDeniedException) {
+                    reason = "permission denied";
+                } else if (e instanceof NotDirectoryException) {
+                    reason = "not a directory";
+                } else {
+                    reason = e.getClass().getSimpleName();
+                }
+            }
+            return (file == null ? "" : file + ": ") + reason
+                    + (f.getOtherFile() == null ? "" : " (" + f.getOtherFile() + ")");
+        }
+        String message = e.getMessage();
+        return message == null ? e.toString() : message;
+    }
+}

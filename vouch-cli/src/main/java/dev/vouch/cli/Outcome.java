@@ -1,0 +1,167 @@
+package dev.vouch.cli;
+
+import dev.vouch.FormatException;
+import dev.vouch.crypto.Checkpoint;
+import dev.vouch.crypto.NoteKeys;
+import dev.vouch.crypto.SignedNote;
+import dev.vouch.crypto.VerifyingKey;
+import dev.vouch.verify.JournalVerifier;
+import dev.vouch.verify.Verdict;
+import dev.vouch.verify.VerificationReport;
+import java.io.IOException;
+import java.util.Locale;
+
+/**
+ * What a {@link VerificationReport} means for an auditor, in the words both outputs of {@code vouch verify} use.
+ * The verifier's INCOMPLETE covers situations told apart here: a journal whose storage holds entries that could
+ * not be read, an empty journal, a torn tail (records after the last signed checkpoint, as a crash leaves them)
+ * and a journal that ends on a checkpoint but was never sealed.
+ */
+final class Outcome {
+    /** The auditor's view of the verdict; {@link #label()} is what {@code --json} writes as {@code status}. */
+    enum Status {
+        INTACT,
+        TAMPERED,
+        /** Chronicle's index counts entries the reader could not read: damaged or altered storage, not a crash. */
+        UNREADABLE,
+        TORN_TAIL,
+        UNSEALED,
+        EMPTY;
+
+        String label() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    private final VerificationReport report;
+    private final JournalInput.Storage storage;
+    private final Status status;
+    private final Checkpoint lastCheckpoint;
+
+    Outcome(VerificationReport report, JournalInput.Storage storage) {
+        this.report = report;
+        this.storage = storage;
+        this.lastCheckpoint = parse(report.lastCheckpointNote());
+        if (report.verdict() == Verdict.TAMPERED || report.failureCount() > 0) {
+            status = Status.TAMPERED;
+        } else if (storage.unreadable() > 0) {
+            // Overrides even INTACT: whatever follows the readable records is unaccounted for.
+            status = Status.UNREADABLE;
+        } else if (report.verdict() == Verdict.INTACT) {
+            status = Status.INTACT;
+        } else if (report.records() == 0) {
+            status = Status.EMPTY;
+        } else if (report.uncoveredRecords() > 0) {
+            status = Status.TORN_TAIL;
+        } else {
+            status = Status.UNSEALED;
+        }
+    }
+
+    /** Runs {@code verifier} over {@code source} and judges the result. */
+    static Outcome verify(JournalVerifier verifier, JournalInput source) throws IOException {
+        VerificationReport report;
+        try {
+            report = verifier.verify(source);
+        } catch (CliException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new VerificationStopped(source.position(), e);
+        }
+        return new Outcome(report, source.storage());
+    }
+
+    private static Checkpoint parse(String note) {
+        if (note == null) {
+            return null;
+        }
+        try {
+            return Checkpoint.parse(SignedNote.parse(note).text());
+        } catch (FormatException e) {
+            return null;
+        }
+    }
+
+    Status status() {
+        return status;
+    }
+
+    VerificationReport report() {
+        return report;
+    }
+
+    JournalInput.Storage storage() {
+        return storage;
+    }
+
+    int exitCode() {
+        return status == Status.INTACT ? VouchCli.EXIT_OK : VouchCli.EXIT_FAILED;
+    }
+
+    /** The last validly signed checkpoint, or null. */
+    Checkpoint lastCheckpoint() {
+        return lastCheckpoint;
+    }
+
+    /** The tree size the last valid checkpoint signs, or -1. */
+    long signedTreeSize() {
+        return lastCheckpoint == null ? -1 : lastCheckpoint.size();
+    }
+
+    /** The key's C2SP note verifier key under the journal's origin, or null if the origin is not a valid key name. */
+    String noteKey(VerifyingKey key) {
+        String origin = report.origin();
+        if (origin == null) {
+            return null;
+        }
+        try {
+            return NoteKeys.verifierKey(origin, key);
+        } catch (FormatException e) {
+            return null;
+        }
+    }
+
+    /** One line: the verdict and why. */
+    String headline() {
+        VerificationReport r = report;
+        return switch (status) {
+            case INTACT -> "INTACT: all " + r.records() + " records verify, every checkpoint is validly signed,"
+                    + " and the journal is sealed";
+            case TAMPERED -> "TAMPERED: " + r.failureCount() + " failure(s); the journal was altered, records were"
+                    + " removed, inserted or reordered, or it was not written by the trusted key";
+            case UNREADABLE -> "UNREADABLE: the journal's index counts " + storage.indexedAtOpen() + " entries but only "
+                    + r.records() + " could be read; the rest of the storage is damaged or was altered";
+            case TORN_TAIL -> "INCOMPLETE (torn tail, no sign of tampering): the journal was not sealed and its last "
+                    + r.uncoveredRecords() + " record(s) come after the last signed checkpoint";
+            case UNSEALED -> "INCOMPLETE (not sealed, no sign of tampering): the journal ends with a valid signed"
+                    + " checkpoint but no seal";
+            case EMPTY -> storage.storageBytes() > 0
+                    ? "INCOMPLETE: no record could be read from " + storage.storageBytes() + " bytes of journal files"
+                    : "INCOMPLETE: the journal holds no records";
+        };
+    }
+
+    /** What the auditor should make of it, for the human output. */
+    String explanation() {
+        VerificationReport r = report;
+        String signed = lastCheckpoint == null
+                ? "No record is covered by a signed checkpoint."
+                : "Everything up to tree size " + lastCheckpoint.size() + " is signed and verifies.";
+        return switch (status) {
+            case INTACT -> "";
+            case TAMPERED -> "The first failure: " + (r.failures().isEmpty() ? "" : r.failures().get(0));
+            case UNREADABLE -> "Reading stopped after record " + (r.records() - 1) + " although the storage goes on, which a"
+                    + " crashed writer does not leave. The records that could be read "
+                    + (r.failureCount() == 0 ? "show no failure. " : "have failures. ") + signed;
+            case TORN_TAIL -> "This is what a crash (or a writer that is still running) leaves: those "
+                    + r.uncoveredRecords() + " record(s) chain correctly, but no signature covers them yet, so they"
+                    + " prove nothing; a cut-off or appended tail would look the same. " + signed
+                    + " Opening the journal with the ledger seals it with a recovery record.";
+            case UNSEALED -> "The writer is still running, stopped right after a checkpoint, or the sealed end was"
+                    + " cut off. " + signed;
+            case EMPTY -> storage.storageBytes() > 0
+                    ? "Every journal begins with a genesis record, so its files are damaged or not a Vouch journal."
+                    : "";
+        };
+    }
+}

@@ -1,0 +1,81 @@
+package dev.vouch.cli;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * An {@code --output} file, written atomically: into a temporary file beside it (readable by its owner only,
+ * since exports hold payloads), then renamed over the target by {@link #commit()}. A command that fails leaves
+ * no partial file. Refuses a target inside the journal directory, which the audit commands never write to.
+ */
+final class OutputFile implements AutoCloseable {
+    private final Path target;
+    private final Path temp;
+    private final FileChannel channel;
+    private final Writer writer;
+    private boolean committed;
+
+    private OutputFile(Path target, Path temp, FileChannel channel) {
+        this.target = target;
+        this.temp = temp;
+        this.channel = channel;
+        this.writer = new BufferedWriter(new OutputStreamWriter(Channels.newOutputStream(channel), StandardCharsets.UTF_8),
+                1 << 16);
+    }
+
+    static OutputFile create(Path target, Path journal) {
+        if (Inputs.isInside(target, journal)) {
+            throw new CliException(target + ": refusing to write inside the journal directory " + journal
+                    + " (auditing never changes the journal); choose another --output");
+        }
+        if (Files.isDirectory(target)) {
+            throw new CliException(target + ": is a directory; --output takes a file name");
+        }
+        Path abs = target.toAbsolutePath();
+        Path dir = abs.getParent();
+        try {
+            Path temp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
+            return new OutputFile(abs, temp, FileChannel.open(temp, StandardOpenOption.WRITE));
+        } catch (IOException e) {
+            throw new CliException("cannot create the output file " + target + ": " + Errors.describe(e), e);
+        }
+    }
+
+    Writer writer() {
+        return writer;
+    }
+
+    /** Flushes, forces the content to disk and renames the file into place. */
+    void commit() {
+        try {
+            writer.flush();
+            channel.force(true);
+            channel.close();
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            committed = true;
+        } catch (IOException e) {
+            throw new CliException("cannot write the output file " + target + ": " + Errors.describe(e), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (!committed) {
+            try {
+                channel.close();
+                Files.deleteIfExists(temp);
+            } catch (IOException ignored) {
+                // Best effort: the temporary file's name says what it is.
+            }
+        }
+    }
+}

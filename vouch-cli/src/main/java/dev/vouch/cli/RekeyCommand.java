@@ -1,0 +1,71 @@
+package dev.vouch.cli;
+
+import dev.vouch.crypto.NoteKeys;
+import dev.vouch.crypto.VerifyingKey;
+import dev.vouch.ledger.Ledger;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code vouch rekey}: the operator's key rotation. The one command that writes to a journal. */
+@Command(
+        name = "rekey",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Rotates a journal's signing key: opens the journal with the ledger (which verifies it in full first),"
+                    + " records a key rotation signed by the current key, replaces the key file atomically with the"
+                    + " new key, and closes the journal, which seals it. Prints the new public key as PEM and as a"
+                    + " note verifier key.",
+            "Auditors keep verifying with the journal's first key (its trust anchor): the rotation is signed into"
+                    + " the journal. Stop the agent that writes the journal first: a journal has one writer.",
+            "This command WRITES to the journal and the key file; the other commands only read.",
+        },
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:the key was rotated and the journal sealed",
+            "1:the journal fails verification; nothing was written",
+            "2:usage error, no journal in the directory, or the key file cannot be used",
+        })
+final class RekeyCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "JOURNAL_DIR", description = "The journal directory.")
+    Path journal;
+
+    @Option(names = "--key", defaultValue = ".vouch_key", paramLabel = "KEYFILE",
+            description = "The journal's current private key file; replaced by the new key. Default: ${DEFAULT-VALUE}.")
+    Path key;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        // The ledger creates a journal (and a key) where there is none; rekey must only ever rotate an existing one.
+        JournalInput.check(journal);
+        if (!Files.exists(key)) {
+            throw new CliException(key + ": no key file; rekey needs the journal's current key (--key) and never"
+                    + " creates one");
+        }
+        VerifyingKey old;
+        VerifyingKey next;
+        String origin;
+        try (Ledger ledger = Ledger.builder(journal).keyFile(key).open()) {
+            old = ledger.verifyingKey();
+            origin = ledger.origin();
+            next = ledger.rotateKey();
+        }
+        out.print(next.toPem());
+        out.println(NoteKeys.verifierKey(origin, next));
+        out.flush();
+        err.println("rotated the signing key of " + journal + ": " + old + " -> " + next + "; " + key
+                + " now holds the new key and the journal is sealed");
+        return VouchCli.EXIT_OK;
+    }
+}

@@ -1,0 +1,127 @@
+package dev.vouch.cli;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.HexFormat;
+
+/** Formatting shared by the commands: times, hex, and making untrusted journal text safe to print. */
+final class Text {
+    private static final HexFormat HEX = HexFormat.of();
+    private static final DateTimeFormatter MILLIS =
+            DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+    private static final long NANOS = 1_000_000_000L;
+
+    private Text() {
+    }
+
+    /**
+     * A record timestamp (i64 nanoseconds since the epoch, docs/FORMAT.md) as ISO-8601 UTC with the fraction
+     * digits it needs, e.g. {@code 2026-11-23T11:28:01.376476911Z}.
+     */
+    static String iso(long nanos) {
+        return instant(nanos).toString();
+    }
+
+    /** As {@link #iso} but always with milliseconds, for fixed-width columns. */
+    static String isoMillis(long nanos) {
+        return MILLIS.format(instant(nanos));
+    }
+
+    private static Instant instant(long nanos) {
+        return Instant.ofEpochSecond(Math.floorDiv(nanos, NANOS), Math.floorMod(nanos, NANOS));
+    }
+
+    static String hex(byte[] bytes) {
+        return HEX.formatHex(bytes);
+    }
+
+    /** The bytes as text if they are valid UTF-8, else null. */
+    static String utf8OrNull(byte[] bytes) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Journal content is untrusted: a tampered record could carry terminal escape sequences or bidirectional
+     * overrides that rewrite what an auditor sees. Escapes control characters (C0, DEL, C1), Unicode format
+     * characters and lone surrogates as {@code \}{@code uXXXX}, and backslashes as {@code \\}, so that what is
+     * printed is unambiguous.
+     */
+    static String safe(String s) {
+        if (s == null) {
+            return "";
+        }
+        StringBuilder b = null;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            boolean escape = c == '\\' || c < 0x20 || (c >= 0x7f && c <= 0x9f)
+                    || Character.getType(c) == Character.FORMAT
+                    || (Character.isSurrogate(c) && !pairedSurrogate(s, i));
+            if (escape && b == null) {
+                b = new StringBuilder(s.length() + 16).append(s, 0, i);
+            }
+            if (b != null) {
+                if (c == '\\') {
+                    b.append("\\\\");
+                } else if (escape) {
+                    b.append(String.format("\\u%04x", (int) c));
+                } else {
+                    b.append(c);
+                }
+            }
+        }
+        return b == null ? s : b.toString();
+    }
+
+    private static boolean pairedSurrogate(String s, int i) {
+        char c = s.charAt(i);
+        if (Character.isHighSurrogate(c)) {
+            return i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1));
+        }
+        return i > 0 && Character.isHighSurrogate(s.charAt(i - 1));
+    }
+
+    /**
+     * A one-line preview of a payload: its text made {@link #safe} and cut to {@code max} characters, or
+     * {@code <N bytes, binary>} when it is not UTF-8; {@code ""} when empty.
+     */
+    static String preview(byte[] payload, int max) {
+        if (payload.length == 0) {
+            return "";
+        }
+        String text = utf8OrNull(payload);
+        if (text == null) {
+            return "<" + payload.length + " bytes, binary>";
+        }
+        return cut(safe(text), max);
+    }
+
+    /** {@code s} cut to {@code max} characters, ending in "..." when cut. */
+    static String cut(String s, int max) {
+        if (s.length() <= max) {
+            return s;
+        }
+        int end = Math.max(0, max - 3);
+        if (end > 0 && Character.isHighSurrogate(s.charAt(end - 1))) {
+            end--;
+        }
+        return s.substring(0, end) + "...";
+    }
+
+    /** {@code s} made safe, or "-" when empty, for columns. */
+    static String orDash(String s) {
+        return s == null || s.isEmpty() ? "-" : safe(s);
+    }
+}

@@ -1,0 +1,162 @@
+package dev.vouch.cli;
+
+import dev.vouch.JournalCorruptException;
+import dev.vouch.VouchException;
+import dev.vouch.VouchVersion;
+import java.io.BufferedWriter;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code vouch}: the offline audit command line. A thin layer over {@link dev.vouch.verify.JournalVerifier} and
+ * {@link dev.vouch.ledger.JournalReader} that maps results to exit codes: {@value #EXIT_OK} when a journal is
+ * intact, {@value #EXIT_FAILED} when it is tampered or incomplete (or a command's check did not pass),
+ * {@value #EXIT_USAGE} for usage and I/O errors.
+ *
+ * <p>Standard output carries only the command's result, so that it can be parsed; messages, warnings, logs and
+ * progress go to standard error. {@link #main} enforces that by pointing {@code System.out} at standard error
+ * before any library loads: a stray {@code System.out.println} in a dependency cannot corrupt the output.
+ */
+@Command(
+        name = "vouch",
+        mixinStandardHelpOptions = true,
+        versionProvider = VouchCli.Version.class,
+        description = {
+            "Audits Vouch journals offline: verifies the hash chain, the Merkle checkpoints and their signatures,"
+                    + " exports and shows records, and manages the signing key.",
+        },
+        subcommands = {
+            VerifyCommand.class,
+            ExportCommand.class,
+            ShowCommand.class,
+            CheckpointCommand.class,
+            ProveCommand.class,
+            PubkeyCommand.class,
+            RekeyCommand.class,
+            CommandLine.HelpCommand.class,
+        },
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:success; for verify: the journal is intact",
+            "1:the journal is tampered or incomplete, or a command's check did not pass",
+            "2:usage error, or a file that cannot be read (missing journal, bad key file)",
+        })
+public final class VouchCli implements Runnable {
+    static final int EXIT_OK = 0;
+    static final int EXIT_FAILED = 1;
+    static final int EXIT_USAGE = 2;
+    /** Records between checks that standard output is still open (a reader such as {@code head} may leave). */
+    static final int OUTPUT_CHECK_INTERVAL = 4096;
+
+    @Spec
+    CommandSpec spec;
+
+    VouchCli() {
+    }
+
+    @Override
+    public void run() {
+        throw new ParameterException(spec.commandLine(), "Missing command");
+    }
+
+    public static void main(String[] args) {
+        // The result goes straight to file descriptor 1; System.out, which libraries use, now leads to stderr.
+        FileOutputStream stdout = new FileOutputStream(FileDescriptor.out);
+        System.setOut(System.err);
+        PrintWriter out = new PrintWriter(new BufferedWriter(new OutputStreamWriter(stdout, StandardCharsets.UTF_8), 1 << 16));
+        PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
+        int code = run(out, err, args);
+        out.flush();
+        err.flush();
+        System.exit(code);
+    }
+
+    /** Runs one command line with these writers; returns the exit code. Used by {@link #main} and the tests. */
+    static int run(PrintWriter out, PrintWriter err, String... args) {
+        try {
+            return commandLine(out, err).execute(args);
+        } finally {
+            out.flush();
+            err.flush();
+        }
+    }
+
+    static CommandLine commandLine(PrintWriter out, PrintWriter err) {
+        CommandLine cl = new CommandLine(new VouchCli());
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.setParameterExceptionHandler(VouchCli::onUsageError);
+        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> onError(ex, commandLine));
+        return cl;
+    }
+
+    private static int onUsageError(ParameterException ex, String[] args) {
+        CommandLine cl = ex.getCommandLine();
+        PrintWriter err = cl.getErr();
+        err.println(cl.getCommandSpec().qualifiedName() + ": " + ex.getMessage());
+        CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
+        err.println("Try '" + cl.getCommandSpec().qualifiedName() + " --help' for more information.");
+        err.flush();
+        return EXIT_USAGE;
+    }
+
+    private static int onError(Exception ex, CommandLine cl) {
+        PrintWriter err = cl.getErr();
+        cl.getOut().flush();
+        String name = cl.getCommandSpec().qualifiedName();
+        int code = EXIT_USAGE;
+        if (ex instanceof VerificationStopped) {
+            err.println(name + ": " + Text.safe(ex.getMessage()));
+            code = EXIT_FAILED;
+        } else if (ex instanceof JournalCorruptException) {
+            // The ledger refused a journal that fails verification (rekey): the journal's problem, not the user's.
+            err.println(name + ": " + Text.safe(ex.getMessage()));
+            code = EXIT_FAILED;
+        } else if (ex instanceof CliException || ex instanceof VouchException) {
+            err.println(name + ": " + Text.safe(ex.getMessage()));
+        } else if (ex instanceof IOException) {
+            err.println(name + ": " + Text.safe(Errors.describe((IOException) ex)));
+        } else if (ex instanceof UncheckedIOException) {
+            err.println(name + ": " + Text.safe(Errors.describe(((UncheckedIOException) ex).getCause())));
+        } else {
+            err.println(name + ": unexpected error: " + ex);
+            ex.printStackTrace(err);
+        }
+        err.flush();
+        return code;
+    }
+
+    /**
+     * Throws if {@code out} can no longer be written: a {@link PrintWriter} swallows the error of a closed pipe,
+     * and a command would otherwise read a whole journal for nobody.
+     */
+    static void checkOutput(Writer out) {
+        if (out instanceof PrintWriter && ((PrintWriter) out).checkError()) {
+            throw new CliException("standard output was closed; stopped");
+        }
+    }
+
+    /** {@code vouch --version}. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {
+                "vouch " + VouchVersion.LIBRARY,
+                "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ", "
+                        + System.getProperty("java.home") + ")",
+            };
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package dev.vouch.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.vouch.format.RecordType;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Auditing must never change the evidence: after every read command, each file in the journal directory has the
+ * same SHA-256, size and modification time, the directory's own modification time is unchanged (nothing was
+ * created and deleted again) and no file appeared, whether verification passes or fails.
+ */
+class ReadOnlyTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void shouldLeaveAnIntactJournalByteForByteUnchanged() {
+        TestJournals.Written w = TestJournals.write(tmp.resolve("intact"), 10);
+        assertReadCommandsChangeNothing(w, w.journal(), 0);
+    }
+
+    @Test
+    void shouldLeaveATamperedJournalByteForByteUnchanged() {
+        TestJournals.Written w = TestJournals.write(tmp.resolve("tampered"), 10);
+        TestJournals.flipByteIn(w.journal(), "MARK4X");
+        assertReadCommandsChangeNothing(w, w.journal(), 1);
+    }
+
+    @Test
+    void shouldLeaveAJournalWithATornTailUnchanged() {
+        TestJournals.Written w = TestJournals.write(tmp.resolve("source"), 3);
+        int keep = TestJournals.lastIndexOf(w.journal(), RecordType.TASK_END) + 1;
+        Path torn = TestJournals.truncatedCopy(w.journal(), tmp.resolve("torn"), keep);
+        assertReadCommandsChangeNothing(w, torn, 1);
+    }
+
+    private static void assertReadCommandsChangeNothing(TestJournals.Written w, Path journal, int verifyExit) {
+        Map<String, TestJournals.FileState> before = TestJournals.snapshot(journal);
+        String dir = journal.toString();
+
+        assertEquals(verifyExit, Cli.run("verify", dir, "--pubkey", w.pub()).exit());
+        assertEquals(verifyExit, Cli.run("verify", dir, "--pubkey", w.pub(), "--json").exit());
+        assertEquals(0, Cli.run("export", dir).exit());
+        assertEquals(0, Cli.run("show", dir).exit());
+        assertEquals(verifyExit == 0 ? 0 : 1, Cli.run("checkpoint", dir, "--pubkey", w.pub(), "--require-sealed").exit());
+        Cli.run("prove", dir, "--seq", "1", "--pubkey", w.pub());
+        assertEquals(0, Cli.run("pubkey", "--key", w.keyFile().toString(), "--format", "note", "--journal", dir).exit());
+
+        assertEquals(before, TestJournals.snapshot(journal), "the journal directory changed");
+    }
+}

@@ -1,0 +1,276 @@
+package dev.vouch.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vouch.Decision;
+import dev.vouch.Event;
+import dev.vouch.EventKind;
+import dev.vouch.Risk;
+import dev.vouch.crypto.VerifyingKey;
+import dev.vouch.format.RecordDescriptor;
+import dev.vouch.format.RecordType;
+import dev.vouch.format.RecordView;
+import dev.vouch.ledger.JournalReader;
+import dev.vouch.ledger.Ledger;
+import dev.vouch.ledger.internal.ChronicleJournal;
+import dev.vouch.verify.RecordBuffer;
+import dev.vouch.verify.RecordSource;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/** Real journals, written by the real ledger, and the ways the tests damage them. */
+final class TestJournals {
+    static final String ORIGIN = "test.vouch.dev/cli";
+
+    /**
+     * A journal and its keys: the directory, the private key file and the public key PEM, both kept outside the
+     * journal directory as an operator would.
+     */
+    record Written(Path journal, Path keyFile, Path pubkey, VerifyingKey key) {
+        String pub() {
+            return pubkey.toString();
+        }
+
+        String dir() {
+            return journal.toString();
+        }
+    }
+
+    private TestJournals() {
+    }
+
+    /**
+     * Writes a sealed journal under {@code root}: a task start, {@code calls} tool calls (params carrying the
+     * unique marker {@code MARK<i>X}) each with a result, and a task end with binary params.
+     */
+    static Written write(Path root, int calls) {
+        Path journal = root.resolve("journal");
+        Path keyFile = root.resolve("vouch.key");
+        VerifyingKey key;
+        try (Ledger ledger = Ledger.builder(journal).keyFile(keyFile).origin(ORIGIN).shutdownHook(false).open()) {
+            key = ledger.verifyingKey();
+            append(ledger, 0, calls);
+        }
+        Path pub = root.resolve("vouch.pub");
+        writeString(pub, key.toPem());
+        return new Written(journal, keyFile, pub, key);
+    }
+
+    /** Reopens the journal (a resume record), records {@code calls} more calls numbered from {@code from}, seals. */
+    static void extend(Written w, int from, int calls) {
+        try (Ledger ledger = Ledger.builder(w.journal()).keyFile(w.keyFile()).shutdownHook(false).open()) {
+            append(ledger, from, calls);
+        }
+    }
+
+    private static void append(Ledger ledger, int from, int calls) {
+        Event e = new Event();
+        long start = ledger.recordDurably(e.reset().kind(EventKind.TASK_START).agent("agent-1").task("task-" + from)
+                .name("refund-order"));
+        for (int i = from; i < from + calls; i++) {
+            ledger.record(e.reset().kind(EventKind.TOOL_CALL).agent("agent-1").task("task-" + from).name("orders.refund")
+                    .policy("refunds-under-100").decision(Decision.ALLOW).risk(Risk.LOW).parent(start)
+                    .params("{\"order\":" + i + ",\"marker\":\"MARK" + i + "X\"}"));
+            ledger.record(e.reset().kind(EventKind.TOOL_RESULT).agent("agent-1").task("task-" + from)
+                    .name("orders.refund").result("{\"refunded\":true,\"note\":\"d\u00e9j\u00e0 " + i + "\"}"));
+        }
+        ledger.recordDurably(e.reset().kind(EventKind.TASK_END).agent("agent-1").task("task-" + from).name("refund-order")
+                .params(new byte[] {(byte) 0xff, 0, 1}));
+    }
+
+    /** Every record's bytes, in journal order, read through the public reader. */
+    static List<byte[]> records(Path journal) {
+        List<byte[]> out = new ArrayList<>();
+        try (RecordSource source = JournalReader.open(journal)) {
+            RecordBuffer buffer = new RecordBuffer(1024);
+            while (source.next(buffer)) {
+                out.add(Arrays.copyOf(buffer.data(), buffer.length()));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out;
+    }
+
+    /** The position of the last record of this type. */
+    static int lastIndexOf(Path journal, RecordType type) {
+        List<byte[]> records = records(journal);
+        for (int i = records.size() - 1; i >= 0; i--) {
+            if (records.get(i)[RecordDescriptor.TYPE_OFFSET] == type.code()) {
+                return i;
+            }
+        }
+        throw new AssertionError("no " + type.label() + " record in " + journal);
+    }
+
+    /** The sequence number of the one record whose bytes contain {@code marker}. */
+    static long sequenceOf(Path journal, String marker) {
+        byte[] m = marker.getBytes(StandardCharsets.UTF_8);
+        long found = -1;
+        for (byte[] r : records(journal)) {
+            if (indexOf(r, m, 0) >= 0) {
+                assertEquals(-1, found, "marker " + marker + " is in more than one record");
+                found = new RecordView().wrap(r, r.length).sequence();
+            }
+        }
+        assertTrue(found >= 0, "no record holds " + marker);
+        return found;
+    }
+
+    /**
+     * Flips one bit of one byte inside {@code marker} in the journal's storage file, as an attacker editing the
+     * file would: the marker must occur exactly once in all .cq4 bytes.
+     */
+    static void flipByteIn(Path journal, String marker) {
+        byte[] m = marker.getBytes(StandardCharsets.UTF_8);
+        int hits = 0;
+        for (Path f : cq4Files(journal)) {
+            byte[] bytes = readAll(f);
+            int at = indexOf(bytes, m, 0);
+            if (at < 0) {
+                continue;
+            }
+            assertEquals(-1, indexOf(bytes, m, at + 1), "marker " + marker + " occurs twice in " + f);
+            hits++;
+            bytes[at + m.length / 2] ^= 0x01;
+            try {
+                Files.write(f, bytes);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        assertEquals(1, hits, "marker " + marker + " must be in exactly one journal file");
+    }
+
+    /**
+     * Overwrites the 4-byte Chronicle document header in front of the record holding {@code marker}: the storage
+     * layer's framing is damaged, the record bytes themselves are not.
+     */
+    static void damageHeaderBefore(Path journal, String marker) {
+        byte[] m = marker.getBytes(StandardCharsets.UTF_8);
+        byte[] record = records(journal).stream().filter(r -> indexOf(r, m, 0) >= 0).findFirst().orElseThrow();
+        for (Path f : cq4Files(journal)) {
+            byte[] bytes = readAll(f);
+            int at = indexOf(bytes, record, 0);
+            if (at >= 4) {
+                Arrays.fill(bytes, at - 4, at, (byte) 0xFF);
+                try {
+                    Files.write(f, bytes);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                return;
+            }
+        }
+        throw new AssertionError("record with " + marker + " not found in the storage files");
+    }
+
+    /**
+     * A journal as a crash leaves it: the first {@code keep} records of {@code source}, written to {@code target}
+     * through the journal's own storage adapter, with no seal and no checkpoint after the last event.
+     */
+    static Path truncatedCopy(Path source, Path target, int keep) {
+        List<byte[]> records = records(source);
+        try (ChronicleJournal out = new ChronicleJournal(target)) {
+            for (int i = 0; i < keep; i++) {
+                out.append(records.get(i), records.get(i).length);
+            }
+        }
+        return target;
+    }
+
+    /** A journal with {@code extra} appended after the records of {@code source}. */
+    static Path copyWithExtraRecord(Path source, Path target, byte[] extra) {
+        List<byte[]> records = records(source);
+        try (ChronicleJournal out = new ChronicleJournal(target)) {
+            for (byte[] r : records) {
+                out.append(r, r.length);
+            }
+            out.append(extra, extra.length);
+        }
+        return target;
+    }
+
+    /** What a file looked like: content hash, size and modification time, to prove nothing changed. */
+    record FileState(String sha256, long size, FileTime modified) {
+    }
+
+    /** Every file under {@code dir} (recursively), by relative path. */
+    static Map<String, FileState> snapshot(Path dir) {
+        Map<String, FileState> out = new TreeMap<>();
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path f : files.collect(Collectors.toList())) {
+                String name = dir.relativize(f).toString();
+                if (Files.isDirectory(f)) {
+                    out.put(name + "/", new FileState("", 0, Files.getLastModifiedTime(f)));
+                } else {
+                    byte[] bytes = readAll(f);
+                    out.put(name, new FileState(sha256Hex(bytes), bytes.length, Files.getLastModifiedTime(f)));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out;
+    }
+
+    static String sha256Hex(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static List<Path> cq4Files(Path journal) {
+        try (Stream<Path> files = Files.list(journal)) {
+            return files.filter(f -> f.getFileName().toString().endsWith(".cq4")).sorted().collect(Collectors.toList());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static byte[] readAll(Path f) {
+        try {
+            return Files.readAllBytes(f);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static void writeString(Path f, String s) {
+        try {
+            Files.writeString(f, s, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static int indexOf(byte[] haystack, byte[] needle, int from) {
+        outer:
+        for (int i = from; i <= haystack.length - needle.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+}

@@ -1,0 +1,338 @@
+package dev.vouch.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vouch.crypto.NoteKeys;
+import dev.vouch.crypto.SigningKey;
+import dev.vouch.format.RecordBuilder;
+import dev.vouch.format.RecordType;
+import dev.vouch.merkle.Rfc6962;
+import java.util.Arrays;
+import java.util.Base64;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class VerifyCommandTest {
+    private static final Pattern ISO_UTC = Pattern.compile("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?Z");
+
+    @TempDir
+    static Path shared;
+
+    @TempDir
+    Path tmp;
+
+    static TestJournals.Written intact;
+
+    @BeforeAll
+    static void writeJournal() {
+        intact = TestJournals.write(shared, 20);
+    }
+
+    @Test
+    void shouldExitZeroAndSummariseAnIntactJournal() {
+        Cli.Result r = Cli.run("verify", intact.dir(), "--pubkey", intact.pub());
+
+        assertEquals(0, r.exit(), r::toString);
+        assertTrue(r.out().startsWith("INTACT: all "), r::toString);
+        int records = TestJournals.records(intact.journal()).size();
+        assertTrue(r.out().contains("records:           " + records + "\n"), r::toString);
+        assertTrue(r.out().contains("events:            42\n"), r::toString);
+        assertTrue(r.out().contains("origin:            " + TestJournals.ORIGIN + "\n"), r::toString);
+        assertTrue(r.out().contains("sealed:            yes\n"), r::toString);
+        assertTrue(r.out().contains("sha256:" + intact.key().fingerprint()), r::toString);
+        assertTrue(r.out().contains(NoteKeys.verifierKey(TestJournals.ORIGIN, intact.key())), r::toString);
+        assertTrue(r.out().contains("last checkpoint:   tree size " + (records - 1) + ", root "), r::toString);
+        assertTrue(r.out().contains("saved checkpoint:  not given"), r::toString);
+        assertTrue(r.out().contains("failures:          none"), r::toString);
+        assertEquals(2, ISO_UTC.matcher(r.out()).results().count(), "first and last record times: " + r);
+        assertFalse(r.out().contains("FAILURE"), r::toString);
+        assertEquals("", r.err());
+    }
+
+    @Test
+    void shouldExitOneAndNameTheSequenceOfEveryTamperedRecord() {
+        TestJournals.Written w = TestJournals.write(tmp, 20);
+        long seq7 = TestJournals.sequenceOf(w.journal(), "MARK7X");
+        long seq15 = TestJournals.sequenceOf(w.journal(), "MARK15X");
+        TestJournals.flipByteIn(w.journal(), "MARK7X");
+        TestJournals.flipByteIn(w.journal(), "MARK15X");
+
+        Cli.Result r = Cli.run("verify", w.dir(), "--pubkey", w.pub());
+
+        assertEquals(1, r.exit(), r::toString);
+        assertTrue(r.out().contains("FAILURE seq " + seq7 + " chain: "), r::toString);
+        assertTrue(r.out().contains("FAILURE seq " + seq15 + " chain: "), r::toString);
+        assertTrue(r.out().contains("\nTAMPERED: "), r::toString);
+        assertTrue(r.out().contains("sealed:            no"), r::toString);
+        assertTrue(r.out().indexOf("FAILURE seq " + seq7) < r.out().indexOf("TAMPERED"), "failures stream first");
+    }
+
+    @Test
+    void shouldExitOneWhenTheJournalWasWrittenByAnotherKey() {
+        Path otherPub = tmp.resolve("other.pub");
+        TestJournals.writeString(otherPub, SigningKey.generate(new SecureRandom()).verifyingKey().toPem());
+
+        Cli.Result r = Cli.run("verify", intact.dir(), "--pubkey", otherPub.toString());
+
+        assertEquals(1, r.exit(), r::toString);
+        assertTrue(r.out().contains("FAILURE seq 0 genesis: "), r::toString);
+        assertTrue(r.out().contains("TAMPERED"), r::toString);
+    }
+
+    @Test
+    void shouldAcceptANoteVerifierKeyAsTheTrustAnchor() {
+        Path noteKey = tmp.resolve("vouch.vkey");
+        TestJournals.writeString(noteKey, NoteKeys.verifierKey(TestJournals.ORIGIN, intact.key()) + "\n");
+
+        Cli.Result r = Cli.run("verify", intact.dir(), "--pubkey", noteKey.toString(), "--quiet");
+
+        assertEquals(0, r.exit(), r::toString);
+        assertEquals("", r.out(), "--quiet prints nothing");
+    }
+
+    @Test
+    void shouldExitTwoForAMissingJournalDirectory() {
+        Path missing = tmp.resolve("no-such-journal");
+
+        Cli.Result r = Cli.run("verify", missing.toString(), "--pubkey", intact.pub());
+
+        assertEquals(2, r.exit(), r::toString);
+        assertEquals("", r.out());
+        assertTrue(r.err().contains(missing + ": no such journal directory"), r::toString);
+        assertFalse(Files.exists(missing), "verify must not create the directory");
+    }
+
+    @Test
+    void shouldExitTwoForADirectoryThatHoldsNoJournal() throws Exception {
+        Path empty = Files.createDirectories(tmp.resolve("empty"));
+
+        Cli.Result r = Cli.run("verify", empty.toString(), "--pubkey", intact.pub(), "--json");
+
+        assertEquals(2, r.exit(), r::toString);
+        assertEquals("", r.out());
+        assertTrue(r.err().contains("not a Vouch journal"), r::toString);
+        assertEquals(List.of(), List.of(empty.toFile().list()), "nothing created in it");
+    }
+
+    @Test
+    void shouldExitTwoNamingAPublicKeyFileItCannotUse() {
+        Path missing = tmp.resolve("missing.pub");
+        Cli.Result r = Cli.run("verify", intact.dir(), "--pubkey", missing.toString());
+        assertEquals(2, r.exit(), r::toString);
+        assertTrue(r.err().contains(missing.toString()) && r.err().contains("no such file"), r::toString);
+
+        Path garbage = tmp.resolve("garbage.pub");
+        TestJournals.writeString(garbage, "hello\nworld\n");
+        r = Cli.run("verify", intact.dir(), "--pubkey", garbage.toString());
+        assertEquals(2, r.exit(), r::toString);
+        assertTrue(r.err().contains(garbage.toString()), r::toString);
+
+        r = Cli.run("verify", intact.dir(), "--pubkey", intact.keyFile().toString());
+        assertEquals(2, r.exit(), r::toString);
+        assertTrue(r.err().contains("private key"), "a private key is refused as a trust anchor: " + r);
+        assertEquals("", r.out());
+    }
+
+    @Test
+    void shouldWarnWhenThePublicKeyLiesInsideTheJournalDirectory() throws Exception {
+        TestJournals.Written w = TestJournals.write(tmp, 1);
+        Path inside = Files.copy(w.pubkey(), w.journal().resolve("vouch.pub"));
+
+        Cli.Result r = Cli.run("verify", w.dir(), "--pubkey", inside.toString());
+
+        assertEquals(0, r.exit(), r::toString);
+        assertTrue(r.err().contains("inside the journal directory"), r::toString);
+    }
+
+    @Test
+    void shouldMatchACheckpointSavedBeforeTheJournalGrew() {
+        TestJournals.Written w = TestJournals.write(tmp, 3);
+        Cli.Result saved = Cli.run("checkpoint", w.dir(), "--pubkey", w.pub());
+        assertEquals(0, saved.exit(), saved::toString);
+        Path note = tmp.resolve("saved-checkpoint.txt");
+        TestJournals.writeString(note, saved.out());
+        TestJournals.extend(w, 100, 5);
+
+        Cli.Result r = Cli.run("verify", w.dir(), "--pubkey", w.pub(), "--checkpoint", note.toString());
+
+        assertEquals(0, r.exit(), r::toString);
+        assertTrue(r.out().contains("saved checkpoint:  matches"), r::toString);
+    }
+
+    @Test
+    void shouldExitOneWhenTheJournalDoesNotExtendTheSavedCheckpoint() throws Exception {
+        // Same key and origin, different history: what a thief holding the key could write instead.
+        Path forgedRoot = Files.createDirectories(tmp.resolve("forged"));
+        Files.copy(intact.keyFile(), forgedRoot.resolve("vouch.key"));
+        TestJournals.Written forged = TestJournals.write(forgedRoot, 2);
+        Cli.Result saved = Cli.run("checkpoint", intact.dir(), "--pubkey", intact.pub());
+        Path note = tmp.resolve("saved.txt");
+        TestJournals.writeString(note, saved.out().replace("\n", "\r\n") + "\n");
+
+        Cli.Result r = Cli.run("verify", forged.dir(), "--pubkey", intact.pub(), "--checkpoint", note.toString(), "--json");
+
+        assertEquals(1, r.exit(), r::toString);
+        Map<String, Object> json = r.json();
+        assertEquals(Boolean.FALSE, json.get("saved_checkpoint_matched"), r::toString);
+        assertTrue(((List<?>) json.get("failures")).stream()
+                .anyMatch(f -> "saved_checkpoint".equals(((Map<?, ?>) f).get("kind"))), r::toString);
+    }
+
+    @Test
+    void shouldExitTwoForASavedCheckpointFileThatIsNotACheckpoint() {
+        Path note = tmp.resolve("not-a-note.txt");
+        TestJournals.writeString(note, "just some text\n");
+
+        Cli.Result r = Cli.run("verify", intact.dir(), "--pubkey", intact.pub(), "--checkpoint", note.toString());
+
+        assertEquals(2, r.exit(), r::toString);
+        assertTrue(r.err().contains(note + ": not a signed checkpoint note"), r::toString);
+    }
+
+    @Test
+    void shouldPrintOneJsonObjectWithEveryReportFieldAndEveryFailure() {
+        TestJournals.Written w = TestJournals.write(tmp, 20);
+        long seq = TestJournals.sequenceOf(w.journal(), "MARK3X");
+        TestJournals.flipByteIn(w.journal(), "MARK3X");
+
+        Cli.Result r = Cli.run("verify", w.dir(), "--pubkey", w.pub(), "--json");
+
+        assertEquals(1, r.exit(), r::toString);
+        Map<String, Object> json = r.json();
+        for (String field : List.of("failures", "verdict", "status", "reason", "journal", "origin", "records", "events",
+                "checkpoints", "keys", "gaps", "dropped_total", "recoveries", "first_timestamp_ns", "first_timestamp",
+                "last_timestamp_ns", "last_timestamp", "sealed", "uncovered_records", "torn_tail",
+                "last_checkpoint_tree_size", "last_checkpoint_note", "saved_checkpoint_matched", "failure_count")) {
+            assertTrue(json.containsKey(field), "missing " + field + " in " + r);
+        }
+        assertEquals("TAMPERED", json.get("verdict"));
+        assertEquals("tampered", json.get("status"));
+        List<?> failures = (List<?>) json.get("failures");
+        assertEquals(Cli.num(json.get("failure_count")), failures.size(), "every failure is listed");
+        Map<?, ?> first = (Map<?, ?>) failures.get(0);
+        assertEquals(seq, Cli.num(first.get("seq")));
+        assertEquals("chain", first.get("kind"));
+        assertTrue(ISO_UTC.matcher((String) json.get("first_timestamp")).matches());
+        assertEquals(1, ((List<?>) json.get("keys")).size());
+    }
+
+    @Test
+    void shouldTellATornTailLeftByACrashApartFromTampering() {
+        // Cut right after the last event: no checkpoint covers it and there is no seal, as a crash between an
+        // append and the next checkpoint leaves a journal.
+        int keep = TestJournals.lastIndexOf(intact.journal(), RecordType.TASK_END) + 1;
+        Path torn = TestJournals.truncatedCopy(intact.journal(), tmp.resolve("torn"), keep);
+
+        Cli.Result r = Cli.run("verify", torn.toString(), "--pubkey", intact.pub());
+        Cli.Result json = Cli.run("verify", torn.toString(), "--pubkey", intact.pub(), "--json");
+
+        assertEquals(1, r.exit(), r::toString);
+        assertTrue(r.out().startsWith("INCOMPLETE (torn tail, no sign of tampering)"), r::toString);
+        assertTrue(r.out().contains("what a crash"), r::toString);
+        assertFalse(r.out().contains("TAMPERED") || r.out().contains("FAILURE"), r::toString);
+        assertEquals(1, json.exit(), json::toString);
+        assertEquals("INCOMPLETE", json.json().get("verdict"));
+        assertEquals("torn_tail", json.json().get("status"));
+        assertEquals(Boolean.TRUE, json.json().get("torn_tail"));
+        assertTrue(Cli.num(json.json().get("uncovered_records")) > 0);
+    }
+
+    @Test
+    void shouldNotMistakeStorageThatStopsReadingMidwayForATornTail() {
+        TestJournals.Written w = TestJournals.write(tmp, 20);
+        long seq = TestJournals.sequenceOf(w.journal(), "MARK9X");
+        int all = TestJournals.records(w.journal()).size();
+        TestJournals.damageHeaderBefore(w.journal(), "MARK9X");
+
+        Cli.Result r = Cli.run("verify", w.dir(), "--pubkey", w.pub());
+        Cli.Result json = Cli.run("verify", w.dir(), "--pubkey", w.pub(), "--json");
+        Cli.Result checkpoint = Cli.run("checkpoint", w.dir(), "--pubkey", w.pub());
+
+        assertEquals(1, r.exit(), r::toString);
+        assertTrue(r.out().startsWith("UNREADABLE: the journal's index counts " + all + " entries but only " + seq
+                + " could be read"), r::toString);
+        assertFalse(r.out().contains("no sign of tampering"), r::toString);
+        assertEquals("unreadable", json.json().get("status"), json::toString);
+        assertEquals((long) all - seq, Cli.num(json.json().get("unreadable_entries")));
+        assertEquals(1, checkpoint.exit(), checkpoint::toString);
+        assertEquals("", checkpoint.out());
+    }
+
+    @Test
+    void shouldExitOneWhenACraftedRecordTripsTheVerifier() {
+        // A checkpoint whose origin line cannot name a key: the verifier of 0.1.0 throws on it rather than
+        // reporting a failure. Either way the journal must not pass, and --json must stay one object.
+        List<byte[]> records = TestJournals.records(intact.journal());
+        long seq = records.size();
+        String note = "bad origin\n" + seq + "\n" + Base64.getEncoder().encodeToString(new byte[32]) + "\n\n\u2014 "
+                + TestJournals.ORIGIN + " " + Base64.getEncoder().encodeToString(new byte[68]) + "\n";
+        RecordBuilder b = new RecordBuilder(512).begin(RecordType.CHECKPOINT, seq, System.currentTimeMillis() * 1_000_000L,
+                Rfc6962.leafHash(records.get(records.size() - 1))).bytes32(note);
+        byte[] crafted = Arrays.copyOf(b.buffer(), b.finish());
+        Path journal = TestJournals.copyWithExtraRecord(intact.journal(), tmp.resolve("crafted"), crafted);
+
+        Cli.Result r = Cli.run("verify", journal.toString(), "--pubkey", intact.pub());
+        Cli.Result json = Cli.run("verify", journal.toString(), "--pubkey", intact.pub(), "--json");
+        Cli.Result checkpoint = Cli.run("checkpoint", journal.toString(), "--pubkey", intact.pub());
+
+        assertEquals(1, r.exit(), r::toString);
+        assertTrue(r.out().contains("FAILURE seq " + seq + " checkpoint: "), r::toString);
+        assertEquals(1, json.exit(), json::toString);
+        assertTrue(List.of("stopped", "tampered").contains(json.json().get("status")), json::toString);
+        assertEquals(1, checkpoint.exit(), checkpoint::toString);
+        assertEquals("", checkpoint.out());
+    }
+
+    @Test
+    void shouldRefuseJsonAndQuietTogether() {
+        Cli.Result r = Cli.run("verify", intact.dir(), "--pubkey", intact.pub(), "--json", "--quiet");
+
+        assertEquals(2, r.exit(), r::toString);
+        assertTrue(r.err().contains("mutually exclusive"), r::toString);
+    }
+
+    @Test
+    void shouldPrintNothingWithQuietAndStillExitOneWhenTampered() {
+        TestJournals.Written w = TestJournals.write(tmp, 2);
+        TestJournals.flipByteIn(w.journal(), "MARK1X");
+
+        Cli.Result r = Cli.run("verify", w.dir(), "--pubkey", w.pub(), "-q");
+
+        assertEquals(1, r.exit(), r::toString);
+        assertEquals("", r.out());
+        assertEquals("", r.err());
+    }
+
+    @Test
+    void shouldListEveryKeyAfterARotationAndStillTrustOnlyTheFirst() {
+        TestJournals.Written w = TestJournals.write(tmp, 2);
+        Cli.Result rekey = Cli.run("rekey", w.dir(), "--key", w.keyFile().toString());
+        assertEquals(0, rekey.exit(), rekey::toString);
+
+        Cli.Result r = Cli.run("verify", w.dir(), "--pubkey", w.pub());
+        Cli.Result json = Cli.run("verify", w.dir(), "--pubkey", w.pub(), "--json");
+
+        assertEquals(0, r.exit(), r::toString);
+        assertTrue(r.out().contains("signing keys:      2 (rotated 1 time(s))"), r::toString);
+        assertTrue(r.out().contains("    1. " + w.key() + "  (trust anchor, --pubkey)"), r::toString);
+        List<?> keys = (List<?>) json.json().get("keys");
+        assertEquals(2, keys.size(), json::toString);
+        assertEquals(w.key().fingerprint(), ((Map<?, ?>) keys.get(0)).get("fingerprint"));
+        assertNull(json.json().get("pending_key"));
+
+        Path newPub = tmp.resolve("new.pub");
+        TestJournals.writeString(newPub, rekey.out().substring(0, rekey.out().indexOf("-----END PUBLIC KEY-----\n") + 25));
+        Cli.Result withNewKey = Cli.run("verify", w.dir(), "--pubkey", newPub.toString(), "-q");
+        assertEquals(1, withNewKey.exit(), "the rotated-to key is not the journal's trust anchor: " + withNewKey);
+    }
+}
