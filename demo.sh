@@ -10,3 +10,13 @@ done
 
 echo "Building Vouch (quietly; the first run downloads dependencies and takes a few minutes)..."
 mvn -B -q -Dstyle.color=never -DskipTests -Pdemo package
+
+demo=target/vouch-demo
+echo
+echo "An auditor checks the same journal offline with the vouch CLI, trusting only the public key:"
+echo "\$ vouch-cli/target/vouch verify $demo/journal --pubkey $demo/vouch.pub --checkpoint $demo/checkpoint.txt"
+vouch-cli/target/vouch verify "$demo/journal" --pubkey "$demo/vouch.pub" --checkpoint "$demo/checkpoint.txt"
+echo
+echo "Next: vouch-cli/target/vouch show $demo/journal | less     (every record)"
+echo "      vouch-cli/target/vouch export $demo/journal --format jsonl > journal.jsonl"
+echo "      python3 tools/verify-journal.py journal.jsonl --pubkey $demo/vouch.pub   (a verifier written from docs/FORMAT.md alone)"

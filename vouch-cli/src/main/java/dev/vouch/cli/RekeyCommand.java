@@ -23,7 +23,8 @@ import picocli.CommandLine.Spec;
                     + " new key, and closes the journal, which seals it. Prints the new public key as PEM and as a"
                     + " note verifier key.",
             "Auditors keep verifying with the journal's first key (its trust anchor): the rotation is signed into"
-                    + " the journal. Stop the agent that writes the journal first: a journal has one writer.",
+                    + " the journal. A journal has one writer: while an agent has it open, rekey is refused;"
+                    + " rotate from the agent (Ledger.rotateKey()) or stop it first.",
             "This command WRITES to the journal and the key file; the other commands only read.",
         },
         exitCodeListHeading = "%nExit codes:%n",

@@ -186,7 +186,7 @@ final class TestJournals {
      */
     static Path truncatedCopy(Path source, Path target, int keep) {
         List<byte[]> records = records(source);
-        try (ChronicleJournal out = new ChronicleJournal(target)) {
+        try (ChronicleJournal out = openForWriting(target)) {
             for (int i = 0; i < keep; i++) {
                 out.append(records.get(i), records.get(i).length);
             }
@@ -197,7 +197,7 @@ final class TestJournals {
     /** A journal with {@code extra} appended after the records of {@code source}. */
     static Path copyWithExtraRecord(Path source, Path target, byte[] extra) {
         List<byte[]> records = records(source);
-        try (ChronicleJournal out = new ChronicleJournal(target)) {
+        try (ChronicleJournal out = openForWriting(target)) {
             for (byte[] r : records) {
                 out.append(r, r.length);
             }
@@ -272,5 +272,14 @@ final class TestJournals {
             return i;
         }
         return -1;
+    }
+
+    private static ChronicleJournal openForWriting(Path target) {
+        try {
+            java.nio.file.Files.createDirectories(target);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return new ChronicleJournal(target, dev.vouch.ledger.internal.WriterLock.acquire(target));
     }
 }

@@ -14,6 +14,7 @@ import dev.vouch.ledger.internal.ChronicleJournal;
 import dev.vouch.ledger.internal.ChronicleRecordSource;
 import dev.vouch.ledger.internal.LedgerCounters;
 import dev.vouch.ledger.internal.LedgerWriter;
+import dev.vouch.ledger.internal.WriterLock;
 import dev.vouch.ledger.internal.WriterSettings;
 import dev.vouch.verify.Failure;
 import dev.vouch.verify.JournalVerifier;
@@ -48,49 +49,82 @@ final class LedgerOpener {
         if (Files.exists(dir) && !Files.isDirectory(dir)) {
             throw new VouchException("journal path " + dir + " exists and is not a directory");
         }
-        boolean existing = Files.isDirectory(dir) && hasJournalFiles(dir);
         WriterSettings settings = new WriterSettings(b.signingMode, b.checkpointMaxEvents,
                 b.checkpointMaxDelay.toNanos(), b.keyFile, random);
         String settingsText = b.settingsText();
-        if (!existing) {
+        SigningKey loaded = null;
+        if (!(Files.isDirectory(dir) && hasJournalFiles(dir))) {
             if (Files.exists(LedgerWriter.stagedKeyFile(b.keyFile))) {
                 throw new KeyFileException(LedgerWriter.stagedKeyFile(b.keyFile),
                         "a staged key rotation exists but the journal " + dir + " is new: remove the stale file");
             }
-            // Check an existing key before creating the directory, and create a key only once the directory is
-            // there: a refused open leaves neither an empty journal directory nor a stray key behind.
-            SigningKey loaded = Files.exists(b.keyFile) ? KeyFile.load(b.keyFile) : null;
-            try {
-                prepareDirectory(dir);
-            } catch (RuntimeException e) {
-                if (loaded != null) {
-                    loaded.destroy();
-                }
-                throw e;
-            }
-            SigningKey key = loaded != null ? loaded : KeyFile.create(b.keyFile, random);
-            String origin = b.origin != null ? b.origin : "vouch/" + HexFormat.of().formatHex(randomBytes(random, 16));
-            ChronicleJournal journal = new ChronicleJournal(dir);
-            try {
-                LedgerWriter writer = new LedgerWriter(journal, key, origin, null, settings, counters, lifecycle);
-                writer.writeGenesis(key.verifyingKey(), VouchVersion.LIBRARY, settingsText);
-                writer.checkpoint();
-                LOG.info("Vouch journal created at {} (origin {}, key {})", dir, origin, key.verifyingKey());
-                return new Opened(counters, writer, journal, origin);
-            } catch (RuntimeException | Error e) {
-                journal.close();
-                throw e;
-            }
+            // Check an existing key before creating the directory: a refused open leaves no empty journal behind.
+            loaded = Files.exists(b.keyFile) ? KeyFile.load(b.keyFile) : null;
         }
+        WriterLock lock;
+        try {
+            prepareDirectory(dir);
+            lock = WriterLock.acquire(dir);
+        } catch (RuntimeException e) {
+            destroy(loaded);
+            throw e;
+        }
+        // Decided again under the lock: another writer may have created the journal in the meantime.
+        boolean existing;
+        try {
+            existing = hasJournalFiles(dir);
+        } catch (RuntimeException e) {
+            lock.close();
+            destroy(loaded);
+            throw e;
+        }
+        if (existing) {
+            destroy(loaded);
+            return reopen(b, dir, lock, settings, settingsText, counters, lifecycle);
+        }
+        return create(b, dir, lock, loaded, settings, settingsText, random, counters, lifecycle);
+    }
 
-        prepareDirectory(dir);
-        ResumePoint resume = verifyExisting(dir);
-        if (b.origin != null && !b.origin.equals(resume.origin())) {
-            throw new IllegalArgumentException("origin '" + b.origin + "' does not match the journal's origin '"
-                    + resume.origin() + "' in " + dir);
+    private static Opened create(LedgerBuilder b, Path dir, WriterLock lock, SigningKey loaded, WriterSettings settings,
+                                 String settingsText, SecureRandom random, LedgerCounters counters,
+                                 LedgerWriter.Lifecycle lifecycle) {
+        SigningKey key;
+        try {
+            key = loaded != null ? loaded : KeyFile.create(b.keyFile, random);
+        } catch (RuntimeException e) {
+            lock.close();
+            throw e;
         }
-        KeyChoice keys = chooseKey(b.keyFile, resume, dir);
-        ChronicleJournal journal = new ChronicleJournal(dir);
+        String origin = b.origin != null ? b.origin : "vouch/" + HexFormat.of().formatHex(randomBytes(random, 16));
+        ChronicleJournal journal = new ChronicleJournal(dir, lock);
+        try {
+            LedgerWriter writer = new LedgerWriter(journal, key, origin, null, settings, counters, lifecycle);
+            writer.writeGenesis(key.verifyingKey(), VouchVersion.LIBRARY, settingsText);
+            writer.checkpoint();
+            LOG.info("Vouch journal created at {} (origin {}, key {})", dir, origin, key.verifyingKey());
+            return new Opened(counters, writer, journal, origin);
+        } catch (RuntimeException | Error e) {
+            journal.close();
+            throw e;
+        }
+    }
+
+    private static Opened reopen(LedgerBuilder b, Path dir, WriterLock lock, WriterSettings settings, String settingsText,
+                                 LedgerCounters counters, LedgerWriter.Lifecycle lifecycle) {
+        ResumePoint resume;
+        KeyChoice keys;
+        try {
+            resume = verifyExisting(dir);
+            if (b.origin != null && !b.origin.equals(resume.origin())) {
+                throw new IllegalArgumentException("origin '" + b.origin + "' does not match the journal's origin '"
+                        + resume.origin() + "' in " + dir);
+            }
+            keys = chooseKey(b.keyFile, resume, dir);
+        } catch (RuntimeException e) {
+            lock.close();
+            throw e;
+        }
+        ChronicleJournal journal = new ChronicleJournal(dir, lock);
         try {
             LedgerWriter writer = new LedgerWriter(journal, keys.signing, resume.origin(), resume, settings, counters, lifecycle);
             if (!resume.sealed()) {
@@ -113,6 +147,12 @@ final class LedgerOpener {
         } catch (RuntimeException | Error e) {
             journal.close();
             throw e;
+        }
+    }
+
+    private static void destroy(SigningKey key) {
+        if (key != null) {
+            key.destroy();
         }
     }
 

@@ -13,15 +13,23 @@ import net.openhft.chronicle.wire.DocumentContext;
  * when that thread changes (open, then the consumer, then close).
  */
 public final class ChronicleJournal implements AutoCloseable {
+    private final WriterLock lock;
     private final ChronicleQueue queue;
     private final ExcerptAppender appender;
 
-    public ChronicleJournal(Path directory) {
-        ChronicleSupport.configure();
-        this.queue = SingleChronicleQueueBuilder.binary(directory.toFile())
-                .rollCycle(RollCycles.FAST_DAILY)
-                .build();
-        this.appender = queue.createAppender();
+    /** Opens the journal for appending; owns {@code lock} from here on and releases it on close or failure. */
+    public ChronicleJournal(Path directory, WriterLock lock) {
+        this.lock = lock;
+        try {
+            ChronicleSupport.configure();
+            this.queue = SingleChronicleQueueBuilder.binary(directory.toFile())
+                    .rollCycle(RollCycles.FAST_DAILY)
+                    .build();
+            this.appender = queue.createAppender();
+        } catch (RuntimeException | Error e) {
+            lock.close();
+            throw e;
+        }
     }
 
     public void append(byte[] record, int length) {
@@ -46,7 +54,11 @@ public final class ChronicleJournal implements AutoCloseable {
         try {
             appender.close();
         } finally {
-            queue.close();
+            try {
+                queue.close();
+            } finally {
+                lock.close();
+            }
         }
     }
 }
