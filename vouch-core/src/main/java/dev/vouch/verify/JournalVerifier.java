@@ -131,6 +131,7 @@ public final class JournalVerifier {
 
         void readAll() throws IOException {
             long estimate = source.estimatedRecords();
+            long indexed = source.indexedRecords();
             while (source.next(buffer)) {
                 checkSavedCheckpointAt(position);
                 verifyOne(buffer.data(), buffer.length());
@@ -138,6 +139,11 @@ public final class JournalVerifier {
                 if ((records & (PROGRESS_INTERVAL - 1)) == 0) {
                     listener.onProgress(records, estimate);
                 }
+            }
+            if (indexed > records) {
+                fail(expectedSeq, Failure.Kind.MALFORMED, "the journal's storage index counts " + indexed
+                        + " records but only " + records + " could be read: the storage is damaged after sequence "
+                        + (expectedSeq - 1) + " (the records beyond it exist but cannot be read)");
             }
             checkSavedCheckpointAt(position);
             if (savedCheckpoint != null && savedMatched == null) {

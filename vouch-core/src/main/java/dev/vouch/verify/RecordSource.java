@@ -25,4 +25,13 @@ public interface RecordSource extends Closeable {
     default long estimatedRecords() {
         return -1;
     }
+
+    /**
+     * How many records the storage's own index says it holds, when the storage keeps an index, else -1. Asked
+     * once, before the first record is read. The verifier fails a journal from which fewer records could be read:
+     * storage damaged in the middle must not pass for a journal that merely ends early.
+     */
+    default long indexedRecords() {
+        return -1;
+    }
 }

@@ -417,4 +417,36 @@ class TamperMatrixTest {
         assertTrue(log.contains("[CRITICAL]") && log.contains(dir.toString()), "log was: " + log);
         assertEquals(before, JournalFiles.snapshot(dir), "a refused journal must not be touched");
     }
+
+    @Test
+    void shouldNotMistakeStorageDamagedMidwayForATornTailAndRefuseToAppend() throws IOException {
+        int target = indexOfEvent(150);
+        Path dir = JournalFiles.copy(journal, tmp.resolve("damaged-header"));
+        damageStorageHeaderOf(dir, records.get(target));
+
+        VerificationReport r = Journals.verify(dir, anchor);
+
+        assertEquals(Verdict.TAMPERED, r.verdict(), Journals.describe(r));
+        assertEquals(target, r.records(), "the reader stops at the damaged header");
+        assertFirstFailure(r, Failure.Kind.MALFORMED, target);
+        Map<String, String> before = JournalFiles.snapshot(dir);
+        assertThrows(JournalCorruptException.class,
+                () -> Ledger.builder(dir).keyFile(keyFile).shutdownHook(false).open().close());
+        assertEquals(before, JournalFiles.snapshot(dir), "a refused journal must not be touched");
+    }
+
+    /** Overwrites the 4-byte Chronicle document header in front of {@code record} with 0xFF bytes, in place. */
+    private static void damageStorageHeaderOf(Path dir, byte[] record) throws IOException {
+        for (Path f : JournalFiles.cq4Files(dir)) {
+            byte[] content = Files.readAllBytes(f);
+            int at = Forger.indexOf(content, record, 0);
+            if (at >= 4) {
+                try (var ch = java.nio.channels.FileChannel.open(f, java.nio.file.StandardOpenOption.WRITE)) {
+                    ch.write(ByteBuffer.wrap(new byte[] {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF}), at - 4);
+                }
+                return;
+            }
+        }
+        throw new AssertionError("record not found in any .cq4 file of " + dir);
+    }
 }

@@ -94,6 +94,12 @@ public final class ChronicleRecordSource implements RecordSource {
         }
     }
 
+    /** Chronicle's index count: it counts documents its index knows of even where their headers are unreadable. */
+    @Override
+    public long indexedRecords() {
+        return estimatedRecords();
+    }
+
     @Override
     public void close() {
         tailer.close();
