@@ -65,6 +65,10 @@ public class RecordThroughputBenchmark {
     public void close() throws IOException {
         ledger.close();
         RecorderStats stats = ledger.stats();
+        System.out.printf("%n  journaled %,d events, %,d checkpoints (%.0f events per signature), ring found full %,d times,"
+                        + " mean accepted->journaled %.1f us%n", stats.journaled(), stats.checkpoints(),
+                (double) stats.journaled() / Math.max(1, stats.checkpoints()), stats.ringFull(),
+                stats.appendLatencyNanosTotal() / 1e3 / Math.max(1, stats.journaled()));
         if (stats.journaled() != stats.accepted() || stats.lost() != 0 || stats.dropped() != 0) {
             throw new IllegalStateException("events went missing: " + stats);
         }
