@@ -68,7 +68,7 @@ public final class Ledger implements Recorder {
     private Thread shutdownHook;
 
     Ledger(LedgerBuilder b, LedgerOpener.Opened opened) {
-        this.journalDirectory = b.journal;
+        this.journalDirectory = opened.directory();
         this.backpressure = b.backpressure;
         this.maxEventSize = b.maxEventSize;
         this.counters = opened.counters();

@@ -20,6 +20,7 @@ public final class LedgerBuilder {
     static final Duration DEFAULT_CHECKPOINT_MAX_DELAY = Duration.ofMillis(50);
 
     final Path journal;
+    Path freshJournalIfCorrupt;
     Path keyFile = Path.of(".vouch_key");
     String origin;
     Object meterRegistry;
@@ -113,6 +114,18 @@ public final class LedgerBuilder {
     }
 
     /** Seal the journal when the JVM shuts down normally (SIGTERM, System.exit). Default true. */
+    /**
+     * If the existing journal fails verification, leave it untouched as evidence and start a fresh journal in
+     * {@code freshDirectory} instead of failing (the default is to fail with
+     * {@link dev.vouch.JournalCorruptException}). Either way a {@code [CRITICAL]} line is logged. The fresh
+     * journal's genesis settings name the journal it replaces; {@link Ledger#journalDirectory()} tells which one
+     * is in use. The fresh directory must not hold a journal already.
+     */
+    public LedgerBuilder freshJournalIfCorrupt(Path freshDirectory) {
+        this.freshJournalIfCorrupt = Objects.requireNonNull(freshDirectory, "freshDirectory");
+        return this;
+    }
+
     public LedgerBuilder shutdownHook(boolean install) {
         this.shutdownHook = install;
         return this;

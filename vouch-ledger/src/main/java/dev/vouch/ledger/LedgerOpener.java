@@ -38,20 +38,42 @@ import org.slf4j.LoggerFactory;
 final class LedgerOpener {
     private static final Logger LOG = LoggerFactory.getLogger("dev.vouch.ledger");
 
-    record Opened(LedgerCounters counters, LedgerWriter writer, ChronicleJournal journal, String origin) {
+    record Opened(LedgerCounters counters, LedgerWriter writer, ChronicleJournal journal, String origin, Path directory) {
     }
 
     private LedgerOpener() {
     }
 
     static Opened open(LedgerBuilder b, SecureRandom random, LedgerCounters counters, LedgerWriter.Lifecycle lifecycle) {
-        Path dir = b.journal;
+        try {
+            return openAt(b, b.journal, b.settingsText(), random, counters, lifecycle);
+        } catch (JournalCorruptException e) {
+            if (b.freshJournalIfCorrupt == null) {
+                throw e;
+            }
+            Path fresh = b.freshJournalIfCorrupt;
+            if (Files.isDirectory(fresh) && hasJournalFiles(fresh)) {
+                throw new VouchException("the journal " + b.journal + " failed verification and the fresh journal"
+                        + " directory " + fresh + " already holds a journal; refusing both", e);
+            }
+            LOG.error("[CRITICAL] Starting a fresh journal at {} as configured; {} is left untouched as evidence ({})",
+                    fresh, b.journal, e.getMessage());
+            // The fresh journal's genesis names what it replaces, so an auditor finds the failed one.
+            java.util.List<String> lines = new java.util.ArrayList<>(java.util.List.of(b.settingsText().split("\n")));
+            lines.add("replaces=" + b.journal.toAbsolutePath() + " (failed verification at sequence " + e.sequence() + ")");
+            java.util.Collections.sort(lines);
+            String settingsText = String.join("\n", lines) + "\n";
+            return openAt(b, fresh, settingsText, random, counters, lifecycle);
+        }
+    }
+
+    private static Opened openAt(LedgerBuilder b, Path dir, String settingsText, SecureRandom random,
+                                 LedgerCounters counters, LedgerWriter.Lifecycle lifecycle) {
         if (Files.exists(dir) && !Files.isDirectory(dir)) {
             throw new VouchException("journal path " + dir + " exists and is not a directory");
         }
         WriterSettings settings = new WriterSettings(b.signingMode, b.checkpointMaxEvents,
                 b.checkpointMaxDelay.toNanos(), b.keyFile, random);
-        String settingsText = b.settingsText();
         SigningKey loaded = null;
         if (!(Files.isDirectory(dir) && hasJournalFiles(dir))) {
             if (Files.exists(LedgerWriter.stagedKeyFile(b.keyFile))) {
@@ -102,7 +124,7 @@ final class LedgerOpener {
             writer.writeGenesis(key.verifyingKey(), VouchVersion.LIBRARY, settingsText);
             writer.checkpoint();
             LOG.info("Vouch journal created at {} (origin {}, key {})", dir, origin, key.verifyingKey());
-            return new Opened(counters, writer, journal, origin);
+            return new Opened(counters, writer, journal, origin, dir);
         } catch (RuntimeException | Error e) {
             journal.close();
             throw e;
@@ -140,7 +162,7 @@ final class LedgerOpener {
             }
             writer.writeResume(VouchVersion.LIBRARY, settingsText);
             writer.checkpoint();
-            return new Opened(counters, writer, journal, resume.origin());
+            return new Opened(counters, writer, journal, resume.origin(), dir);
         } catch (IOException e) {
             journal.close();
             throw new VouchException("cannot finish the key rotation for " + b.keyFile + ": " + e.getMessage(), e);

@@ -449,4 +449,31 @@ class TamperMatrixTest {
         }
         throw new AssertionError("record not found in any .cq4 file of " + dir);
     }
+
+    @Test
+    void shouldStartAFreshJournalElsewhereOnlyWhenAskedAndLeaveTheCorruptOneUntouched(
+            @org.junit.jupiter.api.io.TempDir Path elsewhere) throws IOException {
+        int target = indexOfEvent(150);
+        Path dir = flipMarkerByte(JournalFiles.copy(journal, tmp.resolve("corrupt-then-fresh")), 150);
+        Path fresh = elsewhere.resolve("fresh");
+        Map<String, String> before = JournalFiles.snapshot(dir);
+        String log;
+        Path used;
+        try (StderrCapture err = new StderrCapture();
+             Ledger ledger = Ledger.builder(dir).keyFile(keyFile).shutdownHook(false).freshJournalIfCorrupt(fresh).open()) {
+            used = ledger.journalDirectory();
+            ledger.recordDurably(new dev.vouch.Event().kind(dev.vouch.EventKind.NOTE).name("after the corruption"));
+            log = err.text();
+        }
+
+        assertEquals(fresh, used);
+        assertTrue(log.contains("[CRITICAL]") && log.contains(fresh.toString()), log);
+        assertEquals(before, JournalFiles.snapshot(dir), "the corrupt journal is evidence: untouched");
+        VerificationReport r = Journals.verify(fresh, anchor);
+        assertEquals(Verdict.INTACT, r.verdict(), Journals.describe(r));
+        byte[] genesis = RawJournal.read(fresh).get(0);
+        String text = new String(genesis, StandardCharsets.UTF_8);
+        assertTrue(text.contains("replaces=" + dir.toAbsolutePath() + " (failed verification at sequence " + target + ")"),
+                "the fresh genesis names the journal it replaces");
+    }
 }
