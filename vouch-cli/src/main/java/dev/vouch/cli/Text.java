@@ -1,8 +1,6 @@
 package dev.vouch.cli;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
+import dev.vouch.format.Utf8;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -42,15 +40,7 @@ final class Text {
 
     /** The bytes as text if they are valid UTF-8, else null. */
     static String utf8OrNull(byte[] bytes) {
-        try {
-            return StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes))
-                    .toString();
-        } catch (CharacterCodingException e) {
-            return null;
-        }
+        return Utf8.isWellFormed(bytes, 0, bytes.length) ? new String(bytes, StandardCharsets.UTF_8) : null;
     }
 
     /**
