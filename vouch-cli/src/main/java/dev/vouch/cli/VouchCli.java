@@ -44,6 +44,7 @@ import picocli.CommandLine.Spec;
             ProveCommand.class,
             PubkeyCommand.class,
             RekeyCommand.class,
+            TasksCommand.class,
             CommandLine.HelpCommand.class,
         },
         exitCodeListHeading = "%nExit codes:%n",

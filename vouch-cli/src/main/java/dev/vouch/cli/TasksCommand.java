@@ -1,0 +1,247 @@
+package dev.vouch.cli;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import dev.vouch.Decision;
+import dev.vouch.FormatException;
+import dev.vouch.Risk;
+import dev.vouch.format.RecordType;
+import dev.vouch.format.RecordView;
+import dev.vouch.verify.RecordBuffer;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code vouch tasks}: the causal tree of an agent run, rebuilt from the journal's parent links. */
+@Command(
+        name = "tasks",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Prints the causal tree of the agent's work: tasks and the tasks nested in them, each tool call with"
+                    + " its policy decision, approval and result or error, and durations. The tree comes from the"
+                    + " parent sequence number every event record carries.",
+            "With TASK_ID, only that task and everything caused by its records. Does not verify the journal"
+                    + " (run 'vouch verify'); only reads it. Holds a summary of the shown events in memory.",
+        },
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:the tree was printed", "1:TASK_ID names no task in the journal",
+            "2:usage error, missing or unreadable journal"})
+final class TasksCommand implements Callable<Integer> {
+    private static final int PREVIEW = 60;
+    private static final JsonFactory JSON = new JsonFactory();
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "JOURNAL_DIR", description = "The journal directory.")
+    Path journal;
+
+    @Parameters(index = "1", arity = "0..1", paramLabel = "TASK_ID", description = "Show only this task's tree.")
+    String taskId;
+
+    @Option(names = "--json", description = "Print the tree as one JSON object instead of indented text.")
+    boolean json;
+
+    @Override
+    public Integer call() throws IOException {
+        JournalInput.check(journal);
+        CausalTree tree = new CausalTree(taskId);
+        RecordView view = new RecordView();
+        RecordBuffer buffer = new RecordBuffer(4096);
+        try (JournalInput source = JournalInput.open(journal)) {
+            while (source.next(buffer)) {
+                try {
+                    tree.add(view.wrap(buffer.data(), buffer.length()));
+                } catch (FormatException malformed) {
+                    // 'vouch verify' reports it; the tree shows what can be read.
+                }
+            }
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            writeJson(out, tree);
+        } else {
+            for (CausalTree.Node root : tree.roots()) {
+                print(out, root, "");
+            }
+        }
+        out.flush();
+        if (taskId != null && tree.size() == 0) {
+            spec.commandLine().getErr().println("vouch tasks: no record of task '" + Text.safe(taskId) + "' in " + journal);
+            return VouchCli.EXIT_FAILED;
+        }
+        return VouchCli.EXIT_OK;
+    }
+
+    private static void print(PrintWriter out, CausalTree.Node n, String indent) {
+        switch (n.type) {
+            case TASK_START -> {
+                CausalTree.Node end = n.child(RecordType.TASK_END);
+                out.println(indent + "task " + Text.orDash(n.task) + describeEnd(n, end) + "  [seq " + n.seq + "]");
+            }
+            case TOOL_CALL -> out.println(indent + "call " + Text.orDash(n.name) + " " + Text.preview(n.params, PREVIEW)
+                    + "  [seq " + n.seq + "]");
+            case TASK_END -> {
+                return; // shown on its task's line
+            }
+            default -> out.println(indent + describe(n) + "  [seq " + n.seq + "]");
+        }
+        for (CausalTree.Node c : n.children) {
+            print(out, c, indent + "  ");
+        }
+    }
+
+    private static String describeEnd(CausalTree.Node start, CausalTree.Node end) {
+        if (end == null) {
+            return "  (not ended)";
+        }
+        String outcome = end.result.length > 0 ? Text.preview(end.result, 24) : "ended";
+        return "  (" + outcome + ", " + duration(end.timestamp - start.timestamp) + ")";
+    }
+
+    private static String describe(CausalTree.Node n) {
+        return switch (n.type) {
+            case POLICY_DECISION -> "decision " + label(n.decision)
+                    + (n.policy.isEmpty() ? "" : " by " + Text.safe(n.policy))
+                    + (n.risk == Risk.NONE ? "" : ", risk " + label(n.risk)) + reason(n.params);
+            case APPROVAL -> "approval " + label(n.decision) + " " + Text.preview(n.params, PREVIEW);
+            case TOOL_RESULT -> "result " + Text.preview(n.result, PREVIEW) + durationOf(n);
+            case TOOL_ERROR -> "error " + Text.preview(n.result, PREVIEW) + durationOf(n);
+            default -> n.type.label() + " " + Text.orDash(n.name) + " " + Text.preview(n.params, PREVIEW);
+        };
+    }
+
+    private static String reason(byte[] params) {
+        String reason = topLevelString(params, "reason");
+        return reason == null ? "" : ": " + Text.cut(Text.safe(reason), PREVIEW);
+    }
+
+    private static String durationOf(CausalTree.Node n) {
+        long nanos = durationNanos(n);
+        return nanos < 0 ? "" : " (" + duration(nanos) + ")";
+    }
+
+    /** The guard records a call's duration as {@code duration_ns} in its result's params; else the time between records. */
+    private static long durationNanos(CausalTree.Node result) {
+        String d = topLevelNumber(result.params, "duration_ns");
+        if (d != null) {
+            try {
+                return Long.parseLong(d);
+            } catch (NumberFormatException ignored) {
+                return -1;
+            }
+        }
+        return -1;
+    }
+
+    static String duration(long nanos) {
+        if (nanos < 1_000_000L) {
+            return String.format(Locale.ROOT, "%.0f us", nanos / 1e3);
+        }
+        if (nanos < 10_000_000_000L) {
+            return String.format(Locale.ROOT, "%.1f ms", nanos / 1e6);
+        }
+        return String.format(Locale.ROOT, "%.1f s", nanos / 1e9);
+    }
+
+    private static String label(Enum<?> e) {
+        return e.name().toLowerCase(Locale.ROOT);
+    }
+
+    private static void writeJson(PrintWriter out, CausalTree tree) throws IOException {
+        try (JsonGenerator g = Json.generator(out)) {
+            g.writeStartObject();
+            g.writeArrayFieldStart("roots");
+            for (CausalTree.Node root : tree.roots()) {
+                writeNode(g, root);
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        }
+        out.println();
+    }
+
+    private static void writeNode(JsonGenerator g, CausalTree.Node n) throws IOException {
+        g.writeStartObject();
+        g.writeNumberField("seq", n.seq);
+        g.writeStringField("type", n.type.label());
+        g.writeStringField("timestamp", Text.iso(n.timestamp));
+        g.writeStringField("task", n.task);
+        g.writeStringField("name", n.name);
+        Json.seqOrNull(g, "parent", n.parent);
+        if (n.decision != Decision.NONE) {
+            g.writeStringField("decision", label(n.decision));
+        }
+        if (n.risk != Risk.NONE) {
+            g.writeStringField("risk", label(n.risk));
+        }
+        if (!n.policy.isEmpty()) {
+            g.writeStringField("policy", n.policy);
+        }
+        payload(g, "params", n.params);
+        payload(g, "result", n.result);
+        long nanos = n.type == RecordType.TASK_START && n.child(RecordType.TASK_END) != null
+                ? n.child(RecordType.TASK_END).timestamp - n.timestamp : durationNanos(n);
+        if (nanos >= 0) {
+            g.writeNumberField("duration_ns", nanos);
+        }
+        g.writeArrayFieldStart("children");
+        for (CausalTree.Node c : n.children) {
+            writeNode(g, c);
+        }
+        g.writeEndArray();
+        g.writeEndObject();
+    }
+
+    private static void payload(JsonGenerator g, String field, byte[] bytes) throws IOException {
+        if (bytes.length == 0) {
+            return;
+        }
+        String text = Text.utf8OrNull(bytes);
+        if (text != null) {
+            g.writeStringField(field, text);
+        } else {
+            g.writeStringField(field + "_b64", java.util.Base64.getEncoder().encodeToString(bytes));
+        }
+    }
+
+    private static String topLevelString(byte[] json, String field) {
+        return topLevel(json, field, JsonToken.VALUE_STRING);
+    }
+
+    private static String topLevelNumber(byte[] json, String field) {
+        return topLevel(json, field, JsonToken.VALUE_NUMBER_INT);
+    }
+
+    /** A top-level field of a JSON object payload, or null if the payload is not one or lacks it. */
+    private static String topLevel(byte[] json, String field, JsonToken kind) {
+        if (json.length == 0 || json[0] != '{') {
+            return null;
+        }
+        try (JsonParser p = JSON.createParser(json)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                JsonToken value = p.nextToken();
+                if (name.equals(field) && value == kind) {
+                    return p.getText();
+                }
+                p.skipChildren();
+            }
+        } catch (IOException notJson) {
+            return null;
+        }
+        return null;
+    }
+}

@@ -1,0 +1,120 @@
+package dev.vouch.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vouch.Decision;
+import dev.vouch.Event;
+import dev.vouch.EventKind;
+import dev.vouch.Risk;
+import dev.vouch.ledger.Ledger;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TasksCommandTest {
+    @TempDir
+    static Path shared;
+
+    static Path journal;
+
+    /** An agent run the way the guard records one: nested tasks, calls with decisions, an approval, results. */
+    @BeforeAll
+    static void writeRun() {
+        journal = shared.resolve("journal");
+        try (Ledger ledger = Ledger.builder(journal).keyFile(shared.resolve(".vouch_key")).origin("test.vouch.dev/tasks").open()) {
+            Event e = new Event();
+            long ticket = ledger.recordDurably(e.reset().kind(EventKind.TASK_START).agent("bot").task("ticket-7").name("ticket-7"));
+            long lookup = ledger.recordDurably(e.reset().kind(EventKind.TOOL_CALL).agent("bot").task("ticket-7")
+                    .name("crm.lookup").parent(ticket).params("{\"ticket\":7}"));
+            ledger.recordDurably(e.reset().kind(EventKind.POLICY_DECISION).agent("bot").task("ticket-7").name("crm.lookup")
+                    .parent(lookup).decision(Decision.ALLOW).policy("read-only").params("{\"reason\":\"reads are fine\"}"));
+            ledger.recordDurably(e.reset().kind(EventKind.TOOL_RESULT).agent("bot").task("ticket-7").name("crm.lookup")
+                    .parent(lookup).params("{\"duration_ns\":2500000}").result("{\"customer\":\"c-7\"}"));
+
+            long refund = ledger.recordDurably(e.reset().kind(EventKind.TASK_START).agent("bot").task("refund-42")
+                    .name("refund-42").parent(ticket));
+            long pay = ledger.recordDurably(e.reset().kind(EventKind.TOOL_CALL).agent("bot").task("refund-42")
+                    .name("payments.refund").parent(refund).params("{\"amount\":900}"));
+            ledger.recordDurably(e.reset().kind(EventKind.POLICY_DECISION).agent("bot").task("refund-42").name("payments.refund")
+                    .parent(pay).decision(Decision.STALL).risk(Risk.HIGH).policy("big-refunds")
+                    .params("{\"reason\":\"refunds over 500 need a person\"}"));
+            ledger.recordDurably(e.reset().kind(EventKind.APPROVAL).agent("bot").task("refund-42").name("payments.refund")
+                    .parent(pay).decision(Decision.APPROVED).params("{\"approver\":\"alice\",\"reason\":\"known customer\"}"));
+            ledger.recordDurably(e.reset().kind(EventKind.TOOL_RESULT).agent("bot").task("refund-42").name("payments.refund")
+                    .parent(pay).params("{\"duration_ns\":41000000}").result("{\"refund\":\"r-1\"}"));
+            ledger.recordDurably(e.reset().kind(EventKind.TASK_END).agent("bot").task("refund-42").name("refund-42")
+                    .parent(refund).result("completed"));
+            ledger.recordDurably(e.reset().kind(EventKind.TASK_END).agent("bot").task("ticket-7").name("ticket-7")
+                    .parent(ticket).result("completed"));
+
+            ledger.recordDurably(e.reset().kind(EventKind.TASK_START).agent("bot").task("other").name("other"));
+        }
+    }
+
+    @Test
+    void shouldPrintTheCausalTreeIndented() {
+        Cli.Result r = Cli.run("tasks", journal.toString());
+
+        assertEquals(0, r.exit(), r::toString);
+        List<String> lines = r.out().lines().collect(Collectors.toList());
+        assertTrue(lines.get(0).startsWith("task ticket-7  (completed, "), r::toString);
+        assertTrue(lines.get(1).startsWith("  call crm.lookup {\"ticket\":7}"), r::toString);
+        assertTrue(lines.get(2).startsWith("    decision allow by read-only: reads are fine"), r::toString);
+        assertTrue(lines.get(3).startsWith("    result {\"customer\":\"c-7\"} (2.5 ms)"), r::toString);
+        assertTrue(lines.get(4).startsWith("  task refund-42  (completed, "), r::toString);
+        assertTrue(lines.get(5).startsWith("    call payments.refund {\"amount\":900}"), r::toString);
+        assertTrue(lines.get(6).startsWith("      decision stall by big-refunds, risk high: refunds over 500 need a person"), r::toString);
+        assertTrue(lines.get(7).startsWith("      approval approved {\"approver\":\"alice\""), r::toString);
+        assertTrue(lines.get(8).startsWith("      result {\"refund\":\"r-1\"} (41.0 ms)"), r::toString);
+        assertTrue(lines.get(9).startsWith("task other  (not ended)"), r::toString);
+        assertEquals(10, lines.size(), r::toString);
+    }
+
+    @Test
+    void shouldShowOneTaskWithEverythingItCaused() {
+        Cli.Result r = Cli.run("tasks", journal.toString(), "refund-42");
+
+        assertEquals(0, r.exit(), r::toString);
+        assertTrue(r.out().startsWith("task refund-42  (completed, "), r::toString);
+        assertFalse(r.out().contains("ticket-7"), r::toString);
+        assertFalse(r.out().contains("other"), r::toString);
+        assertTrue(r.out().contains("approval approved"), r::toString);
+    }
+
+    @Test
+    void shouldFailForAnUnknownTask() {
+        Cli.Result r = Cli.run("tasks", journal.toString(), "no-such-task");
+
+        assertEquals(1, r.exit(), r::toString);
+        assertTrue(r.err().contains("no record of task 'no-such-task'"), r::toString);
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void shouldWriteTheTreeAsJson() {
+        Cli.Result r = Cli.run("tasks", journal.toString(), "--json");
+
+        assertEquals(0, r.exit(), r::toString);
+        Map<String, Object> root = Cli.parseObject(r.out());
+        List<Object> roots = (List<Object>) root.get("roots");
+        assertEquals(2, roots.size());
+        Map<String, Object> ticket = (Map<String, Object>) roots.get(0);
+        assertEquals("task_start", ticket.get("type"));
+        assertEquals("ticket-7", ticket.get("task"));
+        assertTrue(Cli.num(ticket.get("duration_ns")) > 0);
+        List<Object> children = (List<Object>) ticket.get("children");
+        Map<String, Object> refundTask = (Map<String, Object>) children.get(1);
+        assertEquals("refund-42", refundTask.get("task"));
+        Map<String, Object> call = (Map<String, Object>) ((List<Object>) refundTask.get("children")).get(0);
+        List<Object> story = (List<Object>) call.get("children");
+        assertEquals(List.of("policy_decision", "approval", "tool_result"),
+                story.stream().map(o -> ((Map<String, Object>) o).get("type")).collect(Collectors.toList()));
+        assertEquals(41_000_000L, Cli.num(((Map<String, Object>) story.get(2)).get("duration_ns")));
+    }
+}
