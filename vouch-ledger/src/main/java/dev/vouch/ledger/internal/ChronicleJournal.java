@@ -3,7 +3,6 @@ package dev.vouch.ledger.internal;
 import java.nio.file.Path;
 import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.ExcerptAppender;
-import net.openhft.chronicle.queue.RollCycles;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
 import net.openhft.chronicle.wire.DocumentContext;
 
@@ -23,7 +22,7 @@ public final class ChronicleJournal implements AutoCloseable {
         try {
             ChronicleSupport.configure();
             this.queue = SingleChronicleQueueBuilder.binary(directory.toFile())
-                    .rollCycle(RollCycles.FAST_DAILY)
+                    .rollCycle(ChronicleSupport.ROLL_CYCLE)
                     .build();
             this.appender = queue.createAppender();
         } catch (RuntimeException | Error e) {

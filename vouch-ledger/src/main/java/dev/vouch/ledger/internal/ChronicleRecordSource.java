@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.util.stream.Stream;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ExcerptTailer;
-import net.openhft.chronicle.queue.RollCycles;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
 import net.openhft.chronicle.wire.DocumentContext;
@@ -48,7 +47,7 @@ public final class ChronicleRecordSource implements RecordSource {
         }
         ChronicleSupport.configure();
         SingleChronicleQueue queue = SingleChronicleQueueBuilder.binary(directory.toFile())
-                .rollCycle(RollCycles.FAST_DAILY)
+                .rollCycle(ChronicleSupport.ROLL_CYCLE)
                 .readOnly(true)
                 .build();
         return new ChronicleRecordSource(queue);

@@ -11,7 +11,6 @@ import java.util.Arrays;
 import java.util.List;
 import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.ExcerptAppender;
-import net.openhft.chronicle.queue.RollCycles;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
 import net.openhft.chronicle.wire.DocumentContext;
 
@@ -42,7 +41,7 @@ public final class RawJournal {
     public static void write(Path dir, List<byte[]> records) {
         ChronicleSupport.configure();
         try (ChronicleQueue queue = SingleChronicleQueueBuilder.binary(dir.toFile())
-                .rollCycle(RollCycles.FAST_DAILY)
+                .rollCycle(ChronicleSupport.ROLL_CYCLE)
                 .build();
              ExcerptAppender appender = queue.createAppender()) {
             for (byte[] r : records) {
