@@ -105,6 +105,12 @@ final class ChildJvm implements AutoCloseable {
         return waitFor();
     }
 
+    /** Sends SIGTERM (on Linux, {@code destroy}): shutdown hooks run. Waits for the exit. */
+    int terminate() throws InterruptedException {
+        process.destroy();
+        return waitFor();
+    }
+
     int waitFor() throws InterruptedException {
         if (!process.waitFor(60, TimeUnit.SECONDS)) {
             process.destroyForcibly();

@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
  *       prints {@code READY} after some thousands of journaled events; runs until killed (at most 60 s).</li>
  *   <li>{@code halt DIR KEYFILE TAG N}: records N events and one durable event, then halts the JVM without
  *       closing the ledger, leaving an unsealed journal.</li>
+ *   <li>{@code term DIR KEYFILE TAG}: as {@code load}, with the ledger's shutdown hook installed.</li>
  * </ul>
  */
 public final class CrashChild {
@@ -30,7 +31,8 @@ public final class CrashChild {
         Path dir = Path.of(args[1]);
         Path keyFile = Path.of(args[2]);
         String tag = args[3];
-        Ledger ledger = Ledger.builder(dir).keyFile(keyFile).shutdownHook(false).open();
+        // "term" runs the load with the shutdown hook on, for a parent that stops it with SIGTERM.
+        Ledger ledger = Ledger.builder(dir).keyFile(keyFile).shutdownHook(mode.equals("term")).open();
         if (mode.equals("halt")) {
             int n = Integer.parseInt(args[4]);
             Event e = new Event();
