@@ -1,0 +1,89 @@
+package dev.vouch.policy;
+
+import java.math.BigDecimal;
+
+/** Small text helpers shared by the loader and the evaluator. */
+final class Texts {
+    /**
+     * Longest number text read as a number, the limit jackson-core applies to JSON numbers: longer digit runs
+     * would make each comparison cost more than the call it guards.
+     */
+    static final int MAX_NUMBER_LENGTH = 1000;
+
+    private Texts() {
+    }
+
+    /** The text in double quotes for a message, shortened if long. */
+    static String quote(String s) {
+        String shown = s.length() > 60 ? s.substring(0, 57) + "..." : s;
+        StringBuilder b = new StringBuilder(shown.length() + 2).append('"');
+        for (int i = 0; i < shown.length(); i++) {
+            char c = shown.charAt(i);
+            if (c == '"' || c == '\\') {
+                b.append('\\').append(c);
+            } else if (c == '\n') {
+                b.append("\\n");
+            } else if (c == '\t') {
+                b.append("\\t");
+            } else if (c < 0x20) {
+                b.append(String.format("\\u%04x", (int) c));
+            } else {
+                b.append(c);
+            }
+        }
+        return b.append('"').toString();
+    }
+
+    /**
+     * The string read as a decimal number (JSON number syntax, leading zeros allowed), or {@code null} if it is
+     * not one. Used for parameters sent as strings, e.g. {@code "amount": "1500.00"}.
+     */
+    static BigDecimal decimalOrNull(String s) {
+        int n = s.length();
+        if (n == 0 || n > MAX_NUMBER_LENGTH) {
+            return null;
+        }
+        int i = 0;
+        if (s.charAt(0) == '-') {
+            i++;
+        }
+        int digits = skipDigits(s, i);
+        if (digits == i) {
+            return null;
+        }
+        i = digits;
+        if (i < n && s.charAt(i) == '.') {
+            int frac = skipDigits(s, i + 1);
+            if (frac == i + 1) {
+                return null;
+            }
+            i = frac;
+        }
+        if (i < n && (s.charAt(i) == 'e' || s.charAt(i) == 'E')) {
+            i++;
+            if (i < n && (s.charAt(i) == '+' || s.charAt(i) == '-')) {
+                i++;
+            }
+            int exp = skipDigits(s, i);
+            if (exp == i) {
+                return null;
+            }
+            i = exp;
+        }
+        if (i != n) {
+            return null;
+        }
+        try {
+            return new BigDecimal(s);
+        } catch (NumberFormatException e) {
+            return null; // exponent beyond int range
+        }
+    }
+
+    private static int skipDigits(String s, int i) {
+        while (i < s.length() && s.charAt(i) >= '0' && s.charAt(i) <= '9') {
+            i++;
+        }
+        return i;
+    }
+}
