@@ -167,7 +167,7 @@ final class ParamPaths {
         } catch (JsonProcessingException e) {
             values.problem = invalid(e);
         } catch (IOException e) {
-            values.problem = "not readable (" + e.getMessage() + ")";
+            values.problem = "not readable (" + e.getClass().getSimpleName() + ")";
         }
         return values;
     }
@@ -183,21 +183,17 @@ final class ParamPaths {
         } catch (JsonProcessingException e) {
             values.problem = invalid(e);
         } catch (IOException e) {
-            values.problem = "not readable (" + e.getMessage() + ")";
+            values.problem = "not readable (" + e.getClass().getSimpleName() + ")";
         }
         return values;
     }
 
-    // Jackson's message, without the source description it appends, and where in the parameters it stopped.
+    // Only where it stopped: Jackson's own message quotes the offending input, and the reason is recorded in the
+    // journal, where a secret in a malformed field must not appear.
     private static String invalid(JsonProcessingException e) {
-        String m = String.valueOf(e.getOriginalMessage());
-        int cut = m.indexOf('\n');
-        m = cut >= 0 ? m.substring(0, cut) : m;
-        cut = m.indexOf(" (start marker");
-        m = cut >= 0 ? m.substring(0, cut) : m;
         String at = e.getLocation() == null ? ""
                 : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
-        return "not valid JSON (" + m + at + ")";
+        return "not valid JSON (stopped" + (at.isEmpty() ? " reading" : at) + ")";
     }
 
     private void read(JsonParser p, ParamValues values) throws IOException {

@@ -25,8 +25,8 @@ class ParameterReadingTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
-        "truncated         | {\"order\":{\"amount\":5000}                      | not valid JSON (Unexpected end-of-input",
-        "not JSON          | amount=5000                                     | not valid JSON (Unrecognized token 'amount'",
+        "truncated         | {\"order\":{\"amount\":5000}                      | not valid JSON (stopped at line 1, column 25)",
+        "not JSON          | amount=5000                                     | not valid JSON (stopped at line 1, column 7)",
         "array             | [{\"order\":{\"amount\":5000}}]                   | a JSON array, not a JSON object",
         "string            | \"refund\"                                      | a JSON string, not a JSON object",
         "trailing content  | {\"order\":{\"amount\":1}} {\"order\":{\"amount\":5000}} | not a single JSON value (more follows the parameters object)",
@@ -43,9 +43,16 @@ class ParameterReadingTest {
 
     @Test
     void shouldSayWhereTheJsonBroke() {
-        assertEquals("the parameters are not valid JSON (Unexpected end-of-input: expected close marker for Object"
-                + " at line 1, column 25); rule 'big-refund' has conditions on them, so the call is blocked",
+        assertEquals("the parameters are not valid JSON (stopped at line 1, column 25); rule 'big-refund' has"
+                + " conditions on them, so the call is blocked",
                 POLICY.evaluate("payments.refund", "{\"order\":{\"amount\":5000}").reason());
+    }
+
+    @Test
+    void shouldNeverQuoteTheParametersInTheReasonSinceItIsRecordedInTheClear() {
+        String reason = POLICY.evaluate("payments.refund", "{\"order\":{\"amount\": secret1234}}").reason();
+        assertTrue(reason.startsWith("the parameters are not valid JSON (stopped at line 1"), reason);
+        assertTrue(!reason.contains("secret1234"), reason);
     }
 
     @Test

@@ -1,0 +1,100 @@
+package dev.vouch.guard;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.io.Reader;
+import java.nio.charset.Charset;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * Asks a person at a terminal: prints the stalled call (tool, parameters as the journal stores them, rule,
+ * risk, reason, deadline) and reads three answers, one per line: {@code y} to approve (anything else
+ * refuses), the approver's name (empty: the OS user name), and a reason.
+ *
+ * <p>Prompts run one at a time on a daemon thread of their own, so the guard's deadline holds even while
+ * nobody types. A request that timed out before its prompt is skipped; an answer typed after the deadline is
+ * reported as too late and does not count. End of input refuses the request. {@link #close()} stops the
+ * prompt thread (a read blocked on {@code System.in} cannot be interrupted; the thread is a daemon).
+ */
+public final class ConsoleApprovals implements ApprovalHandler, AutoCloseable {
+    private final BufferedReader in;
+    private final PrintStream out;
+    private final ExecutorService prompter = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "vouch-console-approvals");
+        t.setDaemon(true);
+        return t;
+    });
+
+    /** Prompts on {@code System.err} and reads {@code System.in}. */
+    public ConsoleApprovals() {
+        this(new InputStreamReader(System.in, Charset.defaultCharset()), System.err);
+    }
+
+    /** Prompts on {@code out} and reads answers from {@code in}. */
+    public ConsoleApprovals(Reader in, PrintStream out) {
+        Objects.requireNonNull(in, "in");
+        this.in = in instanceof BufferedReader b ? b : new BufferedReader(in);
+        this.out = Objects.requireNonNull(out, "out");
+    }
+
+    @Override
+    public CompletionStage<Approval> requestApproval(ApprovalRequest request) {
+        CompletableFuture<Approval> answer = new CompletableFuture<>();
+        prompter.execute(() -> prompt(request, answer));
+        return answer;
+    }
+
+    private void prompt(ApprovalRequest r, CompletableFuture<Approval> answer) {
+        if (answer.isDone()) {
+            out.println("[vouch] call seq " + r.callSequence() + " (" + r.tool() + ") expired before it could be shown");
+            return;
+        }
+        out.println("[vouch] approval needed: " + r.tool() + " " + r.storedParams());
+        out.println("[vouch]   agent " + r.agent() + (r.task().isEmpty() ? "" : ", task " + r.task())
+                + ", call seq " + r.callSequence());
+        out.println("[vouch]   policy " + r.policyId() + ", risk " + r.risk().name().toLowerCase(Locale.ROOT)
+                + (r.reason().isEmpty() ? "" : ": " + r.reason()));
+        out.println("[vouch]   answer before " + r.deadline());
+        try {
+            String yes = ask("[vouch] approve? [y/N] ");
+            if (yes == null) {
+                answer.complete(Approval.refused("console", "no answer: the console input ended"));
+                return;
+            }
+            String name = ask("[vouch] your name: ");
+            String reason = name == null ? null : ask("[vouch] reason: ");
+            if (name == null || name.isBlank()) {
+                name = System.getProperty("user.name", "console");
+            }
+            boolean approved = yes.strip().equalsIgnoreCase("y") || yes.strip().equalsIgnoreCase("yes");
+            Approval a = approved ? Approval.granted(name.strip(), reason) : Approval.refused(name.strip(), reason);
+            if (answer.complete(a)) {
+                out.println("[vouch] call seq " + r.callSequence() + (approved ? " approved" : " refused"));
+            } else {
+                out.println("[vouch] too late: call seq " + r.callSequence() + " was already decided (timed out);"
+                        + " this answer does not count");
+            }
+        } catch (IOException | RuntimeException e) {
+            answer.completeExceptionally(e);
+        }
+    }
+
+    private String ask(String question) throws IOException {
+        out.print(question);
+        out.flush();
+        return in.readLine();
+    }
+
+    /** Stops prompting; requests not yet shown are never shown and time out. */
+    @Override
+    public void close() {
+        prompter.shutdownNow();
+    }
+}

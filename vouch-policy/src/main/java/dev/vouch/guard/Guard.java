@@ -1,0 +1,119 @@
+package dev.vouch.guard;
+
+import dev.vouch.Recorder;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.function.Supplier;
+
+/**
+ * The safety brake in front of an agent's tools: every call is judged by the policy and recorded, write-ahead,
+ * in the journal; blocked calls never run, stalled calls run only once someone approved them, and redacted
+ * parameters never reach the journal in clear. Build one with {@link #builder(Recorder)}.
+ *
+ * <pre>{@code
+ * Guard guard = Guard.builder(ledger).agent("refund-bot")
+ *         .policy(policy::evaluate)
+ *         .approvals(approvals)
+ *         .redactionKey(RedactionKey.load(Path.of("redaction.key")))
+ *         .build();
+ * try (Task task = guard.task("refund-order-42")) {
+ *     Receipt r = guard.call("payments.refund", "{\"order\":42,\"amount\":17.25}", () -> payments.refund(42, 17.25));
+ * }
+ * }</pre>
+ *
+ * <p>Per call, linked by parent sequence numbers: TOOL_CALL (write-ahead, parent = the enclosing task or
+ * call), POLICY_DECISION, for a stall an APPROVAL, then TOOL_RESULT or TOOL_ERROR with the duration. Every
+ * guard record is written with {@link Recorder#recordDurably} (the builder's durability, by default
+ * journaled), so when a method returns, what it recorded is in the journal; the tool never runs before its
+ * call, decision and approval are. docs/GUARD.md describes every record.
+ *
+ * <p>Thread-safe. The current task and parent are per thread ({@link #context()}); they follow work to other
+ * threads through {@link Context#wrap}, {@link #executor} and {@link #callAsync}.
+ */
+public interface Guard {
+    /** The policy id recorded when the policy evaluator failed and the call was blocked. */
+    String EVALUATOR_FAILED = "vouch.evaluator-failed";
+    /** The policy id recorded when no rule decided (the rule id was {@code null}). */
+    String DEFAULT_POLICY_ID = "default";
+    /** The name of the NOTE that records a policy taking effect. */
+    String POLICY_NOTE = "vouch.policy";
+
+    /** Starts configuring a guard that records into {@code recorder} (usually a {@code Ledger}). */
+    static GuardBuilder builder(Recorder recorder) {
+        return new GuardBuilder(recorder);
+    }
+
+    /** The agent every record names. */
+    String agent();
+
+    /**
+     * Opens a task nested in the current one: records TASK_START (write-ahead; parent = the current task's
+     * start, or the call being run) and makes it the current task of this thread until {@link Task#close()}.
+     *
+     * @param name the task's id in the journal: every record made inside it carries it
+     */
+    Task task(String name);
+
+    /** As {@link #call(String, byte[], ToolAction)}, for parameters held as text (encoded as UTF-8). */
+    <T, E extends Exception> T call(String tool, String jsonParams, ToolAction<T, E> action) throws E;
+
+    /**
+     * Runs a tool call under the policy. Records TOOL_CALL before anything else can happen, then the decision;
+     * then blocks, waits for approval, or runs the action and records its result or exception with the
+     * duration. While the action runs, the call is this thread's current parent: tasks and calls made inside
+     * it nest under it.
+     *
+     * @param jsonParams the parameters as UTF-8 JSON; the action receives them unchanged (capture them), only
+     *                   the journal's copy is redacted; {@code null} means none
+     * @return the action's result
+     * @throws ToolBlockedException      if the policy blocked the call (the action did not run)
+     * @throws ApprovalRefusedException  if the call was stalled and refused, or timed out
+     *                                   ({@link ApprovalTimedOutException}); the action did not run
+     * @throws E                         the action's own exception, after it was recorded as TOOL_ERROR
+     * @throws dev.vouch.LedgerClosedException if the journal cannot record the call (the action did not run)
+     *                                   or its outcome (the action ran)
+     */
+    <T, E extends Exception> T call(String tool, byte[] jsonParams, ToolAction<T, E> action) throws E;
+
+    /** As {@link #callAsync(String, byte[], Supplier)}, for parameters held as text. */
+    <T> CompletableFuture<T> callAsync(String tool, String jsonParams, Supplier<? extends CompletionStage<T>> action);
+
+    /**
+     * The asynchronous form of {@link #call}. The TOOL_CALL and decision are recorded before this returns; a
+     * blocked call returns a future failed with {@link ToolBlockedException}; a stalled call waits for its
+     * approval without blocking this thread. The action starts the tool and returns its stage; it is invoked
+     * with the call as current parent (on this thread, or, after an approval, on the builder's async
+     * executor). When the stage completes, the result or exception is recorded on the completing thread and
+     * the returned future completes the same way, with the caller's context installed while its dependent
+     * stages run.
+     */
+    <T> CompletableFuture<T> callAsync(String tool, byte[] jsonParams, Supplier<? extends CompletionStage<T>> action);
+
+    /** This thread's current task and parent, to carry to another thread ({@link Context#wrap}). */
+    Context context();
+
+    /**
+     * An executor that runs each command under the context current when it was submitted: use it for
+     * {@code CompletableFuture.*Async} stages and thread pools so work keeps its task and parent.
+     */
+    Executor executor(Executor delegate);
+
+    /**
+     * Records that a new policy took effect, identified by the SHA-256 of its file: a NOTE named
+     * {@value #POLICY_NOTE} with {@code {"sha256":..., "source":...}}. Later decisions carry this sha256.
+     * Use this when the evaluator follows policy changes by itself; to swap the evaluator and its identity
+     * atomically, use {@link #policyChanged(PolicyEvaluator, String, String)}. The same sha256 and source as
+     * the policy already in force record nothing.
+     *
+     * @throws IllegalArgumentException if {@code sha256Hex} is not 64 lower-case hex digits
+     */
+    void policyChanged(String sha256Hex, String source);
+
+    /**
+     * Records that a new policy took effect (as {@link #policyChanged(String, String)}) and judges every later
+     * call with {@code evaluator}: each POLICY_DECISION then names exactly the policy that judged it. With a
+     * {@code PolicyWatcher}: {@code p -> guard.policyChanged(p::evaluate, p.sha256Hex(), p.source())}.
+     */
+    void policyChanged(PolicyEvaluator evaluator, String sha256Hex, String source);
+}

@@ -1,0 +1,157 @@
+package dev.vouch.guard;
+
+import dev.vouch.Durability;
+import dev.vouch.Recorder;
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
+
+/**
+ * Configures a {@link Guard}. Every setting is checked by {@link #build()}, which names the setting and the
+ * limit it breaks. Not thread-safe; build once at start-up.
+ *
+ * <table>
+ *   <caption>Settings</caption>
+ *   <tr><th>setting</th><th>default</th><th>meaning</th></tr>
+ *   <tr><td>{@link #agent}</td><td>required</td><td>the agent or session every record names</td></tr>
+ *   <tr><td>{@link #policy}</td><td>required</td><td>judges each call; {@link PolicyEvaluator#allowAll()}
+ *       to record without judging</td></tr>
+ *   <tr><td>{@link #approvals}</td><td>{@link ApprovalHandler#alwaysDeny()}</td><td>asked about stalled calls</td></tr>
+ *   <tr><td>{@link #redactionKey}</td><td>none</td><td>commits to redacted values; without it they are
+ *       omitted, with no commitment</td></tr>
+ *   <tr><td>{@link #resultEncoder}</td><td>{@code String.valueOf}</td><td>stores results that are neither
+ *       String nor byte[]</td></tr>
+ *   <tr><td>{@link #durability}</td><td>{@link Durability#JOURNALED}</td><td>how far each guard record must
+ *       get before the guard goes on</td></tr>
+ *   <tr><td>{@link #asyncExecutor}</td><td>{@link ForkJoinPool#commonPool()}</td><td>where
+ *       {@code callAsync} records an approval and starts the approved action</td></tr>
+ * </table>
+ */
+public final class GuardBuilder {
+    private static final int MAX_TEXT_BYTES = 65_535;
+
+    private final Recorder recorder;
+    private String agent;
+    private PolicyEvaluator policy;
+    private String policySha256;
+    private String policySource;
+    private ApprovalHandler approvals = ApprovalHandler.alwaysDeny();
+    private RedactionKey redactionKey;
+    private ResultEncoder resultEncoder = RecordingGuard.DEFAULT_ENCODER;
+    private Durability durability = Durability.JOURNALED;
+    private Executor asyncExecutor = ForkJoinPool.commonPool();
+
+    GuardBuilder(Recorder recorder) {
+        this.recorder = Objects.requireNonNull(recorder, "recorder");
+    }
+
+    /** The agent or session every record names (at most 65,535 UTF-8 bytes). Required. */
+    public GuardBuilder agent(String agent) {
+        this.agent = agent;
+        return this;
+    }
+
+    /** The policy that judges each call. Required. */
+    public GuardBuilder policy(PolicyEvaluator evaluator) {
+        this.policy = evaluator;
+        this.policySha256 = null;
+        this.policySource = null;
+        return this;
+    }
+
+    /**
+     * The policy that judges each call, and its identity: {@link #build()} records it as in force (a
+     * {@value Guard#POLICY_NOTE} NOTE) and every decision carries its sha256.
+     */
+    public GuardBuilder policy(PolicyEvaluator evaluator, String sha256Hex, String source) {
+        this.policy = evaluator;
+        this.policySha256 = sha256Hex;
+        this.policySource = source;
+        return this;
+    }
+
+    /** Who approves stalled calls. Default: {@link ApprovalHandler#alwaysDeny()}. */
+    public GuardBuilder approvals(ApprovalHandler handler) {
+        this.approvals = handler;
+        return this;
+    }
+
+    /** The operator's key for redaction commitments. Default: none (redacted values are omitted). */
+    public GuardBuilder redactionKey(RedactionKey key) {
+        this.redactionKey = key;
+        return this;
+    }
+
+    /** Encodes results that are neither {@code String} nor {@code byte[]}. Default: {@code String.valueOf}. */
+    public GuardBuilder resultEncoder(ResultEncoder encoder) {
+        this.resultEncoder = encoder;
+        return this;
+    }
+
+    /**
+     * How far each guard record must get before the guard goes on (runs the tool, returns). Default
+     * {@link Durability#JOURNALED} (survives a JVM crash); {@link Durability#SYNCED} survives power loss too,
+     * at the cost of a disk flush per record.
+     */
+    public GuardBuilder durability(Durability durability) {
+        this.durability = durability;
+        return this;
+    }
+
+    /**
+     * Where {@code callAsync} records approvals and starts approved actions (the approver's thread and the
+     * timeout timer are not blocked with them). Default: the common fork-join pool. On JDK 21+ a
+     * virtual-thread executor is a good choice.
+     */
+    public GuardBuilder asyncExecutor(Executor executor) {
+        this.asyncExecutor = executor;
+        return this;
+    }
+
+    /**
+     * Checks every setting and returns the guard. With {@link #policy(PolicyEvaluator, String, String)},
+     * records the policy NOTE first.
+     *
+     * @throws IllegalStateException    if a required setting is missing
+     * @throws IllegalArgumentException if a setting is out of range
+     */
+    public Guard build() {
+        if (agent == null) {
+            throw new IllegalStateException("agent is not set: name the agent or session every record names,"
+                    + " e.g. agent(\"refund-bot\")");
+        }
+        if (agent.isBlank()) {
+            throw new IllegalArgumentException("agent is blank; expected a name such as \"refund-bot\"");
+        }
+        int agentBytes = agent.getBytes(StandardCharsets.UTF_8).length;
+        if (agentBytes > MAX_TEXT_BYTES) {
+            throw new IllegalArgumentException("agent is " + agentBytes + " UTF-8 bytes; the limit is " + MAX_TEXT_BYTES);
+        }
+        if (policy == null) {
+            throw new IllegalStateException("policy is not set: policy(evaluator), e.g. policy(policy::evaluate),"
+                    + " or policy(PolicyEvaluator.allowAll()) to record calls without judging them");
+        }
+        if (policySha256 != null) {
+            RecordingGuard.checkSha256(policySha256);
+        }
+        if (approvals == null) {
+            throw new IllegalArgumentException("approvals is null; use ApprovalHandler.alwaysDeny() to refuse every stall");
+        }
+        if (resultEncoder == null) {
+            throw new IllegalArgumentException("resultEncoder is null; leave it unset for String.valueOf");
+        }
+        if (durability == null) {
+            throw new IllegalArgumentException("durability is null; expected JOURNALED, SEALED or SYNCED");
+        }
+        if (asyncExecutor == null) {
+            throw new IllegalArgumentException("asyncExecutor is null; leave it unset for the common fork-join pool");
+        }
+        RecordingGuard guard = new RecordingGuard(recorder, agent, policy, approvals, redactionKey, resultEncoder,
+                durability, asyncExecutor);
+        if (policySha256 != null) {
+            guard.policyChanged(policy, policySha256, policySource);
+        }
+        return guard;
+    }
+}

@@ -1,0 +1,253 @@
+package dev.vouch.guard;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vouch.Decision;
+import dev.vouch.KeyFileException;
+import dev.vouch.Risk;
+import dev.vouch.format.RecordType;
+import dev.vouch.guard.TestJournal.Rec;
+import dev.vouch.policy.PayloadLogging;
+import dev.vouch.policy.PolicyDecision;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+class RedactionTest extends GuardTestBase {
+    private static final String CARD = "4111111111111111";
+    private static final Pattern COMMITMENT = Pattern.compile("\\{\"\\$vouch_redacted\":\"(hmac-sha256:v1(?:-bytes)?:[A-Za-z0-9+/=]+:[A-Za-z0-9+/=]+)\"");
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String commitmentIn(String stored) {
+        Matcher m = COMMITMENT.matcher(stored);
+        assertTrue(m.find(), () -> "no commitment in " + stored);
+        return m.group(1);
+    }
+
+    @Test
+    void shouldKeepARedactedSecretOutOfEveryJournalFileAndProveItWithTheKey() {
+        RedactionKey key = RedactionKey.generate();
+        Guard guard = guard((tool, params) -> redact("card-data", "card.number")).redactionKey(key).build();
+        String json = "{\"order\":42,\"card\":{\"number\":\"" + CARD + "\",\"holder\":\"Ada Lovelace\",\"exp\":\"12/29\"},"
+                + "\"amount\":17.25}";
+        byte[] params = utf8(json);
+        AtomicReference<String> toolSaw = new AtomicReference<>();
+
+        guard.call("payments.charge", params, () -> {
+            toolSaw.set(new String(params, StandardCharsets.UTF_8));
+            return "{\"charged\":true}";
+        });
+
+        assertEquals(json, toolSaw.get(), "the tool receives the original parameters");
+        assertArrayEquals(utf8(json), params, "the caller's array is not modified");
+        Rec call = journal.ofType(RecordType.TOOL_CALL).get(0);
+        String stored = call.params();
+        String commitment = commitmentIn(stored);
+        assertEquals("{\"order\":42,\"card\":{\"number\":{\"$vouch_redacted\":\"" + commitment + "\"},"
+                + "\"holder\":\"Ada Lovelace\",\"exp\":\"12/29\"},\"amount\":17.25}", stored);
+        Rec decision = journal.ofType(RecordType.POLICY_DECISION).get(0);
+        assertTrue(decision.params().contains("\"params_stored\":\"redacted\",\"redacted\":[\"card.number\"],"
+                + "\"redaction_key\":\"" + key.id() + "\""), decision::toString);
+
+        journal.closeAndVerify();
+        assertFalse(journal.anyFileContains(utf8(CARD)), "the card number is in a journal file");
+        assertTrue(journal.anyFileContains(utf8("Ada Lovelace")), "the scan finds what is stored in clear");
+
+        assertTrue(key.verify(commitment, "\"" + CARD + "\""));
+        assertTrue(key.verify(commitment, utf8(" \"" + CARD + "\" ")), "whitespace around the value does not matter");
+        assertTrue(key.verifyAt(utf8(stored), "card.number", "\"" + CARD + "\""));
+        assertFalse(key.verify(commitment, "\"4111111111111112\""), "another value verified");
+        assertFalse(RedactionKey.generate().verify(commitment, "\"" + CARD + "\""), "another key verified");
+        assertFalse(key.verifyAt(utf8(stored), "card.holder", "\"" + CARD + "\""));
+    }
+
+    @Test
+    void shouldNotLeakARedactedSecretThroughTheToolsErrorMessage() {
+        RedactionKey key = RedactionKey.generate();
+        Guard guard = guard((tool, params) -> redact("card-data", "card.number")).redactionKey(key).build();
+        String message = "card " + CARD + " was declined";
+
+        assertThrows(IllegalStateException.class, () -> guard.call("payments.charge",
+                "{\"card\":{\"number\":\"" + CARD + "\"}}", () -> {
+                    throw new IllegalStateException(message);
+                }));
+
+        String error = journal.ofType(RecordType.TOOL_ERROR).get(0).result();
+        Matcher m = Pattern.compile("\"message_commitment\":\"([^\"]+)\"").matcher(error);
+        assertTrue(m.find(), error);
+        assertTrue(key.verify(m.group(1), utf8(message)), "the operator can still prove the message");
+        journal.closeAndVerify();
+        assertFalse(journal.anyFileContains(utf8(CARD)));
+    }
+
+    @Test
+    void shouldShowApproversOnlyTheRedactedParameters() {
+        ProgrammaticApprovals approvals = new ProgrammaticApprovals();
+        AtomicReference<ApprovalRequest> asked = new AtomicReference<>();
+        Guard guard = guard((tool, params) -> new PolicyDecision(Decision.STALL, List.of("card.number"), Risk.HIGH,
+                "charge", "charges need a person", PayloadLogging.FULL_PAYLOAD, Duration.ofSeconds(10)))
+                .redactionKey(RedactionKey.generate())
+                .approvals(request -> {
+                    asked.set(request);
+                    return approvals.requestApproval(request);
+                }).build();
+        Thread approver = new Thread(() -> {
+            while (approvals.pending().isEmpty()) {
+                Thread.onSpinWait();
+            }
+            approvals.approve(approvals.pending().get(0).callSequence(), "alice", "ok");
+        });
+        approver.start();
+
+        guard.call("payments.charge", "{\"card\":{\"number\":\"" + CARD + "\"}}", () -> "ok");
+
+        assertFalse(asked.get().storedParams().contains(CARD), asked.get()::toString);
+        assertTrue(asked.get().storedParams().contains("$vouch_redacted"));
+    }
+
+    @Test
+    void shouldStoreOnlyDigestsOfParamsAndResultsForMetadataOnly() {
+        Guard guard = guard((tool, params) -> metadataOnly("private")).build();
+        String json = "{\"query\":\"SELECT * FROM patients WHERE name = 'Grace-Hopper-XYZ'\"}";
+        String result = "[{\"diagnosis\":\"secret-diagnosis-QRS\"}]";
+
+        assertEquals(result, guard.call("db.query", json, () -> result));
+
+        Rec call = journal.ofType(RecordType.TOOL_CALL).get(0);
+        assertEquals("{\"$vouch_digest\":\"sha256:" + StoredParams.sha256Hex(utf8(json)) + "\",\"size\":"
+                + utf8(json).length + "}", call.params());
+        Rec done = journal.ofType(RecordType.TOOL_RESULT).get(0);
+        assertEquals("{\"$vouch_digest\":\"sha256:" + StoredParams.sha256Hex(utf8(result)) + "\",\"size\":"
+                + utf8(result).length + "}", done.result());
+        assertTrue(journal.ofType(RecordType.POLICY_DECISION).get(0).params().contains("\"params_stored\":\"digest\""));
+        journal.closeAndVerify();
+        assertFalse(journal.anyFileContains(utf8("Grace-Hopper-XYZ")));
+        assertFalse(journal.anyFileContains(utf8("secret-diagnosis-QRS")));
+    }
+
+    @Test
+    void shouldCommitToTheWholeParametersWhenTheyAreNotJsonButMustBeRedacted() {
+        RedactionKey key = RedactionKey.generate();
+        Guard guard = guard((tool, params) -> redact("card-data", "card.number")).redactionKey(key).build();
+        byte[] broken = utf8("{\"card\":{\"number\":\"" + CARD + "\",");
+
+        guard.call("payments.charge", broken, () -> "ok");
+
+        String stored = journal.ofType(RecordType.TOOL_CALL).get(0).params();
+        String commitment = commitmentIn(stored);
+        assertTrue(commitment.startsWith(RedactionKey.BYTES_PREFIX), commitment);
+        assertTrue(stored.endsWith(",\"size\":" + broken.length
+                + ",\"$vouch_note\":\"not JSON: redaction impossible, whole parameters committed\"}"), stored);
+        assertTrue(key.verify(commitment, broken));
+        journal.closeAndVerify();
+        assertFalse(journal.anyFileContains(utf8(CARD)));
+    }
+
+    @Test
+    void shouldRedactEveryOccurrenceArrayElementsAndWholeSubtreesAndKeepEverythingElseAsWritten() {
+        RedactionKey key = RedactionKey.generate();
+
+        StoredParams dup = StoredParams.of(utf8("{\"pin\":\"1234\",\"pin\":\"5678\"}"), List.of("pin"),
+                PayloadLogging.FULL_PAYLOAD, key);
+        String d = new String(dup.bytes, StandardCharsets.UTF_8);
+        assertFalse(d.contains("1234") || d.contains("5678"), d);
+        assertEquals(2, d.split("\\$vouch_redacted", -1).length - 1, d);
+
+        StoredParams arr = StoredParams.of(utf8("{\"cards\":[{\"number\":\"a-1\"},{\"number\":\"b-2\"}],\"amount\":1.50,"
+                + "\"scale\":1e2,\"big\":12345678901234567890123}"), List.of("cards.1.number"), PayloadLogging.FULL_PAYLOAD, key);
+        String a = new String(arr.bytes, StandardCharsets.UTF_8);
+        assertTrue(a.startsWith("{\"cards\":[{\"number\":\"a-1\"},{\"number\":{\"$vouch_redacted\":\"hmac-sha256:v1:"), a);
+        assertTrue(a.endsWith("\"}}],\"amount\":1.50,\"scale\":1e2,\"big\":12345678901234567890123}"), a);
+        assertFalse(a.contains("b-2"));
+        assertEquals(List.of("cards.1.number"), arr.redacted);
+
+        StoredParams sub = StoredParams.of(utf8("{\"card\": {\"number\": \"\\u0041BC\", \"cvv\": 123}}"),
+                List.of("card", "card.number"), PayloadLogging.FULL_PAYLOAD, key);
+        String s = new String(sub.bytes, StandardCharsets.UTF_8);
+        String c = commitmentIn(s);
+        assertTrue(key.verify(c, "{ \"number\" : \"ABC\" , \"cvv\" : 123 }"), "canonical form ignores whitespace and escapes");
+        assertFalse(key.verify(c, "{\"cvv\":123,\"number\":\"ABC\"}"), "field order is part of the value");
+
+        String spaced = "{ \"amount\" : 1.0 }";
+        StoredParams absent = StoredParams.of(utf8(spaced), List.of("card.number"), PayloadLogging.FULL_PAYLOAD, key);
+        assertEquals(StoredParams.Form.FULL, absent.form);
+        assertEquals(spaced, new String(absent.bytes, StandardCharsets.UTF_8), "nothing to redact: stored exactly");
+
+        StoredParams noKey = StoredParams.of(utf8("{\"pin\":\"1234\"}"), List.of("pin"), PayloadLogging.FULL_PAYLOAD, null);
+        assertEquals("{\"pin\":{\"$vouch_redacted\":\"omitted\"}}", new String(noKey.bytes, StandardCharsets.UTF_8));
+
+        StoredParams salted = StoredParams.of(utf8("{\"a\":\"x\",\"b\":\"x\"}"), List.of("a", "b"), PayloadLogging.FULL_PAYLOAD, key);
+        Matcher m = COMMITMENT.matcher(new String(salted.bytes, StandardCharsets.UTF_8));
+        assertTrue(m.find());
+        String first = m.group(1);
+        assertTrue(m.find());
+        assertNotEquals(first, m.group(1), "equal values must not give equal commitments");
+        assertEquals(List.of(first, m.group(1)), List.of(RedactionKey.commitmentsAt(salted.bytes, "a").get(0),
+                RedactionKey.commitmentsAt(salted.bytes, "b").get(0)));
+    }
+
+    /** The shell recipe docs/GUARD.md gives auditors, run as written: base64, od and the openssl CLI only. */
+    @Test
+    void shouldLetAThirdPartyCheckACommitmentWithOpenssl() throws Exception {
+        Path keyFile = tmp.resolve("redaction.key");
+        RedactionKey key = RedactionKey.create(keyFile);
+        Guard guard = guard((tool, params) -> redact("card-data", "card.number")).redactionKey(key).build();
+        guard.call("payments.charge", "{\"card\":{\"number\":\"" + CARD + "\"}}", () -> "ok");
+        String c = commitmentIn(journal.ofType(RecordType.TOOL_CALL).get(0).params());
+        String recipe = String.join("\n",
+                "c='" + c + "'",
+                "value='\"" + CARD + "\"'",
+                "salt=$(printf '%s' \"$c\" | cut -d: -f3); mac=$(printf '%s' \"$c\" | cut -d: -f4)",
+                "hexkey=$(base64 -d < redaction.key | od -An -v -tx1 | tr -d ' \\n')",
+                "{ printf '%s' \"$salt\" | base64 -d; printf '%s' \"$value\"; } \\",
+                "  | openssl dgst -sha256 -mac HMAC -macopt hexkey:$hexkey -binary | base64 > computed.txt",
+                "[ \"$(cat computed.txt)\" = \"$mac\" ] && echo MATCH || echo DIFFERENT");
+
+        Process p = new ProcessBuilder("sh", "-c", recipe).directory(tmp.toFile()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS));
+
+        assertEquals("MATCH", out.strip(), () -> "the documented openssl recipe failed (needs sh, base64, od and the"
+                + " OpenSSL 3 CLI on the PATH):\n" + out);
+    }
+
+    @Test
+    void shouldLoadOnlyPrivateWellFormedKeyFiles() throws Exception {
+        Path file = tmp.resolve("redaction.key");
+        RedactionKey created = RedactionKey.create(file);
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+        assertEquals(created.id(), RedactionKey.load(file).id());
+        assertFalse(created.toString().contains(Files.readString(file).strip()), "toString leaks the key");
+        assertThrows(KeyFileException.class, () -> RedactionKey.create(file), "overwrote a key");
+
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+        KeyFileException open = assertThrows(KeyFileException.class, () -> RedactionKey.load(file));
+        assertTrue(open.getMessage().contains("chmod 600"), open.getMessage());
+
+        Path shortKey = tmp.resolve("short.key");
+        Files.writeString(shortKey, "c2hvcnQ=\n");
+        Files.setPosixFilePermissions(shortKey, PosixFilePermissions.fromString("rw-------"));
+        assertTrue(assertThrows(KeyFileException.class, () -> RedactionKey.load(shortKey)).getMessage().contains("at least 32"));
+
+        Path garbage = tmp.resolve("garbage.key");
+        Files.writeString(garbage, "not base64 at all!\n");
+        Files.setPosixFilePermissions(garbage, PosixFilePermissions.fromString("rw-------"));
+        assertThrows(KeyFileException.class, () -> RedactionKey.load(garbage));
+        assertThrows(KeyFileException.class, () -> RedactionKey.load(tmp.resolve("missing.key")));
+    }
+}

@@ -1,0 +1,141 @@
+package dev.vouch.guard;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.vouch.Decision;
+import dev.vouch.Risk;
+import dev.vouch.crypto.VerifyingKey;
+import dev.vouch.format.RecordType;
+import dev.vouch.format.RecordView;
+import dev.vouch.ledger.JournalReader;
+import dev.vouch.ledger.Ledger;
+import dev.vouch.verify.JournalVerifier;
+import dev.vouch.verify.RecordBuffer;
+import dev.vouch.verify.RecordSource;
+import dev.vouch.verify.VerificationReport;
+import dev.vouch.verify.Verdict;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/** A real ledger on a real Chronicle journal in a temporary directory, and its records read back. */
+final class TestJournal implements AutoCloseable {
+    /** One event record as read back from the journal. */
+    record Rec(long seq, RecordType type, long parent, Decision decision, Risk risk, String agent, String task,
+            String name, String policy, String params, String result) {
+        @Override
+        public String toString() {
+            return seq + " " + type.label() + " parent=" + parent + " task=" + task + " name=" + name
+                    + (decision == Decision.NONE ? "" : " " + decision) + (policy.isEmpty() ? "" : " policy=" + policy)
+                    + (params.isEmpty() ? "" : " params=" + params) + (result.isEmpty() ? "" : " result=" + result);
+        }
+    }
+
+    final Path dir;
+    final Ledger ledger;
+    private final VerifyingKey key;
+    private boolean closed;
+
+    TestJournal(Path tmp) {
+        this.dir = tmp.resolve("journal");
+        this.ledger = Ledger.builder(dir).keyFile(tmp.resolve(".vouch_key")).origin("test.vouch.dev/guard")
+                .shutdownHook(false).open();
+        this.key = ledger.verifyingKey();
+    }
+
+    /** The event records in journal order (works while the ledger is open: reading never writes). */
+    List<Rec> events() {
+        List<Rec> out = new ArrayList<>();
+        RecordView v = new RecordView();
+        RecordBuffer buf = new RecordBuffer(4096);
+        try (RecordSource source = JournalReader.open(dir)) {
+            while (source.next(buf)) {
+                v.wrap(buf.data(), buf.length());
+                if (v.type().isEvent()) {
+                    out.add(new Rec(v.sequence(), v.type(), v.parent(), v.decision(), v.risk(), v.agent(), v.task(),
+                            v.name(), v.policy(), new String(v.params(), StandardCharsets.UTF_8),
+                            new String(v.result(), StandardCharsets.UTF_8)));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out;
+    }
+
+    /** The records caused by {@code parent}, in journal order. */
+    List<Rec> children(long parent) {
+        return events().stream().filter(r -> r.parent() == parent).collect(Collectors.toList());
+    }
+
+    Rec bySeq(long seq) {
+        return events().stream().filter(r -> r.seq() == seq).findFirst()
+                .orElseThrow(() -> new AssertionError("no event record with seq " + seq + " in " + events()));
+    }
+
+    List<Rec> ofType(RecordType type) {
+        return events().stream().filter(r -> r.type() == type).collect(Collectors.toList());
+    }
+
+    /** Every byte of every file under the journal directory. */
+    List<byte[]> rawFiles() {
+        try (Stream<Path> files = Files.walk(dir)) {
+            List<byte[]> out = new ArrayList<>();
+            for (Path f : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
+                out.add(Files.readAllBytes(f));
+            }
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Whether any file under the journal directory holds {@code needle}. */
+    boolean anyFileContains(byte[] needle) {
+        for (byte[] content : rawFiles()) {
+            if (indexOf(content, needle) >= 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            for (int k = 0; k < needle.length; k++) {
+                if (haystack[i + k] != needle[k]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+
+    /** Closes the ledger (idempotent) and asserts that the journal verifies INTACT against its key. */
+    VerificationReport closeAndVerify() {
+        if (!closed) {
+            closed = true;
+            ledger.close();
+        }
+        try (RecordSource source = JournalReader.open(dir)) {
+            VerificationReport r = JournalVerifier.trusting(key).verify(source);
+            assertEquals(Verdict.INTACT, r.verdict(), () -> r.verdict() + " (" + r.verdictReason() + ") " + r.failures());
+            return r;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        closeAndVerify();
+    }
+}
