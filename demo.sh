@@ -17,6 +17,10 @@ echo "An auditor checks the same journal offline with the vouch CLI, trusting on
 echo "\$ vouch-cli/target/vouch verify $demo/journal --pubkey $demo/vouch.pub --checkpoint $demo/checkpoint.txt"
 vouch-cli/target/vouch verify "$demo/journal" --pubkey "$demo/vouch.pub" --checkpoint "$demo/checkpoint.txt"
 echo
+echo "The causal story of ticket 5, rebuilt from the journal: the refund waited for a person, who refused it."
+echo "\$ vouch-cli/target/vouch tasks $demo/journal ticket-5"
+vouch-cli/target/vouch tasks "$demo/journal" ticket-5
+echo
 echo "Next: vouch-cli/target/vouch show $demo/journal | less     (every record)"
 echo "      vouch-cli/target/vouch export $demo/journal --format jsonl > journal.jsonl"
 echo "      python3 tools/verify-journal.py journal.jsonl --pubkey $demo/vouch.pub   (a verifier written from docs/FORMAT.md alone)"

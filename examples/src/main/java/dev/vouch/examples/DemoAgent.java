@@ -7,7 +7,11 @@ import dev.vouch.verify.JournalVerifier;
 import dev.vouch.verify.RecordSource;
 import dev.vouch.verify.VerificationReport;
 import dev.vouch.verify.Verdict;
+import dev.vouch.guard.Guard;
+import dev.vouch.guard.RedactionKey;
+import dev.vouch.policy.Policy;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,8 +20,8 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * The demo: a simulated agent handles refund tickets through Vouch, closes the ledger (which seals the
- * journal), then audits its own journal the way an auditor would, trusting only the public key it saved.
+ * The demo: a simulated agent handles refund tickets through Vouch's guard and policy (allow, block, stall with
+ * a person approving or refusing, redact), closes the ledger (which seals the journal), then audits its own journal the way an auditor would, trusting only the public key it saved.
  *
  * <p>Usage: {@code DemoAgent [work-dir]} (default {@code target/vouch-demo}). The work directory receives the
  * journal, the private key {@code .vouch_key}, the public key {@code vouch.pub} and the last checkpoint
@@ -25,6 +29,7 @@ import java.time.Instant;
  */
 public final class DemoAgent {
     private static final int TICKETS = 6;
+
 
     private DemoAgent() {
     }
@@ -36,19 +41,36 @@ public final class DemoAgent {
         PrintStream out = System.out;
         DemoFiles.clearPreviousRun(work);
 
-        out.println("Vouch demo: a support agent refunds " + TICKETS + " orders; every tool call goes through Vouch.");
+        Path policyFile = work.resolve("vouch-policy.yaml");
+        try (InputStream in = DemoAgent.class.getResourceAsStream("/vouch-policy.yaml")) {
+            Files.copy(in, policyFile);
+        }
+        Policy policy = Policy.load(policyFile);
+        RedactionKey redactionKey = RedactionKey.create(work.resolve(".vouch_redaction_key"));
+
+        out.println("Vouch demo: a support agent handles " + TICKETS + " refund tickets; every tool call goes through"
+                + " Vouch's guard under " + policyFile.getFileName() + " (sha256 " + policy.sha256Hex().substring(0, 16) + "...).");
         VerifyingKey publicKey;
-        int toolCalls;
+        SimulatedAgent agent;
         try (Ledger ledger = Ledger.builder(journal).keyFile(keyFile).origin("demo.vouch.dev/refund-bot")
                 .checkpointMaxDelay(Duration.ofMillis(20)).open()) {
             publicKey = ledger.verifyingKey();
-            SimulatedAgent agent = new SimulatedAgent(ledger, "refund-bot");
+            HumanReviewer reviewer = new HumanReviewer();
+            Guard guard = Guard.builder(ledger).agent("refund-bot")
+                    .policy(policy::evaluate, policy.sha256Hex(), policy.source())
+                    .approvals(reviewer.approvals)
+                    .redactionKey(redactionKey)
+                    .build();
+            agent = new SimulatedAgent(guard);
             for (int ticket = 1; ticket <= TICKETS; ticket++) {
                 agent.handleTicket(ticket);
             }
-            toolCalls = agent.toolCalls();
-            out.println("  recorded " + toolCalls + " tool calls in nested tasks; " + ledger.stats().accepted()
-                    + " events accepted, closing (drain, seal, sign)...");
+            out.println("  " + agent.calls + " tool calls in nested tasks: ticket " + SimulatedAgent.APPROVED_TICKET
+                    + "'s refund of " + SimulatedAgent.amount(SimulatedAgent.APPROVED_TICKET) + " waited for a person and was approved;"
+                    + " ticket " + SimulatedAgent.REFUSED_TICKET + "'s refund of "
+                    + SimulatedAgent.amount(SimulatedAgent.REFUSED_TICKET) + " was refused (" + agent.refused + ") and never ran;");
+            out.println("  " + agent.blocked + " call blocked by the policy (fs.delete outside /tmp); card numbers and"
+                    + " e-mail addresses were redacted. " + ledger.stats().accepted() + " events; closing (drain, seal, sign)...");
         }
         Files.writeString(work.resolve("vouch.pub"), publicKey.toPem(), StandardCharsets.US_ASCII);
 
@@ -68,12 +90,17 @@ public final class DemoAgent {
         out.println("  sealed       " + report.sealed());
         report.failures().forEach(f -> out.println("  FAILURE      " + f));
         out.println("  verdict      " + report.verdict() + ": " + report.verdictReason());
+        out.println("  card number  " + (DemoFiles.anyFileContains(journal, SimulatedAgent.CARD_NUMBER)
+                ? "FOUND in the journal files (redaction failed!)" : "not in the journal files (redacted: an HMAC commitment is stored)"));
         out.println();
         out.println("Files in " + work + ":");
         out.println("  journal/        the Chronicle Queue journal (append-only, memory-mapped)");
         out.println("  .vouch_key      the Ed25519 signing key (PKCS#8 PEM, mode 0600)");
+        out.println("  .vouch_redaction_key  the operator's HMAC key that proves redacted values (never in the journal)");
+        out.println("  vouch-policy.yaml     the policy the guard enforced");
         out.println("  vouch.pub       the public key an auditor trusts");
         out.println("  checkpoint.txt  the last signed checkpoint (C2SP signed note); keep it to detect rewrites later");
-        System.exit(report.verdict() == Verdict.INTACT ? 0 : 1);
+        boolean leaked = DemoFiles.anyFileContains(journal, SimulatedAgent.CARD_NUMBER);
+        System.exit(report.verdict() == Verdict.INTACT && !leaked ? 0 : 1);
     }
 }

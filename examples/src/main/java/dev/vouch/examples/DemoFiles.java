@@ -27,4 +27,24 @@ final class DemoFiles {
         Files.createDirectories(work);
         Files.createFile(work.resolve(MARKER));
     }
+
+    /** Whether any file under {@code dir} holds {@code text}'s UTF-8 bytes: the demo's check that redaction held. */
+    static boolean anyFileContains(Path dir, String text) throws IOException {
+        byte[] needle = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path f : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
+                byte[] hay = Files.readAllBytes(f);
+                outer:
+                for (int i = 0; i + needle.length <= hay.length; i++) {
+                    for (int j = 0; j < needle.length; j++) {
+                        if (hay[i + j] != needle[j]) {
+                            continue outer;
+                        }
+                    }
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
 }

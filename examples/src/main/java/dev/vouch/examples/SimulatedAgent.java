@@ -1,96 +1,81 @@
 package dev.vouch.examples;
 
-import dev.vouch.Event;
-import dev.vouch.EventKind;
-import dev.vouch.Recorder;
+import dev.vouch.guard.ApprovalRefusedException;
+import dev.vouch.guard.Guard;
+import dev.vouch.guard.Task;
+import dev.vouch.guard.ToolBlockedException;
 import java.util.Locale;
 
 /**
- * A support agent without an LLM: it works through refund tickets by calling tools, the way a real agent
- * would, and records every step through a {@link Recorder}. It depends only on the {@code Recorder} interface,
- * as agent code should; start-up code chooses the ledger behind it.
- *
- * <p>Each tool call is recorded write-ahead ({@link Recorder#recordDurably}): it is in the journal before the
- * tool runs, so a tool that crashes the JVM still leaves its call on record. Results are fire-and-forget.
+ * A support agent without an LLM: it works through refund tickets by calling tools, the way a real agent would,
+ * and every call goes through the {@link Guard}. The guard records the call before the tool runs, asks the
+ * policy, waits for a person when the policy says stall, and records the result; the agent only sees the result
+ * or an exception.
  */
 final class SimulatedAgent {
-    private final Recorder recorder;
-    private final String agentId;
-    private final Event event = new Event();
-    private int toolCalls;
+    /** Ticket 2's refund is large and gets approved; ticket 5's is larger and gets refused. */
+    static final int APPROVED_TICKET = 2;
+    static final int REFUSED_TICKET = 5;
+    /** The card number the agent passes to the payment tool; the policy redacts it from the journal. */
+    static final String CARD_NUMBER = "4111111111111111";
 
-    SimulatedAgent(Recorder recorder, String agentId) {
-        this.recorder = recorder;
-        this.agentId = agentId;
+    private final Guard guard;
+    int calls;
+    int blocked;
+    int refused;
+
+    SimulatedAgent(Guard guard) {
+        this.guard = guard;
     }
 
-    int toolCalls() {
-        return toolCalls;
-    }
-
-    /** One ticket: look the customer up, check the order, refund it in a sub-task, tidy up in another. */
     void handleTicket(int ticket) {
-        String ticketTask = "ticket-" + ticket;
-        long ticketStart = startTask(ticketTask, Event.NO_PARENT);
-        String customer = call(ticketTask, ticketStart, "crm.lookup_customer",
-                "{\"ticket\":" + ticket + "}", "{\"customer\":\"c-" + (700 + ticket) + "\",\"tier\":\"gold\"}");
-        call(ticketTask, ticketStart, "orders.get", "{\"order\":" + (4000 + ticket) + "}",
-                "{\"order\":" + (4000 + ticket) + ",\"amount\":" + amount(ticket) + ",\"status\":\"delivered\"}");
+        int order = 4000 + ticket;
+        try (Task ticketTask = guard.task("ticket-" + ticket)) {
+            String customer = call("crm.lookup_customer",
+                    "{\"ticket\":" + ticket + ",\"email\":\"customer" + ticket + "@example.com\"}",
+                    "{\"customer\":\"c-" + (700 + ticket) + "\",\"tier\":\"gold\"}");
+            call("orders.get", "{\"order\":" + order + "}",
+                    "{\"order\":" + order + ",\"amount\":" + amount(ticket) + ",\"status\":\"delivered\"}");
 
-        String refundTask = "refund-order-" + (4000 + ticket);
-        long refundStart = startTask(refundTask, ticketStart);
-        call(refundTask, refundStart, "payments.refund",
-                "{\"order\":" + (4000 + ticket) + ",\"amount\":" + amount(ticket) + ",\"currency\":\"EUR\"}",
-                "{\"refund\":\"r-" + (9000 + ticket) + "\",\"state\":\"settled\"}");
-        call(refundTask, refundStart, "email.send",
-                "{\"to\":\"" + customer + "\",\"template\":\"refund-confirmation\"}", "{\"queued\":true}");
-        endTask(refundTask, refundStart);
+            try (Task refund = guard.task("refund-order-" + order)) {
+                try {
+                    call("payments.refund", "{\"order\":" + order + ",\"amount\":" + amount(ticket)
+                            + ",\"currency\":\"EUR\",\"card\":{\"number\":\"" + CARD_NUMBER + "\"}}",
+                            "{\"refund\":\"r-" + (9000 + ticket) + "\",\"state\":\"settled\"}");
+                    call("email.send", "{\"to\":\"" + customer + "\",\"template\":\"refund-confirmation\"}",
+                            "{\"queued\":true}");
+                } catch (ApprovalRefusedException e) {
+                    refused++; // the refund never ran; the agent tells the customer a person will follow up
+                    call("email.send", "{\"to\":\"" + customer + "\",\"template\":\"refund-under-review\"}",
+                            "{\"queued\":true}");
+                }
+            }
 
-        String cleanupTask = "cleanup-" + ticket;
-        long cleanupStart = startTask(cleanupTask, ticketStart);
-        if (ticket % 3 == 0) {
-            fail(cleanupTask, cleanupStart, "fs.delete", "{\"path\":\"/tmp/ticket-" + ticket + ".lock\"}",
-                    "{\"error\":\"ENOENT\",\"message\":\"no such file\"}");
-        } else {
-            call(cleanupTask, cleanupStart, "fs.delete", "{\"path\":\"/tmp/ticket-" + ticket + ".lock\"}",
-                    "{\"deleted\":true}");
+            try (Task cleanup = guard.task("cleanup-" + ticket)) {
+                call("fs.delete", "{\"path\":\"/tmp/ticket-" + ticket + ".lock\"}", "{\"deleted\":true}");
+                if (ticket == 3) {
+                    try {
+                        // A confused agent reaching too far: the policy blocks it and the tool never runs.
+                        call("fs.delete", "{\"path\":\"/var/lib/orders\"}", "{\"deleted\":true}");
+                    } catch (ToolBlockedException e) {
+                        blocked++;
+                    }
+                }
+            }
+            call("tickets.close", "{\"ticket\":" + ticket + ",\"resolution\":\"handled\"}", "{\"closed\":true}");
         }
-        endTask(cleanupTask, cleanupStart);
-
-        call(ticketTask, ticketStart, "tickets.close", "{\"ticket\":" + ticket + ",\"resolution\":\"refunded\"}",
-                "{\"closed\":true}");
-        endTask(ticketTask, ticketStart);
     }
 
-    private static String amount(int ticket) {
-        return String.format(Locale.ROOT, "%.2f", 10 + ticket * 7.25);
+    static String amount(int ticket) {
+        double amount = ticket == APPROVED_TICKET ? 750 : ticket == REFUSED_TICKET ? 2400 : 10 + ticket * 7.25;
+        return String.format(Locale.ROOT, "%.2f", amount);
     }
 
-    private long startTask(String task, long parent) {
-        return recorder.recordDurably(event.reset().kind(EventKind.TASK_START).agent(agentId).task(task)
-                .name(task).parent(parent));
-    }
-
-    private void endTask(String task, long start) {
-        recorder.record(event.reset().kind(EventKind.TASK_END).agent(agentId).task(task).name(task).parent(start));
-    }
-
-    /** Records the call write-ahead, "runs" the tool, records its result; returns a value from the result. */
-    private String call(String task, long parent, String tool, String params, String result) {
-        long call = recorder.recordDurably(event.reset().kind(EventKind.TOOL_CALL).agent(agentId).task(task)
-                .name(tool).parent(parent).params(params));
-        toolCalls++;
-        recorder.record(event.reset().kind(EventKind.TOOL_RESULT).agent(agentId).task(task).name(tool)
-                .parent(call).result(result));
-        int customer = result.indexOf("\"customer\":\"");
-        return customer < 0 ? "" : result.substring(customer + 12, result.indexOf('"', customer + 12));
-    }
-
-    private void fail(String task, long parent, String tool, String params, String error) {
-        long call = recorder.recordDurably(event.reset().kind(EventKind.TOOL_CALL).agent(agentId).task(task)
-                .name(tool).parent(parent).params(params));
-        toolCalls++;
-        recorder.record(event.reset().kind(EventKind.TOOL_ERROR).agent(agentId).task(task).name(tool)
-                .parent(call).result(error));
+    /** Calls a simulated tool through the guard; returns the customer id when the result names one. */
+    private String call(String tool, String params, String result) {
+        calls++;
+        String r = guard.call(tool, params, () -> result);
+        int customer = r.indexOf("\"customer\":\"");
+        return customer < 0 ? "" : r.substring(customer + 12, r.indexOf('"', customer + 12));
     }
 }

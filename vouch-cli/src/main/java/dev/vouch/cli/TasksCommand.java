@@ -122,7 +122,7 @@ final class TasksCommand implements Callable<Integer> {
 
     private static String reason(byte[] params) {
         String reason = topLevelString(params, "reason");
-        return reason == null ? "" : ": " + Text.cut(Text.safe(reason), PREVIEW);
+        return reason == null || reason.isBlank() ? "" : ": " + Text.cut(Text.safe(reason), PREVIEW);
     }
 
     private static String durationOf(CausalTree.Node n) {
