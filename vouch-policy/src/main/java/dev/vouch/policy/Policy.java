@@ -199,14 +199,17 @@ public final class Policy {
     // Conditions cannot be judged on unreadable parameters; guessing could pass a call the policy forbids.
     private PolicyDecision unreadable(String method, Rule rule, String problem) {
         PayloadLogging logging = payloadLogging;
+        java.util.LinkedHashSet<String> redacted = new java.util.LinkedHashSet<>();
         for (Rule r : rules) {
-            // Field redaction needs readable parameters: where the policy would redact, keep only the digest.
+            // Field redaction needs readable parameters: where the policy would redact, keep no clear copy. The
+            // redact lists stay in the decision, so that the guard stores a keyed commitment rather than a plain
+            // digest that a short secret could be guessed back from.
             if (r.protectsData() && r.matchesMethod(method)) {
                 logging = PayloadLogging.METADATA_ONLY;
-                break;
+                redacted.addAll(r.redact);
             }
         }
-        return new PolicyDecision(Decision.BLOCK, List.of(), Risk.NONE, null,
+        return new PolicyDecision(Decision.BLOCK, List.copyOf(redacted), Risk.NONE, null,
                 "the parameters are " + problem + "; rule '" + rule.id
                         + "' has conditions on them, so the call is blocked",
                 logging, approvalTimeout);

@@ -103,4 +103,32 @@ class PolicyFileGuardTest extends GuardTestBase {
         journal.closeAndVerify();
         assertFalse(journal.anyFileContains("4111111111111111".getBytes(StandardCharsets.UTF_8)));
     }
+
+    @Test
+    void shouldKeepASecretInUnreadableParametersOutOfTheJournalUnderAKeyedCommitment() {
+        Policy policy = Policy.parse(POLICY, "vouch-policy.yaml");
+        RedactionKey key = RedactionKey.generate();
+        Guard guard = Guard.builder(journal.ledger).agent("refund-bot")
+                .policy(policy::evaluate, policy.sha256Hex(), policy.source())
+                .redactionKey(key)
+                .build();
+        // Broken JSON: the large-refund condition cannot be judged, and the refund rule would redact card.number.
+        String broken = "{\"amount\": 900, \"card\": {\"number\": 4111111111111111";
+
+        ToolBlockedException e = assertThrows(ToolBlockedException.class,
+                () -> guard.call("payments.refund", broken, () -> "ran"));
+
+        assertTrue(e.reason().startsWith("the parameters are not valid JSON"), e.reason());
+        assertFalse(e.reason().contains("4111"), "the recorded reason must not quote the parameters: " + e.reason());
+        assertFalse(journal.anyFileContains("4111111111111111".getBytes(StandardCharsets.UTF_8)),
+                "the card number reached a journal file");
+        Rec call = journal.ofType(RecordType.TOOL_CALL).get(0);
+        assertTrue(call.params().contains("hmac-sha256:v1-bytes:"), "keyed, not a guessable plain digest: " + call);
+        assertTrue(key.verify(commitmentIn(call.params()), broken.getBytes(StandardCharsets.UTF_8)), call::toString);
+    }
+
+    private static String commitmentIn(String storedParams) {
+        int at = storedParams.indexOf("hmac-sha256:v1-bytes:");
+        return storedParams.substring(at, storedParams.indexOf('"', at));
+    }
 }

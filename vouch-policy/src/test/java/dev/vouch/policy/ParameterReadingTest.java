@@ -74,7 +74,8 @@ class ParameterReadingTest {
                     match_methods: ["pay"]
                     redact: [card]
                 """, "digest.yaml");
-        assertEquals("BLOCK default metadata_only", summary(policy.evaluate("pay", "{\"card\":\"4242\"")));
+        assertEquals("BLOCK default redact=card metadata_only", summary(policy.evaluate("pay", "{\"card\":\"4242\"")),
+                "the redact list stays, so the guard stores a keyed commitment, not a guessable plain digest");
     }
 
     @Test

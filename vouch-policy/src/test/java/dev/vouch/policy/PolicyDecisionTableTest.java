@@ -305,7 +305,7 @@ class PolicyDecisionTableTest {
                 row("PRIVACY_ACCUMULATES", "payments.refund", "{\"note\":\"x\"}", "ALLOW refunds redact=card.number,customer.ssn metadata_only"),
                 row("PRIVACY_ACCUMULATES", "payments.charge", "{}", "STALL charges redact=customer.ssn,card.number"),
                 row("PRIVACY_ACCUMULATES", "crm.lookup", "{}", "BLOCK hide-ssn redact=customer.ssn,card.number"),
-                row("PRIVACY_ACCUMULATES", "payments.charge", "{\"note\":", "BLOCK default metadata_only"),
+                row("PRIVACY_ACCUMULATES", "payments.charge", "{\"note\":", "BLOCK default redact=customer.ssn,card.number metadata_only"),
 
                 // the older generation's actions
                 row("OLDER_ACTIONS", "crm.export", "{}", "ALLOW contacts redact=email"),

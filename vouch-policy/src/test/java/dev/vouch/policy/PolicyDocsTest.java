@@ -78,7 +78,7 @@ class PolicyDocsTest {
                 summary(policy.evaluate("payments.charge", "{\"amount\":5,\"note\":\"vip\"}")));
         assertEquals("BLOCK hide-ssn redact=customer.ssn", summary(policy.evaluate("crm.lookup", "{}")));
         PolicyDecision broken = policy.evaluate("payments.refund", "{\"amount\":");
-        assertEquals("BLOCK default metadata_only", summary(broken));
+        assertEquals("BLOCK default redact=card.number,customer.ssn metadata_only", summary(broken));
         assertTrue(broken.reason().startsWith("the parameters are not valid JSON"), broken.reason());
 
         String moved = yamlAfter("### Worked examples").replace("""
