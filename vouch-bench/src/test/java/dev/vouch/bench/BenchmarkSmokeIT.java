@@ -1,0 +1,31 @@
+package dev.vouch.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Benchmarks are too noisy for CI; this only proves the packaged runner works: one short iteration of a
+ * baseline and of the whole pipeline, in a forked JVM that gets the Chronicle flags from {@link BenchMain}.
+ */
+class BenchmarkSmokeIT {
+    @Test
+    void packagedBenchmarksRunOneIteration() throws Exception {
+        Path jar = Path.of(System.getProperty("vouch.test.builddir"), "benchmarks.jar");
+        assertTrue(Files.isRegularFile(jar), "missing " + jar);
+        Process p = new ProcessBuilder(List.of(System.getProperty("vouch.test.java"), "-jar", jar.toString(),
+                "BaselineBenchmark.sha256|RecordThroughputBenchmark.record", "-wi", "0", "-i", "1", "-r", "300ms",
+                "-f", "1")).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(3, TimeUnit.MINUTES), "benchmarks did not finish");
+        assertEquals(0, p.exitValue(), out);
+        assertTrue(out.contains("BaselineBenchmark.sha256") && out.contains("RecordThroughputBenchmark.record"), out);
+        assertTrue(out.contains("journaled "), "the pipeline benchmark reports the ledger's counters: " + out);
+    }
+}
