@@ -77,12 +77,17 @@ public final class Ledger implements Recorder {
         this.origin = opened.origin();
         this.currentKey = writer.verifyingKey();
         int slotCapacity = b.slotCapacity;
+        String[] stages = {"-chain", "-journal"};
+        AtomicInteger started = new AtomicInteger();
         this.disruptor = new Disruptor<>(() -> new Slot(slotCapacity), b.ringSize, runnable -> {
-            Thread t = new Thread(runnable, "vouch-ledger-" + journalDirectory.getFileName());
+            // Disruptor starts its processors in the order they were added: the chain stage, then the journal.
+            int n = started.getAndIncrement();
+            Thread t = new Thread(runnable, "vouch-ledger-" + journalDirectory.getFileName()
+                    + (n < stages.length ? stages[n] : "-" + n));
             t.setDaemon(true);
             return t;
         }, ProducerType.MULTI, waitStrategy(b));
-        disruptor.handleEventsWith(writer);
+        disruptor.handleEventsWith(writer).then(writer.journalStage());
         this.ring = disruptor.getRingBuffer();
         journal.handOver();
         disruptor.start();

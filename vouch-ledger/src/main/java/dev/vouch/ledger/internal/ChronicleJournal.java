@@ -32,8 +32,12 @@ public final class ChronicleJournal implements AutoCloseable {
     }
 
     public void append(byte[] record, int length) {
+        append(record, 0, length);
+    }
+
+    public void append(byte[] bytes, int offset, int length) {
         try (DocumentContext dc = appender.writingDocument()) {
-            dc.wire().bytes().write(record, 0, length);
+            dc.wire().bytes().write(bytes, offset, length);
         }
     }
 

@@ -2,8 +2,11 @@ package dev.vouch.ledger.internal;
 
 import static dev.vouch.ledger.internal.LedgerCounters.bump;
 
+import com.lmax.disruptor.BatchEventProcessorBuilder;
 import com.lmax.disruptor.EventHandler;
-import dev.vouch.LedgerClosedException;
+import com.lmax.disruptor.RingBuffer;
+import com.lmax.disruptor.Sequence;
+import com.lmax.disruptor.dsl.EventProcessorFactory;
 import dev.vouch.SigningMode;
 import dev.vouch.crypto.KeyFile;
 import dev.vouch.crypto.SignedNote;
@@ -28,16 +31,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The single consumer: stamps each event with its sequence number and prev link, hashes it into the chain and
- * the Merkle tree, appends it to the journal, and signs checkpoints. It owns every piece of mutable ledger
- * state, so none of it needs locks. Any journal or signing failure is fatal: logged {@code [CRITICAL]}, the
- * ledger stops accepting events, and every waiting caller is failed.
+ * The chain stage, first of the ring's two consumers: stamps each event with its sequence number and prev
+ * link, hashes it into the chain and the Merkle tree, and writes the control records (gaps, signed
+ * checkpoints, key rotations, the seal) into the slot's trailer. The {@link JournalStage} on a second thread
+ * then appends the slot's records to the journal in ring order and wakes the callers, so hashing and the
+ * journal's copy overlap. This stage owns every piece of chain state, so none of it needs locks. Any failure
+ * in either stage is fatal: logged {@code [CRITICAL]}, the ledger stops accepting events, nothing after the
+ * failing slot reaches the journal, and every waiting caller is failed.
  *
- * <p>Before the ring starts, the opening thread calls the {@code write...} methods directly; afterwards only
- * the consumer thread touches this object.
+ * <p>Before the ring starts, the opening thread calls the {@code write...} methods directly, and their records
+ * go straight to the journal; afterwards only the consumer threads touch this object and the journal.
  */
 public final class LedgerWriter implements EventHandler<Slot> {
     private static final Logger LOG = LoggerFactory.getLogger("dev.vouch.ledger");
+    /** How many slots the chain stage hands on at a time inside a long batch, so the stages overlap. */
+    private static final int RELEASE_EVERY = 64;
 
     /** Told once when the writer fails or finishes sealing. */
     public interface Lifecycle {
@@ -69,12 +77,15 @@ public final class LedgerWriter implements EventHandler<Slot> {
     private long uncoveredEvents;
     private long firstUncoveredNanoTime;
 
-    private Waiter[] sealWaiters = new Waiter[64];
-    private long[] sealSequences = new long[64];
-    private int sealWaiterCount;
-
-    private Throwable failure;
+    private final FailureLatch failure = new FailureLatch();
+    private final JournalStage journalStage;
     private boolean sealed;
+    /** The slot being processed by the consumer; null while the opening thread writes directly. */
+    private Slot current;
+    private Sequence progress;
+    private HandOffBarrier downstream;
+    private RingBuffer<Slot> ring;
+    private int unreleased;
 
     public LedgerWriter(ChronicleJournal journal, SigningKey key, String origin, ResumePoint resume,
                         WriterSettings settings, LedgerCounters counters, Lifecycle lifecycle) {
@@ -86,6 +97,7 @@ public final class LedgerWriter implements EventHandler<Slot> {
         this.lifecycle = lifecycle;
         this.signer = new CheckpointSigner(origin, key);
         this.note = new byte[signer.maxLength()];
+        this.journalStage = new JournalStage(journal, counters, failure, lifecycle, settings.keyFile());
         if (resume == null) {
             tree = new CompactRange();
             lastCheckpoint = -1;
@@ -145,45 +157,64 @@ public final class LedgerWriter implements EventHandler<Slot> {
 
     // ----- the consumer -----
 
-    @Override
-    public void onEvent(Slot slot, long ringSequence, boolean endOfBatch) {
-        Waiter waiter = slot.waiter;
-        slot.waiter = null;
-        if (failure != null || sealed) {
-            discard(slot, waiter);
-            return;
-        }
-        try {
-            switch (slot.command) {
-                case Slot.EVENT -> appendEvent(slot, waiter);
-                case Slot.CHECKPOINT -> {
-                    writeGapIfDropped();
-                    checkpoint();
-                    if (waiter != null) {
-                        waiter.complete(sequence - 1);
-                    }
-                }
-                case Slot.ROTATE_KEY -> rotateKey(waiter);
-                case Slot.CLOSE -> seal(waiter);
-                default -> throw new IllegalStateException("unknown slot command " + slot.command);
-            }
-            if (endOfBatch && !sealed) {
-                endOfBatch();
-            }
-        } catch (Throwable t) {
-            fatal(t, waiter);
-        }
+    /** Wires the journal stage behind this one: {@code disruptor.handleEventsWith(writer).then(writer.journalStage())}. */
+    public EventProcessorFactory<Slot> journalStage() {
+        return (ringBuffer, upstream) -> {
+            ring = ringBuffer;
+            downstream = new HandOffBarrier(upstream[0]);
+            return new BatchEventProcessorBuilder().build(ringBuffer, downstream, journalStage);
+        };
     }
 
     @Override
-    public void onTimeout(long sequence) {
-        if (failure != null || sealed) {
-            return;
+    public void setSequenceCallback(Sequence sequenceCallback) {
+        progress = sequenceCallback;
+    }
+
+    @Override
+    public void onEvent(Slot slot, long ringSequence, boolean endOfBatch) {
+        slot.clearStageResults();
+        if (failure.get() != null || sealed) {
+            slot.discard = true;
+        } else {
+            long firstSequence = sequence;
+            current = slot;
+            try {
+                switch (slot.command) {
+                    case Slot.EVENT -> appendEvent(slot);
+                    case Slot.CHECKPOINT -> {
+                        writeGapIfDropped();
+                        checkpoint();
+                        slot.then = Slot.THEN_COMPLETE;
+                        slot.completeSequence = sequence - 1;
+                    }
+                    case Slot.ROTATE_KEY -> rotateKey(slot);
+                    case Slot.CLOSE -> seal(slot);
+                    default -> throw new IllegalStateException("unknown slot command " + slot.command);
+                }
+                if (endOfBatch && !sealed) {
+                    endOfBatch();
+                }
+            } catch (Throwable t) {
+                // Nothing of this slot reaches the journal, so it ends with the last complete slot before it.
+                slot.discard = true;
+                fatal(t, firstSequence);
+            } finally {
+                current = null;
+            }
         }
-        try {
-            endOfBatch();
-        } catch (Throwable t) {
-            fatal(t, null);
+        if (endOfBatch || ++unreleased >= RELEASE_EVERY) {
+            unreleased = 0;
+            progress.set(ringSequence);
+            downstream.wake();
+        }
+    }
+
+    /** Drops with no event behind them still become a gap record soon: a tick slot carries it. */
+    @Override
+    public void onTimeout(long sequence) {
+        if (failure.get() == null && !sealed && counters.dropped.sum() != droppedRecorded && ring != null) {
+            ring.tryPublishEvent(SlotTranslators.CHECKPOINT, null);
         }
     }
 
@@ -194,35 +225,15 @@ public final class LedgerWriter implements EventHandler<Slot> {
         }
     }
 
-    private void appendEvent(Slot slot, Waiter waiter) {
+    private void appendEvent(Slot slot) {
         byte[] b = slot.buffer;
         long seq = sequence;
         EventEncoder.stamp(b, seq, prev);
-        append(b, slot.length);
+        chain(b, slot.length);
+        slot.appendEvent = true;
+        slot.eventSequence = seq;
         eventsTotal++;
         uncoveredEvents++;
-        if (slot.grew) {
-            bump(counters.poolMissesSeen, 1);
-        }
-        bump(counters.journaled, 1);
-        long latency = System.nanoTime() - slot.acceptedNanoTime;
-        bump(counters.latencyTotalNanos, latency);
-        if (latency > counters.latencyMaxNanos.get()) {
-            counters.latencyMaxNanos.lazySet(latency);
-        }
-        int type = b[RecordDescriptor.TYPE_OFFSET];
-        if (type == RecordType.TASK_START.code()) {
-            bump(counters.activeTasks, 1);
-        } else if (type == RecordType.TASK_END.code()) {
-            bump(counters.activeTasks, -1);
-        }
-        if (waiter != null) {
-            if (waiter.durability == dev.vouch.Durability.JOURNALED) {
-                waiter.complete(seq);
-            } else {
-                addSealWaiter(waiter, seq);
-            }
-        }
         if (settings.signingMode() == SigningMode.PER_EVENT
                 || uncoveredEvents >= settings.checkpointMaxEvents()
                 || System.nanoTime() - firstUncoveredNanoTime >= settings.checkpointMaxDelayNanos()) {
@@ -230,13 +241,12 @@ public final class LedgerWriter implements EventHandler<Slot> {
         }
     }
 
-    private void append(byte[] record, int length) {
+    /** Adds a record to the chain and the tree; the record is then the next one the journal must hold. */
+    private void chain(byte[] record, int length) {
         Rfc6962.leafHash(sha256, record, 0, length, leaf, 0);
-        journal.append(record, length);
         tree.append(leaf, 0);
         System.arraycopy(leaf, 0, prev, 0, prev.length);
         sequence++;
-        bump(counters.records, 1);
         if (uncoveredRecords++ == 0) {
             firstUncoveredNanoTime = System.nanoTime();
         }
@@ -244,7 +254,13 @@ public final class LedgerWriter implements EventHandler<Slot> {
 
     private void appendControl() {
         int length = control.finish();
-        append(control.buffer(), length);
+        chain(control.buffer(), length);
+        if (current != null) {
+            current.trailer.add(control.buffer(), length);
+        } else {
+            journal.append(control.buffer(), length);
+            bump(counters.records, 1);
+        }
     }
 
     /** Signs a checkpoint over every record so far, if any is uncovered. */
@@ -259,17 +275,14 @@ public final class LedgerWriter implements EventHandler<Slot> {
         appendControl();
         lastCheckpoint = size;
         uncoveredRecords = 0;
-        bump(counters.checkpoints, 1);
-        bump(counters.sealed, uncoveredEvents);
+        if (current != null) {
+            current.checkpointsInTrailer++;
+            current.eventsSealedByTrailer += uncoveredEvents;
+        } else {
+            bump(counters.checkpoints, 1);
+            bump(counters.sealed, uncoveredEvents);
+        }
         uncoveredEvents = 0;
-        if (anySyncWaiter()) {
-            journal.sync();
-        }
-        for (int i = 0; i < sealWaiterCount; i++) {
-            sealWaiters[i].complete(sealSequences[i]);
-            sealWaiters[i] = null;
-        }
-        sealWaiterCount = 0;
     }
 
     private void writeGapIfDropped() {
@@ -288,7 +301,7 @@ public final class LedgerWriter implements EventHandler<Slot> {
         bump(counters.gapsRecorded, n);
     }
 
-    private void rotateKey(Waiter waiter) throws IOException {
+    private void rotateKey(Slot slot) throws IOException {
         writeGapIfDropped();
         SigningKey next = SigningKey.generate(settings.random());
         Path keyFile = settings.keyFile();
@@ -303,16 +316,14 @@ public final class LedgerWriter implements EventHandler<Slot> {
                 .bytes32(signed);
         appendControl();
         checkpoint();
-        // The journal must name the new key durably before the old key file disappears.
-        journal.sync();
-        promoteStagedKey(keyFile);
         SigningKey old = key;
         useKey(next);
         old.destroy();
         LOG.info("Signing key rotated at sequence {}: {} -> {}", seq, old.verifyingKey(), next.verifyingKey());
-        if (waiter != null) {
-            waiter.complete(seq, next.verifyingKey());
-        }
+        // The journal stage syncs the rotation, then promotes the staged key file, then tells the caller.
+        slot.then = Slot.THEN_PROMOTE_KEY;
+        slot.completeSequence = seq;
+        slot.completeValue = next.verifyingKey();
     }
 
     /** Where a rotation stages the next key before the journal names it. */
@@ -331,7 +342,8 @@ public final class LedgerWriter implements EventHandler<Slot> {
         }
     }
 
-    private void seal(Waiter waiter) {
+    /** Seals in {@code slot}'s trailer, or straight into the journal when {@code slot} is null (before the ring runs). */
+    private void seal(Slot slot) {
         writeGapIfDropped();
         long seq = sequence;
         control.begin(RecordType.SEAL, seq, EpochClock.nowNanos(), prev)
@@ -339,10 +351,12 @@ public final class LedgerWriter implements EventHandler<Slot> {
                 .u64(droppedBase + droppedRecorded);
         appendControl();
         checkpoint();
-        journal.sync();
         sealed = true;
-        if (waiter != null) {
-            waiter.complete(seq);
+        if (slot != null) {
+            slot.then = Slot.THEN_SYNC_AND_COMPLETE;
+            slot.completeSequence = seq;
+        } else {
+            journal.sync();
         }
     }
 
@@ -355,48 +369,11 @@ public final class LedgerWriter implements EventHandler<Slot> {
         return sealed;
     }
 
-    private boolean anySyncWaiter() {
-        for (int i = 0; i < sealWaiterCount; i++) {
-            if (sealWaiters[i].durability == dev.vouch.Durability.SYNCED) {
-                return true;
-            }
+    private void fatal(Throwable t, long firstSequence) {
+        if (failure.trip(t)) {
+            LOG.error("[CRITICAL] Vouch ledger stopped at sequence {}: {}. No further events are accepted; "
+                    + "records up to sequence {} reach the journal.", firstSequence, t.toString(), firstSequence - 1, t);
+            lifecycle.onFatal(t);
         }
-        return false;
-    }
-
-    private void addSealWaiter(Waiter waiter, long seq) {
-        if (sealWaiterCount == sealWaiters.length) {
-            sealWaiters = java.util.Arrays.copyOf(sealWaiters, sealWaiterCount * 2);
-            sealSequences = java.util.Arrays.copyOf(sealSequences, sealWaiterCount * 2);
-        }
-        sealWaiters[sealWaiterCount] = waiter;
-        sealSequences[sealWaiterCount++] = seq;
-    }
-
-    private void discard(Slot slot, Waiter waiter) {
-        if (slot.command == Slot.EVENT) {
-            bump(counters.lost, 1);
-        }
-        if (waiter != null) {
-            waiter.fail(failure != null
-                    ? new LedgerClosedException("the ledger failed: " + failure, failure)
-                    : new LedgerClosedException("the ledger was closed before this event reached the journal"));
-        }
-    }
-
-    private void fatal(Throwable t, Waiter waiter) {
-        failure = t;
-        LOG.error("[CRITICAL] Vouch ledger stopped at sequence {}: {}. No further events are accepted; "
-                + "records up to sequence {} are in the journal.", sequence, t.toString(), sequence - 1, t);
-        LedgerClosedException e = new LedgerClosedException("the ledger failed: " + t, t);
-        if (waiter != null) {
-            waiter.fail(e);
-        }
-        for (int i = 0; i < sealWaiterCount; i++) {
-            sealWaiters[i].fail(e);
-            sealWaiters[i] = null;
-        }
-        sealWaiterCount = 0;
-        lifecycle.onFatal(t);
     }
 }
