@@ -22,12 +22,31 @@ public final class BenchMain {
 
     public static void main(String[] args) throws IOException, RunnerException, CommandLineOptionException {
         CommandLineOptions cli = new CommandLineOptions(args);
+        if (cli.shouldHelp()) {
+            cli.showHelp();
+            return;
+        }
+        if (cli.shouldListProfilers()) {
+            cli.listProfilers();
+            return;
+        }
+        if (cli.shouldListResultFormats()) {
+            cli.listResultFormats();
+            return;
+        }
         List<String> flags = new ArrayList<>(Arrays.asList(chronicleFlags().split("\\s+")));
         if (Runtime.version().feature() >= 23) {
             flags.addAll(List.of("--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow"));
         }
         flags.add("-Dchronicle.announcer.disable=true");
-        new Runner(new OptionsBuilder().parent(cli).jvmArgsPrepend(flags.toArray(String[]::new)).build()).run();
+        Runner runner = new Runner(new OptionsBuilder().parent(cli).jvmArgsPrepend(flags.toArray(String[]::new)).build());
+        if (cli.shouldList()) {
+            runner.list();
+        } else if (cli.shouldListWithParams()) {
+            runner.listWithParams(cli);
+        } else {
+            runner.run();
+        }
     }
 
     private static String chronicleFlags() throws IOException {
