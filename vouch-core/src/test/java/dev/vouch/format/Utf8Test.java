@@ -62,4 +62,28 @@ class Utf8Test {
         assertTrue(Utf8.isWellFormed(b, 1, 2));
         assertFalse(Utf8.isWellFormed(b, 0, 2));
     }
+
+    /** The ASCII fast path reads eight bytes at a time: a bad byte must be found at every offset and alignment. */
+    @Test
+    void findsABadByteAtEveryPositionAroundTheEightByteSteps() {
+        for (int start = 0; start < 9; start++) {
+            for (int len = 0; len <= 40; len++) {
+                byte[] b = new byte[start + len + 9];
+                java.util.Arrays.fill(b, (byte) 0xFF); // outside the range: must never be looked at
+                java.util.Arrays.fill(b, start, start + len, (byte) 'a');
+                assertTrue(Utf8.isWellFormed(b, start, len), start + "+" + len);
+                for (int bad = 0; bad < len; bad++) {
+                    b[start + bad] = (byte) 0x80;
+                    assertFalse(Utf8.isWellFormed(b, start, len), start + "+" + len + " bad at " + bad);
+                    if (bad + 1 < len) {
+                        b[start + bad] = (byte) 0xC3; // a valid two-byte sequence straddling a step
+                        b[start + bad + 1] = (byte) 0xA9;
+                        assertTrue(Utf8.isWellFormed(b, start, len), start + "+" + len + " e-acute at " + bad);
+                        b[start + bad + 1] = 'a';
+                    }
+                    b[start + bad] = 'a';
+                }
+            }
+        }
+    }
 }
