@@ -33,7 +33,10 @@ class BenchmarkSmokeIT {
                 "BurstBenchmark.record", "RecordLatencyBenchmark.record")) {
             assertTrue(out.contains(name), name + " did not run: " + out);
         }
-        assertTrue(out.contains("ring found full 0 times (must be 0"), "the latency run reports its premise: " + out);
+        // Whether the ring stayed below full is a property of the measurement (a cold 300 ms run may fill it), so
+        // the smoke run only checks that it is reported.
+        assertTrue(out.contains("latency run: ") && out.contains("must be 0 for the 'ring not full' premise"),
+                "the latency run reports its premise: " + out);
         assertTrue(out.contains("journaled "), "the pipeline benchmark reports the ledger's counters: " + out);
     }
 }

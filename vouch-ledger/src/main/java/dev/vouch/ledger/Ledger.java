@@ -1,6 +1,5 @@
 package dev.vouch.ledger;
 
-import com.lmax.disruptor.LiteTimeoutBlockingWaitStrategy;
 import com.lmax.disruptor.PhasedBackoffWaitStrategy;
 import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.WaitStrategy;
@@ -20,6 +19,7 @@ import dev.vouch.format.RecordDescriptor;
 import dev.vouch.ledger.internal.ChronicleJournal;
 import dev.vouch.ledger.internal.LedgerCounters;
 import dev.vouch.ledger.internal.LedgerWriter;
+import dev.vouch.ledger.internal.ParkingWaitStrategy;
 import dev.vouch.ledger.internal.Slot;
 import dev.vouch.ledger.internal.SlotTranslators;
 import dev.vouch.ledger.internal.Waiter;
@@ -127,9 +127,9 @@ public final class Ledger implements Recorder {
     private static WaitStrategy waitStrategy(LedgerBuilder b) {
         long timeoutNanos = Math.min(b.checkpointMaxDelay.toNanos(), TimeUnit.MILLISECONDS.toNanos(10));
         return switch (b.waitMode) {
-            case BLOCKING -> new LiteTimeoutBlockingWaitStrategy(timeoutNanos, TimeUnit.NANOSECONDS);
+            case BLOCKING -> ParkingWaitStrategy.withTimeout(timeoutNanos);
             case YIELDING -> new PhasedBackoffWaitStrategy(0, 100_000, TimeUnit.NANOSECONDS,
-                    new LiteTimeoutBlockingWaitStrategy(timeoutNanos, TimeUnit.NANOSECONDS));
+                    ParkingWaitStrategy.withTimeout(timeoutNanos));
         };
     }
 

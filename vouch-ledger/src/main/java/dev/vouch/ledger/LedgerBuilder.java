@@ -13,7 +13,7 @@ import java.util.Objects;
  * and its limit when one is out of range. Not thread-safe; a builder may be reused.
  */
 public final class LedgerBuilder {
-    static final int DEFAULT_RING_SIZE = 16_384;
+    static final int DEFAULT_RING_SIZE = 4_096;
     static final int DEFAULT_SLOT_CAPACITY = 1_024;
     static final int DEFAULT_MAX_EVENT_SIZE = 1 << 20;
     static final int DEFAULT_CHECKPOINT_MAX_EVENTS = 4_096;

@@ -68,8 +68,8 @@ class MetricsTest {
         assertTrue(stats.checkpoints() >= 2);
         assertEquals(1003.0, s.get("vouch_ledger_append_latency_seconds_count"), all);
         assertTrue(s.get("vouch_ledger_append_latency_seconds_sum") > 0, all);
-        assertEquals(16384.0, s.get("vouch_ledger_ring_remaining"), all);
-        assertEquals(16384.0, s.get("vouch_ledger_queue_capacity"), all);
+        assertEquals((double) LedgerBuilder.DEFAULT_RING_SIZE, s.get("vouch_ledger_ring_remaining"), all);
+        assertEquals((double) LedgerBuilder.DEFAULT_RING_SIZE, s.get("vouch_ledger_queue_capacity"), all);
         // One task started and not ended. The original Vouch's name, vouch_engine_active_tasks_total, can only be
         // a counter through Micrometer 1.13+ and the Prometheus 1.x model (PrometheusNaming.sanitizeMetricName
         // strips _total from every meter name; only counters get it back), so it is one, next to a real gauge.
