@@ -108,9 +108,9 @@ public class PolicyEvaluationBenchmark {
             throw new IllegalStateException("the generated policy decides " + METHOD + " by rule " + decidedBy
                     + " of " + policy.ruleIds().size() + ", expected " + expected + ": " + d);
         }
-        System.out.printf("%n  policy: %d rules, %d bytes; %s %d-byte params -> %s by rule %d (%s)%n",
+        System.out.printf("%n  policy: %d rules, %d bytes; %s %d-byte params -> %s by %s%n",
                 policy.ruleIds().size(), policy.sourceBytes().length, METHOD, PARAMS.length, d.action(),
-                decidedBy, d.ruleId());
+                decidedBy == 0 ? "the default action" : "rule " + decidedBy + " (" + d.ruleId() + ")");
     }
 
     @Benchmark

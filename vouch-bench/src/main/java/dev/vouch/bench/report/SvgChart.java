@@ -140,7 +140,7 @@ final class SvgChart {
             y += 20;
             svg.rect(x, y - 10, 14, 12, COLOURS[p % COLOURS.length]);
             double v = payloads.get(p);
-            svg.text(x + 20, y, "start", 12, "normal", Double.isNaN(v) ? "default" : Num.format(v) + " B");
+            svg.text(x + 20, y, "start", 12, "normal", Double.isNaN(v) ? "default" : Num.format(v, 0) + " B");
         }
         if (!refs.isEmpty()) {
             y += 30;
