@@ -30,6 +30,7 @@ final class JournalStage implements EventHandler<Slot> {
     private Waiter[] sealWaiters = new Waiter[64];
     private long[] sealSequences = new long[64];
     private int sealWaiterCount;
+    private boolean appendFailed;
 
     JournalStage(ChronicleJournal journal, LedgerCounters counters, FailureLatch failure,
                  LedgerWriter.Lifecycle lifecycle, Path keyFile) {
@@ -44,7 +45,9 @@ final class JournalStage implements EventHandler<Slot> {
     public void onEvent(Slot slot, long ringSequence, boolean endOfBatch) {
         Waiter waiter = slot.waiter;
         slot.waiter = null;
-        if (slot.discard || failure.get() != null) {
+        // Slots the chain stage finished before it failed are whole and valid, so they are still appended; it
+        // marks every slot after its failure. A failure here stops everything after it.
+        if (slot.discard || appendFailed) {
             discard(slot, waiter);
             return;
         }
@@ -165,6 +168,7 @@ final class JournalStage implements EventHandler<Slot> {
     }
 
     private void fatal(Throwable t, Waiter waiter) {
+        appendFailed = true;
         if (failure.trip(t)) {
             LOG.error("[CRITICAL] Vouch ledger stopped: appending to the journal failed: {}. No further events are "
                     + "accepted; {} records were appended in this session, and the journal ends with the last of "
