@@ -33,7 +33,6 @@ import org.openjdk.jmh.annotations.Warmup;
  * absorbs, so this is the rate before the disk's write-back matters. {@code chronicleAppend} is the same burst
  * of the same records straight into a fresh Chronicle queue, the physical limit. Scores are events/s.
  */
-@State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 3, time = 1)
@@ -42,56 +41,83 @@ import org.openjdk.jmh.annotations.Warmup;
 public class BurstBenchmark {
     static final int BURST = 1_000_000;
 
-    @Param({"256"})
-    int payloadBytes;
+    /** A fresh ledger for every burst. */
+    @State(Scope.Benchmark)
+    public static class LedgerBurst {
+        @Param({"256"})
+        int payloadBytes;
 
-    private final Event event = new Event();
-    private byte[] params;
-    private byte[] record;
-    private Path dir;
-    private Ledger ledger;
-    private ChronicleQueue queue;
-    private ExcerptAppender appender;
+        final Event event = new Event();
+        byte[] params;
+        Path dir;
+        Ledger ledger;
 
-    @Setup(Level.Trial)
-    public void prepare() {
-        params = BenchEvents.payload(payloadBytes);
-        record = BaselineBenchmark.encodedRecord(payloadBytes);
-    }
-
-    @Setup(Level.Invocation)
-    public void freshJournal() throws IOException {
-        dir = Files.createTempDirectory("vouch-burst");
-        ledger = Ledger.builder(dir.resolve("journal")).keyFile(dir.resolve(".vouch_key")).shutdownHook(false).open();
-        queue = SingleChronicleQueueBuilder.binary(dir.resolve("raw").toFile())
-                .rollCycle(LargeRollCycles.LARGE_DAILY).build();
-        appender = queue.createAppender();
-    }
-
-    @TearDown(Level.Invocation)
-    public void discardJournal() throws IOException {
-        ledger.close();
-        RecordThroughputBenchmark.printAndCheck(ledger.stats());
-        appender.close();
-        queue.close();
-        BenchEvents.deleteTree(dir);
-    }
-
-    @Benchmark
-    @OperationsPerInvocation(BURST)
-    public long record() {
-        for (int i = 0; i < BURST; i++) {
-            ledger.record(BenchEvents.toolCall(event, params));
+        @Setup(Level.Trial)
+        public void prepare() {
+            params = BenchEvents.payload(payloadBytes);
         }
-        return ledger.checkpoint();
+
+        @Setup(Level.Invocation)
+        public void freshJournal() throws IOException {
+            dir = Files.createTempDirectory("vouch-burst");
+            ledger = Ledger.builder(dir.resolve("journal")).keyFile(dir.resolve(".vouch_key")).shutdownHook(false)
+                    .open();
+        }
+
+        @TearDown(Level.Invocation)
+        public void discardJournal() throws IOException {
+            ledger.close();
+            BenchEvents.printAndCheck(ledger.stats());
+            BenchEvents.deleteTree(dir);
+        }
+    }
+
+    /** A fresh raw Chronicle queue for every burst. */
+    @State(Scope.Benchmark)
+    public static class QueueBurst {
+        @Param({"256"})
+        int payloadBytes;
+
+        byte[] record;
+        Path dir;
+        ChronicleQueue queue;
+        ExcerptAppender appender;
+
+        @Setup(Level.Trial)
+        public void prepare() {
+            record = BaselineBenchmark.encodedRecord(payloadBytes);
+        }
+
+        @Setup(Level.Invocation)
+        public void freshQueue() throws IOException {
+            dir = Files.createTempDirectory("vouch-burst-raw");
+            queue = SingleChronicleQueueBuilder.binary(dir.toFile()).rollCycle(LargeRollCycles.LARGE_DAILY).build();
+            appender = queue.createAppender();
+        }
+
+        @TearDown(Level.Invocation)
+        public void discardQueue() throws IOException {
+            appender.close();
+            queue.close();
+            BenchEvents.deleteTree(dir);
+        }
     }
 
     @Benchmark
     @OperationsPerInvocation(BURST)
-    public void chronicleAppend() {
+    public long record(LedgerBurst b) {
         for (int i = 0; i < BURST; i++) {
-            try (DocumentContext dc = appender.writingDocument()) {
-                dc.wire().bytes().write(record, 0, record.length);
+            b.ledger.record(BenchEvents.toolCall(b.event, b.params));
+        }
+        return b.ledger.checkpoint();
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(BURST)
+    public void chronicleAppend(QueueBurst q) {
+        for (int i = 0; i < BURST; i++) {
+            try (DocumentContext dc = q.appender.writingDocument()) {
+                dc.wire().bytes().write(q.record, 0, q.record.length);
             }
         }
     }

@@ -85,7 +85,7 @@ public class RecordLatencyBenchmark {
         System.out.printf("%n  latency run: %,d events, ring found full %,d times (must be 0 for the 'ring not full' "
                 + "premise), max accepted->journaled %.1f us%n", stats.journaled(), stats.ringFull(),
                 stats.appendLatencyNanosMax() / 1e3);
-        RecordThroughputBenchmark.printAndCheck(stats);
+        BenchEvents.printAndCheck(stats);
         BenchEvents.deleteTree(dir);
     }
 

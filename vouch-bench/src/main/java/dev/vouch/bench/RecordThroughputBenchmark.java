@@ -1,7 +1,6 @@
 package dev.vouch.bench;
 
 import dev.vouch.Event;
-import dev.vouch.RecorderStats;
 import dev.vouch.SigningMode;
 import dev.vouch.ledger.Ledger;
 import java.io.IOException;
@@ -63,18 +62,8 @@ public class RecordThroughputBenchmark {
     @TearDown(Level.Trial)
     public void close() throws IOException {
         ledger.close();
-        printAndCheck(ledger.stats());
+        BenchEvents.printAndCheck(ledger.stats());
         BenchEvents.deleteTree(dir);
-    }
-
-    static void printAndCheck(RecorderStats stats) {
-        System.out.printf("%n  journaled %,d events, %,d checkpoints (%.0f events per signature), ring found full %,d times,"
-                        + " mean accepted->journaled %.1f us%n", stats.journaled(), stats.checkpoints(),
-                (double) stats.journaled() / Math.max(1, stats.checkpoints()), stats.ringFull(),
-                stats.appendLatencyNanosTotal() / 1e3 / Math.max(1, stats.journaled()));
-        if (stats.journaled() != stats.accepted() || stats.lost() != 0 || stats.dropped() != 0) {
-            throw new IllegalStateException("events went missing: " + stats);
-        }
     }
 
     /** Each producer thread reuses its own event, as an agent thread would. */

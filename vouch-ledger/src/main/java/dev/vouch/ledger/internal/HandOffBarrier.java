@@ -14,7 +14,7 @@ import java.util.concurrent.locks.LockSupport;
 final class HandOffBarrier implements SequenceBarrier {
     private static final int SPINS = 100;
     private static final int YIELDS = 10;
-    private static final long PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    private static final long PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
     private final Sequence upstream;
     private volatile Thread sleeper;
@@ -33,17 +33,22 @@ final class HandOffBarrier implements SequenceBarrier {
             checkAlert();
             if (idle < SPINS) {
                 Thread.onSpinWait();
+                idle++;
             } else if (idle < SPINS + YIELDS) {
                 Thread.yield();
+                idle++;
             } else {
+                // No more counting once parked: an idle ledger may wait here for weeks.
                 sleeper = Thread.currentThread();
                 if (upstream.get() < sequence && !alerted) {
-                    // Bounded, so a missed wake-up costs at most a millisecond, never a hang.
+                    // The chain stage publishes progress (a volatile store), then reads sleeper; this thread sets
+                    // sleeper, then re-reads progress, so one of the two sees the other: no wake-up is missed. The
+                    // bound is only a safety net, long enough that an idle ledger wakes this thread 20 times a
+                    // second, not 1000.
                     LockSupport.parkNanos(this, PARK_NANOS);
                 }
                 sleeper = null;
             }
-            idle++;
         }
         return available;
     }

@@ -205,7 +205,8 @@ public final class LedgerWriter implements EventHandler<Slot> {
         }
         if (endOfBatch || ++unreleased >= RELEASE_EVERY) {
             unreleased = 0;
-            progress.set(ringSequence);
+            // Volatile, not a release store: HandOffBarrier must not miss this between its check and its park.
+            progress.setVolatile(ringSequence);
             downstream.wake();
         }
     }
@@ -363,10 +364,6 @@ public final class LedgerWriter implements EventHandler<Slot> {
     /** Writes a seal directly, for a ledger closed before its ring started. */
     public void sealNow() {
         seal(null);
-    }
-
-    public boolean isSealed() {
-        return sealed;
     }
 
     private void fatal(Throwable t, long firstSequence) {
