@@ -57,10 +57,10 @@ final class CheckpointCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         String name = spec.qualifiedName();
         VerifyingKey anchor = Inputs.trustAnchor(pubkey, journal, err);
-        JournalInput.check(journal);
+        JournalInput.check(journal, spec.commandLine().getErr());
         ProgressBar progress = ProgressBar.forTerminal(err, "verifying");
         Outcome outcome;
-        try (JournalInput source = JournalInput.open(journal)) {
+        try (JournalInput source = JournalInput.forVerifier(journal)) {
             outcome = Outcome.verify(JournalVerifier.trusting(anchor).listener(new VerificationListener() {
                 @Override
                 public void onProgress(long recordsRead, long estimatedTotal) {

@@ -52,28 +52,31 @@ final class ExportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        JournalInput.check(journal);
+        JournalInput.check(journal, spec.commandLine().getErr());
         PrintWriter err = spec.commandLine().getErr();
         if (output == null) {
             PrintWriter out = spec.commandLine().getOut();
-            export(out);
+            boolean damaged = export(out, err) < 0;
             out.flush();
-            return VouchCli.EXIT_OK;
+            return damaged ? VouchCli.EXIT_FAILED : VouchCli.EXIT_OK;
         }
+        long n;
         try (OutputFile file = OutputFile.create(output, journal)) {
-            long n = export(file.writer());
+            // A damaged journal still exports what can be read: it is all an auditor will get.
+            n = export(file.writer(), err);
             file.commit();
-            err.println("exported " + n + " record(s) to " + output);
+            err.println("exported " + Math.abs(n + (n < 0 ? 1 : 0)) + " record(s) to " + output);
         }
-        return VouchCli.EXIT_OK;
+        return n < 0 ? VouchCli.EXIT_FAILED : VouchCli.EXIT_OK;
     }
 
-    private long export(Writer out) throws IOException {
+    /** Returns the records exported, or -1 minus that if the storage was damaged (the export lacks records then). */
+    private long export(Writer out, PrintWriter err) throws IOException {
         RecordJson records = new RecordJson();
         RecordBuffer buffer = new RecordBuffer(4096);
         long index = 0;
         try (JournalInput source = JournalInput.open(journal); JsonGenerator g = Json.generator(out)) {
-            while (source.next(buffer)) {
+            while (source.nextRecord(buffer)) {
                 records.write(g, index++, buffer.data(), buffer.length());
                 g.writeRaw('\n');
                 if (index % VouchCli.OUTPUT_CHECK_INTERVAL == 0) {
@@ -82,6 +85,9 @@ final class ExportCommand implements Callable<Integer> {
                 }
             }
             g.flush();
+            if (source.reportDamage(err, "vouch export")) {
+                return -1 - index;
+            }
         }
         return index;
     }

@@ -6,68 +6,70 @@ import dev.vouch.format.RecordView;
 import dev.vouch.ledger.JournalReader;
 import dev.vouch.verify.RecordBuffer;
 import dev.vouch.verify.RecordSource;
+import dev.vouch.verify.StorageDamageException;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.stream.Stream;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A journal opened read-only through {@link JournalReader}, with the errors a user sees made plain: a missing
- * directory, a directory that holds no journal, and storage files the reader cannot parse all become a
- * {@link CliException} naming the directory (exit code 2). Not thread-safe.
+ * directory and a directory that holds no journal become a {@link CliException} naming the directory (exit code 2).
+ *
+ * <p>Damaged storage (a file cut short, an overwritten document header) is a finding, not an error: for
+ * verification it goes through to the verifier, which reports it as a failure; for the other commands, which show
+ * what can be read, it is kept and reported afterwards ({@link #reportDamage}), and reading goes on with the next
+ * file. Not thread-safe.
  */
 final class JournalInput implements RecordSource {
     private final Path directory;
     private final RecordSource source;
-    private final long indexedAtOpen;
-    private long read;
+    private final boolean forVerifier;
+    private final List<StorageDamageException> damage = new ArrayList<>();
 
-    private JournalInput(Path directory, RecordSource source) {
+    private JournalInput(Path directory, RecordSource source, boolean forVerifier) {
         this.directory = directory;
         this.source = source;
-        this.indexedAtOpen = source.estimatedRecords();
+        this.forVerifier = forVerifier;
+    }
+
+    /** Bytes in the journal's cycle files, for messages about a journal from which nothing could be read. */
+    long storageBytes() {
+        return JournalReader.storageBytes(directory);
+    }
+
+    /** Opens the journal for a command that shows what it can read; damage is kept for {@link #reportDamage}. */
+    static JournalInput open(Path directory) {
+        return open(directory, false);
+    }
+
+    /** Opens the journal for the verifier, which turns damaged storage into failures. */
+    static JournalInput forVerifier(Path directory) {
+        return open(directory, true);
+    }
+
+    private static JournalInput open(Path directory, boolean forVerifier) {
+        check(directory);
+        try {
+            return new JournalInput(directory, JournalReader.open(directory), forVerifier);
+        } catch (IOException e) {
+            throw new CliException(Errors.describe(e), e);
+        }
     }
 
     /**
-     * What the storage says about itself, beside what could be read: a reader that stops early (a damaged document
-     * header in the middle of a file) looks like a journal that simply ends there, a crash's torn tail.
-     *
-     * @param indexedAtOpen entries Chronicle's index counted when the journal was opened, or -1 if unknown; a
-     *     writer only adds entries, so fewer records read than this means entries that could not be read
-     * @param recordsRead   records this input returned
-     * @param storageBytes  bytes in the journal's .cq4 files
+     * Prints one line per damaged place read past, and whether there was any: the output then lacks the records
+     * beyond each, and the command exits 1.
      */
-    record Storage(long indexedAtOpen, long recordsRead, long storageBytes) {
-        /** Entries the index counts that could not be read, or 0. */
-        long unreadable() {
-            return indexedAtOpen > recordsRead ? indexedAtOpen - recordsRead : 0;
+    boolean reportDamage(PrintWriter err, String command) {
+        for (StorageDamageException e : damage) {
+            err.println(command + ": damaged storage, the records beyond it are missing from this output (run"
+                    + " 'vouch verify'): " + Text.safe(e.getMessage()));
         }
-    }
-
-    /** The storage facts, once reading is done. */
-    Storage storage() {
-        long bytes = 0;
-        try (Stream<Path> files = Files.list(directory)) {
-            for (Path f : (Iterable<Path>) files::iterator) {
-                if (f.getFileName().toString().endsWith(".cq4")) {
-                    bytes += Files.size(f);
-                }
-            }
-        } catch (IOException e) {
-            bytes = -1;
-        }
-        return new Storage(indexedAtOpen, read, bytes);
-    }
-
-    static JournalInput open(Path directory) {
-        check(directory);
-        try {
-            return new JournalInput(directory, JournalReader.open(directory));
-        } catch (IOException e) {
-            throw new CliException(Errors.describe(e), e);
-        } catch (RuntimeException e) {
-            throw unreadable(directory, e);
-        }
+        err.flush();
+        return !damage.isEmpty();
     }
 
     /**
@@ -78,9 +80,10 @@ final class JournalInput implements RecordSource {
         check(directory);
         try (JournalInput source = open(directory)) {
             RecordBuffer buffer = new RecordBuffer(1024);
-            if (!source.next(buffer)) {
-                throw new CliException(directory + ": the journal holds no records, so no genesis record to take"
-                        + " the origin from; pass --origin");
+            if (!source.nextRecord(buffer) || !source.damage.isEmpty()) {
+                throw new CliException(directory + ": no genesis record could be read to take the origin from"
+                        + (source.damage.isEmpty() ? "" : " (" + source.damage.get(0).getMessage() + ")")
+                        + "; pass --origin");
             }
             RecordView view = new RecordView();
             try {
@@ -96,13 +99,21 @@ final class JournalInput implements RecordSource {
         }
     }
 
-    /** Whether {@code directory} holds journal files: what separates "a journal" from "some directory". */
-    static boolean hasJournalFiles(Path directory) {
-        try (Stream<Path> files = Files.list(directory)) {
-            return files.anyMatch(f -> f.getFileName().toString().endsWith(".cq4"));
+    /**
+     * {@link #check(Path)}, then one warning line on {@code err} for {@code .cq4} files in the directory that are
+     * not journal cycle files (they are not read).
+     */
+    static void check(Path directory, PrintWriter err) {
+        check(directory);
+        try {
+            for (Path ignored : JournalReader.ignoredFiles(directory)) {
+                err.println("warning: ignoring " + Text.safe(ignored.getFileName().toString())
+                        + ": not a journal cycle file (yyyyMMddL.cq4), so not part of the journal");
+            }
         } catch (IOException e) {
             throw new CliException(Errors.describe(e), e);
         }
+        err.flush();
     }
 
     /** Checks {@code directory} is an existing, readable journal directory; names what is wrong otherwise. */
@@ -116,28 +127,43 @@ final class JournalInput implements RecordSource {
         if (!Files.isReadable(directory)) {
             throw new CliException(directory + ": permission denied");
         }
-        if (!hasJournalFiles(directory)) {
-            throw new CliException(directory + ": not a Vouch journal (no .cq4 journal files in it)");
+        String notAJournal;
+        try {
+            notAJournal = JournalReader.notAJournal(directory);
+        } catch (IOException e) {
+            throw new CliException(Errors.describe(e), e);
+        }
+        if (notAJournal != null) {
+            throw new CliException(directory + ": not a Vouch journal (" + notAJournal + ")");
         }
     }
 
-    private static CliException unreadable(Path directory, RuntimeException e) {
-        return new CliException(directory + ": cannot read the journal's storage files (damaged, or not a Vouch"
-                + " journal): " + e, e);
+    /** {@link #next} for an input not opened {@link #forVerifier}, which keeps damage rather than throwing it. */
+    boolean nextRecord(RecordBuffer into) {
+        if (forVerifier) {
+            throw new IllegalStateException("opened for the verifier");
+        }
+        try {
+            return next(into);
+        } catch (StorageDamageException e) {
+            throw new IllegalStateException("unreachable: damage is kept", e);
+        }
     }
 
+    /** @throws StorageDamageException only when opened {@link #forVerifier} */
     @Override
-    public boolean next(RecordBuffer into) {
-        try {
-            boolean more = source.next(into);
-            if (more) {
-                read++;
+    public boolean next(RecordBuffer into) throws StorageDamageException {
+        while (true) {
+            try {
+                return source.next(into);
+            } catch (StorageDamageException e) {
+                if (forVerifier) {
+                    throw e;
+                }
+                damage.add(e);
+            } catch (IOException e) {
+                throw new CliException(directory + ": " + Errors.describe(e), e);
             }
-            return more;
-        } catch (IOException e) {
-            throw new CliException(directory + ": " + Errors.describe(e), e);
-        } catch (RuntimeException e) {
-            throw unreadable(directory, e);
         }
     }
 
@@ -156,7 +182,7 @@ final class JournalInput implements RecordSource {
         try {
             source.close();
         } catch (IOException | RuntimeException e) {
-            // Read-only: nothing to lose by ignoring a failure to unmap.
+            // Read-only: nothing to lose by ignoring a failure to close.
         }
     }
 }

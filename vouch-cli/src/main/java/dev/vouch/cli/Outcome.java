@@ -22,7 +22,7 @@ final class Outcome {
     enum Status {
         INTACT,
         TAMPERED,
-        /** Chronicle's index counts entries the reader could not read: damaged or altered storage, not a crash. */
+        /** Part of the storage cannot be read (a file cut short, an overwritten header): damage, not a crash. */
         UNREADABLE,
         TORN_TAIL,
         UNSEALED,
@@ -34,19 +34,19 @@ final class Outcome {
     }
 
     private final VerificationReport report;
-    private final JournalInput.Storage storage;
+    private final long storageBytes;
     private final Status status;
     private final Checkpoint lastCheckpoint;
 
-    Outcome(VerificationReport report, JournalInput.Storage storage) {
+    Outcome(VerificationReport report, long storageBytes) {
         this.report = report;
-        this.storage = storage;
+        this.storageBytes = storageBytes;
         this.lastCheckpoint = parse(report.lastCheckpointNote());
-        if (report.verdict() == Verdict.TAMPERED || report.failureCount() > 0) {
-            status = Status.TAMPERED;
-        } else if (storage.unreadable() > 0) {
-            // Overrides even INTACT: whatever follows the readable records is unaccounted for.
+        if (report.storageDamage() > 0) {
+            // The verdict is TAMPERED; what an auditor needs to hear first is that files are damaged.
             status = Status.UNREADABLE;
+        } else if (report.verdict() == Verdict.TAMPERED || report.failureCount() > 0) {
+            status = Status.TAMPERED;
         } else if (report.verdict() == Verdict.INTACT) {
             status = Status.INTACT;
         } else if (report.records() == 0) {
@@ -68,7 +68,7 @@ final class Outcome {
         } catch (RuntimeException e) {
             throw new VerificationStopped(source.position(), e);
         }
-        return new Outcome(report, source.storage());
+        return new Outcome(report, source.storageBytes());
     }
 
     private static Checkpoint parse(String note) {
@@ -90,9 +90,6 @@ final class Outcome {
         return report;
     }
 
-    JournalInput.Storage storage() {
-        return storage;
-    }
 
     int exitCode() {
         return status == Status.INTACT ? VouchCli.EXIT_OK : VouchCli.EXIT_FAILED;
@@ -129,14 +126,14 @@ final class Outcome {
                     + " and the journal is sealed";
             case TAMPERED -> "TAMPERED: " + r.failureCount() + " failure(s); the journal was altered, records were"
                     + " removed, inserted or reordered, or it was not written by the trusted key";
-            case UNREADABLE -> "UNREADABLE: the journal's index counts " + storage.indexedAtOpen() + " entries but only "
-                    + r.records() + " could be read; the rest of the storage is damaged or was altered";
+            case UNREADABLE -> "UNREADABLE: the journal's files are damaged in " + r.storageDamage() + " place(s);"
+                    + " the records beyond the damage cannot be read (" + r.records() + " could be)";
             case TORN_TAIL -> "INCOMPLETE (torn tail, no sign of tampering): the journal was not sealed and its last "
                     + r.uncoveredRecords() + " record(s) come after the last signed checkpoint";
             case UNSEALED -> "INCOMPLETE (not sealed, no sign of tampering): the journal ends with a valid signed"
                     + " checkpoint but no seal";
-            case EMPTY -> storage.storageBytes() > 0
-                    ? "INCOMPLETE: no record could be read from " + storage.storageBytes() + " bytes of journal files"
+            case EMPTY -> storageBytes > 0
+                    ? "INCOMPLETE: no record could be read from " + storageBytes + " bytes of journal files"
                     : "INCOMPLETE: the journal holds no records";
         };
     }
@@ -150,16 +147,15 @@ final class Outcome {
         return switch (status) {
             case INTACT -> "";
             case TAMPERED -> "The first failure: " + (r.failures().isEmpty() ? "" : r.failures().get(0));
-            case UNREADABLE -> "Reading stopped after record " + (r.records() - 1) + " although the storage goes on, which a"
-                    + " crashed writer does not leave. The records that could be read "
-                    + (r.failureCount() == 0 ? "show no failure. " : "have failures. ") + signed;
+            case UNREADABLE -> "A file cut short or a document header overwritten is not what a crashed writer leaves;"
+                    + " the failures above name each file and offset. " + signed;
             case TORN_TAIL -> "This is what a crash (or a writer that is still running) leaves: those "
                     + r.uncoveredRecords() + " record(s) chain correctly, but no signature covers them yet, so they"
                     + " prove nothing; a cut-off or appended tail would look the same. " + signed
                     + " Opening the journal with the ledger seals it with a recovery record.";
             case UNSEALED -> "The writer is still running, stopped right after a checkpoint, or the sealed end was"
                     + " cut off. " + signed;
-            case EMPTY -> storage.storageBytes() > 0
+            case EMPTY -> storageBytes > 0
                     ? "Every journal begins with a genesis record, so its files are damaged or not a Vouch journal."
                     : "";
         };

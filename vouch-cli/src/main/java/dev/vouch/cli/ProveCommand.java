@@ -63,12 +63,12 @@ final class ProveCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         String name = spec.qualifiedName();
         VerifyingKey anchor = Inputs.trustAnchor(pubkey, journal, err);
-        JournalInput.check(journal);
+        JournalInput.check(journal, spec.commandLine().getErr());
         if (seq < 0) {
             throw new CliException("--seq " + seq + " is negative");
         }
         Outcome outcome;
-        try (JournalInput source = JournalInput.open(journal)) {
+        try (JournalInput source = JournalInput.forVerifier(journal)) {
             outcome = Outcome.verify(JournalVerifier.trusting(anchor).listener(VerificationListener.NONE), source);
         }
         VerificationReport report = outcome.report();
@@ -127,7 +127,7 @@ final class ProveCommand implements Callable<Integer> {
      * hashes are the roots of disjoint leaf ranges known in advance (RFC 9162 PATH), each grown in a compact range
      * as its leaves go by.
      */
-    private Proof prove(long index, long size) {
+    private Proof prove(long index, long size) throws IOException {
         List<long[]> ranges = new ArrayList<>();
         pathRanges(index, 0, size, ranges);
         CompactRange[] trees = new CompactRange[ranges.size()];
@@ -139,7 +139,7 @@ final class ProveCommand implements Callable<Integer> {
         byte[] record = null;
         byte[] leafHash = null;
         RecordBuffer buffer = new RecordBuffer(4096);
-        try (JournalInput source = JournalInput.open(journal)) {
+        try (JournalInput source = JournalInput.forVerifier(journal)) {
             for (long i = 0; i < size; i++) {
                 if (!source.next(buffer)) {
                     throw new CliException(journal + ": the journal ended after " + i + " records while reading"

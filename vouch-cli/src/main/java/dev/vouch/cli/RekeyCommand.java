@@ -49,7 +49,7 @@ final class RekeyCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         // The ledger creates a journal (and a key) where there is none; rekey must only ever rotate an existing one.
-        JournalInput.check(journal);
+        JournalInput.check(journal, spec.commandLine().getErr());
         if (!Files.exists(key)) {
             throw new CliException(key + ": no key file; rekey needs the journal's current key (--key) and never"
                     + " creates one");

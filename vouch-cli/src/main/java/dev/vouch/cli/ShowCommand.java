@@ -72,13 +72,14 @@ final class ShowCommand implements Callable<Integer> {
                 wanted.addAll(parseType(t));
             }
         }
-        JournalInput.check(journal);
+        JournalInput.check(journal, spec.commandLine().getErr());
         PrintWriter out = spec.commandLine().getOut();
         RecordView view = new RecordView();
         RecordBuffer buffer = new RecordBuffer(4096);
         long index = 0;
+        boolean damaged;
         try (JournalInput source = JournalInput.open(journal)) {
-            while (source.next(buffer)) {
+            while (source.nextRecord(buffer)) {
                 long at = index++;
                 try {
                     view.wrap(buffer.data(), buffer.length());
@@ -99,9 +100,10 @@ final class ShowCommand implements Callable<Integer> {
                     VouchCli.checkOutput(out);
                 }
             }
+            damaged = source.reportDamage(spec.commandLine().getErr(), "vouch show");
         }
         out.flush();
-        return VouchCli.EXIT_OK;
+        return damaged ? VouchCli.EXIT_FAILED : VouchCli.EXIT_OK;
     }
 
     static String line(RecordView v) {

@@ -53,18 +53,20 @@ final class TasksCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        JournalInput.check(journal);
+        JournalInput.check(journal, spec.commandLine().getErr());
         CausalTree tree = new CausalTree(taskId);
         RecordView view = new RecordView();
         RecordBuffer buffer = new RecordBuffer(4096);
+        boolean damaged;
         try (JournalInput source = JournalInput.open(journal)) {
-            while (source.next(buffer)) {
+            while (source.nextRecord(buffer)) {
                 try {
                     tree.add(view.wrap(buffer.data(), buffer.length()));
                 } catch (FormatException malformed) {
                     // 'vouch verify' reports it; the tree shows what can be read.
                 }
             }
+            damaged = source.reportDamage(spec.commandLine().getErr(), "vouch tasks");
         }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
@@ -79,7 +81,7 @@ final class TasksCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("vouch tasks: no record of task '" + Text.safe(taskId) + "' in " + journal);
             return VouchCli.EXIT_FAILED;
         }
-        return VouchCli.EXIT_OK;
+        return damaged ? VouchCli.EXIT_FAILED : VouchCli.EXIT_OK;
     }
 
     private static void print(PrintWriter out, CausalTree.Node n, String indent) {

@@ -84,7 +84,7 @@ final class VerifyCommand implements Callable<Integer> {
                 throw new CliException(savedCheckpoint + ": not a usable saved checkpoint: " + e.getMessage(), e);
             }
         }
-        JournalInput.check(journal);
+        JournalInput.check(journal, spec.commandLine().getErr());
         ProgressBar progress = mode.quiet ? new ProgressBar(err, false, "") : ProgressBar.forTerminal(err, "verifying");
         if (mode.json) {
             return verifyJson(verifier, out, progress);
@@ -103,7 +103,7 @@ final class VerifyCommand implements Callable<Integer> {
             }
         };
         Outcome outcome;
-        try (JournalInput source = JournalInput.open(journal)) {
+        try (JournalInput source = JournalInput.forVerifier(journal)) {
             outcome = Outcome.verify(verifier.listener(listener), source);
         } finally {
             progress.clear();
@@ -176,9 +176,8 @@ final class VerifyCommand implements Callable<Integer> {
         row(out, "saved checkpoint", r.savedCheckpointMatched() == null ? "not given (--checkpoint)"
                 : r.savedCheckpointMatched() ? "matches: the journal extends it" : "DOES NOT MATCH");
         row(out, "failures", r.failureCount() == 0 ? "none" : r.failureCount() + " (each printed above)");
-        if (outcome.storage().unreadable() > 0) {
-            row(out, "unreadable", outcome.storage().unreadable() + " entr(y/ies) the index counts after record "
-                    + (r.records() - 1));
+        if (r.storageDamage() > 0) {
+            row(out, "damaged storage", r.storageDamage() + " place(s) in the journal's files (failures above)");
         }
         out.flush();
     }
@@ -213,7 +212,7 @@ final class VerifyCommand implements Callable<Integer> {
             }
         };
         Outcome outcome;
-        try (JournalInput source = JournalInput.open(journal)) {
+        try (JournalInput source = JournalInput.forVerifier(journal)) {
             outcome = Outcome.verify(verifier.listener(listener), source);
         } catch (VerificationStopped e) {
             endEarly(g, out, "stopped", VouchCli.EXIT_FAILED, e.getMessage());
@@ -279,8 +278,7 @@ final class VerifyCommand implements Callable<Integer> {
             g.writeBoolean(r.savedCheckpointMatched());
         }
         g.writeNumberField("failure_count", r.failureCount());
-        Json.seqOrNull(g, "indexed_entries", outcome.storage().indexedAtOpen());
-        g.writeNumberField("unreadable_entries", outcome.storage().unreadable());
+        g.writeNumberField("storage_damage", r.storageDamage());
         g.writeEndObject();
         g.flush();
         out.println();

@@ -251,7 +251,6 @@ class VerifyCommandTest {
     void shouldNotMistakeStorageThatStopsReadingMidwayForATornTail() {
         TestJournals.Written w = TestJournals.write(tmp, 20);
         long seq = TestJournals.sequenceOf(w.journal(), "MARK9X");
-        int all = TestJournals.records(w.journal()).size();
         TestJournals.damageHeaderBefore(w.journal(), "MARK9X");
 
         Cli.Result r = Cli.run("verify", w.dir(), "--pubkey", w.pub());
@@ -259,11 +258,14 @@ class VerifyCommandTest {
         Cli.Result checkpoint = Cli.run("checkpoint", w.dir(), "--pubkey", w.pub());
 
         assertEquals(1, r.exit(), r::toString);
-        assertTrue(r.out().startsWith("UNREADABLE: the journal's index counts " + all + " entries but only " + seq
-                + " could be read"), r::toString);
+        assertTrue(r.out().startsWith("FAILURE seq " + seq + " malformed: damaged storage after sequence " + (seq - 1)),
+                r::toString);
+        assertTrue(r.out().contains("UNREADABLE: the journal's files are damaged in 1 place(s); the records beyond the"
+                + " damage cannot be read (" + seq + " could be)"), r::toString);
         assertFalse(r.out().contains("no sign of tampering"), r::toString);
         assertEquals("unreadable", json.json().get("status"), json::toString);
-        assertEquals((long) all - seq, Cli.num(json.json().get("unreadable_entries")));
+        assertEquals("TAMPERED", json.json().get("verdict"), json::toString);
+        assertEquals(1L, Cli.num(json.json().get("storage_damage")));
         assertEquals(1, checkpoint.exit(), checkpoint::toString);
         assertEquals("", checkpoint.out());
     }

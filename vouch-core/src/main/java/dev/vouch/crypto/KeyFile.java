@@ -73,7 +73,8 @@ public final class KeyFile {
      * Loads the private key in {@code file}. Symbolic links are followed.
      *
      * @throws KeyFileException naming the file if it is missing, not a regular file, accessible to group or
-     *     others (the message names the mode and the {@code chmod} that fixes it), unreadable, or not an
+     *     others (the message names the mode and the {@code chmod} that fixes it), owned by another user than the
+     *     one running Vouch (root excepted), unreadable, or not an
      *     Ed25519 PKCS#8 PEM key (the message says what was found)
      */
     public static SigningKey load(Path file) {
@@ -124,6 +125,7 @@ public final class KeyFile {
                     + " private key)");
         }
         if (attrs instanceof PosixFileAttributes) {
+            checkOwner(file);
             Set<PosixFilePermission> perms = ((PosixFileAttributes) attrs).permissions();
             if (!Collections.disjoint(perms, GROUP_OR_OTHER)) {
                 throw new KeyFileException(file, "key file has mode " + mode(perms)
@@ -131,6 +133,47 @@ public final class KeyFile {
                         + " chmod 600 " + file);
             }
         }
+    }
+
+    /**
+     * Refuses a key file owned by another user than the one running Vouch, root excepted: its owner can replace
+     * the key or loosen its mode at any time, whatever the mode is now. Root-owned keys are accepted because root
+     * can do that to any file anyway (a secret mounted by the platform is often root's). Unix only; the process's
+     * user is the owner of {@code /proc/self} where that exists, else the {@code user.name} property.
+     */
+    private static void checkOwner(Path file) {
+        Object fileUid;
+        try {
+            fileUid = Files.getAttribute(file, "unix:uid");
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+            return; // no Unix owner to check
+        }
+        if (Integer.valueOf(0).equals(fileUid)) {
+            return;
+        }
+        Path self = Path.of("/proc/self");
+        try {
+            if (Files.exists(self)) {
+                Object processUid = Files.getAttribute(self, "unix:uid");
+                if (!processUid.equals(fileUid)) {
+                    throw notOwned(file, "uid " + fileUid, "uid " + processUid);
+                }
+                return;
+            }
+            String owner = Files.getOwner(file).getName();
+            String user = System.getProperty("user.name");
+            if (user != null && !owner.equals(user) && !owner.equals("root")) {
+                throw notOwned(file, owner, user);
+            }
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+            // Cannot tell who runs us: the mode check still applies.
+        }
+    }
+
+    private static KeyFileException notOwned(Path file, String owner, String user) {
+        return new KeyFileException(file, "key file is owned by " + owner + ", not by the user running Vouch (" + user
+                + "), who alone may hold its signing key; another owner can replace the key or its mode at any time:"
+                + " chown it to the user running Vouch");
     }
 
     private static byte[] readBounded(Path file) {

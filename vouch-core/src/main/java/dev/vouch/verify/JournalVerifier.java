@@ -96,6 +96,7 @@ public final class JournalVerifier {
         private final List<Failure> kept = new ArrayList<>();
         private final Map<Failure.Kind, long[]> perKind = new EnumMap<>(Failure.Kind.class);
         private long failureCount;
+        private long storageDamage;
 
         private final List<VerifyingKey> keys = new ArrayList<>();
         private VerifyingKey currentKey;
@@ -131,19 +132,25 @@ public final class JournalVerifier {
 
         void readAll() throws IOException {
             long estimate = source.estimatedRecords();
-            long indexed = source.indexedRecords();
-            while (source.next(buffer)) {
+            while (true) {
+                try {
+                    if (!source.next(buffer)) {
+                        break;
+                    }
+                } catch (StorageDamageException e) {
+                    // The records beyond the damage cannot be read; the sequence check reports what is missing.
+                    storageDamage++;
+                    fail(expectedSeq, Failure.Kind.MALFORMED, "damaged storage " + (records == 0
+                            ? "before the first record" : "after sequence " + (expectedSeq - 1)) + ": "
+                            + e.getMessage(), e.position());
+                    continue;
+                }
                 checkSavedCheckpointAt(position);
                 verifyOne(buffer.data(), buffer.length());
                 records++;
                 if ((records & (PROGRESS_INTERVAL - 1)) == 0) {
                     listener.onProgress(records, estimate);
                 }
-            }
-            if (indexed > records) {
-                fail(expectedSeq, Failure.Kind.MALFORMED, "the journal's storage index counts " + indexed
-                        + " records but only " + records + " could be read: the storage is damaged after sequence "
-                        + (expectedSeq - 1) + " (the records beyond it exist but cannot be read)");
             }
             checkSavedCheckpointAt(position);
             if (savedCheckpoint != null && savedMatched == null) {
@@ -386,9 +393,13 @@ public final class JournalVerifier {
         }
 
         private void fail(long seq, Failure.Kind kind, String message) {
+            fail(seq, kind, message, source.position());
+        }
+
+        private void fail(long seq, Failure.Kind kind, String message, String where) {
             failureCount++;
             long[] k = perKind.computeIfAbsent(kind, x -> new long[3]);
-            Failure f = new Failure(seq, kind, message, source.position());
+            Failure f = new Failure(seq, kind, message, where);
             listener.onFailure(f);
             k[0]++;
             if (k[0] <= DETAILED_PER_KIND) {
@@ -420,12 +431,13 @@ public final class JournalVerifier {
             long uncovered = lastValidCheckpointPosition < 0 ? position : position - lastValidCheckpointPosition - 1;
             Verdict verdict;
             String reason;
-            if (records == 0) {
-                verdict = Verdict.INCOMPLETE;
-                reason = "the journal holds no records";
-            } else if (failureCount > 0) {
+            if (failureCount > 0) {
+                // With no record read, a failure can only be damaged storage: still not a journal to trust.
                 verdict = Verdict.TAMPERED;
                 reason = failureCount + " failure(s); the first: " + kept.get(0);
+            } else if (records == 0) {
+                verdict = Verdict.INCOMPLETE;
+                reason = "the journal holds no records";
             } else if (sealed) {
                 verdict = Verdict.INTACT;
                 reason = "all " + records + " records verify and the journal is sealed";
@@ -442,7 +454,7 @@ public final class JournalVerifier {
                     pendingKey, lastCheckpointSeq, lastTimestamp, droppedTotal, events, sealed);
             return new VerificationReport(verdict, reason, records, events, checkpoints, List.copyOf(keys), gaps,
                     droppedTotal, recoveries, firstTimestamp, lastTimestamp, origin, lastCheckpointNote, uncovered,
-                    sealed, savedMatched, List.copyOf(kept), failureCount, resume);
+                    sealed, savedMatched, List.copyOf(kept), failureCount, storageDamage, resume);
         }
     }
 }

@@ -13,6 +13,8 @@ public interface RecordSource extends Closeable {
      * Copies the next record's bytes into {@code into}.
      *
      * @return {@code false} at the end of the journal
+     * @throws StorageDamageException if the storage is damaged here; the source has then moved past the damage,
+     *     and the next call goes on with what follows it
      */
     boolean next(RecordBuffer into) throws IOException;
 
@@ -23,15 +25,6 @@ public interface RecordSource extends Closeable {
 
     /** An estimate of the records in the source, for progress bars; -1 if unknown. */
     default long estimatedRecords() {
-        return -1;
-    }
-
-    /**
-     * How many records the storage's own index says it holds, when the storage keeps an index, else -1. Asked
-     * once, before the first record is read. The verifier fails a journal from which fewer records could be read:
-     * storage damaged in the middle must not pass for a journal that merely ends early.
-     */
-    default long indexedRecords() {
         return -1;
     }
 }

@@ -25,6 +25,8 @@ import java.util.List;
  * @param savedCheckpointMatched null if no saved checkpoint was given, else whether the journal extends it
  * @param failures         the first failures found
  * @param failureCount     all failures found
+ * @param storageDamage    how many of them are damaged storage (a file cut short, an overwritten document header)
+ *                         rather than records that fail a check: the storage, not the records, is the problem
  * @param resumePoint      the state to continue writing from (meaningful only if there were no failures)
  */
 public record VerificationReport(
@@ -46,5 +48,6 @@ public record VerificationReport(
         Boolean savedCheckpointMatched,
         List<Failure> failures,
         long failureCount,
+        long storageDamage,
         ResumePoint resumePoint) {
 }

@@ -246,4 +246,20 @@ class KeyFileTest {
             return s.filter(p -> !p.getFileName().toString().endsWith(".pem")).sorted().collect(Collectors.toList());
         }
     }
+
+    /** Decided: a key file owned by another user (root excepted) is refused; only root can hand a file away. */
+    @Test
+    void shouldRefuseAKeyFileOwnedByAnotherUserButAcceptRootsOwn() throws IOException {
+        Object self = Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Integer.valueOf(0).equals(self), "only root can chown");
+        Path file = dir.resolve("key");
+        KeyFile.create(file, RANDOM);
+        Files.setAttribute(file, "unix:uid", 4242);
+
+        KeyFileException e = assertThrows(KeyFileException.class, () -> KeyFile.load(file));
+
+        assertTrue(e.getMessage().contains("owned by uid 4242") && e.getMessage().contains("chown"), e.getMessage());
+        Files.setAttribute(file, "unix:uid", 0);
+        KeyFile.load(file);
+    }
 }

@@ -1,12 +1,24 @@
 package dev.vouch.ledger;
 
-import dev.vouch.ledger.internal.ChronicleRecordSource;
+import dev.vouch.FormatException;
+import dev.vouch.format.RecordView;
+import dev.vouch.ledger.internal.CycleFiles;
+import dev.vouch.ledger.internal.StorageRecordSource;
+import dev.vouch.verify.RecordBuffer;
 import dev.vouch.verify.RecordSource;
+import dev.vouch.verify.StorageDamageException;
 import java.io.IOException;
 import java.nio.file.Path;
 
-/** Opens journals for reading. Reading never writes, locks, creates or renames anything in the journal directory. */
+/**
+ * Opens journals for reading. Reading never writes, locks, creates, renames or maps anything in the journal
+ * directory, and never loads Chronicle Queue: it reads the cycle files with plain file reads, so a damaged file
+ * is reported (as {@link StorageDamageException} from {@link RecordSource#next}), never a crash.
+ */
 public final class JournalReader {
+    /** Data documents looked at to tell a Vouch journal from some other Chronicle queue. */
+    private static final int SNIFF_DOCUMENTS = 64;
+
     private JournalReader() {
     }
 
@@ -16,6 +28,52 @@ public final class JournalReader {
      * @throws IOException if the directory is missing, not a directory, or holds no journal files
      */
     public static RecordSource open(Path directory) throws IOException {
-        return ChronicleRecordSource.open(directory);
+        return StorageRecordSource.open(directory);
+    }
+
+    /**
+     * Why {@code directory} is not a Vouch journal, or null if it may be one (it may still be damaged). It is not
+     * one when it holds no journal cycle file, or when it is a Chronicle queue whose first documents are readable
+     * but none of them is a Vouch record.
+     */
+    public static String notAJournal(Path directory) throws IOException {
+        CycleFiles.Listing listing = CycleFiles.list(directory);
+        if (listing.cycles().isEmpty()) {
+            return listing.strays().isEmpty() ? "no .cq4 journal files in it"
+                    : "no journal cycle files (yyyyMMddL.cq4) in it, only other .cq4 files";
+        }
+        RecordBuffer buffer = new RecordBuffer(1024);
+        RecordView view = new RecordView();
+        int documents = 0;
+        try (StorageRecordSource source = StorageRecordSource.open(directory)) {
+            while (documents < SNIFF_DOCUMENTS) {
+                try {
+                    if (!source.next(buffer)) {
+                        break;
+                    }
+                } catch (StorageDamageException e) {
+                    return null; // damaged storage is the verifier's finding, not a reason to look away
+                }
+                documents++;
+                try {
+                    view.wrap(buffer.data(), buffer.length());
+                    return null;
+                } catch (FormatException e) {
+                    // not a Vouch record: look at the next one
+                }
+            }
+        }
+        return documents == 0 ? null : "a Chronicle queue, but none of its first " + documents
+                + " document(s) is a Vouch record";
+    }
+
+    /** {@code .cq4} files in {@code directory} that are not journal cycle files, and so are not read. */
+    public static java.util.List<Path> ignoredFiles(Path directory) throws IOException {
+        return CycleFiles.list(directory).strays();
+    }
+
+    /** Bytes in the journal's cycle files, or -1 if they cannot be listed. */
+    public static long storageBytes(Path directory) {
+        return CycleFiles.size(directory);
     }
 }

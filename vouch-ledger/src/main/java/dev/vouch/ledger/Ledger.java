@@ -17,6 +17,7 @@ import dev.vouch.crypto.VerifyingKey;
 import dev.vouch.format.EventEncoder;
 import dev.vouch.format.RecordDescriptor;
 import dev.vouch.ledger.internal.ChronicleJournal;
+import dev.vouch.ledger.internal.KeyRotation;
 import dev.vouch.ledger.internal.LedgerCounters;
 import dev.vouch.ledger.internal.LedgerWriter;
 import dev.vouch.ledger.internal.ParkingWaitStrategy;
@@ -63,6 +64,7 @@ public final class Ledger implements Recorder {
     private final AtomicInteger state = new AtomicInteger(OPEN);
     private final AtomicLong lastBackpressureLog = new AtomicLong(System.nanoTime() - BACKPRESSURE_LOG_INTERVAL_NANOS);
     private final String origin;
+    private final Path keyFile;
     private volatile Throwable failure;
     private volatile VerifyingKey currentKey;
     private Thread shutdownHook;
@@ -75,6 +77,7 @@ public final class Ledger implements Recorder {
         this.writer = opened.writer();
         this.journal = opened.journal();
         this.origin = opened.origin();
+        this.keyFile = b.keyFile;
         this.currentKey = writer.verifyingKey();
         int slotCapacity = b.slotCapacity;
         String[] stages = {"-chain", "-journal"};
@@ -199,6 +202,8 @@ public final class Ledger implements Recorder {
     @Override
     public VerifyingKey rotateKey() {
         ensureOpen();
+        // Refused here, on the caller's thread, before anything changes: on the writer's thread it would be fatal.
+        KeyRotation.checkRotatable(keyFile);
         Waiter waiter = waiters.get().arm(Durability.SEALED);
         ring.publishEvent(SlotTranslators.ROTATE_KEY, waiter);
         waiter.await();

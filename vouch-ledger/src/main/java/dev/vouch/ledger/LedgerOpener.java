@@ -11,7 +11,10 @@ import dev.vouch.crypto.VerifyingKey;
 import dev.vouch.format.RecordType;
 import dev.vouch.format.RecordView;
 import dev.vouch.ledger.internal.ChronicleJournal;
-import dev.vouch.ledger.internal.ChronicleRecordSource;
+import dev.vouch.ledger.internal.AbandonedStart;
+import dev.vouch.ledger.internal.CycleFiles;
+import dev.vouch.ledger.internal.KeyRotation;
+import dev.vouch.ledger.internal.StorageRecordSource;
 import dev.vouch.ledger.internal.LedgerCounters;
 import dev.vouch.ledger.internal.LedgerWriter;
 import dev.vouch.ledger.internal.WriterLock;
@@ -20,13 +23,13 @@ import dev.vouch.verify.Failure;
 import dev.vouch.verify.JournalVerifier;
 import dev.vouch.verify.RecordBuffer;
 import dev.vouch.verify.ResumePoint;
+import dev.vouch.verify.StorageDamageException;
 import dev.vouch.verify.VerificationReport;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.HexFormat;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,10 +62,8 @@ final class LedgerOpener {
             LOG.error("[CRITICAL] Starting a fresh journal at {} as configured; {} is left untouched as evidence ({})",
                     fresh, b.journal, e.getMessage());
             // The fresh journal's genesis names what it replaces, so an auditor finds the failed one.
-            java.util.List<String> lines = new java.util.ArrayList<>(java.util.List.of(b.settingsText().split("\n")));
-            lines.add("replaces=" + b.journal.toAbsolutePath() + " (failed verification at sequence " + e.sequence() + ")");
-            java.util.Collections.sort(lines);
-            String settingsText = String.join("\n", lines) + "\n";
+            String settingsText = withSetting(b.settingsText(), "replaces", b.journal.toAbsolutePath()
+                    + " (failed verification at sequence " + e.sequence() + ")");
             return openAt(b, fresh, settingsText, random, counters, lifecycle);
         }
     }
@@ -76,8 +77,8 @@ final class LedgerOpener {
                 b.checkpointMaxDelay.toNanos(), b.keyFile, random);
         SigningKey loaded = null;
         if (!(Files.isDirectory(dir) && hasJournalFiles(dir))) {
-            if (Files.exists(LedgerWriter.stagedKeyFile(b.keyFile))) {
-                throw new KeyFileException(LedgerWriter.stagedKeyFile(b.keyFile),
+            if (Files.exists(KeyRotation.staged(b.keyFile))) {
+                throw new KeyFileException(KeyRotation.staged(b.keyFile),
                         "a staged key rotation exists but the journal " + dir + " is new: remove the stale file");
             }
             // Check an existing key before creating the directory: a refused open leaves no empty journal behind.
@@ -102,7 +103,24 @@ final class LedgerOpener {
         }
         if (existing) {
             destroy(loaded);
-            return reopen(b, dir, lock, settings, settingsText, counters, lifecycle);
+            String abandoned;
+            try {
+                abandoned = abandonedStart(dir);
+            } catch (RuntimeException e) {
+                lock.close();
+                throw e;
+            }
+            if (abandoned == null) {
+                return reopen(b, dir, lock, settings, settingsText, counters, lifecycle);
+            }
+            settingsText = withSetting(settingsText, "abandoned-start", abandoned
+                    + " (files of an earlier start that never wrote a record)");
+            try {
+                loaded = Files.exists(b.keyFile) ? KeyFile.load(b.keyFile) : null;
+            } catch (RuntimeException e) {
+                lock.close();
+                throw e;
+            }
         }
         return create(b, dir, lock, loaded, settings, settingsText, random, counters, lifecycle);
     }
@@ -156,7 +174,7 @@ final class LedgerOpener {
                 writer.checkpoint();
             }
             if (keys.promoteAfterCheckpoint) {
-                LedgerWriter.promoteStagedKey(b.keyFile);
+                KeyRotation.promote(b.keyFile);
                 writer.useKey(keys.staged);
                 LOG.info("Finished an interrupted key rotation: now signing with {}", keys.staged.verifyingKey());
             }
@@ -170,6 +188,32 @@ final class LedgerOpener {
             journal.close();
             throw e;
         }
+    }
+
+    /**
+     * If {@code dir} holds only the files of a start that died before its genesis record, moves them aside and
+     * returns where to (a subdirectory's name); otherwise null.
+     */
+    private static String abandonedStart(Path dir) {
+        try {
+            if (!AbandonedStart.isAbandoned(dir)) {
+                return null;
+            }
+            String aside = AbandonedStart.moveAside(dir);
+            LOG.warn("Journal {} holds only the files of a start that never wrote a record (the writer died while"
+                    + " creating it); they are kept in {} and the journal starts afresh", dir, dir.resolve(aside));
+            return aside;
+        } catch (IOException e) {
+            throw new VouchException("cannot inspect or set aside the unfinished journal files in " + dir + ": " + e, e);
+        }
+    }
+
+    /** {@code settings} (sorted key=value lines) with one more line. */
+    private static String withSetting(String settings, String key, String value) {
+        java.util.List<String> lines = new java.util.ArrayList<>(java.util.List.of(settings.split("\n")));
+        lines.add(key + "=" + value);
+        java.util.Collections.sort(lines);
+        return String.join("\n", lines) + "\n";
     }
 
     private static void destroy(SigningKey key) {
@@ -186,7 +230,7 @@ final class LedgerOpener {
      * key file after the covering checkpoint; a crash can stop it at any point, and this picks up from there.
      */
     private static KeyChoice chooseKey(Path keyFile, ResumePoint resume, Path dir) {
-        Path stagedFile = LedgerWriter.stagedKeyFile(keyFile);
+        Path stagedFile = KeyRotation.staged(keyFile);
         if (!Files.exists(keyFile)) {
             throw new KeyFileException(keyFile, "no key file, but the journal " + dir + " exists and is signed by "
                     + resume.currentKey() + ": restore the key file (Vouch never creates a key for an existing journal)");
@@ -211,7 +255,7 @@ final class LedgerOpener {
         }
         if (staged != null && staged.verifyingKey().equals(expected)) {
             try {
-                LedgerWriter.promoteStagedKey(keyFile);
+                KeyRotation.promote(keyFile);
             } catch (IOException e) {
                 throw new KeyFileException(keyFile, "cannot finish the interrupted key rotation: " + e.getMessage(), e);
             }
@@ -226,38 +270,48 @@ final class LedgerOpener {
     private static ResumePoint verifyExisting(Path dir) {
         VerifyingKey genesisKey = readGenesisKey(dir);
         VerificationReport report;
-        try (ChronicleRecordSource source = ChronicleRecordSource.open(dir)) {
+        long started = System.nanoTime();
+        try (StorageRecordSource source = StorageRecordSource.open(dir)) {
             report = JournalVerifier.trusting(genesisKey).verify(source);
         } catch (IOException e) {
             throw new VouchException("cannot read the journal " + dir + ": " + e.getMessage(), e);
         }
         if (report.failureCount() > 0) {
             Failure first = report.failures().get(0);
-            LOG.error("[CRITICAL] Journal {} failed verification ({} failure(s), first: {}); refusing to append to it. "
-                    + "Keep it as evidence and open a new journal in another directory.", dir, report.failureCount(), first);
-            throw new JournalCorruptException(dir, first.sequence(), "failed verification, refusing to append: "
-                    + report.failureCount() + " failure(s), first: " + first
-                    + " (keep it as evidence; open a new journal in another directory)");
+            throw refuse(dir, first.sequence(), "failed verification (" + report.failureCount()
+                    + " failure(s), first: " + first + ")");
         }
+        LOG.info("Journal {} verified in full before appending: {} records in {} ms", dir, report.records(),
+                (System.nanoTime() - started) / 1_000_000);
         return report.resumePoint();
     }
 
     private static VerifyingKey readGenesisKey(Path dir) {
-        try (ChronicleRecordSource source = ChronicleRecordSource.open(dir)) {
+        try (StorageRecordSource source = StorageRecordSource.open(dir)) {
             RecordBuffer buffer = new RecordBuffer(1024);
             if (!source.next(buffer)) {
-                throw new JournalCorruptException(dir, 0, "has journal files but no records: refusing to append");
+                throw refuse(dir, 0, "has journal files but no records");
             }
             RecordView view = new RecordView().wrap(buffer.data(), buffer.length());
             if (view.type() != RecordType.GENESIS || view.sequence() != 0) {
-                throw new JournalCorruptException(dir, view.sequence(), "does not begin with a genesis record");
+                throw refuse(dir, view.sequence(), "does not begin with a genesis record");
             }
             return VerifyingKey.of(view.publicKey());
         } catch (FormatException e) {
-            throw new JournalCorruptException(dir, 0, "its first record is malformed: " + e.getMessage());
+            throw refuse(dir, 0, "its first record is malformed: " + e.getMessage());
+        } catch (StorageDamageException e) {
+            throw refuse(dir, 0, "its storage is damaged before the genesis record: " + e.getMessage());
         } catch (IOException e) {
             throw new VouchException("cannot read the journal " + dir + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Logs the [CRITICAL] line and builds the exception for a journal the ledger will not append to. */
+    private static JournalCorruptException refuse(Path dir, long sequence, String why) {
+        LOG.error("[CRITICAL] Journal {} {}; refusing to append to it. Keep it as evidence and open a new journal in"
+                + " another directory (or set freshJournalIfCorrupt).", dir, why);
+        return new JournalCorruptException(dir, sequence, why + ", refusing to append"
+                + " (keep it as evidence; open a new journal in another directory)");
     }
 
     private static void prepareDirectory(Path dir) {
@@ -275,8 +329,8 @@ final class LedgerOpener {
     }
 
     private static boolean hasJournalFiles(Path dir) {
-        try (Stream<Path> files = Files.list(dir)) {
-            return files.anyMatch(f -> f.getFileName().toString().endsWith(".cq4"));
+        try {
+            return CycleFiles.any(dir);
         } catch (IOException e) {
             throw new VouchException("cannot list the journal directory " + dir + ": " + e, e);
         }

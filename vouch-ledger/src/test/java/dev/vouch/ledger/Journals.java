@@ -1,7 +1,7 @@
 package dev.vouch.ledger;
 
 import dev.vouch.crypto.VerifyingKey;
-import dev.vouch.ledger.internal.ChronicleRecordSource;
+import dev.vouch.ledger.internal.StorageRecordSource;
 import dev.vouch.verify.Failure;
 import dev.vouch.verify.JournalVerifier;
 import dev.vouch.verify.VerificationReport;
@@ -24,7 +24,7 @@ final class Journals {
     }
 
     static VerificationReport verify(Path dir, JournalVerifier verifier) {
-        try (ChronicleRecordSource source = ChronicleRecordSource.open(dir)) {
+        try (StorageRecordSource source = StorageRecordSource.open(dir)) {
             return verifier.verify(source);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

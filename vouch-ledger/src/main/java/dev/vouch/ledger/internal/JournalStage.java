@@ -70,7 +70,7 @@ final class JournalStage implements EventHandler<Slot> {
                 case Slot.THEN_PROMOTE_KEY -> {
                     // The journal must name the new key durably before the old key file disappears.
                     journal.sync();
-                    LedgerWriter.promoteStagedKey(keyFile);
+                    KeyRotation.promote(keyFile);
                     complete(waiter, slot);
                 }
                 case Slot.THEN_SYNC_AND_COMPLETE -> {

@@ -8,7 +8,6 @@ import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.Sequence;
 import com.lmax.disruptor.dsl.EventProcessorFactory;
 import dev.vouch.SigningMode;
-import dev.vouch.crypto.KeyFile;
 import dev.vouch.crypto.SignedNote;
 import dev.vouch.crypto.SigningKey;
 import dev.vouch.crypto.VerifyingKey;
@@ -21,11 +20,7 @@ import dev.vouch.merkle.CompactRange;
 import dev.vouch.merkle.Rfc6962;
 import dev.vouch.verify.ResumePoint;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -305,10 +300,7 @@ public final class LedgerWriter implements EventHandler<Slot> {
     private void rotateKey(Slot slot) throws IOException {
         writeGapIfDropped();
         SigningKey next = SigningKey.generate(settings.random());
-        Path keyFile = settings.keyFile();
-        Path staged = stagedKeyFile(keyFile);
-        Files.deleteIfExists(staged);
-        KeyFile.write(staged, next);
+        KeyRotation.stage(settings.keyFile(), next);
         long seq = sequence;
         String statement = KeyRotationStatement.text(origin, seq, next.verifyingKey().bytes());
         String signed = SignedNote.sign(statement, origin, key);
@@ -325,22 +317,6 @@ public final class LedgerWriter implements EventHandler<Slot> {
         slot.then = Slot.THEN_PROMOTE_KEY;
         slot.completeSequence = seq;
         slot.completeValue = next.verifyingKey();
-    }
-
-    /** Where a rotation stages the next key before the journal names it. */
-    public static Path stagedKeyFile(Path keyFile) {
-        return keyFile.resolveSibling(keyFile.getFileName() + ".next");
-    }
-
-    /** Atomically replaces the key file with the staged next key, and makes the rename durable. */
-    public static void promoteStagedKey(Path keyFile) throws IOException {
-        Files.move(stagedKeyFile(keyFile), keyFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        Path dir = keyFile.toAbsolutePath().getParent();
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
-        } catch (IOException | UnsupportedOperationException ignored) {
-            // Some platforms cannot fsync a directory; the rename itself is still atomic.
-        }
     }
 
     /** Seals in {@code slot}'s trailer, or straight into the journal when {@code slot} is null (before the ring runs). */

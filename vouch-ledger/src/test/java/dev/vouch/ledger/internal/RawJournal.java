@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import net.openhft.chronicle.core.time.SetTimeProvider;
 import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
@@ -35,6 +36,51 @@ public final class RawJournal {
             throw new UncheckedIOException(e);
         }
         return records;
+    }
+
+    /**
+     * Writes {@code records} as a new journal in {@code dir} spread over consecutive UTC days, {@code perDay}
+     * records to a day's cycle file, as a writer running across midnights leaves it. Returns the cycle files.
+     */
+    public static List<Path> writeAcrossDays(Path dir, List<byte[]> records, int perDay) {
+        ChronicleSupport.configure();
+        SetTimeProvider clock = new SetTimeProvider(java.time.Instant.parse("2026-11-01T12:00:00Z").toEpochMilli()
+                * 1_000_000L);
+        try (ChronicleQueue queue = SingleChronicleQueueBuilder.binary(dir.toFile())
+                .rollCycle(ChronicleSupport.ROLL_CYCLE)
+                .timeProvider(clock)
+                .build();
+             ExcerptAppender appender = queue.createAppender()) {
+            for (int i = 0; i < records.size(); i++) {
+                if (i > 0 && i % perDay == 0) {
+                    clock.advanceMillis(java.util.concurrent.TimeUnit.DAYS.toMillis(1));
+                }
+                byte[] r = records.get(i);
+                try (DocumentContext dc = appender.writingDocument()) {
+                    dc.wire().bytes().write(r, 0, r.length);
+                }
+            }
+        }
+        try {
+            return CycleFiles.list(dir).cycles();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Leaves in {@code dir} what a writer killed right after Chronicle created the journal leaves: a cycle file
+     * with Chronicle's header and no document, and the table store.
+     */
+    public static void createWithoutRecords(Path dir) {
+        ChronicleSupport.configure();
+        try (ChronicleQueue queue = SingleChronicleQueueBuilder.binary(dir.toFile())
+                .rollCycle(ChronicleSupport.ROLL_CYCLE)
+                .build();
+             ExcerptAppender appender = queue.createAppender();
+             DocumentContext dc = appender.writingDocument()) {
+            dc.rollbackOnClose();
+        }
     }
 
     /** Writes {@code records} as a new journal in {@code dir} (which must not hold one yet). */

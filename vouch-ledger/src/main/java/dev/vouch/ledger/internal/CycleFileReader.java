@@ -1,0 +1,336 @@
+package dev.vouch.ledger.internal;
+
+import dev.vouch.verify.RecordBuffer;
+import dev.vouch.verify.StorageDamageException;
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * Reads the documents of one Chronicle Queue cycle file with plain positional reads: no memory mapping (a file cut
+ * short then faults the JVM with SIGBUS), no lock, no write, no Chronicle code. The layout it relies on is the one
+ * docs/FORMAT.md ("Storage") describes: a header document at offset 0, then documents on 4-byte boundaries, each a
+ * little-endian header word (length in bits 0-29, bit 30 metadata, bit 31 not complete) and its content.
+ *
+ * <p>Where data ends it checks that nothing was written beyond, so an overwritten header in the middle of a file
+ * is reported as damage rather than read as the end of the journal: Chronicle's own header records the position
+ * of the last document it completed ({@code writePosition}), which must lie before the end. (A zero header with
+ * content behind it is not enough: Chronicle fills in a document's header only after its content, so that is
+ * what a writer killed in mid-append leaves.) Not thread-safe.
+ */
+final class CycleFileReader implements Closeable {
+    static final int NOT_COMPLETE = 0x80000000;
+    static final int META_DATA = 0x40000000;
+    static final int LENGTH_MASK = 0x3FFFFFFF;
+    /** The marker Chronicle writes where a cycle's data ends for good (the day rolled over). */
+    static final int END_OF_DATA = NOT_COMPLETE | META_DATA;
+    /** Chronicle keeps its file header under 64 KiB. */
+    static final int MAX_HEADER = 64 << 10;
+    /** The largest record a ledger writes (64 MiB event limit) with room for control records. */
+    static final int MAX_RECORD = (64 << 20) + (1 << 16);
+    private static final int WINDOW = 256 << 10;
+    private static final byte[] WRITE_POSITION = fieldName("writePosition");
+    private static final int BINARY_PADDING = 0x8F;
+    private static final int BINARY_PADDING32 = 0x8E;
+    private static final int BINARY_I64_ARRAY = 0x8D;
+
+    private final Path file;
+    private final String name;
+    private final FileChannel channel;
+    private final long size;
+    private final byte[] window = new byte[WINDOW];
+    private long windowStart;
+    private int windowLength;
+
+    /** Position of the last document Chronicle completed, from the file header; -1 if unknown. */
+    private long writePosition = -1;
+    /** Chronicle's index of that document (cycle and number in cycle); -1 if unknown. */
+    private long writeIndex = -1;
+    private long position;
+    private long lastRecord = -1;
+    private boolean done;
+
+    private CycleFileReader(Path file, FileChannel channel, long size) {
+        this.file = file;
+        this.name = file.getFileName().toString();
+        this.channel = channel;
+        this.size = size;
+    }
+
+    /**
+     * Opens {@code file} and reads its header document.
+     *
+     * @throws StorageDamageException if the file holds no usable header (the reader is closed then)
+     */
+    static CycleFileReader open(Path file) throws IOException {
+        FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
+        CycleFileReader reader;
+        try {
+            reader = new CycleFileReader(file, channel, channel.size());
+            reader.readFileHeader();
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+        return reader;
+    }
+
+    private void readFileHeader() throws IOException {
+        if (size == 0) {
+            throw damage(0, "the file is empty (0 bytes): no Chronicle header");
+        }
+        if (size < 4) {
+            throw damage(0, "the file is " + size + " bytes long, too short for a Chronicle header");
+        }
+        int header = intAt(0);
+        if (header == 0) {
+            throw damage(0, zeroFilledFrom(0) ? "the file is all zero bytes: no Chronicle header (it was created but"
+                    + " never written, or zeroed)" : "no Chronicle header at offset 0, but data follows");
+        }
+        if ((header & NOT_COMPLETE) != 0) {
+            throw damage(0, "its Chronicle header at offset 0 was never completed (the file was being created)");
+        }
+        int length = header & LENGTH_MASK;
+        if ((header & META_DATA) == 0 || length > MAX_HEADER) {
+            throw damage(0, "not a Chronicle Queue file: it does not begin with a header document");
+        }
+        if (4L + length > size) {
+            throw damage(0, "the file ends at byte " + size + " inside its own header of " + length
+                    + " bytes: it was cut short");
+        }
+        byte[] body = new byte[length];
+        readFully(4, body, 0, length);
+        readWritePosition(body);
+        position = align(4L + length);
+    }
+
+    /**
+     * Copies the next data document into {@code into}.
+     *
+     * @return false at the end of this file's data
+     * @throws StorageDamageException if the file is damaged here; the reader is then done
+     */
+    boolean next(RecordBuffer into) throws IOException {
+        while (!done) {
+            if (position + 4 > size) {
+                done = true;
+                if (writePosition >= position) {
+                    throw damage(position, "the file ends at byte " + size + " but its header records a document at"
+                            + " offset " + writePosition + ": it was cut short");
+                }
+                return false;
+            }
+            int header = intAt(position);
+            if (header == 0) {
+                done = true;
+                if (writePosition >= position) {
+                    throw damage(position, "no document header at offset " + position + ", but the file's header"
+                            + " records a document written at offset " + writePosition
+                            + ": a header was overwritten or the file was altered");
+                }
+                // Chronicle writes a document's content before its header, so content behind a zero header is what a
+                // writer killed mid-append leaves; only without the file's own record of its last document can
+                // that not be told from an overwritten header, and then content behind it counts as damage.
+                if (writePosition < 0 && position + 5 <= size && byteAt(position + 4) != 0) {
+                    throw damage(position, "no document header at offset " + position + ", but data follows it and"
+                            + " the file's header does not say where its last document is: a header was overwritten");
+                }
+                return false;
+            }
+            if (header == END_OF_DATA) {
+                done = true;
+                return false;
+            }
+            if ((header & NOT_COMPLETE) != 0) {
+                // A record being written, or one a writer died writing: nothing beyond it was completed.
+                done = true;
+                if (writePosition > position) {
+                    throw damage(position, "an unfinished document header at offset " + position + ", but the"
+                            + " file's header records a later document at offset " + writePosition
+                            + ": a header was overwritten or the file was altered");
+                }
+                return false;
+            }
+            int length = header & LENGTH_MASK;
+            long end = position + 4 + length;
+            if (end > size) {
+                done = true;
+                throw damage(position, "the document at offset " + position + " declares " + length
+                        + " bytes but the file ends at byte " + size + ": it was cut short");
+            }
+            if ((header & META_DATA) != 0) {
+                position = align(end);
+                continue;
+            }
+            if (length > MAX_RECORD) {
+                done = true;
+                throw damage(position, "the document at offset " + position + " declares " + length
+                        + " bytes, more than any record: a header was overwritten");
+            }
+            byte[] dst = into.ensureCapacity(length);
+            readFully(position + 4, dst, 0, length);
+            into.length(length);
+            lastRecord = position;
+            position = align(end);
+            return true;
+        }
+        return false;
+    }
+
+    /** Where the last record returned starts, for messages. */
+    String position() {
+        return name + " offset " + (lastRecord < 0 ? position : lastRecord);
+    }
+
+    String name() {
+        return name;
+    }
+
+    /** Chronicle's count of data documents in this file, from its header; -1 if unknown. */
+    long documentsRecorded(int sequenceBits) {
+        if (writeIndex < 0) {
+            return -1;
+        }
+        return (writeIndex & ((1L << sequenceBits) - 1)) + 1;
+    }
+
+    /** Whether the file holds data beyond its Chronicle header and index skeleton, as far as the header says. */
+    boolean recordsWritten() {
+        return writePosition > 0;
+    }
+
+    private StorageDamageException damage(long offset, String what) {
+        return new StorageDamageException(name + " offset " + offset, file + ": " + what);
+    }
+
+    /**
+     * Chronicle's header is a self-describing binary wire; the field {@code writePosition} is an array of two
+     * longs (the position and the index of the last document written). Missing or unreadable: left unknown.
+     */
+    private void readWritePosition(byte[] body) {
+        int at = indexOf(body, WRITE_POSITION);
+        if (at < 0) {
+            return;
+        }
+        int i = at + WRITE_POSITION.length;
+        while (i < body.length) {
+            int code = body[i] & 0xFF;
+            if (code == BINARY_PADDING) {
+                i++;
+            } else if (code == BINARY_PADDING32 && i + 5 <= body.length) {
+                i += 5 + littleEndianInt(body, i + 1);
+            } else {
+                break;
+            }
+        }
+        if (i < 0 || i + 1 + 8 * 4 > body.length || (body[i] & 0xFF) != BINARY_I64_ARRAY) {
+            return;
+        }
+        long used = littleEndianLong(body, i + 9);
+        if (used >= 1) {
+            writePosition = littleEndianLong(body, i + 17);
+        }
+        if (used >= 2) {
+            writeIndex = littleEndianLong(body, i + 25);
+        }
+    }
+
+    private boolean zeroFilledFrom(long offset) throws IOException {
+        long end = Math.min(size, offset + (1 << 20));
+        for (long p = offset; p < end; p += WINDOW) {
+            int n = (int) Math.min(WINDOW, end - p);
+            fill(p, n);
+            for (int i = 0; i < n; i++) {
+                if (window[(int) (p - windowStart) + i] != 0) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private int intAt(long offset) throws IOException {
+        fill(offset, 4);
+        return littleEndianInt(window, (int) (offset - windowStart));
+    }
+
+    private byte byteAt(long offset) throws IOException {
+        fill(offset, 1);
+        return window[(int) (offset - windowStart)];
+    }
+
+    /** Makes {@code [offset, offset + n)} readable from the window; n is at most the window size. */
+    private void fill(long offset, int n) throws IOException {
+        if (offset >= windowStart && offset + n <= windowStart + windowLength) {
+            return;
+        }
+        int want = (int) Math.min(WINDOW, size - offset);
+        readFromChannel(offset, window, 0, want);
+        windowStart = offset;
+        windowLength = want;
+    }
+
+    private void readFully(long offset, byte[] dst, int dstOffset, int n) throws IOException {
+        if (n <= WINDOW / 4) {
+            fill(offset, n);
+            System.arraycopy(window, (int) (offset - windowStart), dst, dstOffset, n);
+        } else {
+            readFromChannel(offset, dst, dstOffset, n);
+        }
+    }
+
+    private void readFromChannel(long offset, byte[] dst, int dstOffset, int n) throws IOException {
+        ByteBuffer buffer = ByteBuffer.wrap(dst, dstOffset, n);
+        long p = offset;
+        while (buffer.hasRemaining()) {
+            int read = channel.read(buffer, p);
+            if (read < 0) {
+                // The file shrank after it was opened.
+                throw damage(p, "the file ended at byte " + p + " while being read: it was cut short");
+            }
+            p += read;
+        }
+    }
+
+    private static long align(long offset) {
+        return (offset + 3) & ~3L;
+    }
+
+    private static int littleEndianInt(byte[] b, int i) {
+        return (b[i] & 0xFF) | (b[i + 1] & 0xFF) << 8 | (b[i + 2] & 0xFF) << 16 | (b[i + 3] & 0xFF) << 24;
+    }
+
+    private static long littleEndianLong(byte[] b, int i) {
+        return (littleEndianInt(b, i) & 0xFFFFFFFFL) | ((long) littleEndianInt(b, i + 4)) << 32;
+    }
+
+    private static byte[] fieldName(String name) {
+        byte[] b = new byte[name.length() + 1];
+        b[0] = (byte) (0xC0 + name.length());
+        for (int i = 0; i < name.length(); i++) {
+            b[i + 1] = (byte) name.charAt(i);
+        }
+        return b;
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+
+    @Override
+    public void close() throws IOException {
+        channel.close();
+    }
+}

@@ -1,0 +1,73 @@
+package dev.vouch.ledger.internal;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * The one place that knows how a journal directory holds its storage: one Chronicle Queue cycle file per UTC day,
+ * named {@code yyyyMMdd} and a roll-cycle letter ({@code 20261205L.cq4}; {@code F} for journals written before
+ * 0.1.0), beside Chronicle's {@code metadata.cq4t} table store, which Vouch's reader never needs.
+ *
+ * <p>The reader finds the cycle files itself, in name order (the names sort by day), rather than asking the table
+ * store: a deleted or damaged table store must not change what is read.
+ */
+public final class CycleFiles {
+    /** Every Chronicle data file ends so; cycle files are the ones whose name is also a day. */
+    static final String SUFFIX = ".cq4";
+    private static final Pattern CYCLE_NAME = Pattern.compile("\\d{8}[A-Z]?\\.cq4");
+
+    private CycleFiles() {
+    }
+
+    /** The journal's listing: its cycle files by day, and other {@code .cq4} files that are not part of it. */
+    public record Listing(List<Path> cycles, List<Path> strays) {
+        public boolean isEmpty() {
+            return cycles.isEmpty() && strays.isEmpty();
+        }
+    }
+
+    /** Lists {@code dir}'s {@code .cq4} files. */
+    public static Listing list(Path dir) throws IOException {
+        List<Path> cycles = new ArrayList<>();
+        List<Path> strays = new ArrayList<>();
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                String name = f.getFileName().toString();
+                if (!name.endsWith(SUFFIX)) {
+                    continue;
+                }
+                (CYCLE_NAME.matcher(name).matches() && !Files.isDirectory(f) ? cycles : strays).add(f);
+            }
+        }
+        // yyyyMMdd first: a day's file sorts before the next day's whatever its roll-cycle letter.
+        cycles.sort(Comparator.comparing(p -> p.getFileName().toString()));
+        strays.sort(Comparator.comparing(p -> p.getFileName().toString()));
+        return new Listing(List.copyOf(cycles), List.copyOf(strays));
+    }
+
+    /** Whether {@code dir} holds any {@code .cq4} file: what makes a directory a journal rather than a new one. */
+    public static boolean any(Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.anyMatch(f -> f.getFileName().toString().endsWith(SUFFIX));
+        }
+    }
+
+    /** Bytes in {@code dir}'s cycle files, or -1 if they cannot be listed. */
+    public static long size(Path dir) {
+        try {
+            long bytes = 0;
+            for (Path f : list(dir).cycles()) {
+                bytes += Files.size(f);
+            }
+            return bytes;
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+}

@@ -1,0 +1,136 @@
+package dev.vouch.ledger.internal;
+
+import dev.vouch.verify.RecordBuffer;
+import dev.vouch.verify.RecordSource;
+import dev.vouch.verify.StorageDamageException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Reads a journal's records in order straight from its cycle files ({@link CycleFiles}, {@link CycleFileReader}):
+ * never through Chronicle, so reading maps nothing, locks nothing, writes nothing and logs nothing, and a damaged
+ * file becomes a {@link StorageDamageException} naming the file and offset, after which reading goes on with the
+ * next file. Chronicle's table store ({@code metadata.cq4t}) is not read at all. Not thread-safe.
+ */
+public final class StorageRecordSource implements RecordSource {
+    /** Records per day a cycle file can index: {@code L} files (LARGE_DAILY) and {@code F} files (FAST_DAILY). */
+    private static final int LARGE_DAILY_BITS = 37;
+    private static final int FAST_DAILY_BITS = 32;
+
+    private final List<Path> cycles;
+    private final List<Path> strays;
+    private int nextFile;
+    private CycleFileReader current;
+    private String lastPosition = "";
+
+    private StorageRecordSource(CycleFiles.Listing listing) {
+        this.cycles = listing.cycles();
+        this.strays = listing.strays();
+    }
+
+    /**
+     * Opens {@code directory} for reading.
+     *
+     * @throws IOException if it is missing, not a directory, or holds no journal files
+     */
+    public static StorageRecordSource open(Path directory) throws IOException {
+        if (!Files.exists(directory)) {
+            throw new NoSuchFileException(directory.toString(), null, "no such journal directory");
+        }
+        if (!Files.isDirectory(directory)) {
+            throw new NotDirectoryException(directory.toString());
+        }
+        CycleFiles.Listing listing = CycleFiles.list(directory);
+        if (listing.cycles().isEmpty()) {
+            throw new NoSuchFileException(directory.toString(), null, listing.strays().isEmpty()
+                    ? "not a Vouch journal: no .cq4 files"
+                    : "not a Vouch journal: no journal cycle files (yyyyMMddL.cq4), only " + names(listing.strays()));
+        }
+        return new StorageRecordSource(listing);
+    }
+
+    @Override
+    public boolean next(RecordBuffer into) throws IOException {
+        while (true) {
+            if (current == null) {
+                if (nextFile >= cycles.size()) {
+                    return false;
+                }
+                Path file = cycles.get(nextFile++);
+                lastPosition = file.getFileName() + " offset 0";
+                current = CycleFileReader.open(file); // a damaged header throws here, and the next call moves on
+            }
+            try {
+                if (current.next(into)) {
+                    lastPosition = current.position();
+                    return true;
+                }
+            } catch (StorageDamageException e) {
+                lastPosition = e.position();
+                closeCurrent();
+                throw e;
+            }
+            closeCurrent();
+        }
+    }
+
+    private void closeCurrent() throws IOException {
+        CycleFileReader r = current;
+        current = null;
+        r.close();
+    }
+
+    /** {@code .cq4} files in the directory that are not cycle files: not part of the journal, and not read. */
+    public List<Path> strays() {
+        return strays;
+    }
+
+    /** The cycle files, in the order they are read. */
+    public List<Path> cycleFiles() {
+        return cycles;
+    }
+
+    @Override
+    public String position() {
+        return lastPosition;
+    }
+
+    /** Chronicle's own count of documents written, from each file's header: an estimate for progress bars. */
+    @Override
+    public long estimatedRecords() {
+        long total = 0;
+        for (Path f : cycles) {
+            String name = f.getFileName().toString();
+            int bits = name.endsWith("F" + CycleFiles.SUFFIX) ? FAST_DAILY_BITS : LARGE_DAILY_BITS;
+            try (CycleFileReader r = CycleFileReader.open(f)) {
+                long n = r.documentsRecorded(bits);
+                if (n < 0) {
+                    return -1;
+                }
+                total += n;
+            } catch (IOException e) {
+                return -1;
+            }
+        }
+        return total;
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (current != null) {
+            closeCurrent();
+        }
+    }
+
+    private static String names(List<Path> files) {
+        StringBuilder b = new StringBuilder();
+        for (Path f : files) {
+            b.append(b.length() == 0 ? "" : ", ").append(f.getFileName());
+        }
+        return b.toString();
+    }
+}

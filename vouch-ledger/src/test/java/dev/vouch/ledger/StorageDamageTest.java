@@ -1,0 +1,290 @@
+package dev.vouch.ledger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vouch.Event;
+import dev.vouch.EventKind;
+import dev.vouch.JournalCorruptException;
+import dev.vouch.crypto.VerifyingKey;
+import dev.vouch.format.RecordView;
+import dev.vouch.ledger.internal.RawJournal;
+import dev.vouch.verify.Failure;
+import dev.vouch.verify.VerificationReport;
+import dev.vouch.verify.Verdict;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Storage damaged the way disks, crashes and careless copies damage it (files cut short, zeroed, emptied, deleted,
+ * headers overwritten, stray and broken side files): every read ends in a verdict that names the file and offset,
+ * never a JVM fault, and the ledger refuses such a journal with [CRITICAL] or starts fresh when asked.
+ */
+class StorageDamageTest {
+    @TempDir
+    static Path shared;
+    static Path journal;
+    static Path multiDay;
+    static Path keyFile;
+    static VerifyingKey anchor;
+    static List<byte[]> records;
+
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void writeJournals() {
+        journal = shared.resolve("journal");
+        keyFile = shared.resolve(".vouch_key");
+        try (Ledger ledger = Ledger.builder(journal).keyFile(keyFile).checkpointMaxEvents(40).shutdownHook(false).open()) {
+            anchor = ledger.verifyingKey();
+            Event e = new Event();
+            for (int i = 0; i < 400; i++) {
+                ledger.record(e.reset().kind(EventKind.TOOL_CALL).name("storage").params("{\"i\":" + i + "}"));
+            }
+        }
+        records = RawJournal.read(journal);
+        multiDay = shared.resolve("multi-day");
+        assertEquals(4, RawJournal.writeAcrossDays(multiDay, records, (records.size() + 3) / 4).size());
+        assertEquals(Verdict.INTACT, Journals.verify(journal, anchor).verdict());
+    }
+
+    private Path copy(Path from, String name) {
+        return Cq4.compactCopy(from, tmp.resolve(name), 4096);
+    }
+
+    private static Path onlyCycleFile(Path dir) {
+        List<Path> files = JournalFiles.cq4Files(dir);
+        assertEquals(1, files.size());
+        return files.get(0);
+    }
+
+    private static void assertDamageNamed(VerificationReport r, Path file) {
+        assertEquals(Verdict.TAMPERED, r.verdict(), Journals.describe(r));
+        assertTrue(r.storageDamage() > 0, Journals.describe(r));
+        Failure damage = r.failures().stream().filter(f -> f.message().contains("damaged storage")).findFirst()
+                .orElseThrow(() -> new AssertionError(Journals.describe(r)));
+        assertEquals(Failure.Kind.MALFORMED, damage.kind());
+        assertTrue(damage.message().contains(file.getFileName().toString()) && damage.position().contains("offset"),
+                damage.toString());
+    }
+
+    private static void assertRefusedUntouched(Path dir) {
+        try {
+            // Every journal the ledger wrote has its lock file; the raw multi-day copies get one here.
+            if (!Files.exists(dir.resolve(".vouch-writer.lock"))) {
+                Files.createFile(dir.resolve(".vouch-writer.lock"));
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        Map<String, String> before = JournalFiles.snapshot(dir);
+        String log;
+        try (StderrCapture err = new StderrCapture()) {
+            assertThrows(JournalCorruptException.class,
+                    () -> Ledger.builder(dir).keyFile(keyFile).shutdownHook(false).open().close());
+            log = err.text();
+        }
+        assertTrue(log.contains("[CRITICAL]") && log.contains(dir.toString()), log);
+        assertEquals(before, JournalFiles.snapshot(dir), "a refused journal must not be touched");
+    }
+
+    /** Cut at a document header, inside one, inside the file header, and a few bytes in. */
+    @ParameterizedTest
+    @ValueSource(strings = {"3", "100", "data-header+2", "record-middle", "last-record-middle", "index-middle"})
+    void shouldReportACycleFileCutShortAndRefuseToAppend(String where) {
+        Path dir = copy(journal, "cut-" + where);
+        Path file = onlyCycleFile(dir);
+        List<Cq4.Document> docs = Cq4.documents(file);
+        List<Cq4.Document> data = Cq4.dataDocuments(file);
+        long at = switch (where) {
+            case "data-header+2" -> data.get(100).offset() + 2;
+            case "record-middle" -> data.get(100).offset() + 4 + data.get(100).length() / 2;
+            case "last-record-middle" -> data.get(data.size() - 1).offset() + 10;
+            case "index-middle" -> docs.get(1).offset() + 100;
+            default -> Long.parseLong(where);
+        };
+        Cq4.truncate(file, at);
+
+        VerificationReport r = Journals.verify(dir, anchor);
+
+        assertDamageNamed(r, file);
+        assertRefusedUntouched(dir);
+    }
+
+    @Test
+    void shouldStartAFreshJournalElsewhereWhenACutShortJournalIsRefusedAndAsked() throws IOException {
+        Path dir = copy(journal, "cut-then-fresh");
+        Path file = onlyCycleFile(dir);
+        Cq4.truncate(file, Cq4.dataDocuments(file).get(200).offset() + 30);
+        Path fresh = tmp.resolve("fresh");
+
+        try (StderrCapture err = new StderrCapture();
+             Ledger ledger = Ledger.builder(dir).keyFile(keyFile).freshJournalIfCorrupt(fresh).shutdownHook(false).open()) {
+            assertEquals(fresh, ledger.journalDirectory());
+            assertTrue(err.text().contains("[CRITICAL]"), err.text());
+        }
+        assertEquals(Verdict.INTACT, Journals.verify(fresh, anchor).verdict());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"empty", "zero-filled"})
+    void shouldRecogniseAnEmptyOrZeroFilledCycleFileAtOnce(String how) throws IOException {
+        Path dir = copy(multiDay, how);
+        Path second = JournalFiles.cq4Files(dir).get(1);
+        long size = Files.size(second);
+        Cq4.truncate(second, 0);
+        if (how.equals("zero-filled")) {
+            Cq4.write(second, 0, new byte[(int) size]);
+            Cq4.write(second, 80L << 20, new byte[1]); // as large as Chronicle makes them, mostly sparse
+        }
+
+        long started = System.nanoTime();
+        VerificationReport r = Journals.verify(dir, anchor);
+        long millis = (System.nanoTime() - started) / 1_000_000;
+
+        assertDamageNamed(r, second);
+        assertTrue(millis < 5_000, "took " + millis + " ms");
+        assertTrue(r.failures().stream().anyMatch(f -> f.kind() == Failure.Kind.SEQUENCE), Journals.describe(r));
+        assertRefusedUntouched(dir);
+    }
+
+    @Test
+    void shouldReportAHeaderZeroedInTheMiddleRatherThanATornTail() {
+        Path dir = copy(journal, "zeroed-header");
+        Path file = onlyCycleFile(dir);
+        Cq4.write(file, Cq4.dataDocuments(file).get(150).offset(), new byte[4]);
+
+        VerificationReport r = Journals.verify(dir, anchor);
+
+        assertDamageNamed(r, file);
+        assertEquals(150, r.records(), Journals.describe(r));
+        assertRefusedUntouched(dir);
+    }
+
+    @Test
+    void shouldVerifyAMultiDayJournalWithOrWithoutChroniclesTableStore() throws IOException {
+        Path dir = copy(multiDay, "no-table-store");
+        assertEquals(Verdict.INTACT, Journals.verify(dir, anchor).verdict());
+        Files.delete(dir.resolve("metadata.cq4t"));
+        VerificationReport r = Journals.verify(dir, anchor);
+        assertEquals(Verdict.INTACT, r.verdict(), Journals.describe(r));
+        assertEquals(records.size(), r.records());
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void shouldCallAJournalWithoutItsFirstDayTampered(boolean keepTableStore) throws IOException {
+        Path dir = copy(multiDay, "no-first-day-" + keepTableStore);
+        if (!keepTableStore) {
+            Files.delete(dir.resolve("metadata.cq4t"));
+        }
+        Files.delete(JournalFiles.cq4Files(dir).get(0));
+
+        VerificationReport r = Journals.verify(dir, anchor);
+
+        assertEquals(Verdict.TAMPERED, r.verdict(), Journals.describe(r));
+        assertTrue(r.records() > 0, "the other days are still read and checked");
+        assertEquals(Failure.Kind.SEQUENCE, Journals.first(r).kind(), Journals.describe(r));
+        assertTrue(r.failures().stream().anyMatch(f -> f.kind() == Failure.Kind.GENESIS), Journals.describe(r));
+    }
+
+    @Test
+    void shouldCallAJournalWithADayMissingInTheMiddleTamperedAndNameWhereTheGapIs() throws IOException {
+        Path dir = copy(multiDay, "no-middle-day");
+        List<Path> files = JournalFiles.cq4Files(dir);
+        Files.delete(files.get(2));
+
+        VerificationReport r = Journals.verify(dir, anchor);
+
+        assertEquals(Verdict.TAMPERED, r.verdict(), Journals.describe(r));
+        Failure first = Journals.first(r);
+        assertEquals(Failure.Kind.SEQUENCE, first.kind(), first.toString());
+        assertTrue(first.message().contains("missing") && first.position().startsWith(files.get(3).getFileName().toString()),
+                first.toString());
+        assertRefusedUntouched(dir);
+    }
+
+    @Test
+    void shouldIgnoreStrayAndBrokenSideFilesQuietly() throws IOException {
+        Path dir = copy(journal, "side-files");
+        Files.write(dir.resolve("b.cq4"), "not a cycle".getBytes());
+        Files.write(dir.resolve("metadata.cq4t"), new byte[0]);
+        VerificationReport r;
+        String stderr;
+        try (StderrCapture err = new StderrCapture()) {
+            r = Journals.verify(dir, anchor);
+            stderr = err.text();
+        }
+        assertEquals(Verdict.INTACT, r.verdict(), Journals.describe(r));
+        assertEquals("", stderr, "reading logs nothing");
+        assertEquals(List.of(dir.resolve("b.cq4")), JournalReader.ignoredFiles(dir));
+    }
+
+    @Test
+    void shouldTellAChronicleQueueThatIsNotAJournal() throws IOException {
+        Path dir = tmp.resolve("other-queue");
+        RawJournal.write(dir, List.of("hello".getBytes(), "world".getBytes()));
+
+        String why = JournalReader.notAJournal(dir);
+
+        assertTrue(why != null && why.contains("none of its first 2"), String.valueOf(why));
+        assertEquals(null, JournalReader.notAJournal(journal));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"empty", "zero-filled", "header-only"})
+    void shouldStartAJournalWhoseFirstStartDiedBeforeItsGenesisKeepingTheFilesAside(String left) throws IOException {
+        Path dir = tmp.resolve("abandoned-" + left);
+        Files.createDirectories(dir);
+        Path file = dir.resolve("20261205L.cq4");
+        switch (left) {
+            case "empty" -> Files.write(file, new byte[0]);
+            case "zero-filled" -> Cq4.write(Files.createFile(file), 80L << 20, new byte[1]);
+            default -> RawJournal.createWithoutRecords(dir);
+        }
+        if (left.equals("header-only")) {
+            assertTrue(Files.exists(dir.resolve("metadata.cq4t")));
+        }
+        Path key = tmp.resolve("abandoned-key-" + left);
+        VerifyingKey k;
+        String log;
+        try (StderrCapture err = new StderrCapture();
+             Ledger ledger = Ledger.builder(dir).keyFile(key).shutdownHook(false).open()) {
+            k = ledger.verifyingKey();
+            log = err.text();
+        }
+
+        VerificationReport r = Journals.verify(dir, k);
+        assertEquals(Verdict.INTACT, r.verdict(), Journals.describe(r));
+        assertTrue(log.contains("WARN") && log.contains("never wrote a record"), log);
+        byte[] genesis = RawJournal.read(dir).get(0);
+        String settings = new RecordView().wrap(genesis, genesis.length).settings();
+        assertTrue(settings.contains("abandoned-start=abandoned-start-"), settings);
+        try (Stream<Path> s = Files.list(dir)) {
+            Path aside = s.filter(Files::isDirectory).findFirst().orElseThrow();
+            assertTrue(aside.getFileName().toString().startsWith("abandoned-start-"));
+            assertTrue(Files.exists(aside.resolve(file.getFileName())) || left.equals("header-only"), "kept as evidence");
+        }
+    }
+
+    @Test
+    void shouldNotTakeADamagedJournalForAnAbandonedStart() {
+        Path dir = copy(journal, "damaged-not-abandoned");
+        Path file = onlyCycleFile(dir);
+        byte[] zeros = new byte[4096];
+        Cq4.write(file, 0, zeros); // the file header is gone, the records are still there
+
+        assertRefusedUntouched(dir);
+    }
+}

@@ -1,0 +1,257 @@
+package dev.vouch.ledger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.vouch.Event;
+import dev.vouch.EventKind;
+import dev.vouch.VouchException;
+import dev.vouch.crypto.VerifyingKey;
+import dev.vouch.ledger.internal.RawJournal;
+import dev.vouch.verify.JournalVerifier;
+import dev.vouch.verify.RecordBuffer;
+import dev.vouch.verify.RecordSource;
+import dev.vouch.verify.StorageDamageException;
+import dev.vouch.verify.VerificationReport;
+import dev.vouch.verify.Verdict;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Fuzzes the whole read path with damaged storage: cycle files truncated, zeroed, bit-flipped and deleted anywhere
+ * (file headers, Chronicle's indexes, document headers, records, the space after the data), not only record bytes.
+ * Every read must end with a verdict, and an INTACT verdict only for exactly the original records; every
+ * {@code Ledger.open()} must either refuse with a typed exception or append to a journal that then verifies.
+ *
+ * <p>Sizes: {@code -Dvouch.fuzz.iterations} (default 120) and {@code -Dvouch.fuzz.seed}; {@code mvn -Pfuzz verify}
+ * runs 5,000. A failure prints the seed and iteration to reproduce it.
+ */
+class StorageFuzzTest {
+    private static final int ITERATIONS = Integer.getInteger("vouch.fuzz.iterations", 120);
+    private static final long SEED = Long.getLong("vouch.fuzz.seed", System.nanoTime());
+    /** Every this many iterations the mutated journal is also opened by the ledger (slower: a writer starts). */
+    private static final int OPEN_EVERY = 4;
+
+    @TempDir
+    static Path shared;
+    static Path single;
+    static Path multiDay;
+    static Path keyFile;
+    static VerifyingKey anchor;
+    static List<byte[]> records;
+
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void writeJournals() {
+        Path written = shared.resolve("written");
+        keyFile = shared.resolve(".vouch_key");
+        try (Ledger ledger = Ledger.builder(written).keyFile(keyFile).checkpointMaxEvents(25).shutdownHook(false).open()) {
+            anchor = ledger.verifyingKey();
+            Event e = new Event();
+            for (int i = 0; i < 300; i++) {
+                ledger.record(e.reset().kind(EventKind.TOOL_RESULT).name("fuzz").result("{\"i\":" + i + "}"));
+            }
+        }
+        records = RawJournal.read(written);
+        single = Cq4.compactCopy(written, shared.resolve("single"), 8192);
+        multiDay = shared.resolve("multi-day");
+        RawJournal.writeAcrossDays(multiDay, records, 100);
+        multiDay = Cq4.compactCopy(multiDay, shared.resolve("multi-day-compact"), 8192);
+    }
+
+    @Test
+    void everyDamagedJournalGetsAVerdictAndTheLedgerFailsClosed() throws IOException {
+        Random random = new Random(SEED);
+        int damaged = 0;
+        int opened = 0;
+        for (int i = 0; i < ITERATIONS; i++) {
+            boolean open = i % OPEN_EVERY == 0;
+            Path base = open || random.nextBoolean() ? single : multiDay;
+            Path dir = Cq4.compactCopy(base, tmp.resolve("m" + i), 0);
+            String what = mutate(dir, random);
+            String context = "seed " + SEED + " iteration " + i + ": " + what;
+            try {
+                VerificationReport r = verify(dir);
+                if (r.verdict() == Verdict.INTACT) {
+                    assertEquals(records.size(), r.records(), context);
+                    assertTrue(sameRecords(dir), "INTACT but the records differ: " + context);
+                } else {
+                    damaged++;
+                }
+                if (open) {
+                    opened += openAndAppend(dir, context) ? 1 : 0;
+                }
+            } catch (AssertionError e) {
+                throw e;
+            } catch (Throwable t) {
+                throw new AssertionError("unexpected " + t + " for " + context, t);
+            }
+            deleteTree(dir);
+        }
+        assertTrue(damaged > ITERATIONS / 3, "the mutations must mostly hit something: " + damaged);
+        System.out.println("StorageFuzzTest: seed " + SEED + ", " + ITERATIONS + " journals, " + damaged
+                + " not intact, " + opened + " reopened and appended to");
+    }
+
+    private static VerificationReport verify(Path dir) throws IOException {
+        try (RecordSource source = JournalReader.open(dir)) {
+            return JournalVerifier.trusting(anchor).verify(source);
+        }
+    }
+
+    private static boolean sameRecords(Path dir) throws IOException {
+        List<byte[]> read = new ArrayList<>();
+        try (RecordSource source = JournalReader.open(dir)) {
+            RecordBuffer b = new RecordBuffer(1024);
+            while (source.next(b)) {
+                read.add(Arrays.copyOf(b.data(), b.length()));
+            }
+        }
+        if (read.size() != records.size()) {
+            return false;
+        }
+        for (int i = 0; i < read.size(); i++) {
+            if (!Arrays.equals(read.get(i), records.get(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Opens the ledger on the damaged journal: a refusal must be a typed Vouch exception; if it opens, what it
+     * appends must verify, on top of exactly the original records.
+     */
+    private boolean openAndAppend(Path dir, String context) throws IOException {
+        Ledger ledger;
+        try (StderrCapture ignored = new StderrCapture()) {
+            ledger = Ledger.builder(dir).keyFile(keyFile).shutdownHook(false).open();
+        } catch (VouchException refused) {
+            return false;
+        }
+        try (ledger) {
+            ledger.record(new Event().kind(EventKind.TOOL_CALL).name("after").params("{}"));
+        }
+        VerificationReport r = verify(dir);
+        assertEquals(Verdict.INTACT, r.verdict(), "appended to, then " + Journals.describe(r) + ": " + context);
+        List<byte[]> read = new ArrayList<>();
+        try (RecordSource source = JournalReader.open(dir)) {
+            RecordBuffer b = new RecordBuffer(1024);
+            while (source.next(b)) {
+                read.add(Arrays.copyOf(b.data(), b.length()));
+            }
+        } catch (StorageDamageException e) {
+            fail("damaged after appending: " + e + ": " + context);
+        }
+        String settings = new dev.vouch.format.RecordView().wrap(read.get(0), read.get(0).length).settings();
+        if (settings.contains("abandoned-start=")) {
+            // Nothing readable was left (an emptied or zeroed only file): the ledger set the files aside and began anew.
+            return true;
+        }
+        for (int i = 0; i < records.size(); i++) {
+            assertTrue(Arrays.equals(records.get(i), read.get(i)), "record " + i + " changed: " + context);
+        }
+        return true;
+    }
+
+    /** One random kind of damage to one random cycle file; returns what was done. */
+    private static String mutate(Path dir, Random random) throws IOException {
+        List<Path> files = JournalFiles.cq4Files(dir);
+        Path f = files.get(random.nextInt(files.size()));
+        long size = Files.size(f);
+        List<Cq4.Document> docs = Cq4.documents(f);
+        String name = f.getFileName().toString();
+        switch (random.nextInt(8)) {
+            case 0 -> {
+                long at = (long) (random.nextDouble() * size);
+                Cq4.truncate(f, at);
+                return "truncated " + name + " to " + at;
+            }
+            case 1 -> {
+                long at = (long) (random.nextDouble() * size);
+                int n = 1 + random.nextInt(4096);
+                Cq4.write(f, at, new byte[(int) Math.min(n, size - at)]);
+                return "zeroed " + n + " bytes of " + name + " at " + at;
+            }
+            case 2, 3 -> {
+                int flips = 1 + random.nextInt(8);
+                StringBuilder where = new StringBuilder();
+                for (int k = 0; k < flips; k++) {
+                    long at = (long) (random.nextDouble() * size);
+                    byte[] b = new byte[1];
+                    try (var ch = java.nio.channels.FileChannel.open(f, java.nio.file.StandardOpenOption.READ)) {
+                        ch.read(java.nio.ByteBuffer.wrap(b), at);
+                    }
+                    b[0] ^= (byte) (1 << random.nextInt(8));
+                    Cq4.write(f, at, b);
+                    where.append(' ').append(at);
+                }
+                return "flipped bits in " + name + " at" + where;
+            }
+            case 4 -> {
+                Cq4.Document d = docs.get(random.nextInt(docs.size()));
+                byte[] junk = new byte[4];
+                random.nextBytes(junk);
+                if (random.nextBoolean()) {
+                    junk = new byte[4];
+                }
+                Cq4.write(f, d.offset(), junk);
+                return "overwrote the header of the document at " + d.offset() + " of " + name + " with "
+                        + Arrays.toString(junk);
+            }
+            case 5 -> {
+                if (files.size() == 1) {
+                    Cq4.truncate(f, 0);
+                    return "emptied the only file " + name;
+                }
+                Files.delete(f);
+                return "deleted " + name;
+            }
+            case 6 -> {
+                Cq4.truncate(f, 0);
+                if (random.nextBoolean()) {
+                    Cq4.write(f, 0, new byte[(int) size]);
+                    return "zero-filled " + name;
+                }
+                return "emptied " + name;
+            }
+            default -> {
+                Path meta = dir.resolve("metadata.cq4t");
+                if (Files.exists(meta)) {
+                    Cq4.truncate(meta, random.nextInt(1 + (int) Files.size(meta)));
+                }
+                long at = Cq4.endOfData(f);
+                byte[] junk = new byte[1 + random.nextInt(64)];
+                random.nextBytes(junk);
+                Cq4.write(f, at + 8 + random.nextInt(64), junk);
+                return "damaged metadata.cq4t and wrote junk after the data of " + name;
+            }
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        try (var s = Files.walk(dir)) {
+            s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.delete(p);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
