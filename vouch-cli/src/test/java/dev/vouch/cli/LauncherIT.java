@@ -87,6 +87,27 @@ class LauncherIT {
         }
     }
 
+    /**
+     * The read commands never load Chronicle Queue, so they cannot lock (Chronicle takes an fcntl lock on its table
+     * store), map, create or log anything in the journal directory, whatever state its files are in.
+     */
+    @Test
+    void shouldReadWithoutLoadingChronicleQueue() throws IOException {
+        Path classLog = tmp.resolve("classes.log");
+        for (String command : List.of("verify", "export", "show", "tasks", "checkpoint")) {
+            List<String> args = new ArrayList<>(List.of(command, journal.dir()));
+            if (command.equals("verify") || command.equals("checkpoint")) {
+                args.addAll(List.of("--pubkey", journal.pub()));
+            }
+            Run r = run(launcher(), Map.of("VOUCH_JAVA_OPTS", "-Xlog:class+load=info:file=" + classLog),
+                    args.toArray(new String[0]));
+            assertEquals(0, r.exit(), r::toString);
+            String loaded = Files.readString(classLog);
+            assertTrue(loaded.contains("dev.vouch.ledger.internal.CycleFileReader"), "the log works: " + command);
+            assertFalse(loaded.contains("net.openhft.chronicle.queue"), command + " loaded Chronicle Queue");
+        }
+    }
+
     @Test
     void shouldMapTamperingAndMissingJournalsToExitCodes() {
         TestJournals.Written w = TestJournals.write(tmp.resolve("tampered"), 3);

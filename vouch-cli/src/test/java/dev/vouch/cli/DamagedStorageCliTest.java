@@ -1,0 +1,162 @@
+package dev.vouch.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every read command on damaged storage (files cut short, zeroed, emptied, bits flipped anywhere, table store
+ * broken): a verdict or one plain error line and exit 1 or 2, --json always one complete object, never a stack
+ * trace, never the JVM's exit code for an uncaught error.
+ */
+class DamagedStorageCliTest {
+    private static final int JOURNALS = Integer.getInteger("vouch.fuzz.iterations", 300) / 10;
+    private static final long SEED = Long.getLong("vouch.fuzz.seed", System.nanoTime());
+
+    @TempDir
+    static Path shared;
+    static TestJournals.Written intact;
+
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void write() {
+        intact = TestJournals.write(shared, 40);
+    }
+
+    private static void copyDir(Path from, Path to) throws IOException {
+        Files.createDirectories(to);
+        try (Stream<Path> s = Files.list(from)) {
+            for (Path f : (Iterable<Path>) s::iterator) {
+                Files.copy(f, to.resolve(f.getFileName()));
+            }
+        }
+    }
+
+    private static long endOfData(Path file) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            ByteBuffer b = ByteBuffer.allocate(4).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            long pos = 0;
+            while (true) {
+                b.clear();
+                ch.read(b, pos);
+                int h = b.getInt(0);
+                if (h == 0 || h < 0) {
+                    return pos;
+                }
+                pos = (pos + 4 + (h & 0x3FFFFFFF) + 3) & ~3L;
+            }
+        }
+    }
+
+    private static String mutate(Path dir, Random random) throws IOException {
+        Path f;
+        try (Stream<Path> s = Files.list(dir)) {
+            f = s.filter(p -> p.getFileName().toString().endsWith(".cq4")).findFirst().orElseThrow();
+        }
+        long end = endOfData(f);
+        try (FileChannel ch = FileChannel.open(f, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            switch (random.nextInt(5)) {
+                case 0 -> {
+                    long at = (long) (random.nextDouble() * end);
+                    ch.truncate(at);
+                    return "cut at " + at;
+                }
+                case 1 -> {
+                    long at = (long) (random.nextDouble() * end);
+                    ch.write(ByteBuffer.allocate(1 + random.nextInt(512)), at);
+                    return "zeroed at " + at;
+                }
+                case 2 -> {
+                    StringBuilder where = new StringBuilder("flipped");
+                    for (int i = 0; i < 1 + random.nextInt(6); i++) {
+                        long at = (long) (random.nextDouble() * end);
+                        ByteBuffer one = ByteBuffer.allocate(1);
+                        ch.read(one, at);
+                        one.put(0, (byte) (one.get(0) ^ (1 << random.nextInt(8))));
+                        one.rewind();
+                        ch.write(one, at);
+                        where.append(' ').append(at);
+                    }
+                    return where.toString();
+                }
+                case 3 -> {
+                    ch.truncate(0);
+                    return "emptied";
+                }
+                default -> {
+                    Files.write(dir.resolve("metadata.cq4t"), new byte[] {1, 2, 3});
+                    ch.truncate(end - 1 - random.nextInt(200));
+                    return "broke the table store and cut the tail";
+                }
+            }
+        }
+    }
+
+    @Test
+    void everyReadCommandEndsWithAVerdictOrAPlainError() throws IOException {
+        Random random = new Random(SEED);
+        for (int i = 0; i < JOURNALS; i++) {
+            Path dir = tmp.resolve("j" + i);
+            copyDir(intact.journal(), dir);
+            String what = "seed " + SEED + " journal " + i + ": " + mutate(dir, random);
+            String d = dir.toString();
+            List<String[]> commands = List.of(
+                    new String[] {"verify", d, "--pubkey", intact.pub()},
+                    new String[] {"export", d},
+                    new String[] {"show", d},
+                    new String[] {"tasks", d},
+                    new String[] {"checkpoint", d, "--pubkey", intact.pub()},
+                    new String[] {"prove", d, "--pubkey", intact.pub(), "--seq", "3"});
+            for (String[] command : commands) {
+                Cli.Result r = Cli.run(command);
+                String context = command[0] + " after " + what + "\n" + r;
+                assertTrue(r.exit() >= 0 && r.exit() <= 2, context);
+                assertFalse(r.err().contains("unexpected error") || r.err().contains("\tat ")
+                        || r.err().contains("Exception in"), context);
+            }
+            Cli.Result json = Cli.run("verify", d, "--pubkey", intact.pub(), "--json");
+            Map<String, Object> o = json.json();
+            assertNotNull(o.get("status"), json::toString);
+            assertEquals((long) json.exit(), Cli.num(o.get("exit_code")), json::toString);
+            if ("intact".equals(o.get("status"))) {
+                assertEquals(0, json.exit(), what);
+            }
+        }
+    }
+
+    @Test
+    void aChronicleQueueThatIsNotAJournalIsExitTwoWithOneLine() {
+        Path dir = tmp.resolve("other");
+        System.setProperty("chronicle.analytics.disable", "true");
+        try (net.openhft.chronicle.queue.ChronicleQueue q = net.openhft.chronicle.queue.impl.single
+                .SingleChronicleQueueBuilder.binary(dir.toFile()).build();
+             net.openhft.chronicle.queue.ExcerptAppender a = q.createAppender()) {
+            a.writeText("plain");
+            a.writeText("text");
+        }
+
+        Cli.Result r = Cli.run("verify", dir.toString(), "--pubkey", intact.pub());
+
+        assertEquals(2, r.exit(), r::toString);
+        assertEquals("", r.out());
+        assertEquals(1, r.err().strip().lines().count(), r::toString);
+        assertTrue(r.err().contains("not a Vouch journal"), r::toString);
+    }
+}
