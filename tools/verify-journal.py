@@ -34,7 +34,7 @@ import unicodedata
 # Constants (FORMAT.md, "Record header", "Record types")
 
 MAJOR = 1
-MINOR = 0
+MINOR = 1
 HEADER_LEN = 56
 HASH_LEN = 32
 
@@ -401,6 +401,15 @@ def decode_record(r):
         rec["settings"] = rd.bytes32()
     elif rtype == CHECKPOINT:
         rec["note"] = rd.bytes32()
+        if minor >= 1:  # format 1.1: the resume state
+            rec["state_events"] = rd.i64()
+            rec["state_dropped_total"] = rd.i64()
+            rec["state_last_gap_or_start"] = rd.i64()
+            rec["state_next_key"] = rd.fixed(32)
+            count = rd.fixed(1)[0]
+            if count > 64:
+                raise FormatError("checkpoint resume state lists %d range hashes; a tree has at most 64" % count)
+            rec["state_range"] = [rd.fixed(32) for _ in range(count)]
     elif rtype == KEY_ROTATION:
         rec["key"] = rd.fixed(32)
         rec["note"] = rd.bytes32()
@@ -607,6 +616,8 @@ class Verifier:
                       " checkpoint %s" % (self.position, "validly signs: a record before it was altered"
                                           if signed else "holds"))
             ok = False
+        if "state_range" in rec:
+            self.check_resume_state(seq, rec)
         if ok:
             self.last_valid_checkpoint_position = self.position
             if self.pending_key is not None:
@@ -614,6 +625,22 @@ class Verifier:
                 self.keys.append(self.pending_key)
                 self.pending_key = None
         self.last_checkpoint_valid = ok
+
+    def check_resume_state(self, seq, rec):
+        # Format 1.1 (FORMAT.md, CHECKPOINT): the state a writer resumes from must be the journal's own.
+        if (rec["state_events"], rec["state_dropped_total"], rec["state_last_gap_or_start"]) != (
+                self.events, self.dropped_total, self.last_gap_or_start):
+            self.fail(seq, "accounting", "the checkpoint's resume state counts %d events, %d dropped, last gap or"
+                      " start %d, but the journal shows %d, %d and %d"
+                      % (rec["state_events"], rec["state_dropped_total"], rec["state_last_gap_or_start"],
+                         self.events, self.dropped_total, self.last_gap_or_start))
+        next_key = self.pending_key if self.pending_key is not None else self.current_key
+        if rec["state_next_key"] != next_key:
+            self.fail(seq, "checkpoint", "the checkpoint's resume state names the next signing key %s but the"
+                      " journal's is %s" % (key_short(rec["state_next_key"]), key_short(next_key)))
+        if rec["state_range"] != self.tree.hashes:
+            self.fail(seq, "checkpoint", "the checkpoint's resume state holds a compact range of %d hash(es) that is"
+                      " not the tree of the %d records before it" % (len(rec["state_range"]), self.position))
 
     def on_key_rotation(self, seq, rec):
         new_key = rec["key"]

@@ -22,13 +22,16 @@ class VerifyAndIngestSmokeIT {
         assertTrue(Files.isRegularFile(jar), "missing " + jar);
         // ignoreLock: a smoke run measures nothing, so it need not wait for (nor fail on) a benchmark running elsewhere.
         Process p = new ProcessBuilder(List.of(System.getProperty("vouch.test.java"), "-Djmh.ignoreLock=true", "-jar",
-                jar.toString(), "VerifyBenchmark.verify|IngestGrowthBenchmark.record", "-p", "records=20000",
+                jar.toString(), "VerifyBenchmark.verify|IngestGrowthBenchmark.record|ReopenBenchmark.open",
+                "-p", "records=20000",
                 "-p", "preexistingRecords=0,20000", "-wi", "0", "-i", "1", "-r", "300ms", "-f", "1"))
                 .redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(3, TimeUnit.MINUTES), "benchmarks did not finish");
         assertEquals(0, p.exitValue(), out);
         assertTrue(out.contains("VerifyBenchmark.verify:records"), "verification reports records/s: " + out);
+        assertTrue(out.matches("(?s).*ReopenBenchmark\\.open[^\n]*\\sTAIL\\s.*")
+                && out.matches("(?s).*ReopenBenchmark\\.open[^\n]*\\sFULL\\s.*"), "both reopen modes ran: " + out);
         assertTrue(out.contains("peak heap during one verification of "), "verification prints its peak heap: " + out);
         assertTrue(out.contains("copied the ") && out.contains("opened the journal ("), "ingest reopens the copy: " + out);
         assertTrue(out.contains("journaled ") && out.contains(" on top of "), "ingest checks its counters: " + out);

@@ -64,7 +64,7 @@ final class RecordJson {
                 g.writeStringField("library_version", view.libraryVersion());
                 writeSettings(g, view.settings());
             }
-            case CHECKPOINT -> writeCheckpoint(g, view.note());
+            case CHECKPOINT -> writeCheckpoint(g, view);
             case KEY_ROTATION -> {
                 writeKey(g, "new_public_key", view.publicKey());
                 g.writeStringField("note", view.note());
@@ -141,7 +141,8 @@ final class RecordJson {
         g.writeStringField("settings_text", settings);
     }
 
-    private void writeCheckpoint(JsonGenerator g, String note) throws IOException {
+    private void writeCheckpoint(JsonGenerator g, RecordView view) throws IOException {
+        String note = view.note();
         g.writeStringField("note", note);
         Checkpoint cp = null;
         String error = null;
@@ -154,6 +155,23 @@ final class RecordJson {
         Json.seqOrNull(g, "tree_size", cp == null ? -1 : cp.size());
         Json.stringOrNull(g, "root_hash_b64", cp == null ? null : base64.encodeToString(cp.rootHash()));
         Json.stringOrNull(g, "note_error", error);
+        boolean state = view.hasCheckpointState();
+        Json.seqOrNull(g, "resume_events", state ? view.stateEvents() : -1);
+        Json.seqOrNull(g, "resume_dropped_total", state ? view.stateDroppedTotal() : -1);
+        Json.seqOrNull(g, "resume_last_gap_or_start_seq", state ? view.stateLastGapOrStart() : -1);
+        if (state) {
+            writeKey(g, "resume_next_key", view.stateNextKey());
+            g.writeArrayFieldStart("resume_range_b64");
+            byte[] buf = view.buffer();
+            for (int i = 0, at = view.stateRangeOffset(); i < view.stateRangeCount(); i++, at += 32) {
+                g.writeString(base64.encodeToString(java.util.Arrays.copyOfRange(buf, at, at + 32)));
+            }
+            g.writeEndArray();
+        } else {
+            g.writeNullField("resume_next_key_b64");
+            g.writeNullField("resume_next_key_fingerprint");
+            g.writeNullField("resume_range_b64");
+        }
     }
 
     private void writeMalformed(JsonGenerator g, long index, byte[] record, String reason) throws IOException {

@@ -57,7 +57,8 @@ final class RekeyCommand implements Callable<Integer> {
         VerifyingKey old;
         VerifyingKey next;
         String origin;
-        try (Ledger ledger = Ledger.builder(journal).keyFile(key).open()) {
+        // Offline and rare: verify the whole journal, not only its tail, before signing anything new onto it.
+        try (Ledger ledger = Ledger.builder(journal).keyFile(key).fullVerificationOnOpen(true).open()) {
             old = ledger.verifyingKey();
             origin = ledger.origin();
             next = ledger.rotateKey();

@@ -61,7 +61,7 @@ class ExportCommandTest {
             prevLeaf = leaf;
             assertEquals((long) i, Cli.num(line.get("seq")));
             assertEquals((long) i, Cli.num(line.get("index")));
-            assertEquals("1.0", line.get("format"));
+            assertEquals(RecordDescriptor.MAJOR_VERSION + "." + RecordDescriptor.MINOR_VERSION, line.get("format"));
             assertEquals((long) (bytes[RecordDescriptor.TYPE_OFFSET] & 0xFF), Cli.num(line.get("type_code")));
             assertTrue(((String) line.get("timestamp")).endsWith("Z"));
         }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.vouch.crypto.NoteKeys;
 import dev.vouch.crypto.SigningKey;
 import dev.vouch.format.RecordBuilder;
+import dev.vouch.format.RecordDescriptor;
 import dev.vouch.format.RecordType;
 import dev.vouch.merkle.Rfc6962;
 import java.util.Arrays;
@@ -280,6 +281,7 @@ class VerifyCommandTest {
                 + TestJournals.ORIGIN + " " + Base64.getEncoder().encodeToString(new byte[68]) + "\n";
         RecordBuilder b = new RecordBuilder(512).begin(RecordType.CHECKPOINT, seq, System.currentTimeMillis() * 1_000_000L,
                 Rfc6962.leafHash(records.get(records.size() - 1))).bytes32(note);
+        b.buffer()[RecordDescriptor.MINOR_OFFSET] = 0; // a format 1.0 checkpoint: the note alone
         byte[] crafted = Arrays.copyOf(b.buffer(), b.finish());
         Path journal = TestJournals.copyWithExtraRecord(intact.journal(), tmp.resolve("crafted"), crafted);
 

@@ -86,6 +86,16 @@ public final class RecordBuilder {
     }
 
     /** Writes the body length; returns the record length. */
+    /** A compact range as the CHECKPOINT resume state stores it: u8 hash count, then the hashes, left to right. */
+    public RecordBuilder range(dev.vouch.merkle.CompactRange tree) {
+        int n = tree.hashCount();
+        u8(n);
+        ensure(n * RecordDescriptor.HASH_LENGTH);
+        tree.writeHashes(buf, pos);
+        pos += n * RecordDescriptor.HASH_LENGTH;
+        return this;
+    }
+
     public int finish() {
         BigEndian.putInt(buf, BODY_LENGTH_OFFSET, pos - HEADER_LENGTH);
         return pos;

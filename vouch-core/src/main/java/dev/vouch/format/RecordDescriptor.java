@@ -1,7 +1,7 @@
 package dev.vouch.format;
 
 /**
- * The layout of one journal record, format 1.0. Mirrored exactly in docs/FORMAT.md; change both together.
+ * The layout of one journal record, format 1.1. Mirrored exactly in docs/FORMAT.md; change both together.
  *
  * <pre>
  *   0       1       2       3       4                               12
@@ -27,7 +27,8 @@ package dev.vouch.format;
  */
 public final class RecordDescriptor {
     public static final int MAJOR_VERSION = 1;
-    public static final int MINOR_VERSION = 0;
+    /** 1.1 added the resume state at the end of CHECKPOINT bodies; 1.0 records stay valid. */
+    public static final int MINOR_VERSION = 1;
 
     public static final int MAJOR_OFFSET = 0;
     public static final int MINOR_OFFSET = 1;
@@ -41,6 +42,17 @@ public final class RecordDescriptor {
 
     public static final int HASH_LENGTH = 32;
     public static final int PUBLIC_KEY_LENGTH = 32;
+
+    /**
+     * CHECKPOINT body from format 1.1, after the note: the state a writer needs to resume after this checkpoint
+     * without re-reading the journal.
+     * <pre>
+     *   events u64 | dropped total u64 | last gap or start u64 | next key (32) | k u8 | k x 32-byte range hashes
+     * </pre>
+     */
+    public static final int CHECKPOINT_STATE_FIXED_LENGTH = 8 + 8 + 8 + PUBLIC_KEY_LENGTH + 1;
+    /** First minor version whose CHECKPOINT records carry the resume state. */
+    public static final int CHECKPOINT_STATE_SINCE_MINOR = 1;
 
     /** Largest text field (u16 length prefix). */
     public static final int MAX_STR16 = 0xFFFF;

@@ -34,6 +34,8 @@ public final class RecordView {
     // Control record fields.
     private final Field origin = new Field();
     private int keyOffset = -1;
+    private int stateOffset = -1;
+    private int rangeCount;
     private final Field version = new Field();
     private final Field settings = new Field();
     private final Field note = new Field();
@@ -54,6 +56,8 @@ public final class RecordView {
         this.length = length;
         this.type = null;
         keyOffset = -1;
+        stateOffset = -1;
+        rangeCount = 0;
         if (length < HEADER_LENGTH) {
             throw new FormatException("record of " + length + " bytes is shorter than the " + HEADER_LENGTH + "-byte header");
         }
@@ -90,7 +94,18 @@ public final class RecordView {
                 str16(version);
                 bytes32(settings);
             }
-            case CHECKPOINT -> bytes32Text(note);
+            case CHECKPOINT -> {
+                bytes32Text(note);
+                if (minor >= CHECKPOINT_STATE_SINCE_MINOR) {
+                    stateOffset = fixed(CHECKPOINT_STATE_FIXED_LENGTH);
+                    rangeCount = buf[stateOffset + CHECKPOINT_STATE_FIXED_LENGTH - 1] & 0xFF;
+                    if (rangeCount > 64) {
+                        throw new FormatException("checkpoint resume state lists " + rangeCount
+                                + " range hashes; a tree has at most 64");
+                    }
+                    fixed(rangeCount * HASH_LENGTH);
+                }
+            }
             case KEY_ROTATION -> {
                 keyOffset = fixed(PUBLIC_KEY_LENGTH);
                 bytes32Text(note);
@@ -276,6 +291,46 @@ public final class RecordView {
     /** GENESIS: the first public key; KEY_ROTATION: the next one. */
     public byte[] publicKey() {
         return Arrays.copyOfRange(buf, keyOffset, keyOffset + PUBLIC_KEY_LENGTH);
+    }
+
+    /** CHECKPOINT: whether it carries the resume state (format 1.1 and later). */
+    public boolean hasCheckpointState() {
+        return stateOffset >= 0;
+    }
+
+    /** CHECKPOINT with state: event records before it, in the whole journal. */
+    public long stateEvents() {
+        return BigEndian.getLong(buf, stateOffset);
+    }
+
+    /** CHECKPOINT with state: events dropped by backpressure before it, as the gap records count them. */
+    public long stateDroppedTotal() {
+        return BigEndian.getLong(buf, stateOffset + 8);
+    }
+
+    /** CHECKPOINT with state: sequence number of the most recent GAP, RESUME or GENESIS record before it. */
+    public long stateLastGapOrStart() {
+        return BigEndian.getLong(buf, stateOffset + 16);
+    }
+
+    /** CHECKPOINT with state: the key that signs the next checkpoint (copy). */
+    public byte[] stateNextKey() {
+        return Arrays.copyOfRange(buf, stateOffset + 24, stateOffset + 24 + PUBLIC_KEY_LENGTH);
+    }
+
+    /** CHECKPOINT with state: whether its next key is {@code key}'s 32 bytes. */
+    public boolean stateNextKeyEquals(byte[] key) {
+        return Arrays.equals(buf, stateOffset + 24, stateOffset + 24 + PUBLIC_KEY_LENGTH, key, 0, PUBLIC_KEY_LENGTH);
+    }
+
+    /** CHECKPOINT with state: how many compact-range hashes follow. */
+    public int stateRangeCount() {
+        return rangeCount;
+    }
+
+    /** CHECKPOINT with state: offset in {@link #buffer()} of the first of the range hashes, 32 bytes each. */
+    public int stateRangeOffset() {
+        return stateOffset + CHECKPOINT_STATE_FIXED_LENGTH;
     }
 
     /** GENESIS, RESUME: the library that wrote the journal. */

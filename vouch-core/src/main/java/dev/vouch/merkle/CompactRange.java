@@ -122,6 +122,21 @@ public final class CompactRange {
         count = other.count;
     }
 
+    /** How many frontier hashes there are: {@code Long.bitCount(size())}. */
+    public int hashCount() {
+        return count;
+    }
+
+    /** Copies the frontier hashes, left to right, to {@code dst[off]} ({@link #hashCount()} x 32 bytes). */
+    public void writeHashes(byte[] dst, int off) {
+        System.arraycopy(frontier, 0, dst, off, count * H);
+    }
+
+    /** Whether {@code n} hashes at {@code src[off]} are exactly this range's frontier, left to right. */
+    public boolean hashesEqual(byte[] src, int off, int n) {
+        return n == count && java.util.Arrays.equals(frontier, 0, count * H, src, off, off + count * H);
+    }
+
     /**
      * Returns copies of the frontier hashes, left to right (largest subtree first); there are
      * {@code Long.bitCount(size())} of them. Together with {@link #size()} this is what a writer saves to

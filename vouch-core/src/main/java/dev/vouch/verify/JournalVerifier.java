@@ -83,6 +83,22 @@ public final class JournalVerifier {
         return run.report();
     }
 
+    /**
+     * Verifies the records that follow a checkpoint, from the state right after it, as a writer resuming a
+     * journal does: {@code afterCheckpoint} is that state (its {@code lastCheckpoint} the checkpoint's sequence
+     * number, its tree and chain including the checkpoint, its {@code currentKey} the key that signs the next
+     * checkpoint, {@code sealed} whether a seal came right before it), and {@code source} yields the records after
+     * the checkpoint. The trust anchor is not used; the state is trusted as given, so the caller must have
+     * checked it (its signature, and that its range hashes to the signed root). The report covers only the records
+     * read here, apart from its resume point, which is the journal's.
+     */
+    public VerificationReport verifyFrom(ResumePoint afterCheckpoint, RecordSource source) throws IOException {
+        Run run = new Run(source);
+        run.startAfter(afterCheckpoint);
+        run.readAll();
+        return run.report();
+    }
+
     private final class Run {
         private final RecordSource source;
         private final RecordBuffer buffer = new RecordBuffer(4096);
@@ -128,6 +144,30 @@ public final class JournalVerifier {
             this.source = source;
             this.currentKey = trustAnchor;
             keys.add(trustAnchor);
+        }
+
+        void startAfter(ResumePoint p) {
+            keys.clear();
+            currentKey = p.currentKey();
+            keys.add(currentKey);
+            pendingKey = p.pendingKey();
+            origin = p.origin();
+            position = p.nextSequence();
+            expectedSeq = p.nextSequence();
+            tree.copyFrom(p.tree());
+            System.arraycopy(p.lastLeafHash(), 0, lastHash, 0, lastHash.length);
+            events = p.events();
+            droppedTotal = p.droppedTotal();
+            lastGapOrStart = p.lastGapOrStart();
+            lastCheckpointSeq = p.lastCheckpoint();
+            lastValidCheckpointPosition = p.lastCheckpoint();
+            lastTimestamp = p.lastTimestamp();
+            lastType = RecordType.CHECKPOINT;
+            lastCheckpointValid = true;
+            if (p.sealed()) {
+                typeBeforeLast = RecordType.SEAL;
+                sealSeq = p.lastCheckpoint() - 1;
+            }
         }
 
         void readAll() throws IOException {
@@ -285,6 +325,9 @@ public final class JournalVerifier {
                     ok = false;
                 }
             }
+            if (view.hasCheckpointState()) {
+                checkResumeState(seq);
+            }
             if (ok) {
                 lastCheckpointNote = view.note();
                 lastValidCheckpointPosition = position;
@@ -296,6 +339,31 @@ public final class JournalVerifier {
                 }
             }
             lastCheckpointValid = ok;
+        }
+
+        /**
+         * Format 1.1: the state a writer resumes from must be the journal's own, or a writer that trusts it would
+         * continue a different tree, count or key than the records show.
+         */
+        private void checkResumeState(long seq) {
+            if (view.stateEvents() != events || view.stateDroppedTotal() != droppedTotal
+                    || view.stateLastGapOrStart() != lastGapOrStart) {
+                fail(seq, Failure.Kind.ACCOUNTING, "the checkpoint's resume state counts " + view.stateEvents()
+                        + " events, " + view.stateDroppedTotal() + " dropped, last gap or start "
+                        + view.stateLastGapOrStart() + ", but the journal shows " + events + ", " + droppedTotal
+                        + " and " + lastGapOrStart);
+            }
+            VerifyingKey next = pendingKey != null && pendingKeySeq < seq ? pendingKey : currentKey;
+            if (!view.stateNextKeyEquals(next.bytes())) {
+                fail(seq, Failure.Kind.CHECKPOINT, "the checkpoint's resume state names the next signing key "
+                        + java.util.HexFormat.of().formatHex(view.stateNextKey(), 0, 8) + "... but the journal's is "
+                        + next);
+            }
+            if (!tree.hashesEqual(view.buffer(), view.stateRangeOffset(), view.stateRangeCount())) {
+                fail(seq, Failure.Kind.CHECKPOINT, "the checkpoint's resume state holds a compact range of "
+                        + view.stateRangeCount() + " hash(es) that is not the tree of the " + position
+                        + " records before it");
+            }
         }
 
         private void onKeyRotation(long seq) {
@@ -435,7 +503,7 @@ public final class JournalVerifier {
                 // With no record read, a failure can only be damaged storage: still not a journal to trust.
                 verdict = Verdict.TAMPERED;
                 reason = failureCount + " failure(s); the first: " + kept.get(0);
-            } else if (records == 0) {
+            } else if (position == 0) {
                 verdict = Verdict.INCOMPLETE;
                 reason = "the journal holds no records";
             } else if (sealed) {
@@ -451,7 +519,7 @@ public final class JournalVerifier {
                         + " or a sealed tail was cut off";
             }
             ResumePoint resume = new ResumePoint(expectedSeq, lastHash.clone(), tree.copy(), origin, currentKey,
-                    pendingKey, lastCheckpointSeq, lastTimestamp, droppedTotal, events, sealed);
+                    pendingKey, lastCheckpointSeq, lastTimestamp, droppedTotal, lastGapOrStart, events, sealed);
             return new VerificationReport(verdict, reason, records, events, checkpoints, List.copyOf(keys), gaps,
                     droppedTotal, recoveries, firstTimestamp, lastTimestamp, origin, lastCheckpointNote, uncovered,
                     sealed, savedMatched, List.copyOf(kept), failureCount, storageDamage, resume);

@@ -15,6 +15,7 @@ import dev.vouch.merkle.CompactRange;
  * @param lastCheckpoint     sequence of the last checkpoint record, or -1
  * @param lastTimestamp      timestamp of the last record
  * @param droppedTotal       events dropped by backpressure in the journal's life
+ * @param lastGapOrStart     sequence number of the most recent GAP, RESUME or GENESIS record
  * @param events             event records so far
  * @param sealed             whether the journal ends with a seal and its checkpoint
  */
@@ -28,6 +29,7 @@ public record ResumePoint(
         long lastCheckpoint,
         long lastTimestamp,
         long droppedTotal,
+        long lastGapOrStart,
         long events,
         boolean sealed) {
 

@@ -17,6 +17,8 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code halt DIR KEYFILE TAG N}: records N events and one durable event, then halts the JVM without
  *       closing the ledger, leaving an unsealed journal.</li>
  *   <li>{@code term DIR KEYFILE TAG}: as {@code load}, with the ledger's shutdown hook installed.</li>
+ *   <li>{@code early DIR KEYFILE TAG}: prints {@code OPENING} right before opening the ledger and {@code OPENED}
+ *       once it is open, then as {@code load}: for a parent that kills it while the journal is being created.</li>
  * </ul>
  */
 public final class CrashChild {
@@ -31,8 +33,16 @@ public final class CrashChild {
         Path dir = Path.of(args[1]);
         Path keyFile = Path.of(args[2]);
         String tag = args[3];
+        if (mode.equals("early")) {
+            out.println("OPENING");
+            out.flush();
+        }
         // "term" runs the load with the shutdown hook on, for a parent that stops it with SIGTERM.
         Ledger ledger = Ledger.builder(dir).keyFile(keyFile).shutdownHook(mode.equals("term")).open();
+        if (mode.equals("early")) {
+            out.println("OPENED");
+            out.flush();
+        }
         if (mode.equals("halt")) {
             int n = Integer.parseInt(args[4]);
             Event e = new Event();

@@ -71,15 +71,31 @@ final class Forger {
         List<byte[]> out = new ArrayList<>(records.size());
         byte[] prev = new byte[RecordDescriptor.HASH_LENGTH];
         CompactRange tree = new CompactRange();
+        long events = 0;
+        long dropped = 0;
+        long lastGapOrStart = 0;
         for (int i = 0; i < records.size(); i++) {
             byte[] r = records.get(i).clone();
             BigEndian.putLong(r, RecordDescriptor.SEQUENCE_OFFSET, i);
             System.arraycopy(prev, 0, r, RecordDescriptor.PREV_OFFSET, prev.length);
-            if (type(r) == RecordType.CHECKPOINT) {
+            RecordType type = type(r);
+            if (type == RecordType.CHECKPOINT) {
                 SigningKey key = signerAt.apply(i);
-                if (key != null) {
-                    r = checkpointRecord(i, timestamp(r), prev, checkpointNote(origin, i, tree.root(), key));
-                }
+                RecordView v = view(r);
+                // A thorough forger writes the format 1.1 resume state as the ledger would, for the new tree.
+                byte[] nextKey = key != null ? key.verifyingKey().bytes()
+                        : v.hasCheckpointState() ? v.stateNextKey() : null;
+                boolean format10 = r[RecordDescriptor.MINOR_OFFSET] == 0; // keeps a 1.0 checkpoint a 1.0 one
+                byte[] state = nextKey == null || format10 ? null : state(events, dropped, lastGapOrStart, nextKey, tree);
+                r = checkpointRecord(i, timestamp(r), prev,
+                        key != null ? checkpointNote(origin, i, tree.root(), key) : v.note(), state);
+            } else if (type == RecordType.GAP) {
+                dropped = view(r).droppedTotal();
+                lastGapOrStart = i;
+            } else if (type == RecordType.RESUME || type == RecordType.GENESIS) {
+                lastGapOrStart = i;
+            } else if (type.isEvent()) {
+                events++;
             }
             byte[] leaf = Rfc6962.leafHash(r);
             tree.append(leaf, 0);
@@ -87,6 +103,15 @@ final class Forger {
             out.add(r);
         }
         return out;
+    }
+
+    /** A CHECKPOINT body's format 1.1 resume state, as the ledger writes it after the note. */
+    static byte[] state(long events, long dropped, long lastGapOrStart, byte[] nextKey, CompactRange tree) {
+        RecordBuilder b = new RecordBuilder(512);
+        b.begin(RecordType.CHECKPOINT, 0, 0, new byte[RecordDescriptor.HASH_LENGTH])
+                .u64(events).u64(dropped).u64(lastGapOrStart).raw(nextKey, 0, RecordDescriptor.PUBLIC_KEY_LENGTH)
+                .range(tree);
+        return Arrays.copyOfRange(b.buffer(), RecordDescriptor.HEADER_LENGTH, b.finish());
     }
 
     static long timestamp(byte[] record) {
@@ -98,15 +123,26 @@ final class Forger {
         return SignedNote.sign(Checkpoint.of(origin, size, root, List.of()).body(), origin, key);
     }
 
-    static byte[] checkpointRecord(long seq, long timestamp, byte[] prev, String note) {
+    static byte[] checkpointRecord(long seq, long timestamp, byte[] prev, String note, byte[] state) {
         RecordBuilder b = new RecordBuilder(512);
         b.begin(RecordType.CHECKPOINT, seq, timestamp, prev).bytes32(note);
+        if (state != null) {
+            b.raw(state, 0, state.length);
+        } else {
+            b.buffer()[RecordDescriptor.MINOR_OFFSET] = 0; // a format 1.0 checkpoint: no resume state
+        }
         return Arrays.copyOf(b.buffer(), b.finish());
     }
 
-    /** The same checkpoint record with its note replaced. */
+    /** The same checkpoint record with its note replaced (its resume state, if any, kept). */
     static byte[] withNote(byte[] checkpoint, String note) {
-        return checkpointRecord(sequence(checkpoint), timestamp(checkpoint), view(checkpoint).prev(), note);
+        RecordView v = view(checkpoint);
+        byte[] state = null;
+        if (v.hasCheckpointState()) {
+            int from = RecordDescriptor.HEADER_LENGTH + 4 + v.note().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+            state = Arrays.copyOfRange(checkpoint, from, checkpoint.length);
+        }
+        return checkpointRecord(sequence(checkpoint), timestamp(checkpoint), v.prev(), note, state);
     }
 
     /** A well-formed event record at {@code seq} whose prev link is the leaf hash of {@code previous}. */

@@ -79,6 +79,7 @@ class StorageDamageTest {
                 damage.toString());
     }
 
+    /** Refused by a full verification on open; for damage in the tail, see the tail tests below. */
     private static void assertRefusedUntouched(Path dir) {
         try {
             // Every journal the ledger wrote has its lock file; the raw multi-day copies get one here.
@@ -92,7 +93,7 @@ class StorageDamageTest {
         String log;
         try (StderrCapture err = new StderrCapture()) {
             assertThrows(JournalCorruptException.class,
-                    () -> Ledger.builder(dir).keyFile(keyFile).shutdownHook(false).open().close());
+                    () -> Ledger.builder(dir).keyFile(keyFile).fullVerificationOnOpen(true).shutdownHook(false).open().close());
             log = err.text();
         }
         assertTrue(log.contains("[CRITICAL]") && log.contains(dir.toString()), log);
@@ -286,5 +287,41 @@ class StorageDamageTest {
         Cq4.write(file, 0, zeros); // the file header is gone, the records are still there
 
         assertRefusedUntouched(dir);
+    }
+
+    @Test
+    void shouldRefuseAJournalWhoseTailIsCutShortEvenWithoutAFullVerification() {
+        Path dir = copy(journal, "cut-tail");
+        Path file = onlyCycleFile(dir);
+        List<Cq4.Document> data = Cq4.dataDocuments(file);
+        Cq4.truncate(file, data.get(data.size() - 3).offset() + 20);
+        Map<String, String> before = JournalFiles.snapshot(dir);
+
+        try (StderrCapture err = new StderrCapture()) {
+            assertThrows(JournalCorruptException.class,
+                    () -> Ledger.builder(dir).keyFile(keyFile).shutdownHook(false).open().close());
+            assertTrue(err.text().contains("[CRITICAL]"), err.text());
+        }
+        assertEquals(before, JournalFiles.snapshot(dir));
+    }
+
+    /**
+     * The documented trade of the default open: damage before the last resumable checkpoint is not re-read (vouch
+     * verify finds it), so the writer carries on after it; a full verification on open refuses the journal.
+     */
+    @Test
+    void shouldLeaveDamageBeforeTheLastCheckpointToFullVerification() {
+        Path dir = copy(journal, "zeroed-early");
+        Path file = onlyCycleFile(dir);
+        Cq4.write(file, Cq4.dataDocuments(file).get(50).offset() + 60, new byte[8]);
+        assertEquals(Verdict.TAMPERED, Journals.verify(dir, anchor).verdict());
+
+        assertRefusedUntouched(dir);
+        try (Ledger ledger = Ledger.builder(dir).keyFile(keyFile).shutdownHook(false).open()) {
+            ledger.record(new Event().kind(EventKind.TOOL_CALL).name("after").params("{}"));
+        }
+        VerificationReport r = Journals.verify(dir, anchor);
+        assertEquals(Verdict.TAMPERED, r.verdict(), "still reported, by the auditor's verification");
+        assertEquals(50, Journals.first(r).sequence(), "the damaged record, found first: " + Journals.describe(r));
     }
 }

@@ -31,7 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Fuzzes the whole read path with damaged storage: cycle files truncated, zeroed, bit-flipped and deleted anywhere
  * (file headers, Chronicle's indexes, document headers, records, the space after the data), not only record bytes.
  * Every read must end with a verdict, and an INTACT verdict only for exactly the original records; every
- * {@code Ledger.open()} must either refuse with a typed exception or append to a journal that then verifies.
+ * {@code Ledger.open()} must either refuse with a typed exception or append to a journal that then verifies (with
+ * a full verification on open), or leave damage found before still found (the default, tail-only open).
  *
  * <p>Sizes: {@code -Dvouch.fuzz.iterations} (default 120) and {@code -Dvouch.fuzz.seed}; {@code mvn -Pfuzz verify}
  * runs 5,000. A failure prints the seed and iteration to reproduce it.
@@ -91,7 +92,7 @@ class StorageFuzzTest {
                     damaged++;
                 }
                 if (open) {
-                    opened += openAndAppend(dir, context) ? 1 : 0;
+                    opened += openAndAppend(dir, context, (i / OPEN_EVERY) % 2 == 0) ? 1 : 0;
                 }
             } catch (AssertionError e) {
                 throw e;
@@ -134,17 +135,31 @@ class StorageFuzzTest {
      * Opens the ledger on the damaged journal: a refusal must be a typed Vouch exception; if it opens, what it
      * appends must verify, on top of exactly the original records.
      */
-    private boolean openAndAppend(Path dir, String context) throws IOException {
+    private boolean openAndAppend(Path dir, String context, boolean full) throws IOException {
+        boolean cleanBefore = verify(dir).failureCount() == 0;
         Ledger ledger;
-        try (StderrCapture ignored = new StderrCapture()) {
-            ledger = Ledger.builder(dir).keyFile(keyFile).shutdownHook(false).open();
+        StderrCapture quiet = new StderrCapture(); // a refusal logs [CRITICAL]: expected here
+        try {
+            ledger = Ledger.builder(dir).keyFile(keyFile).fullVerificationOnOpen(full).shutdownHook(false).open();
         } catch (VouchException refused) {
             return false;
+        } finally {
+            quiet.close();
         }
         try (ledger) {
             ledger.record(new Event().kind(EventKind.TOOL_CALL).name("after").params("{}"));
         }
         VerificationReport r = verify(dir);
+        if (abandonedStart(dir)) {
+            // Nothing readable was left (an emptied or zeroed only file): the ledger set the files aside and began anew.
+            assertEquals(Verdict.INTACT, r.verdict(), context);
+            return true;
+        }
+        if (!full && !cleanBefore) {
+            // The default open reads only the tail: damage before the last checkpoint stays for vouch verify.
+            assertTrue(r.failureCount() > 0, "damage found before must still be found: " + context);
+            return true;
+        }
         assertEquals(Verdict.INTACT, r.verdict(), "appended to, then " + Journals.describe(r) + ": " + context);
         List<byte[]> read = new ArrayList<>();
         try (RecordSource source = JournalReader.open(dir)) {
@@ -155,15 +170,20 @@ class StorageFuzzTest {
         } catch (StorageDamageException e) {
             fail("damaged after appending: " + e + ": " + context);
         }
-        String settings = new dev.vouch.format.RecordView().wrap(read.get(0), read.get(0).length).settings();
-        if (settings.contains("abandoned-start=")) {
-            // Nothing readable was left (an emptied or zeroed only file): the ledger set the files aside and began anew.
-            return true;
-        }
         for (int i = 0; i < records.size(); i++) {
             assertTrue(Arrays.equals(records.get(i), read.get(i)), "record " + i + " changed: " + context);
         }
         return true;
+    }
+
+    private static boolean abandonedStart(Path dir) throws IOException {
+        try (RecordSource source = JournalReader.open(dir)) {
+            RecordBuffer b = new RecordBuffer(1024);
+            return source.next(b) && new dev.vouch.format.RecordView().wrap(b.data(), b.length()).settings()
+                    .contains("abandoned-start=");
+        } catch (StorageDamageException | dev.vouch.FormatException e) {
+            return false;
+        }
     }
 
     /** One random kind of damage to one random cycle file; returns what was done. */

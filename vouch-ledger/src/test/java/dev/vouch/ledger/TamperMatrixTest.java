@@ -408,7 +408,7 @@ class TamperMatrixTest {
         String log;
         try (StderrCapture err = new StderrCapture()) {
             e = assertThrows(JournalCorruptException.class,
-                    () -> Ledger.builder(dir).keyFile(keyFile).shutdownHook(false).open().close());
+                    () -> Ledger.builder(dir).keyFile(keyFile).fullVerificationOnOpen(true).shutdownHook(false).open().close());
             log = err.text();
         }
 
@@ -431,7 +431,7 @@ class TamperMatrixTest {
         assertFirstFailure(r, Failure.Kind.MALFORMED, target);
         Map<String, String> before = JournalFiles.snapshot(dir);
         assertThrows(JournalCorruptException.class,
-                () -> Ledger.builder(dir).keyFile(keyFile).shutdownHook(false).open().close());
+                () -> Ledger.builder(dir).keyFile(keyFile).fullVerificationOnOpen(true).shutdownHook(false).open().close());
         assertEquals(before, JournalFiles.snapshot(dir), "a refused journal must not be touched");
     }
 
@@ -460,7 +460,7 @@ class TamperMatrixTest {
         String log;
         Path used;
         try (StderrCapture err = new StderrCapture();
-             Ledger ledger = Ledger.builder(dir).keyFile(keyFile).shutdownHook(false).freshJournalIfCorrupt(fresh).open()) {
+             Ledger ledger = Ledger.builder(dir).keyFile(keyFile).fullVerificationOnOpen(true).shutdownHook(false).freshJournalIfCorrupt(fresh).open()) {
             used = ledger.journalDirectory();
             ledger.recordDurably(new dev.vouch.Event().kind(dev.vouch.EventKind.NOTE).name("after the corruption"));
             log = err.text();

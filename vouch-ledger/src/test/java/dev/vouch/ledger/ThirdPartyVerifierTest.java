@@ -1,5 +1,6 @@
 package dev.vouch.ledger;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -122,6 +123,69 @@ class ThirdPartyVerifierTest {
             expected.add(RecordType.GAP);
         }
         assertTrue(types.containsAll(expected), "journal lacks " + missing(expected, types));
+    }
+
+    /**
+     * Format 1.1: a checkpoint whose signature is fine but whose resume state lies (one event more than the journal
+     * holds, another range hash, another next key) is caught by both verifiers, at that checkpoint.
+     */
+    @Test
+    void shouldCatchACheckpointWhoseResumeStateLies() throws IOException {
+        RecordView view = new RecordView();
+        int at = -1;
+        for (int i = records.size() / 2; i < records.size() && at < 0; i++) {
+            if (view.wrap(records.get(i), records.get(i).length).type() == RecordType.CHECKPOINT
+                    && view.hasCheckpointState() && view.stateRangeCount() > 0) {
+                at = i;
+            }
+        }
+        assertTrue(at > 0, "no 1.1 checkpoint in the second half");
+        int stateAt = view.stateRangeOffset() - 33 - 24; // events, dropped, last gap (u64 each), next key, k
+        String[][] lies = {{"accounting", "0"}, {"checkpoint", "24"}, {"checkpoint", String.valueOf(57 + 5)}};
+        for (String[] lie : lies) {
+            List<byte[]> forged = copy(records);
+            byte[] r = forged.get(at);
+            r[stateAt + Integer.parseInt(lie[1]) + 7] ^= 1;
+
+            VerificationReport javaReport = verifyWithJava(forged);
+            Result python = verifyWithPython(export("lie-" + lie[1], forged), null);
+
+            assertEquals(Verdict.TAMPERED, javaReport.verdict(), lie[1]);
+            assertEquals(at, javaReport.failures().get(0).sequence(), javaReport.failures().get(0).toString());
+            assertEquals(lie[0], javaReport.failures().get(0).kind().name().toLowerCase(java.util.Locale.ROOT),
+                    javaReport.failures().get(0).toString());
+            assertEquals(1, python.exit, python.output);
+            assertTrue(python.output.contains("seq " + at + " " + lie[0]) || python.output.contains("seq " + at + ": "
+                    + lie[0]), python.output);
+        }
+    }
+
+    /** The default open's tail resume gives exactly the full verification's resume point, here with gaps too. */
+    @Test
+    void shouldResumeFromTheTailLikeAFullVerificationAfterEveryRecord() throws IOException {
+        int fromTail = 0;
+        for (int cut = 2; cut <= records.size(); cut += 3) {
+            Path dir = tmp.resolve("tail-cut-" + cut);
+            dev.vouch.ledger.internal.RawJournal.write(dir, records.subList(0, cut));
+            VerificationReport full = verifyWithJava(records.subList(0, cut));
+            dev.vouch.ledger.internal.JournalTail.Result tail = dev.vouch.ledger.internal.JournalTail.resume(dir);
+            if (tail.resume() == null) {
+                continue;
+            }
+            fromTail++;
+            String context = "cut after " + cut;
+            assertEquals(0, full.failureCount(), context);
+            dev.vouch.verify.ResumePoint f = full.resumePoint();
+            dev.vouch.verify.ResumePoint t = tail.resume();
+            assertEquals(f.nextSequence(), t.nextSequence(), context);
+            assertArrayEquals(f.lastLeafHash(), t.lastLeafHash(), context);
+            assertArrayEquals(f.tree().root(), t.tree().root(), context);
+            assertEquals(f.currentKey(), t.currentKey(), context);
+            assertEquals(f.pendingKey(), t.pendingKey(), context);
+            assertEquals(List.of(f.lastCheckpoint(), f.droppedTotal(), f.lastGapOrStart(), f.events(), f.sealed()),
+                    List.of(t.lastCheckpoint(), t.droppedTotal(), t.lastGapOrStart(), t.events(), t.sealed()), context);
+        }
+        assertTrue(fromTail > 0);
     }
 
     @Test

@@ -29,10 +29,17 @@ final class CycleFileReader implements Closeable {
     static final int END_OF_DATA = NOT_COMPLETE | META_DATA;
     /** Chronicle keeps its file header under 64 KiB. */
     static final int MAX_HEADER = 64 << 10;
+    /** Chronicle's metadata documents (its indexes) are a few hundred KiB; a larger one is an overwritten header. */
+    static final int MAX_METADATA = 4 << 20;
     /** The largest record a ledger writes (64 MiB event limit) with room for control records. */
     static final int MAX_RECORD = (64 << 20) + (1 << 16);
     private static final int WINDOW = 256 << 10;
     private static final byte[] WRITE_POSITION = fieldName("writePosition");
+    private static final byte[] INDEX_TO_INDEX = fieldName("index2Index");
+    private static final int BINARY_INT64 = 0xA7;
+    private static final int BINARY_FIELD_NAME_ANY = 0xB9;
+    /** An index array Chronicle writes holds at most this many bytes (32,768 entries of 8 bytes and a header). */
+    private static final int MAX_INDEX_DOCUMENT = (1 << 20);
     private static final int BINARY_PADDING = 0x8F;
     private static final int BINARY_PADDING32 = 0x8E;
     private static final int BINARY_I64_ARRAY = 0x8D;
@@ -45,6 +52,10 @@ final class CycleFileReader implements Closeable {
     private long windowStart;
     private int windowLength;
 
+    /** Position of Chronicle's index of index arrays, from the file header; 0 if none yet, -1 if unknown. */
+    private long indexToIndex = -1;
+    /** Where the first document after the file header starts. */
+    private long firstDocument;
     /** Position of the last document Chronicle completed, from the file header; -1 if unknown. */
     private long writePosition = -1;
     /** Chronicle's index of that document (cycle and number in cycle); -1 if unknown. */
@@ -104,7 +115,9 @@ final class CycleFileReader implements Closeable {
         byte[] body = new byte[length];
         readFully(4, body, 0, length);
         readWritePosition(body);
+        indexToIndex = readInt64Field(body, INDEX_TO_INDEX);
         position = align(4L + length);
+        firstDocument = position;
     }
 
     /**
@@ -161,6 +174,18 @@ final class CycleFileReader implements Closeable {
                 throw damage(position, "the document at offset " + position + " declares " + length
                         + " bytes but the file ends at byte " + size + ": it was cut short");
             }
+            if ((header & META_DATA) != 0 && length > MAX_METADATA) {
+                done = true;
+                throw damage(position, "the metadata document at offset " + position + " declares " + length
+                        + " bytes, more than Chronicle's indexes take: a header was overwritten");
+            }
+            if (position < writePosition && writePosition < end) {
+                // Reading must pass through the last document Chronicle completed, not jump over it.
+                done = true;
+                throw damage(position, "the document at offset " + position + " declares " + length + " bytes,"
+                        + " which runs over the file's last document at offset " + writePosition
+                        + ": a header was overwritten");
+            }
             if ((header & META_DATA) != 0) {
                 position = align(end);
                 continue;
@@ -178,6 +203,132 @@ final class CycleFileReader implements Closeable {
             return true;
         }
         return false;
+    }
+
+    /**
+     * Goes on reading at {@code offset}, which must be where a document starts (an offset taken from
+     * {@link #indexedPositions()} or {@link #lastRecordOffset()}).
+     */
+    void seek(long offset) {
+        position = offset;
+        lastRecord = -1;
+        done = false;
+    }
+
+    /** Where the last record returned starts (its document header), or -1. */
+    long lastRecordOffset() {
+        return lastRecord;
+    }
+
+    /** Where the first document after Chronicle's file header starts. */
+    long firstDocumentOffset() {
+        return firstDocument;
+    }
+
+    /**
+     * The offsets of every n-th data document (n is Chronicle's index spacing, 128 for {@code L} files), in file
+     * order, from Chronicle's index in this file; null where that index cannot be read. Only a hint for finding
+     * the tail quickly: every record found through it is verified like any other.
+     */
+    long[] indexedPositions() throws IOException {
+        if (indexToIndex < 0) {
+            return null;
+        }
+        if (indexToIndex == 0) {
+            return new long[0];
+        }
+        long[] arrays = longArrayAt(indexToIndex);
+        if (arrays == null) {
+            return null;
+        }
+        long[] out = new long[16];
+        int n = 0;
+        for (long arrayAt : arrays) {
+            if (arrayAt == 0) {
+                break;
+            }
+            long[] positions = longArrayAt(arrayAt);
+            if (positions == null) {
+                return null;
+            }
+            for (long p : positions) {
+                if (p == 0) {
+                    break;
+                }
+                if (p < firstDocument || p >= size || (n > 0 && p <= out[n - 1])) {
+                    return null; // not an index this reader understands
+                }
+                if (n == out.length) {
+                    out = java.util.Arrays.copyOf(out, n * 2);
+                }
+                out[n++] = p;
+            }
+        }
+        return java.util.Arrays.copyOf(out, n);
+    }
+
+    /** The used values of the long array a metadata document at {@code offset} holds, or null. */
+    private long[] longArrayAt(long offset) throws IOException {
+        if (offset < firstDocument || offset + 4 > size) {
+            return null;
+        }
+        int header = intAt(offset);
+        int length = header & LENGTH_MASK;
+        if ((header & META_DATA) == 0 || (header & NOT_COMPLETE) != 0 || length > MAX_INDEX_DOCUMENT
+                || offset + 4 + length > size) {
+            return null;
+        }
+        byte[] body = new byte[length];
+        readFully(offset + 4, body, 0, length);
+        int i;
+        int code = length > 1 ? body[0] & 0xFF : -1;
+        if (code == BINARY_FIELD_NAME_ANY) {
+            i = 2 + (body[1] & 0xFF);
+        } else if (code >= 0xC0 && code <= 0xDF) {
+            i = 1 + (code - 0xC0);
+        } else {
+            return null;
+        }
+        i = skipPadding(body, i);
+        if (i < 0 || i + 17 > body.length || (body[i] & 0xFF) != BINARY_I64_ARRAY) {
+            return null;
+        }
+        long used = littleEndianLong(body, i + 9);
+        if (used < 0 || i + 17 + used * 8 > body.length) {
+            return null;
+        }
+        long[] values = new long[(int) used];
+        for (int k = 0; k < used; k++) {
+            values[k] = littleEndianLong(body, i + 17 + 8 * k);
+        }
+        return values;
+    }
+
+    private static int skipPadding(byte[] body, int i) {
+        while (i >= 0 && i < body.length) {
+            int code = body[i] & 0xFF;
+            if (code == BINARY_PADDING) {
+                i++;
+            } else if (code == BINARY_PADDING32 && i + 5 <= body.length) {
+                i += 5 + littleEndianInt(body, i + 1);
+            } else {
+                break;
+            }
+        }
+        return i;
+    }
+
+    /** An int64 field of the file header, or -1 if missing or of another type. */
+    private static long readInt64Field(byte[] body, byte[] name) {
+        int at = indexOf(body, name);
+        if (at < 0) {
+            return -1;
+        }
+        int i = skipPadding(body, at + name.length);
+        if (i < 0 || i + 9 > body.length || (body[i] & 0xFF) != BINARY_INT64) {
+            return -1;
+        }
+        return littleEndianLong(body, i + 1);
     }
 
     /** Where the last record returned starts, for messages. */
@@ -215,17 +366,7 @@ final class CycleFileReader implements Closeable {
         if (at < 0) {
             return;
         }
-        int i = at + WRITE_POSITION.length;
-        while (i < body.length) {
-            int code = body[i] & 0xFF;
-            if (code == BINARY_PADDING) {
-                i++;
-            } else if (code == BINARY_PADDING32 && i + 5 <= body.length) {
-                i += 5 + littleEndianInt(body, i + 1);
-            } else {
-                break;
-            }
-        }
+        int i = skipPadding(body, at + WRITE_POSITION.length);
         if (i < 0 || i + 1 + 8 * 4 > body.length || (body[i] & 0xFF) != BINARY_I64_ARRAY) {
             return;
         }

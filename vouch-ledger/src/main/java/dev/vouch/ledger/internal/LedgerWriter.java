@@ -62,6 +62,8 @@ public final class LedgerWriter implements EventHandler<Slot> {
     private final byte[] note;
 
     private SigningKey key;
+    /** Bytes of the key that signs the checkpoint after the next one: the key in force once that one is written. */
+    private byte[] nextCheckpointKey;
     private long sequence;
     private long eventsTotal;
     private long droppedBase;
@@ -91,6 +93,7 @@ public final class LedgerWriter implements EventHandler<Slot> {
         this.counters = counters;
         this.lifecycle = lifecycle;
         this.signer = new CheckpointSigner(origin, key);
+        this.nextCheckpointKey = key.verifyingKey().bytes();
         this.note = new byte[signer.maxLength()];
         this.journalStage = new JournalStage(journal, counters, failure, lifecycle, settings.keyFile());
         if (resume == null) {
@@ -102,6 +105,11 @@ public final class LedgerWriter implements EventHandler<Slot> {
             sequence = resume.nextSequence();
             eventsTotal = resume.events();
             droppedBase = resume.droppedTotal();
+            lastGapOrStart = resume.lastGapOrStart();
+            if (resume.pendingKey() != null) {
+                // A rotation the journal names but no checkpoint completed yet: the next checkpoint completes it.
+                nextCheckpointKey = resume.pendingKey().bytes();
+            }
             lastCheckpoint = resume.lastCheckpoint();
             uncoveredRecords = resume.uncoveredRecords();
         }
@@ -139,6 +147,7 @@ public final class LedgerWriter implements EventHandler<Slot> {
     /** Switches to a key that a covered rotation record already named (used when finishing an interrupted rotation). */
     public void useKey(SigningKey next) {
         key = next;
+        nextCheckpointKey = next.verifyingKey().bytes();
         signer.useKey(next, origin);
     }
 
@@ -267,7 +276,13 @@ public final class LedgerWriter implements EventHandler<Slot> {
         long size = sequence;
         tree.root(root, 0);
         int n = signer.write(size, root, note, 0);
-        control.begin(RecordType.CHECKPOINT, sequence, EpochClock.nowNanos(), prev).bytes32(note, 0, n);
+        // Format 1.1: the resume state, so a writer reopening the journal can continue from here (FORMAT.md).
+        control.begin(RecordType.CHECKPOINT, sequence, EpochClock.nowNanos(), prev).bytes32(note, 0, n)
+                .u64(eventsTotal)
+                .u64(droppedBase + droppedRecorded)
+                .u64(lastGapOrStart)
+                .raw(nextCheckpointKey, 0, RecordDescriptor.PUBLIC_KEY_LENGTH)
+                .range(tree);
         appendControl();
         lastCheckpoint = size;
         uncoveredRecords = 0;
@@ -308,6 +323,7 @@ public final class LedgerWriter implements EventHandler<Slot> {
                 .raw(next.verifyingKey().bytes(), 0, RecordDescriptor.PUBLIC_KEY_LENGTH)
                 .bytes32(signed);
         appendControl();
+        nextCheckpointKey = next.verifyingKey().bytes();
         checkpoint();
         SigningKey old = key;
         useKey(next);

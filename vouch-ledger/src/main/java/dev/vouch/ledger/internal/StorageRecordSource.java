@@ -53,6 +53,22 @@ public final class StorageRecordSource implements RecordSource {
         return new StorageRecordSource(listing);
     }
 
+    /**
+     * Opens {@code directory} to read from the document at {@code offset} of its cycle file {@code file} on (an
+     * offset where a document starts, as {@link JournalTail} finds them), then the later cycle files.
+     */
+    static StorageRecordSource openFrom(Path directory, Path file, long offset) throws IOException {
+        StorageRecordSource source = open(directory);
+        int at = source.cycles.indexOf(file);
+        if (at < 0) {
+            throw new NoSuchFileException(file.toString(), null, "not a cycle file of " + directory);
+        }
+        source.nextFile = at + 1;
+        source.current = CycleFileReader.open(file);
+        source.current.seek(offset);
+        return source;
+    }
+
     @Override
     public boolean next(RecordBuffer into) throws IOException {
         while (true) {

@@ -1,0 +1,89 @@
+package dev.vouch.ledger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vouch.Event;
+import dev.vouch.EventKind;
+import dev.vouch.crypto.KeyFile;
+import dev.vouch.crypto.VerifyingKey;
+import dev.vouch.verify.VerificationReport;
+import dev.vouch.verify.Verdict;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A writer killed with SIGKILL in the first milliseconds of a brand-new journal, at delays spread over the last
+ * hundred milliseconds of its {@code open()}, when Chronicle creates the files and the ledger writes its genesis
+ * (a first child measures how long its open takes): whatever it left, the next open must start or continue the
+ * journal without a person, and the journal then verifies. Where each kill lands varies from run to run; the
+ * files an abandoned start leaves are also made deterministically in {@link StorageDamageTest}.
+ */
+class EarlyKillTest {
+    private static final int ROUNDS = 10;
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void shouldOpenWhateverAWriterKilledWhileCreatingTheJournalLeft() throws Exception {
+        Path work = Files.createDirectories(tmp.resolve("work"));
+        long openMillis;
+        try (ChildJvm child = ChildJvm.start(work, "early", tmp.resolve("calibration").toString(),
+                tmp.resolve("calibration-key").toString(), "c")) {
+            child.awaitLine("OPENING", 60, TimeUnit.SECONDS);
+            long started = System.nanoTime();
+            child.awaitLine("OPENED", 60, TimeUnit.SECONDS);
+            openMillis = (System.nanoTime() - started) / 1_000_000;
+            child.kill();
+        }
+        int abandoned = 0;
+        for (int round = 0; round < ROUNDS; round++) {
+            Path dir = tmp.resolve("journal-" + round);
+            Path keyFile = tmp.resolve("key-" + round);
+            try (ChildJvm child = ChildJvm.start(work, "early", dir.toString(), keyFile.toString(), "e" + round)) {
+                child.awaitLine("OPENING", 60, TimeUnit.SECONDS);
+                Thread.sleep(Math.max(0, openMillis - 100 + 12L * round)); // the last 100 ms of the open, and after
+                child.kill();
+            }
+            String left = describe(dir);
+            String log;
+            VerifyingKey key;
+            try (StderrCapture err = new StderrCapture();
+                 Ledger ledger = Ledger.builder(dir).keyFile(keyFile).shutdownHook(false).open()) {
+                log = err.text();
+                key = ledger.verifyingKey();
+                ledger.recordDurably(new Event().kind(EventKind.NOTE).name("after the kill").params("{}"));
+            }
+            abandoned += log.contains("never wrote a record") ? 1 : 0;
+            System.out.println("EarlyKillTest round " + round + ": left " + left);
+            VerificationReport r = Journals.verify(dir, key);
+            assertEquals(Verdict.INTACT, r.verdict(), "round " + round + ": " + Journals.describe(r) + "\n" + log);
+            assertEquals(key, KeyFile.load(keyFile).verifyingKey());
+            assertTrue(r.events() >= 1);
+        }
+        System.out.println("EarlyKillTest: open took " + openMillis + " ms; " + abandoned + " of " + ROUNDS
+                + " kills left an abandoned start");
+    }
+
+    /** What the killed writer left: its cycle files' sizes and how many records can be read. */
+    private static String describe(Path dir) throws java.io.IOException {
+        if (!Files.isDirectory(dir)) {
+            return "no directory";
+        }
+        StringBuilder b = new StringBuilder();
+        for (Path f : JournalFiles.cq4Files(dir)) {
+            b.append(f.getFileName()).append(' ').append(Files.size(f)).append(" B, ");
+        }
+        int records = 0;
+        try {
+            records = dev.vouch.ledger.internal.RawJournal.read(dir).size();
+        } catch (RuntimeException e) {
+            b.append("unreadable (").append(e.getMessage()).append("), ");
+        }
+        return b.append(records).append(" record(s)").toString();
+    }
+}
