@@ -2,7 +2,6 @@ package dev.vouch.ledger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.vouch.Event;
 import dev.vouch.EventKind;
@@ -19,7 +18,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
@@ -112,23 +110,10 @@ class StorageFuzzTest {
         }
     }
 
-    private static boolean sameRecords(Path dir) throws IOException {
-        List<byte[]> read = new ArrayList<>();
-        try (RecordSource source = JournalReader.open(dir)) {
-            RecordBuffer b = new RecordBuffer(1024);
-            while (source.next(b)) {
-                read.add(Arrays.copyOf(b.data(), b.length()));
-            }
-        }
-        if (read.size() != records.size()) {
-            return false;
-        }
-        for (int i = 0; i < read.size(); i++) {
-            if (!Arrays.equals(read.get(i), records.get(i))) {
-                return false;
-            }
-        }
-        return true;
+    private static boolean sameRecords(Path dir) {
+        List<byte[]> read = RawJournal.read(dir);
+        return read.size() == records.size()
+                && java.util.stream.IntStream.range(0, read.size()).allMatch(i -> Arrays.equals(read.get(i), records.get(i)));
     }
 
     /**
@@ -161,14 +146,11 @@ class StorageFuzzTest {
             return true;
         }
         assertEquals(Verdict.INTACT, r.verdict(), "appended to, then " + Journals.describe(r) + ": " + context);
-        List<byte[]> read = new ArrayList<>();
-        try (RecordSource source = JournalReader.open(dir)) {
-            RecordBuffer b = new RecordBuffer(1024);
-            while (source.next(b)) {
-                read.add(Arrays.copyOf(b.data(), b.length()));
-            }
-        } catch (StorageDamageException e) {
-            fail("damaged after appending: " + e + ": " + context);
+        List<byte[]> read;
+        try {
+            read = RawJournal.read(dir);
+        } catch (UncheckedIOException e) {
+            throw new AssertionError("damaged after appending: " + e.getCause() + ": " + context, e);
         }
         for (int i = 0; i < records.size(); i++) {
             assertTrue(Arrays.equals(records.get(i), read.get(i)), "record " + i + " changed: " + context);
