@@ -31,6 +31,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.HexFormat;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,6 +50,13 @@ final class LedgerOpener {
     }
 
     static Opened open(LedgerBuilder b, SecureRandom random, LedgerCounters counters, LedgerWriter.Lifecycle lifecycle) {
+        // Before Chronicle is touched: a missing flag is a sentence naming it, not an IllegalAccessException.
+        JvmFlags.check();
+        List<String> extras = JvmFlags.missingExtras();
+        if (!extras.isEmpty()) {
+            LOG.warn("This JVM lacks {}: the journal works, but the JDK warns about Chronicle Queue's memory access"
+                    + " and may refuse it in a later release; see {}", String.join(" ", extras), JvmFlags.DOCS);
+        }
         try {
             return openAt(b, b.journal, b.settingsText(), random, counters, lifecycle);
         } catch (JournalCorruptException e) {

@@ -1,0 +1,158 @@
+package dev.vouch.ledger;
+
+import dev.vouch.VouchException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.lang.reflect.Method;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The JVM flags the journal's storage (Chronicle Queue) needs, and a check that they are in force. The lists ship
+ * in this jar as {@code META-INF/vouch/jvm-flags.txt} (JDK 17 and newer) and {@code META-INF/vouch/jvm-flags-jdk23.txt}
+ * (added on JDK 23 and newer, which older JDKs refuse), generated from the build's one list; each is a valid
+ * {@code java @argfile}. Build scripts should read them here rather than copy them (docs/OPERATIONS.md, "JVM flags").
+ *
+ * <p>{@link Ledger#builder}{@code .open()} runs {@link #check()} before Chronicle is touched, so a missing flag is a
+ * {@link VouchException} that names it, not an {@code IllegalAccessException} from deep inside Chronicle.
+ */
+public final class JvmFlags {
+    /** Where the flags are explained, for messages. */
+    public static final String DOCS = "docs/OPERATIONS.md#jvm-flags";
+    private static final String BASE = "/META-INF/vouch/jvm-flags.txt";
+    private static final String JDK23 = "/META-INF/vouch/jvm-flags-jdk23.txt";
+    private static final int JDK23_FEATURE = 23;
+    private static final String CHRONICLE_CLASS = "net.openhft.chronicle.queue.ChronicleQueue";
+
+    private JvmFlags() {
+    }
+
+    /** The flags for JDK 17 to 22; on 23 and newer add {@link #jdk23Extras()}. */
+    public static List<String> base() {
+        return read(BASE);
+    }
+
+    /** The flags JDK 23 and newer need besides {@link #base()}; JDK 17 to 22 refuse to start with them. */
+    public static List<String> jdk23Extras() {
+        return read(JDK23);
+    }
+
+    /** Every flag for a JDK of this feature version (17, 21, 25...). */
+    public static List<String> forJdk(int feature) {
+        List<String> all = new ArrayList<>(base());
+        if (feature >= JDK23_FEATURE) {
+            all.addAll(jdk23Extras());
+        }
+        return List.copyOf(all);
+    }
+
+    /** Every flag for the JDK running this code. */
+    public static List<String> forRunningJdk() {
+        return forJdk(Runtime.version().feature());
+    }
+
+    /**
+     * The flags of {@link #forRunningJdk()} that are not in force in this JVM. System properties ({@code -D}) are
+     * not listed: Vouch sets the ones it needs itself.
+     */
+    public static List<String> missing() {
+        Module target = storageModule();
+        List<String> missing = new ArrayList<>();
+        for (String flag : forRunningJdk()) {
+            if (!inForce(flag, target)) {
+                missing.add(flag);
+            }
+        }
+        return List.copyOf(missing);
+    }
+
+    /**
+     * Checks that the JVM runs with the flags the storage needs.
+     *
+     * @throws VouchException listing every missing export or open, with where to read about them; the JDK 23+
+     *     extras alone only make the JDK print warnings, so when nothing else is missing they are not an error
+     */
+    public static void check() {
+        List<String> missing = missing();
+        List<String> extras = jdk23Extras();
+        if (missing.isEmpty() || extras.containsAll(missing)) {
+            return;
+        }
+        throw new VouchException("this JVM lacks " + missing.size() + " flag(s) the Vouch journal (Chronicle Queue)"
+                + " needs on JDK " + Runtime.version().feature() + ": " + String.join(" ", missing)
+                + ". Add them to the java command line (or JDK_JAVA_OPTIONS); see " + DOCS
+                + ". The full list for this JDK is in the vouch-ledger jar, META-INF/vouch/jvm-flags.txt"
+                + (Runtime.version().feature() >= JDK23_FEATURE ? " and jvm-flags-jdk23.txt" : "")
+                + ", and in JvmFlags.forRunningJdk()");
+    }
+
+    /** The flags of the running JDK's list that are missing but only cost warnings (the JDK 23+ extras). */
+    static List<String> missingExtras() {
+        List<String> missing = new ArrayList<>(missing());
+        missing.retainAll(jdk23Extras());
+        return missing;
+    }
+
+    private static boolean inForce(String flag, Module target) {
+        if (flag.startsWith("-D")) {
+            return true;
+        }
+        int eq = flag.indexOf('=');
+        String option = eq < 0 ? flag : flag.substring(0, eq);
+        String value = eq < 0 ? "" : flag.substring(eq + 1);
+        switch (option) {
+            case "--add-exports", "--add-opens" -> {
+                // module/package=ALL-UNNAMED
+                int slash = value.indexOf('/');
+                int to = value.indexOf('=');
+                String moduleName = value.substring(0, slash);
+                String pkg = value.substring(slash + 1, to < 0 ? value.length() : to);
+                Optional<Module> module = ModuleLayer.boot().findModule(moduleName);
+                if (module.isEmpty()) {
+                    return true; // a runtime image without that module (jlink): nothing to export
+                }
+                return option.equals("--add-exports") ? module.get().isExported(pkg, target)
+                        : module.get().isOpen(pkg, target);
+            }
+            case "--enable-native-access" -> {
+                try {
+                    Method enabled = Module.class.getMethod("isNativeAccessEnabled");
+                    return (Boolean) enabled.invoke(target);
+                } catch (ReflectiveOperationException e) {
+                    return true; // a JDK without native-access control
+                }
+            }
+            default -> {
+                // Options with no runtime query (--sun-misc-unsafe-memory-access): look at the command line.
+                return ManagementFactory.getRuntimeMXBean().getInputArguments().contains(flag);
+            }
+        }
+    }
+
+    /** The module Chronicle's classes live in (an unnamed one on the class path), found without initialising them. */
+    private static Module storageModule() {
+        ClassLoader loader = JvmFlags.class.getClassLoader();
+        try {
+            return Class.forName(CHRONICLE_CLASS, false, loader).getModule();
+        } catch (ClassNotFoundException | LinkageError e) {
+            return (loader == null ? ClassLoader.getSystemClassLoader() : loader).getUnnamedModule();
+        }
+    }
+
+    private static List<String> read(String resource) {
+        try (InputStream in = JvmFlags.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("the vouch-ledger jar lacks " + resource);
+            }
+            String text = new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
+            return text.isEmpty() ? List.of() : List.copyOf(Arrays.asList(text.split("\\s+")));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

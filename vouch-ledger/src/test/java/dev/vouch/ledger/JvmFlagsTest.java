@@ -1,0 +1,184 @@
+package dev.vouch.ledger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The JVM-flag preflight, in real child JVMs on JDK 17 and (where this machine has one) 25: without the flags,
+ * {@code open()} refuses with a message naming exactly the missing ones before Chronicle is touched; with the flags
+ * from the jar's own argfiles, or from {@code JDK_JAVA_OPTIONS}, it opens without a false alarm. And the one list
+ * is the one everything else uses: docs/OPERATIONS.md and the jar manifests of the CLI and the examples.
+ */
+class JvmFlagsTest {
+    @TempDir
+    Path tmp;
+
+    private record Run(int exit, String out, String err) {
+        @Override
+        public String toString() {
+            return "exit " + exit + "\n--- stdout ---\n" + out + "--- stderr ---\n" + err;
+        }
+    }
+
+    private static Path repoRoot() {
+        Path d = Path.of("").toAbsolutePath();
+        while (d != null && !Files.exists(d.resolve("docs").resolve("OPERATIONS.md"))) {
+            d = d.getParent();
+        }
+        return d;
+    }
+
+    /** The JDK running the build (17) and a Temurin 25 beside it, if there is one. */
+    private static Optional<Path> java(int feature) throws IOException {
+        Path own = Path.of(System.getProperty("java.home"), "bin", "java");
+        if (feature == Runtime.version().feature()) {
+            return Optional.of(own);
+        }
+        Path jvms = Path.of("/usr/lib/jvm");
+        if (!Files.isDirectory(jvms)) {
+            return Optional.empty();
+        }
+        try (Stream<Path> s = Files.list(jvms)) {
+            return s.filter(p -> p.getFileName().toString().contains("-" + feature + "-")
+                    || p.getFileName().toString().endsWith("-" + feature)).map(p -> p.resolve("bin").resolve("java"))
+                    .filter(Files::isExecutable).findFirst();
+        }
+    }
+
+    private Run child(Path java, List<String> flags, Map<String, String> env) throws Exception {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(java.toString());
+        cmd.addAll(flags);
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), PreflightChild.class.getName(),
+                tmp.resolve("journal-" + System.nanoTime()).toString(), tmp.resolve("key-" + System.nanoTime()).toString()));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().remove("JDK_JAVA_OPTIONS");
+        pb.environment().remove("JAVA_TOOL_OPTIONS");
+        pb.environment().putAll(env);
+        Path out = Files.createTempFile(tmp, "out", ".txt");
+        Path err = Files.createTempFile(tmp, "err", ".txt");
+        Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        assertTrue(p.waitFor(2, TimeUnit.MINUTES), "child did not finish: " + cmd);
+        return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
+    }
+
+    /** The jar's argfiles, as a user extracts them (here: the build's copy of the resources). */
+    private static Path argfile(String name) {
+        Path f = Path.of("target", "classes", "META-INF", "vouch", name).toAbsolutePath();
+        assertTrue(Files.exists(f), f.toString());
+        return f;
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {17, 25})
+    void shouldRefuseToOpenWithoutTheFlagsNamingExactlyTheMissingOnes(int feature) throws Exception {
+        Optional<Path> java = java(feature);
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.isPresent(), "no JDK " + feature + " here");
+
+        Run r = child(java.get(), List.of(), Map.of());
+
+        assertEquals(3, r.exit(), r::toString);
+        List<String> expected = new ArrayList<>(JvmFlags.forJdk(feature));
+        // Properties Vouch sets itself; jdk.unsupported exports sun.misc to everyone already.
+        expected.removeIf(f -> f.startsWith("-D") || f.equals("--add-exports=jdk.unsupported/sun.misc=ALL-UNNAMED"));
+        assertTrue(r.out().startsWith("REFUSED this JVM lacks " + expected.size() + " flag(s) the Vouch journal"
+                + " (Chronicle Queue) needs on JDK " + feature + ": " + String.join(" ", expected) + ". "), r::toString);
+        assertTrue(r.out().contains(JvmFlags.DOCS), r::toString);
+        assertFalse(r.err().contains("IllegalAccess") || r.err().contains("AssertionError"), r::toString);
+        try (Stream<Path> s = Files.list(tmp)) {
+            assertTrue(s.noneMatch(p -> p.getFileName().toString().startsWith("journal-")),
+                    "nothing is created before the check");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {17, 25})
+    void shouldOpenWithTheJarsArgfilesWithoutAFalseAlarm(int feature) throws Exception {
+        Optional<Path> java = java(feature);
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.isPresent(), "no JDK " + feature + " here");
+        List<String> flags = new ArrayList<>(List.of("@" + argfile("jvm-flags.txt")));
+        if (feature >= 23) {
+            flags.add("@" + argfile("jvm-flags-jdk23.txt"));
+        }
+
+        Run r = child(java.get(), flags, Map.of());
+
+        assertEquals(0, r.exit(), r::toString);
+        assertTrue(r.out().startsWith("OPENED "), r::toString);
+        assertFalse(r.err().contains("lacks") || r.err().contains("WARNING"), r::toString);
+    }
+
+    @Test
+    void shouldOpenWithTheFlagsInJdkJavaOptions() throws Exception {
+        Path java = java(Runtime.version().feature()).orElseThrow();
+
+        Run r = child(java, List.of(), Map.of("JDK_JAVA_OPTIONS", String.join(" ", JvmFlags.forRunningJdk())));
+
+        assertEquals(0, r.exit(), r::toString);
+        assertTrue(r.out().startsWith("OPENED "), r::toString);
+    }
+
+    @Test
+    void shouldOnlyWarnWhenJustTheJdk23ExtrasAreMissing() throws Exception {
+        Optional<Path> java = java(25);
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.isPresent(), "no JDK 25 here");
+
+        Run r = child(java.get(), List.of("@" + argfile("jvm-flags.txt")), Map.of());
+
+        assertEquals(0, r.exit(), r::toString);
+        assertTrue(r.err().contains("This JVM lacks " + String.join(" ", JvmFlags.jdk23Extras())), r::toString);
+    }
+
+    @Test
+    void shouldFindNothingMissingInThisBuildsOwnJvm() {
+        assertEquals(List.of(), JvmFlags.missing());
+    }
+
+    /** docs/OPERATIONS.md shows the two lists exactly, one flag per line. */
+    @Test
+    void shouldMatchTheListsInOperationsMd() throws IOException {
+        String doc = Files.readString(repoRoot().resolve("docs").resolve("OPERATIONS.md"), StandardCharsets.UTF_8);
+        Matcher blocks = Pattern.compile("```\n((?:-[^\n]*\n)+)```").matcher(doc);
+        assertTrue(blocks.find(), "no flag block in OPERATIONS.md");
+        assertEquals(JvmFlags.base(), Arrays.asList(blocks.group(1).strip().split("\n")));
+        assertTrue(blocks.find(), "no JDK 23 flag block in OPERATIONS.md");
+        assertEquals(JvmFlags.jdk23Extras(), Arrays.asList(blocks.group(1).strip().split("\n")));
+    }
+
+    /** The jar manifests that carry the exports and opens for {@code java -jar} list the same ones. */
+    @ParameterizedTest
+    @ValueSource(strings = {"vouch-cli/pom.xml", "examples/pom.xml"})
+    void shouldMatchTheManifestListsOf(String pom) throws IOException {
+        String text = Files.readString(repoRoot().resolve(pom), StandardCharsets.UTF_8);
+        List<String> exports = new ArrayList<>();
+        List<String> opens = new ArrayList<>();
+        for (String f : JvmFlags.base()) {
+            if (f.startsWith("--add-exports=")) {
+                exports.add(f.substring("--add-exports=".length()).replace("=ALL-UNNAMED", ""));
+            } else if (f.startsWith("--add-opens=")) {
+                opens.add(f.substring("--add-opens=".length()).replace("=ALL-UNNAMED", ""));
+            }
+        }
+        assertTrue(text.contains("<Add-Exports>" + String.join(" ", exports) + "</Add-Exports>"), pom);
+        assertTrue(text.contains("<Add-Opens>" + String.join(" ", opens) + "</Add-Opens>"), pom);
+    }
+}
