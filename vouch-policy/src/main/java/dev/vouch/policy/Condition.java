@@ -1,6 +1,6 @@
 package dev.vouch.policy;
 
-import java.util.regex.Pattern;
+import com.google.re2j.Pattern;
 
 /** One compiled condition: a parameter slot, an operator and its operand, all fixed at load. */
 final class Condition {
@@ -41,7 +41,7 @@ final class Condition {
     private final Operator op;
     private final Literal operand;      // scalar operators
     private final Literal[] choices;    // in, not_in
-    private final Pattern regex;        // regex, compiled at load
+    private final Pattern regex;        // regex, compiled at load (RE2/J: linear in the input, no backtracking)
     private final boolean expectPresent; // exists
     /**
      * Older-generation map conditions ({@code amount_gt: 500}) hold when the parameter is missing or not

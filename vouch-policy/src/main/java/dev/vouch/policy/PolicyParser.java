@@ -19,7 +19,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.composer.Composer;
 import org.yaml.snakeyaml.error.Mark;
@@ -63,6 +62,10 @@ final class PolicyParser {
 
     private static final Set<String> TRUE_WORDS = Set.of("true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON");
     private static final Set<String> FALSE_WORDS = Set.of("false", "False", "FALSE", "no", "No", "NO", "off", "Off", "OFF");
+    private static String reNearIndex(com.google.re2j.PatternSyntaxException e) {
+        return e.getIndex() >= 0 ? " near index " + e.getIndex() : "";
+    }
+
     private static final Pattern YAML_DECIMAL =
             Pattern.compile("[-+]?(?:[0-9]+(?:\\.[0-9]*)?|\\.[0-9]+)(?:[eE][-+]?[0-9]+)?");
 
@@ -597,10 +600,12 @@ final class PolicyParser {
                             + forOp);
                 }
                 try {
-                    return Condition.regex(path, paths.slot(path), Pattern.compile(l.text));
-                } catch (PatternSyntaxException e) {
-                    throw at(valueNode, "found a bad regular expression " + Texts.quote(l.text) + " ("
-                            + e.getDescription() + " near index " + e.getIndex() + "); expected a Java regular expression");
+                    return Condition.regex(path, paths.slot(path), com.google.re2j.Pattern.compile(l.text));
+                } catch (com.google.re2j.PatternSyntaxException e) {
+                    throw at(valueNode, "found a regular expression Vouch cannot use " + Texts.quote(l.text) + " ("
+                            + e.getDescription() + reNearIndex(e) + "); expected an RE2 regular expression, which matches"
+                            + " in linear time: no backreferences, lookahead or lookbehind (docs/POLICY.md, \"Regular"
+                            + " expressions\")");
                 }
             }
             case PREFIX:

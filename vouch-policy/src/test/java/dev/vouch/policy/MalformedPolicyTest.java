@@ -213,7 +213,23 @@ class MalformedPolicyTest {
                             conditions:
                               - {key: email, operator: regex, value: "([a-z]+"}
                         """,
-                        "5:46: found a bad regular expression \"([a-z]+\" (Unclosed group near index 7); expected a Java regular expression"),
+                        "5:46: found a regular expression Vouch cannot use \"([a-z]+\" (missing closing )); expected an RE2 regular expression, which matches in linear time: no backreferences, lookahead or lookbehind (docs/POLICY.md, \"Regular expressions\")"),
+                broken("regex with a lookahead (RE2 has none)", """
+                        policies:
+                          - id: a
+                            match_methods: ["x"]
+                            conditions:
+                              - {key: email, operator: regex, value: "^(?=admin)"}
+                        """,
+                        "5:46: found a regular expression Vouch cannot use \"^(?=admin)\" (invalid or unsupported Perl syntax); expected an RE2 regular expression, which matches in linear time: no backreferences, lookahead or lookbehind (docs/POLICY.md, \"Regular expressions\")"),
+                broken("regex with a backreference (RE2 has none)", """
+                        policies:
+                          - id: a
+                            match_methods: ["x"]
+                            conditions:
+                              - {key: email, operator: regex, value: "(a)\\\\1"}
+                        """,
+                        "5:46: found a regular expression Vouch cannot use \"(a)\\\\1\" (invalid escape sequence); expected an RE2 regular expression, which matches in linear time: no backreferences, lookahead or lookbehind (docs/POLICY.md, \"Regular expressions\")"),
                 broken("path with an empty segment", """
                         policies:
                           - id: a
