@@ -110,7 +110,15 @@ final class LedgerOpener {
             destroy(loaded);
             throw e;
         }
-        if (existing) {
+        boolean leftovers;
+        try {
+            leftovers = !existing && AbandonedStart.hasTableStore(dir);
+        } catch (IOException e) {
+            lock.close();
+            destroy(loaded);
+            throw new VouchException("cannot list the journal directory " + dir + ": " + e, e);
+        }
+        if (existing || leftovers) {
             destroy(loaded);
             String abandoned;
             try {
@@ -120,6 +128,11 @@ final class LedgerOpener {
                 throw e;
             }
             if (abandoned == null) {
+                if (!existing) {
+                    lock.close();
+                    throw refuse(dir, -1, "holds Chronicle files but no journal cycle file, and not only what a"
+                            + " start that died early leaves");
+                }
                 return reopen(b, dir, lock, settings, settingsText, counters, lifecycle);
             }
             settingsText = withSetting(settingsText, "abandoned-start", abandoned

@@ -244,13 +244,20 @@ class StorageDamageTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"empty", "zero-filled", "header-only"})
+    @ValueSource(strings = {"empty", "zero-filled", "header-only", "half-written-table-store-only"})
     void shouldStartAJournalWhoseFirstStartDiedBeforeItsGenesisKeepingTheFilesAside(String left) throws IOException {
         Path dir = tmp.resolve("abandoned-" + left);
         Files.createDirectories(dir);
-        Path file = dir.resolve("20261205L.cq4");
+        Path file = dir.resolve(left.startsWith("half") ? "metadata.cq4t" : "20261205L.cq4");
         switch (left) {
             case "empty" -> Files.write(file, new byte[0]);
+            case "half-written-table-store-only" -> {
+                // Chronicle claimed the table store's header (not complete) and the writer died: Chronicle itself
+                // would wait on it for its timeout and then give up.
+                byte[] store = new byte[65536];
+                store[3] = (byte) 0x80;
+                Files.write(file, store);
+            }
             case "zero-filled" -> Cq4.write(Files.createFile(file), 80L << 20, new byte[1]);
             default -> RawJournal.createWithoutRecords(dir);
         }

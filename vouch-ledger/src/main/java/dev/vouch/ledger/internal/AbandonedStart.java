@@ -33,11 +33,18 @@ public final class AbandonedStart {
     private AbandonedStart() {
     }
 
-    /** Whether every cycle file of {@code dir} is one that no record was ever written to. */
+    /**
+     * Whether every cycle file of {@code dir} is one that no record was ever written to, or there is none but
+     * Chronicle's table store is there (a writer killed while Chronicle created it leaves it half-written, and
+     * Chronicle then waits on it and gives up).
+     */
     public static boolean isAbandoned(Path dir) throws IOException {
         CycleFiles.Listing listing = CycleFiles.list(dir);
-        if (listing.cycles().isEmpty() || !listing.strays().isEmpty()) {
+        if (!listing.strays().isEmpty()) {
             return false;
+        }
+        if (listing.cycles().isEmpty()) {
+            return hasTableStore(dir);
         }
         for (Path f : listing.cycles()) {
             if (!neverWritten(f)) {
@@ -45,6 +52,13 @@ public final class AbandonedStart {
             }
         }
         return true;
+    }
+
+    /** Whether Chronicle's table store ({@code *.cq4t}) is in {@code dir}. */
+    public static boolean hasTableStore(Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.anyMatch(f -> f.getFileName().toString().endsWith(".cq4t"));
+        }
     }
 
     private static boolean neverWritten(Path file) throws IOException {

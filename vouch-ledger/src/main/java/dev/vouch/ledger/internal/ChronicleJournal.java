@@ -1,5 +1,6 @@
 package dev.vouch.ledger.internal;
 
+import dev.vouch.VouchException;
 import java.nio.file.Path;
 import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.ExcerptAppender;
@@ -25,7 +26,11 @@ public final class ChronicleJournal implements AutoCloseable {
                     .rollCycle(ChronicleSupport.ROLL_CYCLE)
                     .build();
             this.appender = queue.createAppender();
-        } catch (RuntimeException | Error e) {
+        } catch (RuntimeException | InternalError e) {
+            lock.close();
+            // Chronicle's own exceptions (a broken table store, a fault in a mapped read) are not the caller's types.
+            throw new VouchException("cannot open the journal's storage in " + directory + " for appending: " + e, e);
+        } catch (Error e) {
             lock.close();
             throw e;
         }
