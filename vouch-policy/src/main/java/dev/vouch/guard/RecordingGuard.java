@@ -382,6 +382,9 @@ final class RecordingGuard implements Guard {
 
     /** Asks the handler; never throws: a handler failure becomes a failed future (a refusal). */
     private CompletableFuture<Approval> ask(Judged j, Instant requestedAt, Duration timeout) {
+        // A stalled call can wait minutes with nobody to answer: say so, so that a silent agent is explained.
+        LOG.info("Waiting for approval of {} (call seq {}, policy {}, risk {}) until {}", j.tool, j.callSeq, j.policyId,
+                j.decision.risk(), deadline(requestedAt, timeout));
         ApprovalRequest request = new ApprovalRequest(j.callSeq, agent, j.ctx.task(), j.tool,
                 new String(j.stored.bytes, StandardCharsets.UTF_8), j.policyId,
                 j.decision.reason() == null ? "" : j.decision.reason(), j.decision.risk(), requestedAt,
@@ -480,6 +483,9 @@ final class RecordingGuard implements Guard {
         }
         long approvalSeq = durable(event(EventKind.APPROVAL, j.ctx.task(), j.tool, j.callSeq)
                 .decision(outcome).risk(j.decision.risk()).policy(j.policyId).params(w.toBytes()));
+        LOG.info("Approval of {} (call seq {}): {}{} after {} ms (approval seq {})", j.tool, j.callSeq,
+                outcome.name().toLowerCase(java.util.Locale.ROOT), approver == null ? "" : " by " + approver,
+                Duration.between(requestedAt, Instant.now()).toMillis(), approvalSeq);
         if (outcome == Decision.APPROVED) {
             return;
         }

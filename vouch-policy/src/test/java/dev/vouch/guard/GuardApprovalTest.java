@@ -153,6 +153,24 @@ class GuardApprovalTest extends GuardTestBase {
         assertFalse(ran.get());
     }
 
+    /** A call waiting for a person is never silent: one INFO line when the wait starts, one when it ends. */
+    @Test
+    void shouldLogWhenACallStartsAndStopsWaitingForApproval() {
+        ProgrammaticApprovals approvals = new ProgrammaticApprovals();
+        Guard guard = stallingGuard(approvals, Duration.ofMillis(100));
+        String log;
+        ApprovalTimedOutException e;
+        try (dev.vouch.policy.StderrCapture err = new dev.vouch.policy.StderrCapture()) {
+            e = assertThrows(ApprovalTimedOutException.class, () -> guard.call("payments.refund", PARAMS, () -> "ran"));
+            log = err.text();
+        }
+
+        assertTrue(log.contains("INFO") && log.contains("Waiting for approval of payments.refund (call seq "
+                + e.callSequence() + ", policy big-refunds, risk "), log);
+        assertTrue(log.contains("Approval of payments.refund (call seq " + e.callSequence() + "): timed_out after "),
+                log);
+    }
+
     @Test
     void shouldRefuseEveryStallByDefault() {
         Guard guard = guard((tool, params) -> stall("ask", "ask first", Duration.ofSeconds(10))).build();
