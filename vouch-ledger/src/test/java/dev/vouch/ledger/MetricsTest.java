@@ -23,7 +23,7 @@ class MetricsTest {
     @TempDir
     Path tmp;
 
-    /** Sample lines of the scrape, name (with labels) to value; comments skipped. */
+    /** Sample lines of the scrape of one ledger, name (labels dropped) to value; comments skipped. */
     static Map<String, Double> samples(String scrape) {
         Map<String, Double> out = new LinkedHashMap<>();
         for (String line : scrape.split("\n")) {
@@ -31,7 +31,9 @@ class MetricsTest {
                 continue;
             }
             int space = line.lastIndexOf(' ');
-            out.put(line.substring(0, space), Double.parseDouble(line.substring(space + 1)));
+            String name = line.substring(0, space);
+            int brace = name.indexOf('{');
+            out.put(brace < 0 ? name : name.substring(0, brace), Double.parseDouble(line.substring(space + 1)));
         }
         return out;
     }
@@ -69,7 +71,7 @@ class MetricsTest {
         assertEquals(1003.0, s.get("vouch_ledger_append_latency_seconds_count"), all);
         assertTrue(s.get("vouch_ledger_append_latency_seconds_sum") > 0, all);
         assertEquals((double) LedgerBuilder.DEFAULT_RING_SIZE, s.get("vouch_ledger_ring_remaining"), all);
-        assertEquals((double) LedgerBuilder.DEFAULT_RING_SIZE, s.get("vouch_ledger_queue_capacity"), all);
+        assertEquals((double) LedgerBuilder.DEFAULT_RING_SIZE, s.get("vouch_ledger_ring_capacity"), all);
         // One task started and not ended. The original Vouch's name, vouch_engine_active_tasks_total, can only be
         // a counter through Micrometer 1.13+ and the Prometheus 1.x model (PrometheusNaming.sanitizeMetricName
         // strips _total from every meter name; only counters get it back), so it is one, next to a real gauge.
@@ -94,8 +96,8 @@ class MetricsTest {
                 "vouch_ledger_events_lost_total counter",
                 "vouch_ledger_events_processed_total counter",
                 "vouch_ledger_events_sealed_total counter",
-                "vouch_ledger_queue_capacity gauge",
-                "vouch_ledger_queue_depth gauge",
+                "vouch_ledger_ring_capacity gauge",
+                "vouch_ledger_ring_depth gauge",
                 "vouch_ledger_records_total counter",
                 "vouch_ledger_ring_full_total counter",
                 "vouch_ledger_ring_remaining gauge",
@@ -130,5 +132,25 @@ class MetricsTest {
         }
         assertTrue(stats.dropped() > 0, stats.toString());
         assertEquals((double) stats.dropped(), samples(scrape).get("vouch_ledger_events_dropped_total"));
+    }
+
+    /** Two ledgers on one registry both report, told apart by their origin (0.1 silently dropped the second). */
+    @Test
+    void shouldReportTwoLedgersOnOneRegistryByOrigin() {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        try (Ledger a = Ledger.builder(tmp.resolve("a")).keyFile(tmp.resolve("key-a")).origin("example.com/a")
+                     .meterRegistry(registry).shutdownHook(false).open();
+             Ledger b = Ledger.builder(tmp.resolve("b")).keyFile(tmp.resolve("key-b")).origin("example.com/b")
+                     .meterRegistry(registry).shutdownHook(false).open()) {
+            Event e = new Event();
+            a.recordDurably(e.reset().kind(EventKind.NOTE).name("one"));
+            for (int i = 0; i < 3; i++) {
+                b.recordDurably(e.reset().kind(EventKind.NOTE).name("three"));
+            }
+            String scrape = registry.scrape();
+            assertTrue(scrape.contains("vouch_ledger_events_processed_total{origin=\"example.com/a\"} 1.0"), scrape);
+            assertTrue(scrape.contains("vouch_ledger_events_processed_total{origin=\"example.com/b\"} 3.0"), scrape);
+            assertTrue(scrape.contains("vouch_engine_active_tasks_total{origin=\"example.com/b\"}"), scrape);
+        }
     }
 }

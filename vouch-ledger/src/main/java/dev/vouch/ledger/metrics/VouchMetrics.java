@@ -2,6 +2,7 @@ package dev.vouch.ledger.metrics;
 
 import dev.vouch.Recorder;
 import dev.vouch.RecorderStats;
+import dev.vouch.ledger.Ledger;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Gauge;
@@ -20,8 +21,14 @@ import java.util.function.ToDoubleFunction;
  * and more (see docs/OPERATIONS.md). Prometheus reserves {@code _total} for counters, so the original's active-task
  * gauge keeps its name as a counter whose value goes down as tasks end, and is also a proper gauge,
  * {@code vouch_engine_tasks_open}.
+ *
+ * <p>Every meter is tagged with the ledger's {@code origin} (unless the caller gives an {@code origin} tag itself),
+ * so that two ledgers on one registry both report rather than the second being dropped as a duplicate.
  */
 public final class VouchMetrics implements MeterBinder {
+    /** The tag that tells ledgers apart on one registry. */
+    public static final String ORIGIN_TAG = "origin";
+
     private final Recorder recorder;
     private final Iterable<Tag> tags;
 
@@ -29,9 +36,14 @@ public final class VouchMetrics implements MeterBinder {
         this(recorder, Tags.empty());
     }
 
+    /** Meters for {@code recorder} with these extra tags, plus {@code origin} for a {@link Ledger}. */
     public VouchMetrics(Recorder recorder, Iterable<Tag> tags) {
         this.recorder = Objects.requireNonNull(recorder, "recorder");
-        this.tags = Objects.requireNonNull(tags, "tags");
+        Tags all = Tags.of(Objects.requireNonNull(tags, "tags"));
+        if (recorder instanceof Ledger ledger && all.stream().noneMatch(t -> t.getKey().equals(ORIGIN_TAG))) {
+            all = all.and(ORIGIN_TAG, ledger.origin());
+        }
+        this.tags = all;
     }
 
     @Override
@@ -52,8 +64,8 @@ public final class VouchMetrics implements MeterBinder {
         counter(registry, "vouch.engine.active.tasks", "Tasks started and not yet ended (the original Vouch's name;"
                 + " goes down as tasks end: do not rate() it, prefer vouch_engine_tasks_open)", RecorderStats::activeTasks);
         gauge(registry, "vouch.ledger.ring.remaining", "Free slots in the ring", RecorderStats::ringRemaining);
-        gauge(registry, "vouch.ledger.queue.capacity", "Slots in the ring", RecorderStats::ringCapacity);
-        gauge(registry, "vouch.ledger.queue.depth", "Events waiting in the ring", s -> s.ringCapacity() - s.ringRemaining());
+        gauge(registry, "vouch.ledger.ring.capacity", "Slots in the ring", RecorderStats::ringCapacity);
+        gauge(registry, "vouch.ledger.ring.depth", "Events waiting in the ring", s -> s.ringCapacity() - s.ringRemaining());
         Gauge.builder("vouch.ledger.append.latency.max", recorder, r -> r.stats().appendLatencyNanosMax() / 1e9)
                 .description("Largest time from accepted to journaled since the ledger opened")
                 .baseUnit("seconds")
