@@ -67,7 +67,7 @@ public final class LedgerBuilder {
         return this;
     }
 
-    /** Ring slots, a power of two from 64 to 1,048,576. Default 16,384. */
+    /** Ring slots, a power of two from 64 to 1,048,576. Default {@value #DEFAULT_RING_SIZE}. */
     public LedgerBuilder ringSize(int ringSize) {
         this.ringSize = ringSize;
         return this;

@@ -13,12 +13,13 @@ import java.util.function.Supplier;
  *
  * <pre>{@code
  * Guard guard = Guard.builder(ledger).agent("refund-bot")
- *         .policy(policy::evaluate)
+ *         .policy(Policy.load(Path.of("vouch-policy.yaml")))
  *         .approvals(approvals)
  *         .redactionKey(RedactionKey.load(Path.of("redaction.key")))
  *         .build();
  * try (Task task = guard.task("refund-order-42")) {
- *     Receipt r = guard.call("payments.refund", "{\"order\":42,\"amount\":17.25}", () -> payments.refund(42, 17.25));
+ *     String receipt = guard.call("payments.refund", "{\"order\":42,\"amount\":17.25}",
+ *             () -> payments.refund(42, 17.25));  // the tool's own result type
  * }
  * }</pre>
  *

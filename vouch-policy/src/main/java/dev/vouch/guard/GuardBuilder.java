@@ -71,6 +71,16 @@ public final class GuardBuilder {
         return this;
     }
 
+    /**
+     * The policy file that judges each call: {@link #build()} records it as in force, with its sha256 and source,
+     * and every decision carries that sha256. The same as {@code policy(policy::evaluate, policy.sha256Hex(),
+     * policy.source())}.
+     */
+    public GuardBuilder policy(dev.vouch.policy.Policy policy) {
+        Objects.requireNonNull(policy, "policy");
+        return policy(policy::evaluate, policy.sha256Hex(), policy.source());
+    }
+
     /** Who approves stalled calls. Default: {@link ApprovalHandler#alwaysDeny()}. */
     public GuardBuilder approvals(ApprovalHandler handler) {
         this.approvals = handler;
