@@ -127,6 +127,26 @@ class JvmFlagsTest {
         assertFalse(r.err().contains("lacks") || r.err().contains("WARNING"), r::toString);
     }
 
+    /**
+     * An application that logs at INFO sees Vouch's lines and not Chronicle's performance notes (one start-up line,
+     * "Chronicle core loaded from ...", has no switch: docs/OPERATIONS.md, "Logs"), and a closed ledger leaves no
+     * thread behind (0.1 left Chronicle's background resource releaser running).
+     */
+    @Test
+    void shouldKeepChronicleQuietAndLeaveNoThreadAfterClose() throws Exception {
+        Path java = java(Runtime.version().feature()).orElseThrow();
+        List<String> flags = new ArrayList<>(List.of("@" + argfile("jvm-flags.txt"),
+                "-Dorg.slf4j.simpleLogger.log.net.openhft=info"));
+
+        Run r = child(java, flags, Map.of());
+
+        assertEquals(0, r.exit(), r::toString);
+        assertTrue(r.err().contains("Vouch journal created"), r::toString);
+        assertFalse(r.err().contains("to add mapping"), r::toString);
+        assertTrue(r.err().lines().filter(l -> l.contains("INFO") && !l.contains("INFO ledger")).count() <= 1, r::toString);
+        assertTrue(r.out().contains("THREADS\n") || r.out().endsWith("THREADS"), "threads left: " + r);
+    }
+
     @Test
     void shouldOpenWithTheFlagsInJdkJavaOptions() throws Exception {
         Path java = java(Runtime.version().feature()).orElseThrow();

@@ -15,5 +15,14 @@ public final class PreflightChild {
             System.out.println("REFUSED " + e.getMessage());
             System.exit(3);
         }
+        // What a closed ledger leaves running (only JDK threads should remain).
+        StringBuilder threads = new StringBuilder("THREADS");
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.isAlive() && !t.isDaemon() && t != Thread.currentThread() || t.getName().contains("releaser")
+                    || t.getName().startsWith("vouch") || t.getName().toLowerCase(java.util.Locale.ROOT).contains("chronicle")) {
+                threads.append(' ').append(t.getName());
+            }
+        }
+        System.out.println(threads);
     }
 }

@@ -26,6 +26,12 @@ public final class ChronicleSupport {
         setIfAbsent("chronicle.announcer.disable", "true");
         // The disk-space monitor starts a background thread that logs at INFO; the journal is ours to watch.
         setIfAbsent("chronicle.disk.monitor.disable", "true");
+        // Chronicle's start-up and performance notes ("Chronicle core loaded from...", "Took N ms to add mapping")
+        // are INFO chatter in the application's log; its warnings still show.
+        setIfAbsent("disable.perf.info", "true");
+        // Unmap on close() on the closing thread, not on a background thread that outlives the ledger (exec:java
+        // interrupts it at exit and it logs "Died on interrupt"; on JDK 25 a late shutdown hook failed).
+        setIfAbsent("background.releaser", "false");
     }
 
     private static void setIfAbsent(String key, String value) {
