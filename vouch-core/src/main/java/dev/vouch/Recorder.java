@@ -1,6 +1,5 @@
 package dev.vouch;
 
-import dev.vouch.crypto.VerifyingKey;
 
 /**
  * Records an agent's events into a tamper-evident journal. This is what agent code programs against; only
@@ -17,8 +16,8 @@ public interface Recorder extends AutoCloseable {
      * Accepts an event without waiting for it to reach the journal. The event is copied before returning.
      *
      * @return {@code true} if accepted; {@code false} if dropped because the ring is full and the mode is
-     *         {@link BackpressureMode#DROP} (the drop is counted and later written into the chain as a gap)
-     * @throws LedgerFullException if the ring is full and the mode is {@link BackpressureMode#FAIL}
+     *         backpressure mode {@code DROP} (the drop is counted and later written into the chain as a gap)
+     * @throws LedgerFullException if the ring is full and the mode is {@code FAIL}
      * @throws EventTooLargeException if the encoded event exceeds the configured maximum size
      * @throws LedgerClosedException if the recorder is closed or has stopped after a fatal failure
      */
@@ -26,7 +25,7 @@ public interface Recorder extends AutoCloseable {
 
     /**
      * Write-ahead recording: returns only once the event is {@link Durability#JOURNALED}. Waits for ring space
-     * whatever the backpressure mode, except that {@link BackpressureMode#FAIL} throws when the ring is full.
+     * whatever the backpressure mode, except that {@code FAIL} throws when the ring is full.
      *
      * @return the event's sequence number in the journal
      */
@@ -41,17 +40,6 @@ public interface Recorder extends AutoCloseable {
      * @throws LedgerClosedException if the ledger stops before the event reaches that state
      */
     long recordDurably(Event event, Durability durability);
-
-    /**
-     * Rotates the signing key: a key-rotation record naming the new key is signed by the old key and covered by
-     * a checkpoint; later checkpoints are signed by the new key, and the key file is replaced atomically.
-     *
-     * @return the new public key
-     */
-    VerifyingKey rotateKey();
-
-    /** The key that signs the next checkpoint. */
-    VerifyingKey verifyingKey();
 
     /** A consistent-enough snapshot of the counters (each counter is read once; they are not read atomically together). */
     RecorderStats stats();

@@ -2,7 +2,7 @@ package dev.vouch.bench;
 
 import dev.vouch.Event;
 import dev.vouch.RecorderStats;
-import dev.vouch.SigningMode;
+import dev.vouch.ledger.SigningMode;
 import dev.vouch.VouchVersion;
 import dev.vouch.crypto.KeyFile;
 import dev.vouch.format.RecordDescriptor;

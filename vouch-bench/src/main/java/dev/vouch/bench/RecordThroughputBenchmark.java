@@ -1,7 +1,7 @@
 package dev.vouch.bench;
 
 import dev.vouch.Event;
-import dev.vouch.SigningMode;
+import dev.vouch.ledger.SigningMode;
 import dev.vouch.ledger.Ledger;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -5,7 +5,6 @@ import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.WaitStrategy;
 import com.lmax.disruptor.dsl.Disruptor;
 import com.lmax.disruptor.dsl.ProducerType;
-import dev.vouch.BackpressureMode;
 import dev.vouch.Durability;
 import dev.vouch.Event;
 import dev.vouch.EventTooLargeException;
@@ -199,7 +198,14 @@ public final class Ledger implements Recorder {
         }
     }
 
-    @Override
+    /**
+     * Rotates the signing key: a key-rotation record naming the new key is signed by the old key and covered by
+     * a checkpoint; later checkpoints are signed by the new key, and the key file is replaced atomically. An
+     * operator's power, so it is here and not on {@link Recorder}, which agent code holds.
+     *
+     * @return the new public key
+     * @throws dev.vouch.KeyFileException before anything changes, if the rotation could leave the old key readable
+     */
     public VerifyingKey rotateKey() {
         ensureOpen();
         // Refused here, on the caller's thread, before anything changes: on the writer's thread it would be fatal.
@@ -223,7 +229,7 @@ public final class Ledger implements Recorder {
         return waiter.await();
     }
 
-    @Override
+    /** The key that signs the next checkpoint. */
     public VerifyingKey verifyingKey() {
         return currentKey;
     }

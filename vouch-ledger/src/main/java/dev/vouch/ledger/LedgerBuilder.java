@@ -1,7 +1,5 @@
 package dev.vouch.ledger;
 
-import dev.vouch.BackpressureMode;
-import dev.vouch.SigningMode;
 import dev.vouch.crypto.NoteKeys;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -58,11 +56,12 @@ public final class LedgerBuilder {
     }
 
     /**
-     * Registers the ledger's meters in this Micrometer {@code MeterRegistry} when it opens. Typed {@code Object}
-     * so that the ledger runs with Micrometer absent from the classpath; or bind
-     * {@link dev.vouch.ledger.metrics.VouchMetrics} yourself.
+     * Registers the ledger's meters (tagged with its origin) in this Micrometer registry when it opens; or bind
+     * {@link dev.vouch.ledger.metrics.VouchMetrics} yourself. Micrometer is an optional dependency: without it on
+     * the class path the ledger runs as long as this method is not called (the registry is held untyped, and only
+     * {@code MetricsBridge} touches Micrometer's types).
      */
-    public LedgerBuilder meterRegistry(Object meterRegistry) {
+    public LedgerBuilder meterRegistry(io.micrometer.core.instrument.MeterRegistry meterRegistry) {
         this.meterRegistry = Objects.requireNonNull(meterRegistry, "meterRegistry");
         return this;
     }

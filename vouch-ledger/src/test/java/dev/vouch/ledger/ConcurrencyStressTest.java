@@ -4,12 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.vouch.BackpressureMode;
 import dev.vouch.Event;
 import dev.vouch.EventKind;
 import dev.vouch.LedgerFullException;
 import dev.vouch.RecorderStats;
-import dev.vouch.SigningMode;
 import dev.vouch.crypto.VerifyingKey;
 import dev.vouch.format.RecordType;
 import dev.vouch.format.RecordView;

@@ -147,6 +147,22 @@ class JvmFlagsTest {
         assertTrue(r.out().contains("THREADS\n") || r.out().endsWith("THREADS"), "threads left: " + r);
     }
 
+    /** Micrometer is optional: a ledger opens and closes with no Micrometer jar on the class path. */
+    @Test
+    void shouldRunWithoutMicrometerOnTheClassPath() throws Exception {
+        Path javaExe = java(Runtime.version().feature()).orElseThrow();
+        String classPath = Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
+                .filter(p -> !p.contains("micrometer") && !p.contains("prometheus") && !p.contains("HdrHistogram"))
+                .reduce((a, b) -> a + java.io.File.pathSeparator + b).orElseThrow();
+        List<String> cmd = new ArrayList<>(List.of(javaExe.toString(), "@" + argfile("jvm-flags.txt"), "-cp", classPath,
+                PreflightChild.class.getName(), tmp.resolve("no-micrometer").toString(), tmp.resolve("key").toString()));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(2, TimeUnit.MINUTES));
+        assertEquals(0, p.exitValue(), output);
+        assertTrue(output.contains("OPENED "), output);
+    }
+
     @Test
     void shouldOpenWithTheFlagsInJdkJavaOptions() throws Exception {
         Path java = java(Runtime.version().feature()).orElseThrow();

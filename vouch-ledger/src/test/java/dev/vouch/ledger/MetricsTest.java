@@ -3,11 +3,9 @@ package dev.vouch.ledger;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.vouch.BackpressureMode;
 import dev.vouch.Event;
 import dev.vouch.EventKind;
 import dev.vouch.RecorderStats;
-import dev.vouch.SigningMode;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;

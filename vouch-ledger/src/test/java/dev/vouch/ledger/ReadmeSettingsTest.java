@@ -3,8 +3,6 @@ package dev.vouch.ledger;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.vouch.BackpressureMode;
-import dev.vouch.SigningMode;
 import java.io.IOException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.vouch.BackpressureMode;
 import dev.vouch.Decision;
 import dev.vouch.Durability;
 import dev.vouch.Event;

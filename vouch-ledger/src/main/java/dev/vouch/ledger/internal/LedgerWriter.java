@@ -7,7 +7,7 @@ import com.lmax.disruptor.EventHandler;
 import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.Sequence;
 import com.lmax.disruptor.dsl.EventProcessorFactory;
-import dev.vouch.SigningMode;
+import dev.vouch.ledger.SigningMode;
 import dev.vouch.crypto.SignedNote;
 import dev.vouch.crypto.SigningKey;
 import dev.vouch.crypto.VerifyingKey;

@@ -1,6 +1,6 @@
 package dev.vouch.ledger.internal;
 
-import dev.vouch.SigningMode;
+import dev.vouch.ledger.SigningMode;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 

@@ -1,4 +1,4 @@
-package dev.vouch;
+package dev.vouch.ledger;
 
 /** How often the ledger signs. Both modes write C2SP checkpoints; they differ in how many events one covers. */
 public enum SigningMode {

@@ -1,6 +1,6 @@
-package dev.vouch;
+package dev.vouch.ledger;
 
-/** What {@link Recorder#record(Event)} does when the ring is full. */
+/** What {@link dev.vouch.Recorder#record(dev.vouch.Event)} does when the ring is full. */
 public enum BackpressureMode {
     /** Wait for a free slot. Nothing is lost; the agent slows to the ledger's pace. */
     BLOCK,
@@ -9,6 +9,6 @@ public enum BackpressureMode {
      * written into the chain as a gap record as soon as the ledger catches up.
      */
     DROP,
-    /** Throw {@link LedgerFullException}. Counted and recorded like {@link #DROP}. */
+    /** Throw {@link dev.vouch.LedgerFullException}. Counted and recorded like {@link #DROP}. */
     FAIL
 }
