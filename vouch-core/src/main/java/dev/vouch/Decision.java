@@ -1,11 +1,18 @@
 package dev.vouch;
 
-/** The outcome a policy or an approver gave a call; stored as one byte (docs/FORMAT.md). */
+/**
+ * The decision byte of an event record (docs/FORMAT.md, "Event records"): {@link #NONE}, a policy's action
+ * ({@link #ALLOW}, {@link #BLOCK}, {@link #STALL}: the policy module's own type for these is
+ * {@code dev.vouch.policy.Action}) or an approver's outcome ({@link #APPROVED}, {@link #REFUSED},
+ * {@link #TIMED_OUT}). The codes are a format contract.
+ */
 public enum Decision {
     NONE(0),
     ALLOW(1),
     BLOCK(2),
     STALL(3),
+    /** Reserved: the original Vouch's action name. Vouch never writes it (redaction is part of an ALLOW, BLOCK or
+     * STALL decision); a record that holds it is still valid. */
     REDACT(4),
     APPROVED(5),
     REFUSED(6),

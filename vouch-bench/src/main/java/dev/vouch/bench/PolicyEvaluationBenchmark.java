@@ -1,6 +1,6 @@
 package dev.vouch.bench;
 
-import dev.vouch.Decision;
+import dev.vouch.policy.Action;
 import dev.vouch.policy.Policy;
 import dev.vouch.policy.PolicyDecision;
 import java.io.IOException;
@@ -104,7 +104,7 @@ public class PolicyEvaluationBenchmark {
             default -> 0;
         };
         if (policy.ruleIds().size() != 100 || decidedBy != expected
-                || d.action() != (expected == 0 ? Decision.BLOCK : Decision.STALL)) {
+                || d.action() != (expected == 0 ? Action.BLOCK : Action.STALL)) {
             throw new IllegalStateException("the generated policy decides " + METHOD + " by rule " + decidedBy
                     + " of " + policy.ruleIds().size() + ", expected " + expected + ": " + d);
         }

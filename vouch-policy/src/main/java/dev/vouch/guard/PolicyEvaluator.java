@@ -3,6 +3,7 @@ package dev.vouch.guard;
 import dev.vouch.Decision;
 import dev.vouch.Risk;
 import dev.vouch.policy.PayloadLogging;
+import dev.vouch.policy.Action;
 import dev.vouch.policy.PolicyDecision;
 import java.time.Duration;
 import java.util.List;
@@ -27,7 +28,7 @@ public interface PolicyEvaluator {
 
     /** Allows every call, stores parameters in full: a guard that records without judging. */
     static PolicyEvaluator allowAll() {
-        PolicyDecision allow = new PolicyDecision(Decision.ALLOW, List.of(), Risk.NONE, null,
+        PolicyDecision allow = new PolicyDecision(Action.ALLOW, List.of(), Risk.NONE, null,
                 "no policy: every call is allowed", PayloadLogging.FULL_PAYLOAD, Duration.ZERO);
         return (tool, params) -> allow;
     }

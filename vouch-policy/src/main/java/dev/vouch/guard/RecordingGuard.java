@@ -8,6 +8,7 @@ import dev.vouch.EventTooLargeException;
 import dev.vouch.Recorder;
 import dev.vouch.Risk;
 import dev.vouch.policy.PayloadLogging;
+import dev.vouch.policy.Action;
 import dev.vouch.policy.PolicyDecision;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -259,11 +260,11 @@ final class RecordingGuard implements Guard {
         Objects.requireNonNull(action, "action");
         checkName("tool", tool);
         Judged j = judge(context(), tool, jsonParams == null ? EMPTY : jsonParams);
-        Decision action0 = j.decision.action();
-        if (action0 == Decision.BLOCK) {
+        Action action0 = j.decision.action();
+        if (action0 == Action.BLOCK) {
             throw j.blocked();
         }
-        if (action0 == Decision.STALL) {
+        if (action0 == Action.STALL) {
             awaitApproval(j);
         }
         return run(j, action);
@@ -286,11 +287,11 @@ final class RecordingGuard implements Guard {
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
-        Decision d = j.decision.action();
-        if (d == Decision.BLOCK) {
+        Action d = j.decision.action();
+        if (d == Action.BLOCK) {
             return CompletableFuture.failedFuture(j.blocked());
         }
-        if (d == Decision.ALLOW) {
+        if (d == Action.ALLOW) {
             return runAsync(j, action);
         }
         CompletableFuture<T> out = new CompletableFuture<>();
@@ -330,7 +331,7 @@ final class RecordingGuard implements Guard {
             }
         } catch (RuntimeException e) {
             failure = e;
-            d = new PolicyDecision(Decision.BLOCK, List.of(), Risk.NONE, EVALUATOR_FAILED,
+            d = new PolicyDecision(Action.BLOCK, List.of(), Risk.NONE, EVALUATOR_FAILED,
                     // The class only: an evaluator's message may quote the parameters (the log has the whole exception).
                     "the policy evaluator failed (" + e.getClass().getName() + "), so the call is blocked",
                     PayloadLogging.FULL_PAYLOAD, Duration.ZERO);
@@ -370,11 +371,11 @@ final class RecordingGuard implements Guard {
         if (redactionKey != null && (!stored.redacted.isEmpty() || stored.form == StoredParams.Form.COMMITMENT)) {
             w.field("redaction_key", redactionKey.id());
         }
-        if (d.action() == Decision.STALL) {
+        if (d.action() == Action.STALL) {
             w.field("approval_timeout_ms", d.approvalTimeout().toMillis());
         }
         long decisionSeq = durable(event(EventKind.POLICY_DECISION, ctx.task(), tool, callSeq)
-                .decision(d.action()).risk(d.risk()).policy(policyId).params(w.toBytes()));
+                .decision(d.action().recorded()).risk(d.risk()).policy(policyId).params(w.toBytes()));
         return new Judged(ctx, tool, d, policyId, stored, callSeq, decisionSeq, failure);
     }
 

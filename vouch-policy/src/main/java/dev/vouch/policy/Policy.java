@@ -34,7 +34,7 @@ public final class Policy {
     private final String sha256Hex;
     private final String version;
     private final int retentionDays;
-    private final Decision defaultAction;
+    private final Action defaultAction;
     private final Duration approvalTimeout;
     private final PayloadLogging payloadLogging;
     private final Rule[] rules;
@@ -42,7 +42,7 @@ public final class Policy {
     private final ParamPaths paths;
     private final PolicyDecision defaultDecision;
 
-    Policy(String source, byte[] bytes, String version, int retentionDays, Decision defaultAction,
+    Policy(String source, byte[] bytes, String version, int retentionDays, Action defaultAction,
             Duration approvalTimeout, PayloadLogging payloadLogging, List<Rule> rules, ParamPaths paths) {
         this.source = source;
         this.bytes = bytes.clone();
@@ -209,7 +209,7 @@ public final class Policy {
                 redacted.addAll(r.redact);
             }
         }
-        return new PolicyDecision(Decision.BLOCK, List.copyOf(redacted), Risk.NONE, null,
+        return new PolicyDecision(Action.BLOCK, List.copyOf(redacted), Risk.NONE, null,
                 "the parameters are " + problem + "; rule '" + rule.id
                         + "' has conditions on them, so the call is blocked",
                 logging, approvalTimeout);
@@ -247,7 +247,7 @@ public final class Policy {
     }
 
     /** {@code defaults.default_action}: the decision when no rule matches; ALLOW, BLOCK or STALL. */
-    public Decision defaultAction() {
+    public Action defaultAction() {
         return defaultAction;
     }
 

@@ -9,7 +9,7 @@ import java.util.Objects;
 /**
  * What a {@link Policy} decided for one call (docs/POLICY.md, "Evaluation").
  *
- * @param action          {@link Decision#ALLOW}, {@link Decision#BLOCK} or {@link Decision#STALL} (wait for a
+ * @param action          {@link Action#ALLOW}, {@link Action#BLOCK} or {@link Action#STALL} (wait for a
  *                        person's approval); never any other value
  * @param redactedFields  parameter paths to replace in what the journal stores (never in what the tool
  *                        receives); the union of the {@code redact} lists of every matching rule; immutable
@@ -22,7 +22,7 @@ import java.util.Objects;
  * @param approvalTimeout how long a stalled call waits for approval before it is refused
  */
 public record PolicyDecision(
-        Decision action,
+        Action action,
         List<String> redactedFields,
         Risk risk,
         String ruleId,
@@ -32,7 +32,7 @@ public record PolicyDecision(
 
     public PolicyDecision {
         Objects.requireNonNull(action, "action");
-        if (action != Decision.ALLOW && action != Decision.BLOCK && action != Decision.STALL) {
+        if (action == null) {
             throw new IllegalArgumentException("action must be ALLOW, BLOCK or STALL, not " + action);
         }
         redactedFields = List.copyOf(redactedFields);

@@ -1,6 +1,5 @@
 package dev.vouch.policy;
 
-import dev.vouch.Decision;
 import dev.vouch.Risk;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
@@ -228,7 +227,7 @@ final class PolicyParser {
     }
 
     private static final class Defaults {
-        Decision action = Decision.ALLOW; // as the original: what no rule stalls goes through
+        Action action = Action.ALLOW; // as the original: what no rule stalls goes through
         Duration approvalTimeout = DEFAULT_APPROVAL_TIMEOUT;
         PayloadLogging logging = PayloadLogging.FULL_PAYLOAD;
         int retentionDays;
@@ -268,7 +267,7 @@ final class PolicyParser {
         return d;
     }
 
-    private static final Decision[] ACTIONS_NO_REDACT = {Decision.ALLOW, Decision.BLOCK, Decision.STALL};
+    private static final Action[] ACTIONS_NO_REDACT = {Action.ALLOW, Action.BLOCK, Action.STALL};
 
     /** Facts about a rule that only the shadowing check needs. */
     private static final class RuleFacts {
@@ -351,7 +350,7 @@ final class PolicyParser {
         List<String> deciding = new ArrayList<>();
         // No action: the rule tags, redacts or explains, and the default decides, so a catch-all rule that
         // only redacts never turns "block what is not listed" into "allow everything".
-        Decision action = defaults.action;
+        Action action = defaults.action;
         boolean redactAction = false;
         Node actionNode = m.value("action");
         if (actionNode != null) {
@@ -359,16 +358,16 @@ final class PolicyParser {
             String a = string(actionNode, "action", "allow, block, stall or redact").toLowerCase(Locale.ROOT);
             switch (a) {
                 case "allow":
-                    action = Decision.ALLOW;
+                    action = Action.ALLOW;
                     break;
                 case "block":
-                    action = Decision.BLOCK;
+                    action = Action.BLOCK;
                     break;
                 case "stall":
-                    action = Decision.STALL;
+                    action = Action.STALL;
                     break;
                 case "redact":
-                    action = Decision.ALLOW; // the older generation's "record, but hide the data"
+                    action = Action.ALLOW; // the older generation's "record, but hide the data"
                     redactAction = true;
                     break;
                 default:
@@ -421,7 +420,7 @@ final class PolicyParser {
         if (timeoutNode != null) {
             deciding.add("approval_timeout");
             timeout = duration(timeoutNode, "approval_timeout");
-            if (action != Decision.STALL) {
+            if (action != Action.STALL) {
                 throw at(m.key("approval_timeout"), "found 'approval_timeout' in " + rule + ", whose action is "
                         + (redactAction ? "redact" : action.name().toLowerCase(Locale.ROOT))
                         + "; expected it only in rules with action: stall");

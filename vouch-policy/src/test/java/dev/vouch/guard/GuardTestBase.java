@@ -3,6 +3,7 @@ package dev.vouch.guard;
 import dev.vouch.Decision;
 import dev.vouch.Risk;
 import dev.vouch.policy.PayloadLogging;
+import dev.vouch.policy.Action;
 import dev.vouch.policy.PolicyDecision;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,27 +34,27 @@ abstract class GuardTestBase {
     }
 
     static PolicyDecision allow(String rule) {
-        return new PolicyDecision(Decision.ALLOW, List.of(), Risk.LOW, rule, "reads are fine", PayloadLogging.FULL_PAYLOAD,
+        return new PolicyDecision(Action.ALLOW, List.of(), Risk.LOW, rule, "reads are fine", PayloadLogging.FULL_PAYLOAD,
                 Duration.ZERO);
     }
 
     static PolicyDecision block(String rule, String reason) {
-        return new PolicyDecision(Decision.BLOCK, List.of(), Risk.CRITICAL, rule, reason, PayloadLogging.FULL_PAYLOAD,
+        return new PolicyDecision(Action.BLOCK, List.of(), Risk.CRITICAL, rule, reason, PayloadLogging.FULL_PAYLOAD,
                 Duration.ZERO);
     }
 
     static PolicyDecision stall(String rule, String reason, Duration timeout) {
-        return new PolicyDecision(Decision.STALL, List.of(), Risk.HIGH, rule, reason, PayloadLogging.FULL_PAYLOAD,
+        return new PolicyDecision(Action.STALL, List.of(), Risk.HIGH, rule, reason, PayloadLogging.FULL_PAYLOAD,
                 timeout);
     }
 
     static PolicyDecision redact(String rule, String... paths) {
-        return new PolicyDecision(Decision.ALLOW, List.of(paths), Risk.MEDIUM, rule, "card data stays out of the journal",
+        return new PolicyDecision(Action.ALLOW, List.of(paths), Risk.MEDIUM, rule, "card data stays out of the journal",
                 PayloadLogging.FULL_PAYLOAD, Duration.ZERO);
     }
 
     static PolicyDecision metadataOnly(String rule) {
-        return new PolicyDecision(Decision.ALLOW, List.of(), Risk.LOW, rule, "payloads are private",
+        return new PolicyDecision(Action.ALLOW, List.of(), Risk.LOW, rule, "payloads are private",
                 PayloadLogging.METADATA_ONLY, Duration.ZERO);
     }
 }

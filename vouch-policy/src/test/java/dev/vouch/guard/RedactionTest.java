@@ -99,7 +99,7 @@ class RedactionTest extends GuardTestBase {
     void shouldShowApproversOnlyTheRedactedParameters() {
         ProgrammaticApprovals approvals = new ProgrammaticApprovals();
         AtomicReference<ApprovalRequest> asked = new AtomicReference<>();
-        Guard guard = guard((tool, params) -> new PolicyDecision(Decision.STALL, List.of("card.number"), Risk.HIGH,
+        Guard guard = guard((tool, params) -> new PolicyDecision(dev.vouch.policy.Action.STALL, List.of("card.number"), Risk.HIGH,
                 "charge", "charges need a person", PayloadLogging.FULL_PAYLOAD, Duration.ofSeconds(10)))
                 .redactionKey(RedactionKey.generate())
                 .approvals(request -> {

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.vouch.Decision;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
@@ -41,14 +40,14 @@ class EvaluationAllocationTest {
 
     @Test
     void shouldAllocateNothingWhenNoConditionReadsTheParameters() {
-        assertEquals(Decision.ALLOW, POLICY.evaluate("orders.get", EMPTY).action());
+        assertEquals(Action.ALLOW, POLICY.evaluate("orders.get", EMPTY).action());
         double perCall = bytesPerCall(() -> POLICY.evaluate("orders.get", EMPTY));
         assertTrue(perCall < 1, perCall + " bytes per call");
     }
 
     @Test
     void shouldAllocateLittleWhenParametersAreRead() {
-        assertEquals(Decision.STALL, POLICY.evaluate("payments.refund", REFUND).action());
+        assertEquals(Action.STALL, POLICY.evaluate("payments.refund", REFUND).action());
         double perCall = bytesPerCall(() -> POLICY.evaluate("payments.refund", REFUND));
         assertTrue(perCall < 4096, perCall + " bytes per call");
     }

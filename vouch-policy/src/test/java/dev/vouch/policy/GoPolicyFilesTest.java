@@ -4,7 +4,6 @@ import static dev.vouch.policy.Decisions.summary;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
-import dev.vouch.Decision;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URISyntaxException;
@@ -29,7 +28,7 @@ class GoPolicyFilesTest {
         Policy policy = load("older-generation.yaml");
         assertEquals("2026.1", policy.version());
         assertEquals(OptionalInt.of(365), policy.retentionDays());
-        assertEquals(Decision.ALLOW, policy.defaultAction());
+        assertEquals(Action.ALLOW, policy.defaultAction());
         assertEquals(Duration.ofMinutes(10), policy.approvalTimeout(), "the original waited up to 10 minutes");
         assertEquals(PayloadLogging.FULL_PAYLOAD, policy.payloadLogging());
         assertEquals(List.of("cloud-teardown", "large-payments", "customer-records", "search"), policy.ruleIds());
@@ -78,7 +77,7 @@ class GoPolicyFilesTest {
         assertEquals("ALLOW knowledge risk=LOW", summary(policy.evaluate("google_search:web", "{}")));
 
         for (String method : List.of("aws:x", "stripe:charge", "database:delete", "slack:search", "other")) {
-            assertEquals(Decision.ALLOW, policy.evaluate(method, "{\"amount\":5000,\"currency\":\"USD\"}").action());
+            assertEquals(Action.ALLOW, policy.evaluate(method, "{\"amount\":5000,\"currency\":\"USD\"}").action());
         }
     }
 

@@ -53,7 +53,7 @@ class PolicyDocsTest {
         assertEquals("rule 'never-store-secrets' sets no action; the default action is block",
                 policy.evaluate("shell.exec", "{}").reason());
 
-        Set<Decision> actions = EnumSet.noneOf(Decision.class);
+        Set<Action> actions = EnumSet.noneOf(Action.class);
         boolean redacts = false;
         for (String[] call : new String[][] {{"payments.refund", "{\"amount\":900}"}, {"orders.get", "{}"},
                 {"db.drop_table", "{}"}, {"crm.lookup_customer", "{}"}}) {
@@ -61,7 +61,7 @@ class PolicyDocsTest {
             actions.add(d.action());
             redacts |= d.redactedFields().contains("email");
         }
-        assertEquals(EnumSet.of(Decision.ALLOW, Decision.BLOCK, Decision.STALL), actions);
+        assertEquals(EnumSet.of(Action.ALLOW, Action.BLOCK, Action.STALL), actions);
         assertTrue(redacts, "the demo needs a redacting rule");
     }
 
