@@ -47,6 +47,11 @@ final class CycleFileReader implements Closeable {
     private final Path file;
     private final String name;
     private final FileChannel channel;
+    /**
+     * The file's length when it was opened: what this reader reads. A live writer grows the file (Chronicle extends
+     * a cycle file chunk by chunk); a document that starts within this length may end beyond it, and is read once
+     * the file reaches its end, but no document that starts later: a read is a snapshot, and ends.
+     */
     private final long size;
     private final byte[] window = new byte[WINDOW];
     private long windowStart;
@@ -169,7 +174,7 @@ final class CycleFileReader implements Closeable {
             }
             int length = header & LENGTH_MASK;
             long end = position + 4 + length;
-            if (end > size) {
+            if (end > size && !reaches(end)) {
                 done = true;
                 throw damage(position, "the document at offset " + position + " declares " + length
                         + " bytes but the file ends at byte " + size + ": it was cut short");
@@ -331,6 +336,11 @@ final class CycleFileReader implements Closeable {
         return littleEndianLong(body, i + 1);
     }
 
+    /** Whether the file reaches {@code end} now: a writer appending while it is read may have grown it. */
+    private boolean reaches(long end) throws IOException {
+        return channel.size() >= end;
+    }
+
     /** Where the last record returned starts, for messages. */
     String position() {
         return name + " offset " + (lastRecord < 0 ? position : lastRecord);
@@ -415,7 +425,7 @@ final class CycleFileReader implements Closeable {
     }
 
     private void readFully(long offset, byte[] dst, int dstOffset, int n) throws IOException {
-        if (n <= WINDOW / 4) {
+        if (n <= WINDOW / 4 && offset + n <= size) {
             fill(offset, n);
             System.arraycopy(window, (int) (offset - windowStart), dst, dstOffset, n);
         } else {
