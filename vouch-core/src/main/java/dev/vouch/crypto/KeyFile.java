@@ -2,31 +2,25 @@ package dev.vouch.crypto;
 
 import dev.vouch.FormatException;
 import dev.vouch.KeyFileException;
+import dev.vouch.internal.SecretFiles;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Arrays;
-import java.util.Collections;
-import java.util.EnumSet;
 import java.util.Objects;
 import java.util.Set;
 
@@ -57,12 +51,7 @@ import java.util.Set;
  * system ({@link #create} lets exactly one of them win where hard links are supported).
  */
 public final class KeyFile {
-    private static final Set<PosixFilePermission> OWNER_ONLY =
-            EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
     private static final Set<PosixFilePermission> PUBLIC_READ = PosixFilePermissions.fromString("rw-r--r--");
-    private static final Set<PosixFilePermission> GROUP_OR_OTHER = EnumSet.of(
-            PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_EXECUTE,
-            PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE);
     /** Bound on what {@link #load} reads: an Ed25519 PEM key is about 120 bytes. */
     private static final int MAX_FILE_BYTES = 64 * 1024;
 
@@ -108,7 +97,7 @@ public final class KeyFile {
     private static void checkAttributes(Path file) {
         BasicFileAttributes attrs;
         try {
-            attrs = isPosix(file)
+            attrs = SecretFiles.isPosix(file)
                     ? Files.readAttributes(file, PosixFileAttributes.class)
                     : Files.readAttributes(file, BasicFileAttributes.class);
         } catch (NoSuchFileException e) {
@@ -124,56 +113,9 @@ public final class KeyFile {
             throw new KeyFileException(file, "is not a regular file, expected a key file (PKCS#8 PEM Ed25519"
                     + " private key)");
         }
-        if (attrs instanceof PosixFileAttributes) {
-            checkOwner(file);
-            Set<PosixFilePermission> perms = ((PosixFileAttributes) attrs).permissions();
-            if (!Collections.disjoint(perms, GROUP_OR_OTHER)) {
-                throw new KeyFileException(file, "key file has mode " + mode(perms)
-                        + ", which lets group or others access it; it must be 0600 (owner read/write only):"
-                        + " chmod 600 " + file);
-            }
+        if (attrs instanceof PosixFileAttributes posixAttrs) {
+            SecretFiles.checkPrivate(file, posixAttrs, "key file");
         }
-    }
-
-    /**
-     * Refuses a key file owned by another user than the one running Vouch, root excepted: its owner can replace
-     * the key or loosen its mode at any time, whatever the mode is now. Root-owned keys are accepted because root
-     * can do that to any file anyway (a secret mounted by the platform is often root's). Unix only; the process's
-     * user is the owner of {@code /proc/self} where that exists, else the {@code user.name} property.
-     */
-    private static void checkOwner(Path file) {
-        Object fileUid;
-        try {
-            fileUid = Files.getAttribute(file, "unix:uid");
-        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
-            return; // no Unix owner to check
-        }
-        if (Integer.valueOf(0).equals(fileUid)) {
-            return;
-        }
-        Path self = Path.of("/proc/self");
-        try {
-            if (Files.exists(self)) {
-                Object processUid = Files.getAttribute(self, "unix:uid");
-                if (!processUid.equals(fileUid)) {
-                    throw notOwned(file, "uid " + fileUid, "uid " + processUid);
-                }
-                return;
-            }
-            String owner = Files.getOwner(file).getName();
-            String user = System.getProperty("user.name");
-            if (user != null && !owner.equals(user) && !owner.equals("root")) {
-                throw notOwned(file, owner, user);
-            }
-        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
-            // Cannot tell who runs us: the mode check still applies.
-        }
-    }
-
-    private static KeyFileException notOwned(Path file, String owner, String user) {
-        return new KeyFileException(file, "key file is owned by " + owner + ", not by the user running Vouch (" + user
-                + "), who alone may hold its signing key; another owner can replace the key or its mode at any time:"
-                + " chown it to the user running Vouch");
     }
 
     private static byte[] readBounded(Path file) {
@@ -272,7 +214,7 @@ public final class KeyFile {
         Objects.requireNonNull(newKey, "newKey");
         byte[] pem = newKey.toPkcs8PemBytes();
         try {
-            writeAtomically(file, pem, OWNER_ONLY, true);
+            SecretFiles.write(file, pem, SecretFiles.OWNER_ONLY, true);
         } catch (IOException e) {
             throw writeFailure(file, e);
         } finally {
@@ -290,7 +232,7 @@ public final class KeyFile {
         Objects.requireNonNull(file, "file");
         Objects.requireNonNull(key, "key");
         try {
-            writeAtomically(file, key.toPem().getBytes(StandardCharsets.US_ASCII), PUBLIC_READ, true);
+            SecretFiles.write(file, key.toPem().getBytes(StandardCharsets.US_ASCII), PUBLIC_READ, true);
         } catch (IOException e) {
             throw writeFailure(file, e);
         }
@@ -299,84 +241,9 @@ public final class KeyFile {
     private static void writeNew(Path file, SigningKey key) throws IOException {
         byte[] pem = key.toPkcs8PemBytes();
         try {
-            writeAtomically(file, pem, OWNER_ONLY, false);
+            SecretFiles.write(file, pem, SecretFiles.OWNER_ONLY, false);
         } finally {
             Arrays.fill(pem, (byte) 0);
-        }
-    }
-
-    /**
-     * Temporary file (created with {@code perms}, so a private key is never readable by others even for a
-     * moment), write, fsync, rename into place, fsync the directory.
-     *
-     * @param replace whether an existing target is replaced; if false, {@link FileAlreadyExistsException} is
-     *     thrown when the target exists
-     */
-    private static void writeAtomically(Path file, byte[] content, Set<PosixFilePermission> perms,
-            boolean replace) throws IOException {
-        Path target = file.toAbsolutePath();
-        Path dir = target.getParent();
-        if (!replace && Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
-            throw new FileAlreadyExistsException(file.toString());
-        }
-        boolean posix = isPosix(target);
-        String prefix = "." + target.getFileName() + ".";
-        Path tmp = posix
-                ? Files.createTempFile(dir, prefix, ".tmp", PosixFilePermissions.asFileAttribute(perms))
-                : Files.createTempFile(dir, prefix, ".tmp");
-        try {
-            if (posix && !perms.equals(OWNER_ONLY)) {
-                // The umask may have narrowed a public file's mode; only ever widened for non-secret content.
-                Files.setPosixFilePermissions(tmp, perms);
-            }
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                ByteBuffer buf = ByteBuffer.wrap(content);
-                while (buf.hasRemaining()) {
-                    ch.write(buf);
-                }
-                ch.force(true);
-            }
-            if (replace) {
-                // rename(2): atomic, replaces the target. With ATOMIC_MOVE the JDK does exactly this.
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-            } else {
-                publishNew(tmp, target);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
-        syncDirectory(dir);
-    }
-
-    /**
-     * Moves {@code tmp} to {@code target} only if {@code target} does not exist. A hard link is the one
-     * portable atomic "create if absent" for a complete file: rename would silently replace a key another
-     * process created a moment earlier, and both would then sign with different keys.
-     */
-    private static void publishNew(Path tmp, Path target) throws IOException {
-        try {
-            Files.createLink(target, tmp);
-            return;
-        } catch (FileAlreadyExistsException e) {
-            throw e;
-        } catch (UnsupportedOperationException | FileSystemException e) {
-            // No hard links here (FAT, some network file systems): check, then rename.
-        }
-        if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
-            throw new FileAlreadyExistsException(target.toString());
-        }
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-    }
-
-    /**
-     * Makes the rename durable. Best effort: some platforms (Windows) cannot open a directory, and there
-     * the rename is as durable as the file system makes it.
-     */
-    private static void syncDirectory(Path dir) {
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
-        } catch (IOException e) {
-            // Not supported on this platform; nothing more can be done.
         }
     }
 
@@ -391,16 +258,9 @@ public final class KeyFile {
         return new KeyFileException(file, "cannot write the key file: " + e, e);
     }
 
-    private static boolean isPosix(Path file) {
-        return file.getFileSystem().supportedFileAttributeViews().contains("posix");
-    }
 
     /** "0644" style. */
     static String mode(Set<PosixFilePermission> perms) {
-        int m = 0;
-        for (PosixFilePermission p : perms) {
-            m |= 1 << (8 - p.ordinal());
-        }
-        return String.format("%04o", m);
+        return SecretFiles.mode(perms);
     }
 }

@@ -3,32 +3,25 @@ package dev.vouch.guard;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.vouch.KeyFileException;
+import dev.vouch.internal.SecretFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFileAttributes;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -66,9 +59,6 @@ public final class RedactionKey {
     private static final int MAC_BYTES = 32;
     private static final int MAX_FILE_BYTES = 4096;
     private static final SecureRandom RANDOM = new SecureRandom();
-    private static final Set<PosixFilePermission> GROUP_OR_OTHER = EnumSet.of(
-            PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_EXECUTE,
-            PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE);
 
     private final SecretKeySpec key;
     private final String id;
@@ -365,48 +355,12 @@ public final class RedactionKey {
             throw new KeyFileException(file, "is not a regular file, expected a redaction key file (one line of base64)");
         }
         if (attrs instanceof PosixFileAttributes pa) {
-            Set<PosixFilePermission> perms = pa.permissions();
-            if (perms.stream().anyMatch(GROUP_OR_OTHER::contains)) {
-                throw new KeyFileException(file, "redaction key file has mode " + PosixFilePermissions.toString(perms)
-                        + ", which lets group or others access it; it must be 0600 (owner read/write only):"
-                        + " chmod 600 " + file);
-            }
+            SecretFiles.checkPrivate(file, pa, "redaction key file");
         }
     }
 
-    /** Temporary file with mode 0600, write, force, then link (or, without hard links, move) to the new name. */
+    /** A new owner-only file, never replacing one (the shared secret-file rules: {@link SecretFiles}). */
     private static void writeNew(Path target, byte[] content) throws IOException {
-        Path dir = target.getParent();
-        if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
-            throw new FileAlreadyExistsException(target.toString());
-        }
-        boolean posix = target.getFileSystem().supportedFileAttributeViews().contains("posix");
-        String prefix = "." + target.getFileName() + ".";
-        Path tmp = posix
-                ? Files.createTempFile(dir, prefix, ".tmp", PosixFilePermissions.asFileAttribute(
-                        EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE)))
-                : Files.createTempFile(dir, prefix, ".tmp");
-        try {
-            try (var ch = java.nio.channels.FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(content);
-                while (buf.hasRemaining()) {
-                    ch.write(buf);
-                }
-                ch.force(true);
-            }
-            try {
-                Files.createLink(target, tmp);
-            } catch (UnsupportedOperationException | FileSystemException e) {
-                if (e instanceof FileAlreadyExistsException fae) {
-                    throw fae;
-                }
-                if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
-                    throw new FileAlreadyExistsException(target.toString());
-                }
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        SecretFiles.write(target, content, SecretFiles.OWNER_ONLY, false);
     }
 }

@@ -227,6 +227,19 @@ class RedactionTest extends GuardTestBase {
     }
 
     @Test
+    void shouldRefuseARedactionKeyOwnedByAnotherUserAsTheSigningKeyIs() throws Exception {
+        Object self = Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Integer.valueOf(0).equals(self), "only root can chown");
+        Path file = tmp.resolve("owned-elsewhere.key");
+        RedactionKey.create(file);
+        Files.setAttribute(file, "unix:uid", 4242);
+
+        KeyFileException e = assertThrows(KeyFileException.class, () -> RedactionKey.load(file));
+
+        assertTrue(e.getMessage().contains("redaction key file is owned by uid 4242"), e.getMessage());
+    }
+
+    @Test
     void shouldLoadOnlyPrivateWellFormedKeyFiles() throws Exception {
         Path file = tmp.resolve("redaction.key");
         RedactionKey created = RedactionKey.create(file);
