@@ -3,6 +3,7 @@ package dev.vouch.ledger;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import dev.vouch.testsupport.StderrCapture;
 
 import dev.vouch.Event;
 import dev.vouch.EventKind;

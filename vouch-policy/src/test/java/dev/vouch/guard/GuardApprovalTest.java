@@ -160,7 +160,7 @@ class GuardApprovalTest extends GuardTestBase {
         Guard guard = stallingGuard(approvals, Duration.ofMillis(100));
         String log;
         ApprovalTimedOutException e;
-        try (dev.vouch.policy.StderrCapture err = new dev.vouch.policy.StderrCapture()) {
+        try (dev.vouch.testsupport.StderrCapture err = new dev.vouch.testsupport.StderrCapture()) {
             e = assertThrows(ApprovalTimedOutException.class, () -> guard.call("payments.refund", PARAMS, () -> "ran"));
             log = err.text();
         }

@@ -1,4 +1,4 @@
-package dev.vouch.ledger;
+package dev.vouch.testsupport;
 
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
@@ -10,11 +10,11 @@ import java.nio.charset.StandardCharsets;
  * {@code System.err} on every write unless told to cache it, so swapping the stream is enough. Output still
  * reaches the real stderr too.
  */
-final class StderrCapture implements AutoCloseable {
+public final class StderrCapture implements AutoCloseable {
     private final PrintStream original = System.err;
     private final ByteArrayOutputStream captured = new ByteArrayOutputStream();
 
-    StderrCapture() {
+    public StderrCapture() {
         OutputStream tee = new OutputStream() {
             @Override
             public void write(int b) {
@@ -35,7 +35,7 @@ final class StderrCapture implements AutoCloseable {
         System.setErr(new PrintStream(tee, true, StandardCharsets.UTF_8));
     }
 
-    String text() {
+    public String text() {
         synchronized (captured) {
             return captured.toString(StandardCharsets.UTF_8);
         }
