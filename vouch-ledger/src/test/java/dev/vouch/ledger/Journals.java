@@ -43,4 +43,19 @@ final class Journals {
         }
         return f.get(0);
     }
+
+    /**
+     * Writes a sealed journal of {@code events} tool calls (params {@code {"i":n}}) with a checkpoint at least every
+     * {@code checkpointMaxEvents} events; returns its first public key, the trust anchor.
+     */
+    static VerifyingKey writeSealed(Path dir, Path keyFile, int checkpointMaxEvents, int events) {
+        try (Ledger ledger = Ledger.builder(dir).keyFile(keyFile).checkpointMaxEvents(checkpointMaxEvents)
+                .shutdownHook(false).open()) {
+            dev.vouch.Event e = new dev.vouch.Event();
+            for (int i = 0; i < events; i++) {
+                ledger.record(e.reset().kind(dev.vouch.EventKind.TOOL_CALL).name("test").params("{\"i\":" + i + "}"));
+            }
+            return ledger.verifyingKey();
+        }
+    }
 }

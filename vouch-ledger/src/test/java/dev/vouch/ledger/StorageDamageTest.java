@@ -47,13 +47,7 @@ class StorageDamageTest {
     static void writeJournals() {
         journal = shared.resolve("journal");
         keyFile = shared.resolve(".vouch_key");
-        try (Ledger ledger = Ledger.builder(journal).keyFile(keyFile).checkpointMaxEvents(40).shutdownHook(false).open()) {
-            anchor = ledger.verifyingKey();
-            Event e = new Event();
-            for (int i = 0; i < 400; i++) {
-                ledger.record(e.reset().kind(EventKind.TOOL_CALL).name("storage").params("{\"i\":" + i + "}"));
-            }
-        }
+        anchor = Journals.writeSealed(journal, keyFile, 40, 400);
         records = RawJournal.read(journal);
         multiDay = shared.resolve("multi-day");
         assertEquals(4, RawJournal.writeAcrossDays(multiDay, records, (records.size() + 3) / 4).size());

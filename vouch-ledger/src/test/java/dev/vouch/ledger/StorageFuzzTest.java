@@ -57,13 +57,7 @@ class StorageFuzzTest {
     static void writeJournals() {
         Path written = shared.resolve("written");
         keyFile = shared.resolve(".vouch_key");
-        try (Ledger ledger = Ledger.builder(written).keyFile(keyFile).checkpointMaxEvents(25).shutdownHook(false).open()) {
-            anchor = ledger.verifyingKey();
-            Event e = new Event();
-            for (int i = 0; i < 300; i++) {
-                ledger.record(e.reset().kind(EventKind.TOOL_RESULT).name("fuzz").result("{\"i\":" + i + "}"));
-            }
-        }
+        anchor = Journals.writeSealed(written, keyFile, 25, 300);
         records = RawJournal.read(written);
         single = Cq4.compactCopy(written, shared.resolve("single"), 8192);
         multiDay = shared.resolve("multi-day");
