@@ -3,6 +3,7 @@ package dev.vouch.cli;
 import dev.vouch.crypto.NoteKeys;
 import dev.vouch.crypto.VerifyingKey;
 import dev.vouch.ledger.Ledger;
+import dev.vouch.ledger.internal.KeyRotation;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,6 +55,9 @@ final class RekeyCommand implements Callable<Integer> {
             throw new CliException(key + ": no key file; rekey needs the journal's current key (--key) and never"
                     + " creates one");
         }
+        // Before the ledger opens (which writes a session into the journal): a rotation that could leave the old
+        // key readable is refused with nothing written at all.
+        KeyRotation.checkRotatable(key);
         VerifyingKey old;
         VerifyingKey next;
         String origin;

@@ -65,4 +65,19 @@ class RekeyCommandTest {
         assertTrue(r.err().contains("failed verification"), r::toString);
         assertEquals(TestJournals.sha256Hex(keyBefore), TestJournals.sha256Hex(TestJournals.readAll(w.keyFile())));
     }
+
+    @Test
+    void shouldRefuseAKeyWithASecondHardLinkAndWriteNothing() throws Exception {
+        TestJournals.Written w = TestJournals.write(tmp, 2);
+        java.nio.file.Files.createLink(tmp.resolve("copy-of-the-key"), w.keyFile());
+        var before = TestJournals.snapshot(w.journal());
+        byte[] keyBefore = TestJournals.readAll(w.keyFile());
+
+        Cli.Result r = Cli.run("rekey", w.dir(), "--key", w.keyFile().toString());
+
+        assertEquals(2, r.exit(), r::toString);
+        assertTrue(r.err().contains("hard links") && r.err().contains("remove the other links"), r::toString);
+        assertEquals(before, TestJournals.snapshot(w.journal()), "nothing written to the journal");
+        assertEquals(TestJournals.sha256Hex(keyBefore), TestJournals.sha256Hex(TestJournals.readAll(w.keyFile())));
+    }
 }
