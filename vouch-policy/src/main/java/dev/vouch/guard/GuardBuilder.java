@@ -41,6 +41,7 @@ public final class GuardBuilder {
     private ResultEncoder resultEncoder = RecordingGuard.DEFAULT_ENCODER;
     private Durability durability = Durability.JOURNALED;
     private Executor asyncExecutor = ForkJoinPool.commonPool();
+    private dev.vouch.policy.PolicyWatcher watcher;
 
     GuardBuilder(Recorder recorder) {
         this.recorder = Objects.requireNonNull(recorder, "recorder");
@@ -54,6 +55,7 @@ public final class GuardBuilder {
 
     /** The policy that judges each call. Required. */
     public GuardBuilder policy(PolicyEvaluator evaluator) {
+        this.watcher = null;
         this.policy = evaluator;
         this.policySha256 = null;
         this.policySource = null;
@@ -65,6 +67,7 @@ public final class GuardBuilder {
      * {@value Guard#POLICY_NOTE} NOTE) and every decision carries its sha256.
      */
     public GuardBuilder policy(PolicyEvaluator evaluator, String sha256Hex, String source) {
+        this.watcher = null;
         this.policy = evaluator;
         this.policySha256 = sha256Hex;
         this.policySource = source;
@@ -79,6 +82,19 @@ public final class GuardBuilder {
     public GuardBuilder policy(dev.vouch.policy.Policy policy) {
         Objects.requireNonNull(policy, "policy");
         return policy(policy::evaluate, policy.sha256Hex(), policy.source());
+    }
+
+    /**
+     * The policy file a {@link dev.vouch.policy.PolicyWatcher} follows: each call is judged by the policy the
+     * watcher holds at that moment, and each new one is recorded as in force before the first decision it makes
+     * (so the watcher's own change handler need not tell the guard).
+     */
+    public GuardBuilder policy(dev.vouch.policy.PolicyWatcher watcher) {
+        this.watcher = Objects.requireNonNull(watcher, "watcher");
+        this.policy = null;
+        this.policySha256 = null;
+        this.policySource = null;
+        return this;
     }
 
     /** Who approves stalled calls. Default: {@link ApprovalHandler#alwaysDeny()}. */
@@ -138,7 +154,7 @@ public final class GuardBuilder {
         if (agentBytes > MAX_TEXT_BYTES) {
             throw new IllegalArgumentException("agent is " + agentBytes + " UTF-8 bytes; the limit is " + MAX_TEXT_BYTES);
         }
-        if (policy == null) {
+        if (policy == null && watcher == null) {
             throw new IllegalStateException("policy is not set: policy(evaluator), e.g. policy(policy::evaluate),"
                     + " or policy(PolicyEvaluator.allowAll()) to record calls without judging them");
         }
@@ -157,10 +173,13 @@ public final class GuardBuilder {
         if (asyncExecutor == null) {
             throw new IllegalArgumentException("asyncExecutor is null; leave it unset for the common fork-join pool");
         }
-        RecordingGuard guard = new RecordingGuard(recorder, agent, policy, approvals, redactionKey, resultEncoder,
+        PolicyEvaluator evaluator = watcher != null ? watcher.current()::evaluate : policy;
+        RecordingGuard guard = new RecordingGuard(recorder, agent, evaluator, approvals, redactionKey, resultEncoder,
                 durability, asyncExecutor);
-        if (policySha256 != null) {
-            guard.policyChanged(policy, policySha256, policySource);
+        if (watcher != null) {
+            guard.follow(new PolicyFollower(watcher, guard)); // records the watcher's current policy now
+        } else if (policySha256 != null) {
+            guard.policyChanged(evaluator, policySha256, policySource);
         }
         return guard;
     }

@@ -56,6 +56,8 @@ final class RecordingGuard implements Guard {
     private final ThreadLocal<Context> current = new ThreadLocal<>();
     private final Context root;
     private volatile PolicyState policy;
+    /** Set when the guard follows a PolicyWatcher: synced before each call is judged. */
+    private volatile PolicyFollower follower;
     private volatile boolean warnedNoKey;
 
     /** An evaluator and the identity of the policy behind it, swapped together. */
@@ -184,6 +186,12 @@ final class RecordingGuard implements Guard {
     }
 
     // ---------------------------------------------------------------- policy
+
+    /** Follows a watched policy from now on (GuardBuilder.policy(PolicyWatcher)); records the current one. */
+    void follow(PolicyFollower f) {
+        f.sync();
+        follower = f;
+    }
 
     @Override
     public synchronized void policyChanged(String sha256Hex, String source) {
@@ -321,6 +329,10 @@ final class RecordingGuard implements Guard {
 
     /** Evaluates, then records TOOL_CALL (write-ahead) and POLICY_DECISION. */
     private Judged judge(Context ctx, String tool, byte[] params) {
+        PolicyFollower f = follower;
+        if (f != null) {
+            f.sync(); // a new version of a watched policy is recorded before it decides anything
+        }
         PolicyState ps = policy;
         PolicyDecision d;
         Throwable failure = null;

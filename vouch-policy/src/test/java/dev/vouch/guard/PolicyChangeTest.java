@@ -62,4 +62,35 @@ class PolicyChangeTest extends GuardTestBase {
         assertThrows(IllegalArgumentException.class, () -> guard.policyChanged(V1.toUpperCase(), "x"));
         assertEquals(0, journal.events().size(), "nothing recorded for a refused change");
     }
+
+    /** A guard that follows a PolicyWatcher judges each call by the file as it is now, and says so first. */
+    @Test
+    void shouldFollowAWatchedPolicyFileAndRecordEachVersionBeforeItDecides() throws Exception {
+        java.nio.file.Path file = journal.dir.resolveSibling("watched-policy.yaml");
+        java.nio.file.Files.writeString(file, "policies:\n  - {id: open, match_methods: [\"*\"], action: allow}\n");
+        try (dev.vouch.policy.PolicyWatcher watcher = dev.vouch.policy.PolicyWatcher.start(file,
+                java.time.Duration.ofMillis(10), p -> { })) {
+            Guard guard = Guard.builder(journal.ledger).agent("refund-bot").policy(watcher).build();
+            String v1 = watcher.current().sha256Hex();
+            assertEquals("ok", guard.call("fs.read", "{}", () -> "ok"));
+
+            java.nio.file.Files.writeString(file,
+                    "policies:\n  - {id: closed, match_methods: [\"*\"], action: block, reason: closed}\n");
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (watcher.current().sha256Hex().equals(v1) && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            String v2 = watcher.current().sha256Hex();
+            assertFalse(v1.equals(v2), "the watcher saw the change");
+            assertThrows(ToolBlockedException.class, () -> guard.call("fs.read", "{}", () -> "ran"));
+            assertThrows(ToolBlockedException.class, () -> guard.call("fs.read", "{}", () -> "ran"));
+
+            List<Rec> notes = journal.ofType(RecordType.NOTE);
+            assertEquals(2, notes.size(), "each version once");
+            assertTrue(notes.get(0).params().contains(v1) && notes.get(1).params().contains(v2));
+            List<Rec> decisions = journal.ofType(RecordType.POLICY_DECISION);
+            assertTrue(notes.get(1).seq() < decisions.get(1).seq(), "recorded before the first decision it made");
+            assertTrue(decisions.get(1).params().contains(v2), decisions.get(1)::toString);
+        }
+    }
 }
