@@ -11,16 +11,15 @@ import dev.vouch.ledger.SigningMode;
 import dev.vouch.crypto.SignedNote;
 import dev.vouch.crypto.SigningKey;
 import dev.vouch.crypto.VerifyingKey;
+import dev.vouch.format.ControlRecordEncoder;
 import dev.vouch.format.EventEncoder;
 import dev.vouch.format.KeyRotationStatement;
 import dev.vouch.format.RecordBuilder;
 import dev.vouch.format.RecordDescriptor;
-import dev.vouch.format.RecordType;
 import dev.vouch.merkle.CompactRange;
 import dev.vouch.merkle.Rfc6962;
 import dev.vouch.verify.ResumePoint;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -118,28 +117,21 @@ public final class LedgerWriter implements EventHandler<Slot> {
     // ----- records written at open, on the opening thread -----
 
     public void writeGenesis(VerifyingKey publicKey, String libraryVersion, String settingsText) {
-        control.begin(RecordType.GENESIS, sequence, EpochClock.nowNanos(), prev)
-                .str16(origin)
-                .raw(publicKey.bytes(), 0, RecordDescriptor.PUBLIC_KEY_LENGTH)
-                .str16(libraryVersion)
-                .bytes32(settingsText);
+        ControlRecordEncoder.genesis(control, sequence, EpochClock.nowNanos(), prev, origin, publicKey.bytes(),
+                libraryVersion, settingsText);
         appendControl();
         lastGapOrStart = sequence - 1;
     }
 
     public void writeRecovery(String reason) {
         long uncovered = sequence - lastCheckpoint - 1;
-        control.begin(RecordType.RECOVERY, sequence, EpochClock.nowNanos(), prev)
-                .u64(lastCheckpoint)
-                .u64(uncovered)
-                .str16(reason);
+        ControlRecordEncoder.recovery(control, sequence, EpochClock.nowNanos(), prev, lastCheckpoint, uncovered,
+                reason);
         appendControl();
     }
 
     public void writeResume(String libraryVersion, String settingsText) {
-        control.begin(RecordType.RESUME, sequence, EpochClock.nowNanos(), prev)
-                .str16(libraryVersion)
-                .bytes32(settingsText);
+        ControlRecordEncoder.resume(control, sequence, EpochClock.nowNanos(), prev, libraryVersion, settingsText);
         appendControl();
         lastGapOrStart = sequence - 1;
     }
@@ -277,12 +269,8 @@ public final class LedgerWriter implements EventHandler<Slot> {
         tree.root(root, 0);
         int n = signer.write(size, root, note, 0);
         // Format 1.1: the resume state, so a writer reopening the journal can continue from here (FORMAT.md).
-        control.begin(RecordType.CHECKPOINT, sequence, EpochClock.nowNanos(), prev).bytes32(note, 0, n)
-                .u64(eventsTotal)
-                .u64(droppedBase + droppedRecorded)
-                .u64(lastGapOrStart)
-                .raw(nextCheckpointKey, 0, RecordDescriptor.PUBLIC_KEY_LENGTH)
-                .range(tree);
+        ControlRecordEncoder.checkpoint(control, sequence, EpochClock.nowNanos(), prev, note, n, eventsTotal,
+                droppedBase + droppedRecorded, lastGapOrStart, nextCheckpointKey, tree);
         appendControl();
         lastCheckpoint = size;
         uncoveredRecords = 0;
@@ -302,10 +290,8 @@ public final class LedgerWriter implements EventHandler<Slot> {
             return;
         }
         long n = total - droppedRecorded;
-        control.begin(RecordType.GAP, sequence, EpochClock.nowNanos(), prev)
-                .u64(n)
-                .u64(droppedBase + total)
-                .u64(lastGapOrStart);
+        ControlRecordEncoder.gap(control, sequence, EpochClock.nowNanos(), prev, n, droppedBase + total,
+                lastGapOrStart);
         appendControl();
         lastGapOrStart = sequence - 1;
         droppedRecorded = total;
@@ -319,9 +305,8 @@ public final class LedgerWriter implements EventHandler<Slot> {
         long seq = sequence;
         String statement = KeyRotationStatement.text(origin, seq, next.verifyingKey().bytes());
         String signed = SignedNote.sign(statement, origin, key);
-        control.begin(RecordType.KEY_ROTATION, seq, EpochClock.nowNanos(), prev)
-                .raw(next.verifyingKey().bytes(), 0, RecordDescriptor.PUBLIC_KEY_LENGTH)
-                .bytes32(signed);
+        ControlRecordEncoder.keyRotation(control, seq, EpochClock.nowNanos(), prev, next.verifyingKey().bytes(),
+                signed);
         appendControl();
         nextCheckpointKey = next.verifyingKey().bytes();
         checkpoint();
@@ -339,9 +324,8 @@ public final class LedgerWriter implements EventHandler<Slot> {
     private void seal(Slot slot) {
         writeGapIfDropped();
         long seq = sequence;
-        control.begin(RecordType.SEAL, seq, EpochClock.nowNanos(), prev)
-                .u64(eventsTotal)
-                .u64(droppedBase + droppedRecorded);
+        ControlRecordEncoder.seal(control, seq, EpochClock.nowNanos(), prev, eventsTotal,
+                droppedBase + droppedRecorded);
         appendControl();
         checkpoint();
         sealed = true;
