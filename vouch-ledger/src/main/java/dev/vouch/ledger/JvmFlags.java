@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The JVM flags the journal's storage (Chronicle Queue) needs, and a check that they are in force. The lists ship
@@ -28,6 +30,7 @@ public final class JvmFlags {
     private static final String JDK23 = "/META-INF/vouch/jvm-flags-jdk23.txt";
     private static final int JDK23_FEATURE = 23;
     private static final String CHRONICLE_CLASS = "net.openhft.chronicle.queue.ChronicleQueue";
+    private static final Logger LOG = LoggerFactory.getLogger("dev.vouch.ledger");
 
     private JvmFlags() {
     }
@@ -72,15 +75,20 @@ public final class JvmFlags {
     }
 
     /**
-     * Checks that the JVM runs with the flags the storage needs.
+     * Checks that the JVM runs with the flags the storage needs. The JDK 23+ extras alone only make the JDK print
+     * warnings, so when nothing else is missing they are logged at WARN, not an error.
      *
-     * @throws VouchException listing every missing export or open, with where to read about them; the JDK 23+
-     *     extras alone only make the JDK print warnings, so when nothing else is missing they are not an error
+     * @throws VouchException listing every missing export or open, with where to read about them
      */
     public static void check() {
         List<String> missing = missing();
         List<String> extras = jdk23Extras();
-        if (missing.isEmpty() || extras.containsAll(missing)) {
+        if (missing.isEmpty()) {
+            return;
+        }
+        if (extras.containsAll(missing)) {
+            LOG.warn("This JVM lacks {}: the journal works, but the JDK warns about Chronicle Queue's memory access"
+                    + " and may refuse it in a later release; see {}", String.join(" ", missing), DOCS);
             return;
         }
         throw new VouchException("this JVM lacks " + missing.size() + " flag(s) the Vouch journal (Chronicle Queue)"
@@ -89,13 +97,6 @@ public final class JvmFlags {
                 + ". The full list for this JDK is in the vouch-ledger jar, META-INF/vouch/jvm-flags.txt"
                 + (Runtime.version().feature() >= JDK23_FEATURE ? " and jvm-flags-jdk23.txt" : "")
                 + ", and in JvmFlags.forRunningJdk()");
-    }
-
-    /** The flags of the running JDK's list that are missing but only cost warnings (the JDK 23+ extras). */
-    static List<String> missingExtras() {
-        List<String> missing = new ArrayList<>(missing());
-        missing.retainAll(jdk23Extras());
-        return missing;
     }
 
     private static boolean inForce(String flag, Module target) {

@@ -52,11 +52,6 @@ final class LedgerOpener {
     static Opened open(LedgerBuilder b, SecureRandom random, LedgerCounters counters, LedgerWriter.Lifecycle lifecycle) {
         // Before Chronicle is touched: a missing flag is a sentence naming it, not an IllegalAccessException.
         JvmFlags.check();
-        List<String> extras = JvmFlags.missingExtras();
-        if (!extras.isEmpty()) {
-            LOG.warn("This JVM lacks {}: the journal works, but the JDK warns about Chronicle Queue's memory access"
-                    + " and may refuse it in a later release; see {}", String.join(" ", extras), JvmFlags.DOCS);
-        }
         try {
             return openAt(b, b.journal, b.settingsText(), random, counters, lifecycle);
         } catch (JournalCorruptException e) {
@@ -112,7 +107,7 @@ final class LedgerOpener {
         }
         boolean leftovers;
         try {
-            leftovers = !existing && AbandonedStart.hasTableStore(dir);
+            leftovers = !existing && CycleFiles.hasTableStore(dir);
         } catch (IOException e) {
             lock.close();
             destroy(loaded);

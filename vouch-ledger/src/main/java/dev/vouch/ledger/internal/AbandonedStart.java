@@ -1,14 +1,9 @@
 package dev.vouch.ledger.internal;
 
-import dev.vouch.verify.RecordBuffer;
-import dev.vouch.verify.StorageDamageException;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -26,8 +21,6 @@ import java.util.stream.Stream;
  * qualify: the ledger then refuses it as corrupt.
  */
 public final class AbandonedStart {
-    /** A creation leaves at most Chronicle's first block; anything larger held data. */
-    private static final long MAX_ABANDONED_FILE = 1L << 30;
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
     private AbandonedStart() {
@@ -44,41 +37,14 @@ public final class AbandonedStart {
             return false;
         }
         if (listing.cycles().isEmpty()) {
-            return hasTableStore(dir);
+            return CycleFiles.hasTableStore(dir);
         }
         for (Path f : listing.cycles()) {
-            if (!neverWritten(f)) {
+            if (!CycleFileReader.neverWritten(f)) {
                 return false;
             }
         }
         return true;
-    }
-
-    /** Whether Chronicle's table store ({@code *.cq4t}) is in {@code dir}. */
-    public static boolean hasTableStore(Path dir) throws IOException {
-        try (Stream<Path> files = Files.list(dir)) {
-            return files.anyMatch(f -> f.getFileName().toString().endsWith(".cq4t"));
-        }
-    }
-
-    private static boolean neverWritten(Path file) throws IOException {
-        long size = Files.size(file);
-        if (size == 0) {
-            return true;
-        }
-        if (size > MAX_ABANDONED_FILE) {
-            return false;
-        }
-        int header = firstInt(file);
-        if (header == 0 || (header & CycleFileReader.NOT_COMPLETE) != 0) {
-            // Nothing, or a header being written: nothing may follow the space a header can take.
-            return zeroFrom(file, header == 0 ? 0 : 4L + CycleFileReader.MAX_HEADER);
-        }
-        try (CycleFileReader reader = CycleFileReader.open(file)) {
-            return !reader.recordsWritten() && !reader.next(new RecordBuffer(256));
-        } catch (StorageDamageException e) {
-            return false;
-        }
     }
 
     /**
@@ -96,42 +62,13 @@ public final class AbandonedStart {
         try (Stream<Path> files = Files.list(dir)) {
             files.filter(f -> {
                 String n = f.getFileName().toString();
-                return (n.endsWith(CycleFiles.SUFFIX) || n.endsWith(".cq4t")) && Files.isRegularFile(f);
+                return (n.endsWith(CycleFiles.SUFFIX) || n.endsWith(CycleFiles.TABLE_STORE_SUFFIX))
+                        && Files.isRegularFile(f);
             }).forEach(moved::add);
         }
         for (Path f : moved) {
             Files.move(f, aside.resolve(f.getFileName()), StandardCopyOption.ATOMIC_MOVE);
         }
         return aside.getFileName().toString();
-    }
-
-    private static int firstInt(Path file) throws IOException {
-        ByteBuffer b = ByteBuffer.allocate(4).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            while (b.hasRemaining() && ch.read(b, b.position()) > 0) {
-                // read on
-            }
-        }
-        return b.remaining() == 0 ? b.getInt(0) : 0;
-    }
-
-    private static boolean zeroFrom(Path file, long offset) throws IOException {
-        ByteBuffer b = ByteBuffer.allocate(1 << 20);
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            long p = offset;
-            while (true) {
-                b.clear();
-                int n = ch.read(b, p);
-                if (n <= 0) {
-                    return true;
-                }
-                for (int i = 0; i < n; i++) {
-                    if (b.get(i) != 0) {
-                        return false;
-                    }
-                }
-                p += n;
-            }
-        }
     }
 }

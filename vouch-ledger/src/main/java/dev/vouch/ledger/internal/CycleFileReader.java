@@ -29,6 +29,8 @@ final class CycleFileReader implements Closeable {
     static final int END_OF_DATA = NOT_COMPLETE | META_DATA;
     /** Chronicle keeps its file header under 64 KiB. */
     static final int MAX_HEADER = 64 << 10;
+    /** A new cycle file is at most Chronicle's first block; a larger one held data. */
+    private static final long MAX_UNWRITTEN_FILE = 1L << 30;
     /** Chronicle's metadata documents (its indexes) are a few hundred KiB; a larger one is an overwritten header. */
     static final int MAX_METADATA = 4 << 20;
     /** The largest record a ledger writes (64 MiB event limit) with room for control records. */
@@ -94,6 +96,34 @@ final class CycleFileReader implements Closeable {
         return reader;
     }
 
+    /**
+     * Whether no record was ever written to {@code file}, as a writer killed while creating it leaves it: empty or
+     * all zero bytes, or Chronicle's header (complete or not) with nothing written after it. A file that is merely
+     * damaged holds content, and is not such a file.
+     */
+    static boolean neverWritten(Path file) throws IOException {
+        FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
+        try (CycleFileReader r = new CycleFileReader(file, channel, channel.size())) {
+            if (r.size == 0) {
+                return true;
+            }
+            if (r.size > MAX_UNWRITTEN_FILE) {
+                return false;
+            }
+            int header = r.size < 4 ? 0 : r.intAt(0);
+            if (header == 0 || (header & NOT_COMPLETE) != 0) {
+                // Nothing, or a header being written: nothing may follow the space a header can take.
+                return r.zeroFrom(header == 0 ? 0 : 4L + MAX_HEADER, r.size);
+            }
+            try {
+                r.readFileHeader();
+                return !r.recordsWritten() && !r.next(new RecordBuffer(256));
+            } catch (StorageDamageException e) {
+                return false;
+            }
+        }
+    }
+
     private void readFileHeader() throws IOException {
         if (size == 0) {
             throw damage(0, "the file is empty (0 bytes): no Chronicle header");
@@ -103,7 +133,7 @@ final class CycleFileReader implements Closeable {
         }
         int header = intAt(0);
         if (header == 0) {
-            throw damage(0, zeroFilledFrom(0) ? "the file is all zero bytes: no Chronicle header (it was created but"
+            throw damage(0, zeroFrom(0, Math.min(size, 1 << 20)) ? "the file is all zero bytes: no Chronicle header (it was created but"
                     + " never written, or zeroed)" : "no Chronicle header at offset 0, but data follows");
         }
         if ((header & NOT_COMPLETE) != 0) {
@@ -389,8 +419,8 @@ final class CycleFileReader implements Closeable {
         }
     }
 
-    private boolean zeroFilledFrom(long offset) throws IOException {
-        long end = Math.min(size, offset + (1 << 20));
+    /** Whether {@code [offset, end)} holds only zero bytes. */
+    private boolean zeroFrom(long offset, long end) throws IOException {
         for (long p = offset; p < end; p += WINDOW) {
             int n = (int) Math.min(WINDOW, end - p);
             fill(p, n);

@@ -20,6 +20,8 @@ import java.util.stream.Stream;
 public final class CycleFiles {
     /** Every Chronicle data file ends so; cycle files are the ones whose name is also a day. */
     static final String SUFFIX = ".cq4";
+    /** Chronicle's table store ({@code metadata.cq4t}), which the reader never needs. */
+    static final String TABLE_STORE_SUFFIX = ".cq4t";
     private static final Pattern CYCLE_NAME = Pattern.compile("\\d{8}[A-Z]?\\.cq4");
 
     private CycleFiles() {
@@ -55,6 +57,13 @@ public final class CycleFiles {
     public static boolean any(Path dir) throws IOException {
         try (Stream<Path> files = Files.list(dir)) {
             return files.anyMatch(f -> f.getFileName().toString().endsWith(SUFFIX));
+        }
+    }
+
+    /** Whether Chronicle's table store is in {@code dir}. */
+    public static boolean hasTableStore(Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.anyMatch(f -> f.getFileName().toString().endsWith(TABLE_STORE_SUFFIX));
         }
     }
 
