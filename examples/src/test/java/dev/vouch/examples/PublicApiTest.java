@@ -1,9 +1,13 @@
 package dev.vouch.examples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
 import java.io.IOException;
+import java.lang.module.ModuleDescriptor;
+import java.lang.module.ModuleFinder;
 import java.lang.reflect.Modifier;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -11,6 +15,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Enumeration;
 import java.util.List;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
@@ -52,6 +57,42 @@ class PublicApiTest {
         }
         assertEquals(String.join("\n", listed), String.join("\n", found),
                 "the public API changed: update examples/src/test/resources/public-api.txt if that was meant");
+    }
+
+    /**
+     * Each library jar has a module descriptor that exports, to everyone, exactly the packages of the listed types;
+     * internal packages only to Vouch's own modules.
+     */
+    @Test
+    void shouldExportExactlyTheApiPackagesFromTheModuleDescriptors() throws Exception {
+        TreeSet<String> apiPackages = new TreeSet<>();
+        for (String line : Files.readAllLines(Path.of("src/test/resources/public-api.txt"), StandardCharsets.UTF_8)) {
+            if (!line.isBlank() && !line.startsWith("#")) {
+                apiPackages.add(line.strip().substring(0, line.strip().lastIndexOf('.')));
+            }
+        }
+        TreeSet<String> exported = new TreeSet<>();
+        TreeSet<String> modules = new TreeSet<>();
+        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            Path p = Path.of(entry);
+            if (LIBRARIES.stream().noneMatch(l -> entry.contains(File.separator + l + File.separator)
+                    || p.getFileName().toString().startsWith(l + "-"))) {
+                continue;
+            }
+            ModuleDescriptor d = ModuleFinder.of(p).findAll().iterator().next().descriptor();
+            assertFalse(d.isAutomatic(), entry + " has no module-info");
+            modules.add(d.name());
+            for (ModuleDescriptor.Exports e : d.exports()) {
+                if (e.isQualified()) {
+                    assertTrue(e.source().contains(".internal"), d.name() + " exports " + e.source() + " to " + e.targets());
+                    assertTrue(e.targets().stream().allMatch(t -> t.startsWith("dev.vouch.")), e::toString);
+                } else {
+                    exported.add(e.source());
+                }
+            }
+        }
+        assertEquals(Set.of("dev.vouch.core", "dev.vouch.ledger", "dev.vouch.policy"), modules);
+        assertEquals(apiPackages, exported);
     }
 
     private static List<String> classNames(Path entry) throws IOException {

@@ -7,7 +7,7 @@ import com.lmax.disruptor.dsl.ProducerType;
 import com.lmax.disruptor.util.DaemonThreadFactory;
 import dev.vouch.Event;
 import dev.vouch.crypto.SigningKey;
-import dev.vouch.format.EventEncoder;
+import dev.vouch.internal.format.EventEncoder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

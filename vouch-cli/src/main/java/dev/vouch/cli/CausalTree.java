@@ -2,8 +2,8 @@ package dev.vouch.cli;
 
 import dev.vouch.Decision;
 import dev.vouch.Risk;
-import dev.vouch.format.RecordType;
-import dev.vouch.format.RecordView;
+import dev.vouch.internal.format.RecordType;
+import dev.vouch.internal.format.RecordView;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

@@ -1,8 +1,8 @@
 package dev.vouch.cli;
 
 import dev.vouch.FormatException;
-import dev.vouch.format.RecordType;
-import dev.vouch.format.RecordView;
+import dev.vouch.internal.format.RecordType;
+import dev.vouch.internal.format.RecordView;
 import dev.vouch.ledger.JournalReader;
 import dev.vouch.verify.RecordBuffer;
 import dev.vouch.verify.RecordSource;

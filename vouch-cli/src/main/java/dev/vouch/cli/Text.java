@@ -1,6 +1,6 @@
 package dev.vouch.cli;
 
-import dev.vouch.format.Utf8;
+import dev.vouch.internal.format.Utf8;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;

@@ -2,7 +2,7 @@ package dev.vouch.cli;
 
 import dev.vouch.JournalCorruptException;
 import dev.vouch.VouchException;
-import dev.vouch.VouchVersion;
+import dev.vouch.internal.VouchVersion;
 import java.io.BufferedWriter;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vouch.crypto.Checkpoint;
 import dev.vouch.crypto.SignedNote;
-import dev.vouch.format.RecordType;
+import dev.vouch.internal.format.RecordType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.vouch.VouchVersion;
+import dev.vouch.internal.VouchVersion;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.List;

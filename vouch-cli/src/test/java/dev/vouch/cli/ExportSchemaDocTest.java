@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vouch.Event;
 import dev.vouch.EventKind;
-import dev.vouch.format.RecordBuilder;
-import dev.vouch.format.RecordType;
+import dev.vouch.internal.format.RecordBuilder;
+import dev.vouch.internal.format.RecordType;
 import dev.vouch.ledger.Ledger;
 import dev.vouch.merkle.Rfc6962;
 import java.io.IOException;

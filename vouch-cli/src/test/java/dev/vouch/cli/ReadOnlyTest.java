@@ -2,7 +2,7 @@ package dev.vouch.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.vouch.format.RecordType;
+import dev.vouch.internal.format.RecordType;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -8,9 +8,9 @@ import dev.vouch.Event;
 import dev.vouch.EventKind;
 import dev.vouch.Risk;
 import dev.vouch.crypto.VerifyingKey;
-import dev.vouch.format.RecordDescriptor;
-import dev.vouch.format.RecordType;
-import dev.vouch.format.RecordView;
+import dev.vouch.internal.format.RecordDescriptor;
+import dev.vouch.internal.format.RecordType;
+import dev.vouch.internal.format.RecordView;
 import dev.vouch.ledger.JournalReader;
 import dev.vouch.ledger.Ledger;
 import dev.vouch.ledger.internal.ChronicleJournal;
@@ -280,6 +280,6 @@ final class TestJournals {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-        return new ChronicleJournal(target, dev.vouch.ledger.internal.WriterLock.acquire(target));
+        return ChronicleJournal.openLocked(target);
     }
 }

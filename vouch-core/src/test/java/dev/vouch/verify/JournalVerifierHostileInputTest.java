@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vouch.crypto.SigningKey;
-import dev.vouch.format.RecordBuilder;
-import dev.vouch.format.RecordDescriptor;
-import dev.vouch.format.RecordType;
+import dev.vouch.internal.format.RecordBuilder;
+import dev.vouch.internal.format.RecordDescriptor;
+import dev.vouch.internal.format.RecordType;
 import dev.vouch.merkle.Rfc6962;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

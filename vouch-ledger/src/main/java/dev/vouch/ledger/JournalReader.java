@@ -1,7 +1,7 @@
 package dev.vouch.ledger;
 
 import dev.vouch.FormatException;
-import dev.vouch.format.RecordView;
+import dev.vouch.internal.format.RecordView;
 import dev.vouch.ledger.internal.CycleFiles;
 import dev.vouch.ledger.internal.StorageRecordSource;
 import dev.vouch.verify.RecordBuffer;

@@ -9,8 +9,10 @@ import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.StringJoiner;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,11 +66,11 @@ public final class JvmFlags {
      * not listed: Vouch sets the ones it needs itself.
      */
     public static List<String> missing() {
-        Module target = storageModule();
+        List<Module> targets = storageModules();
         List<String> missing = new ArrayList<>();
         for (String flag : forRunningJdk()) {
-            if (!inForce(flag, target)) {
-                missing.add(flag);
+            if (!targets.stream().allMatch(target -> inForce(flag, target))) {
+                missing.add(forTargets(flag, targets));
             }
         }
         return List.copyOf(missing);
@@ -86,7 +88,7 @@ public final class JvmFlags {
         if (missing.isEmpty()) {
             return;
         }
-        if (extras.containsAll(missing)) {
+        if (missing.stream().allMatch(flag -> extras.stream().anyMatch(extra -> sameOption(flag, extra)))) {
             LOG.warn("This JVM lacks {}: the journal works, but the JDK warns about Chronicle Queue's memory access"
                     + " and may refuse it in a later release; see {}", String.join(" ", missing), DOCS);
             return;
@@ -97,6 +99,13 @@ public final class JvmFlags {
                 + ". The full list for this JDK is in the vouch-ledger jar, META-INF/vouch/jvm-flags.txt"
                 + (Runtime.version().feature() >= JDK23_FEATURE ? " and jvm-flags-jdk23.txt" : "")
                 + ", and in JvmFlags.forRunningJdk()");
+    }
+
+    /** Whether two flags differ at most in the modules they grant to. */
+    private static boolean sameOption(String flag, String shipped) {
+        int eq = shipped.lastIndexOf('=');
+        return flag.equals(shipped) || (eq > 0 && shipped.endsWith("=ALL-UNNAMED")
+                && flag.startsWith(shipped.substring(0, eq + 1)));
     }
 
     private static boolean inForce(String flag, Module target) {
@@ -135,14 +144,40 @@ public final class JvmFlags {
         }
     }
 
-    /** The module Chronicle's classes live in (an unnamed one on the class path), found without initialising them. */
-    private static Module storageModule() {
+    /**
+     * The modules Chronicle's classes live in, found without initialising them: the unnamed module on the class path
+     * (where the shipped flags grant to ALL-UNNAMED); on the module path, every automatic {@code chronicle.*} module,
+     * since the reflective access is spread over several of Chronicle's jars.
+     */
+    private static List<Module> storageModules() {
         ClassLoader loader = JvmFlags.class.getClassLoader();
+        Module storage;
         try {
-            return Class.forName(CHRONICLE_CLASS, false, loader).getModule();
+            storage = Class.forName(CHRONICLE_CLASS, false, loader).getModule();
         } catch (ClassNotFoundException | LinkageError e) {
-            return (loader == null ? ClassLoader.getSystemClassLoader() : loader).getUnnamedModule();
+            storage = (loader == null ? ClassLoader.getSystemClassLoader() : loader).getUnnamedModule();
         }
+        if (!storage.isNamed() || storage.getLayer() == null) {
+            return List.of(storage);
+        }
+        List<Module> chronicle = new ArrayList<>();
+        for (Module m : storage.getLayer().modules()) {
+            if (m.getName().startsWith("chronicle.")) {
+                chronicle.add(m);
+            }
+        }
+        chronicle.sort(Comparator.comparing(Module::getName));
+        return List.copyOf(chronicle);
+    }
+
+    /** {@code flag} as the JVM must be given it for {@code targets}: the shipped form names ALL-UNNAMED. */
+    private static String forTargets(String flag, List<Module> targets) {
+        if (!targets.get(0).isNamed() || !flag.endsWith("=ALL-UNNAMED")) {
+            return flag;
+        }
+        StringJoiner names = new StringJoiner(",");
+        targets.forEach(m -> names.add(m.getName()));
+        return flag.substring(0, flag.length() - "ALL-UNNAMED".length()) + names;
     }
 
     private static List<String> read(String resource) {

@@ -1,6 +1,8 @@
 package dev.vouch.ledger;
 
 import dev.vouch.crypto.NoteKeys;
+import dev.vouch.ledger.internal.DisruptorLedger;
+import dev.vouch.ledger.internal.LedgerConfig;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -17,22 +19,22 @@ public final class LedgerBuilder {
     static final int DEFAULT_CHECKPOINT_MAX_EVENTS = 4_096;
     static final Duration DEFAULT_CHECKPOINT_MAX_DELAY = Duration.ofMillis(50);
 
-    final Path journal;
-    Path freshJournalIfCorrupt;
-    Path keyFile = Path.of(".vouch_key");
-    String origin;
-    Object meterRegistry;
-    int ringSize = DEFAULT_RING_SIZE;
-    int slotCapacity = DEFAULT_SLOT_CAPACITY;
-    int maxEventSize = DEFAULT_MAX_EVENT_SIZE;
-    BackpressureMode backpressure = BackpressureMode.BLOCK;
-    SigningMode signingMode = SigningMode.CHECKPOINT;
-    int checkpointMaxEvents = DEFAULT_CHECKPOINT_MAX_EVENTS;
-    Duration checkpointMaxDelay = DEFAULT_CHECKPOINT_MAX_DELAY;
-    WaitMode waitMode = WaitMode.BLOCKING;
-    boolean shutdownHook = true;
-    boolean fullVerificationOnOpen;
-    SecureRandom random;
+    private final Path journal;
+    private Path freshJournalIfCorrupt;
+    private Path keyFile = Path.of(".vouch_key");
+    private String origin;
+    private Object meterRegistry;
+    private int ringSize = DEFAULT_RING_SIZE;
+    private int slotCapacity = DEFAULT_SLOT_CAPACITY;
+    private int maxEventSize = DEFAULT_MAX_EVENT_SIZE;
+    private BackpressureMode backpressure = BackpressureMode.BLOCK;
+    private SigningMode signingMode = SigningMode.CHECKPOINT;
+    private int checkpointMaxEvents = DEFAULT_CHECKPOINT_MAX_EVENTS;
+    private Duration checkpointMaxDelay = DEFAULT_CHECKPOINT_MAX_DELAY;
+    private WaitMode waitMode = WaitMode.BLOCKING;
+    private boolean shutdownHook = true;
+    private boolean fullVerificationOnOpen;
+    private SecureRandom random;
 
     LedgerBuilder(Path journal) {
         this.journal = Objects.requireNonNull(journal, "journal");
@@ -171,13 +173,20 @@ public final class LedgerBuilder {
                 "checkpointMaxEvents must be from 1 to 1048576, was " + checkpointMaxEvents);
         check(checkpointMaxDelay.compareTo(Duration.ofMillis(1)) >= 0 && checkpointMaxDelay.compareTo(Duration.ofHours(1)) <= 0,
                 "checkpointMaxDelay must be from 1 ms to 1 hour, was " + checkpointMaxDelay);
-        return Ledger.open(this);
+        return DisruptorLedger.open(config());
     }
 
     private static void check(boolean ok, String message) {
         if (!ok) {
             throw new IllegalArgumentException(message);
         }
+    }
+
+    /** The settings as they stand, unvalidated. */
+    LedgerConfig config() {
+        return new LedgerConfig(journal, freshJournalIfCorrupt, keyFile, origin, meterRegistry, ringSize,
+                slotCapacity, maxEventSize, backpressure, signingMode, checkpointMaxEvents, checkpointMaxDelay,
+                waitMode, shutdownHook, fullVerificationOnOpen, random, settingsText());
     }
 
     /** The settings an auditor needs, written into the genesis and resume records as sorted {@code key=value} lines. */

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -128,6 +129,67 @@ class JvmFlagsTest {
     }
 
     /**
+     * The module descriptors at work: Vouch and Chronicle on the module path (Chronicle as automatic modules), the
+     * application on the class path. The check then asks the Chronicle modules, not ALL-UNNAMED, and its message
+     * names them; with the flags granted to them, a journal is written that verifies.
+     */
+    @Test
+    void shouldCheckTheChronicleModulesOnTheModulePath() throws Exception {
+        Path java = java(Runtime.version().feature()).orElseThrow();
+        Path journal = tmp.resolve("journal-mp");
+        Path key = tmp.resolve("key-mp");
+
+        Run refused = modulePathChild(java, List.of(), journal);
+        assertEquals(3, refused.exit(), refused::toString);
+        assertTrue(refused.out().contains("java.base/sun.nio.ch=chronicle.bytes,chronicle.core,"), refused::toString);
+        assertFalse(refused.out().contains("sun.nio.ch=ALL-UNNAMED"), refused::toString);
+
+        List<String> granted = new ArrayList<>();
+        for (String flag : JvmFlags.forRunningJdk()) {
+            granted.add(flag.replace("=ALL-UNNAMED",
+                    "=chronicle.core,chronicle.bytes,chronicle.queue,chronicle.wire,chronicle.threads"));
+        }
+        Run opened = modulePathChild(java, granted, journal);
+        assertEquals(0, opened.exit(), opened::toString);
+        assertEquals("OPENED dev.vouch.ledger true", opened.out().strip(), opened::toString);
+        dev.vouch.verify.VerificationReport report;
+        try (dev.vouch.verify.RecordSource reader = JournalReader.open(journal)) {
+            report = dev.vouch.verify.JournalVerifier.trusting(
+                    dev.vouch.crypto.KeyFile.load(key).verifyingKey()).verify(reader);
+        }
+        assertEquals(dev.vouch.verify.Verdict.INTACT, report.verdict(), report::toString);
+        assertEquals(1, report.events());
+    }
+
+    /** Everything but the test classes and the test libraries on the module path; the child on the class path. */
+    private Run modulePathChild(Path java, List<String> flags, Path journal) throws Exception {
+        List<String> modulePath = new ArrayList<>();
+        String testClasses = null;
+        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            String name = Path.of(entry).getFileName().toString();
+            if (entry.endsWith("test-classes")) {
+                testClasses = entry;
+            } else if (!entry.contains("vouch-test-support") && !name.matches(
+                    "(junit|opentest4j|apiguardian|prometheus|micrometer-registry|HdrHistogram|LatencyUtils|surefire).*")) {
+                modulePath.add(entry);
+            }
+        }
+        List<String> cmd = new ArrayList<>(List.of(java.toString()));
+        cmd.addAll(flags);
+        cmd.addAll(List.of("-p", String.join(File.pathSeparator, modulePath), "--add-modules", "dev.vouch.ledger",
+                "-cp", testClasses, dev.vouch.modulepath.ModulePathChild.class.getName(), journal.toString(),
+                tmp.resolve("key-mp").toString()));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().remove("JDK_JAVA_OPTIONS");
+        pb.environment().remove("JAVA_TOOL_OPTIONS");
+        Path out = Files.createTempFile(tmp, "out", ".txt");
+        Path err = Files.createTempFile(tmp, "err", ".txt");
+        Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        assertTrue(p.waitFor(2, TimeUnit.MINUTES), "child did not finish: " + cmd);
+        return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
+    }
+
+    /**
      * An application that logs at INFO sees Vouch's lines and not Chronicle's performance notes (one start-up line,
      * "Chronicle core loaded from ...", has no switch: docs/OPERATIONS.md, "Logs"), and a closed ledger leaves no
      * thread behind (0.1 left Chronicle's background resource releaser running).
@@ -151,9 +213,9 @@ class JvmFlagsTest {
     @Test
     void shouldRunWithoutMicrometerOnTheClassPath() throws Exception {
         Path javaExe = java(Runtime.version().feature()).orElseThrow();
-        String classPath = Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
+        String classPath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
                 .filter(p -> !p.contains("micrometer") && !p.contains("prometheus") && !p.contains("HdrHistogram"))
-                .reduce((a, b) -> a + java.io.File.pathSeparator + b).orElseThrow();
+                .reduce((a, b) -> a + File.pathSeparator + b).orElseThrow();
         List<String> cmd = new ArrayList<>(List.of(javaExe.toString(), "@" + argfile("jvm-flags.txt"), "-cp", classPath,
                 PreflightChild.class.getName(), tmp.resolve("no-micrometer").toString(), tmp.resolve("key").toString()));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();

@@ -1,5 +1,6 @@
 package dev.vouch.ledger;
 
+import dev.vouch.ledger.internal.LedgerConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -50,24 +51,24 @@ class ReadmeSettingsTest {
 
     @Test
     void shouldStateTheBuildersDefaults() throws IOException {
-        LedgerBuilder b = Ledger.builder(Path.of("unused"));
+        LedgerConfig b = Ledger.builder(Path.of("unused")).config();
         Map<String, String> t = table();
-        assertEquals("`" + b.keyFile + "`", t.get("keyFile"));
-        assertEquals(Integer.toString(b.ringSize), t.get("ringSize"));
-        assertEquals(Integer.toString(b.slotCapacity), t.get("slotCapacity"));
-        assertEquals(b.maxEventSize == 1 << 20 ? "1 MiB" : Integer.toString(b.maxEventSize), t.get("maxEventSize"));
-        assertEquals("`" + b.backpressure + "`", t.get("backpressure"));
-        assertEquals(BackpressureMode.BLOCK, b.backpressure);
-        assertEquals("`" + b.signingMode + "`", t.get("signingMode"));
-        assertEquals(SigningMode.CHECKPOINT, b.signingMode);
-        assertEquals(Integer.toString(b.checkpointMaxEvents), t.get("checkpointMaxEvents"));
-        assertEquals(b.checkpointMaxDelay.toMillis() + " ms", t.get("checkpointMaxDelay"));
-        assertEquals(Duration.ofMillis(50), b.checkpointMaxDelay);
-        assertEquals("`" + b.waitMode + "`", t.get("waitMode"));
-        assertEquals(Boolean.toString(b.shutdownHook), t.get("shutdownHook"));
-        assertEquals(Boolean.toString(b.fullVerificationOnOpen), t.get("fullVerificationOnOpen"));
-        assertTrue(b.freshJournalIfCorrupt == null && t.get("freshJournalIfCorrupt").equals("none"));
-        assertTrue(b.meterRegistry == null && t.get("meterRegistry").equals("none"));
-        assertTrue(b.origin == null && t.get("origin").startsWith("`vouch/"));
+        assertEquals("`" + b.keyFile() + "`", t.get("keyFile"));
+        assertEquals(Integer.toString(b.ringSize()), t.get("ringSize"));
+        assertEquals(Integer.toString(b.slotCapacity()), t.get("slotCapacity"));
+        assertEquals(b.maxEventSize() == 1 << 20 ? "1 MiB" : Integer.toString(b.maxEventSize()), t.get("maxEventSize"));
+        assertEquals("`" + b.backpressure() + "`", t.get("backpressure"));
+        assertEquals(BackpressureMode.BLOCK, b.backpressure());
+        assertEquals("`" + b.signingMode() + "`", t.get("signingMode"));
+        assertEquals(SigningMode.CHECKPOINT, b.signingMode());
+        assertEquals(Integer.toString(b.checkpointMaxEvents()), t.get("checkpointMaxEvents"));
+        assertEquals(b.checkpointMaxDelay().toMillis() + " ms", t.get("checkpointMaxDelay"));
+        assertEquals(Duration.ofMillis(50), b.checkpointMaxDelay());
+        assertEquals("`" + b.waitMode() + "`", t.get("waitMode"));
+        assertEquals(Boolean.toString(b.shutdownHook()), t.get("shutdownHook"));
+        assertEquals(Boolean.toString(b.fullVerificationOnOpen()), t.get("fullVerificationOnOpen"));
+        assertTrue(b.freshJournalIfCorrupt() == null && t.get("freshJournalIfCorrupt").equals("none"));
+        assertTrue(b.meterRegistry() == null && t.get("meterRegistry").equals("none"));
+        assertTrue(b.origin() == null && t.get("origin").startsWith("`vouch/"));
     }
 }

@@ -9,8 +9,8 @@ import dev.vouch.EventKind;
 import dev.vouch.crypto.Checkpoint;
 import dev.vouch.crypto.SignedNote;
 import dev.vouch.crypto.VerifyingKey;
-import dev.vouch.format.RecordType;
-import dev.vouch.ledger.internal.EpochClock;
+import dev.vouch.internal.format.RecordType;
+import dev.vouch.ledger.internal.TestClock;
 import dev.vouch.ledger.internal.RawJournal;
 import dev.vouch.verify.VerificationReport;
 import dev.vouch.verify.Verdict;
@@ -99,7 +99,7 @@ class ReopenContinuityTest {
                 for (int i = 0; i < rounds; i++) {
                     journaledSeq[i] = ledger.recordDurably(e.reset().name("journaled").params("{\"j\":" + i + "}"), Durability.JOURNALED);
                     sealedSeq[i] = ledger.recordDurably(e.reset().name("sealed").params("{\"s\":" + i + "}"), Durability.SEALED);
-                    returnedAt[i] = EpochClock.nowNanos(); // the clock the writer stamps records with
+                    returnedAt[i] = TestClock.nowNanos(); // the clock the writer stamps records with
                 }
                 // The live journal already holds what the calls returned, and verifies (unsealed) as it stands.
                 List<byte[]> live = RawJournal.read(dir);

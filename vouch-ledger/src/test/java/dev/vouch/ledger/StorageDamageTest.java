@@ -9,7 +9,7 @@ import dev.vouch.Event;
 import dev.vouch.EventKind;
 import dev.vouch.JournalCorruptException;
 import dev.vouch.crypto.VerifyingKey;
-import dev.vouch.format.RecordView;
+import dev.vouch.internal.format.RecordView;
 import dev.vouch.ledger.internal.RawJournal;
 import dev.vouch.verify.Failure;
 import dev.vouch.verify.VerificationReport;

@@ -156,7 +156,7 @@ class StorageFuzzTest {
     private static boolean abandonedStart(Path dir) throws IOException {
         try (RecordSource source = JournalReader.open(dir)) {
             RecordBuffer b = new RecordBuffer(1024);
-            return source.next(b) && new dev.vouch.format.RecordView().wrap(b.data(), b.length()).settings()
+            return source.next(b) && new dev.vouch.internal.format.RecordView().wrap(b.data(), b.length()).settings()
                     .contains("abandoned-start=");
         } catch (StorageDamageException | dev.vouch.FormatException e) {
             return false;

@@ -17,7 +17,7 @@ import dev.vouch.crypto.NoteKeys;
 import dev.vouch.crypto.SignedNote;
 import dev.vouch.crypto.SigningKey;
 import dev.vouch.crypto.VerifyingKey;
-import dev.vouch.format.RecordType;
+import dev.vouch.internal.format.RecordType;
 import dev.vouch.ledger.internal.RawJournal;
 import dev.vouch.verify.Failure;
 import dev.vouch.verify.VerificationReport;

@@ -1,6 +1,5 @@
 package dev.vouch.guard;
 
-import dev.vouch.Decision;
 import dev.vouch.Risk;
 import dev.vouch.policy.PayloadLogging;
 import dev.vouch.policy.Action;

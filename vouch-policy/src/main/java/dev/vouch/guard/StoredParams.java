@@ -1,5 +1,6 @@
 package dev.vouch.guard;
 
+import dev.vouch.policy.internal.RedactionPaths;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;

@@ -1,6 +1,6 @@
 package dev.vouch.policy;
 
-import dev.vouch.Decision;
+import dev.vouch.policy.internal.RedactionPaths;
 import dev.vouch.Risk;
 import java.io.IOException;
 import java.io.InputStream;
@@ -192,7 +192,7 @@ public final class Policy {
         if (extra == null && !upgradeLogging) {
             return d;
         }
-        return new PolicyDecision(d.action(), extra == null ? d.redactedFields() : extra, d.risk(), d.ruleId(),
+        return new PolicyDecision(d.action(), extra == null ? d.redactedFields() : RedactionPaths.of(extra), d.risk(), d.ruleId(),
                 d.reason(), metadataOnly ? PayloadLogging.METADATA_ONLY : d.payloadLogging(), d.approvalTimeout());
     }
 
@@ -209,7 +209,7 @@ public final class Policy {
                 redacted.addAll(r.redact);
             }
         }
-        return new PolicyDecision(Action.BLOCK, List.copyOf(redacted), Risk.NONE, null,
+        return new PolicyDecision(Action.BLOCK, RedactionPaths.of(List.copyOf(redacted)), Risk.NONE, null,
                 "the parameters are " + problem + "; rule '" + rule.id
                         + "' has conditions on them, so the call is blocked",
                 logging, approvalTimeout);

@@ -1,6 +1,6 @@
 package dev.vouch.policy;
 
-import dev.vouch.Decision;
+import dev.vouch.policy.internal.RedactionPaths;
 import dev.vouch.Risk;
 import java.time.Duration;
 import java.util.List;
@@ -35,7 +35,8 @@ public record PolicyDecision(
         if (action == null) {
             throw new IllegalArgumentException("action must be ALLOW, BLOCK or STALL, not " + action);
         }
-        redactedFields = List.copyOf(redactedFields);
+        // A policy's compiled paths are kept as they are (immutable, and the guard walks their tree); others copied.
+        redactedFields = redactedFields instanceof RedactionPaths ? redactedFields : List.copyOf(redactedFields);
         Objects.requireNonNull(risk, "risk");
         Objects.requireNonNull(payloadLogging, "payloadLogging");
         Objects.requireNonNull(approvalTimeout, "approvalTimeout");

@@ -1,5 +1,6 @@
 package dev.vouch.policy;
 
+import dev.vouch.policy.internal.RedactionPaths;
 import java.util.List;
 
 /** One compiled entry of {@code policies}. Immutable. */
@@ -20,7 +21,7 @@ final class Rule {
         this.patterns = patterns;
         this.conditions = conditions;
         this.decision = decision;
-        this.redact = List.copyOf(redact);
+        this.redact = RedactionPaths.of(redact);
         this.metadataOnly = metadataOnly;
     }
 

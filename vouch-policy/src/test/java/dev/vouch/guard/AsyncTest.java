@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vouch.Decision;
-import dev.vouch.format.RecordType;
+import dev.vouch.internal.format.RecordType;
 import dev.vouch.guard.TestJournal.Rec;
 import java.io.IOException;
 import java.time.Duration;

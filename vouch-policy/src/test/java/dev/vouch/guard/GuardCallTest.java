@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.vouch.Decision;
 import dev.vouch.Event;
 import dev.vouch.Risk;
-import dev.vouch.format.RecordType;
+import dev.vouch.internal.format.RecordType;
 import dev.vouch.guard.TestJournal.Rec;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

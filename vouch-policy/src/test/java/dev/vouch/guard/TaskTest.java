@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vouch.Event;
-import dev.vouch.format.RecordType;
+import dev.vouch.internal.format.RecordType;
 import dev.vouch.guard.TestJournal.Rec;
 import java.io.IOException;
 import java.util.ArrayList;

@@ -20,7 +20,7 @@ import java.util.stream.Stream;
  * or not) with nothing written after it. A file that is merely damaged, however badly, holds content and does not
  * qualify: the ledger then refuses it as corrupt.
  */
-public final class AbandonedStart {
+final class AbandonedStart {
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
     private AbandonedStart() {

@@ -10,7 +10,7 @@ import java.util.Base64;
  * Castle does inside {@code sign}. The bytes equal what {@code SignedNote.sign(Checkpoint.body(), origin, key)}
  * produces (a test holds it to that). Owned by the consumer thread.
  */
-public final class CheckpointSigner {
+final class CheckpointSigner {
     private static final byte[] SIGNATURE_PREFIX = "\u2014 ".getBytes(StandardCharsets.UTF_8);
     private static final Base64.Encoder BASE64 = Base64.getEncoder();
 

@@ -17,8 +17,16 @@ public final class ChronicleJournal implements AutoCloseable {
     private final ChronicleQueue queue;
     private final ExcerptAppender appender;
 
+    /**
+     * Takes the writer lock of an existing {@code directory} and opens its journal for appending: for tools and tests
+     * that write raw records, outside a ledger.
+     */
+    public static ChronicleJournal openLocked(Path directory) {
+        return new ChronicleJournal(directory, WriterLock.acquire(directory));
+    }
+
     /** Opens the journal for appending; owns {@code lock} from here on and releases it on close or failure. */
-    public ChronicleJournal(Path directory, WriterLock lock) {
+    ChronicleJournal(Path directory, WriterLock lock) {
         this.lock = lock;
         try {
             ChronicleSupport.configure();

@@ -8,7 +8,7 @@ import net.openhft.chronicle.queue.rollcycles.LargeRollCycles;
  * initialisers, so this runs before any Chronicle class loads. The JVM flags it needs on JDK 17+ are in the
  * root pom ({@code vouch.jvm.flags}) and docs/OPERATIONS.md.
  */
-public final class ChronicleSupport {
+final class ChronicleSupport {
     /**
      * One file per UTC day, sized for the rate Vouch aims at: 2^37 records a day (1 M/s is 2^36.3), where the
      * common {@code FAST_DAILY} cycle holds 2^32, some 72 minutes at 1 M/s. Its index spacing of 128 also halves

@@ -6,7 +6,7 @@ import java.time.Instant;
  * Wall-clock time in nanoseconds since the Unix epoch, without allocating: the epoch time is read once and
  * advanced with {@link System#nanoTime()}, so readings never go backwards within a process.
  */
-public final class EpochClock {
+final class EpochClock {
     private static final long BASE_EPOCH_NANOS;
     private static final long BASE_NANO_TIME;
 

@@ -8,7 +8,7 @@ import java.util.concurrent.atomic.LongAdder;
  * threads); consumer-side counts have a single writer and are published with lazySet. Metrics binders and
  * {@code stats()} only read them.
  */
-public final class LedgerCounters {
+final class LedgerCounters {
     public final LongAdder accepted = new LongAdder();
     public final LongAdder dropped = new LongAdder();
     /** Times a caller found the ring full (then dropped, refused, or waited, by mode). */

@@ -11,11 +11,11 @@ import dev.vouch.ledger.SigningMode;
 import dev.vouch.crypto.SignedNote;
 import dev.vouch.crypto.SigningKey;
 import dev.vouch.crypto.VerifyingKey;
-import dev.vouch.format.ControlRecordEncoder;
-import dev.vouch.format.EventEncoder;
-import dev.vouch.format.KeyRotationStatement;
-import dev.vouch.format.RecordBuilder;
-import dev.vouch.format.RecordDescriptor;
+import dev.vouch.internal.format.ControlRecordEncoder;
+import dev.vouch.internal.format.EventEncoder;
+import dev.vouch.internal.format.KeyRotationStatement;
+import dev.vouch.internal.format.RecordBuilder;
+import dev.vouch.internal.format.RecordDescriptor;
 import dev.vouch.merkle.CompactRange;
 import dev.vouch.merkle.Rfc6962;
 import dev.vouch.verify.ResumePoint;
@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * <p>Before the ring starts, the opening thread calls the {@code write...} methods directly, and their records
  * go straight to the journal; afterwards only the consumer threads touch this object and the journal.
  */
-public final class LedgerWriter implements EventHandler<Slot> {
+final class LedgerWriter implements EventHandler<Slot> {
     private static final Logger LOG = LoggerFactory.getLogger("dev.vouch.ledger");
     /** How many slots the chain stage hands on at a time inside a long batch, so the stages overlap. */
     private static final int RELEASE_EVERY = 64;

@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * the flag before it re-reads the claimed cursor: one of the two always sees the other. The timeout bounds
  * any wake-up lost all the same.
  */
-public final class ParkingWaitStrategy implements WaitStrategy {
+final class ParkingWaitStrategy implements WaitStrategy {
     private final Object mutex = new Object();
     private final AtomicBoolean signalNeeded = new AtomicBoolean(false);
     private final long timeoutNanos;

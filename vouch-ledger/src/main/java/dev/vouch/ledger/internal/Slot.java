@@ -8,7 +8,7 @@ package dev.vouch.ledger.internal;
  * below the line, what the journal stage ({@link JournalStage}) must append and whom it must wake; both reuse
  * the slot, so a slot's trip through the two stages allocates nothing.
  */
-public final class Slot {
+final class Slot {
     public static final int EVENT = 0;
     public static final int ROTATE_KEY = 1;
     public static final int CLOSE = 2;

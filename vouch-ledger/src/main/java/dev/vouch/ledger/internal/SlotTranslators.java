@@ -3,13 +3,13 @@ package dev.vouch.ledger.internal;
 import com.lmax.disruptor.EventTranslatorOneArg;
 import com.lmax.disruptor.EventTranslatorTwoArg;
 import dev.vouch.Event;
-import dev.vouch.format.EventEncoder;
+import dev.vouch.internal.format.EventEncoder;
 
 /**
  * Static, non-capturing translators (a capturing lambda would allocate per call). The producer has already
  * checked the event's size against the limit before claiming a slot, so nothing here can throw half-way.
  */
-public final class SlotTranslators {
+final class SlotTranslators {
     private SlotTranslators() {
     }
 

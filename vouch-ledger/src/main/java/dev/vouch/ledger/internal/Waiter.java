@@ -8,7 +8,7 @@ import java.util.concurrent.locks.LockSupport;
  * How a write-ahead caller waits for the consumer. One per thread (virtual threads included), reused across
  * calls, so waiting allocates nothing. The consumer completes it with a sequence number or a failure.
  */
-public final class Waiter {
+final class Waiter {
     private static final long PENDING = Long.MIN_VALUE;
 
     private volatile Thread owner;

@@ -14,7 +14,7 @@ import java.nio.file.StandardOpenOption;
  * journal's data refuses the second writer instead, in this JVM or another. The OS drops the lock when the
  * process dies, so a crash never leaves the journal locked. Readers never touch it.
  */
-public final class WriterLock implements AutoCloseable {
+final class WriterLock implements AutoCloseable {
     /** The lock file's name inside the journal directory. */
     public static final String FILE_NAME = ".vouch-writer.lock";
 

@@ -13,7 +13,7 @@ import java.security.SecureRandom;
  * @param keyFile               the signing key file, replaced on rotation
  * @param random                source of new keys
  */
-public record WriterSettings(
+record WriterSettings(
         SigningMode signingMode,
         int checkpointMaxEvents,
         long checkpointMaxDelayNanos,

@@ -1,25 +1,16 @@
-package dev.vouch.ledger;
+package dev.vouch.ledger.internal;
 
 import dev.vouch.FormatException;
 import dev.vouch.JournalCorruptException;
 import dev.vouch.KeyFileException;
 import dev.vouch.VouchException;
-import dev.vouch.VouchVersion;
+import dev.vouch.internal.VouchVersion;
 import dev.vouch.crypto.KeyFile;
 import dev.vouch.crypto.SigningKey;
 import dev.vouch.crypto.VerifyingKey;
-import dev.vouch.format.RecordType;
-import dev.vouch.format.RecordView;
-import dev.vouch.ledger.internal.ChronicleJournal;
-import dev.vouch.ledger.internal.AbandonedStart;
-import dev.vouch.ledger.internal.CycleFiles;
-import dev.vouch.ledger.internal.JournalTail;
-import dev.vouch.ledger.internal.KeyRotation;
-import dev.vouch.ledger.internal.StorageRecordSource;
-import dev.vouch.ledger.internal.LedgerCounters;
-import dev.vouch.ledger.internal.LedgerWriter;
-import dev.vouch.ledger.internal.WriterLock;
-import dev.vouch.ledger.internal.WriterSettings;
+import dev.vouch.internal.format.RecordType;
+import dev.vouch.internal.format.RecordView;
+import dev.vouch.ledger.JvmFlags;
 import dev.vouch.verify.Failure;
 import dev.vouch.verify.JournalVerifier;
 import dev.vouch.verify.RecordBuffer;
@@ -49,44 +40,44 @@ final class LedgerOpener {
     private LedgerOpener() {
     }
 
-    static Opened open(LedgerBuilder b, SecureRandom random, LedgerCounters counters, LedgerWriter.Lifecycle lifecycle) {
+    static Opened open(LedgerConfig b, SecureRandom random, LedgerCounters counters, LedgerWriter.Lifecycle lifecycle) {
         // Before Chronicle is touched: a missing flag is a sentence naming it, not an IllegalAccessException.
         JvmFlags.check();
         try {
-            return openAt(b, b.journal, b.settingsText(), random, counters, lifecycle);
+            return openAt(b, b.journal(), b.settingsText(), random, counters, lifecycle);
         } catch (JournalCorruptException e) {
-            if (b.freshJournalIfCorrupt == null) {
+            if (b.freshJournalIfCorrupt() == null) {
                 throw e;
             }
-            Path fresh = b.freshJournalIfCorrupt;
+            Path fresh = b.freshJournalIfCorrupt();
             if (Files.isDirectory(fresh) && hasJournalFiles(fresh)) {
-                throw new VouchException("the journal " + b.journal + " failed verification and the fresh journal"
+                throw new VouchException("the journal " + b.journal() + " failed verification and the fresh journal"
                         + " directory " + fresh + " already holds a journal; refusing both", e);
             }
             LOG.error("[CRITICAL] Starting a fresh journal at {} as configured; {} is left untouched as evidence ({})",
-                    fresh, b.journal, e.getMessage());
+                    fresh, b.journal(), e.getMessage());
             // The fresh journal's genesis names what it replaces, so an auditor finds the failed one.
-            String settingsText = withSetting(b.settingsText(), "replaces", b.journal.toAbsolutePath()
+            String settingsText = withSetting(b.settingsText(), "replaces", b.journal().toAbsolutePath()
                     + " (failed verification at sequence " + e.sequence() + ")");
             return openAt(b, fresh, settingsText, random, counters, lifecycle);
         }
     }
 
-    private static Opened openAt(LedgerBuilder b, Path dir, String settingsText, SecureRandom random,
+    private static Opened openAt(LedgerConfig b, Path dir, String settingsText, SecureRandom random,
                                  LedgerCounters counters, LedgerWriter.Lifecycle lifecycle) {
         if (Files.exists(dir) && !Files.isDirectory(dir)) {
             throw new VouchException("journal path " + dir + " exists and is not a directory");
         }
-        WriterSettings settings = new WriterSettings(b.signingMode, b.checkpointMaxEvents,
-                b.checkpointMaxDelay.toNanos(), b.keyFile, random);
+        WriterSettings settings = new WriterSettings(b.signingMode(), b.checkpointMaxEvents(),
+                b.checkpointMaxDelay().toNanos(), b.keyFile(), random);
         SigningKey loaded = null;
         if (!(Files.isDirectory(dir) && hasJournalFiles(dir))) {
-            if (Files.exists(KeyRotation.staged(b.keyFile))) {
-                throw new KeyFileException(KeyRotation.staged(b.keyFile),
+            if (Files.exists(KeyRotation.staged(b.keyFile()))) {
+                throw new KeyFileException(KeyRotation.staged(b.keyFile()),
                         "a staged key rotation exists but the journal " + dir + " is new: remove the stale file");
             }
             // Check an existing key before creating the directory: a refused open leaves no empty journal behind.
-            loaded = Files.exists(b.keyFile) ? KeyFile.load(b.keyFile) : null;
+            loaded = Files.exists(b.keyFile()) ? KeyFile.load(b.keyFile()) : null;
         }
         WriterLock lock;
         try {
@@ -133,7 +124,7 @@ final class LedgerOpener {
             settingsText = withSetting(settingsText, "abandoned-start", abandoned
                     + " (files of an earlier start that never wrote a record)");
             try {
-                loaded = Files.exists(b.keyFile) ? KeyFile.load(b.keyFile) : null;
+                loaded = Files.exists(b.keyFile()) ? KeyFile.load(b.keyFile()) : null;
             } catch (RuntimeException e) {
                 lock.close();
                 throw e;
@@ -142,17 +133,17 @@ final class LedgerOpener {
         return create(b, dir, lock, loaded, settings, settingsText, random, counters, lifecycle);
     }
 
-    private static Opened create(LedgerBuilder b, Path dir, WriterLock lock, SigningKey loaded, WriterSettings settings,
+    private static Opened create(LedgerConfig b, Path dir, WriterLock lock, SigningKey loaded, WriterSettings settings,
                                  String settingsText, SecureRandom random, LedgerCounters counters,
                                  LedgerWriter.Lifecycle lifecycle) {
         SigningKey key;
         try {
-            key = loaded != null ? loaded : KeyFile.create(b.keyFile, random);
+            key = loaded != null ? loaded : KeyFile.create(b.keyFile(), random);
         } catch (RuntimeException e) {
             lock.close();
             throw e;
         }
-        String origin = b.origin != null ? b.origin : "vouch/" + HexFormat.of().formatHex(randomBytes(random, 16));
+        String origin = b.origin() != null ? b.origin() : "vouch/" + HexFormat.of().formatHex(randomBytes(random, 16));
         ChronicleJournal journal = new ChronicleJournal(dir, lock);
         try {
             LedgerWriter writer = new LedgerWriter(journal, key, origin, null, settings, counters, lifecycle);
@@ -166,17 +157,17 @@ final class LedgerOpener {
         }
     }
 
-    private static Opened reopen(LedgerBuilder b, Path dir, WriterLock lock, WriterSettings settings, String settingsText,
+    private static Opened reopen(LedgerConfig b, Path dir, WriterLock lock, WriterSettings settings, String settingsText,
                                  LedgerCounters counters, LedgerWriter.Lifecycle lifecycle) {
         ResumePoint resume;
         KeyChoice keys;
         try {
-            resume = b.fullVerificationOnOpen ? verifyExisting(dir) : resumeFromTail(dir);
-            if (b.origin != null && !b.origin.equals(resume.origin())) {
-                throw new IllegalArgumentException("origin '" + b.origin + "' does not match the journal's origin '"
+            resume = b.fullVerificationOnOpen() ? verifyExisting(dir) : resumeFromTail(dir);
+            if (b.origin() != null && !b.origin().equals(resume.origin())) {
+                throw new IllegalArgumentException("origin '" + b.origin() + "' does not match the journal's origin '"
                         + resume.origin() + "' in " + dir);
             }
-            keys = chooseKey(b.keyFile, resume, dir);
+            keys = chooseKey(b.keyFile(), resume, dir);
         } catch (RuntimeException e) {
             lock.close();
             throw e;
@@ -191,7 +182,7 @@ final class LedgerOpener {
                 writer.checkpoint();
             }
             if (keys.promoteAfterCheckpoint) {
-                KeyRotation.promote(b.keyFile);
+                KeyRotation.promote(b.keyFile());
                 writer.useKey(keys.staged);
                 LOG.info("Finished an interrupted key rotation: now signing with {}", keys.staged.verifyingKey());
             }
@@ -200,7 +191,7 @@ final class LedgerOpener {
             return new Opened(counters, writer, journal, resume.origin(), dir);
         } catch (IOException e) {
             journal.close();
-            throw new VouchException("cannot finish the key rotation for " + b.keyFile + ": " + e.getMessage(), e);
+            throw new VouchException("cannot finish the key rotation for " + b.keyFile() + ": " + e.getMessage(), e);
         } catch (RuntimeException | Error e) {
             journal.close();
             throw e;

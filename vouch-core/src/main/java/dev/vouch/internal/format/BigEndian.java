@@ -1,4 +1,4 @@
-package dev.vouch.format;
+package dev.vouch.internal.format;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;

@@ -1,6 +1,6 @@
-package dev.vouch.format;
+package dev.vouch.internal.format;
 
-import static dev.vouch.format.RecordDescriptor.*;
+import static dev.vouch.internal.format.RecordDescriptor.*;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;

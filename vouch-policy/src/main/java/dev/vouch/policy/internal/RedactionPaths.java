@@ -1,68 +1,65 @@
-package dev.vouch.guard;
+package dev.vouch.policy.internal;
 
+import java.util.AbstractList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.RandomAccess;
 
 /**
- * Parameter paths to redact, as a tree: dot paths into objects ({@code card.number}); a canonical number
- * segment ({@code 0}, {@code 12}, not {@code 007}) also indexes an array ({@code items.0.sku}), as in the
- * policy's conditions. Immutable once built; trees are cached per path list, since a policy hands the same
- * list for every call its rule judges.
+ * Parameter paths to redact, as a list and as the tree the guard walks while it rewrites the parameters: dot paths
+ * into objects ({@code card.number}); a canonical number segment ({@code 0}, {@code 12}, not {@code 007}) also
+ * indexes an array ({@code items.0.sku}), as in the policy's conditions. A {@code Policy} compiles one per rule when
+ * it loads and hands it over as {@code PolicyDecision.redactedFields()}, so a guarded call builds no tree; a list
+ * from any other evaluator is compiled when it is used. Immutable.
  */
-final class RedactionPaths {
-    private static final int CACHE_LIMIT = 1024;
-    private static final Map<List<String>, RedactionPaths> CACHE = new ConcurrentHashMap<>();
+public final class RedactionPaths extends AbstractList<String> implements RandomAccess {
+    private static final RedactionPaths NONE = new RedactionPaths(List.of());
 
     /** One path segment. */
-    static final class Node {
+    public static final class Node {
         private final Map<String, Node> fields = new HashMap<>();
         private final Map<Integer, Node> indexes = new HashMap<>();
         private String path; // set when a listed path ends here
 
-        boolean terminal() {
+        public boolean terminal() {
             return path != null;
         }
 
-        String path() {
+        public String path() {
             return path;
         }
 
-        Node field(String name) {
+        public Node field(String name) {
             return fields.get(name);
         }
 
-        Node index(int i) {
+        public Node index(int i) {
             return indexes.get(i);
         }
     }
 
+    private final List<String> paths;
     private final Node root = new Node();
 
-    private RedactionPaths() {
+    private RedactionPaths(List<String> paths) {
+        this.paths = List.copyOf(paths);
     }
 
     /**
-     * The tree of these paths.
+     * These paths, compiled (the same object if {@code paths} already is).
      *
      * @throws IllegalArgumentException if a path is empty or has an empty segment
      */
-    static RedactionPaths of(List<String> paths) {
-        RedactionPaths cached = CACHE.get(paths);
-        if (cached != null) {
-            return cached;
+    public static RedactionPaths of(List<String> paths) {
+        if (paths instanceof RedactionPaths compiled) {
+            return compiled;
         }
-        RedactionPaths built = build(paths);
-        if (CACHE.size() < CACHE_LIMIT) {
-            CACHE.putIfAbsent(List.copyOf(paths), built);
+        if (paths.isEmpty()) {
+            return NONE;
         }
-        return built;
-    }
-
-    private static RedactionPaths build(List<String> paths) {
-        RedactionPaths tree = new RedactionPaths();
-        for (String path : paths) {
+        RedactionPaths tree = new RedactionPaths(paths);
+        for (String path : tree.paths) {
             if (path == null || path.isEmpty()) {
                 throw new IllegalArgumentException("a redacted path is empty; expected a parameter name such as"
                         + " \"card\" or a dot path such as \"card.number\"");
@@ -91,8 +88,18 @@ final class RedactionPaths {
         return tree;
     }
 
-    Node root() {
+    public Node root() {
         return root;
+    }
+
+    @Override
+    public String get(int index) {
+        return paths.get(index);
+    }
+
+    @Override
+    public int size() {
+        return paths.size();
     }
 
     private static boolean isIndex(String s) {

@@ -1,4 +1,4 @@
-package dev.vouch.format;
+package dev.vouch.internal.format;
 
 import dev.vouch.merkle.CompactRange;
 

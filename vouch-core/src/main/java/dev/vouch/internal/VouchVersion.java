@@ -1,4 +1,4 @@
-package dev.vouch;
+package dev.vouch.internal;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,4 +1,4 @@
-package dev.vouch.format;
+package dev.vouch.internal.format;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,4 +1,4 @@
-package dev.vouch.format;
+package dev.vouch.internal.format;
 
 /**
  * The layout of one journal record, format 1.1. Mirrored exactly in docs/FORMAT.md; change both together.

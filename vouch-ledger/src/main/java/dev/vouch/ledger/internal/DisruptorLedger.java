@@ -1,0 +1,327 @@
+package dev.vouch.ledger.internal;
+
+import com.lmax.disruptor.PhasedBackoffWaitStrategy;
+import com.lmax.disruptor.RingBuffer;
+import com.lmax.disruptor.WaitStrategy;
+import com.lmax.disruptor.dsl.Disruptor;
+import com.lmax.disruptor.dsl.ProducerType;
+import dev.vouch.Durability;
+import dev.vouch.Event;
+import dev.vouch.EventTooLargeException;
+import dev.vouch.LedgerClosedException;
+import dev.vouch.LedgerFullException;
+import dev.vouch.Recorder;
+import dev.vouch.RecorderStats;
+import dev.vouch.crypto.VerifyingKey;
+import dev.vouch.ledger.BackpressureMode;
+import dev.vouch.ledger.Ledger;
+import dev.vouch.internal.format.EventEncoder;
+import dev.vouch.internal.format.RecordDescriptor;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@link Ledger}: events go through an LMAX Disruptor ring to the chain stage ({@link LedgerWriter}) and the
+ * journal stage ({@link JournalStage}). Agent threads only claim a slot, copy the event in and publish; everything
+ * that hashes, signs or writes runs on the two consumer threads.
+ */
+public final class DisruptorLedger implements Ledger {
+    private static final Logger LOG = LoggerFactory.getLogger("dev.vouch.ledger");
+    private static final int OPEN = 0;
+    private static final int CLOSING = 1;
+    private static final int CLOSED = 2;
+    private static final int FAILED = 3;
+    private static final long BACKPRESSURE_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+    private final Path journalDirectory;
+    private final BackpressureMode backpressure;
+    private final int maxEventSize;
+    private final LedgerCounters counters;
+    private final LedgerWriter writer;
+    private final ChronicleJournal journal;
+    private final Disruptor<Slot> disruptor;
+    private final RingBuffer<Slot> ring;
+    private final ThreadLocal<Waiter> waiters = ThreadLocal.withInitial(Waiter::new);
+    private final AtomicInteger state = new AtomicInteger(OPEN);
+    private final AtomicLong lastBackpressureLog = new AtomicLong(System.nanoTime() - BACKPRESSURE_LOG_INTERVAL_NANOS);
+    private final String origin;
+    private final Path keyFile;
+    private volatile Throwable failure;
+    private volatile VerifyingKey currentKey;
+    private Thread shutdownHook;
+
+    private DisruptorLedger(LedgerConfig b, LedgerOpener.Opened opened) {
+        this.journalDirectory = opened.directory();
+        this.backpressure = b.backpressure();
+        this.maxEventSize = b.maxEventSize();
+        this.counters = opened.counters();
+        this.writer = opened.writer();
+        this.journal = opened.journal();
+        this.origin = opened.origin();
+        this.keyFile = b.keyFile();
+        this.currentKey = writer.verifyingKey();
+        int slotCapacity = b.slotCapacity();
+        String[] stages = {"-chain", "-journal"};
+        AtomicInteger started = new AtomicInteger();
+        this.disruptor = new Disruptor<>(() -> new Slot(slotCapacity), b.ringSize(), runnable -> {
+            // Disruptor starts its processors in the order they were added: the chain stage, then the journal.
+            int n = started.getAndIncrement();
+            Thread t = new Thread(runnable, "vouch-ledger-" + journalDirectory.getFileName()
+                    + (n < stages.length ? stages[n] : "-" + n));
+            t.setDaemon(true);
+            return t;
+        }, ProducerType.MULTI, waitStrategy(b));
+        disruptor.handleEventsWith(writer).then(writer.journalStage());
+        this.ring = disruptor.getRingBuffer();
+        journal.handOver();
+        disruptor.start();
+        if (b.shutdownHook()) {
+            shutdownHook = new Thread(this::closeFromHook, "vouch-ledger-shutdown");
+            Runtime.getRuntime().addShutdownHook(shutdownHook);
+        }
+        if (b.meterRegistry() != null) {
+            MetricsBridge.bind(this, b.meterRegistry());
+        }
+    }
+
+    /** Opens the journal {@code b} names (LedgerOpener) and starts the ring; {@code b} is already validated. */
+    public static Ledger open(LedgerConfig b) {
+        SecureRandom random = b.random() != null ? b.random() : new SecureRandom();
+        LedgerCounters counters = new LedgerCounters();
+        DisruptorLedger[] self = new DisruptorLedger[1];
+        LedgerWriter.Lifecycle lifecycle = cause -> {
+            if (self[0] != null) {
+                self[0].onFatal(cause);
+            }
+        };
+        LedgerOpener.Opened opened = LedgerOpener.open(b, random, counters, lifecycle);
+        try {
+            self[0] = new DisruptorLedger(b, opened);
+            return self[0];
+        } catch (RuntimeException | Error e) {
+            opened.journal().close();
+            throw e;
+        }
+    }
+
+    private static WaitStrategy waitStrategy(LedgerConfig b) {
+        long timeoutNanos = Math.min(b.checkpointMaxDelay().toNanos(), TimeUnit.MILLISECONDS.toNanos(10));
+        return switch (b.waitMode()) {
+            case BLOCKING -> ParkingWaitStrategy.withTimeout(timeoutNanos);
+            case YIELDING -> new PhasedBackoffWaitStrategy(0, 100_000, TimeUnit.NANOSECONDS,
+                    ParkingWaitStrategy.withTimeout(timeoutNanos));
+        };
+    }
+
+    @Override
+    public boolean record(Event event) {
+        ensureOpen();
+        checkSize(event);
+        if (ring.tryPublishEvent(SlotTranslators.EVENT, event, null)) {
+            counters.accepted.increment();
+            return true;
+        }
+        counters.ringFull.increment();
+        switch (backpressure) {
+            case BLOCK -> {
+                ring.publishEvent(SlotTranslators.EVENT, event, null);
+                counters.accepted.increment();
+                return true;
+            }
+            case DROP -> {
+                counters.dropped.increment();
+                logBackpressure();
+                return false;
+            }
+            default -> {
+                counters.dropped.increment();
+                logBackpressure();
+                throw new LedgerFullException("the ring of " + ring.getBufferSize()
+                        + " slots is full; the event was refused and is recorded as a gap");
+            }
+        }
+    }
+
+    @Override
+    public long recordDurably(Event event, Durability durability) {
+        ensureOpen();
+        checkSize(event);
+        Waiter waiter = waiters.get().arm(durability);
+        if (!ring.tryPublishEvent(SlotTranslators.EVENT, event, waiter)) {
+            counters.ringFull.increment();
+            if (backpressure == BackpressureMode.FAIL) {
+                counters.dropped.increment();
+                logBackpressure();
+                throw new LedgerFullException("the ring of " + ring.getBufferSize()
+                        + " slots is full; the write-ahead event was refused and is recorded as a gap");
+            }
+            ring.publishEvent(SlotTranslators.EVENT, event, waiter);
+        }
+        counters.accepted.increment();
+        return waiter.await();
+    }
+
+    private void checkSize(Event event) {
+        long bound = EventEncoder.maxEncodedLength(event);
+        if (bound <= maxEventSize && bound <= RecordDescriptor.MAX_STR16) {
+            return;
+        }
+        long exact = EventEncoder.encodedLength(event);
+        if (exact < 0) {
+            throw new IllegalArgumentException("a text field (agent, task, name or policy) exceeds "
+                    + RecordDescriptor.MAX_STR16 + " UTF-8 bytes");
+        }
+        if (exact > maxEventSize) {
+            throw new EventTooLargeException(exact, maxEventSize);
+        }
+    }
+
+    @Override
+    public VerifyingKey rotateKey() {
+        ensureOpen();
+        // Refused here, on the caller's thread, before anything changes: on the writer's thread it would be fatal.
+        KeyRotation.checkRotatable(keyFile);
+        Waiter waiter = waiters.get().arm(Durability.SEALED);
+        ring.publishEvent(SlotTranslators.ROTATE_KEY, waiter);
+        waiter.await();
+        currentKey = (VerifyingKey) waiter.value();
+        return currentKey;
+    }
+
+    @Override
+    public long checkpoint() {
+        ensureOpen();
+        Waiter waiter = waiters.get().arm(Durability.SEALED);
+        ring.publishEvent(SlotTranslators.CHECKPOINT, waiter);
+        return waiter.await();
+    }
+
+    @Override
+    public VerifyingKey verifyingKey() {
+        return currentKey;
+    }
+
+    @Override
+    public String origin() {
+        return origin;
+    }
+
+    @Override
+    public Path journalDirectory() {
+        return journalDirectory;
+    }
+
+    @Override
+    public RecorderStats stats() {
+        long accepted = counters.accepted.sum();
+        return new RecorderStats(
+                accepted,
+                counters.journaled.get(),
+                counters.sealed.get(),
+                counters.dropped.sum(),
+                counters.gapsRecorded.get(),
+                counters.poolMissesSeen.get(),
+                counters.ringFull.sum(),
+                counters.checkpoints.get(),
+                counters.records.get(),
+                counters.activeTasks.get(),
+                ring.remainingCapacity(),
+                ring.getBufferSize(),
+                counters.latencyTotalNanos.get(),
+                counters.latencyMaxNanos.get(),
+                counters.lost.get());
+    }
+
+    private void ensureOpen() {
+        int s = state.get();
+        if (s != OPEN) {
+            Throwable f = failure;
+            throw f != null
+                    ? new LedgerClosedException("the ledger stopped after a fatal failure: " + f, f)
+                    : new LedgerClosedException("the ledger is closed");
+        }
+    }
+
+    private void logBackpressure() {
+        long now = System.nanoTime();
+        long last = lastBackpressureLog.get();
+        if (now - last >= BACKPRESSURE_LOG_INTERVAL_NANOS && lastBackpressureLog.compareAndSet(last, now)) {
+            LOG.warn("[BACKPRESSURE] ledger ring full ({} slots, mode {}): {} events dropped so far; each drop is "
+                    + "recorded as a gap in the journal", ring.getBufferSize(), backpressure, counters.dropped.sum());
+        }
+    }
+
+    private void onFatal(Throwable cause) {
+        failure = cause;
+        state.set(FAILED);
+    }
+
+    private void closeFromHook() {
+        shutdownHook = null;
+        close();
+    }
+
+    @Override
+    public void close() {
+        if (!state.compareAndSet(OPEN, CLOSING)) {
+            if (state.get() != FAILED || failure == null) {
+                return;
+            }
+            state.set(CLOSING);
+        }
+        RuntimeException error = null;
+        if (failure == null) {
+            Waiter waiter = waiters.get().arm(Durability.SEALED);
+            ring.publishEvent(SlotTranslators.CLOSE, waiter);
+            try {
+                waiter.await();
+            } catch (RuntimeException e) {
+                error = e;
+            }
+        }
+        try {
+            disruptor.shutdown(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            error = addFailure(error, new LedgerClosedException("the ledger's consumer did not stop in 30 s", e));
+            disruptor.halt();
+        }
+        try {
+            journal.close();
+        } catch (RuntimeException e) {
+            error = addFailure(error, e);
+        }
+        Thread hook = shutdownHook;
+        if (hook != null) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException ignored) {
+                // Already shutting down: the hook is running or about to.
+            }
+        }
+        state.set(CLOSED);
+        long lost = counters.lost.get();
+        if (lost > 0) {
+            LOG.warn("{} events were accepted after close began and were not journaled", lost);
+        }
+        if (failure != null) {
+            error = addFailure(error, new LedgerClosedException("the ledger had failed: " + failure, failure));
+        }
+        if (error != null) {
+            throw error;
+        }
+    }
+
+    private static RuntimeException addFailure(RuntimeException first, RuntimeException next) {
+        if (first == null) {
+            return next;
+        }
+        first.addSuppressed(next);
+        return first;
+    }
+
+}

@@ -1,0 +1,40 @@
+package dev.vouch.ledger.internal;
+
+import dev.vouch.ledger.BackpressureMode;
+import dev.vouch.ledger.SigningMode;
+import dev.vouch.ledger.WaitMode;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+
+/**
+ * Everything {@code LedgerBuilder} collected, already validated: the one value that crosses from the public
+ * builder into the implementation.
+ *
+ * @param journal                the journal directory
+ * @param freshJournalIfCorrupt  where to start over if the journal fails verification, or null
+ * @param keyFile                the signing key file
+ * @param origin                 the origin line for a new journal, or null for the default
+ * @param meterRegistry          a Micrometer {@code MeterRegistry}, or null (typed Object so Micrometer may be absent)
+ * @param settingsText           the settings an auditor needs, as written into genesis and resume records
+ * @param random                 source of new keys, or null for a new {@link SecureRandom}
+ */
+public record LedgerConfig(
+        Path journal,
+        Path freshJournalIfCorrupt,
+        Path keyFile,
+        String origin,
+        Object meterRegistry,
+        int ringSize,
+        int slotCapacity,
+        int maxEventSize,
+        BackpressureMode backpressure,
+        SigningMode signingMode,
+        int checkpointMaxEvents,
+        Duration checkpointMaxDelay,
+        WaitMode waitMode,
+        boolean shutdownHook,
+        boolean fullVerificationOnOpen,
+        SecureRandom random,
+        String settingsText) {
+}

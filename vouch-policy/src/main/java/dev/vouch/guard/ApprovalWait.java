@@ -1,0 +1,182 @@
+package dev.vouch.guard;
+
+import dev.vouch.Decision;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Waiting for a person: asks the {@link ApprovalHandler} about a stalled call, holds the call until an answer or the
+ * deadline, records the outcome (APPROVAL) and turns anything but an approval into the refusal the caller sees.
+ * A handler that fails, answers null or is cancelled refuses; a late answer loses to the deadline.
+ */
+final class ApprovalWait {
+    private static final Logger LOG = LoggerFactory.getLogger(Guard.class);
+    static final String GUARD_APPROVER = "vouch.guard";
+    /** Completes a handler's future at the deadline; told apart from real answers by identity. */
+    private static final Approval TIMED_OUT = new Approval(false, GUARD_APPROVER,
+            "no decision before the approval deadline", Instant.EPOCH);
+    /** Completes a handler's future when the waiting thread was interrupted. */
+    private static final Approval INTERRUPTED = new Approval(false, GUARD_APPROVER,
+            "the thread waiting for approval was interrupted", Instant.EPOCH);
+
+    private final ApprovalHandler approvals;
+    private final String agent;
+    private final GuardRecords records;
+
+    ApprovalWait(ApprovalHandler approvals, String agent, GuardRecords records) {
+        this.approvals = approvals;
+        this.agent = agent;
+        this.records = records;
+    }
+
+    /** Synchronous stall: waits on this thread, records the outcome, throws unless approved. */
+    void await(JudgedCall j) {
+        Instant requestedAt = Instant.now();
+        Duration timeout = nonNegative(j.decision.approvalTimeout());
+        CompletableFuture<Approval> answer = ask(j, requestedAt, timeout);
+        boolean interrupted = false;
+        try {
+            answer.get(nanos(timeout), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            answer.complete(TIMED_OUT); // loses to an answer that arrived meanwhile: that one counts
+        } catch (InterruptedException e) {
+            interrupted = true;
+            answer.complete(INTERRUPTED);
+        } catch (ExecutionException | CancellationException e) {
+            // A refusal by failure: settle reads it from the future.
+        }
+        try {
+            settle(j, answer, requestedAt, timeout);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /**
+     * Asynchronous stall: asks now and returns the answer, completed by the deadline at the latest; the caller
+     * settles it with {@link #settle} off the approver's thread.
+     */
+    CompletableFuture<Approval> askWithDeadline(JudgedCall j, Instant requestedAt, Duration timeout) {
+        CompletableFuture<Approval> answer = ask(j, requestedAt, timeout);
+        answer.completeOnTimeout(TIMED_OUT, nanos(timeout), TimeUnit.NANOSECONDS);
+        return answer;
+    }
+
+    /** Asks the handler; never throws: a handler failure becomes a failed future (a refusal). */
+    private CompletableFuture<Approval> ask(JudgedCall j, Instant requestedAt, Duration timeout) {
+        // A stalled call can wait minutes with nobody to answer: say so, so that a silent agent is explained.
+        LOG.info("Waiting for approval of {} (call seq {}, policy {}, risk {}) until {}", j.tool, j.callSeq, j.policyId,
+                j.decision.risk(), deadline(requestedAt, timeout));
+        ApprovalRequest request = new ApprovalRequest(j.callSeq, agent, j.ctx.task(), j.tool,
+                new String(j.stored.bytes, StandardCharsets.UTF_8), j.policyId,
+                j.decision.reason() == null ? "" : j.decision.reason(), j.decision.risk(), requestedAt,
+                deadline(requestedAt, timeout));
+        try {
+            CompletionStage<Approval> stage = approvals.requestApproval(request);
+            if (stage == null) {
+                return CompletableFuture.failedFuture(new NullPointerException("the approval handler returned no future"));
+            }
+            try {
+                return stage.toCompletableFuture();
+            } catch (UnsupportedOperationException e) {
+                CompletableFuture<Approval> copy = new CompletableFuture<>();
+                stage.whenComplete((a, err) -> {
+                    if (err != null) {
+                        copy.completeExceptionally(err);
+                    } else {
+                        copy.complete(a);
+                    }
+                });
+                return copy;
+            }
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /** Records APPROVAL for a completed answer (write-ahead); returns if approved, else throws the refusal. */
+    void settle(JudgedCall j, CompletableFuture<Approval> answer, Instant requestedAt, Duration timeout) {
+        Approval a = null;
+        Throwable error = null;
+        try {
+            a = answer.join();
+            if (a == null) {
+                error = new NullPointerException("the approval handler completed with no approval");
+            }
+        } catch (CancellationException e) {
+            error = e;
+        } catch (CompletionException e) {
+            error = e.getCause() == null ? e : e.getCause();
+        }
+        Decision outcome;
+        String approver;
+        String reason;
+        Instant decidedAt;
+        if (a == TIMED_OUT) {
+            outcome = Decision.TIMED_OUT;
+            approver = null;
+            reason = "no decision within " + timeout;
+            decidedAt = Instant.now();
+        } else if (error != null) {
+            outcome = Decision.REFUSED;
+            approver = null;
+            reason = error instanceof CancellationException ? "the approval request was cancelled"
+                    : "the approval handler failed";
+            decidedAt = Instant.now();
+        } else {
+            outcome = a.approved() ? Decision.APPROVED : Decision.REFUSED;
+            approver = a == INTERRUPTED ? null : a.approver();
+            reason = a.reason();
+            decidedAt = a == INTERRUPTED ? Instant.now() : a.decidedAt();
+        }
+        long approvalSeq = records.recordApproval(j, outcome, approver, reason, requestedAt, decidedAt,
+                deadline(requestedAt, timeout), error);
+        LOG.info("Approval of {} (call seq {}): {}{} after {} ms (approval seq {})", j.tool, j.callSeq,
+                outcome.name().toLowerCase(Locale.ROOT), approver == null ? "" : " by " + approver,
+                Duration.between(requestedAt, Instant.now()).toMillis(), approvalSeq);
+        if (outcome == Decision.APPROVED) {
+            return;
+        }
+        if (outcome == Decision.TIMED_OUT) {
+            throw new ApprovalTimedOutException("nobody approved " + j.tool + " within " + timeout
+                    + " (policy " + j.policyId + ", call seq " + j.callSeq + ")", j.tool, j.policyId, reason,
+                    j.callSeq, approvalSeq, timeout);
+        }
+        throw new ApprovalRefusedException(j.tool + " was refused" + (approver == null ? "" : " by " + approver)
+                + (reason.isEmpty() ? "" : ": " + reason) + " (policy " + j.policyId + ", call seq " + j.callSeq + ")",
+                j.tool, j.policyId, approver, reason, j.callSeq, approvalSeq, error);
+    }
+
+    static Duration nonNegative(Duration d) {
+        return d.isNegative() ? Duration.ZERO : d;
+    }
+
+    private static long nanos(Duration d) {
+        try {
+            return d.toNanos();
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE;
+        }
+    }
+
+    private static Instant deadline(Instant from, Duration timeout) {
+        try {
+            return from.plus(timeout);
+        } catch (ArithmeticException | java.time.DateTimeException e) {
+            return Instant.MAX;
+        }
+    }
+}

@@ -1,0 +1,210 @@
+package dev.vouch.guard;
+
+import dev.vouch.Decision;
+import dev.vouch.Durability;
+import dev.vouch.Event;
+import dev.vouch.EventKind;
+import dev.vouch.EventTooLargeException;
+import dev.vouch.Recorder;
+import dev.vouch.policy.Action;
+import dev.vouch.policy.PolicyDecision;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The guard's records and their bodies (docs/GUARD.md, "What is recorded"), and what the journal may keep of a
+ * call: parameters, results and error messages reduced as the decision says (redacted, committed, digested), with a
+ * digest in place of anything too large to record. Every record is written ahead of what it describes.
+ */
+final class GuardRecords {
+    private static final Logger LOG = LoggerFactory.getLogger(Guard.class);
+    static final byte[] EMPTY = new byte[0];
+    /** One reusable event per thread: guard records are made one at a time per thread, never nested. */
+    private static final ThreadLocal<Event> EVENTS = ThreadLocal.withInitial(Event::new);
+
+    private final Recorder recorder;
+    private final String agent;
+    private final Durability durability;
+    private final RedactionKey redactionKey;
+    private final ResultEncoder resultEncoder;
+    private volatile boolean warnedNoKey;
+
+    GuardRecords(Recorder recorder, String agent, Durability durability, RedactionKey redactionKey,
+            ResultEncoder resultEncoder) {
+        this.recorder = recorder;
+        this.agent = agent;
+        this.durability = durability;
+        this.redactionKey = redactionKey;
+        this.resultEncoder = resultEncoder;
+    }
+
+    long taskStart(String name, long parent) {
+        return durable(event(EventKind.TASK_START, name, name, parent));
+    }
+
+    long taskEnd(Task task, String state, Throwable failure) {
+        Event e = event(EventKind.TASK_END, task.name(), task.name(), task.startSequence()).result(state);
+        if (failure != null) {
+            e.params(errorJson(failure, null, false));
+        }
+        return durable(e);
+    }
+
+    /** The NOTE that puts a policy version in force. */
+    long policyNote(String sha256Hex, String source) {
+        return durable(event(EventKind.NOTE, "", Guard.POLICY_NOTE, Event.NO_PARENT)
+                .params(new Json.ObjectWriter().field("sha256", sha256Hex).field("source", source).toBytes()));
+    }
+
+    /**
+     * Records TOOL_CALL with what the journal may keep of {@code params}, then POLICY_DECISION.
+     *
+     * @param evaluatorFailure why the evaluator gave no decision ({@code d} is then the guard's block), or null
+     */
+    JudgedCall recordCall(Context ctx, String tool, byte[] params, PolicyDecision d, String policySha256,
+            Throwable evaluatorFailure) {
+        String policyId = d.ruleId() == null ? Guard.DEFAULT_POLICY_ID : d.ruleId();
+        StoredParams stored;
+        if (evaluatorFailure != null) {
+            // The policy could not say what to redact: keep nothing readable.
+            stored = StoredParams.whole(params, redactionKey, "policy evaluation failed: whole parameters committed");
+        } else {
+            stored = StoredParams.of(params, d.redactedFields(), d.payloadLogging(), redactionKey);
+            if (redactionKey == null && !d.redactedFields().isEmpty() && !warnedNoKey) {
+                warnedNoKey = true;
+                LOG.warn("Policy {} redacts {} but the guard has no redaction key: redacted values are omitted from"
+                        + " the journal with no commitment (set GuardBuilder.redactionKey to be able to prove them)",
+                        policyId, d.redactedFields());
+            }
+        }
+        long callSeq;
+        try {
+            callSeq = durable(event(EventKind.TOOL_CALL, ctx.task(), tool, ctx.parent).params(stored.bytes));
+        } catch (EventTooLargeException tooLarge) {
+            stored = d.redactedFields().isEmpty()
+                    ? StoredParams.digest(params, "too large to record: digest only")
+                    : StoredParams.whole(params, redactionKey, "too large to record: whole parameters committed");
+            callSeq = durable(event(EventKind.TOOL_CALL, ctx.task(), tool, ctx.parent).params(stored.bytes));
+        }
+        Json.ObjectWriter w = new Json.ObjectWriter().field("reason", d.reason() == null ? "" : d.reason());
+        if (policySha256 != null) {
+            w.field("policy_sha256", policySha256);
+        }
+        w.field("params_stored", stored.form.label);
+        if (!stored.redacted.isEmpty()) {
+            w.field("redacted", stored.redacted);
+        }
+        if (redactionKey != null && (!stored.redacted.isEmpty() || stored.form == StoredParams.Form.COMMITMENT)) {
+            w.field("redaction_key", redactionKey.id());
+        }
+        if (d.action() == Action.STALL) {
+            w.field("approval_timeout_ms", d.approvalTimeout().toMillis());
+        }
+        long decisionSeq = durable(event(EventKind.POLICY_DECISION, ctx.task(), tool, callSeq)
+                .decision(d.action().recorded()).risk(d.risk()).policy(policyId).params(w.toBytes()));
+        return new JudgedCall(ctx, tool, d, policyId, stored, callSeq, decisionSeq, evaluatorFailure);
+    }
+
+    /** Records APPROVAL: who decided what, when, and against which deadline. */
+    long recordApproval(JudgedCall j, Decision outcome, String approver, String reason, Instant requestedAt,
+            Instant decidedAt, Instant deadline, Throwable error) {
+        Json.ObjectWriter w = new Json.ObjectWriter()
+                .field("approver", approver)
+                .field("reason", reason)
+                .field("requested_at", requestedAt.toString())
+                .field("decided_at", decidedAt.toString())
+                .field("deadline", deadline.toString());
+        if (error != null) {
+            w.field("error", describe(error));
+        }
+        return durable(event(EventKind.APPROVAL, j.ctx.task(), j.tool, j.callSeq)
+                .decision(outcome).risk(j.decision.risk()).policy(j.policyId).params(w.toBytes()));
+    }
+
+    void recordResult(JudgedCall j, Object value, long durationNanos) {
+        byte[] bytes;
+        byte[] note = null;
+        if (value == null) {
+            bytes = EMPTY;
+        } else if (value instanceof String s) {
+            bytes = s.getBytes(StandardCharsets.UTF_8);
+        } else if (value instanceof byte[] b) {
+            bytes = b;
+        } else {
+            try {
+                bytes = resultEncoder.encode(value);
+                if (bytes == null) {
+                    bytes = EMPTY;
+                }
+            } catch (Exception e) {
+                bytes = new Json.ObjectWriter().field("$vouch_unencodable", value.getClass().getName())
+                        .field("error", describe(e)).toBytes();
+                note = bytes;
+            }
+        }
+        if (j.metadataOnly() && note == null && bytes.length > 0) {
+            bytes = StoredParams.digest(bytes, null).bytes;
+        }
+        byte[] params = new Json.ObjectWriter().field("duration_ns", durationNanos).toBytes();
+        try {
+            durable(event(EventKind.TOOL_RESULT, j.ctx.task(), j.tool, j.callSeq).params(params).result(bytes));
+        } catch (EventTooLargeException tooLarge) {
+            durable(event(EventKind.TOOL_RESULT, j.ctx.task(), j.tool, j.callSeq).params(params)
+                    .result(StoredParams.digest(bytes, "too large to record: digest only").bytes));
+        }
+    }
+
+    /** Records TOOL_ERROR; a recording failure is added to {@code t} as suppressed, so {@code t} still reaches the caller. */
+    void recordError(JudgedCall j, Throwable t, long durationNanos) {
+        try {
+            durable(event(EventKind.TOOL_ERROR, j.ctx.task(), j.tool, j.callSeq)
+                    .params(new Json.ObjectWriter().field("duration_ns", durationNanos).toBytes())
+                    .result(errorJson(t, j.stored, j.metadataOnly())));
+        } catch (RuntimeException | Error ledger) {
+            if (ledger != t) {
+                t.addSuppressed(ledger);
+            }
+            LOG.error("[CRITICAL] could not record the failure of {} (call seq {})", j.tool, j.callSeq, ledger);
+        }
+    }
+
+    /**
+     * {@code {"exception": class, "message": text}}. The message may quote the parameters, so when the journal
+     * keeps less than the full parameters it keeps less of the message too: a digest under metadata_only, a
+     * keyed commitment when something was redacted.
+     */
+    private byte[] errorJson(Throwable t, StoredParams stored, boolean metadataOnly) {
+        Json.ObjectWriter w = new Json.ObjectWriter().field("exception", t.getClass().getName());
+        String message = t.getMessage();
+        if (message != null) {
+            byte[] m = message.getBytes(StandardCharsets.UTF_8);
+            if (metadataOnly) {
+                w.field("message_digest", "sha256:" + StoredParams.sha256Hex(m));
+            } else if (stored != null && stored.form != StoredParams.Form.FULL) {
+                w.field("message_commitment", redactionKey == null ? StoredParams.OMITTED : redactionKey.commitBytes(m));
+            } else {
+                w.field("message", message.length() > 4096 ? message.substring(0, 4096) + "..." : message);
+            }
+        }
+        return w.toBytes();
+    }
+
+    private Event event(EventKind kind, String task, String name, long parent) {
+        return EVENTS.get().reset().kind(kind).agent(agent).task(task).name(name).parent(parent);
+    }
+
+    private long durable(Event e) {
+        try {
+            return recorder.recordDurably(e, durability);
+        } finally {
+            e.reset(); // drop references to payloads and texts
+        }
+    }
+
+    static String describe(Throwable t) {
+        String m = t.getMessage();
+        return m == null ? t.getClass().getName() : t.getClass().getName() + ": " + m;
+    }
+}
