@@ -71,6 +71,10 @@ class JvmFlagsTest {
         cmd.addAll(flags);
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), PreflightChild.class.getName(),
                 tmp.resolve("journal-" + System.nanoTime()).toString(), tmp.resolve("key-" + System.nanoTime()).toString()));
+        return run(cmd, env);
+    }
+
+    private Run run(List<String> cmd, Map<String, String> env) throws Exception {
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().remove("JDK_JAVA_OPTIONS");
         pb.environment().remove("JAVA_TOOL_OPTIONS");
@@ -179,14 +183,7 @@ class JvmFlagsTest {
         cmd.addAll(List.of("-p", String.join(File.pathSeparator, modulePath), "--add-modules", "dev.vouch.ledger",
                 "-cp", testClasses, dev.vouch.modulepath.ModulePathChild.class.getName(), journal.toString(),
                 tmp.resolve("key-mp").toString()));
-        ProcessBuilder pb = new ProcessBuilder(cmd);
-        pb.environment().remove("JDK_JAVA_OPTIONS");
-        pb.environment().remove("JAVA_TOOL_OPTIONS");
-        Path out = Files.createTempFile(tmp, "out", ".txt");
-        Path err = Files.createTempFile(tmp, "err", ".txt");
-        Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-        assertTrue(p.waitFor(2, TimeUnit.MINUTES), "child did not finish: " + cmd);
-        return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
+        return run(cmd, Map.of());
     }
 
     /**
