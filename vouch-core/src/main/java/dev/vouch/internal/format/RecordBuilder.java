@@ -85,7 +85,6 @@ public final class RecordBuilder {
         return at;
     }
 
-    /** Writes the body length; returns the record length. */
     /** A compact range as the CHECKPOINT resume state stores it: u8 hash count, then the hashes, left to right. */
     public RecordBuilder range(dev.vouch.merkle.CompactRange tree) {
         int n = tree.hashCount();
@@ -96,6 +95,7 @@ public final class RecordBuilder {
         return this;
     }
 
+    /** Writes the body length; returns the record length. */
     public int finish() {
         BigEndian.putInt(buf, BODY_LENGTH_OFFSET, pos - HEADER_LENGTH);
         return pos;
