@@ -186,7 +186,8 @@ public final class LedgerBuilder {
     LedgerConfig config() {
         return new LedgerConfig(journal, freshJournalIfCorrupt, keyFile, origin, meterRegistry, ringSize,
                 slotCapacity, maxEventSize, backpressure, signingMode, checkpointMaxEvents, checkpointMaxDelay,
-                waitMode, shutdownHook, fullVerificationOnOpen, random, settingsText());
+                waitMode, shutdownHook, fullVerificationOnOpen, random != null ? random : new SecureRandom(),
+                settingsText());
     }
 
     /** The settings an auditor needs, written into the genesis and resume records as sorted {@code key=value} lines. */

@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  */
 final class ApprovalWait {
     private static final Logger LOG = LoggerFactory.getLogger(Guard.class);
-    static final String GUARD_APPROVER = "vouch.guard";
+    private static final String GUARD_APPROVER = "vouch.guard";
     /** Completes a handler's future at the deadline; told apart from real answers by identity. */
     private static final Approval TIMED_OUT = new Approval(false, GUARD_APPROVER,
             "no decision before the approval deadline", Instant.EPOCH);

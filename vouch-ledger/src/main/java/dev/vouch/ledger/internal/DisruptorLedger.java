@@ -10,7 +10,6 @@ import dev.vouch.Event;
 import dev.vouch.EventTooLargeException;
 import dev.vouch.LedgerClosedException;
 import dev.vouch.LedgerFullException;
-import dev.vouch.Recorder;
 import dev.vouch.RecorderStats;
 import dev.vouch.crypto.VerifyingKey;
 import dev.vouch.ledger.BackpressureMode;
@@ -18,7 +17,6 @@ import dev.vouch.ledger.Ledger;
 import dev.vouch.internal.format.EventEncoder;
 import dev.vouch.internal.format.RecordDescriptor;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -55,43 +53,42 @@ public final class DisruptorLedger implements Ledger {
     private volatile VerifyingKey currentKey;
     private Thread shutdownHook;
 
-    private DisruptorLedger(LedgerConfig b, LedgerOpener.Opened opened) {
+    private DisruptorLedger(LedgerConfig config, LedgerOpener.Opened opened) {
         this.journalDirectory = opened.directory();
-        this.backpressure = b.backpressure();
-        this.maxEventSize = b.maxEventSize();
+        this.backpressure = config.backpressure();
+        this.maxEventSize = config.maxEventSize();
         this.counters = opened.counters();
         this.writer = opened.writer();
         this.journal = opened.journal();
         this.origin = opened.origin();
-        this.keyFile = b.keyFile();
+        this.keyFile = config.keyFile();
         this.currentKey = writer.verifyingKey();
-        int slotCapacity = b.slotCapacity();
+        int slotCapacity = config.slotCapacity();
         String[] stages = {"-chain", "-journal"};
         AtomicInteger started = new AtomicInteger();
-        this.disruptor = new Disruptor<>(() -> new Slot(slotCapacity), b.ringSize(), runnable -> {
+        this.disruptor = new Disruptor<>(() -> new Slot(slotCapacity), config.ringSize(), runnable -> {
             // Disruptor starts its processors in the order they were added: the chain stage, then the journal.
             int n = started.getAndIncrement();
             Thread t = new Thread(runnable, "vouch-ledger-" + journalDirectory.getFileName()
                     + (n < stages.length ? stages[n] : "-" + n));
             t.setDaemon(true);
             return t;
-        }, ProducerType.MULTI, waitStrategy(b));
+        }, ProducerType.MULTI, waitStrategy(config));
         disruptor.handleEventsWith(writer).then(writer.journalStage());
         this.ring = disruptor.getRingBuffer();
         journal.handOver();
         disruptor.start();
-        if (b.shutdownHook()) {
+        if (config.shutdownHook()) {
             shutdownHook = new Thread(this::closeFromHook, "vouch-ledger-shutdown");
             Runtime.getRuntime().addShutdownHook(shutdownHook);
         }
-        if (b.meterRegistry() != null) {
-            MetricsBridge.bind(this, b.meterRegistry());
+        if (config.meterRegistry() != null) {
+            MetricsBridge.bind(this, config.meterRegistry());
         }
     }
 
-    /** Opens the journal {@code b} names (LedgerOpener) and starts the ring; {@code b} is already validated. */
-    public static Ledger open(LedgerConfig b) {
-        SecureRandom random = b.random() != null ? b.random() : new SecureRandom();
+    /** Opens the journal {@code config} names (LedgerOpener) and starts the ring; {@code config} is already validated. */
+    public static Ledger open(LedgerConfig config) {
         LedgerCounters counters = new LedgerCounters();
         DisruptorLedger[] self = new DisruptorLedger[1];
         LedgerWriter.Lifecycle lifecycle = cause -> {
@@ -99,9 +96,9 @@ public final class DisruptorLedger implements Ledger {
                 self[0].onFatal(cause);
             }
         };
-        LedgerOpener.Opened opened = LedgerOpener.open(b, random, counters, lifecycle);
+        LedgerOpener.Opened opened = LedgerOpener.open(config, counters, lifecycle);
         try {
-            self[0] = new DisruptorLedger(b, opened);
+            self[0] = new DisruptorLedger(config, opened);
             return self[0];
         } catch (RuntimeException | Error e) {
             opened.journal().close();
@@ -109,9 +106,9 @@ public final class DisruptorLedger implements Ledger {
         }
     }
 
-    private static WaitStrategy waitStrategy(LedgerConfig b) {
-        long timeoutNanos = Math.min(b.checkpointMaxDelay().toNanos(), TimeUnit.MILLISECONDS.toNanos(10));
-        return switch (b.waitMode()) {
+    private static WaitStrategy waitStrategy(LedgerConfig config) {
+        long timeoutNanos = Math.min(config.checkpointMaxDelay().toNanos(), TimeUnit.MILLISECONDS.toNanos(10));
+        return switch (config.waitMode()) {
             case BLOCKING -> ParkingWaitStrategy.withTimeout(timeoutNanos);
             case YIELDING -> new PhasedBackoffWaitStrategy(0, 100_000, TimeUnit.NANOSECONDS,
                     ParkingWaitStrategy.withTimeout(timeoutNanos));

@@ -9,7 +9,7 @@ import java.time.Duration;
 
 /**
  * Everything {@code LedgerBuilder} collected, already validated: the one value that crosses from the public
- * builder into the implementation.
+ * builder into the implementation, and the one settings type inside it (the opener and the chain stage read it).
  *
  * @param journal                the journal directory
  * @param freshJournalIfCorrupt  where to start over if the journal fails verification, or null
@@ -17,7 +17,7 @@ import java.time.Duration;
  * @param origin                 the origin line for a new journal, or null for the default
  * @param meterRegistry          a Micrometer {@code MeterRegistry}, or null (typed Object so Micrometer may be absent)
  * @param settingsText           the settings an auditor needs, as written into genesis and resume records
- * @param random                 source of new keys, or null for a new {@link SecureRandom}
+ * @param random                 source of new keys and of a new journal's origin
  */
 public record LedgerConfig(
         Path journal,

@@ -40,44 +40,42 @@ final class LedgerOpener {
     private LedgerOpener() {
     }
 
-    static Opened open(LedgerConfig b, SecureRandom random, LedgerCounters counters, LedgerWriter.Lifecycle lifecycle) {
+    static Opened open(LedgerConfig config, LedgerCounters counters, LedgerWriter.Lifecycle lifecycle) {
         // Before Chronicle is touched: a missing flag is a sentence naming it, not an IllegalAccessException.
         JvmFlags.check();
         try {
-            return openAt(b, b.journal(), b.settingsText(), random, counters, lifecycle);
+            return openAt(config, config.journal(), config.settingsText(), counters, lifecycle);
         } catch (JournalCorruptException e) {
-            if (b.freshJournalIfCorrupt() == null) {
+            if (config.freshJournalIfCorrupt() == null) {
                 throw e;
             }
-            Path fresh = b.freshJournalIfCorrupt();
+            Path fresh = config.freshJournalIfCorrupt();
             if (Files.isDirectory(fresh) && hasJournalFiles(fresh)) {
-                throw new VouchException("the journal " + b.journal() + " failed verification and the fresh journal"
+                throw new VouchException("the journal " + config.journal() + " failed verification and the fresh journal"
                         + " directory " + fresh + " already holds a journal; refusing both", e);
             }
             LOG.error("[CRITICAL] Starting a fresh journal at {} as configured; {} is left untouched as evidence ({})",
-                    fresh, b.journal(), e.getMessage());
+                    fresh, config.journal(), e.getMessage());
             // The fresh journal's genesis names what it replaces, so an auditor finds the failed one.
-            String settingsText = withSetting(b.settingsText(), "replaces", b.journal().toAbsolutePath()
+            String settingsText = withSetting(config.settingsText(), "replaces", config.journal().toAbsolutePath()
                     + " (failed verification at sequence " + e.sequence() + ")");
-            return openAt(b, fresh, settingsText, random, counters, lifecycle);
+            return openAt(config, fresh, settingsText, counters, lifecycle);
         }
     }
 
-    private static Opened openAt(LedgerConfig b, Path dir, String settingsText, SecureRandom random,
-                                 LedgerCounters counters, LedgerWriter.Lifecycle lifecycle) {
+    private static Opened openAt(LedgerConfig config, Path dir, String settingsText, LedgerCounters counters,
+                                 LedgerWriter.Lifecycle lifecycle) {
         if (Files.exists(dir) && !Files.isDirectory(dir)) {
             throw new VouchException("journal path " + dir + " exists and is not a directory");
         }
-        WriterSettings settings = new WriterSettings(b.signingMode(), b.checkpointMaxEvents(),
-                b.checkpointMaxDelay().toNanos(), b.keyFile(), random);
         SigningKey loaded = null;
         if (!(Files.isDirectory(dir) && hasJournalFiles(dir))) {
-            if (Files.exists(KeyRotation.staged(b.keyFile()))) {
-                throw new KeyFileException(KeyRotation.staged(b.keyFile()),
+            if (Files.exists(KeyRotation.staged(config.keyFile()))) {
+                throw new KeyFileException(KeyRotation.staged(config.keyFile()),
                         "a staged key rotation exists but the journal " + dir + " is new: remove the stale file");
             }
             // Check an existing key before creating the directory: a refused open leaves no empty journal behind.
-            loaded = Files.exists(b.keyFile()) ? KeyFile.load(b.keyFile()) : null;
+            loaded = Files.exists(config.keyFile()) ? KeyFile.load(config.keyFile()) : null;
         }
         WriterLock lock;
         try {
@@ -119,34 +117,33 @@ final class LedgerOpener {
                     throw refuse(dir, -1, "holds Chronicle files but no journal cycle file, and not only what a"
                             + " start that died early leaves");
                 }
-                return reopen(b, dir, lock, settings, settingsText, counters, lifecycle);
+                return reopen(config, dir, lock, settingsText, counters, lifecycle);
             }
             settingsText = withSetting(settingsText, "abandoned-start", abandoned
                     + " (files of an earlier start that never wrote a record)");
             try {
-                loaded = Files.exists(b.keyFile()) ? KeyFile.load(b.keyFile()) : null;
+                loaded = Files.exists(config.keyFile()) ? KeyFile.load(config.keyFile()) : null;
             } catch (RuntimeException e) {
                 lock.close();
                 throw e;
             }
         }
-        return create(b, dir, lock, loaded, settings, settingsText, random, counters, lifecycle);
+        return create(config, dir, lock, loaded, settingsText, counters, lifecycle);
     }
 
-    private static Opened create(LedgerConfig b, Path dir, WriterLock lock, SigningKey loaded, WriterSettings settings,
-                                 String settingsText, SecureRandom random, LedgerCounters counters,
-                                 LedgerWriter.Lifecycle lifecycle) {
+    private static Opened create(LedgerConfig config, Path dir, WriterLock lock, SigningKey loaded, String settingsText,
+                                 LedgerCounters counters, LedgerWriter.Lifecycle lifecycle) {
         SigningKey key;
         try {
-            key = loaded != null ? loaded : KeyFile.create(b.keyFile(), random);
+            key = loaded != null ? loaded : KeyFile.create(config.keyFile(), config.random());
         } catch (RuntimeException e) {
             lock.close();
             throw e;
         }
-        String origin = b.origin() != null ? b.origin() : "vouch/" + HexFormat.of().formatHex(randomBytes(random, 16));
+        String origin = config.origin() != null ? config.origin() : "vouch/" + HexFormat.of().formatHex(randomBytes(config.random(), 16));
         ChronicleJournal journal = new ChronicleJournal(dir, lock);
         try {
-            LedgerWriter writer = new LedgerWriter(journal, key, origin, null, settings, counters, lifecycle);
+            LedgerWriter writer = new LedgerWriter(journal, key, origin, null, config, counters, lifecycle);
             writer.writeGenesis(key.verifyingKey(), VouchVersion.LIBRARY, settingsText);
             writer.checkpoint();
             LOG.info("Vouch journal created at {} (origin {}, key {})", dir, origin, key.verifyingKey());
@@ -157,24 +154,24 @@ final class LedgerOpener {
         }
     }
 
-    private static Opened reopen(LedgerConfig b, Path dir, WriterLock lock, WriterSettings settings, String settingsText,
+    private static Opened reopen(LedgerConfig config, Path dir, WriterLock lock, String settingsText,
                                  LedgerCounters counters, LedgerWriter.Lifecycle lifecycle) {
         ResumePoint resume;
         KeyChoice keys;
         try {
-            resume = b.fullVerificationOnOpen() ? verifyExisting(dir) : resumeFromTail(dir);
-            if (b.origin() != null && !b.origin().equals(resume.origin())) {
-                throw new IllegalArgumentException("origin '" + b.origin() + "' does not match the journal's origin '"
+            resume = config.fullVerificationOnOpen() ? verifyExisting(dir) : resumeFromTail(dir);
+            if (config.origin() != null && !config.origin().equals(resume.origin())) {
+                throw new IllegalArgumentException("origin '" + config.origin() + "' does not match the journal's origin '"
                         + resume.origin() + "' in " + dir);
             }
-            keys = chooseKey(b.keyFile(), resume, dir);
+            keys = chooseKey(config.keyFile(), resume, dir);
         } catch (RuntimeException e) {
             lock.close();
             throw e;
         }
         ChronicleJournal journal = new ChronicleJournal(dir, lock);
         try {
-            LedgerWriter writer = new LedgerWriter(journal, keys.signing, resume.origin(), resume, settings, counters, lifecycle);
+            LedgerWriter writer = new LedgerWriter(journal, keys.signing, resume.origin(), resume, config, counters, lifecycle);
             if (!resume.sealed()) {
                 LOG.warn("Journal {} was not sealed (the previous writer stopped without close()); {} record(s) after "
                         + "the last checkpoint verified and are now sealed with a recovery record", dir, resume.uncoveredRecords());
@@ -182,7 +179,7 @@ final class LedgerOpener {
                 writer.checkpoint();
             }
             if (keys.promoteAfterCheckpoint) {
-                KeyRotation.promote(b.keyFile());
+                KeyRotation.promote(config.keyFile());
                 writer.useKey(keys.staged);
                 LOG.info("Finished an interrupted key rotation: now signing with {}", keys.staged.verifyingKey());
             }
@@ -191,7 +188,7 @@ final class LedgerOpener {
             return new Opened(counters, writer, journal, resume.origin(), dir);
         } catch (IOException e) {
             journal.close();
-            throw new VouchException("cannot finish the key rotation for " + b.keyFile() + ": " + e.getMessage(), e);
+            throw new VouchException("cannot finish the key rotation for " + config.keyFile() + ": " + e.getMessage(), e);
         } catch (RuntimeException | Error e) {
             journal.close();
             throw e;

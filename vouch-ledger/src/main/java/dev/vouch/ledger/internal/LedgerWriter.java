@@ -20,7 +20,9 @@ import dev.vouch.merkle.CompactRange;
 import dev.vouch.merkle.Rfc6962;
 import dev.vouch.verify.ResumePoint;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.security.SecureRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,7 +49,11 @@ final class LedgerWriter implements EventHandler<Slot> {
     }
 
     private final ChronicleJournal journal;
-    private final WriterSettings settings;
+    private final boolean signEveryEvent;
+    private final int checkpointMaxEvents;
+    private final long checkpointMaxDelayNanos;
+    private final Path keyFile;
+    private final SecureRandom random;
     private final LedgerCounters counters;
     private final Lifecycle lifecycle;
     private final String origin;
@@ -84,17 +90,22 @@ final class LedgerWriter implements EventHandler<Slot> {
     private int unreleased;
 
     public LedgerWriter(ChronicleJournal journal, SigningKey key, String origin, ResumePoint resume,
-                        WriterSettings settings, LedgerCounters counters, Lifecycle lifecycle) {
+                        LedgerConfig config, LedgerCounters counters, Lifecycle lifecycle) {
         this.journal = journal;
         this.key = key;
         this.origin = origin;
-        this.settings = settings;
+        // Read per event: plain fields, not the config's accessors and a Duration conversion.
+        this.signEveryEvent = config.signingMode() == SigningMode.PER_EVENT;
+        this.checkpointMaxEvents = config.checkpointMaxEvents();
+        this.checkpointMaxDelayNanos = config.checkpointMaxDelay().toNanos();
+        this.keyFile = config.keyFile();
+        this.random = config.random();
         this.counters = counters;
         this.lifecycle = lifecycle;
         this.signer = new CheckpointSigner(origin, key);
         this.nextCheckpointKey = key.verifyingKey().bytes();
         this.note = new byte[signer.maxLength()];
-        this.journalStage = new JournalStage(journal, counters, failure, lifecycle, settings.keyFile());
+        this.journalStage = new JournalStage(journal, counters, failure, lifecycle, keyFile);
         if (resume == null) {
             tree = new CompactRange();
             lastCheckpoint = -1;
@@ -231,9 +242,9 @@ final class LedgerWriter implements EventHandler<Slot> {
         slot.eventSequence = seq;
         eventsTotal++;
         uncoveredEvents++;
-        if (settings.signingMode() == SigningMode.PER_EVENT
-                || uncoveredEvents >= settings.checkpointMaxEvents()
-                || System.nanoTime() - firstUncoveredNanoTime >= settings.checkpointMaxDelayNanos()) {
+        if (signEveryEvent
+                || uncoveredEvents >= checkpointMaxEvents
+                || System.nanoTime() - firstUncoveredNanoTime >= checkpointMaxDelayNanos) {
             checkpoint();
         }
     }
@@ -300,8 +311,8 @@ final class LedgerWriter implements EventHandler<Slot> {
 
     private void rotateKey(Slot slot) throws IOException {
         writeGapIfDropped();
-        SigningKey next = SigningKey.generate(settings.random());
-        KeyRotation.stage(settings.keyFile(), next);
+        SigningKey next = SigningKey.generate(random);
+        KeyRotation.stage(keyFile, next);
         long seq = sequence;
         String statement = KeyRotationStatement.text(origin, seq, next.verifyingKey().bytes());
         String signed = SignedNote.sign(statement, origin, key);
