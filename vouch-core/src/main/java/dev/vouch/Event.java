@@ -77,6 +77,25 @@ public final class Event {
         return this;
     }
 
+    /**
+     * Links this event to the {@code index}-th event of the same group, whose sequence number is not known until
+     * the group is recorded: only valid in {@link Recorder#recordDurably(Event[], Durability)}, for an event after
+     * that one in the group. A guarded call's decision names its call this way, so both reach the journal with one
+     * wait.
+     */
+    public Event parentInGroup(int index) {
+        if (index < 0) {
+            throw new IllegalArgumentException("group index must be >= 0, was " + index);
+        }
+        this.parent = -2L - index;
+        return this;
+    }
+
+    /** The group index {@link #parentInGroup} set, or -1 if the parent is a sequence number or {@link #NO_PARENT}. */
+    public int parentGroupIndex() {
+        return parent < NO_PARENT ? (int) (-2L - parent) : -1;
+    }
+
     /** The tool or method name. */
     public Event name(CharSequence name) {
         this.name = name == null ? "" : name;
@@ -153,6 +172,7 @@ public final class Event {
         return policy;
     }
 
+    /** The parent's sequence number, {@link #NO_PARENT}, or below that a group reference ({@link #parentGroupIndex}). */
     public long parent() {
         return parent;
     }

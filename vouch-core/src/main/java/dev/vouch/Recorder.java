@@ -41,6 +41,26 @@ public interface Recorder extends AutoCloseable {
      */
     long recordDurably(Event event, Durability durability);
 
+    /**
+     * Write-ahead recording of a group of events that belong together (a guarded call and its policy decision):
+     * they get consecutive sequence numbers with no other record between them, reach the journal in one go, and
+     * the caller waits once, for all of them to reach {@code durability}. An event may name an earlier member of
+     * the group as its parent with {@link Event#parentInGroup(int)}. Every event is checked before any is
+     * accepted, so either the whole group is recorded or none of it.
+     *
+     * @return the sequence number of {@code group[0]}; {@code group[i]} has that number plus {@code i}
+     * @throws IllegalArgumentException if the group is empty, larger than the ring, or an event names a group
+     *         member that is not before it
+     */
+    long recordDurably(Event[] group, Durability durability);
+
+    /**
+     * Accepts an event without waiting for it to reach the journal, like {@link #record}, but never drops it:
+     * when the ring is full it waits for space whatever the backpressure mode. For records of work that has
+     * already happened (a tool's outcome), which refusing would only lose.
+     */
+    void recordWithoutDropping(Event event);
+
     /** A consistent-enough snapshot of the counters (each counter is read once; they are not read atomically together). */
     RecorderStats stats();
 

@@ -56,6 +56,7 @@ final class CausalTree {
     }
 
     private final String onlyTask;
+    private final CallOutcomes outcomes = new CallOutcomes();
     private final Map<Long, Node> bySeq = new HashMap<>();
     private final List<Node> roots = new ArrayList<>();
 
@@ -69,6 +70,7 @@ final class CausalTree {
         if (!v.type().isEvent()) {
             return;
         }
+        outcomes.add(v);
         Node parent = v.parent() >= 0 ? bySeq.get(v.parent()) : null;
         boolean wanted = onlyTask == null || onlyTask.equals(v.task()) || parent != null;
         if (!wanted) {
@@ -85,6 +87,11 @@ final class CausalTree {
 
     List<Node> roots() {
         return roots;
+    }
+
+    /** What became of the call {@code callSeq}; outcomes outside a filtered tree count too. */
+    CallOutcomes.Outcome outcome(long callSeq) {
+        return outcomes.of(callSeq);
     }
 
     int size() {

@@ -27,6 +27,12 @@ final class RecordJson {
     private final MessageDigest sha256 = Rfc6962.newSha256();
     private final byte[] leaf = new byte[Rfc6962.HASH_SIZE];
     private final Base64.Encoder base64 = Base64.getEncoder();
+    private final CallOutcomes outcomes;
+
+    /** @param outcomes what became of each call, from a first pass over the same journal */
+    RecordJson(CallOutcomes outcomes) {
+        this.outcomes = outcomes;
+    }
 
     /**
      * Writes the object for the record {@code data[0, length)}, read at position {@code index} (0-based) of the
@@ -110,6 +116,9 @@ final class RecordJson {
         g.writeStringField("params_b64", base64.encodeToString(params));
         Json.stringOrNull(g, "result", Text.utf8OrNull(result));
         g.writeStringField("result_b64", base64.encodeToString(result));
+        if (view.type() == RecordType.TOOL_CALL) {
+            g.writeStringField("outcome", outcomes.of(view.sequence()).label);
+        }
     }
 
     private void writeKey(JsonGenerator g, String prefix, byte[] raw) throws IOException {

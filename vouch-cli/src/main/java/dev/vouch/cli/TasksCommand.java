@@ -73,7 +73,7 @@ final class TasksCommand implements Callable<Integer> {
             writeJson(out, tree);
         } else {
             for (CausalTree.Node root : tree.roots()) {
-                print(out, root, "");
+                print(out, tree, root, "");
             }
         }
         out.flush();
@@ -84,21 +84,34 @@ final class TasksCommand implements Callable<Integer> {
         return damaged ? VouchCli.EXIT_FAILED : VouchCli.EXIT_OK;
     }
 
-    private static void print(PrintWriter out, CausalTree.Node n, String indent) {
+    private static void print(PrintWriter out, CausalTree tree, CausalTree.Node n, String indent) {
         switch (n.type) {
             case TASK_START -> {
                 CausalTree.Node end = n.child(RecordType.TASK_END);
                 out.println(indent + "task " + Text.orDash(n.task) + describeEnd(n, end) + "  [seq " + n.seq + "]");
             }
-            case TOOL_CALL -> out.println(indent + "call " + Text.orDash(n.name) + " " + Text.preview(n.params, PREVIEW)
-                    + "  [seq " + n.seq + "]");
+            case TOOL_CALL -> {
+                out.println(indent + "call " + Text.orDash(n.name) + " " + Text.preview(n.params, PREVIEW)
+                        + "  [seq " + n.seq + "]");
+                if (tree.outcome(n.seq) == CallOutcomes.Outcome.NOT_RECORDED) {
+                    // After the call's own records, so it reads as what follows them.
+                    printChildren(out, tree, n, indent);
+                    out.println(indent + "  outcome not recorded (the call may have run; the process stopped, or"
+                            + " is still running, before its result or error reached the journal)");
+                    return;
+                }
+            }
             case TASK_END -> {
                 return; // shown on its task's line
             }
             default -> out.println(indent + describe(n) + "  [seq " + n.seq + "]");
         }
+        printChildren(out, tree, n, indent);
+    }
+
+    private static void printChildren(PrintWriter out, CausalTree tree, CausalTree.Node n, String indent) {
         for (CausalTree.Node c : n.children) {
-            print(out, c, indent + "  ");
+            print(out, tree, c, indent + "  ");
         }
     }
 
@@ -164,7 +177,7 @@ final class TasksCommand implements Callable<Integer> {
             g.writeStartObject();
             g.writeArrayFieldStart("roots");
             for (CausalTree.Node root : tree.roots()) {
-                writeNode(g, root);
+                writeNode(g, tree, root);
             }
             g.writeEndArray();
             g.writeEndObject();
@@ -172,7 +185,7 @@ final class TasksCommand implements Callable<Integer> {
         out.println();
     }
 
-    private static void writeNode(JsonGenerator g, CausalTree.Node n) throws IOException {
+    private static void writeNode(JsonGenerator g, CausalTree tree, CausalTree.Node n) throws IOException {
         g.writeStartObject();
         g.writeNumberField("seq", n.seq);
         g.writeStringField("type", n.type.label());
@@ -196,9 +209,12 @@ final class TasksCommand implements Callable<Integer> {
         if (nanos >= 0) {
             g.writeNumberField("duration_ns", nanos);
         }
+        if (n.type == RecordType.TOOL_CALL) {
+            g.writeStringField("outcome", tree.outcome(n.seq).label);
+        }
         g.writeArrayFieldStart("children");
         for (CausalTree.Node c : n.children) {
-            writeNode(g, c);
+            writeNode(g, tree, c);
         }
         g.writeEndArray();
         g.writeEndObject();

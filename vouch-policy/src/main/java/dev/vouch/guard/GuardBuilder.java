@@ -22,8 +22,10 @@ import java.util.concurrent.ForkJoinPool;
  *       omitted, with no commitment</td></tr>
  *   <tr><td>{@link #resultEncoder}</td><td>{@code String.valueOf}</td><td>stores results that are neither
  *       String nor byte[]</td></tr>
- *   <tr><td>{@link #durability}</td><td>{@link Durability#JOURNALED}</td><td>how far each guard record must
- *       get before the guard goes on</td></tr>
+ *   <tr><td>{@link #durability}</td><td>{@link Durability#JOURNALED}</td><td>how far each write-ahead guard
+ *       record must get before the guard goes on</td></tr>
+ *   <tr><td>{@link #writeAheadOutcomes}</td><td>false</td><td>whether the guard also waits for a tool's
+ *       outcome record before returning</td></tr>
  *   <tr><td>{@link #asyncExecutor}</td><td>{@link ForkJoinPool#commonPool()}</td><td>where
  *       {@code callAsync} records an approval and starts the approved action</td></tr>
  * </table>
@@ -40,6 +42,7 @@ public final class GuardBuilder {
     private RedactionKey redactionKey;
     private ResultEncoder resultEncoder = RecordingGuard.DEFAULT_ENCODER;
     private Durability durability = Durability.JOURNALED;
+    private boolean writeAheadOutcomes;
     private Executor asyncExecutor = ForkJoinPool.commonPool();
     private dev.vouch.policy.PolicyWatcher watcher;
 
@@ -116,12 +119,24 @@ public final class GuardBuilder {
     }
 
     /**
-     * How far each guard record must get before the guard goes on (runs the tool, returns). Default
-     * {@link Durability#JOURNALED} (survives a JVM crash); {@link Durability#SYNCED} survives power loss too,
-     * at the cost of a disk flush per record.
+     * How far the write-ahead records (a call with its decision, one wait for both; a task's start and end; an
+     * approval) must get before the guard goes on. Default {@link Durability#JOURNALED} (survives a JVM crash);
+     * {@link Durability#SYNCED} survives power loss too, at the cost of a disk flush per wait.
      */
     public GuardBuilder durability(Durability durability) {
         this.durability = durability;
+        return this;
+    }
+
+    /**
+     * Whether a tool's outcome (TOOL_RESULT or TOOL_ERROR) is also written ahead: the guard returns only once it
+     * has reached {@link #durability}. Default false: the outcome is accepted without a wait (never dropped) and
+     * reaches the journal within microseconds, carried by the next write-ahead record or the checkpoint delay
+     * bound; a crash in between leaves the call marked "outcome not recorded" by {@code vouch tasks} and the
+     * export, never silently missing. Set it when the caller must not act on a result before it is on record.
+     */
+    public GuardBuilder writeAheadOutcomes(boolean writeAhead) {
+        this.writeAheadOutcomes = writeAhead;
         return this;
     }
 
@@ -175,7 +190,7 @@ public final class GuardBuilder {
         }
         PolicyEvaluator evaluator = watcher != null ? watcher.current()::evaluate : policy;
         RecordingGuard guard = new RecordingGuard(recorder, agent, evaluator, approvals, redactionKey, resultEncoder,
-                durability, asyncExecutor);
+                durability, writeAheadOutcomes, asyncExecutor);
         if (watcher != null) {
             guard.follow(new PolicyFollower(watcher, guard)); // records the watcher's current policy now
         } else if (policySha256 != null) {

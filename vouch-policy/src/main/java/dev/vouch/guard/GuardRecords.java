@@ -23,16 +23,20 @@ final class GuardRecords {
     static final byte[] EMPTY = new byte[0];
     /** One reusable event per thread: guard records are made one at a time per thread, never nested. */
     private static final ThreadLocal<Event> EVENTS = ThreadLocal.withInitial(Event::new);
+    /** One reusable call-and-decision pair per thread. */
+    private static final ThreadLocal<Event[]> PAIRS = ThreadLocal.withInitial(() -> new Event[] {new Event(), new Event()});
 
     private final Recorder recorder;
     private final String agent;
     private final Durability durability;
     private final RedactionKey redactionKey;
     private final ResultEncoder resultEncoder;
+    private final boolean writeAheadOutcomes;
     private volatile boolean warnedNoKey;
 
     GuardRecords(Recorder recorder, String agent, Durability durability, RedactionKey redactionKey,
-            ResultEncoder resultEncoder) {
+            ResultEncoder resultEncoder, boolean writeAheadOutcomes) {
+        this.writeAheadOutcomes = writeAheadOutcomes;
         this.recorder = recorder;
         this.agent = agent;
         this.durability = durability;
@@ -59,7 +63,7 @@ final class GuardRecords {
     }
 
     /**
-     * Records TOOL_CALL with what the journal may keep of {@code params}, then POLICY_DECISION.
+     * Records TOOL_CALL with what the journal may keep of {@code params} and POLICY_DECISION, with one wait.
      *
      * @param evaluatorFailure why the evaluator gave no decision ({@code d} is then the guard's block), or null
      */
@@ -79,15 +83,27 @@ final class GuardRecords {
                         policyId, d.redactedFields());
             }
         }
-        long callSeq;
+        Event[] pair = PAIRS.get();
         try {
-            callSeq = durable(event(EventKind.TOOL_CALL, ctx.task(), tool, ctx.parent).params(stored.bytes));
-        } catch (EventTooLargeException tooLarge) {
-            stored = d.redactedFields().isEmpty()
-                    ? StoredParams.digest(params, "too large to record: digest only")
-                    : StoredParams.whole(params, redactionKey, "too large to record: whole parameters committed");
-            callSeq = durable(event(EventKind.TOOL_CALL, ctx.task(), tool, ctx.parent).params(stored.bytes));
+            long callSeq;
+            try {
+                callSeq = recordCallAndDecision(pair, ctx, tool, stored, d, policyId, policySha256);
+            } catch (EventTooLargeException tooLarge) {
+                stored = d.redactedFields().isEmpty()
+                        ? StoredParams.digest(params, "too large to record: digest only")
+                        : StoredParams.whole(params, redactionKey, "too large to record: whole parameters committed");
+                callSeq = recordCallAndDecision(pair, ctx, tool, stored, d, policyId, policySha256);
+            }
+            return new JudgedCall(ctx, tool, d, policyId, stored, callSeq, callSeq + 1, evaluatorFailure);
+        } finally {
+            pair[0].reset(); // drop references to payloads and texts
+            pair[1].reset();
         }
+    }
+
+    /** TOOL_CALL and POLICY_DECISION as one group: consecutive sequence numbers, journaled together, one wait. */
+    private long recordCallAndDecision(Event[] pair, Context ctx, String tool, StoredParams stored, PolicyDecision d,
+            String policyId, String policySha256) {
         Json.ObjectWriter w = new Json.ObjectWriter().field("reason", d.reason() == null ? "" : d.reason());
         if (policySha256 != null) {
             w.field("policy_sha256", policySha256);
@@ -102,9 +118,10 @@ final class GuardRecords {
         if (d.action() == Action.STALL) {
             w.field("approval_timeout_ms", d.approvalTimeout().toMillis());
         }
-        long decisionSeq = durable(event(EventKind.POLICY_DECISION, ctx.task(), tool, callSeq)
-                .decision(d.action().recorded()).risk(d.risk()).policy(policyId).params(w.toBytes()));
-        return new JudgedCall(ctx, tool, d, policyId, stored, callSeq, decisionSeq, evaluatorFailure);
+        fill(pair[0].reset(), EventKind.TOOL_CALL, ctx.task(), tool, ctx.parent).params(stored.bytes);
+        fill(pair[1].reset(), EventKind.POLICY_DECISION, ctx.task(), tool, Event.NO_PARENT).parentInGroup(0)
+                .decision(d.action().recorded()).risk(d.risk()).policy(policyId).params(w.toBytes());
+        return recorder.recordDurably(pair, durability);
     }
 
     /** Records APPROVAL: who decided what, when, and against which deadline. */
@@ -149,9 +166,9 @@ final class GuardRecords {
         }
         byte[] params = new Json.ObjectWriter().field("duration_ns", durationNanos).toBytes();
         try {
-            durable(event(EventKind.TOOL_RESULT, j.ctx.task(), j.tool, j.callSeq).params(params).result(bytes));
+            outcome(event(EventKind.TOOL_RESULT, j.ctx.task(), j.tool, j.callSeq).params(params).result(bytes));
         } catch (EventTooLargeException tooLarge) {
-            durable(event(EventKind.TOOL_RESULT, j.ctx.task(), j.tool, j.callSeq).params(params)
+            outcome(event(EventKind.TOOL_RESULT, j.ctx.task(), j.tool, j.callSeq).params(params)
                     .result(StoredParams.digest(bytes, "too large to record: digest only").bytes));
         }
     }
@@ -159,7 +176,7 @@ final class GuardRecords {
     /** Records TOOL_ERROR; a recording failure is added to {@code t} as suppressed, so {@code t} still reaches the caller. */
     void recordError(JudgedCall j, Throwable t, long durationNanos) {
         try {
-            durable(event(EventKind.TOOL_ERROR, j.ctx.task(), j.tool, j.callSeq)
+            outcome(event(EventKind.TOOL_ERROR, j.ctx.task(), j.tool, j.callSeq)
                     .params(new Json.ObjectWriter().field("duration_ns", durationNanos).toBytes())
                     .result(errorJson(t, j.stored, j.metadataOnly())));
         } catch (RuntimeException | Error ledger) {
@@ -192,7 +209,28 @@ final class GuardRecords {
     }
 
     private Event event(EventKind kind, String task, String name, long parent) {
-        return EVENTS.get().reset().kind(kind).agent(agent).task(task).name(name).parent(parent);
+        return fill(EVENTS.get().reset(), kind, task, name, parent);
+    }
+
+    private Event fill(Event e, EventKind kind, String task, String name, long parent) {
+        return e.kind(kind).agent(agent).task(task).name(name).parent(parent);
+    }
+
+    /**
+     * Records a tool's outcome. By default it is accepted without a wait: the tool has run, and the next
+     * write-ahead record (or the checkpoint delay bound) carries it into the journal. A crash before then leaves
+     * the call without an outcome, which the verifier's task view reports as "outcome not recorded".
+     */
+    private void outcome(Event e) {
+        if (writeAheadOutcomes) {
+            durable(e);
+            return;
+        }
+        try {
+            recorder.recordWithoutDropping(e);
+        } finally {
+            e.reset();
+        }
     }
 
     private long durable(Event e) {

@@ -46,10 +46,12 @@ final class RecordingGuard implements Guard {
     }
 
     RecordingGuard(Recorder recorder, String agent, PolicyEvaluator evaluator, ApprovalHandler approvals,
-            RedactionKey redactionKey, ResultEncoder resultEncoder, Durability durability, Executor asyncExecutor) {
+            RedactionKey redactionKey, ResultEncoder resultEncoder, Durability durability, boolean writeAheadOutcomes,
+            Executor asyncExecutor) {
         this.agent = agent;
         this.asyncExecutor = asyncExecutor;
-        this.records = new GuardRecords(recorder, agent, durability, redactionKey, resultEncoder);
+        this.records = new GuardRecords(recorder, agent, durability, redactionKey, resultEncoder,
+                writeAheadOutcomes);
         this.approvals = new ApprovalWait(approvals, agent, records);
         this.contexts = new TaskContexts(new Context(this, null, Event.NO_PARENT));
         this.policy = new PolicyState(evaluator, null, null);

@@ -49,8 +49,15 @@ final class TestJournal implements AutoCloseable {
         this.key = ledger.verifyingKey();
     }
 
-    /** The event records in journal order (works while the ledger is open: reading never writes). */
+    /**
+     * The event records in journal order (works while the ledger is open: reading never writes). An open ledger is
+     * first asked for a checkpoint, which passes through the ring behind everything accepted so far: outcomes are
+     * accepted without a wait, so without it the last one may not be journaled yet.
+     */
     List<Rec> events() {
+        if (!closed) {
+            ledger.checkpoint();
+        }
         List<Rec> out = new ArrayList<>();
         RecordView v = new RecordView();
         RecordBuffer buf = new RecordBuffer(4096);

@@ -72,6 +72,18 @@ public final class EventEncoder {
     }
 
     /** Fills in the fields only the consumer knows. */
+    /**
+     * Replaces a group reference in the encoded event's parent field ({@code Event.parentInGroup}) with the
+     * member's sequence number, now that the group's first sequence number is known.
+     */
+    public static void resolveGroupParent(byte[] buf, long groupFirstSequence) {
+        int at = HEADER_LENGTH + EVENT_PARENT_OFFSET;
+        long parent = BigEndian.getLong(buf, at);
+        if (parent < -1) {
+            BigEndian.putLong(buf, at, groupFirstSequence + (-2L - parent));
+        }
+    }
+
     public static void stamp(byte[] buf, long sequence, byte[] prev) {
         BigEndian.putLong(buf, SEQUENCE_OFFSET, sequence);
         System.arraycopy(prev, 0, buf, PREV_OFFSET, HASH_LENGTH);

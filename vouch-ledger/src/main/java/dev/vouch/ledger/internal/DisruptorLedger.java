@@ -1,5 +1,6 @@
 package dev.vouch.ledger.internal;
 
+import com.lmax.disruptor.InsufficientCapacityException;
 import com.lmax.disruptor.PhasedBackoffWaitStrategy;
 import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.WaitStrategy;
@@ -118,7 +119,7 @@ public final class DisruptorLedger implements Ledger {
     @Override
     public boolean record(Event event) {
         ensureOpen();
-        checkSize(event);
+        checkAlone(event);
         if (ring.tryPublishEvent(SlotTranslators.EVENT, event, null)) {
             counters.accepted.increment();
             return true;
@@ -145,9 +146,20 @@ public final class DisruptorLedger implements Ledger {
     }
 
     @Override
+    public void recordWithoutDropping(Event event) {
+        ensureOpen();
+        checkAlone(event);
+        if (!ring.tryPublishEvent(SlotTranslators.EVENT, event, null)) {
+            counters.ringFull.increment();
+            ring.publishEvent(SlotTranslators.EVENT, event, null);
+        }
+        counters.accepted.increment();
+    }
+
+    @Override
     public long recordDurably(Event event, Durability durability) {
         ensureOpen();
-        checkSize(event);
+        checkAlone(event);
         Waiter waiter = waiters.get().arm(durability);
         if (!ring.tryPublishEvent(SlotTranslators.EVENT, event, waiter)) {
             counters.ringFull.increment();
@@ -161,6 +173,56 @@ public final class DisruptorLedger implements Ledger {
         }
         counters.accepted.increment();
         return waiter.await();
+    }
+
+    @Override
+    public long recordDurably(Event[] group, Durability durability) {
+        ensureOpen();
+        int n = group.length;
+        if (n == 0 || n > ring.getBufferSize()) {
+            throw new IllegalArgumentException("a group holds 1 to " + ring.getBufferSize() + " events, not " + n);
+        }
+        // Everything is checked before a slot is claimed: a claimed slot must be published (STYLE.md 4).
+        for (int i = 0; i < n; i++) {
+            Event e = group[i];
+            checkSize(e);
+            int member = e.parentGroupIndex();
+            if (member >= i) {
+                throw new IllegalArgumentException("event " + i + " of the group names group member " + member
+                        + " as its parent; only an earlier member can be");
+            }
+        }
+        Waiter waiter = waiters.get().arm(durability);
+        long last;
+        try {
+            last = ring.tryNext(n);
+        } catch (InsufficientCapacityException full) {
+            counters.ringFull.increment();
+            if (backpressure == BackpressureMode.FAIL) {
+                counters.dropped.add(n);
+                logBackpressure();
+                throw new LedgerFullException("the ring of " + ring.getBufferSize()
+                        + " slots has no room for a group of " + n + "; the write-ahead events were refused and are"
+                        + " recorded as a gap");
+            }
+            last = ring.next(n);
+        }
+        long first = last - n + 1;
+        for (int i = 0; i < n; i++) {
+            SlotTranslators.translateGroupMember(ring.get(first + i), group[i], i, n, i == n - 1 ? waiter : null);
+        }
+        ring.publish(first, last);
+        counters.accepted.add(n);
+        return waiter.await() - (n - 1);
+    }
+
+    /** A lone event cannot name a group member as its parent. */
+    private void checkAlone(Event event) {
+        checkSize(event);
+        if (event.parent() < Event.NO_PARENT) {
+            throw new IllegalArgumentException("an event names group member " + event.parentGroupIndex()
+                    + " as its parent but is recorded alone; group references are for recordDurably(Event[], ...)");
+        }
     }
 
     private void checkSize(Event event) {

@@ -7,6 +7,7 @@ import com.lmax.disruptor.EventHandler;
 import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.Sequence;
 import com.lmax.disruptor.dsl.EventProcessorFactory;
+import dev.vouch.Durability;
 import dev.vouch.ledger.SigningMode;
 import dev.vouch.crypto.SignedNote;
 import dev.vouch.crypto.SigningKey;
@@ -88,6 +89,12 @@ final class LedgerWriter implements EventHandler<Slot> {
     private HandOffBarrier downstream;
     private RingBuffer<Slot> ring;
     private int unreleased;
+    /** A SEALED or SYNCED caller waits for a record not yet covered: checkpoint at the end of this batch. */
+    private boolean sealRequested;
+    /** A tick slot from onTimeout is in the ring and not yet processed. */
+    private boolean tickPending;
+    /** Sequence number of the first member of the group being processed. */
+    private long groupFirst;
 
     public LedgerWriter(ChronicleJournal journal, SigningKey key, String origin, ResumePoint resume,
                         LedgerConfig config, LedgerCounters counters, Lifecycle lifecycle) {
@@ -190,6 +197,7 @@ final class LedgerWriter implements EventHandler<Slot> {
                 switch (slot.command) {
                     case Slot.EVENT -> appendEvent(slot);
                     case Slot.CHECKPOINT -> {
+                        tickPending = false;
                         writeGapIfDropped();
                         checkpoint();
                         slot.then = Slot.THEN_COMPLETE;
@@ -199,7 +207,7 @@ final class LedgerWriter implements EventHandler<Slot> {
                     case Slot.CLOSE -> seal(slot);
                     default -> throw new IllegalStateException("unknown slot command " + slot.command);
                 }
-                if (endOfBatch && !sealed) {
+                if (endOfBatch && !sealed && !midGroup(slot)) {
                     endOfBatch();
                 }
             } catch (Throwable t) {
@@ -218,33 +226,59 @@ final class LedgerWriter implements EventHandler<Slot> {
         }
     }
 
-    /** Drops with no event behind them still become a gap record soon: a tick slot carries it. */
+    /**
+     * Runs while the ring is idle (the wait strategy's timeout): records that have waited {@code checkpointMaxDelay}
+     * for a checkpoint, and drops with no event behind them, must not wait for the next event. A tick slot carries
+     * the work through the ring, so it reaches the journal in order like everything else.
+     */
     @Override
     public void onTimeout(long sequence) {
-        if (failure.get() == null && !sealed && counters.dropped.sum() != droppedRecorded && ring != null) {
-            ring.tryPublishEvent(SlotTranslators.CHECKPOINT, null);
+        if (failure.get() != null || sealed || ring == null || tickPending) {
+            return;
+        }
+        boolean overdue = uncoveredRecords > 0 && System.nanoTime() - firstUncoveredNanoTime >= checkpointMaxDelayNanos;
+        if (overdue || counters.dropped.sum() != droppedRecorded) {
+            tickPending = ring.tryPublishEvent(SlotTranslators.CHECKPOINT, null);
         }
     }
 
+    /**
+     * The end of what the ring holds: gaps are written now, but a checkpoint only for a caller waiting to be sealed.
+     * Signing because a batch ended would sign once per event under sequential load.
+     */
     private void endOfBatch() {
         writeGapIfDropped();
-        if (uncoveredRecords > 0) {
+        if (sealRequested) {
             checkpoint();
         }
+    }
+
+    /** Whether more members of the slot's group follow: no control record may come between them. */
+    private static boolean midGroup(Slot slot) {
+        return slot.groupIndex < slot.groupSize - 1;
     }
 
     private void appendEvent(Slot slot) {
         byte[] b = slot.buffer;
         long seq = sequence;
         EventEncoder.stamp(b, seq, prev);
+        if (slot.groupIndex == 0) {
+            groupFirst = seq;
+        } else {
+            EventEncoder.resolveGroupParent(b, groupFirst);
+        }
         chain(b, slot.length);
         slot.appendEvent = true;
         slot.eventSequence = seq;
         eventsTotal++;
         uncoveredEvents++;
-        if (signEveryEvent
-                || uncoveredEvents >= checkpointMaxEvents
-                || System.nanoTime() - firstUncoveredNanoTime >= checkpointMaxDelayNanos) {
+        Waiter waiter = slot.waiter;
+        if (waiter != null && waiter.durability != Durability.JOURNALED) {
+            sealRequested = true;
+        }
+        if (!midGroup(slot) && (signEveryEvent
+                || uncoveredRecords >= checkpointMaxEvents
+                || System.nanoTime() - firstUncoveredNanoTime >= checkpointMaxDelayNanos)) {
             checkpoint();
         }
     }
@@ -285,6 +319,7 @@ final class LedgerWriter implements EventHandler<Slot> {
         appendControl();
         lastCheckpoint = size;
         uncoveredRecords = 0;
+        sealRequested = false;
         if (current != null) {
             current.checkpointsInTrailer++;
             current.eventsSealedByTrailer += uncoveredEvents;

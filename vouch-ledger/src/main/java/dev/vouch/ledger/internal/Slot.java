@@ -30,6 +30,9 @@ final class Slot {
     public long acceptedNanoTime;
     /** Set by the producer when the buffer had to grow for this event (a pool miss), read by the consumer. */
     public boolean grew;
+    /** This event's place in a group recorded together (Recorder.recordDurably(Event[], ...)); 0 of 1 alone. */
+    public int groupIndex;
+    public int groupSize = 1;
     /** The write-ahead caller to wake, or null; cleared by the journal stage after use. */
     public Waiter waiter;
 

@@ -20,6 +20,11 @@ final class SlotTranslators {
     public static final EventTranslatorOneArg<Slot, Waiter> CHECKPOINT = (slot, seq, waiter) -> command(slot, Slot.CHECKPOINT, waiter);
 
     private static void translateEvent(Slot slot, long sequence, Event event, Waiter waiter) {
+        translateGroupMember(slot, event, 0, 1, waiter);
+    }
+
+    /** Fills a slot the producer claimed itself, as member {@code index} of a group of {@code size} (1 for a lone event). */
+    static void translateGroupMember(Slot slot, Event event, int index, int size, Waiter waiter) {
         long bound = EventEncoder.maxEncodedLength(event);
         boolean grew = false;
         if (bound > slot.buffer.length) {
@@ -30,6 +35,8 @@ final class SlotTranslators {
             }
         }
         slot.grew = grew;
+        slot.groupIndex = index;
+        slot.groupSize = size;
         slot.command = Slot.EVENT;
         slot.waiter = waiter;
         slot.acceptedNanoTime = System.nanoTime();
@@ -41,5 +48,7 @@ final class SlotTranslators {
         slot.waiter = waiter;
         slot.length = 0;
         slot.grew = false;
+        slot.groupIndex = 0;
+        slot.groupSize = 1;
     }
 }

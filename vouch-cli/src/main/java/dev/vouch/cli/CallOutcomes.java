@@ -1,0 +1,103 @@
+package dev.vouch.cli;
+
+import dev.vouch.Decision;
+import dev.vouch.internal.format.RecordView;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * What became of each tool call, read from the records that name it as their parent: the one place that decides
+ * whether a call's outcome is on record, for {@code vouch tasks} and the export. The guard accepts an outcome
+ * without waiting for the journal by default, so a crash between a tool's run and its outcome record leaves a call
+ * that was allowed to run with no outcome: it shows as {@link Outcome#NOT_RECORDED}, never as nothing.
+ *
+ * <p>One bit per sequence number and kind, so a journal of a hundred million records costs about 50 MB here.
+ */
+final class CallOutcomes {
+    /** A call's fate, as its records tell it. */
+    enum Outcome {
+        /** A TOOL_RESULT names the call. */
+        RESULT("result"),
+        /** A TOOL_ERROR names the call. */
+        ERROR("error"),
+        /** Its decision or approval stopped it (block, refused, timed out): it never ran, nothing to record. */
+        NOT_RUN("not_run"),
+        /** Nothing says it was stopped and no outcome names it: it ran or may have, and its outcome is not on record. */
+        NOT_RECORDED("not_recorded");
+
+        final String label;
+
+        Outcome(String label) {
+            this.label = label;
+        }
+    }
+
+    private final SparseBits calls = new SparseBits();
+    private final SparseBits results = new SparseBits();
+    private final SparseBits errors = new SparseBits();
+    private final SparseBits stopped = new SparseBits();
+
+    /** Takes note of an event record (other records are ignored). */
+    void add(RecordView v) {
+        switch (v.type()) {
+            case TOOL_CALL -> calls.set(v.sequence());
+            case TOOL_RESULT -> setIfSeq(results, v.parent());
+            case TOOL_ERROR -> setIfSeq(errors, v.parent());
+            case POLICY_DECISION, APPROVAL -> {
+                Decision d = v.decision();
+                if (d == Decision.BLOCK || d == Decision.REFUSED || d == Decision.TIMED_OUT) {
+                    setIfSeq(stopped, v.parent());
+                }
+            }
+            default -> { }
+        }
+    }
+
+    /** The outcome of the TOOL_CALL record {@code callSeq}, from what {@link #add} has seen. */
+    Outcome of(long callSeq) {
+        if (results.get(callSeq)) {
+            return Outcome.RESULT;
+        }
+        if (errors.get(callSeq)) {
+            return Outcome.ERROR;
+        }
+        return stopped.get(callSeq) ? Outcome.NOT_RUN : Outcome.NOT_RECORDED;
+    }
+
+    /** The number of calls with no outcome on record although nothing stopped them. */
+    long notRecorded() {
+        long n = 0;
+        for (Map.Entry<Long, BitSet> e : calls.blocks.entrySet()) {
+            long base = e.getKey() << SparseBits.SHIFT;
+            BitSet b = e.getValue();
+            for (int i = b.nextSetBit(0); i >= 0; i = b.nextSetBit(i + 1)) {
+                if (of(base + i) == Outcome.NOT_RECORDED) {
+                    n++;
+                }
+            }
+        }
+        return n;
+    }
+
+    private static void setIfSeq(SparseBits bits, long parent) {
+        if (parent >= 0) {
+            bits.set(parent);
+        }
+    }
+
+    /** A bit per non-negative long, in blocks of 2^20 (a BitSet alone stops at 2^31). */
+    private static final class SparseBits {
+        static final int SHIFT = 20;
+        final Map<Long, BitSet> blocks = new HashMap<>();
+
+        void set(long i) {
+            blocks.computeIfAbsent(i >>> SHIFT, k -> new BitSet()).set((int) (i & ((1 << SHIFT) - 1)));
+        }
+
+        boolean get(long i) {
+            BitSet b = blocks.get(i >>> SHIFT);
+            return b != null && b.get((int) (i & ((1 << SHIFT) - 1)));
+        }
+    }
+}
