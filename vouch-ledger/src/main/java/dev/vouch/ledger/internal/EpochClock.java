@@ -20,6 +20,11 @@ final class EpochClock {
     }
 
     public static long nowNanos() {
-        return BASE_EPOCH_NANOS + (System.nanoTime() - BASE_NANO_TIME);
+        return epochNanos(System.nanoTime());
+    }
+
+    /** The epoch time of a {@link System#nanoTime()} reading taken in this process. */
+    public static long epochNanos(long nanoTime) {
+        return BASE_EPOCH_NANOS + (nanoTime - BASE_NANO_TIME);
     }
 }

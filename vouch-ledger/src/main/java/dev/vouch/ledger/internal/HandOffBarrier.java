@@ -9,11 +9,12 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * How the journal stage waits for the chain stage. Disruptor's own barriers busy-spin on an upstream
  * consumer, which on a two-core machine takes the very core the chain stage or the agent needs; this one
- * spins briefly, then yields, then parks until the chain stage releases work and wakes it.
+ * spins briefly, then yields for up to 50 µs, then parks until the chain stage releases work and wakes it.
  */
 final class HandOffBarrier implements SequenceBarrier {
     private static final int SPINS = 100;
-    private static final int YIELDS = 10;
+    /** How long it yields before parking (as ParkingWaitStrategy.YIELD_NANOS, for the same write-ahead round trips). */
+    private static final long YIELD_NANOS = ParkingWaitStrategy.YIELD_NANOS;
     private static final long PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
     private final Sequence upstream;
@@ -29,14 +30,16 @@ final class HandOffBarrier implements SequenceBarrier {
         checkAlert();
         long available;
         int idle = 0;
+        long yieldUntil = 0;
         while ((available = upstream.get()) < sequence) {
             checkAlert();
             if (idle < SPINS) {
                 Thread.onSpinWait();
-                idle++;
-            } else if (idle < SPINS + YIELDS) {
+                if (++idle == SPINS) {
+                    yieldUntil = System.nanoTime() + YIELD_NANOS;
+                }
+            } else if (System.nanoTime() - yieldUntil < 0) {
                 Thread.yield();
-                idle++;
             } else {
                 // No more counting once parked: an idle ledger may wait here for weeks.
                 sleeper = Thread.currentThread();

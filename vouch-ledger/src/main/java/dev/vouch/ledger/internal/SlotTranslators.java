@@ -39,8 +39,9 @@ final class SlotTranslators {
         slot.groupSize = size;
         slot.command = Slot.EVENT;
         slot.waiter = waiter;
-        slot.acceptedNanoTime = System.nanoTime();
-        slot.length = EventEncoder.encode(event, EpochClock.nowNanos(), slot.buffer);
+        long now = System.nanoTime(); // one clock read for both times
+        slot.acceptedNanoTime = now;
+        slot.length = EventEncoder.encode(event, EpochClock.epochNanos(now), slot.buffer);
     }
 
     private static void command(Slot slot, int command, Waiter waiter) {

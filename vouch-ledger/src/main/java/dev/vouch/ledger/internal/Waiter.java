@@ -47,10 +47,16 @@ final class Waiter {
     public long await() {
         boolean interrupted = false;
         int spins = 0;
+        long yieldUntil = 0;
         while (result == PENDING) {
             if (spins < 100) {
-                spins++;
+                if (++spins == 100) {
+                    yieldUntil = System.nanoTime() + ParkingWaitStrategy.YIELD_NANOS;
+                }
                 Thread.onSpinWait();
+            } else if (System.nanoTime() - yieldUntil < 0) {
+                // A write-ahead round trip takes ~10-20 µs: yielding for it saves the unpark of a parked caller.
+                Thread.yield();
             } else {
                 LockSupport.park(this);
                 interrupted |= Thread.interrupted();
