@@ -3,6 +3,7 @@ package dev.vouch.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vouch.internal.format.BigEndian;
 import dev.vouch.Decision;
 import dev.vouch.Event;
 import dev.vouch.EventKind;
@@ -161,20 +162,38 @@ final class TestJournals {
      * Overwrites the 4-byte Chronicle document header in front of the record holding {@code marker}: the storage
      * layer's framing is damaged, the record bytes themselves are not.
      */
-    static void damageHeaderBefore(Path journal, String marker) {
+    /**
+     * Overwrites the Chronicle header of the document holding the record with {@code marker} (the ledger puts a
+     * batch of records in one document) with {@code 0xFFFFFFFF}.
+     *
+     * @return the sequence number of the first record of that document: reading stops before it
+     */
+    static long damageHeaderBefore(Path journal, String marker) {
         byte[] m = marker.getBytes(StandardCharsets.UTF_8);
         byte[] record = records(journal).stream().filter(r -> indexOf(r, m, 0) >= 0).findFirst().orElseThrow();
         for (Path f : cq4Files(journal)) {
             byte[] bytes = readAll(f);
             int at = indexOf(bytes, record, 0);
-            if (at >= 4) {
-                Arrays.fill(bytes, at - 4, at, (byte) 0xFF);
-                try {
-                    Files.write(f, bytes);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
+            if (at < 0) {
+                continue;
+            }
+            // Documents start on 4-byte boundaries, each with a little-endian header whose low 30 bits are its length.
+            int pos = 0;
+            while (pos + 4 <= bytes.length) {
+                int header = (bytes[pos] & 0xFF) | (bytes[pos + 1] & 0xFF) << 8 | (bytes[pos + 2] & 0xFF) << 16
+                        | (bytes[pos + 3] & 0xFF) << 24;
+                int end = pos + 4 + (header & 0x3FFFFFFF);
+                if (at >= pos + 4 && at < end) {
+                    long first = BigEndian.getLong(bytes, pos + 4 + 4);
+                    Arrays.fill(bytes, pos, pos + 4, (byte) 0xFF);
+                    try {
+                        Files.write(f, bytes);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                    return first;
                 }
-                return;
+                pos = (end + 3) & ~3;
             }
         }
         throw new AssertionError("record with " + marker + " not found in the storage files");

@@ -45,10 +45,19 @@ class StorageDamageTest {
 
     @BeforeAll
     static void writeJournals() {
-        journal = shared.resolve("journal");
+        Path written = shared.resolve("written");
         keyFile = shared.resolve(".vouch_key");
-        anchor = Journals.writeSealed(journal, keyFile, 40, 400);
-        records = RawJournal.read(journal);
+        anchor = Journals.writeSealed(written, keyFile, 40, 400);
+        records = RawJournal.read(written);
+        // One record per document, as format 1.0 journals and single writes are laid out, so that the cuts and
+        // overwrites below can aim at a given record's document (StorageFuzzTest damages batched documents).
+        journal = shared.resolve("journal");
+        RawJournal.write(journal, records);
+        try {
+            Files.createFile(journal.resolve(".vouch-writer.lock")); // as the ledger leaves it
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         multiDay = shared.resolve("multi-day");
         assertEquals(4, RawJournal.writeAcrossDays(multiDay, records, (records.size() + 3) / 4).size());
         assertEquals(Verdict.INTACT, Journals.verify(journal, anchor).verdict());

@@ -88,7 +88,11 @@ class StorageFuzzTest {
                     opened += openAndAppend(dir, context, (i / OPEN_EVERY) % 2 == 0) ? 1 : 0;
                 }
             } catch (AssertionError e) {
-                throw e;
+                if (e.getMessage() != null && e.getMessage().contains("seed " + SEED)) {
+                    throw e;
+                }
+                // An assertion inside a library (Chronicle asserts with -ea) says nothing of which journal: add it.
+                throw new AssertionError("assertion failed for " + context + ": " + e, e);
             } catch (Throwable t) {
                 throw new AssertionError("unexpected " + t + " for " + context, t);
             }

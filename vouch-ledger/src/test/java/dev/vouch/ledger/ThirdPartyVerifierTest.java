@@ -295,6 +295,52 @@ class ThirdPartyVerifierTest {
         assertTrue(r.output.contains(leaf4 + "  -\n" + leaf4 + "\n"), r.output);
     }
 
+    /**
+     * The Python sketch of FORMAT.md, "Storage", run as written on a journal the ledger wrote under load (documents
+     * holding many records) and on its one-record-per-document copy (the 0.1 layout): it must find exactly the
+     * records the Java reader finds.
+     */
+    @Test
+    void shouldSplitDocumentsIntoRecordsWithTheStorageSketchOfFormatMd() throws IOException {
+        String doc = Files.readString(repoRoot().resolve("docs").resolve("FORMAT.md"), StandardCharsets.UTF_8);
+        String section = doc.substring(doc.indexOf("This Python sketch extracts the records"));
+        Matcher block = Pattern.compile("```python\n(.*?)```", Pattern.DOTALL).matcher(section);
+        assertTrue(block.find(), "no python block after the sketch's sentence");
+        Path sketch = tmp.resolve("storage_sketch.py");
+        Files.writeString(sketch, block.group(1) + "\nimport hashlib, sys\n"
+                + "for r in records(sys.argv[1]):\n    print(hashlib.sha256(r).hexdigest())\n", StandardCharsets.UTF_8);
+
+        Path batched = tmp.resolve("batched");
+        try (Ledger ledger = Ledger.builder(batched).keyFile(tmp.resolve("sketch_key")).shutdownHook(false).open()) {
+            Event e = new Event();
+            for (int i = 0; i < 5_000; i++) {
+                ledger.record(e.reset().kind(EventKind.TOOL_CALL).name("t").params("{\"i\":" + i + "}"));
+            }
+        }
+        List<byte[]> expected = dev.vouch.ledger.internal.RawJournal.read(batched);
+        assertTrue(Cq4.dataDocuments(JournalFiles.cq4Files(batched).get(0)).size() < expected.size() / 4,
+                "the ledger batches records into documents");
+        Path single = tmp.resolve("single");
+        dev.vouch.ledger.internal.RawJournal.write(single, expected);
+        for (Path dir : List.of(batched, single)) {
+            Result r = run(List.of("python3", sketch.toString(), dir.toString()));
+            assertEquals(0, r.exit, r.output);
+            List<String> hashes = new ArrayList<>();
+            for (byte[] rec : expected) {
+                hashes.add(sha256Hex(rec));
+            }
+            assertEquals(String.join("\n", hashes), r.output.strip(), dir.toString());
+        }
+    }
+
+    private static String sha256Hex(byte[] b) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(b));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     // ----- helpers -----
 
     private record Result(int exit, String output) {

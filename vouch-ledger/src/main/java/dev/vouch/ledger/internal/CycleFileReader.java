@@ -1,5 +1,7 @@
 package dev.vouch.ledger.internal;
 
+import dev.vouch.internal.format.BigEndian;
+import dev.vouch.internal.format.RecordDescriptor;
 import dev.vouch.verify.RecordBuffer;
 import dev.vouch.verify.StorageDamageException;
 import java.io.Closeable;
@@ -68,7 +70,12 @@ final class CycleFileReader implements Closeable {
     /** Chronicle's index of that document (cycle and number in cycle); -1 if unknown. */
     private long writeIndex = -1;
     private long position;
-    private long lastRecord = -1;
+    /** The document last read by nextDocument, and the one the records returned come from. */
+    private long lastDocument = -1;
+    private long documentOffset = -1;
+    private final RecordBuffer document = new RecordBuffer(4096);
+    private int inDocument;
+    private int lastRecordInDocument;
     private boolean done;
 
     private CycleFileReader(Path file, FileChannel channel, long size) {
@@ -156,12 +163,43 @@ final class CycleFileReader implements Closeable {
     }
 
     /**
-     * Copies the next data document into {@code into}.
+     * Copies the next record into {@code into}. A data document holds one or more records back to back (storage
+     * framing, docs/FORMAT.md "Storage"): each record's length is its header plus its body length field. Where a
+     * document's bytes do not split into whole records (fewer bytes left than a header, or a body length beyond the
+     * document's end), the rest of the document is returned as one record, for the verifier to report as malformed
+     * at its sequence number: that is damage to a record, not to the file.
      *
      * @return false at the end of this file's data
      * @throws StorageDamageException if the file is damaged here; the reader is then done
      */
     boolean next(RecordBuffer into) throws IOException {
+        while (inDocument >= document.length()) {
+            if (!nextDocument(document)) {
+                return false;
+            }
+            inDocument = 0;
+            documentOffset = lastDocument;
+        }
+        byte[] d = document.data();
+        int remaining = document.length() - inDocument;
+        int length = remaining;
+        if (remaining >= RecordDescriptor.HEADER_LENGTH) {
+            long declared = RecordDescriptor.HEADER_LENGTH
+                    + (BigEndian.getInt(d, inDocument + RecordDescriptor.BODY_LENGTH_OFFSET) & 0xFFFFFFFFL);
+            if (declared <= remaining) {
+                length = (int) declared;
+            }
+        }
+        byte[] dst = into.ensureCapacity(length);
+        System.arraycopy(d, inDocument, dst, 0, length);
+        into.length(length);
+        lastRecordInDocument = inDocument;
+        inDocument += length;
+        return true;
+    }
+
+    /** Copies the next data document into {@code into}. */
+    private boolean nextDocument(RecordBuffer into) throws IOException {
         while (!done) {
             if (position + 4 > size) {
                 done = true;
@@ -195,9 +233,12 @@ final class CycleFileReader implements Closeable {
             if ((header & NOT_COMPLETE) != 0) {
                 // A record being written, or one a writer died writing: nothing beyond it was completed.
                 done = true;
-                if (writePosition > position) {
+                // Chronicle completes a document's header before it records the document's position, so a header
+                // the file records as the last one completed cannot be unfinished either.
+                if (writePosition >= position) {
                     throw damage(position, "an unfinished document header at offset " + position + ", but the"
-                            + " file's header records a later document at offset " + writePosition
+                            + " file's header records " + (writePosition == position ? "that document as completed"
+                            : "a later document at offset " + writePosition)
                             + ": a header was overwritten or the file was altered");
                 }
                 return false;
@@ -233,7 +274,7 @@ final class CycleFileReader implements Closeable {
             byte[] dst = into.ensureCapacity(length);
             readFully(position + 4, dst, 0, length);
             into.length(length);
-            lastRecord = position;
+            lastDocument = position;
             position = align(end);
             return true;
         }
@@ -246,13 +287,35 @@ final class CycleFileReader implements Closeable {
      */
     void seek(long offset) {
         position = offset;
-        lastRecord = -1;
+        lastDocument = -1;
+        documentOffset = -1;
+        document.length(0);
+        inDocument = 0;
         done = false;
     }
 
-    /** Where the last record returned starts (its document header), or -1. */
+    /**
+     * Goes on reading at the record that starts {@code inDocument} bytes into the document at {@code offset} (as
+     * {@link #lastRecordOffset()} and {@link #lastRecordInDocument()} gave them).
+     */
+    void seekRecord(long offset, int inDocument) throws IOException {
+        seek(offset);
+        if (inDocument > 0) {
+            RecordBuffer skipped = new RecordBuffer(256);
+            while (this.inDocument < inDocument && next(skipped)) {
+                // skip the records before it in its document
+            }
+        }
+    }
+
+    /** Where the document holding the last record returned starts (its header), or -1. */
     long lastRecordOffset() {
-        return lastRecord;
+        return documentOffset;
+    }
+
+    /** Where the last record returned starts within its document's content (0 for the first record of a document). */
+    int lastRecordInDocument() {
+        return lastRecordInDocument;
     }
 
     /** Where the first document after Chronicle's file header starts. */
@@ -373,7 +436,10 @@ final class CycleFileReader implements Closeable {
 
     /** Where the last record returned starts, for messages. */
     String position() {
-        return name + " offset " + (lastRecord < 0 ? position : lastRecord);
+        if (documentOffset < 0) {
+            return name + " offset " + position;
+        }
+        return name + " offset " + documentOffset + (lastRecordInDocument > 0 ? "+" + lastRecordInDocument : "");
     }
 
     String name() {

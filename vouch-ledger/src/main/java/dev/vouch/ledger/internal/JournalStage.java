@@ -15,8 +15,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The second consumer: appends what the chain stage prepared in each slot to the Chronicle journal, in ring
  * order, and only then tells the write-ahead callers. It runs on its own thread so that the journal's copy
- * into mapped pages overlaps the next records' hashing. It owns the journal's appender and the list of
- * callers waiting for a checkpoint; a failure here is fatal to the ledger like one in the chain stage.
+ * into mapped pages overlaps the next records' hashing. The records of a batch go into one Chronicle document,
+ * committed at the end of the batch (or when it is full, or before anything that needs it on disk), and a
+ * JOURNALED caller is told only once the document holding its record is committed. It owns the journal's
+ * appender and the lists of waiting callers; a failure here is fatal to the ledger like one in the chain stage.
  */
 final class JournalStage implements EventHandler<Slot> {
     private static final Logger LOG = LoggerFactory.getLogger("dev.vouch.ledger");
@@ -27,6 +29,13 @@ final class JournalStage implements EventHandler<Slot> {
     private final LedgerWriter.Lifecycle lifecycle;
     private final Path keyFile;
 
+    /** JOURNALED callers whose records are in the open document, told at its commit. */
+    private Waiter[] journaledWaiters = new Waiter[64];
+    private long[] journaledSequences = new long[64];
+    private int journaledWaiterCount;
+    /** Records and events in the open document, counted at its commit. */
+    private long uncommittedRecords;
+    private long uncommittedEvents;
     private Waiter[] sealWaiters = new Waiter[64];
     private long[] sealSequences = new long[64];
     private int sealWaiterCount;
@@ -57,38 +66,75 @@ final class JournalStage implements EventHandler<Slot> {
             }
             ControlRecords trailer = slot.trailer;
             for (int i = 0, n = trailer.count(); i < n; i++) {
-                journal.append(trailer.bytes(), trailer.start(i), trailer.end(i) - trailer.start(i));
-                bump(counters.records, 1);
+                add(trailer.bytes(), trailer.start(i), trailer.end(i) - trailer.start(i));
+                uncommittedRecords++;
             }
             if (slot.checkpointsInTrailer > 0) {
+                commit();
                 bump(counters.checkpoints, slot.checkpointsInTrailer);
                 bump(counters.sealed, slot.eventsSealedByTrailer);
                 releaseSealWaiters();
             }
             switch (slot.then) {
-                case Slot.THEN_COMPLETE -> complete(waiter, slot);
+                case Slot.THEN_COMPLETE -> {
+                    commit();
+                    complete(waiter, slot);
+                }
                 case Slot.THEN_PROMOTE_KEY -> {
                     // The journal must name the new key durably before the old key file disappears.
-                    journal.sync();
+                    sync();
                     KeyRotation.promote(keyFile);
                     complete(waiter, slot);
                 }
                 case Slot.THEN_SYNC_AND_COMPLETE -> {
-                    journal.sync();
+                    sync();
                     complete(waiter, slot);
                 }
                 default -> { }
+            }
+            if (endOfBatch) {
+                commit();
             }
         } catch (Throwable t) {
             fatal(t, waiter);
         }
     }
 
+    /** Adds a record to the open document; if that committed the document first, tells its callers. */
+    private void add(byte[] bytes, int offset, int length) {
+        if (journal.add(bytes, offset, length)) {
+            committed();
+        }
+    }
+
+    /** Commits the open document and tells everyone waiting for its records. */
+    private void commit() {
+        journal.commit();
+        committed();
+    }
+
+    private void sync() {
+        journal.sync(); // commits first
+        committed();
+    }
+
+    private void committed() {
+        bump(counters.records, uncommittedRecords);
+        bump(counters.journaled, uncommittedEvents);
+        uncommittedRecords = 0;
+        uncommittedEvents = 0;
+        for (int i = 0; i < journaledWaiterCount; i++) {
+            journaledWaiters[i].complete(journaledSequences[i]);
+            journaledWaiters[i] = null;
+        }
+        journaledWaiterCount = 0;
+    }
+
     private void appendEvent(Slot slot, Waiter waiter) {
         byte[] b = slot.buffer;
-        journal.append(b, slot.length);
-        bump(counters.records, 1);
-        bump(counters.journaled, 1);
+        add(b, 0, slot.length);
+        uncommittedRecords++;
+        uncommittedEvents++;
         if (slot.grew) {
             bump(counters.poolMissesSeen, 1);
         }
@@ -105,11 +151,20 @@ final class JournalStage implements EventHandler<Slot> {
         }
         if (waiter != null) {
             if (waiter.durability == Durability.JOURNALED) {
-                waiter.complete(slot.eventSequence);
+                addJournaledWaiter(waiter, slot.eventSequence);
             } else {
                 addSealWaiter(waiter, slot.eventSequence);
             }
         }
+    }
+
+    private void addJournaledWaiter(Waiter waiter, long seq) {
+        if (journaledWaiterCount == journaledWaiters.length) {
+            journaledWaiters = Arrays.copyOf(journaledWaiters, journaledWaiterCount * 2);
+            journaledSequences = Arrays.copyOf(journaledSequences, journaledWaiterCount * 2);
+        }
+        journaledWaiters[journaledWaiterCount] = waiter;
+        journaledSequences[journaledWaiterCount++] = seq;
     }
 
     private static void complete(Waiter waiter, Slot slot) {
@@ -124,7 +179,7 @@ final class JournalStage implements EventHandler<Slot> {
             return;
         }
         if (anySyncWaiter()) {
-            journal.sync();
+            sync();
         }
         for (int i = 0; i < sealWaiterCount; i++) {
             sealWaiters[i].complete(sealSequences[i]);
@@ -152,6 +207,14 @@ final class JournalStage implements EventHandler<Slot> {
     }
 
     private void discard(Slot slot, Waiter waiter) {
+        if (!appendFailed) {
+            // The chain stage failed or sealed: the records before this slot are whole and valid, so they stay.
+            try {
+                commit();
+            } catch (Throwable t) {
+                fatal(t, null);
+            }
+        }
         if (slot.command == Slot.EVENT) {
             bump(counters.lost, 1);
         }
@@ -179,6 +242,12 @@ final class JournalStage implements EventHandler<Slot> {
         if (waiter != null) {
             waiter.fail(e);
         }
+        // Their records are in a document that was never committed: not journaled.
+        for (int i = 0; i < journaledWaiterCount; i++) {
+            journaledWaiters[i].fail(e);
+            journaledWaiters[i] = null;
+        }
+        journaledWaiterCount = 0;
         failSealWaiters(e);
     }
 

@@ -39,7 +39,8 @@ public final class JournalTail {
     public record Result(ResumePoint resume, VerificationReport tail, String whyNot) {
     }
 
-    private record Found(Path file, long offset, byte[] checkpoint, boolean sealed) {
+    /** A checkpoint record: its document's offset in {@code file}, and where in that document it starts. */
+    private record Found(Path file, long offset, int inDocument, byte[] checkpoint, boolean sealed) {
     }
 
     private JournalTail() {
@@ -93,7 +94,8 @@ public final class JournalTail {
             return new Result(null, null, "the last resumable checkpoint's range does not hash to its signed root");
         }
         VerificationReport tail;
-        try (StorageRecordSource source = StorageRecordSource.openFrom(dir, found.file(), found.offset())) {
+        try (StorageRecordSource source = StorageRecordSource.openFrom(dir, found.file(), found.offset(),
+                found.inDocument())) {
             RecordBuffer skip = new RecordBuffer(found.checkpoint().length);
             if (!source.next(skip) || !Arrays.equals(Arrays.copyOf(skip.data(), skip.length()), found.checkpoint())) {
                 return new Result(null, null, "the checkpoint moved while the tail was read");
@@ -136,7 +138,7 @@ public final class JournalTail {
             }
             if (type == RecordType.CHECKPOINT && previous != null && view.hasCheckpointState()
                     && signedByItsNextKey(view, origin)) {
-                found = new Found(file, at, Arrays.copyOf(buffer.data(), buffer.length()), previous == RecordType.SEAL);
+                found = new Found(file, at, reader.lastRecordInDocument(), Arrays.copyOf(buffer.data(), buffer.length()), previous == RecordType.SEAL);
             }
             previous = type;
         }

@@ -54,10 +54,10 @@ public final class StorageRecordSource implements RecordSource {
     }
 
     /**
-     * Opens {@code directory} to read from the document at {@code offset} of its cycle file {@code file} on (an
-     * offset where a document starts, as {@link JournalTail} finds them), then the later cycle files.
+     * Opens {@code directory} to read from the record {@code inDocument} bytes into the document at {@code offset}
+     * of its cycle file {@code file} on (as {@link JournalTail} finds them), then the later cycle files.
      */
-    static StorageRecordSource openFrom(Path directory, Path file, long offset) throws IOException {
+    static StorageRecordSource openFrom(Path directory, Path file, long offset, int inDocument) throws IOException {
         StorageRecordSource source = open(directory);
         int at = source.cycles.indexOf(file);
         if (at < 0) {
@@ -65,7 +65,7 @@ public final class StorageRecordSource implements RecordSource {
         }
         source.nextFile = at + 1;
         source.current = CycleFileReader.open(file);
-        source.current.seek(offset);
+        source.current.seekRecord(offset, inDocument);
         return source;
     }
 
