@@ -1,10 +1,12 @@
 package dev.vouch.ledger.internal;
 
+import com.lmax.disruptor.BatchEventProcessorBuilder;
 import com.lmax.disruptor.InsufficientCapacityException;
 import com.lmax.disruptor.PhasedBackoffWaitStrategy;
 import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.WaitStrategy;
 import com.lmax.disruptor.dsl.Disruptor;
+import com.lmax.disruptor.dsl.EventProcessorFactory;
 import com.lmax.disruptor.dsl.ProducerType;
 import dev.vouch.Durability;
 import dev.vouch.Event;
@@ -25,7 +27,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@link Ledger}: events go through an LMAX Disruptor ring to the chain stage ({@link LedgerWriter}) and the
+ * The {@link Ledger}: events go through an LMAX Disruptor ring to the chain stage ({@link ChainStage}) and the
  * journal stage ({@link JournalStage}). Agent threads only claim a slot, copy the event in and publish; everything
  * that hashes, signs or writes runs on the two consumer threads.
  */
@@ -34,14 +36,15 @@ public final class DisruptorLedger implements Ledger {
     private static final int OPEN = 0;
     private static final int CLOSING = 1;
     private static final int CLOSED = 2;
-    private static final int FAILED = 3;
     private static final long BACKPRESSURE_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final Path journalDirectory;
     private final BackpressureMode backpressure;
     private final int maxEventSize;
     private final LedgerCounters counters;
-    private final LedgerWriter writer;
+    private final ChainStage chain;
+    /** Set by whichever stage fails first; the ledger accepts nothing more once it is. */
+    private final FailureLatch failure;
     private final ChronicleJournal journal;
     private final Disruptor<Slot> disruptor;
     private final RingBuffer<Slot> ring;
@@ -50,32 +53,37 @@ public final class DisruptorLedger implements Ledger {
     private final AtomicLong lastBackpressureLog = new AtomicLong(System.nanoTime() - BACKPRESSURE_LOG_INTERVAL_NANOS);
     private final String origin;
     private final Path keyFile;
-    private volatile Throwable failure;
     private volatile VerifyingKey currentKey;
     private Thread shutdownHook;
 
-    private DisruptorLedger(LedgerConfig config, LedgerOpener.Opened opened) {
+    private DisruptorLedger(LedgerConfig config, LedgerOpener.Opened opened, FailureLatch failure) {
         this.journalDirectory = opened.directory();
         this.backpressure = config.backpressure();
         this.maxEventSize = config.maxEventSize();
         this.counters = opened.counters();
-        this.writer = opened.writer();
+        this.chain = opened.chain();
         this.journal = opened.journal();
+        this.failure = failure;
         this.origin = opened.origin();
         this.keyFile = config.keyFile();
-        this.currentKey = writer.verifyingKey();
+        this.currentKey = chain.verifyingKey();
         int slotCapacity = config.slotCapacity();
-        String[] stages = {"-chain", "-journal"};
-        AtomicInteger started = new AtomicInteger();
         this.disruptor = new Disruptor<>(() -> new Slot(slotCapacity), config.ringSize(), runnable -> {
-            // Disruptor starts its processors in the order they were added: the chain stage, then the journal.
-            int n = started.getAndIncrement();
-            Thread t = new Thread(runnable, "vouch-ledger-" + journalDirectory.getFileName()
-                    + (n < stages.length ? stages[n] : "-" + n));
+            Thread t = new Thread(runnable, "vouch-ledger-" + journalDirectory.getFileName());
             t.setDaemon(true);
             return t;
         }, ProducerType.MULTI, waitStrategy(config));
-        disruptor.handleEventsWith(writer).then(writer.journalStage());
+        // The pipeline of the diagram, wired here and nowhere else: ring -> chain stage -> journal stage, the
+        // journal stage waiting on the chain stage through a barrier that parks instead of spinning.
+        String name = "vouch-ledger-" + journalDirectory.getFileName();
+        chain.threadName(name + "-chain");
+        JournalStage journalStage = new JournalStage(journal, counters, failure, keyFile, name + "-journal");
+        EventProcessorFactory<Slot> behindChain = (ringBuffer, upstream) -> {
+            HandOffBarrier barrier = new HandOffBarrier(upstream[0]);
+            chain.handOffTo(ringBuffer, barrier);
+            return new BatchEventProcessorBuilder().build(ringBuffer, barrier, journalStage);
+        };
+        disruptor.handleEventsWith(chain).then(behindChain);
         this.ring = disruptor.getRingBuffer();
         journal.handOver();
         disruptor.start();
@@ -90,17 +98,10 @@ public final class DisruptorLedger implements Ledger {
 
     /** Opens the journal {@code config} names (LedgerOpener) and starts the ring; {@code config} is already validated. */
     public static Ledger open(LedgerConfig config) {
-        LedgerCounters counters = new LedgerCounters();
-        DisruptorLedger[] self = new DisruptorLedger[1];
-        LedgerWriter.Lifecycle lifecycle = cause -> {
-            if (self[0] != null) {
-                self[0].onFatal(cause);
-            }
-        };
-        LedgerOpener.Opened opened = LedgerOpener.open(config, counters, lifecycle);
+        FailureLatch failure = new FailureLatch();
+        LedgerOpener.Opened opened = LedgerOpener.open(config, new LedgerCounters(), failure);
         try {
-            self[0] = new DisruptorLedger(config, opened);
-            return self[0];
+            return new DisruptorLedger(config, opened, failure);
         } catch (RuntimeException | Error e) {
             opened.journal().close();
             throw e;
@@ -248,7 +249,7 @@ public final class DisruptorLedger implements Ledger {
         Waiter waiter = waiters.get().arm(Durability.SEALED);
         ring.publishEvent(SlotTranslators.ROTATE_KEY, waiter);
         waiter.await();
-        currentKey = (VerifyingKey) waiter.value();
+        currentKey = waiter.rotatedKey();
         return currentKey;
     }
 
@@ -297,12 +298,12 @@ public final class DisruptorLedger implements Ledger {
     }
 
     private void ensureOpen() {
-        int s = state.get();
-        if (s != OPEN) {
-            Throwable f = failure;
-            throw f != null
-                    ? new LedgerClosedException("the ledger stopped after a fatal failure: " + f, f)
-                    : new LedgerClosedException("the ledger is closed");
+        Throwable f = failure.get();
+        if (f != null) {
+            throw new LedgerClosedException("the ledger stopped after a fatal failure: " + f, f);
+        }
+        if (state.get() != OPEN) {
+            throw new LedgerClosedException("the ledger is closed");
         }
     }
 
@@ -315,11 +316,6 @@ public final class DisruptorLedger implements Ledger {
         }
     }
 
-    private void onFatal(Throwable cause) {
-        failure = cause;
-        state.set(FAILED);
-    }
-
     private void closeFromHook() {
         shutdownHook = null;
         close();
@@ -328,13 +324,11 @@ public final class DisruptorLedger implements Ledger {
     @Override
     public void close() {
         if (!state.compareAndSet(OPEN, CLOSING)) {
-            if (state.get() != FAILED || failure == null) {
-                return;
-            }
-            state.set(CLOSING);
+            return;
         }
         RuntimeException error = null;
-        if (failure == null) {
+        Throwable failed = failure.get();
+        if (failed == null) {
             Waiter waiter = waiters.get().arm(Durability.SEALED);
             ring.publishEvent(SlotTranslators.CLOSE, waiter);
             try {
@@ -367,8 +361,9 @@ public final class DisruptorLedger implements Ledger {
         if (lost > 0) {
             LOG.warn("{} events were accepted after close began and were not journaled", lost);
         }
-        if (failure != null) {
-            error = addFailure(error, new LedgerClosedException("the ledger had failed: " + failure, failure));
+        failed = failure.get();
+        if (failed != null) {
+            error = addFailure(error, new LedgerClosedException("the ledger had failed: " + failed, failed));
         }
         if (error != null) {
             throw error;

@@ -26,7 +26,6 @@ final class JournalStage implements EventHandler<Slot> {
     private final ChronicleJournal journal;
     private final LedgerCounters counters;
     private final FailureLatch failure;
-    private final LedgerWriter.Lifecycle lifecycle;
     private final Path keyFile;
 
     /** JOURNALED callers whose records are in the open document, told at its commit. */
@@ -41,13 +40,20 @@ final class JournalStage implements EventHandler<Slot> {
     private int sealWaiterCount;
     private boolean appendFailed;
 
-    JournalStage(ChronicleJournal journal, LedgerCounters counters, FailureLatch failure,
-                 LedgerWriter.Lifecycle lifecycle, Path keyFile) {
+    private final String threadName;
+
+    JournalStage(ChronicleJournal journal, LedgerCounters counters, FailureLatch failure, Path keyFile,
+                 String threadName) {
         this.journal = journal;
         this.counters = counters;
         this.failure = failure;
-        this.lifecycle = lifecycle;
         this.keyFile = keyFile;
+        this.threadName = threadName;
+    }
+
+    @Override
+    public void onStart() {
+        Thread.currentThread().setName(threadName);
     }
 
     @Override
@@ -76,21 +82,22 @@ final class JournalStage implements EventHandler<Slot> {
                 releaseSealWaiters();
             }
             switch (slot.then) {
-                case Slot.THEN_COMPLETE -> {
+                case COMPLETE -> {
                     commit();
                     complete(waiter, slot);
                 }
-                case Slot.THEN_PROMOTE_KEY -> {
+                case PROMOTE_KEY -> {
                     // The journal must name the new key durably before the old key file disappears.
                     sync();
                     KeyRotation.promote(keyFile);
                     complete(waiter, slot);
                 }
-                case Slot.THEN_SYNC_AND_COMPLETE -> {
+                case SYNC_AND_COMPLETE -> {
                     sync();
                     complete(waiter, slot);
                 }
-                default -> { }
+                case NOTHING -> { }
+                default -> throw new IllegalStateException("unknown step " + slot.then);
             }
             if (endOfBatch) {
                 commit();
@@ -169,7 +176,11 @@ final class JournalStage implements EventHandler<Slot> {
 
     private static void complete(Waiter waiter, Slot slot) {
         if (waiter != null) {
-            waiter.complete(slot.completeSequence, slot.completeValue);
+            if (slot.rotatedKey != null) {
+                waiter.complete(slot.completeSequence, slot.rotatedKey);
+            } else {
+                waiter.complete(slot.completeSequence);
+            }
         }
     }
 
@@ -215,7 +226,7 @@ final class JournalStage implements EventHandler<Slot> {
                 fatal(t, null);
             }
         }
-        if (slot.command == Slot.EVENT) {
+        if (slot.command == Slot.Command.EVENT) {
             bump(counters.lost, 1);
         }
         Throwable cause = failure.get();
@@ -236,7 +247,6 @@ final class JournalStage implements EventHandler<Slot> {
             LOG.error("[CRITICAL] Vouch ledger stopped: appending to the journal failed: {}. No further events are "
                     + "accepted; {} records were appended in this session, and the journal ends with the last of "
                     + "them.", t.toString(), counters.records.get(), t);
-            lifecycle.onFatal(t);
         }
         LedgerClosedException e = new LedgerClosedException("the ledger failed: " + t, t);
         if (waiter != null) {

@@ -34,17 +34,17 @@ import org.slf4j.LoggerFactory;
 final class LedgerOpener {
     private static final Logger LOG = LoggerFactory.getLogger("dev.vouch.ledger");
 
-    record Opened(LedgerCounters counters, LedgerWriter writer, ChronicleJournal journal, String origin, Path directory) {
+    record Opened(LedgerCounters counters, ChainStage chain, ChronicleJournal journal, String origin, Path directory) {
     }
 
     private LedgerOpener() {
     }
 
-    static Opened open(LedgerConfig config, LedgerCounters counters, LedgerWriter.Lifecycle lifecycle) {
+    static Opened open(LedgerConfig config, LedgerCounters counters, FailureLatch failure) {
         // Before Chronicle is touched: a missing flag is a sentence naming it, not an IllegalAccessException.
         JvmFlags.check();
         try {
-            return openAt(config, config.journal(), config.settingsText(), counters, lifecycle);
+            return openAt(config, config.journal(), config.settingsText(), counters, failure);
         } catch (JournalCorruptException e) {
             if (config.freshJournalIfCorrupt() == null) {
                 throw e;
@@ -59,12 +59,12 @@ final class LedgerOpener {
             // The fresh journal's genesis names what it replaces, so an auditor finds the failed one.
             String settingsText = withSetting(config.settingsText(), "replaces", config.journal().toAbsolutePath()
                     + " (failed verification at sequence " + e.sequence() + ")");
-            return openAt(config, fresh, settingsText, counters, lifecycle);
+            return openAt(config, fresh, settingsText, counters, failure);
         }
     }
 
     private static Opened openAt(LedgerConfig config, Path dir, String settingsText, LedgerCounters counters,
-                                 LedgerWriter.Lifecycle lifecycle) {
+                                 FailureLatch failure) {
         if (Files.exists(dir) && !Files.isDirectory(dir)) {
             throw new VouchException("journal path " + dir + " exists and is not a directory");
         }
@@ -117,7 +117,7 @@ final class LedgerOpener {
                     throw refuse(dir, -1, "holds Chronicle files but no journal cycle file, and not only what a"
                             + " start that died early leaves");
                 }
-                return reopen(config, dir, lock, settingsText, counters, lifecycle);
+                return reopen(config, dir, lock, settingsText, counters, failure);
             }
             settingsText = withSetting(settingsText, "abandoned-start", abandoned
                     + " (files of an earlier start that never wrote a record)");
@@ -128,11 +128,11 @@ final class LedgerOpener {
                 throw e;
             }
         }
-        return create(config, dir, lock, loaded, settingsText, counters, lifecycle);
+        return create(config, dir, lock, loaded, settingsText, counters, failure);
     }
 
     private static Opened create(LedgerConfig config, Path dir, WriterLock lock, SigningKey loaded, String settingsText,
-                                 LedgerCounters counters, LedgerWriter.Lifecycle lifecycle) {
+                                 LedgerCounters counters, FailureLatch failure) {
         SigningKey key;
         try {
             key = loaded != null ? loaded : KeyFile.create(config.keyFile(), config.random());
@@ -143,7 +143,7 @@ final class LedgerOpener {
         String origin = config.origin() != null ? config.origin() : "vouch/" + HexFormat.of().formatHex(randomBytes(config.random(), 16));
         ChronicleJournal journal = new ChronicleJournal(dir, lock);
         try {
-            LedgerWriter writer = new LedgerWriter(journal, key, origin, null, config, counters, lifecycle);
+            ChainStage writer = new ChainStage(journal, key, origin, null, config, counters, failure);
             writer.writeGenesis(key.verifyingKey(), VouchVersion.LIBRARY, settingsText);
             writer.checkpoint();
             LOG.info("Vouch journal created at {} (origin {}, key {})", dir, origin, key.verifyingKey());
@@ -155,7 +155,7 @@ final class LedgerOpener {
     }
 
     private static Opened reopen(LedgerConfig config, Path dir, WriterLock lock, String settingsText,
-                                 LedgerCounters counters, LedgerWriter.Lifecycle lifecycle) {
+                                 LedgerCounters counters, FailureLatch failure) {
         ResumePoint resume;
         KeyChoice keys;
         try {
@@ -171,7 +171,7 @@ final class LedgerOpener {
         }
         ChronicleJournal journal = new ChronicleJournal(dir, lock);
         try {
-            LedgerWriter writer = new LedgerWriter(journal, keys.signing, resume.origin(), resume, config, counters, lifecycle);
+            ChainStage writer = new ChainStage(journal, keys.signing, resume.origin(), resume, config, counters, failure);
             if (!resume.sealed()) {
                 LOG.warn("Journal {} was not sealed (the previous writer stopped without close()); {} record(s) after "
                         + "the last checkpoint verified and are now sealed with a recovery record", dir, resume.uncoveredRecords());

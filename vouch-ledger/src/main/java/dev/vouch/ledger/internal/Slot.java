@@ -1,32 +1,44 @@
 package dev.vouch.ledger.internal;
 
+import dev.vouch.crypto.VerifyingKey;
+
 /**
  * One pre-allocated ring entry: the event's record bytes, encoded by the producer straight into a buffer
  * that lives as long as the ring. Control slots carry a command for the consumer instead.
  *
- * <p>The chain stage ({@link LedgerWriter}) stamps and hashes the record in place and leaves, in the fields
+ * <p>The chain stage ({@link ChainStage}) stamps and hashes the record in place and leaves, in the fields
  * below the line, what the journal stage ({@link JournalStage}) must append and whom it must wake; both reuse
  * the slot, so a slot's trip through the two stages allocates nothing.
  */
 final class Slot {
-    public static final int EVENT = 0;
-    public static final int ROTATE_KEY = 1;
-    public static final int CLOSE = 2;
-    public static final int CHECKPOINT = 3;
+    /** What the producer asks of the chain stage. */
+    enum Command {
+        /** Stamp, chain and append the event in {@link #buffer}. */
+        EVENT,
+        /** Rotate the signing key. */
+        ROTATE_KEY,
+        /** Seal the journal: the last slot. */
+        CLOSE,
+        /** Sign a checkpoint now (Ledger.checkpoint(), or the chain stage's own tick while idle). */
+        CHECKPOINT
+    }
 
-    /** After appending, the journal stage just wakes seal waiters covered by a checkpoint in the trailer. */
-    static final int THEN_NOTHING = 0;
-    /** ... then completes the slot's waiter with {@link #completeSequence}. */
-    static final int THEN_COMPLETE = 1;
-    /** ... then syncs, promotes the staged key file and completes the waiter with the new key. */
-    static final int THEN_PROMOTE_KEY = 2;
-    /** ... then syncs the sealed journal and completes the waiter. */
-    static final int THEN_SYNC_AND_COMPLETE = 3;
+    /** What the journal stage does after appending the slot's records. */
+    enum Then {
+        /** Nothing more (seal waiters covered by a checkpoint in the trailer are woken in any case). */
+        NOTHING,
+        /** Complete the slot's waiter with {@link #completeSequence}. */
+        COMPLETE,
+        /** Sync, promote the staged key file, and complete the waiter with {@link #rotatedKey}. */
+        PROMOTE_KEY,
+        /** Sync the sealed journal and complete the waiter. */
+        SYNC_AND_COMPLETE
+    }
 
     /** Grows (rarely) when an event larger than any before in this slot arrives; then it is reused. */
     public byte[] buffer;
     public int length;
-    public int command;
+    public Command command = Command.EVENT;
     public long acceptedNanoTime;
     /** Set by the producer when the buffer had to grow for this event (a pool miss), read by the consumer. */
     public boolean grew;
@@ -47,9 +59,10 @@ final class Slot {
     final ControlRecords trailer = new ControlRecords();
     int checkpointsInTrailer;
     long eventsSealedByTrailer;
-    int then;
+    Then then = Then.NOTHING;
     long completeSequence;
-    Object completeValue;
+    /** The new key of a rotation, for its caller. */
+    VerifyingKey rotatedKey;
 
     public Slot(int capacity) {
         this.buffer = new byte[capacity];
@@ -61,7 +74,7 @@ final class Slot {
         trailer.clear();
         checkpointsInTrailer = 0;
         eventsSealedByTrailer = 0;
-        then = THEN_NOTHING;
-        completeValue = null;
+        then = Then.NOTHING;
+        rotatedKey = null;
     }
 }

@@ -15,9 +15,9 @@ final class SlotTranslators {
 
     public static final EventTranslatorTwoArg<Slot, Event, Waiter> EVENT = SlotTranslators::translateEvent;
 
-    public static final EventTranslatorOneArg<Slot, Waiter> ROTATE_KEY = (slot, seq, waiter) -> command(slot, Slot.ROTATE_KEY, waiter);
-    public static final EventTranslatorOneArg<Slot, Waiter> CLOSE = (slot, seq, waiter) -> command(slot, Slot.CLOSE, waiter);
-    public static final EventTranslatorOneArg<Slot, Waiter> CHECKPOINT = (slot, seq, waiter) -> command(slot, Slot.CHECKPOINT, waiter);
+    public static final EventTranslatorOneArg<Slot, Waiter> ROTATE_KEY = (slot, seq, waiter) -> command(slot, Slot.Command.ROTATE_KEY, waiter);
+    public static final EventTranslatorOneArg<Slot, Waiter> CLOSE = (slot, seq, waiter) -> command(slot, Slot.Command.CLOSE, waiter);
+    public static final EventTranslatorOneArg<Slot, Waiter> CHECKPOINT = (slot, seq, waiter) -> command(slot, Slot.Command.CHECKPOINT, waiter);
 
     private static void translateEvent(Slot slot, long sequence, Event event, Waiter waiter) {
         translateGroupMember(slot, event, 0, 1, waiter);
@@ -37,14 +37,14 @@ final class SlotTranslators {
         slot.grew = grew;
         slot.groupIndex = index;
         slot.groupSize = size;
-        slot.command = Slot.EVENT;
+        slot.command = Slot.Command.EVENT;
         slot.waiter = waiter;
         long now = System.nanoTime(); // one clock read for both times
         slot.acceptedNanoTime = now;
         slot.length = EventEncoder.encode(event, EpochClock.epochNanos(now), slot.buffer);
     }
 
-    private static void command(Slot slot, int command, Waiter waiter) {
+    private static void command(Slot slot, Slot.Command command, Waiter waiter) {
         slot.command = command;
         slot.waiter = waiter;
         slot.length = 0;

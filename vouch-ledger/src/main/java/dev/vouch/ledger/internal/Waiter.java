@@ -2,6 +2,7 @@ package dev.vouch.ledger.internal;
 
 import dev.vouch.Durability;
 import dev.vouch.LedgerClosedException;
+import dev.vouch.crypto.VerifyingKey;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -14,14 +15,14 @@ final class Waiter {
     private volatile Thread owner;
     private volatile long result = PENDING;
     private volatile Throwable failure;
-    private volatile Object value;
+    private volatile VerifyingKey key;
     public Durability durability = Durability.JOURNALED;
 
     /** Called by the owner before publishing. */
     public Waiter arm(Durability durability) {
         this.durability = durability;
         this.failure = null;
-        this.value = null;
+        this.key = null;
         this.owner = Thread.currentThread();
         this.result = PENDING;
         return this;
@@ -32,8 +33,9 @@ final class Waiter {
         LockSupport.unpark(owner);
     }
 
-    public void complete(long sequence, Object value) {
-        this.value = value;
+    /** Completes a key rotation: the rotation record's sequence number and the new key. */
+    public void complete(long sequence, VerifyingKey rotatedKey) {
+        this.key = rotatedKey;
         complete(sequence);
     }
 
@@ -73,7 +75,8 @@ final class Waiter {
         return result;
     }
 
-    public Object value() {
-        return value;
+    /** The new key, after a rotation completed. */
+    public VerifyingKey rotatedKey() {
+        return key;
     }
 }

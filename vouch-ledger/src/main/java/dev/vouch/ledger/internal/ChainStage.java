@@ -2,11 +2,9 @@ package dev.vouch.ledger.internal;
 
 import static dev.vouch.ledger.internal.LedgerCounters.bump;
 
-import com.lmax.disruptor.BatchEventProcessorBuilder;
 import com.lmax.disruptor.EventHandler;
 import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.Sequence;
-import com.lmax.disruptor.dsl.EventProcessorFactory;
 import dev.vouch.Durability;
 import dev.vouch.ledger.SigningMode;
 import dev.vouch.crypto.SignedNote;
@@ -39,15 +37,10 @@ import org.slf4j.LoggerFactory;
  * <p>Before the ring starts, the opening thread calls the {@code write...} methods directly, and their records
  * go straight to the journal; afterwards only the consumer threads touch this object and the journal.
  */
-final class LedgerWriter implements EventHandler<Slot> {
+final class ChainStage implements EventHandler<Slot> {
     private static final Logger LOG = LoggerFactory.getLogger("dev.vouch.ledger");
     /** How many slots the chain stage hands on at a time inside a long batch, so the stages overlap. */
     private static final int RELEASE_EVERY = 64;
-
-    /** Told once when the writer fails or finishes sealing. */
-    public interface Lifecycle {
-        void onFatal(Throwable cause);
-    }
 
     private final ChronicleJournal journal;
     private final boolean signEveryEvent;
@@ -56,7 +49,6 @@ final class LedgerWriter implements EventHandler<Slot> {
     private final Path keyFile;
     private final SecureRandom random;
     private final LedgerCounters counters;
-    private final Lifecycle lifecycle;
     private final String origin;
     private final MessageDigest sha256 = Rfc6962.newSha256();
     private final CompactRange tree;
@@ -80,8 +72,7 @@ final class LedgerWriter implements EventHandler<Slot> {
     private long uncoveredEvents;
     private long firstUncoveredNanoTime;
 
-    private final FailureLatch failure = new FailureLatch();
-    private final JournalStage journalStage;
+    private final FailureLatch failure;
     private boolean sealed;
     /** The slot being processed by the consumer; null while the opening thread writes directly. */
     private Slot current;
@@ -89,6 +80,7 @@ final class LedgerWriter implements EventHandler<Slot> {
     private HandOffBarrier downstream;
     private RingBuffer<Slot> ring;
     private int unreleased;
+    private String threadName;
     /** A SEALED or SYNCED caller waits for a record not yet covered: checkpoint at the end of this batch. */
     private boolean sealRequested;
     /** A tick slot from onTimeout is in the ring and not yet processed. */
@@ -96,8 +88,8 @@ final class LedgerWriter implements EventHandler<Slot> {
     /** Sequence number of the first member of the group being processed. */
     private long groupFirst;
 
-    public LedgerWriter(ChronicleJournal journal, SigningKey key, String origin, ResumePoint resume,
-                        LedgerConfig config, LedgerCounters counters, Lifecycle lifecycle) {
+    public ChainStage(ChronicleJournal journal, SigningKey key, String origin, ResumePoint resume,
+                        LedgerConfig config, LedgerCounters counters, FailureLatch failure) {
         this.journal = journal;
         this.key = key;
         this.origin = origin;
@@ -108,11 +100,10 @@ final class LedgerWriter implements EventHandler<Slot> {
         this.keyFile = config.keyFile();
         this.random = config.random();
         this.counters = counters;
-        this.lifecycle = lifecycle;
+        this.failure = failure;
         this.signer = new CheckpointSigner(origin, key);
         this.nextCheckpointKey = key.verifyingKey().bytes();
         this.note = new byte[signer.maxLength()];
-        this.journalStage = new JournalStage(journal, counters, failure, lifecycle, keyFile);
         if (resume == null) {
             tree = new CompactRange();
             lastCheckpoint = -1;
@@ -171,13 +162,25 @@ final class LedgerWriter implements EventHandler<Slot> {
 
     // ----- the consumer -----
 
-    /** Wires the journal stage behind this one: {@code disruptor.handleEventsWith(writer).then(writer.journalStage())}. */
-    public EventProcessorFactory<Slot> journalStage() {
-        return (ringBuffer, upstream) -> {
-            ring = ringBuffer;
-            downstream = new HandOffBarrier(upstream[0]);
-            return new BatchEventProcessorBuilder().build(ringBuffer, downstream, journalStage);
-        };
+    /**
+     * Connects this stage to the ring it consumes (for its tick slots) and to the barrier the journal stage waits
+     * on (woken when this stage releases slots); called once while the ledger wires its stages.
+     */
+    void handOffTo(RingBuffer<Slot> ringBuffer, HandOffBarrier journalBarrier) {
+        ring = ringBuffer;
+        downstream = journalBarrier;
+    }
+
+    /** Names the consumer thread after its stage (Disruptor starts its processors in no promised order). */
+    void threadName(String name) {
+        this.threadName = name;
+    }
+
+    @Override
+    public void onStart() {
+        if (threadName != null) {
+            Thread.currentThread().setName(threadName);
+        }
     }
 
     @Override
@@ -195,16 +198,16 @@ final class LedgerWriter implements EventHandler<Slot> {
             current = slot;
             try {
                 switch (slot.command) {
-                    case Slot.EVENT -> appendEvent(slot);
-                    case Slot.CHECKPOINT -> {
+                    case EVENT -> appendEvent(slot);
+                    case CHECKPOINT -> {
                         tickPending = false;
                         writeGapIfDropped();
                         checkpoint();
-                        slot.then = Slot.THEN_COMPLETE;
+                        slot.then = Slot.Then.COMPLETE;
                         slot.completeSequence = sequence - 1;
                     }
-                    case Slot.ROTATE_KEY -> rotateKey(slot);
-                    case Slot.CLOSE -> seal(slot);
+                    case ROTATE_KEY -> rotateKey(slot);
+                    case CLOSE -> seal(slot);
                     default -> throw new IllegalStateException("unknown slot command " + slot.command);
                 }
                 if (endOfBatch && !sealed && !midGroup(slot)) {
@@ -361,9 +364,9 @@ final class LedgerWriter implements EventHandler<Slot> {
         old.destroy();
         LOG.info("Signing key rotated at sequence {}: {} -> {}", seq, old.verifyingKey(), next.verifyingKey());
         // The journal stage syncs the rotation, then promotes the staged key file, then tells the caller.
-        slot.then = Slot.THEN_PROMOTE_KEY;
+        slot.then = Slot.Then.PROMOTE_KEY;
         slot.completeSequence = seq;
-        slot.completeValue = next.verifyingKey();
+        slot.rotatedKey = next.verifyingKey();
     }
 
     /** Seals in {@code slot}'s trailer, or straight into the journal when {@code slot} is null (before the ring runs). */
@@ -376,7 +379,7 @@ final class LedgerWriter implements EventHandler<Slot> {
         checkpoint();
         sealed = true;
         if (slot != null) {
-            slot.then = Slot.THEN_SYNC_AND_COMPLETE;
+            slot.then = Slot.Then.SYNC_AND_COMPLETE;
             slot.completeSequence = seq;
         } else {
             journal.sync();
@@ -392,7 +395,6 @@ final class LedgerWriter implements EventHandler<Slot> {
         if (failure.trip(t)) {
             LOG.error("[CRITICAL] Vouch ledger stopped at sequence {}: {}. No further events are accepted; "
                     + "records up to sequence {} reach the journal.", firstSequence, t.toString(), firstSequence - 1, t);
-            lifecycle.onFatal(t);
         }
     }
 }
