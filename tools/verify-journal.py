@@ -34,7 +34,7 @@ import unicodedata
 # Constants (FORMAT.md, "Record header", "Record types")
 
 MAJOR = 1
-MINOR = 1
+MINOR = 2
 HEADER_LEN = 56
 HASH_LEN = 32
 
@@ -438,6 +438,14 @@ def decode_record(r):
             rec[field] = rd.str16()
         rec["params"] = rd.bytes32()
         rec["result"] = rd.bytes32()
+        if minor >= 2 and rd.pos < len(r):  # format 1.2: the optional correlation block
+            rec["tool_call_id"] = rd.str16()
+            trace, span = rd.fixed(16), rd.fixed(8)
+            if (trace == bytes(16)) != (span == bytes(8)):
+                raise FormatError("a trace id and a span id must be both zero (none) or both non-zero")
+            if trace != bytes(16):
+                rec["trace_id"], rec["span_id"] = trace.hex(), span.hex()
+            rec["principal"] = rd.str16()
     if rd.pos != len(r) and minor <= MINOR:
         raise FormatError("%d unexpected bytes after the %s body" % (len(r) - rd.pos, TYPE_NAMES[rtype]))
     return rec

@@ -15,6 +15,9 @@ public final class Event {
     public static final long NO_PARENT = -1L;
 
     private static final byte[] EMPTY = new byte[0];
+    /** Bytes of a W3C trace id and of a span id. */
+    public static final int TRACE_ID_BYTES = 16;
+    public static final int SPAN_ID_BYTES = 8;
 
     EventKind kind = EventKind.NOTE;
     CharSequence agent = "";
@@ -22,6 +25,11 @@ public final class Event {
     CharSequence name = "";
     CharSequence policy = "";
     long parent = NO_PARENT;
+    CharSequence toolCallId = "";
+    CharSequence principal = "";
+    /** W3C trace context: 16-byte trace id and 8-byte span id, valid only when {@link #hasTraceContext}. */
+    private final byte[] traceContext = new byte[TRACE_ID_BYTES + SPAN_ID_BYTES];
+    private boolean hasTraceContext;
     Decision decision = Decision.NONE;
     Risk risk = Risk.NONE;
     final Payload params = new Payload();
@@ -44,6 +52,9 @@ public final class Event {
         name = "";
         policy = "";
         parent = NO_PARENT;
+        toolCallId = "";
+        principal = "";
+        hasTraceContext = false;
         decision = Decision.NONE;
         risk = Risk.NONE;
         params.clear();
@@ -94,6 +105,55 @@ public final class Event {
     /** The group index {@link #parentInGroup} set, or -1 if the parent is a sequence number or {@link #NO_PARENT}. */
     public int parentGroupIndex() {
         return parent < NO_PARENT ? (int) (-2L - parent) : -1;
+    }
+
+    /**
+     * The id a model or an MCP client gave this tool call (an LLM's {@code tool_call_id}, a JSON-RPC request id),
+     * so a record can be matched with the conversation that asked for it. Empty for none. Format 1.2.
+     */
+    public Event toolCallId(CharSequence id) {
+        this.toolCallId = id == null ? "" : id;
+        return this;
+    }
+
+    /** The person or service the agent acts for (a user id, an OAuth subject). Empty for none. Format 1.2. */
+    public Event principal(CharSequence principal) {
+        this.principal = principal == null ? "" : principal;
+        return this;
+    }
+
+    /**
+     * The W3C trace context of the span this event belongs to, as OpenTelemetry's {@code SpanContext} gives it:
+     * 32 and 16 lower-case hex digits, neither all zeros. Format 1.2.
+     *
+     * @throws IllegalArgumentException if either id is malformed (the event keeps no trace context then)
+     */
+    public Event traceContext(CharSequence traceIdHex, CharSequence spanIdHex) {
+        hasTraceContext = false;
+        parseHex("trace id", traceIdHex, traceContext, 0, TRACE_ID_BYTES);
+        parseHex("span id", spanIdHex, traceContext, TRACE_ID_BYTES, SPAN_ID_BYTES);
+        hasTraceContext = true;
+        return this;
+    }
+
+    private static void parseHex(String what, CharSequence hex, byte[] dst, int off, int n) {
+        if (hex == null || hex.length() != 2 * n) {
+            throw new IllegalArgumentException("a W3C " + what + " is " + 2 * n + " lower-case hex digits, was "
+                    + (hex == null ? "null" : hex.length() + " characters"));
+        }
+        int nonZero = 0;
+        for (int i = 0; i < n; i++) {
+            int hi = Character.digit(hex.charAt(2 * i), 16);
+            int lo = Character.digit(hex.charAt(2 * i + 1), 16);
+            if (hi < 0 || lo < 0 || Character.isUpperCase(hex.charAt(2 * i)) || Character.isUpperCase(hex.charAt(2 * i + 1))) {
+                throw new IllegalArgumentException("a W3C " + what + " is lower-case hex digits only");
+            }
+            dst[off + i] = (byte) (hi << 4 | lo);
+            nonZero |= dst[off + i];
+        }
+        if (nonZero == 0) {
+            throw new IllegalArgumentException("a W3C " + what + " of all zeros is invalid");
+        }
     }
 
     /** The tool or method name. */
@@ -170,6 +230,35 @@ public final class Event {
 
     public CharSequence policy() {
         return policy;
+    }
+
+    public CharSequence toolCallId() {
+        return toolCallId;
+    }
+
+    public CharSequence principal() {
+        return principal;
+    }
+
+    public boolean hasTraceContext() {
+        return hasTraceContext;
+    }
+
+    /**
+     * Copies the 16-byte trace id and then the 8-byte span id to {@code dst[offset]} (24 zero bytes without a
+     * trace context); for encoders, which must not allocate.
+     */
+    public void copyTraceContext(byte[] dst, int offset) {
+        if (hasTraceContext) {
+            System.arraycopy(traceContext, 0, dst, offset, TRACE_ID_BYTES + SPAN_ID_BYTES);
+        } else {
+            java.util.Arrays.fill(dst, offset, offset + TRACE_ID_BYTES + SPAN_ID_BYTES, (byte) 0);
+        }
+    }
+
+    /** Whether any format 1.2 correlation field (tool-call id, principal, trace context) is set. */
+    public boolean hasCorrelation() {
+        return hasTraceContext || toolCallId.length() > 0 || principal.length() > 0;
     }
 
     /** The parent's sequence number, {@link #NO_PARENT}, or below that a group reference ({@link #parentGroupIndex}). */

@@ -116,6 +116,10 @@ final class RecordJson {
         g.writeStringField("params_b64", base64.encodeToString(params));
         Json.stringOrNull(g, "result", Text.utf8OrNull(result));
         g.writeStringField("result_b64", base64.encodeToString(result));
+        g.writeStringField("tool_call_id", view.toolCallId());
+        Json.stringOrNull(g, "trace_id", view.traceId());
+        Json.stringOrNull(g, "span_id", view.spanId());
+        g.writeStringField("principal", view.principal());
         if (view.type() == RecordType.TOOL_CALL) {
             g.writeStringField("outcome", outcomes.of(view.sequence()).label);
         }

@@ -1,5 +1,10 @@
 package dev.vouch.cli;
 
+import java.util.Map;
+import java.util.List;
+import dev.vouch.ledger.Ledger;
+import dev.vouch.EventKind;
+import dev.vouch.Event;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -32,6 +37,51 @@ class ThirdPartyExportTest {
         assertEquals(0, independentVerdict(script, intact), "intact journal");
         assertEquals(1, independentVerdict(script, tampered), "tampered journal");
         assertEquals(1, Cli.run("verify", tampered.dir(), "--pubkey", tampered.pub(), "-q").exit());
+    }
+
+    /**
+     * Format 1.2's correlation block round trip: written by the ledger on some events and not others, decoded by the
+     * exporter, accepted by the independent verifier; a block with a trace id but no span id is malformed for both.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void shouldCarryCorrelationFieldsThroughTheExportAndBothVerifiers() throws Exception {
+        Path script = script();
+        Assumptions.assumeTrue(onPath("python3") && onPath("openssl"), "python3 and openssl are needed");
+        TestJournals.Written w = TestJournals.write(tmp.resolve("correlated"), 1);
+        String trace = "4bf92f3577b34da6a3ce929d0e0e4736";
+        String span = "00f067aa0ba902b7";
+        try (Ledger ledger = Ledger.builder(w.journal()).keyFile(w.keyFile()).shutdownHook(false).open()) {
+            ledger.recordDurably(new Event().kind(EventKind.TOOL_CALL).name("fs.read").toolCallId("call_7Qx")
+                    .traceContext(trace, span).principal("user:ann@example.com"));
+            ledger.recordDurably(new Event().kind(EventKind.TOOL_CALL).name("fs.read").toolCallId("only-an-id"));
+            ledger.recordDurably(new Event().kind(EventKind.TOOL_CALL).name("fs.read"));
+        }
+        List<Map<String, Object>> calls = new java.util.ArrayList<>();
+        for (Map<String, Object> line : ExportCommandTest.lines(Cli.run("export", w.dir()).out())) {
+            if ("tool_call".equals(line.get("type")) && "fs.read".equals(line.get("name"))) {
+                calls.add(line);
+            }
+        }
+        assertEquals(3, calls.size());
+        assertEquals(List.of("call_7Qx", trace, span, "user:ann@example.com", "1.2"), List.of(calls.get(0).get("tool_call_id"),
+                calls.get(0).get("trace_id"), calls.get(0).get("span_id"), calls.get(0).get("principal"), calls.get(0).get("format")));
+        assertEquals("only-an-id", calls.get(1).get("tool_call_id"));
+        assertEquals(null, calls.get(1).get("trace_id"));
+        assertEquals("", calls.get(2).get("tool_call_id"));
+        // No correlation costs nothing: the record is as long as a format 1.1 event.
+        byte[] plain = java.util.Base64.getDecoder().decode((String) calls.get(2).get("record_b64"));
+        assertEquals(dev.vouch.internal.format.RecordDescriptor.eventRecordLength(0, 0, 7, 0, 0, 0), plain.length);
+        assertEquals(0, independentVerdict(script, w), "a journal with correlation fields");
+        assertEquals(0, Cli.run("verify", w.dir(), "--pubkey", w.pub(), "-q").exit());
+
+        // Forge a span id of zeros under a non-zero trace id, re-signed by nobody: malformed before any signature.
+        byte[] bad = java.util.Base64.getDecoder().decode((String) calls.get(0).get("record_b64"));
+        int spanAt = bad.length - 2 - "user:ann@example.com".length() - 8;
+        java.util.Arrays.fill(bad, spanAt, spanAt + 8, (byte) 0);
+        dev.vouch.FormatException e = org.junit.jupiter.api.Assertions.assertThrows(dev.vouch.FormatException.class,
+                () -> new dev.vouch.internal.format.RecordView().wrap(bad, bad.length));
+        assertTrue(e.getMessage().contains("both zero"), e.getMessage());
     }
 
     private int independentVerdict(Path script, TestJournals.Written w) throws Exception {

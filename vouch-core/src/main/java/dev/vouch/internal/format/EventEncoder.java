@@ -24,7 +24,16 @@ public final class EventEncoder {
         if (agent > MAX_STR16 || task > MAX_STR16 || name > MAX_STR16 || policy > MAX_STR16) {
             return -1;
         }
-        return eventRecordLength(agent, task, name, policy, payloadLength(e.params()), payloadLength(e.result()));
+        long length = eventRecordLength(agent, task, name, policy, payloadLength(e.params()), payloadLength(e.result()));
+        if (e.hasCorrelation()) {
+            int callId = Utf8.encodedLength(e.toolCallId());
+            int principal = Utf8.encodedLength(e.principal());
+            if (callId > MAX_STR16 || principal > MAX_STR16) {
+                return -1;
+            }
+            length += EVENT_CORRELATION_OVERHEAD + callId + principal;
+        }
+        return length;
     }
 
     /**
@@ -33,7 +42,13 @@ public final class EventEncoder {
      */
     public static long maxEncodedLength(Event e) {
         long text = (long) e.agent().length() + e.task().length() + e.name().length() + e.policy().length();
-        return eventRecordLength(0, 0, 0, 0, maxPayloadLength(e.params()), maxPayloadLength(e.result())) + 3 * text;
+        long correlation = 0;
+        if (e.hasCorrelation()) {
+            text += e.toolCallId().length() + e.principal().length();
+            correlation = EVENT_CORRELATION_OVERHEAD;
+        }
+        return eventRecordLength(0, 0, 0, 0, maxPayloadLength(e.params()), maxPayloadLength(e.result())) + 3 * text
+                + correlation;
     }
 
     private static long maxPayloadLength(Event.Payload p) {
@@ -67,11 +82,17 @@ public final class EventEncoder {
         p = putStr16(e.policy(), buf, p);
         p = putBytes32(e.params(), buf, p);
         p = putBytes32(e.result(), buf, p);
+        if (e.hasCorrelation()) {
+            // Format 1.2: only events that carry correlation pay for the block.
+            p = putStr16(e.toolCallId(), buf, p);
+            e.copyTraceContext(buf, p);
+            p += TRACE_CONTEXT_LENGTH;
+            p = putStr16(e.principal(), buf, p);
+        }
         BigEndian.putInt(buf, BODY_LENGTH_OFFSET, p - HEADER_LENGTH);
         return p;
     }
 
-    /** Fills in the fields only the consumer knows. */
     /**
      * Replaces a group reference in the encoded event's parent field ({@code Event.parentInGroup}) with the
      * member's sequence number, now that the group's first sequence number is known.
@@ -84,6 +105,7 @@ public final class EventEncoder {
         }
     }
 
+    /** Fills in the fields only the consumer knows. */
     public static void stamp(byte[] buf, long sequence, byte[] prev) {
         BigEndian.putLong(buf, SEQUENCE_OFFSET, sequence);
         System.arraycopy(prev, 0, buf, PREV_OFFSET, HASH_LENGTH);

@@ -27,8 +27,11 @@ package dev.vouch.internal.format;
  */
 public final class RecordDescriptor {
     public static final int MAJOR_VERSION = 1;
-    /** 1.1 added the resume state at the end of CHECKPOINT bodies; 1.0 records stay valid. */
-    public static final int MINOR_VERSION = 1;
+    /**
+     * 1.1 added the resume state at the end of CHECKPOINT bodies; 1.2 the optional correlation block at the end of
+     * event bodies. 1.0 and 1.1 records stay valid.
+     */
+    public static final int MINOR_VERSION = 2;
 
     public static final int MAJOR_OFFSET = 0;
     public static final int MINOR_OFFSET = 1;
@@ -71,6 +74,18 @@ public final class RecordDescriptor {
     public static final int EVENT_DECISION_OFFSET = 8;
     public static final int EVENT_RISK_OFFSET = 9;
     public static final int EVENT_FIXED_LENGTH = 10;
+
+    /**
+     * From format 1.2, an event body may end after {@code result} (no correlation), or carry this block:
+     * <pre>
+     *   str16 tool-call id | trace id (16) | span id (8) | str16 principal
+     * </pre>
+     * A trace id and span id of all zeros mean "no trace context"; they are zero together or non-zero together.
+     */
+    public static final int EVENT_CORRELATION_SINCE_MINOR = 2;
+    public static final int TRACE_CONTEXT_LENGTH = 16 + 8;
+    /** The block's fixed part: two str16 length prefixes and the trace context. */
+    public static final int EVENT_CORRELATION_OVERHEAD = 2 + TRACE_CONTEXT_LENGTH + 2;
 
     /** Four str16 fields and two bytes32 fields. */
     public static final int EVENT_PREFIX_OVERHEAD = EVENT_FIXED_LENGTH + 4 * 2 + 2 * 4;

@@ -30,6 +30,10 @@ public final class RecordView {
     private final Field policy = new Field();
     private final Field params = new Field();
     private final Field result = new Field();
+    private final Field toolCallId = new Field();
+    private final Field principal = new Field();
+    /** Offset of the trace context (trace id, span id), or -1 if the record has none. */
+    private int traceOffset = -1;
 
     // Control record fields.
     private final Field origin = new Field();
@@ -58,6 +62,9 @@ public final class RecordView {
         keyOffset = -1;
         stateOffset = -1;
         rangeCount = 0;
+        traceOffset = -1;
+        toolCallId.length = 0;
+        principal.length = 0;
         if (length < HEADER_LENGTH) {
             throw new FormatException("record of " + length + " bytes is shorter than the " + HEADER_LENGTH + "-byte header");
         }
@@ -124,7 +131,7 @@ public final class RecordView {
                 count2 = u64();
                 count3 = u64();
             }
-            default -> parseEvent();
+            default -> parseEvent(minor);
         }
         if (p != length && minor <= MINOR_VERSION) {
             throw new FormatException((length - p) + " unexpected bytes after the " + t.label() + " body");
@@ -133,7 +140,7 @@ public final class RecordView {
         return this;
     }
 
-    private void parseEvent() {
+    private void parseEvent(int minor) {
         need(EVENT_FIXED_LENGTH);
         parent = BigEndian.getLong(buf, p + EVENT_PARENT_OFFSET);
         decision = Decision.ofCode(buf[p + EVENT_DECISION_OFFSET] & 0xFF);
@@ -154,6 +161,24 @@ public final class RecordView {
         str16(policy);
         bytes32(params);
         bytes32(result);
+        if (minor >= EVENT_CORRELATION_SINCE_MINOR && p < length) {
+            str16(toolCallId);
+            int at = fixed(TRACE_CONTEXT_LENGTH);
+            boolean traceZero = allZero(at, 16);
+            if (traceZero != allZero(at + 16, 8)) {
+                throw new FormatException("a trace id and a span id must be both zero (none) or both non-zero");
+            }
+            traceOffset = traceZero ? -1 : at;
+            str16(principal);
+        }
+    }
+
+    private boolean allZero(int at, int n) {
+        int or = 0;
+        for (int i = 0; i < n; i++) {
+            or |= buf[at + i];
+        }
+        return or == 0;
     }
 
     private void need(long n) {
@@ -275,6 +300,34 @@ public final class RecordView {
 
     public byte[] params() {
         return params.bytes(buf);
+    }
+
+    /** The tool-call id (format 1.2), or "" if the record has none. */
+    public String toolCallId() {
+        return toolCallId.length == 0 ? "" : toolCallId.text(buf);
+    }
+
+    /** The principal (format 1.2), or "" if the record has none. */
+    public String principal() {
+        return principal.length == 0 ? "" : principal.text(buf);
+    }
+
+    /** The W3C trace id as 32 lower-case hex digits (format 1.2), or null if the record has no trace context. */
+    public String traceId() {
+        return traceOffset < 0 ? null : hex(traceOffset, 16);
+    }
+
+    /** The W3C span id as 16 lower-case hex digits (format 1.2), or null if the record has no trace context. */
+    public String spanId() {
+        return traceOffset < 0 ? null : hex(traceOffset + 16, 8);
+    }
+
+    private String hex(int at, int n) {
+        StringBuilder b = new StringBuilder(2 * n);
+        for (int i = 0; i < n; i++) {
+            b.append(Character.forDigit((buf[at + i] >> 4) & 0xF, 16)).append(Character.forDigit(buf[at + i] & 0xF, 16));
+        }
+        return b.toString();
     }
 
     public byte[] result() {

@@ -233,7 +233,7 @@ public final class DisruptorLedger implements Ledger {
         }
         long exact = EventEncoder.encodedLength(event);
         if (exact < 0) {
-            throw new IllegalArgumentException("a text field (agent, task, name or policy) exceeds "
+            throw new IllegalArgumentException("a text field (agent, task, name, policy, tool-call id or principal) exceeds "
                     + RecordDescriptor.MAX_STR16 + " UTF-8 bytes");
         }
         if (exact > maxEventSize) {
