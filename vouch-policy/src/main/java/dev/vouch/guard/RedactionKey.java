@@ -31,9 +31,12 @@ import javax.crypto.spec.SecretKeySpec;
  * place of the value, a keyed and salted commitment to it:
  *
  * <pre>
- * {"$vouch_redacted":"hmac-sha256:v1:&lt;base64 salt, 16 bytes&gt;:&lt;base64 mac, 32 bytes&gt;"}
- * mac = HMAC-SHA-256(key, salt || canonical JSON bytes of the original value)
+ * {"$vouch_redacted":"hmac-sha256:v2:&lt;base64 salt, 16 bytes&gt;:&lt;base64 mac, 32 bytes&gt;"}
+ * mac = HMAC-SHA-256(key, salt || RFC 8785 (JCS) canonical JSON bytes of the original value)
  * </pre>
+ *
+ * <p>Version 1 commitments ({@code hmac-sha256:v1:}, over jackson's compact copy, written before RFC 8785
+ * commitments) keep verifying.
  *
  * <p>The key never goes into the journal. Whoever holds it can later prove what a redacted value was
  * ({@link #verify}, {@link #verifyAt}); without it, the commitment reveals nothing, not even for a value
@@ -49,8 +52,10 @@ import javax.crypto.spec.SecretKeySpec;
 public final class RedactionKey {
     /** The shortest key accepted, in bytes: HMAC-SHA-256's block of security. */
     public static final int MIN_BYTES = 32;
-    /** The prefix of a commitment to one JSON value (canonical form). */
-    public static final String VALUE_PREFIX = "hmac-sha256:v1:";
+    /** The prefix of a commitment to one JSON value in its RFC 8785 (JCS) canonical form; what the guard writes. */
+    public static final String VALUE_PREFIX = "hmac-sha256:v2:";
+    /** The prefix of a version 1 value commitment (Vouch 0.1 and 0.2): jackson's compact copy, still verified. */
+    public static final String VALUE_PREFIX_V1 = "hmac-sha256:v1:";
     /** The prefix of a commitment to a whole parameter document, over its exact bytes. */
     public static final String BYTES_PREFIX = "hmac-sha256:v1-bytes:";
     /** The field that replaces a redacted value in stored parameters. */
@@ -181,7 +186,7 @@ public final class RedactionKey {
      * @throws IllegalArgumentException if it is not exactly one JSON value
      */
     public String commit(byte[] valueJson) {
-        return commitCanonical(Json.canonical(valueJson));
+        return commitCanonical(JsonCanonicalForm.of(valueJson));
     }
 
     String commitCanonical(byte[] canonical) {
@@ -215,13 +220,16 @@ public final class RedactionKey {
         byte[] message;
         if (commitment.startsWith(VALUE_PREFIX)) {
             prefix = VALUE_PREFIX;
+            message = JsonCanonicalForm.of(value);
+        } else if (commitment.startsWith(VALUE_PREFIX_V1)) {
+            prefix = VALUE_PREFIX_V1;
             message = Json.canonical(value);
         } else if (commitment.startsWith(BYTES_PREFIX)) {
             prefix = BYTES_PREFIX;
             message = value;
         } else {
             throw new IllegalArgumentException("not a Vouch redaction commitment: expected it to start with "
-                    + VALUE_PREFIX + " or " + BYTES_PREFIX);
+                    + VALUE_PREFIX + ", " + VALUE_PREFIX_V1 + " or " + BYTES_PREFIX);
         }
         String rest = commitment.substring(prefix.length());
         int colon = rest.indexOf(':');

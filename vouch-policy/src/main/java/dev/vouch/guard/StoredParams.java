@@ -101,13 +101,10 @@ final class StoredParams {
             return;
         }
         if (node.terminal()) {
-            ByteArrayOutputStream canonical = new ByteArrayOutputStream(64);
-            try (JsonGenerator cg = Json.generator(canonical)) {
-                Json.copyValue(p, cg);
-            }
+            // RFC 8785: a value that is not I-JSON throws, and the caller commits to the whole document instead.
+            byte[] canonical = JsonCanonicalForm.ofCurrent(p);
             g.writeStartObject();
-            g.writeStringField(RedactionKey.REDACTED_FIELD,
-                    key == null ? OMITTED : key.commitCanonical(canonical.toByteArray()));
+            g.writeStringField(RedactionKey.REDACTED_FIELD, key == null ? OMITTED : key.commitCanonical(canonical));
             g.writeEndObject();
             hits.add(node.path());
             return;

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 
 class RedactionTest extends GuardTestBase {
     private static final String CARD = "4111111111111111";
-    private static final Pattern COMMITMENT = Pattern.compile("\\{\"\\$vouch_redacted\":\"(hmac-sha256:v1(?:-bytes)?:[A-Za-z0-9+/=]+:[A-Za-z0-9+/=]+)\"");
+    private static final Pattern COMMITMENT = Pattern.compile("\\{\"\\$vouch_redacted\":\"(hmac-sha256:v(?:2|1-bytes):[A-Za-z0-9+/=]+:[A-Za-z0-9+/=]+)\"");
 
     private static byte[] utf8(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
@@ -171,7 +171,7 @@ class RedactionTest extends GuardTestBase {
         StoredParams arr = StoredParams.of(utf8("{\"cards\":[{\"number\":\"a-1\"},{\"number\":\"b-2\"}],\"amount\":1.50,"
                 + "\"scale\":1e2,\"big\":12345678901234567890123}"), List.of("cards.1.number"), PayloadLogging.FULL_PAYLOAD, key);
         String a = new String(arr.bytes, StandardCharsets.UTF_8);
-        assertTrue(a.startsWith("{\"cards\":[{\"number\":\"a-1\"},{\"number\":{\"$vouch_redacted\":\"hmac-sha256:v1:"), a);
+        assertTrue(a.startsWith("{\"cards\":[{\"number\":\"a-1\"},{\"number\":{\"$vouch_redacted\":\"hmac-sha256:v2:"), a);
         assertTrue(a.endsWith("\"}}],\"amount\":1.50,\"scale\":1e2,\"big\":12345678901234567890123}"), a);
         assertFalse(a.contains("b-2"));
         assertEquals(List.of("cards.1.number"), arr.redacted);
@@ -181,7 +181,8 @@ class RedactionTest extends GuardTestBase {
         String s = new String(sub.bytes, StandardCharsets.UTF_8);
         String c = commitmentIn(s);
         assertTrue(key.verify(c, "{ \"number\" : \"ABC\" , \"cvv\" : 123 }"), "canonical form ignores whitespace and escapes");
-        assertFalse(key.verify(c, "{\"cvv\":123,\"number\":\"ABC\"}"), "field order is part of the value");
+        assertTrue(key.verify(c, "{\"cvv\":123.0,\"number\":\"ABC\"}"), "RFC 8785: member order and number spelling do not matter");
+        assertFalse(key.verify(c, "{\"cvv\":124,\"number\":\"ABC\"}"), "another value");
 
         String spaced = "{ \"amount\" : 1.0 }";
         StoredParams absent = StoredParams.of(utf8(spaced), List.of("card.number"), PayloadLogging.FULL_PAYLOAD, key);
@@ -262,5 +263,22 @@ class RedactionTest extends GuardTestBase {
         Files.setPosixFilePermissions(garbage, PosixFilePermissions.fromString("rw-------"));
         assertThrows(KeyFileException.class, () -> RedactionKey.load(garbage));
         assertThrows(KeyFileException.class, () -> RedactionKey.load(tmp.resolve("missing.key")));
+    }
+
+    @Test
+    void shouldStillVerifyVersionOneCommitmentsOverJacksonsCompactCopy() throws Exception {
+        byte[] raw = new byte[32];
+        new java.security.SecureRandom().nextBytes(raw);
+        RedactionKey key = RedactionKey.of(raw);
+        byte[] salt = new byte[16];
+        byte[] compact = utf8("{\"number\":\"ABC\",\"cvv\":1.50}"); // v1: field order and number text kept
+        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+        mac.init(new javax.crypto.spec.SecretKeySpec(raw, "HmacSHA256"));
+        mac.update(salt);
+        String v1 = "hmac-sha256:v1:" + java.util.Base64.getEncoder().encodeToString(salt) + ":"
+                + java.util.Base64.getEncoder().encodeToString(mac.doFinal(compact));
+        assertTrue(key.verify(v1, "{ \"number\": \"ABC\", \"cvv\": 1.50 }"));
+        assertFalse(key.verify(v1, "{\"cvv\":1.50,\"number\":\"ABC\"}"), "v1 keeps member order");
+        assertFalse(key.verify(v1, "{\"number\":\"ABC\",\"cvv\":1.5}"), "v1 keeps the number as written");
     }
 }
