@@ -18,11 +18,23 @@ final class HandOffBarrier implements SequenceBarrier {
     private static final long PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
     private final Sequence upstream;
+    private final long parkNanos;
+    private final long yieldNanos;
     private volatile Thread sleeper;
     private volatile boolean alerted;
 
     HandOffBarrier(Sequence upstream) {
+        this(upstream, PARK_NANOS, YIELD_NANOS);
+    }
+
+    /**
+     * With other bounds: the jcstress test yields not at all and parks beyond its own patience, so that a lost
+     * wake-up shows instead of being hidden by the yield window or the safety net.
+     */
+    HandOffBarrier(Sequence upstream, long parkNanos, long yieldNanos) {
         this.upstream = upstream;
+        this.parkNanos = parkNanos;
+        this.yieldNanos = yieldNanos;
     }
 
     @Override
@@ -36,7 +48,7 @@ final class HandOffBarrier implements SequenceBarrier {
             if (idle < SPINS) {
                 Thread.onSpinWait();
                 if (++idle == SPINS) {
-                    yieldUntil = System.nanoTime() + YIELD_NANOS;
+                    yieldUntil = System.nanoTime() + yieldNanos;
                 }
             } else if (System.nanoTime() - yieldUntil < 0) {
                 Thread.yield();
@@ -48,7 +60,7 @@ final class HandOffBarrier implements SequenceBarrier {
                     // sleeper, then re-reads progress, so one of the two sees the other: no wake-up is missed. The
                     // bound is only a safety net, long enough that an idle ledger wakes this thread 20 times a
                     // second, not 1000.
-                    LockSupport.parkNanos(this, PARK_NANOS);
+                    LockSupport.parkNanos(this, parkNanos);
                 }
                 sleeper = null;
             }

@@ -29,14 +29,21 @@ final class ParkingWaitStrategy implements WaitStrategy {
     private final Object mutex = new Object();
     private final AtomicBoolean signalNeeded = new AtomicBoolean(false);
     private final long timeoutNanos;
+    private final long yieldNanos;
 
-    private ParkingWaitStrategy(long timeoutNanos) {
+    private ParkingWaitStrategy(long timeoutNanos, long yieldNanos) {
         this.timeoutNanos = timeoutNanos;
+        this.yieldNanos = yieldNanos;
     }
 
     /** Waits at most {@code timeoutNanos} at a time, so the consumer's {@code onTimeout} runs while idle. */
     public static ParkingWaitStrategy withTimeout(long timeoutNanos) {
-        return new ParkingWaitStrategy(timeoutNanos);
+        return new ParkingWaitStrategy(timeoutNanos, YIELD_NANOS);
+    }
+
+    /** With another yield window: the jcstress test parks at once, so that a lost wake-up shows. */
+    static ParkingWaitStrategy withTimeout(long timeoutNanos, long yieldNanos) {
+        return new ParkingWaitStrategy(timeoutNanos, yieldNanos);
     }
 
     @Override
@@ -44,7 +51,7 @@ final class ParkingWaitStrategy implements WaitStrategy {
             throws AlertException, InterruptedException, TimeoutException {
         long nanos = timeoutNanos;
         if (cursorSequence.get() < sequence) {
-            long yieldUntil = System.nanoTime() + YIELD_NANOS;
+            long yieldUntil = System.nanoTime() + yieldNanos;
             do {
                 barrier.checkAlert();
                 Thread.yield();

@@ -10,7 +10,7 @@ import java.util.concurrent.locks.LockSupport;
  * calls, so waiting allocates nothing. The consumer completes it with a sequence number or a failure.
  */
 final class Waiter {
-    private static final long PENDING = Long.MIN_VALUE;
+    static final long PENDING = Long.MIN_VALUE;
 
     private volatile Thread owner;
     private volatile long result = PENDING;
@@ -45,12 +45,17 @@ final class Waiter {
         LockSupport.unpark(owner);
     }
 
+    /** The completed sequence number, or {@link #PENDING}: the non-blocking half of {@link #await}. */
+    long poll() {
+        return result;
+    }
+
     /** Waits, uninterruptibly (an abandoned wait would corrupt the next call's), and keeps the interrupt flag. */
     public long await() {
         boolean interrupted = false;
         int spins = 0;
         long yieldUntil = 0;
-        while (result == PENDING) {
+        while (poll() == PENDING) {
             if (spins < 100) {
                 if (++spins == 100) {
                     yieldUntil = System.nanoTime() + ParkingWaitStrategy.YIELD_NANOS;
