@@ -16,7 +16,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 
 /**
@@ -52,8 +51,7 @@ public final class DemoAgent {
                 + " Vouch's guard under " + policyFile.getFileName() + " (sha256 " + policy.sha256Hex().substring(0, 16) + "...).");
         VerifyingKey publicKey;
         SimulatedAgent agent;
-        try (Ledger ledger = Ledger.builder(journal).keyFile(keyFile).origin("demo.vouch.dev/refund-bot")
-                .checkpointMaxDelay(Duration.ofMillis(20)).open()) {
+        try (Ledger ledger = Ledger.builder(journal).keyFile(keyFile).origin("demo.vouch.dev/refund-bot").open()) {
             publicKey = ledger.verifyingKey();
             HumanReviewer reviewer = new HumanReviewer();
             Guard guard = Guard.builder(ledger).agent("refund-bot")
