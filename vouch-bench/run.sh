@@ -155,6 +155,28 @@ run_group() {
   fi
 }
 
+# cpu_budget EVENTS ROUNDS: the CpuBudget harness (CPU per event of the pipeline against its unavoidable parts),
+# output in cpu-budget.txt; JMH cannot measure CPU time, so it runs beside the JMH groups.
+cpu_budget() {
+  local newer=()
+  if "$JAVA" -XshowSettings:properties -version 2>&1 | grep -Eq 'java\.specification\.version = (2[3-9]|[3-9][0-9])'; then
+    newer=(--enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow)
+  fi
+  local cmd=("$JAVA" ${java_opts[@]+"${java_opts[@]}"} $(unzip -p "$JAR" dev/vouch/bench/jvm-flags.txt)
+    ${newer[@]+"${newer[@]}"} -Dchronicle.announcer.disable=true -cp "$JAR" dev.vouch.bench.CpuBudget "$1" "$2")
+  n=$((n + 1))
+  prop "group.$n" "cpu-budget"
+  prop "command.$n" "${cmd[*]}"
+  echo "==> [cpu-budget] ${cmd[*]}"
+  if [[ $dry == true ]]; then return 0; fi
+  if "${cmd[@]}" 2>&1 | tee "$out/cpu-budget.txt"; then
+    prop "status.$n" "ok"
+  else
+    prop "status.$n" "failed"
+    failed+=("cpu-budget")
+  fi
+}
+
 # --- run.properties --------------------------------------------------------------------------------------------------
 [[ $dry == true ]] || : >"$out/run.properties"
 prop mode "$mode"
@@ -184,13 +206,14 @@ case $mode in
     # Burst iterations keep their annotated 1 s on a fresh journal: a longer burst would no longer fit in memory.
     run_group burst '\.BurstBenchmark\.record$ \.BurstBenchmark\.chronicleAppend$' \
       -f 1 -wi 1 -i 3 -p payloadBytes=256
-    run_group latency '\.RecordLatencyBenchmark\.record$ \.RecordLatencyBenchmark\.recordJournaled$' \
-      "${Q[@]}" -p payloadBytes=256
+    run_group latency '\.RecordLatencyBenchmark\.record$ \.RecordLatencyBenchmark\.recordJournaled$
+        \.GuardCallBenchmark\.' "${Q[@]}" -p payloadBytes=256
     run_group verify-ingest '\.VerifyBenchmark\.verify$ \.IngestGrowthBenchmark\.record$' \
       "${Q[@]}" -p payloadBytes=256 -p records=1000000 -p preexistingRecords=0,2000000
     run_group reopen '\.ReopenBenchmark\.open$' -p records=1000000
     run_group policy '\.PolicyEvaluationBenchmark\.evaluate$' "${Q[@]}"
     run_group gc "${P}(oneProducer|record)\$" "${Q[@]}" -p payloadBytes=256 -p signing=CHECKPOINT -prof gc
+    cpu_budget 500000 3
     ;;
   full)
     echo "==> full run: about 40 minutes"
@@ -199,7 +222,8 @@ case $mode in
       -p signing=CHECKPOINT,PER_EVENT
     run_group burst '\.BurstBenchmark\.record$ \.BurstBenchmark\.chronicleAppend$'
     run_group latency '\.RecordLatencyBenchmark\.record$ \.RecordLatencyBenchmark\.recordJournaled$
-        \.RecordLatencyBenchmark\.recordSealed$'
+        \.RecordLatencyBenchmark\.recordSealed$ \.GuardCallBenchmark\.'
+    cpu_budget 2000000 5
     run_group verify-ingest '\.VerifyBenchmark\.verify$ \.IngestGrowthBenchmark\.record$' \
       -p records=10000000 -p preexistingRecords=0,20000000
     run_group reopen '\.ReopenBenchmark\.open$' -p records=1000000,20000000

@@ -173,6 +173,16 @@ final class JournalInput implements RecordSource {
     }
 
     @Override
+    public long positionToken() {
+        return source.positionToken();
+    }
+
+    @Override
+    public String position(long token) {
+        return source.position(token);
+    }
+
+    @Override
     public long estimatedRecords() {
         return source.estimatedRecords();
     }

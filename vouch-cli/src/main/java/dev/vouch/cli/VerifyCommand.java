@@ -58,6 +58,12 @@ final class VerifyCommand implements Callable<Integer> {
                     + " (same origin, same records up to its tree size). Exposes a journal rewritten or cut off since.")
     Path savedCheckpoint;
 
+    @Option(names = "--threads", paramLabel = "N",
+            description = "Threads to verify with: with more than 1, records are read and hashed ahead while the"
+                    + " chain, tree and signatures are checked in order; the report is the same. Default: the"
+                    + " machine's processors, at most 4.")
+    Integer threads;
+
     @ArgGroup(exclusive = true)
     OutputMode mode = new OutputMode();
 
@@ -75,7 +81,11 @@ final class VerifyCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         VerifyingKey anchor = Inputs.trustAnchor(pubkey, journal, err);
-        JournalVerifier verifier = JournalVerifier.trusting(anchor);
+        int n = threads != null ? threads : Math.min(4, Runtime.getRuntime().availableProcessors());
+        if (n < 1 || n > 64) {
+            throw new CliException("--threads must be from 1 to 64, was " + n);
+        }
+        JournalVerifier verifier = JournalVerifier.trusting(anchor).threads(n);
         if (savedCheckpoint != null) {
             String note = Inputs.savedCheckpoint(savedCheckpoint);
             try {

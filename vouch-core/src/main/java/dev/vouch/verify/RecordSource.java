@@ -23,6 +23,20 @@ public interface RecordSource extends Closeable {
         return "";
     }
 
+    /**
+     * Where the last record returned came from, as a number that {@link #position(long)} turns into the text of
+     * {@link #position()} later: a verifier reading ahead on another thread keeps one per record instead of a
+     * string. -1 if the source has no such numbers.
+     */
+    default long positionToken() {
+        return -1;
+    }
+
+    /** The text of a {@link #positionToken()}; "" for -1 or a source without tokens. */
+    default String position(long token) {
+        return "";
+    }
+
     /** An estimate of the records in the source, for progress bars; -1 if unknown. */
     default long estimatedRecords() {
         return -1;

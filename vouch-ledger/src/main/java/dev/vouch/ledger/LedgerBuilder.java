@@ -16,7 +16,11 @@ public final class LedgerBuilder {
     static final int DEFAULT_RING_SIZE = 4_096;
     static final int DEFAULT_SLOT_CAPACITY = 1_024;
     static final int DEFAULT_MAX_EVENT_SIZE = 1 << 20;
-    static final int DEFAULT_CHECKPOINT_MAX_EVENTS = 4_096;
+    /**
+     * Under load, the delay bound usually signs first; this count caps how many records one signature covers. At
+     * 32,768, Bouncy Castle's 2,240 bytes per signature come to under 0.1 byte per event.
+     */
+    static final int DEFAULT_CHECKPOINT_MAX_EVENTS = 32_768;
     static final Duration DEFAULT_CHECKPOINT_MAX_DELAY = Duration.ofMillis(50);
 
     private final Path journal;
@@ -98,7 +102,7 @@ public final class LedgerBuilder {
         return this;
     }
 
-    /** Sign a checkpoint at the latest after this many events (1 to 1,048,576). Default 4,096. */
+    /** Sign a checkpoint at the latest once this many records are unsigned (1 to 1,048,576). Default 32,768. */
     public LedgerBuilder checkpointMaxEvents(int events) {
         this.checkpointMaxEvents = events;
         return this;

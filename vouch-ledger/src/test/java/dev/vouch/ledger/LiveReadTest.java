@@ -54,7 +54,8 @@ class LiveReadTest {
             writer.start();
             long deadline = System.nanoTime() + 3_000_000_000L;
             while (System.nanoTime() < deadline) {
-                VerificationReport r = Journals.verify(dir, key);
+                // One verification per reading: the journal grows between two, so they would not agree.
+                VerificationReport r = Journals.verifyOnce(dir, dev.vouch.verify.JournalVerifier.trusting(key));
                 assertEquals(0, r.failureCount(), "read " + reads + ": " + Journals.describe(r));
                 assertTrue(r.verdict() != Verdict.TAMPERED);
                 assertTrue(r.records() >= previous, "prefixes only grow");

@@ -80,7 +80,7 @@ class StorageFuzzTest {
                 VerificationReport r = verify(dir);
                 if (r.verdict() == Verdict.INTACT) {
                     assertEquals(records.size(), r.records(), context);
-                    assertTrue(sameRecords(dir), "INTACT but the records differ: " + context);
+                    assertTrue(sameRecords(dir), () -> "INTACT but the records differ: " + context + ": " + firstDifference(dir));
                 } else {
                     damaged++;
                 }
@@ -109,10 +109,50 @@ class StorageFuzzTest {
         }
     }
 
+    private static String firstDifference(Path dir) {
+        List<byte[]> read = RawJournal.read(dir);
+        if (read.size() != records.size()) {
+            return read.size() + " records read, " + records.size() + " written";
+        }
+        for (int i = 0; i < read.size(); i++) {
+            if (!Arrays.equals(read.get(i), records.get(i))) {
+                return "record " + i + " differs: read " + read.get(i).length + " bytes " + java.util.HexFormat.of()
+                        .formatHex(read.get(i), 0, Math.min(64, read.get(i).length)) + ", written " + records.get(i).length
+                        + " bytes " + java.util.HexFormat.of().formatHex(records.get(i), 0, Math.min(64, records.get(i).length));
+            }
+        }
+        return "none";
+    }
+
+    /**
+     * Whether the journal holds exactly the written records, but for what no signature covers and FORMAT.md says so
+     * ("What a checkpoint covers"): the minor version and timestamp in the header of the journal's last checkpoint.
+     */
     private static boolean sameRecords(Path dir) {
         List<byte[]> read = RawJournal.read(dir);
-        return read.size() == records.size()
-                && java.util.stream.IntStream.range(0, read.size()).allMatch(i -> Arrays.equals(read.get(i), records.get(i)));
+        if (read.size() != records.size()) {
+            return false;
+        }
+        for (int i = 0; i < read.size(); i++) {
+            byte[] a = read.get(i);
+            byte[] b = records.get(i);
+            if (i == read.size() - 1 && a.length == b.length && Forger.type(b) == dev.vouch.internal.format.RecordType.CHECKPOINT) {
+                a = unauthenticatedHeaderCleared(a);
+                b = unauthenticatedHeaderCleared(b);
+            }
+            if (!Arrays.equals(a, b)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static byte[] unauthenticatedHeaderCleared(byte[] record) {
+        byte[] copy = record.clone();
+        copy[dev.vouch.internal.format.RecordDescriptor.MINOR_OFFSET] = 0;
+        Arrays.fill(copy, dev.vouch.internal.format.RecordDescriptor.TIMESTAMP_OFFSET,
+                dev.vouch.internal.format.RecordDescriptor.TIMESTAMP_OFFSET + 8, (byte) 0);
+        return copy;
     }
 
     /**

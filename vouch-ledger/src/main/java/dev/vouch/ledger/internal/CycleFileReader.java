@@ -74,6 +74,10 @@ final class CycleFileReader implements Closeable {
     private long lastDocument = -1;
     private long documentOffset = -1;
     private final RecordBuffer document = new RecordBuffer(4096);
+    /** The current document's content: {@code documentBytes[documentStart, documentStart + documentLength)}. */
+    private byte[] documentBytes;
+    private int documentStart;
+    private int documentLength;
     private int inDocument;
     private int lastRecordInDocument;
     private boolean done;
@@ -173,33 +177,38 @@ final class CycleFileReader implements Closeable {
      * @throws StorageDamageException if the file is damaged here; the reader is then done
      */
     boolean next(RecordBuffer into) throws IOException {
-        while (inDocument >= document.length()) {
-            if (!nextDocument(document)) {
+        while (inDocument >= documentLength) {
+            if (!nextDocument()) {
                 return false;
             }
             inDocument = 0;
             documentOffset = lastDocument;
         }
-        byte[] d = document.data();
-        int remaining = document.length() - inDocument;
+        byte[] d = documentBytes;
+        int at = documentStart + inDocument;
+        int remaining = documentLength - inDocument;
         int length = remaining;
         if (remaining >= RecordDescriptor.HEADER_LENGTH) {
             long declared = RecordDescriptor.HEADER_LENGTH
-                    + (BigEndian.getInt(d, inDocument + RecordDescriptor.BODY_LENGTH_OFFSET) & 0xFFFFFFFFL);
+                    + (BigEndian.getInt(d, at + RecordDescriptor.BODY_LENGTH_OFFSET) & 0xFFFFFFFFL);
             if (declared <= remaining) {
                 length = (int) declared;
             }
         }
         byte[] dst = into.ensureCapacity(length);
-        System.arraycopy(d, inDocument, dst, 0, length);
+        System.arraycopy(d, at, dst, 0, length);
         into.length(length);
         lastRecordInDocument = inDocument;
         inDocument += length;
         return true;
     }
 
-    /** Copies the next data document into {@code into}. */
-    private boolean nextDocument(RecordBuffer into) throws IOException {
+    /**
+     * Makes the next data document's content available as {@link #documentBytes} from {@link #documentStart}: in
+     * the read window itself when it lies there (no copy: its records are copied once, straight to the caller),
+     * else copied into {@link #document}.
+     */
+    private boolean nextDocument() throws IOException {
         while (!done) {
             if (position + 4 > size) {
                 done = true;
@@ -271,9 +280,18 @@ final class CycleFileReader implements Closeable {
                 throw damage(position, "the document at offset " + position + " declares " + length
                         + " bytes, more than any record: a header was overwritten");
             }
-            byte[] dst = into.ensureCapacity(length);
-            readFully(position + 4, dst, 0, length);
-            into.length(length);
+            long contentAt = position + 4;
+            if (length <= WINDOW / 4 && contentAt + length <= size) {
+                fill(contentAt, length);
+                documentBytes = window;
+                documentStart = (int) (contentAt - windowStart);
+            } else {
+                byte[] dst = document.ensureCapacity(length);
+                readFromChannel(contentAt, dst, 0, length);
+                documentBytes = dst;
+                documentStart = 0;
+            }
+            documentLength = length;
             lastDocument = position;
             position = align(end);
             return true;
@@ -289,7 +307,7 @@ final class CycleFileReader implements Closeable {
         position = offset;
         lastDocument = -1;
         documentOffset = -1;
-        document.length(0);
+        documentLength = 0;
         inDocument = 0;
         done = false;
     }

@@ -1,0 +1,161 @@
+package dev.vouch.bench;
+
+import com.sun.management.OperatingSystemMXBean;
+import dev.vouch.Event;
+import dev.vouch.RecorderStats;
+import dev.vouch.ledger.Ledger;
+import dev.vouch.merkle.Rfc6962;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.Arrays;
+import java.util.Locale;
+import net.openhft.chronicle.queue.ChronicleQueue;
+import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
+import net.openhft.chronicle.queue.rollcycles.LargeRollCycles;
+import net.openhft.chronicle.wire.DocumentContext;
+
+/**
+ * The CPU the whole pipeline spends per event, against the sum of its unavoidable parts, measured in one run: a
+ * raw Chronicle append of the record's bytes (one document per record, as {@code BaselineBenchmark.chronicleAppend}),
+ * its leaf hash, and one Merkle node hash (a tree of n leaves has n - 1 inner nodes). CPU time is the whole
+ * process's ({@code OperatingSystemMXBean.getProcessCpuTime}: every thread, the kernel's work for it included), so
+ * what the ring, the two stages, waking and waiting cost is in the pipeline's figure. Unlike throughput, this ratio
+ * does not depend on how many cores there are to run the three threads at once, so it is the figure that carries
+ * over to bigger machines. A JMH benchmark cannot report it (JMH measures time, not CPU), hence a harness:
+ *
+ * <pre>
+ * java $(unzip -p vouch-bench/target/benchmarks.jar dev/vouch/bench/jvm-flags.txt) \
+ *     -cp vouch-bench/target/benchmarks.jar dev.vouch.bench.CpuBudget [events] [rounds]
+ * </pre>
+ *
+ * Prints one line per part and producer count (mean ± standard deviation of the rounds, after one warm-up round)
+ * and the ratio pipeline / (append + leaf hash + node hash) for 1, 2 and 4 producers.
+ */
+public final class CpuBudget {
+    private static final OperatingSystemMXBean OS =
+            (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+
+    private CpuBudget() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int events = args.length > 0 ? Integer.parseInt(args[0]) : 2_000_000;
+        int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
+        byte[] record = BaselineBenchmark.encodedRecord(256);
+        System.out.printf(Locale.ROOT, "CPU per event, %,d events of a %d-byte record (256 B payload), %d rounds after"
+                + " one warm-up, %d processors%n", events, record.length, rounds, Runtime.getRuntime().availableProcessors());
+        double[] append = measure(rounds, () -> rawAppend(record, events), events);
+        double[] leaf = measure(rounds, () -> leafHashes(record, events), events);
+        double[] node = measure(rounds, () -> nodeHashes(events), events);
+        print("raw Chronicle append", append);
+        print("leaf hash", leaf);
+        print("node hash", node);
+        double unavoidable = append[0] + leaf[0] + node[0];
+        System.out.printf(Locale.ROOT, "  %-28s %8.1f ns%n", "sum of the unavoidable parts", unavoidable);
+        for (int producers : new int[] {1, 2, 4}) {
+            double[] pipeline = measure(rounds, () -> pipeline(events, producers), events);
+            print("pipeline, " + producers + " producer" + (producers > 1 ? "s" : ""), pipeline);
+            System.out.printf(Locale.ROOT, "  %-28s %8.2f x  (target <= 1.3)%n",
+                    "  ratio to the parts", pipeline[0] / unavoidable);
+        }
+    }
+
+    private interface Work {
+        void run() throws Exception;
+    }
+
+    /** CPU ns per event: mean and standard deviation over {@code rounds}, after one warm-up round. */
+    private static double[] measure(int rounds, Work work, int events) throws Exception {
+        work.run();
+        double[] perEvent = new double[rounds];
+        for (int i = 0; i < rounds; i++) {
+            System.gc();
+            long before = OS.getProcessCpuTime();
+            work.run();
+            perEvent[i] = (OS.getProcessCpuTime() - before) / (double) events;
+        }
+        double mean = Arrays.stream(perEvent).average().orElse(0);
+        double var = Arrays.stream(perEvent).map(x -> (x - mean) * (x - mean)).sum() / Math.max(1, rounds - 1);
+        return new double[] {mean, Math.sqrt(var)};
+    }
+
+    private static void print(String what, double[] m) {
+        System.out.printf(Locale.ROOT, "  %-28s %8.1f ± %.1f ns%n", what, m[0], m[1]);
+    }
+
+    private static void rawAppend(byte[] record, int events) throws IOException {
+        Path dir = Files.createTempDirectory("vouch-cpu-append");
+        try (ChronicleQueue queue = SingleChronicleQueueBuilder.binary(dir.toFile())
+                .rollCycle(LargeRollCycles.LARGE_DAILY).build();
+             ExcerptAppender appender = queue.createAppender()) {
+            for (int i = 0; i < events; i++) {
+                try (DocumentContext dc = appender.writingDocument()) {
+                    dc.wire().bytes().write(record, 0, record.length);
+                }
+            }
+        } finally {
+            BenchEvents.deleteTree(dir);
+        }
+    }
+
+    private static void leafHashes(byte[] record, int events) {
+        MessageDigest sha256 = Rfc6962.newSha256();
+        byte[] out = new byte[32];
+        for (int i = 0; i < events; i++) {
+            record[20] = (byte) i; // a different record each time, as the pipeline's prev links make them
+            Rfc6962.leafHash(sha256, record, 0, record.length, out, 0);
+        }
+        sink(out);
+    }
+
+    private static void nodeHashes(int events) {
+        MessageDigest sha256 = Rfc6962.newSha256();
+        byte[] left = new byte[32];
+        byte[] right = new byte[32];
+        for (int i = 0; i < events; i++) {
+            left[0] = (byte) i;
+            Rfc6962.nodeHash(sha256, left, 0, right, 0, right, 0);
+        }
+        sink(right);
+    }
+
+    private static void pipeline(int events, int producers) throws Exception {
+        Path dir = Files.createTempDirectory("vouch-cpu-pipeline");
+        try {
+            Ledger ledger = Ledger.builder(dir.resolve("journal")).keyFile(dir.resolve(".vouch_key"))
+                    .shutdownHook(false).open();
+            byte[] params = BenchEvents.payload(256);
+            Thread[] threads = new Thread[producers];
+            for (int p = 0; p < producers; p++) {
+                int share = events / producers + (p < events % producers ? 1 : 0);
+                threads[p] = new Thread(() -> {
+                    Event e = new Event();
+                    for (int i = 0; i < share; i++) {
+                        ledger.record(BenchEvents.toolCall(e, params));
+                    }
+                });
+                threads[p].start();
+            }
+            for (Thread t : threads) {
+                t.join();
+            }
+            ledger.close(); // drains, seals and syncs: all of it is the pipeline's work
+            RecorderStats stats = ledger.stats();
+            if (stats.journaled() != events) {
+                throw new IllegalStateException("events went missing: " + stats);
+            }
+        } finally {
+            BenchEvents.deleteTree(dir);
+        }
+    }
+
+    private static volatile byte sink;
+
+    private static void sink(byte[] b) {
+        sink ^= b[0];
+    }
+}
