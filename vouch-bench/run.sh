@@ -213,7 +213,7 @@ case $mode in
     run_group reopen '\.ReopenBenchmark\.open$' -p records=1000000
     run_group policy '\.PolicyEvaluationBenchmark\.evaluate$' "${Q[@]}"
     run_group gc "${P}(oneProducer|record)\$" "${Q[@]}" -p payloadBytes=256 -p signing=CHECKPOINT -prof gc
-    cpu_budget 500000 3
+    cpu_budget 1000000 5
     ;;
   full)
     echo "==> full run: about 40 minutes"

@@ -15,6 +15,7 @@ final class Benchmarks {
     static final String VERIFY = "VerifyBenchmark";
     static final String INGEST = "IngestGrowthBenchmark";
     static final String POLICY = "PolicyEvaluationBenchmark";
+    static final String GUARD = "GuardCallBenchmark";
 
     static final String SIGNING = "signing";
     static final String CHECKPOINT = "CHECKPOINT";
@@ -33,6 +34,7 @@ final class Benchmarks {
             Select.of(BASELINE, "ed25519Sign"), Select.of(BASELINE, "disruptorHandoff"),
             Select.of(LOG4J).threads(1), Select.of(LOG4J).threads(2), Select.of(LOG4J).threads(4),
             Select.of(LATENCY, "record"), Select.of(LATENCY, "recordJournaled"),
+            Select.of(GUARD, "guardCall"), Select.of(GUARD, "recordJournaled"), Select.of(GUARD, "recordSealed"),
             Select.of(VERIFY, "verify"), Select.of(INGEST, "record"), Select.of(POLICY, "evaluate"));
 
     private Benchmarks() {

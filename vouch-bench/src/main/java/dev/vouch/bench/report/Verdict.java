@@ -6,7 +6,7 @@ package dev.vouch.bench.report;
  */
 final class Verdict {
     enum Bound {
-        AT_LEAST("≥"), MORE_THAN(">"), LESS_THAN("<");
+        AT_LEAST("≥"), MORE_THAN(">"), LESS_THAN("<"), AT_MOST("≤");
 
         final String symbol;
 
@@ -23,6 +23,7 @@ final class Verdict {
             case AT_LEAST -> value >= threshold;
             case MORE_THAN -> value > threshold;
             case LESS_THAN -> value < threshold;
+            case AT_MOST -> value <= threshold;
         };
     }
 
@@ -33,9 +34,9 @@ final class Verdict {
         String status;
         if (met) {
             status = "met";
-        } else if (bound == Bound.LESS_THAN && value >= 2 * threshold) {
+        } else if ((bound == Bound.LESS_THAN || bound == Bound.AT_MOST) && value >= 2 * threshold) {
             status = "**missed**: " + Num.ratio(value / threshold) + " the limit";
-        } else if (bound == Bound.LESS_THAN) {
+        } else if (bound == Bound.LESS_THAN || bound == Bound.AT_MOST) {
             status = "**missed**: " + Num.percent(value / threshold - 1) + " over";
         } else {
             status = "**missed**: " + Num.percent(1 - value / threshold) + " short";

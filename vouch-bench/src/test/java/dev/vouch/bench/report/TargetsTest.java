@@ -24,8 +24,8 @@ class TargetsTest {
     void shouldMissSustainedTargetWithinErrorAgainstSameRunJournal() {
         TargetRow row = Targets.sustained(results);
         assertEquals(Outcome.MISSED, row.outcome());
-        assertTrue(row.ratio().startsWith("0.49× ± 0.36 (needs ≥ 0.80×)"), row.ratio());
-        assertTrue(row.status().contains("39 % short") && row.status().contains("within error"), row.status());
+        assertTrue(row.ratio().startsWith("0.49× ± 0.36 (needs ≥ 0.60×)"), row.ratio());
+        assertTrue(row.status().contains("% short") && row.status().contains("within error"), row.status());
         assertTrue(row.measured().startsWith("531,216 ± 271,624 ops/s"), "the unprofiled run: " + row.measured());
         assertTrue(row.reference().startsWith("1,088,219 ± 582,166 ops/s"), row.reference());
     }
@@ -54,16 +54,16 @@ class TargetsTest {
     }
 
     @Test
-    void shouldTreatUnderOneBytePerOpAsZeroButPrintTheExactValue() {
+    void shouldHoldAllocationToATenthOfAByteAndPrintTheExactValue() {
         TargetRow row = Targets.allocation(results);
-        assertEquals(Outcome.MET, row.outcome());
+        assertEquals(Outcome.MISSED, row.outcome(), "0.74 B/op is over 0.1");
         assertTrue(row.measured().startsWith("0.7400 ± 0.0500 B/op"), row.measured());
     }
 
     @Test
-    void shouldMeetVerificationTargetFromTheRecordsCounterAtTenMillionRecords() {
+    void shouldCheckVerificationFromTheRecordsCounterAtTenMillionRecords() {
         TargetRow row = Targets.verification(results);
-        assertEquals(Outcome.MET, row.outcome());
+        assertEquals(Outcome.MISSED, row.outcome(), "1.5 M records/s is short of 2 M");
         assertTrue(row.measured().startsWith("1,500,000 ± 100,000 ops/s"), "records/s, not verifications/s: "
                 + row.measured());
         assertTrue(row.measured().endsWith("(its `records` counter)"), row.measured());
@@ -95,7 +95,7 @@ class TargetsTest {
     @Test
     void shouldReportEveryTargetNotRunWhenItsBenchmarksAreMissing(@TempDir Path tmp) throws Exception {
         List<TargetRow> rows = Targets.evaluate(Fixtures.results("partial", tmp));
-        assertEquals(8, rows.size(), "one row per target");
+        assertEquals(13, rows.size(), "one row per target (4 for the guarded call)");
         rows.forEach(r -> {
             assertEquals(Outcome.NOT_RUN, r.outcome(), r.target());
             assertTrue(r.status().startsWith("not run: no "), r.status());
