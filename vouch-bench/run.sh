@@ -253,6 +253,10 @@ report_rc=0
 if [[ $default_out == true && $mode != smoke ]]; then
   rm -rf "$RESULTS/latest"
   cp -R "$out" "$RESULTS/latest"
+  # The committed copy keeps scores, errors and percentiles, not JMH's raw samples (megabytes for a latency run).
+  if command -v python3 >/dev/null; then
+    python3 "$ROOT/vouch-bench/strip-raw.py" "$RESULTS"/latest/*.json
+  fi
   echo "==> copied to $RESULTS/latest"
 fi
 echo "==> results: $out"

@@ -70,6 +70,12 @@ final class ReportHeader {
             case "smoke" -> "`vouch-bench/run.sh --smoke`: a pipeline check; the numbers mean nothing";
             default -> "`vouch-bench/run.sh`";
         };
+        String extra = run.get("jmh.extra").orElse("");
+        if (!extra.isBlank()) {
+            // Options after -- override the iterations of every group: say so, since they change what "quick" means.
+            what = what.replace(" with short iterations; a first look, not numbers to quote", "")
+                    + "; every JMH invocation with `" + extra + "`";
+        }
         return "**" + mode + "**, " + what;
     }
 
