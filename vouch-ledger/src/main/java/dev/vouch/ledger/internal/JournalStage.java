@@ -8,7 +8,6 @@ import dev.vouch.LedgerClosedException;
 import dev.vouch.internal.format.RecordDescriptor;
 import dev.vouch.internal.format.RecordType;
 import java.nio.file.Path;
-import java.util.Arrays;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,15 +28,12 @@ final class JournalStage implements EventHandler<Slot> {
     private final Path keyFile;
 
     /** JOURNALED callers whose records are in the open document, told at its commit. */
-    private Waiter[] journaledWaiters = new Waiter[64];
-    private long[] journaledSequences = new long[64];
-    private int journaledWaiterCount;
+    private final WaiterList journaledWaiters = new WaiterList();
     /** Records and events in the open document, counted at its commit. */
     private long uncommittedRecords;
     private long uncommittedEvents;
-    private Waiter[] sealWaiters = new Waiter[64];
-    private long[] sealSequences = new long[64];
-    private int sealWaiterCount;
+    /** Callers waiting for a checkpoint over their record (SEALED, SYNCED). */
+    private final WaiterList sealWaiters = new WaiterList();
     private boolean appendFailed;
 
     private final String threadName;
@@ -130,11 +126,7 @@ final class JournalStage implements EventHandler<Slot> {
         bump(counters.journaled, uncommittedEvents);
         uncommittedRecords = 0;
         uncommittedEvents = 0;
-        for (int i = 0; i < journaledWaiterCount; i++) {
-            journaledWaiters[i].complete(journaledSequences[i]);
-            journaledWaiters[i] = null;
-        }
-        journaledWaiterCount = 0;
+        journaledWaiters.completeAll();
     }
 
     private void appendEvent(Slot slot, Waiter waiter) {
@@ -158,20 +150,11 @@ final class JournalStage implements EventHandler<Slot> {
         }
         if (waiter != null) {
             if (waiter.durability == Durability.JOURNALED) {
-                addJournaledWaiter(waiter, slot.eventSequence);
+                journaledWaiters.add(waiter, slot.eventSequence);
             } else {
-                addSealWaiter(waiter, slot.eventSequence);
+                sealWaiters.add(waiter, slot.eventSequence);
             }
         }
-    }
-
-    private void addJournaledWaiter(Waiter waiter, long seq) {
-        if (journaledWaiterCount == journaledWaiters.length) {
-            journaledWaiters = Arrays.copyOf(journaledWaiters, journaledWaiterCount * 2);
-            journaledSequences = Arrays.copyOf(journaledSequences, journaledWaiterCount * 2);
-        }
-        journaledWaiters[journaledWaiterCount] = waiter;
-        journaledSequences[journaledWaiterCount++] = seq;
     }
 
     private static void complete(Waiter waiter, Slot slot) {
@@ -186,35 +169,13 @@ final class JournalStage implements EventHandler<Slot> {
 
     /** A checkpoint covering every waiter's event has just been appended. */
     private void releaseSealWaiters() {
-        if (sealWaiterCount == 0) {
+        if (sealWaiters.isEmpty()) {
             return;
         }
-        if (anySyncWaiter()) {
+        if (sealWaiters.anyWants(Durability.SYNCED)) {
             sync();
         }
-        for (int i = 0; i < sealWaiterCount; i++) {
-            sealWaiters[i].complete(sealSequences[i]);
-            sealWaiters[i] = null;
-        }
-        sealWaiterCount = 0;
-    }
-
-    private boolean anySyncWaiter() {
-        for (int i = 0; i < sealWaiterCount; i++) {
-            if (sealWaiters[i].durability == Durability.SYNCED) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private void addSealWaiter(Waiter waiter, long seq) {
-        if (sealWaiterCount == sealWaiters.length) {
-            sealWaiters = Arrays.copyOf(sealWaiters, sealWaiterCount * 2);
-            sealSequences = Arrays.copyOf(sealSequences, sealWaiterCount * 2);
-        }
-        sealWaiters[sealWaiterCount] = waiter;
-        sealSequences[sealWaiterCount++] = seq;
+        sealWaiters.completeAll();
     }
 
     private void discard(Slot slot, Waiter waiter) {
@@ -253,19 +214,11 @@ final class JournalStage implements EventHandler<Slot> {
             waiter.fail(e);
         }
         // Their records are in a document that was never committed: not journaled.
-        for (int i = 0; i < journaledWaiterCount; i++) {
-            journaledWaiters[i].fail(e);
-            journaledWaiters[i] = null;
-        }
-        journaledWaiterCount = 0;
+        journaledWaiters.failAll(e);
         failSealWaiters(e);
     }
 
     private void failSealWaiters(LedgerClosedException e) {
-        for (int i = 0; i < sealWaiterCount; i++) {
-            sealWaiters[i].fail(e);
-            sealWaiters[i] = null;
-        }
-        sealWaiterCount = 0;
+        sealWaiters.failAll(e);
     }
 }
