@@ -20,6 +20,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** When the chain stage signs: at its bounds, for a waiting sealer, when idle past the delay; never per batch. */
 class CheckpointCadenceTest {
@@ -47,11 +49,12 @@ class CheckpointCadenceTest {
         assertEquals(Verdict.INTACT, Journals.verify(dir, key).verdict());
     }
 
-    @Test
-    void shouldSealAQuietTailWithinTheDelayWithoutAnotherEvent() throws Exception {
+    @ParameterizedTest
+    @EnumSource(WaitMode.class)
+    void shouldSealAQuietTailWithinTheDelayWithoutAnotherEvent(WaitMode waitMode) throws Exception {
         Path dir = tmp.resolve("journal");
         try (Ledger ledger = Ledger.builder(dir).keyFile(tmp.resolve(".vouch_key")).shutdownHook(false)
-                .checkpointMaxDelay(Duration.ofMillis(20)).open()) {
+                .waitMode(waitMode).checkpointMaxDelay(Duration.ofMillis(20)).open()) {
             long seq = ledger.recordDurably(new Event().kind(EventKind.NOTE).name("lonely"));
             RecorderStats before = ledger.stats();
             long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
