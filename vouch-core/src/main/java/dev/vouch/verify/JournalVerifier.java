@@ -203,20 +203,11 @@ public final class JournalVerifier {
                         break;
                     }
                 } catch (StorageDamageException e) {
-                    // The records beyond the damage cannot be read; the sequence check reports what is missing.
-                    storageDamage++;
-                    fail(expectedSeq, Failure.Kind.MALFORMED, "damaged storage " + (records == 0
-                            ? "before the first record" : "after sequence " + (expectedSeq - 1)) + ": "
-                            + e.getMessage(), e.position());
+                    onDamage(e);
                     continue;
                 }
-                checkSavedCheckpointAt(position);
                 Rfc6962.leafHash(sha256, buffer.data(), 0, buffer.length(), leaf, 0);
-                verifyOne(buffer.data(), buffer.length());
-                records++;
-                if ((records & (PROGRESS_INTERVAL - 1)) == 0) {
-                    listener.onProgress(records, estimate);
-                }
+                onRecord(buffer.data(), buffer.length(), estimate);
             }
             finish(estimate);
         }
@@ -238,25 +229,17 @@ public final class JournalVerifier {
                         if (e != null) {
                             currentToken = -1; // as the source's own position: the damaged place, until a record
                             currentPositionText = e.position();
-                            storageDamage++;
-                            fail(expectedSeq, Failure.Kind.MALFORMED, "damaged storage " + (records == 0
-                                    ? "before the first record" : "after sequence " + (expectedSeq - 1)) + ": "
-                                    + e.getMessage(), e.position());
+                            onDamage(e);
                             continue;
                         }
                         currentToken = b.tokens[i];
-                        checkSavedCheckpointAt(position);
                         RecordBuffer r = b.records[i];
                         if (i < b.hashedBelow) {
                             System.arraycopy(b.leaves, i * Rfc6962.HASH_SIZE, leaf, 0, Rfc6962.HASH_SIZE);
                         } else {
                             Rfc6962.leafHash(sha256, r.data(), 0, r.length(), leaf, 0);
                         }
-                        verifyOne(r.data(), r.length());
-                        records++;
-                        if ((records & (PROGRESS_INTERVAL - 1)) == 0) {
-                            listener.onProgress(records, estimate);
-                        }
+                        onRecord(r.data(), r.length(), estimate);
                     }
                     IOException error = b.error;
                     boolean last = b.last;
@@ -270,6 +253,24 @@ public final class JournalVerifier {
                 }
             }
             finish(estimate); // failures found at the end name the last position read, as on one thread
+        }
+
+        /** The records beyond the damage cannot be read; the sequence check reports what is missing. */
+        private void onDamage(StorageDamageException e) {
+            storageDamage++;
+            fail(expectedSeq, Failure.Kind.MALFORMED, "damaged storage " + (records == 0
+                    ? "before the first record" : "after sequence " + (expectedSeq - 1)) + ": "
+                    + e.getMessage(), e.position());
+        }
+
+        /** Verifies the next record, whose leaf hash is in {@code leaf}, and reports progress. */
+        private void onRecord(byte[] bytes, int length, long estimate) {
+            checkSavedCheckpointAt(position);
+            verifyOne(bytes, length);
+            records++;
+            if ((records & (PROGRESS_INTERVAL - 1)) == 0) {
+                listener.onProgress(records, estimate);
+            }
         }
 
         private void finish(long estimate) {

@@ -147,18 +147,19 @@ final class Targets {
     static List<TargetRow> guard(Results r) {
         List<TargetRow> rows = new ArrayList<>();
         rows.addAll(percentile(r, "p50 of an allowed `guard.call`, no-op tool ≤ 25 µs",
-                Select.of(Benchmarks.GUARD, "guardCall"), "50.0", GUARD_P50_NANOS));
+                Select.of(Benchmarks.GUARD, "guardCall"), "50.0", GUARD_P50_NANOS, Bound.AT_MOST));
         rows.addAll(percentile(r, "p99 of an allowed `guard.call`, no-op tool ≤ 100 µs",
-                Select.of(Benchmarks.GUARD, "guardCall"), "99.0", GUARD_P99_NANOS));
+                Select.of(Benchmarks.GUARD, "guardCall"), "99.0", GUARD_P99_NANOS, Bound.AT_MOST));
         rows.addAll(percentile(r, "p50 of a lone `recordDurably(JOURNALED)` ≤ 15 µs",
-                Select.of(Benchmarks.GUARD, "recordJournaled"), "50.0", JOURNALED_P50_NANOS));
+                Select.of(Benchmarks.GUARD, "recordJournaled"), "50.0", JOURNALED_P50_NANOS, Bound.AT_MOST));
         rows.addAll(percentile(r, "p50 of a lone `recordDurably(SEALED)` ≤ 60 µs",
-                Select.of(Benchmarks.GUARD, "recordSealed"), "50.0", SEALED_P50_NANOS));
+                Select.of(Benchmarks.GUARD, "recordSealed"), "50.0", SEALED_P50_NANOS, Bound.AT_MOST));
         return rows;
     }
 
-    /** One row per variant of the selected sampled benchmark: its {@code pct} percentile at most {@code nanos}. */
-    private static List<TargetRow> percentile(Results r, String target, Select s, String pct, double limitNanos) {
+    /** One row per variant of the selected sampled benchmark: its {@code pct} percentile against {@code limitNanos}. */
+    private static List<TargetRow> percentile(Results r, String target, Select s, String pct, double limitNanos,
+            Bound bound) {
         List<JmhResult> found = r.distinct().stream()
                 .filter(x -> s.matches(x) && x.percentile(pct).isPresent()).sorted(ResultOrder.BY_NAME).toList();
         if (found.isEmpty()) {
@@ -171,31 +172,17 @@ final class Targets {
             double nanos = m.percentile(pct).orElseThrow() * Units.nanosPer(m.primary().unit());
             rows.add(Double.isNaN(nanos) ? TargetRow.notRun(variant, "time unit in `" + m.primary().unit() + "`")
                     : Verdict.row(variant, p + " " + Num.format(nanos / 1000) + " µs", Labels.of(m),
-                            Num.ratio(nanos / limitNanos) + " of " + Num.format(limitNanos / 1000) + " µs (needs ≤ 1×)",
-                            nanos, Double.NaN, limitNanos, Bound.AT_MOST));
+                            Num.ratio(nanos / limitNanos) + " of " + Num.format(limitNanos / 1000) + " µs (needs "
+                                    + bound.symbol + " 1×)",
+                            nanos, Double.NaN, limitNanos, bound));
         }
         return rows;
     }
 
     /** One row per variant of {@code record()} (e.g. per {@code waitMode}), named by what differs. */
     static List<TargetRow> latency(Results r) {
-        String target = "p99 of `record()` < 1 µs";
-        Select s = Select.of(LATENCY, "record").payload(TARGET_PAYLOAD);
-        List<JmhResult> found = r.distinct().stream()
-                .filter(x -> s.matches(x) && x.percentile("99.0").isPresent()).sorted(ResultOrder.BY_NAME).toList();
-        if (found.isEmpty()) {
-            return List.of(TargetRow.notRun(target, s.describe() + " with percentiles (`-bm sample`)"));
-        }
-        List<TargetRow> rows = new ArrayList<>();
-        for (JmhResult m : found) {
-            String variant = found.size() == 1 ? target : target + " (" + Labels.differing(m, found) + ")";
-            double nanos = m.percentile("99.0").orElseThrow() * Units.nanosPer(m.primary().unit());
-            rows.add(Double.isNaN(nanos) ? TargetRow.notRun(variant, "time unit in `" + m.primary().unit() + "`")
-                    : Verdict.row(variant, "p99 " + Num.format(nanos / 1000) + " µs", Labels.of(m),
-                            Num.ratio(nanos / P99_NANOS) + " of 1 µs (needs < 1×)", nanos, Double.NaN, P99_NANOS,
-                            Bound.LESS_THAN));
-        }
-        return rows;
+        return percentile(r, "p99 of `record()` < 1 µs", Select.of(LATENCY, "record").payload(TARGET_PAYLOAD), "99.0",
+                P99_NANOS, Bound.LESS_THAN);
     }
 
     static TargetRow ingest(Results r) {

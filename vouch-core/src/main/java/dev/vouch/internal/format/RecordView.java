@@ -323,11 +323,7 @@ public final class RecordView {
     }
 
     private String hex(int at, int n) {
-        StringBuilder b = new StringBuilder(2 * n);
-        for (int i = 0; i < n; i++) {
-            b.append(Character.forDigit((buf[at + i] >> 4) & 0xF, 16)).append(Character.forDigit(buf[at + i] & 0xF, 16));
-        }
-        return b.toString();
+        return java.util.HexFormat.of().formatHex(buf, at, at + n);
     }
 
     public byte[] result() {
