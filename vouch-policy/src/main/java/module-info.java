@@ -8,7 +8,9 @@ module dev.vouch.policy {
     requires re2j;
     requires com.fasterxml.jackson.core;
     requires org.slf4j;
+    requires static transitive micrometer.core;
 
     exports dev.vouch.policy;
     exports dev.vouch.guard;
+    exports dev.vouch.guard.metrics;
 }

@@ -1,6 +1,7 @@
 package dev.vouch.cli;
 
 import dev.vouch.Decision;
+import dev.vouch.internal.format.RecordType;
 import dev.vouch.internal.format.RecordView;
 import java.util.BitSet;
 import java.util.HashMap;
@@ -23,6 +24,11 @@ final class CallOutcomes {
         ERROR("error"),
         /** Its decision or approval stopped it (block, refused, timed out): it never ran, nothing to record. */
         NOT_RUN("not_run"),
+        /**
+         * Stalled with no answer on record yet: a call that deferred its approval waits for a person (or its
+         * process stopped while a call waited; the guard rediscovers it at the next start). It has not run.
+         */
+        AWAITING_APPROVAL("awaiting_approval"),
         /** Nothing says it was stopped and no outcome names it: it ran or may have, and its outcome is not on record. */
         NOT_RECORDED("not_recorded");
 
@@ -37,6 +43,8 @@ final class CallOutcomes {
     private final SparseBits results = new SparseBits();
     private final SparseBits errors = new SparseBits();
     private final SparseBits stopped = new SparseBits();
+    private final SparseBits stalled = new SparseBits();
+    private final SparseBits answered = new SparseBits();
 
     /** Takes note of an event record (other records are ignored). */
     void add(RecordView v) {
@@ -48,6 +56,11 @@ final class CallOutcomes {
                 Decision d = v.decision();
                 if (d == Decision.BLOCK || d == Decision.REFUSED || d == Decision.TIMED_OUT) {
                     setIfSeq(stopped, v.parent());
+                } else if (d == Decision.STALL) {
+                    setIfSeq(stalled, v.parent());
+                }
+                if (v.type() == RecordType.APPROVAL) {
+                    setIfSeq(answered, v.parent());
                 }
             }
             default -> { }
@@ -62,7 +75,10 @@ final class CallOutcomes {
         if (errors.get(callSeq)) {
             return Outcome.ERROR;
         }
-        return stopped.get(callSeq) ? Outcome.NOT_RUN : Outcome.NOT_RECORDED;
+        if (stopped.get(callSeq)) {
+            return Outcome.NOT_RUN;
+        }
+        return stalled.get(callSeq) && !answered.get(callSeq) ? Outcome.AWAITING_APPROVAL : Outcome.NOT_RECORDED;
     }
 
     /** The number of calls with no outcome on record although nothing stopped them. */

@@ -93,11 +93,17 @@ final class TasksCommand implements Callable<Integer> {
             case TOOL_CALL -> {
                 out.println(indent + "call " + Text.orDash(n.name) + " " + Text.preview(n.params, PREVIEW)
                         + "  [seq " + n.seq + "]");
-                if (tree.outcome(n.seq) == CallOutcomes.Outcome.NOT_RECORDED) {
+                CallOutcomes.Outcome outcome = tree.outcome(n.seq);
+                if (outcome == CallOutcomes.Outcome.NOT_RECORDED) {
                     // After the call's own records, so it reads as what follows them.
                     printChildren(out, tree, n, indent);
                     out.println(indent + "  outcome not recorded (the call may have run; the process stopped, or"
                             + " is still running, before its result or error reached the journal)");
+                    return;
+                }
+                if (outcome == CallOutcomes.Outcome.AWAITING_APPROVAL) {
+                    printChildren(out, tree, n, indent);
+                    out.println(indent + "  awaiting approval (stalled, no answer on record yet; it has not run)");
                     return;
                 }
             }

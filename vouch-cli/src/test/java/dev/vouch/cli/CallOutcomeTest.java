@@ -29,6 +29,7 @@ class CallOutcomeTest {
     static long ran;
     static long blocked;
     static long lost;
+    static long waiting;
     static long refused;
 
     @BeforeAll
@@ -41,6 +42,7 @@ class CallOutcomeTest {
             refused = call(ledger, "pay", Decision.STALL);
             ledger.recordDurably(new Event().kind(EventKind.APPROVAL).name("pay").parent(refused).decision(Decision.REFUSED));
             lost = call(ledger, "fs.write", Decision.ALLOW);
+            waiting = call(ledger, "fs.move", Decision.STALL);
         }
     }
 
@@ -63,6 +65,7 @@ class CallOutcomeTest {
             }
         }
         assertTrue(at > 1 && lines[at - 2].contains("call fs.write") && lines[at - 1].contains("decision allow"), r.out());
+        assertTrue(r.out().contains("awaiting approval"), r.out());
     }
 
     @Test
@@ -77,7 +80,8 @@ class CallOutcomeTest {
                 outcomes.put(Cli.num(node.get("seq")), node.get("outcome"));
             }
         }
-        assertEquals(Map.of(ran, "result", blocked, "not_run", refused, "not_run", lost, "not_recorded"), outcomes);
+        assertEquals(Map.of(ran, "result", blocked, "not_run", refused, "not_run", lost, "not_recorded", waiting,
+                "awaiting_approval"), outcomes);
     }
 
     @Test
@@ -92,6 +96,7 @@ class CallOutcomeTest {
                 assertFalse(line.containsKey("outcome"), line::toString);
             }
         }
-        assertEquals(Map.of(ran, "result", blocked, "not_run", refused, "not_run", lost, "not_recorded"), outcomes);
+        assertEquals(Map.of(ran, "result", blocked, "not_run", refused, "not_run", lost, "not_recorded", waiting,
+                "awaiting_approval"), outcomes);
     }
 }

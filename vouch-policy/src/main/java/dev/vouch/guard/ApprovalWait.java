@@ -40,8 +40,8 @@ final class ApprovalWait {
         this.records = records;
     }
 
-    /** Synchronous stall: waits on this thread, records the outcome, throws unless approved. */
-    void await(JudgedCall j) {
+    /** Synchronous stall: waits on this thread, records the outcome; returns the refusal, or null if approved. */
+    GuardException await(JudgedCall j) {
         Instant requestedAt = Instant.now();
         Duration timeout = nonNegative(j.decision.approvalTimeout());
         CompletableFuture<Approval> answer = ask(j, requestedAt, timeout);
@@ -57,7 +57,7 @@ final class ApprovalWait {
             // A refusal by failure: settle reads it from the future.
         }
         try {
-            settle(j, answer, requestedAt, timeout);
+            return settle(j, answer, requestedAt, timeout);
         } finally {
             if (interrupted) {
                 Thread.currentThread().interrupt();
@@ -70,20 +70,38 @@ final class ApprovalWait {
      * settles it with {@link #settle} off the approver's thread.
      */
     CompletableFuture<Approval> askWithDeadline(JudgedCall j, Instant requestedAt, Duration timeout) {
-        CompletableFuture<Approval> answer = ask(j, requestedAt, timeout);
-        answer.completeOnTimeout(TIMED_OUT, nanos(timeout), TimeUnit.NANOSECONDS);
+        return askWithDeadline(request(j, requestedAt, timeout));
+    }
+
+    /** As {@link #askWithDeadline(JudgedCall, Instant, Duration)}, for a request already made. */
+    CompletableFuture<Approval> askWithDeadline(ApprovalRequest request) {
+        CompletableFuture<Approval> answer = ask(request);
+        long left = Duration.between(Instant.now(), request.deadline()).toNanos();
+        answer.completeOnTimeout(TIMED_OUT, Math.max(0, left), TimeUnit.NANOSECONDS);
         return answer;
     }
 
-    /** Asks the handler; never throws: a handler failure becomes a failed future (a refusal). */
-    private CompletableFuture<Approval> ask(JudgedCall j, Instant requestedAt, Duration timeout) {
-        // A stalled call can wait minutes with nobody to answer: say so, so that a silent agent is explained.
-        LOG.info("Waiting for approval of {} (call seq {}, policy {}, risk {}) until {}", j.tool, j.callSeq, j.policyId,
-                j.decision.risk(), deadline(requestedAt, timeout));
-        ApprovalRequest request = new ApprovalRequest(j.callSeq, agent, j.ctx.task(), j.tool,
+    /** Whether an answer is the deadline's, not a person's: settled off the JDK's shared timer thread. */
+    static boolean isTimeout(Approval a) {
+        return a == TIMED_OUT;
+    }
+
+    ApprovalRequest request(JudgedCall j, Instant requestedAt, Duration timeout) {
+        return new ApprovalRequest(j.callSeq, agent, j.ctx.task(), j.tool,
                 new String(j.stored.bytes, StandardCharsets.UTF_8), j.policyId,
                 j.decision.reason() == null ? "" : j.decision.reason(), j.decision.risk(), requestedAt,
                 deadline(requestedAt, timeout));
+    }
+
+    private CompletableFuture<Approval> ask(JudgedCall j, Instant requestedAt, Duration timeout) {
+        return ask(request(j, requestedAt, timeout));
+    }
+
+    /** Asks the handler; never throws: a handler failure becomes a failed future (a refusal). */
+    private CompletableFuture<Approval> ask(ApprovalRequest request) {
+        // A stalled call can wait minutes with nobody to answer: say so, so that a silent agent is explained.
+        LOG.info("Waiting for approval of {} (call seq {}, policy {}, risk {}) until {}", request.tool(),
+                request.callSequence(), request.policyId(), request.risk(), request.deadline());
         try {
             CompletionStage<Approval> stage = approvals.requestApproval(request);
             if (stage == null) {
@@ -107,8 +125,8 @@ final class ApprovalWait {
         }
     }
 
-    /** Records APPROVAL for a completed answer (write-ahead); returns if approved, else throws the refusal. */
-    void settle(JudgedCall j, CompletableFuture<Approval> answer, Instant requestedAt, Duration timeout) {
+    /** Records APPROVAL for a completed answer (write-ahead); returns the refusal, or null if approved. */
+    GuardException settle(JudgedCall j, CompletableFuture<Approval> answer, Instant requestedAt, Duration timeout) {
         Approval a = null;
         Throwable error = null;
         try {
@@ -148,14 +166,14 @@ final class ApprovalWait {
                 outcome.name().toLowerCase(Locale.ROOT), approver == null ? "" : " by " + approver,
                 Duration.between(requestedAt, Instant.now()).toMillis(), approvalSeq);
         if (outcome == Decision.APPROVED) {
-            return;
+            return null;
         }
         if (outcome == Decision.TIMED_OUT) {
-            throw new ApprovalTimedOutException("nobody approved " + j.tool + " within " + timeout
+            return new ApprovalTimedOutException("nobody approved " + j.tool + " within " + timeout
                     + " (policy " + j.policyId + ", call seq " + j.callSeq + ")", j.tool, j.policyId, reason,
                     j.callSeq, approvalSeq, timeout);
         }
-        throw new ApprovalRefusedException(j.tool + " was refused" + (approver == null ? "" : " by " + approver)
+        return new ApprovalRefusedException(j.tool + " was refused" + (approver == null ? "" : " by " + approver)
                 + (reason.isEmpty() ? "" : ": " + reason) + " (policy " + j.policyId + ", call seq " + j.callSeq + ")",
                 j.tool, j.policyId, approver, reason, j.callSeq, approvalSeq, error);
     }

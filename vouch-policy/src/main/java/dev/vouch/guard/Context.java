@@ -16,22 +16,38 @@ import java.util.function.Supplier;
 public final class Context {
     final RecordingGuard guard;
     final Task task;
+    /** The task's name; for a call rediscovered from the journal, the name alone (its Task is gone). */
+    private final String taskName;
     final long parent;
 
     Context(RecordingGuard guard, Task task, long parent) {
         this.guard = guard;
         this.task = task;
+        this.taskName = task == null ? "" : task.name();
+        this.parent = parent;
+    }
+
+    /** A context inside a task known only by name: a deferred call rediscovered after a restart. */
+    Context(RecordingGuard guard, String taskName, long parent) {
+        this.guard = guard;
+        this.task = null;
+        this.taskName = taskName;
         this.parent = parent;
     }
 
     /** The current task's name, or empty outside any task. */
     public String task() {
-        return task == null ? "" : task.name();
+        return taskName;
     }
 
     /** The sequence number records made here name as their parent, or {@link Event#NO_PARENT}. */
     public long parent() {
         return parent;
+    }
+
+    /** The context a call's tool runs in: this task, with the call as parent. */
+    Context insideCall(long callSequence) {
+        return task != null ? new Context(guard, task, callSequence) : new Context(guard, taskName, callSequence);
     }
 
     /** Runs {@code action} with this context installed on the running thread, then restores that thread's own. */

@@ -77,6 +77,61 @@ public interface Guard {
      */
     <T, E extends Exception> T call(String tool, byte[] jsonParams, ToolAction<T, E> action) throws E;
 
+    /**
+     * As {@link #call(String, byte[], ToolAction)}, for a call that carries its tool-call id, principal or trace
+     * context (recorded in the TOOL_CALL record). A call that {@linkplain ToolCall#deferApproval defers} its
+     * approval and is stalled throws {@link ApprovalPendingException}.
+     */
+    <T, E extends Exception> T call(ToolCall call, ToolAction<T, E> action) throws E;
+
+    /**
+     * Runs a tool call under the policy, as {@link #call(ToolCall, ToolAction)} does, but says how it ended instead
+     * of throwing a refusal: what framework adapters use, so that a blocked or refused call becomes a message the
+     * model can read ({@link CallResult#explanation()}) rather than an exception that ends its turn. A stalled call
+     * waits for its approval on this thread, or, if the call {@linkplain ToolCall#deferApproval defers} it,
+     * returns {@link CallResult.Pending} at once.
+     *
+     * @return {@link CallResult.Completed} with the action's result, {@link CallResult.Refused} if the action did
+     *     not run and will not, {@link CallResult.Pending} if it waits for a person
+     * @throws E the action's own exception, after it was recorded as TOOL_ERROR
+     * @throws dev.vouch.LedgerClosedException if the journal cannot record the call or its outcome
+     */
+    <T, E extends Exception> CallResult<T> attempt(ToolCall call, ToolAction<T, E> action) throws E;
+
+    /**
+     * The asynchronous form of {@link #attempt}: as {@link #callAsync(String, byte[], Supplier)}, but a blocked,
+     * refused or pending call completes the future normally with its {@link CallResult}; the future fails only
+     * with the action's own exception or the journal's.
+     */
+    <T> CompletableFuture<CallResult<T>> attemptAsync(ToolCall call, Supplier<? extends CompletionStage<T>> action);
+
+    /**
+     * Runs a call that {@linkplain ToolCall#deferApproval deferred} its approval, once it is approved: the action
+     * runs with the call as its parent and its outcome is recorded linked to the call, as if {@link #attempt} had
+     * waited. Works for calls rediscovered from the journal after a restart, too ({@link GuardBuilder#recoverPending}):
+     * give the action again, with the original parameters (the journal holds only their redacted form).
+     *
+     * @return {@link CallResult.Completed} when the action ran, {@link CallResult.Pending} if nobody answered yet,
+     *     {@link CallResult.Refused} if it was refused or timed out (the action did not run)
+     * @throws IllegalStateException if no deferred call with this sequence number waits here: never deferred,
+     *     already resumed (a call runs once), or another guard's
+     * @throws E the action's own exception, after it was recorded as TOOL_ERROR
+     */
+    <T, E extends Exception> CallResult<T> resume(long callSequence, ToolAction<T, E> action) throws E;
+
+    /** The asynchronous form of {@link #resume}: the future fails with IllegalStateException as resume throws it. */
+    <T> CompletableFuture<CallResult<T>> resumeAsync(long callSequence, Supplier<? extends CompletionStage<T>> action);
+
+    /**
+     * Whether the policy in force blocks every call of {@code tool}, whatever its parameters
+     * ({@link PolicyEvaluator#alwaysBlocks}): adapters hide such tools from {@code tools/list}. False when the
+     * evaluator cannot tell (a lambda).
+     */
+    boolean alwaysBlocks(String tool);
+
+    /** The calls that wait for a person because they deferred their approval; answer them here. */
+    PendingApprovals pendingApprovals();
+
     /** As {@link #callAsync(String, byte[], Supplier)}, for parameters held as text. */
     <T> CompletableFuture<T> callAsync(String tool, String jsonParams, Supplier<? extends CompletionStage<T>> action);
 

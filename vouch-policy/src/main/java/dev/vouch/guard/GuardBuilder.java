@@ -2,6 +2,7 @@ package dev.vouch.guard;
 
 import dev.vouch.Durability;
 import dev.vouch.Recorder;
+import dev.vouch.verify.RecordSource;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import java.util.concurrent.Executor;
@@ -20,12 +21,16 @@ import java.util.concurrent.ForkJoinPool;
  *   <tr><td>{@link #approvals}</td><td>{@link ApprovalHandler#alwaysDeny()}</td><td>asked about stalled calls</td></tr>
  *   <tr><td>{@link #redactionKey}</td><td>none</td><td>commits to redacted values; without it they are
  *       omitted, with no commitment</td></tr>
- *   <tr><td>{@link #resultEncoder}</td><td>{@code String.valueOf}</td><td>stores results that are neither
- *       String nor byte[]</td></tr>
+ *   <tr><td>{@link #resultEncoder}</td><td>{@link ResultEncoder#json()}</td><td>stores results that are
+ *       neither String nor byte[]</td></tr>
  *   <tr><td>{@link #durability}</td><td>{@link Durability#JOURNALED}</td><td>how far each write-ahead guard
  *       record must get before the guard goes on</td></tr>
  *   <tr><td>{@link #writeAheadOutcomes}</td><td>false</td><td>whether the guard also waits for a tool's
  *       outcome record before returning</td></tr>
+ *   <tr><td>{@link #observer}</td><td>none</td><td>watches every call (tracing)</td></tr>
+ *   <tr><td>{@link #principal}</td><td>none</td><td>recorded with calls that name no principal</td></tr>
+ *   <tr><td>{@link #recoverPending}</td><td>none</td><td>where to rediscover deferred calls still waiting
+ *       for approval</td></tr>
  *   <tr><td>{@link #asyncExecutor}</td><td>{@link ForkJoinPool#commonPool()}</td><td>where
  *       {@code callAsync} records an approval and starts the approved action</td></tr>
  * </table>
@@ -33,18 +38,22 @@ import java.util.concurrent.ForkJoinPool;
 public final class GuardBuilder {
     private static final int MAX_TEXT_BYTES = 65_535;
 
-    private final Recorder recorder;
-    private String agent;
-    private PolicyEvaluator policy;
+    // Package-private: RecordingGuard reads the checked settings from here.
+    final Recorder recorder;
+    String agent;
+    PolicyEvaluator policy;
     private String policySha256;
     private String policySource;
-    private ApprovalHandler approvals = ApprovalHandler.alwaysDeny();
-    private RedactionKey redactionKey;
-    private ResultEncoder resultEncoder = RecordingGuard.DEFAULT_ENCODER;
-    private Durability durability = Durability.JOURNALED;
-    private boolean writeAheadOutcomes;
-    private Executor asyncExecutor = ForkJoinPool.commonPool();
+    ApprovalHandler approvals = ApprovalHandler.alwaysDeny();
+    RedactionKey redactionKey;
+    ResultEncoder resultEncoder = ResultEncoder.json();
+    Durability durability = Durability.JOURNALED;
+    boolean writeAheadOutcomes;
+    Executor asyncExecutor = ForkJoinPool.commonPool();
     private dev.vouch.policy.PolicyWatcher watcher;
+    CallObserver observer;
+    String principal;
+    RecordSource recoverFrom;
 
     GuardBuilder(Recorder recorder) {
         this.recorder = Objects.requireNonNull(recorder, "recorder");
@@ -84,7 +93,7 @@ public final class GuardBuilder {
      */
     public GuardBuilder policy(dev.vouch.policy.Policy policy) {
         Objects.requireNonNull(policy, "policy");
-        return policy(policy::evaluate, policy.sha256Hex(), policy.source());
+        return policy(PolicyEvaluator.of(policy), policy.sha256Hex(), policy.source());
     }
 
     /**
@@ -112,7 +121,10 @@ public final class GuardBuilder {
         return this;
     }
 
-    /** Encodes results that are neither {@code String} nor {@code byte[]}. Default: {@code String.valueOf}. */
+    /**
+     * Encodes results that are neither {@code String} nor {@code byte[]}. Default: {@link ResultEncoder#json()}
+     * (records, maps, collections, numbers... as JSON; never {@code toString()} of an unknown object).
+     */
     public GuardBuilder resultEncoder(ResultEncoder encoder) {
         this.resultEncoder = encoder;
         return this;
@@ -151,6 +163,37 @@ public final class GuardBuilder {
     }
 
     /**
+     * Watches every call from outside the journal (vouch-otel's tracing). Default: none. An observer that throws
+     * is logged and ignored.
+     */
+    public GuardBuilder observer(CallObserver observer) {
+        this.observer = observer;
+        return this;
+    }
+
+    /**
+     * The principal (the person or service the agent acts for) recorded with every call that names none itself
+     * ({@link ToolCall#principal}). Default: none.
+     */
+    public GuardBuilder principal(String principal) {
+        this.principal = principal == null || principal.isEmpty() ? null : principal;
+        return this;
+    }
+
+    /**
+     * Rediscovers, when the guard is built, the calls of this agent that a previous run deferred and nobody
+     * answered yet (a POLICY_DECISION STALL with no APPROVAL), reading the journal from {@code source} (usually
+     * {@code JournalReader.open(dir)}; the builder closes it). They join {@link Guard#pendingApprovals()} with
+     * their original deadlines, are announced to the approval handler again, and can be resumed with
+     * {@link Guard#resume}; those whose deadline passed while nothing ran are recorded as TIMED_OUT at once.
+     * Damaged storage stops the scan with an {@link java.io.UncheckedIOException} naming the position.
+     */
+    public GuardBuilder recoverPending(RecordSource source) {
+        this.recoverFrom = source;
+        return this;
+    }
+
+    /**
      * Checks every setting and returns the guard. With {@link #policy(PolicyEvaluator, String, String)},
      * records the policy NOTE first.
      *
@@ -180,7 +223,7 @@ public final class GuardBuilder {
             throw new IllegalArgumentException("approvals is null; use ApprovalHandler.alwaysDeny() to refuse every stall");
         }
         if (resultEncoder == null) {
-            throw new IllegalArgumentException("resultEncoder is null; leave it unset for String.valueOf");
+            throw new IllegalArgumentException("resultEncoder is null; leave it unset for ResultEncoder.json()");
         }
         if (durability == null) {
             throw new IllegalArgumentException("durability is null; expected JOURNALED, SEALED or SYNCED");
@@ -188,13 +231,17 @@ public final class GuardBuilder {
         if (asyncExecutor == null) {
             throw new IllegalArgumentException("asyncExecutor is null; leave it unset for the common fork-join pool");
         }
-        PolicyEvaluator evaluator = watcher != null ? watcher.current()::evaluate : policy;
-        RecordingGuard guard = new RecordingGuard(recorder, agent, evaluator, approvals, redactionKey, resultEncoder,
-                durability, writeAheadOutcomes, asyncExecutor);
+        if (watcher != null) {
+            policy = PolicyEvaluator.of(watcher.current());
+        }
+        RecordingGuard guard = new RecordingGuard(this);
         if (watcher != null) {
             guard.follow(new PolicyFollower(watcher, guard)); // records the watcher's current policy now
         } else if (policySha256 != null) {
-            guard.policyChanged(evaluator, policySha256, policySource);
+            guard.policyChanged(policy, policySha256, policySource);
+        }
+        if (recoverFrom != null) {
+            guard.recoverPending(recoverFrom);
         }
         return guard;
     }

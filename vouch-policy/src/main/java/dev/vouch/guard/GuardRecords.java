@@ -32,11 +32,14 @@ final class GuardRecords {
     private final RedactionKey redactionKey;
     private final ResultEncoder resultEncoder;
     private final boolean writeAheadOutcomes;
+    /** Recorded with calls that name no principal of their own; null for none. */
+    private final String principal;
     private volatile boolean warnedNoKey;
 
     GuardRecords(Recorder recorder, String agent, Durability durability, RedactionKey redactionKey,
-            ResultEncoder resultEncoder, boolean writeAheadOutcomes) {
+            ResultEncoder resultEncoder, boolean writeAheadOutcomes, String principal) {
         this.writeAheadOutcomes = writeAheadOutcomes;
+        this.principal = principal;
         this.recorder = recorder;
         this.agent = agent;
         this.durability = durability;
@@ -67,8 +70,10 @@ final class GuardRecords {
      *
      * @param evaluatorFailure why the evaluator gave no decision ({@code d} is then the guard's block), or null
      */
-    JudgedCall recordCall(Context ctx, String tool, byte[] params, PolicyDecision d, String policySha256,
-            Throwable evaluatorFailure) {
+    JudgedCall recordCall(Context ctx, ToolCall call, String traceId, String spanId, PolicyDecision d,
+            String policySha256, Throwable evaluatorFailure) {
+        String tool = call.tool();
+        byte[] params = call.params();
         String policyId = d.ruleId() == null ? Guard.DEFAULT_POLICY_ID : d.ruleId();
         StoredParams stored;
         if (evaluatorFailure != null) {
@@ -87,12 +92,12 @@ final class GuardRecords {
         try {
             long callSeq;
             try {
-                callSeq = recordCallAndDecision(pair, ctx, tool, stored, d, policyId, policySha256);
+                callSeq = recordCallAndDecision(pair, ctx, call, traceId, spanId, stored, d, policyId, policySha256);
             } catch (EventTooLargeException tooLarge) {
                 stored = d.redactedFields().isEmpty()
                         ? StoredParams.digest(params, "too large to record: digest only")
                         : StoredParams.whole(params, redactionKey, "too large to record: whole parameters committed");
-                callSeq = recordCallAndDecision(pair, ctx, tool, stored, d, policyId, policySha256);
+                callSeq = recordCallAndDecision(pair, ctx, call, traceId, spanId, stored, d, policyId, policySha256);
             }
             return new JudgedCall(ctx, tool, d, policyId, stored, callSeq, callSeq + 1, evaluatorFailure);
         } finally {
@@ -102,8 +107,9 @@ final class GuardRecords {
     }
 
     /** TOOL_CALL and POLICY_DECISION as one group: consecutive sequence numbers, journaled together, one wait. */
-    private long recordCallAndDecision(Event[] pair, Context ctx, String tool, StoredParams stored, PolicyDecision d,
-            String policyId, String policySha256) {
+    private long recordCallAndDecision(Event[] pair, Context ctx, ToolCall call, String traceId, String spanId,
+            StoredParams stored, PolicyDecision d, String policyId, String policySha256) {
+        String tool = call.tool();
         Json.ObjectWriter w = new Json.ObjectWriter().field("reason", d.reason() == null ? "" : d.reason());
         if (policySha256 != null) {
             w.field("policy_sha256", policySha256);
@@ -118,7 +124,11 @@ final class GuardRecords {
         if (d.action() == Action.STALL) {
             w.field("approval_timeout_ms", d.approvalTimeout().toMillis());
         }
-        fill(pair[0].reset(), EventKind.TOOL_CALL, ctx.task(), tool, ctx.parent).params(stored.bytes);
+        Event callRecord = fill(pair[0].reset(), EventKind.TOOL_CALL, ctx.task(), tool, ctx.parent).params(stored.bytes)
+                .toolCallId(call.id()).principal(call.principal() != null ? call.principal() : principal);
+        if (traceId != null) {
+            callRecord.traceContext(traceId, spanId);
+        }
         fill(pair[1].reset(), EventKind.POLICY_DECISION, ctx.task(), tool, Event.NO_PARENT).parentInGroup(0)
                 .decision(d.action().recorded()).risk(d.risk()).policy(policyId).params(w.toBytes());
         return recorder.recordDurably(pair, durability);

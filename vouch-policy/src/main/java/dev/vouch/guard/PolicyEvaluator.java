@@ -25,6 +25,30 @@ public interface PolicyEvaluator {
      */
     PolicyDecision evaluate(String toolName, byte[] jsonParams);
 
+    /**
+     * Whether every call of {@code toolName} is blocked, whatever its parameters (adapters hide such tools from
+     * the model). The default, false, is always safe: the call is still judged when made.
+     */
+    default boolean alwaysBlocks(String toolName) {
+        return false;
+    }
+
+    /** A policy file's evaluator: {@link dev.vouch.policy.Policy#evaluate} and its {@code alwaysBlocks}. */
+    static PolicyEvaluator of(dev.vouch.policy.Policy policy) {
+        java.util.Objects.requireNonNull(policy, "policy");
+        return new PolicyEvaluator() {
+            @Override
+            public PolicyDecision evaluate(String toolName, byte[] jsonParams) {
+                return policy.evaluate(toolName, jsonParams);
+            }
+
+            @Override
+            public boolean alwaysBlocks(String toolName) {
+                return policy.alwaysBlocks(toolName);
+            }
+        };
+    }
+
     /** Allows every call, stores parameters in full: a guard that records without judging. */
     static PolicyEvaluator allowAll() {
         PolicyDecision allow = new PolicyDecision(Action.ALLOW, List.of(), Risk.NONE, null,

@@ -23,7 +23,7 @@ final class PolicyFollower {
         Policy p = watcher.current();
         if (p != followed) {
             // Synchronized in the guard, and a no-op for a policy already recorded: racing callers record it once.
-            guard.policyChanged(p::evaluate, p.sha256Hex(), p.source());
+            guard.policyChanged(PolicyEvaluator.of(p), p.sha256Hex(), p.source());
             followed = p;
         }
     }

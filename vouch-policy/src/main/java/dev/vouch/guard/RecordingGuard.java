@@ -30,13 +30,13 @@ import org.slf4j.LoggerFactory;
 final class RecordingGuard implements Guard {
     private static final Logger LOG = LoggerFactory.getLogger(Guard.class);
 
-    static final ResultEncoder DEFAULT_ENCODER = result -> String.valueOf(result).getBytes(StandardCharsets.UTF_8);
-
     private final String agent;
     private final Executor asyncExecutor;
     private final GuardRecords records;
     private final ApprovalWait approvals;
     private final TaskContexts contexts;
+    private final DeferredCalls deferred;
+    private final Observing.Factory observers;
     private volatile PolicyState policy;
     /** Set when the guard follows a PolicyWatcher: synced before each call is judged. */
     private volatile PolicyFollower follower;
@@ -45,16 +45,21 @@ final class RecordingGuard implements Guard {
     private record PolicyState(PolicyEvaluator evaluator, String sha256Hex, String source) {
     }
 
-    RecordingGuard(Recorder recorder, String agent, PolicyEvaluator evaluator, ApprovalHandler approvals,
-            RedactionKey redactionKey, ResultEncoder resultEncoder, Durability durability, boolean writeAheadOutcomes,
-            Executor asyncExecutor) {
-        this.agent = agent;
-        this.asyncExecutor = asyncExecutor;
-        this.records = new GuardRecords(recorder, agent, durability, redactionKey, resultEncoder,
-                writeAheadOutcomes);
-        this.approvals = new ApprovalWait(approvals, agent, records);
-        this.contexts = new TaskContexts(new Context(this, null, Event.NO_PARENT));
-        this.policy = new PolicyState(evaluator, null, null);
+    RecordingGuard(GuardBuilder b) {
+        this.agent = b.agent;
+        this.asyncExecutor = b.asyncExecutor;
+        this.records = new GuardRecords(b.recorder, agent, b.durability, b.redactionKey, b.resultEncoder,
+                b.writeAheadOutcomes, b.principal);
+        this.approvals = new ApprovalWait(b.approvals, agent, records);
+        this.deferred = new DeferredCalls(approvals, asyncExecutor);
+        this.observers = Observing.factory(b.observer);
+        this.contexts = new TaskContexts(new Context(this, (Task) null, Event.NO_PARENT));
+        this.policy = new PolicyState(b.policy, null, null);
+    }
+
+    /** Rediscovers the deferred calls a previous run left waiting (GuardBuilder.recoverPending). */
+    void recoverPending(dev.vouch.verify.RecordSource source) {
+        PendingRecovery.recover(source, this, records, deferred);
     }
 
     @Override
@@ -150,22 +155,109 @@ final class RecordingGuard implements Guard {
 
     @Override
     public <T, E extends Exception> T call(String tool, String jsonParams, ToolAction<T, E> action) throws E {
-        return call(tool, utf8(jsonParams), action);
+        return call(ToolCall.of(tool, jsonParams), action);
     }
 
     @Override
     public <T, E extends Exception> T call(String tool, byte[] jsonParams, ToolAction<T, E> action) throws E {
+        return call(ToolCall.of(tool, jsonParams), action);
+    }
+
+    @Override
+    public <T, E extends Exception> T call(ToolCall call, ToolAction<T, E> action) throws E {
+        return attempt(call, action).valueOrThrow();
+    }
+
+    @Override
+    public <T, E extends Exception> CallResult<T> attempt(ToolCall call, ToolAction<T, E> action) throws E {
+        Objects.requireNonNull(call, "call");
         Objects.requireNonNull(action, "action");
-        checkName("tool", tool);
-        JudgedCall j = judge(context(), tool, jsonParams == null ? GuardRecords.EMPTY : jsonParams);
+        Observing obs = observers.start(call);
+        JudgedCall j;
+        try {
+            j = judge(context(), call, obs);
+        } catch (RuntimeException | Error e) {
+            obs.ended(null, e);
+            throw e;
+        }
         Action decided = j.decision.action();
         if (decided == Action.BLOCK) {
-            throw j.blocked();
+            return obs.end(new CallResult.Refused<>(j.blocked()));
         }
         if (decided == Action.STALL) {
-            approvals.await(j);
+            if (call.defersApproval()) {
+                DeferredCalls.Deferred d = deferred.defer(j, Instant.now(),
+                        ApprovalWait.nonNegative(j.decision.approvalTimeout()));
+                // The handler may have answered at once (an auto-approver, the default always-deny).
+                GuardException claimed = deferred.claim(d);
+                if (claimed == null) {
+                    return obs.end(new CallResult.Pending<>(d.request));
+                }
+                if (!DeferredCalls.isApproval(claimed)) {
+                    return obs.end(new CallResult.Refused<>(claimed));
+                }
+            } else {
+                GuardException refused = approvals.await(j);
+                if (refused != null) {
+                    return obs.end(new CallResult.Refused<>(refused));
+                }
+            }
         }
-        return run(j, action);
+        return run(j, action, obs);
+    }
+
+    @Override
+    public <T, E extends Exception> CallResult<T> resume(long callSequence, ToolAction<T, E> action) throws E {
+        Objects.requireNonNull(action, "action");
+        DeferredCalls.Deferred d = deferred.forResume(callSequence);
+        GuardException claimed = deferred.claim(d);
+        if (claimed == null) {
+            return new CallResult.Pending<>(d.request);
+        }
+        if (!DeferredCalls.isApproval(claimed)) {
+            return new CallResult.Refused<>(claimed);
+        }
+        Observing obs = observers.resumed(d.call);
+        return run(d.call, action, obs);
+    }
+
+    @Override
+    public <T> CompletableFuture<CallResult<T>> resumeAsync(long callSequence,
+            Supplier<? extends CompletionStage<T>> action) {
+        Objects.requireNonNull(action, "action");
+        DeferredCalls.Deferred d;
+        GuardException claimed;
+        try {
+            d = deferred.forResume(callSequence);
+            claimed = deferred.claim(d);
+        } catch (IllegalStateException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        if (claimed == null) {
+            return CompletableFuture.completedFuture(new CallResult.Pending<>(d.request));
+        }
+        if (!DeferredCalls.isApproval(claimed)) {
+            return CompletableFuture.completedFuture(new CallResult.Refused<>(claimed));
+        }
+        return runAsync(d.call, action, observers.resumed(d.call));
+    }
+
+    @Override
+    public boolean alwaysBlocks(String tool) {
+        PolicyFollower f = follower;
+        if (f != null) {
+            f.sync();
+        }
+        try {
+            return policy.evaluator().alwaysBlocks(tool);
+        } catch (RuntimeException e) {
+            return false; // listed, and judged when called
+        }
+    }
+
+    @Override
+    public PendingApprovals pendingApprovals() {
+        return deferred;
     }
 
     @Override
@@ -177,33 +269,82 @@ final class RecordingGuard implements Guard {
     @Override
     public <T> CompletableFuture<T> callAsync(String tool, byte[] jsonParams,
             Supplier<? extends CompletionStage<T>> action) {
+        Context ctx = context();
+        CompletableFuture<T> out = new CompletableFuture<>();
+        CompletableFuture<CallResult<T>> attempted;
+        try {
+            attempted = attemptAsync(ToolCall.of(tool, jsonParams), action);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        attempted.whenComplete((r, err) -> {
+            if (err != null) {
+                complete(out, ctx, null, err);
+            } else if (r instanceof CallResult.Completed<T> c) {
+                complete(out, ctx, c.value(), null);
+            } else {
+                Throwable refusal;
+                try {
+                    r.valueOrThrow();
+                    refusal = new IllegalStateException("unreachable");
+                } catch (RuntimeException e) {
+                    refusal = e;
+                }
+                complete(out, ctx, null, refusal);
+            }
+        });
+        return out;
+    }
+
+    @Override
+    public <T> CompletableFuture<CallResult<T>> attemptAsync(ToolCall call,
+            Supplier<? extends CompletionStage<T>> action) {
+        Objects.requireNonNull(call, "call");
         Objects.requireNonNull(action, "action");
-        checkName("tool", tool);
+        Observing obs = observers.start(call);
         JudgedCall j;
         try {
-            j = judge(context(), tool, jsonParams == null ? GuardRecords.EMPTY : jsonParams);
+            j = judge(context(), call, obs);
         } catch (RuntimeException e) {
+            obs.ended(null, e);
             return CompletableFuture.failedFuture(e);
         }
         Action decided = j.decision.action();
         if (decided == Action.BLOCK) {
-            return CompletableFuture.failedFuture(j.blocked());
+            return CompletableFuture.completedFuture(obs.end(new CallResult.Refused<>(j.blocked())));
         }
         if (decided == Action.ALLOW) {
-            return runAsync(j, action);
+            return runAsync(j, action, obs);
         }
-        CompletableFuture<T> out = new CompletableFuture<>();
         Instant requestedAt = Instant.now();
         Duration timeout = ApprovalWait.nonNegative(j.decision.approvalTimeout());
+        if (call.defersApproval()) {
+            DeferredCalls.Deferred d = deferred.defer(j, requestedAt, timeout);
+            GuardException claimed = deferred.claim(d);
+            if (claimed == null) {
+                return CompletableFuture.completedFuture(obs.end(new CallResult.Pending<>(d.request)));
+            }
+            if (!DeferredCalls.isApproval(claimed)) {
+                return CompletableFuture.completedFuture(obs.end(new CallResult.Refused<>(claimed)));
+            }
+            return runAsync(j, action, obs);
+        }
+        CompletableFuture<CallResult<T>> out = new CompletableFuture<>();
         CompletableFuture<Approval> answer = approvals.askWithDeadline(j, requestedAt, timeout);
         Runnable settle = () -> {
+            GuardException refused;
             try {
-                approvals.settle(j, answer, requestedAt, timeout);
+                refused = approvals.settle(j, answer, requestedAt, timeout);
             } catch (Throwable t) {
+                obs.ended(null, t);
                 complete(out, j.ctx, null, t);
                 return;
             }
-            runAsync(j, action).whenComplete((v, err) -> complete(out, j.ctx, v, err));
+            if (refused != null) {
+                complete(out, j.ctx, obs.end(new CallResult.Refused<>(refused)), null);
+                return;
+            }
+            runAsync(j, action, obs).whenComplete((v, err) -> complete(out, j.ctx, v, err));
         };
         // Off the approver's thread and the JDK's timeout thread: recording and starting the tool may block a little.
         answer.whenComplete((a, err) -> {
@@ -217,7 +358,7 @@ final class RecordingGuard implements Guard {
     }
 
     /** Evaluates, then records TOOL_CALL (write-ahead) and POLICY_DECISION. */
-    private JudgedCall judge(Context ctx, String tool, byte[] params) {
+    private JudgedCall judge(Context ctx, ToolCall call, Observing obs) {
         PolicyFollower f = follower;
         if (f != null) {
             f.sync(); // a new version of a watched policy is recorded before it decides anything
@@ -226,7 +367,7 @@ final class RecordingGuard implements Guard {
         PolicyDecision d;
         Throwable failure = null;
         try {
-            d = ps.evaluator().evaluate(tool, params);
+            d = ps.evaluator().evaluate(call.tool(), call.params());
             if (d == null) {
                 throw new NullPointerException("the policy evaluator returned no decision");
             }
@@ -236,34 +377,54 @@ final class RecordingGuard implements Guard {
                     // The class only: an evaluator's message may quote the parameters (the log has the whole exception).
                     "the policy evaluator failed (" + e.getClass().getName() + "), so the call is blocked",
                     PayloadLogging.FULL_PAYLOAD, Duration.ZERO);
-            LOG.error("[CRITICAL] policy evaluator failed on {}; the call is blocked", tool, e);
+            LOG.error("[CRITICAL] policy evaluator failed on {}; the call is blocked", call.tool(), e);
         }
-        return records.recordCall(ctx, tool, params, d, ps.sha256Hex(), failure);
+        String traceId = obs.traceId();
+        String spanId = traceId == null ? null : obs.spanId();
+        if (traceId == null) {
+            traceId = call.traceId();
+            spanId = call.spanId();
+        }
+        JudgedCall j = records.recordCall(ctx, call, traceId, spanId, d, ps.sha256Hex(), failure);
+        obs.judged(j);
+        return j;
     }
 
     // ---------------------------------------------------------------- running
 
-    private <T, E extends Exception> T run(JudgedCall j, ToolAction<T, E> action) throws E {
-        Context previous = enter(new Context(this, j.ctx.task, j.callSeq));
+    private <T, E extends Exception> CallResult<T> run(JudgedCall j, ToolAction<T, E> action, Observing obs)
+            throws E {
+        Context previous = enter(j.ctx.insideCall(j.callSeq));
+        AutoCloseable scope = obs.running();
         long start = System.nanoTime();
         T value;
         try {
             value = action.run();
         } catch (Throwable t) {
             long duration = System.nanoTime() - start;
+            Observing.close(scope);
             restore(previous);
             records.recordError(j, t, duration);
+            obs.ended(null, t);
             throw RecordingGuard.<E>rethrow(t);
         }
         long duration = System.nanoTime() - start;
+        Observing.close(scope);
         restore(previous);
-        records.recordResult(j, value, duration);
-        return value;
+        try {
+            records.recordResult(j, value, duration);
+        } catch (RuntimeException | Error e) {
+            obs.ended(null, e);
+            throw e;
+        }
+        return obs.end(new CallResult.Completed<>(j.callSeq, value));
     }
 
-    private <T> CompletableFuture<T> runAsync(JudgedCall j, Supplier<? extends CompletionStage<T>> action) {
-        CompletableFuture<T> out = new CompletableFuture<>();
-        Context previous = enter(new Context(this, j.ctx.task, j.callSeq));
+    private <T> CompletableFuture<CallResult<T>> runAsync(JudgedCall j, Supplier<? extends CompletionStage<T>> action,
+            Observing obs) {
+        CompletableFuture<CallResult<T>> out = new CompletableFuture<>();
+        Context previous = enter(j.ctx.insideCall(j.callSeq));
+        AutoCloseable scope = obs.running();
         long start = System.nanoTime();
         CompletionStage<T> stage;
         try {
@@ -273,26 +434,31 @@ final class RecordingGuard implements Guard {
             }
         } catch (Throwable t) {
             long duration = System.nanoTime() - start;
+            Observing.close(scope);
             restore(previous);
             records.recordError(j, t, duration);
+            obs.ended(null, t);
             out.completeExceptionally(t);
             return out;
         }
+        Observing.close(scope);
         restore(previous);
         stage.whenComplete((value, err) -> {
             long duration = System.nanoTime() - start;
             if (err != null) {
                 Throwable cause = unwrap(err);
                 records.recordError(j, cause, duration);
+                obs.ended(null, cause);
                 complete(out, j.ctx, null, cause);
             } else {
                 try {
                     records.recordResult(j, value, duration);
                 } catch (Throwable t) {
+                    obs.ended(null, t);
                     complete(out, j.ctx, null, t);
                     return;
                 }
-                complete(out, j.ctx, value, null);
+                complete(out, j.ctx, obs.end(new CallResult.Completed<>(j.callSeq, value)), null);
             }
         });
         return out;

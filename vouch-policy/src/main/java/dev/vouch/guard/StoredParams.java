@@ -37,6 +37,16 @@ final class StoredParams {
         Form(String label) {
             this.label = label;
         }
+
+        /** The form a decision's {@code params_stored} names; FULL for a label this version does not know. */
+        static Form ofLabel(String label) {
+            for (Form f : values()) {
+                if (f.label.equals(label)) {
+                    return f;
+                }
+            }
+            return FULL;
+        }
     }
 
     static final String DIGEST_FIELD = "$vouch_digest";
@@ -134,6 +144,11 @@ final class StoredParams {
     }
 
     /** {@code {"$vouch_digest":"sha256:<hex>","size":N}} of the exact bytes, with an optional note. */
+    /** Parameters as a record already stores them (a call rediscovered from the journal). */
+    static StoredParams recorded(byte[] stored, Form form) {
+        return new StoredParams(stored, form, List.of());
+    }
+
     static StoredParams digest(byte[] bytes, String note) {
         Json.ObjectWriter w = new Json.ObjectWriter()
                 .field(DIGEST_FIELD, "sha256:" + sha256Hex(bytes))

@@ -131,6 +131,29 @@ public final class Policy {
         return decide(method, null, 0, 0, jsonParams == null ? "" : jsonParams);
     }
 
+    /**
+     * Whether every call of {@code method} is blocked, whatever its parameters: the first rule for it without
+     * conditions blocks (or none does and the default blocks), and no conditional rule before that could let a call
+     * through. What an MCP server uses to hide such tools from {@code tools/list}: a tool blocked only for some
+     * parameters stays listed.
+     */
+    public boolean alwaysBlocks(String method) {
+        Objects.requireNonNull(method, "method");
+        for (Rule rule : rules) {
+            if (!rule.matchesMethod(method)) {
+                continue;
+            }
+            if (rule.decision.action() != Action.BLOCK && rule.hasConditions()) {
+                return false; // some parameters may match it and pass
+            }
+            if (!rule.hasConditions()) {
+                return rule.decision.action() == Action.BLOCK;
+            }
+            // A conditional block: calls it does not catch go on to the next rule.
+        }
+        return defaultDecision.action() == Action.BLOCK;
+    }
+
     private PolicyDecision decide(String method, byte[] bytes, int offset, int length, String text) {
         Objects.requireNonNull(method, "method");
         ParamValues values = null;

@@ -24,11 +24,15 @@ import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
-/** A real ledger on a real Chronicle journal in a temporary directory, and its records read back. */
-final class TestJournal implements AutoCloseable {
+/**
+ * A real ledger on a real Chronicle journal in a temporary directory, and its records read back. Public in the
+ * test jar ({@code vouch-policy:test-jar}) so the framework adapters' tests share it.
+ */
+public final class TestJournal implements AutoCloseable {
     /** One event record as read back from the journal. */
-    record Rec(long seq, RecordType type, long parent, Decision decision, Risk risk, String agent, String task,
-            String name, String policy, String params, String result) {
+    public record Rec(long seq, RecordType type, long parent, Decision decision, Risk risk, String agent, String task,
+            String name, String policy, String params, String result, String toolCallId, String principal,
+            String traceId, String spanId) {
         @Override
         public String toString() {
             return seq + " " + type.label() + " parent=" + parent + " task=" + task + " name=" + name
@@ -37,12 +41,12 @@ final class TestJournal implements AutoCloseable {
         }
     }
 
-    final Path dir;
-    final Ledger ledger;
+    public final Path dir;
+    public final Ledger ledger;
     private final VerifyingKey key;
     private boolean closed;
 
-    TestJournal(Path tmp) {
+    public TestJournal(Path tmp) {
         this.dir = tmp.resolve("journal");
         this.ledger = Ledger.builder(dir).keyFile(tmp.resolve(".vouch_key")).origin("test.vouch.dev/guard")
                 .shutdownHook(false).open();
@@ -54,7 +58,7 @@ final class TestJournal implements AutoCloseable {
      * first asked for a checkpoint, which passes through the ring behind everything accepted so far: outcomes are
      * accepted without a wait, so without it the last one may not be journaled yet.
      */
-    List<Rec> events() {
+    public List<Rec> events() {
         if (!closed) {
             ledger.checkpoint();
         }
@@ -67,7 +71,8 @@ final class TestJournal implements AutoCloseable {
                 if (v.type().isEvent()) {
                     out.add(new Rec(v.sequence(), v.type(), v.parent(), v.decision(), v.risk(), v.agent(), v.task(),
                             v.name(), v.policy(), new String(v.params(), StandardCharsets.UTF_8),
-                            new String(v.result(), StandardCharsets.UTF_8)));
+                            new String(v.result(), StandardCharsets.UTF_8), v.toolCallId(), v.principal(),
+                            v.traceId(), v.spanId()));
                 }
             }
         } catch (IOException e) {
@@ -77,21 +82,21 @@ final class TestJournal implements AutoCloseable {
     }
 
     /** The records caused by {@code parent}, in journal order. */
-    List<Rec> children(long parent) {
+    public List<Rec> children(long parent) {
         return events().stream().filter(r -> r.parent() == parent).collect(Collectors.toList());
     }
 
-    Rec bySeq(long seq) {
+    public Rec bySeq(long seq) {
         return events().stream().filter(r -> r.seq() == seq).findFirst()
                 .orElseThrow(() -> new AssertionError("no event record with seq " + seq + " in " + events()));
     }
 
-    List<Rec> ofType(RecordType type) {
+    public List<Rec> ofType(RecordType type) {
         return events().stream().filter(r -> r.type() == type).collect(Collectors.toList());
     }
 
     /** Every byte of every file under the journal directory. */
-    List<byte[]> rawFiles() {
+    public List<byte[]> rawFiles() {
         try (Stream<Path> files = Files.walk(dir)) {
             List<byte[]> out = new ArrayList<>();
             for (Path f : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
@@ -104,7 +109,7 @@ final class TestJournal implements AutoCloseable {
     }
 
     /** Whether any file under the journal directory holds {@code needle}. */
-    boolean anyFileContains(byte[] needle) {
+    public boolean anyFileContains(byte[] needle) {
         for (byte[] content : rawFiles()) {
             if (indexOf(content, needle) >= 0) {
                 return true;
@@ -127,7 +132,7 @@ final class TestJournal implements AutoCloseable {
     }
 
     /** Closes the ledger (idempotent) and asserts that the journal verifies INTACT against its key. */
-    VerificationReport closeAndVerify() {
+    public VerificationReport closeAndVerify() {
         if (!closed) {
             closed = true;
             ledger.close();

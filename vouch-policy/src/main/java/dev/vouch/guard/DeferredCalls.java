@@ -1,0 +1,178 @@
+package dev.vouch.guard;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentNavigableMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The calls that deferred their approval ({@link ToolCall#deferApproval}): each waits here from its STALL decision
+ * until it is resumed. Its answer (the approval handler's, one given through {@link #answer}, or the deadline's,
+ * whichever completes the answer future first) is recorded as APPROVAL as soon as it is given, once; resuming
+ * then runs the tool only if that answer was an approval, and only once.
+ */
+final class DeferredCalls implements PendingApprovals {
+    private static final Logger LOG = LoggerFactory.getLogger(Guard.class);
+
+    /** One deferred call. */
+    static final class Deferred {
+        final JudgedCall call;
+        final ApprovalRequest request;
+        final Duration timeout;
+        final CompletableFuture<Approval> answer;
+        /** Set once the answer is recorded: the refusal, or {@link #APPROVED}. */
+        volatile GuardException settled;
+        final AtomicBoolean resumed = new AtomicBoolean();
+
+        Deferred(JudgedCall call, ApprovalRequest request, Duration timeout, CompletableFuture<Approval> answer) {
+            this.call = call;
+            this.request = request;
+            this.timeout = timeout;
+            this.answer = answer;
+        }
+
+        boolean approved() {
+            return settled == APPROVED;
+        }
+    }
+
+    /** Marks an approved call (a refusal is the exception the caller gets). */
+    private static final GuardException APPROVED = new GuardException("approved", "", -1, null);
+
+    private final ConcurrentNavigableMap<Long, Deferred> calls = new ConcurrentSkipListMap<>();
+    private final ApprovalWait approvals;
+    private final Executor asyncExecutor;
+
+    DeferredCalls(ApprovalWait approvals, Executor asyncExecutor) {
+        this.approvals = approvals;
+        this.asyncExecutor = asyncExecutor;
+    }
+
+    /**
+     * Puts a judged STALL on hold and asks the approval handler. The handler may answer at once (then the answer is
+     * already recorded when this returns).
+     */
+    Deferred defer(JudgedCall j, Instant requestedAt, Duration timeout) {
+        ApprovalRequest request = approvals.request(j, requestedAt, timeout);
+        CompletableFuture<Approval> answer = approvals.askWithDeadline(request);
+        Deferred d = new Deferred(j, request, timeout, answer);
+        calls.put(j.callSeq, d);
+        answer.whenComplete((a, err) -> {
+            if (ApprovalWait.isTimeout(a)) {
+                // Off the JDK's shared timer thread: recording may block a little.
+                try {
+                    asyncExecutor.execute(() -> settle(d));
+                    return;
+                } catch (RejectedExecutionException shutDown) {
+                    // settle here rather than leave the call undecided
+                }
+            }
+            settle(d);
+        });
+        return d;
+    }
+
+    private void settle(Deferred d) {
+        GuardException refusal;
+        try {
+            refusal = approvals.settle(d.call, d.answer, d.request.requestedAt(), d.timeout);
+        } catch (dev.vouch.LedgerClosedException closed) {
+            // Shutting down: the call stays unanswered in the journal and is rediscovered at the next start.
+            LOG.warn("The answer to {} (call seq {}) came after the ledger closed; it is not recorded and the call"
+                    + " stays pending in the journal", d.call.tool, d.call.callSeq);
+            refusal = new ApprovalRefusedException(d.call.tool + " cannot run: the ledger is closed (call seq "
+                    + d.call.callSeq + ")", d.call.tool, d.call.policyId, null, "the ledger is closed",
+                    d.call.callSeq, -1, closed);
+        } catch (RuntimeException | Error e) {
+            LOG.error("[CRITICAL] could not record the answer to {} (call seq {}); it will not run", d.call.tool,
+                    d.call.callSeq, e);
+            refusal = new ApprovalRefusedException(d.call.tool + " cannot run: its approval could not be recorded (call seq "
+                    + d.call.callSeq + ")", d.call.tool, d.call.policyId, null, "the approval could not be recorded",
+                    d.call.callSeq, -1, e);
+        }
+        d.settled = refusal == null ? APPROVED : refusal;
+    }
+
+    /** The deferred call to resume, or throws if none waits under this number. */
+    Deferred forResume(long callSequence) {
+        Deferred d = calls.get(callSequence);
+        if (d == null) {
+            throw new IllegalStateException("no deferred call with sequence number " + callSequence
+                    + " waits here: it never deferred its approval, it was already resumed (a call runs once),"
+                    + " or it belongs to another guard");
+        }
+        return d;
+    }
+
+    /**
+     * Claims an approved call for running, once; or the refusal it ended with (then it is forgotten); or null if it
+     * is not answered yet.
+     *
+     * @throws IllegalStateException if another resume claimed it first
+     */
+    GuardException claim(Deferred d) {
+        GuardException s = d.settled;
+        if (s == null) {
+            return null;
+        }
+        if (s != APPROVED) {
+            calls.remove(d.call.callSeq, d);
+            return s;
+        }
+        if (!d.resumed.compareAndSet(false, true)) {
+            throw new IllegalStateException("call seq " + d.call.callSeq + " (" + d.call.tool
+                    + ") was already resumed: a call runs once");
+        }
+        calls.remove(d.call.callSeq, d);
+        return APPROVED;
+    }
+
+    static boolean isApproval(GuardException claimed) {
+        return claimed == APPROVED;
+    }
+
+    @Override
+    public List<ApprovalRequest> list() {
+        List<ApprovalRequest> out = new ArrayList<>();
+        for (Deferred d : calls.values()) {
+            if (!d.answer.isDone()) {
+                out.add(d.request);
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public Optional<ApprovalRequest> get(long callSequence) {
+        Deferred d = calls.get(callSequence);
+        return d == null || d.answer.isDone() ? Optional.empty() : Optional.of(d.request);
+    }
+
+    @Override
+    public int size() {
+        int n = 0;
+        for (Deferred d : calls.values()) {
+            if (!d.answer.isDone()) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    @Override
+    public boolean answer(long callSequence, Approval approval) {
+        java.util.Objects.requireNonNull(approval, "approval");
+        Deferred d = calls.get(callSequence);
+        // complete() runs the recording callback on this thread: the APPROVAL is on record when this returns.
+        return d != null && d.answer.complete(approval);
+    }
+}

@@ -1,0 +1,137 @@
+package dev.vouch.guard;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import dev.vouch.Decision;
+import dev.vouch.internal.format.RecordView;
+import dev.vouch.policy.Action;
+import dev.vouch.policy.PayloadLogging;
+import dev.vouch.policy.PolicyDecision;
+import dev.vouch.verify.RecordBuffer;
+import dev.vouch.verify.RecordSource;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Rediscovers, from the journal, the calls of one agent that a previous run deferred and nobody answered: a
+ * POLICY_DECISION STALL whose call has no APPROVAL (and no outcome). Each gets back its original deadline (the
+ * decision's time plus its {@code approval_timeout_ms}); one whose deadline passed while nothing ran is recorded as
+ * TIMED_OUT now. Only the stalled calls are kept while reading, so memory follows their number, not the journal's.
+ */
+final class PendingRecovery {
+    private static final Logger LOG = LoggerFactory.getLogger(Guard.class);
+
+    /** A TOOL_CALL of this agent, until its decision says whether it stalled. */
+    private record CallSeen(long seq, long parent, String task, String tool, byte[] storedParams) {
+    }
+
+    /** A stalled call, until an answer or an outcome names it. */
+    private record Stalled(CallSeen call, long decisionSeq, long decidedAtNanos, String policyId, String reason,
+            dev.vouch.Risk risk, long timeoutMillis, StoredParams.Form form) {
+    }
+
+    private PendingRecovery() {
+    }
+
+    static void recover(RecordSource source, RecordingGuard guard, GuardRecords records, DeferredCalls deferred) {
+        Map<Long, CallSeen> undecided = new HashMap<>();
+        Map<Long, Stalled> stalled = new LinkedHashMap<>();
+        RecordBuffer buf = new RecordBuffer(4096);
+        RecordView v = new RecordView();
+        String agent = guard.agent();
+        try (source) {
+            while (true) {
+                try {
+                    if (!source.next(buf)) {
+                        break;
+                    }
+                } catch (dev.vouch.verify.StorageDamageException damage) {
+                    // The source moved past it; what follows is still worth reading (vouch verify reports the damage).
+                    LOG.warn("Damaged journal storage while rediscovering pending approvals ({}); reading on",
+                            damage.getMessage());
+                    continue;
+                }
+                v.wrap(buf.data(), buf.length());
+                if (!v.type().isEvent() || !agent.equals(v.agent())) {
+                    continue;
+                }
+                switch (v.type()) {
+                    case TOOL_CALL -> undecided.put(v.sequence(),
+                            new CallSeen(v.sequence(), v.parent(), v.task(), v.name(), v.params()));
+                    case POLICY_DECISION -> {
+                        CallSeen c = undecided.remove(v.parent());
+                        if (c != null && v.decision() == Decision.STALL) {
+                            DecisionFields f = DecisionFields.parse(v.params());
+                            stalled.put(c.seq(), new Stalled(c, v.sequence(), v.timestamp(), v.policy(), f.reason,
+                                    v.risk(), f.timeoutMillis, f.form));
+                        }
+                    }
+                    case APPROVAL, TOOL_RESULT, TOOL_ERROR -> stalled.remove(v.parent());
+                    default -> { }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not read the journal to rediscover pending approvals: "
+                    + e.getMessage(), e);
+        }
+        Instant now = Instant.now();
+        int waiting = 0;
+        for (Stalled s : stalled.values()) {
+            Instant requestedAt = Instant.EPOCH.plusNanos(s.decidedAtNanos());
+            Duration timeout = Duration.ofMillis(Math.max(0, s.timeoutMillis()));
+            JudgedCall j = new JudgedCall(new Context(guard, s.call().task(), s.call().parent()), s.call().tool(),
+                    new PolicyDecision(Action.STALL, List.of(), s.risk(), s.policyId(), s.reason(),
+                            s.form() == StoredParams.Form.DIGEST ? PayloadLogging.METADATA_ONLY
+                                    : PayloadLogging.FULL_PAYLOAD, timeout),
+                    s.policyId(), StoredParams.recorded(s.call().storedParams(), s.form()), s.call().seq(),
+                    s.decisionSeq(), null);
+            // Past deadlines are settled by the same path: the answer future times out at once.
+            deferred.defer(j, requestedAt, timeout);
+            if (now.isBefore(requestedAt.plus(timeout))) {
+                waiting++;
+            }
+        }
+        if (!stalled.isEmpty()) {
+            LOG.info("Rediscovered {} deferred call(s) of agent {} from the journal: {} still waiting for approval,"
+                    + " {} past their deadline (recorded as timed out)", stalled.size(), agent, waiting,
+                    stalled.size() - waiting);
+        }
+    }
+
+    /** What the guard wrote into a STALL decision's body. */
+    private record DecisionFields(String reason, long timeoutMillis, StoredParams.Form form) {
+        static DecisionFields parse(byte[] json) {
+            String reason = "";
+            long timeout = 0;
+            StoredParams.Form form = StoredParams.Form.FULL;
+            try (JsonParser p = Json.FACTORY.createParser(json)) {
+                if (p.nextToken() == JsonToken.START_OBJECT) {
+                    while (p.nextToken() == JsonToken.FIELD_NAME) {
+                        String name = p.currentName();
+                        JsonToken t = p.nextToken();
+                        if ("reason".equals(name) && t == JsonToken.VALUE_STRING) {
+                            reason = p.getText();
+                        } else if ("approval_timeout_ms".equals(name) && t == JsonToken.VALUE_NUMBER_INT) {
+                            timeout = p.getLongValue();
+                        } else if ("params_stored".equals(name) && t == JsonToken.VALUE_STRING) {
+                            form = StoredParams.Form.ofLabel(p.getText());
+                        } else {
+                            p.skipChildren();
+                        }
+                    }
+                }
+            } catch (IOException e) {
+                // A decision body the guard did not write: keep the defaults (no reason; the deadline is now).
+            }
+            return new DecisionFields(reason, timeout, form);
+        }
+    }
+}

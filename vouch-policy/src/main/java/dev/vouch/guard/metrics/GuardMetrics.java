@@ -1,0 +1,45 @@
+package dev.vouch.guard.metrics;
+
+import dev.vouch.guard.Guard;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import java.util.Objects;
+
+/**
+ * Micrometer meters for a guard: {@code vouch.guard.approvals.pending} (Prometheus
+ * {@code vouch_guard_approvals_pending}), the deferred calls waiting for a person now, tagged with the guard's
+ * {@code agent}. Read when scraped; the guard works with Micrometer absent. The ledger's own meters are
+ * {@code dev.vouch.ledger.metrics.VouchMetrics}.
+ */
+public final class GuardMetrics implements MeterBinder {
+    /** The tag that tells guards apart on one registry. */
+    public static final String AGENT_TAG = "agent";
+
+    private final Guard guard;
+    private final Iterable<Tag> tags;
+
+    public GuardMetrics(Guard guard) {
+        this(guard, Tags.empty());
+    }
+
+    /** Meters for {@code guard} with these extra tags, plus {@code agent}. */
+    public GuardMetrics(Guard guard, Iterable<Tag> tags) {
+        this.guard = Objects.requireNonNull(guard, "guard");
+        Tags all = Tags.of(Objects.requireNonNull(tags, "tags"));
+        if (all.stream().noneMatch(t -> t.getKey().equals(AGENT_TAG))) {
+            all = all.and(AGENT_TAG, guard.agent());
+        }
+        this.tags = all;
+    }
+
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        Gauge.builder("vouch.guard.approvals.pending", guard, g -> g.pendingApprovals().size())
+                .description("Deferred tool calls waiting for a person's approval")
+                .tags(tags)
+                .register(registry);
+    }
+}
