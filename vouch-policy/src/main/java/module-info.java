@@ -8,7 +8,7 @@ module dev.vouch.policy {
     requires re2j;
     requires com.fasterxml.jackson.core;
     requires org.slf4j;
-    requires static transitive micrometer.core;
+    requires static micrometer.core; // optional, and not transitive: modules that use the guard need no Micrometer
 
     exports dev.vouch.policy;
     exports dev.vouch.guard;

@@ -14,6 +14,9 @@ import java.util.Objects;
  * {@code agent}. Read when scraped; the guard works with Micrometer absent. The ledger's own meters are
  * {@code dev.vouch.ledger.metrics.VouchMetrics}.
  */
+// "exports": MeterBinder comes from an optional module that dev.vouch.policy does not re-export (modules that use
+// the guard without Micrometer must still compile); whoever binds GuardMetrics has Micrometer anyway.
+@SuppressWarnings("exports")
 public final class GuardMetrics implements MeterBinder {
     /** The tag that tells guards apart on one registry. */
     public static final String AGENT_TAG = "agent";

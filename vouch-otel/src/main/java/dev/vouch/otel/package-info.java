@@ -1,0 +1,2 @@
+/** OpenTelemetry tracing of guarded tool calls: {@link dev.vouch.otel.VouchTracing}. */
+package dev.vouch.otel;
