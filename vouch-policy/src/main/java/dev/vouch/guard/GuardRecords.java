@@ -204,6 +204,22 @@ final class GuardRecords {
      */
     private byte[] errorJson(Throwable t, StoredParams stored, boolean metadataOnly) {
         Json.ObjectWriter w = new Json.ObjectWriter().field("exception", t.getClass().getName());
+        if (t instanceof ToolFailure failure) {
+            byte[] result = failure.resultJson();
+            if (result != null) {
+                // The tool's own error result, whole: kept, digested or committed as a message would be.
+                if (metadataOnly) {
+                    return w.field("result_digest", "sha256:" + StoredParams.sha256Hex(result)).toBytes();
+                }
+                if (stored != null && stored.form != StoredParams.Form.FULL) {
+                    return w.field("result_commitment",
+                            redactionKey == null ? StoredParams.OMITTED : redactionKey.commitBytes(result)).toBytes();
+                }
+                if (w.jsonField("result", result)) {
+                    return w.toBytes();
+                }
+            }
+        }
         String message = t.getMessage();
         if (message != null) {
             byte[] m = message.getBytes(StandardCharsets.UTF_8);

@@ -150,6 +150,34 @@ final class Json {
             return this;
         }
 
+        /**
+         * A field whose value is the JSON document {@code json}, copied compact.
+         *
+         * @return false (and nothing written) if {@code json} is not one JSON value
+         */
+        boolean jsonField(String name, byte[] json) {
+            // Parse it whole first: a half-copied value would leave the object broken.
+            try (JsonParser p = FACTORY.createParser(json)) {
+                if (p.nextToken() == null) {
+                    return false;
+                }
+                p.skipChildren();
+                if (p.nextToken() != null) {
+                    return false;
+                }
+            } catch (IOException e) {
+                return false;
+            }
+            try (JsonParser p = FACTORY.createParser(json)) {
+                p.nextToken();
+                g.writeFieldName(name);
+                copyValue(p, g);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e); // it parsed a moment ago
+            }
+            return true;
+        }
+
         byte[] toBytes() {
             try {
                 g.writeEndObject();

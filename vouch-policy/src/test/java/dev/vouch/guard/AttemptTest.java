@@ -80,6 +80,50 @@ class AttemptTest extends GuardTestBase {
         assertEquals("{\"exception\":\"java.io.IOException\",\"message\":\"disk on fire\"}", error.result());
     }
 
+    /** A tool error reported as a result (MCP's isError), thrown through the guard by an adapter. */
+    static final class ErrorResult extends RuntimeException implements ToolFailure {
+        private static final long serialVersionUID = 1L;
+        private final String json;
+
+        ErrorResult(String json) {
+            super("the tool reported an error");
+            this.json = json;
+        }
+
+        @Override
+        public byte[] resultJson() {
+            return json.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
+    void shouldRecordAToolsErrorResultWholeAsJson() {
+        Guard guard = guard((tool, params) -> allow("reads")).build();
+        String big = "x".repeat(10_000);
+        String json = "{\"content\": [{\"type\":\"text\",\"text\":\"" + big + "\"}], \"isError\": true}";
+        assertThrows(ErrorResult.class, () -> guard.attempt(ToolCall.of("fs.read", "{}"), () -> {
+            throw new ErrorResult(json);
+        }));
+        assertThrows(ErrorResult.class, () -> guard.attempt(ToolCall.of("fs.read", "{}"), () -> {
+            throw new ErrorResult("{not json");
+        }));
+        List<Rec> errors = journal.ofType(RecordType.TOOL_ERROR);
+        assertEquals("{\"exception\":\"" + ErrorResult.class.getName() + "\",\"result\":{\"content\":[{\"type\":\"text\","
+                + "\"text\":\"" + big + "\"}],\"isError\":true}}", errors.get(0).result(), "whole, compact, never cut");
+        assertEquals("{\"exception\":\"" + ErrorResult.class.getName() + "\",\"message\":\"the tool reported an error\"}",
+                errors.get(1).result(), "not JSON: the message instead");
+    }
+
+    @Test
+    void shouldDigestAToolsErrorResultUnderMetadataOnly() {
+        Guard guard = guard((tool, params) -> metadataOnly("private")).build();
+        assertThrows(ErrorResult.class, () -> guard.attempt(ToolCall.of("fs.read", "{}"), () -> {
+            throw new ErrorResult("{\"secret\":\"s3cr3t\"}");
+        }));
+        String recorded = journal.ofType(RecordType.TOOL_ERROR).get(0).result();
+        assertTrue(recorded.contains("\"result_digest\":\"sha256:") && !recorded.contains("s3cr3t"), recorded);
+    }
+
     @Test
     void shouldWaitForAnApprovalWhenTheCallDoesNotDefer() throws Exception {
         ProgrammaticApprovals approvals = new ProgrammaticApprovals();

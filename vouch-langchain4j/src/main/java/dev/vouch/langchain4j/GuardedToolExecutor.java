@@ -1,0 +1,62 @@
+package dev.vouch.langchain4j;
+
+import dev.langchain4j.agent.tool.ToolExecutionRequest;
+import dev.langchain4j.invocation.InvocationContext;
+import dev.langchain4j.service.tool.ToolExecutionResult;
+import dev.langchain4j.service.tool.ToolExecutor;
+import dev.vouch.guard.CallResult;
+import dev.vouch.guard.ToolCall;
+
+/**
+ * A {@link ToolExecutor} that asks the guard before running its delegate. Everything LangChain4j does around a tool
+ * (argument errors, the error handler, the tool-result message) sees the delegate's own behaviour, except that a call
+ * the guard does not let run returns a result explaining why ({@link ToolRun#toModel}).
+ */
+final class GuardedToolExecutor implements ToolExecutor {
+    private final VouchTools owner;
+    private final ToolExecutor delegate;
+
+    GuardedToolExecutor(VouchTools owner, ToolExecutor delegate) {
+        this.owner = owner;
+        this.delegate = delegate;
+    }
+
+    VouchTools owner() {
+        return owner;
+    }
+
+    @Override
+    public String execute(ToolExecutionRequest request, Object memoryId) {
+        InvocationContext context = InvocationContext.builder().chatMemoryId(memoryId).build();
+        ToolExecutionResult result = executeWithContext(request, context);
+        return result == null ? null : result.resultText();
+    }
+
+    @Override
+    public ToolExecutionResult executeWithContext(ToolExecutionRequest request, InvocationContext context) {
+        InvocationContext ctx = context != null ? context : InvocationContext.builder().build();
+        String arguments = request.arguments();
+        ToolCall call = ToolCall.of(request.name(), arguments == null || arguments.isBlank() ? null : arguments)
+                .id(request.id())
+                .principal(owner.principalOf(ctx))
+                .deferApproval(owner.stallMode == StallMode.PENDING);
+        ToolRun run = new ToolRun(delegate, request, ctx);
+        CallResult<ToolExecutionResult> outcome;
+        try {
+            outcome = run.outcome(owner.guard.attempt(call, run));
+        } catch (ToolReportedError reported) {
+            return run.result(); // recorded as TOOL_ERROR; the model reads the tool's own error result
+        } catch (Exception e) {
+            throw run.rethrowable(e);
+        }
+        if (outcome instanceof CallResult.Pending<ToolExecutionResult> pending) {
+            owner.held.hold(delegate, request, ctx, pending.request());
+        }
+        return ToolRun.toModel(outcome);
+    }
+
+    @Override
+    public String toString() {
+        return "VouchGuarded[" + delegate + "]";
+    }
+}

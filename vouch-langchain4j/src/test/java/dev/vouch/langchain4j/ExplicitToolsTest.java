@@ -1,0 +1,342 @@
+package dev.vouch.langchain4j;
+
+import static dev.vouch.internal.format.RecordType.APPROVAL;
+import static dev.vouch.internal.format.RecordType.POLICY_DECISION;
+import static dev.vouch.internal.format.RecordType.TOOL_ERROR;
+import static dev.vouch.internal.format.RecordType.TOOL_RESULT;
+import static dev.vouch.langchain4j.ScriptedModel.callTool;
+import static dev.vouch.langchain4j.ScriptedModel.say;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.langchain4j.data.message.ToolExecutionResultMessage;
+import dev.langchain4j.invocation.InvocationParameters;
+import dev.langchain4j.memory.chat.MessageWindowChatMemory;
+import dev.langchain4j.service.AiServices;
+import dev.langchain4j.service.Result;
+import dev.langchain4j.service.UserMessage;
+import dev.langchain4j.service.tool.ToolErrorHandlerResult;
+import dev.langchain4j.service.tool.ToolExecution;
+import dev.vouch.Decision;
+import dev.vouch.guard.ApprovalHandler;
+import dev.vouch.guard.CallResult;
+import dev.vouch.guard.Guard;
+import dev.vouch.guard.ProgrammaticApprovals;
+import dev.vouch.guard.TestJournal.Rec;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A LangChain4j AI service with explicit {@code @Tool} objects ({@link VouchTools#tools}), a scripted model and a real
+ * journal: what the model reads, whether the tool ran, and what the journal holds, for each way a call can end.
+ */
+class ExplicitToolsTest extends AdapterTestBase {
+    static final String POLICY = """
+            version: "2026.1"
+            defaults:
+              default_action: block
+            policies:
+              - id: lookups
+                match_methods: ["lookup"]
+                action: allow
+              - id: big-refunds
+                match_methods: ["refund"]
+                conditions:
+                  - {key: amount, operator: gt, value: 500}
+                action: stall
+                risk_level: high
+                reason: refunds over 500 need a person
+                approval_timeout: 10s
+              - id: order-changes
+                match_methods: ["refund", "cancel"]
+                action: allow
+              - id: no-wipes
+                match_methods: ["wipe"]
+                action: block
+                risk_level: critical
+                reason: wiping orders is never allowed
+            """;
+
+    interface Assistant {
+        Result<String> chat(@UserMessage String message, InvocationParameters parameters);
+    }
+
+    private final OrderTools orders = new OrderTools();
+
+    private static InvocationParameters alice() {
+        return InvocationParameters.from(VouchTools.PRINCIPAL, "alice@example.com");
+    }
+
+    private Assistant assistant(ScriptedModel model, VouchTools vouch) {
+        return AiServices.builder(Assistant.class)
+                .chatModel(model)
+                .chatMemory(MessageWindowChatMemory.withMaxMessages(20))
+                .tools(vouch.tools(orders))
+                .build();
+    }
+
+    /** Answers the first approval request from another thread, as a person in a chat app would. */
+    private static Thread answerFirst(ProgrammaticApprovals approvals, boolean approve, String who, String why) {
+        Thread t = new Thread(() -> {
+            try {
+                while (approvals.pending().isEmpty()) {
+                    TimeUnit.MILLISECONDS.sleep(1);
+                }
+            } catch (InterruptedException e) {
+                return;
+            }
+            long seq = approvals.pending().get(0).callSequence();
+            if (approve) {
+                approvals.approve(seq, who, why);
+            } else {
+                approvals.refuse(seq, who, why);
+            }
+        }, "approver");
+        t.start();
+        return t;
+    }
+
+    @Test
+    void shouldRunAnAllowedToolAndRecordItsResultAsTheJsonTheModelRead() {
+        VouchTools vouch = VouchTools.builder(guard(POLICY, ApprovalHandler.alwaysDeny())).build();
+        ScriptedModel model = new ScriptedModel(callTool("call_1", "lookup", "{\"order\":7}"), say("Order 7 has shipped."));
+
+        Result<String> answer = assistant(model, vouch).chat("Where is order 7?", alice());
+
+        assertEquals("Order 7 has shipped.", answer.content());
+        assertEquals(1, orders.lookups.get());
+        ToolExecutionResultMessage seen = model.toolResults().get(0);
+        assertFalse(Boolean.TRUE.equals(seen.isError()));
+        assertJson("{\"id\":7,\"status\":\"shipped\",\"total\":19.90}", seen.text());
+
+        Rec call = callOf("lookup");
+        assertEquals("call_1", call.toolCallId());
+        assertEquals("alice@example.com", call.principal());
+        assertJson("{\"order\":7}", call.params());
+        assertEquals(List.of(POLICY_DECISION, TOOL_RESULT), story(call));
+        assertDecision(call, Decision.ALLOW, "lookups");
+        assertEquals(seen.text(), child(call, TOOL_RESULT).result(), "the journal holds the JSON the model read");
+    }
+
+    @Test
+    void shouldTellTheModelWhyABlockedCallDidNotRunWithoutFailingTheChat() {
+        VouchTools vouch = VouchTools.builder(guard(POLICY, ApprovalHandler.alwaysDeny())).build();
+        ScriptedModel model = new ScriptedModel(callTool("call_2", "wipe", "{\"order\":7}"), say("I may not do that."));
+
+        Result<String> answer = assistant(model, vouch).chat("Wipe order 7", alice());
+
+        assertEquals("I may not do that.", answer.content());
+        assertEquals(0, orders.wipes.get(), "a blocked tool never runs");
+        ToolExecutionResultMessage seen = model.toolResults().get(0);
+        assertEquals(Boolean.TRUE, seen.isError(), "shown to the model as LangChain4j shows a failed tool");
+        assertTrue(seen.text().contains("policy no-wipes blocked wipe: wiping orders is never allowed"), seen.text());
+        ToolExecution execution = answer.toolExecutions().get(0);
+        assertTrue(execution.hasFailed());
+        CallResult.Refused<?> refused = assertInstanceOf(CallResult.Refused.class, execution.resultObject());
+        assertTrue(refused.blocked());
+
+        Rec call = callOf("wipe");
+        assertEquals(refused.callSequence(), call.seq());
+        assertTrue(seen.text().contains("call seq " + call.seq()), seen.text());
+        assertEquals("call_2", call.toolCallId());
+        assertEquals(List.of(POLICY_DECISION), story(call), "no outcome: the tool never ran");
+        assertDecision(call, Decision.BLOCK, "no-wipes");
+    }
+
+    @Test
+    void shouldRunAStalledCallOnceApprovedWhileTheToolCallWaits() throws Exception {
+        ProgrammaticApprovals approvals = new ProgrammaticApprovals();
+        VouchTools vouch = VouchTools.builder(guard(POLICY, approvals)).build(); // StallMode.WAIT
+        ScriptedModel model = new ScriptedModel(callTool("call_3", "refund", "{\"order\":42,\"amount\":900}"),
+                say("Refunded."));
+        Thread approver = answerFirst(approvals, true, "bob@example.com", "known customer");
+
+        Result<String> answer = assistant(model, vouch).chat("Refund 900 on order 42", alice());
+        approver.join();
+
+        assertEquals("Refunded.", answer.content());
+        assertEquals(1, orders.refunds.get());
+        assertEquals("refund r-42 of 900.0", model.toolResults().get(0).text());
+
+        Rec call = callOf("refund");
+        assertEquals("call_3", call.toolCallId());
+        assertEquals(List.of(POLICY_DECISION, APPROVAL, TOOL_RESULT), story(call));
+        assertDecision(call, Decision.STALL, "big-refunds");
+        Rec approval = child(call, APPROVAL);
+        assertEquals(Decision.APPROVED, approval.decision());
+        assertTrue(approval.params().startsWith("{\"approver\":\"bob@example.com\",\"reason\":\"known customer\""),
+                approval::toString);
+        assertEquals("refund r-42 of 900.0", json(child(call, TOOL_RESULT).result()).asText(),
+                "plain text is recorded as a JSON string");
+    }
+
+    @Test
+    void shouldTellTheModelARefusedStallDidNotRun() throws Exception {
+        ProgrammaticApprovals approvals = new ProgrammaticApprovals();
+        VouchTools vouch = VouchTools.builder(guard(POLICY, approvals)).stallMode(StallMode.WAIT).build();
+        ScriptedModel model = new ScriptedModel(callTool("call_4", "refund", "{\"order\":42,\"amount\":900}"),
+                say("The refund was refused."));
+        Thread approver = answerFirst(approvals, false, "bob@example.com", "amount looks wrong");
+
+        Result<String> answer = assistant(model, vouch).chat("Refund 900 on order 42", alice());
+        approver.join();
+
+        assertEquals("The refund was refused.", answer.content());
+        assertEquals(0, orders.refunds.get(), "a refused tool never runs");
+        ToolExecutionResultMessage seen = model.toolResults().get(0);
+        assertEquals(Boolean.TRUE, seen.isError());
+        assertTrue(seen.text().contains("refund was refused by bob@example.com: amount looks wrong"), seen.text());
+        CallResult.Refused<?> refused = assertInstanceOf(CallResult.Refused.class,
+                answer.toolExecutions().get(0).resultObject());
+        assertFalse(refused.blocked());
+
+        Rec call = callOf("refund");
+        assertEquals(List.of(POLICY_DECISION, APPROVAL), story(call), "no outcome: the tool never ran");
+        assertEquals(Decision.REFUSED, child(call, APPROVAL).decision());
+    }
+
+    @Test
+    void shouldAnswerAwaitingApprovalAtOnceAndRunTheCallWhenResumed() {
+        Guard guard = guard(POLICY, new ProgrammaticApprovals()); // asked, but nobody answers through it
+        VouchTools vouch = VouchTools.builder(guard).stallMode(StallMode.PENDING).build();
+        ScriptedModel model = new ScriptedModel(callTool("call_5", "refund", "{\"order\":42,\"amount\":900}"),
+                say("A person must approve that refund first."), say("Your refund went through."));
+        Assistant assistant = assistant(model, vouch);
+
+        Result<String> first = assistant.chat("Refund 900 on order 42", alice());
+
+        assertEquals("A person must approve that refund first.", first.content());
+        assertEquals(0, orders.refunds.get());
+        Rec call = callOf("refund");
+        ToolExecutionResultMessage seen = model.toolResults().get(0);
+        assertFalse(Boolean.TRUE.equals(seen.isError()), "waiting is not a failure");
+        assertTrue(seen.text().contains("awaiting approval") && seen.text().contains("call seq " + call.seq()),
+                seen.text());
+        assertInstanceOf(CallResult.Pending.class, first.toolExecutions().get(0).resultObject());
+        List<PendingToolCall> pending = vouch.pendingCalls();
+        assertEquals(1, pending.size());
+        assertEquals(call.seq(), pending.get(0).callSequence());
+        assertEquals("call_5", pending.get(0).request().id());
+        assertEquals("big-refunds", pending.get(0).approval().policyId());
+        assertEquals(List.of(POLICY_DECISION), story(call), "nothing answered, nothing ran");
+
+        ResumedToolCall early = vouch.resume(call.seq());
+        assertFalse(early.ran());
+        assertInstanceOf(CallResult.Pending.class, early.outcome());
+        assertEquals(1, vouch.pendingCalls().size(), "an unanswered call stays held");
+
+        assertTrue(guard.pendingApprovals().approve(call.seq(), "bob@example.com", "checked the order"));
+        ResumedToolCall resumed = vouch.resume(call.seq());
+
+        assertTrue(resumed.ran());
+        assertEquals("refund r-42 of 900.0", resumed.text());
+        assertEquals(1, orders.refunds.get());
+        assertTrue(vouch.pendingCalls().isEmpty());
+        assertThrows(IllegalStateException.class, () -> vouch.resume(call.seq()), "a call runs once");
+
+        Result<String> second = assistant.chat(resumed.userMessage().singleText(), alice());
+        assertEquals("Your refund went through.", second.content());
+        assertTrue(model.lastUserMessage().contains("call_5") && model.lastUserMessage().contains(
+                "approved and has run. Its result: refund r-42 of 900.0"), model.lastUserMessage());
+
+        assertEquals(List.of(POLICY_DECISION, APPROVAL, TOOL_RESULT), story(call));
+        assertEquals("call_5", call.toolCallId());
+        assertEquals("alice@example.com", call.principal());
+        assertDecision(call, Decision.STALL, "big-refunds");
+        assertEquals(Decision.APPROVED, child(call, APPROVAL).decision());
+        assertEquals("refund r-42 of 900.0", json(child(call, TOOL_RESULT).result()).asText());
+        assertEquals(1, journal.ofType(dev.vouch.internal.format.RecordType.TOOL_CALL).size(),
+                "resuming records no second call");
+    }
+
+    @Test
+    void shouldForgetAPendingCallThatIsRefusedAndNeverRunIt() {
+        Guard guard = guard(POLICY, new ProgrammaticApprovals());
+        VouchTools vouch = VouchTools.builder(guard).stallMode(StallMode.PENDING).build();
+        ScriptedModel model = new ScriptedModel(callTool("call_6", "refund", "{\"order\":42,\"amount\":900}"),
+                say("Waiting for a person."));
+        assistant(model, vouch).chat("Refund 900 on order 42", alice());
+        long seq = vouch.pendingCalls().get(0).callSequence();
+
+        assertTrue(guard.pendingApprovals().refuse(seq, "bob@example.com", "not this one"));
+        ResumedToolCall resumed = vouch.resume(seq);
+
+        assertFalse(resumed.ran());
+        CallResult.Refused<?> refused = assertInstanceOf(CallResult.Refused.class, resumed.outcome());
+        assertEquals(seq, refused.callSequence());
+        assertTrue(resumed.userMessage().singleText().contains("it will not run"), resumed.userMessage().singleText());
+        assertTrue(resumed.text().contains("not this one"), resumed.text());
+        assertEquals(0, orders.refunds.get());
+        assertTrue(vouch.pendingCalls().isEmpty(), "a refused call is forgotten");
+        Rec call = callOf("refund");
+        assertEquals(List.of(POLICY_DECISION, APPROVAL), story(call));
+        assertEquals(Decision.REFUSED, child(call, APPROVAL).decision());
+    }
+
+    @Test
+    void shouldRecordAToolThatThrowsAsToolErrorAndLeaveTheAnswerToTheErrorHandler() {
+        VouchTools vouch = VouchTools.builder(guard(POLICY, ApprovalHandler.alwaysDeny())).build();
+        ScriptedModel model = new ScriptedModel(callTool("call_7", "cancel", "{\"order\":7}"), say("It already shipped."));
+        AtomicReference<Throwable> handled = new AtomicReference<>();
+        Assistant assistant = AiServices.builder(Assistant.class)
+                .chatModel(model)
+                .tools(vouch.tools(orders))
+                .toolExecutionErrorHandler((error, context) -> {
+                    handled.set(error);
+                    return ToolErrorHandlerResult.text("cancel failed: " + error.getMessage());
+                })
+                .build();
+
+        Result<String> answer = assistant.chat("Cancel order 7", alice());
+
+        assertEquals("It already shipped.", answer.content());
+        IllegalStateException thrown = assertInstanceOf(IllegalStateException.class, handled.get(),
+                "the error handler gets what it gets without Vouch");
+        assertEquals("the warehouse already shipped order 7", thrown.getMessage());
+        ToolExecutionResultMessage seen = model.toolResults().get(0);
+        assertEquals(Boolean.TRUE, seen.isError());
+        assertEquals("cancel failed: the warehouse already shipped order 7", seen.text());
+
+        Rec call = callOf("cancel");
+        assertEquals("call_7", call.toolCallId());
+        assertEquals(List.of(POLICY_DECISION, TOOL_ERROR), story(call));
+        assertJson("{\"exception\":\"java.lang.IllegalStateException\",\"message\":\"the warehouse already shipped order 7\"}",
+                child(call, TOOL_ERROR).result());
+    }
+
+    @Test
+    void shouldRecordBadArgumentsAsToolErrorAndLeaveThemToTheArgumentsHandler() {
+        VouchTools vouch = VouchTools.builder(guard(POLICY, ApprovalHandler.alwaysDeny())).build();
+        ScriptedModel model = new ScriptedModel(callTool("call_9", "lookup", "{\"order\":\"seven\"}"), say("Which order?"));
+        Assistant assistant = AiServices.builder(Assistant.class)
+                .chatModel(model)
+                .tools(vouch.tools(orders))
+                .toolArgumentsErrorHandler((error, context) -> ToolErrorHandlerResult.text("bad arguments: " + error.getMessage()))
+                .build();
+
+        assertEquals("Which order?", assistant.chat("Where is order seven?", alice()).content());
+
+        assertEquals(0, orders.lookups.get());
+        assertTrue(model.toolResults().get(0).text().startsWith("bad arguments: Argument \"order\""),
+                model.toolResults().get(0).text());
+        Rec call = callOf("lookup");
+        assertEquals(List.of(POLICY_DECISION, TOOL_ERROR), story(call));
+        assertEquals("dev.langchain4j.exception.ToolArgumentsException",
+                json(child(call, TOOL_ERROR).result()).path("exception").asText());
+    }
+
+    @Test
+    void shouldRecordNoPrincipalWhenTheServiceGivesNone() {
+        VouchTools vouch = VouchTools.builder(guard(POLICY, ApprovalHandler.alwaysDeny())).build();
+        ScriptedModel model = new ScriptedModel(callTool("call_8", "lookup", "{\"order\":7}"), say("Shipped."));
+
+        assistant(model, vouch).chat("Where is order 7?", new InvocationParameters());
+
+        assertEquals("", callOf("lookup").principal(), "the journal reads back an absent principal as empty");
+    }
+}

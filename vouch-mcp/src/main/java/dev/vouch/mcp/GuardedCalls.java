@@ -1,0 +1,260 @@
+package dev.vouch.mcp;
+
+import dev.vouch.guard.CallResult;
+import dev.vouch.guard.Guard;
+import dev.vouch.guard.ToolAction;
+import dev.vouch.guard.ToolCall;
+import io.modelcontextprotocol.json.McpJsonMapper;
+import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
+import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Supplier;
+import reactor.core.publisher.Mono;
+
+/**
+ * One guarded {@code tools/call}, the same for every hook (server handlers, client {@code callTool}, sync and
+ * async): describe the call to the guard, run the tool through it, and turn how it ended into what MCP returns. The
+ * tool's result is stored as JSON written by the SDK's own mapper; an {@code isError: true} result is recorded as
+ * TOOL_ERROR and still returned; a blocked, refused or pending call becomes an {@code isError: true} result that
+ * says why ({@link Refusals}). With {@link StallMode#PENDING}, a repeat of a waiting call resumes it.
+ */
+final class GuardedCalls {
+    private final Guard guard;
+    private final StallMode stallMode;
+    private final McpJsonMapper mapper;
+    private final String toolPrefix;
+    private final PendingCalls pending = new PendingCalls();
+
+    GuardedCalls(Guard guard, StallMode stallMode, McpJsonMapper mapper, String toolPrefix) {
+        this.guard = guard;
+        this.stallMode = stallMode;
+        this.mapper = mapper;
+        this.toolPrefix = toolPrefix;
+    }
+
+    /** The name the guard judges and records: the tool's name after the configured prefix. */
+    String recordedName(String tool) {
+        return toolPrefix + tool;
+    }
+
+    /** Who and what a call is, beyond the request itself. */
+    record Origin(String toolCallId, String principal, String sessionId) {
+        static final Origin NONE = new Origin(null, null, null);
+    }
+
+    // ---------------------------------------------------------------- synchronous
+
+    /**
+     * Runs {@code invoke} (the real tool, or the real server) under the guard.
+     *
+     * @throws RuntimeException the tool's own exception, after the guard recorded it as TOOL_ERROR
+     */
+    CallToolResult call(CallToolRequest request, Origin origin, Supplier<CallToolResult> invoke) {
+        return run(request, origin, repeatOf(request, origin), invoke);
+    }
+
+    /**
+     * Runs a call that returned "awaiting approval" again, by its sequence number: the tool runs if it was approved.
+     *
+     * @throws IllegalStateException if no call with this number waits here
+     */
+    CallToolResult resume(long callSequence, java.util.function.Function<CallToolRequest, CallToolResult> invoke) {
+        CallToolRequest request = pending.request(callSequence);
+        if (request == null) {
+            throw new IllegalStateException("no call with sequence number " + callSequence
+                    + " awaits approval here (never pending, already resumed or refused, or forgotten)");
+        }
+        return run(request, Origin.NONE, callSequence, () -> invoke.apply(request));
+    }
+
+    private CallToolResult run(CallToolRequest request, Origin origin, Long resume, Supplier<CallToolResult> invoke) {
+        Outcome out = new Outcome();
+        ToolAction<byte[], RuntimeException> action = () -> out.accept(invoke.get());
+        CallResult<byte[]> r;
+        try {
+            r = resume == null ? guard.attempt(toolCall(request, origin), action) : resumeOrAttempt(resume, request, origin, action);
+        } catch (ToolErrorResult isError) {
+            settled(request, origin, resume);
+            return isError.result();
+        } catch (RuntimeException toolFailed) {
+            settled(request, origin, resume);
+            throw toolFailed;
+        }
+        return answer(r, request, origin, resume, out);
+    }
+
+    private CallResult<byte[]> resumeOrAttempt(long seq, CallToolRequest request, Origin origin,
+            ToolAction<byte[], RuntimeException> action) {
+        CallResult<byte[]> r;
+        try {
+            r = guard.resume(seq, action);
+        } catch (IllegalStateException gone) {
+            // Resumed by a concurrent repeat, or not the guard's any more: this call is judged as a new one.
+            pending.forget(seq);
+            return guard.attempt(toolCall(request, origin), action);
+        }
+        return r;
+    }
+
+    // ---------------------------------------------------------------- asynchronous
+
+    /** As {@link #call}, for a tool that answers with a {@link Mono}: judged when the returned Mono is subscribed. */
+    Mono<CallToolResult> callAsync(CallToolRequest request, Origin origin, Supplier<Mono<CallToolResult>> invoke) {
+        return Mono.defer(() -> runAsync(request, origin, repeatOf(request, origin), invoke));
+    }
+
+    /** As {@link #resume}, for an asynchronous tool. */
+    Mono<CallToolResult> resumeAsync(long callSequence,
+            java.util.function.Function<CallToolRequest, Mono<CallToolResult>> invoke) {
+        return Mono.defer(() -> {
+            CallToolRequest request = pending.request(callSequence);
+            if (request == null) {
+                return Mono.error(new IllegalStateException("no call with sequence number " + callSequence
+                        + " awaits approval here (never pending, already resumed or refused, or forgotten)"));
+            }
+            return runAsync(request, Origin.NONE, callSequence, () -> invoke.apply(request));
+        });
+    }
+
+    private Mono<CallToolResult> runAsync(CallToolRequest request, Origin origin, Long resume,
+            Supplier<Mono<CallToolResult>> invoke) {
+        Outcome out = new Outcome();
+        Supplier<CompletionStage<byte[]>> action = () -> invoke.get().toFuture().thenApply(out::accept);
+        CompletableFuture<CallResult<byte[]>> f;
+        if (resume == null) {
+            f = guard.attemptAsync(toolCall(request, origin), action);
+        } else {
+            f = guard.resumeAsync(resume, action);
+            if (f.isCompletedExceptionally() && unwrap(f) instanceof IllegalStateException) {
+                pending.forget(resume); // as in resumeOrAttempt: judged as a new call
+                f = guard.attemptAsync(toolCall(request, origin), action);
+            }
+        }
+        return Mono.fromFuture(f, true)
+                .map(r -> answer(r, request, origin, resume, out))
+                .onErrorResume(e -> {
+                    settled(request, origin, resume);
+                    Throwable cause = unwrap(e);
+                    return cause instanceof ToolErrorResult isError ? Mono.just(isError.result()) : Mono.error(cause);
+                });
+    }
+
+    // ---------------------------------------------------------------- shared
+
+    private ToolCall toolCall(CallToolRequest request, Origin origin) {
+        ToolCall call = ToolCall.of(recordedName(request.name()), paramsJson(request.arguments()))
+                .id(origin.toolCallId())
+                .principal(origin.principal())
+                .deferApproval(stallMode == StallMode.PENDING)
+                .tag("mcp.method.name", "tools/call");
+        return origin.sessionId() == null ? call : call.tag("mcp.session.id", origin.sessionId());
+    }
+
+    /** The sequence number of the waiting call this request repeats (PENDING mode only), or null. */
+    private Long repeatOf(CallToolRequest request, Origin origin) {
+        return stallMode == StallMode.PENDING
+                ? pending.find(recordedName(request.name()), origin.principal(), request.arguments())
+                : null;
+    }
+
+    /** Turns how the guard ended the call into the MCP result the caller gets. */
+    private CallToolResult answer(CallResult<byte[]> r, CallToolRequest request, Origin origin, Long resumed,
+            Outcome out) {
+        if (r instanceof CallResult.Pending<byte[]> p) {
+            if (resumed == null) {
+                pending.remember(recordedName(request.name()), origin.principal(), request.arguments(),
+                        p.callSequence(), request);
+            }
+            return Refusals.of(p);
+        }
+        settled(request, origin, resumed);
+        if (r instanceof CallResult.Refused<byte[]> refused) {
+            return Refusals.of(refused);
+        }
+        return out.result;
+    }
+
+    /** A resumed call ended (ran, failed, was refused): a repeat of it is a new call from now on. */
+    private void settled(CallToolRequest request, Origin origin, Long resumed) {
+        if (resumed != null) {
+            pending.forget(recordedName(request.name()), origin.principal(), request.arguments(), resumed);
+            pending.forget(resumed);
+        }
+    }
+
+    /** The call's parameters as the guard judges and records them: the arguments as JSON, an object. */
+    private byte[] paramsJson(Map<String, Object> arguments) {
+        try {
+            return mapper.writeValueAsBytes(arguments == null ? Map.of() : arguments);
+        } catch (IOException e) {
+            // Arguments came from JSON; one that cannot be written back is judged as no readable object (the
+            // policy blocks a call whose conditions cannot read it).
+            return ("{\"$vouch_unwritable\":" + quote(e.getClass().getName()) + "}").getBytes(StandardCharsets.UTF_8);
+        }
+    }
+
+    /** The result's JSON as the SDK's mapper writes it; never fails (an unwritable result is described instead). */
+    private byte[] resultJson(CallToolResult result) {
+        try {
+            return mapper.writeValueAsBytes(result);
+        } catch (IOException | RuntimeException e) {
+            return ("{\"$vouch_unencodable\":\"" + CallToolResult.class.getName() + "\",\"error\":"
+                    + quote(e.toString()) + "}").getBytes(StandardCharsets.UTF_8);
+        }
+    }
+
+    private static String quote(String s) {
+        StringBuilder b = new StringBuilder("\"");
+        for (char c : s.toCharArray()) {
+            if (c == '"' || c == '\\') {
+                b.append('\\').append(c);
+            } else if (c < 0x20) {
+                b.append(String.format("\\u%04x", (int) c));
+            } else {
+                b.append(c);
+            }
+        }
+        return b.append('"').toString();
+    }
+
+    private static Throwable unwrap(CompletableFuture<?> failed) {
+        try {
+            failed.join();
+            return null;
+        } catch (CompletionException | java.util.concurrent.CancellationException e) {
+            return unwrap(e);
+        }
+    }
+
+    private static Throwable unwrap(Throwable t) {
+        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
+    }
+
+    /**
+     * Holds the tool's result while the guard records its JSON: the guard stores what the action returns, and
+     * the caller needs the result object itself.
+     */
+    private final class Outcome {
+        private CallToolResult result;
+
+        byte[] accept(CallToolResult r) {
+            Objects.requireNonNull(r, "the tool returned no CallToolResult");
+            byte[] json = resultJson(r);
+            if (Boolean.TRUE.equals(r.isError())) {
+                throw new ToolErrorResult(r, new String(json, StandardCharsets.UTF_8));
+            }
+            result = r;
+            return json;
+        }
+    }
+}

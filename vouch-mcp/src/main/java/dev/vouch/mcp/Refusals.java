@@ -1,0 +1,41 @@
+package dev.vouch.mcp;
+
+import dev.vouch.guard.ApprovalRefusedException;
+import dev.vouch.guard.CallResult;
+import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * What the model reads when the tool did not run: an {@code isError: true} result (so the model can recover, rather
+ * than a protocol error that ends its turn) whose text is the guard's one-sentence explanation, naming the rule, the
+ * reason and the call's sequence number. {@code _meta} carries the same for programs: {@value #SEQUENCE} and
+ * {@value #OUTCOME} ({@code blocked}, {@code refused}, {@code timed_out} or {@code awaiting_approval}).
+ */
+final class Refusals {
+    /** The {@code _meta} key of the call's TOOL_CALL sequence number. */
+    static final String SEQUENCE = "dev.vouch/call_sequence";
+    /** The {@code _meta} key of why the tool did not run. */
+    static final String OUTCOME = "dev.vouch/outcome";
+
+    private Refusals() {
+    }
+
+    static CallToolResult of(CallResult.Refused<?> refused) {
+        String outcome = refused.blocked() ? "blocked"
+                : refused.reason() instanceof ApprovalRefusedException a && a.timedOut() ? "timed_out" : "refused";
+        return result(refused.explanation(), refused.callSequence(), outcome);
+    }
+
+    static CallToolResult of(CallResult.Pending<?> pending) {
+        return result(pending.explanation() + " Call the tool again with the same arguments to run it once approved.",
+                pending.callSequence(), "awaiting_approval");
+    }
+
+    private static CallToolResult result(String text, long callSequence, String outcome) {
+        Map<String, Object> meta = new LinkedHashMap<>();
+        meta.put(SEQUENCE, callSequence);
+        meta.put(OUTCOME, outcome);
+        return CallToolResult.builder().addTextContent(text).isError(true).meta(meta).build();
+    }
+}

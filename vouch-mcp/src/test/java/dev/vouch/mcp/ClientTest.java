@@ -1,0 +1,227 @@
+package dev.vouch.mcp;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.vouch.Decision;
+import dev.vouch.guard.TestJournal.Rec;
+import dev.vouch.internal.format.RecordType;
+import io.modelcontextprotocol.client.McpClient;
+import io.modelcontextprotocol.client.transport.ServerParameters;
+import io.modelcontextprotocol.client.transport.StdioClientTransport;
+import io.modelcontextprotocol.json.McpJsonDefaults;
+import io.modelcontextprotocol.json.McpJsonMapper;
+import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
+import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+import io.modelcontextprotocol.spec.McpSchema.TextContent;
+import io.modelcontextprotocol.spec.McpSchema.Tool;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The client decorator in front of the real npm MCP servers ({@code @modelcontextprotocol/server-filesystem} and
+ * {@code server-everything}, run with node over stdio by the SDK's own client transport). What the filesystem server
+ * would have moved or written proves on disk that a call the guard stopped never reached it.
+ */
+class ClientTest extends McpTestBase {
+    private static final McpJsonMapper MAPPER = McpJsonDefaults.getMapper();
+
+    private Path files;
+
+    @BeforeEach
+    void makeFiles() throws IOException {
+        files = Files.createDirectories(tmp.resolve("files")).toRealPath();
+        Files.writeString(files.resolve("notes.txt"), "buy milk");
+    }
+
+    private static StdioClientTransport transport(String bin, String... args) {
+        List<String> cmd = McpTestServers.server(bin, args);
+        return new StdioClientTransport(ServerParameters.builder(McpTestServers.node()).args(cmd).build(), MAPPER);
+    }
+
+    private GuardedMcpClient filesystem(VouchMcp vouch) {
+        GuardedMcpClient client = vouch.client(McpClient.sync(transport("mcp-server-filesystem", files.toString()))
+                .requestTimeout(Duration.ofSeconds(30)).build());
+        client.initialize();
+        return client;
+    }
+
+    private VouchMcp.Builder vouch() {
+        return VouchMcp.builder(guard()).hideAlwaysBlocked(policy::alwaysBlocks).jsonMapper(MAPPER);
+    }
+
+    private String path(String name) {
+        return files.resolve(name).toString();
+    }
+
+    private static String text(CallToolResult r) {
+        return ((TextContent) r.content().get(0)).text();
+    }
+
+    private static CallToolRequest request(String tool, Map<String, Object> args) {
+        return CallToolRequest.builder(tool).arguments(args).build();
+    }
+
+    @Test
+    void shouldRunAllowedCallAndRecordItsIdAndJsonResult() {
+        try (GuardedMcpClient fs = filesystem(vouch().build())) {
+            CallToolResult r = fs.callTool(request("read_text_file", Map.of("path", path("notes.txt"))), "call_7Xq2");
+
+            assertFalse(Boolean.TRUE.equals(r.isError()));
+            assertEquals("buy milk", text(r));
+        }
+        Rec call = only(RecordType.TOOL_CALL);
+        assertEquals("read_text_file", call.name());
+        assertEquals("call_7Xq2", call.toolCallId());
+        assertEquals(path("notes.txt"), json(call.params()).get("path").asText());
+        assertEquals(List.of(RecordType.POLICY_DECISION, RecordType.TOOL_RESULT), childTypes(call.seq()));
+        JsonNode result = json(child(call.seq(), RecordType.TOOL_RESULT).result());
+        assertEquals("buy milk", result.get("content").get(0).get("text").asText());
+    }
+
+    @Test
+    void shouldNeverSendBlockedCallToTheServer() throws IOException {
+        CallToolResult r;
+        List<String> listed;
+        try (GuardedMcpClient fs = filesystem(vouch().build())) {
+            listed = fs.listTools().tools().stream().map(Tool::name).toList();
+            r = fs.callTool(request("move_file", Map.of("source", path("notes.txt"), "destination", path("gone.txt"))));
+            // the server itself still lists it: only the guarded view hides it
+            assertTrue(fs.delegate().listTools().tools().stream().anyMatch(t -> t.name().equals("move_file")));
+        }
+
+        assertFalse(listed.contains("move_file"), listed::toString);
+        assertTrue(listed.contains("write_file"), listed::toString);
+        assertTrue(r.isError());
+        Rec call = only(RecordType.TOOL_CALL);
+        assertTrue(text(r).contains("no-moves") && text(r).contains("call seq " + call.seq()), text(r));
+        assertEquals(call.seq(), ((Number) r.meta().get("dev.vouch/call_sequence")).longValue());
+        assertEquals("buy milk", Files.readString(files.resolve("notes.txt")), "the server never moved the file");
+        assertFalse(Files.exists(files.resolve("gone.txt")));
+        assertEquals(List.of(RecordType.POLICY_DECISION), childTypes(call.seq()));
+        assertEquals(Decision.BLOCK, decisionOf(call.seq()));
+    }
+
+    @Test
+    void shouldWriteOnlyOnceApproved() throws IOException {
+        approveAll();
+        try (GuardedMcpClient fs = filesystem(vouch().build())) {
+            CallToolResult r = fs.callTool(request("write_file", Map.of("path", path("todo.txt"), "content", "call mum")));
+            assertFalse(Boolean.TRUE.equals(r.isError()), () -> text(r));
+        }
+        assertEquals("call mum", Files.readString(files.resolve("todo.txt")));
+        Rec call = only(RecordType.TOOL_CALL);
+        assertEquals(List.of(RecordType.POLICY_DECISION, RecordType.APPROVAL, RecordType.TOOL_RESULT),
+                childTypes(call.seq()));
+        assertEquals(Decision.APPROVED, child(call.seq(), RecordType.APPROVAL).decision());
+        assertTrue(json(child(call.seq(), RecordType.TOOL_RESULT).result()).get("content").get(0).get("text").asText()
+                .contains("todo.txt"));
+    }
+
+    @Test
+    void shouldNeverSendRefusedCallToTheServer() {
+        refuseAll();
+        CallToolResult r;
+        try (GuardedMcpClient fs = filesystem(vouch().build())) {
+            r = fs.callTool(request("write_file", Map.of("path", path("todo.txt"), "content", "call mum")));
+        }
+        assertTrue(r.isError());
+        assertTrue(text(r).contains("not today"), text(r));
+        assertEquals("refused", r.meta().get("dev.vouch/outcome"));
+        assertFalse(Files.exists(files.resolve("todo.txt")), "the server never wrote the file");
+        Rec call = only(RecordType.TOOL_CALL);
+        assertEquals(List.of(RecordType.POLICY_DECISION, RecordType.APPROVAL), childTypes(call.seq()));
+        assertEquals(Decision.REFUSED, child(call.seq(), RecordType.APPROVAL).decision());
+    }
+
+    @Test
+    void shouldAnswerAwaitingApprovalAndResumeTheCallOnceApproved() throws IOException {
+        VouchMcp vouch = vouch().stallMode(StallMode.PENDING).build();
+        CallToolRequest write = request("write_file", Map.of("path", path("todo.txt"), "content", "call mum"));
+        try (GuardedMcpClient fs = filesystem(vouch)) {
+            CallToolResult waiting = fs.callTool(write);
+            long seq = ((Number) waiting.meta().get("dev.vouch/call_sequence")).longValue();
+            assertTrue(waiting.isError());
+            assertTrue(text(waiting).contains("awaiting approval") && text(waiting).contains("call seq " + seq),
+                    text(waiting));
+            assertFalse(Files.exists(files.resolve("todo.txt")));
+
+            CallToolResult stillWaiting = fs.callTool(write); // asked again before anyone answered: same call
+            assertEquals("awaiting_approval", stillWaiting.meta().get("dev.vouch/outcome"));
+            assertEquals(seq, ((Number) stillWaiting.meta().get("dev.vouch/call_sequence")).longValue());
+
+            assertTrue(vouch.guard().pendingApprovals().approve(seq, "alice", "fine by me"));
+            CallToolResult done = fs.resume(seq);
+            assertFalse(Boolean.TRUE.equals(done.isError()), () -> text(done));
+            assertThrows(IllegalStateException.class, () -> fs.resume(seq), "a call runs once");
+        }
+        assertEquals("call mum", Files.readString(files.resolve("todo.txt")));
+        Rec call = only(RecordType.TOOL_CALL);
+        assertEquals(List.of(RecordType.POLICY_DECISION, RecordType.APPROVAL, RecordType.TOOL_RESULT),
+                childTypes(call.seq()));
+    }
+
+    @Test
+    void shouldRecordServerIsErrorResultAsToolError() {
+        CallToolResult r;
+        try (GuardedMcpClient fs = filesystem(vouch().build())) {
+            r = fs.callTool(request("read_text_file", Map.of("path", path("missing.txt"))));
+        }
+        assertTrue(r.isError(), "the filesystem server reports a missing file as an isError result");
+        Rec call = only(RecordType.TOOL_CALL);
+        assertEquals(List.of(RecordType.POLICY_DECISION, RecordType.TOOL_ERROR), childTypes(call.seq()));
+        JsonNode error = json(child(call.seq(), RecordType.TOOL_ERROR).result());
+        assertEquals(ToolErrorResult.class.getName(), error.get("exception").asText());
+        JsonNode recorded = error.get("result"); // the isError result itself, whole, as JSON
+        assertTrue(recorded.get("isError").asBoolean());
+        assertEquals(text(r), recorded.get("content").get(0).get("text").asText());
+    }
+
+    @Test
+    void shouldGuardAsyncClientAgainstTheEverythingServer() {
+        VouchMcp vouch = vouch().build();
+        try (GuardedMcpAsyncClient everything = vouch.client(McpClient.async(transport("mcp-server-everything", "stdio"))
+                .requestTimeout(Duration.ofSeconds(30)).build())) {
+            everything.delegate().initialize().block();
+            CallToolResult hello = everything.callTool(request("echo", Map.of("message", "hello")), "call_1").block();
+            CallToolResult shell = everything.callTool(request("echo", Map.of("message", "rm -rf /")), "call_2").block();
+
+            assertTrue(text(hello).contains("hello"), text(hello));
+            assertTrue(shell.isError());
+            assertTrue(text(shell).contains("big-echoes"), text(shell));
+        }
+        List<Rec> calls = journal.ofType(RecordType.TOOL_CALL);
+        assertEquals(List.of("call_1", "call_2"), calls.stream().map(Rec::toolCallId).toList());
+        assertEquals(List.of(RecordType.POLICY_DECISION, RecordType.TOOL_RESULT), childTypes(calls.get(0).seq()));
+        assertEquals(List.of(RecordType.POLICY_DECISION), childTypes(calls.get(1).seq()));
+        assertTrue(json(child(calls.get(0).seq(), RecordType.TOOL_RESULT).result()).get("content").get(0)
+                .get("text").asText().contains("hello"));
+    }
+
+    @Test
+    void shouldRecordClientExceptionAsToolErrorAndRethrowIt() {
+        VouchMcp vouch = vouch().build();
+        RuntimeException thrown;
+        try (GuardedMcpClient everything = vouch.client(McpClient.sync(transport("mcp-server-everything", "stdio"))
+                .requestTimeout(Duration.ofSeconds(3)).build())) {
+            everything.initialize();
+            // The client gives up on an operation that takes longer than its request timeout: its exception.
+            thrown = assertThrows(RuntimeException.class, () -> everything.callTool(
+                    request("trigger-long-running-operation", Map.of("duration", 20, "steps", 2)), "call_slow"));
+        }
+        Rec call = only(RecordType.TOOL_CALL);
+        assertEquals("call_slow", call.toolCallId());
+        assertEquals(List.of(RecordType.POLICY_DECISION, RecordType.TOOL_ERROR), childTypes(call.seq()));
+        JsonNode error = json(child(call.seq(), RecordType.TOOL_ERROR).result());
+        assertEquals(thrown.getClass().getName(), error.get("exception").asText(), "the client's own exception, unchanged");
+    }
+}
