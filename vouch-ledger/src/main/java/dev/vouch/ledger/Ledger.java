@@ -48,4 +48,11 @@ public interface Ledger extends Recorder {
 
     /** The journal directory. */
     Path journalDirectory();
+
+    /**
+     * Open, failed or closed; when the last checkpoint was signed into the journal and how many events wait for the
+     * next: what a readiness probe or a health indicator reports ({@link LedgerStatus#ready()}). Cheap; never
+     * throws, even on a failed or closed ledger.
+     */
+    LedgerStatus status();
 }

@@ -1,6 +1,8 @@
 package dev.vouch.ledger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -70,8 +72,13 @@ class FatalFailureTest {
         }
         started.await();
 
+        assertEquals(LedgerStatus.State.OPEN, ledger.status().state());
         LedgerClosedException failed = assertThrows(LedgerClosedException.class, ledger::rotateKey);
         assertTrue(String.valueOf(failed.getMessage()).contains("failed"), failed.getMessage());
+        LedgerStatus status = ledger.status();
+        assertEquals(LedgerStatus.State.FAILED, status.state(), "a health check sees the failure");
+        assertNotNull(status.failure());
+        assertFalse(status.ready());
         for (Thread th : threads) {
             th.join(30_000);
             assertTrue(!th.isAlive(), "a write-ahead caller hung after the failure");

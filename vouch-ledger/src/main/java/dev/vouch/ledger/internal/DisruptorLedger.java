@@ -17,6 +17,7 @@ import dev.vouch.RecorderStats;
 import dev.vouch.crypto.VerifyingKey;
 import dev.vouch.ledger.BackpressureMode;
 import dev.vouch.ledger.Ledger;
+import dev.vouch.ledger.LedgerStatus;
 import dev.vouch.internal.format.EventEncoder;
 import dev.vouch.internal.format.RecordDescriptor;
 import java.nio.file.Path;
@@ -50,6 +51,7 @@ public final class DisruptorLedger implements Ledger {
     private final RingBuffer<Slot> ring;
     private final ThreadLocal<Waiter> waiters = ThreadLocal.withInitial(Waiter::new);
     private final AtomicInteger state = new AtomicInteger(OPEN);
+    private final java.time.Duration checkpointMaxDelay;
     private final AtomicLong lastBackpressureLog = new AtomicLong(System.nanoTime() - BACKPRESSURE_LOG_INTERVAL_NANOS);
     private final String origin;
     private final Path keyFile;
@@ -60,6 +62,7 @@ public final class DisruptorLedger implements Ledger {
         this.journalDirectory = opened.directory();
         this.backpressure = config.backpressure();
         this.maxEventSize = config.maxEventSize();
+        this.checkpointMaxDelay = config.checkpointMaxDelay();
         this.counters = opened.counters();
         this.chain = opened.chain();
         this.journal = opened.journal();
@@ -295,6 +298,16 @@ public final class DisruptorLedger implements Ledger {
                 counters.latencyTotalNanos.get(),
                 counters.latencyMaxNanos.get(),
                 counters.lost.get());
+    }
+
+    @Override
+    public LedgerStatus status() {
+        Throwable f = failure.get();
+        LedgerStatus.State st = f != null ? LedgerStatus.State.FAILED
+                : state.get() == OPEN ? LedgerStatus.State.OPEN : LedgerStatus.State.CLOSED;
+        long unsealed = Math.max(0, counters.journaled.get() - counters.sealed.get());
+        return new LedgerStatus(st, f, java.time.Instant.EPOCH.plusNanos(counters.lastCheckpointEpochNanos.get()), unsealed,
+                checkpointMaxDelay);
     }
 
     private void ensureOpen() {

@@ -75,6 +75,7 @@ final class JournalStage implements EventHandler<Slot> {
                 commit();
                 bump(counters.checkpoints, slot.checkpointsInTrailer);
                 bump(counters.sealed, slot.eventsSealedByTrailer);
+                counters.lastCheckpointEpochNanos.lazySet(EpochClock.nowNanos());
                 releaseSealWaiters();
             }
             switch (slot.then) {

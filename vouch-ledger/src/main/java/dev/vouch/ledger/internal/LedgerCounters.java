@@ -26,6 +26,8 @@ final class LedgerCounters {
     public final AtomicLong latencyMaxNanos = new AtomicLong();
     /** Events accepted into the ring but never journaled: the ledger had failed or closed under them. */
     public final AtomicLong lost = new AtomicLong();
+    /** When the last checkpoint reached the journal (ns since the epoch); when the ledger opened, before the first. */
+    public final AtomicLong lastCheckpointEpochNanos = new AtomicLong(EpochClock.nowNanos());
 
     /** Single-writer increment (consumer thread only). */
     public static void bump(AtomicLong counter, long delta) {

@@ -1,0 +1,138 @@
+package dev.vouch.spring.ai;
+
+import dev.vouch.guard.CallResult;
+import dev.vouch.guard.Guard;
+import dev.vouch.guard.ToolAction;
+import dev.vouch.guard.ToolCall;
+import java.lang.reflect.UndeclaredThrowableException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.springframework.ai.chat.model.ToolContext;
+import org.springframework.ai.tool.execution.ToolExecutionException;
+
+/**
+ * Runs one Spring AI tool call through the guard and turns how it ended into the text the model reads: the tool's
+ * own result, or {@link CallResult#explanation()} when the tool did not run. A refusal is a result, not a
+ * {@link ToolExecutionException}: Spring AI would hand an exception to the application's
+ * {@code ToolExecutionExceptionProcessor}, which aborts the chat call when {@code spring.ai.tools.throw-exception-on-error}
+ * is set, and a call the policy stopped is not a tool that failed.
+ *
+ * <p>Calls deferred in {@link VouchProperties.StallMode#PENDING} mode keep their input here (the tool, its arguments and
+ * tool context, as a {@link ToolRun}) until {@link #resume} runs them once; the guard keeps its side of the call for
+ * the same time. Thread-safe.
+ */
+final class GuardedCalls {
+    /** Runs the tool as Spring AI would have: the delegate's {@code call}, or the rest of the proxy's chain. */
+    @FunctionalInterface
+    interface ToolRun {
+        String run() throws Throwable;
+    }
+
+    private final Guard guard;
+    private final boolean deferApproval;
+    private final ToolCallIds ids;
+    private final Map<Long, ToolRun> deferred = new ConcurrentHashMap<>();
+
+    GuardedCalls(Guard guard, VouchProperties.StallMode stallMode, ToolCallIds ids) {
+        this.guard = guard;
+        this.deferApproval = stallMode == VouchProperties.StallMode.PENDING;
+        this.ids = ids;
+    }
+
+    Guard guard() {
+        return guard;
+    }
+
+    /**
+     * Judges, records and (if allowed) runs one call.
+     *
+     * @param tool  the tool's name as the model knows it ({@code ToolDefinition.name()})
+     * @param input the arguments the model gave, JSON
+     * @return what the model reads: the tool's result, or why it did not run
+     * @throws ToolExecutionException as the tool threw it, after it was recorded as TOOL_ERROR
+     */
+    String call(String tool, String input, ToolContext context, ToolRun run) {
+        ToolCall call = ToolCall.of(tool, input)
+                .id(ids.current(tool))
+                .principal(Principals.of(context))
+                .deferApproval(deferApproval);
+        CallResult<String> result = guarded(run, action -> guard.attempt(call, action));
+        if (result instanceof CallResult.Completed<String> completed) {
+            return completed.value();
+        }
+        if (result instanceof CallResult.Pending<String>) {
+            deferred.put(result.callSequence(), run);
+        }
+        return result.explanation();
+    }
+
+    /** Whether a deferred call with this TOOL_CALL sequence number waits here to be resumed. */
+    boolean keeps(long callSequence) {
+        return deferred.containsKey(callSequence);
+    }
+
+    /**
+     * Runs a deferred call with the input it was made with, if it was approved; forgets it unless it is still
+     * pending.
+     *
+     * @throws IllegalStateException if no deferred call with this number is kept here
+     */
+    CallResult<String> resume(long callSequence) {
+        ToolRun run = deferred.get(callSequence);
+        if (run == null) {
+            throw new IllegalStateException("no deferred Spring AI tool call with sequence number " + callSequence
+                    + " is kept here: it was not deferred (vouch.stall-mode is wait, or it was not stalled), it was"
+                    + " already resumed, or it was deferred before this application started");
+        }
+        boolean stillPending = false;
+        try {
+            CallResult<String> result = guarded(run, action -> guard.resume(callSequence, action));
+            stillPending = result instanceof CallResult.Pending;
+            return result;
+        } finally {
+            if (!stillPending) {
+                deferred.remove(callSequence, run);
+            }
+        }
+    }
+
+    @FunctionalInterface
+    private interface GuardStep {
+        CallResult<String> apply(ToolAction<String, Exception> action) throws Exception;
+    }
+
+    /**
+     * Runs {@code step} with an action that runs the tool. Spring AI's callbacks wrap what the tool threw in a
+     * {@link ToolExecutionException}; the action unwraps it so that the TOOL_ERROR record names what really failed,
+     * and the original wrapper is rethrown here for Spring AI's exception processor.
+     */
+    private static CallResult<String> guarded(ToolRun run, GuardStep step) {
+        ToolExecutionException[] wrapper = new ToolExecutionException[1];
+        ToolAction<String, Exception> action = () -> {
+            try {
+                return run.run();
+            } catch (ToolExecutionException e) {
+                if (e.getCause() instanceof Exception cause) {
+                    wrapper[0] = e;
+                    throw cause;
+                }
+                throw e;
+            } catch (Exception | Error e) {
+                throw e;
+            } catch (Throwable t) {
+                throw new UndeclaredThrowableException(t);
+            }
+        };
+        try {
+            return step.apply(action);
+        } catch (Exception e) {
+            if (wrapper[0] != null && e == wrapper[0].getCause()) {
+                throw wrapper[0];
+            }
+            if (e instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new UndeclaredThrowableException(e);
+        }
+    }
+}

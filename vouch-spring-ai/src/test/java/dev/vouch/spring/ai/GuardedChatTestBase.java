@@ -1,0 +1,92 @@
+package dev.vouch.spring.ai;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.vouch.guard.TestJournal;
+import dev.vouch.guard.TestJournal.Rec;
+import dev.vouch.internal.format.RecordType;
+import dev.vouch.ledger.Ledger;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.ai.chat.client.ChatClient;
+import org.springframework.ai.chat.model.ChatModel;
+import org.springframework.ai.model.chat.client.autoconfigure.ChatClientAutoConfiguration;
+import org.springframework.ai.model.tool.autoconfigure.ToolCallingAutoConfiguration;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.ApplicationContext;
+
+/**
+ * Each test runs the starter in a real Spring Boot context with Spring AI's own tool-calling and chat-client
+ * auto-configuration, a {@link ScriptedChatModel}, and the {@link Shop} tools, recording into a real journal
+ * ({@link TestJournal}, given to the context as the application's {@code Ledger} bean); after each test the journal
+ * must verify INTACT.
+ */
+abstract class GuardedChatTestBase {
+    @TempDir
+    Path tmp;
+
+    TestJournal journal;
+
+    @BeforeEach
+    void openJournal() {
+        journal = new TestJournal(tmp);
+    }
+
+    @AfterEach
+    void verifyJournal() {
+        journal.closeAndVerify();
+    }
+
+    ApplicationContextRunner context(ChatModel model, String... properties) {
+        return contextWithPolicy(model, Shop.POLICY, properties);
+    }
+
+    ApplicationContextRunner contextWithPolicy(ChatModel model, String policyYaml, String... properties) {
+        Path policy = tmp.resolve("vouch-policy.yaml");
+        try {
+            Files.writeString(policy, policyYaml);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return new ApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(ObservationAutoConfiguration.class,
+                        ToolCallingAutoConfiguration.class, ChatClientAutoConfiguration.class,
+                        VouchAutoConfiguration.class))
+                .withBean(Ledger.class, () -> journal.ledger)
+                .withBean(ChatModel.class, () -> model)
+                .withUserConfiguration(Shop.Tools.class)
+                .withPropertyValues("vouch.policy=" + policy, "vouch.agent=support-bot")
+                .withPropertyValues(properties);
+    }
+
+    /** A chat client as an application builds one, with every Shop tool. */
+    static ChatClient.ChatClientRequestSpec prompt(ApplicationContext context, String text) {
+        return context.getBean(ChatClient.Builder.class).build()
+                .prompt(text)
+                .tools(context.getBean("shopTools"), context.getBean("refundPayment"));
+    }
+
+    /** The one TOOL_CALL record of {@code tool}. */
+    Rec onlyCall(String tool) {
+        List<Rec> calls = journal.ofType(RecordType.TOOL_CALL).stream().filter(r -> r.name().equals(tool)).toList();
+        assertEquals(1, calls.size(), () -> "one TOOL_CALL of " + tool + " expected in " + journal.events());
+        return calls.get(0);
+    }
+
+    /** The types of the records caused by {@code call}, in journal order. */
+    List<RecordType> childTypes(Rec call) {
+        return journal.children(call.seq()).stream().map(Rec::type).toList();
+    }
+
+    Rec child(Rec call, RecordType type) {
+        return journal.children(call.seq()).stream().filter(r -> r.type() == type).findFirst()
+                .orElseThrow(() -> new AssertionError("no " + type + " under " + call + " in " + journal.events()));
+    }
+}
