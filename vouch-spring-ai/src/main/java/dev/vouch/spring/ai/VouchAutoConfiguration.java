@@ -6,10 +6,13 @@ import dev.vouch.guard.Guard;
 import dev.vouch.guard.GuardBuilder;
 import dev.vouch.guard.PolicyEvaluator;
 import dev.vouch.guard.ProgrammaticApprovals;
+import dev.vouch.ledger.JournalReader;
 import dev.vouch.ledger.Ledger;
 import dev.vouch.ledger.LedgerBuilder;
 import dev.vouch.ledger.metrics.VouchMetrics;
 import dev.vouch.policy.PolicyWatcher;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import io.micrometer.observation.ObservationHandler;
 import io.micrometer.observation.ObservationRegistry;
 import org.slf4j.Logger;
@@ -100,6 +103,13 @@ public class VouchAutoConfiguration {
         CallObserver callObserver = observer.getIfUnique();
         if (callObserver != null) {
             builder.observer(callObserver);
+        }
+        // Calls deferred before a restart and never answered: listed again, answerable, timed out at their deadline.
+        try {
+            builder.recoverPending(JournalReader.open(ledger.journalDirectory()));
+        } catch (IOException e) {
+            throw new UncheckedIOException("Vouch: cannot read " + ledger.journalDirectory()
+                    + " to rediscover calls waiting for approval: " + e.getMessage(), e);
         }
         return builder.build();
     }

@@ -49,6 +49,12 @@ abstract class GuardedChatTestBase {
     }
 
     ApplicationContextRunner contextWithPolicy(ChatModel model, String policyYaml, String... properties) {
+        return contextOn(() -> journal.ledger, model, policyYaml, properties);
+    }
+
+    /** As {@link #contextWithPolicy}, with the application's ledger from {@code ledger} (a reopened one, say). */
+    ApplicationContextRunner contextOn(java.util.function.Supplier<Ledger> ledger, ChatModel model, String policyYaml,
+            String... properties) {
         Path policy = tmp.resolve("vouch-policy.yaml");
         try {
             Files.writeString(policy, policyYaml);
@@ -59,7 +65,7 @@ abstract class GuardedChatTestBase {
                 .withConfiguration(AutoConfigurations.of(ObservationAutoConfiguration.class,
                         ToolCallingAutoConfiguration.class, ChatClientAutoConfiguration.class,
                         VouchAutoConfiguration.class))
-                .withBean(Ledger.class, () -> journal.ledger)
+                .withBean(Ledger.class, ledger)
                 .withBean(ChatModel.class, () -> model)
                 .withUserConfiguration(Shop.Tools.class)
                 .withPropertyValues("vouch.policy=" + policy, "vouch.agent=support-bot")

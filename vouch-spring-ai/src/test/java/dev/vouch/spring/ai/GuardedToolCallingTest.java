@@ -11,6 +11,7 @@ import dev.vouch.guard.ApprovalRequest;
 import dev.vouch.guard.CallResult;
 import dev.vouch.guard.TestJournal.Rec;
 import dev.vouch.internal.format.RecordType;
+import dev.vouch.ledger.Ledger;
 import dev.vouch.policy.PolicyWatcher;
 import java.nio.file.Files;
 import java.util.List;
@@ -183,6 +184,31 @@ class GuardedToolCallingTest extends GuardedChatTestBase {
             assertTrue(approvals.pending().isEmpty());
             assertThrows(IllegalStateException.class, () -> approvals.resume(call.seq()), "a call runs once");
         });
+    }
+
+    @Test
+    void shouldListAPendingCallAgainAfterARestartAndLetItBeAnswered() {
+        ScriptedChatModel model = ScriptedChatModel.calling("call-refund-6", "refund_payment",
+                "{\"order\":46,\"amount\":900}");
+        long[] seq = new long[1];
+        context(model, "vouch.stall-mode=pending").run(context -> {
+            prompt(context, "Refund order 46").call().content();
+            seq[0] = onlyCall("refund_payment").seq();
+        });
+        // A new application context on the same journal, reopened, as after a restart: the call is found waiting.
+        java.util.function.Supplier<Ledger> reopened = () -> Ledger.builder(journal.dir)
+                .keyFile(tmp.resolve(".vouch_key")).origin("test.vouch.dev/guard").shutdownHook(false).open();
+        contextOn(reopened, ScriptedChatModel.calling("unused", "list_orders", "{}"), Shop.POLICY,
+                "vouch.stall-mode=pending").run(context -> {
+            VouchApprovals approvals = context.getBean(VouchApprovals.class);
+            assertEquals(List.of(seq[0]), approvals.pending().stream().map(ApprovalRequest::callSequence).toList());
+            assertTrue(approvals.refuse(seq[0], "gina", "stale"));
+            assertTrue(approvals.pending().isEmpty());
+        });
+        Rec call = onlyCall("refund_payment");
+        assertEquals(List.of(RecordType.POLICY_DECISION, RecordType.APPROVAL), childTypes(call));
+        assertEquals(Decision.REFUSED, child(call, RecordType.APPROVAL).decision());
+        assertEquals(0, journal.ofType(RecordType.TOOL_RESULT).size());
     }
 
     @Test
