@@ -48,19 +48,16 @@ abstract class AdapterTestBase {
 
     /** The only TOOL_CALL of {@code tool}. */
     Rec callOf(String tool) {
-        List<Rec> calls = journal.ofType(RecordType.TOOL_CALL).stream().filter(r -> r.name().equals(tool)).toList();
-        assertEquals(1, calls.size(), () -> "calls of " + tool + ": " + journal.events());
-        return calls.get(0);
+        return journal.onlyCall(tool);
     }
 
     /** The records caused by a call, as types. */
     List<RecordType> story(Rec call) {
-        return journal.children(call.seq()).stream().map(Rec::type).toList();
+        return journal.childTypes(call.seq());
     }
 
     Rec child(Rec call, RecordType type) {
-        return journal.children(call.seq()).stream().filter(r -> r.type() == type).findFirst()
-                .orElseThrow(() -> new AssertionError("no " + type + " under " + call + ": " + journal.events()));
+        return journal.child(call.seq(), type);
     }
 
     void assertDecision(Rec call, Decision decision, String policyId) {

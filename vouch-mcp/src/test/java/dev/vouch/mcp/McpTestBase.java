@@ -85,18 +85,15 @@ abstract class McpTestBase {
 
     /** The records caused by {@code call}, by type, in journal order. */
     List<RecordType> childTypes(long call) {
-        return journal.children(call).stream().map(TestJournal.Rec::type).toList();
+        return journal.childTypes(call);
     }
 
     TestJournal.Rec only(RecordType type) {
-        List<TestJournal.Rec> all = journal.ofType(type);
-        assertEquals(1, all.size(), () -> "expected one " + type + " in " + journal.events());
-        return all.get(0);
+        return journal.only(type);
     }
 
     TestJournal.Rec child(long call, RecordType type) {
-        return journal.children(call).stream().filter(r -> r.type() == type).findFirst()
-                .orElseThrow(() -> new AssertionError("no " + type + " under " + call + " in " + journal.events()));
+        return journal.child(call, type);
     }
 
     Decision decisionOf(long call) {

@@ -86,6 +86,35 @@ public final class TestJournal implements AutoCloseable {
         return events().stream().filter(r -> r.parent() == parent).collect(Collectors.toList());
     }
 
+    /** The types of the records caused by {@code parent}, in journal order. */
+    public List<RecordType> childTypes(long parent) {
+        return children(parent).stream().map(Rec::type).collect(Collectors.toList());
+    }
+
+    /** The first record of {@code type} caused by {@code parent}; fails if there is none. */
+    public Rec child(long parent, RecordType type) {
+        return children(parent).stream().filter(r -> r.type() == type).findFirst()
+                .orElseThrow(() -> new AssertionError("no " + type + " under " + parent + " in " + events()));
+    }
+
+    /** The only record of {@code type}; fails if there are none or several. */
+    public Rec only(RecordType type) {
+        List<Rec> all = ofType(type);
+        if (all.size() != 1) {
+            throw new AssertionError("expected one " + type + " in " + events());
+        }
+        return all.get(0);
+    }
+
+    /** The only TOOL_CALL of {@code tool}; fails if there are none or several. */
+    public Rec onlyCall(String tool) {
+        List<Rec> calls = ofType(RecordType.TOOL_CALL).stream().filter(r -> r.name().equals(tool)).collect(Collectors.toList());
+        if (calls.size() != 1) {
+            throw new AssertionError("expected one TOOL_CALL of " + tool + " in " + events());
+        }
+        return calls.get(0);
+    }
+
     public Rec bySeq(long seq) {
         return events().stream().filter(r -> r.seq() == seq).findFirst()
                 .orElseThrow(() -> new AssertionError("no event record with seq " + seq + " in " + events()));

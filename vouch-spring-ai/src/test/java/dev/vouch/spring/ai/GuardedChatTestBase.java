@@ -81,18 +81,15 @@ abstract class GuardedChatTestBase {
 
     /** The one TOOL_CALL record of {@code tool}. */
     Rec onlyCall(String tool) {
-        List<Rec> calls = journal.ofType(RecordType.TOOL_CALL).stream().filter(r -> r.name().equals(tool)).toList();
-        assertEquals(1, calls.size(), () -> "one TOOL_CALL of " + tool + " expected in " + journal.events());
-        return calls.get(0);
+        return journal.onlyCall(tool);
     }
 
     /** The types of the records caused by {@code call}, in journal order. */
     List<RecordType> childTypes(Rec call) {
-        return journal.children(call.seq()).stream().map(Rec::type).toList();
+        return journal.childTypes(call.seq());
     }
 
     Rec child(Rec call, RecordType type) {
-        return journal.children(call.seq()).stream().filter(r -> r.type() == type).findFirst()
-                .orElseThrow(() -> new AssertionError("no " + type + " under " + call + " in " + journal.events()));
+        return journal.child(call.seq(), type);
     }
 }
