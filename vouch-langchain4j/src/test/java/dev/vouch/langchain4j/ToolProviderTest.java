@@ -106,7 +106,7 @@ class ToolProviderTest extends AdapterTestBase {
         assertEquals("call_1", check.toolCallId());
         assertEquals("carol", check.principal(), "the principal from the memory id");
         assertEquals(List.of(POLICY_DECISION, TOOL_ERROR), story(check));
-        assertJson("{\"exception\":\"dev.vouch.langchain4j.ToolReportedError\",\"message\":\"sku 99 is not stocked here\"}",
+        assertJson("{\"exception\":\"dev.vouch.langchain4j.ToolReportedError\",\"result\":\"sku 99 is not stocked here\"}",
                 child(check, TOOL_ERROR).result());
         Rec count = callOf("inventory_count");
         assertEquals(List.of(POLICY_DECISION, TOOL_RESULT), story(count));
