@@ -143,12 +143,12 @@ final class StoredParams {
         }
     }
 
-    /** {@code {"$vouch_digest":"sha256:<hex>","size":N}} of the exact bytes, with an optional note. */
     /** Parameters as a record already stores them (a call rediscovered from the journal). */
     static StoredParams recorded(byte[] stored, Form form) {
         return new StoredParams(stored, form, List.of());
     }
 
+    /** {@code {"$vouch_digest":"sha256:<hex>","size":N}} of the exact bytes, with an optional note. */
     static StoredParams digest(byte[] bytes, String note) {
         Json.ObjectWriter w = new Json.ObjectWriter()
                 .field(DIGEST_FIELD, "sha256:" + sha256Hex(bytes))
