@@ -1,0 +1,249 @@
+package dev.vouch.mcpproxy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.vouch.guard.CallResult;
+import dev.vouch.guard.Guard;
+import dev.vouch.guard.ToolCall;
+import java.io.IOException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One {@code tools/call} through the guard. The guard records the call (tool = {@code params.name}, parameters =
+ * {@code params.arguments} exactly as sent, tool-call id = the JSON-RPC id) and judges it; only then is the client's
+ * request forwarded, its original bytes, so redaction changes what is stored and never what the server gets. The
+ * server's answer is recorded (its {@code result}, exact bytes) before it is relayed unchanged; an {@code isError}
+ * result or a JSON-RPC error is recorded as TOOL_ERROR. A call that did not run gets an {@code isError} result
+ * ({@link Replies}) and never reaches the server.
+ *
+ * <p>The guard runs asynchronously ({@code attemptAsync}): a call waiting for approval holds no thread, and other
+ * traffic flows meanwhile. The answer to the client is sent exactly once, or not at all if the client cancelled.
+ */
+final class GuardedToolCall implements Route {
+    private static final Logger LOG = LoggerFactory.getLogger(GuardedToolCall.class);
+    private static final Pattern TRACEPARENT = Pattern.compile("[0-9a-f]{2}-([0-9a-f]{32})-([0-9a-f]{16})-[0-9a-f]{2}");
+
+    private enum State { JUDGING, FORWARDED, CANCELLED, GONE }
+
+    private final Relay relay;
+    private final Envelope request;
+    private final Reply reply;
+    private final String tool;
+    private final byte[] arguments;
+    private final JsonNode argumentsTree;
+    private final String traceparent;
+    private final AtomicReference<State> state = new AtomicReference<>(State.JUDGING);
+    /** The server's {@code result}, or the failure the guard records; completed by the server's answer. */
+    private final CompletableFuture<byte[]> outcome = new CompletableFuture<>();
+    private final AtomicBoolean answered = new AtomicBoolean();
+    private volatile Envelope response;
+    private volatile long resumed = -1;
+
+    private GuardedToolCall(Relay relay, Envelope request, Reply reply, String tool, byte[] arguments,
+            JsonNode argumentsTree, String traceparent) {
+        this.relay = relay;
+        this.request = request;
+        this.reply = reply;
+        this.tool = tool;
+        this.arguments = arguments;
+        this.argumentsTree = argumentsTree;
+        this.traceparent = traceparent;
+    }
+
+    /** Judges, records and (if allowed) forwards a {@code tools/call} request; the answer goes to {@code reply}. */
+    static void start(Relay relay, Envelope request, Reply reply) {
+        byte[] params = request.paramsBytes();
+        JsonNode tree;
+        try {
+            tree = params == null ? null : Json.MAPPER.readTree(params);
+        } catch (IOException e) {
+            tree = null;
+        }
+        JsonNode name = tree == null ? null : tree.get("name");
+        if (name == null || !name.isTextual() || name.asText().isEmpty()) {
+            reply.send(Replies.error(request.idBytes(), Replies.INVALID_PARAMS,
+                    "tools/call needs params.name, the tool's name (a non-empty string); the call was not forwarded"));
+            return;
+        }
+        JsonNode args = tree.get("arguments");
+        byte[] argumentBytes = null;
+        if (args != null && !args.isNull()) {
+            if (!args.isObject()) {
+                reply.send(Replies.error(request.idBytes(), Replies.INVALID_PARAMS,
+                        "tools/call params.arguments must be an object; the call was not forwarded"));
+                return;
+            }
+            argumentBytes = Json.member(params, "arguments").copy(params);
+        }
+        JsonNode tp = tree.path("_meta").path("traceparent");
+        GuardedToolCall call = new GuardedToolCall(relay, request, reply, relay.toolPrefix() + name.asText(),
+                argumentBytes, args == null || args.isNull() ? null : args, tp.isTextual() ? tp.asText() : null);
+        if (!relay.routes().add(request.idKey, call)) {
+            reply.send(Replies.error(request.idBytes(), Replies.INVALID_REQUEST,
+                    "a request with this id is already in flight; the call was not forwarded"));
+            return;
+        }
+        call.judge();
+    }
+
+    private void judge() {
+        Guard guard = relay.guard();
+        ToolCall call = ToolCall.of(tool, arguments)
+                .id(request.idText())
+                .deferApproval(relay.stallMode() == StallMode.PENDING)
+                .tag("mcp.method.name", "tools/call")
+                .tag("jsonrpc.request.id", request.idText());
+        String session = relay.sessionId();
+        if (session != null) {
+            call = call.tag("mcp.session.id", session);
+        }
+        var trace = traceparent == null ? null : TRACEPARENT.matcher(traceparent);
+        if (trace != null && trace.matches()) {
+            try {
+                call = call.trace(trace.group(1), trace.group(2));
+            } catch (IllegalArgumentException notW3c) {
+                // all-zero ids: no trace context
+            }
+        }
+        CompletableFuture<CallResult<byte[]>> result;
+        try {
+            Long waiting = relay.stallMode() == StallMode.PENDING ? relay.pending().find(tool, argumentsTree) : null;
+            if (waiting == null) {
+                result = guard.attemptAsync(call, this::forward);
+            } else {
+                long seq = waiting;
+                resumed = seq;
+                ToolCall fresh = call;
+                result = guard.<byte[]>resumeAsync(seq, this::forward).exceptionallyCompose(e -> {
+                    if (unwrap(e) instanceof IllegalStateException) { // resumed meanwhile, or not ours: a new call
+                        relay.pending().forget(seq);
+                        resumed = -1;
+                        return guard.attemptAsync(fresh, this::forward);
+                    }
+                    return CompletableFuture.failedFuture(e);
+                });
+            }
+        } catch (RuntimeException e) {
+            result = CompletableFuture.failedFuture(e);
+        }
+        result.whenComplete(this::finish);
+    }
+
+    /** The guard's action: forwards the original request, once; its stage completes with the server's answer. */
+    private CompletionStage<byte[]> forward() {
+        if (state.compareAndSet(State.JUDGING, State.FORWARDED)) {
+            relay.send(new Upstream.Outgoing(request.bytes, request.method, request.idKey, this));
+        }
+        return outcome; // already failed if the client cancelled or the server went away first
+    }
+
+    @Override
+    public void onResponse(Envelope answer) {
+        response = answer;
+        if (answer.error != null) {
+            outcome.completeExceptionally(new JsonRpcErrorResult(answer.errorBytes()));
+            return;
+        }
+        byte[] result = answer.resultBytes();
+        if (result != null && Json.isTrue(result, "isError")) {
+            outcome.completeExceptionally(new ToolErrorResult(result));
+        } else {
+            outcome.complete(result);
+        }
+    }
+
+    @Override
+    public void onFailure(String why) {
+        State was = state.getAndUpdate(s -> s == State.JUDGING ? State.GONE : s);
+        if (was == State.JUDGING) {
+            String notSent = why + "; the call was not forwarded";
+            answer(Replies.error(request.idBytes(), Replies.SERVER_UNAVAILABLE, notSent)); // do not wait for a person
+            outcome.completeExceptionally(UpstreamException.gone(notSent));
+        } else if (was == State.FORWARDED) {
+            outcome.completeExceptionally(UpstreamException.gone(why + " before it answered the call"));
+        }
+    }
+
+    @Override
+    public boolean onCancelled(String reason) {
+        State was = state.getAndUpdate(s -> s == State.JUDGING || s == State.FORWARDED ? State.CANCELLED : s);
+        String why = reason == null || reason.isEmpty() ? "" : " (" + reason + ")";
+        if (was == State.JUDGING) {
+            noAnswer();
+            outcome.completeExceptionally(UpstreamException.cancelled(
+                    "the client cancelled the call before it was forwarded; the server never saw it" + why));
+            return false;
+        }
+        if (was == State.FORWARDED) {
+            noAnswer();
+            outcome.completeExceptionally(UpstreamException.cancelled(
+                    "the client cancelled the call after it was forwarded; the server may have run it" + why));
+            return true;
+        }
+        return false;
+    }
+
+    /** How the guard ended the call: relays the server's answer, or answers for the call that did not run. */
+    private void finish(CallResult<byte[]> result, Throwable err) {
+        relay.routes().remove(request.idKey, this);
+        if (!(result instanceof CallResult.Pending) && resumed >= 0) {
+            relay.pending().forget(resumed);
+        }
+        byte[] id = request.idBytes();
+        if (err != null) {
+            Throwable cause = unwrap(err);
+            Envelope answer = response;
+            if (cause instanceof ToolErrorResult || cause instanceof JsonRpcErrorResult) {
+                answer(answer.bytes);
+            } else if (cause instanceof UpstreamException gone) {
+                if (!gone.cancelled()) {
+                    answer(Replies.error(id, Replies.SERVER_UNAVAILABLE, gone.getMessage()));
+                }
+            } else if (answer != null) {
+                LOG.error("[CRITICAL] the outcome of {} (id {}) could not be recorded; the server's answer is relayed",
+                        tool, request.idText(), cause);
+                answer(answer.bytes);
+            } else {
+                LOG.error("[CRITICAL] {} (id {}) could not be recorded, so it was not forwarded", tool,
+                        request.idText(), cause);
+                answer(Replies.error(id, Replies.INTERNAL_ERROR,
+                        "Vouch could not record this call, so it was not forwarded: " + cause.getClass().getName()));
+            }
+            return;
+        }
+        if (result instanceof CallResult.Completed) {
+            answer(response.bytes);
+        } else if (result instanceof CallResult.Refused<byte[]> refused) {
+            relay.pending().forget(refused.callSequence());
+            answer(Replies.refused(id, refused));
+        } else if (result instanceof CallResult.Pending<byte[]> pending) {
+            relay.pending().remember(tool, argumentsTree, pending.callSequence());
+            answer(Replies.pending(id, pending));
+        }
+    }
+
+    private void answer(byte[] message) {
+        if (answered.compareAndSet(false, true)) {
+            reply.send(message);
+        }
+    }
+
+    private void noAnswer() {
+        if (answered.compareAndSet(false, true)) {
+            reply.none();
+        }
+    }
+
+    private static Throwable unwrap(Throwable t) {
+        while (t instanceof CompletionException && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
+    }
+}

@@ -1,0 +1,154 @@
+package dev.vouch.mcpproxy;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.util.Arrays;
+
+/**
+ * How the proxy reads JSON: streaming, to find the exact byte range of a value (the proxy forwards and records the
+ * bytes it was given, never a re-serialized copy), and with the same parser settings everywhere.
+ *
+ * <p>Two factories. {@link #STRICT} reads what the client sends: a key twice in one object is refused, because the
+ * server (JavaScript's {@code JSON.parse}, the last copy wins) and the policy must see the same tool and arguments;
+ * otherwise a message with two {@code "name"}s could be judged as one tool and run as another. {@link #LENIENT}
+ * reads what the server sends, which the proxy relays rather than judges. Strings may be as long as a message
+ * (a base64 image in a result), nesting is Jackson's default of 1,000.
+ */
+final class Json {
+    private static final StreamReadConstraints CONSTRAINTS = StreamReadConstraints.builder()
+            .maxStringLength(Integer.MAX_VALUE).build();
+    static final JsonFactory STRICT = JsonFactory.builder().streamReadConstraints(CONSTRAINTS)
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+    static final JsonFactory LENIENT = JsonFactory.builder().streamReadConstraints(CONSTRAINTS).build();
+    /** Trees, for the few messages the proxy changes (tools/list) or compares (pending-mode arguments). */
+    static final ObjectMapper MAPPER = new ObjectMapper(LENIENT);
+
+    /** The bytes {@code [start, end)} of one JSON value inside a message. */
+    record Slice(int start, int end) {
+        byte[] copy(byte[] of) {
+            return Arrays.copyOfRange(of, start, end);
+        }
+    }
+
+    private Json() {
+    }
+
+    /** The exact bytes of the value whose first token {@code p} is at; leaves {@code p} on its last token. */
+    static Slice value(JsonParser p, byte[] source) throws IOException {
+        int start = (int) p.currentTokenLocation().getByteOffset();
+        JsonToken t = p.currentToken();
+        if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) {
+            p.skipChildren();
+            return new Slice(start, (int) p.currentLocation().getByteOffset());
+        }
+        return new Slice(start, scalarEnd(source, start));
+    }
+
+    /**
+     * Where the scalar starting at {@code start} ends. The parser has already read and checked it, so a scan is
+     * enough: a string ends at its closing quote, anything else at the first byte that cannot be part of a number
+     * or a literal.
+     */
+    private static int scalarEnd(byte[] s, int start) {
+        int i = start;
+        if (s[i] == '"') {
+            i++;
+            while (s[i] != '"') {
+                i += s[i] == '\\' ? 2 : 1;
+            }
+            return i + 1;
+        }
+        while (i < s.length && (Character.isLetterOrDigit(s[i]) || s[i] == '-' || s[i] == '+' || s[i] == '.')) {
+            i++;
+        }
+        return i;
+    }
+
+    /**
+     * The value of the top-level member {@code name} of a JSON object, or null if absent (or the document is not an
+     * object).
+     */
+    static Slice member(byte[] object, String name) {
+        try (JsonParser p = LENIENT.createParser(object)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                boolean match = name.equals(p.currentName());
+                p.nextToken();
+                if (match) {
+                    return value(p, object);
+                }
+                p.skipChildren();
+            }
+            return null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** Whether the top-level member {@code name} of a JSON object is {@code true}. */
+    static boolean isTrue(byte[] object, String name) {
+        Slice s = member(object, name);
+        return s != null && s.end() - s.start() == 4 && object[s.start()] == 't';
+    }
+
+    /**
+     * What identifies a JSON-RPC id whatever its spelling, so that a response matches its request: {@code s:} and
+     * the decoded string, or {@code n:} and the number's plain decimal form ({@code 1}, {@code 1.0} and {@code 1e0}
+     * are one id, as they are to a JavaScript server that echoes it back). Null if the token cannot be an id.
+     */
+    static String idKey(JsonParser p) throws IOException {
+        JsonToken t = p.currentToken();
+        if (t == JsonToken.VALUE_STRING) {
+            return "s:" + p.getText();
+        }
+        if (t == JsonToken.VALUE_NUMBER_INT || t == JsonToken.VALUE_NUMBER_FLOAT) {
+            String text = p.getText();
+            try {
+                BigDecimal d = new BigDecimal(text);
+                if (Math.abs(d.scale()) < 400) {
+                    return "n:" + (d.signum() == 0 ? "0" : d.stripTrailingZeros().toPlainString());
+                }
+            } catch (NumberFormatException e) {
+                // kept as written
+            }
+            return "n:" + text;
+        }
+        return null;
+    }
+
+    /** {@link #idKey(JsonParser)} of a JSON document holding one id value. */
+    static String idKey(byte[] idJson) {
+        try (JsonParser p = LENIENT.createParser(idJson)) {
+            p.nextToken();
+            return idKey(p);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** The text of a JSON document holding one string, or null if it is not one. */
+    static String string(byte[] json) {
+        try (JsonParser p = LENIENT.createParser(json)) {
+            return p.nextToken() == JsonToken.VALUE_STRING ? p.getText() : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    static byte[] write(Object tree) {
+        try {
+            return MAPPER.writeValueAsBytes(tree);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

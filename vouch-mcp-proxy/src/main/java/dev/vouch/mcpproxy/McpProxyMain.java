@@ -1,0 +1,326 @@
+package dev.vouch.mcpproxy;
+
+import dev.vouch.VouchException;
+import dev.vouch.guard.ApprovalHandler;
+import dev.vouch.guard.ConsoleApprovals;
+import dev.vouch.guard.Guard;
+import dev.vouch.guard.GuardBuilder;
+import dev.vouch.guard.RedactionKey;
+import dev.vouch.ledger.JournalReader;
+import dev.vouch.ledger.Ledger;
+import dev.vouch.ledger.LedgerBuilder;
+import dev.vouch.policy.PolicyWatcher;
+import java.io.BufferedOutputStream;
+import java.io.FileDescriptor;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code vouch mcp-proxy}: the proxy as a command an agent's MCP configuration runs instead of the server. It opens
+ * the journal, follows the policy file (hot reload), builds the guard and relays between its own stdio and the
+ * server until the server exits, whose status it returns. Standard output carries only MCP; messages and logs go to
+ * standard error.
+ *
+ * <pre>
+ * vouch mcp-proxy --policy vouch-policy.yaml --journal vouch-journal -- npx -y @modelcontextprotocol/server-filesystem /srv
+ * vouch mcp-proxy --policy vouch-policy.yaml --journal vouch-journal --upstream https://mcp.example.com/mcp
+ * </pre>
+ *
+ * <p>Exit status: the server's exit status (stdio), 0 when an HTTP session ends; 2 for a usage error; 1 when the
+ * proxy cannot start (journal, key, policy, server command).
+ */
+@Command(name = "mcp-proxy",
+        usageHelpAutoWidth = true,
+        description = {
+            "Runs an MCP server behind Vouch's guard: speaks MCP over stdio to the client, starts the server"
+                    + " (or connects to a Streamable HTTP one) and relays every JSON-RPC message. Every tools/call is"
+                    + " recorded in the journal and judged by the policy before the server sees it; everything"
+                    + " else passes through unchanged.",
+        },
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "N:the server's exit status (0 when an HTTP session ends)",
+            "1:the proxy could not start (journal, key, policy, server command)",
+            "2:usage error",
+        })
+public final class McpProxyMain implements Callable<Integer> {
+    static final int EXIT_FAILED = 1;
+    static final int EXIT_USAGE = 2;
+    /** Launchers skipped when the agent's name is taken from the server command. */
+    private static final Set<String> LAUNCHERS = Set.of("node", "nodejs", "npx", "npm", "pnpm", "pnpx", "yarn", "bun",
+            "bunx", "deno", "uv", "uvx", "python", "python3", "pipx", "java", "docker", "podman", "env", "sh", "bash",
+            "cmd", "run", "exec", "dlx", "tool");
+
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    boolean help;
+
+    @Option(names = "--policy", required = true, paramLabel = "FILE",
+            description = "The policy file (vouch-policy.yaml); watched: a new version takes effect within seconds.")
+    Path policy;
+
+    @Option(names = "--journal", required = true, paramLabel = "DIR", description = "The journal directory.")
+    Path journal;
+
+    @Option(names = "--key", paramLabel = "FILE", defaultValue = ".vouch_key",
+            description = "The journal's signing key (created on first use, mode 0600). Default: ${DEFAULT-VALUE}.")
+    Path key;
+
+    @Option(names = "--origin", paramLabel = "NAME",
+            description = "The journal's origin (checkpoint) name, for a new journal; default vouch/<random hex>.")
+    String origin;
+
+    @Option(names = "--agent", paramLabel = "NAME",
+            description = "The agent every record names. Default: mcp-proxy/<server>, from the server command or URL.")
+    String agent;
+
+    @Option(names = "--principal", paramLabel = "NAME", description = "Who the agent acts for, recorded with every call.")
+    String principal;
+
+    @Option(names = "--approvals", paramLabel = "MODE", defaultValue = "deny",
+            description = "Who approves stalled calls: deny (refuse them all) or console (ask on the terminal,"
+                    + " /dev/tty, since stdio carries MCP). Default: ${DEFAULT-VALUE}.")
+    Approvals approvals;
+
+    @Option(names = "--stall", paramLabel = "MODE", defaultValue = "wait",
+            description = "What a stalled call does: wait (for the approver, up to the policy's approval_timeout) or"
+                    + " pending (answer 'awaiting approval' at once; calling again with the same arguments runs it"
+                    + " once approved). Default: ${DEFAULT-VALUE}.")
+    StallMode stall;
+
+    @Option(names = "--hide-blocked-tools",
+            description = "Leave the tools the policy always blocks out of tools/list.")
+    boolean hideBlockedTools;
+
+    @Option(names = "--tool-prefix", paramLabel = "PREFIX", defaultValue = "",
+            description = "Put before each tool name in what the policy judges and the journal records (e.g. fs.).")
+    String toolPrefix;
+
+    @Option(names = "--redaction-key", paramLabel = "FILE",
+            description = "The redaction key (base64, mode 0600): redacted values are stored as keyed commitments."
+                    + " Without it they are omitted.")
+    Path redactionKey;
+
+    @Option(names = "--upstream", paramLabel = "URL",
+            description = "A Streamable HTTP MCP server to relay to, instead of a server command.")
+    URI upstream;
+
+    @Option(names = "--header", paramLabel = "'NAME: VALUE'",
+            description = "A header for every request to the --upstream server (e.g. 'Authorization: Bearer ...');"
+                    + " repeatable.")
+    List<String> headers = new ArrayList<>();
+
+    @Parameters(paramLabel = "COMMAND", arity = "0..*",
+            description = "The MCP server's command and arguments, after --.")
+    List<String> command = new ArrayList<>();
+
+    /** How stalled calls are approved from the command line. */
+    enum Approvals { DENY, CONSOLE }
+
+    private final InputStream in;
+    private final OutputStream out;
+    private final PrintStream err;
+
+    private McpProxyMain(InputStream in, OutputStream out, PrintStream err) {
+        this.in = in;
+        this.out = out;
+        this.err = err;
+    }
+
+    /** Runs the proxy on the process's stdio and exits with its status. */
+    public static void main(String[] args) {
+        OutputStream stdout = new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16);
+        System.setOut(System.err); // from here on, a stray System.out.println cannot corrupt the MCP stream
+        System.exit(run(args, System.in, stdout, System.err));
+    }
+
+    /**
+     * Runs {@code mcp-proxy} with these arguments: MCP with the client on {@code in} and {@code out}, messages on
+     * {@code err}. Returns when the session ends (the server exited, or the client went and the server then exited).
+     * The caller should point {@code System.out} elsewhere first, as {@link #main} does: {@code out} must carry
+     * nothing but MCP.
+     *
+     * @return the exit status: the server's, or {@value #EXIT_USAGE} (usage), {@value #EXIT_FAILED} (could not start)
+     */
+    public static int run(String[] args, InputStream in, OutputStream out, PrintStream err) {
+        PrintWriter messages = new PrintWriter(err, true, StandardCharsets.UTF_8);
+        CommandLine cl = new CommandLine(new McpProxyMain(in, out, err));
+        cl.setOut(messages); // --help too: standard output carries MCP only
+        cl.setErr(messages);
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.setStopAtPositional(true); // everything from the server command on is the server's
+        cl.setParameterExceptionHandler((ex, a) -> {
+            messages.println("vouch mcp-proxy: " + ex.getMessage());
+            messages.println("Try 'vouch mcp-proxy --help' for more information.");
+            return EXIT_USAGE;
+        });
+        cl.setExecutionExceptionHandler((ex, c, parsed) -> {
+            messages.println("vouch mcp-proxy: " + describe(ex));
+            return EXIT_FAILED;
+        });
+        return cl.execute(args);
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        checkUsage(); // before anything is opened: a usage error creates no journal
+        ApprovalHandler approver = approvalHandler();
+        ExecutorService approvedCalls = Executors.newCachedThreadPool(r -> Relay.daemon("vouch-mcp-proxy-approved", r));
+        PolicyWatcher watcher = null;
+        Ledger ledger = null;
+        try {
+            watcher = PolicyWatcher.start(policy, p -> { }); // the guard records each version; the watcher logs it
+            LedgerBuilder lb = Ledger.builder(journal).keyFile(key);
+            if (origin != null) {
+                lb.origin(origin);
+            }
+            ledger = lb.open();
+            String name = agent != null ? agent : defaultAgent(command, upstream);
+            GuardBuilder gb = Guard.builder(ledger).agent(name).policy(watcher).approvals(approver)
+                    .principal(principal).asyncExecutor(approvedCalls);
+            if (redactionKey != null) {
+                gb.redactionKey(RedactionKey.load(redactionKey));
+            }
+            if (stall == StallMode.PENDING) {
+                gb.recoverPending(JournalReader.open(journal)); // calls a previous run left waiting
+            }
+            McpProxy.Session session = proxy(gb.build()).start(in, out);
+            err.println("[vouch] mcp-proxy for " + name + ": journal " + journal + ", "
+                    + (upstream != null ? "upstream " + upstream : "server " + String.join(" ", command)));
+            Thread stop = new Thread(session::close, "vouch-mcp-proxy-stop");
+            Runtime.getRuntime().addShutdownHook(stop);
+            int status = session.awaitExit();
+            try {
+                Runtime.getRuntime().removeShutdownHook(stop);
+            } catch (IllegalStateException shuttingDown) {
+                // the JVM is exiting anyway
+            }
+            return status;
+        } finally {
+            if (approver instanceof ConsoleApprovals console) {
+                console.close();
+            }
+            if (watcher != null) {
+                watcher.close();
+            }
+            approvedCalls.shutdown();
+            if (ledger != null) {
+                ledger.close();
+            }
+        }
+    }
+
+    private void checkUsage() {
+        if (command.isEmpty() == (upstream == null)) {
+            throw new ParameterException(spec.commandLine(), command.isEmpty()
+                    ? "no MCP server: give its command after --, or --upstream URL"
+                    : "give either a server command or --upstream, not both");
+        }
+        if (upstream != null && !"http".equals(upstream.getScheme()) && !"https".equals(upstream.getScheme())) {
+            throw new ParameterException(spec.commandLine(), "--upstream " + upstream + " is not an http:// or https:// URL");
+        }
+        if (upstream == null && !headers.isEmpty()) {
+            throw new ParameterException(spec.commandLine(), "--header is for an --upstream server");
+        }
+        for (String h : headers) {
+            if (h.indexOf(':') <= 0) {
+                throw new ParameterException(spec.commandLine(), "--header '" + h + "' is not of the form 'Name: value'");
+            }
+        }
+    }
+
+    /** The proxy the options describe, around {@code guard}. */
+    private McpProxy proxy(Guard guard) {
+        McpProxy.Builder b = McpProxy.builder(guard)
+                .stallMode(stall)
+                .hideBlockedTools(hideBlockedTools)
+                .toolPrefix(toolPrefix);
+        if (upstream != null) {
+            b.upstream(upstream);
+            for (String h : headers) {
+                int colon = h.indexOf(':');
+                b.upstreamHeader(h.substring(0, colon).strip(), h.substring(colon + 1).strip());
+            }
+        } else {
+            b.stdio(command);
+        }
+        return b.build();
+    }
+
+    private ApprovalHandler approvalHandler() {
+        if (approvals == Approvals.DENY) {
+            return ApprovalHandler.alwaysDeny();
+        }
+        try {
+            InputStream tty = new FileInputStream("/dev/tty");
+            PrintStream prompt = new PrintStream(new FileOutputStream("/dev/tty"), true, StandardCharsets.UTF_8);
+            return new ConsoleApprovals(new InputStreamReader(tty, StandardCharsets.UTF_8), prompt);
+        } catch (IOException e) {
+            throw new ParameterException(spec.commandLine(), "--approvals console needs a terminal, but /dev/tty"
+                    + " cannot be opened (" + e.getMessage() + "); stdio carries MCP, so the console is the terminal");
+        }
+    }
+
+    /**
+     * The agent's default name: {@code mcp-proxy/} and the server's name, taken from the first word of the command
+     * that is neither an option nor a launcher ({@code npx -y @modelcontextprotocol/server-filesystem /srv} gives
+     * {@code mcp-proxy/server-filesystem}), or the upstream's host.
+     */
+    static String defaultAgent(List<String> command, URI upstream) {
+        if (upstream != null) {
+            return "mcp-proxy/" + upstream.getHost() + (upstream.getPort() < 0 ? "" : ":" + upstream.getPort());
+        }
+        for (String word : command) {
+            String base = word.replace('\\', '/');
+            base = base.substring(base.lastIndexOf('/') + 1);
+            int at = base.indexOf('@', 1);
+            if (at > 0) {
+                base = base.substring(0, at); // server-filesystem@latest
+            }
+            base = base.replaceFirst("\\.(m?js|cjs|ts|py|jar|exe|cmd|sh)$", "");
+            if (word.startsWith("-") || base.isEmpty() || LAUNCHERS.contains(base.toLowerCase(Locale.ROOT))) {
+                continue;
+            }
+            return "mcp-proxy/" + base;
+        }
+        return "mcp-proxy";
+    }
+
+    private static String describe(Exception ex) {
+        if (ex instanceof UncheckedIOException u) {
+            return u.getMessage();
+        }
+        if (ex instanceof VouchException || ex instanceof IllegalArgumentException || ex instanceof IllegalStateException) {
+            return ex.getMessage();
+        }
+        if (ex instanceof IOException) {
+            return ex.toString();
+        }
+        return "unexpected error: " + ex;
+    }
+}

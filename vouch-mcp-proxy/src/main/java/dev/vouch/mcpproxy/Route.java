@@ -1,0 +1,20 @@
+package dev.vouch.mcpproxy;
+
+/**
+ * A client request in flight to the server, waiting for the server's answer ({@link Routes}): relayed as it is,
+ * filtered (tools/list), or a guarded tool call whose answer the guard records first.
+ */
+interface Route {
+    /** The server answered. Called once, on the thread that read the answer, in the order the server sent it. */
+    void onResponse(Envelope response);
+
+    /** The server cannot answer (it exited, or the upstream failed): the client must get an error. */
+    void onFailure(String why);
+
+    /**
+     * The client cancelled the request ({@code notifications/cancelled}); no answer is sent to it.
+     *
+     * @return whether to forward the cancellation to the server (false if the server never saw the request)
+     */
+    boolean onCancelled(String reason);
+}

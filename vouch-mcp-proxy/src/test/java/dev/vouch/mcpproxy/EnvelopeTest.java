@@ -1,0 +1,107 @@
+package dev.vouch.mcpproxy;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+/** How the proxy reads a JSON-RPC message: kinds, ids, and the exact bytes of each part. */
+class EnvelopeTest {
+    static Envelope client(String s) {
+        return Envelope.fromClient(s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    static String text(byte[] b) {
+        return b == null ? null : new String(b, StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void shouldFindTheExactBytesOfIdParamsAndResult() {
+        Envelope e = client("{ \"jsonrpc\" : \"2.0\", \"id\" : \"a\\u0062\" ,\"method\":\"tools/call\",\"params\": {\"name\":\"x\","
+                + " \"arguments\" : {\"n\": 1.50, \"s\":\"}\\\"]\"} } }");
+        assertEquals(Envelope.Kind.REQUEST, e.kind);
+        assertEquals("tools/call", e.method);
+        assertEquals("\"a\\u0062\"", text(e.idBytes()), "as written");
+        assertEquals("s:ab", e.idKey, "as meant");
+        assertEquals("ab", e.idText());
+        byte[] params = e.paramsBytes();
+        assertEquals("{\"name\":\"x\", \"arguments\" : {\"n\": 1.50, \"s\":\"}\\\"]\"} }", text(params));
+        assertEquals("{\"n\": 1.50, \"s\":\"}\\\"]\"}", text(Json.member(params, "arguments").copy(params)));
+
+        Envelope r = Envelope.fromServer("{\"result\":{\"content\":[],\"isError\":true},\"jsonrpc\":\"2.0\",\"id\":7}"
+                .getBytes(StandardCharsets.UTF_8));
+        assertEquals(Envelope.Kind.RESPONSE, r.kind);
+        assertEquals("{\"content\":[],\"isError\":true}", text(r.resultBytes()));
+        assertTrue(Json.isTrue(r.resultBytes(), "isError"));
+        assertEquals("7", text(r.idBytes()));
+    }
+
+    @Test
+    void shouldMatchIdsByValueNotSpelling() {
+        assertEquals("n:1", client("{\"jsonrpc\":\"2.0\",\"id\":1.0,\"method\":\"ping\"}").idKey);
+        assertEquals("n:100", client("{\"jsonrpc\":\"2.0\",\"id\":1e2,\"method\":\"ping\"}").idKey);
+        assertEquals("n:0", client("{\"jsonrpc\":\"2.0\",\"id\":-0,\"method\":\"ping\"}").idKey);
+        assertEquals("s:7", client("{\"jsonrpc\":\"2.0\",\"id\":\"7\",\"method\":\"ping\"}").idKey, "a string is not a number");
+        assertEquals("n:12345678901234567890", client("{\"jsonrpc\":\"2.0\",\"id\":12345678901234567890,\"method\":\"ping\"}").idKey);
+    }
+
+    @Test
+    void shouldTellEachKindOfMessage() {
+        assertEquals(Envelope.Kind.NOTIFICATION, client("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}").kind);
+        assertEquals(Envelope.Kind.RESPONSE, client("{\"jsonrpc\":\"2.0\",\"id\":3,\"result\":{}}").kind);
+        assertEquals(Envelope.Kind.RESPONSE, client("{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":1,\"message\":\"m\"}}").kind);
+        Envelope batch = client("[{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"} , 5,\"x\"]");
+        assertEquals(Envelope.Kind.BATCH, batch.kind);
+        assertEquals(3, batch.elements.size());
+        assertEquals("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}", text(batch.elements.get(0)));
+        assertEquals("5", text(batch.elements.get(1)));
+        assertEquals("\"x\"", text(batch.elements.get(2)));
+    }
+
+    @Test
+    void shouldRefuseWhatIsNotAClientMessageAndSayWhy() {
+        assertEquals(Envelope.Kind.UNPARSEABLE, client("").kind);
+        assertEquals(Envelope.Kind.UNPARSEABLE, client("{\"jsonrpc\":\"2.0\"").kind);
+        assertEquals(Envelope.Kind.UNPARSEABLE, client("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}{}").kind);
+        assertEquals(Envelope.Kind.UNPARSEABLE, client("{'jsonrpc':'2.0'}").kind);
+        assertEquals(Envelope.Kind.UNPARSEABLE, client("{\"jsonrpc\":\"2.0\",\"id\":NaN,\"method\":\"ping\"}").kind);
+        Envelope noVersion = client("{\"id\":4,\"method\":\"ping\"}");
+        assertEquals(Envelope.Kind.INVALID, noVersion.kind);
+        assertEquals("4", text(noVersion.idBytes()), "the answer can still carry the id");
+        assertEquals("\"method\" must be a string", client("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":7}").problem);
+        assertEquals("\"id\" must be a string or a number", client("{\"jsonrpc\":\"2.0\",\"id\":null,\"method\":\"ping\"}").problem);
+        assertEquals("\"id\" must be a string or a number", client("{\"jsonrpc\":\"2.0\",\"id\":true,\"method\":\"ping\"}").problem);
+        assertEquals("\"params\" must be an object or an array", client("{\"jsonrpc\":\"2.0\",\"method\":\"x\",\"params\":3}").problem);
+        assertEquals(Envelope.Kind.INVALID, client("{\"jsonrpc\":\"2.0\",\"id\":1}").kind);
+        assertEquals(Envelope.Kind.INVALID, client("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":1,\"error\":{}}").kind);
+    }
+
+    @Test
+    void shouldRefuseADuplicateKeyAnywhereInAClientMessageButKeepItsId() {
+        // JavaScript's JSON.parse keeps the last copy: the server would run get-env while the policy judged echo.
+        Envelope e = client("{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"tools/call\",\"params\":{\"name\":\"echo\","
+                + "\"arguments\":{\"a\":{\"b\":1,\"b\":2}}}}");
+        assertEquals(Envelope.Kind.INVALID, e.kind);
+        assertTrue(e.problem.startsWith("duplicate key 'b'"), e.problem);
+        assertEquals("9", text(e.idBytes()));
+        // From the server, relayed as it is.
+        assertEquals(Envelope.Kind.RESPONSE,
+                Envelope.fromServer("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"x\":1,\"x\":2}}".getBytes(StandardCharsets.UTF_8)).kind);
+    }
+
+    @Test
+    void shouldWriteRefusalsAndErrorsWithTheIdAsWritten() {
+        assertEquals("{\"jsonrpc\":\"2.0\",\"id\":\"a\\u0062\",\"error\":{\"code\":-32600,\"message\":\"m \\\"q\\\"\"}}",
+                text(Replies.error("\"a\\u0062\"".getBytes(StandardCharsets.UTF_8), -32600, "m \"q\"")));
+        assertEquals("{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32700,\"message\":\"m\"}}",
+                text(Replies.error(null, -32700, "m")));
+        assertNull(Json.member("[1]".getBytes(StandardCharsets.UTF_8), "a"));
+        byte[] compact = "[1,2]".getBytes(StandardCharsets.UTF_8);
+        org.junit.jupiter.api.Assertions.assertSame(compact, HttpUpstream.oneLine(compact), "nothing to change: the same bytes");
+        assertArrayEquals("[1,  2]".getBytes(StandardCharsets.UTF_8),
+                HttpUpstream.oneLine("[1,\r\n2]".getBytes(StandardCharsets.UTF_8)), "line ends between tokens become spaces");
+    }
+}

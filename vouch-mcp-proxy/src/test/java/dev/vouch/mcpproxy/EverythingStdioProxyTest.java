@@ -1,0 +1,304 @@
+package dev.vouch.mcpproxy;
+
+import static dev.vouch.mcpproxy.RawClient.tool;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.vouch.guard.ApprovalRequest;
+import dev.vouch.guard.TestJournal;
+import dev.vouch.internal.format.RecordType;
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A raw JSON-RPC client, through the proxy, to the real "everything" server from npm over stdio: many requests in flight
+ * on one connection, progress and the server's own requests, byte-exact pass-through (the server's stdio tapped with
+ * {@code tee}), malformed input, batches, cancellation, and a server killed mid-call.
+ */
+class EverythingStdioProxyTest extends ProxyTestBase {
+
+    McpProxy.Builder proxy(List<String> command) {
+        return McpProxy.builder(guard()).stdio(command).serverStderr(OutputStream.nullOutputStream());
+    }
+
+    McpProxy everything() {
+        return proxy(McpTestServers.server("mcp-server-everything")).build();
+    }
+
+    @Test
+    void shouldRouteEachOf32ConcurrentResponsesToTheRequestThatAskedWithItsOwnId() throws Exception {
+        int n = 32;
+        Map<String, CompletableFuture<JsonNode>> answers = new ConcurrentHashMap<>();
+        try (RawClient client = new RawClient(everything())) {
+            client.initialize();
+            ExecutorService senders = Executors.newFixedThreadPool(4);
+            for (int i = 0; i < n; i++) {
+                int k = i;
+                senders.execute(() -> {
+                    // Numbers and strings, including 7 and "7" at once: different ids, each gets its own answer.
+                    String id = k == 30 ? "7" : k == 31 ? "\"7\"" : k % 2 == 0 ? String.valueOf(k) : "\"s-" + k + "\"";
+                    String params = k % 8 == 3
+                            ? tool("trigger-long-running-operation", "{\"duration\":0.4,\"steps\":2}")
+                            : k % 8 == 5 ? tool("echo", "{\"message\":\"rm -rf /" + k + "\"}")  // blocked by the policy
+                            : tool("echo", "{\"message\":\"message " + k + "\"}");
+                    answers.put(id, client.request(id, "tools/call", params));
+                });
+            }
+            senders.shutdown();
+            assertTrue(senders.awaitTermination(10, TimeUnit.SECONDS));
+            CompletableFuture.allOf(answers.values().toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+            assertEquals(List.of(), client.unmatched(), "every response answered a request in flight");
+
+            for (var e : answers.entrySet()) {
+                JsonNode response = e.getValue().get();
+                assertEquals(json(e.getKey()), response.get("id"), "its own id, type and all");
+                int k = number(e.getKey());
+                String text = response.at("/result/content/0/text").asText();
+                if (k % 8 == 3) {
+                    assertTrue(text.startsWith("Long running operation completed"), text);
+                } else if (k % 8 == 5) {
+                    assertTrue(text.startsWith("Vouch did not run this call: policy no-shell-echoes"), text);
+                } else {
+                    assertEquals("Echo: message " + k, text, "the answer to its own request");
+                }
+            }
+            assertEquals(0, client.closeAndAwaitExit());
+        }
+        // Each recorded result belongs to its own call: the record under the call with id k holds message k.
+        List<TestJournal.Rec> calls = journal.ofType(RecordType.TOOL_CALL);
+        assertEquals(n, calls.size());
+        for (TestJournal.Rec call : calls) {
+            // The recorded tool-call id is the id's text: 7 and "7" both read "7" (k 30 or 31).
+            int k = call.toolCallId().equals("7") ? (call.params().contains("message 30\"") ? 30 : 31)
+                    : number(call.toolCallId());
+            if (k % 8 == 5) {
+                assertEquals(List.of(RecordType.POLICY_DECISION), childTypes(call.seq()));
+            } else if (k % 8 != 3) {
+                assertTrue(call.params().contains("message " + k + "\""), call::toString);
+                assertEquals("Echo: message " + k,
+                        json(child(call.seq(), RecordType.TOOL_RESULT).result()).at("/content/0/text").asText());
+            }
+        }
+    }
+
+    /** The test's k from an id: 30 and 31 are "7" and 7; the others are k or "s-k". */
+    private static int number(String id) {
+        String s = id.replace("\"", "");
+        return s.equals("7") && id.startsWith("\"") ? 31 : s.equals("7") ? 30 : Integer.parseInt(s.replace("s-", ""));
+    }
+
+    @Test
+    void shouldRelayProgressBeforeItsResponseAndTheServersOwnRequestsBothWays() throws Exception {
+        try (RawClient client = new RawClient(everything())) {
+            client.serverRequests = request -> {
+                assertEquals("sampling/createMessage", request.get("method").asText());
+                return "{\"model\":\"scripted\",\"role\":\"assistant\",\"content\":{\"type\":\"text\",\"text\":\"scripted answer\"}}";
+            };
+            client.initialize();
+            JsonNode done = client.call("\"slow\"", "tools/call", "{\"name\":\"trigger-long-running-operation\","
+                    + "\"arguments\":{\"duration\":0.3,\"steps\":3},\"_meta\":{\"progressToken\":\"tok-1\"}}");
+            assertNull(done.get("error"), done::toString);
+            List<String> lines = client.received();
+            int response = lines.indexOf(lines.stream().filter(l -> l.contains("\"id\":\"slow\"")).findFirst().orElseThrow());
+            long progressBefore = lines.subList(0, response).stream().filter(l -> l.contains("tok-1")).count();
+            assertEquals(3, progressBefore, () -> "every progress notification before the response: " + lines);
+
+            JsonNode sampled = client.call("\"sample\"", "tools/call", tool("trigger-sampling-request", "{\"prompt\":\"hi\"}"));
+            assertTrue(sampled.at("/result/content/0/text").asText().contains("scripted answer"), sampled::toString);
+        }
+        TestJournal.Rec sample = callWithId("sample");
+        assertTrue(child(sample.seq(), RecordType.TOOL_RESULT).result().contains("scripted answer"));
+        assertNotNull(callWithId("slow"));
+    }
+
+    @Test
+    void shouldPassEverythingButJudgedCallsThroughByteForByte() throws Exception {
+        Path toServer = tmp.resolve("to-server.jsonl");
+        Path fromServer = tmp.resolve("from-server.jsonl");
+        // Unusual but valid JSON-RPC: spacing, key order, escapes, ids as written. The proxy must not normalize any of it.
+        List<String> sent = List.of(
+                "{ \"params\" : " + RawClient.INIT_PARAMS + ", \"method\":\"initialize\",\"id\" : \"init\\u0021\", \"jsonrpc\":\"2.0\" }",
+                "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}",
+                "{\"jsonrpc\":\"2.0\",   \"id\":1.0,\"method\":\"ping\"}",
+                "{\"jsonrpc\":\"2.0\",\"id\":\"r\",\"method\":\"resources/list\",\"params\":{}}",
+                "{\"jsonrpc\":\"2.0\",\"id\":\"p\",\"method\":\"prompts/list\"}",
+                "{\"jsonrpc\":\"2.0\",\"id\":\"e\",\"method\":\"tools/call\",\"params\":{\"name\":\"echo\",\"arguments\":{ \"message\" : \"caf\\u00e9 \u00e9 \\\"q\\\"\" }}}",
+                "{\"jsonrpc\":\"2.0\",\"id\":\"b\",\"method\":\"tools/call\",\"params\":{\"name\":\"echo\",\"arguments\":{\"message\":\"rm -rf /\"}}}");
+        try (RawClient client = new RawClient(proxy(McpTestServers.tapped(toServer, fromServer, "mcp-server-everything")).build())) {
+            List<CompletableFuture<JsonNode>> answers = new ArrayList<>();
+            for (String line : sent) {
+                JsonNode m = json(line);
+                if (m.has("id")) { // 1.0 comes back as 1: the server reads it as a number and writes it its way
+                    answers.add(client.expect(m.get("id").isDouble() ? "1" : m.get("id").toString()));
+                }
+                client.send(line);
+                if (line.contains("initialize")) {
+                    answers.get(0).get(30, TimeUnit.SECONDS); // as a client does: wait for initialize's answer
+                }
+            }
+            CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+            assertEquals(0, client.closeAndAwaitExit());
+
+            List<String> serverGot = Files.readAllLines(toServer, StandardCharsets.UTF_8);
+            List<String> forwarded = sent.stream().filter(l -> !l.contains("rm -rf")).toList();
+            assertEquals(forwarded, serverGot, "every message but the blocked call, byte for byte, in order");
+            List<String> serverSent = Files.readAllLines(fromServer, StandardCharsets.UTF_8);
+            List<String> clientGot = new ArrayList<>(client.received());
+            assertTrue(clientGot.removeIf(l -> l.contains("\"dev.vouch/outcome\":\"blocked\"")), "the refusal");
+            assertEquals(serverSent, clientGot, "everything the server sent, byte for byte, in order");
+        }
+        assertEquals("{ \"message\" : \"caf\\u00e9 \u00e9 \\\"q\\\"\" }", callWithId("e").params(), "recorded as sent");
+        assertEquals(2, journal.ofType(RecordType.TOOL_CALL).size(), "both calls judged, only the allowed one forwarded");
+    }
+
+    @Test
+    void shouldAnswerMalformedInputWithJsonRpcErrorsAndKeepTheSessionGoing() throws Exception {
+        McpProxy proxy = proxy(McpTestServers.server("mcp-server-everything")).maxMessageBytes(64 * 1024).build();
+        try (RawClient client = new RawClient(proxy)) {
+            client.initialize();
+            client.send("this is not JSON");
+            client.send("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"} and more");
+            client.send("42");
+            client.send("{\"jsonrpc\":\"1.0\",\"id\":2,\"method\":\"ping\"}");
+            client.send("{\"jsonrpc\":\"2.0\",\"id\":{\"a\":1},\"method\":\"ping\"}");
+            client.send("{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/call\",\"params\":{\"name\":\"echo\",\"name\":\"get-env\",\"arguments\":{}}}");
+            client.send("{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"tools/call\",\"params\":{\"arguments\":{}}}");
+            client.send("{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"tools/call\",\"params\":{\"name\":\"echo\",\"arguments\":\"x\"}}");
+            client.send(concat("{\"jsonrpc\":\"2.0\",\"id\":6,\"method\":\"", new byte[] {(byte) 0xff, (byte) 0xfe}, "\"}"));
+            client.send("{\"jsonrpc\":\"2.0\",\"method\":\"tools/call\",\"params\":{\"name\":\"echo\",\"arguments\":{\"message\":\"no id\"}}}");
+            client.send("{\"jsonrpc\":\"2.0\",\"id\":8,\"method\":\"ping\",\"padding\":\"" + "x".repeat(100_000) + "\"}");
+            client.send("[".repeat(5000) + "]".repeat(5000));
+            client.send("[]");
+            client.send("   ");
+            JsonNode echo = client.call("9", "tools/call", tool("echo", "{\"message\":\"still here\"}"));
+            assertEquals("Echo: still here", echo.at("/result/content/0/text").asText(), "the session went on");
+
+            List<JsonNode> errors = client.received().stream().map(ProxyTestBase::json)
+                    .filter(m -> m.has("error")).toList();
+            assertEquals(List.of("null -32700", "null -32700", "null -32600", "2 -32600", "null -32600", "3 -32600",
+                    "4 -32602", "5 -32602", "null -32700", "null -32600", "null -32700", "null -32600"),
+                    errors.stream().map(m -> m.get("id") + " " + m.at("/error/code").asInt()).toList(),
+                    () -> client.received().toString());
+            assertTrue(errors.get(5).at("/error/message").asText().contains("duplicate key 'name'"), errors.get(5)::toString);
+        }
+        // Only the well-formed call was judged; the tools/call without an id was dropped, never run.
+        assertEquals(List.of("9"), journal.ofType(RecordType.TOOL_CALL).stream().map(TestJournal.Rec::toolCallId).toList());
+    }
+
+    private static byte[] concat(String a, byte[] b, String c) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(a.getBytes(StandardCharsets.UTF_8));
+        out.writeBytes(b);
+        out.writeBytes(c.getBytes(StandardCharsets.UTF_8));
+        return out.toByteArray();
+    }
+
+    @Test
+    void shouldAnswerABatchWithOneArrayAfterJudgingEachCallInIt() throws Exception {
+        try (RawClient client = new RawClient(everything())) {
+            client.initialize();
+            client.send("[{\"jsonrpc\":\"2.0\",\"id\":10,\"method\":\"tools/call\",\"params\":" + tool("echo", "{\"message\":\"in a batch\"}") + "},"
+                    + "{\"jsonrpc\":\"2.0\",\"id\":11,\"method\":\"ping\"},"
+                    + "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/roots/list_changed\"},"
+                    + "{\"jsonrpc\":\"2.0\",\"id\":12,\"method\":\"tools/call\",\"params\":" + tool("echo", "{\"message\":\"rm -rf /\"}") + "},"
+                    + "5]");
+            String reply = client.awaitLine(l -> l.startsWith("["));
+            JsonNode array = json(reply);
+            assertEquals(4, array.size(), reply);
+            assertEquals("Echo: in a batch", array.get(0).at("/result/content/0/text").asText(), reply);
+            assertEquals(11, array.get(1).get("id").asInt());
+            assertTrue(array.get(1).has("result"), reply);
+            assertEquals("blocked", array.get(2).at("/result/_meta/dev.vouch~1outcome").asText(), reply);
+            assertEquals(-32600, array.get(3).at("/error/code").asInt(), reply);
+        }
+        assertEquals(2, journal.ofType(RecordType.TOOL_CALL).size());
+        assertEquals(List.of(RecordType.POLICY_DECISION, RecordType.TOOL_RESULT), childTypes(callWithId("10").seq()));
+    }
+
+    @Test
+    void shouldForwardACancellationAndRecordTheCancelledCallsWhetherOrNotForwarded() throws Exception {
+        String policy = POLICY.replace("  - id: no-shell-echoes", "  - id: echoes-need-a-person\n"
+                + "    match_methods: [\"echo\"]\n"
+                + "    conditions:\n"
+                + "      - {key: message, operator: eq, value: \"ask first\"}\n"
+                + "    action: stall\n"
+                + "  - id: no-shell-echoes");
+        McpProxy proxy = McpProxy.builder(guard(policy)).stdio(McpTestServers.server("mcp-server-everything"))
+                .serverStderr(OutputStream.nullOutputStream()).build();
+        try (RawClient client = new RawClient(proxy)) {
+            client.initialize();
+            client.expect("50");
+            client.send("{\"jsonrpc\":\"2.0\",\"id\":50,\"method\":\"tools/call\",\"params\":{\"name\":\"trigger-long-running-operation\","
+                    + "\"arguments\":{\"duration\":3,\"steps\":6},\"_meta\":{\"progressToken\":\"p50\"}}}");
+            client.awaitLine(l -> l.contains("p50")); // the server runs it
+            client.send("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\",\"params\":{\"requestId\":50,\"reason\":\"user stop\"}}");
+
+            client.expect("51");
+            client.send("{\"jsonrpc\":\"2.0\",\"id\":51,\"method\":\"tools/call\",\"params\":" + tool("echo", "{\"message\":\"ask first\"}") + "}");
+            ApprovalRequest waiting = awaitRequest();
+            client.send("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\",\"params\":{\"requestId\":51}}");
+            client.call("52", "ping", null);
+            assertTrue(approvals.approve(waiting.callSequence(), "alice", "too late, it was cancelled"));
+            client.call("53", "ping", null);
+            assertFalse(client.received().stream().anyMatch(l -> l.contains("\"id\":50,") || l.contains("\"id\":51,")
+                    || l.contains("\"id\":50}") || l.contains("\"id\":51}")), "a cancelled request gets no answer");
+        }
+        assertTrue(json(child(callWithId("50").seq(), RecordType.TOOL_ERROR).result()).get("message").asText()
+                .startsWith("the client cancelled the call after it was forwarded; the server may have run it (user stop)"));
+        long asked = callWithId("51").seq();
+        assertEquals(List.of(RecordType.POLICY_DECISION, RecordType.APPROVAL, RecordType.TOOL_ERROR), childTypes(asked));
+        assertTrue(json(child(asked, RecordType.TOOL_ERROR).result()).get("message").asText()
+                .startsWith("the client cancelled the call before it was forwarded; the server never saw it"));
+    }
+
+    private ApprovalRequest awaitRequest() throws InterruptedException {
+        for (int i = 0; i < 3000; i++) {
+            if (!approvals.pending().isEmpty()) {
+                return approvals.pending().get(0);
+            }
+            Thread.sleep(10);
+        }
+        throw new AssertionError("no approval was asked for");
+    }
+
+    @Test
+    void shouldAnswerCallsInFlightAndRecordToolErrorWhenTheServerDiesMidCall() throws Exception {
+        try (RawClient client = new RawClient(everything())) {
+            client.initialize();
+            CompletableFuture<JsonNode> answer = client.request("99", "tools/call", "{\"name\":\"trigger-long-running-operation\","
+                    + "\"arguments\":{\"duration\":10,\"steps\":20},\"_meta\":{\"progressToken\":\"p99\"}}");
+            client.awaitLine(l -> l.contains("p99")); // the server is running the call
+            ProcessHandle server = ProcessHandle.current().descendants() // this session's server: the newest one
+                    .filter(p -> p.isAlive() && p.info().commandLine().orElse("").contains("mcp-server-everything"))
+                    .max(java.util.Comparator.comparing(p -> p.info().startInstant().orElse(java.time.Instant.MIN)))
+                    .orElseThrow(() -> new AssertionError("no server process"));
+            assertTrue(server.destroyForcibly()); // kill -9, mid-call
+
+            JsonNode error = answer.get(20, TimeUnit.SECONDS);
+            assertEquals(-32000, error.at("/error/code").asInt(), error::toString);
+            assertTrue(error.at("/error/message").asText().contains("the MCP server exited (status 137)"), error::toString);
+            assertEquals(137, client.session.awaitExit());
+        }
+        TestJournal.Rec call = callWithId("99");
+        assertEquals(List.of(RecordType.POLICY_DECISION, RecordType.TOOL_ERROR), childTypes(call.seq()));
+        JsonNode recorded = json(child(call.seq(), RecordType.TOOL_ERROR).result());
+        assertEquals("dev.vouch.mcpproxy.UpstreamException", recorded.get("exception").asText());
+        assertTrue(recorded.get("message").asText().contains("exited (status 137) before it answered"), recorded::toString);
+    }
+}

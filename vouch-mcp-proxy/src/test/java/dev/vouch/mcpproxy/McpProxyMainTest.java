@@ -1,0 +1,170 @@
+package dev.vouch.mcpproxy;
+
+import static dev.vouch.mcpproxy.RawClient.tool;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.vouch.Decision;
+import dev.vouch.guard.TestJournal;
+import dev.vouch.internal.format.RecordType;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code vouch mcp-proxy} as the lead wires it into the CLI: {@link McpProxyMain#run} with the client on a pair of
+ * streams, a real journal, a real policy file and the real filesystem server; and its usage errors, which must never
+ * write to standard output (it carries MCP) nor create a journal.
+ */
+class McpProxyMainTest {
+    @TempDir
+    Path tmp;
+
+    Path policy;
+    Path files;
+    final ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
+    final PrintStream err = new PrintStream(errBytes, true, StandardCharsets.UTF_8);
+
+    @BeforeEach
+    void files() throws Exception {
+        policy = Files.writeString(tmp.resolve("vouch-policy.yaml"), ProxyTestBase.POLICY);
+        files = Files.createDirectories(tmp.resolve("files")).toRealPath();
+        Files.writeString(files.resolve("notes.txt"), "hello");
+    }
+
+    /** The command line on a thread, as a session: its exit status is {@code run}'s return value. */
+    McpProxy.Session cli(List<String> args, InputStream in, OutputStream out) {
+        CompletableFuture<Integer> status = CompletableFuture.supplyAsync(
+                () -> McpProxyMain.run(args.toArray(String[]::new), in, out, err));
+        return new McpProxy.Session() {
+            @Override
+            public int awaitExit() throws InterruptedException {
+                try {
+                    return status.get();
+                } catch (ExecutionException e) {
+                    throw new AssertionError(e.getCause());
+                }
+            }
+
+            @Override
+            public OptionalInt awaitExit(Duration timeout) throws InterruptedException {
+                try {
+                    return OptionalInt.of(status.get(timeout.toMillis(), TimeUnit.MILLISECONDS));
+                } catch (TimeoutException e) {
+                    return OptionalInt.empty();
+                } catch (ExecutionException e) {
+                    throw new AssertionError(e.getCause());
+                }
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+    }
+
+    List<String> args(String... extra) {
+        List<String> args = new ArrayList<>(List.of("--policy", policy.toString(), "--journal", tmp.resolve("journal").toString(),
+                "--key", tmp.resolve(".vouch_key").toString(), "--origin", "test.vouch.dev/guard"));
+        args.addAll(List.of(extra));
+        return args;
+    }
+
+    @Test
+    void shouldRelayAndJudgeThroughTheCommandLineAndExitWithTheServersStatus() throws Exception {
+        List<String> args = args("--hide-blocked-tools", "--");
+        args.addAll(McpTestServers.server("mcp-server-filesystem", files.toString()));
+        List<String> received;
+        try (RawClient client = new RawClient((in, out) -> cli(args, in, out))) {
+            client.initialize();
+            JsonNode tools = client.call("1", "tools/list", null);
+            assertFalse(tools.toString().contains("\"move_file\""), tools::toString);
+            JsonNode moved = client.call("2", "tools/call", tool("move_file", "{\"source\":\"" + files.resolve("notes.txt")
+                    + "\",\"destination\":\"" + files.resolve("moved.txt") + "\"}"));
+            assertEquals("blocked", moved.at("/result/_meta/dev.vouch~1outcome").asText(), moved::toString);
+            JsonNode read = client.call("3", "tools/call", tool("read_text_file", "{\"path\":\"" + files.resolve("notes.txt") + "\"}"));
+            assertEquals("hello", read.at("/result/content/0/text").asText(), read::toString);
+            assertEquals(0, client.closeAndAwaitExit(), "the server's exit status");
+            received = client.received();
+        }
+        for (String line : received) { // standard output carries JSON-RPC only
+            assertEquals("2.0", ProxyTestBase.json(line).get("jsonrpc").asText(), line);
+        }
+        String messages = errBytes.toString(StandardCharsets.UTF_8);
+        assertTrue(messages.contains("[vouch] mcp-proxy for mcp-proxy/mcp-server-filesystem"), messages);
+
+        try (TestJournal journal = new TestJournal(tmp)) { // the same journal, key and origin: verified INTACT on close
+            List<TestJournal.Rec> calls = journal.ofType(RecordType.TOOL_CALL);
+            assertEquals(List.of("2", "3"), calls.stream().map(TestJournal.Rec::toolCallId).toList());
+            assertEquals("mcp-proxy/mcp-server-filesystem", calls.get(0).agent());
+            assertEquals(Decision.BLOCK, journal.children(calls.get(0).seq()).get(0).decision());
+            assertEquals(List.of(RecordType.POLICY_DECISION, RecordType.TOOL_RESULT),
+                    journal.children(calls.get(1).seq()).stream().map(TestJournal.Rec::type).toList());
+        }
+        assertTrue(Files.exists(files.resolve("notes.txt")));
+    }
+
+    @Test
+    void shouldRefuseBadUsageOnStandardErrorWithoutOpeningTheJournal() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        InputStream in = new ByteArrayInputStream(new byte[0]);
+        assertEquals(2, run(args(), in, out), "no server");
+        assertEquals(2, run(args("--upstream", "http://127.0.0.1:1/mcp", "--", "node", "x.js"), in, out), "two servers");
+        assertEquals(2, run(args("--upstream", "ftp://example.com/mcp"), in, out), "not http");
+        assertEquals(2, run(args("--upstream", "http://127.0.0.1:1/mcp", "--header", "no colon"), in, out));
+        assertEquals(2, run(args("--header", "A: b", "--", "node", "x.js"), in, out), "a header for a stdio server");
+        assertEquals(2, run(args("--stall", "sometimes", "--", "node", "x.js"), in, out));
+        assertEquals(2, run(List.of("--journal", "j", "--", "node", "x.js"), in, out), "no policy");
+        assertEquals(0, run(List.of("--help"), in, out));
+        assertEquals(0, out.size(), "standard output carries MCP only, not even --help");
+        String messages = errBytes.toString(StandardCharsets.UTF_8);
+        assertTrue(messages.contains("no MCP server: give its command after --, or --upstream URL"), messages);
+        assertTrue(messages.contains("Usage: mcp-proxy"), messages);
+        assertFalse(Files.exists(tmp.resolve("journal")), "a usage error opens nothing");
+    }
+
+    @Test
+    void shouldFailToStartOnABrokenPolicyAndSayWhere() throws Exception {
+        Files.writeString(policy, "version: \"2026.1\"\npolicies:\n  - id: x\n    match_method: [a]\n");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        assertEquals(1, run(args("--", "node", "x.js"), new ByteArrayInputStream(new byte[0]), out));
+        String messages = errBytes.toString(StandardCharsets.UTF_8);
+        assertTrue(messages.contains("vouch-policy.yaml:4:5"), messages);
+        assertTrue(messages.contains("match_methods"), "did you mean: " + messages);
+        assertEquals(0, out.size());
+    }
+
+    @Test
+    void shouldNameTheAgentAfterTheServer() {
+        assertEquals("mcp-proxy/server-filesystem", McpProxyMain.defaultAgent(
+                List.of("npx", "-y", "@modelcontextprotocol/server-filesystem@latest", "/srv"), null));
+        assertEquals("mcp-proxy/mcp-server-fetch", McpProxyMain.defaultAgent(List.of("uvx", "mcp-server-fetch"), null));
+        assertEquals("mcp-proxy/server", McpProxyMain.defaultAgent(List.of("node", "/opt/mcp/server.js"), null));
+        assertEquals("mcp-proxy/weather", McpProxyMain.defaultAgent(List.of("/usr/local/bin/weather"), null));
+        assertEquals("mcp-proxy/mcp.example.com:8443",
+                McpProxyMain.defaultAgent(List.of(), URI.create("https://mcp.example.com:8443/mcp")));
+    }
+
+    private int run(List<String> args, InputStream in, OutputStream out) {
+        return McpProxyMain.run(args.toArray(String[]::new), in, out, err);
+    }
+}
