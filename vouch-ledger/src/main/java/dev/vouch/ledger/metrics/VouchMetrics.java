@@ -3,6 +3,7 @@ package dev.vouch.ledger.metrics;
 import dev.vouch.Recorder;
 import dev.vouch.RecorderStats;
 import dev.vouch.ledger.Ledger;
+import dev.vouch.ledger.LedgerStatus;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Gauge;
@@ -66,6 +67,26 @@ public final class VouchMetrics implements MeterBinder {
         gauge(registry, "vouch.ledger.ring.remaining", "Free slots in the ring", RecorderStats::ringRemaining);
         gauge(registry, "vouch.ledger.ring.capacity", "Slots in the ring", RecorderStats::ringCapacity);
         gauge(registry, "vouch.ledger.ring.depth", "Events waiting in the ring", s -> s.ringCapacity() - s.ringRemaining());
+        if (recorder instanceof Ledger ledger) {
+            // Health as numbers, for alerts: a failed ledger, and records waiting for their checkpoint.
+            Gauge.builder("vouch.ledger.failed", ledger, l -> l.status().state() == LedgerStatus.State.FAILED ? 1 : 0)
+                    .description("1 once the ledger stopped after a fatal failure (logged as [CRITICAL]), else 0")
+                    .tags(tags)
+                    .register(registry);
+            Gauge.builder("vouch.ledger.checkpoint.age", ledger, l -> l.status().checkpointAge().toNanos() / 1e9)
+                    .description("Time since the last signed checkpoint reached the journal")
+                    .baseUnit("seconds")
+                    .tags(tags)
+                    .register(registry);
+            Gauge.builder("vouch.ledger.events.unsealed", ledger, l -> l.status().unsealedEvents())
+                    .description("Events journaled and not yet covered by a signed checkpoint")
+                    .tags(tags)
+                    .register(registry);
+            Gauge.builder("vouch.ledger.seal.overdue", ledger, l -> l.status().sealOverdue() ? 1 : 0)
+                    .description("1 while events have waited for a checkpoint far past checkpointMaxDelay, else 0")
+                    .tags(tags)
+                    .register(registry);
+        }
         Gauge.builder("vouch.ledger.append.latency.max", recorder, r -> r.stats().appendLatencyNanosMax() / 1e9)
                 .description("Largest time from accepted to journaled since the ledger opened")
                 .baseUnit("seconds")
