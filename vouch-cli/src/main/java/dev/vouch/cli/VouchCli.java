@@ -3,20 +3,24 @@ package dev.vouch.cli;
 import dev.vouch.JournalCorruptException;
 import dev.vouch.VouchException;
 import dev.vouch.internal.VouchVersion;
+import dev.vouch.mcpproxy.McpProxyMain;
+import java.io.BufferedOutputStream;
 import java.io.BufferedWriter;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import picocli.CommandLine;
+import java.util.Arrays;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /**
  * {@code vouch}: the offline audit command line. A thin layer over {@link dev.vouch.verify.JournalVerifier} and
@@ -34,7 +38,10 @@ import picocli.CommandLine.Spec;
         versionProvider = VouchCli.Version.class,
         description = {
             "Audits Vouch journals offline: verifies the hash chain, the Merkle checkpoints and their signatures,"
-                    + " exports and shows records, and manages the signing key.",
+                    + " exports and shows records, and manages the signing key. Also runs the HTTP gateway (serve)"
+                    + " and answers the calls waiting in it (approvals, approve, reject, rekey --server, token).",
+            "vouch mcp-proxy [OPTIONS] -- SERVER_COMMAND...: an MCP proxy on stdio that guards and records every"
+                    + " tools/call of the server behind it (vouch mcp-proxy --help; vouch-mcp-proxy/README.md).",
         },
         subcommands = {
             VerifyCommand.class,
@@ -45,6 +52,11 @@ import picocli.CommandLine.Spec;
             PubkeyCommand.class,
             RekeyCommand.class,
             TasksCommand.class,
+            ServeCommand.class,
+            ApprovalsCommand.class,
+            DecideCommand.Approve.class,
+            DecideCommand.Reject.class,
+            TokenCommand.class,
             CommandLine.HelpCommand.class,
         },
         exitCodeListHeading = "%nExit codes:%n",
@@ -75,6 +87,12 @@ public final class VouchCli implements Runnable {
         // The result goes straight to file descriptor 1; System.out, which libraries use, now leads to stderr.
         FileOutputStream stdout = new FileOutputStream(FileDescriptor.out);
         System.setOut(System.err);
+        if (args.length > 0 && args[0].equals("mcp-proxy")) {
+            // Before picocli: the proxy's own options and the server's command line reach it unparsed, and
+            // standard output carries MCP only.
+            OutputStream mcp = new BufferedOutputStream(stdout, 1 << 16);
+            System.exit(McpProxyMain.run(Arrays.copyOfRange(args, 1, args.length), System.in, mcp, System.err));
+        }
         PrintWriter out = new PrintWriter(new BufferedWriter(new OutputStreamWriter(stdout, StandardCharsets.UTF_8), 1 << 16));
         PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
         int code = run(out, err, args);

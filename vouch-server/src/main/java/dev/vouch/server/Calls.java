@@ -1,0 +1,394 @@
+package dev.vouch.server;
+
+import dev.vouch.LedgerClosedException;
+import dev.vouch.guard.ApprovalRequest;
+import dev.vouch.guard.CallResult;
+import dev.vouch.guard.Context;
+import dev.vouch.guard.Guard;
+import dev.vouch.guard.ToolCall;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The gateway's two-phase calls over the guard. The tool runs in the client, so a call is one guarded action whose
+ * stage is a future the client completes later:
+ *
+ * <ol>
+ *   <li>submit: {@code guard.attemptAsync(call.deferApproval(true), () -> result)} records TOOL_CALL and the
+ *       decision. Allowed: the guard invokes the action, which creates the future and returns it, and the client is
+ *       told to run the tool. Blocked: nothing runs. Stalled: the call waits in the guard's pending approvals.</li>
+ *   <li>an operator's answer (or the deadline) is recorded by the guard; {@link #settle} then asks
+ *       {@code guard.resumeAsync}: approved calls get their future as above, refused ones are over.</li>
+ *   <li>report: completing the future makes the guard record TOOL_RESULT (or, with an error, TOOL_ERROR)
+ *       write-ahead before the client hears back; a call nobody reports on is completed with
+ *       {@link ResultNotReportedException} at its report deadline, so every allowed call ends on record.</li>
+ * </ol>
+ *
+ * The guard decides and records everything; this class only keeps, per sequence number, what to tell a client
+ * that asks again. Ended calls are remembered for a while (at most {@value #MAX_REMEMBERED}, oldest forgotten first),
+ * then forgotten; at most {@code maxRunning} calls may wait for their reports at once.
+ */
+final class Calls {
+    private static final Logger LOG = LoggerFactory.getLogger(Calls.class);
+    private static final int STRIPES = 64;
+    /** A pending call whose answer is in but whose APPROVAL the guard is still recording: look again this soon. */
+    private static final long SETTLE_RETRY_MILLIS = 5;
+    private static final int SETTLE_RETRIES = 2_000;
+    /** Ended calls kept for clients that ask again; beyond it the oldest are forgotten early. */
+    static final int MAX_REMEMBERED = 100_000;
+
+    private final Map<Long, Call> bySeq = new ConcurrentHashMap<>();
+    private final Map<String, Call> byCallId = new ConcurrentHashMap<>();
+    /** Ended calls in the order they ended, which is the order they may be forgotten in. */
+    private final Queue<Call> ended = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger endedCount = new AtomicInteger();
+    private final Object[] stripes = new Object[STRIPES];
+    private final AtomicInteger running = new AtomicInteger();
+    private final Duration resultTimeout;
+    private final Duration remember;
+    private final int maxRunning;
+    private final ScheduledExecutorService timer;
+    private final Executor worker;
+    private final LedgerHealth health;
+    private volatile boolean stopping;
+
+    Calls(Duration resultTimeout, Duration remember, int maxRunning, ScheduledExecutorService timer, Executor worker,
+            LedgerHealth health) {
+        this.resultTimeout = resultTimeout;
+        this.remember = remember;
+        this.maxRunning = maxRunning;
+        this.timer = timer;
+        this.worker = worker;
+        this.health = health;
+        for (int i = 0; i < STRIPES; i++) {
+            stripes[i] = new Object();
+        }
+        timer.scheduleWithFixedDelay(this::sweep, 1, 1, TimeUnit.SECONDS);
+    }
+
+    Call get(long seq) {
+        return bySeq.get(seq);
+    }
+
+    /** Calls allowed and waiting for their client's report. */
+    int running() {
+        return running.get();
+    }
+
+    /**
+     * Submits a call to the agent's guard. The same call id again, while the gateway remembers the first call with
+     * it, returns that call: a client that retries never makes a second record.
+     *
+     * @param where the running call or open task the call belongs to, or null for none
+     */
+    Call submit(AgentGuard agent, Submission s, Context where) {
+        if (stopping) {
+            throw HttpError.unavailable("stopping", "the gateway is stopping; submit the call again once it is back");
+        }
+        if (running.get() >= maxRunning) {
+            throw new HttpError(429, "too_many_running", running.get() + " allowed calls wait for their results,"
+                    + " the gateway's limit; report results (or let them expire) before submitting more");
+        }
+        if (s.callId() == null) {
+            return submitNew(agent, s, where);
+        }
+        String key = agent.name + '\n' + s.callId();
+        synchronized (stripes[Math.floorMod(key.hashCode(), STRIPES)]) {
+            Call known = byCallId.get(key);
+            if (known != null) {
+                return known;
+            }
+            Call c = submitNew(agent, s, where);
+            byCallId.put(key, c);
+            return c;
+        }
+    }
+
+    private Call submitNew(AgentGuard agent, Submission s, Context where) {
+        Guard g = agent.guard;
+        ToolCall tc = ToolCall.of(s.tool(), s.params()).id(s.callId()).principal(s.principal())
+                .trace(s.traceId(), s.spanId()).deferApproval(true);
+        Call[] allowed = new Call[1];
+        Supplier<CompletionStage<Object>> action = () -> {
+            Context inside = g.context(); // the guard runs the action with the call as the current parent
+            allowed[0] = new Call(inside.parent(), agent, s.tool(), s.callId());
+            return start(allowed[0], inside);
+        };
+        CompletableFuture<CallResult<Object>> r = where == null ? g.attemptAsync(tc, action)
+                : where.wrapSupplier(() -> g.attemptAsync(tc, action)).get();
+        if (allowed[0] != null) {
+            if (!r.isDone()) {
+                allowed[0].outcome(r);
+            }
+            agent.count(Call.Status.ALLOWED);
+            return allowed[0];
+        }
+        CallResult<Object> decided;
+        try {
+            decided = r.getNow(null);
+        } catch (CompletionException e) {
+            throw journalFailure(e.getCause());
+        }
+        if (decided instanceof CallResult.Pending<Object> p) {
+            Call c = bySeq.get(p.callSequence()); // created by the approval handler, asked before attempt returned
+            c.callId(s.callId());
+            agent.count(Call.Status.PENDING);
+            return c;
+        }
+        if (decided instanceof CallResult.Refused<Object> f) {
+            Call c = bySeq.computeIfAbsent(f.callSequence(), seq -> new Call(seq, agent, s.tool(), s.callId()));
+            c.refused(f.reason(), forgetAt());
+            ended(c);
+            agent.count(c.status());
+            c.wake();
+            return c;
+        }
+        throw new IllegalStateException("the guard neither ran, refused nor deferred call " + tc + ": " + decided);
+    }
+
+    /** The guard allowed (or resumed) the call: its result future, the report deadline. */
+    private CompletableFuture<Object> start(Call c, Context inside) {
+        CompletableFuture<Object> result = new CompletableFuture<>();
+        c.allowed(result, inside, Instant.now().plus(resultTimeout));
+        bySeq.put(c.seq, c);
+        running.incrementAndGet();
+        String because = "no result reported within " + human(resultTimeout);
+        c.expiry(timer.schedule(() -> execute(() -> expire(c, because)), resultTimeout.toMillis(), TimeUnit.MILLISECONDS));
+        return result;
+    }
+
+    /** The approval handler was asked about a call (new, or rediscovered from the journal). */
+    Call pending(AgentGuard agent, ApprovalRequest request, CompletableFuture<?> answer) {
+        Call c = bySeq.computeIfAbsent(request.callSequence(), seq -> new Call(seq, agent, request.tool(), null));
+        c.pending(request, answer);
+        return c;
+    }
+
+    void settleSoon(Call c) {
+        execute(() -> settle(c, 0));
+    }
+
+    /**
+     * Moves a pending call on once its answer is recorded: resumes it through the guard, which says whether it was
+     * approved (then the client may run it) or refused. Called after an operator's answer and by the approval
+     * handler when its future completes (which happens before the guard recorded the APPROVAL, so a call still
+     * pending then is looked at again shortly).
+     */
+    void settle(Call c, int attempt) {
+        Guard g = c.agent.guard;
+        if (g == null) {
+            retry(c, attempt); // rediscovered while the guard is being built
+            return;
+        }
+        CompletableFuture<CallResult<Object>> r;
+        synchronized (c) {
+            if (c.status() != Call.Status.PENDING) {
+                return;
+            }
+            r = g.resumeAsync(c.seq, () -> start(c, g.context()));
+            if (!r.isDone()) {
+                c.outcome(r);
+            }
+        }
+        if (!r.isDone()) {
+            c.agent.count(Call.Status.ALLOWED);
+            c.wake();
+            return;
+        }
+        CallResult<Object> now;
+        try {
+            now = r.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof IllegalStateException) {
+                LOG.warn("Call seq {} ({}) is no longer deferred in the guard of {}: {}", c.seq, c.tool, c.agent.name,
+                        e.getCause().getMessage());
+            } else {
+                LOG.error("[CRITICAL] Could not resume call seq {} ({}) of {}", c.seq, c.tool, c.agent.name, e.getCause());
+                health.failed(e.getCause());
+            }
+            return;
+        }
+        if (now instanceof CallResult.Refused<Object> f) {
+            c.refused(f.reason(), forgetAt());
+            ended(c);
+            c.agent.count(c.status());
+            c.wake();
+        } else if (now instanceof CallResult.Pending<Object> && c.answered()) {
+            retry(c, attempt);
+        }
+    }
+
+    private void retry(Call c, int attempt) {
+        if (attempt >= SETTLE_RETRIES) {
+            LOG.warn("Call seq {} ({}) was answered but its answer is still not recorded after {} ms; it stays pending",
+                    c.seq, c.tool, SETTLE_RETRIES * SETTLE_RETRY_MILLIS);
+            return;
+        }
+        timer.schedule(() -> execute(() -> settle(c, attempt + 1)), SETTLE_RETRY_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * The client's report: completes the call's future, so the guard records TOOL_RESULT ({@code json} is the result's
+     * exact JSON) or TOOL_ERROR ({@code json} is the client's error), durably, before this returns.
+     *
+     * @return the record written: {@code tool_result} or {@code tool_error}
+     * @throws HttpError 409 if the call is not waiting for a report; 503 if the journal could not record it
+     */
+    String report(Call c, byte[] json, boolean error) {
+        String recorded = error ? "tool_error" : "tool_result";
+        CompletableFuture<Object> result = c.end(Call.Status.COMPLETED, recorded, null, forgetAt());
+        if (result == null) {
+            throw notRunning(c);
+        }
+        running.decrementAndGet();
+        ended(c);
+        c.agent.count(Call.Status.COMPLETED);
+        if (error) {
+            result.completeExceptionally(new ReportedError(json));
+        } else {
+            result.complete(json);
+        }
+        CompletableFuture<CallResult<Object>> o = c.takeOutcome();
+        if (o != null && o.isCompletedExceptionally()) {
+            Throwable t;
+            try {
+                o.join();
+                t = null;
+            } catch (CompletionException e) {
+                t = e.getCause();
+            }
+            if (!(t instanceof ReportedError) || t.getSuppressed().length > 0) {
+                Throwable why = t instanceof ReportedError ? t.getSuppressed()[0] : t;
+                throw journalFailure(why);
+            }
+        }
+        return recorded;
+    }
+
+    private static HttpError notRunning(Call c) {
+        Call.Status s = c.status();
+        return switch (s) {
+            case PENDING -> HttpError.conflict("not_allowed", "call " + c.seq + " waits for approval; run it only once"
+                    + " it is allowed (GET /v1/calls/" + c.seq + ")");
+            case BLOCKED, REFUSED, TIMED_OUT -> HttpError.conflict("not_allowed", "call " + c.seq + " is "
+                    + s.label() + ": it must not run, and there is no result to report");
+            case COMPLETED -> HttpError.conflict("already_reported", "call " + c.seq + "'s outcome was already reported"
+                    + " and recorded");
+            case EXPIRED -> HttpError.conflict("expired", "call " + c.seq + " was ended without a result (its report"
+                    + " deadline passed, or the gateway stopped); that is what the journal records");
+            default -> HttpError.conflict("not_allowed", "call " + c.seq + " is " + s.label());
+        };
+    }
+
+    private void expire(Call c, String because) {
+        CompletableFuture<Object> result = c.end(Call.Status.EXPIRED, "tool_error", because, forgetAt());
+        if (result != null) {
+            running.decrementAndGet();
+            ended(c);
+            c.takeOutcome();
+            c.agent.count(Call.Status.EXPIRED);
+            LOG.warn("Call seq {} ({}) of {}: {}; recorded as a tool error", c.seq, c.tool, c.agent.name, because);
+            result.completeExceptionally(new ResultNotReportedException(because));
+        }
+    }
+
+    /**
+     * Stops taking calls, gives running calls up to {@code grace} to be reported, then ends the rest as errors
+     * ("the gateway stopped before a result was reported"): the journal never keeps an allowed call without an end.
+     */
+    void stop(Duration grace) {
+        stopping = true;
+        long deadline = System.nanoTime() + grace.toNanos();
+        while (running.get() > 0 && System.nanoTime() - deadline < 0) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        for (Call c : bySeq.values()) {
+            expire(c, "the gateway stopped before a result was reported");
+        }
+    }
+
+    boolean stopping() {
+        return stopping;
+    }
+
+    private void ended(Call c) {
+        ended.add(c);
+        endedCount.incrementAndGet();
+    }
+
+    /** Forgets ended calls past their time (or the oldest, beyond {@link #MAX_REMEMBERED}), in the order they ended. */
+    private void sweep() {
+        long now = System.nanoTime();
+        for (Call c = ended.peek(); c != null && (c.forgettable(now) || endedCount.get() > MAX_REMEMBERED);
+                c = ended.peek()) {
+            ended.poll();
+            endedCount.decrementAndGet();
+            bySeq.remove(c.seq, c);
+            String id = c.callId();
+            if (id != null) {
+                byCallId.remove(c.agent.name + '\n' + id, c);
+            }
+        }
+    }
+
+    private long forgetAt() {
+        return System.nanoTime() + remember.toNanos();
+    }
+
+    private void execute(Runnable r) {
+        try {
+            worker.execute(r);
+        } catch (RejectedExecutionException stopped) {
+            r.run();
+        }
+    }
+
+    /** What a failed recording means for the client: nothing was run or recorded past the failure. */
+    private HttpError journalFailure(Throwable t) {
+        if (t instanceof IllegalArgumentException) {
+            return HttpError.badRequest(t.getMessage()); // the recorder refused a field (a text too long to record)
+        }
+        health.failed(t);
+        if (t instanceof dev.vouch.VouchException) {
+            return HttpError.unavailable("journal_unavailable", "the journal cannot record: " + t.getMessage());
+        }
+        if (t instanceof RuntimeException r) {
+            throw r;
+        }
+        if (t instanceof Error e) {
+            throw e;
+        }
+        return HttpError.unavailable("journal_unavailable", "the journal could not record: " + t);
+    }
+
+    static String human(Duration d) {
+        long s = d.toSeconds();
+        if (s % 3600 == 0 && s > 0) {
+            return (s / 3600) + " h";
+        }
+        if (s % 60 == 0 && s > 0) {
+            return (s / 60) + " min";
+        }
+        return d.toMillis() % 1000 == 0 ? s + " s" : d.toMillis() + " ms";
+    }
+}

@@ -1,0 +1,475 @@
+package dev.vouch.server;
+
+import dev.vouch.KeyFileException;
+import dev.vouch.crypto.NoteKeys;
+import dev.vouch.crypto.VerifyingKey;
+import dev.vouch.guard.Approval;
+import dev.vouch.guard.ApprovalRequest;
+import dev.vouch.guard.Context;
+import dev.vouch.guard.ToolCall;
+import dev.vouch.ledger.Ledger;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The gateway's HTTP API (docs/GATEWAY.md): authenticates the bearer token, checks its role, parses the body and
+ * hands the request to the guard through {@link Calls}, {@link Tasks}, the guards' pending approvals, the
+ * {@link PolicyHolder} or the ledger. Every answer is one JSON body; an unexpected failure is logged and answered
+ * 500 with no detail, never a stack trace.
+ */
+final class GatewayHandler extends Handler.Abstract {
+    private static final Logger LOG = LoggerFactory.getLogger(GatewayHandler.class);
+    private static final int MAX_NAME_BYTES = 1024;
+    private static final List<String> SUBMIT = List.of("agent", "tool", "params", "call_id", "task", "parent",
+            "principal", "trace_id", "span_id", "wait_ms");
+    private static final List<String> REPORT = List.of("agent", "result", "error");
+    private static final List<String> TASK_START = List.of("agent", "task", "parent_task", "parent");
+    private static final List<String> TASK_END = List.of("agent", "task", "state", "error");
+    private static final List<String> DECIDE = List.of("decision", "reason");
+    /** Long polls one call may hold; more answer at once (the client polls again). */
+    private static final int MAX_POLLS_PER_CALL = 64;
+
+    private final AccessTokens tokens;
+    private final Map<String, AgentGuard> agents;
+    private final Calls calls;
+    private final PolicyHolder policy;
+    private final Ledger ledger;
+    private final AuthRefusals refusals;
+    private final GatewayMeters meters;
+    private final int maxBody;
+    private final long maxWaitMillis;
+    private final ScheduledExecutorService timer;
+
+    GatewayHandler(AccessTokens tokens, Map<String, AgentGuard> agents, Calls calls, PolicyHolder policy,
+            Ledger ledger, AuthRefusals refusals, GatewayMeters meters, int maxBody, long maxWaitMillis,
+            ScheduledExecutorService timer) {
+        this.timer = timer;
+        this.tokens = tokens;
+        this.agents = agents;
+        this.calls = calls;
+        this.policy = policy;
+        this.ledger = ledger;
+        this.refusals = refusals;
+        this.meters = meters;
+        this.maxBody = maxBody;
+        this.maxWaitMillis = maxWaitMillis;
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) {
+        Exchange ex = new Exchange(request, response, callback, meters);
+        try {
+            dispatch(ex);
+        } catch (HttpError e) {
+            ex.error(e);
+        } catch (RuntimeException | Error e) {
+            LOG.error("Unexpected failure on {} {}", ex.method(), Texts.clip(ex.path()), e);
+            ex.error(new HttpError(500, "internal", "internal error; the gateway's log has the details"));
+        }
+        return true;
+    }
+
+    private void dispatch(Exchange ex) {
+        String[] p = ex.path().split("/", -1); // "", "v1", ...
+        if (p.length < 3 || !p[0].isEmpty() || !p[1].equals("v1")) {
+            throw HttpError.notFound("not_found", "no such endpoint; the API is under /v1 (docs/GATEWAY.md)");
+        }
+        String m = ex.method();
+        if (p.length == 3 && p[2].equals("calls")) {
+            ex.route = "submit";
+            method(ex, "POST");
+            submit(ex, agent(ex));
+        } else if (p.length == 4 && p[2].equals("calls")) {
+            ex.route = "poll";
+            method(ex, "GET");
+            poll(ex, agent(ex), seq(p[3]));
+        } else if (p.length == 5 && p[2].equals("calls") && p[4].equals("result")) {
+            ex.route = "report";
+            method(ex, "POST");
+            report(ex, agent(ex), seq(p[3]));
+        } else if (p.length == 3 && p[2].equals("tasks")) {
+            ex.route = "task_start";
+            method(ex, "POST");
+            startTask(ex, agent(ex));
+        } else if (p.length == 4 && p[2].equals("tasks") && p[3].equals("end")) {
+            ex.route = "task_end";
+            method(ex, "POST");
+            endTask(ex, agent(ex));
+        } else if (p.length == 3 && p[2].equals("approvals")) {
+            ex.route = "approvals";
+            method(ex, "GET");
+            listApprovals(ex, operator(ex));
+        } else if (p.length == 4 && p[2].equals("approvals")) {
+            ex.route = "decide";
+            method(ex, "POST");
+            decide(ex, operator(ex), seq(p[3]));
+        } else if (p.length == 5 && p[2].equals("admin") && p[3].equals("policy") && p[4].equals("reload")) {
+            ex.route = "policy_reload";
+            method(ex, "POST");
+            operator(ex);
+            reload(ex);
+        } else if (p.length == 4 && p[2].equals("admin") && p[3].equals("rekey")) {
+            ex.route = "rekey";
+            method(ex, "POST");
+            operator(ex);
+            rekey(ex);
+        } else {
+            authenticate(ex); // an unknown endpoint tells an unauthenticated caller nothing more than a known one
+            throw HttpError.notFound("not_found", "no such endpoint: " + m + " " + Texts.clip(ex.path()));
+        }
+    }
+
+    // ---- authentication
+
+    private AccessTokens.Identity authenticate(Exchange ex) {
+        String auth = ex.header(HttpHeader.AUTHORIZATION);
+        String token = auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7) ? auth.substring(7).strip() : null;
+        AccessTokens.Identity who = tokens.identify(token);
+        if (who == null) {
+            throw refuse(ex, new HttpError(401, "unauthenticated", auth == null
+                    ? "no token: send 'Authorization: Bearer <token>'"
+                    : "the token is not valid here"), null);
+        }
+        return who;
+    }
+
+    private AgentGuard agent(Exchange ex) {
+        AccessTokens.Identity who = authenticate(ex);
+        if (who.role() != AccessTokens.Role.AGENT) {
+            throw refuse(ex, new HttpError(403, "forbidden", "this endpoint needs an agent's token; " + who.name()
+                    + "'s is an operator token"), who);
+        }
+        return agents.get(who.name());
+    }
+
+    private AccessTokens.Identity operator(Exchange ex) {
+        AccessTokens.Identity who = authenticate(ex);
+        if (who.role() != AccessTokens.Role.OPERATOR) {
+            throw refuse(ex, new HttpError(403, "forbidden", "approving, reloading the policy and rotating the key"
+                    + " need an operator token; this is agent " + who.name() + "'s token"), who);
+        }
+        return who;
+    }
+
+    /** A body's "agent", if given, must be the token's agent. */
+    private void sameAgent(Exchange ex, JsonIn in, AgentGuard a) {
+        String claimed = in.string("agent");
+        if (claimed != null && !claimed.equals(a.name)) {
+            throw refuse(ex, new HttpError(403, "agent_mismatch", "the token is agent " + a.name + "'s; it cannot act"
+                    + " as \"" + Texts.clip(claimed) + "\""), new AccessTokens.Identity(AccessTokens.Role.AGENT, a.name));
+        }
+    }
+
+    private HttpError refuse(Exchange ex, HttpError e, AccessTokens.Identity who) {
+        refusals.record(e, ex.method(), ex.path(), ex.remote(), who == null ? null : who.name());
+        // Read (and drop) the body first: answering before the client has sent it makes the server close the
+        // connection under a client still writing, which then sees a reset instead of the 401/403.
+        ex.discardBody(maxBody);
+        return e;
+    }
+
+    private static void method(Exchange ex, String allowed) {
+        if (!ex.method().equals(allowed)) {
+            ex.allow(allowed);
+            throw new HttpError(405, "method_not_allowed", ex.method() + " is not allowed here; use " + allowed);
+        }
+    }
+
+    private static long seq(String s) {
+        try {
+            long n = Long.parseLong(s);
+            if (n >= 0) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // below
+        }
+        throw HttpError.badRequest("\"" + Texts.clip(s) + "\" is not a call sequence number");
+    }
+
+    // ---- calls
+
+    private void submit(Exchange ex, AgentGuard a) {
+        JsonIn in = JsonIn.parse(ex.body(maxBody), SUBMIT);
+        sameAgent(ex, in, a);
+        String tool = JsonIn.limited("tool", in.requiredString("tool"), MAX_NAME_BYTES);
+        byte[] params = in.rawObject("params");
+        String callId = JsonIn.limited("call_id", in.string("call_id"), MAX_NAME_BYTES);
+        String task = JsonIn.limited("task", in.string("task"), MAX_NAME_BYTES);
+        Long parent = in.integer("parent", 0, Long.MAX_VALUE);
+        String principal = JsonIn.limited("principal", in.string("principal"), MAX_NAME_BYTES);
+        long waitMs = waitMillis(in.integer("wait_ms", 0, Long.MAX_VALUE));
+        String traceId = in.string("trace_id");
+        String spanId = in.string("span_id");
+        if (traceId == null && spanId == null) {
+            String[] tp = traceparent(ex.header("traceparent"));
+            if (tp != null) {
+                traceId = tp[0];
+                spanId = tp[1];
+            }
+        } else {
+            try {
+                ToolCall.of(tool, (byte[]) null).trace(traceId, spanId);
+            } catch (IllegalArgumentException e) {
+                throw HttpError.badRequest(e.getMessage());
+            }
+        }
+        if (task != null && parent != null) {
+            throw HttpError.badRequest("give \"task\" (an open task) or \"parent\" (a running call), not both: a call"
+                    + " made inside a running call belongs to that call's task");
+        }
+        Context where = parent != null ? running(a, parent).context() : task != null ? Tasks.get(a, task).inside : null;
+        Call c = calls.submit(a, new Submission(tool, params, callId, task, parent, principal, traceId, spanId), where);
+        answer(ex, c, waitMs);
+    }
+
+    private void poll(Exchange ex, AgentGuard a, long seq) {
+        Call c = known(a, seq);
+        String w = ex.query("wait_ms");
+        long waitMs = 0;
+        if (w != null) {
+            try {
+                waitMs = waitMillis(Long.parseLong(w));
+            } catch (NumberFormatException e) {
+                throw HttpError.badRequest("wait_ms must be a whole number of milliseconds");
+            }
+        }
+        answer(ex, c, waitMs);
+    }
+
+    private long waitMillis(Long asked) {
+        if (asked == null) {
+            return 0;
+        }
+        if (asked < 0) {
+            throw HttpError.badRequest("wait_ms must not be negative");
+        }
+        return Math.min(asked, maxWaitMillis);
+    }
+
+    /** Answers with the call, at once or, while it is pending, once it is decided or {@code waitMs} passed. */
+    private void answer(Exchange ex, Call c, long waitMs) {
+        if (waitMs > 0) {
+            AtomicBoolean once = new AtomicBoolean();
+            AtomicReference<ScheduledFuture<?>> timeout = new AtomicReference<>();
+            Runnable[] wake = new Runnable[1];
+            wake[0] = () -> {
+                if (once.compareAndSet(false, true)) {
+                    ScheduledFuture<?> t = timeout.getAndSet(null);
+                    if (t != null) {
+                        t.cancel(false);
+                    }
+                    c.cancelWait(wake[0]);
+                    ex.respond(c.httpStatus(), view(c));
+                }
+            };
+            if (c.await(wake[0], MAX_POLLS_PER_CALL)) {
+                timeout.set(timer.schedule(wake[0], waitMs, TimeUnit.MILLISECONDS));
+                if (once.get()) {
+                    timeout.getAndSet(null).cancel(false); // woken before the timer was set
+                }
+                return;
+            }
+        }
+        ex.respond(c.httpStatus(), view(c));
+    }
+
+    private static byte[] view(Call c) {
+        JsonOut o = new JsonOut();
+        c.writeTo(o);
+        return o.toBytes();
+    }
+
+    private Call known(AgentGuard a, long seq) {
+        Call c = calls.get(seq);
+        if (c == null || c.agent != a) {
+            throw HttpError.notFound("unknown_call", "agent " + a.name + " has no call " + seq + " the gateway knows:"
+                    + " it was never submitted by this agent, it ended longer ago than the gateway remembers, or it"
+                    + " ended before the gateway restarted (the journal has it)");
+        }
+        return c;
+    }
+
+    private Call running(AgentGuard a, long seq) {
+        Call c = known(a, seq);
+        if (c.context() == null) {
+            throw HttpError.conflict("parent_not_running", "call " + seq + " is " + c.status().label() + ", not running:"
+                    + " only a call that is allowed and not yet reported can be a parent");
+        }
+        return c;
+    }
+
+    private void report(Exchange ex, AgentGuard a, long seq) {
+        JsonIn in = JsonIn.parse(ex.body(maxBody), REPORT);
+        sameAgent(ex, in, a);
+        boolean error = in.has("error");
+        if (error == in.has("result")) {
+            throw HttpError.badRequest("give exactly one of \"result\" (the tool's output, any JSON value) or"
+                    + " \"error\" (what went wrong, any JSON value, e.g. {\"type\": ..., \"message\": ...})");
+        }
+        Call c = known(a, seq);
+        String recorded = calls.report(c, in.raw(error ? "error" : "result"), error);
+        ex.respond(200, new JsonOut().field("seq", seq).field("status", Call.Status.COMPLETED.label())
+                .field("recorded", recorded).toBytes());
+    }
+
+    // ---- tasks
+
+    private void startTask(Exchange ex, AgentGuard a) {
+        JsonIn in = JsonIn.parse(ex.body(maxBody), TASK_START);
+        sameAgent(ex, in, a);
+        String name = JsonIn.limited("task", in.requiredString("task"), MAX_NAME_BYTES);
+        String parentTask = in.string("parent_task");
+        Long parent = in.integer("parent", 0, Long.MAX_VALUE);
+        if (parentTask != null && parent != null) {
+            throw HttpError.badRequest("give \"parent_task\" or \"parent\" (a running call), not both");
+        }
+        Tasks.OpenTask t = Tasks.start(a, name, parentTask == null ? null : Tasks.get(a, parentTask),
+                parent == null ? null : running(a, parent).context());
+        ex.respond(201, new JsonOut().field("task", name).field("seq", t.task.startSequence())
+                .field("parent", t.task.parentSequence()).toBytes());
+    }
+
+    private void endTask(Exchange ex, AgentGuard a) {
+        JsonIn in = JsonIn.parse(ex.body(maxBody), TASK_END);
+        sameAgent(ex, in, a);
+        String name = in.requiredString("task");
+        String state = in.string("state");
+        String message = JsonIn.limited("error", in.string("error"), 4096);
+        Tasks.OpenTask t = Tasks.end(a, name, state == null ? "completed" : state.toLowerCase(Locale.ROOT), message);
+        ex.respond(200, new JsonOut().field("task", name).field("seq", t.task.startSequence())
+                .field("state", state == null ? "completed" : state.toLowerCase(Locale.ROOT)).toBytes());
+    }
+
+    // ---- approvals
+
+    private void listApprovals(Exchange ex, AccessTokens.Identity who) {
+        JsonOut o = new JsonOut().array("approvals");
+        for (AgentGuard a : agents.values()) {
+            for (ApprovalRequest r : a.guard.pendingApprovals().list()) {
+                o.element().field("seq", r.callSequence()).field("agent", r.agent()).field("task", r.task())
+                        .field("tool", r.tool());
+                Call c = calls.get(r.callSequence());
+                o.field("call_id", c == null ? null : c.callId());
+                if (isJson(r.storedParams())) {
+                    o.rawField("params", r.storedParams().isEmpty() ? null : r.storedParams());
+                } else {
+                    o.field("params_text", r.storedParams());
+                }
+                o.field("policy", r.policyId()).field("risk", r.risk().name().toLowerCase(Locale.ROOT))
+                        .field("reason", r.reason()).field("requested_at", r.requestedAt())
+                        .field("deadline", r.deadline()).end();
+            }
+        }
+        ex.respond(200, o.toBytes());
+    }
+
+    private static boolean isJson(String s) {
+        if (s.isEmpty()) {
+            return true;
+        }
+        try (var p = JsonOut.FACTORY.createParser(s)) {
+            p.nextToken();
+            p.skipChildren();
+            return p.nextToken() == null;
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
+    private void decide(Exchange ex, AccessTokens.Identity who, long seq) {
+        JsonIn in = JsonIn.parse(ex.body(maxBody), DECIDE);
+        String d = in.requiredString("decision").toLowerCase(Locale.ROOT);
+        boolean approve;
+        switch (d) {
+            case "approve", "approved" -> approve = true;
+            case "refuse", "refused", "reject", "rejected" -> approve = false;
+            default -> throw HttpError.badRequest("\"decision\" must be approve or refuse (reject), not \""
+                    + Texts.clip(d) + "\"");
+        }
+        String reason = JsonIn.limited("reason", in.string("reason"), 4096);
+        for (AgentGuard a : agents.values()) {
+            if (a.guard.pendingApprovals().get(seq).isPresent()) {
+                Approval answer = approve ? Approval.granted(who.name(), reason) : Approval.refused(who.name(), reason);
+                if (!a.guard.pendingApprovals().answer(seq, answer)) {
+                    throw HttpError.conflict("already_decided", "call " + seq + " was answered by someone else, or"
+                            + " reached its deadline, first; GET /v1/approvals lists what still waits");
+                }
+                Call c = calls.get(seq);
+                JsonOut o = new JsonOut().field("answer", approve ? "approved" : "refused").field("approver", who.name());
+                if (c != null) {
+                    calls.settle(c, 0);
+                    o.object("call");
+                    c.writeTo(o);
+                    o.end();
+                }
+                ex.respond(200, o.toBytes());
+                return;
+            }
+        }
+        Call known = calls.get(seq);
+        if (known != null && known.status() != Call.Status.PENDING) {
+            throw HttpError.conflict("already_decided", "call " + seq + " no longer waits for approval: it is "
+                    + known.status().label());
+        }
+        throw HttpError.notFound("not_pending", "no call " + seq + " waits for approval: unknown, already decided,"
+                + " or past its deadline");
+    }
+
+    // ---- admin
+
+    private void reload(Exchange ex) {
+        PolicyHolder.Reloaded r = policy.reload();
+        ex.respond(200, new JsonOut().field("sha256", r.policy().sha256Hex()).field("source", r.policy().source())
+                .field("rules", r.policy().ruleIds().size()).field("changed", r.changed()).toBytes());
+    }
+
+    private void rekey(Exchange ex) {
+        VerifyingKey old = ledger.verifyingKey();
+        VerifyingKey next;
+        try {
+            next = ledger.rotateKey();
+        } catch (KeyFileException e) {
+            throw HttpError.conflict("key_not_rotatable", e.getMessage());
+        }
+        LOG.info("Signing key of {} rotated by an operator: {} -> {}", ledger.journalDirectory(), old, next);
+        ex.respond(200, new JsonOut().field("previous", old.toString()).field("key", next.toString())
+                .field("fingerprint", next.fingerprint()).field("public_key_pem", next.toPem())
+                .field("note_key", NoteKeys.verifierKey(ledger.origin(), next)).toBytes());
+    }
+
+    /** A W3C traceparent header's trace and span ids, or null if absent or malformed (then it is ignored). */
+    static String[] traceparent(String header) {
+        if (header == null) {
+            return null;
+        }
+        String[] f = header.strip().split("-");
+        if (f.length < 4 || f[0].length() != 2 || f[0].equals("ff")) {
+            return null;
+        }
+        try {
+            ToolCall.of("x", (byte[]) null).trace(f[1], f[2]);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+        return new String[] {f[1], f[2]};
+    }
+
+    static String utf8(byte[] b) {
+        return new String(b, StandardCharsets.UTF_8);
+    }
+}

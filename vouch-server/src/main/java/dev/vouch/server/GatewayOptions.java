@@ -1,0 +1,163 @@
+package dev.vouch.server;
+
+import dev.vouch.guard.RedactionKey;
+import dev.vouch.ledger.Ledger;
+import dev.vouch.ledger.LedgerBuilder;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
+import java.util.concurrent.CountDownLatch;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import picocli.CommandLine;
+import picocli.CommandLine.Option;
+
+/**
+ * The options of {@code vouch serve} and of the server's runnable jar (a picocli mixin, so both take exactly the same
+ * ones), and {@link #run}: open the ledger, start the gateway, serve until the JVM is asked to stop (SIGTERM, Ctrl-C),
+ * then stop the gateway gracefully and close the ledger, which seals the journal.
+ */
+public final class GatewayOptions {
+    @Option(names = "--journal", required = true, paramLabel = "DIR",
+            description = "The journal directory (created with a new journal if empty).")
+    Path journal;
+
+    @Option(names = "--policy", required = true, paramLabel = "FILE",
+            description = "The policy file (YAML, docs/POLICY.md), followed while it changes.")
+    Path policy;
+
+    @Option(names = "--key", defaultValue = ".vouch_key", paramLabel = "FILE",
+            description = "The journal's signing key (mode 0600; created for a new journal). Default: ${DEFAULT-VALUE}.")
+    Path key;
+
+    @Option(names = "--tokens", required = true, paramLabel = "FILE",
+            description = "The token file: '<agent|operator> <name> sha256:<hex>' lines, mode 0600 ('vouch token' adds"
+                    + " one).")
+    Path tokens;
+
+    @Option(names = "--bind", defaultValue = "127.0.0.1", paramLabel = "ADDRESS",
+            description = "The gateway's address. Default: ${DEFAULT-VALUE} (loopback only).")
+    String bind;
+
+    @Option(names = "--port", defaultValue = "9999", paramLabel = "PORT",
+            description = "The gateway's port; 0 picks a free one. Default: ${DEFAULT-VALUE}.")
+    int port;
+
+    @Option(names = "--admin-bind", defaultValue = "127.0.0.1", paramLabel = "ADDRESS",
+            description = "The admin port's address (metrics, health; no authentication). Default: ${DEFAULT-VALUE}.")
+    String adminBind;
+
+    @Option(names = "--admin-port", defaultValue = "9998", paramLabel = "PORT",
+            description = "The admin port (/metrics, /healthz, /readyz); -1 for none. Default: ${DEFAULT-VALUE}.")
+    int adminPort;
+
+    @Option(names = "--tls-cert", paramLabel = "PEM", description = "Serve HTTPS with this certificate chain (PEM).")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "PEM",
+            description = "The certificate's private key, unencrypted PKCS#8 PEM, mode 0600.")
+    Path tlsKey;
+
+    @Option(names = "--origin", paramLabel = "NAME",
+            description = "The journal's origin, for a new journal (e.g. example.com/agents).")
+    String origin;
+
+    @Option(names = "--redaction-key", paramLabel = "FILE",
+            description = "The redaction key (docs/GUARD.md): commitments to redacted parameters.")
+    Path redactionKey;
+
+    @Option(names = "--max-body", defaultValue = "1048576", paramLabel = "BYTES",
+            description = "The largest request body. Default: ${DEFAULT-VALUE}.")
+    int maxBody;
+
+    @Option(names = "--result-timeout", defaultValue = "5m", paramLabel = "DURATION",
+            description = "How long an allowed call waits for its result before it is recorded as an error"
+                    + " (e.g. 30s, 5m, 1h). Default: ${DEFAULT-VALUE}.")
+    String resultTimeout;
+
+    @Option(names = "--threads", defaultValue = "64", paramLabel = "N",
+            description = "Request threads. Default: ${DEFAULT-VALUE}.")
+    int threads;
+
+    /** What {@link #run} tells the person who started it, on standard output, once the gateway listens. */
+    static String listening(Gateway g) {
+        return "vouch gateway listening on " + g.uri() + (g.adminUri() == null ? "" : " (admin " + g.adminUri() + ")")
+                + "; agents: " + String.join(", ", g.agents());
+    }
+
+    /**
+     * Serves until the JVM is asked to stop.
+     *
+     * @param out where the one line saying where it listens goes
+     * @return 0 once stopped
+     * @throws CommandLine.ParameterException for inconsistent options
+     * @throws dev.vouch.VouchException and others if the journal, key, policy or tokens cannot be used, or a port
+     *     cannot be bound; nothing is left running then
+     */
+    public int run(CommandLine cl, PrintWriter out) {
+        if ((tlsCert == null) != (tlsKey == null)) {
+            throw new CommandLine.ParameterException(cl, "--tls-cert and --tls-key go together");
+        }
+        Duration timeout = duration(cl, "--result-timeout", resultTimeout);
+        LedgerBuilder lb = Ledger.builder(journal).keyFile(key).shutdownHook(false);
+        if (origin != null) {
+            lb.origin(origin);
+        }
+        RedactionKey redaction = redactionKey == null ? null : RedactionKey.load(redactionKey);
+        Ledger ledger = lb.open();
+        Gateway gateway;
+        try {
+            GatewayBuilder b = Gateway.builder(ledger).policy(policy).tokens(tokens).bind(bind).port(port)
+                    .adminBind(adminBind).adminPort(adminPort).maxBodyBytes(maxBody).resultTimeout(timeout)
+                    .threads(threads).redactionKey(redaction);
+            if (tlsCert != null) {
+                b.tls(tlsCert, tlsKey);
+            }
+            gateway = b.start();
+        } catch (RuntimeException | Error e) {
+            ledger.close();
+            throw e;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                gateway.close();
+            } finally {
+                ledger.close();
+                stopped.countDown();
+            }
+        }, "vouch-gateway-shutdown"));
+        out.println(listening(gateway));
+        out.flush();
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
+    }
+
+    private static final Pattern SIMPLE = Pattern.compile("(\\d+)(ms|s|m|h)");
+
+    /** {@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h}, or ISO-8601 ({@code PT5M}). */
+    static Duration duration(CommandLine cl, String option, String text) {
+        Matcher m = SIMPLE.matcher(text.strip().toLowerCase(Locale.ROOT));
+        try {
+            if (m.matches()) {
+                long n = Long.parseLong(m.group(1));
+                return switch (m.group(2)) {
+                    case "ms" -> Duration.ofMillis(n);
+                    case "s" -> Duration.ofSeconds(n);
+                    case "m" -> Duration.ofMinutes(n);
+                    default -> Duration.ofHours(n);
+                };
+            }
+            return Duration.parse(text.strip());
+        } catch (DateTimeParseException | ArithmeticException | NumberFormatException e) {
+            throw new CommandLine.ParameterException(cl, option + " takes a duration such as 30s, 5m or 1h, not '"
+                    + text + "'");
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package dev.vouch.server;
+
+import java.nio.ByteBuffer;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.handler.ErrorHandler;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * What Jetty itself answers with (a request line or header it cannot parse, a header too large, a failure outside the
+ * handlers): the same JSON error body as every other error, never Jetty's HTML page or a stack trace.
+ */
+final class JsonErrorHandler extends ErrorHandler {
+    JsonErrorHandler() {
+        setShowStacks(false);
+        setShowCauses(false);
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) {
+        int status = response.getStatus() > 0 ? response.getStatus() : 500;
+        Object m = request.getAttribute(ERROR_MESSAGE);
+        byte[] body = JsonOut.error(code(status), message(status, m));
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+        response.write(true, ByteBuffer.wrap(body), callback);
+        return true;
+    }
+
+    private static String code(int status) {
+        return switch (status) {
+            case 400 -> "bad_request";
+            case 404 -> "not_found";
+            case 413 -> "payload_too_large";
+            case 414 -> "uri_too_long";
+            case 431 -> "headers_too_large";
+            default -> status >= 500 ? "internal" : "http_" + status;
+        };
+    }
+
+    private static String message(int status, Object detail) {
+        String reason = HttpStatus.getMessage(status);
+        return detail instanceof String s && !s.isBlank() && status < 500 ? reason + ": " + Texts.clip(s) : reason;
+    }
+}

@@ -1,0 +1,148 @@
+package dev.vouch.server;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A request body: one JSON object whose members are all known. A duplicate member, an unknown member or text after
+ * the object is refused (400), so that no two readers of one request can disagree about what it said and no setting
+ * is silently ignored. Structured values (a call's parameters, a tool's result) are kept as the exact bytes the client
+ * sent: the journal stores what the client said, not a re-encoding of it.
+ */
+final class JsonIn {
+    /** One member's value: its first token and where its bytes are in the body. */
+    private record Value(JsonToken token, int start, int end, String text) {
+    }
+
+    private final byte[] body;
+    private final Map<String, Value> members;
+
+    private JsonIn(byte[] body, Map<String, Value> members) {
+        this.body = body;
+        this.members = members;
+    }
+
+    /**
+     * Parses {@code body} as one JSON object whose member names are all in {@code allowed}.
+     *
+     * @throws HttpError 400 naming what is wrong and where
+     */
+    static JsonIn parse(byte[] body, List<String> allowed) {
+        if (body.length == 0) {
+            throw HttpError.badRequest("the request has no body; expected a JSON object");
+        }
+        Map<String, Value> members = new HashMap<>();
+        try (JsonParser p = JsonOut.FACTORY.createParser(body)) {
+            p.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+            p.disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION.mappedFeature());
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw HttpError.badRequest("the body is not a JSON object");
+            }
+            for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
+                String name = p.currentName();
+                if (!allowed.contains(name)) {
+                    throw HttpError.badRequest("unknown member \"" + Texts.clip(name) + "\"; expected " + allowed);
+                }
+                JsonToken v = p.nextToken();
+                int start = (int) p.currentTokenLocation().getByteOffset();
+                String text = null;
+                if (v == JsonToken.START_OBJECT || v == JsonToken.START_ARRAY) {
+                    p.skipChildren();
+                } else if (v == JsonToken.VALUE_STRING || v.isNumeric()) {
+                    text = p.getText();
+                }
+                int end = (int) p.currentLocation().getByteOffset();
+                members.put(name, new Value(v, start, end, text));
+            }
+            if (p.nextToken() != null) {
+                throw HttpError.badRequest("text after the JSON object at byte " + p.currentTokenLocation().getByteOffset());
+            }
+        } catch (JsonProcessingException e) {
+            // The original message alone, with the position: never the body (it may hold secrets).
+            throw HttpError.badRequest("malformed JSON at line " + e.getLocation().getLineNr() + ", column "
+                    + e.getLocation().getColumnNr() + ": " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw HttpError.badRequest("unreadable JSON: " + e.getMessage());
+        }
+        return new JsonIn(body, members);
+    }
+
+    boolean has(String name) {
+        return members.containsKey(name);
+    }
+
+    /** A string member, or null if absent or JSON null. */
+    String string(String name) {
+        Value v = members.get(name);
+        if (v == null || v.token() == JsonToken.VALUE_NULL) {
+            return null;
+        }
+        if (v.token() != JsonToken.VALUE_STRING) {
+            throw HttpError.badRequest("\"" + name + "\" must be a string");
+        }
+        return v.text();
+    }
+
+    String requiredString(String name) {
+        String s = string(name);
+        if (s == null || s.isEmpty()) {
+            throw HttpError.badRequest("\"" + name + "\" is required: a non-empty string");
+        }
+        return s;
+    }
+
+    /** A whole number member from {@code min} to {@code max}, or null if absent or JSON null. */
+    Long integer(String name, long min, long max) {
+        Value v = members.get(name);
+        if (v == null || v.token() == JsonToken.VALUE_NULL) {
+            return null;
+        }
+        if (v.token() != JsonToken.VALUE_NUMBER_INT) {
+            throw HttpError.badRequest("\"" + name + "\" must be a whole number");
+        }
+        long n;
+        try {
+            n = Long.parseLong(v.text());
+        } catch (NumberFormatException e) {
+            throw HttpError.badRequest("\"" + name + "\" is out of range: " + Texts.clip(v.text()));
+        }
+        if (n < min || n > max) {
+            throw HttpError.badRequest("\"" + name + "\" must be from " + min + " to " + max + ", was " + n);
+        }
+        return n;
+    }
+
+    /** The exact bytes of a member's value (any JSON value), or null if absent. */
+    byte[] raw(String name) {
+        Value v = members.get(name);
+        return v == null ? null : Arrays.copyOfRange(body, v.start(), v.end());
+    }
+
+    /** As {@link #raw}, but only a JSON object (or null/absent, which give null). */
+    byte[] rawObject(String name) {
+        Value v = members.get(name);
+        if (v == null || v.token() == JsonToken.VALUE_NULL) {
+            return null;
+        }
+        if (v.token() != JsonToken.START_OBJECT) {
+            throw HttpError.badRequest("\"" + name + "\" must be a JSON object");
+        }
+        return raw(name);
+    }
+
+    /** A text field's UTF-8 length check: the journal's text fields hold at most 65,535 bytes; the gateway takes less. */
+    static String limited(String name, String value, int maxBytes) {
+        if (value != null && value.getBytes(StandardCharsets.UTF_8).length > maxBytes) {
+            throw HttpError.badRequest("\"" + name + "\" is longer than " + maxBytes + " UTF-8 bytes");
+        }
+        return value;
+    }
+}

@@ -1,0 +1,90 @@
+package dev.vouch.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The admin port: Prometheus metrics with the original Vouch's names and the gateway's own, liveness, readiness. */
+class GatewayAdminTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void shouldServePrometheusMetricsWithTheOriginalNamesAndTheGatewaysOwn() {
+        try (GatewayFixture f = new GatewayFixture(tmp)) {
+            f.report(f.submit("{\"tool\":\"fs.read\"}").seq(), "{\"result\":1}");
+            f.submit("{\"tool\":\"fs.delete\"}");
+            f.submit("{\"tool\":\"payments.refund\",\"params\":{\"amount\":900}}");
+            f.http.post("/v1/calls", "bogus", "{}");
+
+            Http.Reply m = f.admin().get("/metrics", null);
+
+            assertEquals(200, m.status(), m::toString);
+            assertTrue(m.raw().headers().firstValue("Content-Type").orElse("").startsWith("text/plain"), m::toString);
+            for (String name : List.of(
+                    "vouch_ledger_events_processed_total{origin=\"test.vouch.dev/guard\"}",
+                    "vouch_ledger_events_dropped_total{",
+                    "vouch_pool_event_hits_total{",
+                    "vouch_pool_event_misses_total{",
+                    "vouch_engine_active_tasks_total{",
+                    "vouch_engine_tasks_open{",
+                    "vouch_guard_approvals_pending{agent=\"refund-bot\"} 1.0",
+                    "vouch_gateway_calls_total{agent=\"refund-bot\",status=\"allowed\"} 1.0",
+                    "vouch_gateway_calls_total{agent=\"refund-bot\",status=\"blocked\"} 1.0",
+                    "vouch_gateway_calls_total{agent=\"refund-bot\",status=\"pending\"} 1.0",
+                    "vouch_gateway_calls_total{agent=\"refund-bot\",status=\"completed\"} 1.0",
+                    "vouch_gateway_calls_running ",
+                    "vouch_gateway_auth_refused_total{status=\"401\"} 1.0",
+                    "vouch_gateway_requests_seconds_count{route=\"submit\",status=\"200\"} 2",
+                    "vouch_gateway_requests_seconds_count{route=\"submit\",status=\"202\"} 1",
+                    "disk_free_bytes{",
+                    "jvm_memory_used_bytes{")) {
+                assertTrue(m.body().contains(name), () -> name + " missing from\n" + m.body());
+            }
+            f.decide(f.http.get("/v1/approvals", f.operatorToken).list("approvals").get(0).get("seq").toString()
+                    .transform(Long::parseLong), "refuse", "not today");
+        }
+    }
+
+    @Test
+    void shouldReportLiveAndReadyAndAnswerOtherPathsWithJson() {
+        try (GatewayFixture f = new GatewayFixture(tmp)) {
+            Http admin = f.admin();
+            Http.Reply live = admin.get("/healthz", null);
+            Http.Reply ready = admin.get("/readyz", null);
+            Http.Reply other = admin.get("/v1/calls", null);
+
+            assertEquals(200, live.status(), live::toString);
+            assertEquals("ok", live.get("status"));
+            assertEquals(200, ready.status(), ready::toString);
+            assertEquals(404, other.status(), other::toString);
+            GatewayRequestsTest.assertJsonOnly(other);
+        }
+    }
+
+    @Test
+    void shouldStopBeingLiveAndReadyOnceTheLedgerFailed() {
+        GatewayFixture f = new GatewayFixture(tmp);
+        try {
+            f.journal.ledger.close(); // from the gateway's view, exactly what a ledger that stopped looks like
+
+            Http.Reply refused = f.submit("{\"tool\":\"fs.read\"}");
+            Http.Reply live = f.admin().get("/healthz", null);
+            Http.Reply ready = f.admin().get("/readyz", null);
+
+            assertEquals(503, refused.status(), refused::toString);
+            assertEquals("journal_unavailable", refused.errorCode());
+            assertEquals(503, live.status(), live::toString);
+            assertEquals("failing", live.get("status"));
+            assertTrue(((String) live.get("reason")).contains("ledger stopped"), live::toString);
+            assertEquals(503, ready.status(), ready::toString);
+        } finally {
+            f.gateway.close();
+            f.journal.closeAndVerify();
+        }
+    }
+}

@@ -1,0 +1,347 @@
+package dev.vouch.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vouch.Decision;
+import dev.vouch.guard.TestJournal;
+import dev.vouch.internal.format.RecordType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The two-phase call over HTTP, end to end on a real ledger: submit, decision, report, and what the journal holds. */
+class GatewayCallsTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void shouldRecordAnAllowedCallAndTheResultTheClientReports() {
+        try (GatewayFixture f = new GatewayFixture(tmp)) {
+            Http.Reply allowed = f.submit("{\"agent\":\"refund-bot\",\"tool\":\"fs.read\","
+                    + "\"params\":{\"path\": \"/srv/a.csv\", \"limit\": 1.50},\"call_id\":\"call_7\","
+                    + "\"principal\":\"alice@example.com\"}");
+            assertEquals(200, allowed.status(), allowed::toString);
+            assertEquals("allowed", allowed.get("status"));
+            assertEquals("allow", allowed.get("decision"));
+            assertTrue(allowed.json().containsKey("report_by"), allowed::toString);
+            long seq = allowed.seq();
+
+            Http.Reply reported = f.report(seq, "{\"result\": {\"rows\": 3, \"first\": \"a\"}}");
+
+            assertEquals(200, reported.status(), reported::toString);
+            assertEquals("tool_result", reported.get("recorded"));
+            TestJournal.Rec call = f.journal.bySeq(seq);
+            assertEquals(RecordType.TOOL_CALL, call.type());
+            assertEquals("refund-bot", call.agent());
+            assertEquals("fs.read", call.name());
+            assertEquals("call_7", call.toolCallId());
+            assertEquals("alice@example.com", call.principal());
+            assertEquals("{\"path\": \"/srv/a.csv\", \"limit\": 1.50}", call.params(), "the client's exact bytes");
+            List<TestJournal.Rec> children = f.journal.children(seq);
+            assertEquals(List.of(RecordType.POLICY_DECISION, RecordType.TOOL_RESULT),
+                    children.stream().map(TestJournal.Rec::type).toList());
+            assertEquals(Decision.ALLOW, children.get(0).decision());
+            assertEquals("work", children.get(0).policy());
+            assertEquals("{\"rows\": 3, \"first\": \"a\"}", children.get(1).result(), "the result as real JSON");
+            assertEquals("completed", f.poll(seq, 0).get("status"));
+        }
+    }
+
+    @Test
+    void shouldRecordAReportedErrorAsAToolErrorWithTheClientsJson() {
+        try (GatewayFixture f = new GatewayFixture(tmp)) {
+            long seq = f.submit("{\"tool\":\"crm.lookup\",\"params\":{\"id\":4}}").seq();
+
+            Http.Reply r = f.report(seq, "{\"error\":{\"type\":\"NotFound\",\"message\":\"no customer 4\"}}");
+
+            assertEquals(200, r.status(), r::toString);
+            assertEquals("tool_error", r.get("recorded"));
+            TestJournal.Rec err = f.journal.children(seq).get(1);
+            assertEquals(RecordType.TOOL_ERROR, err.type());
+            assertEquals("{\"exception\":\"dev.vouch.server.ReportedError\",\"result\":{\"type\":\"NotFound\","
+                    + "\"message\":\"no customer 4\"}}", err.result());
+            Http.Reply again = f.report(seq, "{\"result\":1}");
+            assertEquals(409, again.status(), again::toString);
+            assertEquals("already_reported", again.errorCode());
+        }
+    }
+
+    @Test
+    void shouldBlockByPolicyExplainWhyAndRefuseAReport() {
+        try (GatewayFixture f = new GatewayFixture(tmp)) {
+            Http.Reply blocked = f.submit("{\"tool\":\"fs.delete\",\"params\":{\"path\":\"/\"}}");
+
+            assertEquals(200, blocked.status(), blocked::toString);
+            assertEquals("blocked", blocked.get("status"));
+            assertEquals("no-deletes", blocked.get("policy"));
+            assertEquals("deletes are never allowed", blocked.get("reason"));
+            assertTrue(((String) blocked.get("explanation")).startsWith("Vouch did not run this call"), blocked::toString);
+            Http.Reply report = f.report(blocked.seq(), "{\"result\":\"done\"}");
+            assertEquals(409, report.status(), report::toString);
+            assertEquals("not_allowed", report.errorCode());
+            assertEquals(List.of(RecordType.POLICY_DECISION),
+                    f.journal.children(blocked.seq()).stream().map(TestJournal.Rec::type).toList());
+            assertEquals(Decision.BLOCK, f.journal.children(blocked.seq()).get(0).decision());
+        }
+    }
+
+    @Test
+    void shouldHoldAStalledCallUntilAnOperatorApprovesItThenLetTheClientRunIt() throws Exception {
+        try (GatewayFixture f = new GatewayFixture(tmp)) {
+            Http.Reply pending = f.submit("{\"tool\":\"payments.refund\",\"params\":{\"order\":42,\"amount\":900},"
+                    + "\"call_id\":\"c-42\"}");
+            assertEquals(202, pending.status(), pending::toString);
+            assertEquals("pending", pending.get("status"));
+            assertEquals("big-refunds", pending.get("policy"));
+            assertEquals("high", pending.get("risk"));
+            long seq = pending.seq();
+
+            List<Map<String, Object>> waiting = f.http.get("/v1/approvals", f.operatorToken).list("approvals");
+            assertEquals(1, waiting.size(), waiting::toString);
+            assertEquals(seq, waiting.get(0).get("seq"));
+            assertEquals("refund-bot", waiting.get(0).get("agent"));
+            assertEquals("c-42", waiting.get(0).get("call_id"));
+            assertEquals(Map.of("order", 42L, "amount", 900L), waiting.get(0).get("params"));
+
+            CompletableFuture<Http.Reply> longPoll = CompletableFuture.supplyAsync(() -> f.poll(seq, 20_000));
+            Thread.sleep(200);
+            assertFalse(longPoll.isDone(), "a long poll waits for the decision");
+            Http.Reply approved = f.decide(seq, "approve", "known customer");
+            assertEquals(200, approved.status(), approved::toString);
+            assertEquals("approved", approved.get("answer"));
+            assertEquals("alice", approved.get("approver"));
+
+            Http.Reply now = longPoll.get();
+            assertEquals(200, now.status(), now::toString);
+            assertEquals("allowed", now.get("status"));
+            assertEquals(200, f.report(seq, "{\"result\":{\"refund\":\"r-1\"}}").status());
+            assertEquals(409, f.decide(seq, "refuse", "too late").status(), "one answer counts");
+            List<TestJournal.Rec> children = f.journal.children(seq);
+            assertEquals(List.of(RecordType.POLICY_DECISION, RecordType.APPROVAL, RecordType.TOOL_RESULT),
+                    children.stream().map(TestJournal.Rec::type).toList());
+            assertEquals(Decision.STALL, children.get(0).decision());
+            assertEquals(Decision.APPROVED, children.get(1).decision());
+            assertTrue(children.get(1).params().contains("\"approver\":\"alice\""), children.get(1)::toString);
+            assertTrue(children.get(1).params().contains("\"reason\":\"known customer\""), children.get(1)::toString);
+            assertEquals("c-42", f.journal.bySeq(seq).toolCallId());
+        }
+    }
+
+    @Test
+    void shouldRecordAnOperatorsRefusalAndAMissedDeadlineAndNeverLetThoseCallsRun() {
+        try (GatewayFixture f = new GatewayFixture(tmp)) {
+            long refusedSeq = f.submit("{\"tool\":\"payments.refund\",\"params\":{\"amount\":5000}}").seq();
+            Http.Reply refused = f.decide(refusedSeq, "reject", "fraud pattern");
+            assertEquals("refused", refused.get("answer"));
+            Http.Reply view = f.poll(refusedSeq, 0);
+            assertEquals("refused", view.get("status"), view::toString);
+            assertEquals("alice", view.get("approver"));
+            assertEquals("fraud pattern", view.get("reason"));
+
+            Http.Reply timedOut = f.submit("{\"tool\":\"ops.restart\",\"wait_ms\":10000}");
+
+            assertEquals(200, timedOut.status(), timedOut::toString);
+            assertEquals("timed_out", timedOut.get("status"), "the long poll ends at the 1 s deadline");
+            assertEquals(409, f.report(refusedSeq, "{\"result\":1}").status());
+            assertEquals(409, f.report(timedOut.seq(), "{\"result\":1}").status());
+            assertEquals(Decision.REFUSED, f.journal.children(refusedSeq).get(1).decision());
+            assertEquals(Decision.TIMED_OUT, f.journal.children(timedOut.seq()).get(1).decision());
+            assertEquals(2, f.journal.children(refusedSeq).size(), "nothing ran");
+            assertEquals(2, f.journal.children(timedOut.seq()).size(), "nothing ran");
+        }
+    }
+
+    @Test
+    void shouldAnswerTheSameCallIdWithTheSameCallAndNeverRecordItTwice() {
+        try (GatewayFixture f = new GatewayFixture(tmp)) {
+            String body = "{\"tool\":\"fs.read\",\"params\":{\"path\":\"/x\"},\"call_id\":\"retry-1\"}";
+            long first = f.submit(body).seq();
+            long second = f.submit(body).seq();
+            long other = f.http.post("/v1/calls", f.otherToken, body).seq();
+
+            assertEquals(first, second);
+            assertTrue(other != first, "another agent's call id is its own");
+            f.report(first, "{\"result\":null}");
+            f.http.post("/v1/calls/" + other + "/result", f.otherToken, "{\"result\":null}");
+            assertEquals(2, f.journal.ofType(RecordType.TOOL_CALL).size());
+        }
+    }
+
+    @Test
+    void shouldRecordACallNobodyReportsOnAsAnErrorAtItsDeadline() throws Exception {
+        try (GatewayFixture f = new GatewayFixture(tmp, b -> b.resultTimeout(Duration.ofSeconds(1)))) {
+            long seq = f.submit("{\"tool\":\"fs.read\"}").seq();
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (!"expired".equals(f.poll(seq, 0).get("status")) && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+
+            Http.Reply late = f.report(seq, "{\"result\":1}");
+
+            assertEquals(409, late.status(), late::toString);
+            assertEquals("expired", late.errorCode());
+            TestJournal.Rec err = f.journal.children(seq).get(1);
+            assertEquals(RecordType.TOOL_ERROR, err.type());
+            assertEquals("{\"exception\":\"dev.vouch.server.ResultNotReportedException\",\"message\":"
+                    + "\"no result reported within 1 s\"}", err.result());
+        }
+    }
+
+    @Test
+    void shouldEndRunningCallsAndOpenTasksOnRecordWhenStopped() {
+        GatewayFixture f = new GatewayFixture(tmp, b -> b.drainTimeout(Duration.ZERO));
+        long seq = f.submit("{\"tool\":\"fs.read\"}").seq();
+        assertEquals(201, f.http.post("/v1/tasks", f.agentToken, "{\"task\":\"nightly\"}").status());
+
+        f.gateway.close();
+
+        TestJournal.Rec err = f.journal.children(seq).get(1);
+        assertEquals(RecordType.TOOL_ERROR, err.type());
+        assertTrue(err.result().contains("the gateway stopped before a result was reported"), err::toString);
+        TestJournal.Rec end = f.journal.ofType(RecordType.TASK_END).get(0);
+        assertEquals("nightly", end.task());
+        assertEquals("cancelled", end.result());
+        f.journal.closeAndVerify();
+    }
+
+    @Test
+    void shouldNestCallsInTasksAndInTheCallsTheyRunIn() {
+        try (GatewayFixture f = new GatewayFixture(tmp)) {
+            Http.Reply task = f.http.post("/v1/tasks", f.agentToken, "{\"task\":\"ticket-7\"}");
+            assertEquals(201, task.status(), task::toString);
+            long taskSeq = task.seq();
+            Http.Reply sub = f.http.post("/v1/tasks", f.agentToken, "{\"task\":\"refund-42\",\"parent_task\":\"ticket-7\"}");
+            assertEquals(taskSeq, sub.get("parent"));
+
+            long outer = f.submit("{\"tool\":\"crm.lookup\",\"task\":\"refund-42\"}").seq();
+            long inner = f.submit("{\"tool\":\"fs.read\",\"parent\":" + outer + "}").seq();
+            f.report(inner, "{\"result\":\"x\"}");
+            f.report(outer, "{\"result\":\"y\"}");
+            Http.Reply early = f.http.post("/v1/tasks/end", f.agentToken, "{\"task\":\"ticket-7\"}");
+            assertEquals(409, early.status(), "a task with open nested tasks cannot end: " + early);
+            assertEquals(200, f.http.post("/v1/tasks/end", f.agentToken,
+                    "{\"task\":\"refund-42\",\"state\":\"failed\",\"error\":\"card declined\"}").status());
+            assertEquals(200, f.http.post("/v1/tasks/end", f.agentToken, "{\"task\":\"ticket-7\"}").status());
+            Http.Reply gone = f.submit("{\"tool\":\"fs.read\",\"task\":\"ticket-7\"}");
+            assertEquals(404, gone.status(), gone::toString);
+            assertEquals("unknown_task", gone.errorCode());
+
+            TestJournal.Rec outerCall = f.journal.bySeq(outer);
+            assertEquals("refund-42", outerCall.task());
+            assertEquals(sub.seq(), outerCall.parent());
+            TestJournal.Rec innerCall = f.journal.bySeq(inner);
+            assertEquals(outer, innerCall.parent(), "a call made while another runs hangs under it");
+            assertEquals("refund-42", innerCall.task());
+            List<TestJournal.Rec> ends = f.journal.ofType(RecordType.TASK_END);
+            assertEquals(List.of("refund-42", "ticket-7"), ends.stream().map(TestJournal.Rec::task).toList());
+            assertEquals("failed", ends.get(0).result());
+            assertTrue(ends.get(0).params().contains("card declined"), ends.get(0)::toString);
+        }
+    }
+
+    @Test
+    void shouldReloadThePolicyOnAnOperatorsRequestAndKeepItWhenTheNewFileIsBroken() throws Exception {
+        try (GatewayFixture f = new GatewayFixture(tmp, b -> b.policyPollInterval(Duration.ofHours(1)))) {
+            assertEquals("allowed", f.submit("{\"tool\":\"crm.lookup\"}").get("status"));
+            Files.writeString(f.policyFile, GatewayFixture.POLICY.replace("\"fs.*\", \"crm.*\", ", "\"fs.*\", "));
+
+            Http.Reply reloaded = f.http.post("/v1/admin/policy/reload", f.operatorToken, "{}");
+
+            assertEquals(200, reloaded.status(), reloaded::toString);
+            assertEquals(true, reloaded.get("changed"));
+            Http.Reply blocked = f.submit("{\"tool\":\"crm.lookup\"}");
+            assertEquals("blocked", blocked.get("status"));
+            assertEquals(reloaded.get("sha256"), decisionPolicyHash(f, blocked.seq()));
+            Files.writeString(f.policyFile, "version: \"2026.1\"\npolicies:\n  - id: x\n    actoin: allow\n");
+            Http.Reply broken = f.http.post("/v1/admin/policy/reload", f.operatorToken, "{}");
+            assertEquals(422, broken.status(), broken::toString);
+            assertEquals("policy_invalid", broken.errorCode());
+            assertTrue(broken.errorMessage().contains("actoin"), broken::toString);
+            assertEquals("blocked", f.submit("{\"tool\":\"crm.lookup\"}").get("status"), "the valid policy stays");
+            Http.Reply byAgent = f.http.post("/v1/admin/policy/reload", f.agentToken, "{}");
+            assertEquals(403, byAgent.status(), byAgent::toString);
+            f.report(f.submit("{\"tool\":\"fs.read\"}").seq(), "{\"result\":1}");
+        }
+    }
+
+    @Test
+    void shouldFollowThePolicyFileWhileItChanges() throws Exception {
+        try (GatewayFixture f = new GatewayFixture(tmp)) {
+            assertEquals("allowed", f.submit("{\"tool\":\"crm.a\",\"call_id\":\"1\"}").get("status"));
+            Files.writeString(f.policyFile, GatewayFixture.POLICY.replace("\"fs.*\", \"crm.*\", ", "\"fs.*\", "));
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            int i = 0;
+            String status;
+            do {
+                Thread.sleep(50);
+                status = (String) f.submit("{\"tool\":\"crm.a\",\"call_id\":\"p" + i++ + "\"}").get("status");
+            } while (!"blocked".equals(status) && System.nanoTime() < deadline);
+            assertEquals("blocked", status);
+            f.gateway.close(); // ends the allowed calls on record before the journal is checked
+        }
+    }
+
+    private static Object decisionPolicyHash(GatewayFixture f, long seq) {
+        String params = f.journal.children(seq).get(0).params();
+        Map<?, ?> m = (Map<?, ?>) Json.parse(params);
+        return m.get("policy_sha256");
+    }
+
+    @Test
+    void shouldNotLeaveTheCallViewWithoutItsClientIdAfterAStall() {
+        try (GatewayFixture f = new GatewayFixture(tmp)) {
+            Http.Reply pending = f.submit("{\"tool\":\"payments.refund\",\"params\":{\"amount\":900},\"call_id\":\"z\"}");
+            assertEquals("z", pending.get("call_id"));
+            assertNull(f.poll(pending.seq(), 0).get("report_by"));
+            f.decide(pending.seq(), "refuse", "no");
+        }
+    }
+
+    @Test
+    void shouldRefuseSubmissionsBeyondTheRunningLimitWithoutRecordingThem() {
+        try (GatewayFixture f = new GatewayFixture(tmp, b -> b.maxRunning(2))) {
+            long a = f.submit("{\"tool\":\"fs.read\"}").seq();
+            long b = f.submit("{\"tool\":\"fs.read\"}").seq();
+
+            Http.Reply third = f.submit("{\"tool\":\"fs.read\"}");
+
+            assertEquals(429, third.status(), third::toString);
+            assertEquals("too_many_running", third.errorCode());
+            f.report(a, "{\"result\":1}");
+            long c = f.submit("{\"tool\":\"fs.read\"}").seq();
+            f.report(b, "{\"result\":2}");
+            f.report(c, "{\"result\":3}");
+            assertEquals(3, f.journal.ofType(RecordType.TOOL_CALL).size(), "the refused submission is not recorded");
+        }
+    }
+
+    @Test
+    void shouldForgetEndedCallsAfterAWhileButNotTheirRecords() throws Exception {
+        try (GatewayFixture f = new GatewayFixture(tmp, b -> b.remember(Duration.ofSeconds(1)))) {
+            long seq = f.submit("{\"tool\":\"fs.read\",\"call_id\":\"once\"}").seq();
+            f.report(seq, "{\"result\":1}");
+            assertEquals("completed", f.poll(seq, 0).get("status"));
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            Http.Reply gone;
+            do {
+                Thread.sleep(200);
+                gone = f.poll(seq, 0);
+            } while (gone.status() != 404 && System.nanoTime() < deadline);
+
+            assertEquals(404, gone.status(), gone::toString);
+            assertEquals("unknown_call", gone.errorCode());
+            long again = f.submit("{\"tool\":\"fs.read\",\"call_id\":\"once\"}").seq();
+            assertTrue(again != seq, "a forgotten call id starts a new call");
+            f.report(again, "{\"result\":2}");
+            assertEquals(2, f.journal.ofType(RecordType.TOOL_CALL).size());
+        }
+    }
+}

@@ -1,0 +1,189 @@
+package dev.vouch.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vouch.guard.TestJournal;
+import dev.vouch.internal.format.RecordType;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What the gateway does with requests it must refuse: no or a wrong token, the wrong role or agent, bodies that are
+ * malformed, unknown, duplicated or too large, unknown endpoints and methods. Every answer is a JSON error without a
+ * stack trace; refused tokens are on record; nothing else is recorded for them.
+ */
+class GatewayRequestsTest {
+    @TempDir
+    Path tmp;
+
+    private static final String CALL = "{\"tool\":\"fs.read\",\"params\":{\"path\":\"/x\"}}";
+
+    @Test
+    void shouldRefuseRequestsWithoutAValidTokenAndPutThemOnRecord() {
+        try (GatewayFixture f = new GatewayFixture(tmp)) {
+            Http.Reply none = f.http.post("/v1/calls", null, CALL);
+            Http.Reply wrong = f.http.post("/v1/calls", "vouch_not-a-token", CALL);
+            Http.Reply basic = f.http.send(HttpRequest.newBuilder(f.gateway.uri().resolve("/v1/calls"))
+                    .header("Authorization", "Basic YWxpY2U6c2VjcmV0").POST(HttpRequest.BodyPublishers.ofString(CALL)));
+            Http.Reply unknownPath = f.http.get("/v1/nothing", null);
+
+            for (Http.Reply r : List.of(none, wrong, basic, unknownPath)) {
+                assertEquals(401, r.status(), r::toString);
+                assertEquals("unauthenticated", r.errorCode());
+                assertEquals("Bearer realm=\"vouch\"", r.raw().headers().firstValue("WWW-Authenticate").orElse(""));
+                assertJsonOnly(r);
+            }
+            assertEquals(0, f.journal.ofType(RecordType.TOOL_CALL).size(), "no call was recorded");
+            List<TestJournal.Rec> notes = refusals(f);
+            assertEquals(4, notes.size(), notes::toString);
+            assertEquals("vouch-gateway", notes.get(0).agent());
+            Map<?, ?> first = (Map<?, ?>) Json.parse(notes.get(0).params());
+            assertEquals(401L, first.get("status"));
+            assertEquals("/v1/calls", first.get("path"));
+            assertEquals("127.0.0.1", first.get("remote"));
+            assertFalse(notes.get(1).params().contains("not-a-token"), "a presented token is never recorded");
+        }
+    }
+
+    @Test
+    void shouldRefuseTheWrongRoleAndAnotherAgentsNameAndPutThemOnRecord() {
+        try (GatewayFixture f = new GatewayFixture(tmp)) {
+            Http.Reply operatorSubmits = f.http.post("/v1/calls", f.operatorToken, CALL);
+            Http.Reply agentApproves = f.http.post("/v1/approvals/3", f.agentToken, "{\"decision\":\"approve\"}");
+            Http.Reply agentLists = f.http.get("/v1/approvals", f.agentToken);
+            Http.Reply agentRekeys = f.http.post("/v1/admin/rekey", f.agentToken, "{}");
+            Http.Reply impostor = f.submit("{\"agent\":\"other-bot\",\"tool\":\"fs.read\"}");
+            long seq = f.submit(CALL).seq();
+            Http.Reply othersReport = f.http.post("/v1/calls/" + seq + "/result", f.otherToken, "{\"result\":1}");
+
+            for (Http.Reply r : List.of(operatorSubmits, agentApproves, agentLists, agentRekeys)) {
+                assertEquals(403, r.status(), r::toString);
+                assertEquals("forbidden", r.errorCode());
+                assertJsonOnly(r);
+            }
+            assertEquals(403, impostor.status(), impostor::toString);
+            assertEquals("agent_mismatch", impostor.errorCode());
+            assertEquals(404, othersReport.status(), "another agent's call is not found: " + othersReport);
+            List<TestJournal.Rec> notes = refusals(f);
+            assertEquals(5, notes.size(), notes::toString);
+            assertTrue(notes.get(1).params().contains("\"token_holder\":\"refund-bot\""), notes.get(1)::toString);
+            f.report(seq, "{\"result\":1}");
+            assertEquals(1, f.journal.ofType(RecordType.TOOL_CALL).size());
+        }
+    }
+
+    @Test
+    void shouldAnswerBadBodiesWith400AndAMessageNeverAStackTrace() {
+        try (GatewayFixture f = new GatewayFixture(tmp)) {
+            Map<String, String> cases = Map.of(
+                    "{\"tool\":\"fs.read\",", "malformed JSON at line 1",
+                    "[1,2]", "not a JSON object",
+                    "{\"tool\":\"fs.read\",\"tool\":\"fs.delete\"}", "Duplicate field 'tool'",
+                    "{\"tool\":\"fs.read\",\"tol\":1}", "unknown member \"tol\"",
+                    "{\"params\":{}}", "\"tool\" is required",
+                    "{\"tool\":\"fs.read\",\"params\":[1]}", "\"params\" must be a JSON object",
+                    "{\"tool\":\"fs.read\"} {}", "text after the JSON object",
+                    "{\"tool\":\"fs.read\",\"trace_id\":\"xyz\",\"span_id\":\"00f067aa0ba902b7\"}", "trace id",
+                    "{\"tool\":\"fs.read\",\"wait_ms\":-5}", "wait_ms",
+                    "", "no body");
+            for (Map.Entry<String, String> c : cases.entrySet()) {
+                Http.Reply r = f.submit(c.getKey());
+                assertEquals(400, r.status(), c.getKey() + " -> " + r);
+                assertEquals("bad_request", r.errorCode());
+                assertTrue(r.errorMessage().contains(c.getValue()), c.getKey() + " -> " + r);
+                assertJsonOnly(r);
+            }
+            Http.Reply report = f.report(f.submit(CALL).seq(), "{\"result\":1,\"error\":2}");
+            assertEquals(400, report.status(), report::toString);
+            assertEquals(1, f.journal.ofType(RecordType.TOOL_CALL).size(), "only the valid call was recorded");
+            f.gateway.close();
+        }
+    }
+
+    @Test
+    void shouldRefuseOversizeBodiesWith413DeclaredOrStreamed() throws IOException {
+        try (GatewayFixture f = new GatewayFixture(tmp, b -> b.maxBodyBytes(4096))) {
+            String big = "{\"tool\":\"fs.read\",\"params\":{\"blob\":\"" + "x".repeat(5000) + "\"}}";
+
+            Http.Reply declared = f.submit(big);
+            String chunked = raw(f.gateway.uri(), "POST /v1/calls HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+                    + f.agentToken + "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+                    + Integer.toHexString(big.length()) + "\r\n" + big + "\r\n0\r\n\r\n");
+
+            assertEquals(413, declared.status(), declared::toString);
+            assertEquals("payload_too_large", declared.errorCode());
+            assertTrue(chunked.startsWith("HTTP/1.1 413"), chunked);
+            assertTrue(chunked.contains("\"code\":\"payload_too_large\""), chunked);
+            assertEquals(0, f.journal.ofType(RecordType.TOOL_CALL).size());
+        }
+    }
+
+    @Test
+    void shouldAnswerUnknownEndpointsWrongMethodsAndBrokenHttpWithJsonErrors() throws IOException {
+        try (GatewayFixture f = new GatewayFixture(tmp)) {
+            Http.Reply unknown = f.http.get("/v1/everything", f.agentToken);
+            Http.Reply root = f.http.get("/", null);
+            Http.Reply method = f.http.get("/v1/calls", f.agentToken);
+            Http.Reply badSeq = f.http.get("/v1/calls/abc", f.agentToken);
+            String broken = raw(f.gateway.uri(), "GARBAGE\r\n\r\n");
+
+            assertEquals(404, unknown.status(), unknown::toString);
+            assertEquals(404, root.status(), root::toString);
+            assertEquals(405, method.status(), method::toString);
+            assertEquals("POST", method.raw().headers().firstValue("Allow").orElse(""));
+            assertEquals(400, badSeq.status(), badSeq::toString);
+            for (Http.Reply r : List.of(unknown, root, method, badSeq)) {
+                assertJsonOnly(r);
+            }
+            assertTrue(broken.startsWith("HTTP/1.1 400"), broken);
+            assertTrue(broken.contains("application/json"), broken);
+            assertTrue(broken.contains("\"error\":{\"code\":\"bad_request\""), broken);
+        }
+    }
+
+    /** An error answer: JSON, one error object, nothing that looks like a stack trace. */
+    static void assertJsonOnly(Http.Reply r) {
+        assertEquals("application/json", r.raw().headers().firstValue("Content-Type").orElse(""), r::toString);
+        assertEquals(1, r.json().size(), r::toString);
+        assertFalse(r.body().contains("Exception") || r.body().contains("\tat ") || r.body().contains(".java:"),
+                r::toString);
+    }
+
+    static List<TestJournal.Rec> refusals(GatewayFixture f) {
+        return f.journal.ofType(RecordType.NOTE).stream().filter(n -> n.name().equals(AuthRefusals.NOTE)).toList();
+    }
+
+    /** Sends raw bytes and returns everything the server answers before it closes or goes quiet. */
+    static String raw(URI uri, String request) throws IOException {
+        try (Socket s = new Socket(uri.getHost(), uri.getPort())) {
+            s.setSoTimeout(3000);
+            OutputStream out = s.getOutputStream();
+            out.write(request.getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            InputStream in = s.getInputStream();
+            ByteArrayOutputStream got = new ByteArrayOutputStream();
+            byte[] buf = new byte[8192];
+            try {
+                for (int n; (n = in.read(buf)) > 0; ) {
+                    got.write(buf, 0, n);
+                }
+            } catch (java.net.SocketTimeoutException | java.net.SocketException e) {
+                // the answer is in
+            }
+            return got.toString(StandardCharsets.UTF_8);
+        }
+    }
+}

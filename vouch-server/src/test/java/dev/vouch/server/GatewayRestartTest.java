@@ -1,0 +1,64 @@
+package dev.vouch.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.vouch.crypto.VerifyingKey;
+import dev.vouch.ledger.JournalReader;
+import dev.vouch.ledger.Ledger;
+import dev.vouch.verify.JournalVerifier;
+import dev.vouch.verify.RecordSource;
+import dev.vouch.verify.Verdict;
+import dev.vouch.verify.VerificationReport;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A call waiting for approval when the gateway stops is still waiting when it starts again, and can run then. */
+class GatewayRestartTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void shouldTakeBackPendingApprovalsAfterARestartAndLetTheApprovedCallRun() throws Exception {
+        Path dir = tmp.resolve("journal");
+        Path key = tmp.resolve(".vouch_key");
+        Path policy = Files.writeString(tmp.resolve("policy.yaml"), GatewayFixture.POLICY);
+        Path tokens = tmp.resolve("tokens");
+        String agent = AccessTokens.newToken();
+        String operator = AccessTokens.newToken();
+        AccessTokens.append(tokens, AccessTokens.Role.AGENT, "refund-bot", agent);
+        AccessTokens.append(tokens, AccessTokens.Role.OPERATOR, "alice", operator);
+
+        long seq;
+        VerifyingKey anchor;
+        try (Ledger ledger = Ledger.builder(dir).keyFile(key).shutdownHook(false).open();
+             Gateway g = Gateway.builder(ledger).policy(policy).tokens(tokens).port(0).adminPort(-1).start()) {
+            anchor = ledger.verifyingKey();
+            Http http = new Http(g.uri());
+            seq = http.post("/v1/calls", agent, "{\"tool\":\"payments.refund\",\"params\":{\"amount\":700}}").seq();
+        }
+
+        try (Ledger ledger = Ledger.builder(dir).keyFile(key).shutdownHook(false).open();
+             Gateway g = Gateway.builder(ledger).policy(policy).tokens(tokens).port(0).adminPort(-1).start()) {
+            Http http = new Http(g.uri());
+            List<Map<String, Object>> waiting = http.get("/v1/approvals", operator).list("approvals");
+            assertEquals(1, waiting.size(), waiting::toString);
+            assertEquals(seq, waiting.get(0).get("seq"));
+            assertEquals("pending", http.get("/v1/calls/" + seq, agent).get("status"));
+
+            assertEquals(200, http.post("/v1/approvals/" + seq, operator, "{\"decision\":\"approve\"}").status());
+            assertEquals("allowed", http.get("/v1/calls/" + seq, agent).get("status"));
+            assertEquals(200, http.post("/v1/calls/" + seq + "/result", agent, "{\"result\":\"refunded\"}").status());
+        }
+
+        assertEquals(List.of("POLICY_DECISION:STALL", "APPROVAL:APPROVED", "TOOL_RESULT:NONE"),
+                ServerJournal.children(dir, seq), "the answer and the result name the call made before the restart");
+        try (RecordSource source = JournalReader.open(dir)) {
+            VerificationReport r = JournalVerifier.trusting(anchor).verify(source);
+            assertEquals(Verdict.INTACT, r.verdict(), r::toString);
+        }
+    }
+}
