@@ -42,6 +42,9 @@ import picocli.CommandLine.Spec;
             ShowCommand.class,
             CheckpointCommand.class,
             ProveCommand.class,
+            CheckProofCommand.class,
+            ConsistencyCommand.class,
+            CheckConsistencyCommand.class,
             PubkeyCommand.class,
             RekeyCommand.class,
             TasksCommand.class,
@@ -118,7 +121,7 @@ public final class VouchCli implements Runnable {
         cl.getOut().flush();
         String name = cl.getCommandSpec().qualifiedName();
         int code = EXIT_USAGE;
-        if (ex instanceof VerificationStopped) {
+        if (ex instanceof VerificationStopped || ex instanceof CheckFailed) {
             err.println(name + ": " + Text.safe(ex.getMessage()));
             code = EXIT_FAILED;
         } else if (ex instanceof JournalCorruptException) {
