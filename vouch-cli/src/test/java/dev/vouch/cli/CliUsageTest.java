@@ -33,7 +33,8 @@ class CliUsageTest {
 
     @Test
     void shouldShowHelpForEachCommand() {
-        for (String command : List.of("verify", "export", "show", "checkpoint", "prove", "pubkey", "rekey")) {
+        for (String command : List.of("verify", "export", "show", "checkpoint", "prove", "check-proof", "consistency",
+                "check-consistency", "pubkey", "rekey")) {
             Cli.Result help = Cli.run(command, "--help");
             Cli.Result viaHelp = Cli.run("help", command);
             assertEquals(0, help.exit(), help::toString);

@@ -61,10 +61,15 @@ final class TestJournals {
      * unique marker {@code MARK<i>X}) each with a result, and a task end with binary params.
      */
     static Written write(Path root, int calls) {
+        return write(root, calls, ORIGIN);
+    }
+
+    /** As {@link #write(Path, int)}, with another origin (and, as always, a key of its own). */
+    static Written write(Path root, int calls, String origin) {
         Path journal = root.resolve("journal");
         Path keyFile = root.resolve("vouch.key");
         VerifyingKey key;
-        try (Ledger ledger = Ledger.builder(journal).keyFile(keyFile).origin(ORIGIN).shutdownHook(false).open()) {
+        try (Ledger ledger = Ledger.builder(journal).keyFile(keyFile).origin(origin).shutdownHook(false).open()) {
             key = ledger.verifyingKey();
             append(ledger, 0, calls);
         }
