@@ -97,6 +97,25 @@ class DsseExportTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void shouldWriteExactlyThePredicateMembersDocsExportMdLists() throws Exception {
+        Map<String, List<String>> docs = ExportSchemaDocTest.sections(Files.readAllLines(ExportSchemaDocTest.docs()));
+        Cli.Result r = Cli.run("export", journal.dir(), "--format", "dsse", "--pubkey", journal.pub(), "--key",
+                journal.keyFile().toString(), "--events");
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (Map<String, Object> env : ExportCommandTest.lines(r.out())) {
+            Map<String, Object> st = Cli.parseObject(new String(Base64.getDecoder().decode((String) env.get("payload")),
+                    StandardCharsets.UTF_8));
+            String section = ((String) st.get("predicateType")).endsWith("checkpoint-predicate-v1")
+                    ? "DSSE checkpoint predicate v1" : "DSSE record predicate v1";
+            assertEquals(docs.get(section), List.copyOf(((Map<String, Object>) st.get("predicate")).keySet()), section);
+            assertEquals(List.of("_type", "subject", "predicateType", "predicate"), List.copyOf(st.keySet()));
+            seen.add(section);
+        }
+        assertEquals(2, seen.size());
+    }
+
+    @Test
     void shouldBeAcceptedByTheIndependentVerifierWhileAPeersRawPayloadSignatureIsNot() throws Exception {
         ThirdPartyTools.assumeAvailable();
         TestJournals.Written small = TestJournals.write(tmp.resolve("small"), 2);

@@ -93,6 +93,8 @@ class EvidenceBundleTest {
         assertTrue(new String(entries.get("keys/rotations.txt"), StandardCharsets.UTF_8).startsWith("vouch.key-rotation.v1\n"));
         Map<String, Object> manifest = Cli.parseObject(new String(entries.get("manifest.json"), StandardCharsets.UTF_8));
         assertEquals("vouch-evidence-bundle.v1", manifest.get("bundle"));
+        assertEquals(ExportSchemaDocTest.sections(Files.readAllLines(ExportSchemaDocTest.docs())).get("The manifest"),
+                List.copyOf(manifest.keySet()), "docs/EXPORT.md lists the manifest's members");
         assertEquals((long) records.size(), Cli.num(manifest.get("records")));
         for (Object f : (List<?>) manifest.get("files")) {
             Map<?, ?> file = (Map<?, ?>) f;
