@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import dev.vouch.FormatException;
 import dev.vouch.crypto.Checkpoint;
 import dev.vouch.crypto.KeyHistory;
-import dev.vouch.crypto.SignedNote;
 import dev.vouch.crypto.VerifyingKey;
 import dev.vouch.internal.VouchVersion;
 import dev.vouch.internal.format.RecordType;
@@ -228,10 +227,5 @@ final class BundleExport {
                         + " that checkpoint" + (s.leftOut() > 0 ? "; the " + s.leftOut() + " record(s) after it, which"
                                 + " no signature covers yet, are left out" : "") + ")")
                 + ", " + s.keys() + " public key(s)";
-    }
-
-    /** Parses a checkpoint note; used to cross-check. */
-    static Checkpoint checkpointOf(String note) {
-        return Checkpoint.parse(SignedNote.parse(note).text());
     }
 }

@@ -8,8 +8,6 @@ import dev.vouch.verify.ProofCheck;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -58,7 +56,7 @@ final class ConsistencyCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         PrintWriter err = spec.commandLine().getErr();
         VerifyingKey anchor = Inputs.trustAnchor(pubkey, journal, err);
-        VerifiedJournal verified = VerifiedJournal.verify(journal, anchor, from, err, spec.qualifiedName(),
+        VerifiedJournal verified = VerifiedJournal.verify(journal, anchor, from, err,
                 "no proof written (a journal that does not extend the saved checkpoint was rewritten or cut short)");
         String oldNote = verified.savedNote();
         Checkpoint old = Checkpoint.parse(SignedNote.parse(oldNote).text());
@@ -69,8 +67,8 @@ final class ConsistencyCommand implements Callable<Integer> {
                     + " signed one (" + latest.size() + "); no proof written");
         }
         ProofPass.Result pass = ProofPass.consistency(journal, old.size(), latest.size());
-        List<ProofPass.Rotation> rotations = new ArrayList<>(pass.rotations());
-        byte[] history = ProofPass.keyHistory(verified.outcome().report().keys(), rotations, latest.origin(), newNote);
+        byte[] history = ProofPass.keyHistory(verified.outcome().report().keys(), pass.rotations(), latest.origin(),
+                newNote);
         ConsistencyProof proof = ConsistencyProof.of(old.size(), pass.hashes(), newNote, history);
         ProofCheck.Result check = ProofCheck.consistency(oldNote, proof, anchor);
         if (!check.valid()) {

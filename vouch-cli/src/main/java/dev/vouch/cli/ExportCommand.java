@@ -130,7 +130,7 @@ final class ExportCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         VerifyingKey anchor = Inputs.trustAnchor(pubkey, journal, err);
         SigningKey signing = KeyFile.load(key != null ? key : Path.of(".vouch_key"));
-        VerifiedJournal verified = VerifiedJournal.verify(journal, anchor, null, err, spec.qualifiedName(),
+        VerifiedJournal verified = VerifiedJournal.verify(journal, anchor, null, err,
                 "nothing exported");
         long n;
         if (output == null) {
@@ -157,7 +157,7 @@ final class ExportCommand implements Callable<Integer> {
     private int exportBundle() throws IOException {
         PrintWriter err = spec.commandLine().getErr();
         VerifyingKey anchor = Inputs.trustAnchor(pubkey, journal, err);
-        VerifiedJournal verified = VerifiedJournal.verify(journal, anchor, null, err, spec.qualifiedName(),
+        VerifiedJournal verified = VerifiedJournal.verify(journal, anchor, null, err,
                 "no bundle written");
         BundleExport.Summary summary;
         try (OutputFile file = OutputFile.create(output, journal)) {

@@ -99,7 +99,7 @@ final class ProveCommand implements Callable<Integer> {
         if (seq < 0) {
             throw new CliException("--seq " + seq + " is negative");
         }
-        VerifiedJournal verified = VerifiedJournal.verify(journal, anchor, savedCheckpoint, err, spec.qualifiedName(),
+        VerifiedJournal verified = VerifiedJournal.verify(journal, anchor, savedCheckpoint, err,
                 "no proof written");
         Checkpoint cp = verified.targetCheckpoint();
         if (seq >= cp.size()) {

@@ -30,7 +30,7 @@ final class VerifiedJournal {
      * @throws CheckFailed (exit 1) if verification finds a failure or no valid checkpoint
      */
     static VerifiedJournal verify(Path journal, VerifyingKey anchor, Path savedCheckpoint, PrintWriter err,
-            String command, String whatIsRefused) throws IOException {
+            String whatIsRefused) throws IOException {
         JournalVerifier verifier = JournalVerifier.trusting(anchor).listener(VerificationListener.NONE);
         String saved = null;
         if (savedCheckpoint != null) {

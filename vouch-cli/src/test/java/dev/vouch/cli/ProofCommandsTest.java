@@ -15,7 +15,6 @@ import dev.vouch.internal.format.RecordView;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.EnumSet;
@@ -366,9 +365,5 @@ class ProofCommandsTest {
         Path p = tmp.resolve(name);
         Files.write(p, bytes);
         return p;
-    }
-
-    static List<String> lines(String s) {
-        return new ArrayList<>(List.of(s.split("\n")));
     }
 }
