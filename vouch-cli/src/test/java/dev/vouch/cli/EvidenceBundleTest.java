@@ -150,6 +150,20 @@ class EvidenceBundleTest {
         Cli.Result cutBack = verify(write("cut.zip", withManifest(shorter)));
         assertEquals(1, cutBack.exit(), cutBack::toString);
         assertTrue(cutBack.out().contains("manifest.json: gives checkpoint_tree_size"), cutBack::toString);
+        // Even with a manifest rewritten with care it is only unsealed; a checkpoint saved earlier exposes it.
+        Map<String, byte[]> careful = withManifest(shorter);
+        String manifest = new String(careful.get("manifest.json"), StandardCharsets.UTF_8);
+        careful.put("manifest.json", manifest.replaceAll("\"checkpoint_tree_size\":\\d+", "\"checkpoint_tree_size\":"
+                + earlier).getBytes(StandardCharsets.UTF_8));
+        Path carefulZip = write("careful.zip", careful);
+        Cli.Result looksFine = verify(carefulZip);
+        assertEquals(1, looksFine.exit(), looksFine::toString);
+        assertTrue(looksFine.out().startsWith("INCOMPLETE (not sealed, no sign of tampering)"), looksFine::toString);
+        Path saved = Files.write(tmp.resolve("saved.txt"), entries.get("checkpoint.txt"));
+        Cli.Result exposed = Cli.run("verify", carefulZip.toString(), "--pubkey", journal.pub(), "--checkpoint",
+                saved.toString());
+        assertEquals(1, exposed.exit(), exposed::toString);
+        assertTrue(exposed.out().contains("saved_checkpoint"), exposed::toString);
 
         // A file slipped in, and one with a name that would lead out of any directory it was extracted to.
         Map<String, byte[]> extra = new LinkedHashMap<>(entries);
