@@ -6,6 +6,7 @@ import dev.vouch.crypto.NoteKeys;
 import dev.vouch.crypto.SignedNote;
 import dev.vouch.crypto.VerifyingKey;
 import dev.vouch.verify.JournalVerifier;
+import dev.vouch.verify.RecordSource;
 import dev.vouch.verify.Verdict;
 import dev.vouch.verify.VerificationReport;
 import java.io.IOException;
@@ -60,9 +61,14 @@ final class Outcome {
 
     /** Runs {@code verifier} over {@code source} and judges the result. */
     static Outcome verify(JournalVerifier verifier, JournalInput source) throws IOException {
+        return verify(verifier, source, source);
+    }
+
+    /** Runs {@code verifier} over {@code through}, which reads {@code source} (and looks at each record on the way). */
+    static Outcome verify(JournalVerifier verifier, JournalInput source, RecordSource through) throws IOException {
         VerificationReport report;
         try {
-            report = verifier.verify(source);
+            report = verifier.verify(through);
         } catch (CliException e) {
             throw e;
         } catch (RuntimeException e) {
