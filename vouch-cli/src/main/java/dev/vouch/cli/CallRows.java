@@ -4,10 +4,8 @@ import dev.vouch.Decision;
 import dev.vouch.Risk;
 import dev.vouch.internal.format.RecordType;
 import dev.vouch.internal.format.RecordView;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -15,13 +13,12 @@ import java.util.TreeMap;
  * Tool calls listed one by one, joined from the records that name them: the call itself, its policy decision and
  * its approval. Two lists use it: the calls whose risk is at least a threshold ({@code vouch risk}, the report) and
  * the calls a decision or approval stopped (blocked, refused, timed out: the report). A decision names its call as
- * its parent and comes right after it, so the call's own fields (time, parameters) come from a small cache of the
- * latest calls; a row whose call is not cached takes them from the decision. Keeps at most {@code maxRows} rows;
- * {@link #count()} counts them all. Not thread-safe.
+ * its parent and comes right after it, and an approval a little later, so the call's own fields (time, parameters)
+ * and its decision come from a small cache of the latest calls ({@link Recent}, shared by the lists and fed once
+ * per record); a row whose call is no longer cached takes them from the record that flags it. Keeps at most
+ * {@code maxRows} rows; {@link #count()} counts them all. Not thread-safe.
  */
 final class CallRows {
-    /** Calls remembered to join a later decision with: decisions follow their calls at once. */
-    private static final int RECENT_CALLS = 4096;
     /** Characters of a call's parameters kept for a row. */
     static final int PARAMS_KEPT = 200;
 
@@ -50,96 +47,127 @@ final class CallRows {
         String reason;
         String approver;
         String approvalReason;
-        /** The record that put the call on the list. */
-        long flaggedAt;
 
         Row(long callSeq) {
             this.callSeq = callSeq;
         }
     }
 
-    /** A call as its own record and its policy decision tell it, until a later record may need it. */
-    private static final class RecentCall {
-        final long timestamp;
-        final String agent;
-        final String task;
-        final String tool;
-        final String params;
-        final Risk risk;
-        Decision decision = Decision.NONE;
-        String policy = "";
-        String reason;
+    /**
+     * The latest calls and their decisions, as they were recorded: payloads are kept as bytes and decoded only for a
+     * call that goes on a list, so that counting a journal does not pay for text it never shows.
+     */
+    static final class Recent {
+        /** Calls remembered to join a later decision or approval with. */
+        private static final int CALLS = 4096;
 
-        RecentCall(long timestamp, String agent, String task, String tool, String params, Risk risk) {
-            this.timestamp = timestamp;
-            this.agent = agent;
-            this.task = task;
-            this.tool = tool;
-            this.params = params;
-            this.risk = risk;
+        private static final class Call {
+            final long timestamp;
+            final String agent;
+            final String task;
+            final String tool;
+            final byte[] params;
+            final Risk risk;
+            Decision decision = Decision.NONE;
+            Risk decisionRisk = Risk.NONE;
+            String policy = "";
+            byte[] decisionParams;
+
+            Call(RecordView v) {
+                timestamp = v.timestamp();
+                agent = v.agent();
+                task = v.task();
+                tool = v.name();
+                params = v.params();
+                risk = v.risk();
+            }
+        }
+
+        private final Map<Long, Call> calls = new LinkedHashMap<>(256, 0.75f, false) {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<Long, Call> eldest) {
+                return size() > CALLS;
+            }
+        };
+
+        /** Takes note of a call, or of a call's policy decision. */
+        void add(RecordView v) {
+            if (v.type() == RecordType.TOOL_CALL) {
+                calls.put(v.sequence(), new Call(v));
+            } else if (v.type() == RecordType.POLICY_DECISION && v.parent() >= 0) {
+                Call c = calls.get(v.parent());
+                if (c != null) {
+                    c.decision = v.decision();
+                    c.decisionRisk = v.risk();
+                    c.policy = v.policy();
+                    c.decisionParams = v.params();
+                }
+            }
+        }
+
+        /** Fills in {@code row} from the call {@code seq}, if it is cached; false if not. */
+        boolean fill(long seq, Row row) {
+            Call c = calls.get(seq);
+            if (c == null) {
+                return false;
+            }
+            row.timestamp = c.timestamp;
+            row.agent = c.agent;
+            row.task = c.task;
+            row.tool = c.tool;
+            String params = Text.utf8OrNull(c.params);
+            row.params = params == null ? null : Text.cut(params, PARAMS_KEPT);
+            row.risk = max(c.risk, c.decisionRisk);
+            row.decision = c.decision;
+            row.policy = c.policy;
+            row.reason = c.decisionParams == null ? null : Payloads.string(c.decisionParams, "reason");
+            return true;
         }
     }
 
     private final Kind kind;
     private final Risk threshold;
     private final int maxRows;
-    private final Map<Long, RecentCall> recent = new LinkedHashMap<>(256, 0.75f, false) {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<Long, RecentCall> eldest) {
-            return size() > RECENT_CALLS;
-        }
-    };
+    private final Recent recent;
     private final TreeMap<Long, Row> rows = new TreeMap<>();
     /** Every call put on the list, kept or not: it is counted once. */
     private final SparseBits flagged = new SparseBits();
     private long count;
 
-    private CallRows(Kind kind, Risk threshold, int maxRows) {
+    private CallRows(Kind kind, Risk threshold, int maxRows, Recent recent) {
         this.kind = kind;
         this.threshold = threshold;
         this.maxRows = maxRows;
+        this.recent = recent;
     }
 
-    /** The calls of risk {@code threshold} or higher. */
-    static CallRows risky(Risk threshold, int maxRows) {
-        return new CallRows(Kind.RISKY, threshold, maxRows);
+    /** The calls of risk {@code threshold} or higher; {@code recent} must see each record first. */
+    static CallRows risky(Risk threshold, int maxRows, Recent recent) {
+        return new CallRows(Kind.RISKY, threshold, maxRows, recent);
     }
 
-    /** The calls a decision or approval stopped. */
-    static CallRows stopped(int maxRows) {
-        return new CallRows(Kind.STOPPED, Risk.NONE, maxRows);
+    /** The calls a decision or approval stopped; {@code recent} must see each record first. */
+    static CallRows stopped(int maxRows, Recent recent) {
+        return new CallRows(Kind.STOPPED, Risk.NONE, maxRows, recent);
     }
 
-    /** Takes note of an event record. */
+    /** Takes note of an event record, after {@link Recent#add} has. */
     void add(RecordView v) {
         RecordType type = v.type();
         if (type == RecordType.TOOL_CALL) {
-            String params = Text.utf8OrNull(v.params());
-            RecentCall call = new RecentCall(v.timestamp(), v.agent(), v.task(), v.name(),
-                    params == null ? null : Text.cut(params, PARAMS_KEPT), v.risk());
-            recent.put(v.sequence(), call);
             if (kind == Kind.RISKY && atLeast(v.risk()) && !flagged.get(v.sequence())) {
-                Row row = flag(v.sequence(), v.sequence(), call, v);
-                if (row != null) {
-                    row.risk = max(row.risk, v.risk());
-                }
+                flag(v.sequence(), v);
             }
             return;
         }
         if ((type != RecordType.POLICY_DECISION && type != RecordType.APPROVAL) || v.parent() < 0) {
             return;
         }
-        RecentCall call = recent.get(v.parent());
-        if (call != null && type == RecordType.POLICY_DECISION) {
-            call.decision = v.decision();
-            call.policy = v.policy();
-            call.reason = Payloads.string(v.params(), "reason");
-        }
         Row row = rows.get(v.parent());
         if (row == null && flags(v) && !flagged.get(v.parent())) {
-            row = flag(v.parent(), v.sequence(), call, v);
+            row = flag(v.parent(), v);
         }
         if (row == null) {
             return;
@@ -173,29 +201,22 @@ final class CallRows {
     }
 
     /** Puts the call on the list (counted; kept if there is room); null if not kept. */
-    private Row flag(long callSeq, long flaggedAt, RecentCall call, RecordView v) {
+    private Row flag(long callSeq, RecordView v) {
         count++;
         flagged.set(callSeq);
         if (rows.size() >= maxRows) {
             return null;
         }
         Row row = new Row(callSeq);
-        row.flaggedAt = flaggedAt;
-        if (call != null) {
-            row.timestamp = call.timestamp;
-            row.agent = call.agent;
-            row.task = call.task;
-            row.tool = call.tool;
-            row.params = call.params;
-            row.risk = call.risk;
-            row.decision = call.decision;
-            row.policy = call.policy;
-            row.reason = call.reason;
-        } else {
+        if (!recent.fill(callSeq, row)) {
             row.timestamp = v.timestamp();
             row.agent = v.agent();
             row.task = v.task();
             row.tool = v.name();
+            if (v.type() == RecordType.TOOL_CALL) {
+                String params = Text.utf8OrNull(v.params());
+                row.params = params == null ? null : Text.cut(params, PARAMS_KEPT);
+            }
         }
         rows.put(callSeq, row);
         return row;
@@ -212,12 +233,6 @@ final class CallRows {
     /** The calls kept, by sequence number. */
     Collection<Row> rows() {
         return rows.values();
-    }
-
-    /** The last {@code n} calls kept. */
-    List<Row> last(int n) {
-        List<Row> all = new ArrayList<>(rows.values());
-        return all.subList(Math.max(0, all.size() - n), all.size());
     }
 
     /** Every call that went on the list, kept or not. */

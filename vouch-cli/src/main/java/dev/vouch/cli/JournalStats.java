@@ -100,6 +100,7 @@ final class JournalStats {
     private final CallOutcomes outcomes = new CallOutcomes();
     private final RateSeries rate = new RateSeries();
     private final ApprovalStats approvals;
+    private final CallRows.Recent recentCalls = new CallRows.Recent();
     private final CallRows risky;
     private final CallRows stopped;
 
@@ -110,8 +111,8 @@ final class JournalStats {
     JournalStats(int maxRows, Risk riskThreshold) {
         this.maxRows = maxRows;
         this.approvals = new ApprovalStats(maxRows);
-        this.risky = CallRows.risky(riskThreshold, maxRows);
-        this.stopped = CallRows.stopped(maxRows);
+        this.risky = CallRows.risky(riskThreshold, maxRows, recentCalls);
+        this.stopped = CallRows.stopped(maxRows, recentCalls);
     }
 
     /**
@@ -220,6 +221,7 @@ final class JournalStats {
         task.last = Math.max(task.last, t);
         rate.add(t, type == RecordType.TOOL_CALL);
         outcomes.add(v);
+        recentCalls.add(v);
         risky.add(v);
         stopped.add(v);
         Decision d = v.decision();

@@ -63,7 +63,8 @@ abstract class RecordTableCommand implements Callable<Integer> {
     }
 
     private boolean printText(PrintWriter out, PrintWriter err) {
-        ArrayDeque<String> last = limit == null ? null : new ArrayDeque<>();
+        // With --limit, the last N records are kept as bytes and formatted at the end: formatting is the cost.
+        ArrayDeque<Object[]> last = limit == null ? null : new ArrayDeque<>();
         if (header()) {
             out.println(RecordLine.HEADER);
         }
@@ -73,7 +74,6 @@ abstract class RecordTableCommand implements Callable<Integer> {
         try (JournalInput source = JournalInput.open(journal)) {
             while (source.nextRecord(buffer)) {
                 long at = index++;
-                String line;
                 try {
                     view.wrap(buffer.data(), buffer.length());
                     if (!filter.matches(view)) {
@@ -82,16 +82,14 @@ abstract class RecordTableCommand implements Callable<Integer> {
                         }
                         continue;
                     }
-                    line = RecordLine.of(view);
                 } catch (FormatException e) {
                     // No fields to filter on; in a sound journal the position is the sequence number.
                     if (!filter.onlySequenceRange() || !filter.inSequenceRange(at)) {
                         continue;
                     }
-                    line = RecordLine.malformed(at, buffer.length(), e.getMessage());
                 }
                 if (last == null) {
-                    out.println(line);
+                    out.println(line(view, at, buffer.data(), buffer.length()));
                     if (at % VouchCli.OUTPUT_CHECK_INTERVAL == 0) {
                         VouchCli.checkOutput(out);
                     }
@@ -99,13 +97,25 @@ abstract class RecordTableCommand implements Callable<Integer> {
                     if (last.size() == limit) {
                         last.removeFirst();
                     }
-                    last.addLast(line);
+                    last.addLast(new Object[] {at, Arrays.copyOf(buffer.data(), buffer.length())});
                 }
             }
             if (last != null) {
-                last.forEach(out::println);
+                for (Object[] r : last) {
+                    byte[] bytes = (byte[]) r[1];
+                    out.println(line(view, (Long) r[0], bytes, bytes.length));
+                }
             }
             return source.reportDamage(err, spec.qualifiedName());
+        }
+    }
+
+    /** The line of the record {@code data[0, length)}, read at {@code index}. */
+    static String line(RecordView view, long index, byte[] data, int length) {
+        try {
+            return RecordLine.of(view.wrap(data, length));
+        } catch (FormatException e) {
+            return RecordLine.malformed(index, length, e.getMessage());
         }
     }
 

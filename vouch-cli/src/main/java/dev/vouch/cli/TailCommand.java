@@ -139,10 +139,6 @@ final class TailCommand implements Callable<Integer> {
             g.flush();
             return;
         }
-        try {
-            out.println(RecordLine.of(view.wrap(data, length)));
-        } catch (FormatException e) {
-            out.println(RecordLine.malformed(at, length, e.getMessage()));
-        }
+        out.println(RecordTableCommand.line(view, at, data, length));
     }
 }

@@ -8,7 +8,9 @@ import dev.vouch.EventKind;
 import dev.vouch.ledger.Ledger;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
@@ -79,11 +81,46 @@ class TailCommandTest {
         assertEquals(0, verified.exit(), verified::toString);
     }
 
+    /**
+     * The writer starts a new cycle file each UTC day: once the current file is read to its end and a later one
+     * appears, tail goes on with it. (The later file here is another journal's, moved in whole: tail does not verify.)
+     */
+    @Test
+    void shouldGoOnWithTheNextDaysFile() throws Exception {
+        TestJournals.Written w = TestJournals.write(tmp.resolve("a"), 1);
+        TestJournals.Written next = TestJournals.write(tmp.resolve("b"), 2);
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        AtomicInteger exit = new AtomicInteger(-1);
+        Thread tail = new Thread(() -> exit.set(VouchCli.run(new PrintWriter(out, true), new PrintWriter(err, true),
+                "tail", "-f", "-n", "1", "--poll", "20", "--type", "tool_call", w.dir())), "tail-f");
+        tail.start();
+        try {
+            waitFor(out, "MARK0X", 1, 20_000); // the first file is read: tail follows now
+            Path staged = Files.move(TestJournals.cq4Files(next.journal()).get(0), w.journal().resolve("staged"));
+            Files.move(staged, w.journal().resolve("20991231L.cq4"), StandardCopyOption.ATOMIC_MOVE);
+            waitFor(out, "MARK1X", 1, 20_000, err);
+        } finally {
+            tail.interrupt();
+            tail.join(20_000);
+        }
+        assertEquals(0, exit.get(), err::toString);
+        List<String> lines = out.toString().lines().collect(Collectors.toList());
+        assertEquals(3, lines.size(), out::toString);
+        assertTrue(lines.get(1).contains("MARK0X") && lines.get(2).contains("MARK1X"), out::toString);
+        assertEquals("", err.toString());
+    }
+
     private static void waitFor(StringWriter out, String text, int times, long millis) throws InterruptedException {
+        waitFor(out, text, times, millis, new StringWriter());
+    }
+
+    private static void waitFor(StringWriter out, String text, int times, long millis, StringWriter err)
+            throws InterruptedException {
         long deadline = System.currentTimeMillis() + millis;
         while (count(out.toString(), text) < times) {
             assertTrue(System.currentTimeMillis() < deadline, "timed out waiting for '" + text + "' x" + times
-                    + " in:\n" + out);
+                    + " in:\n" + out + "\nstandard error:\n" + err);
             Thread.sleep(10);
         }
     }
