@@ -67,7 +67,7 @@ class ReportCommandTest {
     @Test
     void shouldShowJournalTextAsTextNeverAsMarkupOrScript() throws Exception {
         Path dir = tmp.resolve("evil");
-        String tool = "<script>document.title='pwned'</script>";
+        String tool = "<script>document.title='pwned'</script>\u001b[2J";
         String task = "\"><img src=x onerror=\"document.title='pwned'\">";
         try (Ledger ledger = Ledger.builder(dir).keyFile(tmp.resolve("k")).origin("evil.example/agent")
                 .shutdownHook(false).open()) {
@@ -95,7 +95,12 @@ class ReportCommandTest {
         }
         assertFalse(Pattern.compile("<[^>]*\\son\\w+=").matcher(tags).find(), "an event handler attribute");
         assertTrue(dom.contains("<title>Vouch journal report: evil.example/agent</title>"), "the title is ours");
-        assertTrue(dom.contains("&lt;script&gt;document.title='pwned'&lt;/script&gt;"), "the tool name, as text");
+        assertTrue(dom.contains("&lt;script&gt;document.title='pwned'&lt;/script&gt;\\u001b[2J"), "the tool name, as text");
+        for (String command : List.of("stats", "status", "risk", "events")) {
+            Cli.Result text = Cli.run(command, dir.toString());
+            assertEquals(0, text.exit(), text::toString);
+            assertFalse(text.out().contains("\u001b") || text.out().contains("\u202e"), command + " escapes: " + text);
+        }
         assertTrue(dom.contains("&lt;i&gt;rule&lt;/i&gt;"), "the rule, as text");
         assertTrue(dom.contains("\\u202eevil"), "the right-to-left override is shown as an escape");
         assertFalse(dom.contains("\u202e"), "and never acted on");
@@ -124,10 +129,34 @@ class ReportCommandTest {
         assertTrue(refused.err().contains("refusing to write inside the journal directory"), refused::toString);
         assertFalse(Files.exists(w.journal().resolve("r.html")));
 
-        Path otherKey = tmp.resolve("missing.pub");
-        Cli.Result noKey = Cli.run("report", w.dir(), "--pubkey", otherKey.toString());
+        Path missingKey = tmp.resolve("missing.pub");
+        Cli.Result noKey = Cli.run("report", w.dir(), "--pubkey", missingKey.toString());
         assertEquals(2, noKey.exit(), noKey::toString);
-        assertTrue(noKey.err().contains(otherKey.toString()), noKey::toString);
+        assertTrue(noKey.err().contains(missingKey.toString()), noKey::toString);
+    }
+
+    @Test
+    void shouldCallAJournalOfAnotherKeyTamperedAndCheckASavedCheckpoint() throws Exception {
+        TestJournals.Written w = TestJournals.write(tmp.resolve("w"), 3);
+        TestJournals.Written other = TestJournals.write(tmp.resolve("other"), 1);
+        Path html = tmp.resolve("r.html");
+
+        Cli.Result wrongKey = Cli.run("report", w.dir(), "-o", html.toString(), "--pubkey", other.pub());
+        assertEquals(1, wrongKey.exit(), wrongKey::toString);
+        String file = Files.readString(html, StandardCharsets.UTF_8);
+        assertTrue(file.contains("data-status=\"tampered\"") && file.contains("<td>genesis</td>"), "a genesis failure");
+        assertTrue(file.contains("<td class=\"bad\">no</td>"), "the journal's key is not the trusted one");
+
+        Path saved = tmp.resolve("saved.txt");
+        assertEquals(0, Cli.run("checkpoint", w.dir(), "--pubkey", w.pub(), "-o", saved.toString()).exit());
+        TestJournals.extend(w, 10, 2);
+        Cli.Result r = Cli.run("report", w.dir(), "-o", html.toString(), "--pubkey", w.pub(), "--checkpoint",
+                saved.toString());
+        assertEquals(0, r.exit(), r::toString);
+        assertTrue(Files.readString(html, StandardCharsets.UTF_8).contains("matches: the journal extends it"));
+        Cli.Result without = Cli.run("report", w.dir(), "--checkpoint", saved.toString());
+        assertEquals(2, without.exit(), without::toString);
+        assertTrue(without.err().contains("--checkpoint needs --pubkey"), without::toString);
     }
 
     @Test
