@@ -1,11 +1,9 @@
 package dev.vouch.cli;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import dev.vouch.FormatException;
 import dev.vouch.crypto.KeyFile;
 import dev.vouch.crypto.SigningKey;
 import dev.vouch.crypto.VerifyingKey;
-import dev.vouch.internal.format.RecordView;
 import dev.vouch.verify.RecordBuffer;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -170,7 +168,7 @@ final class ExportCommand implements Callable<Integer> {
 
     /** Returns the records exported, or -1 minus that if the storage was damaged (the export lacks records then). */
     private long export(Writer out, PrintWriter err) throws IOException {
-        RecordJson records = new RecordJson(callOutcomes());
+        RecordJson records = new RecordJson(CallOutcomes.of(journal));
         RecordBuffer buffer = new RecordBuffer(4096);
         long index = 0;
         try (JournalInput source = JournalInput.open(journal); JsonGenerator g = Json.generator(out)) {
@@ -188,25 +186,5 @@ final class ExportCommand implements Callable<Integer> {
             }
         }
         return index;
-    }
-
-    /**
-     * A first pass: a call's {@code outcome} member needs the records after it, and the export streams in journal
-     * order. Damage is reported by the second pass.
-     */
-    private CallOutcomes callOutcomes() throws IOException {
-        CallOutcomes outcomes = new CallOutcomes();
-        RecordView view = new RecordView();
-        RecordBuffer buffer = new RecordBuffer(4096);
-        try (JournalInput source = JournalInput.open(journal)) {
-            while (source.nextRecord(buffer)) {
-                try {
-                    outcomes.add(view.wrap(buffer.data(), buffer.length()));
-                } catch (FormatException malformed) {
-                    // Exported as a malformed line by the second pass.
-                }
-            }
-        }
-        return outcomes;
     }
 }

@@ -112,7 +112,7 @@ final class JournalCheck implements AutoCloseable {
         Outcome outcome;
         try (RecordSource source = source()) {
             outcome = source instanceof JournalInput in ? Outcome.verify(verifier, in)
-                    : Outcome.verify(verifier, source, storageBytes());
+                    : Outcome.verify(verifier, source, source, storageBytes());
         }
         if (bundle == null) {
             return outcome;

@@ -6,6 +6,7 @@ import dev.vouch.crypto.NoteKeys;
 import dev.vouch.crypto.SignedNote;
 import dev.vouch.crypto.VerifyingKey;
 import dev.vouch.verify.JournalVerifier;
+import dev.vouch.verify.RecordSource;
 import dev.vouch.verify.Verdict;
 import dev.vouch.verify.VerificationReport;
 import java.io.IOException;
@@ -67,15 +68,18 @@ final class Outcome {
 
     /** Runs {@code verifier} over {@code source} and judges the result. */
     static Outcome verify(JournalVerifier verifier, JournalInput source) throws IOException {
-        return verify(verifier, source, source.storageBytes());
+        return verify(verifier, source, source, source.storageBytes());
     }
 
-    /** Runs {@code verifier} over any record source (an evidence bundle's records) and judges the result. */
-    static Outcome verify(JournalVerifier verifier, dev.vouch.verify.RecordSource source, long storageBytes)
+    /**
+     * Runs {@code verifier} over {@code through}, which reads {@code source} (and may look at each record on the
+     * way), and judges the result; {@code source} may be any record source (an evidence bundle's records).
+     */
+    static Outcome verify(JournalVerifier verifier, RecordSource source, RecordSource through, long storageBytes)
             throws IOException {
         VerificationReport report;
         try {
-            report = verifier.verify(source);
+            report = verifier.verify(through);
         } catch (CliException e) {
             throw e;
         } catch (RuntimeException e) {

@@ -38,6 +38,12 @@ import picocli.CommandLine.Spec;
         },
         subcommands = {
             VerifyCommand.class,
+            StatusCommand.class,
+            StatsCommand.class,
+            EventsCommand.class,
+            RiskCommand.class,
+            TailCommand.class,
+            ReportCommand.class,
             ExportCommand.class,
             ShowCommand.class,
             CheckpointCommand.class,

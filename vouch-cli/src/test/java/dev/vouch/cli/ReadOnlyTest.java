@@ -55,6 +55,18 @@ class ReadOnlyTest {
         assertEquals(verifyExit == 0 ? 0 : 1, Cli.run("checkpoint", dir, "--pubkey", w.pub(), "--require-sealed").exit());
         Cli.run("prove", dir, "--seq", "1", "--pubkey", w.pub(), "--format", "json");
         assertEquals(0, Cli.run("pubkey", "--key", w.keyFile().toString(), "--format", "note", "--journal", dir).exit());
+        assertEquals(0, Cli.run("status", dir).exit());
+        assertEquals(0, Cli.run("status", dir, "--json").exit());
+        assertEquals(0, Cli.run("stats", dir).exit());
+        assertEquals(0, Cli.run("stats", dir, "--json").exit());
+        assertEquals(0, Cli.run("events", dir, "--limit", "5").exit());
+        assertEquals(0, Cli.run("events", dir, "--json").exit());
+        assertEquals(0, Cli.run("risk", dir).exit());
+        assertEquals(0, Cli.run("tail", dir, "-n", "3").exit());
+        assertEquals(0, Cli.run("tasks", dir).exit());
+        Path report = journal.resolveSibling(journal.getFileName() + "-report.html");
+        assertEquals(verifyExit, Cli.run("report", dir, "-o", report.toString(), "--pubkey", w.pub()).exit());
+        assertEquals(0, Cli.run("trace", dir, "--html", report.toString()).exit());
 
         // Proofs, DSSE, bundles and several journals at once (issue 14): outputs go outside the journal.
         Path out = tmp.resolve("out-" + journal.getFileName() + "-" + System.nanoTime());
