@@ -1,10 +1,12 @@
 package dev.vouch.cli;
 
 import dev.vouch.Decision;
+import dev.vouch.FormatException;
 import dev.vouch.internal.format.RecordType;
 import dev.vouch.internal.format.RecordView;
+import dev.vouch.verify.RecordBuffer;
+import java.nio.file.Path;
 import java.util.BitSet;
-import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -46,6 +48,26 @@ final class CallOutcomes {
     private final SparseBits stalled = new SparseBits();
     private final SparseBits answered = new SparseBits();
 
+    /**
+     * A first pass over the journal in {@code directory}: a call's outcome needs the records after it, and the
+     * commands that show it stream in journal order. Damage is left for the pass that prints to report.
+     */
+    static CallOutcomes of(Path directory) {
+        CallOutcomes outcomes = new CallOutcomes();
+        RecordView view = new RecordView();
+        RecordBuffer buffer = new RecordBuffer(4096);
+        try (JournalInput source = JournalInput.open(directory)) {
+            while (source.nextRecord(buffer)) {
+                try {
+                    outcomes.add(view.wrap(buffer.data(), buffer.length()));
+                } catch (FormatException malformed) {
+                    // Shown as malformed by the pass that prints.
+                }
+            }
+        }
+        return outcomes;
+    }
+
     /** Takes note of an event record (other records are ignored). */
     void add(RecordView v) {
         switch (v.type()) {
@@ -83,14 +105,17 @@ final class CallOutcomes {
 
     /** The number of calls with no outcome on record although nothing stopped them. */
     long notRecorded() {
-        long n = 0;
+        return counts()[Outcome.NOT_RECORDED.ordinal()];
+    }
+
+    /** How many calls have each outcome, indexed by {@link Outcome#ordinal()}. */
+    long[] counts() {
+        long[] n = new long[Outcome.values().length];
         for (Map.Entry<Long, BitSet> e : calls.blocks.entrySet()) {
             long base = e.getKey() << SparseBits.SHIFT;
             BitSet b = e.getValue();
             for (int i = b.nextSetBit(0); i >= 0; i = b.nextSetBit(i + 1)) {
-                if (of(base + i) == Outcome.NOT_RECORDED) {
-                    n++;
-                }
+                n[of(base + i).ordinal()]++;
             }
         }
         return n;
@@ -99,21 +124,6 @@ final class CallOutcomes {
     private static void setIfSeq(SparseBits bits, long parent) {
         if (parent >= 0) {
             bits.set(parent);
-        }
-    }
-
-    /** A bit per non-negative long, in blocks of 2^20 (a BitSet alone stops at 2^31). */
-    private static final class SparseBits {
-        static final int SHIFT = 20;
-        final Map<Long, BitSet> blocks = new HashMap<>();
-
-        void set(long i) {
-            blocks.computeIfAbsent(i >>> SHIFT, k -> new BitSet()).set((int) (i & ((1 << SHIFT) - 1)));
-        }
-
-        boolean get(long i) {
-            BitSet b = blocks.get(i >>> SHIFT);
-            return b != null && b.get((int) (i & ((1 << SHIFT) - 1)));
         }
     }
 }

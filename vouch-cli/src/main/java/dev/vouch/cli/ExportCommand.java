@@ -1,8 +1,9 @@
 package dev.vouch.cli;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import dev.vouch.FormatException;
-import dev.vouch.internal.format.RecordView;
+import dev.vouch.crypto.KeyFile;
+import dev.vouch.crypto.SigningKey;
+import dev.vouch.crypto.VerifyingKey;
 import dev.vouch.verify.RecordBuffer;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -12,29 +13,43 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code vouch export}: every record as one JSON line, exact bytes included, without verifying. */
+/**
+ * {@code vouch export}: every record as one JSON line, exact bytes included, without verifying ({@code jsonl}); or,
+ * after verifying, DSSE envelopes ({@code dsse}) or an evidence bundle ({@code bundle}).
+ */
 @Command(
         name = "export",
         mixinStandardHelpOptions = true,
         description = {
-            "Writes every record of a journal as JSON Lines: one object per record, in journal order, with every"
-                    + " field of its type, its leaf hash and its exact bytes (record_b64). The schema is"
-                    + " docs/EXPORT.md.",
-            "Export does NOT verify the journal: a tampered record is exported as it is, and a record that does"
-                    + " not parse becomes a line with a \"malformed\" reason. Run 'vouch verify' to check the"
-                    + " journal. Export only reads; nothing in the journal directory changes.",
+            "jsonl (the default): writes every record of a journal as JSON Lines: one object per record, in journal"
+                    + " order, with every field of its type, its leaf hash and its exact bytes (record_b64). The schema"
+                    + " is docs/EXPORT.md. It does NOT verify the journal: a tampered record is exported as it is, and"
+                    + " a record that does not parse becomes a line with a \"malformed\" reason.",
+            "dsse: verifies the journal (--pubkey), then writes each signed checkpoint, and with --events each event"
+                    + " record, as a DSSE envelope over an in-toto Statement v1, one per line, signed with the"
+                    + " journal's key in force (--key) over the DSSE pre-authentication encoding (docs/EXPORT.md,"
+                    + " \"DSSE\").",
+            "bundle: verifies the journal (--pubkey), then writes a zip (--output) that 'vouch verify' checks on its"
+                    + " own: every record up to the latest signed checkpoint, that checkpoint, the public keys and"
+                    + " rotation statements, and a manifest with each file's SHA-256 and what it proves. A journal"
+                    + " with a running writer is cut at its latest checkpoint.",
+            "Export only reads; nothing in the journal directory changes.",
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:every record was exported",
-            "2:usage error, missing or unreadable journal, or the output cannot be written",
+            "1:jsonl: damaged storage (what could be read was exported); dsse, bundle: the journal does not verify",
+            "2:usage error, missing or unreadable journal or key, or the output cannot be written",
         })
 final class ExportCommand implements Callable<Integer> {
     enum Format {
-        jsonl
+        jsonl,
+        dsse,
+        bundle
     }
 
     @Spec
@@ -44,8 +59,20 @@ final class ExportCommand implements Callable<Integer> {
     Path journal;
 
     @Option(names = "--format", defaultValue = "jsonl", paramLabel = "FORMAT",
-            description = "Output format: ${COMPLETION-CANDIDATES} (the only one for now). Default: ${DEFAULT-VALUE}.")
+            description = "Output format: ${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}.")
     Format format;
+
+    @Option(names = "--pubkey", paramLabel = "FILE",
+            description = "dsse, bundle: the trusted public key to verify the journal with, as for verify.")
+    Path pubkey;
+
+    @Option(names = "--key", paramLabel = "KEYFILE",
+            description = "dsse: the journal's private key file, which signs the envelopes; it must hold the key in"
+                    + " force (default: .vouch_key).")
+    Path key;
+
+    @Option(names = "--events", description = "dsse: an envelope for every event record too, not only checkpoints.")
+    boolean events;
 
     @Option(names = {"-o", "--output"}, paramLabel = "FILE",
             description = "Write to FILE (atomically, readable by its owner only) instead of standard output."
@@ -54,6 +81,13 @@ final class ExportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        checkOptions();
+        if (format == Format.dsse) {
+            return exportDsse();
+        }
+        if (format == Format.bundle) {
+            return exportBundle();
+        }
         JournalInput.check(journal, spec.commandLine().getErr());
         PrintWriter err = spec.commandLine().getErr();
         if (output == null) {
@@ -72,9 +106,69 @@ final class ExportCommand implements Callable<Integer> {
         return n < 0 ? VouchCli.EXIT_FAILED : VouchCli.EXIT_OK;
     }
 
+    private void checkOptions() {
+        if (format != Format.jsonl && pubkey == null) {
+            throw new ParameterException(spec.commandLine(), "--format " + format + " verifies the journal first:"
+                    + " pass the trusted public key with --pubkey");
+        }
+        if (format != Format.dsse && (key != null || events)) {
+            throw new ParameterException(spec.commandLine(), (key != null ? "--key" : "--events")
+                    + " is for --format dsse only");
+        }
+        if (format == Format.jsonl && pubkey != null) {
+            throw new ParameterException(spec.commandLine(), "--format jsonl does not verify; --pubkey is for dsse and"
+                    + " bundle (run 'vouch verify' to check the journal)");
+        }
+        if (format == Format.bundle && output == null) {
+            throw new ParameterException(spec.commandLine(), "--format bundle writes a zip file: pass --output FILE");
+        }
+    }
+
+    private int exportDsse() throws IOException {
+        PrintWriter err = spec.commandLine().getErr();
+        VerifyingKey anchor = Inputs.trustAnchor(pubkey, journal, err);
+        SigningKey signing = KeyFile.load(key != null ? key : Path.of(".vouch_key"));
+        VerifiedJournal verified = VerifiedJournal.verify(journal, anchor, null, err,
+                "nothing exported");
+        long n;
+        if (output == null) {
+            PrintWriter out = spec.commandLine().getOut();
+            n = DsseExport.write(journal, verified, signing, events, out);
+            out.flush();
+        } else {
+            try (OutputFile file = OutputFile.create(output, journal)) {
+                n = DsseExport.write(journal, verified, signing, events, file.writer());
+                file.commit();
+            }
+        }
+        long size = verified.outcome().lastCheckpoint().size();
+        err.println("exported " + n + " DSSE envelope(s)" + (output == null ? "" : " to " + output) + ": the records"
+                + " covered by the signed checkpoint of tree size " + size + ", signed by " + signing.verifyingKey());
+        long left = verified.outcome().report().records() - size - 1;
+        if (left > 0) {
+            err.println("note: the " + left + " record(s) after that checkpoint are not exported: no signature covers"
+                    + " them yet");
+        }
+        return VouchCli.EXIT_OK;
+    }
+
+    private int exportBundle() throws IOException {
+        PrintWriter err = spec.commandLine().getErr();
+        VerifyingKey anchor = Inputs.trustAnchor(pubkey, journal, err);
+        VerifiedJournal verified = VerifiedJournal.verify(journal, anchor, null, err,
+                "no bundle written");
+        BundleExport.Summary summary;
+        try (OutputFile file = OutputFile.create(output, journal)) {
+            summary = BundleExport.write(journal, verified, file.stream());
+            file.commit();
+        }
+        err.println(BundleExport.describe(summary, output));
+        return VouchCli.EXIT_OK;
+    }
+
     /** Returns the records exported, or -1 minus that if the storage was damaged (the export lacks records then). */
     private long export(Writer out, PrintWriter err) throws IOException {
-        RecordJson records = new RecordJson(callOutcomes());
+        RecordJson records = new RecordJson(CallOutcomes.of(journal));
         RecordBuffer buffer = new RecordBuffer(4096);
         long index = 0;
         try (JournalInput source = JournalInput.open(journal); JsonGenerator g = Json.generator(out)) {
@@ -92,25 +186,5 @@ final class ExportCommand implements Callable<Integer> {
             }
         }
         return index;
-    }
-
-    /**
-     * A first pass: a call's {@code outcome} member needs the records after it, and the export streams in journal
-     * order. Damage is reported by the second pass.
-     */
-    private CallOutcomes callOutcomes() throws IOException {
-        CallOutcomes outcomes = new CallOutcomes();
-        RecordView view = new RecordView();
-        RecordBuffer buffer = new RecordBuffer(4096);
-        try (JournalInput source = JournalInput.open(journal)) {
-            while (source.nextRecord(buffer)) {
-                try {
-                    outcomes.add(view.wrap(buffer.data(), buffer.length()));
-                } catch (FormatException malformed) {
-                    // Exported as a malformed line by the second pass.
-                }
-            }
-        }
-        return outcomes;
     }
 }

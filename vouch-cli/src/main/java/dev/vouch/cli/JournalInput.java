@@ -28,6 +28,7 @@ final class JournalInput implements RecordSource {
     private final RecordSource source;
     private final boolean forVerifier;
     private final List<StorageDamageException> damage = new ArrayList<>();
+    private boolean damaged;
 
     private JournalInput(Path directory, RecordSource source, boolean forVerifier) {
         this.directory = directory;
@@ -45,6 +46,19 @@ final class JournalInput implements RecordSource {
         return open(directory, false);
     }
 
+    /**
+     * Opens the journal to follow it as a writer appends ({@code tail -f}): {@link #nextRecord} returning false
+     * means nothing more has been written yet. Damage is kept for {@link #reportDamage}, as with {@link #open}.
+     */
+    static JournalInput follow(Path directory) {
+        check(directory);
+        try {
+            return new JournalInput(directory, JournalReader.follow(directory), false);
+        } catch (IOException e) {
+            throw new CliException(Errors.describe(e), e);
+        }
+    }
+
     /** Opens the journal for the verifier, which turns damaged storage into failures. */
     static JournalInput forVerifier(Path directory) {
         return open(directory, true);
@@ -60,16 +74,18 @@ final class JournalInput implements RecordSource {
     }
 
     /**
-     * Prints one line per damaged place read past, and whether there was any: the output then lacks the records
-     * beyond each, and the command exits 1.
+     * Prints one line per damaged place read past since the last call, and whether there was any so far: the output
+     * then lacks the records beyond each, and the command exits 1.
      */
     boolean reportDamage(PrintWriter err, String command) {
         for (StorageDamageException e : damage) {
             err.println(command + ": damaged storage, the records beyond it are missing from this output (run"
                     + " 'vouch verify'): " + Text.safe(e.getMessage()));
+            damaged = true;
         }
+        damage.clear();
         err.flush();
-        return !damage.isEmpty();
+        return damaged;
     }
 
     /**

@@ -6,6 +6,7 @@ import dev.vouch.crypto.NoteKeys;
 import dev.vouch.crypto.SignedNote;
 import dev.vouch.crypto.VerifyingKey;
 import dev.vouch.verify.JournalVerifier;
+import dev.vouch.verify.RecordSource;
 import dev.vouch.verify.Verdict;
 import dev.vouch.verify.VerificationReport;
 import java.io.IOException;
@@ -37,15 +38,22 @@ final class Outcome {
     private final long storageBytes;
     private final Status status;
     private final Checkpoint lastCheckpoint;
+    /** Failures found outside the verifier: an evidence bundle that does not match its manifest. */
+    private final int extraFailures;
 
     Outcome(VerificationReport report, long storageBytes) {
+        this(report, storageBytes, 0);
+    }
+
+    private Outcome(VerificationReport report, long storageBytes, int extraFailures) {
         this.report = report;
         this.storageBytes = storageBytes;
+        this.extraFailures = extraFailures;
         this.lastCheckpoint = parse(report.lastCheckpointNote());
         if (report.storageDamage() > 0) {
             // The verdict is TAMPERED; what an auditor needs to hear first is that files are damaged.
             status = Status.UNREADABLE;
-        } else if (report.verdict() == Verdict.TAMPERED || report.failureCount() > 0) {
+        } else if (report.verdict() == Verdict.TAMPERED || report.failureCount() > 0 || extraFailures > 0) {
             status = Status.TAMPERED;
         } else if (report.verdict() == Verdict.INTACT) {
             status = Status.INTACT;
@@ -60,15 +68,34 @@ final class Outcome {
 
     /** Runs {@code verifier} over {@code source} and judges the result. */
     static Outcome verify(JournalVerifier verifier, JournalInput source) throws IOException {
+        return verify(verifier, source, source, source.storageBytes());
+    }
+
+    /**
+     * Runs {@code verifier} over {@code through}, which reads {@code source} (and may look at each record on the
+     * way), and judges the result; {@code source} may be any record source (an evidence bundle's records).
+     */
+    static Outcome verify(JournalVerifier verifier, RecordSource source, RecordSource through, long storageBytes)
+            throws IOException {
         VerificationReport report;
         try {
-            report = verifier.verify(source);
+            report = verifier.verify(through);
         } catch (CliException e) {
             throw e;
         } catch (RuntimeException e) {
             throw new VerificationStopped(source.position(), e);
         }
-        return new Outcome(report, source.storageBytes());
+        return new Outcome(report, storageBytes);
+    }
+
+    /** This outcome with {@code n} more failures found outside the verifier (TAMPERED if there are any). */
+    Outcome withExtraFailures(int n) {
+        return n == 0 ? this : new Outcome(report, storageBytes, extraFailures + n);
+    }
+
+    /** The verifier's failures and those found outside it. */
+    long failureCount() {
+        return report.failureCount() + extraFailures;
     }
 
     private static Checkpoint parse(String note) {
@@ -124,7 +151,7 @@ final class Outcome {
         return switch (status) {
             case INTACT -> "INTACT: all " + r.records() + " records verify, every checkpoint is validly signed,"
                     + " and the journal is sealed";
-            case TAMPERED -> "TAMPERED: " + r.failureCount() + " failure(s); the journal was altered, records were"
+            case TAMPERED -> "TAMPERED: " + failureCount() + " failure(s); the journal was altered, records were"
                     + " removed, inserted or reordered, or it was not written by the trusted key";
             case UNREADABLE -> "UNREADABLE: the journal's files are damaged in " + r.storageDamage() + " place(s);"
                     + " the records beyond the damage cannot be read (" + r.records() + " could be)";
@@ -146,7 +173,8 @@ final class Outcome {
                 : "Everything up to tree size " + lastCheckpoint.size() + " is signed and verifies.";
         return switch (status) {
             case INTACT -> "";
-            case TAMPERED -> "The first failure: " + (r.failures().isEmpty() ? "" : r.failures().get(0));
+            case TAMPERED -> r.failures().isEmpty() ? "See the failures above."
+                    : "The first failure: " + r.failures().get(0);
             case UNREADABLE -> "A file cut short or a document header overwritten is not what a crashed writer leaves;"
                     + " the failures above name each file and offset. " + signed;
             case TORN_TAIL -> "This is what a crash (or a writer that is still running) leaves: those "

@@ -1,7 +1,9 @@
 package dev.vouch.cli;
 
+import java.io.BufferedOutputStream;
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.channels.Channels;
@@ -21,6 +23,7 @@ final class OutputFile implements AutoCloseable {
     private final Path target;
     private final Path temp;
     private final FileChannel channel;
+    private final OutputStream stream;
     private final Writer writer;
     private boolean committed;
 
@@ -28,8 +31,8 @@ final class OutputFile implements AutoCloseable {
         this.target = target;
         this.temp = temp;
         this.channel = channel;
-        this.writer = new BufferedWriter(new OutputStreamWriter(Channels.newOutputStream(channel), StandardCharsets.UTF_8),
-                1 << 16);
+        this.stream = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16);
+        this.writer = new BufferedWriter(new OutputStreamWriter(stream, StandardCharsets.UTF_8), 1 << 16);
     }
 
     static OutputFile create(Path target, Path journal) {
@@ -50,14 +53,21 @@ final class OutputFile implements AutoCloseable {
         }
     }
 
+    /** The file as text, UTF-8. Use either this or {@link #stream()}, not both. */
     Writer writer() {
         return writer;
+    }
+
+    /** The file as bytes. Use either this or {@link #writer()}, not both. */
+    OutputStream stream() {
+        return stream;
     }
 
     /** Flushes, forces the content to disk and renames the file into place. */
     void commit() {
         try {
             writer.flush();
+            stream.flush();
             channel.force(true);
             channel.close();
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

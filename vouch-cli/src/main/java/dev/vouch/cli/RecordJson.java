@@ -29,7 +29,10 @@ final class RecordJson {
     private final Base64.Encoder base64 = Base64.getEncoder();
     private final CallOutcomes outcomes;
 
-    /** @param outcomes what became of each call, from a first pass over the same journal */
+    /**
+     * @param outcomes what became of each call, from a first pass over the same journal; null to leave the derived
+     *     {@code outcome} member out (what is signed must be what the record says, nothing derived)
+     */
     RecordJson(CallOutcomes outcomes) {
         this.outcomes = outcomes;
     }
@@ -120,7 +123,7 @@ final class RecordJson {
         Json.stringOrNull(g, "trace_id", view.traceId());
         Json.stringOrNull(g, "span_id", view.spanId());
         g.writeStringField("principal", view.principal());
-        if (view.type() == RecordType.TOOL_CALL) {
+        if (view.type() == RecordType.TOOL_CALL && outcomes != null) {
             g.writeStringField("outcome", outcomes.of(view.sequence()).label);
         }
     }

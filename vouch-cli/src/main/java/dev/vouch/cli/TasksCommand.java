@@ -1,9 +1,6 @@
 package dev.vouch.cli;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import dev.vouch.Decision;
 import dev.vouch.FormatException;
 import dev.vouch.Risk;
@@ -24,6 +21,7 @@ import picocli.CommandLine.Spec;
 /** {@code vouch tasks}: the causal tree of an agent run, rebuilt from the journal's parent links. */
 @Command(
         name = "tasks",
+        aliases = "trace",
         mixinStandardHelpOptions = true,
         description = {
             "Prints the causal tree of the agent's work: tasks and the tasks nested in them, each tool call with"
@@ -37,7 +35,6 @@ import picocli.CommandLine.Spec;
             "2:usage error, missing or unreadable journal"})
 final class TasksCommand implements Callable<Integer> {
     private static final int PREVIEW = 60;
-    private static final JsonFactory JSON = new JsonFactory();
 
     @Spec
     CommandSpec spec;
@@ -51,8 +48,23 @@ final class TasksCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the tree as one JSON object instead of indented text.")
     boolean json;
 
+    @Option(names = "--html", paramLabel = "FILE",
+            description = "Write the HTML report ('vouch report') of the journal, or with TASK_ID of that task, to FILE"
+                    + " instead.")
+    Path html;
+
+    @Option(names = "--pubkey", paramLabel = "FILE",
+            description = "With --html: verify the journal with this trusted public key, for the report's verdict.")
+    Path pubkey;
+
     @Override
     public Integer call() throws IOException {
+        if (html != null) {
+            return ReportCommand.write(spec, journal, html, pubkey, null, taskId, "auto");
+        }
+        if (pubkey != null) {
+            throw new CliException("--pubkey goes with --html (the tree itself is not verified)");
+        }
         JournalInput.check(journal, spec.commandLine().getErr());
         CausalTree tree = new CausalTree(taskId);
         RecordView view = new RecordView();
@@ -142,7 +154,7 @@ final class TasksCommand implements Callable<Integer> {
     }
 
     private static String reason(byte[] params) {
-        String reason = topLevelString(params, "reason");
+        String reason = Payloads.string(params, "reason");
         return reason == null || reason.isBlank() ? "" : ": " + Text.cut(Text.safe(reason), PREVIEW);
     }
 
@@ -151,17 +163,9 @@ final class TasksCommand implements Callable<Integer> {
         return nanos < 0 ? "" : " (" + duration(nanos) + ")";
     }
 
-    /** The guard records a call's duration as {@code duration_ns} in its result's params; else the time between records. */
+    /** The guard records a call's duration as {@code duration_ns} in its result's params; -1 if it is not there. */
     private static long durationNanos(CausalTree.Node result) {
-        String d = topLevelNumber(result.params, "duration_ns");
-        if (d != null) {
-            try {
-                return Long.parseLong(d);
-            } catch (NumberFormatException ignored) {
-                return -1;
-            }
-        }
-        return -1;
+        return Payloads.nonNegativeLong(result.params, "duration_ns");
     }
 
     static String duration(long nanos) {
@@ -236,36 +240,5 @@ final class TasksCommand implements Callable<Integer> {
         } else {
             g.writeStringField(field + "_b64", java.util.Base64.getEncoder().encodeToString(bytes));
         }
-    }
-
-    private static String topLevelString(byte[] json, String field) {
-        return topLevel(json, field, JsonToken.VALUE_STRING);
-    }
-
-    private static String topLevelNumber(byte[] json, String field) {
-        return topLevel(json, field, JsonToken.VALUE_NUMBER_INT);
-    }
-
-    /** A top-level field of a JSON object payload, or null if the payload is not one or lacks it. */
-    private static String topLevel(byte[] json, String field, JsonToken kind) {
-        if (json.length == 0 || json[0] != '{') {
-            return null;
-        }
-        try (JsonParser p = JSON.createParser(json)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
-                return null;
-            }
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String name = p.currentName();
-                JsonToken value = p.nextToken();
-                if (name.equals(field) && value == kind) {
-                    return p.getText();
-                }
-                p.skipChildren();
-            }
-        } catch (IOException notJson) {
-            return null;
-        }
-        return null;
     }
 }

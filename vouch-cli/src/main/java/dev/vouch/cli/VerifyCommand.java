@@ -3,26 +3,32 @@ package dev.vouch.cli;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.vouch.FormatException;
 import dev.vouch.crypto.VerifyingKey;
+import dev.vouch.ledger.JournalReader;
 import dev.vouch.verify.Failure;
 import dev.vouch.verify.JournalVerifier;
 import dev.vouch.verify.VerificationListener;
 import dev.vouch.verify.VerificationReport;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code vouch verify}: the streaming verifier over a journal opened read-only, mapped to exit codes. */
+/**
+ * {@code vouch verify}: the streaming verifier over a journal opened read-only (or an evidence bundle), mapped to exit
+ * codes; with several journals, or a directory of them, {@link ManyJournals} verifies them in parallel.
+ */
 @Command(
         name = "verify",
         mixinStandardHelpOptions = true,
@@ -33,35 +39,48 @@ import picocli.CommandLine.Spec;
             "The trusted key comes only from --pubkey, never from the journal or files beside it. Reads the journal"
                     + " and changes nothing in its directory. Every failure is printed as it is found, then a"
                     + " summary.",
+            "JOURNAL may also be an evidence bundle (a .zip from 'vouch export --format bundle'): it is checked against"
+                    + " its manifest and verified in place, read-only, without extracting anything.",
+            "With several journals (one per agent host or process), or --all DIR (every journal directly inside DIR),"
+                    + " or a directory whose subdirectories are journals, they are verified in parallel: one line"
+                    + " each, then a total. Journals that claim the same origin are flagged and fail the run.",
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
-            "0:intact: every record verifies and the journal is sealed",
+            "0:intact: every record verifies and the journal is sealed (with several: all of them, no origin twice)",
             "1:tampered, unreadable storage, or incomplete (not sealed: a crash or a running writer), or --checkpoint"
-                    + " does not match",
-            "2:usage error, missing or unreadable journal, public key or checkpoint file",
+                    + " does not match, or a bundle that does not match its manifest; with several: any of these, or"
+                    + " two journals claiming one origin",
+            "2:usage error, missing or unreadable journal, public key or checkpoint file (with several: any)",
         })
 final class VerifyCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "JOURNAL_DIR", description = "The journal directory.")
-    Path journal;
+    @Parameters(arity = "1..*", paramLabel = "JOURNAL",
+            description = "A journal directory or an evidence bundle (.zip); several for several journals.")
+    List<Path> journals;
 
     @Option(names = "--pubkey", required = true, paramLabel = "FILE",
             description = "The trusted public key: an Ed25519 PUBLIC KEY PEM (as 'vouch pubkey' or 'openssl pkey"
-                    + " -pubout' writes it) or a C2SP note verifier key line (name+keyid+base64).")
-    Path pubkey;
+                    + " -pubout' writes it) or a C2SP note verifier key line (name+keyid+base64). Repeat it for"
+                    + " journals with different keys: each journal is verified with the one that is its genesis key.")
+    List<Path> pubkeys;
 
     @Option(names = "--checkpoint", paramLabel = "FILE",
             description = "A checkpoint note saved earlier with 'vouch checkpoint': the journal must extend it"
-                    + " (same origin, same records up to its tree size). Exposes a journal rewritten or cut off since.")
+                    + " (same origin, same records up to its tree size). Exposes a journal rewritten or cut off since."
+                    + " One journal only.")
     Path savedCheckpoint;
+
+    @Option(names = "--all", description = "Each JOURNAL is a directory of journals: verify every journal directly"
+            + " inside it.")
+    boolean all;
 
     @Option(names = "--threads", paramLabel = "N",
             description = "Threads to verify with: with more than 1, records are read and hashed ahead while the"
-                    + " chain, tree and signatures are checked in order; the report is the same. Default: the"
-                    + " machine's processors, at most 4.")
+                    + " chain, tree and signatures are checked in order (several journals: that many at once); the"
+                    + " report is the same. Default: the machine's processors, at most 4.")
     Integer threads;
 
     @ArgGroup(exclusive = true)
@@ -69,7 +88,7 @@ final class VerifyCommand implements Callable<Integer> {
 
     static final class OutputMode {
         @Option(names = "--json", description = "Print one JSON object with every report field and every failure"
-                + " (docs/CLI.md, \"verify --json\").")
+                + " (docs/CLI.md, \"verify --json\"); with several journals, one object holding an array of them.")
         boolean json;
 
         @Option(names = {"-q", "--quiet"}, description = "Print nothing; the exit code is the answer.")
@@ -78,32 +97,112 @@ final class VerifyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        VerifyingKey anchor = Inputs.trustAnchor(pubkey, journal, err);
         int n = threads != null ? threads : Math.min(4, Runtime.getRuntime().availableProcessors());
         if (n < 1 || n > 64) {
             throw new CliException("--threads must be from 1 to 64, was " + n);
         }
-        JournalVerifier verifier = JournalVerifier.trusting(anchor).threads(n);
-        if (savedCheckpoint != null) {
-            String note = Inputs.savedCheckpoint(savedCheckpoint);
-            try {
-                verifier = verifier.extending(note);
-            } catch (FormatException e) {
-                throw new CliException(savedCheckpoint + ": not a usable saved checkpoint: " + e.getMessage(), e);
+        List<Path> targets = targets(err);
+        List<VerifyingKey> anchors = new ArrayList<>();
+        for (Path p : pubkeys) {
+            anchors.add(Inputs.trustAnchor(p, targets.get(0), err));
+            for (Path t : targets.subList(1, targets.size())) {
+                if (Inputs.isInside(p, t)) {
+                    err.println("warning: the public key " + p + " is inside the journal directory " + t + "; a trust"
+                            + " anchor must come from somewhere the journal's writer cannot change");
+                }
             }
         }
-        JournalInput.check(journal, spec.commandLine().getErr());
+        boolean many = all || targets.size() > 1 || !targets.get(0).equals(journals.get(0));
+        if (many && savedCheckpoint != null) {
+            throw new ParameterException(spec.commandLine(), "--checkpoint belongs to one journal; it cannot be used"
+                    + " with several");
+        }
+        if (many) {
+            return new ManyJournals(targets, anchors, n, spec.commandLine().getOut(), err).run(mode.json, mode.quiet);
+        }
+        String saved = null;
+        if (savedCheckpoint != null) {
+            saved = Inputs.savedCheckpoint(savedCheckpoint);
+        }
+        try (JournalCheck check = JournalCheck.open(targets.get(0), err)) {
+            JournalVerifier verifier = JournalVerifier.trusting(check.anchor(anchors)).threads(n);
+            if (saved != null) {
+                try {
+                    verifier = verifier.extending(saved);
+                } catch (FormatException e) {
+                    throw new CliException(savedCheckpoint + ": not a usable saved checkpoint: " + e.getMessage(), e);
+                }
+            }
+            return mode.json ? verifyJson(check, verifier) : verifyText(check, verifier);
+        }
+    }
+
+    /**
+     * The journals to verify: the arguments, or with --all the journals directly inside each; a single directory
+     * that is not a journal but holds journals is taken as --all.
+     */
+    private List<Path> targets(PrintWriter err) {
+        if (!all) {
+            Path only = journals.get(0);
+            if (journals.size() == 1 && Files.isDirectory(only) && notAJournal(only)) {
+                List<Path> inside = journalsIn(only);
+                if (!inside.isEmpty()) {
+                    err.println("note: " + only + " is not a journal; verifying the " + inside.size()
+                            + " journal(s) in it (--all)");
+                    return inside;
+                }
+            }
+            return journals;
+        }
+        List<Path> out = new ArrayList<>();
+        for (Path parent : journals) {
+            if (!Files.isDirectory(parent)) {
+                throw new CliException(parent + ": " + (Files.exists(parent) ? "not a directory" : "no such directory")
+                        + "; --all takes directories that hold journals");
+            }
+            List<Path> inside = journalsIn(parent);
+            if (inside.isEmpty()) {
+                throw new CliException(parent + ": no journal directory in it (--all verifies the journals directly"
+                        + " inside each directory given)");
+            }
+            out.addAll(inside);
+        }
+        return out;
+    }
+
+    private static boolean notAJournal(Path dir) {
+        try {
+            return JournalReader.notAJournal(dir) != null;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** The subdirectories of {@code parent} that are journals, and the bundles in it, in name order. */
+    static List<Path> journalsIn(Path parent) {
+        try (Stream<Path> files = Files.list(parent)) {
+            return files.filter(p -> (Files.isDirectory(p) && !notAJournal(p)) || (p.getFileName().toString()
+                    .endsWith(".zip") && BundleInput.looksLikeBundle(p))).sorted().toList();
+        } catch (IOException e) {
+            throw new CliException(parent + ": " + Errors.describe(e), e);
+        }
+    }
+
+    private int verifyText(JournalCheck check, JournalVerifier verifier) throws IOException {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
         ProgressBar progress = mode.quiet ? new ProgressBar(err, false, "") : ProgressBar.forTerminal(err, "verifying");
-        if (mode.json) {
-            return verifyJson(verifier, out, progress);
+        if (!mode.quiet) {
+            for (BundleInput.Problem p : check.bundleProblems()) {
+                out.println(JournalCheck.bundleLine(p));
+            }
         }
         VerificationListener listener = mode.quiet ? VerificationListener.NONE : new VerificationListener() {
             @Override
             public void onFailure(Failure failure) {
                 progress.clear();
-                out.println(failureLine(failure));
+                out.println(JournalCheck.failureLine(failure));
                 out.flush();
             }
 
@@ -113,42 +212,24 @@ final class VerifyCommand implements Callable<Integer> {
             }
         };
         Outcome outcome;
-        try (JournalInput source = JournalInput.forVerifier(journal)) {
-            outcome = Outcome.verify(verifier.listener(listener), source);
+        try {
+            outcome = check.verify(verifier.listener(listener), p -> {
+                if (!mode.quiet) {
+                    out.println(JournalCheck.bundleLine(p));
+                }
+            });
         } finally {
             progress.clear();
         }
         if (!mode.quiet) {
-            printSummary(out, outcome);
+            printSummary(out, check, outcome);
         }
         return outcome.exitCode();
     }
 
-    /** Completes the JSON object when verification could not finish, so that a script reads a status, not garbage. */
-    private void endEarly(JsonGenerator g, PrintWriter out, String status, int exitCode, String reason)
-            throws IOException {
-        g.writeEndArray();
-        g.writeNullField("verdict");
-        g.writeStringField("status", status);
-        g.writeStringField("reason", reason);
-        g.writeNumberField("exit_code", exitCode);
-        g.writeStringField("journal", journal.toAbsolutePath().normalize().toString());
-        g.writeEndObject();
-        g.flush();
-        out.println();
-        out.flush();
-    }
-
-    static String failureLine(Failure f) {
-        String where = f.position() == null || f.position().isEmpty() ? "" : "  [" + f.position() + "]";
-        String at = f.sequence() >= 0 ? "seq " + f.sequence() : "journal";
-        return Text.safe("FAILURE " + at + " " + f.kind().name().toLowerCase(Locale.ROOT) + ": "
-                + f.message() + where);
-    }
-
-    private void printSummary(PrintWriter out, Outcome outcome) {
+    private void printSummary(PrintWriter out, JournalCheck check, Outcome outcome) {
         VerificationReport r = outcome.report();
-        if (r.failureCount() > 0) {
+        if (outcome.failureCount() > 0) {
             out.println();
         }
         out.println(Text.safe(outcome.headline()));
@@ -157,7 +238,16 @@ final class VerifyCommand implements Callable<Integer> {
             out.println("  " + Text.safe(explanation));
         }
         out.println();
-        row(out, "journal", journal.toAbsolutePath().normalize().toString());
+        row(out, "journal", check.display());
+        if (check.isBundle()) {
+            BundleInput b = check.bundle();
+            Object created = b.manifest().get("created");
+            Object source = b.manifest().get("source");
+            row(out, "bundle", "made " + Text.safe(String.valueOf(created)) + " from " + Text.safe(String.valueOf(source))
+                    + "; " + (b.problems().isEmpty() ? "all " + b.manifestFiles() + " files match the manifest"
+                            + " and it is complete up to its checkpoint"
+                            : b.problems().size() + " problem(s), each printed above"));
+        }
         row(out, "origin", r.origin() == null ? "(no genesis record read)" : Text.safe(r.origin()));
         row(out, "records", Long.toString(r.records()));
         row(out, "events", Long.toString(r.events()));
@@ -185,7 +275,7 @@ final class VerifyCommand implements Callable<Integer> {
         row(out, "uncovered", r.uncoveredRecords() + " record(s) after the last valid checkpoint");
         row(out, "saved checkpoint", r.savedCheckpointMatched() == null ? "not given (--checkpoint)"
                 : r.savedCheckpointMatched() ? "matches: the journal extends it" : "DOES NOT MATCH");
-        row(out, "failures", r.failureCount() == 0 ? "none" : r.failureCount() + " (each printed above)");
+        row(out, "failures", outcome.failureCount() == 0 ? "none" : outcome.failureCount() + " (each printed above)");
         if (r.storageDamage() > 0) {
             row(out, "damaged storage", r.storageDamage() + " place(s) in the journal's files (failures above)");
         }
@@ -196,103 +286,68 @@ final class VerifyCommand implements Callable<Integer> {
         out.printf("%-18s %s%n", name + ":", value);
     }
 
-    private int verifyJson(JournalVerifier verifier, PrintWriter out, ProgressBar progress) throws IOException {
+    private int verifyJson(JournalCheck check, JournalVerifier verifier) throws IOException {
+        PrintWriter out = spec.commandLine().getOut();
+        ProgressBar progress = ProgressBar.forTerminal(spec.commandLine().getErr(), "verifying");
         JsonGenerator g = Json.generator(out);
-        g.writeStartObject();
-        // Failures first, streamed as found: memory stays constant however many there are.
-        g.writeArrayFieldStart("failures");
-        VerificationListener listener = new VerificationListener() {
-            @Override
-            public void onFailure(Failure f) {
-                try {
-                    g.writeStartObject();
-                    Json.seqOrNull(g, "seq", f.sequence());
-                    g.writeStringField("kind", f.kind().name().toLowerCase(Locale.ROOT));
-                    g.writeStringField("message", f.message());
-                    Json.stringOrNull(g, "position", f.position() == null || f.position().isEmpty() ? null : f.position());
-                    g.writeEndObject();
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }
+        try {
+            return writeJson(g, check, verifier, progress).exitCode();
+        } finally {
+            g.flush();
+            out.println();
+            out.flush();
+        }
+    }
 
-            @Override
-            public void onProgress(long recordsRead, long estimatedTotal) {
-                progress.update(recordsRead, estimatedTotal);
-            }
-        };
+    /**
+     * Writes the JSON object of one verification (docs/CLI.md, "verify --json"): failures first, streamed as found,
+     * then the summary. When verification cannot finish, the object is completed with a status and rethrows.
+     */
+    static Outcome writeJson(JsonGenerator g, JournalCheck check, JournalVerifier verifier, ProgressBar progress)
+            throws IOException {
+        g.writeStartObject();
+        g.writeArrayFieldStart("failures");
+        for (BundleInput.Problem p : check.bundleProblems()) {
+            JournalCheck.writeBundleFailure(g, p);
+        }
         Outcome outcome;
-        try (JournalInput source = JournalInput.forVerifier(journal)) {
-            outcome = Outcome.verify(verifier.listener(listener), source);
+        try {
+            outcome = check.verify(verifier.listener(JournalCheck.jsonFailures(g, progress)), p -> {
+                try {
+                    JournalCheck.writeBundleFailure(g, p);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
         } catch (VerificationStopped e) {
-            endEarly(g, out, "stopped", VouchCli.EXIT_FAILED, e.getMessage());
+            endEarly(g, check, "stopped", VouchCli.EXIT_FAILED, e.getMessage());
             throw e;
         } catch (CliException e) {
             // Reading failed partway: failures may already be out, so close the object rather than leave it open.
-            endEarly(g, out, "error", VouchCli.EXIT_USAGE, e.getMessage());
+            endEarly(g, check, "error", VouchCli.EXIT_USAGE, e.getMessage());
             throw e;
         } finally {
             progress.clear();
         }
         g.writeEndArray();
-        VerificationReport r = outcome.report();
-        g.writeStringField("verdict", r.verdict().name());
-        g.writeStringField("status", outcome.status().label());
-        g.writeStringField("headline", outcome.headline());
-        g.writeStringField("reason", r.verdictReason());
-        g.writeNumberField("exit_code", outcome.exitCode());
-        g.writeStringField("journal", journal.toAbsolutePath().normalize().toString());
-        Json.stringOrNull(g, "origin", r.origin());
-        g.writeNumberField("records", r.records());
-        g.writeNumberField("events", r.events());
-        g.writeNumberField("checkpoints", r.checkpoints());
-        g.writeArrayFieldStart("keys");
-        for (int i = 0; i < r.keys().size(); i++) {
-            VerifyingKey k = r.keys().get(i);
-            g.writeStartObject();
-            g.writeStringField("id", k.toString());
-            g.writeStringField("fingerprint", k.fingerprint());
-            g.writeStringField("public_key_b64", Base64.getEncoder().encodeToString(k.bytes()));
-            Json.stringOrNull(g, "note_key", outcome.noteKey(k));
-            g.writeBooleanField("trust_anchor", i == 0);
-            g.writeEndObject();
-        }
-        g.writeEndArray();
-        VerifyingKey pending = r.failureCount() == 0 && r.resumePoint() != null ? r.resumePoint().pendingKey() : null;
-        Json.stringOrNull(g, "pending_key", pending == null ? null : pending.fingerprint());
-        g.writeNumberField("gaps", r.gaps());
-        g.writeNumberField("dropped_total", r.droppedTotal());
-        g.writeNumberField("recoveries", r.recoveries());
-        if (r.records() == 0) {
-            g.writeNullField("first_timestamp_ns");
-            g.writeNullField("first_timestamp");
-            g.writeNullField("last_timestamp_ns");
-            g.writeNullField("last_timestamp");
-        } else {
-            g.writeNumberField("first_timestamp_ns", r.firstTimestamp());
-            g.writeStringField("first_timestamp", Text.iso(r.firstTimestamp()));
-            g.writeNumberField("last_timestamp_ns", r.lastTimestamp());
-            g.writeStringField("last_timestamp", Text.iso(r.lastTimestamp()));
-        }
-        g.writeBooleanField("sealed", r.sealed());
-        g.writeNumberField("uncovered_records", r.uncoveredRecords());
-        g.writeBooleanField("torn_tail", outcome.status() == Outcome.Status.TORN_TAIL);
-        Json.seqOrNull(g, "last_checkpoint_tree_size", outcome.signedTreeSize());
-        Json.stringOrNull(g, "last_checkpoint_root_hash_b64", outcome.lastCheckpoint() == null ? null
-                : Base64.getEncoder().encodeToString(outcome.lastCheckpoint().rootHash()));
-        Json.stringOrNull(g, "last_checkpoint_note", r.lastCheckpointNote());
-        g.writeFieldName("saved_checkpoint_matched");
-        if (r.savedCheckpointMatched() == null) {
-            g.writeNull();
-        } else {
-            g.writeBoolean(r.savedCheckpointMatched());
-        }
-        g.writeNumberField("failure_count", r.failureCount());
-        g.writeNumberField("storage_damage", r.storageDamage());
+        check.writeSummary(g, outcome);
         g.writeEndObject();
-        g.flush();
-        out.println();
-        out.flush();
-        return outcome.exitCode();
+        return outcome;
+    }
+
+    /** Completes the JSON object when verification could not finish, so that a script reads a status, not garbage. */
+    private static void endEarly(JsonGenerator g, JournalCheck check, String status, int exitCode, String reason)
+            throws IOException {
+        g.writeEndArray();
+        g.writeNullField("verdict");
+        g.writeStringField("status", status);
+        g.writeStringField("reason", reason);
+        g.writeNumberField("exit_code", exitCode);
+        g.writeStringField("journal", check.display());
+        g.writeEndObject();
+    }
+
+    static String failureLine(Failure f) {
+        return JournalCheck.failureLine(f);
     }
 }

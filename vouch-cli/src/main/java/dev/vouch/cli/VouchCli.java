@@ -45,10 +45,19 @@ import picocli.CommandLine;
         },
         subcommands = {
             VerifyCommand.class,
+            StatusCommand.class,
+            StatsCommand.class,
+            EventsCommand.class,
+            RiskCommand.class,
+            TailCommand.class,
+            ReportCommand.class,
             ExportCommand.class,
             ShowCommand.class,
             CheckpointCommand.class,
             ProveCommand.class,
+            CheckProofCommand.class,
+            ConsistencyCommand.class,
+            CheckConsistencyCommand.class,
             PubkeyCommand.class,
             RekeyCommand.class,
             TasksCommand.class,
@@ -136,7 +145,7 @@ public final class VouchCli implements Runnable {
         cl.getOut().flush();
         String name = cl.getCommandSpec().qualifiedName();
         int code = EXIT_USAGE;
-        if (ex instanceof VerificationStopped) {
+        if (ex instanceof VerificationStopped || ex instanceof CheckFailed) {
             err.println(name + ": " + Text.safe(ex.getMessage()));
             code = EXIT_FAILED;
         } else if (ex instanceof JournalCorruptException) {

@@ -16,7 +16,8 @@ class CliUsageTest {
         Cli.Result r = Cli.run("--help");
 
         assertEquals(0, r.exit(), r::toString);
-        for (String command : List.of("verify", "export", "show", "checkpoint", "prove", "pubkey", "rekey", "help")) {
+        for (String command : List.of("verify", "status", "stats", "events", "risk", "tail", "report", "export", "show",
+                "tasks, trace", "checkpoint", "prove", "pubkey", "rekey", "help")) {
             assertTrue(r.out().contains("\n  " + command + " "), "help lists " + command + ": " + r);
         }
         assertTrue(r.out().contains("Exit codes:"), r::toString);
@@ -33,7 +34,8 @@ class CliUsageTest {
 
     @Test
     void shouldShowHelpForEachCommand() {
-        for (String command : List.of("verify", "export", "show", "checkpoint", "prove", "pubkey", "rekey")) {
+        for (String command : List.of("verify", "status", "stats", "events", "risk", "tail", "report", "export", "show",
+                "tasks", "checkpoint", "prove", "check-proof", "consistency", "check-consistency", "pubkey", "rekey")) {
             Cli.Result help = Cli.run(command, "--help");
             Cli.Result viaHelp = Cli.run("help", command);
             assertEquals(0, help.exit(), help::toString);

@@ -123,7 +123,7 @@ class DamagedStorageCliTest {
                     new String[] {"show", d},
                     new String[] {"tasks", d},
                     new String[] {"checkpoint", d, "--pubkey", intact.pub()},
-                    new String[] {"prove", d, "--pubkey", intact.pub(), "--seq", "3"});
+                    new String[] {"prove", d, "--pubkey", intact.pub(), "--seq", "3", "--format", "json"});
             for (String[] command : commands) {
                 Cli.Result r = Cli.run(command);
                 String context = command[0] + " after " + what + "\n" + r;

@@ -114,7 +114,7 @@ class ExportSchemaDocTest {
                 LinkedHashMap::new));
     }
 
-    private static Path docs() {
+    static Path docs() {
         Path here = Path.of("").toAbsolutePath();
         for (Path p = here; p != null; p = p.getParent()) {
             Path doc = p.resolve("docs/EXPORT.md");

@@ -33,7 +33,8 @@ class ProveCommandTest {
     void shouldPrintInclusionProofsThatVerifyAgainstTheSignedRoot() throws Exception {
         int size = TestJournals.records(journal.journal()).size() - 1;
         for (long seq : new long[] {0, 1, 7, size / 2, size - 2, size - 1}) {
-            Cli.Result r = Cli.run("prove", journal.dir(), "--seq", Long.toString(seq), "--pubkey", journal.pub());
+            Cli.Result r = Cli.run("prove", journal.dir(), "--seq", Long.toString(seq), "--pubkey", journal.pub(),
+                    "--format", "json");
 
             assertEquals(0, r.exit(), r::toString);
             Map<String, Object> proof = r.json();

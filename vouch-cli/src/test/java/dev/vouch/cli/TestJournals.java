@@ -13,6 +13,7 @@ import dev.vouch.internal.format.RecordDescriptor;
 import dev.vouch.internal.format.RecordType;
 import dev.vouch.internal.format.RecordView;
 import dev.vouch.ledger.JournalReader;
+import dev.vouch.ledger.BackpressureMode;
 import dev.vouch.ledger.Ledger;
 import dev.vouch.ledger.internal.ChronicleJournal;
 import dev.vouch.verify.RecordBuffer;
@@ -60,10 +61,15 @@ final class TestJournals {
      * unique marker {@code MARK<i>X}) each with a result, and a task end with binary params.
      */
     static Written write(Path root, int calls) {
+        return write(root, calls, ORIGIN);
+    }
+
+    /** As {@link #write(Path, int)}, with another origin (and, as always, a key of its own). */
+    static Written write(Path root, int calls, String origin) {
         Path journal = root.resolve("journal");
         Path keyFile = root.resolve("vouch.key");
         VerifyingKey key;
-        try (Ledger ledger = Ledger.builder(journal).keyFile(keyFile).origin(ORIGIN).shutdownHook(false).open()) {
+        try (Ledger ledger = Ledger.builder(journal).keyFile(keyFile).origin(origin).shutdownHook(false).open()) {
             key = ledger.verifyingKey();
             append(ledger, 0, calls);
         }
@@ -77,6 +83,42 @@ final class TestJournals {
         try (Ledger ledger = Ledger.builder(w.journal()).keyFile(w.keyFile()).shutdownHook(false).open()) {
             append(ledger, from, calls);
         }
+    }
+
+    /**
+     * A journal that has lived: four sessions of the real ledger (so three reopenings, each a RESUME), a key rotation
+     * in the second, events dropped by backpressure in the third (a GAP record), and a crash after it (the copy
+     * loses the third session's seal, as a killed writer would; reopening it writes a RECOVERY). Calls carry the
+     * markers {@code MARK0X} to {@code MARK<n>X} as {@link #write} does. The trust anchor is the genesis key; the key
+     * file holds the rotated-to key.
+     */
+    static Written writeEventful(Path root) {
+        Written first = write(root.resolve("first"), 3);
+        try (Ledger ledger = Ledger.builder(first.journal()).keyFile(first.keyFile()).shutdownHook(false).open()) {
+            append(ledger, 3, 2);
+            ledger.rotateKey();
+            append(ledger, 5, 2);
+        }
+        int dropped = 0;
+        try (Ledger ledger = Ledger.builder(first.journal()).keyFile(first.keyFile()).shutdownHook(false)
+                .backpressure(BackpressureMode.DROP).ringSize(64).open()) {
+            append(ledger, 7, 1);
+            Event e = new Event();
+            for (int i = 0; i < 5_000_000 && dropped < 20; i++) {
+                if (!ledger.record(e.reset().kind(EventKind.NOTE).agent("agent-1").name("burst").params("{\"i\":" + i + "}"))) {
+                    dropped++;
+                }
+            }
+            ledger.checkpoint();
+            ledger.recordDurably(e.reset().kind(EventKind.NOTE).agent("agent-1").name("after the burst").result("fine"));
+        }
+        assertTrue(dropped > 0, "the burst dropped no event, so the journal has no gap record");
+        // A crash: everything up to the last seal, which the writer never got to write.
+        Path journal = root.resolve("journal");
+        truncatedCopy(first.journal(), journal, lastIndexOf(first.journal(), RecordType.SEAL));
+        Written w = new Written(journal, first.keyFile(), first.pubkey(), first.key());
+        extend(w, 8, 2);
+        return w;
     }
 
     private static void append(Ledger ledger, int from, int calls) {

@@ -3,6 +3,7 @@ package dev.vouch.ledger;
 import dev.vouch.FormatException;
 import dev.vouch.internal.format.RecordView;
 import dev.vouch.ledger.internal.CycleFiles;
+import dev.vouch.ledger.internal.JournalFollower;
 import dev.vouch.ledger.internal.StorageRecordSource;
 import dev.vouch.verify.RecordBuffer;
 import dev.vouch.verify.RecordSource;
@@ -29,6 +30,19 @@ public final class JournalReader {
      */
     public static RecordSource open(Path directory) throws IOException {
         return StorageRecordSource.open(directory);
+    }
+
+    /**
+     * Opens the journal in {@code directory} read-only to follow it while a writer appends (as {@code tail -f}
+     * does): {@link RecordSource#next} returning false means only that nothing more has been written yet, and a
+     * later call returns the records appended since, across the writer's daily file changes. Like {@link #open} it
+     * never writes, locks, creates or maps anything, so the writer is not held up. Each record is returned once;
+     * damaged storage is reported once, as {@link StorageDamageException}, and reading goes on with the next file.
+     *
+     * @throws IOException if the directory is missing, not a directory, or holds no journal files
+     */
+    public static RecordSource follow(Path directory) throws IOException {
+        return JournalFollower.open(directory);
     }
 
     /**

@@ -1,0 +1,414 @@
+package dev.vouch.cli;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import dev.vouch.FormatException;
+import dev.vouch.crypto.Checkpoint;
+import dev.vouch.crypto.SignedNote;
+import dev.vouch.merkle.Rfc6962;
+import dev.vouch.verify.RecordBuffer;
+import dev.vouch.verify.RecordSource;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Enumeration;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
+import java.util.zip.ZipFile;
+
+/**
+ * An evidence bundle opened for verification ({@link EvidenceBundle}), read-only and in place: nothing is extracted,
+ * so no entry name can lead anywhere on disk (entries with unsafe names are refused before anything reads them).
+ * {@link #open} checks the zip against its manifest (every listed file present, of the listed size and SHA-256, and
+ * nothing unlisted); {@link #records()} reads the journal's records from {@code journal.jsonl}; {@link #afterVerification}
+ * checks the manifest's claims against what the verifier found. Problems are kept as findings ({@link #problems()}),
+ * which make the bundle TAMPERED; a file that is not a bundle at all is an error (exit code 2).
+ */
+final class BundleInput implements AutoCloseable {
+    /** Bound on manifest.json, checkpoint.txt and the key files: all are small. */
+    private static final int MAX_SMALL_FILE = 1 << 20;
+    private static final JsonFactory JSON = new JsonFactory();
+
+    /** A problem with the bundle: where (an entry name) and what. */
+    record Problem(String entry, String message) {
+        @Override
+        public String toString() {
+            return entry + ": " + message;
+        }
+    }
+
+    private final Path file;
+    private final ZipFile zip;
+    private final List<Problem> problems = new ArrayList<>();
+    private final Map<String, Object> manifest;
+    private final String checkpointNote;
+    private int manifestFiles;
+
+    private BundleInput(Path file, ZipFile zip, Map<String, Object> manifest, String checkpointNote) {
+        this.file = file;
+        this.zip = zip;
+        this.manifest = manifest;
+        this.checkpointNote = checkpointNote;
+    }
+
+    /** Whether {@code path} is a regular file that starts like a zip archive. */
+    static boolean looksLikeBundle(Path path) {
+        if (!Files.isRegularFile(path)) {
+            return false;
+        }
+        try (InputStream in = Files.newInputStream(path)) {
+            byte[] magic = in.readNBytes(4);
+            return magic.length == 4 && magic[0] == 'P' && magic[1] == 'K' && magic[2] == 3 && magic[3] == 4;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Opens and checks a bundle.
+     *
+     * @throws CliException if the file cannot be read or is not a Vouch evidence bundle
+     */
+    static BundleInput open(Path file) {
+        ZipFile zip;
+        try {
+            zip = new ZipFile(file.toFile(), StandardCharsets.UTF_8);
+        } catch (ZipException e) {
+            throw new CliException(file + ": not a zip file, so not an evidence bundle (" + e.getMessage() + ")", e);
+        } catch (IOException e) {
+            throw new CliException(file + ": " + Errors.describe(e), e);
+        }
+        try {
+            return check(file, zip);
+        } catch (RuntimeException e) {
+            try {
+                zip.close();
+            } catch (IOException ignored) {
+                // Read-only: nothing to lose.
+            }
+            throw e;
+        }
+    }
+
+    private static BundleInput check(Path file, ZipFile zip) {
+        List<Problem> problems = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        List<String> order = new ArrayList<>();
+        for (Enumeration<? extends ZipEntry> e = zip.entries(); e.hasMoreElements();) {
+            ZipEntry entry = e.nextElement();
+            String name = entry.getName();
+            if (entry.isDirectory() && name.equals(EvidenceBundle.KEYS_DIR)) {
+                continue;
+            }
+            if (!EvidenceBundle.safeName(name) || entry.isDirectory()) {
+                problems.add(new Problem(Text.safe(name), "an entry name a bundle never holds (absolute, with '..',"
+                        + " a directory or unusual characters); it is not read"));
+                continue;
+            }
+            if (!names.add(name)) {
+                problems.add(new Problem(name, "the zip holds this name twice: which copy is the evidence?"));
+                continue;
+            }
+            order.add(name);
+        }
+        if (!names.contains(EvidenceBundle.MANIFEST)) {
+            throw new CliException(file + ": a zip without " + EvidenceBundle.MANIFEST + ", so not a Vouch evidence bundle"
+                    + " ('vouch export --format bundle' writes them)");
+        }
+        Map<String, Object> manifest = parseManifest(file, readSmall(zip, EvidenceBundle.MANIFEST, file));
+        if (!EvidenceBundle.FORMAT.equals(manifest.get("bundle"))) {
+            throw new CliException(file + ": " + EvidenceBundle.MANIFEST + " is not that of a " + EvidenceBundle.FORMAT
+                    + " bundle (bundle: " + Text.safe(String.valueOf(manifest.get("bundle"))) + ")");
+        }
+        if (!names.contains(EvidenceBundle.JOURNAL)) {
+            throw new CliException(file + ": the bundle has no " + EvidenceBundle.JOURNAL);
+        }
+        // Every listed file present, of its size and SHA-256; nothing else but the manifest.
+        Set<String> listed = new HashSet<>();
+        Object files = manifest.get("files");
+        int count = 0;
+        if (files instanceof List<?> list) {
+            for (Object o : list) {
+                if (!(o instanceof Map<?, ?> f) || !(f.get("path") instanceof String path)
+                        || !(f.get("sha256") instanceof String sha) || !(f.get("size") instanceof Number size)) {
+                    problems.add(new Problem(EvidenceBundle.MANIFEST, "a files entry without path, size and sha256"));
+                    continue;
+                }
+                count++;
+                listed.add(path);
+                if (!names.contains(path)) {
+                    problems.add(new Problem(Text.safe(path), "listed in the manifest but missing from the bundle"));
+                    continue;
+                }
+                String[] actual = digest(zip, path, file);
+                if (!actual[0].equals(size.toString()) || !actual[1].equals(sha)) {
+                    problems.add(new Problem(path, "its SHA-256 or size does not match the manifest (manifest "
+                            + size + " bytes, sha256 " + Text.safe(sha) + "; bundle " + actual[0] + " bytes, sha256 "
+                            + actual[1] + "): changed after the bundle was made"));
+                }
+            }
+        } else {
+            problems.add(new Problem(EvidenceBundle.MANIFEST, "no files list"));
+        }
+        for (String name : order) {
+            if (!name.equals(EvidenceBundle.MANIFEST) && !listed.contains(name)) {
+                problems.add(new Problem(name, "in the bundle but not in its manifest: added after it was made"));
+            }
+        }
+        String note = null;
+        if (names.contains(EvidenceBundle.CHECKPOINT)) {
+            String text = new String(readSmall(zip, EvidenceBundle.CHECKPOINT, file), StandardCharsets.UTF_8);
+            try {
+                Checkpoint.parse(SignedNote.parse(text).text());
+                note = text;
+            } catch (FormatException e) {
+                problems.add(new Problem(EvidenceBundle.CHECKPOINT, "not a signed checkpoint note: " + e.getMessage()));
+            }
+        } else {
+            problems.add(new Problem(EvidenceBundle.CHECKPOINT, "missing: the bundle's latest signed checkpoint"));
+        }
+        BundleInput in = new BundleInput(file, zip, manifest, note);
+        in.problems.addAll(problems);
+        in.manifestFiles = count;
+        return in;
+    }
+
+    private static Map<String, Object> parseManifest(Path file, byte[] bytes) {
+        try (JsonParser p = JSON.createParser(bytes)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw new CliException(file + ": " + EvidenceBundle.MANIFEST + " is not a JSON object");
+            }
+            @SuppressWarnings("unchecked")
+            Map<String, Object> m = (Map<String, Object>) readValue(p, JsonToken.START_OBJECT);
+            return m;
+        } catch (IOException e) {
+            throw new CliException(file + ": " + EvidenceBundle.MANIFEST + " is not JSON: " + e.getMessage(), e);
+        }
+    }
+
+    private static Object readValue(JsonParser p, JsonToken t) throws IOException {
+        switch (t) {
+            case START_OBJECT -> {
+                Map<String, Object> m = new LinkedHashMap<>();
+                for (JsonToken k = p.nextToken(); k == JsonToken.FIELD_NAME; k = p.nextToken()) {
+                    String name = p.currentName();
+                    m.put(name, readValue(p, p.nextToken()));
+                }
+                return m;
+            }
+            case START_ARRAY -> {
+                List<Object> l = new ArrayList<>();
+                for (JsonToken v = p.nextToken(); v != JsonToken.END_ARRAY; v = p.nextToken()) {
+                    l.add(readValue(p, v));
+                }
+                return l;
+            }
+            case VALUE_STRING -> {
+                return p.getText();
+            }
+            case VALUE_NUMBER_INT -> {
+                return p.getLongValue();
+            }
+            case VALUE_TRUE -> {
+                return Boolean.TRUE;
+            }
+            case VALUE_FALSE -> {
+                return Boolean.FALSE;
+            }
+            default -> {
+                return null;
+            }
+        }
+    }
+
+    private static byte[] readSmall(ZipFile zip, String name, Path file) {
+        try (InputStream in = zip.getInputStream(zip.getEntry(name))) {
+            byte[] bytes = in.readNBytes(MAX_SMALL_FILE + 1);
+            if (bytes.length > MAX_SMALL_FILE) {
+                throw new CliException(file + ": " + name + " is larger than " + MAX_SMALL_FILE + " bytes");
+            }
+            return bytes;
+        } catch (IOException e) {
+            throw new CliException(file + ": cannot read " + name + ": " + Errors.describe(e), e);
+        }
+    }
+
+    /** Size and hex SHA-256 of an entry, streamed. */
+    private static String[] digest(ZipFile zip, String name, Path file) {
+        MessageDigest sha256 = Rfc6962.newSha256();
+        long size = 0;
+        byte[] buf = new byte[1 << 16];
+        try (InputStream in = zip.getInputStream(zip.getEntry(name))) {
+            for (int n; (n = in.read(buf)) > 0;) {
+                sha256.update(buf, 0, n);
+                size += n;
+            }
+        } catch (IOException e) {
+            throw new CliException(file + ": cannot read " + name + " (a damaged zip?): " + Errors.describe(e), e);
+        }
+        return new String[] {Long.toString(size), HexFormat.of().formatHex(sha256.digest())};
+    }
+
+    /** Problems found so far; empty for a sound bundle. */
+    List<Problem> problems() {
+        return problems;
+    }
+
+    Path file() {
+        return file;
+    }
+
+    int manifestFiles() {
+        return manifestFiles;
+    }
+
+    Map<String, Object> manifest() {
+        return manifest;
+    }
+
+    /** The bundle's checkpoint note, or null if it is missing or does not parse (a problem then). */
+    String checkpointNote() {
+        return checkpointNote;
+    }
+
+    /**
+     * Compares what verification found with what the bundle claims: the records, the origin, and that the journal's
+     * last valid checkpoint is the bundle's checkpoint (so the bundle is complete up to it). Adds problems.
+     */
+    List<Problem> afterVerification(Outcome outcome) {
+        List<Problem> found = new ArrayList<>();
+        Object records = manifest.get("records");
+        if (!(records instanceof Long n) || n != outcome.report().records()) {
+            found.add(new Problem(EvidenceBundle.JOURNAL, "holds " + outcome.report().records() + " records, the manifest"
+                    + " says " + records));
+        }
+        if (outcome.report().origin() != null && !outcome.report().origin().equals(manifest.get("origin"))) {
+            found.add(new Problem(EvidenceBundle.MANIFEST, "names origin " + Text.safe(String.valueOf(manifest.get("origin")))
+                    + ", the journal's is " + Text.safe(outcome.report().origin())));
+        }
+        // After a failure the last valid checkpoint says little: the failures are the finding.
+        if (checkpointNote != null && outcome.report().failureCount() == 0) {
+            Checkpoint cp = Checkpoint.parse(SignedNote.parse(checkpointNote).text());
+            Checkpoint last = outcome.lastCheckpoint();
+            if (last == null || !last.origin().equals(cp.origin()) || last.size() != cp.size()
+                    || !Arrays.equals(last.rootHash(), cp.rootHash())) {
+                found.add(new Problem(EvidenceBundle.CHECKPOINT, "is not the journal's last validly signed checkpoint"
+                        + " (tree size " + cp.size() + " against " + (last == null ? "none" : Long.toString(last.size()))
+                        + "): the bundle is not complete up to its checkpoint"));
+            } else if (!(manifest.get("checkpoint_tree_size") instanceof Long size) || size != cp.size()) {
+                found.add(new Problem(EvidenceBundle.MANIFEST, "gives checkpoint_tree_size "
+                        + manifest.get("checkpoint_tree_size") + ", the checkpoint's is " + cp.size()));
+            }
+        }
+        problems.addAll(found);
+        return found;
+    }
+
+    /** The records of {@code journal.jsonl}, in order: each line's {@code record_b64}, canonical base64. */
+    RecordSource records() {
+        BufferedReader reader;
+        try {
+            reader = new BufferedReader(new InputStreamReader(zip.getInputStream(zip.getEntry(EvidenceBundle.JOURNAL)),
+                    StandardCharsets.UTF_8), 1 << 16);
+        } catch (IOException e) {
+            throw new CliException(file + ": cannot read " + EvidenceBundle.JOURNAL + ": " + Errors.describe(e), e);
+        }
+        return new ExportLines(reader, file + "!" + EvidenceBundle.JOURNAL);
+    }
+
+    /** Bytes of the journal in the bundle, for messages. */
+    long storageBytes() {
+        ZipEntry e = zip.getEntry(EvidenceBundle.JOURNAL);
+        return e == null ? 0 : Math.max(0, e.getSize());
+    }
+
+    @Override
+    public void close() {
+        try {
+            zip.close();
+        } catch (IOException ignored) {
+            // Read-only.
+        }
+    }
+
+    /** A JSON Lines export as a record source (docs/FORMAT.md, "Export format"). */
+    static final class ExportLines implements RecordSource {
+        private final BufferedReader reader;
+        private final String name;
+        private long line;
+
+        ExportLines(BufferedReader reader, String name) {
+            this.reader = reader;
+            this.name = name;
+        }
+
+        @Override
+        public boolean next(RecordBuffer into) throws IOException {
+            String text;
+            do {
+                text = reader.readLine();
+                line++;
+                if (text == null) {
+                    return false;
+                }
+            } while (text.isBlank());
+            String b64 = null;
+            try (JsonParser p = JSON.createParser(text)) {
+                if (p.nextToken() == JsonToken.START_OBJECT) {
+                    for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
+                        String field = p.currentName();
+                        JsonToken v = p.nextToken();
+                        if (field.equals("record_b64") && v == JsonToken.VALUE_STRING) {
+                            b64 = p.getText();
+                        } else {
+                            p.skipChildren();
+                        }
+                    }
+                }
+            } catch (IOException e) {
+                throw new CliException(name + " line " + line + ": not JSON: " + e.getMessage(), e);
+            }
+            byte[] record = null;
+            if (b64 != null) {
+                try {
+                    record = Base64.getDecoder().decode(b64);
+                } catch (IllegalArgumentException e) {
+                    record = null;
+                }
+            }
+            if (record == null || !Base64.getEncoder().encodeToString(record).equals(b64)) {
+                throw new CliException(name + " line " + line + ": no record_b64 in canonical base64, so not an export"
+                        + " line");
+            }
+            byte[] dst = into.ensureCapacity(record.length);
+            System.arraycopy(record, 0, dst, 0, record.length);
+            into.length(record.length);
+            return true;
+        }
+
+        @Override
+        public String position() {
+            return name + " line " + line;
+        }
+
+        @Override
+        public void close() throws IOException {
+            reader.close();
+        }
+    }
+}

@@ -1,0 +1,168 @@
+package dev.vouch.cli;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.vouch.FormatException;
+import dev.vouch.crypto.Checkpoint;
+import dev.vouch.crypto.SignedNote;
+import dev.vouch.crypto.TlogProof;
+import dev.vouch.crypto.VerifyingKey;
+import dev.vouch.internal.format.RecordType;
+import dev.vouch.internal.format.RecordView;
+import dev.vouch.merkle.Rfc6962;
+import dev.vouch.verify.ProofCheck;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code vouch check-proof}: checks a tlog-proof and its record offline, without the journal. */
+@Command(
+        name = "check-proof",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Checks a C2SP tlog-proof written by 'vouch prove' without the journal: the checkpoint in it is signed by"
+                    + " the trusted key (or by a key it rotated to, through the rotation statements in the proof's"
+                    + " extra line), the record's sequence number is the proof's index, and SHA-256(0x00 || record)"
+                    + " folded with the proof's hashes gives the root the checkpoint signs.",
+        },
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:the proof proves that the record is in the signed journal",
+            "1:it does not: the record, the proof or the checkpoint was altered, the key is not the journal's, or the"
+                    + " proof is against another checkpoint than --checkpoint",
+            "2:usage error, or a file that cannot be read or is not a proof, a record or a key",
+        })
+final class CheckProofCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "PROOF", description = "The .tlog-proof file.")
+    Path proofFile;
+
+    @Option(names = "--record", required = true, paramLabel = "FILE",
+            description = "The record: its exact bytes (the .record file 'vouch prove' writes), or a line of 'vouch"
+                    + " export' (a whole export works too: the line whose seq is the proof's index is taken).")
+    Path recordFile;
+
+    @Option(names = "--pubkey", required = true, paramLabel = "FILE",
+            description = "The journal's trusted public key (PUBLIC KEY PEM or note verifier key line), as for verify.")
+    Path pubkey;
+
+    @Option(names = "--checkpoint", paramLabel = "FILE",
+            description = "A checkpoint saved earlier: the proof must be against exactly that checkpoint.")
+    Path savedCheckpoint;
+
+    @Option(names = "--json", description = "Print one JSON object instead of text.")
+    boolean json;
+
+    @Override
+    public Integer call() throws IOException {
+        VerifyingKey anchor = ProofFiles.anchor(pubkey);
+        TlogProof proof;
+        try {
+            proof = TlogProof.parse(ProofFiles.text(proofFile, "a tlog-proof (c2sp.org/tlog-proof@v1)"));
+        } catch (FormatException e) {
+            throw new CliException(proofFile + ": not a tlog-proof: " + e.getMessage(), e);
+        }
+        String saved = savedCheckpoint == null ? null : Inputs.savedCheckpoint(savedCheckpoint);
+        byte[] record = ProofFiles.record(recordFile, proof.index());
+        ProofCheck.Result result = ProofCheck.inclusion(record, proof, anchor);
+        String problem = result.problem();
+        if (result.valid() && saved != null) {
+            Checkpoint want = Checkpoint.parse(SignedNote.parse(saved).text());
+            Checkpoint got = proof.checkpoint();
+            if (!want.origin().equals(got.origin()) || want.size() != got.size()
+                    || !Arrays.equals(want.rootHash(), got.rootHash())) {
+                problem = "the proof is against the checkpoint of tree size " + got.size() + " of "
+                        + Text.safe(got.origin()) + ", not the saved one (" + savedCheckpoint + ", tree size "
+                        + want.size() + " of " + Text.safe(want.origin()) + ")";
+            }
+        }
+        int exit = problem == null ? VouchCli.EXIT_OK : VouchCli.EXIT_FAILED;
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            writeJson(out, proof, record, result, problem, exit);
+        } else {
+            writeText(out, proof, record, result, problem);
+        }
+        out.flush();
+        return exit;
+    }
+
+    private void writeText(PrintWriter out, TlogProof proof, byte[] record, ProofCheck.Result result, String problem) {
+        Checkpoint cp = proof.checkpoint();
+        if (problem == null) {
+            out.println("VERIFIED: record " + proof.index() + " is in the journal " + Text.safe(cp.origin())
+                    + ", under its signed checkpoint of tree size " + cp.size());
+        } else {
+            out.println("NOT VERIFIED: " + Text.safe(problem));
+        }
+        out.println();
+        out.printf("%-12s %s%n", "record:", Text.safe(describe(record)));
+        out.printf("%-12s %s%n", "leaf hash:", Text.hex(Rfc6962.leafHash(record)));
+        out.printf("%-12s %s, tree size %d, root %s%n", "checkpoint:", Text.safe(cp.origin()), cp.size(),
+                Base64.getEncoder().encodeToString(cp.rootHash()));
+        out.printf("%-12s %s%n", "signed by:", result.signer() == null ? "no trusted key"
+                : result.signer() + (result.signer().equals(result.keys().get(0)) ? " (the trust anchor, --pubkey)"
+                        : " (rotated to from the trust anchor, " + (result.keys().indexOf(result.signer()))
+                                + " rotation(s) in the proof)"));
+        out.printf("%-12s %s%n", "proof:", proof.hashes().size() + " hash(es); " + proofFile);
+    }
+
+    /** One line about the record, decoded without trusting it: the proof is what vouches for its bytes. */
+    static String describe(byte[] record) {
+        RecordView view = new RecordView();
+        try {
+            view.wrap(record, record.length);
+        } catch (FormatException e) {
+            return record.length + " bytes, malformed: " + e.getMessage();
+        }
+        StringBuilder b = new StringBuilder().append("seq ").append(view.sequence()).append(", ")
+                .append(view.type().label()).append(", ").append(Text.iso(view.timestamp()));
+        if (view.type().code() <= RecordType.NOTE.code()) {
+            b.append(", agent ").append(Text.orDash(view.agent())).append(", task ").append(Text.orDash(view.task()))
+                    .append(", ").append(Text.orDash(view.name()));
+            if (view.decision() != dev.vouch.Decision.NONE) {
+                b.append(", decision ").append(view.decision().name().toLowerCase(Locale.ROOT));
+            }
+            String params = Text.preview(view.params(), 60);
+            if (!params.isEmpty()) {
+                b.append(", params ").append(params);
+            }
+        }
+        return b.toString();
+    }
+
+    private void writeJson(PrintWriter out, TlogProof proof, byte[] record, ProofCheck.Result result, String problem,
+            int exit) throws IOException {
+        Checkpoint cp = proof.checkpoint();
+        JsonGenerator g = Json.generator(out);
+        g.writeStartObject();
+        g.writeBooleanField("verified", problem == null);
+        Json.stringOrNull(g, "problem", problem);
+        g.writeNumberField("exit_code", exit);
+        g.writeNumberField("index", proof.index());
+        g.writeStringField("origin", cp.origin());
+        g.writeNumberField("tree_size", cp.size());
+        g.writeStringField("root_hash_b64", Base64.getEncoder().encodeToString(cp.rootHash()));
+        g.writeStringField("leaf_hash", Text.hex(Rfc6962.leafHash(record)));
+        Json.stringOrNull(g, "signer_fingerprint", result.signer() == null ? null : result.signer().fingerprint());
+        g.writeArrayFieldStart("keys");
+        for (VerifyingKey k : result.keys()) {
+            g.writeString(k.fingerprint());
+        }
+        g.writeEndArray();
+        g.writeStringField("record_b64", Base64.getEncoder().encodeToString(record));
+        g.writeEndObject();
+        g.flush();
+        out.println();
+    }
+}

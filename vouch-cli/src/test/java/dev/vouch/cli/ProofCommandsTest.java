@@ -1,0 +1,369 @@
+package dev.vouch.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vouch.crypto.Checkpoint;
+import dev.vouch.crypto.ConsistencyProof;
+import dev.vouch.crypto.SignedNote;
+import dev.vouch.crypto.TlogProof;
+import dev.vouch.internal.format.RecordType;
+import dev.vouch.internal.format.RecordView;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code prove}, {@code check-proof}, {@code consistency} and {@code check-consistency} on a journal that has lived
+ * (reopenings, a key rotation, a gap, a crash and its recovery): every proof checks offline with the first key only,
+ * and fails after tampering with the record, the proof, the checkpoint or the key.
+ */
+class ProofCommandsTest {
+    @TempDir
+    static Path shared;
+
+    @TempDir
+    Path tmp;
+
+    static TestJournals.Written journal;
+    static List<byte[]> records;
+    static TestJournals.Written other;
+
+    @BeforeAll
+    static void writeJournals() {
+        journal = TestJournals.writeEventful(shared.resolve("eventful"));
+        records = TestJournals.records(journal.journal());
+        other = TestJournals.write(shared.resolve("other"), 3);
+    }
+
+    @Test
+    void shouldUseAJournalWithEveryKindOfHistory() {
+        Set<RecordType> types = EnumSet.noneOf(RecordType.class);
+        long resumes = 0;
+        for (byte[] r : records) {
+            RecordType t = new RecordView().wrap(r, r.length).type();
+            types.add(t);
+            resumes += t == RecordType.RESUME ? 1 : 0;
+        }
+        assertTrue(types.containsAll(EnumSet.of(RecordType.KEY_ROTATION, RecordType.GAP, RecordType.RECOVERY,
+                RecordType.SEAL)), types::toString);
+        assertEquals(3, resumes, "three reopenings");
+        Cli.Result r = Cli.run("verify", journal.dir(), "--pubkey", journal.pub());
+        assertEquals(0, r.exit(), r::toString);
+        assertTrue(r.out().contains("rotated 1 time(s)"), r::toString);
+    }
+
+    @Test
+    void shouldWriteProofsOfEveryKindOfRecordThatCheckWithTheFirstKeyAlone() throws Exception {
+        long rotation = indexOf(RecordType.KEY_ROTATION);
+        long[] seqs = {0, 1, TestJournals.sequenceOf(journal.journal(), "MARK1X"), rotation - 1, rotation, rotation + 3,
+            indexOf(RecordType.GAP), indexOf(RecordType.RECOVERY), TestJournals.sequenceOf(journal.journal(), "MARK9X"),
+            records.size() - 2};
+        for (long seq : seqs) {
+            Path proof = prove(seq);
+
+            TlogProof parsed = TlogProof.parse(Files.readString(proof));
+            assertEquals(seq, parsed.index());
+            assertEquals(records.size() - 1, parsed.checkpoint().size(), "against the latest checkpoint");
+            assertNotNull(parsed.extra(), "signed by the rotated key, so the rotation statement travels with it");
+            assertTrue(Arrays.equals(records.get((int) seq), Files.readAllBytes(recordOf(proof))));
+            Cli.Result r = checkProof(proof, recordOf(proof), journal.pubkey());
+            assertEquals(0, r.exit(), r::toString);
+            assertTrue(r.out().startsWith("VERIFIED: record " + seq + " is in the journal " + TestJournals.ORIGIN), r::toString);
+            assertTrue(r.out().contains("rotated to from the trust anchor, 1 rotation(s)"), r::toString);
+        }
+    }
+
+    @Test
+    void shouldFailAfterTamperingWithTheRecordTheProofTheCheckpointOrTheKey() throws Exception {
+        long seq = TestJournals.sequenceOf(journal.journal(), "MARK4X");
+        Path proof = prove(seq);
+        String text = Files.readString(proof);
+        TlogProof parsed = TlogProof.parse(text);
+
+        byte[] record = Files.readAllBytes(recordOf(proof));
+        int at = TestJournals.indexOf(record, "MARK4X".getBytes(StandardCharsets.UTF_8), 0);
+        record[at + 4] = '5';
+        assertFails(checkProof(proof, write("tampered.record", record), journal.pubkey()), "another root");
+
+        String hash = Base64.getEncoder().encodeToString(parsed.hashes().get(1));
+        byte[] changed = parsed.hashes().get(1);
+        changed[0] ^= 1;
+        Path badPath = write("path.tlog-proof", text.replace(hash, Base64.getEncoder().encodeToString(changed)));
+        assertFails(checkProof(badPath, recordOf(proof), journal.pubkey()), "another root");
+
+        Checkpoint cp = parsed.checkpoint();
+        String root = Base64.getEncoder().encodeToString(cp.rootHash());
+        byte[] otherRoot = cp.rootHash();
+        otherRoot[3] ^= 1;
+        Path badCheckpoint = write("cp.tlog-proof", text.replace(root, Base64.getEncoder().encodeToString(otherRoot)));
+        assertFails(checkProof(badCheckpoint, recordOf(proof), journal.pubkey()), "not signed by the trusted key");
+
+        Path noHistory = write("nohistory.tlog-proof", text.replaceFirst("extra [^\n]*\n", ""));
+        assertFails(checkProof(noHistory, recordOf(proof), journal.pubkey()), "not signed by the trusted key");
+
+        assertFails(checkProof(proof, recordOf(proof), other.pubkey()), "not signed by the trusted key");
+
+        Path neighbour = write("neighbour.record", records.get((int) seq + 1));
+        assertFails(checkProof(proof, neighbour, journal.pubkey()), "proves another record");
+    }
+
+    @Test
+    void shouldRefuseAProofOfAnotherLog() throws Exception {
+        Path proof = tmp.resolve("other.tlog-proof");
+        Cli.Result made = Cli.run("prove", other.dir(), "--seq", "2", "--pubkey", other.pub(), "-o", proof.toString());
+        assertEquals(0, made.exit(), made::toString);
+        assertNull(TlogProof.parse(Files.readString(proof)).extra(), "no rotation, no key history");
+
+        assertEquals(0, checkProof(proof, recordOf(proof), other.pubkey()).exit());
+        assertFails(checkProof(proof, recordOf(proof), journal.pubkey()), "proof for another log");
+    }
+
+    @Test
+    void shouldTakeTheRecordFromAnExportLineOrAWholeExport() throws Exception {
+        long seq = TestJournals.sequenceOf(journal.journal(), "MARK8X");
+        Path proof = prove(seq);
+        Cli.Result export = Cli.run("export", journal.dir());
+        String line = export.out().split("\n")[(int) seq];
+
+        assertEquals(0, checkProof(proof, write("line.jsonl", line + "\n"), journal.pubkey()).exit());
+        Cli.Result whole = checkProof(proof, write("all.jsonl", export.out()), journal.pubkey());
+        assertEquals(0, whole.exit(), whole::toString);
+        String wrongLine = export.out().split("\n")[(int) seq + 1];
+        assertFails(checkProof(proof, write("wrong.jsonl", wrongLine), journal.pubkey()), "proves another record");
+    }
+
+    @Test
+    void shouldProveAgainstAnOlderCheckpointTheAuditorSaved() throws Exception {
+        Path saved = savedCheckpointBefore(RecordType.KEY_ROTATION);
+        long size = Checkpoint.parse(SignedNote.parse(Files.readString(saved)).text()).size();
+        Path proof = tmp.resolve("old.tlog-proof");
+
+        Cli.Result r = Cli.run("prove", journal.dir(), "--seq", "2", "--pubkey", journal.pub(), "--checkpoint",
+                saved.toString(), "-o", proof.toString());
+
+        assertEquals(0, r.exit(), r::toString);
+        TlogProof parsed = TlogProof.parse(Files.readString(proof));
+        assertEquals(size, parsed.checkpoint().size());
+        assertNull(parsed.extra(), "signed by the first key, before the rotation");
+        Cli.Result check = Cli.run("check-proof", proof.toString(), "--record", recordOf(proof).toString(), "--pubkey",
+                journal.pub(), "--checkpoint", saved.toString());
+        assertEquals(0, check.exit(), check::toString);
+        Path latest = tmp.resolve("latest.txt");
+        assertEquals(0, Cli.run("checkpoint", journal.dir(), "--pubkey", journal.pub(), "-o", latest.toString()).exit());
+        assertFails(Cli.run("check-proof", proof.toString(), "--record", recordOf(proof).toString(), "--pubkey",
+                journal.pub(), "--checkpoint", latest.toString()), "not the saved one");
+
+        Cli.Result uncovered = Cli.run("prove", journal.dir(), "--seq", Long.toString(size), "--pubkey", journal.pub(),
+                "--checkpoint", saved.toString(), "-o", tmp.resolve("x.tlog-proof").toString());
+        assertEquals(2, uncovered.exit(), uncovered::toString);
+        assertTrue(uncovered.err().contains("not covered by the saved checkpoint"), uncovered::toString);
+    }
+
+    @Test
+    void shouldKeepTheJsonProofAsAnOption() throws Exception {
+        Cli.Result r = Cli.run("prove", journal.dir(), "--seq", "7", "--pubkey", journal.pub(), "--format", "json");
+
+        assertEquals(0, r.exit(), r::toString);
+        Map<String, Object> json = r.json();
+        assertEquals(7L, Cli.num(json.get("leaf_index")));
+        assertEquals((long) records.size() - 1, Cli.num(json.get("tree_size")));
+        assertTrue(Arrays.equals(records.get(7), Base64.getDecoder().decode((String) json.get("record_b64"))));
+        assertEquals(TlogProof.parse((String) json.get("tlog_proof")).hashes().size(), ((List<?>) json.get("audit_path")).size());
+        Path file = write("p.json", r.out());
+        assertEquals(0, checkProof(write("p.tlog-proof", (String) json.get("tlog_proof")), file, journal.pubkey()).exit());
+    }
+
+    @Test
+    void shouldProveConsistencyFromEverySavedCheckpointToTheLatest() throws Exception {
+        for (RecordType before : List.of(RecordType.KEY_ROTATION, RecordType.GAP, RecordType.RECOVERY)) {
+            Path saved = savedCheckpointBefore(before);
+            Path proof = tmp.resolve("consistency-" + before.label());
+
+            Cli.Result made = Cli.run("consistency", journal.dir(), "--from", saved.toString(), "--pubkey", journal.pub(),
+                    "-o", proof.toString());
+            assertEquals(0, made.exit(), made::toString);
+            ConsistencyProof parsed = ConsistencyProof.parse(Files.readString(proof));
+            assertTrue(parsed.witnessRequestBody().startsWith("old "), parsed::text);
+            Cli.Result check = Cli.run("check-consistency", proof.toString(), "--from", saved.toString(), "--pubkey",
+                    journal.pub());
+            assertEquals(0, check.exit(), check::toString);
+            assertTrue(check.out().startsWith("CONSISTENT: the journal " + TestJournals.ORIGIN + " grew from "), check::toString);
+        }
+        Path latest = tmp.resolve("latest.txt");
+        assertEquals(0, Cli.run("checkpoint", journal.dir(), "--pubkey", journal.pub(), "-o", latest.toString()).exit());
+        Cli.Result same = Cli.run("consistency", journal.dir(), "--from", latest.toString(), "--pubkey", journal.pub());
+        assertEquals(0, same.exit(), same::toString);
+        Path sameProof = write("same.proof", same.out());
+        Cli.Result json = Cli.run("check-consistency", sameProof.toString(), "--from", latest.toString(), "--pubkey",
+                journal.pub(), "--json");
+        assertEquals(0, json.exit(), json::toString);
+        assertEquals(Boolean.TRUE, json.json().get("consistent"));
+    }
+
+    @Test
+    void shouldFailAConsistencyProofAfterTamperingOrForAnotherLog() throws Exception {
+        Path saved = savedCheckpointBefore(RecordType.GAP);
+        Cli.Result made = Cli.run("consistency", journal.dir(), "--from", saved.toString(), "--pubkey", journal.pub());
+        assertEquals(0, made.exit(), made::toString);
+        ConsistencyProof proof = ConsistencyProof.parse(made.out());
+        Path good = write("good.proof", made.out());
+
+        String hash = Base64.getEncoder().encodeToString(proof.hashes().get(0));
+        byte[] changed = proof.hashes().get(0);
+        changed[31] ^= 1;
+        Path badHash = write("bad.proof", made.out().replace(hash, Base64.getEncoder().encodeToString(changed)));
+        assertConsistencyFails(badHash, saved, journal.pubkey(), "");
+
+        String root = Base64.getEncoder().encodeToString(proof.checkpoint().rootHash());
+        byte[] otherRoot = proof.checkpoint().rootHash();
+        otherRoot[0] ^= 1;
+        Path badCheckpoint = write("badcp.proof", made.out().replace(root, Base64.getEncoder().encodeToString(otherRoot)));
+        assertConsistencyFails(badCheckpoint, saved, journal.pubkey(), "not signed by the trusted key");
+
+        assertConsistencyFails(good, saved, other.pubkey(), "not signed by the trusted key");
+
+        Path otherSaved = tmp.resolve("other-saved.txt");
+        assertEquals(0, Cli.run("checkpoint", other.dir(), "--pubkey", other.pub(), "-o", otherSaved.toString()).exit());
+        assertConsistencyFails(good, otherSaved, journal.pubkey(), "");
+
+        Path wrongSize = savedCheckpointBefore(RecordType.RECOVERY);
+        assertConsistencyFails(good, wrongSize, journal.pubkey(), "starts from tree size");
+    }
+
+    @Test
+    void shouldRefuseAConsistencyProofForAJournalRewrittenSinceTheSavedCheckpoint() throws Exception {
+        TestJournals.Written w = TestJournals.write(tmp.resolve("rewritten"), 4);
+        Path saved = tmp.resolve("saved.txt");
+        assertEquals(0, Cli.run("checkpoint", w.dir(), "--pubkey", w.pub(), "-o", saved.toString()).exit());
+        // The key holder rewrites history: cut back to before the last call, then carries on as if nothing happened.
+        Path rewritten = TestJournals.truncatedCopy(w.journal(), tmp.resolve("cut"),
+                (int) TestJournals.sequenceOf(w.journal(), "MARK3X"));
+        TestJournals.extend(new TestJournals.Written(rewritten, w.keyFile(), w.pubkey(), w.key()), 10, 3);
+        assertEquals(0, Cli.run("verify", rewritten.toString(), "--pubkey", w.pub(), "-q").exit(), "valid on its own");
+
+        Cli.Result r = Cli.run("consistency", rewritten.toString(), "--from", saved.toString(), "--pubkey", w.pub());
+
+        assertEquals(1, r.exit(), r::toString);
+        assertEquals("", r.out());
+        assertTrue(r.err().contains("does not extend the saved checkpoint"), r::toString);
+    }
+
+    @Test
+    void shouldReportUnusableInputsWithExitTwoNamingTheFile() throws Exception {
+        Path proof = prove(3);
+        Path missing = tmp.resolve("missing.tlog-proof");
+        Cli.Result r = checkProof(missing, recordOf(proof), journal.pubkey());
+        assertEquals(2, r.exit(), r::toString);
+        assertTrue(r.err().contains(missing.toString()), r::toString);
+
+        Path garbage = write("garbage.tlog-proof", "hello\n");
+        r = checkProof(garbage, recordOf(proof), journal.pubkey());
+        assertEquals(2, r.exit(), r::toString);
+        assertTrue(r.err().contains("not a tlog-proof: tlog-proof line 1"), r::toString);
+
+        r = checkProof(proof, tmp.resolve("nope.record"), journal.pubkey());
+        assertEquals(2, r.exit(), r::toString);
+        assertTrue(r.err().contains("nope.record"), r::toString);
+
+        r = Cli.run("check-consistency", proof.toString(), "--from", proof.toString(), "--pubkey", journal.pub());
+        assertEquals(2, r.exit(), r::toString);
+
+        r = Cli.run("prove", tmp.resolve("nojournal").toString(), "--seq", "1", "--pubkey", journal.pub(), "-o",
+                tmp.resolve("y.tlog-proof").toString());
+        assertEquals(2, r.exit(), r::toString);
+        assertTrue(r.err().contains("no such journal directory"), r::toString);
+
+        r = Cli.run("prove", journal.dir(), "--seq", "1", "--pubkey", journal.pub(), "-o",
+                journal.journal().resolve("in.tlog-proof").toString());
+        assertEquals(2, r.exit(), r::toString);
+        assertTrue(r.err().contains("refusing to write inside the journal directory"), r::toString);
+    }
+
+    @Test
+    void shouldRefuseToProveFromATamperedJournal() {
+        TestJournals.Written w = TestJournals.write(tmp.resolve("t"), 3);
+        TestJournals.flipByteIn(w.journal(), "MARK1X");
+
+        Cli.Result r = Cli.run("prove", w.dir(), "--seq", "1", "--pubkey", w.pub(), "-o", tmp.resolve("t.tlog-proof").toString());
+
+        assertEquals(1, r.exit(), r::toString);
+        assertTrue(r.err().contains("verification failed, no proof written"), r::toString);
+        assertFalse(Files.exists(tmp.resolve("t.tlog-proof")));
+    }
+
+    private Path prove(long seq) {
+        Path proof = tmp.resolve("record-" + seq + ".tlog-proof");
+        Cli.Result r = Cli.run("prove", journal.dir(), "--seq", Long.toString(seq), "--pubkey", journal.pub(), "-o",
+                proof.toString());
+        assertEquals(0, r.exit(), r::toString);
+        assertEquals("", r.out());
+        return proof;
+    }
+
+    static Path recordOf(Path proof) {
+        return ProveCommand.recordFileBeside(proof);
+    }
+
+    private static Cli.Result checkProof(Path proof, Path record, Path pubkey) {
+        return Cli.run("check-proof", proof.toString(), "--record", record.toString(), "--pubkey", pubkey.toString());
+    }
+
+    private static void assertFails(Cli.Result r, String words) {
+        assertEquals(1, r.exit(), r::toString);
+        assertTrue(r.out().startsWith("NOT VERIFIED: "), r::toString);
+        assertTrue(r.out().contains(words), r::toString);
+    }
+
+    private static void assertConsistencyFails(Path proof, Path saved, Path pubkey, String words) {
+        Cli.Result r = Cli.run("check-consistency", proof.toString(), "--from", saved.toString(), "--pubkey",
+                pubkey.toString());
+        assertEquals(1, r.exit(), r::toString);
+        assertTrue(r.out().startsWith("NOT CONSISTENT: "), r::toString);
+        assertTrue(r.out().contains(words), r::toString);
+    }
+
+    private static long indexOf(RecordType type) {
+        for (int i = 0; i < records.size(); i++) {
+            if (new RecordView().wrap(records.get(i), records.get(i).length).type() == type) {
+                return i;
+            }
+        }
+        throw new AssertionError("no " + type);
+    }
+
+    /** The note of the last checkpoint before the first record of {@code type}, as an auditor would have saved it. */
+    private Path savedCheckpointBefore(RecordType type) throws Exception {
+        long limit = indexOf(type);
+        String note = null;
+        for (int i = 0; i < limit; i++) {
+            RecordView v = new RecordView().wrap(records.get(i), records.get(i).length);
+            if (v.type() == RecordType.CHECKPOINT) {
+                note = v.note();
+            }
+        }
+        return write("saved-before-" + type.label() + ".txt", note);
+    }
+
+    private Path write(String name, String text) throws Exception {
+        return write(name, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private Path write(String name, byte[] bytes) throws Exception {
+        Path p = tmp.resolve(name);
+        Files.write(p, bytes);
+        return p;
+    }
+}

@@ -1,0 +1,133 @@
+package dev.vouch.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vouch.Event;
+import dev.vouch.EventKind;
+import dev.vouch.internal.format.RecordType;
+import dev.vouch.ledger.Ledger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class StatusCommandTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void shouldSummariseASealedJournalWithItsKeysSessionsGapsAndRecoveries() {
+        RichJournal.Rich rich = RichJournal.shared();
+        int records = TestJournals.records(rich.written().journal()).size();
+
+        Cli.Result r = Cli.run("status", rich.dir());
+
+        assertEquals(0, r.exit(), r::toString);
+        assertTrue(r.out().contains("origin:           " + TestJournals.ORIGIN + "\n"), r::toString);
+        assertTrue(r.out().contains("state:            sealed: the last writer closed it cleanly\n"), r::toString);
+        assertTrue(r.out().contains("records:          " + records + " ("), r::toString);
+        assertTrue(r.out().contains("signing keys:     3 (rotated 2 time(s))"), r::toString);
+        assertTrue(r.out().contains("1. " + rich.written().key() + "  (genesis at seq 0, "), r::toString);
+        assertTrue(r.out().contains("sessions:         4 (the first, then 3 reopening(s))"), r::toString);
+        assertTrue(r.out().contains("gaps:             "), r::toString);
+        assertTrue(r.out().contains(" (" + rich.dropped() + " event(s) dropped by backpressure)"), r::toString);
+        assertTrue(r.out().contains("recoveries:       1\n    seq "), r::toString);
+        assertTrue(r.out().contains("last checkpoint:  seq " + (records - 1) + ", tree size " + (records - 1)
+                + ", written "), r::toString);
+        assertTrue(r.out().contains(" ago); 0 record(s) after it"), r::toString);
+        assertTrue(r.out().contains("not verified:"), r::toString);
+
+        Map<String, Object> j = Cli.run("status", rich.dir(), "--json").json();
+        assertEquals("sealed", j.get("state"));
+        assertEquals("none", j.get("writer"));
+        assertEquals(null, j.get("writer_pid"));
+        assertEquals((long) records, Cli.num(j.get("records")));
+        assertEquals(3, ((List<?>) j.get("keys")).size());
+        assertEquals(4, ((List<?>) j.get("sessions")).size());
+        assertEquals(1, ((List<?>) j.get("recoveries")).size());
+        assertEquals(rich.dropped(), Cli.num(j.get("dropped_total")));
+        assertEquals(0L, Cli.num(j.get("uncovered_records")));
+        assertTrue(Cli.num(j.get("file_bytes")) >= Cli.num(j.get("record_bytes")), j::toString);
+        assertEquals(false, j.get("verified"));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> cp = (Map<String, Object>) j.get("last_checkpoint");
+        assertEquals((long) records - 1, Cli.num(cp.get("tree_size")));
+        assertTrue(Cli.num(cp.get("age_ms")) >= 0, cp::toString);
+    }
+
+    /**
+     * A running writer: status names its process (this JVM), reads what it has written so far, and leaves it
+     * undisturbed: it goes on recording, closes, and the journal verifies intact.
+     */
+    @Test
+    void shouldReportAJournalThatAWriterHasOpenWithoutDisturbingIt() {
+        TestJournals.Written w = TestJournals.write(tmp, 3);
+        Map<String, Object> j;
+        try (Ledger ledger = Ledger.builder(w.journal()).keyFile(w.keyFile()).shutdownHook(false).open()) {
+            Event e = new Event();
+            ledger.recordDurably(e.reset().kind(EventKind.NOTE).name("while-open"));
+
+            j = Cli.run("status", w.dir(), "--json").json();
+            Cli.Result text = Cli.run("status", w.dir());
+            assertEquals(0, text.exit(), text::toString);
+            assertTrue(text.out().contains("state:            open: a writer has it open (process "
+                    + ProcessHandle.current().pid() + ")"), text::toString);
+
+            for (int i = 0; i < 50; i++) {
+                ledger.record(e.reset().kind(EventKind.NOTE).name("after-status"));
+            }
+        }
+        assertEquals("open", j.get("state"));
+        assertEquals("open", j.get("writer"));
+        assertEquals(ProcessHandle.current().pid(), Cli.num(j.get("writer_pid")));
+        assertEquals(false, j.get("sealed"));
+
+        Cli.Result verified = Cli.run("verify", w.dir(), "--pubkey", w.pub());
+        assertEquals(0, verified.exit(), verified::toString);
+        assertEquals("sealed", Cli.run("status", w.dir(), "--json").json().get("state"), "closed: no writer now");
+    }
+
+    @Test
+    void shouldTellACrashedJournalFromARunningOne() {
+        TestJournals.Written w = TestJournals.write(tmp.resolve("w"), 3);
+        Path crashed = TestJournals.truncatedCopy(w.journal(), tmp.resolve("crashed"),
+                TestJournals.lastIndexOf(w.journal(), RecordType.TASK_END) + 1);
+
+        Cli.Result r = Cli.run("status", crashed.toString());
+
+        assertEquals(0, r.exit(), r::toString);
+        assertTrue(r.out().contains("state:            not sealed, and no writer has it open: the last writer stopped"
+                + " without sealing it (a crash)"), r::toString);
+        Map<String, Object> j = Cli.run("status", crashed.toString(), "--json").json();
+        assertEquals("stopped", j.get("state"));
+        assertTrue(Cli.num(j.get("uncovered_records")) > 0, j::toString);
+    }
+
+    @Test
+    void shouldNameTheProblemForAMissingDirectoryAForeignOneAndDamagedStorage() throws Exception {
+        Path missing = tmp.resolve("missing");
+        Cli.Result r = Cli.run("status", missing.toString());
+        assertEquals(2, r.exit(), r::toString);
+        assertTrue(r.err().contains(missing + ": no such journal directory"), r::toString);
+        assertFalse(Files.exists(missing));
+
+        Path foreign = Files.createDirectories(tmp.resolve("foreign"));
+        Files.writeString(foreign.resolve("notes.txt"), "not a journal");
+        r = Cli.run("status", foreign.toString(), "--json");
+        assertEquals(2, r.exit(), r::toString);
+        assertEquals("", r.out());
+        assertTrue(r.err().contains(foreign + ": not a Vouch journal (no .cq4 journal files in it)"), r::toString);
+
+        TestJournals.Written w = TestJournals.write(tmp.resolve("damaged"), 30);
+        TestJournals.damageHeaderBefore(w.journal(), "MARK20X");
+        r = Cli.run("status", w.dir());
+        assertEquals(1, r.exit(), r::toString);
+        assertTrue(r.err().contains("vouch status: damaged storage"), r::toString);
+        assertTrue(r.err().contains(".cq4"), r::toString);
+        assertTrue(r.out().contains("records:"), "prints what could be read: " + r);
+    }
+}

@@ -1,0 +1,140 @@
+package dev.vouch.verify;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vouch.crypto.Checkpoint;
+import dev.vouch.crypto.ConsistencyProof;
+import dev.vouch.crypto.KeyHistory;
+import dev.vouch.crypto.SignedNote;
+import dev.vouch.crypto.SigningKey;
+import dev.vouch.crypto.TlogProof;
+import dev.vouch.internal.format.BigEndian;
+import dev.vouch.internal.format.KeyRotationStatement;
+import dev.vouch.merkle.LeafHashes;
+import dev.vouch.merkle.MerkleProofs;
+import dev.vouch.merkle.Rfc6962;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Offline proof checks over an in-memory tree of record-shaped leaves, and what each kind of tampering does. */
+class ProofCheckTest {
+    private static final String ORIGIN = "example.com/check";
+    private static final SigningKey K0 = SigningKey.generate(new SecureRandom());
+    private static final SigningKey K1 = SigningKey.generate(new SecureRandom());
+    private static final int N = 37;
+    private static final List<byte[]> RECORDS = new ArrayList<>();
+
+    static {
+        for (int i = 0; i < N; i++) {
+            byte[] r = new byte[56 + 8];
+            r[0] = 1;
+            BigEndian.putLong(r, 4, i);
+            BigEndian.putLong(r, 56, i * 31L);
+            RECORDS.add(r);
+        }
+    }
+
+    private static final LeafHashes LEAVES = (index, out, off) -> System.arraycopy(
+            Rfc6962.leafHash(RECORDS.get((int) index)), 0, out, off, 32);
+
+    static String checkpoint(long size, SigningKey key) {
+        return SignedNote.sign(Checkpoint.of(ORIGIN, size, MerkleProofs.rootOf(LEAVES, size), List.of()).body(), ORIGIN,
+                key);
+    }
+
+    static TlogProof proof(long index, long size, SigningKey key, byte[] extra) {
+        return TlogProof.of(index, MerkleProofs.inclusionProof(LEAVES, index, size), checkpoint(size, key), extra);
+    }
+
+    @Test
+    void shouldProveEveryRecordOfEveryTreeSize() {
+        for (int size = 1; size <= N; size += 6) {
+            for (int i = 0; i < size; i++) {
+                ProofCheck.Result r = ProofCheck.inclusion(RECORDS.get(i), proof(i, size, K0, null), K0.verifyingKey());
+                assertTrue(r.valid(), r.problem());
+                assertEquals(K0.verifyingKey(), r.signer());
+            }
+        }
+    }
+
+    @Test
+    void shouldFailAfterTamperingWithTheRecordTheProofTheCheckpointOrTheKey() {
+        TlogProof good = proof(9, 30, K0, null);
+        byte[] record = RECORDS.get(9).clone();
+        record[60] ^= 1;
+        assertInvalid(ProofCheck.inclusion(record, good, K0.verifyingKey()), "another root");
+
+        List<byte[]> hashes = good.hashes();
+        hashes.get(2)[0] ^= 1;
+        TlogProof badPath = TlogProof.of(9, hashes, good.checkpointNote(), null);
+        assertInvalid(ProofCheck.inclusion(RECORDS.get(9), badPath, K0.verifyingKey()), "another root");
+
+        String note = good.checkpointNote().replace("\n30\n", "\n31\n");
+        assertInvalid(ProofCheck.inclusion(RECORDS.get(9), TlogProof.of(9, good.hashes(), note, null), K0.verifyingKey()),
+                "not signed by the trusted key");
+
+        assertInvalid(ProofCheck.inclusion(RECORDS.get(9), good, K1.verifyingKey()), "not signed by the trusted key");
+        assertInvalid(ProofCheck.inclusion(RECORDS.get(8), good, K0.verifyingKey()), "proves another record");
+        TlogProof shifted = TlogProof.of(8, good.hashes(), good.checkpointNote(), null);
+        assertInvalid(ProofCheck.inclusion(RECORDS.get(8), shifted, K0.verifyingKey()), "another root");
+    }
+
+    @Test
+    void shouldAcceptACheckpointOfARotatedKeyThroughTheKeyHistoryOnly() {
+        String rotation = SignedNote.sign(KeyRotationStatement.text(ORIGIN, 12, K1.verifyingKey().bytes()), ORIGIN, K0);
+        byte[] history = KeyHistory.of(List.of(rotation)).bytes();
+
+        ProofCheck.Result withHistory = ProofCheck.inclusion(RECORDS.get(20), proof(20, 30, K1, history), K0.verifyingKey());
+        assertTrue(withHistory.valid(), withHistory.problem());
+        assertEquals(K1.verifyingKey(), withHistory.signer());
+        assertEquals(List.of(K0.verifyingKey(), K1.verifyingKey()), withHistory.keys());
+
+        assertInvalid(ProofCheck.inclusion(RECORDS.get(20), proof(20, 30, K1, null), K0.verifyingKey()), "not signed");
+        // The rotation at 12 is covered by the checkpoint at 13 (the old key's); the new key signs from size 14.
+        assertInvalid(ProofCheck.inclusion(RECORDS.get(2), proof(2, 13, K1, history), K0.verifyingKey()), "not signed");
+        String forged = SignedNote.sign(KeyRotationStatement.text(ORIGIN, 12, K1.verifyingKey().bytes()), ORIGIN, K1);
+        ProofCheck.Result r = ProofCheck.inclusion(RECORDS.get(20),
+                proof(20, 30, K1, KeyHistory.of(List.of(forged)).bytes()), K0.verifyingKey());
+        assertInvalid(r, "key history does not verify");
+    }
+
+    @Test
+    void shouldProveThatANewerCheckpointExtendsAnOlderOne() {
+        for (int oldSize = 1; oldSize <= N; oldSize += 5) {
+            for (int newSize = oldSize; newSize <= N; newSize += 4) {
+                ConsistencyProof p = ConsistencyProof.of(oldSize, MerkleProofs.consistencyProof(LEAVES, oldSize, newSize),
+                        checkpoint(newSize, K0), null);
+                ProofCheck.Result r = ProofCheck.consistency(checkpoint(oldSize, K0), p, K0.verifyingKey());
+                assertTrue(r.valid(), oldSize + " -> " + newSize + ": " + r.problem());
+            }
+        }
+    }
+
+    @Test
+    void shouldRejectAConsistencyProofFromARewrittenLog() {
+        ConsistencyProof good = ConsistencyProof.of(10, MerkleProofs.consistencyProof(LEAVES, 10, 30),
+                checkpoint(30, K0), null);
+        byte[] otherRoot = MerkleProofs.rootOf(LEAVES, 11);
+        String rewritten = SignedNote.sign(Checkpoint.of(ORIGIN, 10, otherRoot, List.of()).body(), ORIGIN, K0);
+        assertInvalid(ProofCheck.consistency(rewritten, good, K0.verifyingKey()), "does not fit");
+        assertInvalid(ProofCheck.consistency(checkpoint(11, K0), good, K0.verifyingKey()), "starts from tree size 10");
+        assertInvalid(ProofCheck.consistency(checkpoint(10, K1), good, K0.verifyingKey()), "older checkpoint");
+        List<byte[]> hashes = good.hashes();
+        hashes.get(hashes.size() - 1)[5] ^= 1;
+        assertInvalid(ProofCheck.consistency(checkpoint(10, K0),
+                ConsistencyProof.of(10, hashes, good.checkpointNote(), null), K0.verifyingKey()), "another root");
+        String otherLog = SignedNote.sign(Checkpoint.of("other.example/x", 10, MerkleProofs.rootOf(LEAVES, 10), List.of())
+                .body(), "other.example/x", K0);
+        assertInvalid(ProofCheck.consistency(otherLog, good, K0.verifyingKey()), "different logs");
+        assertFalse(ProofCheck.consistency(checkpoint(10, K0), good, K1.verifyingKey()).valid());
+    }
+
+    private static void assertInvalid(ProofCheck.Result r, String words) {
+        assertFalse(r.valid(), "expected a failure containing: " + words);
+        assertTrue(r.problem().contains(words), r.problem());
+    }
+}
