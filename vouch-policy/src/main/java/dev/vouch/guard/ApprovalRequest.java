@@ -17,6 +17,8 @@ import java.time.Instant;
  * @param risk         the rule's risk
  * @param requestedAt  when the guard asked
  * @param deadline     when the request times out and the call is refused
+ * @param toolCallId   the id the model or client gave the call ({@link ToolCall#id}), or empty
+ * @param principal    who the agent acts for ({@link ToolCall#principal}, else the guard's), or empty
  */
 public record ApprovalRequest(
         long callSequence,
@@ -28,5 +30,18 @@ public record ApprovalRequest(
         String reason,
         Risk risk,
         Instant requestedAt,
-        Instant deadline) {
+        Instant deadline,
+        String toolCallId,
+        String principal) {
+
+    public ApprovalRequest {
+        toolCallId = toolCallId == null ? "" : toolCallId;
+        principal = principal == null ? "" : principal;
+    }
+
+    /** A request with no tool-call id and no principal (the form before they were added). */
+    public ApprovalRequest(long callSequence, String agent, String task, String tool, String storedParams,
+            String policyId, String reason, Risk risk, Instant requestedAt, Instant deadline) {
+        this(callSequence, agent, task, tool, storedParams, policyId, reason, risk, requestedAt, deadline, "", "");
+    }
 }

@@ -90,7 +90,7 @@ final class ApprovalWait {
         return new ApprovalRequest(j.callSeq, agent, j.ctx.task(), j.tool,
                 new String(j.stored.bytes, StandardCharsets.UTF_8), j.policyId,
                 j.decision.reason() == null ? "" : j.decision.reason(), j.decision.risk(), requestedAt,
-                deadline(requestedAt, timeout));
+                deadline(requestedAt, timeout), j.toolCallId, j.principal);
     }
 
     private CompletableFuture<Approval> ask(JudgedCall j, Instant requestedAt, Duration timeout) {

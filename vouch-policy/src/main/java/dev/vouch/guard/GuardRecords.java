@@ -99,7 +99,8 @@ final class GuardRecords {
                         : StoredParams.whole(params, redactionKey, "too large to record: whole parameters committed");
                 callSeq = recordCallAndDecision(pair, ctx, call, traceId, spanId, stored, d, policyId, policySha256);
             }
-            return new JudgedCall(ctx, tool, d, policyId, stored, callSeq, callSeq + 1, evaluatorFailure);
+            return new JudgedCall(ctx, tool, d, policyId, stored, callSeq, callSeq + 1, evaluatorFailure, call.id(),
+                    call.principal() != null ? call.principal() : principal);
         } finally {
             pair[0].reset(); // drop references to payloads and texts
             pair[1].reset();

@@ -13,9 +13,15 @@ final class JudgedCall {
     final long callSeq;
     final long decisionSeq;
     final Throwable evaluatorFailure;
+    /** The id the model or client gave the call, or null. */
+    final String toolCallId;
+    /** The principal recorded with the call, or null. */
+    final String principal;
 
     JudgedCall(Context ctx, String tool, PolicyDecision decision, String policyId, StoredParams stored,
-            long callSeq, long decisionSeq, Throwable evaluatorFailure) {
+            long callSeq, long decisionSeq, Throwable evaluatorFailure, String toolCallId, String principal) {
+        this.toolCallId = toolCallId;
+        this.principal = principal;
         this.ctx = ctx;
         this.tool = tool;
         this.decision = decision;

@@ -30,7 +30,8 @@ final class PendingRecovery {
     private static final Logger LOG = LoggerFactory.getLogger(Guard.class);
 
     /** A TOOL_CALL of this agent, until its decision says whether it stalled. */
-    private record CallSeen(long seq, long parent, String task, String tool, byte[] storedParams) {
+    private record CallSeen(long seq, long parent, String task, String tool, byte[] storedParams, String toolCallId,
+            String principal) {
     }
 
     /** A stalled call, until an answer or an outcome names it. */
@@ -65,7 +66,8 @@ final class PendingRecovery {
                 }
                 switch (v.type()) {
                     case TOOL_CALL -> undecided.put(v.sequence(),
-                            new CallSeen(v.sequence(), v.parent(), v.task(), v.name(), v.params()));
+                            new CallSeen(v.sequence(), v.parent(), v.task(), v.name(), v.params(), v.toolCallId(),
+                                    v.principal()));
                     case POLICY_DECISION -> {
                         CallSeen c = undecided.remove(v.parent());
                         if (c != null && v.decision() == Decision.STALL) {
@@ -92,7 +94,7 @@ final class PendingRecovery {
                             s.form() == StoredParams.Form.DIGEST ? PayloadLogging.METADATA_ONLY
                                     : PayloadLogging.FULL_PAYLOAD, timeout),
                     s.policyId(), StoredParams.recorded(s.call().storedParams(), s.form()), s.call().seq(),
-                    s.decisionSeq(), null);
+                    s.decisionSeq(), null, s.call().toolCallId(), s.call().principal());
             // Past deadlines are settled by the same path: the answer future times out at once.
             deferred.defer(j, requestedAt, timeout);
             if (now.isBefore(requestedAt.plus(timeout))) {

@@ -42,6 +42,7 @@ class DeferredApprovalTest extends GuardTestBase {
         assertTrue(pending.explanation().contains("awaiting approval"), pending.explanation());
         assertTrue(pending.explanation().contains("call seq " + r.callSequence()), pending.explanation());
         assertEquals(List.of(pending.request()), guard.pendingApprovals().list());
+        assertEquals("call_1", pending.request().toolCallId(), "a UI can tie the request to the model's call");
         assertEquals(1, guard.pendingApprovals().size());
 
         // Not answered yet: resume says so and runs nothing.
@@ -149,7 +150,8 @@ class DeferredApprovalTest extends GuardTestBase {
         Guard first = deferring(nobodyAnswers(), Duration.ofMinutes(5));
         long waiting;
         try (Task task = first.task("tidy-up")) {
-            waiting = first.attempt(ToolCall.of("fs.move", PARAMS).deferApproval(true), () -> "moved").callSequence();
+            waiting = first.attempt(ToolCall.of("fs.move", PARAMS).id("call_9").principal("alice").deferApproval(true),
+                    () -> "moved").callSequence();
         }
         long answered = first.attempt(ToolCall.of("fs.move", PARAMS).deferApproval(true), () -> "moved")
                 .callSequence();
@@ -166,6 +168,8 @@ class DeferredApprovalTest extends GuardTestBase {
         assertEquals("tidy-up", r.task());
         assertEquals("moves", r.policyId());
         assertEquals(PARAMS, r.storedParams());
+        assertEquals("call_9", r.toolCallId(), "rediscovered with the model's call id");
+        assertEquals("alice", r.principal());
 
         assertTrue(second.pendingApprovals().approve(waiting, "bob", "fine now"));
         assertEquals("moved later", second.resume(waiting, () -> "moved later").valueOrThrow());

@@ -174,8 +174,16 @@ final class Calls {
 
     /** The approval handler was asked about a call (new, or rediscovered from the journal). */
     Call pending(AgentGuard agent, ApprovalRequest request, CompletableFuture<?> answer) {
-        Call c = bySeq.computeIfAbsent(request.callSequence(), seq -> new Call(seq, agent, request.tool(), null));
+        // A call rediscovered after a restart keeps the client's call id, so a resubmission finds it again.
+        String callId = request.toolCallId().isEmpty() ? null : request.toolCallId();
+        Call c = bySeq.computeIfAbsent(request.callSequence(), seq -> new Call(seq, agent, request.tool(), callId));
         c.pending(request, answer);
+        if (callId != null) {
+            String key = agent.name + '\n' + callId;
+            synchronized (stripes[Math.floorMod(key.hashCode(), STRIPES)]) {
+                byCallId.putIfAbsent(key, c);
+            }
+        }
         return c;
     }
 

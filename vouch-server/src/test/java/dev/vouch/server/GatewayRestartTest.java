@@ -38,7 +38,8 @@ class GatewayRestartTest {
              Gateway g = Gateway.builder(ledger).policy(policy).tokens(tokens).port(0).adminPort(-1).start()) {
             anchor = ledger.verifyingKey();
             Http http = new Http(g.uri());
-            seq = http.post("/v1/calls", agent, "{\"tool\":\"payments.refund\",\"params\":{\"amount\":700}}").seq();
+            seq = http.post("/v1/calls", agent,
+                    "{\"tool\":\"payments.refund\",\"params\":{\"amount\":700},\"call_id\":\"c-700\"}").seq();
         }
 
         try (Ledger ledger = Ledger.builder(dir).keyFile(key).shutdownHook(false).open();
@@ -48,6 +49,9 @@ class GatewayRestartTest {
             assertEquals(1, waiting.size(), waiting::toString);
             assertEquals(seq, waiting.get(0).get("seq"));
             assertEquals("pending", http.get("/v1/calls/" + seq, agent).get("status"));
+            // The client resubmits the same call after the restart: it finds the call it made, not a new one.
+            assertEquals(seq, http.post("/v1/calls", agent,
+                    "{\"tool\":\"payments.refund\",\"params\":{\"amount\":700},\"call_id\":\"c-700\"}").seq());
 
             assertEquals(200, http.post("/v1/approvals/" + seq, operator, "{\"decision\":\"approve\"}").status());
             assertEquals("allowed", http.get("/v1/calls/" + seq, agent).get("status"));
