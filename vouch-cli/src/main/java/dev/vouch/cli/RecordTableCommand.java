@@ -62,12 +62,68 @@ abstract class RecordTableCommand implements Callable<Integer> {
         return damaged ? VouchCli.EXIT_FAILED : VouchCli.EXIT_OK;
     }
 
-    private boolean printText(PrintWriter out, PrintWriter err) {
-        // With --limit, the last N records are kept as bytes and formatted at the end: formatting is the cost.
-        ArrayDeque<Object[]> last = limit == null ? null : new ArrayDeque<>();
+    /** Where the matching records go, one at a time: a table row or an export line. */
+    private interface Sink {
+        void write(long index, byte[] data, int length) throws IOException;
+
+        /** Every {@link VouchCli#OUTPUT_CHECK_INTERVAL} records: flush and stop early if the reader went away. */
+        void check() throws IOException;
+    }
+
+    private boolean printText(PrintWriter out, PrintWriter err) throws IOException {
         if (header()) {
             out.println(RecordLine.HEADER);
         }
+        RecordView view = new RecordView();
+        return scan(err, new Sink() {
+            @Override
+            public void write(long index, byte[] data, int length) {
+                out.println(line(view, index, data, length));
+            }
+
+            @Override
+            public void check() {
+                VouchCli.checkOutput(out);
+            }
+        });
+    }
+
+    /** The line of the record {@code data[0, length)}, read at {@code index}. */
+    static String line(RecordView view, long index, byte[] data, int length) {
+        try {
+            return RecordLine.of(view.wrap(data, length));
+        } catch (FormatException e) {
+            return RecordLine.malformed(index, length, e.getMessage());
+        }
+    }
+
+    private boolean printJson(PrintWriter out, PrintWriter err) throws IOException {
+        RecordJson records = new RecordJson(CallOutcomes.of(journal));
+        try (JsonGenerator g = Json.generator(out)) {
+            boolean damaged = scan(err, new Sink() {
+                @Override
+                public void write(long index, byte[] data, int length) throws IOException {
+                    records.write(g, index, data, length);
+                    g.writeRaw('\n');
+                }
+
+                @Override
+                public void check() throws IOException {
+                    g.flush();
+                    VouchCli.checkOutput(out);
+                }
+            });
+            g.flush();
+            return damaged;
+        }
+    }
+
+    /**
+     * Reads the journal and hands each record the filter lets through to {@code sink}; with {@code --limit}, only the
+     * last N, kept as bytes and written at the end (formatting is the cost). Returns whether storage was damaged.
+     */
+    private boolean scan(PrintWriter err, Sink sink) throws IOException {
+        ArrayDeque<Object[]> last = limit == null ? null : new ArrayDeque<>();
         RecordView view = new RecordView();
         RecordBuffer buffer = new RecordBuffer(4096);
         long index = 0;
@@ -89,9 +145,9 @@ abstract class RecordTableCommand implements Callable<Integer> {
                     }
                 }
                 if (last == null) {
-                    out.println(line(view, at, buffer.data(), buffer.length()));
+                    sink.write(at, buffer.data(), buffer.length());
                     if (at % VouchCli.OUTPUT_CHECK_INTERVAL == 0) {
-                        VouchCli.checkOutput(out);
+                        sink.check();
                     }
                 } else if (limit > 0) {
                     if (last.size() == limit) {
@@ -103,66 +159,9 @@ abstract class RecordTableCommand implements Callable<Integer> {
             if (last != null) {
                 for (Object[] r : last) {
                     byte[] bytes = (byte[]) r[1];
-                    out.println(line(view, (Long) r[0], bytes, bytes.length));
+                    sink.write((Long) r[0], bytes, bytes.length);
                 }
             }
-            return source.reportDamage(err, spec.qualifiedName());
-        }
-    }
-
-    /** The line of the record {@code data[0, length)}, read at {@code index}. */
-    static String line(RecordView view, long index, byte[] data, int length) {
-        try {
-            return RecordLine.of(view.wrap(data, length));
-        } catch (FormatException e) {
-            return RecordLine.malformed(index, length, e.getMessage());
-        }
-    }
-
-    private boolean printJson(PrintWriter out, PrintWriter err) throws IOException {
-        RecordJson records = new RecordJson(CallOutcomes.of(journal));
-        ArrayDeque<Object[]> last = limit == null ? null : new ArrayDeque<>();
-        RecordView view = new RecordView();
-        RecordBuffer buffer = new RecordBuffer(4096);
-        long index = 0;
-        try (JournalInput source = JournalInput.open(journal); JsonGenerator g = Json.generator(out)) {
-            while (source.nextRecord(buffer)) {
-                long at = index++;
-                try {
-                    view.wrap(buffer.data(), buffer.length());
-                    if (!filter.matches(view)) {
-                        if (filter.pastEnd(view.sequence())) {
-                            break;
-                        }
-                        continue;
-                    }
-                } catch (FormatException e) {
-                    if (!filter.onlySequenceRange() || !filter.inSequenceRange(at)) {
-                        continue;
-                    }
-                }
-                if (last == null) {
-                    records.write(g, at, buffer.data(), buffer.length());
-                    g.writeRaw('\n');
-                    if (at % VouchCli.OUTPUT_CHECK_INTERVAL == 0) {
-                        g.flush();
-                        VouchCli.checkOutput(out);
-                    }
-                } else if (limit > 0) {
-                    if (last.size() == limit) {
-                        last.removeFirst();
-                    }
-                    last.addLast(new Object[] {at, Arrays.copyOf(buffer.data(), buffer.length())});
-                }
-            }
-            if (last != null) {
-                for (Object[] r : last) {
-                    byte[] bytes = (byte[]) r[1];
-                    records.write(g, (Long) r[0], bytes, bytes.length);
-                    g.writeRaw('\n');
-                }
-            }
-            g.flush();
             return source.reportDamage(err, spec.qualifiedName());
         }
     }

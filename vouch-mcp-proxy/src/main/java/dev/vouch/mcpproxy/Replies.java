@@ -1,7 +1,6 @@
 package dev.vouch.mcpproxy;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import dev.vouch.guard.ApprovalRefusedException;
 import dev.vouch.guard.CallResult;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -48,9 +47,7 @@ final class Replies {
 
     /** The result of a call the guard blocked, or that a person refused or let time out. */
     static byte[] refused(byte[] id, CallResult.Refused<?> refused) {
-        String outcome = refused.blocked() ? "blocked"
-                : refused.reason() instanceof ApprovalRefusedException a && a.timedOut() ? "timed_out" : "refused";
-        return toolNotRun(id, refused.explanation(), refused.callSequence(), outcome);
+        return toolNotRun(id, refused.explanation(), refused.callSequence(), refused.outcome());
     }
 
     /** The result of a call that waits for a person ({@link StallMode#PENDING}). */

@@ -1,6 +1,5 @@
 package dev.vouch.mcp;
 
-import dev.vouch.guard.ApprovalRefusedException;
 import dev.vouch.guard.CallResult;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import java.util.LinkedHashMap;
@@ -22,9 +21,7 @@ final class Refusals {
     }
 
     static CallToolResult of(CallResult.Refused<?> refused) {
-        String outcome = refused.blocked() ? "blocked"
-                : refused.reason() instanceof ApprovalRefusedException a && a.timedOut() ? "timed_out" : "refused";
-        return result(refused.explanation(), refused.callSequence(), outcome);
+        return result(refused.explanation(), refused.callSequence(), refused.outcome());
     }
 
     static CallToolResult of(CallResult.Pending<?> pending) {

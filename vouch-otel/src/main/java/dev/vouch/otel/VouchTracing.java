@@ -126,9 +126,7 @@ public final class VouchTracing implements CallObserver {
             if (error != null) {
                 fail("error", error.getClass().getName());
             } else if (result instanceof CallResult.Refused<?> refused) {
-                String kind = refused.blocked() ? "blocked"
-                        : refused.reason() instanceof dev.vouch.guard.ApprovalTimedOutException ? "timed_out" : "refused";
-                fail(kind, "vouch." + kind);
+                fail(refused.outcome(), "vouch." + refused.outcome());
             } else if (result instanceof CallResult.Pending<?>) {
                 span.setAttribute(OUTCOME, "pending");
             } else {

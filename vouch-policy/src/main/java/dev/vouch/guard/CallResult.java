@@ -68,6 +68,18 @@ public sealed interface CallResult<T> permits CallResult.Completed, CallResult.R
         public boolean blocked() {
             return reason instanceof ToolBlockedException;
         }
+
+        /**
+         * Why it did not run, as adapters label it for programs (MCP {@code _meta}, span attributes): {@code blocked}
+         * (the policy), {@code timed_out} (nobody answered in time) or {@code refused} (an approver said no, or the
+         * approval handler failed).
+         */
+        public String outcome() {
+            if (blocked()) {
+                return "blocked";
+            }
+            return reason instanceof ApprovalRefusedException a && a.timedOut() ? "timed_out" : "refused";
+        }
     }
 
     /**
