@@ -242,6 +242,9 @@ final class ChainStage implements EventHandler<Slot> {
         boolean overdue = uncoveredRecords > 0 && System.nanoTime() - firstUncoveredNanoTime >= checkpointMaxDelayNanos;
         if (overdue || counters.dropped.sum() != droppedRecorded) {
             tickPending = ring.tryPublishEvent(SlotTranslators.CHECKPOINT, null);
+            if (tickPending) {
+                counters.controlSlots.increment();
+            }
         }
     }
 

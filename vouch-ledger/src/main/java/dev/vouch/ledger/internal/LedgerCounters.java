@@ -9,7 +9,8 @@ import java.util.concurrent.atomic.LongAdder;
  * {@code stats()} only read them.
  */
 final class LedgerCounters {
-    public final LongAdder accepted = new LongAdder();
+    /** Control slots published (checkpoint, rotation, close, ticks): the ring's other slots are accepted events. */
+    public final LongAdder controlSlots = new LongAdder();
     public final LongAdder dropped = new LongAdder();
     /** Times a caller found the ring full (then dropped, refused, or waited, by mode). */
     public final LongAdder ringFull = new LongAdder();
