@@ -224,22 +224,28 @@ public final class JournalVerifier {
                         Thread.currentThread().interrupt();
                         throw new java.io.InterruptedIOException("interrupted while verifying");
                     }
-                    for (int i = 0; i < b.count; i++) {
-                        StorageDamageException e = b.damage[i];
-                        if (e != null) {
-                            currentToken = -1; // as the source's own position: the damaged place, until a record
-                            currentPositionText = e.position();
-                            onDamage(e);
-                            continue;
+                    for (int c = 0, chunks = b.chunks(); c < chunks; c++) {
+                        boolean mine = b.claimFront(c);
+                        if (!mine) {
+                            b.awaitHashed(c);
                         }
-                        currentToken = b.tokens[i];
-                        RecordBuffer r = b.records[i];
-                        if (i < b.hashedBelow) {
-                            System.arraycopy(b.leaves, i * Rfc6962.HASH_SIZE, leaf, 0, Rfc6962.HASH_SIZE);
-                        } else {
-                            Rfc6962.leafHash(sha256, r.data(), 0, r.length(), leaf, 0);
+                        for (int i = c * ReadAhead.CHUNK, end = Math.min(b.count, i + ReadAhead.CHUNK); i < end; i++) {
+                            StorageDamageException e = b.damage[i];
+                            if (e != null) {
+                                currentToken = -1; // as the source's own position: the damaged place, until a record
+                                currentPositionText = e.position();
+                                onDamage(e);
+                                continue;
+                            }
+                            currentToken = b.tokens[i];
+                            RecordBuffer r = b.records[i];
+                            if (mine) {
+                                Rfc6962.leafHash(sha256, r.data(), 0, r.length(), leaf, 0);
+                            } else {
+                                System.arraycopy(b.leaves, i * Rfc6962.HASH_SIZE, leaf, 0, Rfc6962.HASH_SIZE);
+                            }
+                            onRecord(r.data(), r.length(), estimate);
                         }
-                        onRecord(r.data(), r.length(), estimate);
                     }
                     IOException error = b.error;
                     boolean last = b.last;
