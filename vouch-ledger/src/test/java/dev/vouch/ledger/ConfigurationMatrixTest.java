@@ -46,7 +46,9 @@ class ConfigurationMatrixTest {
                 for (WaitMode wait : WaitMode.values()) {
                     for (int ring : new int[] {64, 4096}) {
                         for (Writes writes : Writes.values()) {
-                            all.add(Arguments.of(backpressure, signing, wait, ring, writes));
+                            for (int consumers = 1; consumers <= 2; consumers++) {
+                                all.add(Arguments.of(backpressure, signing, wait, ring, writes, consumers));
+                            }
                         }
                     }
                 }
@@ -55,11 +57,11 @@ class ConfigurationMatrixTest {
         return all.stream();
     }
 
-    @ParameterizedTest(name = "{0} {1} {2} ring {3} {4}")
+    @ParameterizedTest(name = "{0} {1} {2} ring {3} {4} consumer threads {5}")
     @MethodSource("settings")
     void shouldJournalEveryAcceptedEventAndCountEveryRefusal(BackpressureMode backpressure, SigningMode signing,
-            WaitMode wait, int ringSize, Writes writes) throws Exception {
-        // PER_EVENT signs ~20 k events/s here: fewer events keep the 72 cases within seconds.
+            WaitMode wait, int ringSize, Writes writes, int consumerThreads) throws Exception {
+        // PER_EVENT signs ~20 k events/s here: fewer events keep the 144 cases within seconds.
         int perProducer = signing == SigningMode.PER_EVENT ? 150 : 1_500;
         Path dir = tmp.resolve("journal");
         VerifyingKey anchor;
@@ -69,6 +71,7 @@ class ConfigurationMatrixTest {
         try (StderrCapture quiet = new StderrCapture()) { // [BACKPRESSURE] lines are expected in DROP and FAIL
             Ledger ledger = Ledger.builder(dir).keyFile(tmp.resolve(".vouch_key")).shutdownHook(false)
                     .backpressure(backpressure).signingMode(signing).waitMode(wait).ringSize(ringSize)
+                    .consumerThreads(consumerThreads)
                     .checkpointMaxEvents(97).checkpointMaxDelay(Duration.ofMillis(5)).open();
             try {
                 anchor = ledger.verifyingKey();

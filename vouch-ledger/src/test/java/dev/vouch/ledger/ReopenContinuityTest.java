@@ -101,7 +101,10 @@ class ReopenContinuityTest {
                     sealedSeq[i] = ledger.recordDurably(e.reset().name("sealed").params("{\"s\":" + i + "}"), Durability.SEALED);
                     returnedAt[i] = TestClock.nowNanos(); // the clock the writer stamps records with
                 }
-                // The live journal already holds what the calls returned, and verifies (unsealed) as it stands.
+                // The live journal already holds what the calls returned, and verifies (unsealed) as it stands. The
+                // producer stops first, so that every verification (on 1, 2 and 3 threads) reads the same records.
+                stop.set(true);
+                background.join();
                 List<byte[]> live = RawJournal.read(dir);
                 assertTrue(live.size() > sealedSeq[rounds - 1]);
                 VerificationReport r = Journals.verify(dir, anchor);

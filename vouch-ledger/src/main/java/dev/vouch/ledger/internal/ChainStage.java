@@ -28,9 +28,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The chain stage, first of the ring's two consumers: stamps each event with its sequence number and prev
  * link, hashes it into the chain and the Merkle tree, and writes the control records (gaps, signed
- * checkpoints, key rotations, the seal) into the slot's trailer. The {@link JournalStage} on a second thread
- * then appends the slot's records to the journal in ring order and wakes the callers, so hashing and the
- * journal's copy overlap. This stage owns every piece of chain state, so none of it needs locks. Any failure
+ * checkpoints, key rotations, the seal) into the slot's trailer. The {@link JournalStage} then appends the slot's
+ * records to the journal in ring order and wakes the callers: on a second thread, so that hashing and the journal's
+ * copy overlap, or right after this stage on the same thread ({@link InlineStages}). This stage owns every piece of chain state, so none of it needs locks. Any failure
  * in either stage is fatal: logged {@code [CRITICAL]}, the ledger stops accepting events, nothing after the
  * failing slot reaches the journal, and every waiting caller is failed.
  *
@@ -190,6 +190,20 @@ final class ChainStage implements EventHandler<Slot> {
 
     @Override
     public void onEvent(Slot slot, long ringSequence, boolean endOfBatch) {
+        process(slot, endOfBatch);
+        if (endOfBatch || ++unreleased >= RELEASE_EVERY) {
+            unreleased = 0;
+            // Volatile, not a release store: HandOffBarrier must not miss this between its check and its park.
+            progress.setVolatile(ringSequence);
+            downstream.wake();
+        }
+    }
+
+    /**
+     * This stage's work on one slot, leaving what the journal stage must do in it; the caller hands the slot on
+     * (a separate journal thread, or {@link InlineStages} on this one).
+     */
+    void process(Slot slot, boolean endOfBatch) {
         slot.clearStageResults();
         if (failure.get() != null || sealed) {
             slot.discard = true;
@@ -220,12 +234,6 @@ final class ChainStage implements EventHandler<Slot> {
             } finally {
                 current = null;
             }
-        }
-        if (endOfBatch || ++unreleased >= RELEASE_EVERY) {
-            unreleased = 0;
-            // Volatile, not a release store: HandOffBarrier must not miss this between its check and its park.
-            progress.setVolatile(ringSequence);
-            downstream.wake();
         }
     }
 

@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The {@link Ledger}: events go through an LMAX Disruptor ring to the chain stage ({@link ChainStage}) and the
  * journal stage ({@link JournalStage}). Agent threads only claim a slot, copy the event in and publish; everything
- * that hashes, signs or writes runs on the two consumer threads.
+ * that hashes, signs or writes runs on the consumer threads (one running both stages, or one per stage:
+ * LedgerBuilder.consumerThreads).
  */
 public final class DisruptorLedger implements Ledger {
     private static final Logger LOG = LoggerFactory.getLogger("dev.vouch.ledger");
@@ -76,17 +77,23 @@ public final class DisruptorLedger implements Ledger {
             t.setDaemon(true);
             return t;
         }, ProducerType.MULTI, waitStrategy(config));
-        // The pipeline of the diagram, wired here and nowhere else: ring -> chain stage -> journal stage, the
-        // journal stage waiting on the chain stage through a barrier that parks instead of spinning.
+        // The pipeline of the diagram, wired here and nowhere else: ring -> chain stage -> journal stage, on one
+        // thread, or on two with the journal stage waiting on the chain stage through a barrier that parks instead
+        // of spinning.
         String name = "vouch-ledger-" + journalDirectory.getFileName();
-        chain.threadName(name + "-chain");
         JournalStage journalStage = new JournalStage(journal, counters, failure, keyFile, name + "-journal");
-        EventProcessorFactory<Slot> behindChain = (ringBuffer, upstream) -> {
-            HandOffBarrier barrier = new HandOffBarrier(upstream[0]);
-            chain.handOffTo(ringBuffer, barrier);
-            return new BatchEventProcessorBuilder().build(ringBuffer, barrier, journalStage);
-        };
-        disruptor.handleEventsWith(chain).then(behindChain);
+        if (config.consumerThreads() == 1) {
+            disruptor.handleEventsWith(new InlineStages(chain, journalStage, name));
+            chain.handOffTo(disruptor.getRingBuffer(), null);
+        } else {
+            chain.threadName(name + "-chain");
+            EventProcessorFactory<Slot> behindChain = (ringBuffer, upstream) -> {
+                HandOffBarrier barrier = new HandOffBarrier(upstream[0]);
+                chain.handOffTo(ringBuffer, barrier);
+                return new BatchEventProcessorBuilder().build(ringBuffer, barrier, journalStage);
+            };
+            disruptor.handleEventsWith(chain).then(behindChain);
+        }
         this.ring = disruptor.getRingBuffer();
         journal.handOver();
         disruptor.start();

@@ -12,9 +12,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The second consumer: appends what the chain stage prepared in each slot to the Chronicle journal, in ring
- * order, and only then tells the write-ahead callers. It runs on its own thread so that the journal's copy
- * into mapped pages overlaps the next records' hashing. The records of a batch go into one Chronicle document,
+ * The second stage: appends what the chain stage prepared in each slot to the Chronicle journal, in ring
+ * order, and only then tells the write-ahead callers. It runs on its own thread, so that the journal's copy
+ * into mapped pages overlaps the next records' hashing, or after the chain stage on its thread ({@link InlineStages}). The records of a batch go into one Chronicle document,
  * committed at the end of the batch (or when it is full, or before anything that needs it on disk), and a
  * JOURNALED caller is told only once the document holding its record is committed. It owns the journal's
  * appender and the lists of waiting callers; a failure here is fatal to the ledger like one in the chain stage.

@@ -17,6 +17,7 @@ import java.time.Duration;
  * @param origin                 the origin line for a new journal, or null for the default
  * @param meterRegistry          a Micrometer {@code MeterRegistry}, or null (typed Object so Micrometer may be absent)
  * @param settingsText           the settings an auditor needs, as written into genesis and resume records
+ * @param consumerThreads        1: both stages on one thread ({@link InlineStages}); 2: one thread each
  * @param random                 source of new keys and of a new journal's origin
  */
 public record LedgerConfig(
@@ -33,6 +34,7 @@ public record LedgerConfig(
         int checkpointMaxEvents,
         Duration checkpointMaxDelay,
         WaitMode waitMode,
+        int consumerThreads,
         boolean shutdownHook,
         boolean fullVerificationOnOpen,
         SecureRandom random,
