@@ -32,6 +32,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * is inside the measured operation). A burst of 256-byte events is about 300 MB, which the page cache
  * absorbs, so this is the rate before the disk's write-back matters. {@code chronicleAppend} is the same burst
  * of the same records straight into a fresh Chronicle queue, the physical limit. Scores are events/s.
+ * {@code consumerThreads} 1 runs the ledger's two stages on one thread (the default on 2 processors), 2 on two.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -47,6 +48,9 @@ public class BurstBenchmark {
         @Param({"256"})
         int payloadBytes;
 
+        @Param({"1", "2"})
+        int consumerThreads;
+
         final Event event = new Event();
         byte[] params;
         Path dir;
@@ -61,7 +65,7 @@ public class BurstBenchmark {
         public void freshJournal() throws IOException {
             dir = Files.createTempDirectory("vouch-burst");
             ledger = Ledger.builder(dir.resolve("journal")).keyFile(dir.resolve(".vouch_key")).shutdownHook(false)
-                    .open();
+                    .consumerThreads(consumerThreads).open();
         }
 
         @TearDown(Level.Invocation)

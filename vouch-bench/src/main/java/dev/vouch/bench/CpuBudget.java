@@ -32,12 +32,16 @@ import net.openhft.chronicle.wire.DocumentContext;
  *     -cp vouch-bench/target/benchmarks.jar dev.vouch.bench.CpuBudget [events] [rounds]
  * </pre>
  *
- * Prints one line per part and producer count (mean ± standard deviation of the rounds, after one warm-up round)
- * and the ratio pipeline / (append + leaf hash + node hash) for 1, 2 and 4 producers.
+ * Prints one line per part, producer count and consumer-thread count (mean ± standard deviation of the rounds, after
+ * {@value #WARMUPS} warm-up rounds: the first two rounds of a fresh JVM still spend seconds compiling, which would
+ * be counted as the pipeline's CPU) and the ratio pipeline / (append + leaf hash + node hash) for 1, 2 and 4
+ * producers, with the ledger's stages on one thread and on two ({@code LedgerBuilder.consumerThreads}).
  */
 public final class CpuBudget {
     private static final OperatingSystemMXBean OS =
             (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+
+    private static final int WARMUPS = 3;
 
     private CpuBudget() {
     }
@@ -47,7 +51,8 @@ public final class CpuBudget {
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
         byte[] record = BaselineBenchmark.encodedRecord(256);
         System.out.printf(Locale.ROOT, "CPU per event, %,d events of a %d-byte record (256 B payload), %d rounds after"
-                + " one warm-up, %d processors%n", events, record.length, rounds, Runtime.getRuntime().availableProcessors());
+                + " %d warm-ups, %d processors%n", events, record.length, rounds, WARMUPS,
+                Runtime.getRuntime().availableProcessors());
         double[] append = measure(rounds, () -> rawAppend(record, events), events);
         double[] leaf = measure(rounds, () -> leafHashes(record, events), events);
         double[] node = measure(rounds, () -> nodeHashes(events), events);
@@ -55,12 +60,15 @@ public final class CpuBudget {
         print("leaf hash", leaf);
         print("node hash", node);
         double unavoidable = append[0] + leaf[0] + node[0];
-        System.out.printf(Locale.ROOT, "  %-28s %8.1f ns%n", "sum of the unavoidable parts", unavoidable);
-        for (int producers : new int[] {1, 2, 4}) {
-            double[] pipeline = measure(rounds, () -> pipeline(events, producers), events);
-            print("pipeline, " + producers + " producer" + (producers > 1 ? "s" : ""), pipeline);
-            System.out.printf(Locale.ROOT, "  %-28s %8.2f x  (target <= 1.3)%n",
-                    "  ratio to the parts", pipeline[0] / unavoidable);
+        System.out.printf(Locale.ROOT, "  %-44s %8.1f ns%n", "sum of the unavoidable parts", unavoidable);
+        for (int consumers : new int[] {1, 2}) {
+            for (int producers : new int[] {1, 2, 4}) {
+                double[] pipeline = measure(rounds, () -> pipeline(events, producers, consumers), events);
+                print("pipeline, " + producers + " producer" + (producers > 1 ? "s" : "") + ", " + consumers
+                        + " consumer thread" + (consumers > 1 ? "s" : ""), pipeline);
+                System.out.printf(Locale.ROOT, "  %-44s %8.2f x  (target <= 1.3)%n",
+                        "  ratio to the parts", pipeline[0] / unavoidable);
+            }
         }
     }
 
@@ -68,9 +76,11 @@ public final class CpuBudget {
         void run() throws Exception;
     }
 
-    /** CPU ns per event: mean and standard deviation over {@code rounds}, after one warm-up round. */
+    /** CPU ns per event: mean and standard deviation over {@code rounds}, after {@link #WARMUPS} warm-up rounds. */
     private static double[] measure(int rounds, Work work, int events) throws Exception {
-        work.run();
+        for (int i = 0; i < WARMUPS; i++) {
+            work.run();
+        }
         double[] perEvent = new double[rounds];
         for (int i = 0; i < rounds; i++) {
             System.gc();
@@ -84,7 +94,7 @@ public final class CpuBudget {
     }
 
     private static void print(String what, double[] m) {
-        System.out.printf(Locale.ROOT, "  %-28s %8.1f ± %.1f ns%n", what, m[0], m[1]);
+        System.out.printf(Locale.ROOT, "  %-44s %8.1f ± %.1f ns%n", what, m[0], m[1]);
     }
 
     private static void rawAppend(byte[] record, int events) throws IOException {
@@ -123,11 +133,11 @@ public final class CpuBudget {
         sink(right);
     }
 
-    private static void pipeline(int events, int producers) throws Exception {
+    private static void pipeline(int events, int producers, int consumers) throws Exception {
         Path dir = Files.createTempDirectory("vouch-cpu-pipeline");
         try {
             Ledger ledger = Ledger.builder(dir.resolve("journal")).keyFile(dir.resolve(".vouch_key"))
-                    .shutdownHook(false).open();
+                    .consumerThreads(consumers).shutdownHook(false).open();
             byte[] params = BenchEvents.payload(256);
             Thread[] threads = new Thread[producers];
             for (int p = 0; p < producers; p++) {

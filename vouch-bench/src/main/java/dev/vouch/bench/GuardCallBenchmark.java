@@ -32,6 +32,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * it, in the same trial and on the same ledger, the lone write-ahead calls it is built from:
  * {@code recordJournaled} and {@code recordSealed}, one after another. {@code writeAheadOutcomes} false is the
  * guard's default (the outcome is accepted without a wait); true makes the guard wait for the outcome too.
+ * {@code consumerThreads} 1 runs the ledger's two stages on one thread (the default on 2 processors), 2 on two.
  *
  * <pre>
  * java -jar vouch-bench/target/benchmarks.jar 'GuardCallBenchmark|RecordLatencyBenchmark'
@@ -64,6 +65,9 @@ public class GuardCallBenchmark {
     @Param({"false"})
     boolean writeAheadOutcomes;
 
+    @Param({"1", "2"})
+    int consumerThreads;
+
     private final Event event = new Event();
     private byte[] params;
     private Path dir;
@@ -75,7 +79,7 @@ public class GuardCallBenchmark {
         params = BenchEvents.payload(256);
         dir = Files.createTempDirectory("vouch-guard-call");
         ledger = Ledger.builder(dir.resolve("journal")).keyFile(dir.resolve(".vouch_key")).waitMode(waitMode)
-                .shutdownHook(false).open();
+                .consumerThreads(consumerThreads).shutdownHook(false).open();
         guard = Guard.builder(ledger).agent("bench-agent").policy(Policy.parse(POLICY, "bench-policy.yaml"))
                 .writeAheadOutcomes(writeAheadOutcomes).build();
     }
