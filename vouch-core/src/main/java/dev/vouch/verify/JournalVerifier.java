@@ -81,9 +81,10 @@ public final class JournalVerifier {
 
     /**
      * Verifies with {@code threads} threads: with 1 (the default) everything runs on the calling thread; with 2, a
-     * reader thread reads ahead and computes the records' leaf hashes (about half the work); with more, one thread
-     * reads and {@code threads - 2} compute the leaf hashes; all while the calling thread checks the chain, the tree and the signatures in journal order. The report
-     * is the same either way; memory stays flat (a fixed number of batches of 512 records circulates).
+     * reader thread reads ahead and shares the records' leaf hashes (about half the work) with the calling thread,
+     * chunk by chunk, whoever is free taking the next one; with more, one thread reads and {@code threads - 2} help
+     * hash; all while the calling thread checks the chain, the tree and the signatures in journal order. The report
+     * is the same either way; memory stays flat (a fixed number of batches of 128 records circulates).
      *
      * @throws IllegalArgumentException if {@code threads} is not from 1 to 64
      */
@@ -225,9 +226,9 @@ public final class JournalVerifier {
                         throw new java.io.InterruptedIOException("interrupted while verifying");
                     }
                     for (int c = 0, chunks = b.chunks(); c < chunks; c++) {
-                        boolean mine = b.claimFront(c);
+                        boolean mine = b.claims.claimFront(c);
                         if (!mine) {
-                            b.awaitHashed(c);
+                            b.claims.awaitPublished(c);
                         }
                         for (int i = c * ReadAhead.CHUNK, end = Math.min(b.count, i + ReadAhead.CHUNK); i < end; i++) {
                             StorageDamageException e = b.damage[i];

@@ -6,8 +6,6 @@ import java.security.MessageDigest;
 import java.util.ArrayDeque;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The parallel half of a verification: a reader thread reads records from the source in batches while the verifying
@@ -25,8 +23,8 @@ final class ReadAhead implements AutoCloseable {
      */
     static final int RECORDS_PER_BATCH = 128;
     /**
-     * Records per claim: small enough that the verifying thread rarely waits for a helper's chunk (a few µs). A batch
-     * has at most 32 chunks, one bit each in {@link Batch#hashedByHelper}.
+     * Records per claim: small enough that the verifying thread rarely waits for a helper's chunk (a few µs); a batch
+     * has at most {@link ChunkClaims#MAX_CHUNKS}.
      */
     static final int CHUNK = 16;
 
@@ -40,13 +38,8 @@ final class ReadAhead implements AutoCloseable {
         int count;
         boolean last;
         IOException error;
-        /**
-         * The unclaimed chunks {@code [front, back)}, packed as {@code front << 32 | back}: the verifying thread
-         * takes the front one, helpers the back one, each with one compare-and-set.
-         */
-        final AtomicLong claims = new AtomicLong();
-        /** Bit c is set (a release) once a helper has written chunk c's leaf hashes into {@link #leaves}. */
-        final AtomicInteger hashedByHelper = new AtomicInteger();
+        /** Who hashes which chunk: the verifying thread from the front, helpers from the back. */
+        final ChunkClaims claims = new ChunkClaims();
 
         Batch() {
             for (int i = 0; i < RECORDS_PER_BATCH; i++) {
@@ -58,56 +51,6 @@ final class ReadAhead implements AutoCloseable {
             return (count + CHUNK - 1) / CHUNK;
         }
 
-        /** Before the batch is handed on: every chunk unclaimed. */
-        void openClaims() {
-            hashedByHelper.set(0);
-            claims.set(chunks());
-        }
-
-        /**
-         * The verifying thread, reaching chunk {@code c}: true if it claimed it (and hashes it itself), false if a
-         * helper has (then {@link #awaitHashed}).
-         */
-        boolean claimFront(int c) {
-            while (true) {
-                long s = claims.get();
-                int back = (int) s;
-                if (c >= back) {
-                    return false;
-                }
-                if (claims.compareAndSet(s, ((long) (c + 1) << 32) | back)) {
-                    return true;
-                }
-            }
-        }
-
-        /** A helper: the last unclaimed chunk, now its own, or -1 when none is left. */
-        int claimBack() {
-            while (true) {
-                long s = claims.get();
-                int front = (int) (s >>> 32);
-                int back = (int) s;
-                if (back <= front) {
-                    return -1;
-                }
-                if (claims.compareAndSet(s, ((long) front << 32) | (back - 1))) {
-                    return back - 1;
-                }
-            }
-        }
-
-        /** Waits (briefly: one chunk of hashing at most) until a helper has hashed chunk {@code c}. */
-        void awaitHashed(int c) {
-            int bit = 1 << c;
-            for (int spins = 0; (hashedByHelper.get() & bit) == 0; spins++) {
-                if (spins < 100) {
-                    Thread.onSpinWait();
-                } else {
-                    Thread.yield();
-                }
-            }
-        }
-
         /** A helper hashes the chunk it claimed and publishes the hashes. */
         void hashChunk(int c, MessageDigest sha256) {
             for (int i = c * CHUNK, end = Math.min(count, i + CHUNK); i < end; i++) {
@@ -116,7 +59,7 @@ final class ReadAhead implements AutoCloseable {
                     Rfc6962.leafHash(sha256, r.data(), 0, r.length(), leaves, i * Rfc6962.HASH_SIZE);
                 }
             }
-            hashedByHelper.getAndAccumulate(1 << c, (a, b) -> a | b);
+            claims.published(c);
         }
     }
 
@@ -157,7 +100,7 @@ final class ReadAhead implements AutoCloseable {
         }
     }
 
-    /** The next batch in journal order; its chunks are claimed with {@link Batch#claimFront}; give it back with {@link #release}. */
+    /** The next batch in journal order; its chunks are claimed with {@link ChunkClaims#claimFront}; give it back with {@link #release}. */
     Batch next() throws InterruptedException {
         Batch b = ready.poll();
         for (int i = 0; b == null && i < 100; i++) {
@@ -210,7 +153,7 @@ final class ReadAhead implements AutoCloseable {
                     }
                     b.count++;
                 }
-                b.openClaims();
+                b.claims.open(b.chunks());
                 ready.put(b);
                 if (hashers.length == 0) {
                     unclaimed.addLast(b);
@@ -239,7 +182,7 @@ final class ReadAhead implements AutoCloseable {
     private static boolean helpHash(ArrayDeque<Batch> unclaimed, MessageDigest sha256) {
         while (!unclaimed.isEmpty()) {
             Batch b = unclaimed.peekFirst();
-            int c = b.claimBack();
+            int c = b.claims.claimBack();
             if (c >= 0) {
                 b.hashChunk(c, sha256);
                 return true;
@@ -255,7 +198,7 @@ final class ReadAhead implements AutoCloseable {
         Batch b = new Batch();
         b.error = new IOException("reading the journal failed: " + t, t);
         b.last = true;
-        b.openClaims();
+        b.claims.open(b.chunks());
         ready.offer(b);
     }
 
@@ -267,7 +210,7 @@ final class ReadAhead implements AutoCloseable {
                 if (b == STOP) {
                     return;
                 }
-                for (int c = b.claimBack(); c >= 0; c = b.claimBack()) {
+                for (int c = b.claims.claimBack(); c >= 0; c = b.claims.claimBack()) {
                     b.hashChunk(c, sha256);
                 }
             }
