@@ -39,8 +39,11 @@ import org.slf4j.LoggerFactory;
  */
 final class ChainStage implements EventHandler<Slot> {
     private static final Logger LOG = LoggerFactory.getLogger("dev.vouch.ledger");
-    /** How many slots the chain stage hands on at a time inside a long batch, so the stages overlap. */
-    private static final int RELEASE_EVERY = 64;
+    /**
+     * How many slots are handed on at a time inside a long batch: to the journal stage, so the stages overlap, or (by
+     * InlineStages) back to the producers.
+     */
+    static final int RELEASE_EVERY = 64;
 
     private final ChronicleJournal journal;
     private final boolean signEveryEvent;

@@ -11,9 +11,6 @@ import com.lmax.disruptor.Sequence;
  * burst rate (vouch-bench/README.md); with cores to spare, two stages overlap hashing and appending instead.
  */
 final class InlineStages implements EventHandler<Slot> {
-    /** How many slots are handed back to the producers at a time inside a long batch. */
-    private static final int RELEASE_EVERY = 64;
-
     private final ChainStage chain;
     private final JournalStage journal;
     private final String threadName;
@@ -41,7 +38,7 @@ final class InlineStages implements EventHandler<Slot> {
         chain.process(slot, endOfBatch);
         journal.onEvent(slot, ringSequence, endOfBatch);
         // Only now may a producer reuse the slot: the journal stage has read it.
-        if (endOfBatch || ++unreleased >= RELEASE_EVERY) {
+        if (endOfBatch || ++unreleased >= ChainStage.RELEASE_EVERY) {
             unreleased = 0;
             progress.set(ringSequence);
         }
