@@ -49,18 +49,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  * </pre>
  */
 public final class GatewayLoadBenchmark {
-    private static final String POLICY = String.join("\n",
-            "version: \"2026.1\"",
-            "defaults:",
-            "  default_action: block",
-            "policies:",
-            "  - id: no-deletes",
-            "    match_methods: [\"fs.delete\"]",
-            "    action: block",
-            "  - id: reads",
-            "    match_methods: [\"fs.*\"]",
-            "    action: allow",
-            "");
     /** Student's t for a two-sided 99.9 % interval, by degrees of freedom 1..10 (JMH's interval). */
     private static final double[] T_999 = {Double.NaN, 636.62, 31.599, 12.924, 8.610, 6.869, 5.959, 5.408, 5.041,
         4.781, 4.587};
@@ -99,8 +87,9 @@ public final class GatewayLoadBenchmark {
         Ledger ledger = Ledger.builder(dir.resolve("journal")).keyFile(dir.resolve(".vouch_key"))
                 .origin("bench.vouch.dev/gateway").shutdownHook(false).open();
         VerifyingKey anchor = ledger.verifyingKey();
-        Gateway gateway = Gateway.builder(ledger).policy(Policy.parse(POLICY, "bench-policy.yaml")).tokens(tokens)
-                .port(0).adminPort(-1).threads(threads).recoverPending(false).start();
+        // The policy of the in-process guard-call benchmark, so the two measure the same decision.
+        Gateway gateway = Gateway.builder(ledger).policy(Policy.parse(GuardCallBenchmark.POLICY, "bench-policy.yaml"))
+                .tokens(tokens).port(0).adminPort(-1).threads(threads).recoverPending(false).start();
         System.out.printf(Locale.ROOT, "gateway %s, %d clients, %d request threads, %d processors; warm-up %d s, then"
                 + " %d x %d s%n", gateway.uri(), clients, threads, Runtime.getRuntime().availableProcessors(), warmup,
                 iterations, seconds);

@@ -2,7 +2,6 @@ package dev.vouch.cli;
 
 import dev.vouch.crypto.VerifyingKey;
 import dev.vouch.verify.JournalVerifier;
-import dev.vouch.verify.VerificationListener;
 import dev.vouch.verify.VerificationReport;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -61,12 +60,7 @@ final class CheckpointCommand implements Callable<Integer> {
         ProgressBar progress = ProgressBar.forTerminal(err, "verifying");
         Outcome outcome;
         try (JournalInput source = JournalInput.forVerifier(journal)) {
-            outcome = Outcome.verify(JournalVerifier.trusting(anchor).listener(new VerificationListener() {
-                @Override
-                public void onProgress(long recordsRead, long estimatedTotal) {
-                    progress.update(recordsRead, estimatedTotal);
-                }
-            }), source);
+            outcome = Outcome.verify(JournalVerifier.trusting(anchor).listener(progress.verificationProgress()), source);
         } finally {
             progress.clear();
         }

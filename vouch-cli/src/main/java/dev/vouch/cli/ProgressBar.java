@@ -1,5 +1,6 @@
 package dev.vouch.cli;
 
+import dev.vouch.verify.VerificationListener;
 import java.io.Console;
 import java.io.PrintWriter;
 import java.lang.reflect.Method;
@@ -48,6 +49,16 @@ final class ProgressBar {
         } catch (ReflectiveOperationException | RuntimeException e) {
             return false;
         }
+    }
+
+    /** A verification listener that moves this bar with the records read, and does nothing else. */
+    VerificationListener verificationProgress() {
+        return new VerificationListener() {
+            @Override
+            public void onProgress(long recordsRead, long estimatedTotal) {
+                update(recordsRead, estimatedTotal);
+            }
+        };
     }
 
     /** Redraws the bar; a no-op unless enabled and the journal is large. {@code total} may be -1 (unknown). */

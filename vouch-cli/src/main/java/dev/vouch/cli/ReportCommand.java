@@ -105,12 +105,8 @@ final class ReportCommand implements Callable<Integer> {
         } else {
             ProgressBar progress = ProgressBar.forTerminal(err, "verifying");
             try (JournalInput source = JournalInput.forVerifier(journal)) {
-                outcome = Outcome.verify(verifier.listener(new dev.vouch.verify.VerificationListener() {
-                    @Override
-                    public void onProgress(long recordsRead, long estimatedTotal) {
-                        progress.update(recordsRead, estimatedTotal);
-                    }
-                }), source, new Counting(source, stats), source.storageBytes());
+                outcome = Outcome.verify(verifier.listener(progress.verificationProgress()), source,
+                        new Counting(source, stats), source.storageBytes());
             } finally {
                 progress.clear();
             }

@@ -45,12 +45,7 @@ final class VerifiedJournal {
         Outcome outcome;
         ProgressBar progress = ProgressBar.forTerminal(err, "verifying");
         try (JournalInput source = JournalInput.forVerifier(journal)) {
-            outcome = Outcome.verify(verifier.listener(new VerificationListener() {
-                @Override
-                public void onProgress(long recordsRead, long estimatedTotal) {
-                    progress.update(recordsRead, estimatedTotal);
-                }
-            }), source);
+            outcome = Outcome.verify(verifier.listener(progress.verificationProgress()), source);
         } finally {
             progress.clear();
         }
