@@ -77,6 +77,46 @@ public final class CompactRange {
     }
 
     /**
+     * Appends a perfect subtree of {@code 2^height} leaves at once, given its root hash at {@code rootHash[off]}: the
+     * same range as appending its leaves one by one, for one node hash per carry instead of {@code 2^height - 1}
+     * more. The tree's size must be a multiple of {@code 2^height}, as RFC 6962 subtrees are aligned. Does not
+     * allocate.
+     *
+     * @throws IndexOutOfBoundsException if the hash is not inside the array; the range is unchanged then
+     * @throws IllegalArgumentException if {@code height} is not from 0 to 62 or the size is not a multiple of
+     *     {@code 2^height}; the range is unchanged then
+     * @throws IllegalStateException if the tree would exceed {@code Long.MAX_VALUE} leaves
+     */
+    public void appendSubtree(byte[] rootHash, int off, int height) {
+        Objects.checkFromIndexSize(off, H, rootHash.length);
+        if (height < 0 || height > 62) {
+            throw new IllegalArgumentException("subtree height must be from 0 to 62, was " + height);
+        }
+        long leaves = 1L << height;
+        if ((size & (leaves - 1)) != 0) {
+            throw new IllegalArgumentException("a subtree of " + leaves + " leaves cannot start at leaf " + size);
+        }
+        if (size > Long.MAX_VALUE - leaves) {
+            throw new IllegalStateException("tree would exceed " + Long.MAX_VALUE + " leaves");
+        }
+        int last = count;
+        System.arraycopy(rootHash, off, frontier, last * H, H);
+        // As append, one level up: the subtree merges with every subtree of its own size and larger that ends here.
+        for (long carry = size >>> height; (carry & 1) != 0; carry >>>= 1) {
+            last--;
+            Rfc6962.nodeHash(md, scratch, frontier, last * H, frontier, (last + 1) * H, frontier, last * H);
+        }
+        size += leaves;
+        count = last + 1;
+    }
+
+    /** Makes this the range of the empty tree again, to be reused. Does not allocate. */
+    public void clear() {
+        size = 0;
+        count = 0;
+    }
+
+    /**
      * Writes the RFC 6962 tree head of the current size, {@code MTH(D[0:n])}, to
      * {@code out[outOff, outOff + 32)}; for the empty tree that is {@code SHA-256("")}. Costs
      * {@code bitCount(n) - 1} node hashes. Does not allocate and does not change the range.

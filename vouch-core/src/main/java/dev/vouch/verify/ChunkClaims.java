@@ -6,9 +6,9 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Who hashes which chunk of a batch in a parallel verification: the verifying thread takes the unclaimed chunk at the
  * front as it reaches it, helpers take the one at the back, each with one compare-and-set, so every chunk is hashed
- * by exactly one thread and the split follows whoever is idle. A helper publishes a chunk's hashes with
- * {@link #published}; the verifying thread, reaching a chunk a helper claimed, waits for that (at most one chunk of
- * hashing) and then sees every hash the helper wrote before it. vouch-jcstress checks both claims.
+ * by exactly one thread and the split follows whoever is idle. A helper publishes a chunk's hashes (and its summary)
+ * with {@link #published}; the verifying thread, reaching a chunk a helper claimed, waits for that (at most one chunk
+ * of hashing) and then sees everything the helper wrote before it. vouch-jcstress checks both claims.
  */
 final class ChunkClaims {
     /** At most this many chunks: one bit each in {@link #published}. */
@@ -16,7 +16,7 @@ final class ChunkClaims {
 
     /** The unclaimed chunks {@code [front, back)}, packed as {@code front << 32 | back}. */
     private final AtomicLong unclaimed = new AtomicLong();
-    /** Bit c is set (a release) once a helper has written chunk c's hashes. */
+    /** Bit c is set (a release) once a helper has written chunk c's hashes and summary. */
     private final AtomicInteger published = new AtomicInteger();
 
     /** Before the batch is handed on (the hand-off publishes it): chunks {@code [0, chunks)} are all unclaimed. */
@@ -60,7 +60,7 @@ final class ChunkClaims {
         }
     }
 
-    /** A helper has written the hashes of chunk {@code c}, which it claimed. */
+    /** A helper has written the hashes and summary of chunk {@code c}, which it claimed. */
     void published(int c) {
         published.getAndAccumulate(1 << c, (a, b) -> a | b);
     }

@@ -43,10 +43,13 @@ public final class JournalVerifier {
     private final SignedNote savedNote;
     private final VerificationListener listener;
     private final int threads;
+    /** Whether the verifying thread hashes chunks too (always, but in tests that exercise the helpers' share). */
+    private final boolean verifyingThreadHashes;
 
     private JournalVerifier(VerifyingKey trustAnchor, String savedCheckpointNote, VerificationListener listener,
-            int threads) {
+            int threads, boolean verifyingThreadHashes) {
         this.threads = threads;
+        this.verifyingThreadHashes = verifyingThreadHashes;
         this.trustAnchor = Objects.requireNonNull(trustAnchor, "trustAnchor");
         this.listener = listener == null ? VerificationListener.NONE : listener;
         this.savedCheckpointNote = savedCheckpointNote;
@@ -62,7 +65,7 @@ public final class JournalVerifier {
 
     /** A verifier trusting only {@code trustAnchor}, the journal's first public key as the auditor knows it. */
     public static JournalVerifier trusting(VerifyingKey trustAnchor) {
-        return new JournalVerifier(trustAnchor, null, null, 1);
+        return new JournalVerifier(trustAnchor, null, null, 1, true);
     }
 
     /**
@@ -72,19 +75,20 @@ public final class JournalVerifier {
      * @throws FormatException if the note is not a well-formed signed checkpoint
      */
     public JournalVerifier extending(String savedCheckpointNote) {
-        return new JournalVerifier(trustAnchor, savedCheckpointNote, listener, threads);
+        return new JournalVerifier(trustAnchor, savedCheckpointNote, listener, threads, verifyingThreadHashes);
     }
 
     public JournalVerifier listener(VerificationListener listener) {
-        return new JournalVerifier(trustAnchor, savedCheckpointNote, listener, threads);
+        return new JournalVerifier(trustAnchor, savedCheckpointNote, listener, threads, verifyingThreadHashes);
     }
 
     /**
      * Verifies with {@code threads} threads: with 1 (the default) everything runs on the calling thread; with 2, a
-     * reader thread reads ahead and shares the records' leaf hashes (about half the work) with the calling thread,
-     * chunk by chunk, whoever is free taking the next one; with more, one thread reads and {@code threads - 2} help
-     * hash; all while the calling thread checks the chain, the tree and the signatures in journal order. The report
-     * is the same either way; memory stays flat (a fixed number of batches of 128 records circulates).
+     * reader thread reads ahead and shares the hashing and parsing of records with the calling thread, chunk by
+     * chunk of 16 records, whoever is free taking the next one (a chunk the reader took comes back hashed, parsed and
+     * reduced to one subtree root); with more, one thread reads and {@code threads - 2} help; all while the calling
+     * thread checks the chain, the tree and the signatures in journal order. The report is the same either way;
+     * memory stays flat (a fixed number of batches of 128 records circulates).
      *
      * @throws IllegalArgumentException if {@code threads} is not from 1 to 64
      */
@@ -92,7 +96,15 @@ public final class JournalVerifier {
         if (threads < 1 || threads > 64) {
             throw new IllegalArgumentException("threads must be from 1 to 64, was " + threads);
         }
-        return new JournalVerifier(trustAnchor, savedCheckpointNote, listener, threads);
+        return new JournalVerifier(trustAnchor, savedCheckpointNote, listener, threads, verifyingThreadHashes);
+    }
+
+    /**
+     * For tests: with more than one thread, leaves every chunk to the helpers, so that each record goes through the
+     * path a helper's chunk takes (its summary, {@code applyPlainChunk}) instead of whichever the timing picks.
+     */
+    JournalVerifier helpersHashEverything() {
+        return new JournalVerifier(trustAnchor, savedCheckpointNote, listener, threads, false);
     }
 
     /** Verifies every record the source yields. I/O errors propagate; everything else becomes a failure. */
@@ -226,9 +238,12 @@ public final class JournalVerifier {
                         throw new java.io.InterruptedIOException("interrupted while verifying");
                     }
                     for (int c = 0, chunks = b.chunks(); c < chunks; c++) {
-                        boolean mine = b.claims.claimFront(c);
+                        boolean mine = verifyingThreadHashes && b.claims.claimFront(c);
                         if (!mine) {
                             b.claims.awaitPublished(c);
+                            if (b.plain[c] && applyPlainChunk(b, c, estimate)) {
+                                continue;
+                            }
                         }
                         for (int i = c * ReadAhead.CHUNK, end = Math.min(b.count, i + ReadAhead.CHUNK); i < end; i++) {
                             StorageDamageException e = b.damage[i];
@@ -260,6 +275,51 @@ public final class JournalVerifier {
                 }
             }
             finish(estimate); // failures found at the end name the last position read, as on one thread
+        }
+
+        /**
+         * Verifies a chunk a helper found to be a plain run ({@link ReadAhead.Batch#summarize}) from its summary, if
+         * the records before it allow: its first record continues the sequence and the chain, and the auditor's saved
+         * checkpoint does not fall inside it. Then it has the effect of verifyOne on each of its records, which would
+         * find no failure; the subtree root stands for its leaves when the tree's size is aligned. False, with
+         * nothing changed, if the chunk must be checked record by record.
+         */
+        private boolean applyPlainChunk(ReadAhead.Batch b, int c, long estimate) {
+            int n = ReadAhead.CHUNK;
+            int first = c * n;
+            int lastLeaf = (first + n - 1) * Rfc6962.HASH_SIZE;
+            if (position == 0 || b.firstSequence[c] != expectedSeq
+                    || !Arrays.equals(b.records[first].data(), RecordDescriptor.PREV_OFFSET,
+                            RecordDescriptor.PREV_OFFSET + RecordDescriptor.HASH_LENGTH, lastHash, 0, lastHash.length)
+                    || (savedCheckpoint != null && savedMatched == null && savedCheckpoint.size() >= position
+                            && savedCheckpoint.size() < position + n)) {
+                return false;
+            }
+            if (records == 0) {
+                firstTimestamp = b.firstTimestamp[c];
+            }
+            lastTimestamp = b.lastTimestamp[c];
+            events += n;
+            if ((tree.size() & (n - 1)) == 0) {
+                tree.appendSubtree(b.subtreeRoots, c * Rfc6962.HASH_SIZE, ReadAhead.CHUNK_HEIGHT);
+            } else {
+                for (int i = first; i < first + n; i++) {
+                    tree.append(b.leaves, i * Rfc6962.HASH_SIZE);
+                }
+            }
+            System.arraycopy(b.leaves, lastLeaf, lastHash, 0, lastHash.length);
+            typeBeforeLast = b.lastTypes[2 * c];
+            lastType = b.lastTypes[2 * c + 1];
+            lastCheckpointValid = false;
+            position += n;
+            expectedSeq += n;
+            currentToken = b.tokens[first + n - 1];
+            long before = records;
+            records += n;
+            if (before / PROGRESS_INTERVAL != records / PROGRESS_INTERVAL) {
+                listener.onProgress(records, estimate);
+            }
+            return true;
         }
 
         /** The records beyond the damage cannot be read; the sequence check reports what is missing. */

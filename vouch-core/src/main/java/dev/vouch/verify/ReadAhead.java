@@ -1,20 +1,28 @@
 package dev.vouch.verify;
 
+import dev.vouch.FormatException;
+import dev.vouch.internal.format.RecordDescriptor;
+import dev.vouch.internal.format.RecordType;
+import dev.vouch.internal.format.RecordView;
+import dev.vouch.merkle.CompactRange;
 import dev.vouch.merkle.Rfc6962;
 import java.io.IOException;
 import java.security.MessageDigest;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 
 /**
  * The parallel half of a verification: a reader thread reads records from the source in batches while the verifying
- * thread checks the chain, the tree and the signatures in journal order. Leaf hashes are about half of a
- * verification's time and independent of each other, so they are shared out in chunks of {@value #CHUNK} records:
- * the verifying thread claims a batch's chunks from the front as it reaches them, and the helpers (the reader, when
- * it has read as far ahead as it may; given more threads, hasher threads) claim them from the back. Whoever is idle
- * hashes, so the split follows the machine instead of a fixed share; everything sequential stays on the verifying
- * thread. A fixed number of batches circulates, so memory stays flat however long the journal is.
+ * thread checks the chain, the tree and the signatures in journal order. The work is shared out in chunks of
+ * {@value #CHUNK} records: the verifying thread claims a batch's chunks from the front as it reaches them, and the
+ * helpers (the reader, when it has read as far ahead as it may; given more threads, hasher threads) claim them from
+ * the back. Whoever is idle works, so the split follows the machine instead of a fixed share. A helper's chunk comes
+ * back with its leaf hashes and, for a plain run of event records (the usual chunk), a summary and the root of its
+ * subtree, so that the verifying thread's share of such a chunk is a few comparisons and one node hash instead of
+ * sixteen records' parsing and tree updates; everything that depends on the records before a chunk stays on the
+ * verifying thread. A fixed number of batches circulates, so memory stays flat however long the journal is.
  */
 final class ReadAhead implements AutoCloseable {
     /**
@@ -27,8 +35,11 @@ final class ReadAhead implements AutoCloseable {
      * has at most {@link ChunkClaims#MAX_CHUNKS}.
      */
     static final int CHUNK = 16;
+    /** The height of a chunk's perfect subtree: {@code 2^CHUNK_HEIGHT == CHUNK}. */
+    static final int CHUNK_HEIGHT = Integer.numberOfTrailingZeros(CHUNK);
+    private static final int CHUNKS = RECORDS_PER_BATCH / CHUNK;
 
-    /** Records read together, and the leaf hashes the helpers computed for them. */
+    /** Records read together, and what the helpers computed for them: leaf hashes and chunk summaries. */
     static final class Batch {
         final RecordBuffer[] records = new RecordBuffer[RECORDS_PER_BATCH];
         final byte[] leaves = new byte[RECORDS_PER_BATCH * Rfc6962.HASH_SIZE];
@@ -40,6 +51,15 @@ final class ReadAhead implements AutoCloseable {
         IOException error;
         /** Who hashes which chunk: the verifying thread from the front, helpers from the back. */
         final ChunkClaims claims = new ChunkClaims();
+        /** Per chunk a helper hashed: whether it is a {@linkplain #summarize plain run}, and if so its summary. */
+        final boolean[] plain = new boolean[CHUNKS];
+        final long[] firstSequence = new long[CHUNKS];
+        final long[] firstTimestamp = new long[CHUNKS];
+        final long[] lastTimestamp = new long[CHUNKS];
+        /** The types of a plain chunk's last two records, at {@code 2c} and {@code 2c + 1}. */
+        final RecordType[] lastTypes = new RecordType[2 * CHUNKS];
+        /** The root of a plain chunk's {@value #CHUNK} leaves, a perfect subtree. */
+        final byte[] subtreeRoots = new byte[CHUNKS * Rfc6962.HASH_SIZE];
 
         Batch() {
             for (int i = 0; i < RECORDS_PER_BATCH; i++) {
@@ -51,16 +71,78 @@ final class ReadAhead implements AutoCloseable {
             return (count + CHUNK - 1) / CHUNK;
         }
 
-        /** A helper hashes the chunk it claimed and publishes the hashes. */
-        void hashChunk(int c, MessageDigest sha256) {
-            for (int i = c * CHUNK, end = Math.min(count, i + CHUNK); i < end; i++) {
+        /** A helper hashes the chunk it claimed, summarizes it and publishes both. */
+        void hashChunk(int c, Helper h) {
+            int start = c * CHUNK;
+            int end = Math.min(count, start + CHUNK);
+            for (int i = start; i < end; i++) {
                 if (damage[i] == null) {
                     RecordBuffer r = records[i];
-                    Rfc6962.leafHash(sha256, r.data(), 0, r.length(), leaves, i * Rfc6962.HASH_SIZE);
+                    Rfc6962.leafHash(h.sha256, r.data(), 0, r.length(), leaves, i * Rfc6962.HASH_SIZE);
                 }
             }
+            plain[c] = summarize(c, h);
             claims.published(c);
         }
+
+        /**
+         * Whether chunk {@code c} is a plain run: {@value #CHUNK} well-formed event records, no damage between them,
+         * sequence numbers consecutive, each one's prev link the leaf hash of the one before. For such a chunk the
+         * verifying thread's per-record work reduces to facts about its ends (first sequence and prev link,
+         * timestamps, last types) and one subtree root, all of which this records; it checks everything that depends
+         * on the records before the chunk itself. Anything else in a chunk (a checkpoint, a failure) makes it not
+         * plain, and the verifying thread checks its records one by one.
+         */
+        private boolean summarize(int c, Helper h) {
+            int start = c * CHUNK;
+            if (count - start < CHUNK) {
+                return false;
+            }
+            RecordView view = h.view;
+            for (int i = start; i < start + CHUNK; i++) {
+                if (damage[i] != null) {
+                    return false;
+                }
+                RecordBuffer r = records[i];
+                try {
+                    view.wrap(r.data(), r.length());
+                } catch (FormatException e) {
+                    return false;
+                }
+                if (!view.type().isEvent()) {
+                    return false;
+                }
+                if (i == start) {
+                    firstSequence[c] = view.sequence();
+                    firstTimestamp[c] = view.timestamp();
+                } else {
+                    int prevLeaf = (i - 1) * Rfc6962.HASH_SIZE;
+                    if (view.sequence() != firstSequence[c] + (i - start) || !Arrays.equals(r.data(),
+                            RecordDescriptor.PREV_OFFSET, RecordDescriptor.PREV_OFFSET + Rfc6962.HASH_SIZE, leaves,
+                            prevLeaf, prevLeaf + Rfc6962.HASH_SIZE)) {
+                        return false;
+                    }
+                }
+                if (i >= start + CHUNK - 2) {
+                    lastTypes[2 * c + i - (start + CHUNK - 2)] = view.type();
+                }
+            }
+            lastTimestamp[c] = view.timestamp();
+            CompactRange subtree = h.subtree;
+            subtree.clear();
+            for (int i = start; i < start + CHUNK; i++) {
+                subtree.append(leaves, i * Rfc6962.HASH_SIZE);
+            }
+            subtree.root(subtreeRoots, c * Rfc6962.HASH_SIZE);
+            return true;
+        }
+    }
+
+    /** What a helper thread hashes and parses with; one per thread. */
+    static final class Helper {
+        final MessageDigest sha256 = Rfc6962.newSha256();
+        final RecordView view = new RecordView();
+        final CompactRange subtree = new CompactRange();
     }
 
     private static final Batch STOP = new Batch();
@@ -119,7 +201,7 @@ final class ReadAhead implements AutoCloseable {
     }
 
     private void read() {
-        MessageDigest readerSha256 = Rfc6962.newSha256();
+        Helper readerHelper = new Helper();
         // Batches handed on whose chunks the reader may still help hash (with no hasher threads), oldest first.
         ArrayDeque<Batch> unclaimed = new ArrayDeque<>();
         try {
@@ -127,7 +209,7 @@ final class ReadAhead implements AutoCloseable {
                 Batch b = free.poll();
                 if (b == null) {
                     // Read as far ahead as allowed: help with the hashing until a batch comes back.
-                    if (hashers.length == 0 && helpHash(unclaimed, readerSha256)) {
+                    if (hashers.length == 0 && helpHash(unclaimed, readerHelper)) {
                         continue;
                     }
                     b = free.take();
@@ -164,7 +246,7 @@ final class ReadAhead implements AutoCloseable {
                     break;
                 }
             }
-            while (hashers.length == 0 && !closed && helpHash(unclaimed, readerSha256)) {
+            while (hashers.length == 0 && !closed && helpHash(unclaimed, readerHelper)) {
                 // the end of the journal is read: help until every chunk is claimed
             }
         } catch (InterruptedException e) {
@@ -179,12 +261,12 @@ final class ReadAhead implements AutoCloseable {
     }
 
     /** Hashes one chunk of the oldest batch that has one unclaimed; false if none has. */
-    private static boolean helpHash(ArrayDeque<Batch> unclaimed, MessageDigest sha256) {
+    private static boolean helpHash(ArrayDeque<Batch> unclaimed, Helper helper) {
         while (!unclaimed.isEmpty()) {
             Batch b = unclaimed.peekFirst();
             int c = b.claims.claimBack();
             if (c >= 0) {
-                b.hashChunk(c, sha256);
+                b.hashChunk(c, helper);
                 return true;
             }
             // Every chunk is claimed, so the verifying thread may release it: forget it before it is reused.
@@ -203,7 +285,7 @@ final class ReadAhead implements AutoCloseable {
     }
 
     private void hash() {
-        MessageDigest sha256 = Rfc6962.newSha256();
+        Helper helper = new Helper();
         try {
             while (true) {
                 Batch b = toHash.take();
@@ -211,7 +293,7 @@ final class ReadAhead implements AutoCloseable {
                     return;
                 }
                 for (int c = b.claims.claimBack(); c >= 0; c = b.claims.claimBack()) {
-                    b.hashChunk(c, sha256);
+                    b.hashChunk(c, helper);
                 }
             }
         } catch (InterruptedException e) {

@@ -209,4 +209,63 @@ class CompactRangeTest {
         assertEquals(1, range.hashes().length);
         assertArrayEquals(expected, range.root());
     }
+
+    /** Appending a subtree's root must give the range of appending its leaves, for every aligned start and height. */
+    @Test
+    void shouldAppendAnAlignedSubtreeAsItsLeavesWould() {
+        LeafHashes source = TreeVectors.source(LEAF_HASHES);
+        for (int height = 0; height <= 5; height++) {
+            int n = 1 << height;
+            for (int start = 0; start + n <= MAX_SIZE; start += n) {
+                CompactRange byLeaf = new CompactRange();
+                for (int i = 0; i < start; i++) {
+                    byLeaf.append(LEAF_HASHES[i], 0);
+                }
+                CompactRange bySubtree = byLeaf.copy();
+                CompactRange subtree = new CompactRange();
+                for (int i = start; i < start + n; i++) {
+                    byLeaf.append(LEAF_HASHES[i], 0);
+                    subtree.append(LEAF_HASHES[i], 0);
+                }
+                byte[] at = new byte[40];
+                subtree.root(at, 8);
+                bySubtree.appendSubtree(at, 8, height);
+                String where = n + " leaves at " + start;
+                assertEquals(byLeaf.size(), bySubtree.size(), where);
+                assertTrue(Arrays.deepEquals(byLeaf.hashes(), bySubtree.hashes()), where);
+                assertArrayEquals(MerkleProofs.rootOf(source, start + n), bySubtree.root(), where);
+            }
+        }
+    }
+
+    @Test
+    void shouldRefuseAMisalignedSubtreeAndStayUnchanged() {
+        CompactRange range = new CompactRange();
+        for (int i = 0; i < 6; i++) {
+            range.append(LEAF_HASHES[i], 0);
+        }
+        byte[][] before = range.hashes();
+        byte[] root = LEAF_HASHES[7];
+        assertThrows(IllegalArgumentException.class, () -> range.appendSubtree(root, 0, 2)); // 6 is not a multiple of 4
+        assertThrows(IllegalArgumentException.class, () -> range.appendSubtree(root, 0, 63));
+        assertThrows(IllegalArgumentException.class, () -> range.appendSubtree(root, 0, -1));
+        assertThrows(IndexOutOfBoundsException.class, () -> range.appendSubtree(root, 1, 1));
+        assertEquals(6, range.size());
+        assertTrue(Arrays.deepEquals(before, range.hashes()));
+        range.appendSubtree(root, 0, 1);
+        assertEquals(8, range.size());
+    }
+
+    @Test
+    void shouldStartAgainFromTheEmptyTreeWhenCleared() {
+        CompactRange range = new CompactRange();
+        for (int i = 0; i < 5; i++) {
+            range.append(LEAF_HASHES[i], 0);
+        }
+        range.clear();
+        assertEquals(0, range.size());
+        assertArrayEquals(Rfc6962.emptyRoot(), range.root());
+        range.append(LEAF_HASHES[0], 0);
+        assertArrayEquals(LEAF_HASHES[0], range.root());
+    }
 }

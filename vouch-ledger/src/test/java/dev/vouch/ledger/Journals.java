@@ -4,6 +4,7 @@ import dev.vouch.crypto.VerifyingKey;
 import dev.vouch.ledger.internal.StorageRecordSource;
 import dev.vouch.verify.Failure;
 import dev.vouch.verify.JournalVerifier;
+import dev.vouch.verify.VerifierModes;
 import dev.vouch.verify.VerificationReport;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -24,20 +25,25 @@ final class Journals {
     }
 
     /**
-     * Verifies on the calling thread, and again with reading and hashing ahead on 2 and 3 threads: every test that
-     * verifies a journal (intact, tampered, damaged) thereby also checks that the parallel verifier reaches the same
-     * report, failures and their positions included.
+     * Verifies on the calling thread, and again with reading and hashing ahead on 2 and 3 threads, and on 2 threads
+     * with every chunk left to the helper (so that every record takes the path of a helper's chunk, whatever the
+     * timing): every test that verifies a journal (intact, tampered, damaged) thereby also checks that the parallel
+     * verifier reaches the same report, failures and their positions included.
      */
     static VerificationReport verify(Path dir, JournalVerifier verifier) {
         VerificationReport single = verifyOnce(dir, verifier);
-        for (int threads : new int[] {2, 3}) {
-            VerificationReport parallel = verifyOnce(dir, verifier.threads(threads));
-            if (!comparable(single).equals(comparable(parallel))) {
-                throw new AssertionError("verification on " + threads + " threads differs:\n  one thread: "
-                        + comparable(single) + "\n  " + threads + " threads: " + comparable(parallel));
-            }
-        }
+        compare(single, verifyOnce(dir, verifier.threads(2)), "2 threads");
+        compare(single, verifyOnce(dir, verifier.threads(3)), "3 threads");
+        compare(single, verifyOnce(dir, VerifierModes.helpersHashEverything(verifier.threads(2))),
+                "2 threads, the helper hashing every chunk");
         return single;
+    }
+
+    private static void compare(VerificationReport single, VerificationReport parallel, String how) {
+        if (!comparable(single).equals(comparable(parallel))) {
+            throw new AssertionError("verification on " + how + " differs:\n  one thread: " + comparable(single)
+                    + "\n  " + how + ": " + comparable(parallel));
+        }
     }
 
     static VerificationReport verifyOnce(Path dir, JournalVerifier verifier) {
@@ -48,14 +54,16 @@ final class Journals {
         }
     }
 
-    /** Everything in a report but the resume point (its tree has no equals), as text. */
+    /** Everything in a report, the resume point by its sequence, tree root and last leaf hash, as text. */
     private static String comparable(VerificationReport r) {
         return r.verdict() + "|" + r.verdictReason() + "|" + r.records() + "|" + r.events() + "|" + r.checkpoints()
                 + "|" + r.keys() + "|" + r.gaps() + "|" + r.droppedTotal() + "|" + r.recoveries() + "|"
                 + r.firstTimestamp() + "|" + r.lastTimestamp() + "|" + r.origin() + "|" + r.lastCheckpointNote() + "|"
                 + r.uncoveredRecords() + "|" + r.sealed() + "|" + r.savedCheckpointMatched() + "|" + r.failures() + "|"
                 + r.failureCount() + "|" + r.storageDamage() + "|"
-                + (r.resumePoint() == null ? "none" : r.resumePoint().nextSequence());
+                + (r.resumePoint() == null ? "none" : r.resumePoint().nextSequence() + "|"
+                        + java.util.HexFormat.of().formatHex(r.resumePoint().tree().root()) + "|"
+                        + java.util.HexFormat.of().formatHex(r.resumePoint().lastLeafHash()));
     }
 
     /** The report in a form that explains a failed assertion. */

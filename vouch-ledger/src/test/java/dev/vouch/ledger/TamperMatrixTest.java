@@ -400,6 +400,43 @@ class TamperMatrixTest {
         assertEquals(Boolean.FALSE, r.savedCheckpointMatched());
     }
 
+    /**
+     * History shortened with the stolen key: the saved checkpoint's tree size now falls in the middle of a run of
+     * events (which the parallel verifier otherwise takes 16 at a time), and must still be checked right there.
+     */
+    @Test
+    void shouldExposeAShortenedHistoryWhereTheSavedSizeLandsAmongEvents() {
+        int savedAt = checkpointAfter(indexOfEvent(100));
+        String saved = Forger.view(records.get(savedAt)).note();
+        long savedSize = checkpointOf(records.get(savedAt)).size();
+        List<byte[]> list = Forger.copy(records);
+        // Twenty events go; the tail after the saved size is cut off too, seal and all (its counts would not fit).
+        for (int removed = 0, at = indexOfEvent(30); removed < 20; ) {
+            if (Forger.type(list.get(at)).isEvent()) {
+                list.remove(at);
+                removed++;
+            } else {
+                at++;
+            }
+        }
+        int chunk = (int) (savedSize / 16) * 16;
+        List<byte[]> forged = Forger.rebuild(list.subList(0, chunk + 32), i -> key);
+        for (int i = chunk; i < chunk + 16; i++) {
+            assertTrue(Forger.type(forged.get(i)).isEvent(), "the test needs events only around the saved size, "
+                    + "but record " + i + " is a " + Forger.type(forged.get(i)));
+        }
+        Path dir = write("shortened", forged);
+        VerificationReport plain = Journals.verify(dir, anchor);
+        assertEquals(0, plain.failureCount(), "self-consistent without the saved note: " + Journals.describe(plain));
+
+        VerificationReport r = Journals.verify(dir, anchor, saved);
+
+        assertFirstFailure(r, Failure.Kind.SAVED_CHECKPOINT, savedSize);
+        assertTrue(Journals.first(r).message().contains("do not hash to the saved checkpoint's root"),
+                Journals.describe(r));
+        assertEquals(Boolean.FALSE, r.savedCheckpointMatched());
+    }
+
     @Test
     void shouldRefuseToAppendToATamperedJournalAndLogCritical() throws IOException {
         int target = indexOfEvent(150);
