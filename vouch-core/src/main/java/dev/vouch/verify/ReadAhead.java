@@ -1,6 +1,5 @@
 package dev.vouch.verify;
 
-import dev.vouch.FormatException;
 import dev.vouch.internal.format.RecordDescriptor;
 import dev.vouch.internal.format.RecordType;
 import dev.vouch.internal.format.RecordView;
@@ -106,7 +105,9 @@ final class ReadAhead implements AutoCloseable {
                 RecordBuffer r = records[i];
                 try {
                     view.wrap(r.data(), r.length());
-                } catch (FormatException e) {
+                } catch (RuntimeException e) {
+                    // FormatException, or anything else a hostile record could provoke: the verifying thread parses it
+                    // again and reports it as on one thread. A helper that died here would leave its chunk unpublished.
                     return false;
                 }
                 if (!view.type().isEvent()) {
