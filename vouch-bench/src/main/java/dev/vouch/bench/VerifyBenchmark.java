@@ -38,7 +38,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@code @OperationsPerInvocation} must be a compile-time constant, but records per invocation is a parameter, so
  * the records are counted by an {@link AuxCounters} counter that JMH divides by the iteration's time; the primary
  * {@code verify} line is whole verifications per second. The hash chain and the Merkle tree are one sequential
- * pass; with {@code threads} 2, reading and leaf hashing (about half the work) run ahead on other threads.
+ * pass; with {@code threads} 2, a reader thread reads ahead and shares the hashing and parsing, 16 records at a time
+ * (see {@code JournalVerifier.threads}).
  *
  * <p>Memory: the fork runs with a fixed 64 MB heap, smaller than any per-record state of 10 M records could be (10 M
  * leaf hashes alone are 320 MB), and each iteration, started from a collected heap, prints the peak heap used during
