@@ -289,8 +289,7 @@ public final class JournalVerifier {
             int first = c * n;
             int lastLeaf = (first + n - 1) * Rfc6962.HASH_SIZE;
             if (position == 0 || b.firstSequence[c] != expectedSeq
-                    || !Arrays.equals(b.records[first].data(), RecordDescriptor.PREV_OFFSET,
-                            RecordDescriptor.PREV_OFFSET + RecordDescriptor.HASH_LENGTH, lastHash, 0, lastHash.length)
+                    || !RecordView.prevEquals(b.records[first].data(), lastHash, 0)
                     || (savedCheckpoint != null && savedMatched == null && savedCheckpoint.size() >= position
                             && savedCheckpoint.size() < position + n)) {
                 return false;

@@ -1,6 +1,5 @@
 package dev.vouch.verify;
 
-import dev.vouch.internal.format.RecordDescriptor;
 import dev.vouch.internal.format.RecordType;
 import dev.vouch.internal.format.RecordView;
 import dev.vouch.merkle.CompactRange;
@@ -8,7 +7,6 @@ import dev.vouch.merkle.Rfc6962;
 import java.io.IOException;
 import java.security.MessageDigest;
 import java.util.ArrayDeque;
-import java.util.Arrays;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 
@@ -117,10 +115,8 @@ final class ReadAhead implements AutoCloseable {
                     firstSequence[c] = view.sequence();
                     firstTimestamp[c] = view.timestamp();
                 } else {
-                    int prevLeaf = (i - 1) * Rfc6962.HASH_SIZE;
-                    if (view.sequence() != firstSequence[c] + (i - start) || !Arrays.equals(r.data(),
-                            RecordDescriptor.PREV_OFFSET, RecordDescriptor.PREV_OFFSET + Rfc6962.HASH_SIZE, leaves,
-                            prevLeaf, prevLeaf + Rfc6962.HASH_SIZE)) {
+                    if (view.sequence() != firstSequence[c] + (i - start)
+                            || !view.prevEquals(leaves, (i - 1) * Rfc6962.HASH_SIZE)) {
                         return false;
                     }
                 }

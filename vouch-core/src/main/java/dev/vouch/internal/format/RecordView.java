@@ -261,7 +261,20 @@ public final class RecordView {
 
     /** True if the prev field equals {@code hash[0, 32)}. */
     public boolean prevEquals(byte[] hash) {
-        return Arrays.equals(buf, PREV_OFFSET, PREV_OFFSET + HASH_LENGTH, hash, 0, HASH_LENGTH);
+        return prevEquals(buf, hash, 0);
+    }
+
+    /** True if the prev field equals {@code hash[off, off + 32)}. */
+    public boolean prevEquals(byte[] hash, int off) {
+        return prevEquals(buf, hash, off);
+    }
+
+    /**
+     * True if the prev field of the record in {@code record} equals {@code hash[off, off + 32)}, without wrapping
+     * (validating) the record: for a caller that knows the record is at least a header long.
+     */
+    public static boolean prevEquals(byte[] record, byte[] hash, int off) {
+        return Arrays.equals(record, PREV_OFFSET, PREV_OFFSET + HASH_LENGTH, hash, off, off + HASH_LENGTH);
     }
 
     public byte[] prev() {
