@@ -23,13 +23,15 @@ class BenchmarkSmokeIT {
         // Another JMH run on the machine holds JMH's lock; a smoke run measures nothing, so it need not wait.
         Process p = new ProcessBuilder(List.of(System.getProperty("vouch.test.java"), "-Djmh.ignoreLock=true",
                 "-jar", jar.toString(),
-                "BaselineBenchmark.sha256|RecordThroughputBenchmark.oneProducer|BurstBenchmark.record|RecordLatencyBenchmark.record$",
+                "BaselineBenchmark.sha256|LeafHashBenchmark|RecordThroughputBenchmark.oneProducer|BurstBenchmark.record"
+                        + "|RecordLatencyBenchmark.record$",
                 "-p", "payloadBytes=256", "-p", "signing=CHECKPOINT", "-p", "waitMode=BLOCKING",
                 "-wi", "0", "-i", "1", "-r", "300ms", "-f", "1")).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(3, TimeUnit.MINUTES), "benchmarks did not finish");
         assertEquals(0, p.exitValue(), out);
-        for (String name : List.of("BaselineBenchmark.sha256", "RecordThroughputBenchmark.oneProducer",
+        for (String name : List.of("BaselineBenchmark.sha256", "LeafHashBenchmark.inPlace", "LeafHashBenchmark.gathered",
+                "RecordThroughputBenchmark.oneProducer",
                 "BurstBenchmark.record", "RecordLatencyBenchmark.record")) {
             assertTrue(out.contains(name), name + " did not run: " + out);
         }

@@ -99,6 +99,7 @@ final class ProofPass {
         Arrays.sort(byBegin, Comparator.comparingLong(i -> ranges.get(i)[0]));
         int cursor = 0;
         MessageDigest sha256 = Rfc6962.newSha256();
+        byte[] leafScratch = new byte[Rfc6962.LEAF_SCRATCH_SIZE];
         byte[] leaf = new byte[Rfc6962.HASH_SIZE];
         byte[] record = null;
         List<Rotation> rotations = new ArrayList<>();
@@ -127,7 +128,7 @@ final class ProofPass {
                     cursor++;
                 }
                 if (cursor < n && ranges.get(byBegin[cursor])[0] <= i) {
-                    Rfc6962.leafHash(sha256, buffer.data(), 0, buffer.length(), leaf, 0);
+                    Rfc6962.leafHash(sha256, leafScratch, buffer.data(), 0, buffer.length(), leaf, 0);
                     trees[byBegin[cursor]].append(leaf, 0);
                 }
             }

@@ -25,6 +25,7 @@ import java.util.Locale;
 final class RecordJson {
     private final RecordView view = new RecordView();
     private final MessageDigest sha256 = Rfc6962.newSha256();
+    private final byte[] leafScratch = new byte[Rfc6962.LEAF_SCRATCH_SIZE];
     private final byte[] leaf = new byte[Rfc6962.HASH_SIZE];
     private final Base64.Encoder base64 = Base64.getEncoder();
     private final CallOutcomes outcomes;
@@ -42,7 +43,7 @@ final class RecordJson {
      * journal.
      */
     void write(JsonGenerator g, long index, byte[] data, int length) throws IOException {
-        Rfc6962.leafHash(sha256, data, 0, length, leaf, 0);
+        Rfc6962.leafHash(sha256, leafScratch, data, 0, length, leaf, 0);
         byte[] record = Arrays.copyOf(data, length);
         RecordType type;
         try {

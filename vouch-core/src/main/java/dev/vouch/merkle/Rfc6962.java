@@ -29,6 +29,12 @@ public final class Rfc6962 {
     /** Size in bytes of every hash in the tree (SHA-256). */
     public static final int HASH_SIZE = 32;
 
+    /**
+     * A size for the scratch buffer of {@link #leafHash(MessageDigest, byte[], byte[], int, int, byte[], int)} that
+     * takes the records of ordinary events (a few hundred bytes; a record of 4 KiB or more is hashed in place).
+     */
+    public static final int LEAF_SCRATCH_SIZE = 4096;
+
     private static final byte LEAF_PREFIX = 0x00;
     private static final byte NODE_PREFIX = 0x01;
 
@@ -69,6 +75,34 @@ public final class Rfc6962 {
         md.reset();
         md.update(LEAF_PREFIX);
         md.update(data, off, len);
+        finish(md, out, outOff);
+    }
+
+    /**
+     * As {@link #leafHash(MessageDigest, byte[], int, int, byte[], int)}, for hot paths: a leaf shorter than
+     * {@code scratch} is first copied behind its prefix into {@code scratch} (a buffer the caller owns and reuses,
+     * of {@link #LEAF_SCRATCH_SIZE} bytes, say), so that the digest sees one update and runs over every whole block in one call instead
+     * of finishing the block the prefix began on its own; a longer leaf is hashed in place. For a record of a few
+     * hundred bytes that saves about a tenth of the leaf hash, the copy included ({@code LeafHashBenchmark} in
+     * vouch-bench). Does not allocate; the result is the same either way.
+     *
+     * @param md      a SHA-256 digest the caller owns; reset before use
+     * @param scratch the caller's buffer; its contents are overwritten
+     * @throws IndexOutOfBoundsException if either range is outside its array; nothing is written then
+     */
+    public static void leafHash(
+            MessageDigest md, byte[] scratch, byte[] data, int off, int len, byte[] out, int outOff) {
+        Objects.checkFromIndexSize(off, len, data.length);
+        Objects.checkFromIndexSize(outOff, HASH_SIZE, out.length);
+        md.reset();
+        if (len < scratch.length) {
+            scratch[0] = LEAF_PREFIX;
+            System.arraycopy(data, off, scratch, 1, len);
+            md.update(scratch, 0, 1 + len);
+        } else {
+            md.update(LEAF_PREFIX);
+            md.update(data, off, len);
+        }
         finish(md, out, outOff);
     }
 

@@ -135,6 +135,7 @@ public final class JournalVerifier {
         private final RecordBuffer buffer = new RecordBuffer(4096);
         private final RecordView view = new RecordView();
         private final MessageDigest sha256 = Rfc6962.newSha256();
+        private final byte[] leafScratch = new byte[Rfc6962.LEAF_SCRATCH_SIZE];
         private final CompactRange tree = new CompactRange();
         private final byte[] lastHash = new byte[RecordDescriptor.HASH_LENGTH];
         private final byte[] leaf = new byte[RecordDescriptor.HASH_LENGTH];
@@ -219,7 +220,7 @@ public final class JournalVerifier {
                     onDamage(e);
                     continue;
                 }
-                Rfc6962.leafHash(sha256, buffer.data(), 0, buffer.length(), leaf, 0);
+                Rfc6962.leafHash(sha256, leafScratch, buffer.data(), 0, buffer.length(), leaf, 0);
                 onRecord(buffer.data(), buffer.length(), estimate);
             }
             finish(estimate);
@@ -256,7 +257,7 @@ public final class JournalVerifier {
                             currentToken = b.tokens[i];
                             RecordBuffer r = b.records[i];
                             if (mine) {
-                                Rfc6962.leafHash(sha256, r.data(), 0, r.length(), leaf, 0);
+                                Rfc6962.leafHash(sha256, leafScratch, r.data(), 0, r.length(), leaf, 0);
                             } else {
                                 System.arraycopy(b.leaves, i * Rfc6962.HASH_SIZE, leaf, 0, Rfc6962.HASH_SIZE);
                             }

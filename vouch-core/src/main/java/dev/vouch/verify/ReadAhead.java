@@ -75,7 +75,7 @@ final class ReadAhead implements AutoCloseable {
             for (int i = start; i < end; i++) {
                 if (damage[i] == null) {
                     RecordBuffer r = records[i];
-                    Rfc6962.leafHash(h.sha256, r.data(), 0, r.length(), leaves, i * Rfc6962.HASH_SIZE);
+                    Rfc6962.leafHash(h.sha256, h.leafScratch, r.data(), 0, r.length(), leaves, i * Rfc6962.HASH_SIZE);
                 }
             }
             plain[c] = summarize(c, h);
@@ -138,6 +138,7 @@ final class ReadAhead implements AutoCloseable {
     /** What a helper thread hashes and parses with; one per thread. */
     static final class Helper {
         final MessageDigest sha256 = Rfc6962.newSha256();
+        final byte[] leafScratch = new byte[Rfc6962.LEAF_SCRATCH_SIZE];
         final RecordView view = new RecordView();
         final CompactRange subtree = new CompactRange();
     }

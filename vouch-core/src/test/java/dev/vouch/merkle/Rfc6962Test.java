@@ -125,6 +125,51 @@ class Rfc6962Test {
     }
 
     @Test
+    void shouldHashALeafThroughTheScratchBufferAsInPlace() {
+        MessageDigest md = Rfc6962.newSha256();
+        java.util.Random random = new java.util.Random(6962);
+        byte[] data = new byte[10_010];
+        random.nextBytes(data);
+        byte[] expected = new byte[32];
+        byte[] out = new byte[40];
+        int[] lengths = {0, 1, 54, 55, 56, 62, 63, 64, 65, 119, 120, 127, 128, 366, 4094, 4095, 4096, 4097, 10_000};
+        for (int scratchSize : new int[] {1, 64, 65, Rfc6962.LEAF_SCRATCH_SIZE}) {
+            byte[] scratch = new byte[scratchSize];
+            for (int len : lengths) {
+                random.nextBytes(scratch); // what a previous leaf left there must not matter
+                Rfc6962.leafHash(md, data, 7, len, expected, 0);
+                Arrays.fill(out, (byte) 0x55);
+                Rfc6962.leafHash(md, scratch, data, 7, len, out, 5);
+                assertArrayEquals(expected, Arrays.copyOfRange(out, 5, 37), "scratch " + scratchSize + ", length " + len);
+                assertEquals(0x55, out[4] & 0xFF);
+                assertEquals(0x55, out[37] & 0xFF);
+            }
+        }
+        assertArrayEquals(Rfc6962.leafHash("L123456".getBytes(StandardCharsets.US_ASCII)), leafThroughScratch("L123456"));
+    }
+
+    @Test
+    void shouldRejectRangesOutsideTheArraysBeforeWritingThroughTheScratchBuffer() {
+        MessageDigest md = Rfc6962.newSha256();
+        byte[] scratch = new byte[Rfc6962.LEAF_SCRATCH_SIZE];
+        byte[] out = new byte[40];
+        assertThrows(IndexOutOfBoundsException.class, () -> Rfc6962.leafHash(md, scratch, new byte[4], 2, 3, out, 0));
+        assertThrows(IndexOutOfBoundsException.class, () -> Rfc6962.leafHash(md, scratch, new byte[4], 0, 4, out, 9));
+        assertThrows(IndexOutOfBoundsException.class, () -> Rfc6962.leafHash(md, scratch, new byte[4], -1, 2, out, 0));
+        assertArrayEquals(new byte[40], out);
+        assertArrayEquals(new byte[Rfc6962.LEAF_SCRATCH_SIZE], scratch);
+        Rfc6962.leafHash(md, scratch, new byte[0], 0, 0, out, 0);
+        assertArrayEquals(TreeVectors.NODES[0][0], Arrays.copyOf(out, 32));
+    }
+
+    private static byte[] leafThroughScratch(String leaf) {
+        byte[] out = new byte[32];
+        byte[] bytes = leaf.getBytes(StandardCharsets.US_ASCII);
+        Rfc6962.leafHash(Rfc6962.newSha256(), new byte[Rfc6962.LEAF_SCRATCH_SIZE], bytes, 0, bytes.length, out, 0);
+        return out;
+    }
+
+    @Test
     void shouldRecoverFromADigestLeftMidUpdate() {
         MessageDigest md = Rfc6962.newSha256();
         md.update(new byte[] {1, 2, 3});

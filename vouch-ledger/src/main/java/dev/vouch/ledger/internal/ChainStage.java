@@ -54,6 +54,7 @@ final class ChainStage implements EventHandler<Slot> {
     private final LedgerCounters counters;
     private final String origin;
     private final MessageDigest sha256 = Rfc6962.newSha256();
+    private final byte[] leafScratch = new byte[Rfc6962.LEAF_SCRATCH_SIZE];
     private final CompactRange tree;
     private final byte[] prev = new byte[RecordDescriptor.HASH_LENGTH];
     private final byte[] leaf = new byte[RecordDescriptor.HASH_LENGTH];
@@ -302,7 +303,7 @@ final class ChainStage implements EventHandler<Slot> {
 
     /** Adds a record to the chain and the tree; the record is then the next one the journal must hold. */
     private void chain(byte[] record, int length) {
-        Rfc6962.leafHash(sha256, record, 0, length, leaf, 0);
+        Rfc6962.leafHash(sha256, leafScratch, record, 0, length, leaf, 0);
         tree.append(leaf, 0);
         System.arraycopy(leaf, 0, prev, 0, prev.length);
         sequence++;
