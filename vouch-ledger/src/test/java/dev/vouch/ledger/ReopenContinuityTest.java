@@ -102,9 +102,12 @@ class ReopenContinuityTest {
                     returnedAt[i] = TestClock.nowNanos(); // the clock the writer stamps records with
                 }
                 // The live journal already holds what the calls returned, and verifies (unsealed) as it stands. The
-                // producer stops first, so that every verification (on 1, 2 and 3 threads) reads the same records.
+                // producer stops first, and one more write-ahead call waits until the journal holds everything it
+                // accepted before, so that every verification (on 1, 2 and 3 threads) reads the same records: without
+                // it the consumer may still be appending what the ring held, between one verification and the next.
                 stop.set(true);
                 background.join();
+                ledger.recordDurably(e.reset().name("drained"), Durability.JOURNALED);
                 List<byte[]> live = RawJournal.read(dir);
                 assertTrue(live.size() > sealedSeq[rounds - 1]);
                 VerificationReport r = Journals.verify(dir, anchor);
