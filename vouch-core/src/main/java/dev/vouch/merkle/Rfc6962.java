@@ -35,6 +35,8 @@ public final class Rfc6962 {
      */
     public static final int LEAF_SCRATCH_SIZE = 4096;
 
+    /** Too small for any leaf: {@code leafHash} without a scratch buffer hashes in place. */
+    private static final byte[] NO_SCRATCH = new byte[0];
     private static final byte LEAF_PREFIX = 0x00;
     private static final byte NODE_PREFIX = 0x01;
 
@@ -70,21 +72,16 @@ public final class Rfc6962 {
      * @throws IndexOutOfBoundsException if either range is outside its array; nothing is written then
      */
     public static void leafHash(MessageDigest md, byte[] data, int off, int len, byte[] out, int outOff) {
-        Objects.checkFromIndexSize(off, len, data.length);
-        Objects.checkFromIndexSize(outOff, HASH_SIZE, out.length);
-        md.reset();
-        md.update(LEAF_PREFIX);
-        md.update(data, off, len);
-        finish(md, out, outOff);
+        leafHash(md, NO_SCRATCH, data, off, len, out, outOff);
     }
 
     /**
      * As {@link #leafHash(MessageDigest, byte[], int, int, byte[], int)}, for hot paths: a leaf shorter than
      * {@code scratch} is first copied behind its prefix into {@code scratch} (a buffer the caller owns and reuses,
-     * of {@link #LEAF_SCRATCH_SIZE} bytes, say), so that the digest sees one update and runs over every whole block in one call instead
-     * of finishing the block the prefix began on its own; a longer leaf is hashed in place. For a record of a few
-     * hundred bytes that saves about a tenth of the leaf hash, the copy included ({@code LeafHashBenchmark} in
-     * vouch-bench). Does not allocate; the result is the same either way.
+     * of {@link #LEAF_SCRATCH_SIZE} bytes, say), so that the digest sees one update and runs over every whole block
+     * in one call instead of finishing the block the prefix began on its own; a longer leaf is hashed in place. For a
+     * record of a few hundred bytes that saves about a tenth of the leaf hash, the copy included
+     * ({@code LeafHashBenchmark} in vouch-bench). Does not allocate; the result is the same either way.
      *
      * @param md      a SHA-256 digest the caller owns; reset before use
      * @param scratch the caller's buffer; its contents are overwritten
@@ -131,9 +128,14 @@ public final class Rfc6962 {
      * As {@link #nodeHash(MessageDigest, byte[], int, byte[], int, byte[], int)}, but first gathers the
      * 65-byte preimage into {@code scratch} (at least 65 bytes, owned by the caller) so that the digest
      * sees one update instead of three; that saves about a sixth of the cost of a node hash, which is what
-     * {@link CompactRange} spends on every append. Package-private: a detail of the hot path, not API.
+     * {@link CompactRange} spends on every append. Does not allocate.
+     *
+     * @param md      a SHA-256 digest the caller owns; reset before use
+     * @param scratch the caller's buffer of at least 65 bytes; its contents are overwritten
+     * @throws IndexOutOfBoundsException if a 32-byte range is outside its array or {@code scratch} is too short;
+     *     {@code out} is not written then
      */
-    static void nodeHash(
+    public static void nodeHash(
             MessageDigest md, byte[] scratch, byte[] left, int leftOff, byte[] right, int rightOff, byte[] out,
             int outOff) {
         Objects.checkFromIndexSize(outOff, HASH_SIZE, out.length);

@@ -162,6 +162,27 @@ class Rfc6962Test {
         assertArrayEquals(TreeVectors.NODES[0][0], Arrays.copyOf(out, 32));
     }
 
+    @Test
+    void shouldHashANodeThroughTheScratchBufferAsWithThreeUpdates() {
+        MessageDigest md = Rfc6962.newSha256();
+        byte[] scratch = new byte[65];
+        for (int level = 1; level < TreeVectors.NODES.length; level++) {
+            for (int i = 0; i < TreeVectors.NODES[level].length; i++) {
+                byte[] l = TreeVectors.NODES[level - 1][2 * i].clone();
+                byte[] r = TreeVectors.NODES[level - 1][2 * i + 1].clone();
+                byte[] out = new byte[32];
+                Rfc6962.nodeHash(md, scratch, l, 0, r, 0, out, 0);
+                assertArrayEquals(TreeVectors.NODES[level][i], out, "node " + level + "," + i);
+                Rfc6962.nodeHash(md, scratch, l, 0, r, 0, r, 0); // out aliasing the right child
+                assertArrayEquals(TreeVectors.NODES[level][i], r, "aliased node " + level + "," + i);
+            }
+        }
+        byte[] out = new byte[32];
+        assertThrows(IndexOutOfBoundsException.class,
+                () -> Rfc6962.nodeHash(md, new byte[64], new byte[32], 0, new byte[32], 0, out, 0));
+        assertArrayEquals(new byte[32], out);
+    }
+
     private static byte[] leafThroughScratch(String leaf) {
         byte[] out = new byte[32];
         byte[] bytes = leaf.getBytes(StandardCharsets.US_ASCII);
