@@ -125,7 +125,10 @@ public class BaselineBenchmark {
         }
     }
 
-    /** The journal's physical limit: one Chronicle document per record, as the ledger writes them. */
+    /**
+     * The journal's physical limit as issue 11 defines it: one Chronicle document per record. (Since vouch-java 0.2 the
+     * ledger writes several records per document, which costs less per record than this.)
+     */
     @Benchmark
     @Warmup(iterations = 1, time = 10)
     @Measurement(iterations = 3, time = 10)

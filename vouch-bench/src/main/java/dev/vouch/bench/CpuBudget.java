@@ -7,11 +7,13 @@ import dev.vouch.ledger.Ledger;
 import dev.vouch.merkle.Rfc6962;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.concurrent.locks.LockSupport;
 import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
@@ -36,12 +38,29 @@ import net.openhft.chronicle.wire.DocumentContext;
  * {@value #WARMUPS} warm-up rounds: the first two rounds of a fresh JVM still spend seconds compiling, which would
  * be counted as the pipeline's CPU) and the ratio pipeline / (append + leaf hash + node hash) for 1, 2 and 4
  * producers, with the ledger's stages on one thread and on two ({@code LedgerBuilder.consumerThreads}).
+ *
+ * <p>Each pipeline case also prints what the ledger's threads allocated per event over its measured rounds, as the
+ * JVM counts it per thread ({@code com.sun.management.ThreadMXBean.getThreadAllocatedBytes}), with the checkpoints
+ * signed in that time: under a sustained load almost all of it is the signatures (Bouncy Castle allocates ~2.2 KB
+ * per signature), so this is the exact figure behind issue 11's "signing allocates under 0.1 B per event", which
+ * JMH's {@code -prof gc} (a heap-wide count per iteration) measures with an interval wider than the target. What
+ * the producer threads allocated is printed beside it: {@code record()} should allocate nothing.
  */
 public final class CpuBudget {
     private static final OperatingSystemMXBean OS =
             (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
+    private static final com.sun.management.ThreadMXBean THREADS =
+            (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+
     private static final int WARMUPS = 3;
+
+    /** Over the measured rounds of one pipeline case: what the ledger's threads allocated, events, checkpoints. */
+    private static long ledgerAllocated;
+    private static long producerAllocated;
+    private static long allocationEvents;
+    private static long checkpointsSigned;
+    private static boolean measuring;
 
     private CpuBudget() {
     }
@@ -63,11 +82,16 @@ public final class CpuBudget {
         System.out.printf(Locale.ROOT, "  %-44s %8.1f ns%n", "sum of the unavoidable parts", unavoidable);
         for (int consumers : new int[] {1, 2}) {
             for (int producers : new int[] {1, 2, 4}) {
+                ledgerAllocated = producerAllocated = allocationEvents = checkpointsSigned = 0;
                 double[] pipeline = measure(rounds, () -> pipeline(events, producers, consumers), events);
                 print("pipeline, " + producers + " producer" + (producers > 1 ? "s" : "") + ", " + consumers
                         + " consumer thread" + (consumers > 1 ? "s" : ""), pipeline);
                 System.out.printf(Locale.ROOT, "  %-44s %8.2f x  (target <= 1.3)%n",
                         "  ratio to the parts", pipeline[0] / unavoidable);
+                System.out.printf(Locale.ROOT, "  %-44s %8.3f B/event (producers %.3f B/event; %,d checkpoints signed,"
+                                + " one per %,.0f events; target < 0.1)%n", "  allocated by the ledger's threads",
+                        ledgerAllocated / (double) allocationEvents, producerAllocated / (double) allocationEvents,
+                        checkpointsSigned, allocationEvents / (double) Math.max(1, checkpointsSigned));
             }
         }
     }
@@ -82,12 +106,14 @@ public final class CpuBudget {
             work.run();
         }
         double[] perEvent = new double[rounds];
+        measuring = true;
         for (int i = 0; i < rounds; i++) {
             System.gc();
             long before = OS.getProcessCpuTime();
             work.run();
             perEvent[i] = (OS.getProcessCpuTime() - before) / (double) events;
         }
+        measuring = false;
         double mean = Arrays.stream(perEvent).average().orElse(0);
         double var = Arrays.stream(perEvent).map(x -> (x - mean) * (x - mean)).sum() / Math.max(1, rounds - 1);
         return new double[] {mean, Math.sqrt(var)};
@@ -142,19 +168,39 @@ public final class CpuBudget {
             Ledger ledger = Ledger.builder(dir.resolve("journal")).keyFile(dir.resolve(".vouch_key"))
                     .consumerThreads(consumers).shutdownHook(false).open();
             byte[] params = BenchEvents.payload(256);
+            String ledgerThreads = "vouch-ledger-journal"; // DisruptorLedger names its threads after the directory
+            long ledgerBefore = allocatedBy(ledgerThreads);
             Thread[] threads = new Thread[producers];
+            long[] producerBytes = new long[producers];
             for (int p = 0; p < producers; p++) {
                 int share = events / producers + (p < events % producers ? 1 : 0);
+                int producer = p;
                 threads[p] = new Thread(() -> {
                     Event e = new Event();
+                    long before = THREADS.getCurrentThreadAllocatedBytes();
                     for (int i = 0; i < share; i++) {
                         ledger.record(BenchEvents.toolCall(e, params));
                     }
+                    producerBytes[producer] = THREADS.getCurrentThreadAllocatedBytes() - before;
                 });
                 threads[p].start();
             }
             for (Thread t : threads) {
                 t.join();
+            }
+            // Allocation up to the last event journaled, before close: close's own work (a last checkpoint, the
+            // threads' exit) is once per ledger, not per event. Allocated bytes are counted per thread by the JVM
+            // (TLAB refills and outside-TLAB allocations), so this is exact, unlike a heap-usage difference.
+            while (ledger.stats().journaled() < events) {
+                LockSupport.parkNanos(100_000); // not a spin: this thread's CPU counts as the pipeline's
+            }
+            long ledgerAfter = allocatedBy(ledgerThreads);
+            RecorderStats atEnd = ledger.stats();
+            if (measuring) {
+                ledgerAllocated += ledgerAfter - ledgerBefore;
+                producerAllocated += Arrays.stream(producerBytes).sum();
+                allocationEvents += events;
+                checkpointsSigned += atEnd.checkpoints();
             }
             ledger.close(); // drains, seals and syncs: all of it is the pipeline's work
             RecorderStats stats = ledger.stats();
@@ -164,6 +210,23 @@ public final class CpuBudget {
         } finally {
             BenchEvents.deleteTree(dir);
         }
+    }
+
+    /**
+     * Bytes allocated so far by the live threads whose name starts with {@code prefix}. The ledger's threads live
+     * from open to close, so a difference of two calls in between is what they allocated in between.
+     */
+    private static long allocatedBy(String prefix) {
+        long sum = 0;
+        for (ThreadInfo info : THREADS.getThreadInfo(THREADS.getAllThreadIds())) {
+            if (info != null && info.getThreadName().startsWith(prefix)) {
+                long bytes = THREADS.getThreadAllocatedBytes(info.getThreadId());
+                if (bytes > 0) {
+                    sum += bytes;
+                }
+            }
+        }
+        return sum;
     }
 
     private static volatile byte sink;

@@ -17,8 +17,9 @@ import net.openhft.chronicle.wire.DocumentContext;
 
 /**
  * The attacker's tools for a journal: read every record's bytes, and write a list of records as a new
- * Chronicle queue the way the library does (one document per record, the same roll cycle), but with
- * Chronicle's own API rather than the library's writer, as someone with write access to the disk would.
+ * Chronicle queue the way the library did before vouch-java 0.2 (one document per record, which readers still
+ * accept; the same roll cycle), but with Chronicle's own API rather than the library's writer, as someone with
+ * write access to the disk would.
  */
 public final class RawJournal {
     private RawJournal() {
