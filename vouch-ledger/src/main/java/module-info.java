@@ -11,6 +11,7 @@ module dev.vouch.ledger {
     requires chronicle.wire;
     requires chronicle.bytes;
     requires chronicle.core;
+    requires posix;
     requires org.slf4j;
     requires java.management;
     requires static transitive micrometer.core;

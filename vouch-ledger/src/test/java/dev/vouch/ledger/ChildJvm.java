@@ -16,7 +16,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A child JVM running {@link CrashChild}, started with the java executable and Chronicle flags that the
+ * A child JVM running {@link CrashChild} (or another main class), started with the java executable and Chronicle flags that the
  * build passes to tests ({@code vouch.test.java}, {@code vouch.test.jvmflags}) and this JVM's class path.
  * Its stdout lines are collected as they come; stderr goes to a file.
  */
@@ -49,7 +49,12 @@ final class ChildJvm implements AutoCloseable {
     }
 
     static ChildJvm start(Path workDir, String... args) {
-        List<String> cmd = new ArrayList<>();
+        return start(workDir, List.of(), CrashChild.class, args);
+    }
+
+    /** Runs {@code main} instead, and the java command behind {@code prefix} (a wrapper such as unshare). */
+    static ChildJvm start(Path workDir, List<String> prefix, Class<?> main, String... args) {
+        List<String> cmd = new ArrayList<>(prefix);
         String java = System.getProperty("vouch.test.java");
         String flags = System.getProperty("vouch.test.jvmflags");
         if (java == null || flags == null) {
@@ -67,7 +72,7 @@ final class ChildJvm implements AutoCloseable {
         cmd.add("-Xmx256m");
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
-        cmd.add(CrashChild.class.getName());
+        cmd.add(main.getName());
         cmd.addAll(List.of(args));
         try {
             Path err = Files.createTempFile(workDir, "child-", ".stderr");

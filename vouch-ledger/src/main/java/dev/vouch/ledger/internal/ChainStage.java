@@ -407,6 +407,15 @@ final class ChainStage implements EventHandler<Slot> {
         seal(null);
     }
 
+    /**
+     * A Throwable escaped this stage outside {@link #process}'s own {@code try} ({@link StageFailureHandler}):
+     * nothing of {@code slot} reaches the journal, and the ledger fails as on a failure caught inside.
+     */
+    void escaped(Throwable t, Slot slot) {
+        slot.discard = true;
+        fatal(t, sequence);
+    }
+
     private void fatal(Throwable t, long firstSequence) {
         if (failure.trip(t)) {
             LOG.error("[CRITICAL] Vouch ledger stopped at sequence {}: {}. No further events are accepted; "

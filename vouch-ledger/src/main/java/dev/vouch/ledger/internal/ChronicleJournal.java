@@ -1,6 +1,7 @@
 package dev.vouch.ledger.internal;
 
 import dev.vouch.VouchException;
+import java.io.File;
 import java.nio.file.Path;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ChronicleQueue;
@@ -14,6 +15,8 @@ import net.openhft.chronicle.wire.DocumentContext;
  * of a batch to one open document and {@link #commit}s it at the end of the batch, so Chronicle's per-document
  * header, index and position work is paid once per batch instead of once per record. Records in a document that
  * is not committed yet are not in the journal: a crash loses them, and nobody has been told they are journaled.
+ * Disk space is reserved ahead of every write ({@link SpaceReservation}), so a full disk is an error before a
+ * write, not a fault in one; after any failure the open document is {@link #abandon}ed, never committed.
  * Used by one thread at a time; {@link #handOver()} when that thread changes (open, then the consumer, then close).
  */
 public final class ChronicleJournal implements AutoCloseable {
@@ -23,6 +26,10 @@ public final class ChronicleJournal implements AutoCloseable {
     private final WriterLock lock;
     private final ChronicleQueue queue;
     private final ExcerptAppender appender;
+    /** Disk space reserved ahead of the writes, in {@link #reservedFile}; {@link #end} is where the last write ended. */
+    private final SpaceReservation space = new SpaceReservation();
+    private File reservedFile;
+    private long end;
     /** The document records are being added to, or null. */
     private DocumentContext open;
     private Bytes<?> openBytes;
@@ -57,30 +64,61 @@ public final class ChronicleJournal implements AutoCloseable {
 
     /** Appends one record as a document of its own, committed at once (records written outside the ring). */
     public void append(byte[] record, int length) {
-        add(record, 0, length);
+        commit();
+        try {
+            add(record, 0, length);
+        } catch (RuntimeException | Error e) {
+            abandon(); // not committed later by close: the caller fails, and the journal ends before this record
+            throw e;
+        }
         commit();
     }
 
     /**
-     * Adds a record to the open document, opening one if needed. A document that already holds
-     * {@link #MAX_DOCUMENT_BYTES} is committed first, so documents stay small; a larger record goes alone.
-     *
-     * @return whether an open document was committed to make room (its records are now journaled)
+     * Whether a record of {@code length} bytes does not fit the open document, which must then be {@link #commit}ted
+     * before the record is {@link #add}ed, so documents stay small. The caller commits, not {@code add}: a
+     * commit that succeeds is news to the callers waiting for its records even if opening the next document
+     * then fails (a full disk), and the journal stage must tell them before it fails.
      */
-    public boolean add(byte[] bytes, int offset, int length) {
-        boolean committed = false;
-        if (open != null && openLength + length > MAX_DOCUMENT_BYTES) {
-            commit();
-            committed = true;
+    public boolean full(int length) {
+        return open != null && openLength + length > MAX_DOCUMENT_BYTES;
+    }
+
+    /**
+     * Adds a record to the open document, opening one if needed; a record larger than {@link #MAX_DOCUMENT_BYTES}
+     * goes into a document of its own.
+     *
+     * @throws IllegalStateException if the record does not fit the open document ({@link #full})
+     */
+    public void add(byte[] bytes, int offset, int length) {
+        if (full(length)) {
+            throw new IllegalStateException("commit the open document (" + openLength + " bytes) before adding "
+                    + length + " more");
         }
         if (open == null) {
+            if (reservedFile != null) {
+                // The document starts where the last one ended (or after a new index array): reserve before
+                // Chronicle writes its header.
+                space.reserve(reservedFile, end, end + length);
+            }
             open = appender.writingDocument();
             openBytes = open.wire().bytes();
             openLength = 0;
+            reservedFile = appender.currentFile(); // a new day's file after a roll
+            try {
+                space.reserve(reservedFile, openBytes.writePosition(), openBytes.writePosition() + length);
+            } catch (RuntimeException e) {
+                abandon(); // an empty document must not be committed later, at close
+                throw e;
+            }
+        }
+        long at = openBytes.writePosition();
+        if (!space.covers(at + length)) {
+            space.reserve(reservedFile, at, at + length);
         }
         openBytes.write(bytes, offset, length);
         openLength += length;
-        return committed;
+        end = at + length;
     }
 
     /** Completes the open document, if any: from here on its records are in the journal. */
@@ -89,7 +127,29 @@ public final class ChronicleJournal implements AutoCloseable {
         if (dc != null) {
             open = null;
             openBytes = null;
+            openLength = 0;
             dc.close();
+        }
+    }
+
+    /**
+     * After a failure: drops the open document, if any, without committing it, so that nothing written after the
+     * failure can reach the journal (not even at {@link #close}). Chronicle rolls it back (zeroes what it wrote
+     * and releases its write lock); where that fails too, as on a full disk it may, the document stays as a
+     * writer killed in mid-append leaves it, which readers take for a torn tail and the next open repairs.
+     */
+    public void abandon() {
+        DocumentContext dc = open;
+        open = null;
+        openBytes = null;
+        openLength = 0;
+        if (dc != null) {
+            try {
+                dc.rollbackOnClose();
+                dc.close();
+            } catch (RuntimeException | InternalError e) {
+                // The journal has already failed; this is only tidying up.
+            }
         }
     }
 
@@ -116,7 +176,11 @@ public final class ChronicleJournal implements AutoCloseable {
                 try {
                     queue.close();
                 } finally {
-                    lock.close();
+                    try {
+                        space.close();
+                    } finally {
+                        lock.close();
+                    }
                 }
             }
         }

@@ -1,5 +1,6 @@
 package dev.vouch.ledger.internal;
 
+import com.lmax.disruptor.BatchEventProcessor;
 import com.lmax.disruptor.BatchEventProcessorBuilder;
 import com.lmax.disruptor.InsufficientCapacityException;
 import com.lmax.disruptor.PhasedBackoffWaitStrategy;
@@ -83,16 +84,22 @@ public final class DisruptorLedger implements Ledger {
         String name = "vouch-ledger-" + journalDirectory.getFileName();
         JournalStage journalStage = new JournalStage(journal, counters, failure, keyFile, name + "-journal");
         if (config.consumerThreads() == 1) {
-            disruptor.handleEventsWith(new InlineStages(chain, journalStage, name));
+            InlineStages stages = new InlineStages(chain, journalStage, name);
+            disruptor.handleEventsWith(stages);
+            disruptor.handleExceptionsFor(stages).with(new StageFailureHandler(chain, journalStage));
             chain.handOffTo(disruptor.getRingBuffer(), null);
         } else {
             chain.threadName(name + "-chain");
             EventProcessorFactory<Slot> behindChain = (ringBuffer, upstream) -> {
                 HandOffBarrier barrier = new HandOffBarrier(upstream[0]);
                 chain.handOffTo(ringBuffer, barrier);
-                return new BatchEventProcessorBuilder().build(ringBuffer, barrier, journalStage);
+                BatchEventProcessor<Slot> processor =
+                        new BatchEventProcessorBuilder().build(ringBuffer, barrier, journalStage);
+                processor.setExceptionHandler(new StageFailureHandler(null, journalStage));
+                return processor;
             };
             disruptor.handleEventsWith(chain).then(behindChain);
+            disruptor.handleExceptionsFor(chain).with(new StageFailureHandler(chain, null));
         }
         this.ring = disruptor.getRingBuffer();
         journal.handOver();
@@ -374,6 +381,9 @@ public final class DisruptorLedger implements Ledger {
             journal.close();
         } catch (RuntimeException e) {
             error = addFailure(error, e);
+        } catch (InternalError e) {
+            // A fault in a mapped file (a full disk), raised by the JVM: the caller gets the ledger's exception type.
+            error = addFailure(error, new LedgerClosedException("closing the journal's storage failed: " + e, e));
         }
         Thread hook = shutdownHook;
         if (hook != null) {
@@ -384,11 +394,15 @@ public final class DisruptorLedger implements Ledger {
             }
         }
         state.set(CLOSED);
+        failed = failure.get();
         long lost = counters.lost.get();
         if (lost > 0) {
-            LOG.warn("{} events were accepted after close began and were not journaled", lost);
+            if (failed != null) {
+                LOG.warn("{} accepted events were not journaled because the ledger failed: {}", lost, failed.toString());
+            } else {
+                LOG.warn("{} events were accepted after close began and were not journaled", lost);
+            }
         }
-        failed = failure.get();
         if (failed != null) {
             error = addFailure(error, new LedgerClosedException("the ledger had failed: " + failed, failed));
         }

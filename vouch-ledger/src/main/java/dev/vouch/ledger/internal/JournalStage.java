@@ -35,6 +35,9 @@ final class JournalStage implements EventHandler<Slot> {
     /** Callers waiting for a checkpoint over their record (SEALED, SYNCED). */
     private final WaiterList sealWaiters = new WaiterList();
     private boolean appendFailed;
+    /** The ring sequence of the slot being handled, and its caller until told: for {@link #escaped}. */
+    private long handling = -1;
+    private Waiter handlingWaiter;
 
     private final String threadName;
 
@@ -56,6 +59,8 @@ final class JournalStage implements EventHandler<Slot> {
     public void onEvent(Slot slot, long ringSequence, boolean endOfBatch) {
         Waiter waiter = slot.waiter;
         slot.waiter = null;
+        handling = ringSequence;
+        handlingWaiter = waiter;
         // Slots the chain stage finished before it failed are whole and valid, so they are still appended; it
         // marks every slot after its failure. A failure here stops everything after it.
         if (slot.discard || appendFailed) {
@@ -68,8 +73,7 @@ final class JournalStage implements EventHandler<Slot> {
             }
             ControlRecords trailer = slot.trailer;
             for (int i = 0, n = trailer.count(); i < n; i++) {
-                add(trailer.bytes(), trailer.start(i), trailer.end(i) - trailer.start(i));
-                uncommittedRecords++;
+                add(trailer.bytes(), trailer.start(i), trailer.end(i) - trailer.start(i), false);
             }
             if (slot.checkpointsInTrailer > 0) {
                 commit();
@@ -102,13 +106,52 @@ final class JournalStage implements EventHandler<Slot> {
         } catch (Throwable t) {
             fatal(t, waiter);
         }
+        handlingWaiter = null;
     }
 
-    /** Adds a record to the open document; if that committed the document first, tells its callers. */
-    private void add(byte[] bytes, int offset, int length) {
-        if (journal.add(bytes, offset, length)) {
-            committed();
+    /**
+     * A Throwable escaped a stage on this stage's thread ({@link StageFailureHandler}): from the chain stage before
+     * this stage saw slot {@code ringSequence}, or from this stage outside its own {@code try} (an asynchronous
+     * error such as the {@code InternalError} the JVM raises after a fault in a memory-mapped file, which
+     * surfaces at the next safepoint, wherever that is). Fails the ledger as a failure caught inside would, and
+     * fails or counts as lost whatever of that slot was not finished, so no caller is left waiting.
+     */
+    void escaped(Throwable t, long ringSequence, Slot slot) {
+        if (ringSequence == handling) {
+            Waiter waiter = handlingWaiter;
+            handlingWaiter = null;
+            fatal(t, waiter);
+            return;
         }
+        // The slot never reached this stage: handle it as a slot the chain stage failed, so the whole records
+        // before it are kept, it is counted as lost and its caller is told.
+        if (failure.trip(t)) {
+            LOG.error("[CRITICAL] Vouch ledger stopped: {}. No further events are accepted; {} records were "
+                    + "appended in this session.", t.toString(), counters.records.get(), t);
+        }
+        slot.discard = true;
+        onEvent(slot, ringSequence, true);
+    }
+
+    /** Whether slot {@code ringSequence} has reached this stage. */
+    boolean reached(long ringSequence) {
+        return handling == ringSequence;
+    }
+
+    /**
+     * Adds a record to the open document, committing it first (and telling its callers) if the record does not
+     * fit. The record is counted before it is added, so that if adding fails it is among the uncommitted ones
+     * {@link #fatal} counts as lost.
+     */
+    private void add(byte[] bytes, int offset, int length, boolean event) {
+        if (journal.full(length)) {
+            commit();
+        }
+        uncommittedRecords++;
+        if (event) {
+            uncommittedEvents++;
+        }
+        journal.add(bytes, offset, length);
     }
 
     /** Commits the open document and tells everyone waiting for its records. */
@@ -118,8 +161,8 @@ final class JournalStage implements EventHandler<Slot> {
     }
 
     private void sync() {
-        journal.sync(); // commits first
-        committed();
+        commit(); // first, so that its records count as journaled even if the sync then fails
+        journal.sync();
     }
 
     private void committed() {
@@ -132,9 +175,7 @@ final class JournalStage implements EventHandler<Slot> {
 
     private void appendEvent(Slot slot, Waiter waiter) {
         byte[] b = slot.buffer;
-        add(b, 0, slot.length);
-        uncommittedRecords++;
-        uncommittedEvents++;
+        add(b, 0, slot.length, true);
         if (slot.grew) {
             bump(counters.poolMissesSeen, 1);
         }
@@ -180,6 +221,12 @@ final class JournalStage implements EventHandler<Slot> {
     }
 
     private void discard(Slot slot, Waiter waiter) {
+        if (!appendFailed && failure.get() instanceof InternalError) {
+            // A fault in the mapped file (where no space could be reserved ahead: SpaceReservation) that surfaced
+            // on this thread outside this stage (one thread runs both stages): the open document's content may
+            // not all have landed, so it is not committed.
+            fatal(failure.get(), null);
+        }
         if (!appendFailed) {
             // The chain stage failed or sealed: the records before this slot are whole and valid, so they stay.
             try {
@@ -205,6 +252,12 @@ final class JournalStage implements EventHandler<Slot> {
 
     private void fatal(Throwable t, Waiter waiter) {
         appendFailed = true;
+        // The open document is never committed: its events are lost, and counted so, as the events of every slot
+        // discarded after this one will be.
+        bump(counters.lost, uncommittedEvents);
+        uncommittedEvents = 0;
+        uncommittedRecords = 0;
+        journal.abandon();
         if (failure.trip(t)) {
             LOG.error("[CRITICAL] Vouch ledger stopped: appending to the journal failed: {}. No further events are "
                     + "accepted; {} records were appended in this session, and the journal ends with the last of "

@@ -1,0 +1,134 @@
+package dev.vouch.ledger.internal;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import net.openhft.posix.PosixAPI;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps the disk blocks under the journal's next writes allocated, so that a full disk stops the ledger with an
+ * error where it happens instead of a fault in a memory-mapped write.
+ *
+ * <p>Chronicle writes through memory-mapped files that it grows as sparse files. A write to a page the file system
+ * cannot back does not fail where it happens: the kernel raises SIGBUS, the JVM skips the write and raises an
+ * {@code InternalError} at some later safepoint (on JDK 17, possibly after more records were written and their
+ * document committed with zeros where the skipped bytes belong). Reserving the blocks ahead with
+ * {@code fallocate(FALLOC_FL_KEEP_SIZE)} turns a full disk into an ordinary error before any byte is written
+ * into space that does not exist. It changes neither the file's content nor its size. One per journal; used by
+ * the thread that appends.
+ */
+final class SpaceReservation implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger("dev.vouch.ledger");
+
+    /** Reserved at a time: on ext4 or XFS a few microseconds; tmpfs zeroes the pages (~1 ms). */
+    static final long STEP = 8 << 20;
+    /**
+     * Always reserved beyond the end of the record being written: the rest of its document and what Chronicle
+     * writes between two of our writes (a document header, a new index array of 64 KiB).
+     */
+    static final long HEADROOM = 1 << 20;
+    private static final int FALLOC_FL_KEEP_SIZE = 1;
+    private static final int O_RDWR = 2;
+    private static final int ENOSPC = 28;
+    private static final int EDQUOT = 122;
+
+    private final PosixAPI posix;
+    private File file;
+    private int fd = -1;
+    private long reservedUpTo;
+    private boolean unsupported;
+
+    SpaceReservation() {
+        PosixAPI p = null;
+        try {
+            p = PosixAPI.posix();
+        } catch (RuntimeException | LinkageError e) {
+            unsupported("no native access (" + e + ")");
+        }
+        if (p != null && p.getClass().getSimpleName().startsWith("NoOp")) {
+            unsupported("no native access");
+            p = null;
+        }
+        this.posix = p;
+    }
+
+    /**
+     * Makes sure the blocks of {@code file} from {@code position} to {@code end + HEADROOM} are allocated.
+     *
+     * @throws UncheckedIOException if the device has no space for them (the ledger then stops before writing there)
+     */
+    void reserve(File file, long position, long end) {
+        if (unsupported) {
+            return;
+        }
+        if (file != this.file && (file == null || !file.equals(this.file))) {
+            switchTo(file, position);
+            if (unsupported) {
+                return;
+            }
+        }
+        long need = end + HEADROOM;
+        if (need <= reservedUpTo) {
+            return;
+        }
+        long from = Math.max(reservedUpTo, position);
+        long to = need + STEP;
+        if (posix.fallocate(fd, FALLOC_FL_KEEP_SIZE, from, to - from) != 0) {
+            int errno = posix.lastError();
+            if (errno == ENOSPC || errno == EDQUOT) {
+                String message = "no space left for the journal: cannot reserve " + ((to - from) >> 20)
+                        + " MiB at offset " + from + " of " + file + " (" + posix.strerror(errno) + ")";
+                throw new UncheckedIOException(message, new IOException(message));
+            }
+            unsupported("fallocate on " + file + " failed: " + posix.strerror(errno));
+            return;
+        }
+        reservedUpTo = to;
+    }
+
+    /** Whether {@link #reserve} would have nothing to do for a write ending at {@code end} in the current file. */
+    boolean covers(long end) {
+        return unsupported || end + HEADROOM <= reservedUpTo;
+    }
+
+    private void switchTo(File next, long position) {
+        closeFile();
+        if (next == null) {
+            return;
+        }
+        int opened = posix.open(next.getPath(), O_RDWR, 0);
+        if (opened < 0) {
+            int errno = posix.lastError();
+            unsupported("cannot open " + next + " to reserve space: " + posix.strerror(errno));
+            return;
+        }
+        fd = opened;
+        file = next;
+        reservedUpTo = position;
+    }
+
+    private void unsupported(String why) {
+        if (!unsupported) {
+            unsupported = true;
+            LOG.warn("The journal cannot reserve disk space ahead of its writes ({}); if its disk fills up, the "
+                    + "ledger still stops, but the last records written may be unreadable.", why);
+        }
+        closeFile();
+    }
+
+    private void closeFile() {
+        if (fd >= 0 && posix != null) {
+            posix.close(fd);
+        }
+        fd = -1;
+        file = null;
+        reservedUpTo = 0;
+    }
+
+    @Override
+    public void close() {
+        closeFile();
+    }
+}
