@@ -248,7 +248,8 @@ class StorageDamageTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"empty", "zero-filled", "header-only", "half-written-table-store-only"})
+    @ValueSource(strings = {"empty", "zero-filled", "header-only", "header-not-completed",
+            "half-written-table-store-only"})
     void shouldStartAJournalWhoseFirstStartDiedBeforeItsGenesisKeepingTheFilesAside(String left) throws IOException {
         Path dir = tmp.resolve("abandoned-" + left);
         Files.createDirectories(dir);
@@ -263,6 +264,13 @@ class StorageDamageTest {
                 Files.write(file, store);
             }
             case "zero-filled" -> Cq4.write(Files.createFile(file), 80L << 20, new byte[1]);
+            case "header-not-completed" -> {
+                // Killed after Chronicle wrote the index skeleton behind the header, before it completed the header
+                // (createIndexThenUpdateHeader): the header word is still "not complete, length unknown".
+                RawJournal.createWithoutRecords(dir);
+                file = onlyCycleFile(dir);
+                Cq4.write(file, 0, new byte[] {0, 0, 0, (byte) 0x80});
+            }
             default -> RawJournal.createWithoutRecords(dir);
         }
         if (left.equals("header-only")) {
@@ -288,6 +296,14 @@ class StorageDamageTest {
             assertTrue(aside.getFileName().toString().startsWith("abandoned-start-"));
             assertTrue(Files.exists(aside.resolve(file.getFileName())) || left.equals("header-only"), "kept as evidence");
         }
+    }
+
+    @Test
+    void shouldNotTakeAJournalWhoseHeaderWasMarkedUnfinishedForAnAbandonedStart() {
+        Path dir = copy(journal, "unfinished-header-not-abandoned");
+        Cq4.write(onlyCycleFile(dir), 0, new byte[] {0, 0, 0, (byte) 0x80}); // its records are behind the skeleton
+
+        assertRefusedUntouched(dir);
     }
 
     @Test

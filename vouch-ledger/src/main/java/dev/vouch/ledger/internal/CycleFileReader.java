@@ -122,9 +122,13 @@ final class CycleFileReader implements Closeable {
                 return false;
             }
             int header = r.size < 4 ? 0 : r.intAt(0);
-            if (header == 0 || (header & NOT_COMPLETE) != 0) {
-                // Nothing, or a header being written: nothing may follow the space a header can take.
-                return r.zeroFrom(header == 0 ? 0 : 4L + MAX_HEADER, r.size);
+            if (header == 0) {
+                return r.zeroFrom(0, r.size);
+            }
+            if ((header & NOT_COMPLETE) != 0) {
+                // A header being written: nothing may follow it but the index skeleton Chronicle writes before it
+                // completes the header.
+                return r.zeroFrom(r.skeletonEndBehindUnfinishedHeader(), r.size);
             }
             try {
                 r.readFileHeader();
@@ -133,6 +137,37 @@ final class CycleFileReader implements Closeable {
                 return false;
             }
         }
+    }
+
+    /**
+     * Where the index skeleton ends behind a header not completed yet. Chronicle creates a cycle file by writing its
+     * header, then the index of index arrays and the first index array (two metadata documents, ~256 KiB each for
+     * {@code L} files), and only then completes the header ({@code createIndexThenUpdateHeader}): a writer killed
+     * in between leaves them, and no record. The header's {@code index2Index} field says where the first of them
+     * starts once it is written; from there only complete metadata documents of at most
+     * {@link #MAX_INDEX_DOCUMENT} bytes count, two at most, the second possibly still being written (then its
+     * greatest size counts). Without that field, only the space a header can take counts.
+     */
+    private long skeletonEndBehindUnfinishedHeader() throws IOException {
+        long headerEnd = Math.min(size, 4L + MAX_HEADER);
+        byte[] body = new byte[(int) (headerEnd - 4)];
+        readFully(4, body, 0, body.length);
+        long at = readInt64Field(body, INDEX_TO_INDEX);
+        if (at < 4 || at > headerEnd || (at & 3) != 0) {
+            return headerEnd;
+        }
+        for (int documents = 0; documents < 2 && at + 4 <= size; documents++) {
+            int header = intAt(at);
+            int length = header & LENGTH_MASK;
+            if ((header & META_DATA) == 0 || length > MAX_INDEX_DOCUMENT) {
+                break;
+            }
+            if ((header & NOT_COMPLETE) != 0) {
+                return Math.min(size, at + 4 + MAX_INDEX_DOCUMENT);
+            }
+            at = align(at + 4 + length);
+        }
+        return Math.max(at, headerEnd);
     }
 
     private void readFileHeader() throws IOException {
