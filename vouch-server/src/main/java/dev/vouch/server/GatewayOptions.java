@@ -1,5 +1,6 @@
 package dev.vouch.server;
 
+import dev.vouch.LedgerClosedException;
 import dev.vouch.guard.RedactionKey;
 import dev.vouch.ledger.Ledger;
 import dev.vouch.ledger.LedgerBuilder;
@@ -125,8 +126,14 @@ public final class GatewayOptions {
             try {
                 gateway.close();
             } finally {
-                ledger.close();
-                stopped.countDown();
+                try {
+                    ledger.close();
+                } catch (LedgerClosedException failed) {
+                    // The ledger had failed (a full disk, say) and the [CRITICAL] line said why: one line, no trace.
+                    System.err.println("vouch serve: the journal was not sealed: " + failed.getMessage());
+                } finally {
+                    stopped.countDown();
+                }
             }
         }, "vouch-gateway-shutdown"));
         out.println(listening(gateway));
