@@ -60,10 +60,10 @@ final class SpaceReservation implements AutoCloseable {
      * @throws UncheckedIOException if the device has no space for them (the ledger then stops before writing there)
      */
     void reserve(File file, long position, long end) {
-        if (unsupported) {
-            return;
+        if (unsupported || file == null) {
+            return; // null: Chronicle named no file (it has none open), so there is nothing to reserve in
         }
-        if (file != this.file && (file == null || !file.equals(this.file))) {
+        if (file != this.file && !file.equals(this.file)) {
             switchTo(file, position);
             if (unsupported) {
                 return;
@@ -95,9 +95,6 @@ final class SpaceReservation implements AutoCloseable {
 
     private void switchTo(File next, long position) {
         closeFile();
-        if (next == null) {
-            return;
-        }
         int opened = posix.open(next.getPath(), O_RDWR, 0);
         if (opened < 0) {
             int errno = posix.lastError();
