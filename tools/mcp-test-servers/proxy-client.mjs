@@ -15,12 +15,13 @@
 //   {"op":"parallel","calls":[{call}, ...]}            -> one "call" line per call, in the order given, after all end
 //   {"op":"ping"}                                      -> {"op":"ping","ok":true}
 //   {"op":"waitFor","path":"/some/file"}               -> waits (at most 30 s) until the file exists
+//   {"op":"touch","path":"/some/file"}                 -> creates the file (to tell the test a step is done)
 // At the end: "VOUCH-TS {"op":"done"}", and the process exits 0.
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import { CreateMessageRequestSchema } from "@modelcontextprotocol/sdk/types.js";
-import { existsSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 
 function report(obj) {
   process.stderr.write("VOUCH-TS " + JSON.stringify(obj) + "\n");
@@ -74,6 +75,8 @@ try {
       report({ op: "ping", ok: true });
     } else if (step.op === "waitFor") {
       await waitFor(step.path);
+    } else if (step.op === "touch") {
+      writeFileSync(step.path, "");
     } else {
       throw new Error("unknown step " + JSON.stringify(step));
     }

@@ -152,13 +152,18 @@ class FilesystemProxyTest extends ProxyTestBase {
     @Test
     void shouldAnswerAwaitingApprovalInPendingModeAndRunTheRepeatOnceApproved() throws Exception {
         Path written = files.resolve("later.txt");
+        Path answered = tmp.resolve("answered.flag");
         Path approved = tmp.resolve("approved.flag");
         Guard guard = guard();
         Map<String, Object> args = Map.of("path", written.toString(), "content", "written once approved");
         List<JsonNode> out;
         try (TsClient client = TsClient.through(proxy(guard).stallMode(StallMode.PENDING).build(),
-                call("write_file", args), TsClient.waitFor(approved), call("write_file", args))) {
+                call("write_file", args), TsClient.touch(answered), TsClient.waitFor(approved),
+                call("write_file", args))) {
             ApprovalRequest waiting = awaitPending(guard);
+            // Approve only once the client has its answer: an approval that comes while the guard is still deciding
+            // to answer "awaiting approval" lets the call run at once instead (it failed once in CI that way).
+            awaitFile(answered);
             assertFalse(Files.exists(written), "not forwarded while it waits");
             assertTrue(guard.pendingApprovals().approve(waiting.callSequence(), "carol", "fine"));
             Files.writeString(approved, "go");
@@ -174,6 +179,13 @@ class FilesystemProxyTest extends ProxyTestBase {
         assertEquals(1, calls.size(), "the repeat resumed the waiting call: " + journal.events());
         assertEquals(List.of(RecordType.POLICY_DECISION, RecordType.APPROVAL, RecordType.TOOL_RESULT),
                 childTypes(calls.get(0).seq()));
+    }
+
+    private static void awaitFile(Path file) throws InterruptedException {
+        for (int i = 0; i < 3000 && !Files.exists(file); i++) {
+            Thread.sleep(10);
+        }
+        assertTrue(Files.exists(file), "the client did not get to " + file.getFileName());
     }
 
     private static ApprovalRequest awaitPending(Guard guard) throws InterruptedException {

@@ -126,4 +126,9 @@ final class TsClient implements AutoCloseable {
     static Object waitFor(Path file) {
         return Map.of("op", "waitFor", "path", file.toString());
     }
+
+    /** A step that creates {@code file}: the steps before it are done (their outcomes received). */
+    static Object touch(Path file) {
+        return Map.of("op", "touch", "path", file.toString());
+    }
 }
