@@ -7,6 +7,7 @@ import dev.vouch.ledger.JournalReader;
 import dev.vouch.verify.RecordBuffer;
 import dev.vouch.verify.RecordSource;
 import dev.vouch.verify.StorageDamageException;
+import dev.vouch.verify.StripeReader;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -196,6 +197,15 @@ final class JournalInput implements RecordSource {
     @Override
     public String position(long token) {
         return source.position(token);
+    }
+
+    /**
+     * Readers by stripes for the verifier only: it turns damage into failures, while the other commands keep it
+     * ({@link #reportDamage}) and read alone.
+     */
+    @Override
+    public StripeReader[] stripes(int readers) throws IOException {
+        return forVerifier ? source.stripes(readers) : null;
     }
 
     @Override

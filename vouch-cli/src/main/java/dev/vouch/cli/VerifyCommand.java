@@ -78,9 +78,9 @@ final class VerifyCommand implements Callable<Integer> {
     boolean all;
 
     @Option(names = "--threads", paramLabel = "N",
-            description = "Threads to verify with: with more than 1, records are read and hashed ahead while the"
-                    + " chain, tree and signatures are checked in order (several journals: that many at once); the"
-                    + " report is the same. Default: the machine's processors, at most 4.")
+            description = "Threads to verify with: with more than 1, each reads and hashes its share of the journal"
+                    + " by stripes while the chain, tree and signatures are checked in order (several journals: that"
+                    + " many at once); the report is the same. Default: the machine's processors, at most 4.")
     Integer threads;
 
     @ArgGroup(exclusive = true)

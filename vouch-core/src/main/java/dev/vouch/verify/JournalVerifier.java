@@ -83,12 +83,15 @@ public final class JournalVerifier {
     }
 
     /**
-     * Verifies with {@code threads} threads: with 1 (the default) everything runs on the calling thread; with 2, a
-     * reader thread reads ahead and shares the hashing and parsing of records with the calling thread, chunk by
-     * chunk of 16 records, whoever is free taking the next one (a chunk the reader took comes back hashed, parsed and
-     * reduced to one subtree root); with more, one thread reads and {@code threads - 2} help; all while the calling
-     * thread checks the chain, the tree and the signatures in journal order. The report is the same either way;
-     * memory stays flat (a fixed number of batches of 128 records circulates).
+     * Verifies with {@code threads} threads: with 1 (the default) everything runs on the calling thread. With more,
+     * a source that can be read by {@linkplain RecordSource#stripes stripes} (a journal's cycle files) is: the calling
+     * thread reads and hashes the stripes of its turn itself and each of {@code threads - 1} helper threads those of
+     * its own, so records are hashed on the core that read them, and a helper's run of 16 event records comes back
+     * parsed and reduced to one subtree root. Any other source is read by one reader thread that shares the hashing
+     * and parsing with the calling thread, chunk by chunk of 16 records, whoever is free taking the next one (with
+     * more than 2 threads, {@code threads - 2} hash as well). Either way the calling thread checks the chain, the tree
+     * and the signatures in journal order; the report is the same as on one thread, and memory stays flat (a fixed
+     * number of batches of 128 records circulates).
      *
      * @throws IllegalArgumentException if {@code threads} is not from 1 to 64
      */
@@ -229,43 +232,28 @@ public final class JournalVerifier {
         /** As readAll, with the records read and their leaf hashes computed ahead by other threads (ReadAhead). */
         private void readAllAhead() throws IOException {
             long estimate = source.estimatedRecords();
+            StripeReader[] stripes = source.stripes(threads);
+            if (stripes != null) {
+                try {
+                    readAllStriped(stripes, estimate);
+                } finally {
+                    for (StripeReader r : stripes) {
+                        r.close();
+                    }
+                }
+                return;
+            }
             try (ReadAhead ahead = new ReadAhead(source, threads - 1)) {
                 while (true) {
                     ReadAhead.Batch b;
                     try {
                         b = ahead.next();
                     } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        throw new java.io.InterruptedIOException("interrupted while verifying");
-                    }
-                    for (int c = 0, chunks = b.chunks(); c < chunks; c++) {
-                        boolean mine = verifyingThreadHashes && b.claims.claimFront(c);
-                        if (!mine) {
-                            b.claims.awaitPublished(c);
-                            if (b.plain[c] && applyPlainChunk(b, c, estimate)) {
-                                continue;
-                            }
-                        }
-                        for (int i = c * ReadAhead.CHUNK, end = Math.min(b.count, i + ReadAhead.CHUNK); i < end; i++) {
-                            StorageDamageException e = b.damage[i];
-                            if (e != null) {
-                                currentToken = -1; // as the source's own position: the damaged place, until a record
-                                currentPositionText = e.position();
-                                onDamage(e);
-                                continue;
-                            }
-                            currentToken = b.tokens[i];
-                            RecordBuffer r = b.records[i];
-                            if (mine) {
-                                Rfc6962.leafHash(sha256, leafScratch, r.data(), 0, r.length(), leaf, 0);
-                            } else {
-                                System.arraycopy(b.leaves, i * Rfc6962.HASH_SIZE, leaf, 0, Rfc6962.HASH_SIZE);
-                            }
-                            onRecord(r.data(), r.length(), estimate);
-                        }
+                        throw interrupted();
                     }
                     IOException error = b.error;
                     boolean last = b.last;
+                    verifyBatch(b, estimate);
                     ahead.release(b);
                     if (error != null) {
                         throw error;
@@ -279,6 +267,114 @@ public final class JournalVerifier {
         }
 
         /**
+         * As readAll, with the source read by stripes ({@link StripedReadAhead}): the stripes of {@code readers[0]}
+         * read and hashed here, the others' read and hashed ahead on helper threads, all verified here in order.
+         */
+        private void readAllStriped(StripeReader[] readers, long estimate) throws IOException {
+            StripeReader own = readers[0];
+            try (StripedReadAhead ahead = new StripedReadAhead(readers)) {
+                boolean ownMore = own.nextStripe();
+                for (long stripe = 0; ; stripe++) {
+                    int owner = (int) (stripe % readers.length);
+                    if (owner == 0) {
+                        if (!ownMore) {
+                            break;
+                        }
+                        if (own.stripe() != stripe) {
+                            throw new IOException("reading by stripes went wrong: expected stripe " + stripe
+                                    + ", the verifying thread's reader is at stripe " + own.stripe());
+                        }
+                        readOwnStripe(own, estimate);
+                        ownMore = own.nextStripe();
+                        continue;
+                    }
+                    while (true) {
+                        ReadAhead.Batch b;
+                        try {
+                            b = ahead.next(owner);
+                        } catch (InterruptedException e) {
+                            throw interrupted();
+                        }
+                        IOException error = b.error;
+                        boolean last = b.last;
+                        boolean end = b.stripeEnd;
+                        if (!last && b.stripe != stripe) {
+                            ahead.release(owner, b);
+                            throw new IOException("reading by stripes went wrong: expected stripe " + stripe
+                                    + ", reader " + owner + " is at stripe " + b.stripe);
+                        }
+                        verifyBatch(b, estimate);
+                        ahead.release(owner, b);
+                        if (error != null) {
+                            throw error;
+                        }
+                        if (last) {
+                            finish(estimate);
+                            return;
+                        }
+                        if (end) {
+                            break;
+                        }
+                    }
+                }
+            }
+            finish(estimate);
+        }
+
+        private void readOwnStripe(StripeReader own, long estimate) throws IOException {
+            while (true) {
+                try {
+                    if (!own.nextInStripe(buffer)) {
+                        return;
+                    }
+                } catch (StorageDamageException e) {
+                    currentToken = -1;
+                    currentPositionText = e.position();
+                    onDamage(e);
+                    continue;
+                }
+                currentToken = own.positionToken();
+                Rfc6962.leafHash(sha256, leafScratch, buffer.data(), 0, buffer.length(), leaf, 0);
+                onRecord(buffer.data(), buffer.length(), estimate);
+            }
+        }
+
+        private java.io.InterruptedIOException interrupted() {
+            Thread.currentThread().interrupt();
+            return new java.io.InterruptedIOException("interrupted while verifying");
+        }
+
+        /** Verifies the records of a batch read ahead, chunk by chunk, hashing the chunks no helper claimed. */
+        private void verifyBatch(ReadAhead.Batch b, long estimate) {
+            for (int c = 0, chunks = b.chunks(); c < chunks; c++) {
+                boolean mine = verifyingThreadHashes && b.claims.claimFront(c);
+                if (!mine) {
+                    b.claims.awaitPublished(c);
+                    if (b.plain[c] && applyPlainChunk(b, c, estimate)) {
+                        continue;
+                    }
+                }
+                for (int i = b.chunkStart(c), end = b.chunkEnd(c); i < end; i++) {
+                    StorageDamageException e = b.damage[i];
+                    if (e != null) {
+                        currentToken = -1; // as the source's own position: the damaged place, until a record
+                        currentPositionText = e.position();
+                        onDamage(e);
+                        continue;
+                    }
+                    currentToken = b.tokens[i];
+                    RecordBuffer r = b.records[i];
+                    if (mine) {
+                        Rfc6962.leafHash(sha256, leafScratch, r.data(), 0, r.length(), leaf, 0);
+                    } else {
+                        System.arraycopy(b.leaves, i * Rfc6962.HASH_SIZE, leaf, 0, Rfc6962.HASH_SIZE);
+                    }
+                    onRecord(r.data(), r.length(), estimate);
+                }
+            }
+        }
+
+        /**
          * Verifies a chunk a helper found to be a plain run ({@link ReadAhead.Batch#summarize}) from its summary, if
          * the records before it allow: its first record continues the sequence and the chain, and the auditor's saved
          * checkpoint does not fall inside it. Then it has the effect of verifyOne on each of its records, which would
@@ -287,7 +383,7 @@ public final class JournalVerifier {
          */
         private boolean applyPlainChunk(ReadAhead.Batch b, int c, long estimate) {
             int n = ReadAhead.CHUNK;
-            int first = c * n;
+            int first = b.chunkStart(c);
             int lastLeaf = (first + n - 1) * Rfc6962.HASH_SIZE;
             if (position == 0 || b.firstSequence[c] != expectedSeq
                     || !RecordView.prevEquals(b.records[first].data(), lastHash, 0)

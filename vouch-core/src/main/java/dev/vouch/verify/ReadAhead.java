@@ -1,5 +1,7 @@
 package dev.vouch.verify;
 
+import dev.vouch.internal.format.BigEndian;
+import dev.vouch.internal.format.RecordDescriptor;
 import dev.vouch.internal.format.RecordType;
 import dev.vouch.internal.format.RecordView;
 import dev.vouch.merkle.CompactRange;
@@ -34,7 +36,8 @@ final class ReadAhead implements AutoCloseable {
     static final int CHUNK = 16;
     /** The height of a chunk's perfect subtree: {@code 2^CHUNK_HEIGHT == CHUNK}. */
     static final int CHUNK_HEIGHT = Integer.numberOfTrailingZeros(CHUNK);
-    private static final int CHUNKS = RECORDS_PER_BATCH / CHUNK;
+    /** A batch's chunks: one more than fit, for a batch whose first chunk is short ({@link Batch#chunkOffset}). */
+    private static final int CHUNKS = RECORDS_PER_BATCH / CHUNK + 1;
 
     /** Records read together, and what the helpers computed for them: leaf hashes and chunk summaries. */
     static final class Batch {
@@ -44,7 +47,16 @@ final class ReadAhead implements AutoCloseable {
         /** Non-null where the source reported damage instead of a record. */
         final StorageDamageException[] damage = new StorageDamageException[RECORDS_PER_BATCH];
         int count;
+        /**
+         * Records missing from the front of the first chunk, so that chunks begin where the tree's size is a
+         * multiple of {@value #CHUNK} and a plain chunk's subtree is a node of the tree ({@link #alignChunks}); 0
+         * for a batch read from the journal's start.
+         */
+        int chunkOffset;
         boolean last;
+        /** Read by stripes ({@link StripedReadAhead}): the stripe the records are from, and whether they end it. */
+        long stripe;
+        boolean stripeEnd;
         IOException error;
         /** Who hashes which chunk: the verifying thread from the front, helpers from the back. */
         final ChunkClaims claims = new ChunkClaims();
@@ -65,13 +77,37 @@ final class ReadAhead implements AutoCloseable {
         }
 
         int chunks() {
-            return (count + CHUNK - 1) / CHUNK;
+            return count == 0 ? 0 : (count + chunkOffset + CHUNK - 1) / CHUNK;
+        }
+
+        /** Where chunk {@code c} begins in the batch. */
+        int chunkStart(int c) {
+            return Math.max(0, c * CHUNK - chunkOffset);
+        }
+
+        /** Where chunk {@code c} ends in the batch. */
+        int chunkEnd(int c) {
+            return Math.min(count, (c + 1) * CHUNK - chunkOffset);
+        }
+
+        /**
+         * Lets chunks begin where the first record's sequence number is a multiple of {@value #CHUNK}: in a journal
+         * whose sequence numbers are its tree positions (as a writer leaves it), that makes a plain chunk's subtree
+         * a node of the tree wherever the batch begins. Anything else only makes plain chunks rarer: the verifying
+         * thread uses a summary only where the tree's size is aligned.
+         */
+        void alignChunks() {
+            chunkOffset = 0;
+            if (count > 0 && damage[0] == null && records[0].length() >= RecordDescriptor.HEADER_LENGTH) {
+                chunkOffset = (int) (BigEndian.getLong(records[0].data(), RecordDescriptor.SEQUENCE_OFFSET)
+                        & (CHUNK - 1));
+            }
         }
 
         /** A helper hashes the chunk it claimed, summarizes it and publishes both. */
         void hashChunk(int c, Helper h) {
-            int start = c * CHUNK;
-            int end = Math.min(count, start + CHUNK);
+            int start = chunkStart(c);
+            int end = chunkEnd(c);
             for (int i = start; i < end; i++) {
                 if (damage[i] == null) {
                     RecordBuffer r = records[i];
@@ -91,8 +127,8 @@ final class ReadAhead implements AutoCloseable {
          * plain, and the verifying thread checks its records one by one.
          */
         private boolean summarize(int c, Helper h) {
-            int start = c * CHUNK;
-            if (count - start < CHUNK) {
+            int start = chunkStart(c);
+            if (chunkEnd(c) - start < CHUNK) {
                 return false;
             }
             RecordView view = h.view;
@@ -162,7 +198,7 @@ final class ReadAhead implements AutoCloseable {
         int hasherThreads = helpers - 1;
         int batches = 4 * helpers;
         this.free = new ArrayBlockingQueue<>(batches);
-        this.ready = new ArrayBlockingQueue<>(batches);
+        this.ready = new ArrayBlockingQueue<>(batches + 1); // room for a batch made to carry an error
         this.toHash = new ArrayBlockingQueue<>(batches + hasherThreads);
         for (int i = 0; i < batches; i++) {
             free.add(new Batch());

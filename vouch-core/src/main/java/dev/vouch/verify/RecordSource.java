@@ -37,6 +37,15 @@ public interface RecordSource extends Closeable {
         return "";
     }
 
+    /**
+     * {@code readers} readers that share the reading of this source by {@linkplain StripeReader stripes}, the
+     * first reading stripe 0; null if the source cannot be read that way (then one thread reads it and hands its
+     * records on). The readers are closed by their callers, before this source.
+     */
+    default StripeReader[] stripes(int readers) throws IOException {
+        return null;
+    }
+
     /** An estimate of the records in the source, for progress bars; -1 if unknown. */
     default long estimatedRecords() {
         return -1;

@@ -1,6 +1,7 @@
 package dev.vouch.ledger;
 
 import dev.vouch.crypto.VerifyingKey;
+import dev.vouch.ledger.internal.ShortStripes;
 import dev.vouch.ledger.internal.StorageRecordSource;
 import dev.vouch.verify.Failure;
 import dev.vouch.verify.JournalVerifier;
@@ -25,9 +26,10 @@ final class Journals {
     }
 
     /**
-     * Verifies on the calling thread, and again with reading and hashing ahead on 2 and 3 threads, and on 2 threads
+     * Verifies on the calling thread, and again with reading and hashing ahead on 2 and 3 threads, on 2 threads
      * with every chunk left to the helper (so that every record takes the path of a helper's chunk, whatever the
-     * timing): every test that verifies a journal (intact, tampered, damaged) thereby also checks that the parallel
+     * timing), and on 2 and 3 threads reading by stripes of one document each (so that small journals are handed
+     * between readers at every document): every test that verifies a journal (intact, tampered, damaged) thereby also checks that the parallel
      * verifier reaches the same report, failures and their positions included.
      */
     static VerificationReport verify(Path dir, JournalVerifier verifier) {
@@ -36,7 +38,18 @@ final class Journals {
         compare(single, verifyOnce(dir, verifier.threads(3)), "3 threads");
         compare(single, verifyOnce(dir, VerifierModes.helpersHashEverything(verifier.threads(2))),
                 "2 threads, the helper hashing every chunk");
+        compare(single, verifyShortStripes(dir, verifier.threads(2)), "2 threads, a stripe per document");
+        compare(single, verifyShortStripes(dir, verifier.threads(3)), "3 threads, a stripe per document");
         return single;
+    }
+
+    /** Verifies with the journal read by stripes of one data document each ({@link ShortStripes}). */
+    static VerificationReport verifyShortStripes(Path dir, JournalVerifier verifier) {
+        try (ShortStripes source = ShortStripes.open(dir, 1)) {
+            return verifier.verify(source);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static void compare(VerificationReport single, VerificationReport parallel, String how) {

@@ -81,6 +81,13 @@ final class CycleFileReader implements Closeable {
     private int inDocument;
     private int lastRecordInDocument;
     private boolean done;
+    /** Passing over documents ({@link #advanceDocument} without load): headers are read alone, content not at all. */
+    private boolean skimming;
+    private final byte[] headerWord = new byte[4];
+    /** Read by one of several stripe readers ({@link StorageStripe}): reads take only what is asked for. */
+    private boolean striped;
+    /** {@link #advanceDocument(boolean, long)}'s limit while it runs. */
+    private long stopBeyond = Long.MAX_VALUE;
 
     private CycleFileReader(Path file, FileChannel channel, long size) {
         this.file = file;
@@ -104,6 +111,30 @@ final class CycleFileReader implements Closeable {
             channel.close();
             throw e;
         }
+        return reader;
+    }
+
+    /**
+     * What a reader took from a file when it opened it: its length then, and the fields of its header. A second
+     * reader opened {@linkplain #open(Path, Snapshot) with it} reads the file exactly as the first does, even while a
+     * writer appends to it, up to the document the header records as the last completed (below that, Chronicle
+     * changes nothing).
+     */
+    record Snapshot(long size, long writePosition, long writeIndex, long indexToIndex, long firstDocument) {
+    }
+
+    Snapshot snapshot() {
+        return new Snapshot(size, writePosition, writeIndex, indexToIndex, firstDocument);
+    }
+
+    /** Opens {@code file} as another reader took it ({@link #snapshot()}), without reading its header again. */
+    static CycleFileReader open(Path file, Snapshot taken) throws IOException {
+        CycleFileReader reader = new CycleFileReader(file, FileChannel.open(file, StandardOpenOption.READ), taken.size);
+        reader.writePosition = taken.writePosition;
+        reader.writeIndex = taken.writeIndex;
+        reader.indexToIndex = taken.indexToIndex;
+        reader.firstDocument = taken.firstDocument;
+        reader.position = taken.firstDocument;
         return reader;
     }
 
@@ -219,6 +250,70 @@ final class CycleFileReader implements Closeable {
             inDocument = 0;
             documentOffset = lastDocument;
         }
+        return nextInDocument(into);
+    }
+
+    /**
+     * Moves to the next data document, as {@link #next} does when a document's records are all returned. With
+     * {@code load}, its records are then returned by {@link #nextInDocument}; without, only the document's header is
+     * read (with the same checks), in a read of its own, so that a reader passing over documents another thread
+     * reads does not copy their bytes.
+     *
+     * @return false at the end of this file's data
+     * @throws StorageDamageException as {@link #next}
+     */
+    boolean advanceDocument(boolean load) throws IOException {
+        return advanceDocument(load, Long.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #advanceDocument(boolean)}, but returns false, without reading it, at a document that starts beyond
+     * {@code limit}; {@link #ended()} then tells that from the end of the file's data.
+     */
+    boolean advanceDocument(boolean load, long limit) throws IOException {
+        skimming = !load;
+        stopBeyond = limit;
+        try {
+            if (!nextDocument()) {
+                return false;
+            }
+        } finally {
+            skimming = false;
+            stopBeyond = Long.MAX_VALUE;
+        }
+        inDocument = load ? 0 : documentLength;
+        documentOffset = lastDocument;
+        return true;
+    }
+
+    /** Whether the file's data is read to its end (or to damage, which ends it). */
+    boolean ended() {
+        return done;
+    }
+
+    /**
+     * The offset of the last document Chronicle completed, from the file's header; -1 if unknown. No document up to
+     * it changes any more.
+     */
+    long writePosition() {
+        return writePosition;
+    }
+
+    /** Makes reads take only what is asked for, as suits one of several readers reading by stripes. */
+    void striped() {
+        striped = true;
+    }
+
+    /** The content length of the document {@link #advanceDocument} moved to. */
+    int documentLength() {
+        return documentLength;
+    }
+
+    /** Copies the current document's next record into {@code into}, as {@link #next}; false at the document's end. */
+    boolean nextInDocument(RecordBuffer into) {
+        if (inDocument >= documentLength) {
+            return false;
+        }
         byte[] d = documentBytes;
         int at = documentStart + inDocument;
         int remaining = documentLength - inDocument;
@@ -244,7 +339,7 @@ final class CycleFileReader implements Closeable {
      * else copied into {@link #document}.
      */
     private boolean nextDocument() throws IOException {
-        while (!done) {
+        while (!done && position <= stopBeyond) {
             if (position + 4 > size) {
                 done = true;
                 if (writePosition >= position) {
@@ -316,7 +411,10 @@ final class CycleFileReader implements Closeable {
                         + " bytes, more than any record: a header was overwritten");
             }
             long contentAt = position + 4;
-            if (length <= WINDOW / 4 && contentAt + length <= size) {
+            if (skimming) {
+                documentBytes = null;
+                documentStart = 0;
+            } else if (length <= WINDOW / 4 && contentAt + length <= size) {
                 fill(contentAt, length);
                 documentBytes = window;
                 documentStart = (int) (contentAt - windowStart);
@@ -553,6 +651,10 @@ final class CycleFileReader implements Closeable {
     }
 
     private int intAt(long offset) throws IOException {
+        if (skimming && (offset < windowStart || offset + 4 > windowStart + windowLength)) {
+            readFromChannel(offset, headerWord, 0, 4);
+            return littleEndianInt(headerWord, 0);
+        }
         fill(offset, 4);
         return littleEndianInt(window, (int) (offset - windowStart));
     }
@@ -567,7 +669,9 @@ final class CycleFileReader implements Closeable {
         if (offset >= windowStart && offset + n <= windowStart + windowLength) {
             return;
         }
-        int want = (int) Math.min(WINDOW, size - offset);
+        // Reading by stripes, the window would otherwise take in the documents of the other readers' stripes too:
+        // there it holds one document and the next one's header.
+        int want = (int) Math.min(striped ? Math.min(WINDOW, n + 8) : WINDOW, size - offset);
         readFromChannel(offset, window, 0, want);
         windowStart = offset;
         windowLength = want;

@@ -3,6 +3,7 @@ package dev.vouch.ledger.internal;
 import dev.vouch.verify.RecordBuffer;
 import dev.vouch.verify.RecordSource;
 import dev.vouch.verify.StorageDamageException;
+import dev.vouch.verify.StripeReader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -127,10 +128,33 @@ public final class StorageRecordSource implements RecordSource {
     /** 10 bits of file, 38 of document offset (256 GiB), 16 of offset in the document; -1 beyond those. */
     @Override
     public long positionToken() {
-        if (lastFile < 0 || lastFile >= (1 << 10) || lastDocument >= (1L << 38) || lastInDocument >= (1 << 16)) {
+        return token(lastFile, lastDocument, lastInDocument);
+    }
+
+    static long token(int file, long document, int inDocument) {
+        if (file < 0 || file >= (1 << 10) || document >= (1L << 38) || inDocument >= (1 << 16)) {
             return -1;
         }
-        return (long) lastFile << 54 | lastDocument << 16 | lastInDocument;
+        return (long) file << 54 | document << 16 | inDocument;
+    }
+
+    /** Readers that share this journal by stripes of its cycle files ({@link StorageStripe}), from its first record. */
+    @Override
+    public StripeReader[] stripes(int readers) {
+        return stripes(readers, StorageStripe.STRIPE_BYTES);
+    }
+
+    /** As {@link #stripes(int)}, with stripes of {@code stripeBytes}: tests make them short. */
+    StripeReader[] stripes(int readers, int stripeBytes) {
+        if (current != null || nextFile > 0) {
+            return null; // opened at a record, or already read from: stripes start at the first record
+        }
+        StorageStripe.Openings openings = new StorageStripe.Openings(cycles);
+        StripeReader[] out = new StripeReader[readers];
+        for (int i = 0; i < readers; i++) {
+            out[i] = new StorageStripe(openings, i, readers, stripeBytes);
+        }
+        return out;
     }
 
     @Override
