@@ -218,20 +218,22 @@ final class ReadAhead implements AutoCloseable {
 
     /** The next batch in journal order; its chunks are claimed with {@link ChunkClaims#claimFront}; give it back with {@link #release}. */
     Batch next() throws InterruptedException {
+        return take(ready);
+    }
+
+    /** The next batch from {@code ready}: a batch is usually microseconds away, so it yields before it parks. */
+    static Batch take(BlockingQueue<Batch> ready) throws InterruptedException {
         Batch b = ready.poll();
         for (int i = 0; b == null && i < 100; i++) {
-            Thread.yield(); // a batch is usually microseconds away: a park and unpark would cost more
+            Thread.yield(); // a park and unpark would cost more
             b = ready.poll();
         }
-        if (b == null) {
-            b = ready.take();
-        }
-        return b;
+        return b != null ? b : ready.take();
     }
 
     /** Called once the verifying thread is done with every chunk of {@code b}, so no helper still touches it. */
     void release(Batch b) {
-        free.add(b);
+        free.offer(b); // a batch made for an error (failed) is not one that circulates: dropped if there is no room
     }
 
     private void read() {
@@ -311,11 +313,19 @@ final class ReadAhead implements AutoCloseable {
 
     /** A source that throws unchecked: the verifying thread rethrows it as its own failure. */
     private void failReading(Throwable t) {
+        ready.offer(failed(t));
+    }
+
+    /**
+     * A last batch, of no records, that carries why reading stopped to the verifying thread, which throws it. The
+     * ready queues have room for it beside every batch that circulates.
+     */
+    static Batch failed(Throwable t) {
         Batch b = new Batch();
-        b.error = new IOException("reading the journal failed: " + t, t);
+        b.error = t instanceof IOException io ? io : new IOException("reading the journal failed: " + t, t);
         b.last = true;
-        b.claims.open(b.chunks());
-        ready.offer(b);
+        b.claims.open(0);
+        return b;
     }
 
     private void hash() {

@@ -81,11 +81,7 @@ final class StripedReadAhead implements AutoCloseable {
             } catch (InterruptedException e) {
                 // closed
             } catch (IOException | RuntimeException | Error e) {
-                ReadAhead.Batch b = new ReadAhead.Batch();
-                b.error = e instanceof IOException io ? io : new IOException("reading the journal failed: " + e, e);
-                b.last = true;
-                b.claims.open(0);
-                ready.offer(b);
+                ready.offer(ReadAhead.failed(e));
             }
         }
     }
@@ -106,18 +102,12 @@ final class StripedReadAhead implements AutoCloseable {
 
     /** The next batch of reader {@code reader}'s stripes, in order. */
     ReadAhead.Batch next(int reader) throws InterruptedException {
-        BlockingQueue<ReadAhead.Batch> ready = lanes[reader].ready;
-        ReadAhead.Batch b = ready.poll();
-        for (int i = 0; b == null && i < 100; i++) {
-            Thread.yield(); // a batch is usually microseconds away: a park and unpark would cost more
-            b = ready.poll();
-        }
-        return b != null ? b : ready.take();
+        return ReadAhead.take(lanes[reader].ready);
     }
 
     /** Gives a batch of reader {@code reader} back once every chunk of it is done with. */
     void release(int reader, ReadAhead.Batch b) {
-        lanes[reader].free.offer(b); // a batch made for an error is not one of the lane's: no room, dropped
+        lanes[reader].free.offer(b); // a batch made for an error (ReadAhead.failed) is not the lane's: dropped if no room
     }
 
     @Override

@@ -86,7 +86,7 @@ final class CycleFileReader implements Closeable {
     private final byte[] headerWord = new byte[4];
     /** Read by one of several stripe readers ({@link StorageStripe}): reads take only what is asked for. */
     private boolean striped;
-    /** {@link #advanceDocument(boolean, long)}'s limit while it runs. */
+    /** {@link #advanceDocument}'s limit while it runs. */
     private long stopBeyond = Long.MAX_VALUE;
 
     private CycleFileReader(Path file, FileChannel channel, long size) {
@@ -254,21 +254,14 @@ final class CycleFileReader implements Closeable {
     }
 
     /**
-     * Moves to the next data document, as {@link #next} does when a document's records are all returned. With
-     * {@code load}, its records are then returned by {@link #nextInDocument}; without, only the document's header is
-     * read (with the same checks), in a read of its own, so that a reader passing over documents another thread
-     * reads does not copy their bytes.
+     * Moves to the next data document, as {@link #next} does when a document's records are all returned, unless it
+     * starts beyond {@code limit}: then it returns false without reading it, and {@link #ended()} tells that from the
+     * end of the file's data. With {@code load}, the document's records are then returned by
+     * {@link #nextInDocument}; without, only its header is read (with the same checks), in a read of its own, so
+     * that a reader passing over documents another thread reads does not copy their bytes.
      *
-     * @return false at the end of this file's data
+     * @return false at the end of this file's data, or at {@code limit}
      * @throws StorageDamageException as {@link #next}
-     */
-    boolean advanceDocument(boolean load) throws IOException {
-        return advanceDocument(load, Long.MAX_VALUE);
-    }
-
-    /**
-     * As {@link #advanceDocument(boolean)}, but returns false, without reading it, at a document that starts beyond
-     * {@code limit}; {@link #ended()} then tells that from the end of the file's data.
      */
     boolean advanceDocument(boolean load, long limit) throws IOException {
         skimming = !load;
