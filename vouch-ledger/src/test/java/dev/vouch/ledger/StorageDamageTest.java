@@ -249,7 +249,7 @@ class StorageDamageTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"empty", "zero-filled", "header-only", "header-not-completed",
-            "half-written-table-store-only"})
+            "index-position-not-yet-recorded", "half-written-table-store-only"})
     void shouldStartAJournalWhoseFirstStartDiedBeforeItsGenesisKeepingTheFilesAside(String left) throws IOException {
         Path dir = tmp.resolve("abandoned-" + left);
         Files.createDirectories(dir);
@@ -269,6 +269,20 @@ class StorageDamageTest {
                 // (createIndexThenUpdateHeader): the header word is still "not complete, length unknown".
                 RawJournal.createWithoutRecords(dir);
                 file = onlyCycleFile(dir);
+                Cq4.write(file, 0, new byte[] {0, 0, 0, (byte) 0x80});
+            }
+            case "index-position-not-yet-recorded" -> {
+                // Killed inside SCQIndexing.initIndex: the index skeleton is written but the header does not yet
+                // record where (index2Index unset); its writePosition points there meanwhile. EarlyKillTest hit it.
+                RawJournal.createWithoutRecords(dir);
+                file = onlyCycleFile(dir);
+                byte[] b = Files.readAllBytes(file);
+                int index = valueAfter(b, "index2Index", 0xA7);
+                long skeleton = java.nio.ByteBuffer.wrap(b, index, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
+                int positions = valueAfter(b, "writePosition", 0x8D) + 16; // after the array's capacity and used
+                Cq4.write(file, index, new byte[8]);
+                Cq4.write(file, positions, java.nio.ByteBuffer.allocate(8).order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                        .putLong(skeleton).array());
                 Cq4.write(file, 0, new byte[] {0, 0, 0, (byte) 0x80});
             }
             default -> RawJournal.createWithoutRecords(dir);
@@ -351,4 +365,24 @@ class StorageDamageTest {
         assertEquals(Verdict.TAMPERED, r.verdict(), "still reported, by the auditor's verification");
         assertEquals(50, Journals.first(r).sequence(), "the damaged record, found first: " + Journals.describe(r));
     }
+
+    /** Where the value of the header field {@code name} begins, behind its type byte {@code code} (padding skipped). */
+    private static int valueAfter(byte[] b, String name, int code) {
+        byte[] n = name.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        outer:
+        for (int i = 0; i + n.length < b.length; i++) {
+            for (int k = 0; k < n.length; k++) {
+                if (b[i + k] != n[k]) {
+                    continue outer;
+                }
+            }
+            int at = i + n.length;
+            while ((b[at] & 0xFF) != code) {
+                at++; // padding
+            }
+            return at + 1;
+        }
+        throw new AssertionError("no field " + name);
+    }
+
 }

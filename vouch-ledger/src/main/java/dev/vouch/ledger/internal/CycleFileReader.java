@@ -185,7 +185,13 @@ final class CycleFileReader implements Closeable {
         readFully(4, body, 0, body.length);
         long at = readInt64Field(body, INDEX_TO_INDEX);
         if (at < 4 || at > headerEnd || (at & 3) != 0) {
-            return headerEnd;
+            // Chronicle records where the index of index arrays is only once it is written (SCQIndexing.initIndex);
+            // meanwhile the header's writePosition points at it, so that Chronicle itself can find it.
+            readWritePosition(body);
+            at = writePosition;
+            if (at < 4 || at > headerEnd || (at & 3) != 0) {
+                return headerEnd;
+            }
         }
         for (int documents = 0; documents < 2 && at + 4 <= size; documents++) {
             int header = intAt(at);
