@@ -97,11 +97,13 @@ final class ReadAhead implements AutoCloseable {
          * thread uses a summary only where the tree's size is aligned.
          */
         void alignChunks() {
-            chunkOffset = 0;
-            if (count > 0 && damage[0] == null && records[0].length() >= RecordDescriptor.HEADER_LENGTH) {
-                chunkOffset = (int) (BigEndian.getLong(records[0].data(), RecordDescriptor.SEQUENCE_OFFSET)
-                        & (CHUNK - 1));
-            }
+            chunkOffset = count > 0 && damage[0] == null ? chunkOffset(records[0]) : 0;
+        }
+
+        /** How far a chunk beginning with {@code first} begins past a multiple of {@value #CHUNK} records. */
+        static int chunkOffset(RecordBuffer first) {
+            return first.length() < RecordDescriptor.HEADER_LENGTH ? 0
+                    : (int) (BigEndian.getLong(first.data(), RecordDescriptor.SEQUENCE_OFFSET) & (CHUNK - 1));
         }
 
         /** A helper hashes the chunk it claimed, summarizes it and publishes both. */

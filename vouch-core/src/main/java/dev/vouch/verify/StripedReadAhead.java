@@ -47,7 +47,13 @@ final class StripedReadAhead implements AutoCloseable {
                     b.stripeEnd = false;
                     b.last = !more;
                     b.stripe = reader.stripe();
-                    while (more && b.count < ReadAhead.RECORDS_PER_BATCH) {
+                    // A stripe begins at any sequence number; its first batch ends where the next one's begins on a
+                    // chunk boundary, so that only the stripe's first and last chunks can be short (a short chunk is
+                    // verified record by record). Filled to the brim, every batch of the stripe would begin as far
+                    // off a boundary as its first, and a short chunk at each end of each batch cost the verifying
+                    // thread about an eighth of the helper's records.
+                    int room = ReadAhead.RECORDS_PER_BATCH;
+                    while (more && b.count < room) {
                         int i = b.count;
                         b.damage[i] = null;
                         try {
@@ -56,6 +62,9 @@ final class StripedReadAhead implements AutoCloseable {
                                 break;
                             }
                             b.tokens[i] = reader.positionToken();
+                            if (i == 0) {
+                                room -= ReadAhead.Batch.chunkOffset(b.records[0]);
+                            }
                         } catch (StorageDamageException e) {
                             b.damage[i] = e; // it ends the stripe: the next call says so
                         } catch (IOException e) {

@@ -7,15 +7,18 @@ import dev.vouch.verify.StorageDamageException;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.concurrent.ArrayBlockingQueue;
 
 /**
- * Reads the documents of one Chronicle Queue cycle file with plain positional reads: no memory mapping (a file cut
- * short then faults the JVM with SIGBUS), no lock, no write, no Chronicle code. The layout it relies on is the one
- * docs/FORMAT.md ("Storage") describes: a header document at offset 0, then documents on 4-byte boundaries, each a
- * little-endian header word (length in bits 0-29, bit 30 metadata, bit 31 not complete) and its content.
+ * Reads the documents of one Chronicle Queue cycle file with plain positional reads into a direct buffer: no memory
+ * mapping (a file cut short then faults the JVM with SIGBUS), no lock, no write, no Chronicle code. The layout it
+ * relies on is the one docs/FORMAT.md ("Storage") describes: a header document at offset 0, then documents on 4-byte
+ * boundaries, each a little-endian header word (length in bits 0-29, bit 30 metadata, bit 31 not complete) and its
+ * content.
  *
  * <p>Where data ends it checks that nothing was written beyond, so an overwritten header in the middle of a file
  * is reported as damage rather than read as the end of the journal: Chronicle's own header records the position
@@ -38,6 +41,11 @@ final class CycleFileReader implements Closeable {
     /** The largest record a ledger writes (64 MiB event limit) with room for control records. */
     static final int MAX_RECORD = (64 << 20) + (1 << 16);
     private static final int WINDOW = 256 << 10;
+    /**
+     * Windows of closed readers, for the next ones: a direct buffer is freed only once the garbage collector finds
+     * it, and a verification opens a reader per file and thread.
+     */
+    private static final ArrayBlockingQueue<ByteBuffer> SPARE_WINDOWS = new ArrayBlockingQueue<>(8);
     private static final byte[] WRITE_POSITION = fieldName("writePosition");
     private static final byte[] INDEX_TO_INDEX = fieldName("index2Index");
     private static final int BINARY_INT64 = 0xA7;
@@ -57,7 +65,12 @@ final class CycleFileReader implements Closeable {
      * the file reaches its end, but no document that starts later: a read is a snapshot, and ends.
      */
     private final long size;
-    private final byte[] window = new byte[WINDOW];
+    /**
+     * The read window, a direct buffer: the kernel copies the file's bytes straight into it, and records are copied
+     * once more, out of it to their caller. (A heap array costs a third copy: the JDK reads into a direct buffer of
+     * its own and copies from there.) Taken from {@link #SPARE_WINDOWS} when first needed, given back on close.
+     */
+    private ByteBuffer window;
     private long windowStart;
     private int windowLength;
 
@@ -74,7 +87,10 @@ final class CycleFileReader implements Closeable {
     private long lastDocument = -1;
     private long documentOffset = -1;
     private final RecordBuffer document = new RecordBuffer(4096);
-    /** The current document's content: {@code documentBytes[documentStart, documentStart + documentLength)}. */
+    /**
+     * The current document's content: {@code documentBytes[documentStart, documentStart + documentLength)}, or the
+     * window's bytes from {@code documentStart} where {@code documentBytes} is null.
+     */
     private byte[] documentBytes;
     private int documentStart;
     private int documentLength;
@@ -103,12 +119,16 @@ final class CycleFileReader implements Closeable {
      */
     static CycleFileReader open(Path file) throws IOException {
         FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
-        CycleFileReader reader;
+        CycleFileReader reader = null;
         try {
             reader = new CycleFileReader(file, channel, channel.size());
             reader.readFileHeader();
         } catch (IOException | RuntimeException e) {
-            channel.close();
+            if (reader != null) {
+                reader.close(); // gives its window back too
+            } else {
+                channel.close();
+            }
             throw e;
         }
         return reader;
@@ -318,14 +338,20 @@ final class CycleFileReader implements Closeable {
         int remaining = documentLength - inDocument;
         int length = remaining;
         if (remaining >= RecordDescriptor.HEADER_LENGTH) {
-            long declared = RecordDescriptor.HEADER_LENGTH
-                    + (BigEndian.getInt(d, at + RecordDescriptor.BODY_LENGTH_OFFSET) & 0xFFFFFFFFL);
+            int bodyLength = d == null
+                    ? Integer.reverseBytes(window.getInt(at + RecordDescriptor.BODY_LENGTH_OFFSET))
+                    : BigEndian.getInt(d, at + RecordDescriptor.BODY_LENGTH_OFFSET);
+            long declared = RecordDescriptor.HEADER_LENGTH + (bodyLength & 0xFFFFFFFFL);
             if (declared <= remaining) {
                 length = (int) declared;
             }
         }
         byte[] dst = into.ensureCapacity(length);
-        System.arraycopy(d, at, dst, 0, length);
+        if (d == null) {
+            window.get(at, dst, 0, length);
+        } else {
+            System.arraycopy(d, at, dst, 0, length);
+        }
         into.length(length);
         lastRecordInDocument = inDocument;
         inDocument += length;
@@ -415,7 +441,7 @@ final class CycleFileReader implements Closeable {
                 documentStart = 0;
             } else if (length <= WINDOW / 4 && contentAt + length <= size) {
                 fill(contentAt, length);
-                documentBytes = window;
+                documentBytes = null;
                 documentStart = (int) (contentAt - windowStart);
             } else {
                 byte[] dst = document.ensureCapacity(length);
@@ -641,7 +667,7 @@ final class CycleFileReader implements Closeable {
             int n = (int) Math.min(WINDOW, end - p);
             fill(p, n);
             for (int i = 0; i < n; i++) {
-                if (window[(int) (p - windowStart) + i] != 0) {
+                if (window.get((int) (p - windowStart) + i) != 0) {
                     return false;
                 }
             }
@@ -655,12 +681,12 @@ final class CycleFileReader implements Closeable {
             return littleEndianInt(headerWord, 0);
         }
         fill(offset, 4);
-        return littleEndianInt(window, (int) (offset - windowStart));
+        return window.getInt((int) (offset - windowStart));
     }
 
     private byte byteAt(long offset) throws IOException {
         fill(offset, 1);
-        return window[(int) (offset - windowStart)];
+        return window.get((int) (offset - windowStart));
     }
 
     /** Makes {@code [offset, offset + n)} readable from the window; n is at most the window size. */
@@ -671,22 +697,40 @@ final class CycleFileReader implements Closeable {
         // Reading by stripes, the window would otherwise take in the documents of the other readers' stripes too:
         // there it holds one document and the next one's header.
         int want = (int) Math.min(striped ? Math.min(WINDOW, n + 8) : WINDOW, size - offset);
-        readFromChannel(offset, window, 0, want);
+        ByteBuffer w = window();
+        windowLength = 0;
+        w.clear().limit(want);
+        readFromChannel(offset, w);
         windowStart = offset;
         windowLength = want;
+    }
+
+    private ByteBuffer window() {
+        ByteBuffer w = window;
+        if (w == null) {
+            w = SPARE_WINDOWS.poll();
+            if (w == null) {
+                w = ByteBuffer.allocateDirect(WINDOW).order(ByteOrder.LITTLE_ENDIAN);
+            }
+            window = w;
+        }
+        return w;
     }
 
     private void readFully(long offset, byte[] dst, int dstOffset, int n) throws IOException {
         if (n <= WINDOW / 4 && offset + n <= size) {
             fill(offset, n);
-            System.arraycopy(window, (int) (offset - windowStart), dst, dstOffset, n);
+            window.get((int) (offset - windowStart), dst, dstOffset, n);
         } else {
             readFromChannel(offset, dst, dstOffset, n);
         }
     }
 
     private void readFromChannel(long offset, byte[] dst, int dstOffset, int n) throws IOException {
-        ByteBuffer buffer = ByteBuffer.wrap(dst, dstOffset, n);
+        readFromChannel(offset, ByteBuffer.wrap(dst, dstOffset, n));
+    }
+
+    private void readFromChannel(long offset, ByteBuffer buffer) throws IOException {
         long p = offset;
         while (buffer.hasRemaining()) {
             int read = channel.read(buffer, p);
@@ -734,6 +778,12 @@ final class CycleFileReader implements Closeable {
 
     @Override
     public void close() throws IOException {
+        ByteBuffer w = window;
+        if (w != null) {
+            window = null;
+            windowLength = 0;
+            SPARE_WINDOWS.offer(w);
+        }
         channel.close();
     }
 }
