@@ -16,18 +16,22 @@ import org.openjdk.jcstress.infra.results.I_Result;
  * ParkingWaitStrategy's claim: a publisher claims its sequence with an atomic update before it reads whether the
  * consumer sleeps (a plain read, where Disruptor's original swaps the flag on every publish), and the consumer
  * raises that flag before it re-reads the claimed cursor; so the consumer is never left waiting behind a published
- * event. Here the strategy does not yield before it parks and times out after 200 ms: a consumer that timed out
- * was not woken for the event published meanwhile.
+ * event. Here the strategy does not yield before it parks and times out after {@link #PATIENCE}: the strategy
+ * re-reads the cursor before it reports a timeout, so a consumer that timed out found no event after waiting that
+ * long, which only a lost wake-up explains. (The bound is seconds, not milliseconds: on a loaded two-core machine
+ * the publisher's thread can be off its core for a few hundred milliseconds, and a 200 ms bound once reported that
+ * as a lost wake-up.)
  */
 @JCStressTest
 @Outcome(id = "0", expect = Expect.ACCEPTABLE, desc = "the consumer saw the published event, or was woken for it")
 @Outcome(id = "1", expect = Expect.FORBIDDEN, desc = "a lost wake-up: the consumer timed out behind a published event")
 @State
 public class ParkingWaitStrategyStress {
+    static final long PATIENCE = TimeUnit.SECONDS.toNanos(2);
+
     private final Sequence cursor = new Sequence(0);
     private final Sequence dependent = new Sequence(1);
-    private final ParkingWaitStrategy strategy =
-            ParkingWaitStrategy.withTimeout(TimeUnit.MILLISECONDS.toNanos(200), 0);
+    private final ParkingWaitStrategy strategy = ParkingWaitStrategy.withTimeout(PATIENCE, 0);
 
     @Actor
     public void consumer(I_Result r) {

@@ -59,17 +59,19 @@ final class ParkingWaitStrategy implements WaitStrategy {
         }
         if (cursorSequence.get() < sequence) {
             synchronized (mutex) {
-                do {
+                while (true) {
                     signalNeeded.set(true);
                     if (cursorSequence.get() >= sequence) {
                         break;
                     }
                     barrier.checkAlert();
-                    nanos = awaitNanos(nanos);
+                    // Checked only after the cursor: a consumer woken for an event (or handed one meanwhile) but
+                    // scheduled late, past the bound, takes the event instead of reporting an idle timeout.
                     if (nanos <= 0) {
                         throw TimeoutException.INSTANCE;
                     }
-                } while (cursorSequence.get() < sequence);
+                    nanos = awaitNanos(nanos);
+                }
             }
         }
         long available;
