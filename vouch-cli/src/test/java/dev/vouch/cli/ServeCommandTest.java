@@ -1,11 +1,14 @@
 package dev.vouch.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vouch.server.AccessTokens;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -86,13 +89,44 @@ class ServeCommandTest {
     @Test
     void shouldExitTwoAtOnceWithoutItsTokenFile() throws Exception {
         Path policy = Files.writeString(tmp.resolve("policy.yaml"), GatewayCommandsTest.POLICY);
-        Process p = start("serve", "--journal", "journal", "--policy", policy.toString(), "--tokens",
+        assertRefusedLeavingNothing("token file does not exist", "--policy", policy.toString(), "--tokens",
                 tmp.resolve("missing").toString(), "--port", "0", "--admin-port", "-1");
+    }
+
+    /** A start that fails creates no journal and no key: the checks run before the ledger opens. */
+    @Test
+    void shouldLeaveNoJournalOrKeyBehindWhenItCannotStart() throws Exception {
+        Path policy = Files.writeString(tmp.resolve("policy.yaml"), GatewayCommandsTest.POLICY);
+        Path tokens = tmp.resolve("tokens");
+        AccessTokens.append(tokens, AccessTokens.Role.AGENT, "refund-bot", AccessTokens.newToken());
+        Path readable = Files.copy(tokens, tmp.resolve("tokens-readable"));
+        Files.setPosixFilePermissions(readable, PosixFilePermissions.fromString("rw-r--r--"));
+        Path badPolicy = Files.writeString(tmp.resolve("bad.yaml"), "rules:\n  - tool: [\n");
+
+        assertRefusedLeavingNothing("lets group or others", "--policy", policy.toString(), "--tokens", readable.toString(),
+                "--port", "0", "--admin-port", "-1");
+        assertRefusedLeavingNothing("bad.yaml", "--policy", badPolicy.toString(), "--tokens", tokens.toString(),
+                "--port", "0", "--admin-port", "-1");
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            String port = Integer.toString(taken.getLocalPort());
+            assertRefusedLeavingNothing("127.0.0.1:" + port + " (--port)", "--policy", policy.toString(), "--tokens",
+                    tokens.toString(), "--port", port, "--admin-port", "-1");
+            assertRefusedLeavingNothing("127.0.0.1:" + port + " (--admin-port)", "--policy", policy.toString(),
+                    "--tokens", tokens.toString(), "--port", "0", "--admin-port", port);
+        }
+    }
+
+    private void assertRefusedLeavingNothing(String expectedError, String... options) throws Exception {
+        List<String> args = new ArrayList<>(List.of("serve", "--journal", "journal"));
+        args.addAll(List.of(options));
+        Process p = start(args.toArray(String[]::new));
         assertTrue(p.waitFor(60, TimeUnit.SECONDS));
-        assertEquals(2, p.exitValue());
         String err = Files.readString(tmp.resolve("serve.stderr"));
-        assertTrue(err.contains("token file does not exist"), err);
+        assertEquals(2, p.exitValue(), err);
+        assertTrue(err.contains(expectedError), err);
         assertTrue(!err.contains("\tat "), "no stack trace: " + err);
+        assertFalse(Files.exists(tmp.resolve("journal")), "a journal directory was created: " + err);
+        assertFalse(Files.exists(tmp.resolve(".vouch_key")), "a key was created: " + err);
     }
 
     private Process start(String... args) throws Exception {

@@ -220,7 +220,7 @@ final class Call {
             case PENDING -> o.field("decision", "stall").field("policy", request.policyId())
                     .field("risk", request.risk().name().toLowerCase(java.util.Locale.ROOT))
                     .field("reason", request.reason()).field("deadline", request.deadline());
-            case ALLOWED -> o.field("decision", "allow").field("report_by", reportBy);
+            case ALLOWED -> policySaid(o).field("report_by", reportBy);
             case BLOCKED -> {
                 ToolBlockedException b = (ToolBlockedException) refusal;
                 o.field("decision", "block").field("policy", b.policyId()).field("reason", b.reason())
@@ -232,9 +232,15 @@ final class Call {
                         .field("reason", r.reason())
                         .field("explanation", new CallResult.Refused<>(refusal).explanation());
             }
-            case COMPLETED -> o.field("decision", "allow").field("recorded", recorded);
-            case EXPIRED -> o.field("decision", "allow").field("recorded", recorded).field("reason", expiredBecause);
+            case COMPLETED -> policySaid(o).field("recorded", recorded);
+            case EXPIRED -> policySaid(o).field("recorded", recorded).field("reason", expiredBecause);
             default -> throw new IllegalStateException(status.name());
         }
+    }
+
+    /** A call that ran: the policy allowed it, or stalled it and a person approved it (which stays "stall"). */
+    private JsonOut policySaid(JsonOut o) {
+        return request == null ? o.field("decision", "allow")
+                : o.field("decision", "stall").field("policy", request.policyId());
     }
 }

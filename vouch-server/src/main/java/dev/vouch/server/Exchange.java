@@ -46,6 +46,10 @@ final class Exchange {
         return request.getHeaders().get(h);
     }
 
+    int headerCount(HttpHeader h) {
+        return request.getHeaders().getValuesList(h).size();
+    }
+
     String header(String name) {
         return request.getHeaders().get(name);
     }

@@ -136,6 +136,10 @@ final class GatewayHandler extends Handler.Abstract {
     // ---- authentication
 
     private AccessTokens.Identity authenticate(Exchange ex) {
+        if (ex.headerCount(HttpHeader.AUTHORIZATION) > 1) {
+            // Which one would count is a matter of which proxy or library reads the request: refuse, never guess.
+            throw HttpError.badRequest("more than one Authorization header; send exactly one");
+        }
         String auth = ex.header(HttpHeader.AUTHORIZATION);
         String token = auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7) ? auth.substring(7).strip() : null;
         AccessTokens.Identity who = tokens.identify(token);
@@ -216,10 +220,14 @@ final class GatewayHandler extends Handler.Abstract {
         String traceId = in.string("trace_id");
         String spanId = in.string("span_id");
         if (traceId == null && spanId == null) {
-            String[] tp = traceparent(ex.header("traceparent"));
+            String header = ex.header("traceparent");
+            String[] tp = traceparent(header);
             if (tp != null) {
                 traceId = tp[0];
                 spanId = tp[1];
+            } else if (header != null) {
+                // W3C Trace Context: a receiver ignores a traceparent it cannot parse. Ignored, but counted.
+                meters.ignoredTraceparent();
             }
         } else {
             try {

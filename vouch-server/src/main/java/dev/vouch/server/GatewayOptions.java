@@ -4,7 +4,12 @@ import dev.vouch.LedgerClosedException;
 import dev.vouch.guard.RedactionKey;
 import dev.vouch.ledger.Ledger;
 import dev.vouch.ledger.LedgerBuilder;
+import dev.vouch.policy.Policy;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
@@ -102,15 +107,21 @@ public final class GatewayOptions {
             throw new CommandLine.ParameterException(cl, "--tls-cert and --tls-key go together");
         }
         Duration timeout = duration(cl, "--result-timeout", resultTimeout);
+        // Everything that can stop the start is checked before the ledger opens: a start that fails leaves no new
+        // journal, key or cycle file behind.
+        AccessTokens accessTokens = AccessTokens.load(tokens);
+        Policy.load(policy);
+        RedactionKey redaction = redactionKey == null ? null : RedactionKey.load(redactionKey);
+        portFree(bind, port, "--port");
+        portFree(adminBind, adminPort, "--admin-port");
         LedgerBuilder lb = Ledger.builder(journal).keyFile(key).shutdownHook(false);
         if (origin != null) {
             lb.origin(origin);
         }
-        RedactionKey redaction = redactionKey == null ? null : RedactionKey.load(redactionKey);
         Ledger ledger = lb.open();
         Gateway gateway;
         try {
-            GatewayBuilder b = Gateway.builder(ledger).policy(policy).tokens(tokens).bind(bind).port(port)
+            GatewayBuilder b = Gateway.builder(ledger).policy(policy).tokens(accessTokens).bind(bind).port(port)
                     .adminBind(adminBind).adminPort(adminPort).maxBodyBytes(maxBody).resultTimeout(timeout)
                     .threads(threads).redactionKey(redaction);
             if (tlsCert != null) {
@@ -144,6 +155,23 @@ public final class GatewayOptions {
             Thread.currentThread().interrupt();
         }
         return 0;
+    }
+
+    /**
+     * Fails if nothing can listen on {@code bind:port} now. The gateway binds again moments later, so another process
+     * could take the port in between; then the start still fails, only after the ledger opened.
+     */
+    private static void portFree(String bind, int port, String option) {
+        if (port <= 0) {
+            return; // 0 picks a free port; below 0 turns the admin port off
+        }
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.setReuseAddress(true);
+            probe.bind(new InetSocketAddress(bind, port));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot listen on " + bind + ":" + port + " (" + option + "): "
+                    + e.getMessage(), e);
+        }
     }
 
     private static final Pattern SIMPLE = Pattern.compile("(\\d+)(ms|s|m|h)");

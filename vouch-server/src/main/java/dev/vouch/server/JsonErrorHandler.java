@@ -35,12 +35,16 @@ final class JsonErrorHandler extends ErrorHandler {
             case 413 -> "payload_too_large";
             case 414 -> "uri_too_long";
             case 431 -> "headers_too_large";
-            default -> status >= 500 ? "internal" : "http_" + status;
+            case 500 -> "internal";
+            case 505 -> "http_version_not_supported";
+            default -> "http_" + status;
         };
     }
 
     private static String message(int status, Object detail) {
         String reason = HttpStatus.getMessage(status);
-        return detail instanceof String s && !s.isBlank() && status < 500 ? reason + ": " + Texts.clip(s) : reason;
+        // Jetty often gives the reason phrase itself as the detail ("Request Header Fields Too Large"): say it once.
+        boolean adds = detail instanceof String s && !s.isBlank() && !s.equalsIgnoreCase(reason) && status < 500;
+        return adds ? reason + ": " + Texts.clip((String) detail) : reason;
     }
 }

@@ -1,5 +1,6 @@
 package dev.vouch.server;
 
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
@@ -10,6 +11,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * A request body: one JSON object whose members are all known. A duplicate member, an unknown member or text after
@@ -66,14 +68,23 @@ final class JsonIn {
                 throw HttpError.badRequest("text after the JSON object at byte " + p.currentTokenLocation().getByteOffset());
             }
         } catch (JsonProcessingException e) {
-            // The original message alone, with the position: never the body (it may hold secrets).
-            throw HttpError.badRequest("malformed JSON at line " + e.getLocation().getLineNr() + ", column "
-                    + e.getLocation().getColumnNr() + ": " + e.getOriginalMessage());
+            // The original message alone, with the position: never the body (it may hold secrets). A parser limit
+            // (nesting depth, number or name length) comes without a position.
+            JsonLocation at = e.getLocation();
+            throw HttpError.badRequest("malformed JSON" + (at == null ? "" : " at line " + at.getLineNr() + ", column "
+                    + at.getColumnNr()) + ": " + withoutJacksonNames(e.getOriginalMessage()));
         } catch (IOException e) {
             throw HttpError.badRequest("unreadable JSON: " + e.getMessage());
         }
         return new JsonIn(body, members);
     }
+
+    /** Jackson's limit messages name the setting in Jackson's API ("from `StreamReadConstraints...`"): not the client's. */
+    private static String withoutJacksonNames(String message) {
+        return message == null ? "unreadable" : JACKSON_SETTING.matcher(message).replaceAll("");
+    }
+
+    private static final Pattern JACKSON_SETTING = Pattern.compile(",? from `[^`]*`");
 
     boolean has(String name) {
         return members.containsKey(name);

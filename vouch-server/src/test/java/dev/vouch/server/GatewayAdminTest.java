@@ -3,6 +3,7 @@ package dev.vouch.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.http.HttpRequest;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -47,6 +48,17 @@ class GatewayAdminTest {
             }
             f.decide(f.http.get("/v1/approvals", f.operatorToken).list("approvals").get(0).get("seq").toString()
                     .transform(Long::parseLong), "refuse", "not today");
+            assertTrue(m.body().contains("vouch_gateway_traceparent_ignored_total 0.0"), m::body);
+
+            // W3C Trace Context: a traceparent that does not parse is ignored; here it is counted as well.
+            Http.Reply untraced = f.http.send(HttpRequest.newBuilder(f.gateway.uri().resolve("/v1/calls"))
+                    .header("Authorization", "Bearer " + f.agentToken).header("traceparent", "00-not-a-trace-01")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"tool\":\"fs.delete\"}")));
+            Http.Reply later = f.admin().get("/metrics", null);
+
+            assertEquals("blocked", untraced.get("status"), untraced::toString);
+            assertEquals(null, f.journal.bySeq(untraced.seq()).traceId(), "recorded without trace ids");
+            assertTrue(later.body().contains("vouch_gateway_traceparent_ignored_total 1.0"), later::body);
         }
     }
 

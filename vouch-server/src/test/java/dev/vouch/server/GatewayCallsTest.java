@@ -122,7 +122,9 @@ class GatewayCallsTest {
             Http.Reply now = longPoll.get();
             assertEquals(200, now.status(), now::toString);
             assertEquals("allowed", now.get("status"));
+            assertEquals("stall", now.get("decision"), "what the policy said, though a person approved it");
             assertEquals(200, f.report(seq, "{\"result\":{\"refund\":\"r-1\"}}").status());
+            assertEquals("stall", f.poll(seq, 0).get("decision"));
             assertEquals(409, f.decide(seq, "refuse", "too late").status(), "one answer counts");
             List<TestJournal.Rec> children = f.journal.children(seq);
             assertEquals(List.of(RecordType.POLICY_DECISION, RecordType.APPROVAL, RecordType.TOOL_RESULT),

@@ -88,22 +88,32 @@ class GatewayRequestsTest {
     @Test
     void shouldAnswerBadBodiesWith400AndAMessageNeverAStackTrace() {
         try (GatewayFixture f = new GatewayFixture(tmp)) {
-            Map<String, String> cases = Map.of(
-                    "{\"tool\":\"fs.read\",", "malformed JSON at line 1",
-                    "[1,2]", "not a JSON object",
-                    "{\"tool\":\"fs.read\",\"tool\":\"fs.delete\"}", "Duplicate field 'tool'",
-                    "{\"tool\":\"fs.read\",\"tol\":1}", "unknown member \"tol\"",
-                    "{\"params\":{}}", "\"tool\" is required",
-                    "{\"tool\":\"fs.read\",\"params\":[1]}", "\"params\" must be a JSON object",
-                    "{\"tool\":\"fs.read\"} {}", "text after the JSON object",
-                    "{\"tool\":\"fs.read\",\"trace_id\":\"xyz\",\"span_id\":\"00f067aa0ba902b7\"}", "trace id",
-                    "{\"tool\":\"fs.read\",\"wait_ms\":-5}", "wait_ms",
-                    "", "no body");
+            Map<String, String> cases = Map.ofEntries(
+                    Map.entry("{\"tool\":\"fs.read\",", "malformed JSON at line 1"),
+                    Map.entry("[1,2]", "not a JSON object"),
+                    Map.entry("{\"tool\":\"fs.read\",\"tool\":\"fs.delete\"}", "Duplicate field 'tool'"),
+                    Map.entry("{\"tool\":\"fs.read\",\"tol\":1}", "unknown member \"tol\""),
+                    Map.entry("{\"params\":{}}", "\"tool\" is required"),
+                    Map.entry("{\"tool\":\"fs.read\",\"params\":[1]}", "\"params\" must be a JSON object"),
+                    Map.entry("{\"tool\":\"fs.read\"} {}", "text after the JSON object"),
+                    Map.entry("{\"tool\":\"fs.read\",\"trace_id\":\"xyz\",\"span_id\":\"00f067aa0ba902b7\"}",
+                            "trace id"),
+                    Map.entry("{\"tool\":\"fs.read\",\"wait_ms\":-5}", "wait_ms"),
+                    Map.entry("", "no body"),
+                    // Past the JSON parser's own limits, which Jackson reports without a position.
+                    Map.entry("{\"tool\":\"fs.read\",\"params\":{\"a\":" + "[".repeat(1200) + "]".repeat(1200) + "}}",
+                            "nesting depth (1001) exceeds the maximum allowed (1000)"),
+                    Map.entry("{\"tool\":\"fs.read\",\"params\":{\"n\":" + "7".repeat(1200) + "}}",
+                            "Number value length"),
+                    Map.entry("{\"tool\":\"fs.read\",\"params\":{\"" + "k".repeat(60_000) + "\":1}}",
+                            "Name length"));
             for (Map.Entry<String, String> c : cases.entrySet()) {
                 Http.Reply r = f.submit(c.getKey());
-                assertEquals(400, r.status(), c.getKey() + " -> " + r);
+                String what = Texts.clip(c.getKey()) + " -> " + r;
+                assertEquals(400, r.status(), what);
                 assertEquals("bad_request", r.errorCode());
-                assertTrue(r.errorMessage().contains(c.getValue()), c.getKey() + " -> " + r);
+                assertTrue(r.errorMessage().contains(c.getValue()), what);
+                assertFalse(r.errorMessage().contains("StreamReadConstraints"), what);
                 assertJsonOnly(r);
             }
             Http.Reply report = f.report(f.submit(CALL).seq(), "{\"result\":1,\"error\":2}");
@@ -139,6 +149,12 @@ class GatewayRequestsTest {
             Http.Reply method = f.http.get("/v1/calls", f.agentToken);
             Http.Reply badSeq = f.http.get("/v1/calls/abc", f.agentToken);
             String broken = raw(f.gateway.uri(), "GARBAGE\r\n\r\n");
+            String noVersion = raw(f.gateway.uri(), "GET /v1/calls\r\n\r\n");
+            String hugeHeader = raw(f.gateway.uri(), "GET /v1/calls HTTP/1.1\r\nHost: x\r\nX-Big: "
+                    + "y".repeat(20_000) + "\r\n\r\n");
+            String twoTokens = raw(f.gateway.uri(), "POST /v1/calls HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+                    + f.agentToken + "\r\nAuthorization: Bearer vouch_other\r\nContent-Length: " + CALL.length()
+                    + "\r\nConnection: close\r\n\r\n" + CALL);
 
             assertEquals(404, unknown.status(), unknown::toString);
             assertEquals(404, root.status(), root::toString);
@@ -151,6 +167,12 @@ class GatewayRequestsTest {
             assertTrue(broken.startsWith("HTTP/1.1 400"), broken);
             assertTrue(broken.contains("application/json"), broken);
             assertTrue(broken.contains("\"error\":{\"code\":\"bad_request\""), broken);
+            assertFalse(noVersion.contains("\"internal\""), noVersion);
+            assertTrue(hugeHeader.startsWith("HTTP/1.1 431"), hugeHeader);
+            assertTrue(hugeHeader.contains("\"message\":\"Request Header Fields Too Large\"}"), hugeHeader);
+            assertTrue(twoTokens.startsWith("HTTP/1.1 400"), twoTokens);
+            assertTrue(twoTokens.contains("more than one Authorization header"), twoTokens);
+            assertEquals(0, f.journal.ofType(RecordType.TOOL_CALL).size(), "nothing was recorded");
         }
     }
 
