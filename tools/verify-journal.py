@@ -384,6 +384,9 @@ def decode_record(r):
         raise FormatError("unknown flags 0x%02x" % flags)
     if rtype not in TYPE_NAMES:
         raise FormatError("unknown record type 0x%02x" % rtype)
+    if r[4] & 0x80:
+        raise FormatError("sequence number %d is 2^63 or more; sequence numbers are below 2^63"
+                          % int.from_bytes(r[4:12], "big"))
     body_len = u32(r, 52)
     if body_len != len(r) - HEADER_LEN:
         raise FormatError("body length field says %d but the record has %d body bytes"

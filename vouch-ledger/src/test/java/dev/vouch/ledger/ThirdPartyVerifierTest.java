@@ -13,6 +13,7 @@ import dev.vouch.Risk;
 import dev.vouch.crypto.VerifyingKey;
 import dev.vouch.internal.format.RecordType;
 import dev.vouch.internal.format.RecordView;
+import dev.vouch.verify.Failure;
 import dev.vouch.verify.JournalVerifier;
 import dev.vouch.verify.RecordBuffer;
 import dev.vouch.verify.RecordSource;
@@ -214,6 +215,26 @@ class ThirdPartyVerifierTest {
         VerificationReport java = verifyWithJava(altered);
         assertEquals(Verdict.TAMPERED, java.verdict());
         assertEquals(victim, java.failures().get(0).sequence());
+    }
+
+    @Test
+    void shouldRejectASequenceNumberOf2To63OrMoreAsMalformed() throws IOException {
+        int victim = lastIndexOf(RecordType.TOOL_RESULT, records.size());
+        List<byte[]> altered = copy(records);
+        altered.get(victim)[4] |= (byte) 0x80; // the sequence number's top bit: 2^63 + victim, negative as an i64
+
+        Result result = verifyWithPython(export("huge-seq", altered), null);
+
+        assertEquals(1, result.exit, result.output);
+        assertTrue(result.output.contains("seq " + victim + ": malformed: not a valid record: sequence number "
+                + Long.toUnsignedString(Long.MIN_VALUE + victim) + " is 2^63 or more"), result.output);
+        VerificationReport java = verifyWithJava(altered);
+        assertEquals(Verdict.TAMPERED, java.verdict());
+        assertEquals(Failure.Kind.MALFORMED, java.failures().get(0).kind(), java.failures()::toString);
+        assertEquals(victim, java.failures().get(0).sequence());
+        assertTrue(java.failures().get(0).message().contains(Long.toUnsignedString(Long.MIN_VALUE + victim)),
+                java.failures()::toString);
+        assertTrue(java.failures().stream().allMatch(f -> f.sequence() >= 0), "no negative sequence number shown");
     }
 
     @Test

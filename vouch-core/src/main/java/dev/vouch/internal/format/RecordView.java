@@ -83,6 +83,10 @@ public final class RecordView {
             throw new FormatException("unknown record type 0x" + Integer.toHexString(code));
         }
         sequence = BigEndian.getLong(buf, SEQUENCE_OFFSET);
+        if (sequence < 0) {
+            throw new FormatException("sequence number " + Long.toUnsignedString(sequence)
+                    + " is 2^63 or more; sequence numbers are below 2^63");
+        }
         timestamp = BigEndian.getLong(buf, TIMESTAMP_OFFSET);
         long bodyLength = BigEndian.getInt(buf, BODY_LENGTH_OFFSET) & 0xFFFFFFFFL;
         if (bodyLength != length - HEADER_LENGTH) {
