@@ -171,6 +171,14 @@ final class VerifyCommand implements Callable<Integer> {
         return out;
     }
 
+    private static boolean holdsCycleFiles(Path dir) {
+        try {
+            return !JournalReader.cycleFiles(dir).isEmpty();
+        } catch (IOException e) {
+            return true; // unreadable: let verifying it say why
+        }
+    }
+
     private static boolean notAJournal(Path dir) {
         try {
             return JournalReader.notAJournal(dir) != null;
@@ -179,11 +187,15 @@ final class VerifyCommand implements Callable<Integer> {
         }
     }
 
-    /** The subdirectories of {@code parent} that are journals, and the bundles in it, in name order. */
+    /**
+     * The subdirectories of {@code parent} that hold journal cycle files, and the bundles in it, in name order. Such
+     * a subdirectory counts even when it does not read as a Vouch journal: damage can make a journal look like
+     * another kind of Chronicle queue, and it must then fail the run, not drop out of it.
+     */
     static List<Path> journalsIn(Path parent) {
         try (Stream<Path> files = Files.list(parent)) {
-            return files.filter(p -> (Files.isDirectory(p) && !notAJournal(p)) || (p.getFileName().toString()
-                    .endsWith(".zip") && BundleInput.looksLikeBundle(p))).sorted().toList();
+            return files.filter(p -> (Files.isDirectory(p) && holdsCycleFiles(p))
+                    || (p.getFileName().toString().endsWith(".zip") && BundleInput.looksLikeBundle(p))).sorted().toList();
         } catch (IOException e) {
             throw new CliException(parent + ": " + Errors.describe(e), e);
         }

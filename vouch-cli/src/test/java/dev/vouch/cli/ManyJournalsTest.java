@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vouch.internal.format.RecordType;
+import net.openhft.chronicle.queue.ChronicleQueue;
+import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -53,6 +56,33 @@ class ManyJournalsTest {
         Cli.Result oneKey = Cli.run("verify", "--all", parent.toString(), "--pubkey", a.pub());
         assertEquals(1, oneKey.exit(), oneKey::toString);
         assertTrue(oneKey.out().contains("NOT ALL INTACT: 3 journal(s): 1 intact, 2 tampered"), oneKey::toString);
+    }
+
+    /**
+     * A subdirectory of cycle files that does not read as a Vouch journal (here another program's Chronicle queue;
+     * damage can make a journal look like one) is listed as an error, never left out of an "ALL INTACT".
+     */
+    @Test
+    void shouldListADirectoryOfCycleFilesThatIsNotAVouchJournalAsAnErrorUnderAll() throws Exception {
+        TestJournals.Written a = TestJournals.write(tmp.resolve("host-a"), 2, "example.com/host-a");
+        Path parent = Files.createDirectories(tmp.resolve("all"));
+        Files.move(a.journal(), parent.resolve("host-a"));
+        System.setProperty("chronicle.analytics.disable", "true");
+        try (ChronicleQueue other = SingleChronicleQueueBuilder.binary(parent.resolve("other-queue").toFile()).build();
+             ExcerptAppender appender = other.createAppender()) {
+            appender.writeText("not a Vouch record");
+        }
+        Files.writeString(Files.createDirectories(parent.resolve("notes")).resolve("readme.txt"), "no cycle files here");
+
+        Cli.Result r = Cli.run("verify", "--all", parent.toString(), "--pubkey", a.pub());
+
+        assertEquals(2, r.exit(), r::toString);
+        String[] lines = r.out().split("\n");
+        assertTrue(lines[0].startsWith("INTACT      " + parent.resolve("host-a")), r::toString);
+        assertTrue(lines[1].startsWith("ERROR       " + parent.resolve("other-queue")) && lines[1].contains(
+                "not a Vouch journal"), r::toString);
+        assertTrue(r.out().contains("NOT ALL INTACT: 2 journal(s): 1 intact"), r::toString);
+        assertTrue(!r.out().contains("notes"), "a directory without cycle files is not a journal to verify: " + r);
     }
 
     @Test

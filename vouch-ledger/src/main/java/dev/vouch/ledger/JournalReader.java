@@ -81,6 +81,11 @@ public final class JournalReader {
                 + " document(s) is a Vouch record";
     }
 
+    /** The journal cycle files ({@code yyyyMMdd[L].cq4}) in {@code directory}, in day order. */
+    public static java.util.List<Path> cycleFiles(Path directory) throws IOException {
+        return CycleFiles.list(directory).cycles();
+    }
+
     /** {@code .cq4} files in {@code directory} that are not journal cycle files, and so are not read. */
     public static java.util.List<Path> ignoredFiles(Path directory) throws IOException {
         return CycleFiles.list(directory).strays();

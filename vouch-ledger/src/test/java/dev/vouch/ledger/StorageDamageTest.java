@@ -236,6 +236,25 @@ class StorageDamageTest {
         assertEquals(List.of(dir.resolve("b.cq4")), JournalReader.ignoredFiles(dir));
     }
 
+    /**
+     * The file header's length word changed (an outside trial flipped its first byte): reading would start inside
+     * the header and take its bytes for documents, none a Vouch record, and call the journal "not a journal".
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {0x34, 0x41, 0x08})
+    void shouldReportAFileHeaderWithAChangedLengthAsDamageNotAsAnotherQueue(int lowByte) throws IOException {
+        Path dir = copy(journal, "header-length-" + lowByte);
+        Path file = onlyCycleFile(dir);
+        Cq4.write(file, 0, new byte[] {(byte) lowByte});
+
+        VerificationReport r = Journals.verify(dir, anchor);
+
+        assertDamageNamed(r, file);
+        assertTrue(r.failures().get(0).message().contains("writePosition"), Journals.describe(r));
+        assertEquals(null, JournalReader.notAJournal(dir), "damage, not another kind of queue");
+        assertRefusedUntouched(dir);
+    }
+
     @Test
     void shouldTellAChronicleQueueThatIsNotAJournal() throws IOException {
         Path dir = tmp.resolve("other-queue");

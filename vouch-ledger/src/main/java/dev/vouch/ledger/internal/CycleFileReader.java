@@ -252,7 +252,13 @@ final class CycleFileReader implements Closeable {
         }
         byte[] body = new byte[length];
         readFully(4, body, 0, length);
-        readWritePosition(body);
+        if (!readWritePosition(body)) {
+            // Chronicle writes the field when it creates the file. Without it, a header whose length word was
+            // changed would send reading into the middle of the header and the file's bytes would be taken for
+            // documents (one flipped bit made a journal "not a Vouch journal", and left it out of verify --all).
+            throw damage(0, "its Chronicle header at offset 0 (" + length + " bytes) holds no readable writePosition:"
+                    + " the header was altered or the file was cut short");
+        }
         indexToIndex = readInt64Field(body, INDEX_TO_INDEX);
         position = align(4L + length);
         firstDocument = position;
@@ -643,14 +649,15 @@ final class CycleFileReader implements Closeable {
      * Chronicle's header is a self-describing binary wire; the field {@code writePosition} is an array of two
      * longs (the position and the index of the last document written). Missing or unreadable: left unknown.
      */
-    private void readWritePosition(byte[] body) {
+    /** Reads the header's {@code writePosition} (and write index); false if the header holds no such field. */
+    private boolean readWritePosition(byte[] body) {
         int at = indexOf(body, WRITE_POSITION);
         if (at < 0) {
-            return;
+            return false;
         }
         int i = skipPadding(body, at + WRITE_POSITION.length);
         if (i < 0 || i + 1 + 8 * 4 > body.length || (body[i] & 0xFF) != BINARY_I64_ARRAY) {
-            return;
+            return false;
         }
         long used = littleEndianLong(body, i + 9);
         if (used >= 1) {
@@ -659,6 +666,7 @@ final class CycleFileReader implements Closeable {
         if (used >= 2) {
             writeIndex = littleEndianLong(body, i + 25);
         }
+        return true;
     }
 
     /** Whether {@code [offset, end)} holds only zero bytes. */
