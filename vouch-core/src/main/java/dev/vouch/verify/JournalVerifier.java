@@ -590,6 +590,16 @@ public final class JournalVerifier {
          * Format 1.1: the state a writer resumes from must be the journal's own, or a writer that trusts it would
          * continue a different tree, count or key than the records show.
          */
+        /** 32 key bytes as every message names a key, {@code ed25519:<fingerprint>}, valid key or not. */
+        private static String keyName(byte[] raw) {
+            try {
+                byte[] fingerprint = MessageDigest.getInstance("SHA-256").digest(raw);
+                return "ed25519:" + java.util.HexFormat.of().formatHex(fingerprint, 0, 8);
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+            }
+        }
+
         private void checkResumeState(long seq) {
             if (view.stateEvents() != events || view.stateDroppedTotal() != droppedTotal
                     || view.stateLastGapOrStart() != lastGapOrStart) {
@@ -601,8 +611,7 @@ public final class JournalVerifier {
             VerifyingKey next = pendingKey != null && pendingKeySeq < seq ? pendingKey : currentKey;
             if (!view.stateNextKeyEquals(next.bytes())) {
                 fail(seq, Failure.Kind.CHECKPOINT, "the checkpoint's resume state names the next signing key "
-                        + java.util.HexFormat.of().formatHex(view.stateNextKey(), 0, 8) + "... but the journal's is "
-                        + next);
+                        + keyName(view.stateNextKey()) + " but the journal's is " + next);
             }
             if (!tree.hashesEqual(view.buffer(), view.stateRangeOffset(), view.stateRangeCount())) {
                 fail(seq, Failure.Kind.CHECKPOINT, "the checkpoint's resume state holds a compact range of "
