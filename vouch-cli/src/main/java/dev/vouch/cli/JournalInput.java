@@ -127,6 +127,13 @@ final class JournalInput implements RecordSource {
                 err.println("warning: ignoring " + Text.safe(ignored.getFileName().toString())
                         + ": not a journal cycle file (yyyyMMddL.cq4), so not part of the journal");
             }
+            Path rolled = JournalReader.lastFileRolledOver(directory);
+            if (rolled != null) {
+                err.println("warning: " + Text.safe(rolled.getFileName().toString()) + ", the journal's last cycle file,"
+                        + " ends with Chronicle's end-of-cycle marker: its writer went on to a later cycle file that is"
+                        + " not here (removed, or the writer was killed as it started it); records in a removed file"
+                        + " are missing, which only a saved checkpoint (--checkpoint) or a witness can show");
+            }
         } catch (IOException e) {
             throw new CliException(Errors.describe(e), e);
         }

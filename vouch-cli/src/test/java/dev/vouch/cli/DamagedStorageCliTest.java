@@ -109,6 +109,31 @@ class DamagedStorageCliTest {
         }
     }
 
+    /**
+     * Chronicle's end-of-cycle marker after the last document: what the last remaining file shows when the journal's
+     * later days were removed. The marker is not signed, so the verdict stands; the warning says what it means.
+     */
+    @Test
+    void aLastFileThatRolledOverToAMissingLaterOneIsWarnedAbout() throws IOException {
+        Path dir = tmp.resolve("rolled-over");
+        copyDir(intact.journal(), dir);
+        Path f;
+        try (Stream<Path> s = Files.list(dir)) {
+            f = s.filter(p -> p.getFileName().toString().endsWith(".cq4")).findFirst().orElseThrow();
+        }
+        try (FileChannel ch = FileChannel.open(f, StandardOpenOption.WRITE)) {
+            ch.write(ByteBuffer.allocate(4).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(0, 0xC0000000), endOfData(f));
+        }
+
+        Cli.Result rolled = Cli.run("verify", dir.toString(), "--pubkey", intact.pub());
+        Cli.Result plain = Cli.run("verify", intact.dir(), "--pubkey", intact.pub());
+
+        assertEquals(0, rolled.exit(), rolled::toString);
+        assertTrue(rolled.err().contains("warning: " + f.getFileName() + ", the journal's last cycle file, ends with"
+                + " Chronicle's end-of-cycle marker"), rolled::toString);
+        assertFalse(plain.err().contains("end-of-cycle"), plain::toString);
+    }
+
     @Test
     void everyReadCommandEndsWithAVerdictOrAPlainError() throws IOException {
         Random random = new Random(SEED);

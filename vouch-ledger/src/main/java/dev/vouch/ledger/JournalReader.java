@@ -81,6 +81,15 @@ public final class JournalReader {
                 + " document(s) is a Vouch record";
     }
 
+    /**
+     * The journal's last cycle file if it ends with Chronicle's end-of-cycle marker, else null. Chronicle writes the
+     * marker when its writer moves on to a later cycle file, so such a last file means a later one was removed, or
+     * the writer was killed as it started one. The marker is not signed: its absence proves nothing.
+     */
+    public static Path lastFileRolledOver(Path directory) throws IOException {
+        return CycleFiles.lastRolledOver(directory);
+    }
+
     /** The journal cycle files ({@code yyyyMMdd[L].cq4}) in {@code directory}, in day order. */
     public static java.util.List<Path> cycleFiles(Path directory) throws IOException {
         return CycleFiles.list(directory).cycles();

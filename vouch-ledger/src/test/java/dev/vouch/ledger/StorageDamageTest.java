@@ -220,6 +220,23 @@ class StorageDamageTest {
         assertRefusedUntouched(dir);
     }
 
+    /**
+     * The last days removed: what is left reads like a crash (no signature is missing), but the file now last ends
+     * with the marker Chronicle writes when its writer moves on to the next day's file, and that is reported.
+     */
+    @Test
+    void shouldTellThatTheLastFileRolledOverWhenTheLaterDaysAreRemoved() throws IOException {
+        Path dir = copy(multiDay, "no-last-day");
+        List<Path> files = JournalFiles.cq4Files(dir);
+        assertEquals(null, JournalReader.lastFileRolledOver(dir), "the whole journal's last file was not rolled over");
+        Files.delete(files.get(files.size() - 1));
+
+        Path rolled = JournalReader.lastFileRolledOver(dir);
+
+        assertEquals(files.get(files.size() - 2).getFileName(), rolled == null ? null : rolled.getFileName());
+        assertEquals(null, JournalReader.lastFileRolledOver(journal), "one day, not rolled over");
+    }
+
     @Test
     void shouldIgnoreStrayAndBrokenSideFilesQuietly() throws IOException {
         Path dir = copy(journal, "side-files");

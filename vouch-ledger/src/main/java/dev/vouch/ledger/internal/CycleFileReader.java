@@ -97,6 +97,8 @@ final class CycleFileReader implements Closeable {
     private int inDocument;
     private int lastRecordInDocument;
     private boolean done;
+    /** Reading ended at Chronicle's end-of-cycle marker. */
+    private boolean endOfCycle;
     /** Passing over documents ({@link #advanceDocument} without load): headers are read alone, content not at all. */
     private boolean skimming;
     private final byte[] headerWord = new byte[4];
@@ -156,6 +158,25 @@ final class CycleFileReader implements Closeable {
         reader.firstDocument = taken.firstDocument;
         reader.position = taken.firstDocument;
         return reader;
+    }
+
+    /**
+     * Whether {@code file}'s data ends with Chronicle's end-of-cycle marker: its writer went on to a later cycle file
+     * (or was about to). False for a damaged file, which reading reports anyway. Reads from the last document the
+     * header records, so it costs a few reads however large the file is.
+     */
+    static boolean endsWithEndOfCycle(Path file) throws IOException {
+        try (CycleFileReader r = open(file)) {
+            if (r.writePosition > r.position) {
+                r.position = r.writePosition; // every document before it is complete
+            }
+            while (r.advanceDocument(false, Long.MAX_VALUE)) {
+                // headers only
+            }
+            return r.endOfCycle;
+        } catch (StorageDamageException damaged) {
+            return false;
+        }
     }
 
     /**
@@ -398,6 +419,7 @@ final class CycleFileReader implements Closeable {
             }
             if (header == END_OF_DATA) {
                 done = true;
+                endOfCycle = true;
                 return false;
             }
             if ((header & NOT_COMPLETE) != 0) {

@@ -34,6 +34,16 @@ public final class CycleFiles {
         }
     }
 
+    /** The last cycle file if its data ends with Chronicle's end-of-cycle marker (JournalReader.lastFileRolledOver). */
+    public static Path lastRolledOver(Path dir) throws IOException {
+        List<Path> cycles = list(dir).cycles();
+        if (cycles.isEmpty()) {
+            return null;
+        }
+        Path last = cycles.get(cycles.size() - 1);
+        return CycleFileReader.endsWithEndOfCycle(last) ? last : null;
+    }
+
     /** Lists {@code dir}'s {@code .cq4} files. */
     public static Listing list(Path dir) throws IOException {
         List<Path> cycles = new ArrayList<>();
