@@ -43,8 +43,8 @@ final class ClientMessages {
                     onLine(line);
                 } catch (RuntimeException e) {
                     LOG.error("handling a client message failed; the session goes on", e);
-                    client.send(Replies.error(null, Replies.INTERNAL_ERROR, "the proxy could not handle a message: "
-                            + e.getClass().getName()));
+                    client.send(Replies.error(null, Replies.INTERNAL_ERROR,
+                            "the proxy could not handle a message (an internal error; its log says more)"));
                 }
             }
         } catch (IOException e) {

@@ -2,9 +2,9 @@ package dev.vouch.mcpproxy;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.exc.StreamReadException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -119,11 +119,11 @@ final class Envelope {
                         + ": a key may occur once per object", lenient == null ? null : lenient.id,
                         lenient == null ? null : lenient.idKey);
             }
-            return problem(bytes, Kind.UNPARSEABLE, why, null, null);
-        } catch (StreamReadException e) {
-            return problem(bytes, Kind.UNPARSEABLE, e.getOriginalMessage(), null, null);
+            return problem(bytes, Kind.UNPARSEABLE, Failures.jsonProblem(why), null, null);
+        } catch (JsonProcessingException e) { // a limit (nesting, number length): Jackson's StreamConstraintsException
+            return problem(bytes, Kind.UNPARSEABLE, Failures.jsonProblem(e.getOriginalMessage()), null, null);
         } catch (IOException e) {
-            return problem(bytes, Kind.UNPARSEABLE, String.valueOf(e.getMessage()), null, null);
+            return problem(bytes, Kind.UNPARSEABLE, Failures.jsonProblem(e.getMessage()), null, null);
         }
     }
 

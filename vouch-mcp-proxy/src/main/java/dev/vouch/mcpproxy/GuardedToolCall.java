@@ -65,15 +65,31 @@ final class GuardedToolCall implements Route {
         } catch (IOException e) {
             tree = null;
         }
+        // The journal holds the id and the tool's name as text fields of at most TextLimit.MAX_BYTES: a longer one
+        // is the client's mistake, refused here, before the guard would fail to record it.
+        if (!TextLimit.fits(request.idText())) {
+            reply.send(Replies.error(request.idBytes(), Replies.INVALID_REQUEST, "Invalid Request: the id of a"
+                    + " tools/call is recorded, and may be at most " + TextLimit.MAX_BYTES + " bytes in UTF-8 (this one"
+                    + " is " + TextLimit.utf8Bytes(request.idText()) + "); the call was not forwarded"));
+            return;
+        }
         JsonNode name = tree == null ? null : tree.get("name");
         if (name == null || !name.isTextual() || name.asText().isEmpty()) {
             reply.send(Replies.error(request.idBytes(), Replies.INVALID_PARAMS,
                     "tools/call needs params.name, the tool's name (a non-empty string); the call was not forwarded"));
             return;
         }
+        String tool = relay.toolPrefix() + name.asText();
+        if (!TextLimit.fits(tool)) {
+            reply.send(Replies.error(request.idBytes(), Replies.INVALID_PARAMS, "tools/call params.name"
+                    + (relay.toolPrefix().isEmpty() ? "" : " with the tool prefix") + " may be at most "
+                    + TextLimit.MAX_BYTES + " bytes in UTF-8 (this one is " + TextLimit.utf8Bytes(tool)
+                    + "); the call was not forwarded"));
+            return;
+        }
         JsonNode args = tree.get("arguments");
         byte[] argumentBytes = null;
-        if (args != null && !args.isNull()) {
+        if (args != null) { // null is not an object either: MCP's arguments are absent or an object
             if (!args.isObject()) {
                 reply.send(Replies.error(request.idBytes(), Replies.INVALID_PARAMS,
                         "tools/call params.arguments must be an object; the call was not forwarded"));
@@ -82,8 +98,8 @@ final class GuardedToolCall implements Route {
             argumentBytes = Json.member(params, "arguments").copy(params);
         }
         JsonNode tp = tree.path("_meta").path("traceparent");
-        GuardedToolCall call = new GuardedToolCall(relay, request, reply, relay.toolPrefix() + name.asText(),
-                argumentBytes, args == null || args.isNull() ? null : args, tp.isTextual() ? tp.asText() : null);
+        GuardedToolCall call = new GuardedToolCall(relay, request, reply, tool, argumentBytes, args,
+                tp.isTextual() ? tp.asText() : null);
         if (!relay.routes().add(request.idKey, call)) {
             reply.send(Replies.error(request.idBytes(), Replies.INVALID_REQUEST,
                     "a request with this id is already in flight; the call was not forwarded"));
@@ -166,7 +182,16 @@ final class GuardedToolCall implements Route {
             answer(Replies.error(request.idBytes(), Replies.SERVER_UNAVAILABLE, notSent)); // do not wait for a person
             outcome.completeExceptionally(UpstreamException.gone(notSent));
         } else if (was == State.FORWARDED) {
-            outcome.completeExceptionally(UpstreamException.gone(why + " before it answered the call"));
+            outcome.completeExceptionally(UpstreamException.gone(why + "; the call was forwarded and not answered"));
+        }
+    }
+
+    @Override
+    public void onAnswerDropped(String why) {
+        if (state.compareAndSet(State.FORWARDED, State.GONE)) {
+            outcome.completeExceptionally(UpstreamException.dropped(why));
+        } else {
+            onFailure(why);
         }
     }
 
@@ -203,7 +228,7 @@ final class GuardedToolCall implements Route {
                 answer(answer.bytes);
             } else if (cause instanceof UpstreamException gone) {
                 if (!gone.cancelled()) {
-                    answer(Replies.error(id, Replies.SERVER_UNAVAILABLE, gone.getMessage()));
+                    answer(Replies.error(id, gone.code(), gone.getMessage()));
                 }
             } else if (answer != null) {
                 LOG.error("[CRITICAL] the outcome of {} (id {}) could not be recorded; the server's answer is relayed",
@@ -213,7 +238,7 @@ final class GuardedToolCall implements Route {
                 LOG.error("[CRITICAL] {} (id {}) could not be recorded, so it was not forwarded", tool,
                         request.idText(), cause);
                 answer(Replies.error(id, Replies.INTERNAL_ERROR,
-                        "Vouch could not record this call, so it was not forwarded: " + cause.getClass().getName()));
+                        "Vouch could not record this call, so it was not forwarded (the proxy's log says why)"));
             }
             return;
         }

@@ -84,7 +84,7 @@ final class HttpUpstream implements Upstream {
         http.sendAsync(request, BodyHandlers.ofInputStream()).whenComplete((response, err) -> {
             if (err != null) {
                 Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
-                listener.onSendFailed(m, "the upstream " + uri + " could not be reached: " + cause);
+                listener.onSendFailed(m, "the upstream " + uri + " could not be reached: " + Failures.describe(cause));
                 return;
             }
             try {
@@ -117,10 +117,17 @@ final class HttpUpstream implements Upstream {
                     for (SseReader.Event e; (e = events.next()) != null; ) {
                         deliver(m, oneLine(e.data()));
                     }
+                    if (events.dropped() > 0 && m.route() != null) { // the answer, if it is still in flight
+                        listener.onAnswerDropped(m.idKey(), m.route(), tooLarge("an event of the upstream's answer"));
+                    }
                 } else {
                     byte[] all = readAtMost(body, maxMessageBytes);
                     if (all == null) {
-                        LOG.error("the upstream answered with a message over {} bytes; it was dropped", maxMessageBytes);
+                        if (m.route() != null) {
+                            listener.onAnswerDropped(m.idKey(), m.route(), tooLarge("the upstream's answer"));
+                        } else {
+                            LOG.error("{}", tooLarge("the upstream's answer to a notification"));
+                        }
                     } else {
                         deliver(m, oneLine(all));
                     }
@@ -147,7 +154,8 @@ final class HttpUpstream implements Upstream {
             listener.onSendFailed(m, "the upstream answered HTTP " + status
                     + (text == null || text.length == 0 ? "" : ": " + snippet(text)));
         } catch (IOException | RuntimeException e) {
-            listener.onSendFailed(m, closed ? "the MCP session has ended" : "reading the upstream's answer failed: " + e);
+            listener.onSendFailed(m, closed ? "the MCP session has ended"
+                    : "reading the upstream's answer failed: " + Failures.describe(e));
         } finally {
             openBodies.remove(body);
         }
@@ -196,6 +204,9 @@ final class HttpUpstream implements Upstream {
                             SseReader events = new SseReader(body, maxMessageBytes);
                             for (SseReader.Event e; (e = events.next()) != null; ) {
                                 listener.onServerMessage(oneLine(e.data()));
+                            }
+                            if (events.dropped() > 0) {
+                                LOG.error("{}", tooLarge(events.dropped() + " event(s) of the upstream's own stream"));
                             }
                             lastEventId = events.lastEventId() == null ? lastEventId : events.lastEventId();
                         }
@@ -264,6 +275,11 @@ final class HttpUpstream implements Upstream {
             b.header("MCP-Protocol-Version", version);
         }
         return b;
+    }
+
+    private String tooLarge(String what) {
+        return what + " was over the proxy's limit of " + maxMessageBytes + " bytes (maxMessageBytes), so it was"
+                + " dropped";
     }
 
     /** The message with any CR or LF (whitespace between JSON tokens) turned into a space, for line framing. */

@@ -7,9 +7,12 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * How the proxy reads JSON: streaming, to find the exact byte range of a value (the proxy forwards and records the
@@ -132,6 +135,56 @@ final class Json {
             return idKey(p);
         } catch (IOException e) {
             return null;
+        }
+    }
+
+    /**
+     * The id keys ({@link #idKey}) of the responses in a JSON-RPC message or batch too large to hold, read from
+     * {@code in} as a stream: every other value is skipped unread (a long string is scanned, not kept), so the cost is
+     * a scan whatever the size. A response is an object with an id and a {@code result} or {@code error} and no
+     * {@code method}; the members may come in any order (the TypeScript SDK writes the id last). What was read before
+     * a syntax error counts.
+     */
+    static List<String> responseIds(InputStream in) {
+        List<String> ids = new ArrayList<>();
+        try (JsonParser p = LENIENT.createParser(in)) {
+            JsonToken first = p.nextToken();
+            if (first == JsonToken.START_OBJECT) {
+                responseId(p, ids);
+            } else if (first == JsonToken.START_ARRAY) {
+                while (p.nextToken() == JsonToken.START_OBJECT) {
+                    responseId(p, ids);
+                }
+            }
+        } catch (IOException e) {
+            // not JSON from here on: the ids found so far
+        }
+        return ids;
+    }
+
+    /** Reads one object, the parser at its start; adds its id key to {@code ids} if it is a response. */
+    private static void responseId(JsonParser p, List<String> ids) throws IOException {
+        String id = null;
+        boolean answer = false;
+        boolean request = false;
+        try {
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                p.nextToken();
+                switch (name) {
+                    case "id" -> id = idKey(p);
+                    case "result", "error" -> answer = true;
+                    case "method" -> request = true;
+                    default -> {
+                        // skipped below
+                    }
+                }
+                p.skipChildren();
+            }
+        } finally {
+            if (id != null && answer && !request) {
+                ids.add(id);
+            }
         }
     }
 

@@ -2,13 +2,15 @@ package dev.vouch.mcpproxy;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.util.Arrays;
 
 /**
  * Splits a byte stream into lines, the MCP stdio framing (one JSON-RPC message per line, ended by {@code \n}), and
  * keeps each line's bytes exactly (a {@code \r} before the {@code \n} stays: it is JSON whitespace). A line longer
- * than the limit is skipped up to its end and reported as {@link #TOO_LONG}, so one huge message costs no more
- * memory than the limit and the stream stays usable. Not thread-safe: one reader thread owns it.
+ * than the limit is reported as {@link #TOO_LONG} and skipped up to its end, so one huge message costs no more
+ * memory than the limit and the stream stays usable; before it is skipped, {@link #tooLongLine()} streams it, for a
+ * caller that must know whom it answered. Not thread-safe: one reader thread owns it.
  */
 final class LineReader {
     /** What {@link #next()} returns for a line over the limit (its bytes are dropped). */
@@ -21,7 +23,10 @@ final class LineReader {
     private int limit;
     private byte[] line = new byte[1024];
     private int length;
-    private boolean skipping;
+    /** After {@link #TOO_LONG}: the line's first {@link #length} bytes are in {@link #line}, the rest still unread. */
+    private boolean tooLong;
+    private int prefixRead;
+    private final InputStream rest = new TooLongLine();
 
     LineReader(InputStream in, int maxLineBytes) {
         this.in = in;
@@ -33,24 +38,46 @@ final class LineReader {
      * (a last line without {@code \n} is still returned).
      */
     byte[] next() throws IOException {
+        if (tooLong) {
+            prefixRead = length; // skip what the caller did not read of the line over the limit
+            rest.transferTo(OutputStream.nullOutputStream());
+        }
         while (true) {
-            if (pos == limit) {
-                int n = in.read(buf, 0, buf.length);
-                if (n < 0) {
-                    return finalLine();
-                }
-                pos = 0;
-                limit = n;
-                continue;
+            if (pos == limit && !fill()) {
+                return length > 0 ? take() : null;
             }
             int nl = indexOfNewline();
             int end = nl < 0 ? limit : nl;
+            if ((long) length + (end - pos) > max) {
+                tooLong = true; // pos stays: the rest of the line is read through tooLongLine(), or skipped
+                prefixRead = 0;
+                return TOO_LONG;
+            }
             append(end);
             pos = nl < 0 ? limit : nl + 1;
             if (nl >= 0) {
                 return take();
             }
         }
+    }
+
+    /**
+     * After {@link #next()} returned {@link #TOO_LONG}: that line's bytes, without its {@code \n}, read from the
+     * stream as the caller reads them (at most the limit is held). Valid until the next call of {@link #next()}, which
+     * skips whatever was not read.
+     */
+    InputStream tooLongLine() {
+        return rest;
+    }
+
+    private boolean fill() throws IOException {
+        int n = in.read(buf, 0, buf.length);
+        if (n < 0) {
+            return false;
+        }
+        pos = 0;
+        limit = n;
+        return true;
     }
 
     private int indexOfNewline() {
@@ -64,13 +91,7 @@ final class LineReader {
 
     private void append(int end) {
         int n = end - pos;
-        if (skipping || n == 0) {
-            return;
-        }
-        if ((long) length + n > max) {
-            skipping = true;
-            length = 0;
-            line = new byte[1024];
+        if (n == 0) {
             return;
         }
         if (length + n > line.length) {
@@ -81,22 +102,60 @@ final class LineReader {
     }
 
     private byte[] take() {
-        if (skipping) {
-            skipping = false;
-            return TOO_LONG;
-        }
         byte[] out = Arrays.copyOf(line, length);
+        clearLine();
+        return out;
+    }
+
+    private void clearLine() {
         length = 0;
         if (line.length > 64 * 1024) {
             line = new byte[1024]; // do not keep a huge buffer after one huge message
         }
-        return out;
     }
 
-    private byte[] finalLine() {
-        if (skipping || length > 0) {
-            return take();
+    /** The line over the limit: the part already buffered, then the stream up to the line's end. */
+    private final class TooLongLine extends InputStream {
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
         }
-        return null;
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (!tooLong) {
+                return -1;
+            }
+            if (len == 0) {
+                return 0;
+            }
+            if (prefixRead < length) {
+                int n = Math.min(len, length - prefixRead);
+                System.arraycopy(line, prefixRead, b, off, n);
+                prefixRead += n;
+                return n;
+            }
+            if (pos == limit && !fill()) {
+                end();
+                return -1;
+            }
+            int nl = indexOfNewline();
+            int end = nl < 0 ? limit : nl;
+            if (end == pos) { // at the line's \n
+                pos++;
+                end();
+                return -1;
+            }
+            int n = Math.min(len, end - pos);
+            System.arraycopy(buf, pos, b, off, n);
+            pos += n;
+            return n;
+        }
+
+        private void end() {
+            tooLong = false;
+            clearLine();
+        }
     }
 }

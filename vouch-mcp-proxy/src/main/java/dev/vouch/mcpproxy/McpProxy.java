@@ -150,8 +150,9 @@ public final class McpProxy {
         OptionalInt awaitExit(Duration timeout) throws InterruptedException;
 
         /**
-         * Ends the session now: the server process is killed (or the HTTP session deleted), requests in flight get a
-         * JSON-RPC error, and forwarded tool calls a TOOL_ERROR record. Idempotent.
+         * Ends the session now: requests in flight get a JSON-RPC error ("the proxy was stopped") and forwarded tool
+         * calls a TOOL_ERROR record, then the server process is killed (or the HTTP session deleted). When it returns,
+         * the guard's ledger may be closed. Idempotent.
          */
         @Override
         void close();
@@ -291,6 +292,10 @@ public final class McpProxy {
                     throw new IllegalArgumentException("upstream " + upstream
                             + " is not an http:// or https:// URL of a Streamable HTTP MCP endpoint");
                 }
+            }
+            if (TextLimit.utf8Bytes(toolPrefix) >= TextLimit.MAX_BYTES) {
+                throw new IllegalArgumentException("toolPrefix is " + TextLimit.utf8Bytes(toolPrefix) + " bytes in"
+                        + " UTF-8; with a tool's name it is recorded as one text field of at most " + TextLimit.MAX_BYTES);
             }
             if (maxMessageBytes < MIN_MESSAGE_BYTES) {
                 throw new IllegalArgumentException("maxMessageBytes is " + maxMessageBytes + "; at least "

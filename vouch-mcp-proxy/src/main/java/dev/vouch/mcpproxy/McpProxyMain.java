@@ -24,13 +24,16 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -69,6 +72,8 @@ import picocli.CommandLine.Spec;
 public final class McpProxyMain implements Callable<Integer> {
     static final int EXIT_FAILED = 1;
     static final int EXIT_USAGE = 2;
+    /** How long a SIGTERM waits for the journal to be sealed (the ledger's own close waits at most 30 s). */
+    private static final Duration LEDGER_CLOSE_WAIT = Duration.ofSeconds(40);
     /** Launchers skipped when the agent's name is taken from the server command. */
     private static final Set<String> LAUNCHERS = Set.of("node", "nodejs", "npx", "npm", "pnpm", "pnpx", "yarn", "bun",
             "bunx", "deno", "uv", "uvx", "python", "python3", "pipx", "java", "docker", "podman", "env", "sh", "bash",
@@ -193,9 +198,12 @@ public final class McpProxyMain implements Callable<Integer> {
         ExecutorService approvedCalls = Executors.newCachedThreadPool(r -> Relay.daemon("vouch-mcp-proxy-approved", r));
         PolicyWatcher watcher = null;
         Ledger ledger = null;
+        CountDownLatch closed = new CountDownLatch(1);
         try {
             watcher = PolicyWatcher.start(policy, p -> { }); // the guard records each version; the watcher logs it
-            LedgerBuilder lb = Ledger.builder(journal).keyFile(key);
+            // The ledger's own shutdown hook would race the proxy's: closed first, it could not record the outcome of
+            // a call in flight. It is closed below, after the session.
+            LedgerBuilder lb = Ledger.builder(journal).keyFile(key).shutdownHook(false);
             if (origin != null) {
                 lb.origin(origin);
             }
@@ -212,7 +220,12 @@ public final class McpProxyMain implements Callable<Integer> {
             McpProxy.Session session = proxy(gb.build()).start(in, out);
             err.println("[vouch] mcp-proxy for " + name + ": journal " + journal + ", "
                     + (upstream != null ? "upstream " + upstream : "server " + String.join(" ", command)));
-            Thread stop = new Thread(session::close, "vouch-mcp-proxy-stop");
+            // On SIGTERM: calls in flight are answered and their outcomes recorded (Session.close), which ends
+            // awaitExit below; the hook then holds the JVM until the finally block has closed (sealed) the journal.
+            Thread stop = new Thread(() -> {
+                session.close();
+                awaitQuietly(closed, LEDGER_CLOSE_WAIT);
+            }, "vouch-mcp-proxy-stop");
             Runtime.getRuntime().addShutdownHook(stop);
             int status = session.awaitExit();
             try {
@@ -229,13 +242,29 @@ public final class McpProxyMain implements Callable<Integer> {
                 watcher.close();
             }
             approvedCalls.shutdown();
-            if (ledger != null) {
-                ledger.close();
+            try {
+                if (ledger != null) {
+                    ledger.close();
+                }
+            } finally {
+                closed.countDown();
             }
         }
     }
 
+    private static void awaitQuietly(CountDownLatch latch, Duration timeout) {
+        try {
+            latch.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private void checkUsage() {
+        if (principal != null && !TextLimit.fits(principal)) {
+            throw new ParameterException(spec.commandLine(), "--principal is " + TextLimit.utf8Bytes(principal)
+                    + " bytes in UTF-8; it is recorded with every call, as a text field of at most " + TextLimit.MAX_BYTES);
+        }
         if (command.isEmpty() == (upstream == null)) {
             throw new ParameterException(spec.commandLine(), command.isEmpty()
                     ? "no MCP server: give its command after --, or --upstream URL"

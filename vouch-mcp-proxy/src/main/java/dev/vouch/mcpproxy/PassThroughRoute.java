@@ -47,6 +47,11 @@ final class PassThroughRoute implements Route {
     }
 
     @Override
+    public void onAnswerDropped(String why) {
+        reply.send(Replies.error(id, Replies.INTERNAL_ERROR, why));
+    }
+
+    @Override
     public boolean onCancelled(String reason) {
         reply.none();
         return true;

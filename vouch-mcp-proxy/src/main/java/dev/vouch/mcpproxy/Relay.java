@@ -34,6 +34,8 @@ import org.slf4j.LoggerFactory;
  */
 final class Relay implements McpProxy.Session, Upstream.Listener {
     private static final Logger LOG = LoggerFactory.getLogger(Relay.class);
+    /** Why the requests in flight when the session is closed get an error (and forwarded calls a TOOL_ERROR). */
+    static final String STOPPED = "the proxy was stopped";
 
     private final McpProxy config;
     private final Upstream upstream;
@@ -161,6 +163,17 @@ final class Relay implements McpProxy.Session, Upstream.Listener {
     }
 
     @Override
+    public void onAnswerDropped(String idKey, Route route, String why) {
+        Route r = route == null ? routes.remove(idKey) : routes.remove(idKey, route) ? route : null;
+        if (r == null) {
+            LOG.error("{}; it answered no request in flight", why);
+            return;
+        }
+        LOG.error("{}; the request it answered (id {}) gets an error instead", why, idKey.substring(2));
+        r.onAnswerDropped(why);
+    }
+
+    @Override
     public synchronized void onUpstreamClosed(int exitStatus, String why) {
         if (upstreamClosed) {
             return; // reported once: by the upstream, or by close() when it did not report in time
@@ -200,6 +213,13 @@ final class Relay implements McpProxy.Session, Upstream.Listener {
         if (exit.isDone()) {
             return;
         }
+        // Before the server goes: its end would fail these calls too, but as "the server exited", and later than the
+        // caller may close the journal (it does as soon as this returns). The guard records a forwarded call's
+        // outcome on the thread that completes its stage, so each has its TOOL_ERROR once failAll returns.
+        if (routes.size() > 0) {
+            LOG.warn("{}; answering {} request(s) in flight with an error", STOPPED, routes.size());
+        }
+        routes.failAll(STOPPED);
         upstream.close();
         try {
             exit.get(5, TimeUnit.SECONDS);

@@ -12,6 +12,12 @@ interface Route {
     void onFailure(String why);
 
     /**
+     * The server answered, but over {@code maxMessageBytes}: its answer was dropped and the client gets an error
+     * (-32603) instead. {@code why} says so.
+     */
+    void onAnswerDropped(String why);
+
+    /**
      * The client cancelled the request ({@code notifications/cancelled}); no answer is sent to it.
      *
      * @return whether to forward the cancellation to the server (false if the server never saw the request)

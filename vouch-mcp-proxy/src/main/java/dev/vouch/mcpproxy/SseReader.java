@@ -9,7 +9,8 @@ import java.nio.charset.StandardCharsets;
  * Reads a {@code text/event-stream} (the HTML Living Standard's server-sent events) into events, as the Streamable
  * HTTP transport sends JSON-RPC messages: one message per event's {@code data}. Lines end with CRLF, LF or CR; an
  * event ends at a blank line; {@code data} lines are joined, {@code id} is kept for resuming, comments and other
- * fields are skipped. Events with empty data (the priming event servers send to enable resumption) are skipped.
+ * fields are skipped. Events with empty data (the priming event servers send to enable resumption) are skipped; an
+ * event whose data is over the limit is dropped and counted ({@link #dropped()}), so the caller can say so.
  *
  * <p>Where the standard joins several {@code data} lines of one event with a line feed, this reader joins them with a
  * space: the event is relayed as one line of the stdio transport, and between JSON tokens both are whitespace.
@@ -31,6 +32,7 @@ final class SseReader {
     private boolean tooLarge;
     private String eventType;
     private String lastId;
+    private int dropped;
 
     SseReader(InputStream in, int maxDataBytes) {
         this.in = in;
@@ -40,6 +42,11 @@ final class SseReader {
     /** The last event id the stream sent (for {@code Last-Event-ID}), or null. */
     String lastEventId() {
         return lastId;
+    }
+
+    /** How many events were dropped so far for data over the limit. */
+    int dropped() {
+        return dropped;
     }
 
     /** The next event with data, or null at the end of the stream. */
@@ -60,6 +67,9 @@ final class SseReader {
     private Event dispatch() {
         boolean deliver = hasData && !tooLarge && data.size() > 0 && (eventType == null || eventType.equals("message"));
         Event e = deliver ? new Event(lastId, data.toByteArray()) : null;
+        if (hasData && tooLarge) {
+            dropped++;
+        }
         data.reset();
         hasData = false;
         tooLarge = false;

@@ -57,7 +57,7 @@ final class StdioUpstream implements Upstream {
         try {
             for (byte[] line; (line = lines.next()) != null; ) {
                 if (line == LineReader.TOO_LONG) {
-                    LOG.error("the MCP server sent a message over {} bytes; it was dropped", maxMessageBytes);
+                    dropped(lines.tooLongLine());
                 } else if (!Relay.blank(line)) {
                     listener.onServerMessage(line);
                 }
@@ -67,6 +67,22 @@ final class StdioUpstream implements Upstream {
         }
         int status = awaitExit(p);
         listener.onUpstreamClosed(status, "the MCP server exited (status " + status + ")");
+    }
+
+    /**
+     * A message over the limit is dropped, but the request it answers must not wait forever: its id is found in a
+     * scan of the message as it streams past (not held), and the request gets an error instead.
+     */
+    private void dropped(InputStream message) {
+        List<String> ids = Json.responseIds(message);
+        if (ids.isEmpty()) {
+            LOG.error("the MCP server sent a message over {} bytes; it was dropped (it answered no request it named"
+                    + " by id, so no request was answered in its place)", maxMessageBytes);
+        }
+        for (String id : ids) {
+            listener.onAnswerDropped(id, null, "the MCP server's answer was over the proxy's limit of "
+                    + maxMessageBytes + " bytes (maxMessageBytes), so it was dropped");
+        }
     }
 
     /** Its stdout ended: it exits now, or is made to. */

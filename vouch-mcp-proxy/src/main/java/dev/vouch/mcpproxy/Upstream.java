@@ -17,6 +17,13 @@ interface Upstream {
         /** A message could not be delivered, or its request will get no answer ({@code message.route()} is failed). */
         void onSendFailed(Outgoing message, String why);
 
+        /**
+         * The server answered the request with this id key, but over {@code maxMessageBytes}: the answer was dropped.
+         * {@code route} is the request's if the upstream knows it (an HTTP exchange), or null: whichever request with
+         * this id is in flight.
+         */
+        void onAnswerDropped(String idKey, Route route, String why);
+
         /** The server is gone for good (exited, or the session ended); no more messages will come. */
         void onUpstreamClosed(int exitStatus, String why);
     }

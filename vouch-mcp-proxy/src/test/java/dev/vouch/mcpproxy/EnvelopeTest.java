@@ -2,10 +2,13 @@ package dev.vouch.mcpproxy;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** How the proxy reads a JSON-RPC message: kinds, ids, and the exact bytes of each part. */
@@ -103,5 +106,42 @@ class EnvelopeTest {
         org.junit.jupiter.api.Assertions.assertSame(compact, HttpUpstream.oneLine(compact), "nothing to change: the same bytes");
         assertArrayEquals("[1,  2]".getBytes(StandardCharsets.UTF_8),
                 HttpUpstream.oneLine("[1,\r\n2]".getBytes(StandardCharsets.UTF_8)), "line ends between tokens become spaces");
+    }
+
+    @Test
+    void shouldFindTheIdsOfTheResponsesInAMessageTooLargeToHoldWhereverTheyAre() {
+        String big = "\"" + "x".repeat(200_000) + "\"";
+        assertEquals(List.of("n:7"), responseIds("{\"result\":{\"content\":[{\"text\":" + big + "}]},\"jsonrpc\":\"2.0\",\"id\":7}"),
+                "the TypeScript SDK writes the id last");
+        assertEquals(List.of("s:a", "n:2"), responseIds("[{\"id\":\"a\",\"error\":{\"code\":1}},{\"id\":2.0,\"result\":" + big + "}]"));
+        assertEquals(List.of(), responseIds("{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"sampling/createMessage\",\"params\":" + big + "}"),
+                "the server's own request: its id is not the client's");
+        assertEquals(List.of("n:4"), responseIds("{\"id\":4,\"result\":{\"text\":\"cut off"), "what was read before it broke");
+        assertEquals(List.of(), responseIds("not JSON"));
+    }
+
+    private static List<String> responseIds(String message) {
+        return Json.responseIds(new ByteArrayInputStream(message.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void shouldSayWhatIsWrongWithoutNamingJacksonsSettings() {
+        Envelope deep = client("[".repeat(1001) + "]".repeat(1001));
+        assertEquals(Envelope.Kind.UNPARSEABLE, deep.kind);
+        assertEquals("Document nesting depth (1001) exceeds the maximum allowed (1000)", deep.problem);
+        Envelope longNumber = client("{\"jsonrpc\":\"2.0\",\"id\":" + "9".repeat(1001) + ",\"method\":\"ping\"}");
+        assertEquals(Envelope.Kind.UNPARSEABLE, longNumber.kind);
+        assertFalse(longNumber.problem.contains("`") || longNumber.problem.contains("StreamReadConstraints"), longNumber.problem);
+    }
+
+    @Test
+    void shouldDescribeUpstreamFailuresInWordsWithoutJavaClassNames() {
+        assertEquals("connection refused",
+                Failures.describe(new java.net.ConnectException(null).initCause(new java.net.ConnectException("Connection refused"))));
+        assertEquals("the connection was refused", Failures.describe(new java.net.ConnectException()));
+        assertEquals("the connection was closed", Failures.describe(new java.io.IOException("closed")));
+        assertEquals("the connection failed", Failures.describe(new java.io.IOException(new java.nio.channels.ClosedChannelException())));
+        assertEquals("its host name could not be resolved",
+                Failures.describe(new java.net.ConnectException().initCause(new java.nio.channels.UnresolvedAddressException())));
     }
 }

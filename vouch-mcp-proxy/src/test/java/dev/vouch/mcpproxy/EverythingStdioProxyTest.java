@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -180,6 +181,7 @@ class EverythingStdioProxyTest extends ProxyTestBase {
             client.send("{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/call\",\"params\":{\"name\":\"echo\",\"name\":\"get-env\",\"arguments\":{}}}");
             client.send("{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"tools/call\",\"params\":{\"arguments\":{}}}");
             client.send("{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"tools/call\",\"params\":{\"name\":\"echo\",\"arguments\":\"x\"}}");
+            client.send("{\"jsonrpc\":\"2.0\",\"id\":55,\"method\":\"tools/call\",\"params\":{\"name\":\"echo\",\"arguments\":null}}");
             client.send(concat("{\"jsonrpc\":\"2.0\",\"id\":6,\"method\":\"", new byte[] {(byte) 0xff, (byte) 0xfe}, "\"}"));
             client.send("{\"jsonrpc\":\"2.0\",\"method\":\"tools/call\",\"params\":{\"name\":\"echo\",\"arguments\":{\"message\":\"no id\"}}}");
             client.send("{\"jsonrpc\":\"2.0\",\"id\":8,\"method\":\"ping\",\"padding\":\"" + "x".repeat(100_000) + "\"}");
@@ -192,13 +194,85 @@ class EverythingStdioProxyTest extends ProxyTestBase {
             List<JsonNode> errors = client.received().stream().map(ProxyTestBase::json)
                     .filter(m -> m.has("error")).toList();
             assertEquals(List.of("null -32700", "null -32700", "null -32600", "2 -32600", "null -32600", "3 -32600",
-                    "4 -32602", "5 -32602", "null -32700", "null -32600", "null -32700", "null -32600"),
+                    "4 -32602", "5 -32602", "55 -32602", "null -32700", "null -32600", "null -32700", "null -32600"),
                     errors.stream().map(m -> m.get("id") + " " + m.at("/error/code").asInt()).toList(),
                     () -> client.received().toString());
             assertTrue(errors.get(5).at("/error/message").asText().contains("duplicate key 'name'"), errors.get(5)::toString);
+            assertEquals("Parse error: Document nesting depth (1001) exceeds the maximum allowed (1000)",
+                    errors.get(11).at("/error/message").asText(), "no names of Jackson's settings");
         }
-        // Only the well-formed call was judged; the tools/call without an id was dropped, never run.
+        // Only the well-formed call was judged; the tools/call without an id was dropped, never run; arguments null
+        // are not an object, as MCP wants them, so that call was neither recorded nor forwarded.
         assertEquals(List.of("9"), journal.ofType(RecordType.TOOL_CALL).stream().map(TestJournal.Rec::toolCallId).toList());
+    }
+
+    @Test
+    void shouldRefuseAToolNameOrIdTheJournalCannotHoldAsTheClientsMistake() throws Exception {
+        String longest = "n".repeat(TextLimit.MAX_BYTES); // recorded: the journal holds exactly this much
+        String euros = "\u20ac".repeat(TextLimit.MAX_BYTES / 3 + 1); // fewer chars than the limit, more bytes
+        try (RawClient client = new RawClient(everything())) {
+            client.initialize();
+            JsonNode longId = client.call("\"" + "s".repeat(70_000) + "\"", "tools/call", tool("echo", "{\"message\":\"x\"}"));
+            assertEquals(-32600, longId.at("/error/code").asInt(), () -> longId.toString().substring(0, 300));
+            assertTrue(longId.at("/error/message").asText().endsWith("may be at most 65535 bytes in UTF-8 (this one is"
+                    + " 70000); the call was not forwarded"), longId.at("/error/message")::asText);
+            JsonNode longName = client.call("\"ln\"", "tools/call", tool(euros, "{}"));
+            assertEquals(-32602, longName.at("/error/code").asInt(), longName::toString);
+            assertEquals("tools/call params.name may be at most 65535 bytes in UTF-8 (this one is 65538); the call was"
+                    + " not forwarded", longName.at("/error/message").asText());
+            JsonNode atTheLimit = client.call("\"max\"", "tools/call", tool(longest, "{}"));
+            assertTrue(atTheLimit.at("/result/isError").asBoolean() || atTheLimit.has("error"), "no such tool: the server says so");
+            JsonNode echo = client.call("\"e\"", "tools/call", tool("echo", "{\"message\":\"still here\"}"));
+            assertEquals("Echo: still here", echo.at("/result/content/0/text").asText(), echo::toString);
+        }
+        assertEquals(List.of("max", "e"), journal.ofType(RecordType.TOOL_CALL).stream().map(TestJournal.Rec::toolCallId).toList());
+        assertEquals(longest, callWithId("max").name());
+        assertEquals(RecordType.TOOL_ERROR, childTypes(callWithId("max").seq()).get(1));
+        IllegalArgumentException prefix = assertThrows(IllegalArgumentException.class,
+                () -> proxy(McpTestServers.server("mcp-server-everything")).toolPrefix(longest).build());
+        assertTrue(prefix.getMessage().startsWith("toolPrefix is 65535 bytes in UTF-8"), prefix::getMessage);
+    }
+
+    @Test
+    void shouldAnswerARequestWhoseAnswerIsOverTheLimitAndRecordTheCallsToolError() throws Exception {
+        // get-env answers with the server's environment: made larger than the proxy's limit, and the request that
+        // small, by one variable. The TypeScript SDK writes the response's id after its result.
+        List<String> command = new ArrayList<>(List.of("/usr/bin/env", "VOUCH_TEST_PADDING=" + "p".repeat(100_000)));
+        command.addAll(McpTestServers.server("mcp-server-everything"));
+        McpProxy proxy = proxy(command).maxMessageBytes(64 * 1024).build();
+        try (RawClient client = new RawClient(proxy)) {
+            client.initialize();
+            JsonNode env = client.call("\"env\"", "tools/call", tool("get-env", "{}"));
+            assertEquals(-32603, env.at("/error/code").asInt(), env::toString);
+            assertEquals("the MCP server's answer was over the proxy's limit of 65536 bytes (maxMessageBytes), so it"
+                    + " was dropped", env.at("/error/message").asText());
+            JsonNode echo = client.call("\"e\"", "tools/call", tool("echo", "{\"message\":\"still here\"}"));
+            assertEquals("Echo: still here", echo.at("/result/content/0/text").asText(), "the session went on");
+        }
+        long call = callWithId("env").seq();
+        assertEquals(List.of(RecordType.POLICY_DECISION, RecordType.TOOL_ERROR), childTypes(call));
+        JsonNode recorded = json(child(call, RecordType.TOOL_ERROR).result());
+        assertEquals("dev.vouch.mcpproxy.UpstreamException", recorded.get("exception").asText());
+        assertTrue(recorded.get("message").asText().startsWith("the MCP server's answer was over"), recorded::toString);
+    }
+
+    @Test
+    void shouldAnswerAndRecordTheCallsInFlightBeforeTheSessionCloses() throws Exception {
+        JsonNode error;
+        try (RawClient client = new RawClient(everything())) {
+            client.initialize();
+            CompletableFuture<JsonNode> answer = client.request("\"slow\"", "tools/call", "{\"name\":\"trigger-long-running-operation\","
+                    + "\"arguments\":{\"duration\":10,\"steps\":20},\"_meta\":{\"progressToken\":\"ps\"}}");
+            client.awaitLine(l -> l.contains("\"ps\""));
+            client.session.close();
+            error = answer.get(20, TimeUnit.SECONDS);
+        }
+        assertEquals(-32000, error.at("/error/code").asInt(), error::toString);
+        assertEquals("the proxy was stopped; the call was forwarded and not answered", error.at("/error/message").asText());
+        long call = callWithId("slow").seq();
+        assertEquals(List.of(RecordType.POLICY_DECISION, RecordType.TOOL_ERROR), childTypes(call));
+        assertEquals("the proxy was stopped; the call was forwarded and not answered",
+                json(child(call, RecordType.TOOL_ERROR).result()).get("message").asText());
     }
 
     private static byte[] concat(String a, byte[] b, String c) {
@@ -299,6 +373,7 @@ class EverythingStdioProxyTest extends ProxyTestBase {
         assertEquals(List.of(RecordType.POLICY_DECISION, RecordType.TOOL_ERROR), childTypes(call.seq()));
         JsonNode recorded = json(child(call.seq(), RecordType.TOOL_ERROR).result());
         assertEquals("dev.vouch.mcpproxy.UpstreamException", recorded.get("exception").asText());
-        assertTrue(recorded.get("message").asText().contains("exited (status 137) before it answered"), recorded::toString);
+        assertTrue(recorded.get("message").asText().contains("exited (status 137); the call was forwarded and not answered"),
+                recorded::toString);
     }
 }

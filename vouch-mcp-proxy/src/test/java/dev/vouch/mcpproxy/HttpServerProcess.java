@@ -9,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -21,6 +22,11 @@ final class HttpServerProcess implements AutoCloseable {
     final URI endpoint;
 
     HttpServerProcess() {
+        this(Map.of());
+    }
+
+    /** With these variables added to the server's environment. */
+    HttpServerProcess(Map<String, String> env) {
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
@@ -30,6 +36,7 @@ final class HttpServerProcess implements AutoCloseable {
         CountDownLatch listening = new CountDownLatch(1);
         try {
             ProcessBuilder pb = new ProcessBuilder(McpTestServers.server("mcp-server-everything", "streamableHttp"));
+            pb.environment().putAll(env);
             pb.environment().put("PORT", String.valueOf(port));
             pb.redirectErrorStream(true);
             process = pb.start();

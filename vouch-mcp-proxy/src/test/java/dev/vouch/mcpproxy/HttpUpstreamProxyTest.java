@@ -3,6 +3,7 @@ package dev.vouch.mcpproxy;
 import static dev.vouch.mcpproxy.RawClient.tool;
 import static dev.vouch.mcpproxy.TsClient.call;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -174,15 +175,45 @@ class HttpUpstreamProxyTest extends ProxyTestBase {
             doomed.kill();
             JsonNode error = answer.get(20, TimeUnit.SECONDS);
             assertEquals(-32000, error.at("/error/code").asInt(), error::toString);
+            assertNoJavaIn(error.at("/error/message").asText());
 
             JsonNode next = client.call("\"next\"", "tools/call", tool("echo", "{\"message\":\"anyone?\"}"));
             assertEquals(-32000, next.at("/error/code").asInt(), next::toString);
-            assertTrue(next.at("/error/message").asText().contains("could not be reached"), next::toString);
+            assertTrue(next.at("/error/message").asText().contains("could not be reached: the connection was refused"), next::toString);
+            assertNoJavaIn(next.at("/error/message").asText());
             assertEquals(0, client.closeAndAwaitExit(), "the session ended when the client went, not before");
         }
         assertEquals(List.of(RecordType.POLICY_DECISION, RecordType.TOOL_ERROR), childTypes(callWithId("slow").seq()));
         assertEquals(List.of(RecordType.POLICY_DECISION, RecordType.TOOL_ERROR), childTypes(callWithId("next").seq()));
-        assertEquals("dev.vouch.mcpproxy.UpstreamException",
-                json(child(callWithId("next").seq(), RecordType.TOOL_ERROR).result()).get("exception").asText());
+        JsonNode recorded = json(child(callWithId("next").seq(), RecordType.TOOL_ERROR).result());
+        assertEquals("dev.vouch.mcpproxy.UpstreamException", recorded.get("exception").asText());
+        assertNoJavaIn(recorded.get("message").asText());
+        assertNoJavaIn(json(child(callWithId("slow").seq(), RecordType.TOOL_ERROR).result()).get("message").asText());
+    }
+
+    /** What the client and the journal are told is plain words: no Java class names. */
+    private static void assertNoJavaIn(String message) {
+        assertFalse(message.contains("java.") || message.contains("Exception"), message);
+    }
+
+    @Test
+    void shouldAnswerARequestWhoseAnswerIsOverTheLimitAndRecordTheCallsToolError() throws Exception {
+        // get-env answers with the server's environment, made larger than the proxy's limit by one variable.
+        try (HttpServerProcess padded = new HttpServerProcess(Map.of("VOUCH_TEST_PADDING", "p".repeat(100_000)));
+                RawClient client = new RawClient(McpProxy.builder(guard()).upstream(padded.endpoint)
+                        .maxMessageBytes(64 * 1024).build())) {
+            client.initialize();
+            JsonNode env = client.call("\"env\"", "tools/call", tool("get-env", "{}"));
+            assertEquals(-32603, env.at("/error/code").asInt(), env::toString);
+            assertTrue(env.at("/error/message").asText().endsWith(" was over the proxy's limit of 65536 bytes"
+                    + " (maxMessageBytes), so it was dropped"), env::toString);
+            JsonNode echo = client.call("\"e\"", "tools/call", tool("echo", "{\"message\":\"still here\"}"));
+            assertEquals("Echo: still here", echo.at("/result/content/0/text").asText(), "the session went on");
+            assertEquals(0, client.closeAndAwaitExit());
+        }
+        long call = callWithId("env").seq();
+        assertEquals(List.of(RecordType.POLICY_DECISION, RecordType.TOOL_ERROR), childTypes(call));
+        assertTrue(json(child(call, RecordType.TOOL_ERROR).result()).get("message").asText().contains("was over the"
+                + " proxy's limit"));
     }
 }

@@ -134,11 +134,14 @@ class McpProxyMainTest {
         assertEquals(2, run(args("--header", "A: b", "--", "node", "x.js"), in, out), "a header for a stdio server");
         assertEquals(2, run(args("--stall", "sometimes", "--", "node", "x.js"), in, out));
         assertEquals(2, run(List.of("--journal", "j", "--", "node", "x.js"), in, out), "no policy");
+        assertEquals(2, run(args("--principal", "p".repeat(70_000), "--", "node", "x.js"), in, out),
+                "a principal the journal cannot hold, recorded with every call");
         assertEquals(0, run(List.of("--help"), in, out));
         assertEquals(0, out.size(), "standard output carries MCP only, not even --help");
         String messages = errBytes.toString(StandardCharsets.UTF_8);
         assertTrue(messages.contains("no MCP server: give its command after --, or --upstream URL"), messages);
         assertTrue(messages.contains("Usage: mcp-proxy"), messages);
+        assertTrue(messages.contains("--principal is 70000 bytes in UTF-8"), messages);
         assertFalse(Files.exists(tmp.resolve("journal")), "a usage error opens nothing");
     }
 

@@ -42,6 +42,26 @@ class StreamFramingTest {
     }
 
     @Test
+    void shouldStreamALineOverTheLimitOnceAndSkipWhatWasNotRead() throws IOException {
+        String big = "{\"result\":\"" + "y".repeat(10_000) + "\",\"id\":1}";
+        LineReader r = new LineReader(trickle(big + "\r\n" + "z".repeat(6000) + "\nnext\n", 7), 4096);
+        assertSame(LineReader.TOO_LONG, r.next());
+        assertArrayEquals(b(big + "\r"), r.tooLongLine().readAllBytes(), "all of it, up to its newline");
+        assertSame(LineReader.TOO_LONG, r.next());
+        assertEquals('z', r.tooLongLine().read(), "read in part...");
+        assertArrayEquals(b("next"), r.next(), "...and the rest skipped");
+        assertEquals(-1, r.tooLongLine().read());
+        assertNull(r.next());
+    }
+
+    @Test
+    void shouldCountTheEventsDroppedForTheirSize() throws IOException {
+        SseReader r = new SseReader(trickle("data: " + "x".repeat(100) + "\n\ndata: ok\n\n", 5), 50);
+        assertArrayEquals(b("ok"), r.next().data());
+        assertEquals(1, r.dropped());
+    }
+
+    @Test
     void shouldReadEventsWhateverTheLineEnds() throws IOException {
         String stream = ": keep-alive\r\n"
                 + "id: prime\ndata: \n\n"                                       // priming event: no data, skipped
