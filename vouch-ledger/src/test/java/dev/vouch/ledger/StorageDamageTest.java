@@ -237,6 +237,34 @@ class StorageDamageTest {
         assertEquals(null, JournalReader.lastFileRolledOver(journal), "one day, not rolled over");
     }
 
+    /**
+     * Random bytes in Chronicle's table store: Chronicle blames a lock; the ledger says the store is damaged and what to
+     * do, and once it is moved aside the journal opens, goes on and verifies.
+     */
+    @Test
+    void shouldNameADamagedTableStoreAndOpenOnceItIsMovedAside() throws IOException {
+        Path dir = tmp.resolve("broken-table-store");
+        Journals.writeSealed(dir, keyFile, 40, 30);
+        Path store = dir.resolve("metadata.cq4t");
+        byte[] garbage = new byte[64 << 10];
+        new java.util.Random(7).nextBytes(garbage);
+        Files.write(store, garbage);
+
+        RuntimeException refused;
+        try (StderrCapture err = new StderrCapture()) {
+            refused = assertThrows(RuntimeException.class,
+                    () -> Ledger.builder(dir).keyFile(keyFile).shutdownHook(false).open().close());
+        }
+        assertTrue(refused.getMessage().contains("table store (metadata.cq4t) is damaged"), refused.getMessage());
+
+        Files.move(store, tmp.resolve("metadata.cq4t.evidence"));
+        try (Ledger ledger = Ledger.builder(dir).keyFile(keyFile).shutdownHook(false).open()) {
+            ledger.record(new Event().kind(EventKind.NOTE).name("after the table store was moved aside"));
+        }
+        VerificationReport r = Journals.verify(dir, anchor);
+        assertEquals(Verdict.INTACT, r.verdict(), Journals.describe(r));
+    }
+
     @Test
     void shouldIgnoreStrayAndBrokenSideFilesQuietly() throws IOException {
         Path dir = copy(journal, "side-files");

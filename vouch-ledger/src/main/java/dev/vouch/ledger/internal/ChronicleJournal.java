@@ -55,11 +55,23 @@ public final class ChronicleJournal implements AutoCloseable {
         } catch (RuntimeException | InternalError e) {
             lock.close();
             // Chronicle's own exceptions (a broken table store, a fault in a mapped read) are not the caller's types.
-            throw new VouchException("cannot open the journal's storage in " + directory + " for appending: " + e, e);
+            throw new VouchException("cannot open the journal's storage in " + directory + " for appending: " + e
+                    + tableStoreHint(e), e);
         } catch (Error e) {
             lock.close();
             throw e;
         }
+    }
+
+    /**
+     * Chronicle blames a table store it cannot read on a lock ("Unable to claim exclusive ... lock on file
+     * .../metadata.cq4t"); say what it more likely is, and what to do: the records never depend on that file.
+     */
+    private static String tableStoreHint(Throwable e) {
+        String m = String.valueOf(e.getMessage());
+        return m.contains(CycleFiles.TABLE_STORE_SUFFIX) ? ". If no other process has the journal open, Chronicle's"
+                + " table store (" + CycleFiles.TABLE_STORE_NAME + ") is damaged: no record depends on it, so move it"
+                + " out of the directory (keep it as evidence) and open again; Chronicle writes a new one" : "";
     }
 
     /** Appends one record as a document of its own, committed at once (records written outside the ring). */

@@ -22,6 +22,8 @@ public final class CycleFiles {
     static final String SUFFIX = ".cq4";
     /** Chronicle's table store ({@code metadata.cq4t}), which the reader never needs. */
     static final String TABLE_STORE_SUFFIX = ".cq4t";
+    /** The table store's name as Chronicle Queue writes it. */
+    static final String TABLE_STORE_NAME = "metadata" + TABLE_STORE_SUFFIX;
     private static final Pattern CYCLE_NAME = Pattern.compile("\\d{8}[A-Z]?\\.cq4");
 
     private CycleFiles() {
