@@ -88,6 +88,29 @@ final class Call {
         return callId;
     }
 
+    /**
+     * The SHA-256 of the parameters exactly as submitted (empty for none), to tell a retry of this call from another
+     * call under the same call id; null when unknown (a call rediscovered after a restart).
+     */
+    private byte[] paramsDigest;
+
+    synchronized void submitted(byte[] params) {
+        paramsDigest = digest(params);
+    }
+
+    /** Whether a submit of {@code tool} and {@code params} under this call's id is this call again (a retry). */
+    synchronized boolean sameRequest(String otherTool, byte[] params) {
+        return tool.equals(otherTool) && (paramsDigest == null || java.util.Arrays.equals(paramsDigest, digest(params)));
+    }
+
+    private static byte[] digest(byte[] params) {
+        try {
+            return java.security.MessageDigest.getInstance("SHA-256").digest(params == null ? new byte[0] : params);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+
     synchronized void callId(String id) {
         if (callId == null) {
             callId = id;

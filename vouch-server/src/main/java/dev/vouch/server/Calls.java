@@ -111,9 +111,16 @@ final class Calls {
         synchronized (stripes[Math.floorMod(key.hashCode(), STRIPES)]) {
             Call known = byCallId.get(key);
             if (known != null) {
+                if (!known.sameRequest(s.tool(), s.params())) {
+                    // Answering with the earlier call would tell the client "allowed" for a call never judged.
+                    throw new HttpError(409, "call_id_reused", "call_id \"" + Texts.clip(s.callId()) + "\" is call "
+                            + known.seq + " (" + Texts.clip(known.tool) + ") with other parameters; a retry sends the"
+                            + " same tool and parameters, another call needs another call_id");
+                }
                 return known;
             }
             Call c = submitNew(agent, s, where);
+            c.submitted(s.params());
             byCallId.put(key, c);
             return c;
         }

@@ -169,7 +169,17 @@ class GatewayCallsTest {
             long second = f.submit(body).seq();
             long other = f.http.post("/v1/calls", f.otherToken, body).seq();
 
+            // The same id for another tool or other parameters is not a retry: answering with the earlier call would
+            // say "allowed" for a call the policy never judged.
+            Http.Reply otherParams = f.submit(body.replace("/x", "/etc/shadow"));
+            Http.Reply otherTool = f.submit(body.replace("fs.read", "fs.delete"));
+
             assertEquals(first, second);
+            for (Http.Reply r : List.of(otherParams, otherTool)) {
+                assertEquals(409, r.status(), r::toString);
+                assertEquals("call_id_reused", r.errorCode());
+                assertTrue(r.errorMessage().contains("is call " + first + " (fs.read)"), r::toString);
+            }
             assertTrue(other != first, "another agent's call id is its own");
             f.report(first, "{\"result\":null}");
             f.http.post("/v1/calls/" + other + "/result", f.otherToken, "{\"result\":null}");
