@@ -586,10 +586,6 @@ public final class JournalVerifier {
             lastCheckpointValid = ok;
         }
 
-        /**
-         * Format 1.1: the state a writer resumes from must be the journal's own, or a writer that trusts it would
-         * continue a different tree, count or key than the records show.
-         */
         /** 32 key bytes as every message names a key, {@code ed25519:<fingerprint>}, valid key or not. */
         private static String keyName(byte[] raw) {
             try {
@@ -600,6 +596,10 @@ public final class JournalVerifier {
             }
         }
 
+        /**
+         * Format 1.1: the state a writer resumes from must be the journal's own, or a writer that trusts it would
+         * continue a different tree, count or key than the records show.
+         */
         private void checkResumeState(long seq) {
             if (view.stateEvents() != events || view.stateDroppedTotal() != droppedTotal
                     || view.stateLastGapOrStart() != lastGapOrStart) {
