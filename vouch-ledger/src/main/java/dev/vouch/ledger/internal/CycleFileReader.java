@@ -668,10 +668,11 @@ final class CycleFileReader implements Closeable {
     }
 
     /**
-     * Chronicle's header is a self-describing binary wire; the field {@code writePosition} is an array of two
-     * longs (the position and the index of the last document written). Missing or unreadable: left unknown.
+     * Reads the header's {@code writePosition} (and write index). Chronicle's header is a self-describing binary wire;
+     * the field is an array of two longs (the position and the index of the last document written).
+     *
+     * @return false if the header holds no such field (both then stay unknown)
      */
-    /** Reads the header's {@code writePosition} (and write index); false if the header holds no such field. */
     private boolean readWritePosition(byte[] body) {
         int at = indexOf(body, WRITE_POSITION);
         if (at < 0) {
