@@ -42,6 +42,16 @@ final class JournalInput implements RecordSource {
         return JournalReader.storageBytes(directory);
     }
 
+    /** The name of the last cycle file if it ends with Chronicle's end-of-cycle marker, else null. */
+    String lastFileRolledOver() {
+        try {
+            Path rolled = JournalReader.lastFileRolledOver(directory);
+            return rolled == null ? null : Text.safe(rolled.getFileName().toString());
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
     /** Opens the journal for a command that shows what it can read; damage is kept for {@link #reportDamage}. */
     static JournalInput open(Path directory) {
         return open(directory, false);

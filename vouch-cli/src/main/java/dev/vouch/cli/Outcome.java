@@ -40,15 +40,21 @@ final class Outcome {
     private final Checkpoint lastCheckpoint;
     /** Failures found outside the verifier: an evidence bundle that does not match its manifest. */
     private final int extraFailures;
+    /**
+     * The journal's last cycle file if it ends with Chronicle's end-of-cycle marker (a later file existed and is not
+     * there), else null. Not signed, so it changes no verdict; it changes what an unsealed end suggests.
+     */
+    private final String laterFileMissingAfter;
 
     Outcome(VerificationReport report, long storageBytes) {
-        this(report, storageBytes, 0);
+        this(report, storageBytes, 0, null);
     }
 
-    private Outcome(VerificationReport report, long storageBytes, int extraFailures) {
+    private Outcome(VerificationReport report, long storageBytes, int extraFailures, String laterFileMissingAfter) {
         this.report = report;
         this.storageBytes = storageBytes;
         this.extraFailures = extraFailures;
+        this.laterFileMissingAfter = laterFileMissingAfter;
         this.lastCheckpoint = parse(report.lastCheckpointNote());
         if (report.storageDamage() > 0) {
             // The verdict is TAMPERED; what an auditor needs to hear first is that files are damaged.
@@ -68,7 +74,9 @@ final class Outcome {
 
     /** Runs {@code verifier} over {@code source} and judges the result. */
     static Outcome verify(JournalVerifier verifier, JournalInput source) throws IOException {
-        return verify(verifier, source, source, source.storageBytes());
+        Outcome o = verify(verifier, source, source, source.storageBytes());
+        String rolled = source.lastFileRolledOver();
+        return rolled == null ? o : new Outcome(o.report, o.storageBytes, o.extraFailures, rolled);
     }
 
     /**
@@ -90,7 +98,7 @@ final class Outcome {
 
     /** This outcome with {@code n} more failures found outside the verifier (TAMPERED if there are any). */
     Outcome withExtraFailures(int n) {
-        return n == 0 ? this : new Outcome(report, storageBytes, extraFailures + n);
+        return n == 0 ? this : new Outcome(report, storageBytes, extraFailures + n, laterFileMissingAfter);
     }
 
     /** The verifier's failures and those found outside it. */
@@ -155,14 +163,24 @@ final class Outcome {
                     + " removed, inserted or reordered, or it was not written by the trusted key";
             case UNREADABLE -> "UNREADABLE: the journal's files are damaged in " + r.storageDamage() + " place(s);"
                     + " the records beyond the damage cannot be read (" + r.records() + " could be)";
-            case TORN_TAIL -> "INCOMPLETE (torn tail, no sign of tampering): the journal was not sealed and its last "
+            case TORN_TAIL -> "INCOMPLETE (torn tail, " + sign() + "): the journal was not sealed and its last "
                     + r.uncoveredRecords() + " record(s) come after the last signed checkpoint";
-            case UNSEALED -> "INCOMPLETE (not sealed, no sign of tampering): the journal ends with a valid signed"
+            case UNSEALED -> "INCOMPLETE (not sealed, " + sign() + "): the journal ends with a valid signed"
                     + " checkpoint but no seal";
             case EMPTY -> storageBytes > 0
                     ? "INCOMPLETE: no record could be read from " + storageBytes + " bytes of journal files"
                     : "INCOMPLETE: the journal holds no records";
         };
+    }
+
+    private String sign() {
+        return laterFileMissingAfter == null ? "no sign of tampering" : "a later cycle file is missing";
+    }
+
+    private String laterFile() {
+        return laterFileMissingAfter == null ? "" : laterFileMissingAfter + ", the last cycle file, ends with Chronicle's"
+                + " end-of-cycle marker: the writer went on to a later file that is not here (removed, or the writer"
+                + " was killed as it created it). ";
     }
 
     /** What the auditor should make of it, for the human output. */
@@ -177,12 +195,12 @@ final class Outcome {
                     : "The first failure: " + r.failures().get(0);
             case UNREADABLE -> "A file cut short or a document header overwritten is not what a crashed writer leaves;"
                     + " the failures above name each file and offset. " + signed;
-            case TORN_TAIL -> "This is what a crash (or a writer that is still running) leaves: those "
+            case TORN_TAIL -> laterFile() + "This is what a crash (or a writer that is still running) leaves: those "
                     + r.uncoveredRecords() + " record(s) chain correctly, but no signature covers them yet, so they"
                     + " prove nothing; a cut-off or appended tail would look the same. " + signed
                     + " Opening the journal with the ledger seals it with a recovery record.";
-            case UNSEALED -> "The writer is still running, stopped right after a checkpoint, or the sealed end was"
-                    + " cut off. " + signed;
+            case UNSEALED -> laterFile() + "The writer is still running, stopped right after a checkpoint, or the sealed"
+                    + " end was cut off. " + signed;
             case EMPTY -> storageBytes > 0
                     ? "Every journal begins with a genesis record, so its files are damaged or not a Vouch journal."
                     : "";

@@ -117,6 +117,28 @@ class DamagedStorageCliTest {
     void aLastFileThatRolledOverToAMissingLaterOneIsWarnedAbout() throws IOException {
         Path dir = tmp.resolve("rolled-over");
         copyDir(intact.journal(), dir);
+        Path f = markEndOfCycle(dir);
+        // Unsealed: what is left of a journal whose later days were removed while its writer ran on.
+        Path torn = TestJournals.truncatedCopy(intact.journal(), tmp.resolve("torn-rolled-over"),
+                TestJournals.lastIndexOf(intact.journal(), dev.vouch.internal.format.RecordType.TASK_END) + 1);
+        markEndOfCycle(torn);
+
+        Cli.Result rolled = Cli.run("verify", dir.toString(), "--pubkey", intact.pub());
+        Cli.Result plain = Cli.run("verify", intact.dir(), "--pubkey", intact.pub());
+        Cli.Result tornRolled = Cli.run("verify", torn.toString(), "--pubkey", intact.pub());
+
+        assertEquals(0, rolled.exit(), rolled::toString);
+        assertTrue(rolled.err().contains("warning: " + f.getFileName() + ", the journal's last cycle file, ends with"
+                + " Chronicle's end-of-cycle marker"), rolled::toString);
+        assertFalse(plain.err().contains("end-of-cycle"), plain::toString);
+        assertEquals(1, tornRolled.exit(), tornRolled::toString);
+        assertTrue(tornRolled.out().startsWith("INCOMPLETE (torn tail, a later cycle file is missing)"),
+                tornRolled::toString);
+        assertFalse(tornRolled.out().contains("no sign of tampering"), tornRolled::toString);
+    }
+
+    /** Writes Chronicle's end-of-cycle marker after the data of the journal's (only) cycle file. */
+    private static Path markEndOfCycle(Path dir) throws IOException {
         Path f;
         try (Stream<Path> s = Files.list(dir)) {
             f = s.filter(p -> p.getFileName().toString().endsWith(".cq4")).findFirst().orElseThrow();
@@ -124,14 +146,7 @@ class DamagedStorageCliTest {
         try (FileChannel ch = FileChannel.open(f, StandardOpenOption.WRITE)) {
             ch.write(ByteBuffer.allocate(4).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(0, 0xC0000000), endOfData(f));
         }
-
-        Cli.Result rolled = Cli.run("verify", dir.toString(), "--pubkey", intact.pub());
-        Cli.Result plain = Cli.run("verify", intact.dir(), "--pubkey", intact.pub());
-
-        assertEquals(0, rolled.exit(), rolled::toString);
-        assertTrue(rolled.err().contains("warning: " + f.getFileName() + ", the journal's last cycle file, ends with"
-                + " Chronicle's end-of-cycle marker"), rolled::toString);
-        assertFalse(plain.err().contains("end-of-cycle"), plain::toString);
+        return f;
     }
 
     @Test
