@@ -15,6 +15,11 @@ public final class Event {
     public static final long NO_PARENT = -1L;
 
     private static final byte[] EMPTY = new byte[0];
+    /**
+     * The largest text field the journal holds (agent, task, name, policy, tool-call id, principal), in UTF-8 bytes: a
+     * str16 of docs/FORMAT.md. Recording an event with a longer one fails.
+     */
+    public static final int MAX_TEXT_BYTES = dev.vouch.internal.format.RecordDescriptor.MAX_STR16;
     /** Bytes of a W3C trace id and of a span id. */
     public static final int TRACE_ID_BYTES = 16;
     public static final int SPAN_ID_BYTES = 8;

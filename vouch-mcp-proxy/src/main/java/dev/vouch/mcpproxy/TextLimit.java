@@ -1,17 +1,16 @@
 package dev.vouch.mcpproxy;
 
+import dev.vouch.Event;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The journal's limit on each text field of a record (tool name, tool-call id, principal): a str16, at most 65,535
- * UTF-8 bytes (docs/FORMAT.md). The ledger refuses a longer one only when the guard records the call, which reads as a
- * journal failure; the proxy checks first, so that a client's over-long tool name or id is refused as bad input.
- *
- * <p>The number is vouch-core's {@code RecordDescriptor.MAX_STR16}, which this module cannot see (an internal package
- * exported to the ledger and the policy only); {@code TextLimitTest} keeps the two equal.
+ * The journal's limit on each text field of a record (tool name, tool-call id, principal): {@link
+ * Event#MAX_TEXT_BYTES} UTF-8 bytes (docs/FORMAT.md, str16). The ledger refuses a longer one only when the guard
+ * records the call, which reads as a journal failure; the proxy checks first, so that a client's over-long tool name
+ * or id is refused as bad input.
  */
 final class TextLimit {
-    static final int MAX_BYTES = 65_535;
+    static final int MAX_BYTES = Event.MAX_TEXT_BYTES;
 
     private TextLimit() {
     }

@@ -1,6 +1,7 @@
 package dev.vouch.guard;
 
 import dev.vouch.Durability;
+import dev.vouch.Event;
 import dev.vouch.Recorder;
 import dev.vouch.verify.RecordSource;
 import java.nio.charset.StandardCharsets;
@@ -36,7 +37,7 @@ import java.util.concurrent.ForkJoinPool;
  * </table>
  */
 public final class GuardBuilder {
-    private static final int MAX_TEXT_BYTES = 65_535;
+    private static final int MAX_TEXT_BYTES = Event.MAX_TEXT_BYTES;
 
     // Package-private: RecordingGuard reads the checked settings from here.
     final Recorder recorder;
