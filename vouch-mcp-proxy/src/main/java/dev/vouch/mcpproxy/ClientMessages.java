@@ -40,7 +40,11 @@ final class ClientMessages {
         try {
             for (byte[] line; (line = lines.next()) != null; ) {
                 try {
-                    onLine(line);
+                    if (line == LineReader.TOO_LONG) {
+                        tooLong(lines.tooLongLine());
+                    } else {
+                        onLine(line);
+                    }
                 } catch (RuntimeException e) {
                     LOG.error("handling a client message failed; the session goes on", e);
                     client.send(Replies.error(null, Replies.INTERNAL_ERROR,
@@ -53,12 +57,22 @@ final class ClientMessages {
         relay.clientGone();
     }
 
-    private void onLine(byte[] line) {
-        if (line == LineReader.TOO_LONG) {
-            client.send(Replies.error(null, Replies.INVALID_REQUEST, "Invalid Request: a message over "
-                    + maxMessageBytes + " bytes; it was dropped"));
-            return;
+    /**
+     * A message over the limit is dropped, not held: scanned as it streams past for the ids of its requests, each of
+     * which gets the error, so the client can tell which of its requests failed (id null when none can be read).
+     */
+    private void tooLong(InputStream message) {
+        String why = "Invalid Request: a message over " + maxMessageBytes + " bytes; it was dropped";
+        List<byte[]> ids = Json.requestIds(message);
+        if (ids.isEmpty()) {
+            client.send(Replies.error(null, Replies.INVALID_REQUEST, why));
         }
+        for (byte[] id : ids) {
+            client.send(Replies.error(id, Replies.INVALID_REQUEST, why));
+        }
+    }
+
+    private void onLine(byte[] line) {
         if (Relay.blank(line)) {
             return;
         }

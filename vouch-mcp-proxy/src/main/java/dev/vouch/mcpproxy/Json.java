@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -146,25 +147,42 @@ final class Json {
      * a syntax error counts.
      */
     static List<String> responseIds(InputStream in) {
-        List<String> ids = new ArrayList<>();
+        return scan(in).stream().filter(m -> m.answer && !m.request).map(m -> m.idKey).toList();
+    }
+
+    /**
+     * The ids, as JSON values, of the requests (an id and a {@code method}) in a JSON-RPC message or batch too large to
+     * hold, read as {@link #responseIds} reads: so that each can be answered with an error the client can match.
+     */
+    static List<byte[]> requestIds(InputStream in) {
+        return scan(in).stream().filter(m -> m.request && !m.answer).map(m -> m.idJson).toList();
+    }
+
+    /** What the scan of a message too large to hold found of one of its objects: its id, and what kind it is. */
+    private record Scanned(String idKey, byte[] idJson, boolean request, boolean answer) {
+    }
+
+    private static List<Scanned> scan(InputStream in) {
+        List<Scanned> found = new ArrayList<>();
         try (JsonParser p = LENIENT.createParser(in)) {
             JsonToken first = p.nextToken();
             if (first == JsonToken.START_OBJECT) {
-                responseId(p, ids);
+                scanObject(p, found);
             } else if (first == JsonToken.START_ARRAY) {
                 while (p.nextToken() == JsonToken.START_OBJECT) {
-                    responseId(p, ids);
+                    scanObject(p, found);
                 }
             }
         } catch (IOException e) {
             // not JSON from here on: the ids found so far
         }
-        return ids;
+        return found;
     }
 
-    /** Reads one object, the parser at its start; adds its id key to {@code ids} if it is a response. */
-    private static void responseId(JsonParser p, List<String> ids) throws IOException {
+    /** Reads one object, the parser at its start; adds it to {@code found} if it has an id. */
+    private static void scanObject(JsonParser p, List<Scanned> found) throws IOException {
         String id = null;
+        byte[] idJson = null;
         boolean answer = false;
         boolean request = false;
         try {
@@ -172,7 +190,11 @@ final class Json {
                 String name = p.currentName();
                 p.nextToken();
                 switch (name) {
-                    case "id" -> id = idKey(p);
+                    case "id" -> {
+                        id = idKey(p);
+                        idJson = id == null ? null : id.startsWith("n:") ? p.getText().getBytes(StandardCharsets.UTF_8)
+                                : write(p.getText());
+                    }
                     case "result", "error" -> answer = true;
                     case "method" -> request = true;
                     default -> {
@@ -182,8 +204,8 @@ final class Json {
                 p.skipChildren();
             }
         } finally {
-            if (id != null && answer && !request) {
-                ids.add(id);
+            if (id != null) {
+                found.add(new Scanned(id, idJson, request, answer));
             }
         }
     }
