@@ -46,7 +46,7 @@ final class GuardedToolExecutor implements ToolExecutor {
             outcome = run.outcome(owner.guard.attempt(call, run));
         } catch (ToolReportedError reported) {
             return run.result(); // recorded as TOOL_ERROR; the model reads the tool's own error result
-        } catch (Exception e) {
+        } catch (Exception | Error e) {
             throw run.rethrowable(e);
         }
         if (outcome instanceof CallResult.Pending<ToolExecutionResult> pending) {

@@ -53,7 +53,7 @@ final class HeldCalls {
             return new ResumedToolCall(h.request(), outcome);
         } catch (ToolReportedError reported) {
             return new ResumedToolCall(h.request(), new CallResult.Completed<>(callSequence, run.result()));
-        } catch (Exception e) {
+        } catch (Exception | Error e) {
             throw run.rethrowable(e);
         } finally {
             if (!stillPending) {

@@ -71,16 +71,20 @@ final class ToolRun implements ToolAction<byte[], Exception> {
     }
 
     /**
-     * What to throw to LangChain4j for an exception out of the guard: the tool's {@code ToolExecutionException} if
-     * the guard rethrew its cause, a runtime exception as is (the tool's, or the journal's), a checked one wrapped as
-     * LangChain4j wraps a tool's failure.
+     * What to throw to LangChain4j for what came out of the guard: the tool's {@code ToolExecutionException} if the
+     * guard rethrew its cause (an {@code Error} the tool threw included: LangChain4j hands it to its error handler
+     * too), a runtime exception as is (the tool's, or the journal's), any other {@code Error} as is, a checked
+     * exception wrapped as LangChain4j wraps a tool's failure.
      */
-    RuntimeException rethrowable(Exception fromGuard) {
+    RuntimeException rethrowable(Throwable fromGuard) {
         if (wrapper != null && fromGuard == wrapper.getCause()) {
             return wrapper;
         }
         if (fromGuard instanceof RuntimeException re) {
             return re;
+        }
+        if (fromGuard instanceof Error error) {
+            throw error;
         }
         return new ToolExecutionException(fromGuard);
     }

@@ -46,7 +46,9 @@ import java.util.function.Function;
  * {@link Builder#principal}, and as TOOL_RESULT the text the model read: verbatim when it is a JSON object or array (a
  * {@code @Tool} method's return value, MCP structured content), otherwise as a JSON string.
  *
- * <p>Thread-safe; tools may run concurrently ({@code AiServices.executeToolsConcurrently()}).
+ * <p>Thread-safe; tools may run concurrently. With {@code AiServices.executeToolsConcurrently}, pass
+ * {@code guard.executor(pool)}: a call takes its task and parent from the thread that runs the tool, and LangChain4j's
+ * own pool has none (docs/INTEGRATIONS.md, "Parallel tool calls").
  */
 public final class VouchTools {
     /**

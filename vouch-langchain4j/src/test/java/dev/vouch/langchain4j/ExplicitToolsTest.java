@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.data.message.ToolExecutionResultMessage;
 import dev.langchain4j.invocation.InvocationParameters;
 import dev.langchain4j.memory.chat.MessageWindowChatMemory;
@@ -24,6 +25,7 @@ import dev.vouch.Decision;
 import dev.vouch.guard.ApprovalHandler;
 import dev.vouch.guard.CallResult;
 import dev.vouch.guard.Guard;
+import dev.vouch.internal.format.RecordType;
 import dev.vouch.guard.ProgrammaticApprovals;
 import dev.vouch.guard.TestJournal.Rec;
 import java.util.List;
@@ -53,7 +55,7 @@ class ExplicitToolsTest extends AdapterTestBase {
                 reason: refunds over 500 need a person
                 approval_timeout: 10s
               - id: order-changes
-                match_methods: ["refund", "cancel"]
+                match_methods: ["refund", "cancel", "check"]
                 action: allow
               - id: no-wipes
                 match_methods: ["wipe"]
@@ -307,6 +309,77 @@ class ExplicitToolsTest extends AdapterTestBase {
         assertEquals(List.of(POLICY_DECISION, TOOL_ERROR), story(call));
         assertJson("{\"exception\":\"java.lang.IllegalStateException\",\"message\":\"the warehouse already shipped order 7\"}",
                 child(call, TOOL_ERROR).result());
+    }
+
+    /** A tool that throws an Error: LangChain4j hands it to the error handler and the chat goes on; so with Vouch. */
+    @Test
+    void shouldHandAnErrorAToolThrowsToTheErrorHandlerAsLangChain4jDoes() {
+        VouchTools vouch = VouchTools.builder(guard(POLICY, ApprovalHandler.alwaysDeny())).build();
+        ScriptedModel model = new ScriptedModel(callTool("call_8", "check", "{\"order\":8}"), say("The check failed."));
+        AtomicReference<Throwable> handled = new AtomicReference<>();
+        Assistant assistant = AiServices.builder(Assistant.class)
+                .chatModel(model)
+                .tools(vouch.tools(new AssertingTools()))
+                .toolExecutionErrorHandler((error, context) -> {
+                    handled.set(error);
+                    return ToolErrorHandlerResult.text("check failed: " + error.getMessage());
+                })
+                .build();
+
+        Result<String> answer = assistant.chat("Check order 8", alice());
+
+        assertEquals("The check failed.", answer.content(), "the chat went on");
+        assertInstanceOf(AssertionError.class, handled.get(), "the error handler gets what it gets without Vouch");
+        assertEquals("check failed: order 8 does not add up", model.toolResults().get(0).text());
+        Rec call = callOf("check");
+        assertEquals(List.of(POLICY_DECISION, TOOL_ERROR), story(call));
+        assertEquals("java.lang.AssertionError", json(child(call, TOOL_ERROR).result()).path("exception").asText());
+    }
+
+    /**
+     * Two tool calls in one model turn, run in parallel on a pool through the guard's executor (the documented way):
+     * both are recorded inside the task the chat runs in, with the TASK_START as parent.
+     */
+    @Test
+    void shouldKeepParallelToolCallsInTheirTaskThroughTheGuardsExecutor() throws Exception {
+        Guard guard = guard(POLICY, ApprovalHandler.alwaysDeny());
+        VouchTools vouch = VouchTools.builder(guard).build();
+        AiMessage both = AiMessage.from(List.of(
+                dev.langchain4j.agent.tool.ToolExecutionRequest.builder().id("p1").name("lookup")
+                        .arguments("{\"order\":1}").build(),
+                dev.langchain4j.agent.tool.ToolExecutionRequest.builder().id("p2").name("lookup")
+                        .arguments("{\"order\":2}").build()));
+        ScriptedModel model = new ScriptedModel(both, say("Both shipped."));
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            Assistant assistant = AiServices.builder(Assistant.class)
+                    .chatModel(model)
+                    .tools(vouch.tools(orders))
+                    .executeToolsConcurrently(guard.executor(pool))
+                    .build();
+            try (dev.vouch.guard.Task task = guard.task("ticket-12")) {
+                assertEquals("Both shipped.", assistant.chat("Where are orders 1 and 2?", alice()).content());
+            }
+        } finally {
+            pool.shutdown();
+        }
+
+        assertEquals(2, orders.lookups.get());
+        List<Rec> calls = journal.ofType(RecordType.TOOL_CALL);
+        Rec start = journal.ofType(RecordType.TASK_START).get(0);
+        assertEquals(2, calls.size());
+        for (Rec call : calls) {
+            assertEquals("ticket-12", call.task(), call::toString);
+            assertEquals(start.seq(), call.parent(), call::toString);
+        }
+    }
+
+    /** A tool whose check fails with an Error rather than an exception. */
+    public static final class AssertingTools {
+        @dev.langchain4j.agent.tool.Tool("Checks an order's sums")
+        public String check(int order) {
+            throw new AssertionError("order " + order + " does not add up");
+        }
     }
 
     @Test
