@@ -33,9 +33,10 @@ import picocli.CommandLine.Spec;
                     + " crashes. Does not verify (run 'vouch verify').",
         },
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:the records were printed (with -f: until interrupted)",
+        exitCodeList = {"0:the records were printed (without -f)",
             "1:the journal's storage is damaged: records beyond it are missing",
-            "2:usage error, missing or unreadable journal, or standard output closed"})
+            "2:usage error, missing or unreadable journal, or standard output closed",
+            "130:with -f, interrupted (Ctrl-C; 143 for SIGTERM): the JVM's exit for a signal"})
 final class TailCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
