@@ -588,12 +588,7 @@ public final class JournalVerifier {
 
         /** 32 key bytes as every message names a key, {@code ed25519:<fingerprint>}, valid key or not. */
         private static String keyName(byte[] raw) {
-            try {
-                byte[] fingerprint = MessageDigest.getInstance("SHA-256").digest(raw);
-                return "ed25519:" + java.util.HexFormat.of().formatHex(fingerprint, 0, 8);
-            } catch (java.security.NoSuchAlgorithmException e) {
-                throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-            }
+            return "ed25519:" + java.util.HexFormat.of().formatHex(Rfc6962.newSha256().digest(raw), 0, 8);
         }
 
         /**

@@ -7,6 +7,7 @@ import dev.vouch.guard.CallResult;
 import dev.vouch.guard.Context;
 import dev.vouch.guard.GuardException;
 import dev.vouch.guard.ToolBlockedException;
+import dev.vouch.merkle.Rfc6962;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,6 +54,11 @@ final class Call {
     final String tool;
     /** The client's id for the call, if it gave one (unknown for a call rediscovered after a restart). */
     private String callId;
+    /**
+     * The SHA-256 of the parameters exactly as submitted (empty for none), to tell a retry of this call from another
+     * call under the same call id; null when unknown (a call rediscovered after a restart).
+     */
+    private byte[] paramsDigest;
 
     private Status status;
     /** Pending: the approval request. */
@@ -88,12 +94,6 @@ final class Call {
         return callId;
     }
 
-    /**
-     * The SHA-256 of the parameters exactly as submitted (empty for none), to tell a retry of this call from another
-     * call under the same call id; null when unknown (a call rediscovered after a restart).
-     */
-    private byte[] paramsDigest;
-
     synchronized void submitted(byte[] params) {
         paramsDigest = digest(params);
     }
@@ -104,11 +104,7 @@ final class Call {
     }
 
     private static byte[] digest(byte[] params) {
-        try {
-            return java.security.MessageDigest.getInstance("SHA-256").digest(params == null ? new byte[0] : params);
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-        }
+        return Rfc6962.newSha256().digest(params == null ? new byte[0] : params);
     }
 
     synchronized void callId(String id) {
