@@ -9,6 +9,7 @@ import dev.vouch.guard.ToolCall;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
@@ -30,10 +31,14 @@ import java.util.Objects;
  * <p>Each call gets a span named {@code execute_tool {tool}} (kind INTERNAL, a child of the span current on the
  * caller's thread) with the OpenTelemetry GenAI semantic conventions' attributes {@code gen_ai.operation.name =
  * execute_tool}, {@code gen_ai.tool.name}, {@code gen_ai.tool.call.id} (when the call has an id), the call's
- * {@linkplain ToolCall#tag tags} (an MCP adapter's {@code mcp.method.name}), and Vouch's own: {@code vouch.seq} (the
+ * {@linkplain ToolCall#tag tags} (an MCP adapter's {@code mcp.method.name}; a tag named like one of the attributes
+ * set here, or starting {@code vouch.}, is left off), and Vouch's own: {@code vouch.seq} (the
  * TOOL_CALL record's sequence number), {@code vouch.decision}, {@code vouch.policy.id}, {@code vouch.risk} and
  * {@code vouch.outcome} ({@code result}, {@code error}, {@code blocked}, {@code refused}, {@code timed_out},
- * {@code pending}). The span is current while the tool runs, so the tool's own spans nest under it. Its trace and
+ * {@code pending}). A deferred call's resumption is a span of its own with {@code vouch.resumed = true} (a boolean),
+ * the call's id and tags, and the same {@code vouch.seq}, whether it runs, is refused or is still pending. The span is
+ * current while the tool runs, so the tool's own spans nest under it (work the tool hands to another thread nests
+ * if that thread's executor carries OpenTelemetry's context: {@code Context.taskWrapping(executor)}). Its trace and
  * span ids are recorded in the TOOL_CALL record (docs/FORMAT.md, correlation block): a trace UI links to the
  * tamper-evident record by {@code vouch.seq}, and {@code vouch export} links back by {@code trace_id}/{@code span_id}.
  *
@@ -54,6 +59,7 @@ public final class VouchTracing implements CallObserver {
     static final AttributeKey<String> RISK = AttributeKey.stringKey("vouch.risk");
     static final AttributeKey<String> OUTCOME = AttributeKey.stringKey("vouch.outcome");
     static final AttributeKey<String> ERROR_TYPE = AttributeKey.stringKey("error.type");
+    static final AttributeKey<Boolean> RESUMED = AttributeKey.booleanKey("vouch.resumed");
 
     private final Tracer tracer;
 
@@ -74,17 +80,35 @@ public final class VouchTracing implements CallObserver {
 
     @Override
     public Observation start(ToolCall call) {
-        var builder = tracer.spanBuilder("execute_tool " + call.tool())
-                .setSpanKind(SpanKind.INTERNAL)
-                .setAttribute(OPERATION, "execute_tool")
-                .setAttribute(TOOL_NAME, call.tool());
+        return new ToolSpan(span(call).startSpan());
+    }
+
+    @Override
+    public Observation resume(ToolCall call) {
+        return new ToolSpan(span(call).setAttribute(RESUMED, true).startSpan());
+    }
+
+    private SpanBuilder span(ToolCall call) {
+        SpanBuilder builder = tracer.spanBuilder("execute_tool " + call.tool()).setSpanKind(SpanKind.INTERNAL);
+        for (Map.Entry<String, String> tag : call.tags().entrySet()) {
+            if (!isReserved(tag.getKey())) {
+                builder.setAttribute(tag.getKey(), tag.getValue());
+            }
+        }
+        builder.setAttribute(OPERATION, "execute_tool").setAttribute(TOOL_NAME, call.tool());
         if (call.id() != null) {
             builder.setAttribute(TOOL_CALL_ID, call.id());
         }
-        for (Map.Entry<String, String> tag : call.tags().entrySet()) {
-            builder.setAttribute(tag.getKey(), tag.getValue());
-        }
-        return new ToolSpan(builder.startSpan());
+        return builder;
+    }
+
+    /**
+     * The attributes this class sets itself: a tag of the same name would contradict the record (a tag claiming
+     * another tool or call id), so it is left off the span.
+     */
+    static boolean isReserved(String key) {
+        return key.startsWith("vouch.") || key.equals(OPERATION.getKey()) || key.equals(TOOL_NAME.getKey())
+                || key.equals(TOOL_CALL_ID.getKey()) || key.equals(ERROR_TYPE.getKey());
     }
 
     /** One call's span. */

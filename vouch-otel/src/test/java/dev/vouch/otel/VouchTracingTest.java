@@ -143,17 +143,75 @@ class VouchTracingTest {
     @Test
     void shouldEndAPendingCallsSpanAndTraceItsResumptionAsACallOfItsOwn() {
         Guard guard = guard(decision(Action.STALL, "charges-need-a-person"));
-        CallResult<String> r = guard.attempt(ToolCall.of("payments.charge", "{}").deferApproval(true), () -> "x");
+        CallResult<String> r = guard.attempt(ToolCall.of("payments.charge", "{}").id("call_9")
+                .tag("mcp.method.name", "tools/call").deferApproval(true), () -> "x");
         assertEquals("pending", span("execute_tool payments.charge").getAttributes().get(VouchTracing.OUTCOME));
+        assertTrue(guard.resume(r.callSequence(), () -> "early") instanceof CallResult.Pending);
         assertTrue(guard.pendingApprovals().approve(r.callSequence(), "alice", ""));
         assertEquals("charged", guard.resume(r.callSequence(), () -> "charged").valueOrThrow());
-        List<SpanData> toolSpans = spans.getFinishedSpanItems().stream()
-                .filter(s -> s.getName().equals("execute_tool payments.charge")).toList();
-        assertEquals(2, toolSpans.size());
+        List<SpanData> toolSpans = toolSpans("execute_tool payments.charge");
+        assertEquals(3, toolSpans.size(), "the call, a resumption still pending, the resumption that ran");
+        assertFalse(toolSpans.get(0).getAttributes().asMap().containsKey(VouchTracing.RESUMED));
+        for (SpanData resumed : toolSpans.subList(1, 3)) {
+            var a = resumed.getAttributes();
+            assertEquals(Boolean.TRUE, a.get(VouchTracing.RESUMED));
+            assertEquals(r.callSequence(), a.get(VouchTracing.SEQ));
+            assertEquals("call_9", a.get(VouchTracing.TOOL_CALL_ID), "the resumption keeps the call's id");
+            assertEquals("tools/call", a.get(io.opentelemetry.api.common.AttributeKey.stringKey("mcp.method.name")));
+            assertEquals("stall", a.get(VouchTracing.DECISION));
+        }
+        assertEquals("pending", toolSpans.get(1).getAttributes().get(VouchTracing.OUTCOME));
+        assertEquals("result", toolSpans.get(2).getAttributes().get(VouchTracing.OUTCOME));
+    }
+
+    @Test
+    void shouldTraceTheResumptionOfARefusedCallAsRefused() {
+        Guard guard = guard(decision(Action.STALL, "charges-need-a-person"));
+        CallResult<String> r = guard.attempt(ToolCall.of("payments.charge", "{}").deferApproval(true), () -> "x");
+        assertTrue(guard.pendingApprovals().refuse(r.callSequence(), "alice", "not today"));
+        assertTrue(guard.resume(r.callSequence(), () -> "never") instanceof CallResult.Refused);
+        List<SpanData> toolSpans = toolSpans("execute_tool payments.charge");
+        assertEquals(2, toolSpans.size(), "the call and its resumption");
         SpanData resumed = toolSpans.get(1);
-        assertEquals("true", resumed.getAttributes().get(io.opentelemetry.api.common.AttributeKey.stringKey("vouch.resumed")));
-        assertEquals(r.callSequence(), resumed.getAttributes().get(VouchTracing.SEQ));
-        assertEquals("result", resumed.getAttributes().get(VouchTracing.OUTCOME));
+        assertEquals(Boolean.TRUE, resumed.getAttributes().get(VouchTracing.RESUMED));
+        assertEquals("refused", resumed.getAttributes().get(VouchTracing.OUTCOME));
+        assertEquals("vouch.refused", resumed.getAttributes().get(VouchTracing.ERROR_TYPE));
+        assertEquals(StatusCode.ERROR, resumed.getStatus().getStatusCode());
+    }
+
+    @Test
+    void shouldNotLetATagContradictTheAttributesTakenFromTheCall() {
+        Guard guard = guard(decision(Action.ALLOW, "payments"));
+        guard.attempt(ToolCall.of("payments.charge", "{}").id("real-id").tag("gen_ai.tool.name", "fake")
+                .tag("gen_ai.tool.call.id", "fake-id").tag("vouch.resumed", "true").tag("error.type", "fake")
+                .tag("gen_ai.operation.name", "fake").tag("team", "billing"), () -> "charged");
+        var a = span("execute_tool payments.charge").getAttributes();
+        assertEquals("payments.charge", a.get(VouchTracing.TOOL_NAME));
+        assertEquals("real-id", a.get(VouchTracing.TOOL_CALL_ID));
+        assertEquals("execute_tool", a.get(VouchTracing.OPERATION));
+        assertEquals(null, a.get(VouchTracing.ERROR_TYPE));
+        assertEquals(null, a.get(io.opentelemetry.api.common.AttributeKey.stringKey("vouch.resumed")));
+        assertEquals("billing", a.get(io.opentelemetry.api.common.AttributeKey.stringKey("team")));
+    }
+
+    @Test
+    void shouldNestSpansTheToolStartsOnAnotherThreadWhenItsExecutorCarriesTheContext() throws Exception {
+        Guard guard = guard(decision(Action.ALLOW, "payments"));
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            java.util.concurrent.Executor carrying = io.opentelemetry.context.Context.taskWrapping(guard.executor(pool));
+            guard.callAsync("payments.charge", "{}", () -> CompletableFuture.supplyAsync(() -> {
+                agentTracer.spanBuilder("http POST /charge").startSpan().end();
+                return "charged";
+            }, carrying)).get(10, java.util.concurrent.TimeUnit.SECONDS);
+        } finally {
+            pool.shutdown();
+        }
+        assertEquals(span("execute_tool payments.charge").getSpanId(), span("http POST /charge").getParentSpanId());
+    }
+
+    private List<SpanData> toolSpans(String name) {
+        return spans.getFinishedSpanItems().stream().filter(s -> s.getName().equals(name)).toList();
     }
 
     private void assertNoSecretOnAnySpan() {

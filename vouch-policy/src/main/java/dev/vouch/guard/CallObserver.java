@@ -16,6 +16,17 @@ public interface CallObserver {
     /** A call is about to be recorded. Called on the caller's thread. */
     Observation start(ToolCall call);
 
+    /**
+     * A deferred call is resumed ({@link Guard#resume}, {@link Guard#resumeAsync}): observed as a call of its own,
+     * whether it then runs, is refused or still awaits its answer. {@code call} has the deferred call's tool, id and
+     * tags (one rediscovered from the journal after a restart has its tool and id; tags are not recorded), and no
+     * parameters; {@link Observation#judged} follows with its recorded decision. Called on the caller's thread. By
+     * default, {@link #start}.
+     */
+    default Observation resume(ToolCall call) {
+        return start(call);
+    }
+
     /** One call, as the observer follows it. Every method has a default that does nothing. */
     interface Observation {
         /**

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentNavigableMap;
@@ -26,6 +27,8 @@ final class DeferredCalls implements PendingApprovals {
     /** One deferred call. */
     static final class Deferred {
         final JudgedCall call;
+        /** The call's {@link ToolCall#tags}, for its resumption's observer (none for one recovered from the journal). */
+        final Map<String, String> tags;
         final ApprovalRequest request;
         final Duration timeout;
         final CompletableFuture<Approval> answer;
@@ -33,8 +36,10 @@ final class DeferredCalls implements PendingApprovals {
         volatile GuardException settled;
         final AtomicBoolean resumed = new AtomicBoolean();
 
-        Deferred(JudgedCall call, ApprovalRequest request, Duration timeout, CompletableFuture<Approval> answer) {
+        Deferred(JudgedCall call, Map<String, String> tags, ApprovalRequest request, Duration timeout,
+                CompletableFuture<Approval> answer) {
             this.call = call;
+            this.tags = tags;
             this.request = request;
             this.timeout = timeout;
             this.answer = answer;
@@ -61,10 +66,10 @@ final class DeferredCalls implements PendingApprovals {
      * Puts a judged STALL on hold and asks the approval handler. The handler may answer at once (then the answer is
      * already recorded when this returns).
      */
-    Deferred defer(JudgedCall j, Instant requestedAt, Duration timeout) {
+    Deferred defer(JudgedCall j, Map<String, String> tags, Instant requestedAt, Duration timeout) {
         ApprovalRequest request = approvals.request(j, requestedAt, timeout);
         CompletableFuture<Approval> answer = approvals.askWithDeadline(request);
-        Deferred d = new Deferred(j, request, timeout, answer);
+        Deferred d = new Deferred(j, tags, request, timeout, answer);
         calls.put(j.callSeq, d);
         answer.whenComplete((a, err) -> {
             if (ApprovalWait.isTimeout(a)) {

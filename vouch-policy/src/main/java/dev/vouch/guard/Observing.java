@@ -1,5 +1,6 @@
 package dev.vouch.guard;
 
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,8 +18,8 @@ final class Observing {
     interface Factory {
         Observing start(ToolCall call);
 
-        /** A deferred call being resumed: observed as a call of its own. */
-        Observing resumed(JudgedCall call);
+        /** A deferred call being resumed: observed as a call of its own, with its recorded decision. */
+        Observing resumed(DeferredCalls.Deferred call);
     }
 
     static Factory factory(CallObserver observer) {
@@ -30,7 +31,7 @@ final class Observing {
                 }
 
                 @Override
-                public Observing resumed(JudgedCall call) {
+                public Observing resumed(DeferredCalls.Deferred call) {
                     return NONE;
                 }
             };
@@ -48,9 +49,21 @@ final class Observing {
             }
 
             @Override
-            public Observing resumed(JudgedCall call) {
-                Observing o = start(ToolCall.of(call.tool, (byte[]) null).tag("vouch.resumed", "true"));
-                o.judged(call);
+            public Observing resumed(DeferredCalls.Deferred d) {
+                ToolCall call = ToolCall.of(d.call.tool, (byte[]) null).id(d.call.toolCallId);
+                for (Map.Entry<String, String> tag : d.tags.entrySet()) {
+                    call = call.tag(tag.getKey(), tag.getValue());
+                }
+                Observing o;
+                try {
+                    CallObserver.Observation started = observer.resume(call);
+                    o = started == null ? NONE : new Observing(started);
+                } catch (RuntimeException e) {
+                    LOG.warn("Call observer failed to start on the resumption of {} (call seq {}); it goes on"
+                            + " unobserved", d.call.tool, d.call.callSeq, e);
+                    return NONE;
+                }
+                o.judged(d.call);
                 return o;
             }
         };

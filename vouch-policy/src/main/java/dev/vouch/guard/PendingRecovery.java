@@ -96,7 +96,7 @@ final class PendingRecovery {
                     s.policyId(), StoredParams.recorded(s.call().storedParams(), s.form()), s.call().seq(),
                     s.decisionSeq(), null, s.call().toolCallId(), s.call().principal());
             // Past deadlines are settled by the same path: the answer future times out at once.
-            deferred.defer(j, requestedAt, timeout);
+            deferred.defer(j, Map.of(), requestedAt, timeout); // tags are not recorded
             if (now.isBefore(requestedAt.plus(timeout))) {
                 waiting++;
             }

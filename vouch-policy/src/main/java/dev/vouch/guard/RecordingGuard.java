@@ -186,7 +186,7 @@ final class RecordingGuard implements Guard {
         }
         if (decided == Action.STALL) {
             if (call.defersApproval()) {
-                DeferredCalls.Deferred d = deferred.defer(j, Instant.now(),
+                DeferredCalls.Deferred d = deferred.defer(j, call.tags(), Instant.now(),
                         ApprovalWait.nonNegative(j.decision.approvalTimeout()));
                 // The handler may have answered at once (an auto-approver, the default always-deny).
                 GuardException claimed = deferred.claim(d);
@@ -211,13 +211,13 @@ final class RecordingGuard implements Guard {
         Objects.requireNonNull(action, "action");
         DeferredCalls.Deferred d = deferred.forResume(callSequence);
         GuardException claimed = deferred.claim(d);
+        Observing obs = observers.resumed(d);
         if (claimed == null) {
-            return new CallResult.Pending<>(d.request);
+            return obs.end(new CallResult.Pending<>(d.request));
         }
         if (!DeferredCalls.isApproval(claimed)) {
-            return new CallResult.Refused<>(claimed);
+            return obs.end(new CallResult.Refused<>(claimed));
         }
-        Observing obs = observers.resumed(d.call);
         return run(d.call, action, obs);
     }
 
@@ -233,13 +233,14 @@ final class RecordingGuard implements Guard {
         } catch (IllegalStateException e) {
             return CompletableFuture.failedFuture(e);
         }
+        Observing obs = observers.resumed(d);
         if (claimed == null) {
-            return CompletableFuture.completedFuture(new CallResult.Pending<>(d.request));
+            return CompletableFuture.completedFuture(obs.end(new CallResult.Pending<>(d.request)));
         }
         if (!DeferredCalls.isApproval(claimed)) {
-            return CompletableFuture.completedFuture(new CallResult.Refused<>(claimed));
+            return CompletableFuture.completedFuture(obs.end(new CallResult.Refused<>(claimed)));
         }
-        return runAsync(d.call, action, observers.resumed(d.call));
+        return runAsync(d.call, action, obs);
     }
 
     @Override
@@ -319,7 +320,7 @@ final class RecordingGuard implements Guard {
         Instant requestedAt = Instant.now();
         Duration timeout = ApprovalWait.nonNegative(j.decision.approvalTimeout());
         if (call.defersApproval()) {
-            DeferredCalls.Deferred d = deferred.defer(j, requestedAt, timeout);
+            DeferredCalls.Deferred d = deferred.defer(j, call.tags(), requestedAt, timeout);
             GuardException claimed = deferred.claim(d);
             if (claimed == null) {
                 return CompletableFuture.completedFuture(obs.end(new CallResult.Pending<>(d.request)));
