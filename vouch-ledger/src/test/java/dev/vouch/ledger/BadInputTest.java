@@ -90,6 +90,19 @@ class BadInputTest {
     }
 
     @Test
+    void shouldRefuseANewKeyInADirectoryThatDoesNotExistAndCreateNoJournal() {
+        Path keyFile = tmp.resolve("no-such-dir/.vouch_key");
+        Path dir = tmp.resolve("journal");
+
+        KeyFileException e = assertThrows(KeyFileException.class, () -> Ledger.builder(dir).keyFile(keyFile).open());
+
+        assertEquals(keyFile, e.file());
+        assertTrue(e.getMessage().contains("directory " + keyFile.toAbsolutePath().getParent() + " does not exist"),
+                e.getMessage());
+        assertFalse(Files.exists(dir), "a refused open must not leave a journal directory behind");
+    }
+
+    @Test
     void shouldRejectAKeyFileReadableByOthersForAnExistingJournalAndTouchNothing() throws IOException {
         Path keyFile = tmp.resolve("keys/.vouch_key");
         Files.createDirectories(keyFile.getParent());

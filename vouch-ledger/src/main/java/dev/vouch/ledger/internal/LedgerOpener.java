@@ -74,8 +74,14 @@ final class LedgerOpener {
                 throw new KeyFileException(KeyRotation.staged(config.keyFile()),
                         "a staged key rotation exists but the journal " + dir + " is new: remove the stale file");
             }
-            // Check an existing key before creating the directory: a refused open leaves no empty journal behind.
+            // Check an existing key, or where a new one goes, before creating the directory: a refused open leaves
+            // no empty journal behind.
             loaded = Files.exists(config.keyFile()) ? KeyFile.load(config.keyFile()) : null;
+            Path keyDir = config.keyFile().toAbsolutePath().getParent();
+            if (loaded == null && keyDir != null && !Files.isDirectory(keyDir)) {
+                throw new KeyFileException(config.keyFile(), "cannot write the key file: directory " + keyDir
+                        + " does not exist");
+            }
         }
         WriterLock lock;
         try {

@@ -5,6 +5,8 @@ import dev.vouch.guard.Guard;
 import dev.vouch.guard.ToolAction;
 import dev.vouch.guard.ToolCall;
 import java.lang.reflect.UndeclaredThrowableException;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.ai.chat.model.ToolContext;
@@ -32,6 +34,20 @@ final class GuardedCalls {
     private final boolean deferApproval;
     private final ToolCallIds ids;
     private final Map<Long, ToolRun> deferred = new ConcurrentHashMap<>();
+    /**
+     * How recent deferred calls ended without running (refused, timed out), so that resuming one again says so
+     * rather than that it is unknown. Bounded: the oldest of more than {@value #REMEMBERED_REFUSALS} is forgotten.
+     */
+    private final Map<Long, CallResult<String>> refused = Collections.synchronizedMap(new LinkedHashMap<>() {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, CallResult<String>> eldest) {
+            return size() > REMEMBERED_REFUSALS;
+        }
+    });
+
+    static final int REMEMBERED_REFUSALS = 1024;
 
     GuardedCalls(Guard guard, VouchProperties.StallMode stallMode, ToolCallIds ids) {
         this.guard = guard;
@@ -66,28 +82,38 @@ final class GuardedCalls {
         return result.explanation();
     }
 
-    /** Whether a deferred call with this TOOL_CALL sequence number waits here to be resumed. */
+    /**
+     * Whether a deferred call with this TOOL_CALL sequence number waits here to be resumed, or recently ended here
+     * without running.
+     */
     boolean keeps(long callSequence) {
-        return deferred.containsKey(callSequence);
+        return deferred.containsKey(callSequence) || refused.containsKey(callSequence);
     }
 
     /**
      * Runs a deferred call with the input it was made with, if it was approved; forgets it unless it is still
-     * pending.
+     * pending. A call that ended without running (refused, timed out) gives that {@link CallResult.Refused} again.
      *
      * @throws IllegalStateException if no deferred call with this number is kept here
      */
     CallResult<String> resume(long callSequence) {
         ToolRun run = deferred.get(callSequence);
         if (run == null) {
+            CallResult<String> ended = refused.get(callSequence);
+            if (ended != null) {
+                return ended;
+            }
             throw new IllegalStateException("no deferred Spring AI tool call with sequence number " + callSequence
-                    + " is kept here: it was not deferred (vouch.stall-mode is wait, or it was not stalled), it was"
-                    + " already resumed, or it was deferred before this application started");
+                    + " is kept here: it was not deferred (vouch.stall-mode is wait, or it was not stalled), it"
+                    + " already ran, or it was deferred before this application started");
         }
         boolean stillPending = false;
         try {
             CallResult<String> result = guarded(run, action -> guard.resume(callSequence, action));
             stillPending = result instanceof CallResult.Pending;
+            if (result instanceof CallResult.Refused) {
+                refused.put(callSequence, result);
+            }
             return result;
         } finally {
             if (!stillPending) {
@@ -116,6 +142,10 @@ final class GuardedCalls {
                     wrapper[0] = e;
                     throw cause;
                 }
+                if (e.getCause() instanceof Error cause) { // an AssertionError, a StackOverflowError: recorded as such
+                    wrapper[0] = e;
+                    throw cause;
+                }
                 throw e;
             } catch (Exception | Error e) {
                 throw e;
@@ -125,6 +155,11 @@ final class GuardedCalls {
         };
         try {
             return step.apply(action);
+        } catch (Error e) {
+            if (wrapper[0] != null && e == wrapper[0].getCause()) {
+                throw wrapper[0];
+            }
+            throw e;
         } catch (Exception e) {
             if (wrapper[0] != null && e == wrapper[0].getCause()) {
                 throw wrapper[0];

@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.function.Supplier;
 import org.aopalliance.intercept.MethodInterceptor;
 import org.aopalliance.intercept.MethodInvocation;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.ai.chat.model.ChatResponse;
 import org.springframework.ai.chat.model.ToolContext;
 import org.springframework.ai.chat.prompt.Prompt;
@@ -20,6 +22,10 @@ import org.springframework.aop.framework.Advised;
 import org.springframework.aop.framework.ProxyFactory;
 import org.springframework.aop.support.DefaultPointcutAdvisor;
 import org.springframework.aop.support.StaticMethodMatcherPointcut;
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.BeanFactoryAware;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.util.ClassUtils;
 import org.springframework.util.function.SingletonSupplier;
 
 /**
@@ -33,16 +39,26 @@ import org.springframework.util.function.SingletonSupplier;
  * MCP client starter's {@code SyncMcpToolCallbackProvider} is recognised by its class (so that its tools are listed
  * from the MCP servers only when first needed, not at start-up) and is an {@code ApplicationListener} (so that it
  * re-lists tools when a server says they changed). So the proxy subclasses the bean's class where it can (public, not
- * final), and implements its interfaces otherwise. A bean that already is a Spring AOP proxy gets the guard as its
- * first advisor.
+ * final), and implements its interfaces otherwise: then the bean can no longer be injected by its class, which is
+ * logged as a warning for a bean declared as such a class (Spring AI's {@code MethodToolCallbackProvider} is final).
+ * A bean that already is a Spring AOP proxy gets the guard as its first advisor.
  *
  * <p>Nothing is guarded twice: a provider's tools that are already guarded beans are handed out as they are. The
  * guard itself is looked up on the first call, so that post-processing never starts the ledger early.
  */
-final class ToolCallbackGuard extends AbstractAdvisingBeanPostProcessor {
+final class ToolCallbackGuard extends AbstractAdvisingBeanPostProcessor implements BeanFactoryAware {
+    private static final Logger LOG = LoggerFactory.getLogger(ToolCallbackGuard.class);
+
+    private BeanFactory beanFactory;
+
     ToolCallbackGuard(Supplier<GuardedCalls> calls) {
         this.advisor = new DefaultPointcutAdvisor(new ToolMethods(), new Interceptor(SingletonSupplier.of(calls)));
         this.beforeExistingAdvisors = true;
+    }
+
+    @Override
+    public void setBeanFactory(BeanFactory beanFactory) {
+        this.beanFactory = beanFactory;
     }
 
     @Override
@@ -50,9 +66,34 @@ final class ToolCallbackGuard extends AbstractAdvisingBeanPostProcessor {
         ProxyFactory factory = super.prepareProxyFactory(bean, beanName);
         Class<?> type = bean.getClass();
         int modifiers = type.getModifiers();
-        factory.setProxyTargetClass(Modifier.isPublic(modifiers) && !Modifier.isFinal(modifiers)
-                && !type.isSynthetic() && !Proxy.isProxyClass(type));
+        boolean subclass = Modifier.isPublic(modifiers) && !Modifier.isFinal(modifiers) && !type.isSynthetic()
+                && !Proxy.isProxyClass(type);
+        factory.setProxyTargetClass(subclass);
+        if (!subclass && declaredAsClass(beanName)) {
+            LOG.warn("Vouch: bean '{}' is declared as {}, a class the guard cannot subclass (final or not public), so"
+                    + " the guarded bean is a proxy of its interfaces: inject it by an interface ({}), not by its"
+                    + " class", beanName, type.getName(), interfaceNames(type));
+        }
         return factory;
+    }
+
+    /**
+     * Whether the bean's definition declares a class rather than an interface (a {@code @Bean} method returning
+     * {@code MethodToolCallbackProvider}, say): then injection points may ask for that class, which a proxy of the
+     * interfaces is not. Spring AI declares its own beans by their interfaces.
+     */
+    private boolean declaredAsClass(String beanName) {
+        if (!(beanFactory instanceof ConfigurableListableBeanFactory factory) || !factory.containsBeanDefinition(beanName)) {
+            return false;
+        }
+        Class<?> declared = factory.getMergedBeanDefinition(beanName).getResolvableType().resolve();
+        return declared != null && !declared.isInterface();
+    }
+
+    private static String interfaceNames(Class<?> type) {
+        return String.join(", ", ClassUtils.getAllInterfacesForClassAsSet(type).stream()
+                .filter(i -> i.getName().startsWith("org.springframework.ai."))
+                .map(Class::getSimpleName).sorted().toList());
     }
 
     /** Whether {@code callback} already goes through the guard. */

@@ -89,8 +89,9 @@ public final class VouchApprovals {
      * context the model's call had; its outcome is recorded linked to the call. A call runs once.
      *
      * @return {@link CallResult.Completed} with the tool's result, {@link CallResult.Refused} if it was refused or
-     *     timed out (then it is forgotten), {@link CallResult.Pending} if nobody answered yet
-     * @throws IllegalStateException if no deferred call with this number is kept (not deferred, already resumed, or
+     *     timed out (also when resumed again: the last {@value GuardedCalls#REMEMBERED_REFUSALS} refusals are
+     *     remembered), {@link CallResult.Pending} if nobody answered yet
+     * @throws IllegalStateException if no deferred call with this number is kept (not deferred, already ran, or
      *     deferred before this application started)
      * @throws org.springframework.ai.tool.execution.ToolExecutionException as the tool threw it, after it was recorded
      */
@@ -102,13 +103,15 @@ public final class VouchApprovals {
      * {@link #approve} and then {@link #resume}: the tool runs now, on this thread, unless the call had been refused
      * or had timed out.
      *
-     * @throws IllegalStateException if the call was not deferred here (with {@code vouch.stall-mode=wait}, use
-     *     {@link #approve}: the waiting chat call runs it)
+     * @throws IllegalStateException if no deferred call with this number is kept here (with
+     *     {@code vouch.stall-mode=wait}, use {@link #approve}: the waiting chat call runs it)
      */
     public CallResult<String> approveAndResume(long callSequence, String approver, String reason) {
         if (!calls.keeps(callSequence)) {
-            throw new IllegalStateException("call seq " + callSequence + " was not deferred here, so it cannot be"
-                    + " resumed: with vouch.stall-mode=wait use approve(), and the waiting chat call runs it");
+            throw new IllegalStateException("no deferred call with sequence number " + callSequence + " is kept here,"
+                    + " so it cannot be resumed: it was not deferred (with vouch.stall-mode=wait use approve(), and"
+                    + " the waiting chat call runs it), it already ran, or it was deferred before this application"
+                    + " started");
         }
         approve(callSequence, approver, reason);
         return calls.resume(callSequence);

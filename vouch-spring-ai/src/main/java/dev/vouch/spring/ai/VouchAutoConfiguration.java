@@ -6,6 +6,7 @@ import dev.vouch.guard.Guard;
 import dev.vouch.guard.GuardBuilder;
 import dev.vouch.guard.PolicyEvaluator;
 import dev.vouch.guard.ProgrammaticApprovals;
+import dev.vouch.guard.RedactionKey;
 import dev.vouch.ledger.JournalReader;
 import dev.vouch.ledger.Ledger;
 import dev.vouch.ledger.LedgerBuilder;
@@ -40,8 +41,9 @@ import org.springframework.core.env.Environment;
  * binds {@link VouchMetrics}; with Actuator's health module it adds the {@code vouch} health indicator.
  *
  * <p>Each bean backs off when the application defines its own: a {@code Ledger} (then the application closes it),
- * a {@code PolicyWatcher}, an {@link ApprovalHandler} (default: {@link ProgrammaticApprovals}, answered through
- * {@link VouchApprovals}), a {@code Guard}. A {@link CallObserver} bean (vouch-otel's tracing) is given to the guard.
+ * a {@code PolicyWatcher}, a {@link RedactionKey} (default: loaded from {@code vouch.redaction-key}, if set), an
+ * {@link ApprovalHandler} (default: {@link ProgrammaticApprovals}, answered through {@link VouchApprovals}), a
+ * {@code Guard}. A {@link CallObserver} bean (vouch-otel's tracing) is given to the guard.
  * {@code vouch.enabled=false} turns the whole starter off.
  */
 @AutoConfiguration
@@ -64,7 +66,12 @@ public class VouchAutoConfiguration {
         if (properties.getOrigin() != null && !properties.getOrigin().isBlank()) {
             builder.origin(properties.getOrigin());
         }
-        return builder.open();
+        try {
+            return builder.open();
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("Vouch: cannot open the journal (vouch.journal=" + properties.getJournal()
+                    + ", vouch.key-file=" + properties.getKeyFile() + "): " + e.getMessage(), e);
+        }
     }
 
     @Bean
@@ -73,7 +80,23 @@ public class VouchAutoConfiguration {
     PolicyWatcher vouchPolicyWatcher(VouchProperties properties) {
         // The guard follows the watcher by itself (each new version is recorded before it judges a call); the
         // watcher logs what it loads and what it refuses.
-        return PolicyWatcher.start(properties.getPolicy(), properties.getPolicyPollInterval(), policy -> { });
+        try {
+            return PolicyWatcher.start(properties.getPolicy(), properties.getPolicyPollInterval(), policy -> { });
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("Vouch: vouch.policy=" + properties.getPolicy() + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    @ConditionalOnProperty(name = "vouch.redaction-key")
+    RedactionKey vouchRedactionKey(VouchProperties properties) {
+        try {
+            return RedactionKey.load(properties.getRedactionKey());
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("Vouch: vouch.redaction-key=" + properties.getRedactionKey() + ": "
+                    + e.getMessage(), e);
+        }
     }
 
     @Bean
@@ -87,7 +110,8 @@ public class VouchAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     Guard vouchGuard(Ledger ledger, VouchProperties properties, Environment environment,
-            ObjectProvider<PolicyWatcher> policy, ApprovalHandler approvals, ObjectProvider<CallObserver> observer) {
+            ObjectProvider<PolicyWatcher> policy, ApprovalHandler approvals, ObjectProvider<CallObserver> observer,
+            ObjectProvider<RedactionKey> redactionKey) {
         String agent = properties.getAgent();
         if (agent == null || agent.isBlank()) {
             agent = environment.getProperty("spring.application.name", "spring-ai");
@@ -99,6 +123,10 @@ public class VouchAutoConfiguration {
         } else {
             LOG.warn("Vouch: no policy (vouch.policy is not set): every tool call is allowed, and recorded");
             builder.policy(PolicyEvaluator.allowAll());
+        }
+        RedactionKey key = redactionKey.getIfUnique();
+        if (key != null) {
+            builder.redactionKey(key);
         }
         CallObserver callObserver = observer.getIfUnique();
         if (callObserver != null) {

@@ -60,6 +60,12 @@ public class VouchProperties {
     /** The policy file (docs/POLICY.md), followed with hot reload. Default: none, every call is allowed and recorded. */
     private Path policy;
 
+    /**
+     * The redaction key file (one line of base64, mode 0600; docs/GUARD.md, "The redaction key"): redacted values are
+     * committed with it, so they can be proven later. Default: none, redacted values are omitted with nothing to prove.
+     */
+    private Path redactionKey;
+
     /** How often the policy file is checked for changes (10 ms to 1 h); a change takes effect within two intervals. */
     private Duration policyPollInterval = Duration.ofSeconds(1);
 
@@ -120,6 +126,14 @@ public class VouchProperties {
 
     public void setPolicy(Path policy) {
         this.policy = policy;
+    }
+
+    public Path getRedactionKey() {
+        return redactionKey;
+    }
+
+    public void setRedactionKey(Path redactionKey) {
+        this.redactionKey = redactionKey;
     }
 
     public Duration getPolicyPollInterval() {

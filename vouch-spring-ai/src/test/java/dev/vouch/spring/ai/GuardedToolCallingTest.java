@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.springframework.ai.chat.client.ChatClient;
 import org.springframework.ai.chat.messages.ToolResponseMessage;
+import org.springframework.ai.tool.execution.ToolExecutionException;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.core.context.SecurityContextHolder;
 import tools.jackson.databind.JsonNode;
@@ -223,7 +224,11 @@ class GuardedToolCallingTest extends GuardedChatTestBase {
             assertTrue(approvals.refuse(call.seq(), "frank", "duplicate"));
 
             assertFalse(approvals.refuse(call.seq(), "frank", "again"), "one answer counts");
-            assertThrows(IllegalStateException.class, () -> approvals.resume(call.seq()));
+            CallResult<String> resumed = approvals.resume(call.seq());
+            assertInstanceOf(CallResult.Refused.class, resumed, "resuming a refused call says it was refused");
+            assertTrue(resumed.explanation().contains("refused by frank: duplicate"), resumed.explanation());
+            assertInstanceOf(CallResult.Refused.class, approvals.approveAndResume(call.seq(), "frank", "changed my mind"),
+                    "a refusal counts: the call never runs");
             assertEquals(0, context.getBean(Shop.class).runs("refund_payment"));
             assertEquals(List.of(RecordType.POLICY_DECISION, RecordType.APPROVAL), childTypes(call));
             assertEquals(Decision.REFUSED, child(call, RecordType.APPROVAL).decision());
@@ -244,6 +249,22 @@ class GuardedToolCallingTest extends GuardedChatTestBase {
             assertEquals("java.lang.IllegalStateException", error.get("exception").asString(),
                     "what the tool threw, not Spring AI's ToolExecutionException around it");
             assertEquals("card declined for order 46", error.get("message").asString());
+        });
+    }
+
+    @Test
+    void shouldRecordAnErrorTheToolThrewByItsOwnClassAndLetSpringAiHandleItAsWithoutVouch() {
+        ScriptedChatModel model = ScriptedChatModel.calling("call-stock-1", "count_stock", "{\"item\":\"bolts\"}");
+        context(model).run(context -> {
+            ToolExecutionException thrown = assertThrows(ToolExecutionException.class,
+                    () -> prompt(context, "How many bolts?").call().content(),
+                    "as without Vouch: Spring AI's processor rethrows a tool's Error in its wrapper");
+            assertInstanceOf(AssertionError.class, thrown.getCause());
+            Rec call = onlyCall("count_stock");
+            assertEquals(List.of(RecordType.POLICY_DECISION, RecordType.TOOL_ERROR), childTypes(call));
+            JsonNode error = JSON.readTree(child(call, RecordType.TOOL_ERROR).result());
+            assertEquals("java.lang.AssertionError", error.get("exception").asString(),
+                    "what the tool threw, not Spring AI's ToolExecutionException around it");
         });
     }
 

@@ -68,6 +68,12 @@ public class Shop {
         throw new IllegalStateException("card declined for order " + order);
     }
 
+    @Tool(name = "count_stock", description = "Counts the stock of an item")
+    public int countStock(@ToolParam(description = "the item") String item) {
+        ran("count_stock");
+        throw new AssertionError("stock counter broken for " + item);
+    }
+
     String refund(Refund r) {
         ran("refund_payment");
         return "{\"refund\":\"r-" + r.order() + "\",\"amount\":" + r.amount() + "}";

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vouch.crypto.VerifyingKey;
 import dev.vouch.guard.Guard;
+import dev.vouch.guard.RedactionKey;
 import dev.vouch.internal.format.RecordType;
 import dev.vouch.internal.format.RecordView;
 import dev.vouch.ledger.JournalReader;
@@ -212,6 +213,82 @@ class VouchAutoConfigurationTest {
                     assertEquals("{\"id\":4,\"status\":\"shipped\",\"total\":900.0}",
                             model.onlyToolResponse().responseData());
                 });
+    }
+
+    /** A provider declared as Spring AI's final class, as an application may write it. */
+    @Configuration(proxyBeanMethods = false)
+    static class FinalClassTools {
+        @Bean
+        org.springframework.ai.tool.method.MethodToolCallbackProvider finalTools(Shop shop) {
+            return org.springframework.ai.tool.method.MethodToolCallbackProvider.builder().toolObjects(shop).build();
+        }
+    }
+
+    @Test
+    @org.junit.jupiter.api.extension.ExtendWith(org.springframework.boot.test.system.OutputCaptureExtension.class)
+    void shouldGuardAFinalClassBeanAndWarnThatItCanOnlyBeInjectedByItsInterface(
+            org.springframework.boot.test.system.CapturedOutput output) throws IOException {
+        context(new ScriptedChatModel()).withUserConfiguration(FinalClassTools.class).run(context -> {
+            ToolCallbackProvider tools = context.getBean("finalTools", ToolCallbackProvider.class);
+            assertTrue(ToolCallbackGuard.isGuarded(tools));
+            for (ToolCallback tool : tools.getToolCallbacks()) {
+                assertTrue(ToolCallbackGuard.isGuarded(tool), tool::toString);
+            }
+        });
+        String log = output.getAll();
+        assertTrue(log.contains("Vouch: bean 'finalTools' is declared as"
+                + " org.springframework.ai.tool.method.MethodToolCallbackProvider, a class the guard cannot subclass"
+                + " (final or not public), so the guarded bean is a proxy of its interfaces: inject it by an interface"
+                + " (ToolCallbackProvider), not by its class"), log);
+        assertFalse(log.contains("bean 'shopTools'"), "declared as the interface: nothing to warn about");
+        assertFalse(log.contains("bean 'toolCallingManager'"), "Spring AI declares its manager as the interface");
+    }
+
+    @Test
+    void shouldCommitRedactedValuesWithTheKeyOfVouchRedactionKey() throws IOException {
+        Path keyFile = tmp.resolve("redaction.key");
+        RedactionKey redaction = RedactionKey.create(keyFile);
+        Path policy = Files.writeString(tmp.resolve("redacting.yaml"), Shop.POLICY
+                + "  - id: orders-are-private\n    match_methods: [\"read_order\"]\n    action: allow\n    redact: [id]\n");
+        ScriptedChatModel model = ScriptedChatModel.calling("call-4", "read_order", "{\"id\":424242}");
+        AtomicReference<VerifyingKey> key = new AtomicReference<>();
+        context(model).withPropertyValues("vouch.policy=" + policy, "vouch.redaction-key=" + keyFile).run(context -> {
+            key.set(context.getBean(Ledger.class).verifyingKey());
+            context.getBean(ChatClient.Builder.class).build().prompt("Where is order 424242?")
+                    .tools(context.getBean("shopTools")).call().content();
+        });
+        verify(key.get());
+        Event call = events().stream().filter(e -> e.type == RecordType.TOOL_CALL).findFirst().orElseThrow();
+        assertFalse(call.params.contains("424242"), call.params);
+        assertTrue(call.params.contains("\"$vouch_redacted\":\"hmac-sha256:v2:"), "committed, not omitted: " + call.params);
+        assertTrue(redaction.verifyAt(call.params.getBytes(StandardCharsets.UTF_8), "id", "424242"),
+                "the operator proves the value with the key file: " + call.params);
+    }
+
+    @Test
+    void shouldNameThePropertyWhenTheStarterCannotStart() throws IOException {
+        Path loose = Files.writeString(tmp.resolve("loose.key"), "c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0MTI=\n");
+        Files.setPosixFilePermissions(loose, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        Path badPolicy = Files.writeString(tmp.resolve("bad.yaml"), "version: \"2026.1\"\npolicies:\n  - id: x\n    match_method: [a]\n");
+        Map<String, String> cases = Map.of(
+                "vouch.redaction-key=" + loose, "vouch.redaction-key=" + loose + ": ",
+                "vouch.policy=" + badPolicy, "vouch.policy=" + badPolicy + ": ",
+                "vouch.key-file=" + loose, "vouch.key-file=" + loose + "): ");
+        cases.forEach((property, expected) -> {
+            try {
+                context(new ScriptedChatModel()).withPropertyValues(property).run(context -> {
+                    Throwable failure = context.getStartupFailure();
+                    assertTrue(failure != null, property + ": the context started");
+                    StringBuilder messages = new StringBuilder();
+                    for (Throwable t = failure; t != null; t = t.getCause()) {
+                        messages.append(t.getMessage()).append('\n');
+                    }
+                    assertTrue(messages.toString().contains(expected), property + " not named in:\n" + messages);
+                });
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
     }
 
     private VerificationReport verify(VerifyingKey key) throws IOException {
