@@ -5,11 +5,14 @@ import dev.vouch.guard.Guard;
 import dev.vouch.guard.ToolAction;
 import dev.vouch.guard.ToolCall;
 import java.lang.reflect.UndeclaredThrowableException;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.ai.chat.model.ToolContext;
+import org.springframework.ai.tool.definition.ToolDefinition;
 import org.springframework.ai.tool.execution.ToolExecutionException;
 
 /**
@@ -33,6 +36,7 @@ final class GuardedCalls {
     private final Guard guard;
     private final boolean deferApproval;
     private final ToolCallIds ids;
+    private final boolean hideAlwaysBlocked;
     private final Map<Long, ToolRun> deferred = new ConcurrentHashMap<>();
     /**
      * How recent deferred calls ended without running (refused, timed out), so that resuming one again says so
@@ -49,10 +53,29 @@ final class GuardedCalls {
 
     static final int REMEMBERED_REFUSALS = 1024;
 
-    GuardedCalls(Guard guard, VouchProperties.StallMode stallMode, ToolCallIds ids) {
+    GuardedCalls(Guard guard, VouchProperties.StallMode stallMode, ToolCallIds ids, boolean hideAlwaysBlocked) {
         this.guard = guard;
         this.deferApproval = stallMode == VouchProperties.StallMode.PENDING;
         this.ids = ids;
+        this.hideAlwaysBlocked = hideAlwaysBlocked;
+    }
+
+    /**
+     * The tool definitions the model is offered: all of them, or (with {@code vouch.hide-blocked-tools}) those the
+     * policy in force does not block whatever their arguments. A hidden tool the model calls anyway is judged,
+     * blocked and recorded as any other.
+     */
+    List<ToolDefinition> offered(List<ToolDefinition> definitions) {
+        if (!hideAlwaysBlocked || definitions == null) {
+            return definitions;
+        }
+        List<ToolDefinition> offered = new ArrayList<>(definitions.size());
+        for (ToolDefinition d : definitions) {
+            if (!guard.alwaysBlocks(d.name())) {
+                offered.add(d);
+            }
+        }
+        return offered;
     }
 
     Guard guard() {

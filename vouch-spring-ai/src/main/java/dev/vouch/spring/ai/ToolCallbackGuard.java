@@ -16,6 +16,7 @@ import org.springframework.ai.model.tool.ToolCallingChatOptions;
 import org.springframework.ai.model.tool.ToolCallingManager;
 import org.springframework.ai.tool.ToolCallback;
 import org.springframework.ai.tool.ToolCallbackProvider;
+import org.springframework.ai.tool.definition.ToolDefinition;
 import org.springframework.aop.ProxyMethodInvocation;
 import org.springframework.aop.framework.AbstractAdvisingBeanPostProcessor;
 import org.springframework.aop.framework.Advised;
@@ -33,7 +34,8 @@ import org.springframework.util.function.SingletonSupplier;
  * becomes a proxy whose {@code call} goes through {@link GuardedCalls}, and whose {@code getToolCallbacks} hands out
  * {@link GuardedToolCallback}s; and every {@link ToolCallingManager} bean (the one {@code ChatClient}'s tool-calling
  * advisor uses) guards the tools of each request it executes that are not guarded yet, so that tools which are no
- * beans (a {@code @Tool} object given to {@code ChatClient.prompt().tools(...)}) are guarded too.
+ * beans (a {@code @Tool} object given to {@code ChatClient.prompt().tools(...)}) are guarded too, and leaves the tools
+ * the policy always blocks out of the definitions it resolves for the model, if {@code vouch.hide-blocked-tools}.
  *
  * <p>A proxy rather than a wrapper, because the bean's type matters to Spring AI: the
  * MCP client starter's {@code SyncMcpToolCallbackProvider} is recognised by its class (so that its tools are listed
@@ -126,7 +128,8 @@ final class ToolCallbackGuard extends AbstractAdvisingBeanPostProcessor implemen
         public boolean matches(Method method, Class<?> targetClass) {
             return isCall(method) && ToolCallback.class.isAssignableFrom(targetClass)
                     || isGetToolCallbacks(method) && ToolCallbackProvider.class.isAssignableFrom(targetClass)
-                    || isExecuteToolCalls(method) && ToolCallingManager.class.isAssignableFrom(targetClass);
+                    || (isExecuteToolCalls(method) || isResolveToolDefinitions(method))
+                            && ToolCallingManager.class.isAssignableFrom(targetClass);
         }
     }
 
@@ -139,6 +142,12 @@ final class ToolCallbackGuard extends AbstractAdvisingBeanPostProcessor implemen
     static boolean isGetToolCallbacks(Method m) {
         return m.getName().equals("getToolCallbacks") && m.getParameterCount() == 0
                 && m.getReturnType() == ToolCallback[].class;
+    }
+
+    static boolean isResolveToolDefinitions(Method m) {
+        Class<?>[] p = m.getParameterTypes();
+        return m.getName().equals("resolveToolDefinitions") && p.length == 1 && p[0] == ToolCallingChatOptions.class
+                && m.getReturnType() == List.class;
     }
 
     static boolean isExecuteToolCalls(Method m) {
@@ -167,6 +176,11 @@ final class ToolCallbackGuard extends AbstractAdvisingBeanPostProcessor implemen
             if (isExecuteToolCalls(method)) {
                 guardRequest((ProxyMethodInvocation) invocation);
                 return invocation.proceed();
+            }
+            if (isResolveToolDefinitions(method)) {
+                @SuppressWarnings("unchecked")
+                List<ToolDefinition> offered = (List<ToolDefinition>) invocation.proceed();
+                return calls.get().offered(offered);
             }
             if (!isCall(method) || !(invocation.getThis() instanceof ToolCallback tool)) {
                 return invocation.proceed();

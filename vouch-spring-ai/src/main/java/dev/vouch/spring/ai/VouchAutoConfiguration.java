@@ -146,7 +146,8 @@ public class VouchAutoConfiguration {
     GuardedCalls vouchGuardedCalls(Guard guard, VouchProperties properties,
             ObjectProvider<ObservationRegistry> observations) {
         return new GuardedCalls(guard, properties.getStallMode(),
-                new ToolCallIds(observations.getIfUnique(() -> ObservationRegistry.NOOP)));
+                new ToolCallIds(observations.getIfUnique(() -> ObservationRegistry.NOOP)),
+                properties.isHideBlockedTools());
     }
 
     @Bean

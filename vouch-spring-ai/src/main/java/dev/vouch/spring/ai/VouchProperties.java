@@ -69,6 +69,13 @@ public class VouchProperties {
     /** How often the policy file is checked for changes (10 ms to 1 h); a change takes effect within two intervals. */
     private Duration policyPollInterval = Duration.ofSeconds(1);
 
+    /**
+     * Whether the model is offered only the tools the policy does not always block (blocked whatever their
+     * arguments): fewer refusals to read, and no hint of what exists. A hidden tool called by name anyway is still
+     * judged, blocked and recorded.
+     */
+    private boolean hideBlockedTools;
+
     /** What a stalled call does while it waits for a person. */
     private StallMode stallMode = StallMode.WAIT;
 
@@ -142,6 +149,14 @@ public class VouchProperties {
 
     public void setPolicyPollInterval(Duration policyPollInterval) {
         this.policyPollInterval = policyPollInterval;
+    }
+
+    public boolean isHideBlockedTools() {
+        return hideBlockedTools;
+    }
+
+    public void setHideBlockedTools(boolean hideBlockedTools) {
+        this.hideBlockedTools = hideBlockedTools;
     }
 
     public StallMode getStallMode() {

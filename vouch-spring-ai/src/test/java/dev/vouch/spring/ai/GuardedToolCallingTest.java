@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.springframework.ai.chat.client.ChatClient;
 import org.springframework.ai.chat.messages.ToolResponseMessage;
+import org.springframework.ai.model.tool.ToolCallingManager;
 import org.springframework.ai.tool.execution.ToolExecutionException;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.core.context.SecurityContextHolder;
@@ -249,6 +250,31 @@ class GuardedToolCallingTest extends GuardedChatTestBase {
             assertEquals("java.lang.IllegalStateException", error.get("exception").asString(),
                     "what the tool threw, not Spring AI's ToolExecutionException around it");
             assertEquals("card declined for order 46", error.get("message").asString());
+        });
+    }
+
+    @Test
+    void shouldOfferTheModelOnlyTheToolsThePolicyDoesNotAlwaysBlockWhenAskedAndStillBlockOneCalledByName() {
+        ScriptedChatModel model = ScriptedChatModel.calling("call-del-9", "delete_account", "{\"customer\":\"hal\"}");
+        context(model, "vouch.hide-blocked-tools=true").run(context -> {
+            model.offersToolsThrough(context.getBean(ToolCallingManager.class));
+            prompt(context, "Delete hal").call().content();
+
+            assertEquals(List.of("charge_card", "count_stock", "read_order", "refund_payment"),
+                    model.offeredTools().stream().sorted().toList(), "delete_account is always blocked: not offered");
+            assertEquals(0, context.getBean(Shop.class).runs("delete_account"));
+            assertEquals(Decision.BLOCK, child(onlyCall("delete_account"), RecordType.POLICY_DECISION).decision(),
+                    "called by name anyway: judged, blocked and recorded");
+        });
+    }
+
+    @Test
+    void shouldOfferTheModelEveryToolByDefault() {
+        ScriptedChatModel plain = new ScriptedChatModel();
+        context(plain).run(context -> {
+            plain.offersToolsThrough(context.getBean(ToolCallingManager.class));
+            prompt(context, "Hello").call().content();
+            assertTrue(plain.offeredTools().contains("delete_account"), "by default every tool is offered");
         });
     }
 

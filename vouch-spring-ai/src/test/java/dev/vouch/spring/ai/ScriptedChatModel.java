@@ -14,6 +14,8 @@ import org.springframework.ai.chat.model.Generation;
 import org.springframework.ai.chat.prompt.ChatOptions;
 import org.springframework.ai.chat.prompt.Prompt;
 import org.springframework.ai.model.tool.ToolCallingChatOptions;
+import org.springframework.ai.model.tool.ToolCallingManager;
+import org.springframework.ai.tool.definition.ToolDefinition;
 
 /**
  * A chat model without a network: its n-th answer asks for the n-th group of tool calls of its script, or answers
@@ -28,6 +30,8 @@ final class ScriptedChatModel implements ChatModel {
     private final List<List<AssistantMessage.ToolCall>> script;
     private final AtomicInteger turn = new AtomicInteger();
     private final List<Prompt> prompts = new CopyOnWriteArrayList<>();
+    private volatile ToolCallingManager manager;
+    private volatile List<String> offered = List.of();
 
     @SafeVarargs
     @SuppressWarnings("varargs")
@@ -44,9 +48,25 @@ final class ScriptedChatModel implements ChatModel {
         return new AssistantMessage.ToolCall(id, "function", tool, arguments);
     }
 
+    /**
+     * Resolves the tool definitions of each prompt through {@code manager}, as Spring AI's chat models do to tell
+     * the model which tools exist; {@link #offeredTools()} keeps their names.
+     */
+    void offersToolsThrough(ToolCallingManager manager) {
+        this.manager = manager;
+    }
+
+    /** The names of the tools the last prompt offered the model (with {@link #offersToolsThrough}). */
+    List<String> offeredTools() {
+        return offered;
+    }
+
     @Override
     public ChatResponse call(Prompt prompt) {
         prompts.add(prompt);
+        if (manager != null && prompt.getOptions() instanceof ToolCallingChatOptions options) {
+            offered = manager.resolveToolDefinitions(options).stream().map(ToolDefinition::name).toList();
+        }
         int n = turn.getAndIncrement();
         AssistantMessage answer = n < script.size() && !script.get(n).isEmpty()
                 ? AssistantMessage.builder().content("").toolCalls(script.get(n)).build()
