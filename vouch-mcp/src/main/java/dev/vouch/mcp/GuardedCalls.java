@@ -1,6 +1,8 @@
 package dev.vouch.mcp;
 
+import dev.vouch.Event;
 import dev.vouch.guard.CallResult;
+import dev.vouch.guard.Context;
 import dev.vouch.guard.Guard;
 import dev.vouch.guard.ToolAction;
 import dev.vouch.guard.ToolCall;
@@ -83,7 +85,7 @@ final class GuardedCalls {
         } catch (ToolErrorResult isError) {
             settled(request, origin, resume);
             return isError.result();
-        } catch (RuntimeException toolFailed) {
+        } catch (RuntimeException | Error toolFailed) {
             settled(request, origin, resume);
             throw toolFailed;
         }
@@ -105,9 +107,17 @@ final class GuardedCalls {
 
     // ---------------------------------------------------------------- asynchronous
 
-    /** As {@link #call}, for a tool that answers with a {@link Mono}: judged when the returned Mono is subscribed. */
+    /**
+     * As {@link #call}, for a tool that answers with a {@link Mono}: judged when the returned Mono is subscribed, in
+     * the task current where it was made (if any; else where it is subscribed), so that a Mono subscribed on a
+     * scheduler's thread keeps its task. Cancelling the subscription cancels the call: one still waiting for
+     * approval is refused (and never runs), a running tool's Mono is cancelled; either is recorded.
+     */
     Mono<CallToolResult> callAsync(CallToolRequest request, Origin origin, Supplier<Mono<CallToolResult>> invoke) {
-        return Mono.defer(() -> runAsync(request, origin, repeatOf(request, origin), invoke));
+        Supplier<Mono<CallToolResult>> judged = () -> runAsync(request, origin, repeatOf(request, origin), invoke);
+        Context made = guard.context();
+        boolean carries = !made.task().isEmpty() || made.parent() != Event.NO_PARENT;
+        return Mono.defer(carries ? made.wrapSupplier(judged) : judged);
     }
 
     /** As {@link #resume}, for an asynchronous tool. */
@@ -126,7 +136,21 @@ final class GuardedCalls {
     private Mono<CallToolResult> runAsync(CallToolRequest request, Origin origin, Long resume,
             Supplier<Mono<CallToolResult>> invoke) {
         Outcome out = new Outcome();
-        Supplier<CompletionStage<byte[]>> action = () -> invoke.get().toFuture().thenApply(out::accept);
+        Supplier<CompletionStage<byte[]>> action = () -> {
+            Mono<CallToolResult> result = invoke.get();
+            if (result == null) {
+                throw new NullPointerException("the tool's handler returned no Mono (null)");
+            }
+            // toFuture's future cancels its subscription when cancelled: a call cancelled here stops the tool.
+            CompletableFuture<CallToolResult> running = result.toFuture();
+            CompletableFuture<byte[]> accepted = running.thenApply(out::accept);
+            accepted.whenComplete((r, e) -> {
+                if (accepted.isCancelled()) {
+                    running.cancel(true);
+                }
+            });
+            return accepted;
+        };
         CompletableFuture<CallResult<byte[]>> f;
         if (resume == null) {
             f = guard.attemptAsync(toolCall(request, origin), action);
@@ -137,7 +161,7 @@ final class GuardedCalls {
                 f = guard.attemptAsync(toolCall(request, origin), action);
             }
         }
-        return Mono.fromFuture(f, true)
+        return Mono.fromFuture(f, false) // a cancelled subscription cancels the call (see callAsync)
                 .map(r -> answer(r, request, origin, resume, out))
                 .onErrorResume(e -> {
                     settled(request, origin, resume);
@@ -169,8 +193,11 @@ final class GuardedCalls {
             Outcome out) {
         if (r instanceof CallResult.Pending<byte[]> p) {
             if (resumed == null) {
-                pending.remember(recordedName(request.name()), origin.principal(), request.arguments(),
+                long first = pending.remember(recordedName(request.name()), origin.principal(), request.arguments(),
                         p.callSequence(), request);
+                if (first != p.callSequence()) {
+                    return mergedInto(first, p);
+                }
             }
             return Refusals.of(p);
         }
@@ -179,6 +206,24 @@ final class GuardedCalls {
             return Refusals.of(refused);
         }
         return out.result;
+    }
+
+    /**
+     * The same call (tool, principal, arguments) was deferred twice at the same time, by two threads that each found
+     * no waiting call to repeat: the later one is refused on record as a duplicate (and forgotten), and its caller
+     * hears of the first, so that one approval runs the call once and a repeat finds it.
+     */
+    private CallToolResult mergedInto(long first, CallResult.Pending<byte[]> duplicate) {
+        long seq = duplicate.callSequence();
+        guard.pendingApprovals().refuse(seq, "vouch.mcp", "made at the same time as call seq " + first
+                + ", with the same tool, arguments and principal; that call waits for approval in its place");
+        CallResult<byte[]> forgotten = guard.resume(seq, () -> {
+            throw new IllegalStateException("a refused call never runs");
+        });
+        return guard.pendingApprovals().get(first)
+                .map(waiting -> Refusals.of(new CallResult.Pending<byte[]>(waiting)))
+                .orElseGet(() -> forgotten instanceof CallResult.Refused<byte[]> refused ? Refusals.of(refused)
+                        : Refusals.of(duplicate));
     }
 
     /** A resumed call ended (ran, failed, was refused): a repeat of it is a new call from now on. */

@@ -37,9 +37,17 @@ final class PendingCalls {
         return w == null ? null : w.callSequence();
     }
 
-    synchronized void remember(String tool, String principal, Map<String, Object> arguments, long callSequence,
+    /**
+     * Remembers a waiting call, unless the same call (made at the same time, by another thread) is remembered
+     * already.
+     *
+     * @return the sequence number of the waiting call now remembered for these arguments: {@code callSequence}, or
+     *     the other one's
+     */
+    synchronized long remember(String tool, String principal, Map<String, Object> arguments, long callSequence,
             CallToolRequest request) {
-        calls.put(key(tool, principal, arguments), new Waiting(callSequence, request));
+        Waiting w = calls.putIfAbsent(key(tool, principal, arguments), new Waiting(callSequence, request));
+        return w == null ? callSequence : w.callSequence();
     }
 
     /** The request of the remembered call with this sequence number, or null. */

@@ -207,6 +207,125 @@ class ClientTest extends McpTestBase {
                 .get("text").asText().contains("hello"));
     }
 
+    private GuardedMcpAsyncClient asyncFilesystem(VouchMcp vouch) {
+        GuardedMcpAsyncClient client = vouch.client(McpClient.async(transport("mcp-server-filesystem", files.toString()))
+                .requestTimeout(Duration.ofSeconds(30)).build());
+        client.delegate().initialize().block();
+        return client;
+    }
+
+    @Test
+    void shouldNeverRunAStalledAsyncCallWhoseCallerGaveUpEvenIfApprovedLater() throws Exception {
+        VouchMcp vouch = vouch().build(); // WAIT: the Mono waits for the approval without a thread
+        try (GuardedMcpAsyncClient fs = asyncFilesystem(vouch)) {
+            CallToolRequest write = request("write_file", Map.of("path", path("late.txt"), "content", "too late"));
+            assertThrows(RuntimeException.class, () -> fs.callTool(write).timeout(Duration.ofMillis(300)).block(),
+                    "the caller gives up while the call waits for approval");
+            Rec call = only(RecordType.TOOL_CALL);
+            Rec approval = awaitChild(call.seq(), RecordType.APPROVAL);
+            assertEquals(Decision.REFUSED, approval.decision());
+            assertTrue(approval.params().contains("the caller cancelled the call while it waited for approval"),
+                    approval.params());
+            assertFalse(approvals.approve(call.seq(), "alice", "fine"), "the cancellation answered it");
+            // A later call on the same client still works: nothing was left half-done.
+            CallToolResult read = fs.callTool(request("read_text_file", Map.of("path", path("notes.txt")))).block();
+            assertEquals("buy milk", text(read));
+        }
+        assertFalse(Files.exists(files.resolve("late.txt")), "the cancelled call never reached the server");
+    }
+
+    @Test
+    void shouldCancelTheServerRequestOfAnAsyncCallWhoseCallerGaveUpAndRecordIt() throws Exception {
+        VouchMcp vouch = vouch().build();
+        try (GuardedMcpAsyncClient everything = vouch.client(McpClient.async(transport("mcp-server-everything", "stdio"))
+                .requestTimeout(Duration.ofSeconds(30)).build())) {
+            everything.delegate().initialize().block();
+            long start = System.nanoTime();
+            assertThrows(RuntimeException.class, () -> everything.callTool(request("trigger-long-running-operation",
+                    Map.of("duration", 20, "steps", 2)), "call_slow").timeout(Duration.ofMillis(500)).block());
+            Rec call = only(RecordType.TOOL_CALL);
+            Rec error = awaitChild(call.seq(), RecordType.TOOL_ERROR);
+            assertTrue(Duration.ofNanos(System.nanoTime() - start).toSeconds() < 10,
+                    "recorded when the caller gave up, not when the server's 20 s operation or the request timed out");
+            assertEquals("java.util.concurrent.CancellationException", json(error.result()).get("exception").asText());
+        }
+    }
+
+    @Test
+    void shouldWaitOnceForTheSameCallMadeByManyThreadsAtOnceAndRunItOnceApproved() throws Exception {
+        VouchMcp vouch = vouch().stallMode(StallMode.PENDING).build();
+        CallToolRequest write = request("write_file", Map.of("path", path("once.txt"), "content", "x"));
+        int threads = 8;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        try (GuardedMcpClient fs = filesystem(vouch)) {
+            java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(threads);
+            List<java.util.concurrent.Future<CallToolResult>> answers = new java.util.ArrayList<>();
+            for (int i = 0; i < threads; i++) {
+                answers.add(pool.submit(() -> {
+                    start.await();
+                    return fs.callTool(write);
+                }));
+            }
+            java.util.Set<Long> waitingOn = new java.util.HashSet<>();
+            for (java.util.concurrent.Future<CallToolResult> a : answers) {
+                CallToolResult r = a.get(30, java.util.concurrent.TimeUnit.SECONDS);
+                assertEquals("awaiting_approval", r.meta().get("dev.vouch/outcome"), () -> text(r));
+                waitingOn.add(((Number) r.meta().get("dev.vouch/call_sequence")).longValue());
+            }
+            assertEquals(1, waitingOn.size(), "every caller hears of one waiting call: " + waitingOn);
+            long seq = waitingOn.iterator().next();
+            assertEquals(List.of(seq), vouch.guard().pendingApprovals().list().stream()
+                    .map(dev.vouch.guard.ApprovalRequest::callSequence).toList(), "one call for the person to answer");
+
+            assertTrue(vouch.guard().pendingApprovals().approve(seq, "alice", "fine"));
+            CallToolResult done = fs.callTool(write); // the model asks again: the approved call runs
+            assertFalse(Boolean.TRUE.equals(done.isError()), () -> text(done));
+        } finally {
+            pool.shutdown();
+        }
+        assertEquals("x", Files.readString(files.resolve("once.txt")));
+        List<Rec> calls = journal.ofType(RecordType.TOOL_CALL);
+        assertEquals(1, calls.stream().filter(c -> childTypes(c.seq()).contains(RecordType.TOOL_RESULT)).count(),
+                "the file was written by one call");
+        for (Rec c : calls) {
+            List<RecordType> story = childTypes(c.seq());
+            if (!story.contains(RecordType.TOOL_RESULT)) { // a duplicate made at the same time: refused on record
+                assertEquals(List.of(RecordType.POLICY_DECISION, RecordType.APPROVAL), story);
+                assertEquals(Decision.REFUSED, child(c.seq(), RecordType.APPROVAL).decision());
+            }
+        }
+    }
+
+    @Test
+    void shouldKeepTheTaskOfAnAsyncCallMadeInItAndSubscribedOnAnotherThread() {
+        VouchMcp vouch = vouch().build();
+        try (GuardedMcpAsyncClient everything = vouch.client(McpClient.async(transport("mcp-server-everything", "stdio"))
+                .requestTimeout(Duration.ofSeconds(30)).build())) {
+            everything.delegate().initialize().block();
+            reactor.core.publisher.Mono<CallToolResult> echo;
+            try (dev.vouch.guard.Task task = vouch.guard().task("research")) {
+                echo = everything.callTool(request("echo", Map.of("message", "hi")), "call_t");
+            }
+            CallToolResult r = echo.subscribeOn(reactor.core.scheduler.Schedulers.parallel()).block();
+            assertTrue(text(r).contains("hi"), text(r));
+        }
+        assertEquals("research", only(RecordType.TOOL_CALL).task(), "the task where the call was made");
+    }
+
+    /** The record of {@code type} under {@code parent}, once it is there (it may be recorded off this thread). */
+    private Rec awaitChild(long parent, RecordType type) throws InterruptedException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(15);
+        while (System.nanoTime() < deadline) {
+            for (Rec r : journal.children(parent)) {
+                if (r.type() == type) {
+                    return r;
+                }
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("no " + type + " under seq " + parent + ": " + journal.children(parent));
+    }
+
     @Test
     void shouldRecordClientExceptionAsToolErrorAndRethrowIt() {
         VouchMcp vouch = vouch().build();

@@ -29,6 +29,9 @@ final class ApprovalWait {
     /** Completes a handler's future when the waiting thread was interrupted. */
     private static final Approval INTERRUPTED = new Approval(false, GUARD_APPROVER,
             "the thread waiting for approval was interrupted", Instant.EPOCH);
+    /** Completes a handler's future when the caller cancelled an asynchronous call that waited for approval. */
+    private static final Approval CANCELLED = new Approval(false, GUARD_APPROVER,
+            "the caller cancelled the call while it waited for approval", Instant.EPOCH);
 
     private final ApprovalHandler approvals;
     private final String agent;
@@ -79,6 +82,14 @@ final class ApprovalWait {
         long left = Duration.between(Instant.now(), request.deadline()).toNanos();
         answer.completeOnTimeout(TIMED_OUT, Math.max(0, left), TimeUnit.NANOSECONDS);
         return answer;
+    }
+
+    /**
+     * The caller gave up on an asynchronous call waiting for approval: refuses it, unless an answer came first (then
+     * that one counts).
+     */
+    static void callerCancelled(CompletableFuture<Approval> answer) {
+        answer.complete(CANCELLED);
     }
 
     /** Whether an answer is the deadline's, not a person's: settled off the JDK's shared timer thread. */
@@ -155,10 +166,11 @@ final class ApprovalWait {
                     : "the approval handler failed";
             decidedAt = Instant.now();
         } else {
+            boolean guards = a == INTERRUPTED || a == CANCELLED; // the guard's own answer, not a person's
             outcome = a.approved() ? Decision.APPROVED : Decision.REFUSED;
-            approver = a == INTERRUPTED ? null : a.approver();
+            approver = guards ? null : a.approver();
             reason = a.reason();
-            decidedAt = a == INTERRUPTED ? Instant.now() : a.decidedAt();
+            decidedAt = guards ? Instant.now() : a.decidedAt();
         }
         long approvalSeq = records.recordApproval(j, outcome, approver, reason, requestedAt, decidedAt,
                 deadline(requestedAt, timeout), error);

@@ -12,12 +12,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -278,6 +280,11 @@ final class RecordingGuard implements Guard {
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
+        out.whenComplete((r, err) -> {
+            if (out.isCancelled()) {
+                attempted.cancel(true); // the caller gave up: so does the call (see attemptAsync)
+            }
+        });
         attempted.whenComplete((r, err) -> {
             if (err != null) {
                 complete(out, ctx, null, err);
@@ -332,6 +339,17 @@ final class RecordingGuard implements Guard {
         }
         CompletableFuture<CallResult<T>> out = new CompletableFuture<>();
         CompletableFuture<Approval> answer = approvals.askWithDeadline(j, requestedAt, timeout);
+        // Cancelling the returned future refuses a call still waiting (recorded), and cancels a tool that runs.
+        AtomicReference<CompletableFuture<CallResult<T>>> running = new AtomicReference<>();
+        out.whenComplete((r, err) -> {
+            if (out.isCancelled()) {
+                ApprovalWait.callerCancelled(answer);
+                CompletableFuture<CallResult<T>> run = running.get();
+                if (run != null) {
+                    run.cancel(true);
+                }
+            }
+        });
         Runnable settle = () -> {
             GuardException refused;
             try {
@@ -345,7 +363,16 @@ final class RecordingGuard implements Guard {
                 complete(out, j.ctx, obs.end(new CallResult.Refused<>(refused)), null);
                 return;
             }
-            runAsync(j, action, obs).whenComplete((v, err) -> complete(out, j.ctx, v, err));
+            if (out.isCancelled()) { // approved, but the caller gave up before the tool started: it never runs
+                cancelledBeforeRunning(j, obs);
+                return;
+            }
+            CompletableFuture<CallResult<T>> run = runAsync(j, action, obs);
+            running.set(run);
+            if (out.isCancelled()) {
+                run.cancel(true);
+            }
+            run.whenComplete((v, err) -> complete(out, j.ctx, v, err));
         };
         // Off the approver's thread and the JDK's timeout thread: recording and starting the tool may block a little.
         answer.whenComplete((a, err) -> {
@@ -444,6 +471,11 @@ final class RecordingGuard implements Guard {
         }
         Observing.close(scope);
         restore(previous);
+        out.whenComplete((r, err) -> {
+            if (out.isCancelled()) {
+                cancel(stage); // the caller gave up: the tool's future ends (and is recorded) as cancelled
+            }
+        });
         stage.whenComplete((value, err) -> {
             long duration = System.nanoTime() - start;
             if (err != null) {
@@ -463,6 +495,26 @@ final class RecordingGuard implements Guard {
             }
         });
         return out;
+    }
+
+    /** Cancels a running tool's future, if its kind of stage can be cancelled. */
+    private static void cancel(CompletionStage<?> stage) {
+        try {
+            stage.toCompletableFuture().cancel(true);
+        } catch (UnsupportedOperationException e) {
+            // a stage with no future behind it: the tool runs on, and its outcome is recorded when it ends
+        }
+    }
+
+    /** An approved call whose caller cancelled it before the tool started: recorded as ended by the cancellation. */
+    private void cancelledBeforeRunning(JudgedCall j, Observing obs) {
+        CancellationException cancelled = new CancellationException("the caller cancelled the call after its"
+                + " approval, before the tool started; the tool did not run");
+        try {
+            records.recordError(j, cancelled, 0);
+        } finally {
+            obs.ended(null, cancelled);
+        }
     }
 
     /** Completes {@code out} with the caller's context installed, so its synchronous dependents run in it. */

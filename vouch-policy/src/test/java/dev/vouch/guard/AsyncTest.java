@@ -186,6 +186,59 @@ class AsyncTest extends GuardTestBase {
     }
 
     @Test
+    void shouldRefuseOnRecordACallWaitingForApprovalWhoseCallerCancelledItAndNeverRunIt() throws Exception {
+        ProgrammaticApprovals approvals = new ProgrammaticApprovals();
+        Guard guard = guard((tool, params) -> stall("big-refunds", "ask", Duration.ofSeconds(30)))
+                .approvals(approvals).asyncExecutor(pool).build();
+        AtomicBoolean ran = new AtomicBoolean();
+        CompletableFuture<CallResult<String>> attempt = guard.attemptAsync(ToolCall.of("payments.refund", "{}"), () -> {
+            ran.set(true);
+            return CompletableFuture.completedFuture("refunded");
+        });
+        ApprovalRequest request = approvals.pending().get(0);
+
+        assertTrue(attempt.cancel(true), "the caller gives up while the call waits");
+
+        Rec approval = awaitChild(request.callSequence(), RecordType.APPROVAL);
+        assertEquals(Decision.REFUSED, approval.decision());
+        assertTrue(approval.params().contains("\"reason\":\"the caller cancelled the call while it waited for approval\""),
+                approval.params());
+        assertFalse(approvals.approve(request.callSequence(), "alice", "too late"), "the refusal counts");
+        Thread.sleep(200);
+        assertFalse(ran.get(), "a cancelled call never runs");
+        assertEquals(List.of(RecordType.POLICY_DECISION, RecordType.APPROVAL),
+                journal.children(request.callSequence()).stream().map(Rec::type).toList());
+    }
+
+    @Test
+    void shouldCancelARunningToolWhenTheCallerCancelsAndRecordTheCancellation() throws Exception {
+        Guard guard = guard(PolicyEvaluator.allowAll()).build();
+        CompletableFuture<String> tool = new CompletableFuture<>(); // a tool that would answer much later
+        CompletableFuture<String> call = guard.callAsync("web.crawl", "{}", () -> tool);
+
+        assertTrue(call.cancel(true));
+
+        assertTrue(tool.isCancelled(), "the tool's future is cancelled with the call");
+        Rec error = awaitChild(call("web.crawl").seq(), RecordType.TOOL_ERROR);
+        assertTrue(error.result().contains("\"exception\":\"java.util.concurrent.CancellationException\""),
+                error.result());
+    }
+
+    /** The record of {@code type} under {@code parent}, once it is there (answers are recorded off this thread). */
+    private Rec awaitChild(long parent, RecordType type) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline) {
+            for (Rec r : journal.children(parent)) {
+                if (r.type() == type) {
+                    return r;
+                }
+            }
+            Thread.sleep(10);
+        }
+        throw new AssertionError("no " + type + " under seq " + parent + ": " + journal.children(parent));
+    }
+
+    @Test
     void shouldKeepTaskAndParentOnVirtualThreads() throws Exception {
         Assumptions.assumeTrue(Runtime.version().feature() >= 21, "virtual threads need JDK 21+");
         // Reflection: this module is compiled for Java 17, where Executors.newVirtualThreadPerTaskExecutor does not exist.
