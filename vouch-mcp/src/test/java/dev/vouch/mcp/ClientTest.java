@@ -55,6 +55,20 @@ class ClientTest extends McpTestBase {
         return client;
     }
 
+    private GuardedMcpAsyncClient asyncFilesystem(VouchMcp vouch) {
+        return asyncClient(vouch, transport("mcp-server-filesystem", files.toString()));
+    }
+
+    private GuardedMcpAsyncClient asyncEverything(VouchMcp vouch) {
+        return asyncClient(vouch, transport("mcp-server-everything", "stdio"));
+    }
+
+    private static GuardedMcpAsyncClient asyncClient(VouchMcp vouch, StdioClientTransport transport) {
+        GuardedMcpAsyncClient client = vouch.client(McpClient.async(transport).requestTimeout(Duration.ofSeconds(30)).build());
+        client.delegate().initialize().block();
+        return client;
+    }
+
     private VouchMcp.Builder vouch() {
         return VouchMcp.builder(guard()).hideAlwaysBlocked(policy::alwaysBlocks).jsonMapper(MAPPER);
     }
@@ -189,9 +203,7 @@ class ClientTest extends McpTestBase {
     @Test
     void shouldGuardAsyncClientAgainstTheEverythingServer() {
         VouchMcp vouch = vouch().build();
-        try (GuardedMcpAsyncClient everything = vouch.client(McpClient.async(transport("mcp-server-everything", "stdio"))
-                .requestTimeout(Duration.ofSeconds(30)).build())) {
-            everything.delegate().initialize().block();
+        try (GuardedMcpAsyncClient everything = asyncEverything(vouch)) {
             CallToolResult hello = everything.callTool(request("echo", Map.of("message", "hello")), "call_1").block();
             CallToolResult shell = everything.callTool(request("echo", Map.of("message", "rm -rf /")), "call_2").block();
 
@@ -207,13 +219,6 @@ class ClientTest extends McpTestBase {
                 .get("text").asText().contains("hello"));
     }
 
-    private GuardedMcpAsyncClient asyncFilesystem(VouchMcp vouch) {
-        GuardedMcpAsyncClient client = vouch.client(McpClient.async(transport("mcp-server-filesystem", files.toString()))
-                .requestTimeout(Duration.ofSeconds(30)).build());
-        client.delegate().initialize().block();
-        return client;
-    }
-
     @Test
     void shouldNeverRunAStalledAsyncCallWhoseCallerGaveUpEvenIfApprovedLater() throws Exception {
         VouchMcp vouch = vouch().build(); // WAIT: the Mono waits for the approval without a thread
@@ -222,7 +227,7 @@ class ClientTest extends McpTestBase {
             assertThrows(RuntimeException.class, () -> fs.callTool(write).timeout(Duration.ofMillis(300)).block(),
                     "the caller gives up while the call waits for approval");
             Rec call = only(RecordType.TOOL_CALL);
-            Rec approval = awaitChild(call.seq(), RecordType.APPROVAL);
+            Rec approval = journal.awaitChild(call.seq(), RecordType.APPROVAL);
             assertEquals(Decision.REFUSED, approval.decision());
             assertTrue(approval.params().contains("the caller cancelled the call while it waited for approval"),
                     approval.params());
@@ -237,14 +242,12 @@ class ClientTest extends McpTestBase {
     @Test
     void shouldCancelTheServerRequestOfAnAsyncCallWhoseCallerGaveUpAndRecordIt() throws Exception {
         VouchMcp vouch = vouch().build();
-        try (GuardedMcpAsyncClient everything = vouch.client(McpClient.async(transport("mcp-server-everything", "stdio"))
-                .requestTimeout(Duration.ofSeconds(30)).build())) {
-            everything.delegate().initialize().block();
+        try (GuardedMcpAsyncClient everything = asyncEverything(vouch)) {
             long start = System.nanoTime();
             assertThrows(RuntimeException.class, () -> everything.callTool(request("trigger-long-running-operation",
                     Map.of("duration", 20, "steps", 2)), "call_slow").timeout(Duration.ofMillis(500)).block());
             Rec call = only(RecordType.TOOL_CALL);
-            Rec error = awaitChild(call.seq(), RecordType.TOOL_ERROR);
+            Rec error = journal.awaitChild(call.seq(), RecordType.TOOL_ERROR);
             assertTrue(Duration.ofNanos(System.nanoTime() - start).toSeconds() < 10,
                     "recorded when the caller gave up, not when the server's 20 s operation or the request timed out");
             assertEquals("java.util.concurrent.CancellationException", json(error.result()).get("exception").asText());
@@ -299,9 +302,7 @@ class ClientTest extends McpTestBase {
     @Test
     void shouldKeepTheTaskOfAnAsyncCallMadeInItAndSubscribedOnAnotherThread() {
         VouchMcp vouch = vouch().build();
-        try (GuardedMcpAsyncClient everything = vouch.client(McpClient.async(transport("mcp-server-everything", "stdio"))
-                .requestTimeout(Duration.ofSeconds(30)).build())) {
-            everything.delegate().initialize().block();
+        try (GuardedMcpAsyncClient everything = asyncEverything(vouch)) {
             reactor.core.publisher.Mono<CallToolResult> echo;
             try (dev.vouch.guard.Task task = vouch.guard().task("research")) {
                 echo = everything.callTool(request("echo", Map.of("message", "hi")), "call_t");
@@ -310,20 +311,6 @@ class ClientTest extends McpTestBase {
             assertTrue(text(r).contains("hi"), text(r));
         }
         assertEquals("research", only(RecordType.TOOL_CALL).task(), "the task where the call was made");
-    }
-
-    /** The record of {@code type} under {@code parent}, once it is there (it may be recorded off this thread). */
-    private Rec awaitChild(long parent, RecordType type) throws InterruptedException {
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(15);
-        while (System.nanoTime() < deadline) {
-            for (Rec r : journal.children(parent)) {
-                if (r.type() == type) {
-                    return r;
-                }
-            }
-            Thread.sleep(20);
-        }
-        throw new AssertionError("no " + type + " under seq " + parent + ": " + journal.children(parent));
     }
 
     @Test

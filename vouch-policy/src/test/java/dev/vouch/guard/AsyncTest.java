@@ -199,7 +199,7 @@ class AsyncTest extends GuardTestBase {
 
         assertTrue(attempt.cancel(true), "the caller gives up while the call waits");
 
-        Rec approval = awaitChild(request.callSequence(), RecordType.APPROVAL);
+        Rec approval = journal.awaitChild(request.callSequence(), RecordType.APPROVAL);
         assertEquals(Decision.REFUSED, approval.decision());
         assertTrue(approval.params().contains("\"reason\":\"the caller cancelled the call while it waited for approval\""),
                 approval.params());
@@ -219,23 +219,9 @@ class AsyncTest extends GuardTestBase {
         assertTrue(call.cancel(true));
 
         assertTrue(tool.isCancelled(), "the tool's future is cancelled with the call");
-        Rec error = awaitChild(call("web.crawl").seq(), RecordType.TOOL_ERROR);
+        Rec error = journal.awaitChild(call("web.crawl").seq(), RecordType.TOOL_ERROR);
         assertTrue(error.result().contains("\"exception\":\"java.util.concurrent.CancellationException\""),
                 error.result());
-    }
-
-    /** The record of {@code type} under {@code parent}, once it is there (answers are recorded off this thread). */
-    private Rec awaitChild(long parent, RecordType type) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (System.nanoTime() < deadline) {
-            for (Rec r : journal.children(parent)) {
-                if (r.type() == type) {
-                    return r;
-                }
-            }
-            Thread.sleep(10);
-        }
-        throw new AssertionError("no " + type + " under seq " + parent + ": " + journal.children(parent));
     }
 
     @Test

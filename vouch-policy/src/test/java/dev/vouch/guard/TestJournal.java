@@ -97,6 +97,23 @@ public final class TestJournal implements AutoCloseable {
                 .orElseThrow(() -> new AssertionError("no " + type + " under " + parent + " in " + events()));
     }
 
+    /**
+     * The first record of {@code type} caused by {@code parent}, once it is there: for records made off the test's
+     * thread (an answer settled on an executor, a cancellation). Fails after 15 s.
+     */
+    public Rec awaitChild(long parent, RecordType type) throws InterruptedException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(15);
+        while (System.nanoTime() < deadline) {
+            for (Rec r : children(parent)) {
+                if (r.type() == type) {
+                    return r;
+                }
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("no " + type + " under seq " + parent + ": " + children(parent));
+    }
+
     /** The only record of {@code type}; fails if there are none or several. */
     public Rec only(RecordType type) {
         List<Rec> all = ofType(type);
