@@ -215,8 +215,10 @@ final class GuardedCalls {
      */
     private CallToolResult mergedInto(long first, CallResult.Pending<byte[]> duplicate) {
         long seq = duplicate.callSequence();
-        guard.pendingApprovals().refuse(seq, "vouch.mcp", "made at the same time as call seq " + first
-                + ", with the same tool, arguments and principal; that call waits for approval in its place");
+        if (!guard.pendingApprovals().refuse(seq, "vouch.mcp", "made at the same time as call seq " + first
+                + ", with the same tool, arguments and principal; that call waits for approval in its place")) {
+            return Refusals.of(duplicate); // answered meanwhile: it stays a call of its own, resumed by its number
+        }
         CallResult<byte[]> forgotten = guard.resume(seq, () -> {
             throw new IllegalStateException("a refused call never runs");
         });
