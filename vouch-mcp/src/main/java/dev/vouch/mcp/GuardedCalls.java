@@ -17,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import reactor.core.publisher.Mono;
 
@@ -59,7 +60,7 @@ final class GuardedCalls {
      * @throws RuntimeException the tool's own exception, after the guard recorded it as TOOL_ERROR
      */
     CallToolResult call(CallToolRequest request, Origin origin, Supplier<CallToolResult> invoke) {
-        return run(request, origin, repeatOf(request, origin), invoke);
+        return run(request, origin, repeatOf(request, origin), false, invoke);
     }
 
     /**
@@ -73,36 +74,48 @@ final class GuardedCalls {
             throw new IllegalStateException("no call with sequence number " + callSequence
                     + " awaits approval here (never pending, already resumed or refused, or forgotten)");
         }
-        return run(request, Origin.NONE, callSequence, () -> invoke.apply(request));
+        return run(request, Origin.NONE, callSequence, true, () -> invoke.apply(request));
     }
 
-    private CallToolResult run(CallToolRequest request, Origin origin, Long resume, Supplier<CallToolResult> invoke) {
+    /**
+     * @param resume   the waiting call to resume, or null for a new call
+     * @param explicit whether {@code resume} was asked for by number ({@link #resume}) rather than found as the call
+     *     this one repeats: a repeat whose call is gone (resumed by a concurrent repeat) is judged as a new call, an
+     *     explicit resume of it fails
+     */
+    private CallToolResult run(CallToolRequest request, Origin origin, Long resume, boolean explicit,
+            Supplier<CallToolResult> invoke) {
         Outcome out = new Outcome();
-        ToolAction<byte[], RuntimeException> action = () -> out.accept(invoke.get());
+        boolean[] started = new boolean[1]; // the guard runs the action on this thread
+        ToolAction<byte[], RuntimeException> action = () -> {
+            started[0] = true;
+            return out.accept(invoke.get());
+        };
+        Long resumed = resume;
         CallResult<byte[]> r;
         try {
-            r = resume == null ? guard.attempt(toolCall(request, origin), action) : resumeOrAttempt(resume, request, origin, action);
+            if (resume == null) {
+                r = guard.attempt(toolCall(request, origin), action);
+            } else {
+                try {
+                    r = guard.resume(resume, action);
+                } catch (IllegalStateException gone) {
+                    if (started[0] || explicit) {
+                        throw gone; // the tool's own exception, or a call asked for by number that does not wait
+                    }
+                    pending.forget(resume);
+                    resumed = null;
+                    r = guard.attempt(toolCall(request, origin), action);
+                }
+            }
         } catch (ToolErrorResult isError) {
-            settled(request, origin, resume);
+            settled(request, origin, resumed);
             return isError.result();
         } catch (RuntimeException | Error toolFailed) {
-            settled(request, origin, resume);
+            settled(request, origin, resumed);
             throw toolFailed;
         }
-        return answer(r, request, origin, resume, out);
-    }
-
-    private CallResult<byte[]> resumeOrAttempt(long seq, CallToolRequest request, Origin origin,
-            ToolAction<byte[], RuntimeException> action) {
-        CallResult<byte[]> r;
-        try {
-            r = guard.resume(seq, action);
-        } catch (IllegalStateException gone) {
-            // Resumed by a concurrent repeat, or not the guard's any more: this call is judged as a new one.
-            pending.forget(seq);
-            return guard.attempt(toolCall(request, origin), action);
-        }
-        return r;
+        return answer(r, request, origin, resumed, out);
     }
 
     // ---------------------------------------------------------------- asynchronous
@@ -114,7 +127,7 @@ final class GuardedCalls {
      * approval is refused (and never runs), a running tool's Mono is cancelled; either is recorded.
      */
     Mono<CallToolResult> callAsync(CallToolRequest request, Origin origin, Supplier<Mono<CallToolResult>> invoke) {
-        Supplier<Mono<CallToolResult>> judged = () -> runAsync(request, origin, repeatOf(request, origin), invoke);
+        Supplier<Mono<CallToolResult>> judged = () -> runAsync(request, origin, repeatOf(request, origin), false, invoke);
         Context made = guard.context();
         boolean carries = !made.task().isEmpty() || made.parent() != Event.NO_PARENT;
         return Mono.defer(carries ? made.wrapSupplier(judged) : judged);
@@ -129,14 +142,17 @@ final class GuardedCalls {
                 return Mono.error(new IllegalStateException("no call with sequence number " + callSequence
                         + " awaits approval here (never pending, already resumed or refused, or forgotten)"));
             }
-            return runAsync(request, Origin.NONE, callSequence, () -> invoke.apply(request));
+            return runAsync(request, Origin.NONE, callSequence, true, () -> invoke.apply(request));
         });
     }
 
-    private Mono<CallToolResult> runAsync(CallToolRequest request, Origin origin, Long resume,
+    /** As {@link #run}, for a tool that answers with a {@link Mono}. */
+    private Mono<CallToolResult> runAsync(CallToolRequest request, Origin origin, Long resume, boolean explicit,
             Supplier<Mono<CallToolResult>> invoke) {
         Outcome out = new Outcome();
+        AtomicBoolean started = new AtomicBoolean();
         Supplier<CompletionStage<byte[]>> action = () -> {
+            started.set(true);
             Mono<CallToolResult> result = invoke.get();
             if (result == null) {
                 throw new NullPointerException("the tool's handler returned no Mono (null)");
@@ -152,22 +168,27 @@ final class GuardedCalls {
             return accepted;
         };
         CompletableFuture<CallResult<byte[]>> f;
+        Long resumed = resume;
         if (resume == null) {
             f = guard.attemptAsync(toolCall(request, origin), action);
         } else {
             f = guard.resumeAsync(resume, action);
-            if (f.isCompletedExceptionally() && unwrap(f) instanceof IllegalStateException) {
-                pending.forget(resume); // as in resumeOrAttempt: judged as a new call
+            if (!explicit && !started.get() && f.isCompletedExceptionally()
+                    && unwrap(f) instanceof IllegalStateException) {
+                pending.forget(resume); // as in run: a repeat whose call is gone is judged as a new call
+                resumed = null;
                 f = guard.attemptAsync(toolCall(request, origin), action);
             }
         }
+        Long settles = resumed;
         return Mono.fromFuture(f, false) // a cancelled subscription cancels the call (see callAsync)
-                .map(r -> answer(r, request, origin, resume, out))
+                .map(r -> answer(r, request, origin, settles, out))
                 .onErrorResume(e -> {
-                    settled(request, origin, resume);
+                    settled(request, origin, settles);
                     Throwable cause = unwrap(e);
                     return cause instanceof ToolErrorResult isError ? Mono.just(isError.result()) : Mono.error(cause);
-                });
+                })
+                .doOnCancel(() -> settled(request, origin, settles));
     }
 
     // ---------------------------------------------------------------- shared

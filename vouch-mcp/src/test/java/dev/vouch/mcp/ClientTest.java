@@ -281,8 +281,31 @@ class ClientTest extends McpTestBase {
                     .map(dev.vouch.guard.ApprovalRequest::callSequence).toList(), "one call for the person to answer");
 
             assertTrue(vouch.guard().pendingApprovals().approve(seq, "alice", "fine"));
-            CallToolResult done = fs.callTool(write); // the model asks again: the approved call runs
-            assertFalse(Boolean.TRUE.equals(done.isError()), () -> text(done));
+            // The model asks again, from every thread at once: the approved call runs once, and the others are new
+            // calls (the approved one is used up) that wait together, as one.
+            java.util.concurrent.CyclicBarrier again = new java.util.concurrent.CyclicBarrier(threads);
+            List<java.util.concurrent.Future<CallToolResult>> repeats = new java.util.ArrayList<>();
+            for (int i = 0; i < threads; i++) {
+                repeats.add(pool.submit(() -> {
+                    again.await();
+                    return fs.callTool(write);
+                }));
+            }
+            int ran = 0;
+            java.util.Set<Long> waitingAfter = new java.util.HashSet<>();
+            for (java.util.concurrent.Future<CallToolResult> a : repeats) {
+                CallToolResult r = a.get(30, java.util.concurrent.TimeUnit.SECONDS);
+                if (Boolean.TRUE.equals(r.isError())) {
+                    assertEquals("awaiting_approval", r.meta().get("dev.vouch/outcome"), () -> text(r));
+                    waitingAfter.add(((Number) r.meta().get("dev.vouch/call_sequence")).longValue());
+                } else {
+                    ran++;
+                }
+            }
+            assertEquals(1, ran, "the approved call ran once");
+            assertEquals(List.copyOf(waitingAfter), vouch.guard().pendingApprovals().list().stream()
+                    .map(dev.vouch.guard.ApprovalRequest::callSequence).toList(), "the repeats wait as one call");
+            assertTrue(waitingAfter.size() <= 1, "the repeats wait as one call: " + waitingAfter);
         } finally {
             pool.shutdown();
         }
@@ -290,13 +313,33 @@ class ClientTest extends McpTestBase {
         List<Rec> calls = journal.ofType(RecordType.TOOL_CALL);
         assertEquals(1, calls.stream().filter(c -> childTypes(c.seq()).contains(RecordType.TOOL_RESULT)).count(),
                 "the file was written by one call");
+        int waiting = 0;
         for (Rec c : calls) {
             List<RecordType> story = childTypes(c.seq());
-            if (!story.contains(RecordType.TOOL_RESULT)) { // a duplicate made at the same time: refused on record
+            if (story.equals(List.of(RecordType.POLICY_DECISION))) {
+                waiting++; // the repeats' call, still waiting
+            } else if (!story.contains(RecordType.TOOL_RESULT)) { // a duplicate made at the same time: refused
                 assertEquals(List.of(RecordType.POLICY_DECISION, RecordType.APPROVAL), story);
                 assertEquals(Decision.REFUSED, child(c.seq(), RecordType.APPROVAL).decision());
             }
         }
+        assertTrue(waiting <= 1, "one call waits: " + calls);
+    }
+
+    @Test
+    void shouldNotResumeACallAgainWhoseResumptionWasCancelled() throws Exception {
+        VouchMcp vouch = vouch().stallMode(StallMode.PENDING).build();
+        try (GuardedMcpAsyncClient fs = asyncFilesystem(vouch)) {
+            CallToolRequest write = request("write_file", Map.of("path", path("once.txt"), "content", "x"));
+            long seq = ((Number) fs.callTool(write).block().meta().get("dev.vouch/call_sequence")).longValue();
+            assertTrue(vouch.guard().pendingApprovals().approve(seq, "alice", "fine"));
+            assertThrows(RuntimeException.class, () -> fs.resume(seq).timeout(Duration.ofNanos(1)).block(),
+                    "the caller gives up at once on the resumed call");
+            journal.awaitChild(seq, RecordType.TOOL_ERROR);
+
+            assertThrows(IllegalStateException.class, () -> fs.resume(seq).block(), "a call runs once");
+        }
+        assertEquals(1, journal.ofType(RecordType.TOOL_CALL).size(), "no new call was made for the second resume");
     }
 
     @Test

@@ -263,6 +263,44 @@ class ServerToolsTest extends McpTestBase {
     }
 
     @Test
+    void shouldReportWhatAResumedToolThrewAndNeverJudgeItAgainAsANewCall() throws Exception {
+        policy = dev.vouch.policy.Policy.parse(POLICY + """
+                  - id: explosions-need-a-person
+                    match_methods: ["explode"]
+                    action: stall
+                    reason: Explosions need a second pair of eyes
+                """, "vouch-policy.yaml");
+        Path approved = tmp.resolve("approved.flag");
+        VouchMcp vouch = vouch().stallMode(StallMode.PENDING).build();
+        Thread person = new Thread(() -> {
+            try {
+                while (vouch.guard().pendingApprovals().size() == 0) {
+                    Thread.sleep(10);
+                }
+                long seq = vouch.guard().pendingApprovals().list().get(0).callSequence();
+                assertTrue(vouch.guard().pendingApprovals().approve(seq, "alice", "go"));
+                Files.createFile(approved);
+            } catch (InterruptedException | IOException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        person.start();
+
+        // The tool throws IllegalStateException when resumed: that is its failure, not a sign that the call is gone.
+        List<JsonNode> out = runSync(vouch, TsClient.call("explode", Map.of()), TsClient.waitFor(approved),
+                TsClient.call("explode", Map.of()));
+        person.join();
+
+        JsonNode failed = out.get(1);
+        String said = failed.has("error") ? failed.get("error").get("message").asText() : text(failed);
+        assertTrue(said.contains("disk on fire"), failed::toString);
+        Rec call = only(RecordType.TOOL_CALL);
+        assertEquals(List.of(RecordType.POLICY_DECISION, RecordType.APPROVAL, RecordType.TOOL_ERROR),
+                childTypes(call.seq()));
+        assertEquals(1, handlerRuns.get());
+    }
+
+    @Test
     void shouldRecordThrowingToolAsToolErrorAndLetTheSdkReportIt() throws Exception {
         List<JsonNode> out = runSync(vouch().build(), TsClient.call("explode", Map.of()));
 

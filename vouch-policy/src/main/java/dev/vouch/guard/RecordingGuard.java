@@ -480,6 +480,11 @@ final class RecordingGuard implements Guard {
             long duration = System.nanoTime() - start;
             if (err != null) {
                 Throwable cause = unwrap(err);
+                if (cause instanceof CancellationException && out.isCancelled()) {
+                    // What the record can say: the caller stopped waiting; the tool may have done its work anyway.
+                    cause = new CancellationException("the caller cancelled the call while the tool ran; the tool"
+                            + " was told to stop and may have finished its work anyway");
+                }
                 records.recordError(j, cause, duration);
                 obs.ended(null, cause);
                 complete(out, j.ctx, null, cause);

@@ -222,6 +222,7 @@ class AsyncTest extends GuardTestBase {
         Rec error = journal.awaitChild(call("web.crawl").seq(), RecordType.TOOL_ERROR);
         assertTrue(error.result().contains("\"exception\":\"java.util.concurrent.CancellationException\""),
                 error.result());
+        assertTrue(error.result().contains("the caller cancelled the call while the tool ran"), error.result());
     }
 
     @Test
