@@ -83,9 +83,11 @@ final class GuardRecords {
             stored = StoredParams.of(params, d.redactedFields(), d.payloadLogging(), redactionKey);
             if (redactionKey == null && !d.redactedFields().isEmpty() && !warnedNoKey) {
                 warnedNoKey = true;
-                LOG.warn("Policy {} redacts {} but the guard has no redaction key: redacted values are omitted from"
-                        + " the journal with no commitment (set GuardBuilder.redactionKey to be able to prove them)",
-                        policyId, d.redactedFields());
+                // Redactions add up over every matching rule, so the deciding rule is not named as their source.
+                LOG.warn("The policy redacts {} of {} but the guard has no redaction key: redacted values are omitted"
+                        + " from the journal with no commitment (give the guard a redaction key to be able to prove"
+                        + " them: GuardBuilder.redactionKey, vouch.redaction-key in Spring, --redaction-key for vouch"
+                        + " serve and mcp-proxy)", d.redactedFields(), tool);
             }
         }
         Event[] pair = PAIRS.get();

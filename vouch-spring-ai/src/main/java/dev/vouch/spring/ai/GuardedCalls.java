@@ -127,8 +127,10 @@ final class GuardedCalls {
                 return ended;
             }
             throw new IllegalStateException("no deferred Spring AI tool call with sequence number " + callSequence
-                    + " is kept here: it was not deferred (vouch.stall-mode is wait, or it was not stalled), it"
-                    + " already ran, or it was deferred before this application started");
+                    + " is kept here: " + (deferApproval
+                            ? "it was not stalled, it already ran, or it was deferred before this application started"
+                            : "vouch.stall-mode is wait, so stalled calls wait in their chat call (answer them with"
+                                    + " approve or refuse)"));
         }
         boolean stillPending = false;
         try {

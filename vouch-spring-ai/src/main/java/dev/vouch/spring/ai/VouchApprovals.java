@@ -108,10 +108,7 @@ public final class VouchApprovals {
      */
     public CallResult<String> approveAndResume(long callSequence, String approver, String reason) {
         if (!calls.keeps(callSequence)) {
-            throw new IllegalStateException("no deferred call with sequence number " + callSequence + " is kept here,"
-                    + " so it cannot be resumed: it was not deferred (with vouch.stall-mode=wait use approve(), and"
-                    + " the waiting chat call runs it), it already ran, or it was deferred before this application"
-                    + " started");
+            calls.resume(callSequence); // throws, saying why for the stall mode in force
         }
         approve(callSequence, approver, reason);
         return calls.resume(callSequence);

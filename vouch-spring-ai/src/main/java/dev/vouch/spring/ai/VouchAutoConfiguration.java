@@ -59,7 +59,11 @@ public class VouchAutoConfiguration {
      */
     @Bean
     @ConditionalOnMissingBean
-    Ledger vouchLedger(VouchProperties properties) {
+    Ledger vouchLedger(VouchProperties properties, ObjectProvider<PolicyWatcher> policy,
+            ObjectProvider<RedactionKey> redactionKey) {
+        // The policy and the redaction key first: a start that fails over either leaves no journal and no key.
+        policy.getIfUnique();
+        redactionKey.getIfUnique();
         LedgerBuilder builder = Ledger.builder(properties.getJournal())
                 .keyFile(properties.getKeyFile())
                 .shutdownHook(false);

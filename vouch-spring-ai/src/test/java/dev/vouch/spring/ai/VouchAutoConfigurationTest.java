@@ -285,6 +285,8 @@ class VouchAutoConfigurationTest {
                     }
                     assertTrue(messages.toString().contains(expected), property + " not named in:\n" + messages);
                 });
+                assertFalse(Files.exists(tmp.resolve("journal")), property + ": a failed start left a journal");
+                assertFalse(Files.exists(tmp.resolve("vouch.key")), property + ": a failed start left a new key");
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
