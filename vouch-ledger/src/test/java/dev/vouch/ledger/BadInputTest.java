@@ -103,6 +103,18 @@ class BadInputTest {
     }
 
     @Test
+    void shouldCreateANewKeyInsideTheNewJournalDirectoryOrADirectoryAboveIt() {
+        Path inside = tmp.resolve("a/journal");
+        try (Ledger ledger = Ledger.builder(inside).keyFile(inside.resolve("vouch.key")).open()) {
+            assertTrue(Files.isRegularFile(inside.resolve("vouch.key")));
+        }
+        Path below = tmp.resolve("b/c/journal");
+        try (Ledger ledger = Ledger.builder(below).keyFile(tmp.resolve("b/vouch.key")).open()) {
+            assertTrue(Files.isRegularFile(tmp.resolve("b/vouch.key")));
+        }
+    }
+
+    @Test
     void shouldRejectAKeyFileReadableByOthersForAnExistingJournalAndTouchNothing() throws IOException {
         Path keyFile = tmp.resolve("keys/.vouch_key");
         Files.createDirectories(keyFile.getParent());

@@ -77,8 +77,10 @@ final class LedgerOpener {
             // Check an existing key, or where a new one goes, before creating the directory: a refused open leaves
             // no empty journal behind.
             loaded = Files.exists(config.keyFile()) ? KeyFile.load(config.keyFile()) : null;
-            Path keyDir = config.keyFile().toAbsolutePath().getParent();
-            if (loaded == null && keyDir != null && !Files.isDirectory(keyDir)) {
+            Path keyDir = config.keyFile().toAbsolutePath().normalize().getParent();
+            // A key in the journal directory, or in a directory above it, is fine: creating the journal creates it.
+            if (loaded == null && keyDir != null && !Files.isDirectory(keyDir)
+                    && !dir.toAbsolutePath().normalize().startsWith(keyDir)) {
                 throw new KeyFileException(config.keyFile(), "cannot write the key file: directory " + keyDir
                         + " does not exist");
             }
