@@ -22,8 +22,17 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -259,19 +268,10 @@ class ClientTest extends McpTestBase {
         VouchMcp vouch = vouch().stallMode(StallMode.PENDING).build();
         CallToolRequest write = request("write_file", Map.of("path", path("once.txt"), "content", "x"));
         int threads = 8;
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
         try (GuardedMcpClient fs = filesystem(vouch)) {
-            java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(threads);
-            List<java.util.concurrent.Future<CallToolResult>> answers = new java.util.ArrayList<>();
-            for (int i = 0; i < threads; i++) {
-                answers.add(pool.submit(() -> {
-                    start.await();
-                    return fs.callTool(write);
-                }));
-            }
-            java.util.Set<Long> waitingOn = new java.util.HashSet<>();
-            for (java.util.concurrent.Future<CallToolResult> a : answers) {
-                CallToolResult r = a.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            Set<Long> waitingOn = new HashSet<>();
+            for (CallToolResult r : allAtOnce(pool, threads, () -> fs.callTool(write))) {
                 assertEquals("awaiting_approval", r.meta().get("dev.vouch/outcome"), () -> text(r));
                 waitingOn.add(((Number) r.meta().get("dev.vouch/call_sequence")).longValue());
             }
@@ -283,18 +283,9 @@ class ClientTest extends McpTestBase {
             assertTrue(vouch.guard().pendingApprovals().approve(seq, "alice", "fine"));
             // The model asks again, from every thread at once: the approved call runs once, and the others are new
             // calls (the approved one is used up) that wait together, as one.
-            java.util.concurrent.CyclicBarrier again = new java.util.concurrent.CyclicBarrier(threads);
-            List<java.util.concurrent.Future<CallToolResult>> repeats = new java.util.ArrayList<>();
-            for (int i = 0; i < threads; i++) {
-                repeats.add(pool.submit(() -> {
-                    again.await();
-                    return fs.callTool(write);
-                }));
-            }
             int ran = 0;
-            java.util.Set<Long> waitingAfter = new java.util.HashSet<>();
-            for (java.util.concurrent.Future<CallToolResult> a : repeats) {
-                CallToolResult r = a.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            Set<Long> waitingAfter = new HashSet<>();
+            for (CallToolResult r : allAtOnce(pool, threads, () -> fs.callTool(write))) {
                 if (Boolean.TRUE.equals(r.isError())) {
                     assertEquals("awaiting_approval", r.meta().get("dev.vouch/outcome"), () -> text(r));
                     waitingAfter.add(((Number) r.meta().get("dev.vouch/call_sequence")).longValue());
@@ -324,6 +315,24 @@ class ClientTest extends McpTestBase {
             }
         }
         assertTrue(waiting <= 1, "one call waits: " + calls);
+    }
+
+    /** What {@code call} returned on each of {@code threads} threads, all released at once. */
+    private static List<CallToolResult> allAtOnce(ExecutorService pool, int threads, Supplier<CallToolResult> call)
+            throws Exception {
+        CyclicBarrier start = new CyclicBarrier(threads);
+        List<Future<CallToolResult>> answers = new ArrayList<>();
+        for (int i = 0; i < threads; i++) {
+            answers.add(pool.submit(() -> {
+                start.await();
+                return call.get();
+            }));
+        }
+        List<CallToolResult> out = new ArrayList<>();
+        for (Future<CallToolResult> a : answers) {
+            out.add(a.get(30, TimeUnit.SECONDS));
+        }
+        return out;
     }
 
     @Test
