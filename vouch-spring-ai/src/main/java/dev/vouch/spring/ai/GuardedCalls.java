@@ -33,6 +33,9 @@ final class GuardedCalls {
         String run() throws Throwable;
     }
 
+    /** How many refused or timed-out deferred calls {@link #resume} still answers for. */
+    static final int REMEMBERED_REFUSALS = 1024;
+
     private final Guard guard;
     private final boolean deferApproval;
     private final ToolCallIds ids;
@@ -50,8 +53,6 @@ final class GuardedCalls {
             return size() > REMEMBERED_REFUSALS;
         }
     });
-
-    static final int REMEMBERED_REFUSALS = 1024;
 
     GuardedCalls(Guard guard, VouchProperties.StallMode stallMode, ToolCallIds ids, boolean hideAlwaysBlocked) {
         this.guard = guard;
