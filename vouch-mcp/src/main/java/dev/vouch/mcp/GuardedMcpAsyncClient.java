@@ -10,8 +10,10 @@ import reactor.core.publisher.Mono;
 
 /**
  * An {@link McpAsyncClient} whose tool calls go through Vouch's guard, as {@link GuardedMcpClient} is for the sync
- * client. Each call is judged when its {@code Mono} is subscribed; a stalled call waits for its approval without
- * holding a thread. Everything but tools: {@link #delegate()}.
+ * client. Each call is judged when its {@code Mono} is subscribed, in the task current where the {@code Mono} was
+ * made (else where it is subscribed); a stalled call waits for its approval without holding a thread. Cancelling the
+ * subscription cancels the call: one waiting for approval is refused on record and never runs. Everything but tools:
+ * {@link #delegate()}.
  */
 public final class GuardedMcpAsyncClient implements AutoCloseable {
     private final McpAsyncClient client;

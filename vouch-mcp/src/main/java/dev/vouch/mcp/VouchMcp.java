@@ -95,7 +95,8 @@ public final class VouchMcp {
 
     /**
      * The same tool, its handler guarded: for {@code McpServer.async(...).tools(...)}. The call is judged when the
-     * returned {@code Mono} is subscribed; a stalled call waits for its approval without holding a thread.
+     * returned {@code Mono} is subscribed; a stalled call waits for its approval without holding a thread, and a
+     * cancelled subscription cancels the call (one waiting for approval is refused on record and never runs).
      */
     public McpServerFeatures.AsyncToolSpecification guard(McpServerFeatures.AsyncToolSpecification spec) {
         Objects.requireNonNull(spec, "spec");
