@@ -547,6 +547,9 @@ class Verifier:
         if self.position == 0 and rtype != GENESIS:
             self.fail(seq, "genesis", "the journal does not begin with a genesis record (found %s)"
                       % TYPE_NAMES[rtype])
+        misplaced = self.life_cycle_break(rtype)
+        if misplaced is not None:
+            self.fail(seq, "life_cycle", misplaced)
         if rtype == GENESIS:
             self.on_genesis(seq, rec)
         elif rtype == CHECKPOINT:
@@ -564,6 +567,17 @@ class Verifier:
         else:
             self.events += 1
         self.advance(leaf, seq, rtype)
+
+    def life_cycle_break(self, rtype):
+        """None if a writer may put a record of this type after the two before it (FORMAT.md, step 1.7), else why not."""
+        if self.last_type == CHECKPOINT and self.type_before_last == SEAL and rtype != RESUME:
+            return ("a %s record after the journal was sealed: a writer appends to a sealed journal only a new"
+                    " session, which begins with a resume record" % TYPE_NAMES[rtype])
+        if self.last_type in (SEAL, RESUME, RECOVERY) and rtype not in (CHECKPOINT, RECOVERY):
+            return ("a %s record right after a %s record, which its writer follows with a checkpoint at once (or,"
+                    " after a crash, the next writer with a recovery record)"
+                    % (TYPE_NAMES[rtype], TYPE_NAMES[self.last_type]))
+        return None
 
     def advance(self, leaf, seq, rtype):
         self.tree.append(leaf)

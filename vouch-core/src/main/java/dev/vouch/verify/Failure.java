@@ -28,6 +28,12 @@ public record Failure(long sequence, Kind kind, String message, String position)
         KEY_ROTATION,
         /** A gap, seal or recovery record whose counts contradict the journal. */
         ACCOUNTING,
+        /**
+         * A record where no writer puts one: after a sealed end anything but the resume record that begins a new
+         * session, or after a seal, resume or recovery record anything but its checkpoint or a recovery record.
+         * Records appended to a journal by someone without its key.
+         */
+        LIFE_CYCLE,
         /** The journal does not extend the checkpoint the auditor saved. */
         SAVED_CHECKPOINT,
         /** Later failures of one kind, summarised to keep the report readable. */

@@ -387,6 +387,7 @@ public final class JournalVerifier {
             int lastLeaf = (first + n - 1) * Rfc6962.HASH_SIZE;
             if (position == 0 || b.firstSequence[c] != expectedSeq
                     || !RecordView.prevEquals(b.records[first].data(), lastHash, 0)
+                    || lifeCycleBreak(RecordType.TOOL_CALL) != null // any event: the chunk holds only events
                     || (savedCheckpoint != null && savedMatched == null && savedCheckpoint.size() >= position
                             && savedCheckpoint.size() < position + n)) {
                 return false;
@@ -483,6 +484,10 @@ public final class JournalVerifier {
                 fail(seq, Failure.Kind.GENESIS, "the journal does not begin with a genesis record (found "
                         + type.label() + ")");
             }
+            String misplaced = lifeCycleBreak(type);
+            if (misplaced != null) {
+                fail(seq, Failure.Kind.LIFE_CYCLE, misplaced);
+            }
             switch (type) {
                 case GENESIS -> onGenesis(seq);
                 case CHECKPOINT -> onCheckpoint(seq);
@@ -494,6 +499,28 @@ public final class JournalVerifier {
                 default -> events++;
             }
             advance(seq, type);
+        }
+
+        /**
+         * Null if a writer may put a record of {@code type} after the records before it; else why not. A writer
+         * appends nothing to a sealed journal but a new session, which begins with RESUME (a sealed journal needs no
+         * RECOVERY), and follows a SEAL, RESUME or RECOVERY with its CHECKPOINT at once; a crash between them ends
+         * the journal there, and the next writer begins with RECOVERY. So what else follows them was appended by
+         * someone else: without this check an event appended after a seal read as a torn tail, which the next
+         * writer would sign in with its recovery record.
+         */
+        private String lifeCycleBreak(RecordType type) {
+            if (lastType == RecordType.CHECKPOINT && typeBeforeLast == RecordType.SEAL && type != RecordType.RESUME) {
+                return "a " + type.label() + " record after the journal was sealed: a writer appends to a sealed"
+                        + " journal only a new session, which begins with a resume record";
+            }
+            if ((lastType == RecordType.SEAL || lastType == RecordType.RESUME || lastType == RecordType.RECOVERY)
+                    && type != RecordType.CHECKPOINT && type != RecordType.RECOVERY) {
+                return "a " + type.label() + " record right after a " + lastType.label() + " record, which its writer"
+                        + " follows with a checkpoint at once (or, after a crash, the next writer with a recovery"
+                        + " record)";
+            }
+            return null;
         }
 
         private void advance(long seq, RecordType type) {

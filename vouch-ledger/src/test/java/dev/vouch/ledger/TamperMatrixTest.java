@@ -457,6 +457,38 @@ class TamperMatrixTest {
     }
 
     @Test
+    void shouldRefuseToSignInAnEventAppendedAfterTheSeal() {
+        // Anyone who can write the files, without the key, appended a chained event after the seal's checkpoint.
+        // The writer took it for a crashed writer's tail and signed it in with its recovery record.
+        List<byte[]> list = Forger.copy(records);
+        assertEquals(RecordType.SEAL, Forger.type(list.get(list.size() - 2)));
+        Event forged = Event.of(EventKind.TOOL_CALL).agent("agent-7").name("fs.delete").params("{\"path\":\"/etc\"}");
+        list.add(Forger.eventRecord(forged, list.size(), list.get(list.size() - 1)));
+        Path dir = write("appended-after-seal", list);
+        Map<String, String> before = cycleFiles(dir);
+
+        VerificationReport r = Journals.verify(dir, anchor);
+        JournalCorruptException tail = assertThrows(JournalCorruptException.class,
+                () -> Ledger.builder(dir).keyFile(keyFile).shutdownHook(false).open().close());
+        JournalCorruptException full = assertThrows(JournalCorruptException.class,
+                () -> Ledger.builder(dir).keyFile(keyFile).fullVerificationOnOpen(true).shutdownHook(false).open().close());
+
+        assertFirstFailure(r, Failure.Kind.LIFE_CYCLE, records.size());
+        assertTrue(Journals.first(r).message().contains("after the journal was sealed"), Journals.describe(r));
+        assertEquals(records.size(), tail.sequence(), tail.getMessage());
+        assertEquals(records.size(), full.sequence(), full.getMessage());
+        assertEquals(before, cycleFiles(dir), "a refused journal must not be touched");
+    }
+
+    /** The snapshot of the journal's files alone: a refused open leaves its writer lock file behind, as any open. */
+    private static Map<String, String> cycleFiles(Path dir) {
+        Map<String, String> files = new java.util.TreeMap<>(JournalFiles.snapshot(dir));
+        files.keySet().removeIf(name -> !name.endsWith(".cq4") && !name.endsWith(".cq4t"));
+        assertTrue(files.size() >= 2, files::toString);
+        return files;
+    }
+
+    @Test
     void shouldNotMistakeStorageDamagedMidwayForATornTailAndRefuseToAppend() throws IOException {
         int target = indexOfEvent(150);
         Path dir = JournalFiles.copy(journal, tmp.resolve("damaged-header"));

@@ -245,6 +245,38 @@ class ThirdPartyVerifierTest {
     }
 
     @Test
+    void shouldCatchEventsAppendedWhereNoWriterPutsThem() throws IOException {
+        // An outside auditor appended a chained event after a seal (and after a reopen's RESUME): every verifier
+        // called it a torn tail with no sign of tampering, and the next writer signed it in with its recovery.
+        int resume = lastIndexOf(RecordType.RESUME, records.size());
+        int sealCheckpoint = lastIndexOf(RecordType.SEAL, resume) + 1;
+        assertEquals(RecordType.CHECKPOINT, new RecordView().wrap(records.get(sealCheckpoint),
+                records.get(sealCheckpoint).length).type());
+        Event forged = Event.of(EventKind.TOOL_CALL).agent("agent-ü").name("shell.exec").params("{\"rm\":\"-rf /\"}");
+        for (int at : new int[] {sealCheckpoint + 1, resume + 1}) {
+            List<byte[]> appended = copy(records.subList(0, at));
+            appended.add(Forger.eventRecord(forged, at, appended.get(at - 1)));
+
+            Result python = verifyWithPython(export("appended-" + at, appended), null);
+            VerificationReport java = verifyWithJava(appended);
+
+            assertEquals(1, python.exit, python.output);
+            assertTrue(python.output.startsWith("TAMPERED:"), python.output);
+            assertTrue(python.output.contains("seq " + at + ": life_cycle: a tool_call record"), python.output);
+            assertEquals(Verdict.TAMPERED, java.verdict(), java.failures()::toString);
+            assertEquals(Failure.Kind.LIFE_CYCLE, java.failures().get(0).kind(), java.failures()::toString);
+            assertEquals(at, java.failures().get(0).sequence());
+        }
+        // Where a crash can stop a writer, the same place without the forged event is a torn tail, not tampering.
+        for (int at : new int[] {sealCheckpoint + 1, resume + 1}) {
+            List<byte[]> cut = records.subList(0, at);
+            Result python = verifyWithPython(export("cut-" + at, cut), null);
+            assertTrue(python.output.startsWith(at == sealCheckpoint + 1 ? "INTACT" : "INCOMPLETE:"), python.output);
+            assertEquals(0, verifyWithJava(cut).failureCount());
+        }
+    }
+
+    @Test
     void shouldJudgeACutOffJournalIncomplete() throws IOException {
         int lastEvent = lastIndexOf(RecordType.NOTE, records.size());
         List<byte[]> cut = records.subList(0, lastEvent + 1);
