@@ -86,6 +86,21 @@ final class DeferredCalls implements PendingApprovals {
         return d;
     }
 
+    /**
+     * Holds a call rediscovered from the journal that was allowed to run (by the policy, or approved) and has no
+     * outcome on record, as an approved deferred call: resuming it once records its outcome. Nothing is recorded now
+     * and nobody is asked.
+     *
+     * @return the call, described as a request whose {@code requestedAt} and {@code deadline} are when it was allowed
+     */
+    ApprovalRequest restoreAllowed(JudgedCall j, Instant allowedAt) {
+        ApprovalRequest request = approvals.request(j, allowedAt, Duration.ZERO);
+        Deferred d = new Deferred(j, Map.of(), request, Duration.ZERO, CompletableFuture.completedFuture(null));
+        d.settled = APPROVED;
+        calls.put(j.callSeq, d);
+        return request;
+    }
+
     private void settle(Deferred d) {
         GuardException refusal;
         try {

@@ -55,6 +55,7 @@ public final class GuardBuilder {
     CallObserver observer;
     String principal;
     RecordSource recoverFrom;
+    private java.util.function.Consumer<ApprovalRequest> unfinishedTaker;
 
     GuardBuilder(Recorder recorder) {
         this.recorder = Objects.requireNonNull(recorder, "recorder");
@@ -195,6 +196,20 @@ public final class GuardBuilder {
     }
 
     /**
+     * With {@link #recoverPending}: also rediscovers the calls of this agent that were allowed to run (by the policy,
+     * or approved) but whose outcome is not on record, because the previous run stopped first. Each is given to
+     * {@code taker} while the guard is built, as a request whose {@code requestedAt} and {@code deadline} are when it
+     * was allowed, and can be resumed once ({@link Guard#resume}, {@link Guard#resumeAsync}) to record its outcome.
+     * For front ends whose tools run elsewhere and report later, such as the HTTP gateway, whose client may report
+     * after a restart. Where the tool runs in this process, resuming would run it again, although it may have run
+     * before the stop: leave this off there. Default: off.
+     */
+    public GuardBuilder recoverUnfinished(java.util.function.Consumer<ApprovalRequest> taker) {
+        this.unfinishedTaker = taker;
+        return this;
+    }
+
+    /**
      * Checks every setting and returns the guard. With {@link #policy(PolicyEvaluator, String, String)},
      * records the policy NOTE first.
      *
@@ -242,7 +257,7 @@ public final class GuardBuilder {
             guard.policyChanged(policy, policySha256, policySource);
         }
         if (recoverFrom != null) {
-            guard.recoverPending(recoverFrom);
+            guard.recoverPending(recoverFrom, unfinishedTaker);
         }
         return guard;
     }

@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,6 +26,9 @@ import org.slf4j.LoggerFactory;
  * POLICY_DECISION STALL whose call has no APPROVAL (and no outcome). Each gets back its original deadline (the
  * decision's time plus its {@code approval_timeout_ms}); one whose deadline passed while nothing ran is recorded as
  * TIMED_OUT now. Only the stalled calls are kept while reading, so memory follows their number, not the journal's.
+ *
+ * <p>Asked to ({@link GuardBuilder#recoverUnfinished}), it also rediscovers the calls that were allowed to run (by the
+ * policy, or approved) and have no outcome on record: they can be resumed once to record it.
  */
 final class PendingRecovery {
     private static final Logger LOG = LoggerFactory.getLogger(Guard.class);
@@ -35,16 +39,19 @@ final class PendingRecovery {
     }
 
     /** A stalled call, until an answer or an outcome names it. */
-    private record Stalled(CallSeen call, long decisionSeq, long decidedAtNanos, String policyId, String reason,
-            dev.vouch.Risk risk, long timeoutMillis, StoredParams.Form form) {
+    private record Stalled(CallSeen call, Action action, long decisionSeq, long decidedAtNanos, String policyId,
+            String reason, dev.vouch.Risk risk, long timeoutMillis, StoredParams.Form form) {
     }
 
     private PendingRecovery() {
     }
 
-    static void recover(RecordSource source, RecordingGuard guard, GuardRecords records, DeferredCalls deferred) {
+    static void recover(RecordSource source, RecordingGuard guard, GuardRecords records, DeferredCalls deferred,
+            Consumer<ApprovalRequest> unfinishedTaker) {
         Map<Long, CallSeen> undecided = new HashMap<>();
         Map<Long, Stalled> stalled = new LinkedHashMap<>();
+        // Allowed or approved, no outcome yet: kept only when asked for (most calls leave at once, with their outcome).
+        Map<Long, Stalled> unfinished = new LinkedHashMap<>();
         RecordBuffer buf = new RecordBuffer(4096);
         RecordView v = new RecordView();
         String agent = guard.agent();
@@ -70,13 +77,24 @@ final class PendingRecovery {
                                     v.principal()));
                     case POLICY_DECISION -> {
                         CallSeen c = undecided.remove(v.parent());
-                        if (c != null && v.decision() == Decision.STALL) {
+                        boolean stall = v.decision() == Decision.STALL;
+                        if (c != null && (stall || (unfinishedTaker != null && v.decision() == Decision.ALLOW))) {
                             DecisionFields f = DecisionFields.parse(v.params());
-                            stalled.put(c.seq(), new Stalled(c, v.sequence(), v.timestamp(), v.policy(), f.reason,
-                                    v.risk(), f.timeoutMillis, f.form));
+                            (stall ? stalled : unfinished).put(c.seq(), new Stalled(c, stall ? Action.STALL
+                                    : Action.ALLOW, v.sequence(), v.timestamp(), v.policy(), f.reason, v.risk(),
+                                    f.timeoutMillis, f.form));
                         }
                     }
-                    case APPROVAL, TOOL_RESULT, TOOL_ERROR -> stalled.remove(v.parent());
+                    case APPROVAL -> {
+                        Stalled s = stalled.remove(v.parent());
+                        if (s != null && unfinishedTaker != null && v.decision() == Decision.APPROVED) {
+                            unfinished.put(s.call().seq(), s);
+                        }
+                    }
+                    case TOOL_RESULT, TOOL_ERROR -> {
+                        stalled.remove(v.parent());
+                        unfinished.remove(v.parent());
+                    }
                     default -> { }
                 }
             }
@@ -89,12 +107,7 @@ final class PendingRecovery {
         for (Stalled s : stalled.values()) {
             Instant requestedAt = Instant.EPOCH.plusNanos(s.decidedAtNanos());
             Duration timeout = Duration.ofMillis(Math.max(0, s.timeoutMillis()));
-            JudgedCall j = new JudgedCall(new Context(guard, s.call().task(), s.call().parent()), s.call().tool(),
-                    new PolicyDecision(Action.STALL, List.of(), s.risk(), s.policyId(), s.reason(),
-                            s.form() == StoredParams.Form.DIGEST ? PayloadLogging.METADATA_ONLY
-                                    : PayloadLogging.FULL_PAYLOAD, timeout),
-                    s.policyId(), StoredParams.recorded(s.call().storedParams(), s.form()), s.call().seq(),
-                    s.decisionSeq(), null, s.call().toolCallId(), s.call().principal());
+            JudgedCall j = judged(guard, s);
             // Past deadlines are settled by the same path: the answer future times out at once.
             deferred.defer(j, Map.of(), requestedAt, timeout); // tags are not recorded
             if (now.isBefore(requestedAt.plus(timeout))) {
@@ -106,6 +119,24 @@ final class PendingRecovery {
                     + " {} past their deadline (recorded as timed out)", stalled.size(), agent, waiting,
                     stalled.size() - waiting);
         }
+        for (Stalled s : unfinished.values()) {
+            Instant allowedAt = Instant.EPOCH.plusNanos(s.decidedAtNanos());
+            JudgedCall j = judged(guard, s);
+            unfinishedTaker.accept(deferred.restoreAllowed(j, allowedAt));
+        }
+        if (!unfinished.isEmpty()) {
+            LOG.info("Rediscovered {} call(s) of agent {} from the journal that were allowed to run and have no"
+                    + " outcome on record", unfinished.size(), agent);
+        }
+    }
+
+    private static JudgedCall judged(RecordingGuard guard, Stalled s) {
+        return new JudgedCall(new Context(guard, s.call().task(), s.call().parent()), s.call().tool(),
+                new PolicyDecision(s.action(), List.of(), s.risk(), s.policyId(), s.reason(),
+                        s.form() == StoredParams.Form.DIGEST ? PayloadLogging.METADATA_ONLY
+                                : PayloadLogging.FULL_PAYLOAD, Duration.ofMillis(Math.max(0, s.timeoutMillis()))),
+                s.policyId(), StoredParams.recorded(s.call().storedParams(), s.form()), s.call().seq(),
+                s.decisionSeq(), null, s.call().toolCallId(), s.call().principal());
     }
 
     /** What the guard wrote into a STALL decision's body. */

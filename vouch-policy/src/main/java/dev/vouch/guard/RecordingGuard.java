@@ -59,9 +59,9 @@ final class RecordingGuard implements Guard {
         this.policy = new PolicyState(b.policy, null, null);
     }
 
-    /** Rediscovers the deferred calls a previous run left waiting (GuardBuilder.recoverPending). */
-    void recoverPending(dev.vouch.verify.RecordSource source) {
-        PendingRecovery.recover(source, this, records, deferred);
+    /** Rediscovers the calls a previous run left waiting or unfinished (GuardBuilder.recoverPending, recoverUnfinished). */
+    void recoverPending(dev.vouch.verify.RecordSource source, java.util.function.Consumer<ApprovalRequest> unfinished) {
+        PendingRecovery.recover(source, this, records, deferred, unfinished);
     }
 
     @Override

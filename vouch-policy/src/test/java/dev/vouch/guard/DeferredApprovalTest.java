@@ -185,6 +185,49 @@ class DeferredApprovalTest extends GuardTestBase {
     }
 
     @Test
+    void shouldRediscoverCallsAllowedToRunWithoutAnOutcomeOnlyWhenAskedAndRecordTheirOutcomeOnce() throws Exception {
+        // A tool that runs elsewhere (the gateway's client) and has not reported when the process stops.
+        Guard first = guard((tool, params) -> tool.equals("fs.move") ? stall("moves", "", Duration.ofMinutes(5))
+                : allow("reads")).approvals(nobodyAnswers()).build();
+        long allowed;
+        try (Task task = first.task("remote")) {
+            CompletableFuture<CallResult<Object>> never = first.attemptAsync(ToolCall.of("fs.read", PARAMS).id("r-1"),
+                    CompletableFuture::new);
+            assertFalse(never.isDone());
+            allowed = journal.ofType(RecordType.TOOL_CALL).get(0).seq();
+        }
+        long approved = first.attempt(ToolCall.of("fs.move", PARAMS).deferApproval(true), () -> "moved")
+                .callSequence();
+        assertTrue(first.pendingApprovals().approve(approved, "bob", "fine"));
+        long finished = first.attempt(ToolCall.of("fs.read", "{}"), () -> "read").callSequence();
+
+        Guard plain = guard((tool, params) -> allow("reads")).approvals(nobodyAnswers())
+                .recoverPending(JournalReader.open(journal.dir)).build();
+        assertThrows(IllegalStateException.class, () -> plain.resume(allowed, () -> "again"),
+                "without recoverUnfinished nothing that was allowed is taken back");
+
+        List<ApprovalRequest> taken = new java.util.ArrayList<>();
+        Guard second = guard((tool, params) -> allow("reads")).approvals(nobodyAnswers())
+                .recoverPending(JournalReader.open(journal.dir)).recoverUnfinished(taken::add).build();
+
+        assertEquals(List.of(allowed, approved), taken.stream().map(ApprovalRequest::callSequence).toList());
+        assertEquals("r-1", taken.get(0).toolCallId());
+        assertEquals("remote", taken.get(0).task());
+        assertEquals(0, second.pendingApprovals().size(), "nobody is asked about them");
+        assertFalse(second.pendingApprovals().approve(allowed, "eve", "no answer is taken"));
+        assertEquals("late", second.resumeAsync(allowed, () -> CompletableFuture.completedFuture("late"))
+                .get(10, TimeUnit.SECONDS).valueOrThrow());
+        assertEquals("moved", second.resume(approved, () -> "moved").valueOrThrow());
+        assertThrows(IllegalStateException.class, () -> second.resume(allowed, () -> "twice"), "once only");
+        Rec result = journal.children(allowed).stream().filter(x -> x.type() == RecordType.TOOL_RESULT).findFirst()
+                .orElseThrow();
+        assertEquals("remote", result.task(), "the outcome keeps the call's task");
+        assertEquals(1, journal.children(approved).stream().filter(x -> x.type() == RecordType.TOOL_RESULT).count());
+        assertEquals(1, journal.children(finished).stream().filter(x -> x.type() == RecordType.TOOL_RESULT).count(),
+                "a call that ended is not taken back");
+    }
+
+    @Test
     void shouldRecordTimedOutForPendingCallsWhoseDeadlinePassedWhileNothingRan() throws Exception {
         Guard first = deferring(nobodyAnswers(), Duration.ofMillis(200));
         long seq = first.attempt(ToolCall.of("fs.move", PARAMS).deferApproval(true), () -> "moved").callSequence();

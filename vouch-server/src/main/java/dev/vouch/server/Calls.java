@@ -179,6 +179,30 @@ final class Calls {
         return result;
     }
 
+    /**
+     * Takes back a call that was allowed (or approved) before the gateway stopped, and whose result is not on record:
+     * its client may still report it (it may have run the tool), within the report deadline counted from now; else
+     * it expires and is recorded as usual. It keeps the client's call id, so a resubmission finds it.
+     */
+    void takeBack(AgentGuard agent, ApprovalRequest request) {
+        String callId = request.toolCallId().isEmpty() ? null : request.toolCallId();
+        Call c = new Call(request.callSequence(), agent, request.tool(), callId);
+        Guard g = agent.guard;
+        CompletableFuture<CallResult<Object>> r = g.resumeAsync(c.seq, () -> start(c, g.context()));
+        if (!r.isDone()) {
+            c.outcome(r);
+        } else {
+            LOG.warn("Call seq {} ({}) of {} could not be taken back: {}", c.seq, c.tool, agent.name, r);
+            return;
+        }
+        if (callId != null) {
+            String key = agent.name + '\n' + callId;
+            synchronized (stripes[Math.floorMod(key.hashCode(), STRIPES)]) {
+                byCallId.putIfAbsent(key, c);
+            }
+        }
+    }
+
     /** The approval handler was asked about a call (new, or rediscovered from the journal). */
     Call pending(AgentGuard agent, ApprovalRequest request, CompletableFuture<?> answer) {
         // A call rediscovered after a restart keeps the client's call id, so a resubmission finds it again.

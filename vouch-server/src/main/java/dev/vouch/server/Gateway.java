@@ -1,5 +1,6 @@
 package dev.vouch.server;
 
+import dev.vouch.guard.ApprovalRequest;
 import dev.vouch.guard.Guard;
 import dev.vouch.guard.GuardBuilder;
 import dev.vouch.guard.metrics.GuardMetrics;
@@ -19,9 +20,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
@@ -149,10 +152,17 @@ public final class Gateway implements AutoCloseable {
                         .writeAheadOutcomes(true)
                         .asyncExecutor(worker)
                         .redactionKey(b.redactionKey);
+                List<ApprovalRequest> unfinished = new ArrayList<>();
                 if (b.recoverPending) {
-                    gb.recoverPending(JournalReader.open(b.ledger.journalDirectory()));
+                    // Stalled calls wait for their answer again; allowed ones (the client may have run the tool before
+                    // the stop) wait for their report again, so a client that retries after a crash is heard.
+                    gb.recoverPending(JournalReader.open(b.ledger.journalDirectory()))
+                            .recoverUnfinished(unfinished::add);
                 }
                 a.guard = policy.build(gb);
+                for (ApprovalRequest r : unfinished) {
+                    calls.takeBack(a, r);
+                }
                 new GuardMetrics(a.guard).bindTo(registry);
                 agents.put(name, a);
             }

@@ -306,8 +306,8 @@ final class GatewayHandler extends Handler.Abstract {
         Call c = calls.get(seq);
         if (c == null || c.agent != a) {
             throw HttpError.notFound("unknown_call", "agent " + a.name + " has no call " + seq + " the gateway knows:"
-                    + " it was never submitted by this agent, it ended longer ago than the gateway remembers, or it"
-                    + " ended before the gateway restarted (the journal has it)");
+                    + " it was never submitted by this agent, or it ended longer ago than the gateway remembers, or"
+                    + " before the gateway restarted (the journal has it)");
         }
         return c;
     }

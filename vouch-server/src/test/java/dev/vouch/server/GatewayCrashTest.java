@@ -49,9 +49,16 @@ class GatewayCrashTest {
         Set<Long> allowed = ConcurrentHashMap.newKeySet();
         Set<Long> reported = ConcurrentHashMap.newKeySet();
         long pending;
+        long runningAtKill;
+        long approvedAtKill;
         try (ServerProcess first = ServerProcess.start(tmp, GatewayMain.class.getName(), args)) {
             Http http = new Http(first.uri);
             pending = http.post("/v1/calls", agent, "{\"tool\":\"payments.refund\",\"params\":{\"amount\":800}}").seq();
+            // Allowed, and approved, calls whose clients have not reported yet when the gateway dies.
+            runningAtKill = http.post("/v1/calls", agent, RUNNING).seq();
+            approvedAtKill = http.post("/v1/calls", agent, APPROVED).seq();
+            assertEquals(200, http.post("/v1/approvals/" + approvedAtKill, operator, "{\"decision\":\"approve\"}")
+                    .status());
             AtomicBoolean killed = new AtomicBoolean();
             List<Thread> clients = new ArrayList<>();
             for (int c = 0; c < CLIENTS; c++) {
@@ -92,6 +99,20 @@ class GatewayCrashTest {
             assertEquals(200, http.post("/v1/approvals/" + pending, operator, "{\"decision\":\"approve\"}").status());
             assertEquals("allowed", http.get("/v1/calls/" + pending, agent).get("status"));
             assertEquals(200, http.post("/v1/calls/" + pending + "/result", agent, "{\"result\":\"ok\"}").status());
+            // An outside trial found such calls forgotten: the report got 404 and a retry made a second TOOL_CALL.
+            assertEquals("allowed", http.get("/v1/calls/" + runningAtKill, agent).get("status"));
+            assertEquals(200, http.post("/v1/calls/" + runningAtKill + "/result", agent, "{\"result\":\"late\"}")
+                    .status());
+            assertEquals(approvedAtKill, http.post("/v1/calls", agent, APPROVED).seq(), "a retry finds the call");
+            assertEquals(200, http.post("/v1/calls/" + approvedAtKill + "/result", agent, "{\"error\":\"no\"}")
+                    .status());
+            for (long seq : allowed) {
+                if (!reported.contains(seq)) {
+                    // Taken back (200), or its result was recorded but the answer was lost with the kill (409).
+                    int status = http.post("/v1/calls/" + seq + "/result", agent, "{\"result\":\"after\"}").status();
+                    assertTrue(status == 200 || status == 409, seq + ": " + status);
+                }
+            }
             assertEquals(200, new Http(second.admin).get("/readyz", null).status());
             int exit = second.stop();
             assertTrue(exit == 0 || exit == 143, "stopped by SIGTERM (143 = 128 + 15): " + exit + second.log());
@@ -117,7 +138,21 @@ class GatewayCrashTest {
         assertTrue(results.containsAll(reported), "every acknowledged result is on record");
         assertEquals(List.of("POLICY_DECISION:STALL", "APPROVAL:APPROVED", "TOOL_RESULT:NONE"),
                 ServerJournal.children(dir, pending));
+        assertEquals(List.of("POLICY_DECISION:ALLOW", "TOOL_RESULT:NONE"), ServerJournal.children(dir, runningAtKill));
+        assertEquals(List.of("POLICY_DECISION:STALL", "APPROVAL:APPROVED", "TOOL_ERROR:NONE"),
+                ServerJournal.children(dir, approvedAtKill));
+        // Calls the load left unreported were taken back too, and their late reports recorded.
+        Set<Long> ended = bySeq.values().stream()
+                .filter(e -> e.type().equals("TOOL_RESULT") || e.type().equals("TOOL_ERROR"))
+                .map(ServerJournal.Event::parent).collect(Collectors.toSet());
+        assertTrue(ended.containsAll(allowed), "every allowed call has an outcome on record");
+        assertEquals(1, bySeq.values().stream().filter(e -> e.type().equals("TOOL_CALL")
+                && e.params().contains("\"k9-approved\"")).count(), "the retry made no second call");
     }
+
+    private static final String RUNNING = "{\"tool\":\"fs.read\",\"params\":{\"path\":\"/k9\"},\"call_id\":\"k9-run\"}";
+    private static final String APPROVED = "{\"tool\":\"payments.refund\",\"params\":{\"amount\":900,"
+            + "\"ref\":\"k9-approved\"},\"call_id\":\"k9-approved\"}";
 
     private static VerifyingKey publicKey(Path keyFile) {
         SigningKey k = KeyFile.load(keyFile);
