@@ -2,9 +2,10 @@ package dev.vouch.mcpproxy;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParseException;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import dev.vouch.internal.StrictText;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -67,6 +68,12 @@ final class Envelope {
 
     /** A message from the client: duplicate keys are refused (see {@link Json#STRICT}). */
     static Envelope fromClient(byte[] bytes) {
+        int invalid = StrictText.firstInvalidUtf8(bytes);
+        if (invalid >= 0) {
+            // Jackson would decode some of it (over-long forms) into other characters than the server reads.
+            return problem(bytes, Kind.UNPARSEABLE, "the message is not valid UTF-8 (at byte " + invalid + ")", null,
+                    null);
+        }
         return read(bytes, Json.STRICT, true);
     }
 

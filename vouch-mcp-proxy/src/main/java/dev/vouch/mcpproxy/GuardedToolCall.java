@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.vouch.guard.CallResult;
 import dev.vouch.guard.Guard;
 import dev.vouch.guard.ToolCall;
+import dev.vouch.internal.StrictText;
 import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -80,6 +81,18 @@ final class GuardedToolCall implements Route {
             return;
         }
         String tool = relay.toolPrefix() + name.asText();
+        int surrogate = StrictText.unpairedSurrogate(tool);
+        String idText = request.idText();
+        int idSurrogate = idText == null ? -1 : StrictText.unpairedSurrogate(idText);
+        if (surrogate >= 0 || idSurrogate >= 0) {
+            // The journal stores text as UTF-8, which has no form for it: the record would name another tool or id.
+            reply.send(Replies.error(request.idBytes(), surrogate >= 0 ? Replies.INVALID_PARAMS
+                    : Replies.INVALID_REQUEST, (surrogate >= 0 ? "tools/call params.name holds the unpaired surrogate "
+                    + StrictText.escaped(tool, surrogate) : "the id of a tools/call holds the unpaired surrogate "
+                    + StrictText.escaped(idText, idSurrogate)) + ", which cannot be recorded; the call was not"
+                    + " forwarded"));
+            return;
+        }
         if (!TextLimit.fits(tool)) {
             reply.send(Replies.error(request.idBytes(), Replies.INVALID_PARAMS, "tools/call params.name"
                     + (relay.toolPrefix().isEmpty() ? "" : " with the tool prefix") + " may be at most "

@@ -65,6 +65,20 @@ class EnvelopeTest {
     }
 
     @Test
+    void shouldRefuseAMessageThatIsNotValidUtf8BeforeReadingIt() {
+        // Jackson reads the over-long C0 AE as '.': the policy would judge shell.exec, the server read other bytes.
+        byte[] overlong = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"shellXXexec\"}}"
+                .getBytes(StandardCharsets.UTF_8);
+        int at = new String(overlong, StandardCharsets.UTF_8).indexOf("XX");
+        overlong[at] = (byte) 0xC0;
+        overlong[at + 1] = (byte) 0xAE;
+        Envelope e = Envelope.fromClient(overlong);
+        assertEquals(Envelope.Kind.UNPARSEABLE, e.kind);
+        assertEquals("the message is not valid UTF-8 (at byte " + at + ")", e.problem);
+        assertEquals(Envelope.Kind.REQUEST, client("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"\u20ac\ud83d\ude00\"}").kind);
+    }
+
+    @Test
     void shouldRefuseWhatIsNotAClientMessageAndSayWhy() {
         assertEquals(Envelope.Kind.UNPARSEABLE, client("").kind);
         assertEquals(Envelope.Kind.UNPARSEABLE, client("{\"jsonrpc\":\"2.0\"").kind);

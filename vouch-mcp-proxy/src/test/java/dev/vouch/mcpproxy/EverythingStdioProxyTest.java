@@ -221,6 +221,15 @@ class EverythingStdioProxyTest extends ProxyTestBase {
             assertEquals(-32602, longName.at("/error/code").asInt(), longName::toString);
             assertEquals("tools/call params.name may be at most 65535 bytes in UTF-8 (this one is 65538); the call was"
                     + " not forwarded", longName.at("/error/message").asText());
+            // JSON escapes of lone surrogates: UTF-8 cannot store them, so the record would name another tool or id.
+            JsonNode loneName = client.call("\"lone\"", "tools/call", tool("ec\\ud800ho", "{}"));
+            assertEquals(-32602, loneName.at("/error/code").asInt(), loneName::toString);
+            assertEquals("tools/call params.name holds the unpaired surrogate \\ud800, which cannot be recorded; the"
+                    + " call was not forwarded", loneName.at("/error/message").asText());
+            JsonNode loneId = client.call("\"id\\udc00\"", "tools/call", tool("echo", "{\"message\":\"x\"}"));
+            assertEquals(-32600, loneId.at("/error/code").asInt(), loneId::toString);
+            assertTrue(loneId.at("/error/message").asText().startsWith("the id of a tools/call holds the unpaired"
+                    + " surrogate \\udc00"), loneId::toString);
             JsonNode atTheLimit = client.call("\"max\"", "tools/call", tool(longest, "{}"));
             assertTrue(atTheLimit.at("/result/isError").asBoolean() || atTheLimit.has("error"), "no such tool: the server says so");
             JsonNode echo = client.call("\"e\"", "tools/call", tool("echo", "{\"message\":\"still here\"}"));

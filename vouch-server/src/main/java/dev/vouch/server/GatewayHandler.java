@@ -72,6 +72,11 @@ final class GatewayHandler extends Handler.Abstract {
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
         Exchange ex = new Exchange(request, response, callback, meters);
+        ex.readBody(maxBody, () -> process(ex));
+        return true;
+    }
+
+    private void process(Exchange ex) {
         try {
             dispatch(ex);
         } catch (HttpError e) {
@@ -80,7 +85,6 @@ final class GatewayHandler extends Handler.Abstract {
             LOG.error("Unexpected failure on {} {}", ex.method(), Texts.clip(ex.path()), e);
             ex.error(new HttpError(500, "internal", "internal error; the gateway's log has the details"));
         }
-        return true;
     }
 
     private void dispatch(Exchange ex) {
@@ -180,8 +184,8 @@ final class GatewayHandler extends Handler.Abstract {
 
     private HttpError refuse(Exchange ex, HttpError e, AccessTokens.Identity who) {
         refusals.record(e, ex.method(), ex.path(), ex.remote(), who == null ? null : who.name());
-        // Read (and drop) the body first: answering before the client has sent it makes the server close the
-        // connection under a client still writing, which then sees a reset instead of the 401/403.
+        // The body was read before anything was judged: answering before the client has sent it makes the server
+        // close the connection under a client still writing, which then sees a reset instead of the 401/403.
         ex.discardBody(maxBody);
         return e;
     }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import dev.vouch.internal.StrictText;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -40,6 +41,11 @@ final class JsonIn {
     static JsonIn parse(byte[] body, List<String> allowed) {
         if (body.length == 0) {
             throw HttpError.badRequest("the request has no body; expected a JSON object");
+        }
+        int invalid = StrictText.firstInvalidUtf8(body);
+        if (invalid >= 0) {
+            // The parser would read some of it (over-long forms) as other characters than the journal keeps.
+            throw HttpError.badRequest("the body is not valid UTF-8 (at byte " + invalid + ")");
         }
         Map<String, Value> members = new HashMap<>();
         try (JsonParser p = JsonOut.FACTORY.createParser(body)) {
@@ -98,6 +104,12 @@ final class JsonIn {
         }
         if (v.token() != JsonToken.VALUE_STRING) {
             throw HttpError.badRequest("\"" + name + "\" must be a string");
+        }
+        int surrogate = StrictText.unpairedSurrogate(v.text());
+        if (surrogate >= 0) {
+            // UTF-8 has no form for it: the journal would record another name than the one judged.
+            throw HttpError.badRequest("\"" + name + "\" holds the unpaired surrogate "
+                    + StrictText.escaped(v.text(), surrogate) + ", which cannot be recorded");
         }
         return v.text();
     }

@@ -124,6 +124,84 @@ class GatewayRequestsTest {
     }
 
     @Test
+    void shouldKeepAnsweringWhileMoreClientsThanThreadsSendHalfABody() throws IOException {
+        // An outside trial froze the gateway (default 64 threads) with ~60 connections, no token needed, each
+        // sending headers and half a body: every one held a request thread in a blocking read for the idle timeout.
+        try (GatewayFixture f = new GatewayFixture(tmp, b -> b.threads(6))) {
+            List<Socket> stalled = new java.util.ArrayList<>();
+            try {
+                for (int i = 0; i < 24; i++) {
+                    Socket s = new Socket(f.gateway.uri().getHost(), f.gateway.uri().getPort());
+                    stalled.add(s);
+                    String token = i % 2 == 0 ? "" : "Authorization: Bearer " + f.agentToken + "\r\n";
+                    s.getOutputStream().write(("POST /v1/calls HTTP/1.1\r\nHost: x\r\n" + token
+                            + "Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"tool\":")
+                            .getBytes(StandardCharsets.US_ASCII));
+                    s.getOutputStream().flush();
+                }
+                long start = System.nanoTime();
+                Http.Reply r = f.submit(CALL);
+                Http.Reply approvals = f.http.get("/v1/approvals", f.operatorToken);
+                long millis = (System.nanoTime() - start) / 1_000_000;
+
+                assertEquals(200, r.status(), r::toString);
+                assertEquals(200, approvals.status(), approvals::toString);
+                assertTrue(millis < 10_000, "answered in " + millis + " ms");
+                f.report(r.seq(), "{\"result\":1}");
+            } finally {
+                for (Socket s : stalled) {
+                    s.close();
+                }
+            }
+            assertEquals(1, f.journal.ofType(RecordType.TOOL_CALL).size(), "only the complete request was recorded");
+        }
+    }
+
+    @Test
+    void shouldRefuseBodiesThatAreNotValidUtf8AndNamesUtf8CannotHold() {
+        // An outside trial: Jackson read the over-long C1 A1 as "a", so the policy judged "amount" while the journal
+        // kept other bytes and the operator saw mojibake; JSON escapes of lone surrogates were recorded as "?".
+        try (GatewayFixture f = new GatewayFixture(tmp)) {
+            byte[][] invalid = {
+                bytes("{\"tool\":\"payments.refund\",\"params\":{\"", 0xC1, 0xA1, "mount\":900}}"),
+                bytes("{\"tool\":\"shell", 0xC0, 0xAE, "exec\"}"),
+                bytes("{\"tool\":\"fs.read\",\"params\":{\"a\":\"", 0xED, 0xA0, 0x80, "\"}}"),
+                bytes("{\"tool\":\"fs.read\",\"params\":{\"a\":\"", 0xF4, 0x90, 0x80, 0x80, "\"}}"),
+            };
+            for (byte[] body : invalid) {
+                Http.Reply r = f.http.send(HttpRequest.newBuilder(f.gateway.uri().resolve("/v1/calls"))
+                        .header("Authorization", "Bearer " + f.agentToken)
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
+                assertEquals(400, r.status(), r::toString);
+                assertTrue(r.errorMessage().startsWith("the body is not valid UTF-8 (at byte "), r::toString);
+            }
+            for (String member : List.of("\"tool\":\"a\\ud800b\"", "\"tool\":\"fs.read\",\"task\":\"t\\udc00\"",
+                    "\"tool\":\"fs.read\",\"call_id\":\"id\\udfff\"")) {
+                Http.Reply r = f.submit("{" + member + "}");
+                assertEquals(400, r.status(), r::toString);
+                assertTrue(r.errorMessage().contains("holds the unpaired surrogate \\u"), r::toString);
+            }
+            Http.Reply paired = f.submit("{\"tool\":\"fs.read\",\"call_id\":\"ok-\\ud83d\\ude00\",\"params\":"
+                    + "{\"s\":\"\\ud800 kept as sent\"}}");
+            assertEquals(200, paired.status(), paired::toString);
+            f.report(paired.seq(), "{\"result\":1}");
+            assertEquals(1, f.journal.ofType(RecordType.TOOL_CALL).size(), "only the valid call was recorded");
+        }
+    }
+
+    private static byte[] bytes(Object... parts) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (Object p : parts) {
+            if (p instanceof String s) {
+                out.writeBytes(s.getBytes(StandardCharsets.UTF_8));
+            } else {
+                out.write((Integer) p);
+            }
+        }
+        return out.toByteArray();
+    }
+
+    @Test
     void shouldRefuseOversizeBodiesWith413DeclaredOrStreamed() throws IOException {
         try (GatewayFixture f = new GatewayFixture(tmp, b -> b.maxBodyBytes(4096))) {
             String big = "{\"tool\":\"fs.read\",\"params\":{\"blob\":\"" + "x".repeat(5000) + "\"}}";
