@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
@@ -214,6 +215,15 @@ final class Json {
     static String string(byte[] json) {
         try (JsonParser p = LENIENT.createParser(json)) {
             return p.nextToken() == JsonToken.VALUE_STRING ? p.getText() : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** The tree of a JSON document, or null if it does not parse. */
+    static JsonNode tree(String json) {
+        try {
+            return MAPPER.readTree(json);
         } catch (IOException e) {
             return null;
         }

@@ -1,5 +1,7 @@
 package dev.vouch.mcpproxy;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.vouch.guard.ApprovalRequest;
 import dev.vouch.guard.Guard;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -69,6 +71,17 @@ public final class McpProxy {
         this.toolPrefix = b.toolPrefix;
         this.maxMessageBytes = b.maxMessageBytes;
         this.shutdownTimeout = b.shutdownTimeout;
+        if (stallMode == StallMode.PENDING) {
+            // Calls a previous run left waiting (GuardBuilder.recoverPending): a repeat must find them as it would
+            // have before the restart, or the operator approves a call that nothing can reach.
+            for (ApprovalRequest r : guard.pendingApprovals().list()) {
+                // Matched by the arguments as stored: if anything was redacted, a repeat is judged as a new call.
+                JsonNode arguments = r.storedParams().isEmpty() ? null : Json.tree(r.storedParams());
+                if (r.paramsStoredExactly() && (arguments != null || r.storedParams().isEmpty())) {
+                    pending.remember(r.tool(), arguments, r.callSequence());
+                }
+            }
+        }
         if (upstream == null) {
             this.readers = null;
             this.http = null;

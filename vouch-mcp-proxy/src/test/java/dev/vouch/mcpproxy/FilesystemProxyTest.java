@@ -11,8 +11,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.vouch.Decision;
 import dev.vouch.guard.ApprovalRequest;
 import dev.vouch.guard.Guard;
+import dev.vouch.guard.ProgrammaticApprovals;
 import dev.vouch.guard.TestJournal;
 import dev.vouch.internal.format.RecordType;
+import dev.vouch.ledger.JournalReader;
+import dev.vouch.policy.Policy;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -179,6 +182,40 @@ class FilesystemProxyTest extends ProxyTestBase {
         assertEquals(1, calls.size(), "the repeat resumed the waiting call: " + journal.events());
         assertEquals(List.of(RecordType.POLICY_DECISION, RecordType.APPROVAL, RecordType.TOOL_RESULT),
                 childTypes(calls.get(0).seq()));
+    }
+
+    @Test
+    void shouldLetARepeatReachAPendingCallTakenBackAfterARestart() throws Exception {
+        // An outside trial: after a restart the proxy logged the waiting call as rediscovered, but a repeat made a new
+        // call, so approving the rediscovered one reached nothing.
+        String policy = POLICY.replace("    redact: [content]\n", ""); // a repeat is matched by the stored arguments
+        assertFalse(policy.contains("redact"), policy);
+        Path written = files.resolve("after-restart.txt");
+        Map<String, Object> args = Map.of("path", written.toString(), "content", "written after the restart");
+        List<JsonNode> before;
+        try (TsClient client = TsClient.through(proxy(guard(policy)).stallMode(StallMode.PENDING).build(),
+                call("write_file", args))) {
+            before = client.outcomes();
+        }
+        assertEquals("awaiting_approval", before.get(0).get("result").at("/_meta/dev.vouch~1outcome").asText());
+        long seq = journal.ofType(RecordType.TOOL_CALL).get(0).seq();
+
+        // As after a restart: a new guard takes the call back from the journal, and a new proxy runs over it.
+        Guard restarted = Guard.builder(journal.ledger).agent("mcp-proxy-test")
+                .policy(Policy.parse(policy, "vouch-policy.yaml")).approvals(new ProgrammaticApprovals())
+                .asyncExecutor(approvedCalls).recoverPending(JournalReader.open(journal.dir)).build();
+        McpProxy proxy = proxy(restarted).stallMode(StallMode.PENDING).build();
+        assertTrue(restarted.pendingApprovals().approve(seq, "carol", "fine after the restart"));
+        List<JsonNode> after;
+        try (TsClient client = TsClient.through(proxy, call("write_file", args))) {
+            after = client.outcomes();
+        }
+
+        assertFalse(after.get(0).get("result").path("isError").asBoolean(), after::toString);
+        assertEquals("written after the restart", Files.readString(written));
+        assertEquals(1, journal.ofType(RecordType.TOOL_CALL).size(), "the repeat resumed the call: " + journal.events());
+        assertEquals(List.of(RecordType.POLICY_DECISION, RecordType.APPROVAL, RecordType.TOOL_RESULT),
+                childTypes(seq));
     }
 
     private static void awaitFile(Path file) throws InterruptedException {

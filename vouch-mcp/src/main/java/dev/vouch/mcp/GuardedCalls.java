@@ -1,12 +1,14 @@
 package dev.vouch.mcp;
 
 import dev.vouch.Event;
+import dev.vouch.guard.ApprovalRequest;
 import dev.vouch.guard.CallResult;
 import dev.vouch.guard.Context;
 import dev.vouch.guard.Guard;
 import dev.vouch.guard.ToolAction;
 import dev.vouch.guard.ToolCall;
 import io.modelcontextprotocol.json.McpJsonMapper;
+import io.modelcontextprotocol.json.TypeRef;
 import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import java.io.IOException;
@@ -40,6 +42,31 @@ final class GuardedCalls {
         this.stallMode = stallMode;
         this.mapper = mapper;
         this.toolPrefix = toolPrefix;
+        if (stallMode == StallMode.PENDING) {
+            // Calls a previous run left waiting (GuardBuilder.recoverPending): a repeat must find them as it would
+            // have before the restart, or the approval of one reaches nothing. Matched by the arguments as stored,
+            // so only where nothing was redacted; otherwise a repeat is judged as a new call.
+            for (ApprovalRequest r : guard.pendingApprovals().list()) {
+                Map<String, Object> arguments = storedArguments(r);
+                if (arguments != null && r.tool().startsWith(toolPrefix)) {
+                    String principal = r.principal().isEmpty() ? null : r.principal();
+                    pending.remember(r.tool(), principal, arguments, r.callSequence(),
+                            CallToolRequest.builder(r.tool().substring(toolPrefix.length())).arguments(arguments)
+                                    .build());
+                }
+            }
+        }
+    }
+
+    private Map<String, Object> storedArguments(ApprovalRequest r) {
+        if (!r.paramsStoredExactly()) {
+            return null;
+        }
+        try {
+            return mapper.readValue(r.storedParams(), new TypeRef<Map<String, Object>>() { });
+        } catch (IOException | RuntimeException notAnObject) {
+            return null;
+        }
     }
 
     /** The name the guard judges and records: the tool's name after the configured prefix. */

@@ -7,8 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vouch.Decision;
+import dev.vouch.guard.Guard;
+import dev.vouch.guard.ProgrammaticApprovals;
 import dev.vouch.guard.TestJournal.Rec;
 import dev.vouch.internal.format.RecordType;
+import dev.vouch.ledger.JournalReader;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.transport.ServerParameters;
 import io.modelcontextprotocol.client.transport.StdioClientTransport;
@@ -189,6 +192,33 @@ class ClientTest extends McpTestBase {
         }
         assertEquals("call mum", Files.readString(files.resolve("todo.txt")));
         Rec call = only(RecordType.TOOL_CALL);
+        assertEquals(List.of(RecordType.POLICY_DECISION, RecordType.APPROVAL, RecordType.TOOL_RESULT),
+                childTypes(call.seq()));
+    }
+
+    @Test
+    void shouldLetARepeatReachACallTakenBackAfterARestart() throws IOException {
+        // An outside trial of the MCP proxy: a call rediscovered after a restart could not be reached by a repeat, so
+        // its approval reached nothing; the same held here.
+        CallToolRequest write = request("write_file", Map.of("path", path("later.txt"), "content", "after the restart"));
+        long seq;
+        try (GuardedMcpClient fs = filesystem(vouch().stallMode(StallMode.PENDING).build())) {
+            seq = ((Number) fs.callTool(write).meta().get("dev.vouch/call_sequence")).longValue();
+        }
+        Guard restarted = Guard.builder(journal.ledger).agent("mcp-agent").policy(policy)
+                .approvals(new ProgrammaticApprovals()).recoverPending(JournalReader.open(journal.dir)).build();
+        VouchMcp vouch = VouchMcp.builder(restarted).jsonMapper(MAPPER).stallMode(StallMode.PENDING).build();
+        try (GuardedMcpClient fs = filesystem(vouch)) {
+            CallToolResult stillWaiting = fs.callTool(write);
+            assertEquals(seq, ((Number) stillWaiting.meta().get("dev.vouch/call_sequence")).longValue(),
+                    () -> text(stillWaiting));
+            assertTrue(restarted.pendingApprovals().approve(seq, "alice", "fine after the restart"));
+            CallToolResult done = fs.callTool(write);
+            assertFalse(Boolean.TRUE.equals(done.isError()), () -> text(done));
+        }
+        assertEquals("after the restart", Files.readString(files.resolve("later.txt")));
+        Rec call = only(RecordType.TOOL_CALL);
+        assertEquals(seq, call.seq());
         assertEquals(List.of(RecordType.POLICY_DECISION, RecordType.APPROVAL, RecordType.TOOL_RESULT),
                 childTypes(call.seq()));
     }

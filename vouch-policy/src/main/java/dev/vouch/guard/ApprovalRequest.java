@@ -39,6 +39,17 @@ public record ApprovalRequest(
         principal = principal == null ? "" : principal;
     }
 
+    /**
+     * Whether {@link #storedParams} are the call's parameters exactly as given: nothing was redacted, digested or
+     * committed. Only then can a later call be matched to this one by its parameters (a repeat of a call that waits,
+     * found again after a restart). Conservative: parameters that merely contain the text of a redaction marker
+     * count as not exact.
+     */
+    public boolean paramsStoredExactly() {
+        return !storedParams.contains("\"" + RedactionKey.REDACTED_FIELD + "\"")
+                && !storedParams.contains("\"" + StoredParams.DIGEST_FIELD + "\"");
+    }
+
     /** A request with no tool-call id and no principal (the form before they were added). */
     public ApprovalRequest(long callSequence, String agent, String task, String tool, String storedParams,
             String policyId, String reason, Risk risk, Instant requestedAt, Instant deadline) {
