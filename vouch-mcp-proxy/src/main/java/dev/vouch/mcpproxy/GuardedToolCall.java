@@ -45,6 +45,9 @@ final class GuardedToolCall implements Route {
     private final AtomicBoolean answered = new AtomicBoolean();
     private volatile Envelope response;
     private volatile long resumed = -1;
+    /** The guard's future for this call while it is judged as a new call: cancelled if the call is given up. */
+    private volatile CompletableFuture<CallResult<byte[]>> attempt;
+    private volatile boolean givenUp;
 
     private GuardedToolCall(Relay relay, Envelope request, Reply reply, String tool, byte[] arguments,
             JsonNode argumentsTree, String traceparent) {
@@ -145,6 +148,10 @@ final class GuardedToolCall implements Route {
             Long waiting = relay.stallMode() == StallMode.PENDING ? relay.pending().find(tool, argumentsTree) : null;
             if (waiting == null) {
                 result = guard.attemptAsync(call, this::forward);
+                attempt = result;
+                if (givenUp) {
+                    result.cancel(true); // given up before the guard's future was here (volatiles: one side sees it)
+                }
             } else {
                 long seq = waiting;
                 resumed = seq;
@@ -194,6 +201,7 @@ final class GuardedToolCall implements Route {
             String notSent = why + "; the call was not forwarded";
             answer(Replies.error(request.idBytes(), Replies.SERVER_UNAVAILABLE, notSent)); // do not wait for a person
             outcome.completeExceptionally(UpstreamException.gone(notSent));
+            giveUp();
         } else if (was == State.FORWARDED) {
             outcome.completeExceptionally(UpstreamException.gone(why + "; the call was forwarded and not answered"));
         }
@@ -216,6 +224,7 @@ final class GuardedToolCall implements Route {
             noAnswer();
             outcome.completeExceptionally(UpstreamException.cancelled(
                     "the client cancelled the call before it was forwarded; the server never saw it" + why));
+            giveUp();
             return false;
         }
         if (was == State.FORWARDED) {
@@ -227,6 +236,19 @@ final class GuardedToolCall implements Route {
         return false;
     }
 
+    /**
+     * Cancels the guard's judgement of a call nobody waits for any more: one still waiting for approval is refused on
+     * record ("the caller cancelled the call while it waited for approval") and never runs, and the approver is no
+     * longer asked about it. (Before, it stayed pending, and was recorded as a TOOL_ERROR only if someone approved it.)
+     */
+    private void giveUp() {
+        givenUp = true;
+        CompletableFuture<CallResult<byte[]>> a = attempt;
+        if (a != null) {
+            a.cancel(true);
+        }
+    }
+
     /** How the guard ended the call: relays the server's answer, or answers for the call that did not run. */
     private void finish(CallResult<byte[]> result, Throwable err) {
         relay.routes().remove(request.idKey, this);
@@ -236,6 +258,9 @@ final class GuardedToolCall implements Route {
         byte[] id = request.idBytes();
         if (err != null) {
             Throwable cause = unwrap(err);
+            if (cause instanceof java.util.concurrent.CancellationException) {
+                return; // given up (giveUp): the client was answered, or wanted no answer; the guard recorded it
+            }
             Envelope answer = response;
             if (cause instanceof ToolErrorResult || cause instanceof JsonRpcErrorResult) {
                 answer(answer.bytes);

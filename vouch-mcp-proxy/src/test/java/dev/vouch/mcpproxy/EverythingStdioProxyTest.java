@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.vouch.Decision;
 import dev.vouch.guard.ApprovalRequest;
 import dev.vouch.guard.TestJournal;
 import dev.vouch.internal.format.RecordType;
@@ -285,6 +286,33 @@ class EverythingStdioProxyTest extends ProxyTestBase {
                 json(child(call, RecordType.TOOL_ERROR).result()).get("message").asText());
     }
 
+    @Test
+    void shouldRefuseOnRecordACallStillWaitingForApprovalWhenTheSessionCloses() throws Exception {
+        String policy = POLICY.replace("  - id: no-shell-echoes", "  - id: echoes-need-a-person\n"
+                + "    match_methods: [\"echo\"]\n"
+                + "    conditions:\n"
+                + "      - {key: message, operator: eq, value: \"hello\"}\n"
+                + "    action: stall\n"
+                + "  - id: no-shell-echoes");
+        McpProxy proxy = McpProxy.builder(guard(policy)).stdio(McpTestServers.server("mcp-server-everything"))
+                .serverStderr(OutputStream.nullOutputStream()).build();
+        JsonNode error;
+        try (RawClient client = new RawClient(proxy)) {
+            client.initialize();
+            CompletableFuture<JsonNode> answer = client.request("\"waits\"", "tools/call",
+                    tool("echo", "{\"message\":\"hello\"}"));
+            awaitRequest();
+            client.session.close();
+            error = answer.get(20, TimeUnit.SECONDS);
+        }
+        assertEquals(-32000, error.at("/error/code").asInt(), error::toString);
+        assertEquals("the proxy was stopped; the call was not forwarded", error.at("/error/message").asText());
+        long call = callWithId("waits").seq();
+        assertEquals(List.of(RecordType.POLICY_DECISION, RecordType.APPROVAL), childTypes(call),
+                "not left awaiting approval in the journal");
+        assertEquals(Decision.REFUSED, child(call, RecordType.APPROVAL).decision());
+    }
+
     private static byte[] concat(String a, byte[] b, String c) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.writeBytes(a.getBytes(StandardCharsets.UTF_8));
@@ -338,17 +366,29 @@ class EverythingStdioProxyTest extends ProxyTestBase {
             ApprovalRequest waiting = awaitRequest();
             client.send("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\",\"params\":{\"requestId\":51}}");
             client.call("52", "ping", null);
-            assertTrue(approvals.approve(waiting.callSequence(), "alice", "too late, it was cancelled"));
+            awaitChildren(waiting.callSequence(), 2); // refused on record at once: nobody waits for it any more
+            approvals.approve(waiting.callSequence(), "alice", "too late, it was cancelled");
             client.call("53", "ping", null);
             assertFalse(client.received().stream().anyMatch(l -> l.contains("\"id\":50,") || l.contains("\"id\":51,")
                     || l.contains("\"id\":50}") || l.contains("\"id\":51}")), "a cancelled request gets no answer");
         }
         assertTrue(json(child(callWithId("50").seq(), RecordType.TOOL_ERROR).result()).get("message").asText()
                 .startsWith("the client cancelled the call after it was forwarded; the server may have run it (user stop)"));
+        // An outside trial: a call cancelled while it waited stayed pending (the approver was still asked) and was
+        // recorded only if someone approved it later. Now it is refused on record when cancelled, and never runs.
         long asked = callWithId("51").seq();
-        assertEquals(List.of(RecordType.POLICY_DECISION, RecordType.APPROVAL, RecordType.TOOL_ERROR), childTypes(asked));
-        assertTrue(json(child(asked, RecordType.TOOL_ERROR).result()).get("message").asText()
-                .startsWith("the client cancelled the call before it was forwarded; the server never saw it"));
+        assertEquals(List.of(RecordType.POLICY_DECISION, RecordType.APPROVAL), childTypes(asked));
+        TestJournal.Rec refusal = child(asked, RecordType.APPROVAL);
+        assertEquals(Decision.REFUSED, refusal.decision());
+        assertTrue(refusal.params().contains("the caller cancelled the call while it waited for approval"),
+                refusal::toString);
+    }
+
+    private void awaitChildren(long call, int n) throws InterruptedException {
+        for (int i = 0; i < 3000 && childTypes(call).size() < n; i++) {
+            Thread.sleep(10);
+        }
+        assertEquals(n, childTypes(call).size(), () -> journal.events().toString());
     }
 
     private ApprovalRequest awaitRequest() throws InterruptedException {

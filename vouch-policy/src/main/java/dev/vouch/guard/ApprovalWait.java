@@ -78,8 +78,13 @@ final class ApprovalWait {
 
     /** As {@link #askWithDeadline(JudgedCall, Instant, Duration)}, for a request already made. */
     CompletableFuture<Approval> askWithDeadline(ApprovalRequest request) {
-        CompletableFuture<Approval> answer = ask(request);
         long left = Duration.between(Instant.now(), request.deadline()).toNanos();
+        if (left <= 0) {
+            // Past its deadline already (a call rediscovered after a restart): nobody is asked a question whose
+            // answer could no longer count.
+            return CompletableFuture.completedFuture(TIMED_OUT);
+        }
+        CompletableFuture<Approval> answer = ask(request);
         answer.completeOnTimeout(TIMED_OUT, Math.max(0, left), TimeUnit.NANOSECONDS);
         return answer;
     }

@@ -187,8 +187,9 @@ class DeferredApprovalTest extends GuardTestBase {
     @Test
     void shouldRediscoverCallsAllowedToRunWithoutAnOutcomeOnlyWhenAskedAndRecordTheirOutcomeOnce() throws Exception {
         // A tool that runs elsewhere (the gateway's client) and has not reported when the process stops.
+        // Outcomes written ahead, so that the one call that ended is in the journal when the second guard reads it.
         Guard first = guard((tool, params) -> tool.equals("fs.move") ? stall("moves", "", Duration.ofMinutes(5))
-                : allow("reads")).approvals(nobodyAnswers()).build();
+                : allow("reads")).approvals(nobodyAnswers()).writeAheadOutcomes(true).build();
         long allowed;
         try (Task task = first.task("remote")) {
             CompletableFuture<CallResult<Object>> never = first.attemptAsync(ToolCall.of("fs.read", PARAMS).id("r-1"),
@@ -229,15 +230,27 @@ class DeferredApprovalTest extends GuardTestBase {
 
     @Test
     void shouldRecordTimedOutForPendingCallsWhoseDeadlinePassedWhileNothingRan() throws Exception {
-        Guard first = deferring(nobodyAnswers(), Duration.ofMillis(200));
+        // As if the first run stopped before its deadline: its timer's answer is never recorded (its async executor
+        // drops the work), so the call is still unanswered in the journal when the second guard reads it.
+        Guard first = guard((tool, params) -> stall("moves", "", Duration.ofMillis(200)))
+                .approvals(nobodyAnswers()).asyncExecutor(work -> { }).build();
         long seq = first.attempt(ToolCall.of("fs.move", PARAMS).deferApproval(true), () -> "moved").callSequence();
-        // Simulate a crash before the deadline: a fresh ledger on a copy would be ideal; here the first guard's
-        // own timer may win, so both outcomes are checked to give exactly one APPROVAL.
         TimeUnit.MILLISECONDS.sleep(300);
+        assertTrue(journal.children(seq).stream().noneMatch(x -> x.type() == RecordType.APPROVAL));
+        AtomicInteger asked = new AtomicInteger();
         Guard second = guard((tool, params) -> stall("moves", "", Duration.ofMillis(200)))
-                .approvals(nobodyAnswers()).recoverPending(JournalReader.open(journal.dir)).build();
+                .approvals(request -> {
+                    asked.incrementAndGet();
+                    return new CompletableFuture<>();
+                }).recoverPending(JournalReader.open(journal.dir)).build();
         assertEquals(0, second.pendingApprovals().size());
-        List<Rec> approvals = journal.children(seq).stream().filter(x -> x.type() == RecordType.APPROVAL).toList();
+        // An outside trial: the console asked about such a call, and answering it said "too late".
+        assertEquals(0, asked.get(), "nobody is asked about a call whose deadline passed");
+        List<Rec> approvals = List.of();
+        for (int i = 0; i < 500 && approvals.isEmpty(); i++) { // recorded off the timer's thread
+            TimeUnit.MILLISECONDS.sleep(10);
+            approvals = journal.children(seq).stream().filter(x -> x.type() == RecordType.APPROVAL).toList();
+        }
         assertEquals(1, approvals.size(), approvals::toString);
         assertEquals(Decision.TIMED_OUT, approvals.get(0).decision());
     }
