@@ -40,6 +40,14 @@ final class GuardedToolExecutor implements ToolExecutor {
                 .id(request.id())
                 .principal(owner.principalOf(ctx))
                 .deferApproval(owner.stallMode == StallMode.PENDING);
+        if (owner.stallMode == StallMode.PENDING) {
+            Long waiting = owner.held.repeatOf(call);
+            if (waiting != null) {
+                // The model asked again for a call that awaits approval: it is that call, not a new one. It runs now
+                // if it was approved (once), and the model reads its outcome, or again that it waits.
+                return ToolRun.toModel(owner.held.outcome(owner, waiting));
+            }
+        }
         ToolRun run = new ToolRun(delegate, request, ctx);
         CallResult<ToolExecutionResult> outcome;
         try {
@@ -50,7 +58,7 @@ final class GuardedToolExecutor implements ToolExecutor {
             throw run.rethrowable(e);
         }
         if (outcome instanceof CallResult.Pending<ToolExecutionResult> pending) {
-            owner.held.hold(delegate, request, ctx, pending.request());
+            owner.held.hold(delegate, request, ctx, pending.request(), call);
         }
         return ToolRun.toModel(outcome);
     }

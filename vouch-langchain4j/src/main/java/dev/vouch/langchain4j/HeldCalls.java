@@ -6,6 +6,7 @@ import dev.langchain4j.service.tool.ToolExecutionResult;
 import dev.langchain4j.service.tool.ToolExecutor;
 import dev.vouch.guard.ApprovalRequest;
 import dev.vouch.guard.CallResult;
+import dev.vouch.guard.ToolCall;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentNavigableMap;
@@ -18,13 +19,27 @@ import java.util.concurrent.ConcurrentSkipListMap;
  */
 final class HeldCalls {
     private record Held(ToolExecutor delegate, ToolExecutionRequest request, InvocationContext context,
-            ApprovalRequest approval) {
+            ApprovalRequest approval, ToolCall call) {
     }
 
     private final ConcurrentNavigableMap<Long, Held> calls = new ConcurrentSkipListMap<>();
 
-    void hold(ToolExecutor delegate, ToolExecutionRequest request, InvocationContext context, ApprovalRequest approval) {
-        calls.put(approval.callSequence(), new Held(delegate, request, context, approval));
+    void hold(ToolExecutor delegate, ToolExecutionRequest request, InvocationContext context, ApprovalRequest approval,
+            ToolCall call) {
+        calls.put(approval.callSequence(), new Held(delegate, request, context, approval, call));
+    }
+
+    /**
+     * The held call that {@code call} repeats ({@link ToolCall#sameRequestAs}: the same tool, principal and
+     * arguments as JSON values), or null. A model that is told a call awaits approval often asks again.
+     */
+    Long repeatOf(ToolCall call) {
+        for (Held h : calls.values()) {
+            if (h.call().sameRequestAs(call)) {
+                return h.approval().callSequence();
+            }
+        }
+        return null;
     }
 
     List<PendingToolCall> list() {
@@ -45,14 +60,24 @@ final class HeldCalls {
             throw new IllegalStateException("no tool call awaiting approval with call seq " + callSequence
                     + " is held here: it never waited for approval under this VouchTools, or it was already resumed");
         }
+        return new ResumedToolCall(h.request(), outcome(owner, callSequence));
+    }
+
+    /** As {@link #resume}, giving the outcome only. */
+    CallResult<ToolExecutionResult> outcome(VouchTools owner, long callSequence) {
+        Held h = calls.get(callSequence);
+        if (h == null) {
+            throw new IllegalStateException("no tool call awaiting approval with call seq " + callSequence
+                    + " is held here: it never waited for approval under this VouchTools, or it was already resumed");
+        }
         ToolRun run = new ToolRun(h.delegate(), h.request(), h.context());
         boolean stillPending = false;
         try {
             CallResult<ToolExecutionResult> outcome = run.outcome(owner.guard.resume(callSequence, run));
             stillPending = outcome instanceof CallResult.Pending;
-            return new ResumedToolCall(h.request(), outcome);
+            return outcome;
         } catch (ToolReportedError reported) {
-            return new ResumedToolCall(h.request(), new CallResult.Completed<>(callSequence, run.result()));
+            return new CallResult.Completed<>(callSequence, run.result());
         } catch (Exception | Error e) {
             throw run.rethrowable(e);
         } finally {

@@ -3,6 +3,7 @@ package dev.vouch.langchain4j;
 import dev.langchain4j.agent.tool.ToolSpecification;
 import dev.langchain4j.invocation.InvocationContext;
 import dev.langchain4j.invocation.InvocationParameters;
+import dev.langchain4j.model.chat.StreamingChatModel;
 import dev.langchain4j.service.tool.ToolExecutor;
 import dev.langchain4j.service.tool.ToolProvider;
 import dev.vouch.guard.CallResult;
@@ -106,6 +107,21 @@ public final class VouchTools {
             return delegate;
         }
         return new GuardedToolExecutor(this, delegate);
+    }
+
+    /**
+     * The streaming model for an AI service whose tools this adapter guards: an AI service runs a streaming chat's
+     * tools in the model's callbacks, on the model's own thread, where the task of the thread that called the
+     * service is not current, so the calls would be recorded outside it (no task, no parent). This model runs every
+     * callback in the guard's context of the thread that asked: {@code .streamingChatModel(vouch.streamingModel(m))}.
+     * Idempotent.
+     */
+    public StreamingChatModel streamingModel(StreamingChatModel delegate) {
+        Objects.requireNonNull(delegate, "delegate");
+        if (delegate instanceof TaskCarryingStreamingModel) {
+            return delegate;
+        }
+        return new TaskCarryingStreamingModel(guard, delegate);
     }
 
     /**

@@ -257,6 +257,33 @@ class ExplicitToolsTest extends AdapterTestBase {
     }
 
     @Test
+    void shouldTakeAModelsRepeatOfAWaitingCallForThatCallAndRunItOnce() {
+        // An outside trial: a model told "awaiting approval" asked again with the same arguments, which made a second
+        // waiting call; approving and resuming both ran the refund twice.
+        Guard guard = guard(POLICY, new ProgrammaticApprovals());
+        VouchTools vouch = VouchTools.builder(guard).stallMode(StallMode.PENDING).build();
+        ScriptedModel model = new ScriptedModel(callTool("r1", "refund", "{\"order\":7,\"amount\":900}"),
+                callTool("r2", "refund", "{ \"amount\": 900.0, \"order\": 7 }"), say("It waits for a person."),
+                callTool("r3", "refund", "{\"order\":7,\"amount\":900}"), say("Refunded."));
+        Assistant assistant = assistant(model, vouch);
+
+        assertEquals("It waits for a person.", assistant.chat("Refund 900 on order 7", alice()).content());
+        Rec call = callOf("refund");
+        assertTrue(model.toolResults().get(1).text().contains("awaiting approval")
+                && model.toolResults().get(1).text().contains("call seq " + call.seq()), model.toolResults()::toString);
+        assertEquals(1, vouch.pendingCalls().size(), "the repeat is the same call");
+
+        assertTrue(guard.pendingApprovals().approve(call.seq(), "bob@example.com", "fine"));
+        assertEquals("Refunded.", assistant.chat("Is it done?", alice()).content());
+
+        assertEquals(1, orders.refunds.get(), "it ran once, for the repeat that came after the approval");
+        assertTrue(vouch.pendingCalls().isEmpty());
+        assertThrows(IllegalStateException.class, () -> vouch.resume(call.seq()), "a call runs once");
+        assertEquals(List.of(POLICY_DECISION, APPROVAL, TOOL_RESULT), story(call));
+        assertEquals(1, journal.ofType(RecordType.TOOL_CALL).size(), "repeats record no second call");
+    }
+
+    @Test
     void shouldForgetAPendingCallThatIsRefusedAndNeverRunIt() {
         Guard guard = guard(POLICY, new ProgrammaticApprovals());
         VouchTools vouch = VouchTools.builder(guard).stallMode(StallMode.PENDING).build();
@@ -374,7 +401,54 @@ class ExplicitToolsTest extends AdapterTestBase {
         }
     }
 
-    /** A tool whose check fails with an Error rather than an exception. */
+    interface StreamingAssistant {
+        dev.langchain4j.service.TokenStream chat(@UserMessage String message, InvocationParameters parameters);
+    }
+
+    /**
+     * A streaming chat: LangChain4j runs the tools in the model's callbacks, on the model's own thread. An outside trial
+     * found every such call recorded with no task and no parent; through {@link VouchTools#streamingModel} they are
+     * recorded in the task of the thread that started the chat, over two model turns.
+     */
+    @Test
+    void shouldRecordAStreamingChatsToolCallsInTheTaskThatStartedIt() throws Exception {
+        Guard guard = guard(POLICY, ApprovalHandler.alwaysDeny());
+        VouchTools vouch = VouchTools.builder(guard).build();
+        for (boolean carried : new boolean[] {true, false}) {
+            String task = carried ? "stream-carried" : "stream-plain";
+            try (ScriptedStreamingModel model = new ScriptedStreamingModel(callTool("s1", "lookup", "{\"order\":1}"),
+                    callTool("s2", "lookup", "{\"order\":2}"), say("Both shipped."))) {
+                StreamingAssistant assistant = AiServices.builder(StreamingAssistant.class)
+                        .streamingChatModel(carried ? vouch.streamingModel(model) : model)
+                        .chatMemory(MessageWindowChatMemory.withMaxMessages(20))
+                        .tools(vouch.tools(orders))
+                        .build();
+                java.util.concurrent.CompletableFuture<dev.langchain4j.model.chat.response.ChatResponse> done =
+                        new java.util.concurrent.CompletableFuture<>();
+                try (dev.vouch.guard.Task t = guard.task(task)) {
+                    assistant.chat("Where are orders 1 and 2?", alice()).onPartialResponse(text -> { })
+                            .onCompleteResponse(done::complete).onError(done::completeExceptionally).start();
+                    assertEquals("Both shipped.", done.get(30, TimeUnit.SECONDS).aiMessage().text());
+                }
+            }
+            long start = journal.ofType(RecordType.TASK_START).stream().filter(r -> r.task().equals(task))
+                    .findFirst().orElseThrow().seq();
+            List<Rec> calls = journal.ofType(RecordType.TOOL_CALL).stream()
+                    .filter(c -> c.toolCallId().equals("s1") || c.toolCallId().equals("s2")).toList();
+            List<Rec> these = calls.subList(calls.size() - 2, calls.size());
+            for (Rec call : these) {
+                if (carried) {
+                    assertEquals(task, call.task(), call::toString);
+                    assertEquals(start, call.parent(), call::toString);
+                } else {
+                    assertEquals("", call.task(), "without it, the calls are outside the task: " + call);
+                }
+            }
+        }
+        assertEquals(4, orders.lookups.get());
+    }
+
+    /** A tool whose check fails with an Error rather than an exception. */    /** A tool whose check fails with an Error rather than an exception. */
     public static final class AssertingTools {
         @dev.langchain4j.agent.tool.Tool("Checks an order's sums")
         public String check(int order) {

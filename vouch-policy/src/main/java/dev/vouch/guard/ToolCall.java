@@ -148,6 +148,29 @@ public final class ToolCall {
         return tags;
     }
 
+    /**
+     * Whether {@code other} asks for the same thing: the same tool and principal, and parameters that are the same
+     * JSON value (compared in RFC 8785 canonical form, so member order, spacing and number spellings such as
+     * {@code 1.0} and {@code 1} do not matter; parameters that are not JSON are compared byte for byte). Ids, trace
+     * context and tags do not count. How an adapter tells a model's repeat of a call that awaits approval from a new
+     * call.
+     */
+    public boolean sameRequestAs(ToolCall other) {
+        return tool.equals(other.tool) && Objects.equals(principal, other.principal)
+                && java.util.Arrays.equals(comparable(params), comparable(other.params));
+    }
+
+    private static byte[] comparable(byte[] params) {
+        if (params.length == 0) {
+            return params;
+        }
+        try {
+            return JsonCanonicalForm.of(params);
+        } catch (IllegalArgumentException notJson) {
+            return params;
+        }
+    }
+
     @Override
     public String toString() {
         return "ToolCall[" + tool + (id == null ? "" : ", id=" + id) + "]";

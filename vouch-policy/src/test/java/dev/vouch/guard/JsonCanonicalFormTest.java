@@ -1,7 +1,9 @@
 package dev.vouch.guard;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Random;
@@ -143,5 +145,17 @@ class JsonCanonicalFormTest {
             }
         }
         return b.append('"').toString();
+    }
+    @Test
+    void shouldTellARepeatOfACallByItsCanonicalParameters() {
+        ToolCall call = ToolCall.of("refund", "{\"order\":7,\"amount\":900}").principal("alice").id("r1");
+        assertTrue(call.sameRequestAs(ToolCall.of("refund", "{ \"amount\": 9E2, \"order\": 7.0 }").principal("alice")
+                .id("r2")), "member order, spacing, number spelling and ids do not count");
+        assertFalse(call.sameRequestAs(ToolCall.of("refund", "{\"order\":7,\"amount\":901}").principal("alice")));
+        assertFalse(call.sameRequestAs(ToolCall.of("refund", "{\"order\":7,\"amount\":900}").principal("bob")));
+        assertFalse(call.sameRequestAs(ToolCall.of("cancel", "{\"order\":7,\"amount\":900}").principal("alice")));
+        assertTrue(ToolCall.of("t", "not json").sameRequestAs(ToolCall.of("t", "not json")), "else byte for byte");
+        assertFalse(ToolCall.of("t", "not json").sameRequestAs(ToolCall.of("t", "not  json")));
+        assertTrue(ToolCall.of("t", (String) null).sameRequestAs(ToolCall.of("t", "")));
     }
 }
