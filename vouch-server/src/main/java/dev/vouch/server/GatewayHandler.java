@@ -434,9 +434,12 @@ final class GatewayHandler extends Handler.Abstract {
             }
         }
         Call known = calls.get(seq);
-        if (known != null && known.status() != Call.Status.PENDING) {
-            throw HttpError.conflict("already_decided", "call " + seq + " no longer waits for approval: it is "
-                    + known.status().label());
+        if (known != null) {
+            // Still PENDING here means answered a moment ago and being moved on: a second answer at once is as late
+            // as one after that (an outside trial's concurrent operators got 404 for it).
+            throw HttpError.conflict("already_decided", "call " + seq + " no longer waits for approval: "
+                    + (known.status() == Call.Status.PENDING ? "it was answered (or reached its deadline) just now"
+                            : "it is " + known.status().label()));
         }
         throw HttpError.notFound("not_pending", "no call " + seq + " waits for approval: unknown, already decided,"
                 + " or past its deadline");
@@ -444,13 +447,23 @@ final class GatewayHandler extends Handler.Abstract {
 
     // ---- admin
 
+    /** An admin action's body: none, or {@code {}}; anything in it would be silently ignored, so it is refused. */
+    private void emptyBody(Exchange ex) {
+        byte[] body = ex.body(maxBody);
+        if (body.length > 0) {
+            JsonIn.parse(body, List.of());
+        }
+    }
+
     private void reload(Exchange ex) {
+        emptyBody(ex);
         PolicyHolder.Reloaded r = policy.reload();
         ex.respond(200, new JsonOut().field("sha256", r.policy().sha256Hex()).field("source", r.policy().source())
                 .field("rules", r.policy().ruleIds().size()).field("changed", r.changed()).toBytes());
     }
 
     private void rekey(Exchange ex) {
+        emptyBody(ex);
         VerifyingKey old = ledger.verifyingKey();
         VerifyingKey next;
         try {

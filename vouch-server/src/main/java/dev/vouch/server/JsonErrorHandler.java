@@ -34,6 +34,7 @@ final class JsonErrorHandler extends ErrorHandler {
             case 404 -> "not_found";
             case 413 -> "payload_too_large";
             case 414 -> "uri_too_long";
+            case 426 -> "upgrade_required";
             case 431 -> "headers_too_large";
             case 500 -> "internal";
             case 505 -> "http_version_not_supported";

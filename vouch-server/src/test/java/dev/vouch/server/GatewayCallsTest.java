@@ -138,6 +138,44 @@ class GatewayCallsTest {
     }
 
     @Test
+    void shouldAnswerALongPollStillWaitingWhenTheGatewayStops() throws Exception {
+        // An outside trial: the connection was closed under such a poll with no answer.
+        GatewayFixture f = new GatewayFixture(tmp);
+        try (f) {
+            long seq = f.submit("{\"tool\":\"payments.refund\",\"params\":{\"amount\":777}}").seq();
+            CompletableFuture<Http.Reply> poll = CompletableFuture.supplyAsync(
+                    () -> f.http.get("/v1/calls/" + seq + "?wait_ms=30000", f.agentToken));
+            Thread.sleep(300); // the poll is waiting
+            f.gateway.close();
+            Http.Reply r = poll.get(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertEquals(202, r.status(), r::toString);
+            assertEquals("pending", r.get("status"));
+        }
+    }
+
+    @Test
+    void shouldLetTheFirstOfConcurrentAnswersCountAndAnswerTheOthers409() throws Exception {
+        // An outside trial: of six operators answering one call at once, the losers got 404 not_pending half the time.
+        try (GatewayFixture f = new GatewayFixture(tmp)) {
+            for (int round = 0; round < 5; round++) {
+                long seq = f.submit("{\"tool\":\"payments.refund\",\"params\":{\"amount\":" + (600 + round) + "}}")
+                        .seq();
+                List<CompletableFuture<Http.Reply>> answers = new java.util.ArrayList<>();
+                for (int i = 0; i < 6; i++) {
+                    answers.add(CompletableFuture.supplyAsync(() -> f.http.post("/v1/approvals/" + seq,
+                            f.operatorToken, "{\"decision\":\"approve\"}")));
+                }
+                Map<Integer, Long> byStatus = answers.stream().map(CompletableFuture::join)
+                        .collect(java.util.stream.Collectors.groupingBy(Http.Reply::status,
+                                java.util.stream.Collectors.counting()));
+                assertEquals(Map.of(200, 1L, 409, 5L), byStatus, "round " + round);
+                f.report(seq, "{\"result\":\"refunded\"}");
+            }
+            assertEquals(5, f.journal.ofType(RecordType.APPROVAL).size(), "one answer counted per call");
+        }
+    }
+
+    @Test
     void shouldRecordAnOperatorsRefusalAndAMissedDeadlineAndNeverLetThoseCallsRun() {
         try (GatewayFixture f = new GatewayFixture(tmp)) {
             long refusedSeq = f.submit("{\"tool\":\"payments.refund\",\"params\":{\"amount\":5000}}").seq();
@@ -280,6 +318,11 @@ class GatewayCallsTest {
             assertEquals("blocked", f.submit("{\"tool\":\"crm.lookup\"}").get("status"), "the valid policy stays");
             Http.Reply byAgent = f.http.post("/v1/admin/policy/reload", f.agentToken, "{}");
             assertEquals(403, byAgent.status(), byAgent::toString);
+            Http.Reply withMember = f.http.post("/v1/admin/policy/reload", f.operatorToken, "{\"force\":true}");
+            assertEquals(400, withMember.status(), "nothing is silently ignored: " + withMember);
+            assertTrue(withMember.errorMessage().contains("unknown member \"force\""), withMember::toString);
+            Http.Reply noBody = f.http.post("/v1/admin/policy/reload", f.operatorToken, "");
+            assertEquals(422, noBody.status(), "no body is as {}: " + noBody);
             f.report(f.submit("{\"tool\":\"fs.read\"}").seq(), "{\"result\":1}");
         }
     }

@@ -228,6 +228,7 @@ class GatewayRequestsTest {
             Http.Reply badSeq = f.http.get("/v1/calls/abc", f.agentToken);
             String broken = raw(f.gateway.uri(), "GARBAGE\r\n\r\n");
             String noVersion = raw(f.gateway.uri(), "GET /v1/calls\r\n\r\n");
+            String http2 = raw(f.gateway.uri(), "GET /v1/calls/1 HTTP/2.0\r\nHost: x\r\n\r\n");
             String hugeHeader = raw(f.gateway.uri(), "GET /v1/calls HTTP/1.1\r\nHost: x\r\nX-Big: "
                     + "y".repeat(20_000) + "\r\n\r\n");
             String twoTokens = raw(f.gateway.uri(), "POST /v1/calls HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
@@ -246,6 +247,7 @@ class GatewayRequestsTest {
             assertTrue(broken.contains("application/json"), broken);
             assertTrue(broken.contains("\"error\":{\"code\":\"bad_request\""), broken);
             assertFalse(noVersion.contains("\"internal\""), noVersion);
+            assertTrue(http2.startsWith("HTTP/1.1 426") && http2.contains("\"code\":\"upgrade_required\""), http2);
             assertTrue(hugeHeader.startsWith("HTTP/1.1 431"), hugeHeader);
             assertTrue(hugeHeader.contains("\"message\":\"Request Header Fields Too Large\"}"), hugeHeader);
             assertTrue(twoTokens.startsWith("HTTP/1.1 400"), twoTokens);
