@@ -56,7 +56,8 @@ final class Call {
     private String callId;
     /**
      * The SHA-256 of the parameters exactly as submitted (empty for none), to tell a retry of this call from another
-     * call under the same call id; null when unknown (a call rediscovered after a restart).
+     * call under the same call id. For a call taken back after a restart, that of the parameters the journal holds,
+     * if it holds them exactly; null if it holds them only redacted, and then no submission matches.
      */
     private byte[] paramsDigest;
 
@@ -98,9 +99,25 @@ final class Call {
         paramsDigest = digest(params);
     }
 
+    /**
+     * A call taken back after a restart: the parameters as the journal holds them. Only exact ones can tell a retry
+     * from another call; an outside trial resubmitted a recovered call id with other parameters and was answered
+     * "allowed" for a call the policy never judged.
+     */
+    synchronized void recorded(ApprovalRequest asRecorded) {
+        if (paramsDigest == null && asRecorded.paramsStoredExactly()) {
+            paramsDigest = digest(asRecorded.storedParams().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+    }
+
+    /** Whether submissions can be matched to this call by their parameters (see {@link #recorded}). */
+    synchronized boolean paramsKnown() {
+        return paramsDigest != null;
+    }
+
     /** Whether a submit of {@code tool} and {@code params} under this call's id is this call again (a retry). */
     synchronized boolean sameRequest(String otherTool, byte[] params) {
-        return tool.equals(otherTool) && (paramsDigest == null || java.util.Arrays.equals(paramsDigest, digest(params)));
+        return tool.equals(otherTool) && paramsDigest != null && java.util.Arrays.equals(paramsDigest, digest(params));
     }
 
     private static byte[] digest(byte[] params) {

@@ -113,6 +113,12 @@ final class Calls {
             if (known != null) {
                 if (!known.sameRequest(s.tool(), s.params())) {
                     // Answering with the earlier call would tell the client "allowed" for a call never judged.
+                    if (!known.paramsKnown() && known.tool.equals(s.tool())) {
+                        throw new HttpError(409, "call_id_reused", "call_id \"" + Texts.clip(s.callId()) + "\" is call "
+                                + known.seq + " (" + Texts.clip(known.tool) + "), taken back after a restart; the"
+                                + " journal holds its parameters only redacted, so a retry cannot be told from another"
+                                + " call: poll or report it by its seq, or use another call_id for a new call");
+                    }
                     throw new HttpError(409, "call_id_reused", "call_id \"" + Texts.clip(s.callId()) + "\" is call "
                             + known.seq + " (" + Texts.clip(known.tool) + ") with other parameters; a retry sends the"
                             + " same tool and parameters, another call needs another call_id");
@@ -187,6 +193,7 @@ final class Calls {
     void takeBack(AgentGuard agent, ApprovalRequest request) {
         String callId = request.toolCallId().isEmpty() ? null : request.toolCallId();
         Call c = new Call(request.callSequence(), agent, request.tool(), callId);
+        c.recorded(request);
         Guard g = agent.guard;
         CompletableFuture<CallResult<Object>> r = g.resumeAsync(c.seq, () -> start(c, g.context()));
         if (!r.isDone()) {
@@ -208,6 +215,7 @@ final class Calls {
         // A call rediscovered after a restart keeps the client's call id, so a resubmission finds it again.
         String callId = request.toolCallId().isEmpty() ? null : request.toolCallId();
         Call c = bySeq.computeIfAbsent(request.callSequence(), seq -> new Call(seq, agent, request.tool(), callId));
+        c.recorded(request); // a new call's submit then sets the exact parameters it was given
         c.pending(request, answer);
         if (callId != null) {
             String key = agent.name + '\n' + callId;

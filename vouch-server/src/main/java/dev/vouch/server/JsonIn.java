@@ -42,6 +42,9 @@ final class JsonIn {
         if (body.length == 0) {
             throw HttpError.badRequest("the request has no body; expected a JSON object");
         }
+        if (body.length >= 3 && (body[0] & 0xFF) == 0xEF && (body[1] & 0xFF) == 0xBB && (body[2] & 0xFF) == 0xBF) {
+            throw HttpError.badRequest("the body starts with a byte order mark; JSON text has none (RFC 8259)");
+        }
         int invalid = StrictText.firstInvalidUtf8(body);
         if (invalid >= 0) {
             // The parser would read some of it (over-long forms) as other characters than the journal keeps.

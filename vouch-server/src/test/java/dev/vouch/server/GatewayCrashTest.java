@@ -104,6 +104,10 @@ class GatewayCrashTest {
             assertEquals(200, http.post("/v1/calls/" + runningAtKill + "/result", agent, "{\"result\":\"late\"}")
                     .status());
             assertEquals(approvedAtKill, http.post("/v1/calls", agent, APPROVED).seq(), "a retry finds the call");
+            // A second outside trial: the same call_id with other parameters got the recovered call back, "allowed".
+            Http.Reply other = http.post("/v1/calls", agent, APPROVED.replace("900", "100000"));
+            assertEquals(409, other.status(), other::toString);
+            assertEquals("call_id_reused", other.errorCode());
             assertEquals(200, http.post("/v1/calls/" + approvedAtKill + "/result", agent, "{\"error\":\"no\"}")
                     .status());
             for (long seq : allowed) {

@@ -167,13 +167,15 @@ class GatewayRequestsTest {
                 bytes("{\"tool\":\"shell", 0xC0, 0xAE, "exec\"}"),
                 bytes("{\"tool\":\"fs.read\",\"params\":{\"a\":\"", 0xED, 0xA0, 0x80, "\"}}"),
                 bytes("{\"tool\":\"fs.read\",\"params\":{\"a\":\"", 0xF4, 0x90, 0x80, 0x80, "\"}}"),
+                bytes(0xEF, 0xBB, 0xBF, "{\"tool\":\"fs.read\"}"),
             };
             for (byte[] body : invalid) {
                 Http.Reply r = f.http.send(HttpRequest.newBuilder(f.gateway.uri().resolve("/v1/calls"))
                         .header("Authorization", "Bearer " + f.agentToken)
                         .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
                 assertEquals(400, r.status(), r::toString);
-                assertTrue(r.errorMessage().startsWith("the body is not valid UTF-8 (at byte "), r::toString);
+                assertTrue(r.errorMessage().startsWith("the body is not valid UTF-8 (at byte ")
+                        || r.errorMessage().contains("byte order mark"), r::toString);
             }
             for (String member : List.of("\"tool\":\"a\\ud800b\"", "\"tool\":\"fs.read\",\"task\":\"t\\udc00\"",
                     "\"tool\":\"fs.read\",\"call_id\":\"id\\udfff\"")) {

@@ -1,6 +1,7 @@
 package dev.vouch.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vouch.crypto.VerifyingKey;
 import dev.vouch.ledger.JournalReader;
@@ -18,6 +19,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** A call waiting for approval when the gateway stops is still waiting when it starts again, and can run then. */
 class GatewayRestartTest {
+    private static final String CARD = "{\"tool\":\"payments.refund\",\"params\":{\"amount\":800,\"card\":\"4111\"},"
+            + "\"call_id\":\"c-card\"}";
+
     @TempDir
     Path tmp;
 
@@ -25,7 +29,9 @@ class GatewayRestartTest {
     void shouldTakeBackPendingApprovalsAfterARestartAndLetTheApprovedCallRun() throws Exception {
         Path dir = tmp.resolve("journal");
         Path key = tmp.resolve(".vouch_key");
-        Path policy = Files.writeString(tmp.resolve("policy.yaml"), GatewayFixture.POLICY);
+        Path policy = Files.writeString(tmp.resolve("policy.yaml"), GatewayFixture.POLICY.replace(
+                "    reason: refunds over 500 need a person\n",
+                "    reason: refunds over 500 need a person\n    redact: [card]\n"));
         Path tokens = tmp.resolve("tokens");
         String agent = AccessTokens.newToken();
         String operator = AccessTokens.newToken();
@@ -40,14 +46,22 @@ class GatewayRestartTest {
             Http http = new Http(g.uri());
             seq = http.post("/v1/calls", agent,
                     "{\"tool\":\"payments.refund\",\"params\":{\"amount\":700},\"call_id\":\"c-700\"}").seq();
+            http.post("/v1/calls", agent, CARD);
         }
 
         try (Ledger ledger = Ledger.builder(dir).keyFile(key).shutdownHook(false).open();
              Gateway g = Gateway.builder(ledger).policy(policy).tokens(tokens).port(0).adminPort(-1).start()) {
             Http http = new Http(g.uri());
             List<Map<String, Object>> waiting = http.get("/v1/approvals", operator).list("approvals");
-            assertEquals(1, waiting.size(), waiting::toString);
+            assertEquals(2, waiting.size(), waiting::toString);
             assertEquals(seq, waiting.get(0).get("seq"));
+            // Its parameters are on record only redacted: a resubmission cannot be told from another call.
+            Http.Reply card = http.post("/v1/calls", agent, CARD);
+            assertEquals(409, card.status(), card::toString);
+            assertTrue(card.errorMessage().contains("only redacted"), card::toString);
+            Http.Reply other = http.post("/v1/calls", agent,
+                    "{\"tool\":\"payments.refund\",\"params\":{\"amount\":90000},\"call_id\":\"c-700\"}");
+            assertEquals(409, other.status(), "other parameters under a taken-back call id: " + other);
             assertEquals("pending", http.get("/v1/calls/" + seq, agent).get("status"));
             // The client resubmits the same call after the restart: it finds the call it made, not a new one.
             assertEquals(seq, http.post("/v1/calls", agent,
