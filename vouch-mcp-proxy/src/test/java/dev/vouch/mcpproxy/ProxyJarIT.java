@@ -112,7 +112,7 @@ class ProxyJarIT {
     }
 
     private static Path jar() {
-        Path jar = Path.of(System.getProperty("vouch.test.proxyjar", "target/vouch-mcp-proxy-0.1.0-SNAPSHOT-all.jar"));
+        Path jar = Path.of(System.getProperty("vouch.test.proxyjar", "target/vouch-mcp-proxy-0.2.0-SNAPSHOT-all.jar"));
         assertTrue(Files.isRegularFile(jar), "no runnable jar at " + jar + ": run mvn verify");
         return jar;
     }
