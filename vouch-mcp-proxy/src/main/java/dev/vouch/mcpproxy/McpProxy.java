@@ -46,6 +46,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * process or HTTP session, all recording through the one guard.
  */
 public final class McpProxy {
+    /** The approver named when the proxy itself refuses a call taken back after a restart that nothing can reach. */
+    static final String APPROVER = "vouch-mcp-proxy";
+
     private final Guard guard;
     private final List<String> command;
     private final URI upstream;
@@ -75,10 +78,16 @@ public final class McpProxy {
             // Calls a previous run left waiting (GuardBuilder.recoverPending): a repeat must find them as it would
             // have before the restart, or the operator approves a call that nothing can reach.
             for (ApprovalRequest r : guard.pendingApprovals().list()) {
-                // Matched by the arguments as stored: if anything was redacted, a repeat is judged as a new call.
+                // Matched by the arguments as stored. Where something was redacted no repeat can reach the call, and
+                // nothing else can run it here: it is refused on record, rather than left for an approver whose "yes"
+                // would reach nothing (an outside trial approved such a call, which then read "may have run").
                 JsonNode arguments = r.storedParams().isEmpty() ? null : Json.tree(r.storedParams());
                 if (r.paramsStoredExactly() && (arguments != null || r.storedParams().isEmpty())) {
                     pending.remember(r.tool(), arguments, r.callSequence());
+                } else {
+                    guard.pendingApprovals().refuse(r.callSequence(), APPROVER, "taken back after the proxy restarted,"
+                            + " but its arguments are on record only redacted, so a client's repeat cannot be matched"
+                            + " to it; a repeat is judged as a new call");
                 }
             }
         }

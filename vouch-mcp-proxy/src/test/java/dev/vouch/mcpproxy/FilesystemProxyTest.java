@@ -218,6 +218,36 @@ class FilesystemProxyTest extends ProxyTestBase {
                 childTypes(seq));
     }
 
+    @Test
+    void shouldRefuseOnRecordAPendingCallNoRepeatCanReachAfterARestart() throws Exception {
+        // Its content is redacted, so a repeat cannot be matched to it: a second outside trial approved such a call,
+        // which could never run and then read "outcome not recorded (the call may have run)".
+        Map<String, Object> args = Map.of("path", files.resolve("secret.txt").toString(), "content", "s3cret");
+        try (TsClient client = TsClient.through(proxy(guard()).stallMode(StallMode.PENDING).build(),
+                call("write_file", args))) {
+            client.outcomes();
+        }
+        long seq = journal.ofType(RecordType.TOOL_CALL).get(0).seq();
+
+        Guard restarted = Guard.builder(journal.ledger).agent("mcp-proxy-test")
+                .policy(Policy.parse(POLICY, "vouch-policy.yaml")).approvals(new ProgrammaticApprovals())
+                .asyncExecutor(approvedCalls).recoverPending(JournalReader.open(journal.dir)).build();
+        assertEquals(1, restarted.pendingApprovals().size());
+        McpProxy proxy = proxy(restarted).stallMode(StallMode.PENDING).build();
+
+        assertEquals(0, restarted.pendingApprovals().size(), "nobody is left to approve what nothing can run");
+        TestJournal.Rec refusal = child(seq, RecordType.APPROVAL);
+        assertEquals(Decision.REFUSED, refusal.decision());
+        assertTrue(refusal.params().contains("\"approver\":\"vouch-mcp-proxy\"")
+                && refusal.params().contains("only redacted"), refusal::toString);
+        List<JsonNode> again;
+        try (TsClient client = TsClient.through(proxy, call("write_file", args))) {
+            again = client.outcomes();
+        }
+        assertEquals("awaiting_approval", again.get(0).get("result").at("/_meta/dev.vouch~1outcome").asText());
+        assertEquals(2, journal.ofType(RecordType.TOOL_CALL).size(), "the repeat is a new call, as documented");
+    }
+
     private static void awaitFile(Path file) throws InterruptedException {
         for (int i = 0; i < 3000 && !Files.exists(file); i++) {
             Thread.sleep(10);

@@ -19,7 +19,7 @@ import java.util.concurrent.Executors;
  * refuses), the approver's name (empty: the OS user name), and a reason.
  *
  * <p>Prompts run one at a time on a daemon thread of their own, so the guard's deadline holds even while
- * nobody types. A request that timed out before its prompt is skipped; an answer typed after the deadline is
+ * nobody types. A request decided before its prompt (timed out, cancelled) is skipped; an answer typed after that is
  * reported as too late and does not count. End of input refuses the request. {@link #close()} stops the
  * prompt thread (a read blocked on {@code System.in} cannot be interrupted; the thread is a daemon).
  */
@@ -53,7 +53,8 @@ public final class ConsoleApprovals implements ApprovalHandler, AutoCloseable {
 
     private void prompt(ApprovalRequest r, CompletableFuture<Approval> answer) {
         if (answer.isDone()) {
-            out.println("[vouch] call seq " + r.callSequence() + " (" + r.tool() + ") expired before it could be shown");
+            out.println("[vouch] call seq " + r.callSequence() + " (" + r.tool() + ") was decided before it could be"
+                    + " shown (" + decided(answer) + ")");
             return;
         }
         out.println("[vouch] approval needed: " + r.tool() + " " + r.storedParams());
@@ -78,12 +79,28 @@ public final class ConsoleApprovals implements ApprovalHandler, AutoCloseable {
             if (answer.complete(a)) {
                 out.println("[vouch] call seq " + r.callSequence() + (approved ? " approved" : " refused"));
             } else {
-                out.println("[vouch] too late: call seq " + r.callSequence() + " was already decided (timed out);"
-                        + " this answer does not count");
+                out.println("[vouch] too late: call seq " + r.callSequence() + " was already decided ("
+                        + decided(answer) + "); this answer does not count");
             }
         } catch (IOException | RuntimeException e) {
             answer.completeExceptionally(e);
         }
+    }
+
+    /** How the answer that came first reads: a deadline, a cancelled call, or another approver. */
+    private static String decided(CompletableFuture<Approval> answer) {
+        Approval first;
+        try {
+            first = answer.getNow(null);
+        } catch (RuntimeException failed) {
+            return "the approval failed";
+        }
+        if (first == null) {
+            return "decided";
+        }
+        return first.approved() ? "approved by " + first.approver()
+                : first.reason() == null || first.reason().isEmpty() ? "refused by " + first.approver()
+                : "refused: " + first.reason();
     }
 
     private String ask(String question) throws IOException {

@@ -270,4 +270,31 @@ class GuardApprovalTest extends GuardTestBase {
         assertTrue(prompt.contains("policy big-refunds, risk high: refunds over 500 need a person"), prompt);
         assertTrue(prompt.contains("approve? [y/N]"), prompt);
     }
+    @Test
+    void shouldTellTheConsoleWhyALateAnswerDoesNotCount() throws Exception {
+        // An outside trial: a late "y" for a call its caller had cancelled was "already decided (timed out)".
+        ByteArrayOutputStream shown = new ByteArrayOutputStream();
+        java.io.PipedWriter typed = new java.io.PipedWriter();
+        try (ConsoleApprovals console = new ConsoleApprovals(new java.io.PipedReader(typed),
+                new PrintStream(shown, true, StandardCharsets.UTF_8))) {
+            Guard guard = stallingGuard(console, Duration.ofSeconds(10));
+            java.util.concurrent.CompletableFuture<String> call = guard.callAsync("payments.refund", PARAMS,
+                    () -> java.util.concurrent.CompletableFuture.completedFuture("ran"));
+            awaitShown(shown, "approve? [y/N]");
+            call.cancel(true);
+            typed.write("y\nalice\nlate\n");
+            typed.flush();
+            awaitShown(shown, "too late");
+        }
+        assertTrue(shown.toString(StandardCharsets.UTF_8).contains("was already decided (refused: the caller cancelled"
+                + " the call while it waited for approval); this answer does not count"), shown::toString);
+        assertEquals(0, journal.ofType(RecordType.TOOL_RESULT).size(), "it never ran");
+    }
+
+    private static void awaitShown(ByteArrayOutputStream shown, String text) throws InterruptedException {
+        for (int i = 0; i < 1000 && !shown.toString(StandardCharsets.UTF_8).contains(text); i++) {
+            Thread.sleep(10);
+        }
+        assertTrue(shown.toString(StandardCharsets.UTF_8).contains(text), shown::toString);
+    }
 }
