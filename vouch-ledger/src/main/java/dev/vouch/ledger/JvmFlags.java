@@ -93,8 +93,13 @@ public final class JvmFlags {
                     + " and may refuse it in a later release; see {}", String.join(" ", missing), DOCS);
             return;
         }
-        throw new VouchException("this JVM lacks " + missing.size() + " flag(s) the Vouch journal (Chronicle Queue)"
-                + " needs on JDK " + Runtime.version().feature() + ": " + String.join(" ", missing)
+        List<String> required = missing.stream()
+                .filter(flag -> extras.stream().noneMatch(extra -> sameOption(flag, extra))).toList();
+        List<String> optional = missing.stream().filter(flag -> !required.contains(flag)).toList();
+        throw new VouchException("this JVM lacks " + required.size() + " flag(s) the Vouch journal (Chronicle Queue)"
+                + " needs on JDK " + Runtime.version().feature() + ": " + String.join(" ", required)
+                + (optional.isEmpty() ? "" : " (and " + optional.size() + " more that only keep the JDK from warning: "
+                        + String.join(" ", optional) + ")")
                 + ". Add them to the java command line (or JDK_JAVA_OPTIONS); see " + DOCS
                 + ". The full list for this JDK is in the vouch-ledger jar, META-INF/vouch/jvm-flags.txt"
                 + (Runtime.version().feature() >= JDK23_FEATURE ? " and jvm-flags-jdk23.txt" : "")

@@ -292,10 +292,14 @@ public final class DisruptorLedger implements Ledger {
 
     @Override
     public RecorderStats stats() {
+        // Read in the reverse of the order they grow in (accepted, then journaled, then sealed, each after the one
+        // before), so that sealed <= journaled <= accepted holds in every snapshot.
+        long sealed = counters.sealed.get();
+        long journaled = counters.journaled.get();
         return new RecorderStats(
-                accepted(),
-                counters.journaled.get(),
-                counters.sealed.get(),
+                Math.max(accepted(), journaled),
+                journaled,
+                sealed,
                 counters.dropped.sum(),
                 counters.gapsRecorded.get(),
                 counters.poolMissesSeen.get(),
