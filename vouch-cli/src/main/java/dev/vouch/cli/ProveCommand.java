@@ -102,6 +102,11 @@ final class ProveCommand implements Callable<Integer> {
         VerifiedJournal verified = VerifiedJournal.verify(journal, anchor, savedCheckpoint, err,
                 "no proof written");
         Checkpoint cp = verified.targetCheckpoint();
+        long records = verified.outcome().report().records();
+        if (seq >= records) {
+            throw new CliException("the journal has no record " + seq + ": it holds " + records + " record(s), 0 to "
+                    + (records - 1));
+        }
         if (seq >= cp.size()) {
             throw new CliException("record " + seq + " is not covered by the " + (savedCheckpoint == null
                     ? "latest signed checkpoint" : "saved checkpoint " + savedCheckpoint) + ", which signs records 0 to "

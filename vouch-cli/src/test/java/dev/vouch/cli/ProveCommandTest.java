@@ -65,4 +65,16 @@ class ProveCommandTest {
         assertTrue(r.err().contains("not covered by the latest signed checkpoint"), r::toString);
         assertEquals("", r.out());
     }
+
+    @Test
+    void shouldSayThereIsNoSuchRecordPastTheEnd() {
+        // A new user asked for record 99 of a 36-record journal and was told it is "not covered by" a checkpoint.
+        int records = TestJournals.records(journal.journal()).size();
+
+        Cli.Result r = Cli.run("prove", journal.dir(), "--seq", Integer.toString(records + 10), "--pubkey", journal.pub());
+
+        assertEquals(2, r.exit(), r::toString);
+        assertTrue(r.err().contains("the journal has no record " + (records + 10) + ": it holds " + records
+                + " record(s), 0 to " + (records - 1)), r::toString);
+    }
 }

@@ -131,6 +131,35 @@ public final class SecretFiles {
     }
 
     /**
+     * Deletes what a process killed in the middle of {@link #write} left beside {@code file}: its temporary copies
+     * ({@code .<name>.<random>.tmp}, also those of {@code <name>.next}), which may hold a secret key nobody tracks.
+     * Only copies older than a minute, so that a write in progress elsewhere is never touched.
+     *
+     * @return how many were deleted
+     */
+    public static int deleteAbandonedCopies(Path file) {
+        Path target = file.toAbsolutePath();
+        Path dir = target.getParent();
+        String prefix = "." + target.getFileName() + ".";
+        long cutoff = System.currentTimeMillis() - 60_000;
+        int deleted = 0;
+        try (java.nio.file.DirectoryStream<Path> copies = Files.newDirectoryStream(dir, p -> {
+            String n = p.getFileName().toString();
+            return n.startsWith(prefix) && n.endsWith(".tmp");
+        })) {
+            for (Path copy : copies) {
+                if (Files.getLastModifiedTime(copy, LinkOption.NOFOLLOW_LINKS).toMillis() < cutoff
+                        && Files.deleteIfExists(copy)) {
+                    deleted++;
+                }
+            }
+        } catch (IOException e) {
+            // Best effort: a copy that stays is no worse than before.
+        }
+        return deleted;
+    }
+
+    /**
      * Moves {@code tmp} to {@code target} only if {@code target} does not exist. A hard link is the one portable
      * atomic "create if absent" for a complete file: rename would silently replace a key another process created a
      * moment earlier, and both would then sign with different keys.

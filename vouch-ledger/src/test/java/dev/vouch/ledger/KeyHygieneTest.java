@@ -61,6 +61,31 @@ class KeyHygieneTest {
     }
 
     @Test
+    void shouldDeleteTheCopiesOfAKeyThatAKilledRotationLeftBehind() throws IOException {
+        // An outside crash trial: kill -9 during rotateKey() left .<key>.next.<random>.tmp files (a staged private
+        // key each) that no later open removed.
+        Path dir = tmp.resolve("journal");
+        Path key = tmp.resolve("vouch_key");
+        Ledger.builder(dir).keyFile(key).shutdownHook(false).open().close();
+        Path abandoned = Files.write(tmp.resolve(".vouch_key.next.4711.tmp"), new byte[119]);
+        Path abandonedToo = Files.write(tmp.resolve(".vouch_key.8080.tmp"), new byte[0]);
+        Path inProgress = Files.write(tmp.resolve(".vouch_key.next.9999.tmp"), new byte[119]);
+        Path unrelated = Files.write(tmp.resolve(".other_key.next.1.tmp"), new byte[1]);
+        java.nio.file.attribute.FileTime old = java.nio.file.attribute.FileTime.fromMillis(
+                System.currentTimeMillis() - 120_000);
+        for (Path p : List.of(abandoned, abandonedToo, unrelated)) {
+            Files.setLastModifiedTime(p, old);
+        }
+
+        Ledger.builder(dir).keyFile(key).shutdownHook(false).open().close();
+
+        assertFalse(Files.exists(abandoned));
+        assertFalse(Files.exists(abandonedToo));
+        assertTrue(Files.exists(inProgress), "a copy less than a minute old may be another process's write");
+        assertTrue(Files.exists(unrelated), "another key's copies are not this ledger's");
+    }
+
+    @Test
     void shouldRotateTheFileASymlinkedKeyPathLeadsToAndKeepTheLink() throws IOException {
         Path real = Files.createDirectories(tmp.resolve("secrets")).resolve("real");
         Path link = tmp.resolve("key");

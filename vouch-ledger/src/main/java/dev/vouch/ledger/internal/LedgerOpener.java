@@ -173,6 +173,11 @@ final class LedgerOpener {
                         + resume.origin() + "' in " + dir);
             }
             keys = chooseKey(config.keyFile(), resume, dir);
+            int abandoned = dev.vouch.internal.SecretFiles.deleteAbandonedCopies(config.keyFile());
+            if (abandoned > 0) {
+                // A writer killed while it wrote a key (a rotation's staged key, usually) left them.
+                LOG.info("Deleted {} abandoned temporary cop(ies) of key file {}", abandoned, config.keyFile());
+            }
         } catch (RuntimeException e) {
             lock.close();
             throw e;

@@ -47,8 +47,8 @@ final class WriterLock implements AutoCloseable {
         if (lock == null) {
             closeQuietly(channel);
             throw new VouchException("the journal " + journalDirectory + " is already open for writing by another Ledger"
-                    + " (in this or another process; " + file + " is locked). One journal has one writer: close the"
-                    + " other Ledger first, or give this one its own directory");
+                    + " (in this or another process; " + file + " is locked). One journal has one writer: close that"
+                    + " Ledger (stop its process) first, or, for a new journal, use another directory");
         }
         return new WriterLock(channel, lock);
     }
