@@ -130,11 +130,14 @@ final class RiskCommand implements Callable<Integer> {
     }
 
     static String line(CallRows.Row r, CallOutcomes outcomes) {
+        // An answer may have no approver (a deadline's) or no reason: "; : no decision ..." read as a glitch.
+        String approver = r.approver == null || r.approver.isEmpty() ? null : Text.safe(r.approver);
+        String answer = r.approvalReason == null || r.approvalReason.isEmpty() ? null
+                : Text.cut(Text.safe(r.approvalReason), 40);
         String why = (r.policy.isEmpty() ? "" : Text.safe(r.policy))
                 + (r.reason == null || r.reason.isEmpty() ? "" : ": " + Text.cut(Text.safe(r.reason), 60))
-                + (r.approver == null && (r.approvalReason == null || r.approvalReason.isEmpty()) ? ""
-                        : "; " + (r.approver == null ? "" : Text.safe(r.approver)) + (r.approvalReason == null
-                                || r.approvalReason.isEmpty() ? "" : ": " + Text.cut(Text.safe(r.approvalReason), 40)));
+                + (approver == null && answer == null ? ""
+                        : "; " + (approver == null ? answer : answer == null ? approver : approver + ": " + answer));
         String params = r.params == null ? "" : Text.cut(Text.safe(r.params), RecordLine.PREVIEW);
         return String.format(FORMAT, r.callSeq, Text.isoMillis(r.timestamp), label(r.risk),
                 Text.cut(Text.orDash(r.tool), 24), Text.cut(Text.orDash(r.task), 16), decision(r.decision),

@@ -132,4 +132,24 @@ class EventsCommandTest {
         assertTrue(Cli.run("risk", dir, "--tool", "nothing-like-it").out().startsWith("no tool call of risk high"));
         assertEquals(2, Cli.run("risk", dir, "--min-risk", "extreme").exit());
     }
+
+    @Test
+    void shouldShowAnAnswerWithoutAnApproverWithoutAnEmptyName() {
+        // A new user's timed-out row read "big-transfer: ...; : no decision within PT2S".
+        CallRows.Row row = new CallRows.Row(7);
+        row.tool = "bank.wire";
+        row.risk = dev.vouch.Risk.HIGH;
+        row.decision = dev.vouch.Decision.STALL;
+        row.approval = dev.vouch.Decision.TIMED_OUT;
+        row.policy = "big-transfer";
+        row.reason = "over 10k";
+        row.approver = "";
+        row.approvalReason = "no decision within PT2S";
+
+        String line = RiskCommand.line(row, new CallOutcomes());
+
+        assertTrue(line.contains("big-transfer: over 10k; no decision within PT2S"), line);
+        row.approver = "alice";
+        assertTrue(RiskCommand.line(row, new CallOutcomes()).contains("; alice: no decision within PT2S"));
+    }
 }

@@ -54,10 +54,12 @@ final class LedgerHealth {
             failure = "the ledger lost " + lost + " event(s) to a failure";
             LOG.error("[CRITICAL] {}", failure);
         }
-        boolean overdue = status.sealOverdue()
-                || status.unsealedEvents() > 0 && status.checkpointAge().toNanos() > staleNanos;
-        stale = overdue ? status.unsealedEvents() + " event(s) wait for a signed checkpoint; the last was signed "
-                + status.checkpointAge().toMillis() + " ms ago" : null;
+        // How long the oldest waiting event has waited, not how long ago the last checkpoint was: after 10 s without
+        // a call, the next one made the gateway "not ready" for a moment (a CI run's restart test caught it).
+        boolean overdue = status.sealOverdue() || status.unsealedAge().toNanos() > staleNanos;
+        stale = overdue ? status.unsealedEvents() + " event(s) wait for a signed checkpoint, the oldest for "
+                + status.unsealedAge().toMillis() + " ms; the last was signed " + status.checkpointAge().toMillis()
+                + " ms ago" : null;
     }
 
     /** Why the process should be restarted, or null. */

@@ -344,6 +344,7 @@ final class ChainStage implements EventHandler<Slot> {
         } else {
             bump(counters.checkpoints, 1);
             bump(counters.sealed, uncoveredEvents);
+            counters.sealedMore();
             counters.lastCheckpointEpochNanos.lazySet(EpochClock.nowNanos());
         }
         uncoveredEvents = 0;

@@ -329,9 +329,12 @@ public final class DisruptorLedger implements Ledger {
         Throwable f = failure.get();
         LedgerStatus.State st = f != null ? LedgerStatus.State.FAILED
                 : state.get() == OPEN ? LedgerStatus.State.OPEN : LedgerStatus.State.CLOSED;
-        long unsealed = Math.max(0, counters.journaled.get() - counters.sealed.get());
+        long since = counters.unsealedSinceEpochNanos.get();
+        long sealed = counters.sealed.get();
+        long unsealed = Math.max(0, counters.journaled.get() - sealed);
         return new LedgerStatus(st, f, java.time.Instant.EPOCH.plusNanos(counters.lastCheckpointEpochNanos.get()), unsealed,
-                checkpointMaxDelay);
+                checkpointMaxDelay, unsealed == 0 ? null
+                        : java.time.Instant.EPOCH.plusNanos(since == 0 ? EpochClock.nowNanos() : since));
     }
 
     private void ensureOpen() {

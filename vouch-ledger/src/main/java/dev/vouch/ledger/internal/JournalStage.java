@@ -79,6 +79,7 @@ final class JournalStage implements EventHandler<Slot> {
                 commit();
                 bump(counters.checkpoints, slot.checkpointsInTrailer);
                 bump(counters.sealed, slot.eventsSealedByTrailer);
+                counters.sealedMore();
                 counters.lastCheckpointEpochNanos.lazySet(EpochClock.nowNanos());
                 releaseSealWaiters();
             }
@@ -168,6 +169,9 @@ final class JournalStage implements EventHandler<Slot> {
     private void committed() {
         bump(counters.records, uncommittedRecords);
         bump(counters.journaled, uncommittedEvents);
+        if (uncommittedEvents > 0) {
+            counters.journaledMore();
+        }
         uncommittedRecords = 0;
         uncommittedEvents = 0;
         journaledWaiters.completeAll();

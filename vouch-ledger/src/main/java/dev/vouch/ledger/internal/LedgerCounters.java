@@ -29,6 +29,27 @@ final class LedgerCounters {
     public final AtomicLong lost = new AtomicLong();
     /** When the last checkpoint reached the journal (ns since the epoch); when the ledger opened, before the first. */
     public final AtomicLong lastCheckpointEpochNanos = new AtomicLong(EpochClock.nowNanos());
+    /**
+     * When the oldest event not yet covered by a checkpoint was journaled (epoch nanos), 0 when every journaled event
+     * is sealed: how long events have waited, which the time since the last checkpoint is not after an idle spell.
+     * Written by the journal stage only.
+     */
+    public final AtomicLong unsealedSinceEpochNanos = new AtomicLong();
+
+    /** After {@code journaled} grew: events wait for a checkpoint from now, unless older ones already did. */
+    void journaledMore() {
+        if (unsealedSinceEpochNanos.get() == 0 && journaled.get() > sealed.get()) {
+            unsealedSinceEpochNanos.lazySet(EpochClock.nowNanos());
+        }
+    }
+
+    /**
+     * After {@code sealed} grew: none waits, or those left were journaled after the checkpoint was made, so at
+     * most a moment ago.
+     */
+    void sealedMore() {
+        unsealedSinceEpochNanos.lazySet(journaled.get() > sealed.get() ? EpochClock.nowNanos() : 0);
+    }
 
     /** Single-writer increment (consumer thread only). */
     public static void bump(AtomicLong counter, long delta) {

@@ -29,7 +29,7 @@ final class LedgerHealthIndicator implements HealthIndicator {
             health.withDetail("error", status.failure().toString());
         }
         if (status.sealOverdue()) {
-            health.withDetail("error", status.unsealedEvents() + " events have waited " + status.checkpointAge()
+            health.withDetail("error", status.unsealedEvents() + " events have waited up to " + status.unsealedAge()
                     + " for a checkpoint; the bound is " + status.checkpointMaxDelay());
         }
         RecorderStats now = ledger.stats();
