@@ -69,6 +69,17 @@ class InputError(Exception):
 # ---------------------------------------------------------------------------------------------------------
 # Encodings (FORMAT.md, "Conventions")
 
+def no_duplicates(pairs):
+    """A JSON object in which no member name occurs twice (FORMAT.md, Export format): readers keeping the first or
+    the last copy of a member would read different records."""
+    obj = {}
+    for name, value in pairs:
+        if name in obj:
+            raise ValueError("the member %r occurs twice" % name)
+        obj[name] = value
+    return obj
+
+
 def b64_strict(text):
     """Canonical standard base64 with padding, or FormatError."""
     if not isinstance(text, str):
@@ -773,9 +784,9 @@ def read_export(path):
             if not line.strip():
                 continue
             try:
-                obj = json.loads(line)
+                obj = json.loads(line, object_pairs_hook=no_duplicates)
             except ValueError as e:
-                raise InputError("%s line %d is not a JSON object: %s" % (path, line_no, e))
+                raise InputError("%s line %d is not a valid export line: %s" % (path, line_no, e))
             if not isinstance(obj, dict) or "record_b64" not in obj:
                 raise InputError("%s line %d has no record_b64 field" % (path, line_no))
             try:

@@ -42,7 +42,9 @@ import java.util.zip.ZipFile;
 final class BundleInput implements AutoCloseable {
     /** Bound on manifest.json, checkpoint.txt and the key files: all are small. */
     private static final int MAX_SMALL_FILE = 1 << 20;
-    private static final JsonFactory JSON = new JsonFactory();
+    /** A member twice is refused: readers keeping the first or the last copy would read different records. */
+    private static final JsonFactory JSON = JsonFactory.builder()
+            .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
 
     /** A problem with the bundle: where (an entry name) and what. */
     record Problem(String entry, String message) {

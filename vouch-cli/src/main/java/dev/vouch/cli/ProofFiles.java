@@ -23,7 +23,9 @@ final class ProofFiles {
     /** The largest record the ledger writes (64 MiB), as raw bytes or as base64 in a JSON line. */
     static final int MAX_RECORD_FILE_BYTES = 96 << 20;
 
-    private static final JsonFactory JSON = new JsonFactory();
+    /** A member twice is refused: readers keeping the first or the last copy would read different records. */
+    private static final JsonFactory JSON = JsonFactory.builder()
+            .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
 
     private ProofFiles() {
     }

@@ -143,6 +143,12 @@ class ProofCommandsTest {
         assertEquals(0, whole.exit(), whole::toString);
         String wrongLine = export.out().split("\n")[(int) seq + 1];
         assertFails(checkProof(proof, write("wrong.jsonl", wrongLine), journal.pubkey()), "proves another record");
+        // An outside auditor: with record_b64 twice, first-wins and last-wins readers read different records.
+        String other = wrongLine.substring(wrongLine.indexOf("\"record_b64\""), wrongLine.lastIndexOf('}'));
+        String twice = line.substring(0, line.lastIndexOf('}')) + "," + other + "}";
+        Cli.Result duplicate = checkProof(proof, write("twice.jsonl", twice + "\n"), journal.pubkey());
+        assertEquals(2, duplicate.exit(), duplicate::toString);
+        assertTrue(duplicate.err().contains("Duplicate field 'record_b64'"), duplicate::toString);
     }
 
     @Test

@@ -277,6 +277,22 @@ class ThirdPartyVerifierTest {
     }
 
     @Test
+    void shouldRefuseAnExportLineWithAMemberTwice() throws IOException {
+        Path export = export("twice", records);
+        List<String> lines = new ArrayList<>(Files.readAllLines(export, StandardCharsets.US_ASCII));
+        String first = lines.get(1);
+        lines.set(1, first.substring(0, first.length() - 1) + ",\"record_b64\":\""
+                + Base64.getEncoder().encodeToString(records.get(2)) + "\"}");
+        Files.write(export, lines, StandardCharsets.US_ASCII);
+
+        Result r = verifyWithPython(export, null);
+
+        assertEquals(2, r.exit, r.output);
+        assertTrue(r.output.contains("line 2 is not a valid export line: the member 'record_b64' occurs twice"),
+                r.output);
+    }
+
+    @Test
     void shouldJudgeACutOffJournalIncomplete() throws IOException {
         int lastEvent = lastIndexOf(RecordType.NOTE, records.size());
         List<byte[]> cut = records.subList(0, lastEvent + 1);
