@@ -288,14 +288,7 @@ class EverythingStdioProxyTest extends ProxyTestBase {
 
     @Test
     void shouldRefuseOnRecordACallStillWaitingForApprovalWhenTheSessionCloses() throws Exception {
-        String policy = POLICY.replace("  - id: no-shell-echoes", "  - id: echoes-need-a-person\n"
-                + "    match_methods: [\"echo\"]\n"
-                + "    conditions:\n"
-                + "      - {key: message, operator: eq, value: \"hello\"}\n"
-                + "    action: stall\n"
-                + "  - id: no-shell-echoes");
-        McpProxy proxy = McpProxy.builder(guard(policy)).stdio(McpTestServers.server("mcp-server-everything"))
-                .serverStderr(OutputStream.nullOutputStream()).build();
+        McpProxy proxy = stallingEchoes("hello");
         JsonNode error;
         try (RawClient client = new RawClient(proxy)) {
             client.initialize();
@@ -345,14 +338,7 @@ class EverythingStdioProxyTest extends ProxyTestBase {
 
     @Test
     void shouldForwardACancellationAndRecordTheCancelledCallsWhetherOrNotForwarded() throws Exception {
-        String policy = POLICY.replace("  - id: no-shell-echoes", "  - id: echoes-need-a-person\n"
-                + "    match_methods: [\"echo\"]\n"
-                + "    conditions:\n"
-                + "      - {key: message, operator: eq, value: \"ask first\"}\n"
-                + "    action: stall\n"
-                + "  - id: no-shell-echoes");
-        McpProxy proxy = McpProxy.builder(guard(policy)).stdio(McpTestServers.server("mcp-server-everything"))
-                .serverStderr(OutputStream.nullOutputStream()).build();
+        McpProxy proxy = stallingEchoes("ask first");
         try (RawClient client = new RawClient(proxy)) {
             client.initialize();
             client.expect("50");
@@ -389,6 +375,18 @@ class EverythingStdioProxyTest extends ProxyTestBase {
             Thread.sleep(10);
         }
         assertEquals(n, childTypes(call).size(), () -> journal.events().toString());
+    }
+
+    /** A proxy of the everything server whose policy stalls an echo of {@code message}. */
+    private McpProxy stallingEchoes(String message) {
+        String policy = POLICY.replace("  - id: no-shell-echoes", "  - id: echoes-need-a-person\n"
+                + "    match_methods: [\"echo\"]\n"
+                + "    conditions:\n"
+                + "      - {key: message, operator: eq, value: \"" + message + "\"}\n"
+                + "    action: stall\n"
+                + "  - id: no-shell-echoes");
+        return McpProxy.builder(guard(policy)).stdio(McpTestServers.server("mcp-server-everything"))
+                .serverStderr(OutputStream.nullOutputStream()).build();
     }
 
     private ApprovalRequest awaitRequest() throws InterruptedException {
