@@ -199,7 +199,7 @@ final class BundleInput implements AutoCloseable {
             Map<String, Object> m = (Map<String, Object>) readValue(p, JsonToken.START_OBJECT);
             return m;
         } catch (IOException e) {
-            throw new CliException(file + ": " + EvidenceBundle.MANIFEST + " is not JSON: " + e.getMessage(), e);
+            throw new CliException(file + ": " + EvidenceBundle.MANIFEST + " is not JSON: " + Errors.jsonProblem(e), e);
         }
     }
 
@@ -383,7 +383,7 @@ final class BundleInput implements AutoCloseable {
                     }
                 }
             } catch (IOException e) {
-                throw new CliException(name + " line " + line + ": not JSON: " + e.getMessage(), e);
+                throw new CliException(name + " line " + line + ": not JSON: " + Errors.jsonProblem(e), e);
             }
             byte[] record = null;
             if (b64 != null) {

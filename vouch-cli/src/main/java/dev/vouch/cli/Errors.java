@@ -11,6 +11,20 @@ final class Errors {
     private Errors() {
     }
 
+    /**
+     * A JSON parser's complaint without the parser's internals: the problem and its line and column, not Jackson's
+     * "[Source: REDACTED (`StreamReadFeature...` disabled)" tail.
+     */
+    static String jsonProblem(IOException e) {
+        if (e instanceof com.fasterxml.jackson.core.JsonProcessingException j) {
+            com.fasterxml.jackson.core.JsonLocation at = j.getLocation();
+            String problem = j.getOriginalMessage() == null ? "unreadable" : j.getOriginalMessage().strip();
+            return at == null || at.getLineNr() < 1 ? problem
+                    : problem + " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
+        }
+        return describe(e);
+    }
+
     static String describe(IOException e) {
         if (e instanceof FileSystemException) {
             FileSystemException f = (FileSystemException) e;

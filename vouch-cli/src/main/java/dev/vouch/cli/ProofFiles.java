@@ -96,7 +96,7 @@ final class ProofFiles {
                     }
                 }
             } catch (IOException e) {
-                throw new CliException(file + " line " + lineNo + ": not JSON: " + e.getMessage(), e);
+                throw new CliException(file + " line " + lineNo + ": not JSON: " + Errors.jsonProblem(e), e);
             }
             if (b64 == null) {
                 throw new CliException(file + " line " + lineNo + ": no record_b64 member; expected a line of"

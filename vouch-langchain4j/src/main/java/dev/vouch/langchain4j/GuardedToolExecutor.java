@@ -45,7 +45,16 @@ final class GuardedToolExecutor implements ToolExecutor {
             if (waiting != null) {
                 // The model asked again for a call that awaits approval: it is that call, not a new one. It runs now
                 // if it was approved (once), and the model reads its outcome, or again that it waits.
-                return ToolRun.toModel(owner.held.outcome(owner, waiting));
+                try {
+                    return ToolRun.toModel(owner.held.outcome(owner, waiting));
+                } catch (HeldCalls.AlreadyResumed runningForAnother) {
+                    // The same call asked for twice in one turn (tools run in parallel): one repeat runs it, once.
+                    return ToolExecutionResult.builder().isError(true)
+                            .resultText("Vouch did not run this call again: it is the same call as call seq " + waiting
+                                    + " (" + request.name() + "), which runs once, and ran for another request of"
+                                    + " the same call in this turn. Do not retry it unchanged.")
+                            .build();
+                }
             }
         }
         ToolRun run = new ToolRun(delegate, request, ctx);

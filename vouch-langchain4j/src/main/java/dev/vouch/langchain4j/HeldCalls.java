@@ -42,6 +42,15 @@ final class HeldCalls {
         return null;
     }
 
+    /** A held call that another resume (or repeat) claimed first: it runs once. */
+    static final class AlreadyResumed extends IllegalStateException {
+        private static final long serialVersionUID = 1L;
+
+        AlreadyResumed(long callSequence, IllegalStateException fromGuard) {
+            super("call seq " + callSequence + " was already resumed: a call runs once", fromGuard);
+        }
+    }
+
     List<PendingToolCall> list() {
         List<PendingToolCall> out = new ArrayList<>();
         for (Held h : calls.values()) {
@@ -67,8 +76,7 @@ final class HeldCalls {
     CallResult<ToolExecutionResult> outcome(VouchTools owner, long callSequence) {
         Held h = calls.get(callSequence);
         if (h == null) {
-            throw new IllegalStateException("no tool call awaiting approval with call seq " + callSequence
-                    + " is held here: it never waited for approval under this VouchTools, or it was already resumed");
+            throw new AlreadyResumed(callSequence, null); // found a moment ago: another resume took it since
         }
         ToolRun run = new ToolRun(h.delegate(), h.request(), h.context());
         boolean stillPending = false;
@@ -78,6 +86,11 @@ final class HeldCalls {
             return outcome;
         } catch (ToolReportedError reported) {
             return new CallResult.Completed<>(callSequence, run.result());
+        } catch (IllegalStateException e) {
+            if (!run.started()) {
+                throw new AlreadyResumed(callSequence, e); // the guard's: another resume claimed it first
+            }
+            throw run.rethrowable(e); // the tool's own
         } catch (Exception | Error e) {
             throw run.rethrowable(e);
         } finally {

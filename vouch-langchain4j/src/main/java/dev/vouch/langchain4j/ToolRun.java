@@ -28,6 +28,7 @@ final class ToolRun implements ToolAction<byte[], Exception> {
     private final InvocationContext context;
     private ToolExecutionResult result;
     private ToolExecutionException wrapper;
+    private volatile boolean started;
 
     ToolRun(ToolExecutor delegate, ToolExecutionRequest request, InvocationContext context) {
         this.delegate = delegate;
@@ -35,8 +36,14 @@ final class ToolRun implements ToolAction<byte[], Exception> {
         this.context = context;
     }
 
+    /** Whether the guard invoked this run (the tool was started), as opposed to refusing before it. */
+    boolean started() {
+        return started;
+    }
+
     @Override
     public byte[] run() throws Exception {
+        started = true;
         ToolExecutionResult r;
         try {
             r = delegate.executeWithContext(request, context);

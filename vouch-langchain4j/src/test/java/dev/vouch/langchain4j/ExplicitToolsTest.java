@@ -284,6 +284,45 @@ class ExplicitToolsTest extends AdapterTestBase {
     }
 
     @Test
+    void shouldRunAnApprovedCallOnceWhenTheModelRepeatsItTwiceInOneTurn() throws Exception {
+        // A final outside trial: the second of two simultaneous repeats got the guard's raw "no deferred call" text.
+        Guard guard = guard(POLICY, new ProgrammaticApprovals());
+        VouchTools vouch = VouchTools.builder(guard).stallMode(StallMode.PENDING).build();
+        AiMessage twice = AiMessage.from(List.of(
+                dev.langchain4j.agent.tool.ToolExecutionRequest.builder().id("t2").name("refund")
+                        .arguments("{\"order\":7,\"amount\":900}").build(),
+                dev.langchain4j.agent.tool.ToolExecutionRequest.builder().id("t3").name("refund")
+                        .arguments("{\"amount\":900.0,\"order\":7}").build()));
+        ScriptedModel model = new ScriptedModel(callTool("t1", "refund", "{\"order\":7,\"amount\":900}"),
+                say("It waits."), twice, say("Done."));
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            Assistant assistant = AiServices.builder(Assistant.class).chatModel(model)
+                    .chatMemory(MessageWindowChatMemory.withMaxMessages(20)).tools(vouch.tools(orders))
+                    .executeToolsConcurrently(guard.executor(pool)).build();
+            assertEquals("It waits.", assistant.chat("Refund 900 on order 7", alice()).content());
+            long seq = callOf("refund").seq();
+            assertTrue(guard.pendingApprovals().approve(seq, "bob@example.com", "fine"));
+
+            assertEquals("Done.", assistant.chat("Go on", alice()).content());
+
+            assertEquals(1, orders.refunds.get(), "it ran once");
+            List<String> texts = model.toolResults().stream().map(ToolExecutionResultMessage::text).toList();
+            assertTrue(texts.contains("refund r-7 of 900.0"), texts::toString);
+            // The other repeat either met the first while it ran (told so), or came after it ended and is a new call,
+            // waiting, as any later repeat; never the guard's internal message, never a second run.
+            String other = texts.get(texts.size() - 1).startsWith("refund r-7") ? texts.get(texts.size() - 2)
+                    : texts.get(texts.size() - 1);
+            assertTrue(other.startsWith("Vouch did not run this call again: it is the same call as call seq " + seq)
+                    || other.contains("is awaiting approval"), texts::toString);
+            assertEquals(List.of(POLICY_DECISION, APPROVAL, TOOL_RESULT),
+                    journal.childTypes(seq), "the call that ran");
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    @Test
     void shouldForgetAPendingCallThatIsRefusedAndNeverRunIt() {
         Guard guard = guard(POLICY, new ProgrammaticApprovals());
         VouchTools vouch = VouchTools.builder(guard).stallMode(StallMode.PENDING).build();
