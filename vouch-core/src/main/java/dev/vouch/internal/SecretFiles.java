@@ -48,36 +48,6 @@ public final class SecretFiles {
             throw new KeyFileException(file, what + " has mode " + mode(perms) + ", which lets group or others access"
                     + " it; it must be 0600 (owner read/write only): chmod 600 " + file);
         }
-        checkDirectory(file.toAbsolutePath().getParent(), file, what);
-        try {
-            checkDirectory(file.toRealPath().getParent(), file, what); // where a symbolic link leads
-        } catch (IOException e) {
-            // the file is read next, and that reports it
-        }
-    }
-
-    /**
-     * Whoever may write a directory may replace the files in it, a key file included, unless the directory is sticky
-     * (like /tmp), where only a file's owner may. So a secret in a directory anyone may write is refused, as one that
-     * others may write is (a new user found a key in a mode 0777 directory accepted).
-     */
-    private static void checkDirectory(Path dir, Path file, String what) {
-        if (dir == null) {
-            return;
-        }
-        int mode;
-        try {
-            mode = (Integer) Files.getAttribute(dir, "unix:mode");
-        } catch (IOException | UnsupportedOperationException | IllegalArgumentException | ClassCastException e) {
-            return; // no Unix mode to check
-        }
-        boolean othersWrite = (mode & 0002) != 0;
-        boolean sticky = (mode & 01000) != 0;
-        if (othersWrite && !sticky) {
-            throw new KeyFileException(file, what + " is in " + dir + ", a directory anyone may write (mode "
-                    + String.format("%04o", mode & 07777) + ", not sticky), so anyone can replace it: chmod o-w " + dir
-                    + ", or keep it in a directory only its owner can write");
-        }
     }
 
     private static void checkOwner(Path file, String what) {

@@ -61,21 +61,6 @@ class KeyHygieneTest {
     }
 
     @Test
-    void shouldRefuseAKeyInADirectoryAnyoneMayWriteUnlessItIsSticky() throws IOException {
-        // A new user put the key in a mode 0777 directory: anyone could have replaced it, and it was accepted.
-        Path open = Files.createDirectories(tmp.resolve("open"));
-        Path key = open.resolve("vouch_key");
-        Ledger.builder(tmp.resolve("j1")).keyFile(key).shutdownHook(false).open().close();
-        Files.setAttribute(open, "unix:mode", 0777);
-        KeyFileException e = assertThrows(KeyFileException.class,
-                () -> Ledger.builder(tmp.resolve("j1")).keyFile(key).shutdownHook(false).open().close());
-        assertTrue(e.getMessage().contains("a directory anyone may write (mode 0777, not sticky)")
-                && e.getMessage().contains("chmod o-w " + open), e.getMessage());
-        Files.setAttribute(open, "unix:mode", 01777); // sticky, as /tmp: only the file's owner may replace it
-        Ledger.builder(tmp.resolve("j1")).keyFile(key).shutdownHook(false).open().close();
-    }
-
-    @Test
     void shouldDeleteTheCopiesOfAKeyThatAKilledRotationLeftBehind() throws IOException {
         // An outside crash trial: kill -9 during rotateKey() left .<key>.next.<random>.tmp files (a staged private
         // key each) that no later open removed.
