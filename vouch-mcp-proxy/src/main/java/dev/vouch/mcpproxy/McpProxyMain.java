@@ -209,7 +209,8 @@ public final class McpProxyMain implements Callable<Integer> {
             }
             ledger = lb.open();
             String name = agent != null ? agent : defaultAgent(command, upstream);
-            GuardBuilder gb = Guard.builder(ledger).agent(name).policy(watcher).approvals(approver)
+            ApprovalGate gate = new ApprovalGate(approver);
+            GuardBuilder gb = Guard.builder(ledger).agent(name).policy(watcher).approvals(gate)
                     .principal(principal).asyncExecutor(approvedCalls);
             if (redactionKey != null) {
                 gb.redactionKey(RedactionKey.load(redactionKey));
@@ -217,7 +218,9 @@ public final class McpProxyMain implements Callable<Integer> {
             if (stall == StallMode.PENDING) {
                 gb.recoverPending(JournalReader.open(journal)); // calls a previous run left waiting
             }
-            McpProxy.Session session = proxy(gb.build()).start(in, out);
+            McpProxy proxy = proxy(gb.build()); // refuses, on record, taken-back calls no repeat can reach
+            gate.open(); // only then is the approver asked about the calls taken back
+            McpProxy.Session session = proxy.start(in, out);
             err.println("[vouch] mcp-proxy for " + name + ": journal " + journal + ", "
                     + (upstream != null ? "upstream " + upstream : "server " + String.join(" ", command)));
             // On SIGTERM: calls in flight are answered and their outcomes recorded (Session.close), which ends
