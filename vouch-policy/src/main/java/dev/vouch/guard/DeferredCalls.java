@@ -91,10 +91,12 @@ final class DeferredCalls implements PendingApprovals {
      * outcome on record, as an approved deferred call: resuming it once records its outcome. Nothing is recorded now
      * and nobody is asked.
      *
-     * @return the call, described as a request whose {@code requestedAt} and {@code deadline} are when it was allowed
+     * @param approvalTimeout for a call that stalled and was approved, its approval's timeout; else zero
+     * @return the call, described as a request whose {@code requestedAt} is when it was decided, and whose
+     *     {@code deadline} is its approval's for a call that stalled and was approved, else the same instant
      */
-    ApprovalRequest restoreAllowed(JudgedCall j, Instant allowedAt) {
-        ApprovalRequest request = approvals.request(j, allowedAt, Duration.ZERO);
+    ApprovalRequest restoreAllowed(JudgedCall j, Instant decidedAt, Duration approvalTimeout) {
+        ApprovalRequest request = approvals.request(j, decidedAt, approvalTimeout);
         Deferred d = new Deferred(j, Map.of(), request, Duration.ZERO, CompletableFuture.completedFuture(null));
         d.settled = APPROVED;
         calls.put(j.callSeq, d);

@@ -198,8 +198,9 @@ public final class GuardBuilder {
     /**
      * With {@link #recoverPending}: also rediscovers the calls of this agent that were allowed to run (by the policy,
      * or approved) but whose outcome is not on record, because the previous run stopped first. Each is given to
-     * {@code taker} while the guard is built, as a request whose {@code requestedAt} and {@code deadline} are when it
-     * was allowed, and can be resumed once ({@link Guard#resume}, {@link Guard#resumeAsync}) to record its outcome.
+     * {@code taker} while the guard is built, as a request whose {@code requestedAt} is when it was decided and whose
+     * {@code deadline} is that of its approval if it stalled and was approved (else the same instant), and can be
+     * resumed once ({@link Guard#resume}, {@link Guard#resumeAsync}) to record its outcome.
      * For front ends whose tools run elsewhere and report later, such as the HTTP gateway, whose client may report
      * after a restart. Where the tool runs in this process, resuming would run it again, although it may have run
      * before the stop: leave this off there. Default: off.

@@ -120,9 +120,10 @@ final class PendingRecovery {
                     stalled.size() - waiting);
         }
         for (Stalled s : unfinished.values()) {
-            Instant allowedAt = Instant.EPOCH.plusNanos(s.decidedAtNanos());
+            Instant decidedAt = Instant.EPOCH.plusNanos(s.decidedAtNanos());
             JudgedCall j = judged(guard, s);
-            unfinishedTaker.accept(deferred.restoreAllowed(j, allowedAt));
+            unfinishedTaker.accept(deferred.restoreAllowed(j, decidedAt, s.action() == Action.STALL
+                    ? Duration.ofMillis(Math.max(1, s.timeoutMillis())) : Duration.ZERO));
         }
         if (!unfinished.isEmpty()) {
             LOG.info("Rediscovered {} call(s) of agent {} from the journal that were allowed to run and have no"

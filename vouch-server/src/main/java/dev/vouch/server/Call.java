@@ -134,6 +134,11 @@ final class Call {
         return status;
     }
 
+    /** A call taken back after a restart that had stalled and been approved: shown as stalled, with its policy. */
+    synchronized void stalledBefore(ApprovalRequest r) {
+        this.request = r;
+    }
+
     synchronized void pending(ApprovalRequest r, CompletableFuture<?> answer) {
         if (status == null) {
             status = Status.PENDING;

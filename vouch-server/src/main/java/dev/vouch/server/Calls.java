@@ -194,6 +194,9 @@ final class Calls {
         String callId = request.toolCallId().isEmpty() ? null : request.toolCallId();
         Call c = new Call(request.callSequence(), agent, request.tool(), callId);
         c.recorded(request);
+        if (request.deadline().isAfter(request.requestedAt())) {
+            c.stalledBefore(request); // it stalled and was approved: its decision stays "stall", with its policy
+        }
         Guard g = agent.guard;
         CompletableFuture<CallResult<Object>> r = g.resumeAsync(c.seq, () -> start(c, g.context()));
         if (!r.isDone()) {

@@ -103,7 +103,11 @@ class GatewayCrashTest {
             assertEquals("allowed", http.get("/v1/calls/" + runningAtKill, agent).get("status"));
             assertEquals(200, http.post("/v1/calls/" + runningAtKill + "/result", agent, "{\"result\":\"late\"}")
                     .status());
-            assertEquals(approvedAtKill, http.post("/v1/calls", agent, APPROVED).seq(), "a retry finds the call");
+            Http.Reply again = http.post("/v1/calls", agent, APPROVED);
+            assertEquals(approvedAtKill, again.seq(), "a retry finds the call");
+            assertEquals("stall", again.get("decision"), "an approved call stays stall, with its policy: " + again);
+            assertEquals("big-refunds", again.get("policy"));
+            assertEquals("allow", http.get("/v1/calls/" + runningAtKill, agent).get("decision"));
             // A second outside trial: the same call_id with other parameters got the recovered call back, "allowed".
             Http.Reply other = http.post("/v1/calls", agent, APPROVED.replace("900", "100000"));
             assertEquals(409, other.status(), other::toString);
