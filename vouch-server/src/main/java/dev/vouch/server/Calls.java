@@ -205,6 +205,11 @@ final class Calls {
             LOG.warn("Call seq {} ({}) of {} could not be taken back: {}", c.seq, c.tool, agent.name, r);
             return;
         }
+        rememberCallId(agent, callId, c);
+    }
+
+    /** Lets a retry under the client's call id find this call; a call already remembered under that id stays. */
+    private void rememberCallId(AgentGuard agent, String callId, Call c) {
         if (callId != null) {
             String key = agent.name + '\n' + callId;
             synchronized (stripes[Math.floorMod(key.hashCode(), STRIPES)]) {
@@ -220,12 +225,7 @@ final class Calls {
         Call c = bySeq.computeIfAbsent(request.callSequence(), seq -> new Call(seq, agent, request.tool(), callId));
         c.recorded(request); // a new call's submit then sets the exact parameters it was given
         c.pending(request, answer);
-        if (callId != null) {
-            String key = agent.name + '\n' + callId;
-            synchronized (stripes[Math.floorMod(key.hashCode(), STRIPES)]) {
-                byCallId.putIfAbsent(key, c);
-            }
-        }
+        rememberCallId(agent, callId, c);
         return c;
     }
 

@@ -36,9 +36,12 @@ final class LedgerCounters {
      */
     public final AtomicLong unsealedSinceEpochNanos = new AtomicLong();
 
-    /** After {@code journaled} grew: events wait for a checkpoint from now, unless older ones already did. */
+    /**
+     * After {@code journaled} grew by events just committed, which no checkpoint covers yet (a checkpoint's count
+     * grows after its document is committed): they wait from now, unless older ones already did.
+     */
     void journaledMore() {
-        if (unsealedSinceEpochNanos.get() == 0 && journaled.get() > sealed.get()) {
+        if (unsealedSinceEpochNanos.get() == 0) {
             unsealedSinceEpochNanos.lazySet(EpochClock.nowNanos());
         }
     }
