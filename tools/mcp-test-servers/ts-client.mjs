@@ -9,10 +9,11 @@
 //   {"op":"call","name":"t","arguments":{...}}         -> {"op":"call","name":"t","result":{...}}
 //                                                         or {"op":"call","name":"t","error":{"code":n,"message":"..."}}
 //   {"op":"waitFor","path":"/some/file"}               -> waits (at most 30 s) until the file exists
+//   {"op":"touch","path":"/some/file"}                 -> creates the file (to tell the test a step is done)
 // At the end: "VOUCH-TS {"op":"done"}", and the process exits 0.
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
-import { existsSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 
 function report(obj) {
   process.stderr.write("VOUCH-TS " + JSON.stringify(obj) + "\n");
@@ -46,6 +47,8 @@ try {
       }
     } else if (step.op === "waitFor") {
       await waitFor(step.path);
+    } else if (step.op === "touch") {
+      writeFileSync(step.path, "");
     } else {
       throw new Error("unknown step " + JSON.stringify(step));
     }

@@ -41,7 +41,7 @@ final class GuardedToolExecutor implements ToolExecutor {
                 .principal(owner.principalOf(ctx))
                 .deferApproval(owner.stallMode == StallMode.PENDING);
         if (owner.stallMode == StallMode.PENDING) {
-            Long waiting = owner.held.repeatOf(call);
+            Long waiting = owner.held.repeatOf(owner.guard.pendingApprovals(), call);
             if (waiting != null) {
                 // The model asked again for a call that awaits approval: it is that call, not a new one. It runs now
                 // if it was approved (once), and the model reads its outcome, or again that it waits.
@@ -67,7 +67,7 @@ final class GuardedToolExecutor implements ToolExecutor {
             throw run.rethrowable(e);
         }
         if (outcome instanceof CallResult.Pending<ToolExecutionResult> pending) {
-            owner.held.hold(delegate, request, ctx, pending.request(), call);
+            owner.held.hold(delegate, request, ctx, pending.request());
         }
         return ToolRun.toModel(outcome);
     }

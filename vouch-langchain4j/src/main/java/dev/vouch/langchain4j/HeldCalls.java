@@ -6,9 +6,11 @@ import dev.langchain4j.service.tool.ToolExecutionResult;
 import dev.langchain4j.service.tool.ToolExecutor;
 import dev.vouch.guard.ApprovalRequest;
 import dev.vouch.guard.CallResult;
+import dev.vouch.guard.PendingApprovals;
 import dev.vouch.guard.ToolCall;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentNavigableMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 
@@ -19,27 +21,23 @@ import java.util.concurrent.ConcurrentSkipListMap;
  */
 final class HeldCalls {
     private record Held(ToolExecutor delegate, ToolExecutionRequest request, InvocationContext context,
-            ApprovalRequest approval, ToolCall call) {
+            ApprovalRequest approval) {
     }
 
     private final ConcurrentNavigableMap<Long, Held> calls = new ConcurrentSkipListMap<>();
 
-    void hold(ToolExecutor delegate, ToolExecutionRequest request, InvocationContext context, ApprovalRequest approval,
-            ToolCall call) {
-        calls.put(approval.callSequence(), new Held(delegate, request, context, approval, call));
+    void hold(ToolExecutor delegate, ToolExecutionRequest request, InvocationContext context, ApprovalRequest approval) {
+        calls.put(approval.callSequence(), new Held(delegate, request, context, approval));
     }
 
     /**
-     * The held call that {@code call} repeats ({@link ToolCall#sameRequestAs}: the same tool, principal and
-     * arguments as JSON values), or null. A model that is told a call awaits approval often asks again.
+     * The held call that {@code call} repeats, or null: the guard says which deferred call it asks for again
+     * ({@link PendingApprovals#repeatOf}: the same tool, principal and arguments as JSON values), if it is held here.
+     * A model that is told a call awaits approval often asks again.
      */
-    Long repeatOf(ToolCall call) {
-        for (Held h : calls.values()) {
-            if (h.call().sameRequestAs(call)) {
-                return h.approval().callSequence();
-            }
-        }
-        return null;
+    Long repeatOf(PendingApprovals approvals, ToolCall call) {
+        OptionalLong seq = approvals.repeatOf(call);
+        return seq.isPresent() && calls.containsKey(seq.getAsLong()) ? seq.getAsLong() : null;
     }
 
     /** A held call that another resume (or repeat) claimed first: it runs once. */

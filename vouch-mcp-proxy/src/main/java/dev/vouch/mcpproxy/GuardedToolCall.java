@@ -6,6 +6,7 @@ import dev.vouch.guard.Guard;
 import dev.vouch.guard.ToolCall;
 import dev.vouch.internal.StrictText;
 import java.io.IOException;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -37,26 +38,23 @@ final class GuardedToolCall implements Route {
     private final Reply reply;
     private final String tool;
     private final byte[] arguments;
-    private final JsonNode argumentsTree;
     private final String traceparent;
     private final AtomicReference<State> state = new AtomicReference<>(State.JUDGING);
     /** The server's {@code result}, or the failure the guard records; completed by the server's answer. */
     private final CompletableFuture<byte[]> outcome = new CompletableFuture<>();
     private final AtomicBoolean answered = new AtomicBoolean();
     private volatile Envelope response;
-    private volatile long resumed = -1;
     /** The guard's future for this call while it is judged as a new call: cancelled if the call is given up. */
     private volatile CompletableFuture<CallResult<byte[]>> attempt;
     private volatile boolean givenUp;
 
     private GuardedToolCall(Relay relay, Envelope request, Reply reply, String tool, byte[] arguments,
-            JsonNode argumentsTree, String traceparent) {
+            String traceparent) {
         this.relay = relay;
         this.request = request;
         this.reply = reply;
         this.tool = tool;
         this.arguments = arguments;
-        this.argumentsTree = argumentsTree;
         this.traceparent = traceparent;
     }
 
@@ -114,7 +112,7 @@ final class GuardedToolCall implements Route {
             argumentBytes = Json.member(params, "arguments").copy(params);
         }
         JsonNode tp = tree.path("_meta").path("traceparent");
-        GuardedToolCall call = new GuardedToolCall(relay, request, reply, tool, argumentBytes, args,
+        GuardedToolCall call = new GuardedToolCall(relay, request, reply, tool, argumentBytes,
                 tp.isTextual() ? tp.asText() : null);
         if (!relay.routes().add(request.idKey, call)) {
             reply.send(Replies.error(request.idBytes(), Replies.INVALID_REQUEST,
@@ -145,21 +143,20 @@ final class GuardedToolCall implements Route {
         }
         CompletableFuture<CallResult<byte[]>> result;
         try {
-            Long waiting = relay.stallMode() == StallMode.PENDING ? relay.pending().find(tool, argumentsTree) : null;
-            if (waiting == null) {
+            // A repeat of a call answered "awaiting approval" resumes it (the guard finds it by tool and arguments as
+            // JSON values), so that one approval runs it once.
+            OptionalLong waiting = relay.stallMode() == StallMode.PENDING ? guard.pendingApprovals().repeatOf(call)
+                    : OptionalLong.empty();
+            if (waiting.isEmpty()) {
                 result = guard.attemptAsync(call, this::forward);
                 attempt = result;
                 if (givenUp) {
                     result.cancel(true); // given up before the guard's future was here (volatiles: one side sees it)
                 }
             } else {
-                long seq = waiting;
-                resumed = seq;
                 ToolCall fresh = call;
-                result = guard.<byte[]>resumeAsync(seq, this::forward).exceptionallyCompose(e -> {
-                    if (unwrap(e) instanceof IllegalStateException) { // resumed meanwhile, or not ours: a new call
-                        relay.pending().forget(seq);
-                        resumed = -1;
+                result = guard.<byte[]>resumeAsync(waiting.getAsLong(), this::forward).exceptionallyCompose(e -> {
+                    if (unwrap(e) instanceof IllegalStateException) { // resumed meanwhile: a new call
                         return guard.attemptAsync(fresh, this::forward);
                     }
                     return CompletableFuture.failedFuture(e);
@@ -252,9 +249,6 @@ final class GuardedToolCall implements Route {
     /** How the guard ended the call: relays the server's answer, or answers for the call that did not run. */
     private void finish(CallResult<byte[]> result, Throwable err) {
         relay.routes().remove(request.idKey, this);
-        if (!(result instanceof CallResult.Pending) && resumed >= 0) {
-            relay.pending().forget(resumed);
-        }
         byte[] id = request.idBytes();
         if (err != null) {
             Throwable cause = unwrap(err);
@@ -283,10 +277,8 @@ final class GuardedToolCall implements Route {
         if (result instanceof CallResult.Completed) {
             answer(response.bytes);
         } else if (result instanceof CallResult.Refused<byte[]> refused) {
-            relay.pending().forget(refused.callSequence());
             answer(Replies.refused(id, refused));
         } else if (result instanceof CallResult.Pending<byte[]> pending) {
-            relay.pending().remember(tool, argumentsTree, pending.callSequence());
             answer(Replies.pending(id, pending));
         }
     }

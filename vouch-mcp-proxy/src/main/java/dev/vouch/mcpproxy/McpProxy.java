@@ -59,7 +59,6 @@ public final class McpProxy {
     private final String toolPrefix;
     private final int maxMessageBytes;
     private final Duration shutdownTimeout;
-    private final PendingCalls pending = new PendingCalls();
     private final ExecutorService readers;
     private final HttpClient http;
 
@@ -75,16 +74,14 @@ public final class McpProxy {
         this.maxMessageBytes = b.maxMessageBytes;
         this.shutdownTimeout = b.shutdownTimeout;
         if (stallMode == StallMode.PENDING) {
-            // Calls a previous run left waiting (GuardBuilder.recoverPending): a repeat must find them as it would
-            // have before the restart, or the operator approves a call that nothing can reach.
+            // Calls a previous run left waiting (GuardBuilder.recoverPending): a repeat finds them as it would have
+            // before the restart (PendingApprovals.repeatOf), by the arguments as stored. Where something was
+            // redacted no repeat can reach the call, and nothing else can run it here: it is refused on record,
+            // rather than left for an approver whose "yes" would reach nothing (an outside trial approved such a
+            // call, which then read "may have run").
             for (ApprovalRequest r : guard.pendingApprovals().list()) {
-                // Matched by the arguments as stored. Where something was redacted no repeat can reach the call, and
-                // nothing else can run it here: it is refused on record, rather than left for an approver whose "yes"
-                // would reach nothing (an outside trial approved such a call, which then read "may have run").
                 JsonNode arguments = r.storedParams().isEmpty() ? null : Json.tree(r.storedParams());
-                if (r.paramsStoredExactly() && (arguments != null || r.storedParams().isEmpty())) {
-                    pending.remember(r.tool(), arguments, r.callSequence());
-                } else {
+                if (!r.paramsStoredExactly() || (arguments == null && !r.storedParams().isEmpty())) {
                     guard.pendingApprovals().refuse(r.callSequence(), APPROVER, "taken back after the proxy restarted,"
                             + " but its arguments are on record only redacted, so a client's repeat cannot be matched"
                             + " to it; a repeat is judged as a new call");
@@ -153,10 +150,6 @@ public final class McpProxy {
 
     int maxMessageBytes() {
         return maxMessageBytes;
-    }
-
-    PendingCalls pending() {
-        return pending;
     }
 
     /** One running proxy session: one client, one server. */

@@ -88,10 +88,6 @@ final class Relay implements McpProxy.Session, Upstream.Listener {
         return config.toolPrefix();
     }
 
-    PendingCalls pending() {
-        return config.pending();
-    }
-
     Routes routes() {
         return routes;
     }

@@ -370,6 +370,34 @@ class EverythingStdioProxyTest extends ProxyTestBase {
                 refusal::toString);
     }
 
+    @Test
+    void shouldResumeTheWaitingCallForARepeatThatSpellsItsNumbersAnotherWay() throws Exception {
+        // A Python client sends 1.0 where the TypeScript SDK sends 1: the same JSON value, so the same call. Before,
+        // the proxy compared Jackson trees, in which 1 and 1.0 differ, and the repeat waited as a second call.
+        String policy = POLICY.replace("  - id: no-shell-echoes", "  - id: sums-need-a-person\n"
+                + "    match_methods: [\"get-sum\"]\n"
+                + "    action: stall\n"
+                + "  - id: no-shell-echoes");
+        McpProxy proxy = McpProxy.builder(guard(policy)).stdio(McpTestServers.server("mcp-server-everything"))
+                .serverStderr(OutputStream.nullOutputStream()).stallMode(StallMode.PENDING).build();
+        JsonNode waiting;
+        JsonNode repeat;
+        try (RawClient client = new RawClient(proxy)) {
+            client.initialize();
+            waiting = client.call("1", "tools/call", tool("get-sum", "{\"a\":1,\"b\":2}"));
+            long seq = awaitRequest().callSequence();
+            assertEquals(callWithId("1").seq(), seq);
+            assertTrue(approvals.approve(seq, "alice", "fine"));
+            repeat = client.call("2", "tools/call", tool("get-sum", "{ \"b\": 2.0, \"a\": 1.0 }"));
+        }
+        assertEquals("awaiting_approval", waiting.at("/result/_meta/dev.vouch~1outcome").asText(), waiting::toString);
+        assertTrue(repeat.at("/result/content/0/text").asText().contains("3"), repeat::toString);
+        List<TestJournal.Rec> calls = journal.ofType(RecordType.TOOL_CALL);
+        assertEquals(1, calls.size(), () -> "the repeat resumed the waiting call: " + journal.events());
+        assertEquals(List.of(RecordType.POLICY_DECISION, RecordType.APPROVAL, RecordType.TOOL_RESULT),
+                childTypes(calls.get(0).seq()));
+    }
+
     private void awaitChildren(long call, int n) throws InterruptedException {
         for (int i = 0; i < 3000 && childTypes(call).size() < n; i++) {
             Thread.sleep(10);

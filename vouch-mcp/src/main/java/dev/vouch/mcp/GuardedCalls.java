@@ -14,6 +14,7 @@ import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -44,15 +45,13 @@ final class GuardedCalls {
         this.toolPrefix = toolPrefix;
         if (stallMode == StallMode.PENDING) {
             // Calls a previous run left waiting (GuardBuilder.recoverPending): a repeat must find them as it would
-            // have before the restart, or the approval of one reaches nothing. Matched by the arguments as stored,
-            // so only where nothing was redacted; otherwise a repeat is judged as a new call.
+            // have before the restart, or the approval of one reaches nothing. The guard matches a repeat by the
+            // arguments as stored, so only where nothing was redacted; otherwise a repeat is judged as a new call.
             for (ApprovalRequest r : guard.pendingApprovals().list()) {
                 Map<String, Object> arguments = storedArguments(r);
                 if (arguments != null && r.tool().startsWith(toolPrefix)) {
-                    String principal = r.principal().isEmpty() ? null : r.principal();
-                    pending.remember(r.tool(), principal, arguments, r.callSequence(),
-                            CallToolRequest.builder(r.tool().substring(toolPrefix.length())).arguments(arguments)
-                                    .build());
+                    pending.remember(r.callSequence(), CallToolRequest.builder(r.tool().substring(toolPrefix.length()))
+                            .arguments(arguments).build());
                 }
             }
         }
@@ -229,11 +228,16 @@ final class GuardedCalls {
         return origin.sessionId() == null ? call : call.tag("mcp.session.id", origin.sessionId());
     }
 
-    /** The sequence number of the waiting call this request repeats (PENDING mode only), or null. */
+    /**
+     * The sequence number of the waiting call this request repeats (PENDING mode only; the guard says which, by tool,
+     * principal and arguments as JSON values), or null.
+     */
     private Long repeatOf(CallToolRequest request, Origin origin) {
-        return stallMode == StallMode.PENDING
-                ? pending.find(recordedName(request.name()), origin.principal(), request.arguments())
-                : null;
+        if (stallMode != StallMode.PENDING) {
+            return null;
+        }
+        OptionalLong seq = guard.pendingApprovals().repeatOf(toolCall(request, origin));
+        return seq.isPresent() && pending.request(seq.getAsLong()) != null ? seq.getAsLong() : null;
     }
 
     /** Turns how the guard ended the call into the MCP result the caller gets. */
@@ -241,9 +245,11 @@ final class GuardedCalls {
             Outcome out) {
         if (r instanceof CallResult.Pending<byte[]> p) {
             if (resumed == null) {
-                long first = pending.remember(recordedName(request.name()), origin.principal(), request.arguments(),
-                        p.callSequence(), request);
-                if (first != p.callSequence()) {
+                pending.remember(p.callSequence(), request);
+                // Another thread may have deferred the same call at the same time: the guard tells both of the same
+                // one (the first it held), and the other is refused as a duplicate.
+                long first = guard.pendingApprovals().repeatOf(toolCall(request, origin)).orElse(p.callSequence());
+                if (first != p.callSequence() && pending.request(first) != null) {
                     return mergedInto(first, p);
                 }
             }
@@ -267,6 +273,7 @@ final class GuardedCalls {
                 + ", with the same tool, arguments and principal; that call waits for approval in its place")) {
             return Refusals.of(duplicate); // answered meanwhile: it stays a call of its own, resumed by its number
         }
+        pending.forget(seq);
         CallResult<byte[]> forgotten = guard.resume(seq, () -> {
             throw new IllegalStateException("a refused call never runs");
         });
@@ -279,7 +286,6 @@ final class GuardedCalls {
     /** A resumed call ended (ran, failed, was refused): a repeat of it is a new call from now on. */
     private void settled(CallToolRequest request, Origin origin, Long resumed) {
         if (resumed != null) {
-            pending.forget(recordedName(request.name()), origin.principal(), request.arguments(), resumed);
             pending.forget(resumed);
         }
     }

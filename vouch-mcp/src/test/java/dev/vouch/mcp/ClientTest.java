@@ -294,6 +294,34 @@ class ClientTest extends McpTestBase {
     }
 
     @Test
+    void shouldResumeTheWaitingCallForARepeatWhoseNumbersAreSpelledAnotherWay() throws Exception {
+        // 1 and 1.0 are the same JSON value. Before, the repeat was matched by Java maps, in which Integer 1 and
+        // Double 1.0 differ, so it waited as a second call and the approval of the first reached nothing.
+        policy = dev.vouch.policy.Policy.parse(POLICY + """
+                  - id: sums-need-a-person
+                    match_methods: ["get-sum"]
+                    action: stall
+                """, "vouch-policy.yaml");
+        VouchMcp vouch = vouch().stallMode(StallMode.PENDING).build();
+        GuardedMcpClient everything = vouch.client(McpClient.sync(transport("mcp-server-everything", "stdio"))
+                .requestTimeout(Duration.ofSeconds(30)).build());
+        try (everything) {
+            everything.initialize();
+            CallToolResult waiting = everything.callTool(request("get-sum", Map.of("a", 1, "b", 2)));
+            assertEquals("awaiting_approval", waiting.meta().get("dev.vouch/outcome"), () -> text(waiting));
+            long seq = ((Number) waiting.meta().get("dev.vouch/call_sequence")).longValue();
+            assertTrue(vouch.guard().pendingApprovals().approve(seq, "alice", "fine"));
+            CallToolResult sum = everything.callTool(request("get-sum", Map.of("b", 2.0, "a", 1.0)));
+            assertFalse(Boolean.TRUE.equals(sum.isError()), () -> text(sum));
+            assertTrue(text(sum).contains("3"), () -> text(sum));
+        }
+        List<Rec> calls = journal.ofType(RecordType.TOOL_CALL);
+        assertEquals(1, calls.size(), () -> "the repeat resumed the waiting call: " + journal.events());
+        assertEquals(List.of(RecordType.POLICY_DECISION, RecordType.APPROVAL, RecordType.TOOL_RESULT),
+                childTypes(calls.get(0).seq()));
+    }
+
+    @Test
     void shouldWaitOnceForTheSameCallMadeByManyThreadsAtOnceAndRunItOnceApproved() throws Exception {
         VouchMcp vouch = vouch().stallMode(StallMode.PENDING).build();
         CallToolRequest write = request("write_file", Map.of("path", path("once.txt"), "content", "x"));

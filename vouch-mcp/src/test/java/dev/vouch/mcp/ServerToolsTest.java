@@ -225,13 +225,16 @@ class ServerToolsTest extends McpTestBase {
 
     @Test
     void shouldAnswerAwaitingApprovalThenRunTheSameCallOnceApproved() throws Exception {
+        Path answered = tmp.resolve("answered.flag");
         Path approved = tmp.resolve("approved.flag");
         VouchMcp vouch = vouch().stallMode(StallMode.PENDING).build();
         Map<String, Object> args = Map.of("path", "todo.txt", "content", "call mum");
-        // The person answers once the call waits, then tells the client (which polls for the flag) to call again.
+        // The person answers once the client has heard the call waits, then tells the client (which polls for the
+        // flag) to call again. An answer that comes while the guard is still deciding to answer "awaiting approval"
+        // lets the call run at once instead (it failed once that way).
         Thread person = new Thread(() -> {
             try {
-                while (vouch.guard().pendingApprovals().size() == 0) {
+                while (vouch.guard().pendingApprovals().size() == 0 || !Files.exists(answered)) {
                     Thread.sleep(10);
                 }
                 long seq = vouch.guard().pendingApprovals().list().get(0).callSequence();
@@ -244,8 +247,8 @@ class ServerToolsTest extends McpTestBase {
         });
         person.start();
 
-        List<JsonNode> out = runSync(vouch, TsClient.call("write_file", args), TsClient.waitFor(approved),
-                TsClient.call("write_file", args));
+        List<JsonNode> out = runSync(vouch, TsClient.call("write_file", args), TsClient.touch(answered),
+                TsClient.waitFor(approved), TsClient.call("write_file", args));
         person.join();
 
         Rec call = only(RecordType.TOOL_CALL); // the repeat resumed the call: no second TOOL_CALL

@@ -97,4 +97,9 @@ final class TsClient implements AutoCloseable {
     static Object waitFor(java.nio.file.Path file) {
         return java.util.Map.of("op", "waitFor", "path", file.toString());
     }
+
+    /** Creates {@code file}, to tell the test that the steps before it are done. */
+    static Object touch(java.nio.file.Path file) {
+        return java.util.Map.of("op", "touch", "path", file.toString());
+    }
 }

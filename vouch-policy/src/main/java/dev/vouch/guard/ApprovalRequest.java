@@ -46,6 +46,11 @@ public record ApprovalRequest(
      * count as not exact.
      */
     public boolean paramsStoredExactly() {
+        return storedExactly(storedParams);
+    }
+
+    /** {@link #paramsStoredExactly} of parameters as stored. */
+    static boolean storedExactly(String storedParams) {
         return !storedParams.contains("\"" + RedactionKey.REDACTED_FIELD + "\"")
                 && !storedParams.contains("\"" + StoredParams.DIGEST_FIELD + "\"");
     }

@@ -6,7 +6,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentNavigableMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.Executor;
@@ -30,17 +32,20 @@ final class DeferredCalls implements PendingApprovals {
         /** The call's {@link ToolCall#tags}, for its resumption's observer (none for one recovered from the journal). */
         final Map<String, String> tags;
         final ApprovalRequest request;
+        /** What a repeat must ask for to find this call ({@link PendingApprovals#repeatOf}); null if none may. */
+        final RequestKey repeatKey;
         final Duration timeout;
         final CompletableFuture<Approval> answer;
         /** Set once the answer is recorded: the refusal, or {@link #APPROVED}. */
         volatile GuardException settled;
         final AtomicBoolean resumed = new AtomicBoolean();
 
-        Deferred(JudgedCall call, Map<String, String> tags, ApprovalRequest request, Duration timeout,
-                CompletableFuture<Approval> answer) {
+        Deferred(JudgedCall call, Map<String, String> tags, ApprovalRequest request, RequestKey repeatKey,
+                Duration timeout, CompletableFuture<Approval> answer) {
             this.call = call;
             this.tags = tags;
             this.request = request;
+            this.repeatKey = repeatKey;
             this.timeout = timeout;
             this.answer = answer;
         }
@@ -50,10 +55,27 @@ final class DeferredCalls implements PendingApprovals {
         }
     }
 
+    /**
+     * A request as {@link ToolCall#sameRequestAs} compares it: tool, principal (null for none), and parameters in
+     * RFC 8785 canonical form (else as given).
+     */
+    private record RequestKey(String tool, String principal, java.nio.ByteBuffer params) {
+        static RequestKey of(String tool, String principal, byte[] params) {
+            return new RequestKey(tool, principal == null || principal.isEmpty() ? null : principal,
+                    java.nio.ByteBuffer.wrap(ToolCall.comparable(params)));
+        }
+    }
+
     /** Marks an approved call (a refusal is the exception the caller gets). */
     private static final GuardException APPROVED = new GuardException("approved", "", -1, null);
 
     private final ConcurrentNavigableMap<Long, Deferred> calls = new ConcurrentSkipListMap<>();
+    /**
+     * For each request that deferred calls ask for, the one a repeat resumes: the first put here, so that callers who
+     * deferred the same request at the same time all learn of the same call (an adapter then refuses the others as
+     * duplicates). Not the oldest: a call with a lower sequence number may be put here later.
+     */
+    private final ConcurrentHashMap<RequestKey, Long> firstByRequest = new ConcurrentHashMap<>();
     private final ApprovalWait approvals;
     private final Executor asyncExecutor;
 
@@ -65,12 +87,19 @@ final class DeferredCalls implements PendingApprovals {
     /**
      * Puts a judged STALL on hold and asks the approval handler. The handler may answer at once (then the answer is
      * already recorded when this returns).
+     *
+     * @param askedParams the parameters a repeat must match ({@link PendingApprovals#repeatOf}): the call's own, or
+     *     for a call rediscovered from the journal those on record if they are exact; null if no repeat may reach it
      */
-    Deferred defer(JudgedCall j, Map<String, String> tags, Instant requestedAt, Duration timeout) {
+    Deferred defer(JudgedCall j, byte[] askedParams, Map<String, String> tags, Instant requestedAt, Duration timeout) {
         ApprovalRequest request = approvals.request(j, requestedAt, timeout);
         CompletableFuture<Approval> answer = approvals.askWithDeadline(request);
-        Deferred d = new Deferred(j, tags, request, timeout, answer);
+        Deferred d = new Deferred(j, tags, request,
+                askedParams == null ? null : RequestKey.of(j.tool, j.principal, askedParams), timeout, answer);
         calls.put(j.callSeq, d);
+        if (d.repeatKey != null) {
+            firstByRequest.putIfAbsent(d.repeatKey, j.callSeq);
+        }
         answer.whenComplete((a, err) -> {
             if (ApprovalWait.isTimeout(a)) {
                 // Off the JDK's shared timer thread: recording may block a little.
@@ -97,7 +126,8 @@ final class DeferredCalls implements PendingApprovals {
      */
     ApprovalRequest restoreAllowed(JudgedCall j, Instant decidedAt, Duration approvalTimeout) {
         ApprovalRequest request = approvals.request(j, decidedAt, approvalTimeout);
-        Deferred d = new Deferred(j, Map.of(), request, Duration.ZERO, CompletableFuture.completedFuture(null));
+        // Never found by a repeat: it may have run before the restart, and only its taker may resume it.
+        Deferred d = new Deferred(j, Map.of(), request, null, Duration.ZERO, CompletableFuture.completedFuture(null));
         d.settled = APPROVED;
         calls.put(j.callSeq, d);
         return request;
@@ -147,14 +177,14 @@ final class DeferredCalls implements PendingApprovals {
             return null;
         }
         if (s != APPROVED) {
-            calls.remove(d.call.callSeq, d);
+            forget(d);
             return s;
         }
         if (!d.resumed.compareAndSet(false, true)) {
             throw new IllegalStateException("call seq " + d.call.callSeq + " (" + d.call.tool
                     + ") was already resumed: a call runs once");
         }
-        calls.remove(d.call.callSeq, d);
+        forget(d);
         return APPROVED;
     }
 
@@ -177,6 +207,33 @@ final class DeferredCalls implements PendingApprovals {
     public Optional<ApprovalRequest> get(long callSequence) {
         Deferred d = calls.get(callSequence);
         return d == null || d.answer.isDone() ? Optional.empty() : Optional.of(d.request);
+    }
+
+    /**
+     * Forgets a call that was resumed or refused: a repeat of it is a new call from now on, or one of the same request
+     * deferred beside it (that no adapter refused as a duplicate) takes its place.
+     */
+    private void forget(Deferred d) {
+        long seq = d.call.callSeq;
+        calls.remove(seq, d);
+        if (d.repeatKey != null && firstByRequest.remove(d.repeatKey, seq)) {
+            for (Deferred other : calls.values()) {
+                if (d.repeatKey.equals(other.repeatKey) && !other.resumed.get()) {
+                    firstByRequest.putIfAbsent(other.repeatKey, other.call.callSeq);
+                    return;
+                }
+            }
+        }
+    }
+
+    @Override
+    public OptionalLong repeatOf(ToolCall call) {
+        if (firstByRequest.isEmpty()) {
+            return OptionalLong.empty();
+        }
+        Long seq = firstByRequest.get(RequestKey.of(call.tool(), call.principal(), call.params()));
+        Deferred d = seq == null ? null : calls.get(seq);
+        return d == null || d.resumed.get() ? OptionalLong.empty() : OptionalLong.of(seq);
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.vouch.guard;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * The calls of one guard that wait for a person because they {@linkplain ToolCall#deferApproval deferred} their
@@ -17,6 +18,21 @@ public interface PendingApprovals {
 
     /** The waiting call with this TOOL_CALL sequence number, if it is still waiting. */
     Optional<ApprovalRequest> get(long callSequence);
+
+    /**
+     * The deferred call that {@code call} asks for again ({@link ToolCall#sameRequestAs}: the same tool, principal
+     * and parameters as JSON values): one still waiting for its answer, or answered and not yet resumed. Of calls
+     * that deferred the same request at the same time, every caller is told of the same one (the first held), so an
+     * adapter can refuse the others as duplicates. How an adapter turns a model's or client's repeat of a call that was answered "awaiting approval"
+     * into {@link Guard#resume} of that call, so that one approval runs it once, instead of a second call that
+     * waits on its own. A call rediscovered from the journal ({@link GuardBuilder#recoverPending}) is found only
+     * if its parameters are on record exactly ({@link ApprovalRequest#paramsStoredExactly}); a call taken back by
+     * {@link GuardBuilder#recoverUnfinished} never is (it may have run before the restart). Costs one
+     * canonicalisation of {@code call}'s parameters, and nothing while no call is deferred.
+     *
+     * @return the TOOL_CALL sequence number to resume, or empty if no deferred call is the same request
+     */
+    OptionalLong repeatOf(ToolCall call);
 
     /** How many calls wait now (the {@code vouch_guard_approvals_pending} gauge). */
     int size();

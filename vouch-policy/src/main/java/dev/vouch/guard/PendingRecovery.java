@@ -11,6 +11,7 @@ import dev.vouch.verify.RecordBuffer;
 import dev.vouch.verify.RecordSource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -109,7 +110,10 @@ final class PendingRecovery {
             Duration timeout = Duration.ofMillis(Math.max(0, s.timeoutMillis()));
             JudgedCall j = judged(guard, s);
             // Past deadlines are settled by the same path: the answer future times out at once.
-            deferred.defer(j, Map.of(), requestedAt, timeout); // tags are not recorded
+            // A repeat finds it only by parameters on record exactly (a redacted copy or digest matches nothing).
+            boolean exact = j.stored.form == StoredParams.Form.FULL
+                    && ApprovalRequest.storedExactly(new String(j.stored.bytes, StandardCharsets.UTF_8));
+            deferred.defer(j, exact ? j.stored.bytes : null, Map.of(), requestedAt, timeout); // tags: not on record
             if (now.isBefore(requestedAt.plus(timeout))) {
                 waiting++;
             }

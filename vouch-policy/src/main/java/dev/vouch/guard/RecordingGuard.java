@@ -188,7 +188,7 @@ final class RecordingGuard implements Guard {
         }
         if (decided == Action.STALL) {
             if (call.defersApproval()) {
-                DeferredCalls.Deferred d = deferred.defer(j, call.tags(), Instant.now(),
+                DeferredCalls.Deferred d = deferred.defer(j, call.params(), call.tags(), Instant.now(),
                         ApprovalWait.nonNegative(j.decision.approvalTimeout()));
                 // The handler may have answered at once (an auto-approver, the default always-deny).
                 GuardException claimed = deferred.claim(d);
@@ -327,7 +327,7 @@ final class RecordingGuard implements Guard {
         Instant requestedAt = Instant.now();
         Duration timeout = ApprovalWait.nonNegative(j.decision.approvalTimeout());
         if (call.defersApproval()) {
-            DeferredCalls.Deferred d = deferred.defer(j, call.tags(), requestedAt, timeout);
+            DeferredCalls.Deferred d = deferred.defer(j, call.params(), call.tags(), requestedAt, timeout);
             GuardException claimed = deferred.claim(d);
             if (claimed == null) {
                 return CompletableFuture.completedFuture(obs.end(new CallResult.Pending<>(d.request)));

@@ -152,15 +152,16 @@ public final class ToolCall {
      * Whether {@code other} asks for the same thing: the same tool and principal, and parameters that are the same
      * JSON value (compared in RFC 8785 canonical form, so member order, spacing and number spellings such as
      * {@code 1.0} and {@code 1} do not matter; parameters that are not JSON are compared byte for byte). Ids, trace
-     * context and tags do not count. How an adapter tells a model's repeat of a call that awaits approval from a new
-     * call.
+     * context and tags do not count. What makes a model's repeat of a call that awaits approval the same call
+     * ({@link PendingApprovals#repeatOf}).
      */
     public boolean sameRequestAs(ToolCall other) {
         return tool.equals(other.tool) && Objects.equals(principal, other.principal)
                 && java.util.Arrays.equals(comparable(params), comparable(other.params));
     }
 
-    private static byte[] comparable(byte[] params) {
+    /** Parameters in the form {@link #sameRequestAs} compares: RFC 8785 canonical JSON, else the bytes themselves. */
+    static byte[] comparable(byte[] params) {
         if (params.length == 0) {
             return params;
         }

@@ -185,6 +185,122 @@ class DeferredApprovalTest extends GuardTestBase {
     }
 
     @Test
+    void shouldFindTheDeferredCallARepeatAsksForAgainUntilItIsResumed() {
+        Guard guard = deferring(nobodyAnswers(), Duration.ofMinutes(5));
+        long first = guard.attempt(ToolCall.of("fs.move", PARAMS).principal("alice").deferApproval(true), () -> "moved")
+                .callSequence();
+        long other = guard.attempt(ToolCall.of("fs.move", "{\"from\":\"/a\",\"to\":\"/c\"}").principal("alice")
+                .deferApproval(true), () -> "moved").callSequence();
+        // The same JSON value in another spelling, with another id: the same request.
+        ToolCall repeat = ToolCall.of("fs.move", "{ \"to\": \"/b\", \"from\": \"/a\" }").id("call_2").principal("alice");
+        assertEquals(java.util.OptionalLong.of(first), guard.pendingApprovals().repeatOf(repeat));
+        assertEquals(java.util.OptionalLong.of(first), guard.pendingApprovals().repeatOf(
+                ToolCall.of("fs.move", PARAMS).principal("alice").deferApproval(true)), "a deferring repeat too");
+        assertTrue(guard.pendingApprovals().repeatOf(ToolCall.of("fs.move", PARAMS)).isEmpty(), "another principal");
+        assertTrue(guard.pendingApprovals().repeatOf(ToolCall.of("fs.copy", PARAMS).principal("alice")).isEmpty());
+        assertTrue(guard.pendingApprovals().repeatOf(ToolCall.of("fs.move", "{\"from\":\"/a\",\"to\":\"/d\"}")
+                .principal("alice")).isEmpty());
+
+        // Answered but not resumed: still the call a repeat resumes (the approval runs it once).
+        assertTrue(guard.pendingApprovals().approve(first, "bob", "fine"));
+        assertEquals(java.util.OptionalLong.of(first), guard.pendingApprovals().repeatOf(repeat));
+        assertEquals("moved", guard.resume(first, () -> "moved").valueOrThrow());
+        assertTrue(guard.pendingApprovals().repeatOf(repeat).isEmpty(), "resumed: a repeat is a new call");
+
+        // A refusal stays findable until a resume hears of it.
+        assertTrue(guard.pendingApprovals().refuse(other, "bob", "no"));
+        ToolCall otherRepeat = ToolCall.of("fs.move", "{\"from\":\"/a\",\"to\":\"/c\"}").principal("alice");
+        assertEquals(java.util.OptionalLong.of(other), guard.pendingApprovals().repeatOf(otherRepeat));
+        assertInstanceOf(CallResult.Refused.class, guard.resume(other, () -> "never"));
+        assertTrue(guard.pendingApprovals().repeatOf(otherRepeat).isEmpty());
+    }
+
+    @Test
+    void shouldFindNumbersByTheirValueAndTheFirstHeldOfTwoSameRequests() {
+        Guard guard = deferring(nobodyAnswers(), Duration.ofMinutes(5));
+        // The same refund deferred twice (as by two clients at once, when no adapter refused the second): a repeat
+        // finds the first, so both callers are told of the same call.
+        long first = guard.attempt(ToolCall.of("refund", "{\"amount\":1}").deferApproval(true), () -> "paid")
+                .callSequence();
+        long second = guard.attempt(ToolCall.of("refund", "{\"amount\":1.0}").deferApproval(true), () -> "paid")
+                .callSequence();
+        ToolCall repeat = ToolCall.of("refund", "{\"amount\":10E-1}");
+        assertEquals(java.util.OptionalLong.of(first), guard.pendingApprovals().repeatOf(repeat));
+        assertTrue(guard.pendingApprovals().repeatOf(ToolCall.of("refund", "{\"amount\":1.5}")).isEmpty());
+        // Once the first is used up, the second is what a repeat finds.
+        assertTrue(guard.pendingApprovals().refuse(first, "bob", "no"));
+        assertInstanceOf(CallResult.Refused.class, guard.resume(first, () -> "never"));
+        assertEquals(java.util.OptionalLong.of(second), guard.pendingApprovals().repeatOf(repeat));
+    }
+
+    @Test
+    void shouldTellEveryoneWhoDeferredTheSameRequestAtOnceOfTheSameCall() throws Exception {
+        Guard guard = deferring(nobodyAnswers(), Duration.ofMinutes(5));
+        int threads = 8;
+        java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(threads);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        try {
+            for (int round = 0; round < 20; round++) {
+                String params = "{\"round\":" + round + "}";
+                List<java.util.concurrent.Future<Long>> told = new java.util.ArrayList<>();
+                for (int t = 0; t < threads; t++) {
+                    told.add(pool.submit(() -> {
+                        start.await();
+                        long mine = guard.attempt(ToolCall.of("refund", params).deferApproval(true), () -> "paid")
+                                .callSequence();
+                        return guard.pendingApprovals().repeatOf(ToolCall.of("refund", params)).orElse(mine);
+                    }));
+                }
+                java.util.Set<Long> seen = new java.util.HashSet<>();
+                for (var f : told) {
+                    seen.add(f.get(10, TimeUnit.SECONDS));
+                }
+                assertEquals(1, seen.size(), "round " + round + ": every caller is told of one call, " + seen);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void shouldLetARepeatFindARediscoveredCallOnlyByParametersOnRecordExactly() throws Exception {
+        Guard first = guard((tool, params) -> tool.equals("pay")
+                ? new dev.vouch.policy.PolicyDecision(dev.vouch.policy.Action.STALL, List.of("card"), dev.vouch.Risk.HIGH,
+                        "pays", "", dev.vouch.policy.PayloadLogging.FULL_PAYLOAD, Duration.ofMinutes(5))
+                : stall("moves", "", Duration.ofMinutes(5)))
+                .approvals(nobodyAnswers()).redactionKey(RedactionKey.generate()).build();
+        long exact = first.attempt(ToolCall.of("fs.move", PARAMS).principal("alice").deferApproval(true), () -> "moved")
+                .callSequence();
+        first.attempt(ToolCall.of("pay", "{\"card\":\"4111\",\"amount\":5}").deferApproval(true), () -> "paid");
+
+        Guard second = guard((tool, params) -> stall("moves", "", Duration.ofMinutes(5))).approvals(nobodyAnswers())
+                .recoverPending(JournalReader.open(journal.dir)).recoverUnfinished(r -> { }).build();
+        assertEquals(2, second.pendingApprovals().size());
+        assertFalse(second.pendingApprovals().list().get(1).paramsStoredExactly(), "the card is on record redacted");
+        assertEquals(java.util.OptionalLong.of(exact), second.pendingApprovals().repeatOf(
+                ToolCall.of("fs.move", "{\"to\":\"/b\",\"from\":\"/a\"}").principal("alice")));
+        assertTrue(second.pendingApprovals().repeatOf(ToolCall.of("fs.move", PARAMS)).isEmpty(),
+                "the principal on record counts");
+        assertTrue(second.pendingApprovals().repeatOf(ToolCall.of("pay", "{\"card\":\"4111\",\"amount\":5}"))
+                .isEmpty(), "on record only redacted: no repeat can be told from a new call");
+    }
+
+    @Test
+    void shouldNeverLetARepeatFindACallTakenBackAsAllowedToRun() throws Exception {
+        Guard first = guard((tool, params) -> allow("reads")).approvals(nobodyAnswers()).writeAheadOutcomes(true)
+                .build();
+        CompletableFuture<CallResult<Object>> never = first.attemptAsync(ToolCall.of("fs.read", PARAMS),
+                CompletableFuture::new);
+        assertFalse(never.isDone());
+        List<ApprovalRequest> taken = new java.util.ArrayList<>();
+        Guard second = guard((tool, params) -> allow("reads")).approvals(nobodyAnswers())
+                .recoverPending(JournalReader.open(journal.dir)).recoverUnfinished(taken::add).build();
+        assertEquals(1, taken.size());
+        assertTrue(second.pendingApprovals().repeatOf(ToolCall.of("fs.read", PARAMS)).isEmpty(),
+                "it may have run before the restart: only its taker resumes it");
+    }
+
+    @Test
     void shouldRediscoverCallsAllowedToRunWithoutAnOutcomeOnlyWhenAskedAndRecordTheirOutcomeOnce() throws Exception {
         // A tool that runs elsewhere (the gateway's client) and has not reported when the process stops.
         // Outcomes written ahead, so that the one call that ended is in the journal when the second guard reads it.

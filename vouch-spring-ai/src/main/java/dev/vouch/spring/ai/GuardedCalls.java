@@ -10,6 +10,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.ai.chat.model.ToolContext;
 import org.springframework.ai.tool.definition.ToolDefinition;
@@ -96,6 +97,12 @@ final class GuardedCalls {
                 .id(ids.current(tool))
                 .principal(Principals.of(context))
                 .deferApproval(deferApproval);
+        if (deferApproval) {
+            OptionalLong waiting = guard.pendingApprovals().repeatOf(call);
+            if (waiting.isPresent() && deferred.containsKey(waiting.getAsLong())) {
+                return repeated(waiting.getAsLong(), tool);
+            }
+        }
         CallResult<String> result = guarded(run, action -> guard.attempt(call, action));
         if (result instanceof CallResult.Completed<String> completed) {
             return completed.value();
@@ -104,6 +111,29 @@ final class GuardedCalls {
             deferred.put(result.callSequence(), run);
         }
         return result.explanation();
+    }
+
+    /**
+     * The model asked again for a call that awaits approval (the same tool, principal and arguments as JSON values):
+     * it is that call, not a new one, so that one approval runs it once. The model reads "awaiting approval" again
+     * while nobody answered, the refusal once refused, and once approved the tool runs for this repeat, with the
+     * input it was first made with (a later {@link #resume} of it throws, as for any call that ran).
+     */
+    private String repeated(long callSequence, String tool) {
+        boolean[] started = new boolean[1];
+        CallResult<String> result;
+        try {
+            result = resume(callSequence, started);
+        } catch (IllegalStateException e) {
+            if (started[0]) {
+                throw e; // the tool's own
+            }
+            // Another repeat or resume claimed it first (tools of one turn run in parallel): it runs once.
+            return "Vouch did not run this call again: it is the same call as call seq " + callSequence + " (" + tool
+                    + "), which runs once, and ran or is running for another request of the same call. Do not retry"
+                    + " it unchanged.";
+        }
+        return result instanceof CallResult.Completed<String> completed ? completed.value() : result.explanation();
     }
 
     /**
@@ -121,8 +151,13 @@ final class GuardedCalls {
      * @throws IllegalStateException if no deferred call with this number is kept here
      */
     CallResult<String> resume(long callSequence) {
-        ToolRun run = deferred.get(callSequence);
-        if (run == null) {
+        return resume(callSequence, new boolean[1]);
+    }
+
+    /** As {@link #resume(long)}; sets {@code started[0]} once the tool starts. */
+    private CallResult<String> resume(long callSequence, boolean[] started) {
+        ToolRun kept = deferred.get(callSequence);
+        if (kept == null) {
             CallResult<String> ended = refused.get(callSequence);
             if (ended != null) {
                 return ended;
@@ -133,6 +168,10 @@ final class GuardedCalls {
                             : "vouch.stall-mode is wait, so stalled calls wait in their chat call (answer them with"
                                     + " approve or refuse)"));
         }
+        ToolRun run = () -> {
+            started[0] = true;
+            return kept.run();
+        };
         boolean stillPending = false;
         try {
             CallResult<String> result = guarded(run, action -> guard.resume(callSequence, action));
@@ -143,7 +182,7 @@ final class GuardedCalls {
             return result;
         } finally {
             if (!stillPending) {
-                deferred.remove(callSequence, run);
+                deferred.remove(callSequence, kept);
             }
         }
     }

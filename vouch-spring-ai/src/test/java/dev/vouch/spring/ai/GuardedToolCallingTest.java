@@ -189,6 +189,38 @@ class GuardedToolCallingTest extends GuardedChatTestBase {
     }
 
     @Test
+    void shouldTakeTheModelsRepeatOfAWaitingCallForThatCallAndRunItOnceApproved() {
+        // Told a call awaits approval, models ask again. Before, each repeat was a new call that waited on its own,
+        // and approving and resuming both ran the refund twice. The repeats spell the same arguments other ways.
+        ScriptedChatModel model = new ScriptedChatModel(
+                List.of(ScriptedChatModel.toolCall("call-r-1", "refund_payment", "{\"order\":47,\"amount\":900}")),
+                List.of(),
+                List.of(ScriptedChatModel.toolCall("call-r-2", "refund_payment", "{\"amount\":900.0,\"order\":47}")),
+                List.of(),
+                List.of(ScriptedChatModel.toolCall("call-r-3", "refund_payment", "{ \"order\": 47, \"amount\": 9E2 }")));
+        context(model, "vouch.stall-mode=pending").run(context -> {
+            prompt(context, "Refund order 47").call().content();
+            Rec call = onlyCall("refund_payment");
+
+            prompt(context, "Is the refund done?").call().content();
+            String waiting = model.onlyToolResponse().responseData();
+            assertTrue(waiting.startsWith("refund_payment is awaiting approval") && waiting.contains("call seq "
+                    + call.seq() + ";"), waiting);
+            assertEquals(call.seq(), onlyCall("refund_payment").seq(), "the repeat made no call of its own");
+
+            VouchApprovals approvals = context.getBean(VouchApprovals.class);
+            assertTrue(approvals.approve(call.seq(), "erin", "customer called"));
+            prompt(context, "And now?").call().content();
+
+            assertEquals("{\"refund\":\"r-47\",\"amount\":900.0}", model.onlyToolResponse().responseData());
+            assertEquals(1, context.getBean(Shop.class).runs("refund_payment"));
+            assertEquals(List.of(RecordType.POLICY_DECISION, RecordType.APPROVAL, RecordType.TOOL_RESULT),
+                    childTypes(onlyCall("refund_payment")));
+            assertThrows(IllegalStateException.class, () -> approvals.resume(call.seq()), "it ran: a call runs once");
+        });
+    }
+
+    @Test
     void shouldListAPendingCallAgainAfterARestartAndLetItBeAnswered() {
         ScriptedChatModel model = ScriptedChatModel.calling("call-refund-6", "refund_payment",
                 "{\"order\":46,\"amount\":900}");
