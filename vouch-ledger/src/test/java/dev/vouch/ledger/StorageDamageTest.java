@@ -238,6 +238,48 @@ class StorageDamageTest {
     }
 
     /**
+     * An outside trial deleted every cycle file and kept Chronicle's table store: the ledger took the directory for a
+     * start that died early and began a new journal whose genesis said so, signed; `vouch verify` then called it
+     * INTACT. The table store records which cycle files Chronicle made, so the loss is seen and the open refused.
+     */
+    @Test
+    void shouldRefuseAJournalWhoseCycleFilesWereAllDeletedRatherThanStartAfresh() throws IOException {
+        Path dir = copy(journal, "all-cycle-files-deleted");
+        for (Path f : JournalFiles.cq4Files(dir)) {
+            Files.delete(f);
+        }
+        assertTrue(Files.exists(dir.resolve("metadata.cq4t")));
+        assertMissingFilesRefused(dir, "but the directory holds none");
+    }
+
+    /** The newest days deleted: what is left reads like a crash, but the table store knows a later day's file. */
+    @Test
+    void shouldRefuseToAppendToAJournalWhoseNewestDaysWereDeleted() throws IOException {
+        Path dir = copy(multiDay, "newest-days-deleted");
+        List<Path> files = JournalFiles.cq4Files(dir);
+        Files.delete(files.get(files.size() - 1));
+        assertMissingFilesRefused(dir, "but the directory holds only older ones");
+    }
+
+    private void assertMissingFilesRefused(Path dir, String holds) throws IOException {
+        if (!Files.exists(dir.resolve(".vouch-writer.lock"))) {
+            Files.createFile(dir.resolve(".vouch-writer.lock"));
+        }
+        Map<String, String> before = JournalFiles.snapshot(dir);
+        for (boolean full : new boolean[] {false, true}) {
+            JournalCorruptException refused;
+            try (StderrCapture err = new StderrCapture()) {
+                refused = assertThrows(JournalCorruptException.class, () -> Ledger.builder(dir).keyFile(keyFile)
+                        .fullVerificationOnOpen(full).shutdownHook(false).open().close());
+            }
+            assertTrue(refused.getMessage().contains("is missing its newest cycle file(s): Chronicle's table store"
+                    + " (metadata.cq4t) records a cycle file for ") && refused.getMessage().contains(holds),
+                    refused.getMessage());
+            assertEquals(before, JournalFiles.snapshot(dir), "a refused journal must not be touched");
+        }
+    }
+
+    /**
      * Random bytes in Chronicle's table store: Chronicle blames a lock; the ledger says the store is damaged and what to
      * do, and once it is moved aside the journal opens, goes on and verifies.
      */

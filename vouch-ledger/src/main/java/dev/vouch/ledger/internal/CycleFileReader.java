@@ -606,6 +606,40 @@ final class CycleFileReader implements Closeable {
         return values;
     }
 
+    /**
+     * The newest cycle that Chronicle's table store ({@code metadata.cq4t}) records having created, its
+     * {@code listing.highestCycle} (for daily cycles, the UTC day as days since 1970); or -1 if it records none, or
+     * is not whole (a writer killed while Chronicle created it), or does not say.
+     */
+    static long tableStoreHighestCycle(Path tableStore) throws IOException {
+        byte[] body;
+        try (FileChannel channel = FileChannel.open(tableStore, StandardOpenOption.READ)) {
+            body = new byte[(int) Math.min(channel.size(), 1 << 16)];
+            ByteBuffer b = ByteBuffer.wrap(body);
+            while (b.hasRemaining() && channel.read(b) >= 0) {
+                // read what is there
+            }
+        }
+        if (body.length < 4) {
+            return -1;
+        }
+        int header = littleEndianInt(body, 0);
+        if (header == 0 || (header & NOT_COMPLETE) != 0) {
+            return -1;
+        }
+        byte[] name = "listing.highestCycle".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        int at = indexOf(body, name);
+        if (at < 0) {
+            return -1;
+        }
+        int i = skipPadding(body, at + name.length);
+        if (i < 0 || i + 9 > body.length || (body[i] & 0xFF) != BINARY_INT64) {
+            return -1;
+        }
+        long cycle = littleEndianLong(body, i + 1);
+        return cycle < 0 || cycle > Integer.MAX_VALUE ? -1 : cycle;
+    }
+
     private static int skipPadding(byte[] body, int i) {
         while (i >= 0 && i < body.length) {
             int code = body[i] & 0xFF;

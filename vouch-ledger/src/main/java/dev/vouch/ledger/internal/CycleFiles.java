@@ -72,6 +72,27 @@ public final class CycleFiles {
         }
     }
 
+    /**
+     * The day of the newest cycle file that Chronicle's table store records having created, if {@code dir} holds no
+     * cycle file of that day or later: journal files were deleted or moved. Null if none is missing, or the table
+     * store does not say. (The reader never needs the table store; this is only a check that nothing was taken away
+     * before a writer appends, or starts a journal afresh, in the directory.)
+     */
+    public static java.time.LocalDate missingNewestCycle(Path dir) throws IOException {
+        Path tableStore = dir.resolve(TABLE_STORE_NAME);
+        if (!Files.isRegularFile(tableStore)) {
+            return null;
+        }
+        long cycle = CycleFileReader.tableStoreHighestCycle(tableStore);
+        if (cycle < 0) {
+            return null;
+        }
+        java.time.LocalDate recorded = java.time.LocalDate.ofEpochDay(cycle);
+        List<Path> cycles = list(dir).cycles();
+        String newest = cycles.isEmpty() ? "" : cycles.get(cycles.size() - 1).getFileName().toString().substring(0, 8);
+        return newest.compareTo(java.time.format.DateTimeFormatter.BASIC_ISO_DATE.format(recorded)) < 0 ? recorded : null;
+    }
+
     /** Whether Chronicle's table store is in {@code dir}. */
     public static boolean hasTableStore(Path dir) throws IOException {
         try (Stream<Path> files = Files.list(dir)) {

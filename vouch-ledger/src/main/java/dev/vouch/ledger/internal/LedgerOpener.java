@@ -110,6 +110,25 @@ final class LedgerOpener {
             destroy(loaded);
             throw new VouchException("cannot list the journal directory " + dir + ": " + e, e);
         }
+        java.time.LocalDate missing;
+        try {
+            missing = existing || leftovers ? CycleFiles.missingNewestCycle(dir) : null;
+        } catch (IOException e) {
+            lock.close();
+            destroy(loaded);
+            throw new VouchException("cannot read the journal directory " + dir + ": " + e, e);
+        }
+        if (missing != null) {
+            // Found by an outside trial: with every cycle file deleted, the directory looked like a start that died
+            // early, and a new journal began with a genesis that said so, signed: a false statement, and the loss
+            // unnoticed. Deleting only the newest files would let a reopen append after them.
+            lock.close();
+            destroy(loaded);
+            throw refuse(dir, -1, "is missing its newest cycle file(s): Chronicle's table store (metadata.cq4t)"
+                    + " records a cycle file for " + missing + " (" + java.time.format.DateTimeFormatter.BASIC_ISO_DATE
+                    .format(missing) + "*.cq4), but the directory holds " + (existing ? "only older ones" : "none")
+                    + "; were they deleted or moved? Restore them");
+        }
         if (existing || leftovers) {
             destroy(loaded);
             String abandoned;
