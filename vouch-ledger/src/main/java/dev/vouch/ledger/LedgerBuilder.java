@@ -67,8 +67,10 @@ public final class LedgerBuilder {
      * Registers the ledger's meters (tagged with its origin) in this Micrometer registry when it opens; or bind
      * {@link dev.vouch.ledger.metrics.VouchMetrics} yourself. Micrometer is an optional dependency: without it on
      * the class path the ledger runs as long as this method is not called (the registry is held untyped, and only
-     * {@code MetricsBridge} touches Micrometer's types).
+     * {@code MetricsBridge} touches Micrometer's types). An application module that calls it requires
+     * {@code micrometer.core} itself.
      */
+    @SuppressWarnings("exports") // Micrometer is optional, so not required transitively (module-info says why)
     public LedgerBuilder meterRegistry(io.micrometer.core.instrument.MeterRegistry meterRegistry) {
         this.meterRegistry = Objects.requireNonNull(meterRegistry, "meterRegistry");
         return this;

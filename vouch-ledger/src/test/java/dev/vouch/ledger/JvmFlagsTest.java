@@ -171,6 +171,69 @@ class JvmFlagsTest {
         assertEquals(1, report.events());
     }
 
+    /**
+     * An application that is a named module itself, compiled here against Vouch's modules with no Micrometer, run
+     * with {@code -m} and the flags granted to the Chronicle modules. An outside trial found such an application
+     * needed Micrometer to compile ({@code requires static transitive}), died in Chronicle's {@code Jvm.<clinit>}
+     * ({@code jdk.unsupported} not in the module graph), and then ran with no disk space reservation (JNR's ASM not
+     * in the graph); this test ran its child from the class path and saw none of it.
+     */
+    @Test
+    void shouldRunAnApplicationModuleWithoutMicrometerAndWithNativeAccess() throws Exception {
+        Path src = Files.createDirectories(tmp.resolve("app-src/app"));
+        Files.writeString(src.getParent().resolve("module-info.java"), "module app { requires dev.vouch.ledger; }\n");
+        Files.writeString(src.resolve("Main.java"), """
+                package app;
+                public final class Main {
+                    public static void main(String[] args) {
+                        try (dev.vouch.ledger.Ledger ledger = dev.vouch.ledger.Ledger.builder(java.nio.file.Path.of(args[0]))
+                                .keyFile(java.nio.file.Path.of(args[1])).shutdownHook(false).open()) {
+                            ledger.record(dev.vouch.Event.of(dev.vouch.EventKind.TOOL_CALL).name("app.module"));
+                            System.out.println("OPENED " + Main.class.getModule().getName());
+                        }
+                    }
+                }
+                """);
+        List<String> modulePath = new ArrayList<>();
+        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            String name = Path.of(entry).getFileName().toString();
+            if (!entry.endsWith("test-classes") && !entry.contains("vouch-test-support") && !name.matches(
+                    "(junit|opentest4j|apiguardian|prometheus|micrometer|HdrHistogram|LatencyUtils|surefire).*")) {
+                modulePath.add(entry);
+            }
+        }
+        Path out = tmp.resolve("app-classes");
+        javax.tools.JavaCompiler javac = javax.tools.ToolProvider.getSystemJavaCompiler();
+        java.io.StringWriter compilerOutput = new java.io.StringWriter();
+        List<String> options = List.of("-d", out.toString(), "--module-path", String.join(File.pathSeparator, modulePath));
+        List<String> sources = List.of(src.getParent().resolve("module-info.java").toString(), src.resolve("Main.java").toString());
+        try (javax.tools.StandardJavaFileManager files = javac.getStandardFileManager(null, null, StandardCharsets.UTF_8)) {
+            boolean compiled = javac.getTask(compilerOutput, files, null, options, null,
+                    files.getJavaFileObjectsFromStrings(sources)).call();
+            assertTrue(compiled, "an application module compiles without Micrometer: " + compilerOutput);
+        }
+
+        List<String> cmd = new ArrayList<>(List.of(java(Runtime.version().feature()).orElseThrow().toString()));
+        for (String flag : JvmFlags.forRunningJdk()) {
+            cmd.add(flag.replace("=ALL-UNNAMED", "=chronicle.core,chronicle.bytes,chronicle.queue,chronicle.wire,chronicle.threads"));
+        }
+        Path journal = tmp.resolve("journal-app");
+        Path key = tmp.resolve("key-app");
+        cmd.addAll(List.of("-p", out + File.pathSeparator + String.join(File.pathSeparator, modulePath), "-m",
+                "app/app.Main", journal.toString(), key.toString()));
+        Run r = run(cmd, Map.of());
+
+        assertEquals(0, r.exit(), r::toString);
+        assertEquals("OPENED app", r.out().strip(), r::toString);
+        assertFalse(r.err().contains("no native access"), "the disk space reservation works: " + r);
+        dev.vouch.verify.VerificationReport report;
+        try (dev.vouch.verify.RecordSource reader = JournalReader.open(journal)) {
+            report = dev.vouch.verify.JournalVerifier.trusting(
+                    dev.vouch.crypto.KeyFile.load(key).verifyingKey()).verify(reader);
+        }
+        assertEquals(dev.vouch.verify.Verdict.INTACT, report.verdict(), report::toString);
+    }
+
     /** Everything but the test classes and the test libraries on the module path; the child on the class path. */
     private Run modulePathChild(Path java, List<String> flags, Path journal) throws Exception {
         List<String> modulePath = new ArrayList<>();

@@ -26,6 +26,7 @@ import java.util.function.ToDoubleFunction;
  * <p>Every meter is tagged with the ledger's {@code origin} (unless the caller gives an {@code origin} tag itself),
  * so that two ledgers on one registry both report rather than the second being dropped as a duplicate.
  */
+@SuppressWarnings("exports") // Micrometer is optional, so not required transitively (module-info says why)
 public final class VouchMetrics implements MeterBinder {
     /** The tag that tells ledgers apart on one registry. */
     public static final String ORIGIN_TAG = "origin";
