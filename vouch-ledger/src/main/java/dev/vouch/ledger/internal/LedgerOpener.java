@@ -173,7 +173,10 @@ final class LedgerOpener {
             ChainStage writer = new ChainStage(journal, key, origin, null, config, counters, failure);
             writer.writeGenesis(key.verifyingKey(), VouchVersion.LIBRARY, settingsText);
             writer.checkpoint();
-            LOG.info("Vouch journal created at {} (origin {}, key {})", dir, origin, key.verifyingKey());
+            // The whole public key, in a form `vouch verify --pubkey` takes: where the key file cannot be read later
+            // (a container's volume, owned by its user), this line is how an operator gets the trust anchor.
+            LOG.info("Vouch journal created at {} (origin {}, key {}); its public key, for auditors: {}", dir, origin,
+                    key.verifyingKey(), dev.vouch.crypto.NoteKeys.verifierKey(origin, key.verifyingKey()));
             return new Opened(counters, writer, journal, origin, dir);
         } catch (RuntimeException | Error e) {
             journal.close();
