@@ -56,6 +56,7 @@ public final class GuardBuilder {
     String principal;
     RecordSource recoverFrom;
     private java.util.function.Consumer<ApprovalRequest> unfinishedTaker;
+    private java.util.function.Consumer<Task> openTaskTaker;
 
     GuardBuilder(Recorder recorder) {
         this.recorder = Objects.requireNonNull(recorder, "recorder");
@@ -211,6 +212,20 @@ public final class GuardBuilder {
     }
 
     /**
+     * With {@link #recoverPending}: also rediscovers the tasks of this agent that a previous run opened and did not
+     * end (a TASK_START with no TASK_END, because it stopped first). Each is given to {@code taker} while the guard
+     * is built, enclosing tasks before the tasks nested in them, as a {@link Task} like one just opened but on no
+     * thread: work joins it through its {@link Task#context()}, and closing it (inside that context:
+     * {@code task.context().wrap(task::close).run()}) records its TASK_END. For front ends whose tasks span a
+     * client's requests, such as the HTTP gateway, whose client may go on in a task, or end it, after a restart.
+     * Default: off (such a task reads "not ended" in {@code vouch tasks}).
+     */
+    public GuardBuilder recoverOpenTasks(java.util.function.Consumer<Task> taker) {
+        this.openTaskTaker = taker;
+        return this;
+    }
+
+    /**
      * Checks every setting and returns the guard. With {@link #policy(PolicyEvaluator, String, String)},
      * records the policy NOTE first.
      *
@@ -258,7 +273,7 @@ public final class GuardBuilder {
             guard.policyChanged(policy, policySha256, policySource);
         }
         if (recoverFrom != null) {
-            guard.recoverPending(recoverFrom, unfinishedTaker);
+            guard.recoverPending(recoverFrom, unfinishedTaker, openTaskTaker);
         }
         return guard;
     }

@@ -47,12 +47,17 @@ final class PendingRecovery {
     private PendingRecovery() {
     }
 
+    /** A TASK_START of this agent, until a TASK_END names it. */
+    private record TaskSeen(long seq, String name, long parent) {
+    }
+
     static void recover(RecordSource source, RecordingGuard guard, GuardRecords records, DeferredCalls deferred,
-            Consumer<ApprovalRequest> unfinishedTaker) {
+            Consumer<ApprovalRequest> unfinishedTaker, Consumer<Task> openTaskTaker) {
         Map<Long, CallSeen> undecided = new HashMap<>();
         Map<Long, Stalled> stalled = new LinkedHashMap<>();
         // Allowed or approved, no outcome yet: kept only when asked for (most calls leave at once, with their outcome).
         Map<Long, Stalled> unfinished = new LinkedHashMap<>();
+        Map<Long, TaskSeen> openTasks = new LinkedHashMap<>(); // in sequence order: enclosing tasks first
         RecordBuffer buf = new RecordBuffer(4096);
         RecordView v = new RecordView();
         String agent = guard.agent();
@@ -96,6 +101,12 @@ final class PendingRecovery {
                         stalled.remove(v.parent());
                         unfinished.remove(v.parent());
                     }
+                    case TASK_START -> {
+                        if (openTaskTaker != null) {
+                            openTasks.put(v.sequence(), new TaskSeen(v.sequence(), v.name(), v.parent()));
+                        }
+                    }
+                    case TASK_END -> openTasks.remove(v.parent());
                     default -> { }
                 }
             }
@@ -132,6 +143,21 @@ final class PendingRecovery {
         if (!unfinished.isEmpty()) {
             LOG.info("Rediscovered {} call(s) of agent {} from the journal that were allowed to run and have no"
                     + " outcome on record", unfinished.size(), agent);
+        }
+        Map<Long, Task> reopened = new HashMap<>();
+        for (TaskSeen t : openTasks.values()) {
+            // Enclosed by a task taken back here, or else known only by the parent its TASK_START names (a call,
+            // or nothing): the context a task restores when it is closed where it was opened, which no taken-back
+            // task is.
+            Task enclosingTask = reopened.get(t.parent());
+            Context enclosing = enclosingTask != null ? enclosingTask.context() : new Context(guard, "", t.parent());
+            Task task = new Task(guard, t.name(), t.seq(), enclosing);
+            reopened.put(t.seq(), task);
+            openTaskTaker.accept(task);
+        }
+        if (!openTasks.isEmpty()) {
+            LOG.info("Rediscovered {} task(s) of agent {} from the journal that were opened and not ended",
+                    openTasks.size(), agent);
         }
     }
 

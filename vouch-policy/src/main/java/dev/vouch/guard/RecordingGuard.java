@@ -60,8 +60,9 @@ final class RecordingGuard implements Guard {
     }
 
     /** Rediscovers the calls a previous run left waiting or unfinished (GuardBuilder.recoverPending, recoverUnfinished). */
-    void recoverPending(dev.vouch.verify.RecordSource source, java.util.function.Consumer<ApprovalRequest> unfinished) {
-        PendingRecovery.recover(source, this, records, deferred, unfinished);
+    void recoverPending(dev.vouch.verify.RecordSource source, java.util.function.Consumer<ApprovalRequest> unfinished,
+            java.util.function.Consumer<Task> openTasks) {
+        PendingRecovery.recover(source, this, records, deferred, unfinished, openTasks);
     }
 
     @Override

@@ -54,6 +54,16 @@ public final class Task implements AutoCloseable {
         return startSequence;
     }
 
+    /**
+     * The context inside this task: records made in it name the task and its TASK_START as their parent. Work done
+     * on another thread joins the task through {@link Context#wrap}; so does this task's {@link #close()}, when it is
+     * closed elsewhere than where it was opened (a task that spans a client's requests, or one taken back after a
+     * restart: {@link GuardBuilder#recoverOpenTasks}).
+     */
+    public Context context() {
+        return inside;
+    }
+
     /** The parent its TASK_START names: the enclosing task's start, the call it was opened in, or -1. */
     public long parentSequence() {
         return enclosing.parent;

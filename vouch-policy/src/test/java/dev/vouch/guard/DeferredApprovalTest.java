@@ -286,6 +286,44 @@ class DeferredApprovalTest extends GuardTestBase {
     }
 
     @Test
+    void shouldTakeBackTasksLeftOpenOnlyWhenAskedEnclosingOnesFirst() throws Exception {
+        Guard first = guard((tool, params) -> allow("reads")).approvals(nobodyAnswers()).build();
+        long ended;
+        try (Task done = first.task("done")) {
+            ended = done.startSequence();
+        }
+        Task outer = first.task("outer");
+        Task nested = first.task("nested");
+        // The process stops here: neither TASK_END is written.
+
+        Guard plain = guard((tool, params) -> allow("reads")).approvals(nobodyAnswers())
+                .recoverPending(JournalReader.open(journal.dir)).build();
+        assertEquals("", plain.context().task(), "without recoverOpenTasks nothing is taken back");
+
+        List<Task> taken = new java.util.ArrayList<>();
+        guard((tool, params) -> allow("reads")).approvals(nobodyAnswers())
+                .recoverPending(JournalReader.open(journal.dir)).recoverOpenTasks(taken::add).build();
+        assertEquals(List.of("outer", "nested"), taken.stream().map(Task::name).toList(), "enclosing first; "
+                + "the ended task " + ended + " is not taken back");
+        assertEquals(outer.startSequence(), taken.get(0).startSequence());
+        assertEquals(nested.startSequence(), taken.get(1).startSequence());
+        assertEquals(outer.startSequence(), taken.get(1).parentSequence());
+        assertEquals("nested", taken.get(1).context().task());
+        assertEquals(nested.startSequence(), taken.get(1).context().parent());
+
+        Task reopened = taken.get(1);
+        reopened.cancelled();
+        reopened.context().wrap(reopened::close).run();
+        taken.get(0).context().wrap(taken.get(0)::close).run();
+        Rec nestedEnd = journal.children(nested.startSequence()).get(0);
+        assertEquals(RecordType.TASK_END, nestedEnd.type());
+        assertEquals("cancelled", nestedEnd.result());
+        assertEquals("nested", nestedEnd.task());
+        assertEquals(1, journal.children(outer.startSequence()).stream()
+                .filter(x -> x.type() == RecordType.TASK_END).count());
+    }
+
+    @Test
     void shouldNeverLetARepeatFindACallTakenBackAsAllowedToRun() throws Exception {
         Guard first = guard((tool, params) -> allow("reads")).approvals(nobodyAnswers()).writeAheadOutcomes(true)
                 .build();

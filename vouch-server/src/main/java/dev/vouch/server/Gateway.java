@@ -153,13 +153,17 @@ public final class Gateway implements AutoCloseable {
                         .asyncExecutor(worker)
                         .redactionKey(b.redactionKey);
                 List<ApprovalRequest> unfinished = new ArrayList<>();
+                List<dev.vouch.guard.Task> openTasks = new ArrayList<>();
                 if (b.recoverPending) {
                     // Stalled calls wait for their answer again; allowed ones (the client may have run the tool before
-                    // the stop) wait for their report again, so a client that retries after a crash is heard.
+                    // the stop) wait for their report again, so a client that retries after a crash is heard; open
+                    // tasks stay open, so that its calls in them and their end are heard too.
                     gb.recoverPending(JournalReader.open(b.ledger.journalDirectory()))
-                            .recoverUnfinished(unfinished::add);
+                            .recoverUnfinished(unfinished::add)
+                            .recoverOpenTasks(openTasks::add);
                 }
                 a.guard = policy.build(gb);
+                Tasks.takeBack(a, openTasks);
                 for (ApprovalRequest r : unfinished) {
                     calls.takeBack(a, r);
                 }

@@ -96,6 +96,37 @@ final class Tasks {
         }
     }
 
+    /**
+     * At a start: the tasks a previous run left open (after a kill or a crash; a stop ends them as cancelled), taken
+     * back from the journal, enclosing ones first, so that the client can go on in them and end them. An outside trial
+     * retried a call in such a task after a kill -9 and got 404, could never end the task, and opened a second one of
+     * the same name.
+     */
+    static void takeBack(AgentGuard agent, List<Task> reopened) {
+        synchronized (agent.tasks) {
+            java.util.Map<Long, OpenTask> bySequence = new java.util.HashMap<>();
+            for (Task task : reopened) {
+                OpenTask parent = bySequence.get(task.parentSequence());
+                OpenTask t = new OpenTask(task, task.context(), parent);
+                OpenTask was = agent.tasks.putIfAbsent(task.name(), t);
+                if (was != null) {
+                    // Two open tasks of one name (a journal written before names were unique among open tasks, or
+                    // by another writer): the later one is ended, so that the name means one task.
+                    org.slf4j.LoggerFactory.getLogger(Gateway.class).warn("Agent {} left two tasks \"{}\" open (start"
+                            + " seq {} and {}); the later one is ended as cancelled", agent.name, task.name(),
+                            was.task.startSequence(), task.startSequence());
+                    task.cancelled();
+                    task.context().wrap(task::close).run();
+                    continue;
+                }
+                bySequence.put(task.startSequence(), t);
+                if (parent != null) {
+                    parent.children++;
+                }
+            }
+        }
+    }
+
     /** At a stop: every open task ends as cancelled, innermost first. */
     static void cancelAll(AgentGuard agent) {
         synchronized (agent.tasks) {

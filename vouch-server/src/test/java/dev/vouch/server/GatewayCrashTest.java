@@ -51,6 +51,9 @@ class GatewayCrashTest {
         long pending;
         long runningAtKill;
         long approvedAtKill;
+        long crashy;
+        long inner;
+        long inTask;
         try (ServerProcess first = ServerProcess.start(tmp, GatewayMain.class.getName(), args)) {
             Http http = new Http(first.uri);
             pending = http.post("/v1/calls", agent, "{\"tool\":\"payments.refund\",\"params\":{\"amount\":800}}").seq();
@@ -59,6 +62,10 @@ class GatewayCrashTest {
             approvedAtKill = http.post("/v1/calls", agent, APPROVED).seq();
             assertEquals(200, http.post("/v1/approvals/" + approvedAtKill, operator, "{\"decision\":\"approve\"}")
                     .status());
+            // Tasks open at the kill, one nested in the other, and an allowed call in the outer one.
+            crashy = http.post("/v1/tasks", agent, "{\"task\":\"crashy\"}").seq();
+            inner = http.post("/v1/tasks", agent, "{\"task\":\"inner\",\"parent_task\":\"crashy\"}").seq();
+            inTask = http.post("/v1/calls", agent, IN_TASK).seq();
             AtomicBoolean killed = new AtomicBoolean();
             List<Thread> clients = new ArrayList<>();
             for (int c = 0; c < CLIENTS; c++) {
@@ -114,6 +121,19 @@ class GatewayCrashTest {
             assertEquals("call_id_reused", other.errorCode());
             assertEquals(200, http.post("/v1/calls/" + approvedAtKill + "/result", agent, "{\"error\":\"no\"}")
                     .status());
+            // A third outside trial: a retry of a call in a task opened before the kill got 404 unknown_task, the task
+            // could never be ended, and opening it again made a second task of the same name.
+            Http.Reply retried = http.post("/v1/calls", agent, IN_TASK);
+            assertEquals(inTask, retried.seq(), retried::toString);
+            assertEquals(409, http.post("/v1/tasks", agent, "{\"task\":\"crashy\"}").status(), "still open");
+            Http.Reply early = http.post("/v1/tasks/end", agent, "{\"task\":\"crashy\"}");
+            assertEquals(409, early.status(), early::toString);
+            assertEquals("nested_tasks_open", early.errorCode());
+            assertEquals(200, http.post("/v1/calls/" + inTask + "/result", agent, "{\"result\":\"in the task\"}")
+                    .status());
+            assertEquals(200, http.post("/v1/tasks/end", agent, "{\"task\":\"inner\"}").status());
+            assertEquals(200, http.post("/v1/tasks/end", agent, "{\"task\":\"crashy\",\"state\":\"failed\","
+                    + "\"error\":\"the gateway was killed\"}").status());
             for (long seq : allowed) {
                 if (!reported.contains(seq)) {
                     // Taken back (200); or its result was recorded but the answer lost with the kill, so it ended
@@ -151,6 +171,13 @@ class GatewayCrashTest {
         assertEquals(List.of("POLICY_DECISION:ALLOW", "TOOL_RESULT:NONE"), ServerJournal.children(dir, runningAtKill));
         assertEquals(List.of("POLICY_DECISION:STALL", "APPROVAL:APPROVED", "TOOL_ERROR:NONE"),
                 ServerJournal.children(dir, approvedAtKill));
+        assertEquals(List.of("TASK_END:NONE"), ServerJournal.children(dir, inner));
+        assertEquals(List.of("TASK_START:NONE", "TOOL_CALL:NONE", "TASK_END:NONE"), ServerJournal.children(dir, crashy));
+        assertEquals(List.of("POLICY_DECISION:ALLOW", "TOOL_RESULT:NONE"), ServerJournal.children(dir, inTask));
+        assertEquals("failed", ServerJournal.events(dir).stream().filter(e -> e.type().equals("TASK_END")
+                && e.parent() == crashy).findFirst().orElseThrow().result());
+        assertEquals(1, bySeq.values().stream().filter(e -> e.type().equals("TASK_START") && e.name().equals("crashy"))
+                .count(), "one task crashy");
         // Calls the load left unreported were taken back too, and their late reports recorded.
         Set<Long> ended = bySeq.values().stream()
                 .filter(e -> e.type().equals("TOOL_RESULT") || e.type().equals("TOOL_ERROR"))
@@ -160,6 +187,8 @@ class GatewayCrashTest {
                 && e.params().contains("\"k9-approved\"")).count(), "the retry made no second call");
     }
 
+    private static final String IN_TASK = "{\"tool\":\"fs.read\",\"params\":{\"path\":\"/k9-task\"},"
+            + "\"call_id\":\"k9-task\",\"task\":\"crashy\"}";
     private static final String RUNNING = "{\"tool\":\"fs.read\",\"params\":{\"path\":\"/k9\"},\"call_id\":\"k9-run\"}";
     private static final String APPROVED = "{\"tool\":\"payments.refund\",\"params\":{\"amount\":900,"
             + "\"ref\":\"k9-approved\"},\"call_id\":\"k9-approved\"}";
