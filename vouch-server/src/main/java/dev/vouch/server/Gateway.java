@@ -77,6 +77,7 @@ public final class Gateway implements AutoCloseable {
     private final JvmGcMetrics gcMetrics;
     private Server server;
     private Server admin;
+    private AuthRefusals refusals;
     private URI uri;
     private URI adminUri;
     private boolean closed;
@@ -177,6 +178,7 @@ public final class Gateway implements AutoCloseable {
                     .description("Calls allowed and waiting for their client's report").register(registry);
             AuthRefusals refusals = new AuthRefusals(b.ledger, registry);
             g = new Gateway(b, agents, calls, policy, health, timer, worker, gc);
+            g.refusals = refusals;
             GatewayHandler handler = new GatewayHandler(tokens, Collections.unmodifiableMap(agents), calls, policy,
                     b.ledger, refusals, new GatewayMeters(registry), b.maxBodyBytes, b.maxWait.toMillis(), timer);
             g.server = server(b.threads, "vouch-gateway");
@@ -296,6 +298,9 @@ public final class Gateway implements AutoCloseable {
             }
         } finally {
             stopServers();
+            if (refusals != null) {
+                refusals.flush(); // no request comes any more: the refusals left out of the journal are counted now
+            }
             policy.close();
             gcMetrics.close();
             timer.shutdownNow();

@@ -59,6 +59,29 @@ class GatewayRequestsTest {
     }
 
     @Test
+    void shouldCountTheRefusalsLeftOutOfTheJournalWhenTheGatewayStops() {
+        // An outside trial: 200 refusals in a burst, then a stop. The meter counted 200, the journal held 20 notes
+        // and nothing of the other 180, whose count only a later refusal would have carried.
+        GatewayFixture f = new GatewayFixture(tmp);
+        try {
+            for (int i = 0; i < 60; i++) {
+                f.http.post("/v1/calls", "vouch_not-a-token", CALL);
+            }
+            f.gateway.close();
+            List<TestJournal.Rec> notes = refusals(f);
+            long suppressed = 0;
+            for (TestJournal.Rec n : notes) {
+                Object s = ((Map<?, ?>) Json.parse(n.params())).get("suppressed");
+                suppressed += s == null ? 0 : (Long) s;
+            }
+            long oneByOne = notes.stream().filter(n -> n.params().contains("\"status\"")).count();
+            assertEquals(60, oneByOne + suppressed, notes::toString);
+        } finally {
+            f.close();
+        }
+    }
+
+    @Test
     void shouldRefuseTheWrongRoleAndAnotherAgentsNameAndPutThemOnRecord() {
         try (GatewayFixture f = new GatewayFixture(tmp)) {
             Http.Reply operatorSubmits = f.http.post("/v1/calls", f.operatorToken, CALL);
