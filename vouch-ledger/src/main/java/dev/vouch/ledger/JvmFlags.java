@@ -103,7 +103,9 @@ public final class JvmFlags {
                 + ". Add them to the java command line (or JDK_JAVA_OPTIONS); see " + DOCS
                 + ". The full list for this JDK is in the vouch-ledger jar, META-INF/vouch/jvm-flags.txt"
                 + (Runtime.version().feature() >= JDK23_FEATURE ? " and jvm-flags-jdk23.txt" : "")
-                + ", and in JvmFlags.forRunningJdk()");
+                + ", and in JvmFlags.forRunningJdk()"
+                + (required.stream().anyMatch(f -> f.contains("=chronicle.")) ? " (those grant to ALL-UNNAMED, for the"
+                        + " class path; on the module path grant them to the Chronicle modules, as above)" : ""));
     }
 
     /** Whether two flags differ at most in the modules they grant to. */
