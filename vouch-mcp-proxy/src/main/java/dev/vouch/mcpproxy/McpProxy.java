@@ -87,6 +87,14 @@ public final class McpProxy {
                             + " to it; a repeat is judged as a new call");
                 }
             }
+        } else {
+            // WAIT mode: a call a previous run left waiting was waited for by a request that died with that run; no
+            // client will hear an answer, so nobody is asked, and the journal says why it never ran.
+            for (ApprovalRequest r : guard.pendingApprovals().list()) {
+                guard.pendingApprovals().refuse(r.callSequence(), APPROVER, "taken back after the proxy restarted;"
+                        + " the client's request ended with the previous run (stall mode wait), so no answer can reach"
+                        + " it");
+            }
         }
         if (upstream == null) {
             this.readers = null;
@@ -150,6 +158,24 @@ public final class McpProxy {
 
     int maxMessageBytes() {
         return maxMessageBytes;
+    }
+
+    /**
+     * Ends on record the calls a previous run forwarded (or was about to) and never saw answered: taken back by
+     * {@code GuardBuilder.recoverUnfinished}, each gets a TOOL_ERROR saying the server may have run it. Before, a kill
+     * -9 left such a call "outcome not recorded" for good.
+     */
+    static void endUnfinished(Guard guard, java.util.List<ApprovalRequest> unfinished) {
+        for (ApprovalRequest r : unfinished) {
+            try {
+                guard.resume(r.callSequence(), () -> {
+                    throw UpstreamException.gone("the proxy stopped before an outcome was recorded (found at the next"
+                            + " start); if the call was forwarded, the server may have run it");
+                });
+            } catch (UpstreamException recorded) {
+                // the guard recorded it as the call's TOOL_ERROR
+            }
+        }
     }
 
     /** One running proxy session: one client, one server. */

@@ -2,6 +2,7 @@ package dev.vouch.mcpproxy;
 
 import dev.vouch.VouchException;
 import dev.vouch.guard.ApprovalHandler;
+import dev.vouch.guard.ApprovalRequest;
 import dev.vouch.guard.ConsoleApprovals;
 import dev.vouch.guard.Guard;
 import dev.vouch.guard.GuardBuilder;
@@ -215,10 +216,13 @@ public final class McpProxyMain implements Callable<Integer> {
             if (redactionKey != null) {
                 gb.redactionKey(RedactionKey.load(redactionKey));
             }
-            if (stall == StallMode.PENDING) {
-                gb.recoverPending(JournalReader.open(journal)); // calls a previous run left waiting
-            }
-            McpProxy proxy = proxy(gb.build()); // refuses, on record, taken-back calls no repeat can reach
+            // Calls a previous run left waiting (refused at start in WAIT mode, whose requests died with that run),
+            // and calls it let through whose outcome is not on record (ended on record as "may have run").
+            List<ApprovalRequest> unfinished = new ArrayList<>();
+            gb.recoverPending(JournalReader.open(journal)).recoverUnfinished(unfinished::add);
+            Guard guard = gb.build();
+            McpProxy proxy = proxy(guard); // refuses, on record, taken-back calls no repeat can reach
+            McpProxy.endUnfinished(guard, unfinished);
             gate.open(); // only then is the approver asked about the calls taken back
             McpProxy.Session session = proxy.start(in, out);
             err.println("[vouch] mcp-proxy for " + name + ": journal " + journal + ", "

@@ -123,6 +123,47 @@ class McpProxyMainTest {
         assertTrue(Files.exists(files.resolve("notes.txt")));
     }
 
+    /**
+     * What a kill -9 leaves, as the next start finds it: a call let through whose outcome is not on record (before, it
+     * stayed "outcome not recorded" for good), and, in stall mode wait, a call waiting for a person for a request that
+     * died with the run (before, it stayed "awaiting approval").
+     */
+    @Test
+    void shouldEndOnRecordTheCallsAPreviousRunLeftUnfinished() throws Exception {
+        long forwarded;
+        long waiting;
+        try (TestJournal previous = new TestJournal(tmp)) {
+            dev.vouch.guard.Guard guard = dev.vouch.guard.Guard.builder(previous.ledger)
+                    .agent("mcp-proxy/mcp-server-filesystem")
+                    .policy(dev.vouch.policy.Policy.parse(ProxyTestBase.POLICY, "vouch-policy.yaml"))
+                    .approvals(request -> new CompletableFuture<>()).writeAheadOutcomes(true).build();
+            CompletableFuture<?> never = guard.attemptAsync(dev.vouch.guard.ToolCall.of("read_text_file",
+                    "{\"path\":\"/never-answered\"}"), CompletableFuture::new);
+            assertFalse(never.isDone());
+            forwarded = previous.ofType(RecordType.TOOL_CALL).get(0).seq();
+            waiting = guard.attempt(dev.vouch.guard.ToolCall.of("write_file", "{\"path\":\"/w\",\"content\":\"c\"}")
+                    .deferApproval(true), () -> "written").callSequence();
+        }
+        List<String> args = args("--");
+        args.addAll(McpTestServers.server("mcp-server-filesystem", files.toString()));
+        try (RawClient client = new RawClient((in, out) -> cli(args, in, out))) {
+            client.initialize();
+            assertEquals(0, client.closeAndAwaitExit());
+        }
+        try (TestJournal journal = new TestJournal(tmp)) {
+            List<TestJournal.Rec> ended = journal.children(forwarded);
+            assertEquals(List.of(RecordType.POLICY_DECISION, RecordType.TOOL_ERROR),
+                    ended.stream().map(TestJournal.Rec::type).toList());
+            assertTrue(ended.get(1).result().contains("the proxy stopped before an outcome was recorded"),
+                    ended.get(1)::toString);
+            List<TestJournal.Rec> refused = journal.children(waiting);
+            assertEquals(List.of(RecordType.POLICY_DECISION, RecordType.APPROVAL),
+                    refused.stream().map(TestJournal.Rec::type).toList());
+            assertEquals(Decision.REFUSED, refused.get(1).decision());
+            assertTrue(refused.get(1).params().contains("\"approver\":\"vouch-mcp-proxy\""), refused.get(1)::toString);
+        }
+    }
+
     @Test
     void shouldRefuseBadUsageOnStandardErrorWithoutOpeningTheJournal() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
