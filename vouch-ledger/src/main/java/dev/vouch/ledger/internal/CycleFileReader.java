@@ -48,6 +48,7 @@ final class CycleFileReader implements Closeable {
     private static final ArrayBlockingQueue<ByteBuffer> SPARE_WINDOWS = new ArrayBlockingQueue<>(8);
     private static final byte[] WRITE_POSITION = fieldName("writePosition");
     private static final byte[] INDEX_TO_INDEX = fieldName("index2Index");
+    private static final byte[] HIGHEST_CYCLE = "listing.highestCycle".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     private static final int BINARY_INT64 = 0xA7;
     private static final int BINARY_FIELD_NAME_ANY = 0xB9;
     /** An index array Chronicle writes holds at most this many bytes (32,768 entries of 8 bytes and a header). */
@@ -627,16 +628,8 @@ final class CycleFileReader implements Closeable {
         if (header == 0 || (header & NOT_COMPLETE) != 0) {
             return -1;
         }
-        byte[] name = "listing.highestCycle".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-        int at = indexOf(body, name);
-        if (at < 0) {
-            return -1;
-        }
-        int i = skipPadding(body, at + name.length);
-        if (i < 0 || i + 9 > body.length || (body[i] & 0xFF) != BINARY_INT64) {
-            return -1;
-        }
-        long cycle = littleEndianLong(body, i + 1);
+        // The key is written in Chronicle's long field-name form, so it is found by its text alone.
+        long cycle = readInt64Field(body, HIGHEST_CYCLE);
         return cycle < 0 || cycle > Integer.MAX_VALUE ? -1 : cycle;
     }
 
@@ -654,7 +647,7 @@ final class CycleFileReader implements Closeable {
         return i;
     }
 
-    /** An int64 field of the file header, or -1 if missing or of another type. */
+    /** An int64 field of a file's header (or the table store's), or -1 if missing or of another type. */
     private static long readInt64Field(byte[] body, byte[] name) {
         int at = indexOf(body, name);
         if (at < 0) {
