@@ -19,6 +19,8 @@ import org.slf4j.LoggerFactory;
  * digest in place of anything too large to record. Every record is written ahead of what it describes.
  */
 final class GuardRecords {
+    /** Whether a closed (or failed) ledger's refusal to record a tool's failure was logged with its stack trace. */
+    private final java.util.concurrent.atomic.AtomicBoolean closedLogged = new java.util.concurrent.atomic.AtomicBoolean();
     private static final Logger LOG = LoggerFactory.getLogger(Guard.class);
     static final byte[] EMPTY = new byte[0];
     /** One reusable event per thread: guard records are made one at a time per thread, never nested. */
@@ -196,7 +198,14 @@ final class GuardRecords {
             if (ledger != t) {
                 t.addSuppressed(ledger);
             }
-            LOG.error("[CRITICAL] could not record the failure of {} (call seq {})", j.tool, j.callSeq, ledger);
+            if (ledger instanceof dev.vouch.LedgerClosedException && closedLogged.getAndSet(true)) {
+                // The same cause for every call still running (an outside trial stopped a gateway whose ledger had
+                // failed: twenty stack traces, one per call): its stack trace is above.
+                LOG.error("[CRITICAL] could not record the failure of {} (call seq {}): {}", j.tool, j.callSeq,
+                        ledger.getMessage());
+            } else {
+                LOG.error("[CRITICAL] could not record the failure of {} (call seq {})", j.tool, j.callSeq, ledger);
+            }
         }
     }
 

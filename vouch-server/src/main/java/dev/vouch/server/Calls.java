@@ -352,7 +352,8 @@ final class Calls {
             ended(c);
             c.takeOutcome();
             c.agent.count(Call.Status.EXPIRED);
-            LOG.warn("Call seq {} ({}) of {}: {}; recorded as a tool error", c.seq, c.tool, c.agent.name, because);
+            LOG.warn("Call seq {} ({}) of {}: {}; ending it on record as a tool error", c.seq, c.tool, c.agent.name,
+                    because);
             result.completeExceptionally(new ResultNotReportedException(because));
         }
     }

@@ -208,10 +208,11 @@ final class LedgerOpener {
         try {
             ChainStage writer = new ChainStage(journal, keys.signing, resume.origin(), resume, config, counters, failure);
             if (!resume.sealed()) {
-                LOG.warn("Journal {} was not sealed (the previous writer stopped without close()); {} record(s) after "
-                        + "the last checkpoint verified and are now sealed with a recovery record", dir, resume.uncoveredRecords());
                 writer.writeRecovery("previous writer stopped without sealing the journal");
                 writer.checkpoint();
+                // Said once it is true: on a full disk the recovery record cannot be written, and the open fails.
+                LOG.warn("Journal {} was not sealed (the previous writer stopped without close()); {} record(s) after "
+                        + "the last checkpoint verified and are now sealed with a recovery record", dir, resume.uncoveredRecords());
             }
             if (keys.promoteAfterCheckpoint) {
                 KeyRotation.promote(config.keyFile());
