@@ -120,8 +120,9 @@ final class Envelope {
             String why = e.getOriginalMessage();
             if (why != null && why.startsWith("Duplicate field")) {
                 // Valid JSON, but the server and the policy might read different copies of the field. The answer
-                // carries the id if it can be read at all.
-                Envelope lenient = factory == Json.STRICT ? read(bytes, Json.LENIENT, true) : null;
+                // carries the id if it can be read at all: not when the message has two ids (JSON-RPC: null when
+                // the id cannot be told; an outside trial got the last of the two back).
+                Envelope lenient = factory == Json.STRICT && !twoIds(e, why) ? read(bytes, Json.LENIENT, true) : null;
                 return problem(bytes, Kind.INVALID, why.replace("Duplicate field", "duplicate key")
                         + ": a key may occur once per object", lenient == null ? null : lenient.id,
                         lenient == null ? null : lenient.idKey);
@@ -132,6 +133,16 @@ final class Envelope {
         } catch (IOException e) {
             return problem(bytes, Kind.UNPARSEABLE, Failures.jsonProblem(e.getMessage()), null, null);
         }
+    }
+
+    /** Whether a duplicate-key error is about the message's own {@code id} (not an {@code id} inside its params). */
+    private static boolean twoIds(JsonParseException e, String why) {
+        JsonParser p = e.getProcessor();
+        if (!why.startsWith("Duplicate field 'id'") || p == null) {
+            return false;
+        }
+        com.fasterxml.jackson.core.JsonStreamContext object = p.getParsingContext();
+        return object != null && object.getParent() != null && object.getParent().inRoot();
     }
 
     private static Envelope skipped(JsonParser p, byte[] bytes) throws IOException {

@@ -104,6 +104,15 @@ class EnvelopeTest {
         assertEquals(Envelope.Kind.INVALID, e.kind);
         assertTrue(e.problem.startsWith("duplicate key 'b'"), e.problem);
         assertEquals("9", text(e.idBytes()));
+        // Two ids: which one would the answer name? Neither (JSON-RPC's null); an id twice deeper down is no id.
+        Envelope twoIds = client("{\"jsonrpc\":\"2.0\",\"id\":1,\"id\":2,\"method\":\"ping\"}");
+        assertEquals(Envelope.Kind.INVALID, twoIds.kind);
+        assertTrue(twoIds.problem.startsWith("duplicate key 'id'"), twoIds.problem);
+        assertNull(twoIds.idBytes());
+        Envelope nested = client("{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/call\",\"params\":{\"name\":\"echo\","
+                + "\"arguments\":{\"id\":1,\"id\":2}}}");
+        assertEquals(Envelope.Kind.INVALID, nested.kind);
+        assertEquals("3", text(nested.idBytes()));
         // From the server, relayed as it is.
         assertEquals(Envelope.Kind.RESPONSE,
                 Envelope.fromServer("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"x\":1,\"x\":2}}".getBytes(StandardCharsets.UTF_8)).kind);
