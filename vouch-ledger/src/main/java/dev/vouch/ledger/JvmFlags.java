@@ -66,9 +66,10 @@ public final class JvmFlags {
      * not listed: Vouch sets the ones it needs itself.
      */
     public static List<String> missing() {
-        List<Module> targets = storageModules();
+        List<Module> storage = storageModules();
         List<String> missing = new ArrayList<>();
         for (String flag : forRunningJdk()) {
+            List<Module> targets = flag.startsWith("--enable-native-access") ? nativeAccessModules(storage) : storage;
             if (!targets.stream().allMatch(target -> inForce(flag, target))) {
                 missing.add(forTargets(flag, targets));
             }
@@ -175,6 +176,23 @@ public final class JvmFlags {
         }
         chronicle.sort(Comparator.comparing(Module::getName));
         return List.copyOf(chronicle);
+    }
+
+    /**
+     * The modules that call native code for the storage: Chronicle's, and on the module path also JNA and JNR's jffi
+     * (through which Chronicle reserves disk space), which are modules of their own there. An outside trial on JDK 25
+     * gave the listed flags and still got the JDK's "restricted method" warnings from those two.
+     */
+    private static List<Module> nativeAccessModules(List<Module> storage) {
+        if (!storage.get(0).isNamed() || storage.get(0).getLayer() == null) {
+            return storage;
+        }
+        List<Module> out = new ArrayList<>(storage);
+        for (String name : List.of("com.sun.jna", "org.jnrproject.jffi")) {
+            storage.get(0).getLayer().findModule(name).ifPresent(out::add);
+        }
+        out.sort(Comparator.comparing(Module::getName));
+        return List.copyOf(out);
     }
 
     /** {@code flag} as the JVM must be given it for {@code targets}: the shipped form names ALL-UNNAMED. */

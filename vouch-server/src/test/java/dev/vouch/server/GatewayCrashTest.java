@@ -134,6 +134,11 @@ class GatewayCrashTest {
             assertEquals(200, http.post("/v1/tasks/end", agent, "{\"task\":\"inner\"}").status());
             assertEquals(200, http.post("/v1/tasks/end", agent, "{\"task\":\"crashy\",\"state\":\"failed\","
                     + "\"error\":\"the gateway was killed\"}").status());
+            // A re-trial: ending them took the ledger's count of open tasks to -2, and every scrape then failed (500).
+            Http.Reply metrics = new Http(second.admin).get("/metrics", null);
+            assertEquals(200, metrics.status(), metrics::toString);
+            assertTrue(metrics.body().contains("vouch_engine_tasks_open{origin=\"test.vouch.dev/gateway\"} 0.0"),
+                    metrics::body);
             for (long seq : allowed) {
                 if (!reported.contains(seq)) {
                     // Taken back (200); or its result was recorded but the answer lost with the kill, so it ended

@@ -82,7 +82,8 @@ public final class DisruptorLedger implements Ledger {
         // thread, or on two with the journal stage waiting on the chain stage through a barrier that parks instead
         // of spinning.
         String name = "vouch-ledger-" + journalDirectory.getFileName();
-        JournalStage journalStage = new JournalStage(journal, counters, failure, keyFile, name + "-journal");
+        JournalStage journalStage = new JournalStage(journal, counters, failure, keyFile, name + "-journal",
+                chain.nextSequence());
         if (config.consumerThreads() == 1) {
             InlineStages stages = new InlineStages(chain, journalStage, name);
             disruptor.handleEventsWith(stages);

@@ -5,6 +5,7 @@ import static dev.vouch.ledger.internal.LedgerCounters.bump;
 import com.lmax.disruptor.EventHandler;
 import dev.vouch.Durability;
 import dev.vouch.LedgerClosedException;
+import dev.vouch.internal.format.BigEndian;
 import dev.vouch.internal.format.RecordDescriptor;
 import dev.vouch.internal.format.RecordType;
 import java.nio.file.Path;
@@ -40,9 +41,15 @@ final class JournalStage implements EventHandler<Slot> {
     private Waiter handlingWaiter;
 
     private final String threadName;
+    /**
+     * The first sequence number this writer gives an event: a TASK_END whose task started before it (a task a
+     * restart took back: GuardBuilder.recoverOpenTasks) ends no task this run counted as open.
+     */
+    private final long firstSequence;
 
     JournalStage(ChronicleJournal journal, LedgerCounters counters, FailureLatch failure, Path keyFile,
-                 String threadName) {
+                 String threadName, long firstSequence) {
+        this.firstSequence = firstSequence;
         this.journal = journal;
         this.counters = counters;
         this.failure = failure;
@@ -191,7 +198,10 @@ final class JournalStage implements EventHandler<Slot> {
         int type = b[RecordDescriptor.TYPE_OFFSET];
         if (type == RecordType.TASK_START.code()) {
             bump(counters.activeTasks, 1);
-        } else if (type == RecordType.TASK_END.code()) {
+        } else if (type == RecordType.TASK_END.code() && BigEndian.getLong(b, RecordDescriptor.HEADER_LENGTH
+                + RecordDescriptor.EVENT_PARENT_OFFSET) >= firstSequence) {
+            // An outside trial ended a task taken back after a restart: the count went to -1, and every scrape of the
+            // gateway's metrics failed ("counters cannot have a negative value").
             bump(counters.activeTasks, -1);
         }
         if (waiter != null) {
