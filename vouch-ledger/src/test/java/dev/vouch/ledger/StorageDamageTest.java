@@ -324,6 +324,25 @@ class StorageDamageTest {
     }
 
     /**
+     * A copy of a cycle file kept beside it (a re-trial's backup.cq4): readers skip it, but Chronicle refused the
+     * directory with its own parse error, after touching its table store. The ledger names the file and touches
+     * nothing.
+     */
+    @Test
+    void shouldNameAStrayCycleFileCopyAndRefuseToOpenWithoutTouchingAnything() throws IOException {
+        Path dir = copy(journal, "stray-copy");
+        Files.copy(onlyCycleFile(dir), dir.resolve("backup.cq4"));
+        Map<String, String> before = JournalFiles.snapshot(dir);
+        long tableStoreModified = Files.getLastModifiedTime(dir.resolve("metadata.cq4t")).toMillis();
+        dev.vouch.VouchException refused = assertThrows(dev.vouch.VouchException.class,
+                () -> Ledger.builder(dir).keyFile(keyFile).shutdownHook(false).open().close());
+        assertTrue(refused.getMessage().contains("holds .cq4 files that are not journal cycle files")
+                && refused.getMessage().contains("backup.cq4; move them out"), refused.getMessage());
+        assertEquals(before, JournalFiles.snapshot(dir));
+        assertEquals(tableStoreModified, Files.getLastModifiedTime(dir.resolve("metadata.cq4t")).toMillis());
+    }
+
+    /**
      * The file header's length word changed (an outside trial flipped its first byte): reading would start inside
      * the header and take its bytes for documents, none a Vouch record, and call the journal "not a journal".
      */

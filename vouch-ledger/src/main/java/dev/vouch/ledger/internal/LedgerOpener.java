@@ -112,11 +112,25 @@ final class LedgerOpener {
         }
         java.time.LocalDate missing;
         try {
+            java.util.List<Path> strays = existing ? CycleFiles.list(dir).strays() : java.util.List.of();
+            if (!strays.isEmpty()) {
+                // Chronicle Queue would refuse the directory with "Unable to parse <name> using format ...", after
+                // touching its table store; say what to do instead, and touch nothing.
+                throw new VouchException("the journal directory " + dir + " holds .cq4 files that are not journal"
+                        + " cycle files (named yyyyMMdd[L].cq4), which the journal's storage cannot open beside its own: "
+                        + strays.stream().map(p -> p.getFileName().toString()).sorted()
+                                .collect(java.util.stream.Collectors.joining(", "))
+                        + "; move them out of the directory (readers such as vouch verify skip them)");
+            }
             missing = existing || leftovers ? CycleFiles.missingNewestCycle(dir) : null;
         } catch (IOException e) {
             lock.close();
             destroy(loaded);
             throw new VouchException("cannot read the journal directory " + dir + ": " + e, e);
+        } catch (VouchException e) {
+            lock.close();
+            destroy(loaded);
+            throw e;
         }
         if (missing != null) {
             // Found by an outside trial: with every cycle file deleted, the directory looked like a start that died
