@@ -79,6 +79,10 @@ public final class McpProxyMain implements Callable<Integer> {
     private static final Set<String> LAUNCHERS = Set.of("node", "nodejs", "npx", "npm", "pnpm", "pnpx", "yarn", "bun",
             "bunx", "deno", "uv", "uvx", "python", "python3", "pipx", "java", "docker", "podman", "env", "sh", "bash",
             "cmd", "run", "exec", "dlx", "tool");
+    /** Script names that say nothing of the server (an entry point); its package's directory does. */
+    private static final Set<String> ENTRY_POINTS = Set.of("index", "main", "cli", "__main__");
+    /** Directories a package builds its entry point into, skipped when naming it after its directory. */
+    private static final Set<String> BUILD_DIRS = Set.of("dist", "build", "lib", "src", "bin", "out", "cjs", "esm");
 
     @Spec
     CommandLine.Model.CommandSpec spec;
@@ -341,6 +345,18 @@ public final class McpProxyMain implements Callable<Integer> {
             base = base.replaceFirst("\\.(m?js|cjs|ts|py|jar|exe|cmd|sh)$", "");
             if (word.startsWith("-") || base.isEmpty() || LAUNCHERS.contains(base.toLowerCase(Locale.ROOT))) {
                 continue;
+            }
+            if (ENTRY_POINTS.contains(base.toLowerCase(Locale.ROOT))) {
+                // node .../server-everything/dist/index.js: named after the package, not "index" (an outside trial)
+                String[] dirs = word.replace('\\', '/').split("/");
+                for (int i = dirs.length - 2; i >= 0; i--) {
+                    String dir = dirs[i];
+                    if (!dir.isEmpty() && !dir.equals(".") && !dir.equals("..")
+                            && !BUILD_DIRS.contains(dir.toLowerCase(Locale.ROOT))) {
+                        base = dir;
+                        break;
+                    }
+                }
             }
             return "mcp-proxy/" + base;
         }

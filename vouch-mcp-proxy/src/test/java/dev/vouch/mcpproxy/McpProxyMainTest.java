@@ -204,6 +204,10 @@ class McpProxyMainTest {
         assertEquals("mcp-proxy/mcp-server-fetch", McpProxyMain.defaultAgent(List.of("uvx", "mcp-server-fetch"), null));
         assertEquals("mcp-proxy/server", McpProxyMain.defaultAgent(List.of("node", "/opt/mcp/server.js"), null));
         assertEquals("mcp-proxy/weather", McpProxyMain.defaultAgent(List.of("/usr/local/bin/weather"), null));
+        assertEquals("mcp-proxy/server-everything", McpProxyMain.defaultAgent(List.of("node",
+                "/srv/node_modules/@modelcontextprotocol/server-everything/dist/index.js", "stdio"), null));
+        assertEquals("mcp-proxy/weather", McpProxyMain.defaultAgent(List.of("python3", "weather/__main__.py"), null));
+        assertEquals("mcp-proxy/index", McpProxyMain.defaultAgent(List.of("node", "index.js"), null), "nothing better");
         assertEquals("mcp-proxy/mcp.example.com:8443",
                 McpProxyMain.defaultAgent(List.of(), URI.create("https://mcp.example.com:8443/mcp")));
     }
