@@ -184,6 +184,15 @@ final class JournalStage implements EventHandler<Slot> {
         journaledWaiters.completeAll();
     }
 
+    /**
+     * Whether a TASK_END's parent names a task started before this run (one a restart took back), which this run
+     * never counted as open. An outside trial ended such a task: the count went to -1, and every scrape of the
+     * gateway's metrics failed ("counters cannot have a negative value"). A TASK_END naming no parent counts.
+     */
+    private boolean startedBefore(long parent) {
+        return parent >= 0 && parent < firstSequence;
+    }
+
     private void appendEvent(Slot slot, Waiter waiter) {
         byte[] b = slot.buffer;
         add(b, 0, slot.length, true);
@@ -198,10 +207,8 @@ final class JournalStage implements EventHandler<Slot> {
         int type = b[RecordDescriptor.TYPE_OFFSET];
         if (type == RecordType.TASK_START.code()) {
             bump(counters.activeTasks, 1);
-        } else if (type == RecordType.TASK_END.code() && BigEndian.getLong(b, RecordDescriptor.HEADER_LENGTH
-                + RecordDescriptor.EVENT_PARENT_OFFSET) >= firstSequence) {
-            // An outside trial ended a task taken back after a restart: the count went to -1, and every scrape of the
-            // gateway's metrics failed ("counters cannot have a negative value").
+        } else if (type == RecordType.TASK_END.code() && !startedBefore(BigEndian.getLong(b,
+                RecordDescriptor.HEADER_LENGTH + RecordDescriptor.EVENT_PARENT_OFFSET))) {
             bump(counters.activeTasks, -1);
         }
         if (waiter != null) {
