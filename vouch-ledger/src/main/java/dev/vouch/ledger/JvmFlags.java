@@ -97,11 +97,13 @@ public final class JvmFlags {
         List<String> required = missing.stream()
                 .filter(flag -> extras.stream().noneMatch(extra -> sameOption(flag, extra))).toList();
         List<String> optional = missing.stream().filter(flag -> !required.contains(flag)).toList();
+        // The flags stand alone on their lines, so that they can be copied as they are (an outside trial copied a
+        // list that ended with the sentence's full stop).
         throw new VouchException("this JVM lacks " + required.size() + " flag(s) the Vouch journal (Chronicle Queue)"
-                + " needs on JDK " + Runtime.version().feature() + ": " + String.join(" ", required)
-                + (optional.isEmpty() ? "" : " (and " + optional.size() + " more that only keep the JDK from warning: "
-                        + String.join(" ", optional) + ")")
-                + ". Add them to the java command line (or JDK_JAVA_OPTIONS); see " + DOCS
+                + " needs on JDK " + Runtime.version().feature() + ":\n  " + String.join(" ", required)
+                + (optional.isEmpty() ? "" : "\nand " + optional.size() + " more that only keep the JDK from warning:\n  "
+                        + String.join(" ", optional))
+                + "\nAdd them to the java command line (or JDK_JAVA_OPTIONS); see " + DOCS
                 + ". The full list for this JDK is in the vouch-ledger jar, META-INF/vouch/jvm-flags.txt"
                 + (Runtime.version().feature() >= JDK23_FEATURE ? " and jvm-flags-jdk23.txt" : "")
                 + ", and in JvmFlags.forRunningJdk()"

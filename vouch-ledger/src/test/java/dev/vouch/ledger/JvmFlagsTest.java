@@ -110,9 +110,9 @@ class JvmFlagsTest {
         List<String> extras = feature >= 23 ? JvmFlags.jdk23Extras() : List.of();
         List<String> needed = expected.stream().filter(f -> !extras.contains(f)).toList();
         assertTrue(r.out().startsWith("REFUSED this JVM lacks " + needed.size() + " flag(s) the Vouch journal"
-                + " (Chronicle Queue) needs on JDK " + feature + ": " + String.join(" ", needed)
-                + (extras.isEmpty() ? ". " : " (and " + extras.size() + " more that only keep the JDK from warning: "
-                        + String.join(" ", extras) + "). ")), r::toString);
+                + " (Chronicle Queue) needs on JDK " + feature + ":\n  " + String.join(" ", needed) + "\n"
+                + (extras.isEmpty() ? "" : "and " + extras.size() + " more that only keep the JDK from warning:\n  "
+                        + String.join(" ", extras) + "\n")), r::toString);
         assertTrue(r.out().contains(JvmFlags.DOCS), r::toString);
         assertFalse(r.err().contains("IllegalAccess") || r.err().contains("AssertionError"), r::toString);
         try (Stream<Path> s = Files.list(tmp)) {

@@ -331,7 +331,8 @@ class StorageDamageTest {
     @Test
     void shouldNameAStrayCycleFileCopyAndRefuseToOpenWithoutTouchingAnything() throws IOException {
         Path dir = copy(journal, "stray-copy");
-        Files.copy(onlyCycleFile(dir), dir.resolve("backup.cq4"));
+        Path cycleFile = onlyCycleFile(dir);
+        Files.copy(cycleFile, dir.resolve("backup.cq4"));
         Map<String, String> before = JournalFiles.snapshot(dir);
         long tableStoreModified = Files.getLastModifiedTime(dir.resolve("metadata.cq4t")).toMillis();
         dev.vouch.VouchException refused = assertThrows(dev.vouch.VouchException.class,
@@ -339,6 +340,16 @@ class StorageDamageTest {
         assertTrue(refused.getMessage().contains("holds .cq4 files that are not journal cycle files")
                 && refused.getMessage().contains("backup.cq4; move them out"), refused.getMessage());
         assertEquals(before, JournalFiles.snapshot(dir));
+        assertEquals(tableStoreModified, Files.getLastModifiedTime(dir.resolve("metadata.cq4t")).toMillis());
+
+        // A copy named like a day of another roll cycle (no letter): taken for a cycle file by its name.
+        String letterless = cycleFile.getFileName().toString().replace("L.cq4", ".cq4");
+        Files.move(dir.resolve("backup.cq4"), dir.resolve(letterless));
+        Map<String, String> again = JournalFiles.snapshot(dir);
+        dev.vouch.VouchException mixed = assertThrows(dev.vouch.VouchException.class,
+                () -> Ledger.builder(dir).keyFile(keyFile).shutdownHook(false).open().close());
+        assertTrue(mixed.getMessage().contains("holds cycle files of more than one roll cycle"), mixed.getMessage());
+        assertEquals(again, JournalFiles.snapshot(dir));
         assertEquals(tableStoreModified, Files.getLastModifiedTime(dir.resolve("metadata.cq4t")).toMillis());
     }
 

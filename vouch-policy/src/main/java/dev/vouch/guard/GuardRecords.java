@@ -53,6 +53,13 @@ final class GuardRecords {
         return durable(event(EventKind.TASK_START, name, name, parent));
     }
 
+    /** Tells the recorder, if it counts open tasks, of one a restart took back (GuardBuilder.recoverOpenTasks). */
+    void taskTakenBack(long taskStartSequence) {
+        if (recorder instanceof dev.vouch.internal.OpenTaskCount count) {
+            count.taskTakenBack(taskStartSequence);
+        }
+    }
+
     long taskEnd(Task task, String state, Throwable failure) {
         Event e = event(EventKind.TASK_END, task.name(), task.name(), task.startSequence()).result(state);
         if (failure != null) {

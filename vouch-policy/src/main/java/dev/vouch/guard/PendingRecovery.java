@@ -153,6 +153,7 @@ final class PendingRecovery {
             Context enclosing = enclosingTask != null ? enclosingTask.context() : new Context(guard, "", t.parent());
             Task task = new Task(guard, t.name(), t.seq(), enclosing);
             reopened.put(t.seq(), task);
+            records.taskTakenBack(t.seq());
             openTaskTaker.accept(task);
         }
         if (!openTasks.isEmpty()) {

@@ -123,6 +123,9 @@ class GatewayCrashTest {
                     .status());
             // A third outside trial: a retry of a call in a task opened before the kill got 404 unknown_task, the task
             // could never be ended, and opening it again made a second task of the same name.
+            Http.Reply openAtStart = new Http(second.admin).get("/metrics", null);
+            assertTrue(openAtStart.body().contains("vouch_engine_tasks_open{origin=\"test.vouch.dev/gateway\"} 2.0"),
+                    "the two tasks taken back are open: " + openAtStart.body());
             Http.Reply retried = http.post("/v1/calls", agent, IN_TASK);
             assertEquals(inTask, retried.seq(), retried::toString);
             assertEquals(409, http.post("/v1/tasks", agent, "{\"task\":\"crashy\"}").status(), "still open");

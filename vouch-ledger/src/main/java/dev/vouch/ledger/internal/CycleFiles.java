@@ -93,6 +93,12 @@ public final class CycleFiles {
         return newest.compareTo(java.time.format.DateTimeFormatter.BASIC_ISO_DATE.format(recorded)) < 0 ? recorded : null;
     }
 
+    /** The roll-cycle letter of a cycle file's name ({@code L} in {@code 20261205L.cq4}), or "" for none. */
+    public static String rollLetter(Path cycleFile) {
+        String name = cycleFile.getFileName().toString();
+        return name.length() > 8 + SUFFIX.length() ? name.substring(8, 9) : "";
+    }
+
     /** Whether Chronicle's table store is in {@code dir}. */
     public static boolean hasTableStore(Path dir) throws IOException {
         try (Stream<Path> files = Files.list(dir)) {

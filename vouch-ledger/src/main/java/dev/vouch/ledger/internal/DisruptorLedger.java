@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * that hashes, signs or writes runs on the consumer threads (one running both stages, or one per stage:
  * LedgerBuilder.consumerThreads).
  */
-public final class DisruptorLedger implements Ledger {
+public final class DisruptorLedger implements Ledger, dev.vouch.internal.OpenTaskCount {
     private static final Logger LOG = LoggerFactory.getLogger("dev.vouch.ledger");
     private static final int OPEN = 0;
     private static final int CLOSING = 1;
@@ -82,8 +82,7 @@ public final class DisruptorLedger implements Ledger {
         // thread, or on two with the journal stage waiting on the chain stage through a barrier that parks instead
         // of spinning.
         String name = "vouch-ledger-" + journalDirectory.getFileName();
-        JournalStage journalStage = new JournalStage(journal, counters, failure, keyFile, name + "-journal",
-                chain.nextSequence());
+        JournalStage journalStage = new JournalStage(journal, counters, failure, keyFile, name + "-journal");
         if (config.consumerThreads() == 1) {
             InlineStages stages = new InlineStages(chain, journalStage, name);
             disruptor.handleEventsWith(stages);
@@ -292,6 +291,11 @@ public final class DisruptorLedger implements Ledger {
     }
 
     @Override
+    public void taskTakenBack(long taskStartSequence) {
+        counters.openTasks.started(taskStartSequence);
+    }
+
+    @Override
     public RecorderStats stats() {
         // Read in the reverse of the order they grow in (accepted, then journaled, then sealed, each after the one
         // before), so that sealed <= journaled <= accepted holds in every snapshot.
@@ -307,7 +311,7 @@ public final class DisruptorLedger implements Ledger {
                 counters.ringFull.sum(),
                 counters.checkpoints.get(),
                 counters.records.get(),
-                counters.activeTasks.get(),
+                counters.openTasks.count(),
                 ring.remainingCapacity(),
                 ring.getBufferSize(),
                 counters.latencyTotalNanos.get(),

@@ -41,15 +41,9 @@ final class JournalStage implements EventHandler<Slot> {
     private Waiter handlingWaiter;
 
     private final String threadName;
-    /**
-     * The first sequence number this writer gives an event: a TASK_END whose task started before it (a task a
-     * restart took back: GuardBuilder.recoverOpenTasks) ends no task this run counted as open.
-     */
-    private final long firstSequence;
 
     JournalStage(ChronicleJournal journal, LedgerCounters counters, FailureLatch failure, Path keyFile,
-                 String threadName, long firstSequence) {
-        this.firstSequence = firstSequence;
+                 String threadName) {
         this.journal = journal;
         this.counters = counters;
         this.failure = failure;
@@ -184,15 +178,6 @@ final class JournalStage implements EventHandler<Slot> {
         journaledWaiters.completeAll();
     }
 
-    /**
-     * Whether a TASK_END's parent names a task started before this run (one a restart took back), which this run
-     * never counted as open. An outside trial ended such a task: the count went to -1, and every scrape of the
-     * gateway's metrics failed ("counters cannot have a negative value"). A TASK_END naming no parent counts.
-     */
-    private boolean startedBefore(long parent) {
-        return parent >= 0 && parent < firstSequence;
-    }
-
     private void appendEvent(Slot slot, Waiter waiter) {
         byte[] b = slot.buffer;
         add(b, 0, slot.length, true);
@@ -206,10 +191,10 @@ final class JournalStage implements EventHandler<Slot> {
         }
         int type = b[RecordDescriptor.TYPE_OFFSET];
         if (type == RecordType.TASK_START.code()) {
-            bump(counters.activeTasks, 1);
-        } else if (type == RecordType.TASK_END.code() && !startedBefore(BigEndian.getLong(b,
-                RecordDescriptor.HEADER_LENGTH + RecordDescriptor.EVENT_PARENT_OFFSET))) {
-            bump(counters.activeTasks, -1);
+            counters.openTasks.started(BigEndian.getLong(b, RecordDescriptor.SEQUENCE_OFFSET));
+        } else if (type == RecordType.TASK_END.code()) {
+            counters.openTasks.ended(BigEndian.getLong(b, RecordDescriptor.HEADER_LENGTH
+                    + RecordDescriptor.EVENT_PARENT_OFFSET));
         }
         if (waiter != null) {
             if (waiter.durability == Durability.JOURNALED) {

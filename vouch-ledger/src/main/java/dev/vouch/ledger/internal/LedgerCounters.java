@@ -22,7 +22,8 @@ final class LedgerCounters {
     public final AtomicLong gapsRecorded = new AtomicLong();
     public final AtomicLong checkpoints = new AtomicLong();
     public final AtomicLong records = new AtomicLong();
-    public final AtomicLong activeTasks = new AtomicLong();
+    /** Tasks started and not yet ended (the journal stage, and the guard for tasks taken back after a restart). */
+    public final OpenTasks openTasks = new OpenTasks();
     public final AtomicLong latencyTotalNanos = new AtomicLong();
     public final AtomicLong latencyMaxNanos = new AtomicLong();
     /** Events accepted into the ring but never journaled: the ledger had failed or closed under them. */

@@ -112,7 +112,22 @@ final class LedgerOpener {
         }
         java.time.LocalDate missing;
         try {
-            java.util.List<Path> strays = existing ? CycleFiles.list(dir).strays() : java.util.List.of();
+            CycleFiles.Listing listing = existing ? CycleFiles.list(dir) : null;
+            java.util.List<Path> strays = existing ? listing.strays() : java.util.List.of();
+            java.util.Set<String> rollLetters = new java.util.TreeSet<>();
+            if (existing) {
+                for (Path f : listing.cycles()) {
+                    rollLetters.add(CycleFiles.rollLetter(f));
+                }
+            }
+            if (rollLetters.size() > 1) {
+                // A copy named like a day of another roll cycle (20261206.cq4 beside 20261206L.cq4, a re-trial's):
+                // Chronicle cannot open the directory with it, and readers take it for a day of the journal.
+                throw new VouchException("the journal directory " + dir + " holds cycle files of more than one roll"
+                        + " cycle, which one journal never has: " + listing.cycles().stream()
+                                .map(p -> p.getFileName().toString()).collect(java.util.stream.Collectors.joining(", "))
+                        + "; move the copies out of the directory (the journal's own files all end in the same letter)");
+            }
             if (!strays.isEmpty()) {
                 // Chronicle Queue would refuse the directory with "Unable to parse <name> using format ...", after
                 // touching its table store; say what to do instead, and touch nothing.

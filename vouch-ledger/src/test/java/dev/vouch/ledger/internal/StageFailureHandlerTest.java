@@ -70,7 +70,7 @@ class StageFailureHandlerTest {
             Path dir = Files.createDirectories(tmp.resolve("journal"));
             journal = ChronicleJournal.openLocked(dir);
             journal.handOver();
-            stage = new JournalStage(journal, counters, failure, tmp.resolve(".vouch_key"), "test-journal", 0);
+            stage = new JournalStage(journal, counters, failure, tmp.resolve(".vouch_key"), "test-journal");
         }
 
         Slot eventSlot(int i, Waiter waiter) {
