@@ -118,6 +118,12 @@ final class Envelope {
             return e;
         } catch (JsonParseException e) {
             String why = e.getOriginalMessage();
+            if (why != null && why.startsWith("Duplicate field") && factory == Json.STRICT && startsArray(bytes)) {
+                // A batch with a key twice in one of its elements: split it as any batch, and each element is read
+                // strictly on its own, so only that element is refused, with its id. (A re-trial's batch got one
+                // error with id null, and its other requests no answer at all.)
+                return read(bytes, Json.LENIENT, strict);
+            }
             if (why != null && why.startsWith("Duplicate field")) {
                 // Valid JSON, but the server and the policy might read different copies of the field. The answer
                 // carries the id if it can be read at all: not when the message has two ids (JSON-RPC: null when
@@ -133,6 +139,16 @@ final class Envelope {
         } catch (IOException e) {
             return problem(bytes, Kind.UNPARSEABLE, Failures.jsonProblem(e.getMessage()), null, null);
         }
+    }
+
+    /** Whether the message's JSON value is an array (a batch). */
+    private static boolean startsArray(byte[] bytes) {
+        for (byte b : bytes) {
+            if (b != ' ' && b != '\t' && b != '\r' && b != '\n') {
+                return b == '[';
+            }
+        }
+        return false;
     }
 
     /** Whether a duplicate-key error is about the message's own {@code id} (not an {@code id} inside its params). */

@@ -113,6 +113,15 @@ class EnvelopeTest {
                 + "\"arguments\":{\"id\":1,\"id\":2}}}");
         assertEquals(Envelope.Kind.INVALID, nested.kind);
         assertEquals("3", text(nested.idBytes()));
+        // In a batch only the element with the key twice is refused, with its id; the others are answered.
+        Envelope batch = client("[{\"jsonrpc\":\"2.0\",\"id\":16,\"method\":\"ping\"},{\"jsonrpc\":\"2.0\",\"id\":17,"
+                + "\"method\":\"tools/call\",\"params\":{\"name\":\"echo\",\"arguments\":{\"m\":\"z\",\"m\":\"y\"}}}]");
+        assertEquals(Envelope.Kind.BATCH, batch.kind, () -> String.valueOf(batch.problem));
+        assertEquals(2, batch.elements.size());
+        assertEquals(Envelope.Kind.REQUEST, Envelope.fromClient(batch.elements.get(0)).kind);
+        Envelope bad = Envelope.fromClient(batch.elements.get(1));
+        assertEquals(Envelope.Kind.INVALID, bad.kind);
+        assertEquals("17", text(bad.idBytes()));
         // From the server, relayed as it is.
         assertEquals(Envelope.Kind.RESPONSE,
                 Envelope.fromServer("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"x\":1,\"x\":2}}".getBytes(StandardCharsets.UTF_8)).kind);
