@@ -86,7 +86,8 @@ final class GuardedCalls {
      * @throws RuntimeException the tool's own exception, after the guard recorded it as TOOL_ERROR
      */
     CallToolResult call(CallToolRequest request, Origin origin, Supplier<CallToolResult> invoke) {
-        return run(request, origin, repeatOf(request, origin), false, invoke);
+        ToolCall call = toolCall(request, origin);
+        return run(request, call, repeatOf(call), false, invoke);
     }
 
     /**
@@ -100,7 +101,7 @@ final class GuardedCalls {
             throw new IllegalStateException("no call with sequence number " + callSequence
                     + " awaits approval here (never pending, already resumed or refused, or forgotten)");
         }
-        return run(request, Origin.NONE, callSequence, true, () -> invoke.apply(request));
+        return run(request, toolCall(request, Origin.NONE), callSequence, true, () -> invoke.apply(request));
     }
 
     /**
@@ -109,7 +110,7 @@ final class GuardedCalls {
      *     this one repeats: a repeat whose call is gone (resumed by a concurrent repeat) is judged as a new call, an
      *     explicit resume of it fails
      */
-    private CallToolResult run(CallToolRequest request, Origin origin, Long resume, boolean explicit,
+    private CallToolResult run(CallToolRequest request, ToolCall call, Long resume, boolean explicit,
             Supplier<CallToolResult> invoke) {
         Outcome out = new Outcome();
         boolean[] started = new boolean[1]; // the guard runs the action on this thread
@@ -121,7 +122,7 @@ final class GuardedCalls {
         CallResult<byte[]> r;
         try {
             if (resume == null) {
-                r = guard.attempt(toolCall(request, origin), action);
+                r = guard.attempt(call, action);
             } else {
                 try {
                     r = guard.resume(resume, action);
@@ -131,17 +132,17 @@ final class GuardedCalls {
                     }
                     pending.forget(resume);
                     resumed = null;
-                    r = guard.attempt(toolCall(request, origin), action);
+                    r = guard.attempt(call, action);
                 }
             }
         } catch (ToolErrorResult isError) {
-            settled(request, origin, resumed);
+            settled(resumed);
             return isError.result();
         } catch (RuntimeException | Error toolFailed) {
-            settled(request, origin, resumed);
+            settled(resumed);
             throw toolFailed;
         }
-        return answer(r, request, origin, resumed, out);
+        return answer(r, request, call, resumed, out);
     }
 
     // ---------------------------------------------------------------- asynchronous
@@ -153,7 +154,10 @@ final class GuardedCalls {
      * approval is refused (and never runs), a running tool's Mono is cancelled; either is recorded.
      */
     Mono<CallToolResult> callAsync(CallToolRequest request, Origin origin, Supplier<Mono<CallToolResult>> invoke) {
-        Supplier<Mono<CallToolResult>> judged = () -> runAsync(request, origin, repeatOf(request, origin), false, invoke);
+        Supplier<Mono<CallToolResult>> judged = () -> {
+            ToolCall call = toolCall(request, origin);
+            return runAsync(request, call, repeatOf(call), false, invoke);
+        };
         Context made = guard.context();
         boolean carries = !made.task().isEmpty() || made.parent() != Event.NO_PARENT;
         return Mono.defer(carries ? made.wrapSupplier(judged) : judged);
@@ -168,12 +172,12 @@ final class GuardedCalls {
                 return Mono.error(new IllegalStateException("no call with sequence number " + callSequence
                         + " awaits approval here (never pending, already resumed or refused, or forgotten)"));
             }
-            return runAsync(request, Origin.NONE, callSequence, true, () -> invoke.apply(request));
+            return runAsync(request, toolCall(request, Origin.NONE), callSequence, true, () -> invoke.apply(request));
         });
     }
 
     /** As {@link #run}, for a tool that answers with a {@link Mono}. */
-    private Mono<CallToolResult> runAsync(CallToolRequest request, Origin origin, Long resume, boolean explicit,
+    private Mono<CallToolResult> runAsync(CallToolRequest request, ToolCall call, Long resume, boolean explicit,
             Supplier<Mono<CallToolResult>> invoke) {
         Outcome out = new Outcome();
         AtomicBoolean started = new AtomicBoolean();
@@ -196,25 +200,25 @@ final class GuardedCalls {
         CompletableFuture<CallResult<byte[]>> f;
         Long resumed = resume;
         if (resume == null) {
-            f = guard.attemptAsync(toolCall(request, origin), action);
+            f = guard.attemptAsync(call, action);
         } else {
             f = guard.resumeAsync(resume, action);
             if (!explicit && !started.get() && f.isCompletedExceptionally()
                     && unwrap(f) instanceof IllegalStateException) {
                 pending.forget(resume); // as in run: a repeat whose call is gone is judged as a new call
                 resumed = null;
-                f = guard.attemptAsync(toolCall(request, origin), action);
+                f = guard.attemptAsync(call, action);
             }
         }
         Long settles = resumed;
         return Mono.fromFuture(f, false) // a cancelled subscription cancels the call (see callAsync)
-                .map(r -> answer(r, request, origin, settles, out))
+                .map(r -> answer(r, request, call, settles, out))
                 .onErrorResume(e -> {
-                    settled(request, origin, settles);
+                    settled(settles);
                     Throwable cause = unwrap(e);
                     return cause instanceof ToolErrorResult isError ? Mono.just(isError.result()) : Mono.error(cause);
                 })
-                .doOnCancel(() -> settled(request, origin, settles));
+                .doOnCancel(() -> settled(settles));
     }
 
     // ---------------------------------------------------------------- shared
@@ -232,30 +236,30 @@ final class GuardedCalls {
      * The sequence number of the waiting call this request repeats (PENDING mode only; the guard says which, by tool,
      * principal and arguments as JSON values), or null.
      */
-    private Long repeatOf(CallToolRequest request, Origin origin) {
+    private Long repeatOf(ToolCall call) {
         if (stallMode != StallMode.PENDING) {
             return null;
         }
-        OptionalLong seq = guard.pendingApprovals().repeatOf(toolCall(request, origin));
+        OptionalLong seq = guard.pendingApprovals().repeatOf(call);
         return seq.isPresent() && pending.request(seq.getAsLong()) != null ? seq.getAsLong() : null;
     }
 
     /** Turns how the guard ended the call into the MCP result the caller gets. */
-    private CallToolResult answer(CallResult<byte[]> r, CallToolRequest request, Origin origin, Long resumed,
+    private CallToolResult answer(CallResult<byte[]> r, CallToolRequest request, ToolCall call, Long resumed,
             Outcome out) {
         if (r instanceof CallResult.Pending<byte[]> p) {
             if (resumed == null) {
                 pending.remember(p.callSequence(), request);
                 // Another thread may have deferred the same call at the same time: the guard tells both of the same
                 // one (the first it held), and the other is refused as a duplicate.
-                long first = guard.pendingApprovals().repeatOf(toolCall(request, origin)).orElse(p.callSequence());
+                long first = guard.pendingApprovals().repeatOf(call).orElse(p.callSequence());
                 if (first != p.callSequence() && pending.request(first) != null) {
                     return mergedInto(first, p);
                 }
             }
             return Refusals.of(p);
         }
-        settled(request, origin, resumed);
+        settled(resumed);
         if (r instanceof CallResult.Refused<byte[]> refused) {
             return Refusals.of(refused);
         }
@@ -284,7 +288,7 @@ final class GuardedCalls {
     }
 
     /** A resumed call ended (ran, failed, was refused): a repeat of it is a new call from now on. */
-    private void settled(CallToolRequest request, Origin origin, Long resumed) {
+    private void settled(Long resumed) {
         if (resumed != null) {
             pending.forget(resumed);
         }

@@ -52,14 +52,9 @@ final class AuthRefusals {
             suppressed = 0;
         }
         if (skipped > 0) {
-            byte[] params = new JsonOut().field("suppressed", skipped).field("reason", "refused requests over "
-                    + PER_SECOND + " a second, not recorded one by one; counted when the gateway stopped").toBytes();
-            try {
-                recorder.record(Event.of(EventKind.NOTE).agent(AGENT).name(NOTE).params(params, 0, params.length - 1));
-            } catch (RuntimeException e) {
-                LOG.warn("Could not record the count of {} refused request(s) left out of the journal: {}", skipped,
-                        e.toString());
-            }
+            note(new JsonOut().field("suppressed", skipped).field("reason", "refused requests over " + PER_SECOND
+                    + " a second, not recorded one by one; counted when the gateway stopped"),
+                    "the count of " + skipped + " refused request(s) left out of the journal");
         }
     }
 
@@ -85,13 +80,16 @@ final class AuthRefusals {
         if (skipped > 0) {
             o.field("suppressed", skipped);
         }
-        byte[] params = o.toBytes();
+        note(o, "a refused request (" + method + " " + Texts.clip(path) + " from " + remote + ")");
+    }
+
+    private void note(JsonOut params, String what) {
+        byte[] bytes = params.toBytes();
         try {
             recorder.record(Event.of(EventKind.NOTE).agent(AGENT).name(NOTE)
-                    .params(params, 0, params.length - 1)); // without the newline JsonOut ends with
+                    .params(bytes, 0, bytes.length - 1)); // without the newline JsonOut ends with
         } catch (RuntimeException e) {
-            LOG.warn("Could not record a refused request ({} {} from {}): {}", method, Texts.clip(path), remote,
-                    e.toString());
+            LOG.warn("Could not record {}: {}", what, e.toString());
         }
     }
 }

@@ -78,7 +78,7 @@ public final class CycleFiles {
      * store does not say. (The reader never needs the table store; this is only a check that nothing was taken away
      * before a writer appends, or starts a journal afresh, in the directory.)
      */
-    public static java.time.LocalDate missingNewestCycle(Path dir) throws IOException {
+    public static java.time.LocalDate missingNewestCycle(Path dir, Listing listing) throws IOException {
         Path tableStore = dir.resolve(TABLE_STORE_NAME);
         if (!Files.isRegularFile(tableStore)) {
             return null;
@@ -88,15 +88,37 @@ public final class CycleFiles {
             return null;
         }
         java.time.LocalDate recorded = java.time.LocalDate.ofEpochDay(cycle);
-        List<Path> cycles = list(dir).cycles();
+        List<Path> cycles = listing.cycles();
         String newest = cycles.isEmpty() ? "" : cycles.get(cycles.size() - 1).getFileName().toString().substring(0, 8);
         return newest.compareTo(java.time.format.DateTimeFormatter.BASIC_ISO_DATE.format(recorded)) < 0 ? recorded : null;
     }
 
-    /** The roll-cycle letter of a cycle file's name ({@code L} in {@code 20261205L.cq4}), or "" for none. */
-    public static String rollLetter(Path cycleFile) {
-        String name = cycleFile.getFileName().toString();
-        return name.length() > 8 + SUFFIX.length() ? name.substring(8, 9) : "";
+    /**
+     * Why the writer cannot open a journal directory holding these files, or null if it can: {@code .cq4} files
+     * beside the journal's own that are no cycle files (a backup copy), or cycle files of more than one roll cycle,
+     * which one journal never has (a copy named {@code 20261206.cq4} beside {@code 20261206L.cq4}). Chronicle Queue
+     * cannot open the directory with either; readers skip the first and take the second for a day of the journal.
+     */
+    public static String whyWriterCannotOpen(Listing listing) {
+        java.util.Set<String> rollLetters = new java.util.TreeSet<>();
+        for (Path f : listing.cycles()) {
+            String name = f.getFileName().toString();
+            rollLetters.add(name.length() > 8 + SUFFIX.length() ? name.substring(8, 9) : "");
+        }
+        if (rollLetters.size() > 1) {
+            return "holds cycle files of more than one roll cycle, which one journal never has: " + names(listing.cycles())
+                    + "; move the copies out of the directory (the journal's own files all end in the same letter)";
+        }
+        if (!listing.strays().isEmpty()) {
+            return "holds .cq4 files that are not journal cycle files (named yyyyMMdd[L].cq4), which the journal's"
+                    + " storage cannot open beside its own: " + names(listing.strays())
+                    + "; move them out of the directory (readers such as vouch verify skip them)";
+        }
+        return null;
+    }
+
+    private static String names(List<Path> files) {
+        return files.stream().map(p -> p.getFileName().toString()).collect(java.util.stream.Collectors.joining(", "));
     }
 
     /** Whether Chronicle's table store is in {@code dir}. */

@@ -110,42 +110,23 @@ final class LedgerOpener {
             destroy(loaded);
             throw new VouchException("cannot list the journal directory " + dir + ": " + e, e);
         }
+        String unopenable;
         java.time.LocalDate missing;
         try {
-            CycleFiles.Listing listing = existing ? CycleFiles.list(dir) : null;
-            java.util.List<Path> strays = existing ? listing.strays() : java.util.List.of();
-            java.util.Set<String> rollLetters = new java.util.TreeSet<>();
-            if (existing) {
-                for (Path f : listing.cycles()) {
-                    rollLetters.add(CycleFiles.rollLetter(f));
-                }
-            }
-            if (rollLetters.size() > 1) {
-                // A copy named like a day of another roll cycle (20261206.cq4 beside 20261206L.cq4, a re-trial's):
-                // Chronicle cannot open the directory with it, and readers take it for a day of the journal.
-                throw new VouchException("the journal directory " + dir + " holds cycle files of more than one roll"
-                        + " cycle, which one journal never has: " + listing.cycles().stream()
-                                .map(p -> p.getFileName().toString()).collect(java.util.stream.Collectors.joining(", "))
-                        + "; move the copies out of the directory (the journal's own files all end in the same letter)");
-            }
-            if (!strays.isEmpty()) {
-                // Chronicle Queue would refuse the directory with "Unable to parse <name> using format ...", after
-                // touching its table store; say what to do instead, and touch nothing.
-                throw new VouchException("the journal directory " + dir + " holds .cq4 files that are not journal"
-                        + " cycle files (named yyyyMMdd[L].cq4), which the journal's storage cannot open beside its own: "
-                        + strays.stream().map(p -> p.getFileName().toString()).sorted()
-                                .collect(java.util.stream.Collectors.joining(", "))
-                        + "; move them out of the directory (readers such as vouch verify skip them)");
-            }
-            missing = existing || leftovers ? CycleFiles.missingNewestCycle(dir) : null;
+            CycleFiles.Listing listing = CycleFiles.list(dir);
+            unopenable = existing ? CycleFiles.whyWriterCannotOpen(listing) : null;
+            missing = existing || leftovers ? CycleFiles.missingNewestCycle(dir, listing) : null;
         } catch (IOException e) {
             lock.close();
             destroy(loaded);
             throw new VouchException("cannot read the journal directory " + dir + ": " + e, e);
-        } catch (VouchException e) {
+        }
+        if (unopenable != null) {
+            // Chronicle Queue would refuse the directory with "Unable to parse <name> using format ...", after
+            // touching its table store; say what to do instead, and touch nothing.
             lock.close();
             destroy(loaded);
-            throw e;
+            throw new VouchException("the journal directory " + dir + " " + unopenable);
         }
         if (missing != null) {
             // Found by an outside trial: with every cycle file deleted, the directory looked like a start that died
