@@ -183,6 +183,29 @@ final class Outcome {
                 + " was killed as it created it). ";
     }
 
+    /**
+     * Where every failure is a record after the last valid checkpoint that does not read or link (and nothing
+     * else), says so: that is what a power loss leaves (FORMAT.md, "Torn tail"), and no signed record is affected.
+     */
+    private String unsignedTailOnly() {
+        VerificationReport r = report;
+        if (lastCheckpoint == null || r.storageDamage() > 0 || r.failureCount() != r.failures().size()) {
+            return "";
+        }
+        for (dev.vouch.verify.Failure f : r.failures()) {
+            boolean readOrLink = f.kind() == dev.vouch.verify.Failure.Kind.MALFORMED
+                    || f.kind() == dev.vouch.verify.Failure.Kind.CHAIN || f.kind() == dev.vouch.verify.Failure.Kind.SEQUENCE;
+            if (!readOrLink || f.sequence() <= lastCheckpoint.size()) {
+                return "";
+            }
+        }
+        return ". Every failure is in the records after the last valid checkpoint (tree size " + lastCheckpoint.size()
+                + "), which nobody signed; everything it covers verifies. A power loss leaves the end of a journal"
+                + " like this when its last writes never reached the disk (docs/FORMAT.md, \"Torn tail\"), and so"
+                + " would someone who altered those unsigned records. Opening the journal with the ledger sets them"
+                + " aside and records that in its recovery record.";
+    }
+
     /** What the auditor should make of it, for the human output. */
     String explanation() {
         VerificationReport r = report;
@@ -192,7 +215,7 @@ final class Outcome {
         return switch (status) {
             case INTACT -> "";
             case TAMPERED -> r.failures().isEmpty() ? "See the failures above."
-                    : "The first failure: " + r.failures().get(0);
+                    : "The first failure: " + r.failures().get(0) + unsignedTailOnly();
             case UNREADABLE -> "A file cut short or a document header overwritten is not what a crashed writer leaves;"
                     + " the failures above name each file and offset. " + signed;
             case TORN_TAIL -> laterFile() + "This is what a crash (or a writer that is still running) leaves: those "

@@ -200,6 +200,53 @@ class VerifyCommandTest {
         assertTrue(r.err().contains(note + ": not a signed checkpoint note"), r::toString);
     }
 
+    /**
+     * A power loss can leave the last records as zeros behind a document header that reached the disk: the verdict
+     * stays TAMPERED (nothing vouches for those bytes), and the explanation says that every failure is after the last
+     * valid checkpoint, so nothing signed is affected. Damage to a signed record gets no such sentence.
+     */
+    @Test
+    void shouldSayWhenEveryFailureIsInRecordsNobodySigned() throws Exception {
+        Path live = tmp.resolve("live");
+        Path crashed = Files.createDirectories(tmp.resolve("crashed"));
+        dev.vouch.crypto.VerifyingKey anchor;
+        try (dev.vouch.ledger.Ledger ledger = dev.vouch.ledger.Ledger.builder(live).keyFile(tmp.resolve("key"))
+                .checkpointMaxDelay(java.time.Duration.ofHours(1)).shutdownHook(false).open()) {
+            anchor = ledger.verifyingKey();
+            for (int i = 0; i < 10; i++) {
+                ledger.recordDurably(new dev.vouch.Event().kind(dev.vouch.EventKind.TOOL_CALL).name("t")
+                        .params("{\"i\":" + i + "}"));
+            }
+            try (var files = Files.list(live)) {
+                for (Path f : (Iterable<Path>) files::iterator) {
+                    Files.copy(f, crashed.resolve(f.getFileName()));
+                }
+            }
+        }
+        List<byte[]> records = TestJournals.records(crashed);
+        byte[] last = records.get(records.size() - 1);
+        Path file = TestJournals.cq4Files(crashed).get(0);
+        byte[] bytes = TestJournals.readAll(file);
+        int at = TestJournals.indexOf(bytes, last, 0);
+        Arrays.fill(bytes, at, at + last.length, (byte) 0);
+        Files.write(file, bytes);
+        Path pub = tmp.resolve("pub.pem");
+        TestJournals.writeString(pub, anchor.toPem());
+
+        Cli.Result r = Cli.run("verify", crashed.toString(), "--pubkey", pub.toString());
+
+        assertEquals(1, r.exit(), r::toString);
+        assertTrue(r.out().contains("\nTAMPERED: "), r::toString);
+        assertTrue(r.out().contains("Every failure is in the records after the last valid checkpoint (tree size 1),"
+                + " which nobody signed"), r::toString);
+
+        TestJournals.Written signed = TestJournals.write(tmp.resolve("signed"), 20);
+        TestJournals.flipByteIn(signed.journal(), "MARK3X");
+        Cli.Result tampered = Cli.run("verify", signed.dir(), "--pubkey", signed.pub());
+        assertTrue(tampered.out().contains("\nTAMPERED: ") && !tampered.out().contains("nobody signed"),
+                tampered::toString);
+    }
+
     @Test
     void shouldPrintOneJsonObjectWithEveryReportFieldAndEveryFailure() {
         TestJournals.Written w = TestJournals.write(tmp, 20);

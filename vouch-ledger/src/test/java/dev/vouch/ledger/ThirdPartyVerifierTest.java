@@ -378,13 +378,7 @@ class ThirdPartyVerifierTest {
      */
     @Test
     void shouldSplitDocumentsIntoRecordsWithTheStorageSketchOfFormatMd() throws IOException {
-        String doc = Files.readString(repoRoot().resolve("docs").resolve("FORMAT.md"), StandardCharsets.UTF_8);
-        String section = doc.substring(doc.indexOf("This Python sketch extracts the records"));
-        Matcher block = Pattern.compile("```python\n(.*?)```", Pattern.DOTALL).matcher(section);
-        assertTrue(block.find(), "no python block after the sketch's sentence");
-        Path sketch = tmp.resolve("storage_sketch.py");
-        Files.writeString(sketch, block.group(1) + "\nimport hashlib, sys\n"
-                + "for r in records(sys.argv[1]):\n    print(hashlib.sha256(r).hexdigest())\n", StandardCharsets.UTF_8);
+        Path sketch = storageSketch();
 
         Path batched = tmp.resolve("batched");
         try (Ledger ledger = Ledger.builder(batched).keyFile(tmp.resolve("sketch_key")).shutdownHook(false).open()) {
@@ -407,6 +401,64 @@ class ThirdPartyVerifierTest {
             }
             assertEquals(String.join("\n", hashes), r.output.strip(), dir.toString());
         }
+    }
+
+    /**
+     * A journal whose torn tail (content a power loss never wrote behind a header that reached the disk) the ledger
+     * set aside on open: the storage sketch of FORMAT.md reads exactly the records the Java reader reads, and
+     * verify-journal.py calls the export INTACT, as the Java verifier does; neither knows of the repair.
+     */
+    @Test
+    void shouldReadAndVerifyAJournalWhoseTornTailWasSetAside() throws IOException {
+        Path live = tmp.resolve("torn-live");
+        Path dir = tmp.resolve("torn");
+        Path keyFile = tmp.resolve("torn_key");
+        VerifyingKey anchor;
+        try (Ledger ledger = Ledger.builder(live).keyFile(keyFile).checkpointMaxDelay(java.time.Duration.ofHours(1))
+                .shutdownHook(false).open()) {
+            anchor = ledger.verifyingKey();
+            for (int i = 0; i < 30; i++) {
+                ledger.recordDurably(new Event().kind(EventKind.TOOL_CALL).name("t").params("{\"i\":" + i + "}"),
+                        Durability.JOURNALED);
+            }
+            JournalFiles.copy(live, dir);
+        }
+        Path file = JournalFiles.cq4Files(dir).get(0);
+        List<Cq4.Document> data = Cq4.dataDocuments(file);
+        for (Cq4.Document d : data.subList(data.size() - 2, data.size())) {
+            Cq4.write(file, d.offset() + 4, new byte[d.length()]);
+        }
+        try (Ledger ledger = Ledger.builder(dir).keyFile(keyFile).shutdownHook(false).open()) {
+            ledger.record(new Event().kind(EventKind.NOTE).name("after").params("{}"));
+        }
+        List<byte[]> expected = dev.vouch.ledger.internal.RawJournal.read(dir);
+        assertEquals(Verdict.INTACT, verifyWithJava(expected, anchor).verdict());
+
+        Result sketch = run(List.of("python3", storageSketch().toString(), dir.toString()));
+        assertEquals(0, sketch.exit, sketch.output);
+        List<String> hashes = new ArrayList<>();
+        for (byte[] rec : expected) {
+            hashes.add(sha256Hex(rec));
+        }
+        assertEquals(String.join("\n", hashes), sketch.output.strip());
+        Path pem = tmp.resolve("torn.pub.pem");
+        Files.writeString(pem, anchor.toPem(), StandardCharsets.US_ASCII);
+        Result python = run(List.of("python3", script.toString(), export("torn", expected).toString(), "--pubkey",
+                pem.toString()));
+        assertEquals(0, python.exit, python.output);
+        assertTrue(python.output.startsWith("INTACT:"), python.output);
+    }
+
+    /** The Python sketch of FORMAT.md, "Storage", as written, printing the SHA-256 of each record it finds. */
+    private static Path storageSketch() throws IOException {
+        String doc = Files.readString(repoRoot().resolve("docs").resolve("FORMAT.md"), StandardCharsets.UTF_8);
+        String section = doc.substring(doc.indexOf("This Python sketch extracts the records"));
+        Matcher block = Pattern.compile("```python\n(.*?)```", Pattern.DOTALL).matcher(section);
+        assertTrue(block.find(), "no python block after the sketch's sentence");
+        Path sketch = tmp.resolve("storage_sketch.py");
+        Files.writeString(sketch, block.group(1) + "\nimport hashlib, sys\n"
+                + "for r in records(sys.argv[1]):\n    print(hashlib.sha256(r).hexdigest())\n", StandardCharsets.UTF_8);
+        return sketch;
     }
 
     private static String sha256Hex(byte[] b) {

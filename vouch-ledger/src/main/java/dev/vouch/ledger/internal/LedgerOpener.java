@@ -198,8 +198,11 @@ final class LedgerOpener {
                                  LedgerCounters counters, FailureLatch failure) {
         ResumePoint resume;
         KeyChoice keys;
+        TornTail.Plan setAside;
         try {
-            resume = config.fullVerificationOnOpen() ? verifyExisting(dir) : resumeFromTail(dir);
+            Resumed resumed = resume(config, dir);
+            resume = resumed.point();
+            setAside = resumed.setAside();
             if (config.origin() != null && !config.origin().equals(resume.origin())) {
                 throw new IllegalArgumentException("origin '" + config.origin() + "' does not match the journal's origin '"
                         + resume.origin() + "' in " + dir);
@@ -217,12 +220,19 @@ final class LedgerOpener {
         ChronicleJournal journal = new ChronicleJournal(dir, lock);
         try {
             ChainStage writer = new ChainStage(journal, keys.signing, resume.origin(), resume, config, counters, failure);
+            String tornText = setAside == null ? null : describe(setAside);
             if (!resume.sealed()) {
-                writer.writeRecovery("previous writer stopped without sealing the journal");
+                writer.writeRecovery("previous writer stopped without sealing the journal"
+                        + (tornText == null ? "" : "; " + tornText));
                 writer.checkpoint();
                 // Said once it is true: on a full disk the recovery record cannot be written, and the open fails.
                 LOG.warn("Journal {} was not sealed (the previous writer stopped without close()); {} record(s) after "
                         + "the last checkpoint verified and are now sealed with a recovery record", dir, resume.uncoveredRecords());
+            }
+            if (tornText != null) {
+                // After a sealed end a recovery record is out of place (FORMAT.md, life_cycle): the resume record's
+                // settings carry it in every case.
+                settingsText = withSetting(settingsText, "torn-tail", tornText);
             }
             if (keys.promoteAfterCheckpoint) {
                 KeyRotation.promote(config.keyFile());
@@ -318,7 +328,85 @@ final class LedgerOpener {
                 + " is signed by " + expected + " at present: wrong key file for this journal");
     }
 
-    private static ResumePoint verifyExisting(Path dir) {
+    /** A journal's resume point, or, if it failed verification, the first failure's sequence number and what failed. */
+    private record Checked(ResumePoint resume, long failedAt, String failed) {
+        static Checked failed(VerificationReport report, String what) {
+            Failure first = report.failures().get(0);
+            return new Checked(null, first.sequence(), what + " (" + report.failureCount() + " failure(s), first: "
+                    + first + ")");
+        }
+    }
+
+    /** Where to resume, and the torn tail set aside to get there, if any. */
+    private record Resumed(ResumePoint point, TornTail.Plan setAside) {
+    }
+
+    private static Checked check(LedgerConfig config, Path dir) {
+        return config.fullVerificationOnOpen() ? verifyExisting(dir) : resumeFromTail(dir);
+    }
+
+    /**
+     * The journal's resume point. Where it failed verification only because of a tail a power loss tore
+     * ({@link TornTail}), that tail is set aside first, once the journal verifies without it; otherwise a journal that
+     * fails is refused, untouched.
+     */
+    private static Resumed resume(LedgerConfig config, Path dir) {
+        Checked failed = check(config, dir);
+        if (failed.resume() != null) {
+            return new Resumed(failed.resume(), null);
+        }
+        TornTail.Plan torn;
+        try {
+            torn = TornTail.find(dir);
+        } catch (IOException e) {
+            throw new VouchException("cannot read the journal " + dir + ": " + e.getMessage(), e);
+        }
+        if (torn == null) {
+            throw refuse(dir, failed.failedAt(), failed.failed());
+        }
+        try {
+            torn.setAside();
+        } catch (IOException e) {
+            restore(torn, dir);
+            throw new VouchException("cannot set aside the torn tail of the journal " + dir + " (" + describe(torn)
+                    + "): " + e.getMessage(), e);
+        }
+        Checked again;
+        try {
+            again = check(config, dir);
+        } catch (RuntimeException | Error e) {
+            restore(torn, dir);
+            throw e;
+        }
+        if (again.resume() == null) {
+            restore(torn, dir);
+            throw refuse(dir, failed.failedAt(), failed.failed());
+        }
+        LOG.warn("Journal {}: the end of its last session did not read back as whole, chained records, as a power loss"
+                + " leaves a journal whose last writes never reached the disk; nobody had signed them. {}. The rest of the"
+                + " journal verifies; the bytes stay in place for inspection, and the journal's next records say so.",
+                dir, describe(torn).substring(0, 1).toUpperCase(java.util.Locale.ROOT) + describe(torn).substring(1));
+        return new Resumed(again.resume(), torn);
+    }
+
+    /** The torn tail as the recovery record, the resume settings and the log name it. */
+    private static String describe(TornTail.Plan torn) {
+        return "set aside " + torn.documents().size() + " unreadable document(s) (" + torn.bytes() + " bytes, from "
+                + torn.where() + ") holding the records from sequence " + torn.firstSequence() + " on (the first that"
+                + " does not read or link: " + torn.firstUnreadable() + ") as Chronicle metadata documents";
+    }
+
+    private static void restore(TornTail.Plan torn, Path dir) {
+        try {
+            torn.restore();
+        } catch (IOException | RuntimeException e) {
+            LOG.error("[CRITICAL] Journal {}: could not restore the document headers set aside as a torn tail ({}): {}."
+                    + " Set bit 30 of each back to 0 by hand to restore the journal as it was", dir, describe(torn),
+                    e.toString());
+        }
+    }
+
+    private static Checked verifyExisting(Path dir) {
         VerifyingKey genesisKey = readGenesisKey(dir);
         VerificationReport report;
         long started = System.nanoTime();
@@ -328,17 +416,15 @@ final class LedgerOpener {
             throw new VouchException("cannot read the journal " + dir + ": " + e.getMessage(), e);
         }
         if (report.failureCount() > 0) {
-            Failure first = report.failures().get(0);
-            throw refuse(dir, first.sequence(), "failed verification (" + report.failureCount()
-                    + " failure(s), first: " + first + ")");
+            return Checked.failed(report, "failed verification");
         }
         LOG.info("Journal {} verified in full before appending: {} records in {} ms", dir, report.records(),
                 (System.nanoTime() - started) / 1_000_000);
-        return report.resumePoint();
+        return new Checked(report.resumePoint(), -1, null);
     }
 
     /** The resume point from the journal's tail ({@link JournalTail}), or from a full verification where there is none. */
-    private static ResumePoint resumeFromTail(Path dir) {
+    private static Checked resumeFromTail(Path dir) {
         long started = System.nanoTime();
         JournalTail.Result tail;
         try {
@@ -347,9 +433,7 @@ final class LedgerOpener {
             throw new VouchException("cannot read the journal " + dir + ": " + e.getMessage(), e);
         }
         if (tail.tail() != null && tail.tail().failureCount() > 0) {
-            Failure first = tail.tail().failures().get(0);
-            throw refuse(dir, first.sequence(), "failed verification of its tail (" + tail.tail().failureCount()
-                    + " failure(s), first: " + first + ")");
+            return Checked.failed(tail.tail(), "failed verification of its tail");
         }
         if (tail.resume() == null) {
             LOG.info("Journal {}: cannot resume from its tail ({}); verifying all of it", dir, tail.whyNot());
@@ -360,7 +444,7 @@ final class LedgerOpener {
                         + " (the records before it are not re-read; see LedgerBuilder.fullVerificationOnOpen)", dir,
                 resume.nextSequence() - tail.tail().records() - 1,
                 tail.tail().records(), (System.nanoTime() - started) / 1_000_000);
-        return resume;
+        return new Checked(resume, -1, null);
     }
 
     private static VerifyingKey readGenesisKey(Path dir) {

@@ -1,0 +1,294 @@
+package dev.vouch.ledger;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vouch.Durability;
+import dev.vouch.Event;
+import dev.vouch.EventKind;
+import dev.vouch.JournalCorruptException;
+import dev.vouch.crypto.VerifyingKey;
+import dev.vouch.internal.format.RecordType;
+import dev.vouch.internal.format.RecordView;
+import dev.vouch.ledger.internal.RawJournal;
+import dev.vouch.testsupport.StderrCapture;
+import dev.vouch.verify.VerificationReport;
+import dev.vouch.verify.Verdict;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * A power loss can leave a document's header on disk over content that never got there (FORMAT.md, "Durability"):
+ * the last records of an unsealed journal then read as zeros. Such a torn tail holds only records no checkpoint
+ * signed; the next open sets it aside (the documents become metadata documents, their bytes kept), records that
+ * in its recovery and resume records, and the journal verifies INTACT after it. Damage anything signed depends on
+ * is still refused, untouched.
+ */
+class TornTailTest {
+    @TempDir
+    Path tmp;
+
+    private Path keyFile;
+    private VerifyingKey anchor;
+
+    /**
+     * An unsealed journal as a power loss finds it before the tear: a genesis, its checkpoint and {@code events}
+     * journaled events (a document each), copied while the writer still runs.
+     */
+    private Path crashedJournal(String name, int events) {
+        return crashedJournal(name, events, false);
+    }
+
+    /** As above; with {@code straddling}, goes on until the last document straddles a 4 KiB page boundary. */
+    private Path crashedJournal(String name, int events, boolean straddling) {
+        Path dir = tmp.resolve(name + "-live");
+        keyFile = tmp.resolve(name + ".vouch_key");
+        Path crashed = tmp.resolve(name);
+        try (Ledger ledger = Ledger.builder(dir).keyFile(keyFile).checkpointMaxEvents(100_000)
+                .checkpointMaxDelay(Duration.ofHours(1)).shutdownHook(false).open()) {
+            anchor = ledger.verifyingKey();
+            Event e = new Event();
+            for (int i = 0; i < events || straddling && pageBoundaryInside(lastDocument(dir)) < 0; i++) {
+                ledger.recordDurably(e.reset().kind(EventKind.TOOL_CALL).name("t").params("{\"i\":" + i + "}"),
+                        Durability.JOURNALED);
+            }
+            JournalFiles.copy(dir, crashed);
+        }
+        return crashed;
+    }
+
+    private static Cq4.Document lastDocument(Path dir) {
+        List<Cq4.Document> data = Cq4.dataDocuments(onlyCycleFile(dir));
+        return data.get(data.size() - 1);
+    }
+
+    /** The 4 KiB page boundary inside {@code d}'s content, or -1. */
+    private static long pageBoundaryInside(Cq4.Document d) {
+        long boundary = (d.offset() + 4 + d.length() - 1) / 4096 * 4096;
+        return boundary > d.offset() + 4 ? boundary : -1;
+    }
+
+    private static Path onlyCycleFile(Path dir) {
+        List<Path> files = JournalFiles.cq4Files(dir);
+        assertEquals(1, files.size());
+        return files.get(0);
+    }
+
+    /** Zeroes the content of data document {@code index} from {@code from} bytes in; its header stays. */
+    private static void zeroContent(Path file, int index, int from) {
+        Cq4.Document d = Cq4.dataDocuments(file).get(index);
+        Cq4.write(file, d.offset() + 4 + from, new byte[d.length() - from]);
+    }
+
+    private static byte[] bytes(Path file, long offset, int length) {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            ByteBuffer b = ByteBuffer.allocate(length);
+            ch.read(b, offset);
+            return b.array();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static int header(Path file, long offset) {
+        return ByteBuffer.wrap(bytes(file, offset, 4)).order(ByteOrder.LITTLE_ENDIAN).getInt();
+    }
+
+    private static RecordView last(List<byte[]> records, RecordType type) {
+        for (int i = records.size() - 1; i >= 0; i--) {
+            RecordView v = new RecordView().wrap(records.get(i), records.get(i).length);
+            if (v.type() == type) {
+                return v;
+            }
+        }
+        throw new AssertionError("no " + type);
+    }
+
+    /**
+     * How the tear looks: the last document's content all zero; the last three's; the last document straddling a
+     * 4 KiB page boundary, the page after it lost (its first bytes on disk, the rest zero); and
+     * one document's content lost in the middle, the two documents after it on disk.
+     */
+    @ParameterizedTest(name = "{0}, full verification {1}")
+    @CsvSource({"last,false", "last,true", "last-three,false", "last-three,true", "page,false", "page,true",
+            "middle,false", "middle,true", "index-point,false", "index-point,true"})
+    void shouldSetAsideATornTailRecordItAndVerifyIntact(String tear, boolean full) {
+        Path dir = crashedJournal("torn", tear.equals("index-point") ? 300 : 40, tear.equals("page"));
+        Path file = onlyCycleFile(dir);
+        List<byte[]> before = RawJournal.read(dir);
+        List<Cq4.Document> written = Cq4.dataDocuments(file);
+        int documents = written.size();
+        int firstTorn;
+        switch (tear) {
+            case "last" -> {
+                firstTorn = documents - 1;
+                zeroContent(file, firstTorn, 0);
+            }
+            case "last-three" -> {
+                firstTorn = documents - 3;
+                for (int k = firstTorn; k < documents; k++) {
+                    zeroContent(file, k, 0);
+                }
+            }
+            case "index-point" -> {
+                // Chronicle indexes every 128th data document: the 256th is in the tail, and its index entry points
+                // at a document set aside.
+                firstTorn = 250;
+                for (int k = firstTorn; k < documents; k++) {
+                    zeroContent(file, k, 0);
+                }
+            }
+            case "page" -> {
+                firstTorn = documents - 1; // it straddles a page boundary; the page after it never reached the disk
+                Cq4.Document d = written.get(firstTorn);
+                long boundary = pageBoundaryInside(d);
+                Cq4.write(file, boundary, new byte[(int) (d.offset() + 4 + d.length() - boundary)]);
+            }
+            default -> {
+                firstTorn = documents - 3;
+                zeroContent(file, firstTorn, 0);
+            }
+        }
+        assertEquals(Verdict.TAMPERED, Journals.verify(dir, anchor).verdict(), "the tear is visible before the open");
+        List<Cq4.Document> left = Cq4.dataDocuments(file);
+        List<Cq4.Document> torn = left.subList(firstTorn, left.size());
+        byte[][] content = torn.stream().map(d -> bytes(file, d.offset() + 4, d.length())).toArray(byte[][]::new);
+        // One record per document here: the torn documents held the records from this sequence number on.
+        long firstSetAside = firstTorn + (before.size() - documents);
+
+        String log;
+        try (StderrCapture err = new StderrCapture();
+             Ledger ledger = Ledger.builder(dir).keyFile(keyFile).fullVerificationOnOpen(full).shutdownHook(false).open()) {
+            ledger.recordDurably(new Event().kind(EventKind.TOOL_CALL).name("after").params("{}"), Durability.SEALED);
+            log = err.text();
+        }
+
+        assertTrue(log.contains("did not read back as whole, chained records") && log.contains("Set aside "
+                + torn.size() + " unreadable document(s)"), log);
+        assertTrue(!log.contains("[CRITICAL]"), log);
+        VerificationReport r = Journals.verify(dir, anchor);
+        assertEquals(Verdict.INTACT, r.verdict(), Journals.describe(r));
+        List<byte[]> after = RawJournal.read(dir);
+        for (int i = 0; i < firstSetAside; i++) {
+            assertArrayEquals(before.get(i), after.get(i), "record " + i + " kept");
+        }
+        RecordView recovery = last(after, RecordType.RECOVERY);
+        assertEquals(firstSetAside, recovery.sequence(), "the recovery record follows the last record kept");
+        String said = "set aside " + torn.size() + " unreadable document(s) (";
+        assertTrue(recovery.reason().contains(said) && recovery.reason().contains("from sequence " + firstSetAside
+                + " on"), recovery.reason());
+        assertTrue(last(after, RecordType.RESUME).settings().contains("torn-tail=" + said),
+                last(after, RecordType.RESUME).settings());
+        for (int k = 0; k < torn.size(); k++) {
+            Cq4.Document d = torn.get(k);
+            assertEquals(d.header() | 0x40000000, header(file, d.offset()), "a metadata document now");
+            assertArrayEquals(content[k], bytes(file, d.offset() + 4, d.length()), "its bytes are kept as they were");
+        }
+        // And it opens again as any journal.
+        try (Ledger ledger = Ledger.builder(dir).keyFile(keyFile).fullVerificationOnOpen(true).shutdownHook(false).open()) {
+            ledger.record(new Event().kind(EventKind.NOTE).name("again").params("{}"));
+        }
+        assertEquals(Verdict.INTACT, Journals.verify(dir, anchor).verdict());
+        // Chronicle reads it too, skipping what was set aside (its index counts data documents).
+        try (net.openhft.chronicle.queue.ChronicleQueue queue = net.openhft.chronicle.queue.impl.single
+                .SingleChronicleQueueBuilder.binary(dir.toFile()).readOnly(true).build();
+             net.openhft.chronicle.queue.ExcerptTailer tailer = queue.createTailer()) {
+            int read = 0;
+            while (true) {
+                try (net.openhft.chronicle.wire.DocumentContext dc = tailer.readingDocument()) {
+                    if (!dc.isPresent()) {
+                        break;
+                    }
+                    read++;
+                }
+            }
+            assertEquals(Cq4.dataDocuments(file).size(), read);
+        }
+    }
+
+    /** The tear reaches the records a sealed end left: the new session's resume record carries what was set aside. */
+    @Test
+    void shouldSayInTheResumeRecordWhatWasSetAsideAfterASealedEnd() {
+        Path live = tmp.resolve("sealed-live");
+        keyFile = tmp.resolve("sealed.vouch_key");
+        anchor = Journals.writeSealed(live, keyFile, 100, 20);
+        int sealedDocuments = Cq4.dataDocuments(onlyCycleFile(live)).size();
+        Path dir = tmp.resolve("sealed");
+        try (Ledger ledger = Ledger.builder(live).keyFile(keyFile).shutdownHook(false).open()) {
+            for (int i = 0; i < 5; i++) {
+                ledger.recordDurably(new Event().kind(EventKind.TOOL_CALL).name("t").params("{}"), Durability.JOURNALED);
+            }
+            JournalFiles.copy(live, dir);
+        }
+        Path file = onlyCycleFile(dir);
+        int documents = Cq4.dataDocuments(file).size();
+        for (int k = sealedDocuments; k < documents; k++) {
+            zeroContent(file, k, 0);
+        }
+
+        try (Ledger ledger = Ledger.builder(dir).keyFile(keyFile).shutdownHook(false).open()) {
+            ledger.record(new Event().kind(EventKind.NOTE).name("after").params("{}"));
+        }
+
+        VerificationReport r = Journals.verify(dir, anchor);
+        assertEquals(Verdict.INTACT, r.verdict(), Journals.describe(r));
+        assertEquals(0, r.recoveries(), "a sealed end needs no recovery record");
+        List<byte[]> after = RawJournal.read(dir);
+        assertTrue(last(after, RecordType.RESUME).settings().contains("torn-tail=set aside " + (documents - sealedDocuments)
+                + " unreadable document(s)"), last(after, RecordType.RESUME).settings());
+    }
+
+    /**
+     * Not a torn tail: a damaged record that a later checkpoint signed (it was sealed; losing it is damage), and
+     * damage to the genesis record. Refused as before, with [CRITICAL], and nothing touched. (The default open does
+     * not re-read what its last checkpoint covers, so it finds the first only with a full verification.)
+     */
+    @ParameterizedTest
+    @CsvSource({"signed-after,true", "genesis,false", "genesis,true"})
+    void shouldRefuseDamageThatIsNotATornTailUntouched(String where, boolean full) {
+        Path dir;
+        if (where.equals("genesis")) {
+            dir = crashedJournal("genesis", 5);
+            zeroContent(onlyCycleFile(dir), 0, 0);
+        } else {
+            Path live = tmp.resolve("signed-live");
+            keyFile = tmp.resolve("signed.vouch_key");
+            dir = tmp.resolve("signed");
+            try (Ledger ledger = Ledger.builder(live).keyFile(keyFile).checkpointMaxEvents(100_000)
+                    .checkpointMaxDelay(Duration.ofHours(1)).shutdownHook(false).open()) {
+                anchor = ledger.verifyingKey();
+                for (int i = 0; i < 10; i++) {
+                    ledger.recordDurably(new Event().kind(EventKind.TOOL_CALL).name("t").params("{}"), Durability.JOURNALED);
+                }
+                ledger.recordDurably(new Event().kind(EventKind.TOOL_CALL).name("sealed").params("{}"), Durability.SEALED);
+                ledger.recordDurably(new Event().kind(EventKind.TOOL_CALL).name("t").params("{}"), Durability.JOURNALED);
+                JournalFiles.copy(live, dir);
+            }
+            // The fifth event: covered by the checkpoint the SEALED write waited for.
+            zeroContent(onlyCycleFile(dir), 6, 0);
+        }
+        Map<String, String> snapshot = JournalFiles.snapshot(dir);
+
+        try (StderrCapture err = new StderrCapture()) {
+            assertThrows(JournalCorruptException.class, () -> Ledger.builder(dir).keyFile(keyFile)
+                    .fullVerificationOnOpen(full).shutdownHook(false).open().close());
+            assertTrue(err.text().contains("[CRITICAL]"), err.text());
+        }
+        assertEquals(snapshot, JournalFiles.snapshot(dir), "a refused journal must not be touched");
+        assertEquals(Verdict.TAMPERED, Journals.verify(dir, anchor).verdict());
+    }
+}
