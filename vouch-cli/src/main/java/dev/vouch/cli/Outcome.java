@@ -206,6 +206,16 @@ final class Outcome {
                 + " aside and records that in its recovery record.";
     }
 
+    /** Where reading stopped at a missing document header, says that a power loss leaves that too. */
+    private String lostHeader() {
+        boolean missingHeader = report.failures().stream().anyMatch(f -> f.message().contains("no document header at"
+                + " offset"));
+        return !missingHeader ? "" : " A power loss leaves a missing header too, where the page holding it never"
+                + " reached the disk and the file's header did; if the bytes from there on are zeros at the end of the"
+                + " last cycle file, opening the journal with the ledger sets them aside, unless a signed checkpoint"
+                + " is among them (docs/FORMAT.md, \"Torn tail\").";
+    }
+
     /** What the auditor should make of it, for the human output. */
     String explanation() {
         VerificationReport r = report;
@@ -217,7 +227,7 @@ final class Outcome {
             case TAMPERED -> r.failures().isEmpty() ? "See the failures above."
                     : "The first failure: " + r.failures().get(0) + unsignedTailOnly();
             case UNREADABLE -> "A file cut short or a document header overwritten is not what a crashed writer leaves;"
-                    + " the failures above name each file and offset. " + signed;
+                    + " the failures above name each file and offset. " + signed + lostHeader();
             case TORN_TAIL -> laterFile() + "This is what a crash (or a writer that is still running) leaves: those "
                     + r.uncoveredRecords() + " record(s) chain correctly, but no signature covers them yet, so they"
                     + " prove nothing; a cut-off or appended tail would look the same. " + signed

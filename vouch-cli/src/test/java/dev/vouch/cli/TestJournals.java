@@ -211,6 +211,11 @@ final class TestJournals {
      * @return the sequence number of the first record of that document: reading stops before it
      */
     static long damageHeaderBefore(Path journal, String marker) {
+        return damageHeaderBefore(journal, marker, (byte) 0xFF);
+    }
+
+    /** As {@link #damageHeaderBefore(Path, String)}, with each of the header's bytes set to {@code fill}. */
+    static long damageHeaderBefore(Path journal, String marker, byte fill) {
         byte[] m = marker.getBytes(StandardCharsets.UTF_8);
         byte[] record = records(journal).stream().filter(r -> indexOf(r, m, 0) >= 0).findFirst().orElseThrow();
         for (Path f : cq4Files(journal)) {
@@ -227,7 +232,7 @@ final class TestJournals {
                 int end = pos + 4 + (header & 0x3FFFFFFF);
                 if (at >= pos + 4 && at < end) {
                     long first = BigEndian.getLong(bytes, pos + 4 + 4);
-                    Arrays.fill(bytes, pos, pos + 4, (byte) 0xFF);
+                    Arrays.fill(bytes, pos, pos + 4, fill);
                     try {
                         Files.write(f, bytes);
                     } catch (IOException e) {

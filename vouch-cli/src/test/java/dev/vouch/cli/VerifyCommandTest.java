@@ -319,6 +319,20 @@ class VerifyCommandTest {
         assertEquals("", checkpoint.out());
     }
 
+    /** A zero header where the file's header records a later document: say that a power loss leaves that too. */
+    @Test
+    void shouldSayThatAPowerLossLeavesAMissingHeaderToo() {
+        TestJournals.Written w = TestJournals.write(tmp, 20);
+        TestJournals.damageHeaderBefore(w.journal(), "MARK9X", (byte) 0);
+
+        Cli.Result r = Cli.run("verify", w.dir(), "--pubkey", w.pub());
+
+        assertEquals(1, r.exit(), r::toString);
+        assertTrue(r.out().contains("UNREADABLE: ") && r.out().contains("A power loss leaves a missing header too"),
+                r::toString);
+        assertFalse(Cli.run("verify", intact.dir(), "--pubkey", intact.pub()).out().contains("power loss"));
+    }
+
     @Test
     void shouldExitOneWhenACraftedRecordTripsTheVerifier() {
         // A checkpoint whose origin line cannot name a key: the verifier of 0.1.0 throws on it rather than

@@ -125,7 +125,8 @@ class TornTailTest {
      */
     @ParameterizedTest(name = "{0}, full verification {1}")
     @CsvSource({"last,false", "last,true", "last-three,false", "last-three,true", "page,false", "page,true",
-            "middle,false", "middle,true", "index-point,false", "index-point,true"})
+            "middle,false", "middle,true", "index-point,false", "index-point,true", "lost-header,false",
+            "lost-header,true"})
     void shouldSetAsideATornTailRecordItAndVerifyIntact(String tear, boolean full) {
         Path dir = crashedJournal("torn", tear.equals("index-point") ? 300 : 40, tear.equals("page"));
         Path file = onlyCycleFile(dir);
@@ -143,6 +144,13 @@ class TornTailTest {
                 for (int k = firstTorn; k < documents; k++) {
                     zeroContent(file, k, 0);
                 }
+            }
+            case "lost-header" -> {
+                // The page holding the third-last document's header and everything after it never reached the disk;
+                // the file's header, on its first page, did, and records the last document.
+                firstTorn = documents - 3;
+                long from = written.get(firstTorn).offset();
+                Cq4.write(file, from, new byte[(int) (Cq4.endOfData(file) - from)]);
             }
             case "index-point" -> {
                 // Chronicle indexes every 128th data document: the 256th is in the tail, and its index entry points
@@ -165,7 +173,7 @@ class TornTailTest {
         }
         assertEquals(Verdict.TAMPERED, Journals.verify(dir, anchor).verdict(), "the tear is visible before the open");
         List<Cq4.Document> left = Cq4.dataDocuments(file);
-        List<Cq4.Document> torn = left.subList(firstTorn, left.size());
+        List<Cq4.Document> torn = tear.equals("lost-header") ? List.of() : left.subList(firstTorn, left.size());
         byte[][] content = torn.stream().map(d -> bytes(file, d.offset() + 4, d.length())).toArray(byte[][]::new);
         // One record per document here: the torn documents held the records from this sequence number on.
         long firstSetAside = firstTorn + (before.size() - documents);
@@ -177,8 +185,10 @@ class TornTailTest {
             log = err.text();
         }
 
-        assertTrue(log.contains("did not read back as whole, chained records") && log.contains("Set aside "
-                + torn.size() + " unreadable document(s)"), log);
+        String said = tear.equals("lost-header")
+                ? "set aside the " : "set aside " + torn.size() + " unreadable document(s) (";
+        assertTrue(log.contains("did not read back as whole, chained records") && log.contains("S" + said.substring(1)),
+                log);
         assertTrue(!log.contains("[CRITICAL]"), log);
         VerificationReport r = Journals.verify(dir, anchor);
         assertEquals(Verdict.INTACT, r.verdict(), Journals.describe(r));
@@ -188,7 +198,6 @@ class TornTailTest {
         }
         RecordView recovery = last(after, RecordType.RECOVERY);
         assertEquals(firstSetAside, recovery.sequence(), "the recovery record follows the last record kept");
-        String said = "set aside " + torn.size() + " unreadable document(s) (";
         assertTrue(recovery.reason().contains(said) && recovery.reason().contains("from sequence " + firstSetAside
                 + " on"), recovery.reason());
         assertTrue(last(after, RecordType.RESUME).settings().contains("torn-tail=" + said),
@@ -258,12 +267,32 @@ class TornTailTest {
      * not re-read what its last checkpoint covers, so it finds the first only with a full verification.)
      */
     @ParameterizedTest
-    @CsvSource({"signed-after,true", "genesis,false", "genesis,true"})
+    @CsvSource({"signed-after,true", "genesis,false", "genesis,true", "lost-header-before-a-checkpoint,false",
+            "lost-header-before-a-checkpoint,true", "header-only,false"})
     void shouldRefuseDamageThatIsNotATornTailUntouched(String where, boolean full) {
         Path dir;
         if (where.equals("genesis")) {
             dir = crashedJournal("genesis", 5);
             zeroContent(onlyCycleFile(dir), 0, 0);
+        } else if (where.startsWith("lost-header") || where.equals("header-only")) {
+            // A page lost in the middle, with a later page holding a signed checkpoint; or one header zeroed with
+            // the content behind it on disk (not what a lost page leaves).
+            Path live = tmp.resolve("mid-live");
+            keyFile = tmp.resolve("mid.vouch_key");
+            dir = tmp.resolve("mid");
+            try (Ledger ledger = Ledger.builder(live).keyFile(keyFile).checkpointMaxEvents(100_000)
+                    .checkpointMaxDelay(Duration.ofHours(1)).shutdownHook(false).open()) {
+                anchor = ledger.verifyingKey();
+                for (int i = 0; i < 100; i++) {
+                    ledger.recordDurably(new Event().kind(EventKind.TOOL_CALL).name("t").params("{}"), Durability.JOURNALED);
+                }
+                ledger.recordDurably(new Event().kind(EventKind.TOOL_CALL).name("sealed").params("{}"), Durability.SEALED);
+                ledger.recordDurably(new Event().kind(EventKind.TOOL_CALL).name("t").params("{}"), Durability.JOURNALED);
+                JournalFiles.copy(live, dir);
+            }
+            Path file = onlyCycleFile(dir);
+            long from = Cq4.dataDocuments(file).get(20).offset();
+            Cq4.write(file, from, new byte[where.equals("header-only") ? 4 : (int) ((from / 4096 + 1) * 4096 - from)]);
         } else {
             Path live = tmp.resolve("signed-live");
             keyFile = tmp.resolve("signed.vouch_key");

@@ -83,6 +83,8 @@ final class CycleFileReader implements Closeable {
     private long writePosition = -1;
     /** Chronicle's index of that document (cycle and number in cycle); -1 if unknown. */
     private long writeIndex = -1;
+    /** Where in the file {@link #writePosition}'s value is stored; -1 if unknown. */
+    private long writePositionAt = -1;
     private long position;
     /** The document last read by nextDocument, and the one the records returned come from. */
     private long lastDocument = -1;
@@ -344,6 +346,11 @@ final class CycleFileReader implements Closeable {
      */
     long writePosition() {
         return writePosition;
+    }
+
+    /** Where in the file the value of {@link #writePosition()} is stored (a little-endian i64); -1 if unknown. */
+    long writePositionAt() {
+        return writePositionAt;
     }
 
     /** Makes reads take only what is asked for, as suits one of several readers reading by stripes. */
@@ -712,6 +719,7 @@ final class CycleFileReader implements Closeable {
         long used = littleEndianLong(body, i + 9);
         if (used >= 1) {
             writePosition = littleEndianLong(body, i + 17);
+            writePositionAt = 4L + i + 17; // the body starts behind the header's length word
         }
         if (used >= 2) {
             writeIndex = littleEndianLong(body, i + 25);

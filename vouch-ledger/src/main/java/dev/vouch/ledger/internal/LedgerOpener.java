@@ -220,7 +220,7 @@ final class LedgerOpener {
         ChronicleJournal journal = new ChronicleJournal(dir, lock);
         try {
             ChainStage writer = new ChainStage(journal, keys.signing, resume.origin(), resume, config, counters, failure);
-            String tornText = setAside == null ? null : describe(setAside);
+            String tornText = setAside == null ? null : setAside.description();
             if (!resume.sealed()) {
                 writer.writeRecovery("previous writer stopped without sealing the journal"
                         + (tornText == null ? "" : "; " + tornText));
@@ -368,7 +368,7 @@ final class LedgerOpener {
             torn.setAside();
         } catch (IOException e) {
             restore(torn, dir);
-            throw new VouchException("cannot set aside the torn tail of the journal " + dir + " (" + describe(torn)
+            throw new VouchException("cannot set aside the torn tail of the journal " + dir + " (" + torn.description()
                     + "): " + e.getMessage(), e);
         }
         Checked again;
@@ -385,24 +385,16 @@ final class LedgerOpener {
         LOG.warn("Journal {}: the end of its last session did not read back as whole, chained records, as a power loss"
                 + " leaves a journal whose last writes never reached the disk; nobody had signed them. {}. The rest of the"
                 + " journal verifies; the bytes stay in place for inspection, and the journal's next records say so.",
-                dir, describe(torn).substring(0, 1).toUpperCase(java.util.Locale.ROOT) + describe(torn).substring(1));
+                dir, torn.description().substring(0, 1).toUpperCase(java.util.Locale.ROOT) + torn.description().substring(1));
         return new Resumed(again.resume(), torn);
-    }
-
-    /** The torn tail as the recovery record, the resume settings and the log name it. */
-    private static String describe(TornTail.Plan torn) {
-        return "set aside " + torn.documents().size() + " unreadable document(s) (" + torn.bytes() + " bytes, from "
-                + torn.where() + ") holding the records from sequence " + torn.firstSequence() + " on (the first that"
-                + " does not read or link: " + torn.firstUnreadable() + ") as Chronicle metadata documents";
     }
 
     private static void restore(TornTail.Plan torn, Path dir) {
         try {
             torn.restore();
         } catch (IOException | RuntimeException e) {
-            LOG.error("[CRITICAL] Journal {}: could not restore the document headers set aside as a torn tail ({}): {}."
-                    + " Set bit 30 of each back to 0 by hand to restore the journal as it was", dir, describe(torn),
-                    e.toString());
+            LOG.error("[CRITICAL] Journal {}: could not put back what was set aside as a torn tail ({}): {}. Keep the"
+                    + " directory as evidence", dir, torn.description(), e.toString());
         }
     }
 

@@ -12,89 +12,63 @@ import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The documents at the end of a journal that a power loss left unreadable, and setting them aside.
+ * The end of a journal that a power loss left unreadable, and setting it aside.
  *
- * <p>A writer's documents reach the disk when the kernel writes their pages back, in no particular order, unless
- * the writer syncs (docs/FORMAT.md, "Durability"). After a power loss, a document's header can be on disk while
- * the content behind it, on another page, never got there: the document reads as complete, and its records as
- * the zeros the file held before. A kill -9 cannot do this (the page cache survives it), and nothing a checkpoint
- * signed is lost this way once a caller asked for {@code SYNCED}: these are records after the last checkpoint,
- * which nobody has signed.
+ * <p>A writer's pages reach the disk when the kernel writes them back, in no particular order, unless the writer
+ * syncs (docs/FORMAT.md, "Torn tail"). After a power loss a cycle file can hold a page written late beside one never
+ * written, which reads as the zeros the file held before. Two shapes follow, and {@link #find} looks for both:
+ * <ul>
+ *   <li><b>lost content</b>: a document's header reached the disk and (part of) its content did not. The records
+ *       before chain; then come bytes that do not decode as a record, with a lost page's share of them all zero
+ *       ({@link #zeroPageShare}). Set aside: the documents from the one holding them to the end of the data, none
+ *       holding a record that decodes as a checkpoint (bit 30 of each header, which makes it a metadata document
+ *       every reader skips).</li>
+ *   <li><b>lost header</b>: the file's own header (its first page, rewritten on every append) reached the disk and
+ *       records a last document at or beyond a document header that did not (zero, or not completed). The records
+ *       before chain. Set aside: everything from that header to the last non-zero byte of the file, as one metadata
+ *       document (or several, each at most {@link #MAX_SET_ASIDE} bytes), with the file header's record of its last
+ *       document moved back to the first of them, where Chronicle appends from.</li>
+ * </ul>
+ * A kill -9 leaves neither (the page cache survives it), and neither can hold a record written with {@code SYNCED}
+ * or anything before it. A record that decodes but does not link, or bytes that do not decode without such zeros
+ * (a flipped bit), is an alteration, and is refused as tampering, as is any other damage.
  *
- * <p>{@link #find} looks for such a tail: every record before it chains, and it runs from the first document holding
- * bytes that do not decode as a record, with a lost page's share of them all zero ({@link #zeroPageShare}), to the
- * end of the data, holding no record that reads as a checkpoint. A record that decodes but does not link, or bytes
- * that do not decode with no such zeros, are not a tear but an alteration, and are refused as tampering.
- * {@link Plan#setAside} sets bit 30 of each of those documents'
- * headers, which makes them metadata documents: every reader skips them, the bytes stay where they are as
- * evidence, and the journal reads as if the writer had stopped before them. The caller verifies the journal
- * again afterwards and {@link Plan#restore}s the headers if it still fails, then records what it set aside in
- * its recovery record. Anything else (damage a checkpoint covers, a checkpoint inside the tail, a damaged
- * storage layout) is not a torn tail, and is refused as before.
+ * <p>{@link Plan#setAside} makes the writes, checking each place still holds what was read; the bytes set aside stay
+ * where they are. The caller verifies the journal again and {@link Plan#restore}s it if that still fails, then
+ * records {@link Plan#description()} in its recovery and resume records.
  */
 final class TornTail {
     /** The smallest page a kernel writes back; larger pages are made of these, so a lost one shows here too. */
     static final int PAGE = 4096;
     /** Fewer zero bytes than this could be a record's own zeros beside a flipped bit. */
     static final int MIN_ZERO_SHARE = 8;
+    /** The largest metadata document set aside in one piece: below what readers take for an overwritten header. */
+    static final int MAX_SET_ASIDE = CycleFileReader.MAX_METADATA - (64 << 10);
 
-    /** One data document, by its file and its header's offset, with the header as read. */
-    private record Document(Path file, long offset, int header) {
+    /** One change to a file: {@code width} bytes (4 or 8, little-endian) at {@code offset}, from one value to another. */
+    private record Write(Path file, long offset, int width, long before, long after) {
     }
 
     /**
-     * What {@link #find} found: the documents to set aside, in storage order, and the first sequence number they
-     * held (the first record of the first document).
+     * What {@link #find} found: the writes that set it aside, and what they set aside, as the recovery record and
+     * the log say it.
      */
-    record Plan(List<Document> documents, long firstSequence, long firstUnreadable, long bytes) {
-        /** The first document's place, as the recovery record and the log name it. */
-        String where() {
-            Document first = documents.get(0);
-            return first.file().getFileName() + " offset " + first.offset();
-        }
-
-        /** Marks every document as a metadata document, forcing each file to the disk. */
+    record Plan(List<Write> writes, String description) {
+        /** Makes the writes, forcing each file to the disk. */
         void setAside() throws IOException {
-            rewrite(true);
+            apply(writes, true);
         }
 
-        /** Undoes {@link #setAside} (headers as they were read). */
+        /** Undoes {@link #setAside}. */
         void restore() throws IOException {
-            rewrite(false);
-        }
-
-        private void rewrite(boolean aside) throws IOException {
-            Path open = null;
-            FileChannel channel = null;
-            try {
-                for (Document d : documents) {
-                    if (!d.file().equals(open)) {
-                        if (channel != null) {
-                            channel.force(false);
-                            channel.close();
-                        }
-                        channel = FileChannel.open(d.file(), StandardOpenOption.READ, StandardOpenOption.WRITE);
-                        open = d.file();
-                    }
-                    int expected = aside ? d.header() : d.header() | CycleFileReader.META_DATA;
-                    if (headerAt(channel, d.offset()) != expected) {
-                        throw new IOException(d.file() + ": the document header at offset " + d.offset()
-                                + " changed while the journal was being recovered");
-                    }
-                    ByteBuffer b = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
-                    b.putInt(0, aside ? d.header() | CycleFileReader.META_DATA : d.header());
-                    channel.write(b, d.offset());
-                }
-            } finally {
-                if (channel != null) {
-                    channel.force(false);
-                    channel.close();
-                }
-            }
+            List<Write> backwards = new ArrayList<>(writes);
+            java.util.Collections.reverse(backwards);
+            apply(backwards, false);
         }
     }
 
@@ -103,90 +77,199 @@ final class TornTail {
 
     /**
      * The torn tail of the journal in {@code dir}, or null if its records chain unbroken to the end, or what breaks
-     * the chain is not a torn tail (see the class comment). Reads the whole journal: this runs only when a journal
-     * failed verification on open.
+     * them is not a torn tail (see the class comment). Reads the whole journal: this runs only when a journal failed
+     * verification on open.
      */
     static Plan find(Path dir) throws IOException {
         List<Path> cycles = CycleFiles.list(dir).cycles();
         RecordBuffer buffer = new RecordBuffer(4096);
         RecordView view = new RecordView();
-        java.security.MessageDigest sha256 = Rfc6962.newSha256();
+        MessageDigest sha256 = Rfc6962.newSha256();
         byte[] last = new byte[Rfc6962.HASH_SIZE];
         long position = 0;
         long documentAt = -1;
         long documentFirst = -1;
+        for (int f = 0; f < cycles.size(); f++) {
+            try (CycleFileReader reader = CycleFileReader.open(cycles.get(f))) {
+                while (reader.next(buffer)) {
+                    if (reader.lastRecordInDocument() == 0) {
+                        documentAt = reader.lastRecordOffset();
+                        documentFirst = position;
+                    }
+                    try {
+                        view.wrap(buffer.data(), buffer.length());
+                    } catch (FormatException e) {
+                        // The genesis record is never part of a tail.
+                        long at = documentAt + 4 + reader.lastRecordInDocument();
+                        return documentFirst < 1 || !zeroPageShare(buffer.data(), buffer.length(), at) ? null
+                                : lostContent(cycles, f, documentAt, documentFirst, position, buffer, view);
+                    }
+                    if (view.sequence() != position || !view.prevEquals(last)) {
+                        return null; // altered, or records removed or inserted: not what a lost page leaves
+                    }
+                    Rfc6962.leafHash(sha256, buffer.data(), 0, buffer.length(), last, 0);
+                    position++;
+                }
+            } catch (StorageDamageException e) {
+                return f == cycles.size() - 1 && position > 0 ? lostHeader(cycles.get(f), position, buffer, view) : null;
+            }
+        }
+        return null;
+    }
+
+    /** The documents from the one at {@code startOffset} to the end of the data; null if one holds a checkpoint. */
+    private static Plan lostContent(List<Path> cycles, int startFile, long startOffset, long startFirst, long unreadable,
+                                    RecordBuffer buffer, RecordView view) throws IOException {
+        List<Write> writes = new ArrayList<>();
+        long bytes = 0;
         try {
-            for (int f = 0; f < cycles.size(); f++) {
-                try (CycleFileReader reader = CycleFileReader.open(cycles.get(f))) {
+            for (int f = startFile; f < cycles.size(); f++) {
+                try (CycleFileReader reader = CycleFileReader.open(cycles.get(f));
+                     FileChannel channel = FileChannel.open(cycles.get(f), StandardOpenOption.READ)) {
+                    if (f == startFile) {
+                        reader.seek(startOffset);
+                    }
                     while (reader.next(buffer)) {
+                        if (decodesAsCheckpoint(buffer, view)) {
+                            return null; // something was signed in there: not a tail nobody signed
+                        }
                         if (reader.lastRecordInDocument() == 0) {
-                            documentAt = reader.lastRecordOffset();
-                            documentFirst = position;
+                            long at = reader.lastRecordOffset();
+                            int header = (int) read(channel, at, 4);
+                            if ((header & (CycleFileReader.META_DATA | CycleFileReader.NOT_COMPLETE)) != 0) {
+                                return null; // not the complete data document the reader just read
+                            }
+                            writes.add(new Write(cycles.get(f), at, 4, header, header | CycleFileReader.META_DATA));
+                            bytes += header & CycleFileReader.LENGTH_MASK;
                         }
-                        try {
-                            view.wrap(buffer.data(), buffer.length());
-                        } catch (FormatException e) {
-                            // Bytes that are not a record: a tear if a lost page's share of them is zeros (a flipped
-                            // bit is not). The genesis record is never part of a tail.
-                            long at = documentAt + 4 + reader.lastRecordInDocument();
-                            return documentFirst < 1 || !zeroPageShare(buffer.data(), buffer.length(), at) ? null
-                                    : collect(cycles, f, documentAt, documentFirst, position, buffer, view);
-                        }
-                        if (view.sequence() != position || !view.prevEquals(last)) {
-                            // A record that reads but does not link was altered, or one was removed or inserted: that
-                            // is not what a lost page leaves, and it is not set aside.
-                            return null;
-                        }
-                        Rfc6962.leafHash(sha256, buffer.data(), 0, buffer.length(), last, 0);
-                        position++;
                     }
                 }
             }
-            return null;
         } catch (StorageDamageException e) {
+            return null; // a lost header as well: not set aside in one go
+        }
+        if (writes.isEmpty()) {
             return null;
+        }
+        return new Plan(List.copyOf(writes), "set aside " + writes.size() + " unreadable document(s) (" + bytes
+                + " bytes, from " + writes.get(0).file().getFileName() + " offset " + writes.get(0).offset()
+                + ") holding the records from sequence " + startFirst + " on (the first that does not decode: "
+                + unreadable + ") as Chronicle metadata documents");
+    }
+
+    /**
+     * Where reading {@code file} stopped at a zero document header, the rest of its page all zero, while the file's
+     * header records a document at or beyond it: everything from there to the file's last non-zero byte. Null if
+     * reading stopped for any other reason, or if a checkpoint record can be read anywhere in those bytes.
+     */
+    private static Plan lostHeader(Path file, long nextSequence, RecordBuffer buffer, RecordView view)
+            throws IOException {
+        try (CycleFileReader reader = CycleFileReader.open(file);
+             FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            long lastDocument = reader.writePosition();
+            long lastDocumentAt = reader.writePositionAt();
+            long size = channel.size();
+            long from = firstMissingHeader(channel, reader.firstDocumentOffset(), size);
+            if (from < 0 || lastDocument < from || lastDocumentAt < 0 || read(channel, lastDocumentAt, 8) != lastDocument
+                    || endOfNonZero(channel, from, Math.min(size, (from / PAGE + 1) * PAGE)) != from) {
+                return null; // a header overwritten in the middle of a page is not a lost page
+            }
+            long end = align(endOfNonZero(channel, from, size));
+            if (checkpointWithin(channel, from, end, view)) {
+                return null; // something was signed in there: not a tail nobody signed
+            }
+            List<Write> writes = new ArrayList<>();
+            for (long at = from; at == from || at + 4 <= end; ) {
+                long length = Math.max(0, Math.min(MAX_SET_ASIDE, end - at - 4));
+                writes.add(new Write(file, at, 4, read(channel, at, 4), CycleFileReader.META_DATA | length));
+                at = align(at + 4 + length);
+            }
+            // Chronicle appends after the document the file header names: name the first one set aside.
+            writes.add(new Write(file, lastDocumentAt, 8, lastDocument, from));
+            return new Plan(List.copyOf(writes), "set aside the " + (end - from) + " bytes from " + file.getFileName()
+                    + " offset " + from + ", where a document header never reached the disk (the file's header"
+                    + " records a document at offset " + lastDocument + "), holding the records from sequence "
+                    + nextSequence + " on, as " + (writes.size() - 1) + " Chronicle metadata document(s)");
         }
     }
 
-    /** The documents from {@code start} to the end of the data, or null if a record among them reads as a checkpoint. */
-    private static Plan collect(List<Path> cycles, int startFile, long startOffset, long startFirst, long unreadable,
-                                RecordBuffer buffer, RecordView view) throws IOException {
-        List<Document> documents = new ArrayList<>();
-        long bytes = 0;
-        for (int f = startFile; f < cycles.size(); f++) {
-            try (CycleFileReader reader = CycleFileReader.open(cycles.get(f))) {
-                if (f == startFile) {
-                    reader.seek(startOffset);
+    /** The offset of the first document header from {@code at} on that is zero or unfinished, or -1. */
+    private static long firstMissingHeader(FileChannel channel, long at, long size) throws IOException {
+        while (at + 4 <= size) {
+            int header = (int) read(channel, at, 4);
+            if (header == CycleFileReader.END_OF_DATA) {
+                return -1;
+            }
+            if (header == 0 || (header & CycleFileReader.NOT_COMPLETE) != 0) {
+                return at;
+            }
+            at = align(at + 4 + (header & CycleFileReader.LENGTH_MASK));
+        }
+        return -1;
+    }
+
+    /**
+     * Whether a CHECKPOINT record can be decoded at any byte offset in {@code [from, end)}: the documents there have
+     * no headers to find them by, and a checkpoint a lost page left behind must not be set aside with them.
+     */
+    private static boolean checkpointWithin(FileChannel channel, long from, long end, RecordView view)
+            throws IOException {
+        int window = 1 << 20;
+        int overlap = 1 << 16; // larger than any checkpoint record
+        ByteBuffer b = ByteBuffer.allocate(window + overlap);
+        for (long at = from; at < end; at += window) {
+            b.clear();
+            b.limit((int) Math.min(b.capacity(), end - at));
+            while (b.hasRemaining() && channel.read(b, at + b.position()) >= 0) {
+                // fill the window
+            }
+            byte[] bytes = b.array();
+            int n = b.position();
+            for (int i = 0; i < Math.min(n, window); i++) {
+                if (bytes[i + dev.vouch.internal.format.RecordDescriptor.MAJOR_OFFSET] != 1 || i + 56 > n
+                        || bytes[i + dev.vouch.internal.format.RecordDescriptor.TYPE_OFFSET] != RecordType.CHECKPOINT.code()) {
+                    continue;
                 }
-                long documentAt = -1;
-                while (reader.next(buffer)) {
+                long length = 56 + (ByteBuffer.wrap(bytes, i + dev.vouch.internal.format.RecordDescriptor.BODY_LENGTH_OFFSET, 4)
+                        .getInt() & 0xFFFFFFFFL);
+                if (i + length <= n) {
+                    byte[] candidate = java.util.Arrays.copyOfRange(bytes, i, (int) (i + length));
                     try {
-                        view.wrap(buffer.data(), buffer.length());
-                        if (view.type() == RecordType.CHECKPOINT) {
-                            return null; // something was signed in there: not a tail nobody signed
+                        if (view.wrap(candidate, candidate.length).type() == RecordType.CHECKPOINT) {
+                            return true;
                         }
                     } catch (FormatException e) {
-                        // unreadable: what a torn tail holds
-                    }
-                    if (reader.lastRecordOffset() != documentAt) {
-                        documentAt = reader.lastRecordOffset();
-                        int header;
-                        try (FileChannel channel = FileChannel.open(cycles.get(f), StandardOpenOption.READ)) {
-                            header = headerAt(channel, documentAt);
-                        }
-                        if ((header & (CycleFileReader.META_DATA | CycleFileReader.NOT_COMPLETE)) != 0) {
-                            return null; // not the complete data document the reader just read
-                        }
-                        documents.add(new Document(cycles.get(f), documentAt, header));
-                        bytes += header & CycleFileReader.LENGTH_MASK;
+                        // not a record here
                     }
                 }
             }
         }
-        if (documents.isEmpty()) {
-            return null;
+        return false;
+    }
+
+    private static boolean decodesAsCheckpoint(RecordBuffer buffer, RecordView view) {
+        try {
+            return view.wrap(buffer.data(), buffer.length()).type() == RecordType.CHECKPOINT;
+        } catch (FormatException e) {
+            return false; // unreadable: what a torn tail holds
         }
-        return new Plan(List.copyOf(documents), startFirst, unreadable, bytes);
+    }
+
+    /** One past the last non-zero byte in {@code [from, limit)}, or {@code from} if there is none. */
+    private static long endOfNonZero(FileChannel channel, long from, long limit) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(1 << 16);
+        long end = from;
+        for (long at = from; at < limit; at += b.capacity()) {
+            b.clear();
+            b.limit((int) Math.min(b.capacity(), limit - at));
+            int n = channel.read(b, at);
+            for (int i = 0; i < n; i++) {
+                if (b.get(i) != 0) {
+                    end = at + i + 1;
+                }
+            }
+        }
+        return end;
     }
 
     /**
@@ -216,13 +299,56 @@ final class TornTail {
         return true;
     }
 
-    private static int headerAt(FileChannel channel, long offset) throws IOException {
-        ByteBuffer b = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
+    private static long align(long offset) {
+        return (offset + 3) & ~3L;
+    }
+
+    /** Makes {@code writes} (or undoes them), file by file, checking each place holds the value expected first. */
+    private static void apply(List<Write> writes, boolean forward) throws IOException {
+        Path open = null;
+        FileChannel channel = null;
+        try {
+            for (Write w : writes) {
+                if (!w.file().equals(open)) {
+                    if (channel != null) {
+                        channel.force(false);
+                        channel.close();
+                    }
+                    channel = FileChannel.open(w.file(), StandardOpenOption.READ, StandardOpenOption.WRITE);
+                    open = w.file();
+                }
+                long expected = forward ? w.before() : w.after();
+                if (read(channel, w.offset(), w.width()) != expected) {
+                    throw new IOException(w.file() + ": the bytes at offset " + w.offset()
+                            + " changed while the journal was being recovered");
+                }
+                ByteBuffer b = ByteBuffer.allocate(w.width()).order(ByteOrder.LITTLE_ENDIAN);
+                long value = forward ? w.after() : w.before();
+                if (w.width() == 4) {
+                    b.putInt(0, (int) value);
+                } else {
+                    b.putLong(0, value);
+                }
+                while (b.hasRemaining()) {
+                    channel.write(b, w.offset() + b.position());
+                }
+            }
+        } finally {
+            if (channel != null) {
+                channel.force(false);
+                channel.close();
+            }
+        }
+    }
+
+    /** The little-endian value of {@code width} bytes (4, as an unsigned int, or 8) at {@code offset}. */
+    private static long read(FileChannel channel, long offset, int width) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(width).order(ByteOrder.LITTLE_ENDIAN);
         while (b.hasRemaining()) {
             if (channel.read(b, offset + b.position()) < 0) {
                 throw new IOException("end of file at offset " + offset);
             }
         }
-        return b.getInt(0);
+        return width == 4 ? b.getInt(0) & 0xFFFFFFFFL : b.getLong(0);
     }
 }
