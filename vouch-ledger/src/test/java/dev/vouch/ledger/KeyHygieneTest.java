@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Key files reached the way operators mount them (symbolic links, mounted secrets, extra hard links): after a
  * rotation no path that reached the old private key still does, and a rotation that cannot promise that is refused
- * before anything changes.
+ * before anything changes. And the journal a ledger creates is not readable by other users of the host.
  */
 class KeyHygieneTest {
     @TempDir
@@ -180,5 +180,33 @@ class KeyHygieneTest {
                 keys.toFile().setWritable(true);
             }
         }
+    }
+
+    /**
+     * The journal holds every call's parameters and results: a directory the ledger creates is 0750 (the group may
+     * read, for a backup or an auditor's pod sharing a Kubernetes fsGroup; other users may not), the directories
+     * above it as usual; a directory that exists is left as the operator made it.
+     */
+    @Test
+    void shouldCreateTheJournalDirectoryClosedToOtherUsers() throws IOException {
+        org.junit.jupiter.api.Assumptions.assumeTrue(tmp.getFileSystem().supportedFileAttributeViews().contains("posix"));
+        Path journal = tmp.resolve("new").resolve("journal");
+        try (Ledger ledger = Ledger.builder(journal).keyFile(tmp.resolve("key")).shutdownHook(false).open()) {
+            record(ledger, 1);
+        }
+        java.util.Set<java.nio.file.attribute.PosixFilePermission> mode = Files.getPosixFilePermissions(journal);
+        assertEquals(java.util.Set.of(), java.util.EnumSet.copyOf(mode).stream().filter(p -> p.name().startsWith("OTHERS"))
+                .collect(java.util.stream.Collectors.toSet()), "others: " + mode);
+        assertTrue(mode.contains(java.nio.file.attribute.PosixFilePermission.OWNER_WRITE), mode.toString());
+        assertTrue(Files.getPosixFilePermissions(tmp.resolve("new"))
+                .contains(java.nio.file.attribute.PosixFilePermission.OTHERS_EXECUTE), "the parent is made as usual");
+
+        Path existing = Files.createDirectories(tmp.resolve("existing"));
+        Files.setPosixFilePermissions(existing, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        try (Ledger ledger = Ledger.builder(existing).keyFile(tmp.resolve("key2")).shutdownHook(false).open()) {
+            record(ledger, 1);
+        }
+        assertEquals("rwxr-xr-x", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(existing)));
     }
 }
