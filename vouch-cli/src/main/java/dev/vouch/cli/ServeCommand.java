@@ -17,7 +17,8 @@ import picocli.CommandLine.Spec;
             "This command WRITES the journal, like an agent's ledger: nothing else may have it open."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:stopped", "1:the journal fails verification; nothing was written",
-            "2:usage error, or a file (key, policy, tokens, TLS) or port that cannot be used"})
+            "2:usage error, or a file (key, policy, tokens, TLS) or port that cannot be used",
+            "75:the ledger stopped for good while serving (a full disk, say); start it again to recover the journal"})
 final class ServeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

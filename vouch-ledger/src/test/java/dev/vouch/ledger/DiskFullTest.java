@@ -11,6 +11,7 @@ import dev.vouch.internal.format.RecordView;
 import dev.vouch.ledger.internal.RawJournal;
 import dev.vouch.verify.VerificationReport;
 import dev.vouch.verify.Verdict;
+import dev.vouch.testsupport.Namespaces;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -37,7 +38,7 @@ class DiskFullTest {
     @ParameterizedTest(name = "{0} consumer thread(s)")
     @ValueSource(ints = {1, 2})
     void shouldStopCleanlyWhenTheDiskIsFullAndRecoverOnceThereIsSpace(int consumerThreads) throws Exception {
-        Assumptions.assumeTrue(namespacesWork(), "unshare -rm (user and mount namespaces) is not available here");
+        Assumptions.assumeTrue(Namespaces.work(), "unshare -rm (user and mount namespaces) is not available here");
         Path mount = Files.createDirectories(tmp.resolve("small-disk"));
         Path keyFile = tmp.resolve(".vouch_key");
         Path copies = Files.createDirectories(tmp.resolve("copies"));
@@ -106,14 +107,5 @@ class DiskFullTest {
     private static String line(ChildJvm child, String prefix) {
         return child.lines().stream().filter(l -> l.startsWith(prefix)).map(l -> l.substring(prefix.length()))
                 .findFirst().orElseThrow(() -> new AssertionError("no " + prefix + "line; stderr:\n" + child.stderrText()));
-    }
-
-    private static boolean namespacesWork() {
-        try {
-            Process p = new ProcessBuilder("unshare", "-rm", "true").redirectErrorStream(true).start();
-            return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
-        } catch (Exception e) {
-            return false;
-        }
     }
 }

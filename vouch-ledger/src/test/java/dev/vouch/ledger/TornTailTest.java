@@ -71,6 +71,24 @@ class TornTailTest {
         return crashed;
     }
 
+    /** As {@link #crashedJournal}: {@code events} journaled events, then one sealed (a checkpoint after it), then one more. */
+    private Path crashedWithACheckpointAfter(String name, int events) {
+        Path live = tmp.resolve(name + "-live");
+        keyFile = tmp.resolve(name + ".vouch_key");
+        Path dir = tmp.resolve(name);
+        try (Ledger ledger = Ledger.builder(live).keyFile(keyFile).checkpointMaxEvents(100_000)
+                .checkpointMaxDelay(Duration.ofHours(1)).shutdownHook(false).open()) {
+            anchor = ledger.verifyingKey();
+            for (int i = 0; i < events; i++) {
+                ledger.recordDurably(new Event().kind(EventKind.TOOL_CALL).name("t").params("{}"), Durability.JOURNALED);
+            }
+            ledger.recordDurably(new Event().kind(EventKind.TOOL_CALL).name("sealed").params("{}"), Durability.SEALED);
+            ledger.recordDurably(new Event().kind(EventKind.TOOL_CALL).name("t").params("{}"), Durability.JOURNALED);
+            JournalFiles.copy(live, dir);
+        }
+        return dir;
+    }
+
     private static Cq4.Document lastDocument(Path dir) {
         List<Cq4.Document> data = Cq4.dataDocuments(onlyCycleFile(dir));
         return data.get(data.size() - 1);
@@ -277,36 +295,12 @@ class TornTailTest {
         } else if (where.startsWith("lost-header") || where.equals("header-only")) {
             // A page lost in the middle, with a later page holding a signed checkpoint; or one header zeroed with
             // the content behind it on disk (not what a lost page leaves).
-            Path live = tmp.resolve("mid-live");
-            keyFile = tmp.resolve("mid.vouch_key");
-            dir = tmp.resolve("mid");
-            try (Ledger ledger = Ledger.builder(live).keyFile(keyFile).checkpointMaxEvents(100_000)
-                    .checkpointMaxDelay(Duration.ofHours(1)).shutdownHook(false).open()) {
-                anchor = ledger.verifyingKey();
-                for (int i = 0; i < 100; i++) {
-                    ledger.recordDurably(new Event().kind(EventKind.TOOL_CALL).name("t").params("{}"), Durability.JOURNALED);
-                }
-                ledger.recordDurably(new Event().kind(EventKind.TOOL_CALL).name("sealed").params("{}"), Durability.SEALED);
-                ledger.recordDurably(new Event().kind(EventKind.TOOL_CALL).name("t").params("{}"), Durability.JOURNALED);
-                JournalFiles.copy(live, dir);
-            }
+            dir = crashedWithACheckpointAfter("mid", 100);
             Path file = onlyCycleFile(dir);
             long from = Cq4.dataDocuments(file).get(20).offset();
             Cq4.write(file, from, new byte[where.equals("header-only") ? 4 : (int) ((from / 4096 + 1) * 4096 - from)]);
         } else {
-            Path live = tmp.resolve("signed-live");
-            keyFile = tmp.resolve("signed.vouch_key");
-            dir = tmp.resolve("signed");
-            try (Ledger ledger = Ledger.builder(live).keyFile(keyFile).checkpointMaxEvents(100_000)
-                    .checkpointMaxDelay(Duration.ofHours(1)).shutdownHook(false).open()) {
-                anchor = ledger.verifyingKey();
-                for (int i = 0; i < 10; i++) {
-                    ledger.recordDurably(new Event().kind(EventKind.TOOL_CALL).name("t").params("{}"), Durability.JOURNALED);
-                }
-                ledger.recordDurably(new Event().kind(EventKind.TOOL_CALL).name("sealed").params("{}"), Durability.SEALED);
-                ledger.recordDurably(new Event().kind(EventKind.TOOL_CALL).name("t").params("{}"), Durability.JOURNALED);
-                JournalFiles.copy(live, dir);
-            }
+            dir = crashedWithACheckpointAfter("signed", 10);
             // The fifth event: covered by the checkpoint the SEALED write waited for.
             zeroContent(onlyCycleFile(dir), 6, 0);
         }

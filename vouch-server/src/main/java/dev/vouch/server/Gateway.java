@@ -132,7 +132,7 @@ public final class Gateway implements AutoCloseable {
         PolicyHolder policy = null;
         Gateway g = null;
         try {
-            LedgerHealth health = new LedgerHealth(b.ledger, b.checkpointStaleAfter);
+            LedgerHealth health = new LedgerHealth(b.ledger, b.checkpointStaleAfter, b.onLedgerFailure);
             timer.scheduleAtFixedRate(health::sample, 0, 250, TimeUnit.MILLISECONDS);
             Calls calls = new Calls(b.resultTimeout, b.remember, b.maxRunning, timer, worker, health);
             policy = b.policyFile != null ? PolicyHolder.watching(b.policyFile, b.policyPollInterval)

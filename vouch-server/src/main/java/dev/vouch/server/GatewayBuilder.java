@@ -40,6 +40,7 @@ import java.util.Objects;
  *   <tr><td>{@link #checkpointStaleAfter}</td><td>10 s</td><td>not ready once records wait this long for a signed
  *       checkpoint</td></tr>
  *   <tr><td>{@link #meterRegistry}</td><td>a new one</td><td>where the meters go; {@code /metrics} scrapes it</td></tr>
+ *   <tr><td>{@link #onLedgerFailure}</td><td>nothing</td><td>run once when the ledger stops for good</td></tr>
  * </table>
  */
 public final class GatewayBuilder {
@@ -68,6 +69,7 @@ public final class GatewayBuilder {
     RedactionKey redactionKey;
     Duration checkpointStaleAfter = Duration.ofSeconds(10);
     PrometheusMeterRegistry meterRegistry;
+    Runnable onLedgerFailure = () -> { };
 
     GatewayBuilder(Ledger ledger) {
         this.ledger = Objects.requireNonNull(ledger, "ledger");
@@ -204,6 +206,17 @@ public final class GatewayBuilder {
     /** Readiness fails once records wait this long for a signed checkpoint (100 ms to 1 h). Default 10 s. */
     public GatewayBuilder checkpointStaleAfter(Duration bound) {
         this.checkpointStaleAfter = Objects.requireNonNull(bound, "bound");
+        return this;
+    }
+
+    /**
+     * Run once, on the gateway's timer or a request thread, when the ledger stops for good (a full disk, say) while
+     * the gateway runs: from then on every call is refused with 503 and {@code /healthz} fails, and only a new ledger
+     * heals that. {@code vouch serve} exits (status 75) so that its supervisor restarts it, which reopens and recovers
+     * the journal. Must not block. Default: nothing.
+     */
+    public GatewayBuilder onLedgerFailure(Runnable action) {
+        this.onLedgerFailure = Objects.requireNonNull(action, "action");
         return this;
     }
 

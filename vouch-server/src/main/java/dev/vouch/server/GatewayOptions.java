@@ -97,7 +97,7 @@ public final class GatewayOptions {
      * Serves until the JVM is asked to stop.
      *
      * @param out where the one line saying where it listens goes
-     * @return 0 once stopped
+     * @return 0 once stopped, {@link #LEDGER_FAILED} once the ledger stopped for good
      * @throws CommandLine.ParameterException for inconsistent options
      * @throws dev.vouch.VouchException and others if the journal, key, policy or tokens cannot be used, or a port
      *     cannot be bound; nothing is left running then
@@ -119,6 +119,11 @@ public final class GatewayOptions {
             lb.origin(origin);
         }
         Ledger ledger = lb.open();
+        // Counted down when the shutdown hook has closed everything, or when the ledger stopped for good: a gateway
+        // whose ledger failed refuses every call, and only a restart (which recovers the journal) heals it, so the
+        // process exits and lets its supervisor restart it (the original Vouch stayed unhealthy until restarted).
+        CountDownLatch stopped = new CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicBoolean ledgerFailed = new java.util.concurrent.atomic.AtomicBoolean();
         Gateway gateway;
         try {
             GatewayBuilder b = Gateway.builder(ledger).policy(policy).tokens(accessTokens).bind(bind).port(port)
@@ -127,12 +132,15 @@ public final class GatewayOptions {
             if (tlsCert != null) {
                 b.tls(tlsCert, tlsKey);
             }
+            b.onLedgerFailure(() -> {
+                ledgerFailed.set(true);
+                stopped.countDown();
+            });
             gateway = b.start();
         } catch (RuntimeException | Error e) {
             ledger.close();
             throw e;
         }
-        CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
                 gateway.close();
@@ -154,8 +162,17 @@ public final class GatewayOptions {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        if (ledgerFailed.get()) {
+            // The shutdown hook closes the gateway (running calls are refused) as the JVM exits.
+            System.err.println("vouch serve: [CRITICAL] the ledger stopped; exiting with status " + LEDGER_FAILED
+                    + " so that the supervisor restarts the gateway, which recovers the journal");
+            return LEDGER_FAILED;
+        }
         return 0;
     }
+
+    /** The exit status when the ledger stopped for good while the gateway ran (EX_TEMPFAIL: try again). */
+    public static final int LEDGER_FAILED = 75;
 
     /**
      * Fails if nothing can listen on {@code bind:port} now. The gateway binds again moments later, so another process

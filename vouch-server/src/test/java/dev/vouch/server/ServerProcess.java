@@ -36,7 +36,12 @@ final class ServerProcess implements AutoCloseable {
     }
 
     static ServerProcess start(Path workDir, String mainClass, String... args) {
-        List<String> cmd = new ArrayList<>();
+        return start(workDir, List.of(), mainClass, args);
+    }
+
+    /** As above, the java command run by {@code prefix} (a wrapper that ends with the command, such as unshare). */
+    static ServerProcess start(Path workDir, List<String> prefix, String mainClass, String... args) {
+        List<String> cmd = new ArrayList<>(prefix);
         String java = System.getProperty("vouch.test.java", Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add(java);
         Arrays.stream(System.getProperty("vouch.test.jvmflags", "").split(" ")).filter(s -> !s.isBlank()).forEach(cmd::add);
