@@ -94,10 +94,37 @@ class TornTailTest {
         return data.get(data.size() - 1);
     }
 
-    /** The 4 KiB page boundary inside {@code d}'s content, or -1. */
+    /** The last 4 KiB page boundary inside {@code d}'s content with 16 or more bytes of it after the boundary, or -1. */
     private static long pageBoundaryInside(Cq4.Document d) {
-        long boundary = (d.offset() + 4 + d.length() - 1) / 4096 * 4096;
-        return boundary > d.offset() + 4 ? boundary : -1;
+        long end = d.offset() + 4 + d.length();
+        long boundary = (end - 1) / 4096 * 4096;
+        return boundary > d.offset() + 4 && end - boundary >= 16 ? boundary : -1;
+    }
+
+    /**
+     * An unsealed journal whose last document straddles a page boundary, 16 to 40 of its bytes after it, in the
+     * middle of its record's long parameters: zeros there still decode.
+     */
+    private Path crashedWithALongLastRecord(String name) {
+        Path dir = tmp.resolve(name + "-live");
+        keyFile = tmp.resolve(name + ".vouch_key");
+        Path crashed = tmp.resolve(name);
+        String pad = "p".repeat(200);
+        try (Ledger ledger = Ledger.builder(dir).keyFile(keyFile).checkpointMaxEvents(100_000)
+                .checkpointMaxDelay(Duration.ofHours(1)).shutdownHook(false).open()) {
+            anchor = ledger.verifyingKey();
+            for (int i = 0; i < 2_000; i++) {
+                ledger.recordDurably(new Event().kind(EventKind.TOOL_CALL).name("t").params("{\"i\":" + i + ",\"pad\":\""
+                        + pad.substring(i % 50) + "\"}"), Durability.JOURNALED);
+                Cq4.Document last = lastDocument(dir);
+                long end = last.offset() + 4 + last.length();
+                if (pageBoundaryInside(last) > 0 && end - pageBoundaryInside(last) <= 40) {
+                    break;
+                }
+            }
+            JournalFiles.copy(dir, crashed);
+        }
+        return crashed;
     }
 
     private static Path onlyCycleFile(Path dir) {
@@ -144,9 +171,12 @@ class TornTailTest {
     @ParameterizedTest(name = "{0}, full verification {1}")
     @CsvSource({"last,false", "last,true", "last-three,false", "last-three,true", "page,false", "page,true",
             "middle,false", "middle,true", "index-point,false", "index-point,true", "lost-header,false",
-            "lost-header,true"})
+            "lost-header,true", "page-and-after,false", "page-and-after,true", "lost-page,false", "lost-page,true",
+            "lost-end,false", "lost-end,true"})
     void shouldSetAsideATornTailRecordItAndVerifyIntact(String tear, boolean full) {
-        Path dir = crashedJournal("torn", tear.equals("index-point") ? 300 : 40, tear.equals("page"));
+        Path dir = tear.equals("lost-end") ? crashedWithALongLastRecord("torn")
+                : crashedJournal("torn", tear.equals("index-point") || tear.equals("lost-page") ? 300
+                : tear.equals("page-and-after") ? 120 : 40, tear.equals("page"));
         Path file = onlyCycleFile(dir);
         List<byte[]> before = RawJournal.read(dir);
         List<Cq4.Document> written = Cq4.dataDocuments(file);
@@ -170,6 +200,31 @@ class TornTailTest {
                 long from = written.get(firstTorn).offset();
                 Cq4.write(file, from, new byte[(int) (Cq4.endOfData(file) - from)]);
             }
+            case "page-and-after" -> {
+                // A document straddling a page boundary, with documents after it: that page and everything after
+                // it never reached the disk (an outside trial's most common power loss), while the file's header did.
+                firstTorn = -1;
+                for (int k = documents / 2; k < documents - 1; k++) {
+                    if (pageBoundaryInside(written.get(k)) > 0) {
+                        firstTorn = k;
+                    }
+                }
+                assertTrue(firstTorn > 0, "no document straddles a page boundary");
+                long boundary = pageBoundaryInside(written.get(firstTorn));
+                Cq4.write(file, boundary, new byte[(int) (Cq4.endOfData(file) - boundary)]);
+            }
+            case "lost-page" -> {
+                // One page in the middle of the unsigned tail never reached the disk, the later ones did.
+                firstTorn = -1;
+                for (int k = documents - 1; k > 0 && firstTorn < 0; k--) {
+                    long offset = written.get(k).offset();
+                    if (offset % 4096 > 8 && Cq4.endOfData(file) - offset > 3 * 4096) {
+                        firstTorn = k;
+                    }
+                }
+                long from = written.get(firstTorn).offset();
+                Cq4.write(file, from, new byte[(int) ((from / 4096 + 1) * 4096 - from)]);
+            }
             case "index-point" -> {
                 // Chronicle indexes every 128th data document: the 256th is in the tail, and its index entry points
                 // at a document set aside.
@@ -178,7 +233,7 @@ class TornTailTest {
                     zeroContent(file, k, 0);
                 }
             }
-            case "page" -> {
+            case "page", "lost-end" -> {
                 firstTorn = documents - 1; // it straddles a page boundary; the page after it never reached the disk
                 Cq4.Document d = written.get(firstTorn);
                 long boundary = pageBoundaryInside(d);
@@ -189,9 +244,12 @@ class TornTailTest {
                 zeroContent(file, firstTorn, 0);
             }
         }
-        assertEquals(Verdict.TAMPERED, Journals.verify(dir, anchor).verdict(), "the tear is visible before the open");
+        // A lost end that still decodes shows nowhere but in the document: the verifier sees an unsealed journal.
+        assertEquals(tear.equals("lost-end") ? Verdict.INCOMPLETE : Verdict.TAMPERED, Journals.verify(dir, anchor)
+                .verdict(), "the tear before the open");
         List<Cq4.Document> left = Cq4.dataDocuments(file);
-        List<Cq4.Document> torn = tear.equals("lost-header") ? List.of() : left.subList(firstTorn, left.size());
+        boolean headerLost = tear.equals("lost-header") || tear.equals("lost-page");
+        List<Cq4.Document> torn = headerLost ? List.of() : left.subList(firstTorn, left.size());
         byte[][] content = torn.stream().map(d -> bytes(file, d.offset() + 4, d.length())).toArray(byte[][]::new);
         // One record per document here: the torn documents held the records from this sequence number on.
         long firstSetAside = firstTorn + (before.size() - documents);
@@ -203,10 +261,14 @@ class TornTailTest {
             log = err.text();
         }
 
-        String said = tear.equals("lost-header")
-                ? "set aside the " : "set aside " + torn.size() + " unreadable document(s) (";
-        assertTrue(log.contains("did not read back as whole, chained records") && log.contains("S" + said.substring(1)),
+        String said = headerLost ? "where a document header never reached the disk"
+                : tear.equals("lost-end") ? "set aside the last document ("
+                : "set aside " + torn.size() + " unreadable document(s) (";
+        assertTrue(log.contains("did not read back as whole, chained records") && log.contains(said.substring(1)),
                 log);
+        if (tear.equals("page-and-after")) {
+            assertTrue(log.contains("where a document header never reached the disk"), log);
+        }
         assertTrue(!log.contains("[CRITICAL]"), log);
         VerificationReport r = Journals.verify(dir, anchor);
         assertEquals(Verdict.INTACT, r.verdict(), Journals.describe(r));
@@ -218,8 +280,8 @@ class TornTailTest {
         assertEquals(firstSetAside, recovery.sequence(), "the recovery record follows the last record kept");
         assertTrue(recovery.reason().contains(said) && recovery.reason().contains("from sequence " + firstSetAside
                 + " on"), recovery.reason());
-        assertTrue(last(after, RecordType.RESUME).settings().contains("torn-tail=" + said),
-                last(after, RecordType.RESUME).settings());
+        String settings = last(after, RecordType.RESUME).settings();
+        assertTrue(settings.contains("torn-tail=set aside ") && settings.contains(said), settings);
         for (int k = 0; k < torn.size(); k++) {
             Cq4.Document d = torn.get(k);
             assertEquals(d.header() | 0x40000000, header(file, d.offset()), "a metadata document now");
@@ -289,6 +351,7 @@ class TornTailTest {
             "lost-header-before-a-checkpoint,true", "header-only,false"})
     void shouldRefuseDamageThatIsNotATornTailUntouched(String where, boolean full) {
         Path dir;
+        boolean hint = false;
         if (where.equals("genesis")) {
             dir = crashedJournal("genesis", 5);
             zeroContent(onlyCycleFile(dir), 0, 0);
@@ -299,17 +362,21 @@ class TornTailTest {
             Path file = onlyCycleFile(dir);
             long from = Cq4.dataDocuments(file).get(20).offset();
             Cq4.write(file, from, new byte[where.equals("header-only") ? 4 : (int) ((from / 4096 + 1) * 4096 - from)]);
+            hint = where.startsWith("lost-header");
         } else {
             dir = crashedWithACheckpointAfter("signed", 10);
             // The fifth event: covered by the checkpoint the SEALED write waited for.
             zeroContent(onlyCycleFile(dir), 6, 0);
+            hint = true;
         }
         Map<String, String> snapshot = JournalFiles.snapshot(dir);
 
         try (StderrCapture err = new StderrCapture()) {
-            assertThrows(JournalCorruptException.class, () -> Ledger.builder(dir).keyFile(keyFile)
-                    .fullVerificationOnOpen(full).shutdownHook(false).open().close());
+            JournalCorruptException e = assertThrows(JournalCorruptException.class, () -> Ledger.builder(dir)
+                    .keyFile(keyFile).fullVerificationOnOpen(full).shutdownHook(false).open().close());
             assertTrue(err.text().contains("[CRITICAL]"), err.text());
+            // A lost page before a signed checkpoint may be a power loss's: the refusal says so, and what to do.
+            assertEquals(hint, e.getMessage().contains("a power loss can leave this"), e.getMessage());
         }
         assertEquals(snapshot, JournalFiles.snapshot(dir), "a refused journal must not be touched");
         assertEquals(Verdict.TAMPERED, Journals.verify(dir, anchor).verdict());

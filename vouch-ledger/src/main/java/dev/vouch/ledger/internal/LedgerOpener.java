@@ -353,16 +353,17 @@ final class LedgerOpener {
     private static Resumed resume(LedgerConfig config, Path dir) {
         Checked failed = check(config, dir);
         if (failed.resume() != null) {
-            return new Resumed(failed.resume(), null);
+            return failed.resume().sealed() ? new Resumed(failed.resume(), null) : tornLast(config, dir, failed);
         }
-        TornTail.Plan torn;
+        TornTail.Found found;
         try {
-            torn = TornTail.find(dir);
+            found = TornTail.find(dir);
         } catch (IOException e) {
             throw new VouchException("cannot read the journal " + dir + ": " + e.getMessage(), e);
         }
+        TornTail.Plan torn = found.plan();
         if (torn == null) {
-            throw refuse(dir, failed.failedAt(), failed.failed());
+            throw refuse(dir, failed.failedAt(), failed.failed() + (found.hint() == null ? "" : "; " + found.hint()));
         }
         try {
             torn.setAside();
@@ -382,10 +383,44 @@ final class LedgerOpener {
             restore(torn, dir);
             throw refuse(dir, failed.failedAt(), failed.failed());
         }
+        logSetAside(dir, torn);
+        return new Resumed(again.resume(), torn);
+    }
+
+    private static void logSetAside(Path dir, TornTail.Plan torn) {
         LOG.warn("Journal {}: the end of its last session did not read back as whole, chained records, as a power loss"
                 + " leaves a journal whose last writes never reached the disk; nobody had signed them. {}. The rest of the"
                 + " journal verifies; the bytes stay in place for inspection, and the journal's next records say so.",
                 dir, torn.description().substring(0, 1).toUpperCase(java.util.Locale.ROOT) + torn.description().substring(1));
+    }
+
+    /**
+     * A journal that verifies, unsealed, may still end in a document a power loss tore where nothing links to it
+     * ({@link TornTail#tornLastDocument}): set that aside too, so the recovery does not sign bytes never written.
+     */
+    private static Resumed tornLast(LedgerConfig config, Path dir, Checked verified) {
+        TornTail.Plan torn;
+        try {
+            torn = TornTail.tornLastDocument(dir).plan();
+        } catch (IOException e) {
+            throw new VouchException("cannot read the journal " + dir + ": " + e.getMessage(), e);
+        }
+        if (torn == null) {
+            return new Resumed(verified.resume(), null);
+        }
+        try {
+            torn.setAside();
+        } catch (IOException e) {
+            restore(torn, dir);
+            throw new VouchException("cannot set aside the torn last document of the journal " + dir + " ("
+                    + torn.description() + "): " + e.getMessage(), e);
+        }
+        Checked again = check(config, dir);
+        if (again.resume() == null) {
+            restore(torn, dir); // it verified before: go on as it was
+            return new Resumed(verified.resume(), null);
+        }
+        logSetAside(dir, torn);
         return new Resumed(again.resume(), torn);
     }
 

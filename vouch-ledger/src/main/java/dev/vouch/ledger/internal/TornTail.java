@@ -45,8 +45,11 @@ import java.util.List;
 final class TornTail {
     /** The smallest page a kernel writes back; larger pages are made of these, so a lost one shows here too. */
     static final int PAGE = 4096;
-    /** Fewer zero bytes than this could be a record's own zeros beside a flipped bit. */
-    static final int MIN_ZERO_SHARE = 8;
+    /**
+     * Fewer zero bytes than this could be a record's own: an event record ends with 4 zero bytes when it carries no
+     * correlation fields, a SEAL with 8 when nothing was dropped.
+     */
+    static final int MIN_ZERO_SHARE = 16;
     /** The largest metadata document set aside in one piece: below what readers take for an overwritten header. */
     static final int MAX_SET_ASIDE = CycleFileReader.MAX_METADATA - (64 << 10);
 
@@ -72,6 +75,29 @@ final class TornTail {
         }
     }
 
+    /**
+     * What {@link #find} found: a plan, or none, and then perhaps why what looks like a power loss cannot be set
+     * aside (for the refusal to say).
+     */
+    record Found(Plan plan, String hint) {
+        static final Found NONE = new Found(null, null);
+
+        static Found refused(String hint) {
+            return new Found(null, hint);
+        }
+    }
+
+    /** The writes that set aside everything from a lost document header on, and what they set aside. */
+    private record LostHeader(List<Write> writes, long from, long end, long lastDocument) {
+    }
+
+    /** A data document (its header's offset and the header). */
+    private record Document(long offset, int header) {
+        long end() {
+            return offset + 4 + (header & CycleFileReader.LENGTH_MASK);
+        }
+    }
+
     private TornTail() {
     }
 
@@ -80,7 +106,7 @@ final class TornTail {
      * them is not a torn tail (see the class comment). Reads the whole journal: this runs only when a journal failed
      * verification on open.
      */
-    static Plan find(Path dir) throws IOException {
+    static Found find(Path dir) throws IOException {
         List<Path> cycles = CycleFiles.list(dir).cycles();
         RecordBuffer buffer = new RecordBuffer(4096);
         RecordView view = new RecordView();
@@ -101,29 +127,160 @@ final class TornTail {
                     } catch (FormatException e) {
                         // The genesis record is never part of a tail.
                         long at = documentAt + 4 + reader.lastRecordInDocument();
-                        return documentFirst < 1 || !zeroPageShare(buffer.data(), buffer.length(), at) ? null
+                        return documentFirst < 1 || !zeroPageShare(buffer.data(), buffer.length(), at) ? Found.NONE
                                 : lostContent(cycles, f, documentAt, documentFirst, position, buffer, view);
                     }
                     if (view.sequence() != position || !view.prevEquals(last)) {
-                        return null; // altered, or records removed or inserted: not what a lost page leaves
+                        return Found.NONE; // altered, or records removed or inserted: not what a lost page leaves
                     }
                     Rfc6962.leafHash(sha256, buffer.data(), 0, buffer.length(), last, 0);
                     position++;
                 }
             } catch (StorageDamageException e) {
-                return f == cycles.size() - 1 && position > 0 ? lostHeader(cycles.get(f), position, buffer, view) : null;
+                if (f < cycles.size() - 1 || position == 0) {
+                    return Found.NONE;
+                }
+                try (CycleFileReader reader = CycleFileReader.open(cycles.get(f));
+                     FileChannel channel = FileChannel.open(cycles.get(f), StandardOpenOption.READ)) {
+                    Object lost = lostHeader(cycles.get(f), reader.firstDocumentOffset(), view);
+                    if (!(lost instanceof LostHeader h)) {
+                        return Found.refused((String) lost);
+                    }
+                    // The last document before the lost header may have lost its end on the same page.
+                    Document before = lastDataDocument(channel, reader.firstDocumentOffset(), h.from());
+                    if (before != null && documentFirst >= 1 && before.offset() == documentAt
+                            && tornAcrossPage(channel, before) && !holdsCheckpoint(cycles.get(f), before, buffer, view)) {
+                        return lostHeaderOnly(h, cycles.get(f), documentFirst, before);
+                    }
+                    return lostHeaderOnly(h, cycles.get(f), position, null);
+                }
             }
         }
-        return null;
+        return Found.NONE;
+    }
+
+    private static Found lostHeaderOnly(LostHeader h, Path file, long firstLost, Document torn) {
+        List<Write> writes = new ArrayList<>(h.writes());
+        String tornText = "";
+        if (torn != null) {
+            writes.add(0, new Write(file, torn.offset(), 4, torn.header(), torn.header() | CycleFileReader.META_DATA));
+            tornText = "the document at offset " + torn.offset() + ", whose end on the same page reads as zeros, and ";
+        }
+        return new Found(new Plan(List.copyOf(writes), "set aside " + tornText + (h.end() > h.from() + 4 ? "the "
+                + (h.end() - h.from()) + " bytes from " + file.getFileName() + " offset " + h.from() : file.getFileName()
+                + " from offset " + h.from()) + ", where a document header never reached the disk (the file's header"
+                + " records a document at offset " + h.lastDocument() + "): the records from sequence " + firstLost
+                + " on were lost with it (nobody had signed them); " + describe(h)), null);
+    }
+
+    /**
+     * A torn last document where nothing says so but the document itself: the journal verifies, its last document
+     * straddles a page boundary, and its bytes from there to its end are all zero ({@link #tornAcrossPage}), as when
+     * the page after the boundary never reached the disk and neither did the file header's record of anything later.
+     * Its records then decode (zeros are valid bytes in a parameter, say), and a recovery would sign what was never
+     * written. Cheap: reads the last cycle file's headers from the document its file header names on. Null plan if
+     * there is no such document.
+     */
+    static Found tornLastDocument(Path dir) throws IOException {
+        List<Path> cycles = CycleFiles.list(dir).cycles();
+        if (cycles.isEmpty()) {
+            return Found.NONE;
+        }
+        Path file = cycles.get(cycles.size() - 1);
+        RecordBuffer buffer = new RecordBuffer(4096);
+        RecordView view = new RecordView();
+        try (CycleFileReader reader = CycleFileReader.open(file);
+             FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            long start = Math.max(reader.firstDocumentOffset(), reader.writePosition());
+            Document last = lastDataDocument(channel, start, Long.MAX_VALUE);
+            if (last == null || cycles.size() == 1 && last.offset() == firstDataDocument(channel, reader)
+                    || !tornAcrossPage(channel, last) || holdsCheckpoint(file, last, buffer, view)) {
+                return Found.NONE;
+            }
+            long first = read(channel, last.offset() + 4 + dev.vouch.internal.format.RecordDescriptor.SEQUENCE_OFFSET, 8);
+            first = Long.reverseBytes(first); // record fields are big-endian
+            return new Found(new Plan(List.of(new Write(file, last.offset(), 4, last.header(),
+                    last.header() | CycleFileReader.META_DATA)), "set aside the last document (" + (last.header()
+                    & CycleFileReader.LENGTH_MASK) + " bytes, from " + file.getFileName() + " offset " + last.offset()
+                    + "), whose end on a page that never reached the disk reads as zeros, holding the records from"
+                    + " sequence " + first + " on, as a Chronicle metadata document: those records were lost (nobody"
+                    + " had signed them)"), null);
+        } catch (StorageDamageException e) {
+            return Found.NONE;
+        }
+    }
+
+    /**
+     * Whether the content of {@code d} straddles a {@link #PAGE} boundary and its bytes from the last such boundary to
+     * its end, at least {@link #MIN_ZERO_SHARE} of them, are all zero: the page after the boundary never reached the
+     * disk (a cycle file's unwritten space reads as zeros).
+     */
+    private static boolean tornAcrossPage(FileChannel channel, Document d) throws IOException {
+        long boundary = (d.end() - 1) / PAGE * PAGE;
+        return boundary > d.offset() + 4 && d.end() - boundary >= MIN_ZERO_SHARE
+                && endOfNonZero(channel, boundary, d.end()) == boundary;
+    }
+
+    /** The last complete data document whose header is at or after {@code from} and before {@code stop}, or null. */
+    private static Document lastDataDocument(FileChannel channel, long from, long stop) throws IOException {
+        long size = channel.size();
+        Document last = null;
+        for (long at = from; at + 4 <= size && at < stop; ) {
+            int header = (int) read(channel, at, 4);
+            if (header == 0 || (header & CycleFileReader.NOT_COMPLETE) != 0) {
+                break;
+            }
+            if ((header & CycleFileReader.META_DATA) == 0) {
+                last = new Document(at, header);
+            }
+            at = align(at + 4 + (header & CycleFileReader.LENGTH_MASK));
+        }
+        return last;
+    }
+
+    private static long firstDataDocument(FileChannel channel, CycleFileReader reader) throws IOException {
+        long at = reader.firstDocumentOffset();
+        for (long size = channel.size(); at + 4 <= size; ) {
+            int header = (int) read(channel, at, 4);
+            if (header == 0 || (header & CycleFileReader.NOT_COMPLETE) != 0 || (header & CycleFileReader.META_DATA) == 0) {
+                return at;
+            }
+            at = align(at + 4 + (header & CycleFileReader.LENGTH_MASK));
+        }
+        return at;
+    }
+
+    /** Whether a record of the data document {@code d} in {@code file} decodes as a checkpoint. */
+    private static boolean holdsCheckpoint(Path file, Document d, RecordBuffer buffer, RecordView view)
+            throws IOException {
+        try (CycleFileReader reader = CycleFileReader.open(file)) {
+            reader.seek(d.offset());
+            while (reader.next(buffer) && reader.lastRecordOffset() == d.offset()) {
+                if (decodesAsCheckpoint(buffer, view)) {
+                    return true;
+                }
+            }
+        } catch (StorageDamageException e) {
+            return false; // what follows the document is damaged; the document itself was read
+        }
+        return false;
+    }
+
+    /** What the writes of {@code h} did, for the descriptions. */
+    private static String describe(LostHeader h) {
+        return "the file's header now names offset " + h.from() + " as its last document, the first of "
+                + (h.writes().size() - 1) + " metadata document(s) that keep the bytes there";
     }
 
     /** The documents from the one at {@code startOffset} to the end of the data; null if one holds a checkpoint. */
-    private static Plan lostContent(List<Path> cycles, int startFile, long startOffset, long startFirst, long unreadable,
-                                    RecordBuffer buffer, RecordView view) throws IOException {
+    private static Found lostContent(List<Path> cycles, int startFile, long startOffset, long startFirst,
+                                     long unreadable, RecordBuffer buffer, RecordView view) throws IOException {
         List<Write> writes = new ArrayList<>();
         long bytes = 0;
+        LostHeader lost = null;
+        int f = startFile;
         try {
-            for (int f = startFile; f < cycles.size(); f++) {
+            for (; f < cycles.size(); f++) {
                 try (CycleFileReader reader = CycleFileReader.open(cycles.get(f));
                      FileChannel channel = FileChannel.open(cycles.get(f), StandardOpenOption.READ)) {
                     if (f == startFile) {
@@ -131,13 +288,13 @@ final class TornTail {
                     }
                     while (reader.next(buffer)) {
                         if (decodesAsCheckpoint(buffer, view)) {
-                            return null; // something was signed in there: not a tail nobody signed
+                            return Found.refused(SIGNED_AFTER);
                         }
                         if (reader.lastRecordInDocument() == 0) {
                             long at = reader.lastRecordOffset();
                             int header = (int) read(channel, at, 4);
                             if ((header & (CycleFileReader.META_DATA | CycleFileReader.NOT_COMPLETE)) != 0) {
-                                return null; // not the complete data document the reader just read
+                                return Found.NONE; // not the complete data document the reader just read
                             }
                             writes.add(new Write(cycles.get(f), at, 4, header, header | CycleFileReader.META_DATA));
                             bytes += header & CycleFileReader.LENGTH_MASK;
@@ -146,37 +303,59 @@ final class TornTail {
                 }
             }
         } catch (StorageDamageException e) {
-            return null; // a lost header as well: not set aside in one go
+            // A later document header on a page that was lost too (a power loss often takes both): set aside from
+            // there on as well, if that is what it is.
+            if (f < cycles.size() - 1) {
+                return Found.NONE;
+            }
+            Object found = lostHeader(cycles.get(f), f == startFile ? startOffset : -1, view);
+            if (!(found instanceof LostHeader h)) {
+                return Found.refused((String) found);
+            }
+            lost = h;
         }
         if (writes.isEmpty()) {
-            return null;
+            return Found.NONE;
         }
-        return new Plan(List.copyOf(writes), "set aside " + writes.size() + " unreadable document(s) (" + bytes
+        List<Write> all = new ArrayList<>(writes);
+        if (lost != null) {
+            all.addAll(lost.writes());
+        }
+        return new Found(new Plan(List.copyOf(all), "set aside " + writes.size() + " unreadable document(s) (" + bytes
                 + " bytes, from " + writes.get(0).file().getFileName() + " offset " + writes.get(0).offset()
                 + ") holding the records from sequence " + startFirst + " on (the first that does not decode: "
-                + unreadable + ") as Chronicle metadata documents");
+                + unreadable + ")" + (lost == null ? "" : ", and " + (lost.end() - lost.from()) + " bytes from offset "
+                + lost.from() + ", where a document header never reached the disk (the file's header records a"
+                + " document at offset " + lost.lastDocument() + ")") + ", as Chronicle metadata documents: those"
+                + " records were lost (nobody had signed them)" + (lost == null ? "" : "; " + describe(lost))), null);
     }
 
+    /** Why a tail that may be a power loss's is refused all the same. */
+    private static final String SIGNED_AFTER = "a power loss can leave this, when a page never reached the disk while"
+            + " a later page holding a signed checkpoint did: then records that checkpoint signed are lost, and the"
+            + " ledger does not set aside what was signed. Keep the directory as evidence and start a fresh journal"
+            + " (LedgerBuilder.freshJournalIfCorrupt)";
+
     /**
-     * Where reading {@code file} stopped at a zero document header, the rest of its page all zero, while the file's
-     * header records a document at or beyond it: everything from there to the file's last non-zero byte. Null if
-     * reading stopped for any other reason, or if a checkpoint record can be read anywhere in those bytes.
+     * Where reading {@code file} stops at a zero document header (the first one from {@code searchFrom}, or from the
+     * first document if that is negative), the rest of its page all zero, while the file's header records a document
+     * at or beyond it: the writes that set aside everything from there to the file's last non-zero byte. Otherwise
+     * a hint why not, if it looks like a power loss but a checkpoint can be read in those bytes, or null.
      */
-    private static Plan lostHeader(Path file, long nextSequence, RecordBuffer buffer, RecordView view)
-            throws IOException {
+    private static Object lostHeader(Path file, long searchFrom, RecordView view) throws IOException {
         try (CycleFileReader reader = CycleFileReader.open(file);
              FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             long lastDocument = reader.writePosition();
             long lastDocumentAt = reader.writePositionAt();
             long size = channel.size();
-            long from = firstMissingHeader(channel, reader.firstDocumentOffset(), size);
+            long from = firstMissingHeader(channel, searchFrom >= 0 ? searchFrom : reader.firstDocumentOffset(), size);
             if (from < 0 || lastDocument < from || lastDocumentAt < 0 || read(channel, lastDocumentAt, 8) != lastDocument
                     || endOfNonZero(channel, from, Math.min(size, (from / PAGE + 1) * PAGE)) != from) {
                 return null; // a header overwritten in the middle of a page is not a lost page
             }
             long end = align(endOfNonZero(channel, from, size));
             if (checkpointWithin(channel, from, end, view)) {
-                return null; // something was signed in there: not a tail nobody signed
+                return SIGNED_AFTER;
             }
             List<Write> writes = new ArrayList<>();
             for (long at = from; at == from || at + 4 <= end; ) {
@@ -186,10 +365,7 @@ final class TornTail {
             }
             // Chronicle appends after the document the file header names: name the first one set aside.
             writes.add(new Write(file, lastDocumentAt, 8, lastDocument, from));
-            return new Plan(List.copyOf(writes), "set aside the " + (end - from) + " bytes from " + file.getFileName()
-                    + " offset " + from + ", where a document header never reached the disk (the file's header"
-                    + " records a document at offset " + lastDocument + "), holding the records from sequence "
-                    + nextSequence + " on, as " + (writes.size() - 1) + " Chronicle metadata document(s)");
+            return new LostHeader(List.copyOf(writes), from, end, lastDocument);
         }
     }
 
