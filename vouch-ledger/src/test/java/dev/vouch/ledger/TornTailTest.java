@@ -381,4 +381,126 @@ class TornTailTest {
         assertEquals(snapshot, JournalFiles.snapshot(dir), "a refused journal must not be touched");
         assertEquals(Verdict.TAMPERED, Journals.verify(dir, anchor).verdict());
     }
+
+    /**
+     * A power loss that kept a page of Chronicle's index and a later checkpoint's page from after the last document
+     * the file header records, while the pages between never reached the disk (an outside trial): the default open
+     * reached that checkpoint through the index and appended after the journal's real end, which then failed
+     * verification. It now resumes from where a reader gets to.
+     */
+    @Test
+    void shouldNotResumeFromACheckpointBeyondTheLastDocumentTheFileRecords() throws IOException {
+        Path live = tmp.resolve("index-live");
+        keyFile = tmp.resolve("index.vouch_key");
+        Path older = tmp.resolve("older");
+        Path newer = tmp.resolve("newer");
+        try (Ledger ledger = Ledger.builder(live).keyFile(keyFile).checkpointMaxEvents(100_000)
+                .checkpointMaxDelay(Duration.ofHours(1)).shutdownHook(false).open()) {
+            anchor = ledger.verifyingKey();
+            for (int i = 0; i < 100; i++) {
+                ledger.recordDurably(new Event().kind(EventKind.TOOL_CALL).name("t").params("{}"), Durability.JOURNALED);
+            }
+            JournalFiles.copy(live, older);
+            for (int i = 0; i < 400; i++) {
+                ledger.recordDurably(new Event().kind(EventKind.TOOL_CALL).name("t").params("{}"), Durability.JOURNALED);
+            }
+            ledger.recordDurably(new Event().kind(EventKind.TOOL_CALL).name("sealed").params("{}"), Durability.SEALED);
+            JournalFiles.copy(live, newer);
+        }
+        Path file = onlyCycleFile(older);
+        byte[] old = java.nio.file.Files.readAllBytes(file);
+        byte[] now = java.nio.file.Files.readAllBytes(onlyCycleFile(newer));
+        List<Cq4.Document> newerDocs = Cq4.dataDocuments(onlyCycleFile(newer));
+        long firstData = Cq4.dataDocuments(file).get(0).offset();
+        long lastCheckpoint = -1;
+        for (Cq4.Document d : newerDocs) {
+            for (int at = (int) d.offset() + 4; at + 56 <= d.offset() + 4 + d.length(); ) {
+                if (now[at + 2] == 0x11) {
+                    lastCheckpoint = at; // a CHECKPOINT record
+                }
+                at += 56 + java.nio.ByteBuffer.wrap(now, at + 52, 4).getInt();
+            }
+        }
+        // The older file, with the newer one's index pages (before the first document) and its pages from the 385th
+        // data document (Chronicle indexes every 128th) to the last checkpoint.
+        long indexed = newerDocs.get(384).offset();
+        for (int page = 1; page * 4096 < now.length; page++) {
+            long at = page * 4096L;
+            if (at + 4096 <= firstData || at / 4096 >= indexed / 4096 && at / 4096 <= lastCheckpoint / 4096) {
+                Cq4.write(file, at, java.util.Arrays.copyOfRange(now, (int) at, (int) Math.min(now.length, at + 4096)));
+            }
+        }
+        assertTrue(old.length > 0 && lastCheckpoint > Cq4.endOfData(file), "the checkpoint lies beyond the older end: "
+                + lastCheckpoint + " " + Cq4.endOfData(file) + " " + firstData + " " + old.length + " " + now.length);
+        assertEquals(0, Journals.verify(older, anchor).failureCount());
+
+        try (Ledger ledger = Ledger.builder(older).keyFile(keyFile).shutdownHook(false).open()) {
+            ledger.record(new Event().kind(EventKind.NOTE).name("after").params("{}"));
+        }
+
+        VerificationReport r = Journals.verify(older, anchor);
+        assertEquals(Verdict.INTACT, r.verdict(), Journals.describe(r));
+    }
+
+    /** A refused open (a wrong key file) leaves a torn journal as it was; the open that succeeds records the tear. */
+    @Test
+    void shouldPutBackWhatWasSetAsideWhenTheOpenIsRefusedAfterAll() throws IOException {
+        Path dir = crashedJournal("wrong-key", 40);
+        Path file = onlyCycleFile(dir);
+        zeroContent(file, Cq4.dataDocuments(file).size() - 1, 0);
+        Path otherKey = tmp.resolve("other.vouch_key");
+        Ledger.builder(tmp.resolve("other")).keyFile(otherKey).shutdownHook(false).open().close();
+        // The bytes of every file (putting the headers back rewrites them, so modification times change).
+        Map<String, String> snapshot = new java.util.TreeMap<>();
+        for (Path f : JournalFiles.cq4Files(dir)) {
+            snapshot.put(f.getFileName().toString(), JournalFiles.sha256(f));
+        }
+
+        try (StderrCapture err = new StderrCapture()) {
+            assertThrows(dev.vouch.KeyFileException.class, () -> Ledger.builder(dir).keyFile(otherKey)
+                    .shutdownHook(false).open().close());
+        }
+        for (Path f : JournalFiles.cq4Files(dir)) {
+            assertEquals(snapshot.get(f.getFileName().toString()), JournalFiles.sha256(f), "a refused open must leave "
+                    + f.getFileName() + " as it was");
+        }
+
+        try (Ledger ledger = Ledger.builder(dir).keyFile(keyFile).shutdownHook(false).open()) {
+            ledger.record(new Event().kind(EventKind.NOTE).name("after").params("{}"));
+        }
+        assertEquals(Verdict.INTACT, Journals.verify(dir, anchor).verdict());
+        assertTrue(last(RawJournal.read(dir), RecordType.RECOVERY).reason().contains("set aside 1 unreadable document"));
+    }
+
+    /** A whole page in the middle of a large last record never reached the disk; the record still decodes. */
+    @Test
+    void shouldSetAsideALastRecordWithALostPageInItsMiddle() throws IOException {
+        Path live = tmp.resolve("big-live");
+        keyFile = tmp.resolve("big.vouch_key");
+        Path dir = tmp.resolve("big");
+        try (Ledger ledger = Ledger.builder(live).keyFile(keyFile).checkpointMaxEvents(100_000)
+                .checkpointMaxDelay(Duration.ofHours(1)).shutdownHook(false).open()) {
+            anchor = ledger.verifyingKey();
+            ledger.recordDurably(new Event().kind(EventKind.TOOL_CALL).name("t").params("{}"), Durability.JOURNALED);
+            ledger.recordDurably(new Event().kind(EventKind.TOOL_CALL).name("big").params("{\"pad\":\""
+                    + "b".repeat(16_000) + "\"}"), Durability.JOURNALED);
+            JournalFiles.copy(live, dir);
+        }
+        Path file = onlyCycleFile(dir);
+        Cq4.Document big = lastDocument(dir);
+        long page = (big.offset() + 4 + 4095) / 4096 * 4096 + 4096; // a whole page inside the record
+        Cq4.write(file, page, new byte[4096]);
+        assertEquals(Verdict.INCOMPLETE, Journals.verify(dir, anchor).verdict(), "it still decodes");
+
+        try (Ledger ledger = Ledger.builder(dir).keyFile(keyFile).shutdownHook(false).open()) {
+            ledger.record(new Event().kind(EventKind.NOTE).name("after").params("{}"));
+        }
+
+        assertEquals(Verdict.INTACT, Journals.verify(dir, anchor).verdict());
+        List<byte[]> after = RawJournal.read(dir);
+        assertTrue(last(after, RecordType.RECOVERY).reason().contains("set aside the last document ("),
+                last(after, RecordType.RECOVERY).reason());
+        assertTrue(after.stream().noneMatch(r -> new String(r, java.nio.charset.StandardCharsets.ISO_8859_1)
+                .contains("bbbbbbbb")), "the torn record is not in the journal");
+    }
 }

@@ -69,14 +69,20 @@ public final class JournalTail {
                 if (index == null) {
                     return new Result(null, null, "Chronicle's index of " + cycles.get(f).getFileName() + " is unreadable");
                 }
-                long end = Long.MAX_VALUE;
+                // Nothing beyond the last document the file's header records: after a power loss, a page of
+                // Chronicle's index and one of a later checkpoint can be on disk while the pages between them are not
+                // (an outside trial), and a checkpoint there is not where a reader of the journal gets to.
+                long end = reader.writePosition() >= 0 ? reader.writePosition() : Long.MAX_VALUE;
                 for (int k = index.length - 1; k >= -1 && found == null && searched < MAX_RECORDS_SEARCHED; k--) {
                     long start = k >= 0 ? index[k] : reader.firstDocumentOffset();
+                    if (start > end) {
+                        continue;
+                    }
                     Scan scan = scan(reader, start, end, origin, cycles.get(f));
                     searched += scan.records;
                     found = scan.found;
                     // The earlier segment reads up to this one's first record too, to know what came before it.
-                    end = scan.firstRecordAt >= 0 ? scan.firstRecordAt : start;
+                    end = Math.min(end, scan.firstRecordAt >= 0 ? scan.firstRecordAt : start);
                     if (k < 0) {
                         break;
                     }

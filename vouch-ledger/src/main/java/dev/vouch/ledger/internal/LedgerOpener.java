@@ -198,7 +198,7 @@ final class LedgerOpener {
                                  LedgerCounters counters, FailureLatch failure) {
         ResumePoint resume;
         KeyChoice keys;
-        TornTail.Plan setAside;
+        TornTail.Plan setAside = null;
         try {
             Resumed resumed = resume(config, dir);
             resume = resumed.point();
@@ -214,6 +214,12 @@ final class LedgerOpener {
                 LOG.info("Deleted {} abandoned temporary cop(ies) of key file {}", abandoned, config.keyFile());
             }
         } catch (RuntimeException e) {
+            if (setAside != null) {
+                // Refused after all (a wrong key file, say): leave the journal as it was, so that the open that
+                // succeeds sets the tail aside again and records it (an outside trial found it set aside unrecorded).
+                restore(setAside, dir);
+                LOG.warn("Journal {}: put back what was set aside as a torn tail, since the open was refused", dir);
+            }
             lock.close();
             throw e;
         }

@@ -34,9 +34,11 @@ import java.util.List;
  *       document (or several, each at most {@link #MAX_SET_ASIDE} bytes), with the file header's record of its last
  *       document moved back to the first of them, where Chronicle appends from.</li>
  * </ul>
- * A kill -9 leaves neither (the page cache survives it), and neither can hold a record written with {@code SYNCED}
- * or anything before it. A record that decodes but does not link, or bytes that do not decode without such zeros
- * (a flipped bit), is an alteration, and is refused as tampering, as is any other damage.
+ * Both at once, and a last document whose lost page still decodes ({@link #tornLastDocument}), are recognised too.
+ * A kill -9 leaves none of these (the page cache survives it), and a power loss never takes a record written with
+ * {@code SYNCED} or anything before it (someone zeroing the last pages can, and looks the same: what is set aside
+ * is recorded). A record that decodes but does not link, or bytes that do not decode without such zeros (a flipped
+ * bit), is an alteration, and is refused as tampering, as is any other damage.
  *
  * <p>{@link Plan#setAside} makes the writes, checking each place still holds what was read; the bytes set aside stay
  * where they are. The caller verifies the journal again and {@link Plan#restore}s it if that still fails, then
@@ -211,13 +213,21 @@ final class TornTail {
     }
 
     /**
-     * Whether the content of {@code d} straddles a {@link #PAGE} boundary and its bytes from the last such boundary to
-     * its end, at least {@link #MIN_ZERO_SHARE} of them, are all zero: the page after the boundary never reached the
-     * disk (a cycle file's unwritten space reads as zeros).
+     * Whether a page of the content of {@code d} never reached the disk (a cycle file's unwritten space reads as
+     * zeros): a whole {@link #PAGE}-byte page inside it is all zero, or it straddles a page boundary and its bytes from
+     * the last such boundary to its end, at least {@link #MIN_ZERO_SHARE} of them, are.
      */
     private static boolean tornAcrossPage(FileChannel channel, Document d) throws IOException {
+        long content = d.offset() + 4;
+        // A whole page inside it that never reached the disk (an outside trial zeroed the middle page of a 16 KiB
+        // record, which still decoded), or its end on the page after its last boundary.
+        for (long page = (content + PAGE - 1) / PAGE * PAGE; page + PAGE <= d.end(); page += PAGE) {
+            if (endOfNonZero(channel, page, page + PAGE) == page) {
+                return true;
+            }
+        }
         long boundary = (d.end() - 1) / PAGE * PAGE;
-        return boundary > d.offset() + 4 && d.end() - boundary >= MIN_ZERO_SHARE
+        return boundary > content && d.end() - boundary >= MIN_ZERO_SHARE
                 && endOfNonZero(channel, boundary, d.end()) == boundary;
     }
 
@@ -268,8 +278,10 @@ final class TornTail {
 
     /** What the writes of {@code h} did, for the descriptions. */
     private static String describe(LostHeader h) {
-        return "the file's header now names offset " + h.from() + " as its last document, the first of "
-                + (h.writes().size() - 1) + " metadata document(s) that keep the bytes there";
+        int documents = h.writes().size() - 1;
+        return "the file's header now names offset " + h.from() + " as its last document, " + (documents > 1
+                ? "the first of " + documents + " metadata documents that keep the bytes there"
+                : h.end() > h.from() + 4 ? "a metadata document that keeps the bytes there" : "an empty metadata document");
     }
 
     /** The documents from the one at {@code startOffset} to the end of the data; null if one holds a checkpoint. */
@@ -324,9 +336,10 @@ final class TornTail {
         return new Found(new Plan(List.copyOf(all), "set aside " + writes.size() + " unreadable document(s) (" + bytes
                 + " bytes, from " + writes.get(0).file().getFileName() + " offset " + writes.get(0).offset()
                 + ") holding the records from sequence " + startFirst + " on (the first that does not decode: "
-                + unreadable + ")" + (lost == null ? "" : ", and " + (lost.end() - lost.from()) + " bytes from offset "
-                + lost.from() + ", where a document header never reached the disk (the file's header records a"
-                + " document at offset " + lost.lastDocument() + ")") + ", as Chronicle metadata documents: those"
+                + unreadable + ")" + (lost == null ? "" : ", and " + (lost.end() > lost.from() + 4 ? "the "
+                + (lost.end() - lost.from()) + " bytes from offset " + lost.from() : "what follows offset " + lost.from())
+                + ", where a document header never reached the disk (the file's header records a document at offset "
+                + lost.lastDocument() + ")") + ", as Chronicle metadata documents: those"
                 + " records were lost (nobody had signed them)" + (lost == null ? "" : "; " + describe(lost))), null);
     }
 
