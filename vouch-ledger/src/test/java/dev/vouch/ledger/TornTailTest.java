@@ -56,11 +56,8 @@ class TornTailTest {
     /** As above; with {@code straddling}, goes on until the last document straddles a 4 KiB page boundary. */
     private Path crashedJournal(String name, int events, boolean straddling) {
         Path dir = tmp.resolve(name + "-live");
-        keyFile = tmp.resolve(name + ".vouch_key");
         Path crashed = tmp.resolve(name);
-        try (Ledger ledger = Ledger.builder(dir).keyFile(keyFile).checkpointMaxEvents(100_000)
-                .checkpointMaxDelay(Duration.ofHours(1)).shutdownHook(false).open()) {
-            anchor = ledger.verifyingKey();
+        try (Ledger ledger = openLive(name)) {
             Event e = new Event();
             for (int i = 0; i < events || straddling && pageBoundaryInside(lastDocument(dir)) < 0; i++) {
                 ledger.recordDurably(e.reset().kind(EventKind.TOOL_CALL).name("t").params("{\"i\":" + i + "}"),
@@ -74,11 +71,8 @@ class TornTailTest {
     /** As {@link #crashedJournal}: {@code events} journaled events, then one sealed (a checkpoint after it), then one more. */
     private Path crashedWithACheckpointAfter(String name, int events) {
         Path live = tmp.resolve(name + "-live");
-        keyFile = tmp.resolve(name + ".vouch_key");
         Path dir = tmp.resolve(name);
-        try (Ledger ledger = Ledger.builder(live).keyFile(keyFile).checkpointMaxEvents(100_000)
-                .checkpointMaxDelay(Duration.ofHours(1)).shutdownHook(false).open()) {
-            anchor = ledger.verifyingKey();
+        try (Ledger ledger = openLive(name)) {
             for (int i = 0; i < events; i++) {
                 ledger.recordDurably(new Event().kind(EventKind.TOOL_CALL).name("t").params("{}"), Durability.JOURNALED);
             }
@@ -87,6 +81,18 @@ class TornTailTest {
             JournalFiles.copy(live, dir);
         }
         return dir;
+    }
+
+    /**
+     * A ledger on {@code <name>-live} with this test's key, signing only when asked (one checkpoint after the genesis):
+     * a copy taken while it runs is what a crash, or a power loss before the tear, leaves.
+     */
+    private Ledger openLive(String name) {
+        keyFile = tmp.resolve(name + ".vouch_key");
+        Ledger ledger = Ledger.builder(tmp.resolve(name + "-live")).keyFile(keyFile).checkpointMaxEvents(100_000)
+                .checkpointMaxDelay(Duration.ofHours(1)).shutdownHook(false).open();
+        anchor = ledger.verifyingKey();
+        return ledger;
     }
 
     private static Cq4.Document lastDocument(Path dir) {
@@ -107,12 +113,9 @@ class TornTailTest {
      */
     private Path crashedWithALongLastRecord(String name) {
         Path dir = tmp.resolve(name + "-live");
-        keyFile = tmp.resolve(name + ".vouch_key");
         Path crashed = tmp.resolve(name);
         String pad = "p".repeat(200);
-        try (Ledger ledger = Ledger.builder(dir).keyFile(keyFile).checkpointMaxEvents(100_000)
-                .checkpointMaxDelay(Duration.ofHours(1)).shutdownHook(false).open()) {
-            anchor = ledger.verifyingKey();
+        try (Ledger ledger = openLive(name)) {
             for (int i = 0; i < 2_000; i++) {
                 ledger.recordDurably(new Event().kind(EventKind.TOOL_CALL).name("t").params("{\"i\":" + i + ",\"pad\":\""
                         + pad.substring(i % 50) + "\"}"), Durability.JOURNALED);
@@ -391,12 +394,9 @@ class TornTailTest {
     @Test
     void shouldNotResumeFromACheckpointBeyondTheLastDocumentTheFileRecords() throws IOException {
         Path live = tmp.resolve("index-live");
-        keyFile = tmp.resolve("index.vouch_key");
         Path older = tmp.resolve("older");
         Path newer = tmp.resolve("newer");
-        try (Ledger ledger = Ledger.builder(live).keyFile(keyFile).checkpointMaxEvents(100_000)
-                .checkpointMaxDelay(Duration.ofHours(1)).shutdownHook(false).open()) {
-            anchor = ledger.verifyingKey();
+        try (Ledger ledger = openLive("index")) {
             for (int i = 0; i < 100; i++) {
                 ledger.recordDurably(new Event().kind(EventKind.TOOL_CALL).name("t").params("{}"), Durability.JOURNALED);
             }
@@ -476,11 +476,8 @@ class TornTailTest {
     @Test
     void shouldSetAsideALastRecordWithALostPageInItsMiddle() throws IOException {
         Path live = tmp.resolve("big-live");
-        keyFile = tmp.resolve("big.vouch_key");
         Path dir = tmp.resolve("big");
-        try (Ledger ledger = Ledger.builder(live).keyFile(keyFile).checkpointMaxEvents(100_000)
-                .checkpointMaxDelay(Duration.ofHours(1)).shutdownHook(false).open()) {
-            anchor = ledger.verifyingKey();
+        try (Ledger ledger = openLive("big")) {
             ledger.recordDurably(new Event().kind(EventKind.TOOL_CALL).name("t").params("{}"), Durability.JOURNALED);
             ledger.recordDurably(new Event().kind(EventKind.TOOL_CALL).name("big").params("{\"pad\":\""
                     + "b".repeat(16_000) + "\"}"), Durability.JOURNALED);
