@@ -421,7 +421,13 @@ final class LedgerOpener {
             throw new VouchException("cannot set aside the torn last document of the journal " + dir + " ("
                     + torn.description() + "): " + e.getMessage(), e);
         }
-        Checked again = check(config, dir);
+        Checked again;
+        try {
+            again = check(config, dir);
+        } catch (RuntimeException | Error e) {
+            restore(torn, dir);
+            throw e;
+        }
         if (again.resume() == null) {
             restore(torn, dir); // it verified before: go on as it was
             return new Resumed(verified.resume(), null);
