@@ -371,6 +371,18 @@ final class LedgerOpener {
         if (torn == null) {
             throw refuse(dir, failed.failedAt(), failed.failed() + (found.hint() == null ? "" : "; " + found.hint()));
         }
+        ResumePoint again = setAside(config, dir, torn);
+        if (again == null) {
+            throw refuse(dir, failed.failedAt(), failed.failed());
+        }
+        return new Resumed(again, torn);
+    }
+
+    /**
+     * Sets {@code torn} aside and verifies the journal again: the resume point then, or null once everything is put
+     * back because the journal still fails.
+     */
+    private static ResumePoint setAside(LedgerConfig config, Path dir, TornTail.Plan torn) {
         try {
             torn.setAside();
         } catch (IOException e) {
@@ -387,17 +399,13 @@ final class LedgerOpener {
         }
         if (again.resume() == null) {
             restore(torn, dir);
-            throw refuse(dir, failed.failedAt(), failed.failed());
+            return null;
         }
-        logSetAside(dir, torn);
-        return new Resumed(again.resume(), torn);
-    }
-
-    private static void logSetAside(Path dir, TornTail.Plan torn) {
         LOG.warn("Journal {}: the end of its last session did not read back as whole, chained records, as a power loss"
                 + " leaves a journal whose last writes never reached the disk; nobody had signed them. {}. The rest of the"
                 + " journal verifies; the bytes stay in place for inspection, and the journal's next records say so.",
                 dir, torn.description().substring(0, 1).toUpperCase(java.util.Locale.ROOT) + torn.description().substring(1));
+        return again.resume();
     }
 
     /**
@@ -414,26 +422,9 @@ final class LedgerOpener {
         if (torn == null) {
             return new Resumed(verified.resume(), null);
         }
-        try {
-            torn.setAside();
-        } catch (IOException e) {
-            restore(torn, dir);
-            throw new VouchException("cannot set aside the torn last document of the journal " + dir + " ("
-                    + torn.description() + "): " + e.getMessage(), e);
-        }
-        Checked again;
-        try {
-            again = check(config, dir);
-        } catch (RuntimeException | Error e) {
-            restore(torn, dir);
-            throw e;
-        }
-        if (again.resume() == null) {
-            restore(torn, dir); // it verified before: go on as it was
-            return new Resumed(verified.resume(), null);
-        }
-        logSetAside(dir, torn);
-        return new Resumed(again.resume(), torn);
+        ResumePoint again = setAside(config, dir, torn);
+        // If it fails without that document, it is put back: the journal verified as it was, so go on from there.
+        return again == null ? new Resumed(verified.resume(), null) : new Resumed(again, torn);
     }
 
     private static void restore(TornTail.Plan torn, Path dir) {

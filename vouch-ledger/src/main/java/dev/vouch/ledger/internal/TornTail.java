@@ -104,7 +104,7 @@ final class TornTail {
     }
 
     /**
-     * The torn tail of the journal in {@code dir}, or null if its records chain unbroken to the end, or what breaks
+     * The torn tail of the journal in {@code dir}; no plan if its records chain unbroken to the end, or what breaks
      * them is not a torn tail (see the class comment). Reads the whole journal: this runs only when a journal failed
      * verification on open.
      */
@@ -117,12 +117,14 @@ final class TornTail {
         long position = 0;
         long documentAt = -1;
         long documentFirst = -1;
+        int documentFile = -1;
         for (int f = 0; f < cycles.size(); f++) {
             try (CycleFileReader reader = CycleFileReader.open(cycles.get(f))) {
                 while (reader.next(buffer)) {
                     if (reader.lastRecordInDocument() == 0) {
                         documentAt = reader.lastRecordOffset();
                         documentFirst = position;
+                        documentFile = f;
                     }
                     try {
                         view.wrap(buffer.data(), buffer.length());
@@ -150,7 +152,7 @@ final class TornTail {
                     }
                     // The last document before the lost header may have lost its end on the same page.
                     Document before = lastDataDocument(channel, reader.firstDocumentOffset(), h.from());
-                    if (before != null && documentFirst >= 1 && before.offset() == documentAt
+                    if (before != null && documentFirst >= 1 && documentFile == f && before.offset() == documentAt
                             && tornAcrossPage(channel, before) && !holdsCheckpoint(cycles.get(f), before, buffer, view)) {
                         return lostHeaderOnly(h, cycles.get(f), documentFirst, before);
                     }
