@@ -1,5 +1,6 @@
 package dev.vouch.cli;
 
+import dev.vouch.internal.JsonProblem;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
@@ -18,7 +19,7 @@ final class Errors {
     static String jsonProblem(IOException e) {
         if (e instanceof com.fasterxml.jackson.core.JsonProcessingException j) {
             com.fasterxml.jackson.core.JsonLocation at = j.getLocation();
-            String problem = j.getOriginalMessage() == null ? "unreadable" : j.getOriginalMessage().strip();
+            String problem = JsonProblem.plain(j.getOriginalMessage());
             return at == null || at.getLineNr() < 1 ? problem
                     : problem + " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
         }

@@ -1,5 +1,6 @@
 package dev.vouch.mcpproxy;
 
+import dev.vouch.internal.JsonProblem;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
 import java.net.http.HttpConnectTimeoutException;
@@ -14,8 +15,6 @@ import java.util.regex.Pattern;
 final class Failures {
     /** A Java class name where a message would be ({@code java.io.IOException: closed}, or a cause's toString). */
     private static final Pattern CLASS_NAME = Pattern.compile("\\b(?:[a-z][a-z0-9_]*\\.)+[A-Z][A-Za-z0-9_$]*(?::\\s*)?");
-    /** Where Jackson says which of its settings set a limit: {@code (1000, from `StreamReadConstraints....`)}. */
-    private static final Pattern JACKSON_SETTING = Pattern.compile(", from `[^`]*`");
 
     private Failures() {
     }
@@ -42,13 +41,9 @@ final class Failures {
         return t instanceof ConnectException ? "the connection was refused" : "the connection failed";
     }
 
-    /**
-     * What Jackson says is wrong with a JSON text, without the name of the setting behind a limit: "Document nesting
-     * depth (1001) exceeds the maximum allowed (1000)". Its messages otherwise name no class; the rest is kept as it
-     * is (it may quote the client's own text).
-     */
+    /** What the parser says is wrong with a JSON text, without its setting names: one owner, {@link JsonProblem}. */
     static String jsonProblem(String message) {
-        return message == null || message.isBlank() ? "unreadable" : JACKSON_SETTING.matcher(message).replaceAll("");
+        return JsonProblem.plain(message);
     }
 
     /** "Connection refused" reads "connection refused" after a colon. */

@@ -164,6 +164,14 @@ class EnvelopeTest {
         Envelope longNumber = client("{\"jsonrpc\":\"2.0\",\"id\":" + "9".repeat(1001) + ",\"method\":\"ping\"}");
         assertEquals(Envelope.Kind.UNPARSEABLE, longNumber.kind);
         assertFalse(longNumber.problem.contains("`") || longNumber.problem.contains("StreamReadConstraints"), longNumber.problem);
+        // A message cut short inside an object, and a number JSON does not have (an outside trial's -32700 answers
+        // named the parser's settings).
+        Envelope cut = client("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{");
+        assertEquals(Envelope.Kind.UNPARSEABLE, cut.kind);
+        assertEquals("Unexpected end-of-input: expected close marker for Object (start marker at line 1, column 56)",
+                cut.problem);
+        Envelope nan = client("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\",\"params\":{\"a\":NaN}}");
+        assertEquals("Non-standard token 'NaN'", nan.problem);
     }
 
     @Test

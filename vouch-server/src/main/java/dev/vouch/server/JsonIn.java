@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import dev.vouch.internal.JsonProblem;
 import dev.vouch.internal.StrictText;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -12,7 +13,6 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * A request body: one JSON object whose members are all known. A duplicate member, an unknown member or text after
@@ -81,19 +81,12 @@ final class JsonIn {
             // (nesting depth, number or name length) comes without a position.
             JsonLocation at = e.getLocation();
             throw HttpError.badRequest("malformed JSON" + (at == null ? "" : " at line " + at.getLineNr() + ", column "
-                    + at.getColumnNr()) + ": " + withoutJacksonNames(e.getOriginalMessage()));
+                    + at.getColumnNr()) + ": " + JsonProblem.plain(e.getOriginalMessage()));
         } catch (IOException e) {
             throw HttpError.badRequest("unreadable JSON: " + e.getMessage());
         }
         return new JsonIn(body, members);
     }
-
-    /** Jackson's limit messages name the setting in Jackson's API ("from `StreamReadConstraints...`"): not the client's. */
-    private static String withoutJacksonNames(String message) {
-        return message == null ? "unreadable" : JACKSON_SETTING.matcher(message).replaceAll("");
-    }
-
-    private static final Pattern JACKSON_SETTING = Pattern.compile(",? from `[^`]*`");
 
     boolean has(String name) {
         return members.containsKey(name);
