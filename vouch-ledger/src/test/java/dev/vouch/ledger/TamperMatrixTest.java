@@ -17,8 +17,12 @@ import dev.vouch.crypto.NoteKeys;
 import dev.vouch.crypto.SignedNote;
 import dev.vouch.crypto.SigningKey;
 import dev.vouch.crypto.VerifyingKey;
+import dev.vouch.internal.format.ControlRecordEncoder;
+import dev.vouch.internal.format.RecordBuilder;
 import dev.vouch.internal.format.RecordType;
+import dev.vouch.internal.format.RecordView;
 import dev.vouch.ledger.internal.RawJournal;
+import dev.vouch.merkle.Rfc6962;
 import dev.vouch.verify.Failure;
 import dev.vouch.verify.VerificationReport;
 import dev.vouch.verify.Verdict;
@@ -29,6 +33,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -478,6 +483,30 @@ class TamperMatrixTest {
         assertEquals(records.size(), tail.sequence(), tail.getMessage());
         assertEquals(records.size(), full.sequence(), full.getMessage());
         assertEquals(before, cycleFiles(dir), "a refused journal must not be touched");
+    }
+
+    @Test
+    void shouldSayWhichRecordsNoWriterSignedWhenARecoverySignsAForgedResume() {
+        // Shaped as a writer's own record, a RESUME after the seal cannot be told from a writer that crashed as it
+        // reopened the journal (an outside auditor appended one with a made-up version and settings). The recovery
+        // signs it as found, and its signed reason says which records no writer had signed.
+        List<byte[]> list = Forger.copy(records);
+        byte[] last = list.get(list.size() - 1);
+        RecordBuilder b = new RecordBuilder(256);
+        ControlRecordEncoder.resume(b, list.size(), Forger.timestamp(last) + 1, Rfc6962.leafHash(last), "vouch-java/9.9",
+                "forged=yes");
+        list.add(Arrays.copyOf(b.buffer(), b.finish()));
+        Path dir = write("resume-after-seal", list);
+
+        assertEquals(Verdict.INCOMPLETE, Journals.verify(dir, anchor).verdict(), "a torn tail to every verifier");
+        Ledger.builder(dir).keyFile(keyFile).shutdownHook(false).open().close();
+
+        List<byte[]> after = RawJournal.read(dir);
+        assertEquals(Verdict.INTACT, Journals.verify(dir, anchor).verdict());
+        RecordView recovery = Forger.view(after.get(list.size()));
+        assertEquals(RecordType.RECOVERY, recovery.type());
+        assertTrue(recovery.reason().contains("record " + records.size() + ", after the last checkpoint, signed by no "
+                + "writer before this recovery"), recovery.reason());
     }
 
     /** The snapshot of the journal's files alone: a refused open leaves its writer lock file behind, as any open. */

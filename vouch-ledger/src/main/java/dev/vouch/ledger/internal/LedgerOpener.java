@@ -229,7 +229,7 @@ final class LedgerOpener {
             String tornText = setAside == null ? null : setAside.description();
             if (!resume.sealed()) {
                 writer.writeRecovery("previous writer stopped without sealing the journal"
-                        + (tornText == null ? "" : "; " + tornText));
+                        + unsignedTail(resume) + (tornText == null ? "" : "; " + tornText));
                 writer.checkpoint();
                 // Said once it is true: on a full disk the recovery record cannot be written, and the open fails.
                 LOG.warn("Journal {} was not sealed (the previous writer stopped without close()); {} record(s) after "
@@ -276,6 +276,21 @@ final class LedgerOpener {
     }
 
     /** {@code settings} (sorted key=value lines) with one more line. */
+    /**
+     * Which records this recovery signs that no writer signed: a crash leaves them, but so would anyone who can
+     * write the files and appends records shaped like a writer's (an outside auditor appended a RESUME after a sealed
+     * end). Nothing tells the two apart, so the signed record says which they are.
+     */
+    private static String unsignedTail(ResumePoint resume) {
+        long n = resume.uncoveredRecords();
+        if (n == 0) {
+            return "";
+        }
+        long first = resume.lastCheckpoint() + 1;
+        return "; " + (n == 1 ? "record " + first : n + " records, " + first + " to " + (resume.nextSequence() - 1))
+                + ", after the last checkpoint, signed by no writer before this recovery";
+    }
+
     private static String withSetting(String settings, String key, String value) {
         java.util.List<String> lines = new java.util.ArrayList<>(java.util.List.of(settings.split("\n")));
         lines.add(key + "=" + value);
