@@ -404,6 +404,42 @@ class ThirdPartyVerifierTest {
     }
 
     /**
+     * The sketch stops where the Java reader reports damage, not silently: a cycle file cut at a document boundary
+     * before the last document its header records, and a document header zeroed in the middle of a file. An outside
+     * auditor who followed an earlier sketch read both as a clean end (INCOMPLETE where vouch verify says TAMPERED).
+     */
+    @Test
+    void shouldStopAtDamagedStorageWithTheStorageSketchOfFormatMd() throws IOException {
+        Path sketch = storageSketch();
+        Path live = tmp.resolve("sketch-damage");
+        VerifyingKey anchor;
+        try (Ledger ledger = Ledger.builder(live).keyFile(tmp.resolve("sketch_damage_key")).shutdownHook(false).open()) {
+            anchor = ledger.verifyingKey();
+            Event e = new Event();
+            for (int i = 0; i < 2_000; i++) {
+                ledger.recordDurably(e.reset().kind(EventKind.TOOL_CALL).name("t").params("{\"i\":" + i + "}"),
+                        Durability.JOURNALED);
+            }
+        }
+        Path cut = JournalFiles.copy(live, tmp.resolve("sketch-cut"));
+        Path cutFile = JournalFiles.cq4Files(cut).get(0);
+        List<Cq4.Document> documents = Cq4.dataDocuments(cutFile);
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(cutFile,
+                java.nio.file.StandardOpenOption.WRITE)) {
+            ch.truncate(documents.get(documents.size() - 3).offset());
+        }
+        Path zeroed = JournalFiles.copy(live, tmp.resolve("sketch-zeroed"));
+        Path zeroedFile = JournalFiles.cq4Files(zeroed).get(0);
+        Cq4.write(zeroedFile, Cq4.dataDocuments(zeroedFile).get(documents.size() / 2).offset(), new byte[4]);
+
+        for (Path dir : List.of(cut, zeroed)) {
+            assertEquals(Verdict.TAMPERED, Journals.verify(dir, anchor).verdict(), dir.toString());
+            Result r = run(List.of("python3", sketch.toString(), dir.toString()));
+            assertTrue(r.exit != 0 && r.output.contains("but the file records a document at"), r.output);
+        }
+    }
+
+    /**
      * A journal whose torn tail (content a power loss never wrote behind a header that reached the disk) the ledger
      * set aside on open: the storage sketch of FORMAT.md reads exactly the records the Java reader reads, and
      * verify-journal.py calls the export INTACT, as the Java verifier does; neither knows of the repair.
