@@ -135,7 +135,7 @@ class EventsCommandTest {
 
     @Test
     void shouldShowAnAnswerWithoutAnApproverWithoutAnEmptyName() {
-        // A new user's timed-out row read "big-transfer: ...; : no decision within PT2S".
+        // A new user's timed-out row read "big-transfer: ...; : no decision within 2s".
         CallRows.Row row = new CallRows.Row(7);
         row.tool = "bank.wire";
         row.risk = dev.vouch.Risk.HIGH;
@@ -144,12 +144,12 @@ class EventsCommandTest {
         row.policy = "big-transfer";
         row.reason = "over 10k";
         row.approver = "";
-        row.approvalReason = "no decision within PT2S";
+        row.approvalReason = "no decision within 2s";
 
         String line = RiskCommand.line(row, new CallOutcomes());
 
-        assertTrue(line.contains("big-transfer: over 10k; no decision within PT2S"), line);
+        assertTrue(line.contains("big-transfer: over 10k; no decision within 2s"), line);
         row.approver = "alice";
-        assertTrue(RiskCommand.line(row, new CallOutcomes()).contains("; alice: no decision within PT2S"));
+        assertTrue(RiskCommand.line(row, new CallOutcomes()).contains("; alice: no decision within 2s"));
     }
 }

@@ -146,7 +146,7 @@ class GuardApprovalTest extends GuardTestBase {
         assertEquals(List.of(RecordType.TOOL_CALL, RecordType.POLICY_DECISION, RecordType.APPROVAL), types());
         Rec approval = journal.bySeq(e.approvalSequence());
         assertEquals(Decision.TIMED_OUT, approval.decision());
-        assertTrue(approval.params().startsWith("{\"approver\":null,\"reason\":\"no decision within PT0.2S\""),
+        assertTrue(approval.params().startsWith("{\"approver\":null,\"reason\":\"no decision within 200ms\""),
                 approval::toString);
         assertTrue(approvals.pending().isEmpty(), "a timed-out request is no longer pending");
         assertFalse(approvals.approve(e.callSequence(), "alice", "sorry, was at lunch"), "a late approval counts");
