@@ -39,6 +39,7 @@ final class GatewayHandler extends Handler.Abstract {
     private static final List<String> REPORT = List.of("agent", "result", "error");
     private static final List<String> TASK_START = List.of("agent", "task", "parent_task", "parent");
     private static final List<String> TASK_END = List.of("agent", "task", "state", "error");
+    private static final List<String> TASK_STATES = List.of("completed", "failed", "cancelled");
     private static final List<String> DECIDE = List.of("decision", "reason");
     /** Long polls one call may hold; more answer at once (the client polls again). */
     private static final int MAX_POLLS_PER_CALL = 64;
@@ -352,19 +353,28 @@ final class GatewayHandler extends Handler.Abstract {
         }
         Tasks.OpenTask t = Tasks.start(a, name, parentTask == null ? null : Tasks.get(a, parentTask),
                 parent == null ? null : running(a, parent).context());
-        ex.respond(201, new JsonOut().field("task", name).field("seq", t.task.startSequence())
-                .field("parent", t.task.parentSequence()).toBytes());
+        JsonOut answer = new JsonOut().field("task", name).field("seq", t.task.startSequence());
+        if (t.task.parentSequence() >= 0) { // a top-level task hangs under nothing: no member, not -1
+            answer.field("parent", t.task.parentSequence());
+        }
+        ex.respond(201, answer.toBytes());
     }
 
     private void endTask(Exchange ex, AgentGuard a) {
         JsonIn in = JsonIn.parse(ex.body(maxBody), TASK_END);
         sameAgent(ex, in, a);
         String name = in.requiredString("task");
-        String state = in.string("state");
+        String given = in.string("state");
+        String state = given == null ? "completed" : given.toLowerCase(Locale.ROOT);
+        if (!TASK_STATES.contains(state)) {
+            // Checked before the task is looked up: a bad body is 400 whether or not the task exists.
+            throw HttpError.badRequest("\"state\" must be completed, failed or cancelled, not \"" + Texts.clip(given)
+                    + "\"");
+        }
         String message = JsonIn.limited("error", in.string("error"), 4096);
-        Tasks.OpenTask t = Tasks.end(a, name, state == null ? "completed" : state.toLowerCase(Locale.ROOT), message);
+        Tasks.OpenTask t = Tasks.end(a, name, state, message);
         ex.respond(200, new JsonOut().field("task", name).field("seq", t.task.startSequence())
-                .field("state", state == null ? "completed" : state.toLowerCase(Locale.ROOT)).toBytes());
+                .field("state", state).toBytes());
     }
 
     // ---- approvals

@@ -268,8 +268,12 @@ class GatewayCallsTest {
             Http.Reply task = f.http.post("/v1/tasks", f.agentToken, "{\"task\":\"ticket-7\"}");
             assertEquals(201, task.status(), task::toString);
             long taskSeq = task.seq();
+            assertNull(task.get("parent"), "a top-level task hangs under nothing (it read -1): " + task);
             Http.Reply sub = f.http.post("/v1/tasks", f.agentToken, "{\"task\":\"refund-42\",\"parent_task\":\"ticket-7\"}");
             assertEquals(taskSeq, sub.get("parent"));
+            Http.Reply badState = f.http.post("/v1/tasks/end", f.agentToken, "{\"task\":\"no-such\",\"state\":\"weird\"}");
+            assertEquals(400, badState.status(), "a bad body is 400 before the task is looked up: " + badState);
+            assertTrue(badState.errorMessage().contains("\"state\" must be completed, failed or cancelled"), badState::toString);
 
             long outer = f.submit("{\"tool\":\"crm.lookup\",\"task\":\"refund-42\"}").seq();
             long inner = f.submit("{\"tool\":\"fs.read\",\"parent\":" + outer + "}").seq();
