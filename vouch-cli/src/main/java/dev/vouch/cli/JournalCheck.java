@@ -15,7 +15,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
@@ -80,22 +79,27 @@ final class JournalCheck implements AutoCloseable {
         if (keys.size() == 1) {
             return keys.get(0);
         }
-        byte[] genesis = null;
-        RecordBuffer buffer = new RecordBuffer(1024);
-        try (RecordSource s = bundle != null ? bundle.records() : JournalInput.open(path)) {
-            if (s instanceof JournalInput in ? in.nextRecord(buffer) : s.next(buffer)) {
-                RecordView v = new RecordView().wrap(buffer.data(), buffer.length());
-                genesis = v.type() == RecordType.GENESIS ? v.publicKey() : null;
-            }
-        } catch (IOException | FormatException | CliException e) {
-            genesis = null;
-        }
+        VerifyingKey genesis = genesisKey();
         for (VerifyingKey k : keys) {
-            if (genesis != null && Arrays.equals(k.bytes(), genesis)) {
+            if (k.equals(genesis)) {
                 return k;
             }
         }
         return keys.get(0);
+    }
+
+    /** The key the journal's genesis record names, read without trusting it; null if there is none to read. */
+    VerifyingKey genesisKey() {
+        RecordBuffer buffer = new RecordBuffer(1024);
+        try (RecordSource s = bundle != null ? bundle.records() : JournalInput.open(path)) {
+            if (s instanceof JournalInput in ? in.nextRecord(buffer) : s.next(buffer)) {
+                RecordView v = new RecordView().wrap(buffer.data(), buffer.length());
+                return v.type() == RecordType.GENESIS ? VerifyingKey.of(v.publicKey()) : null;
+            }
+        } catch (IOException | FormatException | CliException e) {
+            return null;
+        }
+        return null;
     }
 
     /** Bundle problems found before verification, for the output to show first. */

@@ -134,8 +134,36 @@ final class VerifyCommand implements Callable<Integer> {
                     throw new CliException(savedCheckpoint + ": not a usable saved checkpoint: " + e.getMessage(), e);
                 }
             }
-            return mode.json ? verifyJson(check, verifier) : verifyText(check, verifier);
+            return mode.json ? verifyJson(check, verifier) : verifyText(check, verifier, n);
         }
+    }
+
+    /**
+     * Where the journal was not started by the trusted key, whether it verifies whole under the key its genesis
+     * names: then the likely mistake is the key file given, and the output says so (a new user who passed another
+     * run's key read nine failures and "TAMPERED" with no word of it). It stays TAMPERED: someone who rewrote a
+     * journal under a key of their own leaves the same, and only a trust anchor from elsewhere tells the two apart.
+     */
+    private static String ownKeyHint(JournalCheck check, Outcome outcome, int threads) throws IOException {
+        List<Failure> failures = outcome.report().failures();
+        if (outcome.status() != Outcome.Status.TAMPERED || failures.isEmpty() || failures.get(0).sequence() != 0
+                || failures.get(0).kind() != Failure.Kind.GENESIS
+                || !failures.get(0).message().contains("not started by the trusted key")) {
+            return "";
+        }
+        VerifyingKey own = check.isBundle() ? null : check.genesisKey(); // a bundle checks its manifest once only
+        if (own == null) {
+            return "";
+        }
+        Outcome underOwn = check.verify(JournalVerifier.trusting(own).threads(threads), p -> { });
+        if (underOwn.failureCount() > 0) {
+            return "";
+        }
+        return "Under the key its own genesis record names (sha256:" + own.fingerprint() + ") the journal verifies"
+                + " without a failure: all of it was signed by that key, not by the one given with --pubkey. Either"
+                + " --pubkey is another journal's key (vouch pubkey --key <this agent's key file> prints the right"
+                + " one), or someone rewrote the whole journal under a key of their own; only a trust anchor kept"
+                + " apart from the journal tells which.";
     }
 
     /**
@@ -201,7 +229,7 @@ final class VerifyCommand implements Callable<Integer> {
         }
     }
 
-    private int verifyText(JournalCheck check, JournalVerifier verifier) throws IOException {
+    private int verifyText(JournalCheck check, JournalVerifier verifier, int threads) throws IOException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         ProgressBar progress = mode.quiet ? new ProgressBar(err, false, "") : ProgressBar.forTerminal(err, "verifying");
@@ -235,6 +263,12 @@ final class VerifyCommand implements Callable<Integer> {
         }
         if (!mode.quiet) {
             printSummary(out, check, outcome);
+            String hint = ownKeyHint(check, outcome, threads);
+            if (!hint.isEmpty()) {
+                out.println();
+                out.println(Text.safe(hint));
+                out.flush();
+            }
         }
         return outcome.exitCode();
     }

@@ -88,6 +88,23 @@ class VerifyCommandTest {
         assertEquals(1, r.exit(), r::toString);
         assertTrue(r.out().contains("FAILURE seq 0 genesis: "), r::toString);
         assertTrue(r.out().contains("TAMPERED"), r::toString);
+        // A new user who passed another run's key read only the failures: the output now says what fits them.
+        assertTrue(r.out().contains("Under the key its own genesis record names (sha256:" + intact.key().fingerprint()
+                + ") the journal verifies without a failure"), r::toString);
+        assertTrue(r.out().contains("vouch pubkey --key"), r::toString);
+    }
+
+    @Test
+    void shouldNotBlameTheKeyWhenTheJournalFailsUnderItsOwnKeyToo() {
+        Path otherPub = tmp.resolve("other2.pub");
+        TestJournals.writeString(otherPub, SigningKey.generate(new SecureRandom()).verifyingKey().toPem());
+        TestJournals.Written w = TestJournals.write(tmp.resolve("own-key-fails"), 20);
+        TestJournals.flipByteIn(w.journal(), "MARK7X");
+
+        Cli.Result r = Cli.run("verify", w.dir(), "--pubkey", otherPub.toString());
+
+        assertEquals(1, r.exit(), r::toString);
+        assertFalse(r.out().contains("Under the key its own genesis record names"), r::toString);
     }
 
     @Test

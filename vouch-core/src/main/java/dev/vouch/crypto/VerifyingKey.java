@@ -189,9 +189,9 @@ public final class VerifyingKey {
         String label = Pem.firstLabel(trimmed);
         if ((label != null && label.contains("PRIVATE KEY")) || trimmed.startsWith("PRIVATE+KEY+")
                 || trimmed.contains("PRIVATE KEY-----")) {
-            throw new KeyFileException(file, "holds a private key; pass the public key instead (for a PEM key:"
-                    + " openssl pkey -in " + file + " -pubout -out key.pub). An auditor's trust anchor must never"
-                    + " be a private key file");
+            throw new KeyFileException(file, "holds a private key; pass the public key instead (vouch pubkey --key "
+                    + file + " > key.pub writes it; for any PEM key, openssl pkey -in " + file + " -pubout -out"
+                    + " key.pub). An auditor's trust anchor must never be a private key file");
         }
         try {
             if (label != null || trimmed.startsWith("-----")) {
