@@ -209,4 +209,33 @@ class KeyHygieneTest {
         assertEquals("rwxr-xr-x", java.nio.file.attribute.PosixFilePermissions.toString(
                 Files.getPosixFilePermissions(existing)));
     }
+
+    /**
+     * A key file others may read is refused before the journal is read: a new user's 0644 key got a log line that
+     * the journal resumed, then the refusal. Nothing in the journal changes.
+     */
+    @Test
+    void shouldRefuseAReadableKeyBeforeReadingTheJournal() throws IOException {
+        org.junit.jupiter.api.Assumptions.assumeTrue(tmp.getFileSystem().supportedFileAttributeViews().contains("posix"));
+        Path journal = tmp.resolve("readable-key");
+        Path key = tmp.resolve("readable_key");
+        try (Ledger ledger = Ledger.builder(journal).keyFile(key).shutdownHook(false).open()) {
+            record(ledger, 3);
+        }
+        Files.setPosixFilePermissions(key, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        java.util.Map<String, String> before = JournalFiles.snapshot(journal);
+        String log;
+        dev.vouch.KeyFileException e;
+        try (dev.vouch.testsupport.StderrCapture err = new dev.vouch.testsupport.StderrCapture()) {
+            e = org.junit.jupiter.api.Assertions.assertThrows(dev.vouch.KeyFileException.class,
+                    () -> Ledger.builder(journal).keyFile(key).shutdownHook(false).open().close());
+            log = err.text();
+        }
+        assertTrue(e.getMessage().contains(key.toString()), e.getMessage());
+        assertFalse(log.contains("tail verified") || log.contains("verified in full"), log);
+        before.keySet().removeIf(name -> name.endsWith(".lock"));
+        java.util.Map<String, String> after = new java.util.TreeMap<>(JournalFiles.snapshot(journal));
+        after.keySet().removeIf(name -> name.endsWith(".lock"));
+        assertEquals(before, after, "the journal is untouched");
+    }
 }

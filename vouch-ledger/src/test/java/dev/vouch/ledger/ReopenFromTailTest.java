@@ -118,7 +118,7 @@ class ReopenFromTailTest {
             log = err.text();
             record(ledger, 120, 130);
         }
-        assertTrue(log.contains("resumed from its checkpoint at sequence " + (records.size() - 1)), log);
+        assertTrue(log.contains("tail verified from its checkpoint at sequence " + (records.size() - 1)), log);
         VerificationReport r = Journals.verify(dir, anchor);
         assertEquals(Verdict.INTACT, r.verdict(), Journals.describe(r));
         assertEquals(130, r.events());
@@ -185,7 +185,7 @@ class ReopenFromTailTest {
                 log = err.text();
                 record(ledger, 100 * session, 100 * session + 10);
             }
-            assertTrue(log.contains(session == 0 ? "verifying all of it" : "resumed from its checkpoint"), log);
+            assertTrue(log.contains(session == 0 ? "verifying all of it" : "tail verified from its checkpoint"), log);
         }
         VerificationReport r = Journals.verify(old, key.verifyingKey());
         assertEquals(Verdict.INTACT, r.verdict(), Journals.describe(r));

@@ -200,6 +200,11 @@ final class LedgerOpener {
         KeyChoice keys;
         TornTail.Plan setAside = null;
         try {
+            if (Files.exists(config.keyFile())) {
+                // A key file anyone may read, or one that is not a key, is refused before the journal is read: a new
+                // user's 0644 key got a log line saying the journal resumed, then the refusal.
+                KeyFile.load(config.keyFile());
+            }
             Resumed resumed = resume(config, dir);
             resume = resumed.point();
             setAside = resumed.setAside();
@@ -485,7 +490,7 @@ final class LedgerOpener {
             return verifyExisting(dir);
         }
         ResumePoint resume = tail.resume();
-        LOG.info("Journal {} resumed from its checkpoint at sequence {}: {} record(s) after it verified in {} ms"
+        LOG.info("Journal {}: tail verified from its checkpoint at sequence {}: {} record(s) after it in {} ms"
                         + " (the records before it are not re-read; see LedgerBuilder.fullVerificationOnOpen)", dir,
                 resume.nextSequence() - tail.tail().records() - 1,
                 tail.tail().records(), (System.nanoTime() - started) / 1_000_000);
