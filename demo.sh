@@ -8,8 +8,8 @@ for tool in java mvn; do
   command -v "$tool" >/dev/null || { echo "demo.sh: '$tool' not found on PATH (need JDK 17+ and Maven 3.8+)" >&2; exit 2; }
 done
 
-echo "Building Vouch (quietly; the first run downloads dependencies and takes a few minutes)..."
-mvn -B -q -Dstyle.color=never -DskipTests -Pdemo package
+echo "Building Vouch and its CLI (quietly; the first run downloads dependencies and takes a few minutes)..."
+mvn -B -q -Dstyle.color=never -DskipTests -Pdemo -pl examples,vouch-cli -am package
 
 demo=target/vouch-demo
 echo

@@ -66,7 +66,7 @@ public final class DemoAgent {
             out.println("  " + agent.calls + " tool calls in nested tasks: ticket " + SimulatedAgent.APPROVED_TICKET
                     + "'s refund of " + SimulatedAgent.amount(SimulatedAgent.APPROVED_TICKET) + " waited for a person and was approved;"
                     + " ticket " + SimulatedAgent.REFUSED_TICKET + "'s refund of "
-                    + SimulatedAgent.amount(SimulatedAgent.REFUSED_TICKET) + " was refused (" + agent.refused + ") and never ran;");
+                    + SimulatedAgent.amount(SimulatedAgent.REFUSED_TICKET) + " was refused and never ran;");
             out.println("  " + agent.blocked + " call blocked by the policy (fs.delete outside /tmp); card numbers and"
                     + " e-mail addresses were redacted. " + ledger.stats().accepted() + " events; closing (drain, seal, sign)...");
         }
