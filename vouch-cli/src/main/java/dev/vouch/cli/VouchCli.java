@@ -58,6 +58,7 @@ import picocli.CommandLine;
             CheckProofCommand.class,
             ConsistencyCommand.class,
             CheckConsistencyCommand.class,
+            CheckPolicyCommand.class,
             PubkeyCommand.class,
             RekeyCommand.class,
             TasksCommand.class,

@@ -1,6 +1,7 @@
 package dev.vouch.guard;
 
 import dev.vouch.Decision;
+import dev.vouch.internal.Durations;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -162,7 +163,7 @@ final class ApprovalWait {
         if (a == TIMED_OUT) {
             outcome = Decision.TIMED_OUT;
             approver = null;
-            reason = "no decision within " + policyText(timeout);
+            reason = "no decision within " + Durations.policyText(timeout);
             decidedAt = Instant.now();
         } else if (error != null) {
             outcome = Decision.REFUSED;
@@ -213,23 +214,5 @@ final class ApprovalWait {
         } catch (ArithmeticException | java.time.DateTimeException e) {
             return Instant.MAX;
         }
-    }
-
-    /**
-     * A duration as a policy writes it ({@code 10m}, {@code 1h30m}, {@code 200ms}; POLICY.md, "approval_timeout"),
-     * not Java's {@code PT10M}: the reason is read by approvers and auditors. Below a millisecond it is rounded up.
-     */
-    static String policyText(Duration d) {
-        long ms = Math.max(1, (d.toNanos() + 999_999) / 1_000_000);
-        StringBuilder b = new StringBuilder();
-        long[] sizes = {3_600_000, 60_000, 1_000, 1};
-        String[] units = {"h", "m", "s", "ms"};
-        for (int i = 0; i < sizes.length; i++) {
-            if (ms >= sizes[i]) {
-                b.append(ms / sizes[i]).append(units[i]);
-                ms %= sizes[i];
-            }
-        }
-        return b.toString();
     }
 }

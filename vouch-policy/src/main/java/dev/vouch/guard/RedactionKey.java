@@ -135,7 +135,8 @@ public final class RedactionKey {
             try {
                 if (raw.length < MIN_BYTES) {
                     throw new KeyFileException(file, "redaction key has " + raw.length + " bytes; at least "
-                            + MIN_BYTES + " are needed");
+                            + MIN_BYTES + " are needed (create a new one with: openssl rand -base64 32 > " + file
+                            + " && chmod 600 " + file + ")");
                 }
                 return new RedactionKey(raw);
             } finally {
