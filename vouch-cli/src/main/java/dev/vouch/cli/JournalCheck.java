@@ -174,7 +174,8 @@ final class JournalCheck implements AutoCloseable {
     /** The members after {@code failures}, for a verification that finished (docs/CLI.md, "verify --json"). */
     void writeSummary(JsonGenerator g, Outcome outcome) throws IOException {
         VerificationReport r = outcome.report();
-        g.writeStringField("verdict", outcome.status() == Outcome.Status.TAMPERED ? "TAMPERED" : r.verdict().name());
+        g.writeStringField("verdict", outcome.status() == Outcome.Status.TAMPERED ? "TAMPERED"
+                : outcome.status() == Outcome.Status.LATER_FILE_MISSING ? "INCOMPLETE" : r.verdict().name());
         g.writeStringField("status", outcome.status().label());
         g.writeStringField("headline", outcome.headline());
         g.writeStringField("reason", r.failureCount() == 0 && outcome.failureCount() > 0

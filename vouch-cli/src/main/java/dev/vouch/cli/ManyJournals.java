@@ -163,7 +163,7 @@ final class ManyJournals {
             case INTACT -> "INTACT";
             case TAMPERED -> "TAMPERED";
             case UNREADABLE -> "UNREADABLE";
-            case TORN_TAIL, UNSEALED, EMPTY -> "INCOMPLETE";
+            case TORN_TAIL, UNSEALED, LATER_FILE_MISSING, EMPTY -> "INCOMPLETE";
         };
         StringBuilder b = new StringBuilder(String.format("%-11s %s  %s  %d records, %d key(s)", label,
                 where, rep.origin() == null ? "(no origin)" : Text.safe(rep.origin()), rep.records(),
@@ -173,6 +173,7 @@ final class ManyJournals {
             case TORN_TAIL -> b.append(", torn tail: ").append(rep.uncoveredRecords()).append(" record(s) after the last"
                     + " signed checkpoint");
             case UNSEALED -> b.append(", not sealed");
+            case LATER_FILE_MISSING -> b.append(", sealed, but a later cycle file is missing");
             case EMPTY -> b.append(", no records");
             case TAMPERED, UNREADABLE -> b.append(", ").append(o.failureCount()).append(" failure(s)")
                     .append(rep.failures().isEmpty() ? "" : "; first: " + Text.safe(rep.failures().get(0).toString()));

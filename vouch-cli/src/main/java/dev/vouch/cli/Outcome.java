@@ -27,6 +27,11 @@ final class Outcome {
         UNREADABLE,
         TORN_TAIL,
         UNSEALED,
+        /**
+         * Every record verifies and the journal is sealed, but its last cycle file ends with Chronicle's end-of-cycle
+         * marker: the writer went on to a later file that is not there. The ledger refuses to open such a journal.
+         */
+        LATER_FILE_MISSING,
         EMPTY;
 
         String label() {
@@ -42,7 +47,9 @@ final class Outcome {
     private final int extraFailures;
     /**
      * The journal's last cycle file if it ends with Chronicle's end-of-cycle marker (a later file existed and is not
-     * there), else null. Not signed, so it changes no verdict; it changes what an unsealed end suggests.
+     * there), else null. Not signed, so it proves nothing, but a sealed journal with it is not called intact (an
+     * outside auditor read INTACT, exit 0, for a journal whose last file was deleted and which the ledger itself
+     * refuses to open), and it changes what an unsealed end suggests.
      */
     private final String laterFileMissingAfter;
 
@@ -62,7 +69,7 @@ final class Outcome {
         } else if (report.verdict() == Verdict.TAMPERED || report.failureCount() > 0 || extraFailures > 0) {
             status = Status.TAMPERED;
         } else if (report.verdict() == Verdict.INTACT) {
-            status = Status.INTACT;
+            status = laterFileMissingAfter == null ? Status.INTACT : Status.LATER_FILE_MISSING;
         } else if (report.records() == 0) {
             status = Status.EMPTY;
         } else if (report.uncoveredRecords() > 0) {
@@ -167,6 +174,8 @@ final class Outcome {
                     + r.uncoveredRecords() + " record(s) come after the last signed checkpoint";
             case UNSEALED -> "INCOMPLETE (not sealed, " + sign() + "): the journal ends with a valid signed"
                     + " checkpoint but no seal";
+            case LATER_FILE_MISSING -> "INCOMPLETE (" + sign() + "): all " + r.records() + " records verify and the"
+                    + " journal is sealed, but its last cycle file says a later one followed";
             case EMPTY -> storageBytes > 0
                     ? "INCOMPLETE: no record could be read from " + storageBytes + " bytes of journal files"
                     : "INCOMPLETE: the journal holds no records";
@@ -234,6 +243,9 @@ final class Outcome {
                     + " Opening the journal with the ledger seals it with a recovery record.";
             case UNSEALED -> laterFile() + "The writer is still running, stopped right after a checkpoint, or the sealed"
                     + " end was cut off. " + signed;
+            case LATER_FILE_MISSING -> laterFile() + "A later session's records may have been removed with the files"
+                    + " that held them; the seal proves nothing about what came after it. " + signed + " Only a"
+                    + " checkpoint saved earlier (--checkpoint) or a witness shows how far the journal went.";
             case EMPTY -> storageBytes > 0
                     ? "Every journal begins with a genesis record, so its files are damaged or not a Vouch journal."
                     : "";

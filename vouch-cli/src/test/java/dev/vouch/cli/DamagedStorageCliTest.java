@@ -111,7 +111,9 @@ class DamagedStorageCliTest {
 
     /**
      * Chronicle's end-of-cycle marker after the last document: what the last remaining file shows when the journal's
-     * later days were removed. The marker is not signed, so the verdict stands; the warning says what it means.
+     * later days were removed. The marker is not signed, so it proves nothing, but a sealed journal ending so is not
+     * called intact (an outside auditor read INTACT, exit 0, for a journal whose last day was deleted, which the
+     * ledger itself refuses to open); the warning and the explanation say what it means.
      */
     @Test
     void aLastFileThatRolledOverToAMissingLaterOneIsWarnedAbout() throws IOException {
@@ -127,9 +129,17 @@ class DamagedStorageCliTest {
         Cli.Result plain = Cli.run("verify", intact.dir(), "--pubkey", intact.pub());
         Cli.Result tornRolled = Cli.run("verify", torn.toString(), "--pubkey", intact.pub());
 
-        assertEquals(0, rolled.exit(), rolled::toString);
+        Cli.Result rolledJson = Cli.run("verify", dir.toString(), "--pubkey", intact.pub(), "--json");
+
+        assertEquals(1, rolled.exit(), rolled::toString);
+        assertTrue(rolled.out().contains("INCOMPLETE (a later cycle file is missing): all "), rolled::toString);
+        assertTrue(rolled.out().contains("the journal is sealed, but its last cycle file says a later one followed"),
+                rolled::toString);
         assertTrue(rolled.err().contains("warning: " + f.getFileName() + ", the journal's last cycle file, ends with"
                 + " Chronicle's end-of-cycle marker"), rolled::toString);
+        assertEquals(1, rolledJson.exit(), rolledJson::toString);
+        assertTrue(rolledJson.out().contains("\"status\":\"later_file_missing\""), rolledJson::toString);
+        assertTrue(rolledJson.out().contains("\"verdict\":\"INCOMPLETE\""), rolledJson::toString);
         assertFalse(plain.err().contains("end-of-cycle"), plain::toString);
         assertEquals(1, tornRolled.exit(), tornRolled::toString);
         assertTrue(tornRolled.out().startsWith("INCOMPLETE (torn tail, a later cycle file is missing)"),
