@@ -29,13 +29,25 @@ final class ApprovalGate implements ApprovalHandler {
             if (answer.isDone()) {
                 return; // decided meanwhile (refused at start, or past its deadline): nobody is asked
             }
-            approver.requestApproval(request).whenComplete((a, err) -> {
+            CompletionStage<Approval> asked = approver.requestApproval(request);
+            asked.whenComplete((a, err) -> {
                 if (err != null) {
                     answer.completeExceptionally(err);
                 } else {
                     answer.complete(a);
                 }
             });
+            if (asked instanceof CompletableFuture<Approval> inner) {
+                // The guard completes the answer it holds at the deadline, or when the call is cancelled: the approver
+                // must learn it too (a console stops asking, an approval command is killed), as without the gate.
+                answer.whenComplete((a, err) -> {
+                    if (err != null) {
+                        inner.completeExceptionally(err);
+                    } else {
+                        inner.complete(a);
+                    }
+                });
+            }
         };
         synchronized (this) {
             if (held != null) {

@@ -24,6 +24,7 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -113,9 +114,16 @@ public final class McpProxyMain implements Callable<Integer> {
     String principal;
 
     @Option(names = "--approvals", paramLabel = "MODE", defaultValue = "deny",
-            description = "Who approves stalled calls: deny (refuse them all) or console (ask on the terminal,"
-                    + " /dev/tty, since stdio carries MCP). Default: ${DEFAULT-VALUE}.")
+            description = "Who approves stalled calls: deny (refuse them all), console (ask on the terminal,"
+                    + " /dev/tty, since stdio carries MCP) or command (run --approval-command for each; its exit"
+                    + " status answers). Default: ${DEFAULT-VALUE}.")
     Approvals approvals;
+
+    @Option(names = "--approval-command", paramLabel = "'COMMAND'",
+            description = "With --approvals command: a shell command run for each stalled call, the request as JSON"
+                    + " on its standard input and in VOUCH_* variables; exit 0 approves, 1 refuses; lines"
+                    + " approver=NAME and reason=TEXT on its standard output are recorded.")
+    String approvalCommand;
 
     @Option(names = "--stall", paramLabel = "MODE", defaultValue = "wait",
             description = "What a stalled call does: wait (for the approver, up to the policy's approval_timeout) or"
@@ -150,7 +158,7 @@ public final class McpProxyMain implements Callable<Integer> {
     List<String> command = new ArrayList<>();
 
     /** How stalled calls are approved from the command line. */
-    enum Approvals { DENY, CONSOLE }
+    enum Approvals { DENY, CONSOLE, COMMAND }
 
     private final InputStream in;
     private final OutputStream out;
@@ -284,6 +292,18 @@ public final class McpProxyMain implements Callable<Integer> {
         if (upstream != null && !"http".equals(upstream.getScheme()) && !"https".equals(upstream.getScheme())) {
             throw new ParameterException(spec.commandLine(), "--upstream " + upstream + " is not an http:// or https:// URL");
         }
+        if ((approvals == Approvals.COMMAND) != (approvalCommand != null)) {
+            throw new ParameterException(spec.commandLine(), approvalCommand == null
+                    ? "--approvals command needs --approval-command 'COMMAND': the program that answers each stalled call"
+                    : "--approval-command is for --approvals command");
+        }
+        if (approvalCommand != null && approvalCommand.isBlank()) {
+            throw new ParameterException(spec.commandLine(), "--approval-command is empty");
+        }
+        if (approvalCommand != null && !Files.isExecutable(Path.of("/bin/sh"))) {
+            throw new ParameterException(spec.commandLine(), "--approval-command runs through /bin/sh, which this"
+                    + " system does not have");
+        }
         if (upstream == null && !headers.isEmpty()) {
             throw new ParameterException(spec.commandLine(), "--header is for an --upstream server");
         }
@@ -315,6 +335,9 @@ public final class McpProxyMain implements Callable<Integer> {
     private ApprovalHandler approvalHandler() {
         if (approvals == Approvals.DENY) {
             return ApprovalHandler.alwaysDeny();
+        }
+        if (approvals == Approvals.COMMAND) {
+            return new CommandApprovals(approvalCommand);
         }
         try {
             InputStream tty = new FileInputStream("/dev/tty");

@@ -124,6 +124,79 @@ class McpProxyMainTest {
     }
 
     /**
+     * {@code --approvals command}: an MCP client that starts the proxy gives it no terminal, so a program answers each
+     * stalled call (an outside trial found no way to approve from the command line but refusing every call). A real
+     * shell script approves one write and refuses another; what it read is the request, with the redacted content
+     * never in it; its approver and reason are recorded.
+     */
+    @Test
+    void shouldAskAnApprovalCommandAboutEachStalledCall() throws Exception {
+        Path seen = tmp.resolve("seen");
+        Path script = Files.writeString(tmp.resolve("approve.sh"), "#!/bin/sh\n"
+                + "cat >> '" + seen + "'\n"
+                + "echo \"$VOUCH_TOOL $VOUCH_POLICY $VOUCH_RISK\" >> '" + seen + "'\n"
+                + "echo approver=alice\n"
+                + "case \"$(tail -2 '" + seen + "' | head -1)\" in\n"
+                + "  *ok.txt*) echo 'reason=looked at it'; exit 0;;\n"
+                + "  *) echo 'reason=not that file'; exit 1;;\n"
+                + "esac\n");
+        List<String> args = args("--approvals", "command", "--approval-command", "sh " + script, "--");
+        args.addAll(McpTestServers.server("mcp-server-filesystem", files.toString()));
+        try (RawClient client = new RawClient((in, out) -> cli(args, in, out))) {
+            client.initialize();
+            JsonNode ok = client.call("1", "tools/call", tool("write_file", "{\"path\":\"" + files.resolve("ok.txt")
+                    + "\",\"content\":\"secret-1\"}"));
+            JsonNode no = client.call("2", "tools/call", tool("write_file", "{\"path\":\"" + files.resolve("no.txt")
+                    + "\",\"content\":\"secret-2\"}"));
+            assertFalse(ok.at("/result/isError").asBoolean(), ok::toString);
+            assertEquals("refused", no.at("/result/_meta/dev.vouch~1outcome").asText(), no::toString);
+            assertEquals(0, client.closeAndAwaitExit());
+        }
+        assertEquals("secret-1", Files.readString(files.resolve("ok.txt")));
+        assertFalse(Files.exists(files.resolve("no.txt")), "a refused call never runs");
+        String request = Files.readString(seen);
+        assertTrue(request.contains("\"tool\":\"write_file\"") && request.contains("\"policy\":\"writes-need-a-person\"")
+                && request.contains("\"call_id\":\"1\""), request);
+        assertTrue(request.contains("write_file writes-need-a-person medium"), "the environment: " + request);
+        assertFalse(request.contains("secret-"), "redacted content never reaches the approver: " + request);
+        try (TestJournal journal = new TestJournal(tmp)) {
+            List<TestJournal.Rec> approvals = journal.ofType(RecordType.APPROVAL);
+            assertEquals(List.of(Decision.APPROVED, Decision.REFUSED),
+                    approvals.stream().map(TestJournal.Rec::decision).toList());
+            assertTrue(approvals.get(0).params().contains("\"approver\":\"alice\",\"reason\":\"looked at it\""),
+                    approvals.get(0)::toString);
+            assertTrue(approvals.get(1).params().contains("\"reason\":\"not that file\""), approvals.get(1)::toString);
+        }
+    }
+
+    /** A program still asking when the policy's deadline passes is killed, with whatever it started, and TIMED_OUT. */
+    @Test
+    void shouldKillAnApprovalCommandThatOutlivesTheDeadline() throws Exception {
+        Files.writeString(policy, ProxyTestBase.POLICY.replace("approval_timeout: 20s", "approval_timeout: 1s"));
+        Path pid = tmp.resolve("sleeper.pid");
+        List<String> args = args("--approvals", "command", "--approval-command", "sleep 120 & echo $! > '" + pid
+                + "'; wait", "--");
+        args.addAll(McpTestServers.server("mcp-server-filesystem", files.toString()));
+        try (RawClient client = new RawClient((in, out) -> cli(args, in, out))) {
+            client.initialize();
+            JsonNode late = client.call("1", "tools/call", tool("write_file", "{\"path\":\"" + files.resolve("late.txt")
+                    + "\",\"content\":\"x\"}"));
+            assertEquals("timed_out", late.at("/result/_meta/dev.vouch~1outcome").asText(), late::toString);
+            assertEquals(0, client.closeAndAwaitExit());
+        }
+        long sleeper = Long.parseLong(Files.readString(pid).strip());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (ProcessHandle.of(sleeper).map(ProcessHandle::isAlive).orElse(false) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertFalse(ProcessHandle.of(sleeper).map(ProcessHandle::isAlive).orElse(false), "the program's child is killed");
+        assertFalse(Files.exists(files.resolve("late.txt")));
+        try (TestJournal journal = new TestJournal(tmp)) {
+            assertEquals(Decision.TIMED_OUT, journal.only(RecordType.APPROVAL).decision());
+        }
+    }
+
+    /**
      * What a kill -9 leaves, as the next start finds it: a call let through whose outcome is not on record (before, it
      * stayed "outcome not recorded" for good), and, in stall mode wait, a call waiting for a person for a request that
      * died with the run (before, it stayed "awaiting approval").
