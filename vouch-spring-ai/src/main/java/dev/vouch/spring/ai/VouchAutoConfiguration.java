@@ -73,7 +73,7 @@ public class VouchAutoConfiguration {
         try {
             return builder.open();
         } catch (RuntimeException e) {
-            throw new IllegalStateException("Vouch: cannot open the journal (vouch.journal=" + properties.getJournal()
+            throw new VouchStartupException("Vouch: cannot open the journal (vouch.journal=" + properties.getJournal()
                     + ", vouch.key-file=" + properties.getKeyFile() + "): " + e.getMessage(), e);
         }
     }
@@ -87,7 +87,7 @@ public class VouchAutoConfiguration {
         try {
             return PolicyWatcher.start(properties.getPolicy(), properties.getPolicyPollInterval(), policy -> { });
         } catch (RuntimeException e) {
-            throw new IllegalStateException("Vouch: vouch.policy=" + properties.getPolicy() + ": " + e.getMessage(), e);
+            throw new VouchStartupException("Vouch: vouch.policy=" + properties.getPolicy() + ": " + e.getMessage(), e);
         }
     }
 
@@ -98,7 +98,7 @@ public class VouchAutoConfiguration {
         try {
             return RedactionKey.load(properties.getRedactionKey());
         } catch (RuntimeException e) {
-            throw new IllegalStateException("Vouch: vouch.redaction-key=" + properties.getRedactionKey() + ": "
+            throw new VouchStartupException("Vouch: vouch.redaction-key=" + properties.getRedactionKey() + ": "
                     + e.getMessage(), e);
         }
     }
@@ -106,7 +106,8 @@ public class VouchAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     ApprovalHandler vouchApprovalHandler() {
-        return new ProgrammaticApprovals(request -> LOG.warn("Vouch: {} (call seq {}) awaits approval under policy {}"
+        // INFO: a stalled call is the policy at work, not a fault (it was a WARN for every stall).
+        return new ProgrammaticApprovals(request -> LOG.info("Vouch: {} (call seq {}) awaits approval under policy {}"
                 + " until {}; answer it through VouchApprovals", request.tool(), request.callSequence(),
                 request.policyId(), request.deadline()));
     }

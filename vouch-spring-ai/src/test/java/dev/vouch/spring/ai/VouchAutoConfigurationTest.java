@@ -284,6 +284,10 @@ class VouchAutoConfigurationTest {
                         messages.append(t.getMessage()).append('\n');
                     }
                     assertTrue(messages.toString().contains(expected), property + " not named in:\n" + messages);
+                    // Spring Boot's "APPLICATION FAILED TO START" report leads with it (it was the seventh cause).
+                    org.springframework.boot.diagnostics.FailureAnalysis analysis = new VouchFailureAnalyzer().analyze(failure);
+                    assertTrue(analysis != null && analysis.getDescription().contains(expected),
+                            property + ": " + (analysis == null ? "no analysis" : analysis.getDescription()));
                 });
                 assertFalse(Files.exists(tmp.resolve("journal")), property + ": a failed start left a journal");
                 assertFalse(Files.exists(tmp.resolve("vouch.key")), property + ": a failed start left a new key");
@@ -291,6 +295,16 @@ class VouchAutoConfigurationTest {
                 throw new java.io.UncheckedIOException(e);
             }
         });
+    }
+
+    @Test
+    void shouldRegisterItsFailureAnalyzerWithSpringBoot() {
+        assertTrue(org.springframework.core.io.support.SpringFactoriesLoader.forDefaultResourceLocation()
+                .load(org.springframework.boot.diagnostics.FailureAnalyzer.class, null,
+                        // Boot's own analyzers need a bean factory to be made; only ours matters here.
+                        org.springframework.core.io.support.SpringFactoriesLoader.FailureHandler.handleMessage((m, e) -> { }))
+                .stream()
+                .anyMatch(VouchFailureAnalyzer.class::isInstance), "META-INF/spring.factories");
     }
 
     private VerificationReport verify(VerifyingKey key) throws IOException {

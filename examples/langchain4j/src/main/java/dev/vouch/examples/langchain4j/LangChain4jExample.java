@@ -104,6 +104,8 @@ public final class LangChain4jExample {
         out.println("Journal " + journal + ": " + report.events() + " events, verdict " + report.verdict() + " ("
                 + report.verdictReason() + ")");
         out.println("Inspect it with: vouch tasks " + journal);
+        out.println("Verify it as an auditor: vouch pubkey --key " + work.resolve(".vouch_key") + " > vouch.pub && vouch"
+                + " verify " + journal + " --pubkey vouch.pub");
         return report.verdict();
     }
 
