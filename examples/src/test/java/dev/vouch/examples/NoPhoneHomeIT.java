@@ -66,7 +66,7 @@ class NoPhoneHomeIT {
             assertEquals(0, child.exitValue(), output);
             assertTrue(output.contains("verdict      INTACT"), output);
             assertTrue(output.contains("card number  not in the journal files"), output);
-            assertTrue(output.contains("was refused (1) and never ran"), output);
+            assertTrue(output.contains("ticket 5's refund of 2400.00 was refused and never ran"), output);
             assertEquals(0, attempts.get(), "connection attempts reached the proxy trap");
         }
         List<Path> analytics = findAnalyticsFiles(home);
