@@ -97,6 +97,13 @@ final class GatewayClient {
         } catch (ConnectException e) {
             throw new CliException("cannot reach the gateway at " + server + ": connection refused (is 'vouch serve'"
                     + " running there?)", e);
+        } catch (javax.net.ssl.SSLHandshakeException e) {
+            // Java's own text names its certificate path classes; what helps is which option to give.
+            boolean untrusted = String.valueOf(e.getMessage()).contains("PKIX");
+            throw new CliException("cannot talk to the gateway at " + server + " over TLS: "
+                    + (untrusted ? "its certificate is not trusted" : "the TLS handshake failed")
+                    + (cacert == null ? "; for a self-signed certificate or a private CA, give it with --cacert PEM"
+                            : "; --cacert " + cacert + " does not vouch for it"), e);
         } catch (IOException e) {
             throw new CliException("cannot talk to the gateway at " + server + ": " + Errors.describe(e), e);
         } catch (InterruptedException e) {

@@ -166,8 +166,11 @@ final class Outcome {
         return switch (status) {
             case INTACT -> "INTACT: all " + r.records() + " records verify, every checkpoint is validly signed,"
                     + " and the journal is sealed";
-            case TAMPERED -> "TAMPERED: " + failureCount() + " failure(s); the journal was altered, records were"
-                    + " removed, inserted or reordered, or it was not written by the trusted key";
+            case TAMPERED -> onlySavedCheckpoint()
+                    ? "TAMPERED: " + failureCount() + " failure(s), all about the saved checkpoint (--checkpoint): the"
+                            + " journal does not extend it, or the saved checkpoint itself is not valid"
+                    : "TAMPERED: " + failureCount() + " failure(s); the journal was altered, records were"
+                            + " removed, inserted or reordered, or it was not written by the trusted key";
             case UNREADABLE -> "UNREADABLE: the journal's files are damaged in " + r.storageDamage() + " place(s);"
                     + " the records beyond the damage cannot be read (" + r.records() + " could be)";
             case TORN_TAIL -> "INCOMPLETE (torn tail, " + sign() + "): the journal was not sealed and its last "
@@ -180,6 +183,12 @@ final class Outcome {
                     ? "INCOMPLETE: no record could be read from " + storageBytes + " bytes of journal files"
                     : "INCOMPLETE: the journal holds no records";
         };
+    }
+
+    /** Whether every failure concerns the saved checkpoint, which may be the damaged side (the explanation says). */
+    private boolean onlySavedCheckpoint() {
+        return extraFailures == 0 && report.failureCount() == report.failures().size() && !report.failures().isEmpty()
+                && report.failures().stream().allMatch(f -> f.kind() == dev.vouch.verify.Failure.Kind.SAVED_CHECKPOINT);
     }
 
     private String sign() {

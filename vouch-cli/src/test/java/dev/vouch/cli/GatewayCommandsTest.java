@@ -194,6 +194,35 @@ class GatewayCommandsTest {
         }
     }
 
+    /** Over TLS with a self-signed certificate: without --cacert the CLI says which option to give, in words. */
+    @Test
+    void shouldSayToGiveTheCertificateWhenTheGatewaysTlsIsNotTrusted() throws Exception {
+        Path cert = tmp.resolve("cert.pem");
+        Path key = tmp.resolve("key.pem");
+        Process openssl = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", key.toString(), "-out", cert.toString(), "-days", "1",
+                "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1").redirectErrorStream(true).start();
+        openssl.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
+        org.junit.jupiter.api.Assumptions.assumeTrue(openssl.waitFor() == 0, "openssl makes the test certificate");
+        Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
+        gateway.close();
+        gateway = Gateway.builder(ledger).policy(tmp.resolve("policy.yaml")).tokens(tmp.resolve("tokens")).tls(cert, key)
+                .port(0).adminPort(-1).drainTimeout(java.time.Duration.ZERO).start();
+
+        Cli.Result untrusted = Cli.run(online("approvals"));
+        String[] withCa = online("approvals");
+        String[] trusted = java.util.Arrays.copyOf(withCa, withCa.length + 2);
+        trusted[withCa.length] = "--cacert";
+        trusted[withCa.length + 1] = cert.toString();
+        Cli.Result ok = Cli.run(trusted);
+
+        assertEquals(2, untrusted.exit(), untrusted::toString);
+        assertTrue(untrusted.err().contains("over TLS: its certificate is not trusted; for a self-signed certificate or a"
+                + " private CA, give it with --cacert PEM"), untrusted::toString);
+        assertFalse(untrusted.err().contains("sun.security") || untrusted.err().contains("PKIX"), untrusted::toString);
+        assertEquals(0, ok.exit(), ok::toString);
+    }
+
     @Test
     void shouldMakeATokenAndAddOnlyItsHashToTheTokenFile() throws Exception {
         Path file = tmp.resolve("new-tokens");

@@ -206,6 +206,29 @@ class VerifyCommandTest {
                 .anyMatch(f -> "saved_checkpoint".equals(((Map<?, ?>) f).get("kind"))), r::toString);
     }
 
+    /**
+     * A saved checkpoint whose text was changed (its root, here) no longer verifies under the journal's key: it is the
+     * damaged side, and proves nothing. An outside auditor read "the journal was rewritten" for an intact journal.
+     */
+    @Test
+    void shouldSayASavedCheckpointWasAlteredWithoutBlamingTheJournal() {
+        Cli.Result saved = Cli.run("checkpoint", intact.dir(), "--pubkey", intact.pub());
+        String text = saved.out();
+        String[] lines = text.split("\n", -1);
+        char c = lines[2].charAt(0);
+        lines[2] = (c == 'A' ? 'B' : 'A') + lines[2].substring(1); // the root hash line of the checkpoint body
+        Path note = tmp.resolve("altered.txt");
+        TestJournals.writeString(note, String.join("\n", lines));
+
+        Cli.Result r = Cli.run("verify", intact.dir(), "--pubkey", intact.pub(), "--checkpoint", note.toString());
+
+        assertEquals(1, r.exit(), r::toString);
+        assertTrue(r.out().contains("the saved checkpoint was altered or damaged: its signature by "), r::toString);
+        assertTrue(r.out().contains("all about the saved checkpoint (--checkpoint)"), r::toString);
+        assertFalse(r.out().contains("was rewritten"), r::toString);
+        assertFalse(r.out().contains("the journal was altered"), r::toString);
+    }
+
     @Test
     void shouldExitTwoForASavedCheckpointFileThatIsNotACheckpoint() {
         Path note = tmp.resolve("not-a-note.txt");

@@ -18,6 +18,15 @@ public final class StrictText {
     private StrictText() {
     }
 
+    /**
+     * Whether {@code bytes} begin with a UTF-8 byte order mark, which JSON text must not (RFC 8259): Jackson skips it,
+     * while a server may not (an outside trial's MCP server dropped such a message silently, after the proxy had
+     * recorded the call as allowed).
+     */
+    public static boolean startsWithByteOrderMark(byte[] bytes) {
+        return bytes.length >= 3 && (bytes[0] & 0xFF) == 0xEF && (bytes[1] & 0xFF) == 0xBB && (bytes[2] & 0xFF) == 0xBF;
+    }
+
     /** The offset of the first byte of {@code bytes} that is not well-formed UTF-8 (RFC 3629), or -1 if none is. */
     public static int firstInvalidUtf8(byte[] bytes) {
         int i = 0;

@@ -700,6 +700,26 @@ public final class JournalVerifier {
             lastGapOrStart = seq;
         }
 
+        /** The key of this journal that a signature line of {@code note} names by its key id, or null. */
+        private VerifyingKey keyNamedBy(SignedNote note, String name) {
+            List<VerifyingKey> candidates = new ArrayList<>(keys);
+            if (pendingKey != null) {
+                candidates.add(pendingKey);
+            }
+            for (SignedNote.Signature sig : note.signatures()) {
+                for (VerifyingKey k : candidates) {
+                    try {
+                        if (sig.keyName().equals(name) && sig.keyId() == NoteKeys.keyId(name, k)) {
+                            return k;
+                        }
+                    } catch (FormatException e) {
+                        return null; // a name no key can carry
+                    }
+                }
+            }
+            return null;
+        }
+
         /** A signature check that treats a name no key can carry as "not signed" rather than an error. */
         private boolean signedBy(SignedNote note, String name, VerifyingKey key) {
             try {
@@ -725,7 +745,15 @@ public final class JournalVerifier {
             boolean sameRoot = Arrays.equals(root, savedCheckpoint.rootHash());
             savedMatched = sameOrigin && sameRoot && signedByJournalKey;
             if (!signedByJournalKey) {
-                fail(size, Failure.Kind.SAVED_CHECKPOINT, "the saved checkpoint is not signed by any key of this journal");
+                // Its text is then unauthenticated: comparing its root would blame the journal for a damaged file
+                // (an outside auditor changed one character of a saved note and read "the journal was rewritten").
+                VerifyingKey named = keyNamedBy(savedNote, savedCheckpoint.origin());
+                fail(size, Failure.Kind.SAVED_CHECKPOINT, named != null
+                        ? "the saved checkpoint was altered or damaged: its signature by " + named + ", a key of this"
+                                + " journal, does not verify over its text, so it proves nothing about the journal"
+                        : "the saved checkpoint is not signed by any key of this journal: it is another journal's,"
+                                + " or this journal was rewritten with another key history");
+                return;
             }
             if (!sameOrigin) {
                 fail(size, Failure.Kind.SAVED_CHECKPOINT, "the saved checkpoint is for origin '" + savedCheckpoint.origin()

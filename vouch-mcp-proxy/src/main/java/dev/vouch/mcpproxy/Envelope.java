@@ -68,6 +68,11 @@ final class Envelope {
 
     /** A message from the client: duplicate keys are refused (see {@link Json#STRICT}). */
     static Envelope fromClient(byte[] bytes) {
+        if (StrictText.startsWithByteOrderMark(bytes)) {
+            // Jackson skips it; the server may not, and would drop a call the guard had judged and recorded.
+            return problem(bytes, Kind.UNPARSEABLE, "the message starts with a byte order mark; JSON text has none"
+                    + " (RFC 8259)", null, null);
+        }
         int invalid = StrictText.firstInvalidUtf8(bytes);
         if (invalid >= 0) {
             // Jackson would decode some of it (over-long forms) into other characters than the server reads.

@@ -175,6 +175,15 @@ class EnvelopeTest {
     }
 
     @Test
+    void shouldRefuseAMessageThatStartsWithAByteOrderMark() {
+        // Jackson skips it, the filesystem server dropped the message: an outside trial's call was recorded as
+        // allowed and never ran.
+        Envelope bom = client("\uFEFF{\"jsonrpc\":\"2.0\",\"id\":21,\"method\":\"tools/call\",\"params\":{\"name\":\"x\"}}");
+        assertEquals(Envelope.Kind.UNPARSEABLE, bom.kind);
+        assertTrue(bom.problem.contains("byte order mark"), bom.problem);
+    }
+
+    @Test
     void shouldDescribeUpstreamFailuresInWordsWithoutJavaClassNames() {
         assertEquals("connection refused",
                 Failures.describe(new java.net.ConnectException(null).initCause(new java.net.ConnectException("Connection refused"))));

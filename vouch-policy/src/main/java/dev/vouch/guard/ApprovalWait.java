@@ -187,7 +187,8 @@ final class ApprovalWait {
             return null;
         }
         if (outcome == Decision.TIMED_OUT) {
-            return new ApprovalTimedOutException("nobody approved " + j.tool + " within " + timeout
+            return new ApprovalTimedOutException("nobody approved " + j.tool + " within "
+                    + Durations.policyText(timeout)
                     + " (policy " + j.policyId + ", call seq " + j.callSeq + ")", j.tool, j.policyId, reason,
                     j.callSeq, approvalSeq, timeout);
         }

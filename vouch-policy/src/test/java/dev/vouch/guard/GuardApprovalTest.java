@@ -143,6 +143,7 @@ class GuardApprovalTest extends GuardTestBase {
         assertTrue(e.timedOut());
         assertNull(e.approver());
         assertEquals(Duration.ofMillis(200), e.timeout());
+        assertTrue(e.getMessage().startsWith("nobody approved payments.refund within 200ms "), e.getMessage());
         assertEquals(List.of(RecordType.TOOL_CALL, RecordType.POLICY_DECISION, RecordType.APPROVAL), types());
         Rec approval = journal.bySeq(e.approvalSequence());
         assertEquals(Decision.TIMED_OUT, approval.decision());

@@ -180,7 +180,7 @@ final class Calls {
         c.allowed(result, inside, Instant.now().plus(resultTimeout));
         bySeq.put(c.seq, c);
         running.incrementAndGet();
-        String because = "no result reported within " + human(resultTimeout);
+        String because = "no result reported within " + dev.vouch.internal.Durations.policyText(resultTimeout);
         c.expiry(timer.schedule(() -> execute(() -> expire(c, because)), resultTimeout.toMillis(), TimeUnit.MILLISECONDS));
         return result;
     }
@@ -424,7 +424,11 @@ final class Calls {
         }
         health.failed(t);
         if (t instanceof dev.vouch.VouchException) {
-            return HttpError.unavailable("journal_unavailable", "the journal cannot record: " + t.getMessage());
+            // Not the ledger's own message: it names the server's files and Java's exception classes (an outside
+            // trial's agents read "java.io.UncheckedIOException: no space left ... of /srv/...cq4"). The log has it.
+            return HttpError.unavailable("journal_unavailable", "the gateway's journal cannot record any more calls"
+                    + " (its ledger failed, for example on a full disk; the gateway's log says why), so nothing was"
+                    + " run or recorded; retry once the gateway is back");
         }
         if (t instanceof RuntimeException r) {
             throw r;
@@ -432,17 +436,7 @@ final class Calls {
         if (t instanceof Error e) {
             throw e;
         }
-        return HttpError.unavailable("journal_unavailable", "the journal could not record: " + t);
-    }
-
-    static String human(Duration d) {
-        long s = d.toSeconds();
-        if (s % 3600 == 0 && s > 0) {
-            return (s / 3600) + " h";
-        }
-        if (s % 60 == 0 && s > 0) {
-            return (s / 60) + " min";
-        }
-        return d.toMillis() % 1000 == 0 ? s + " s" : d.toMillis() + " ms";
+        return HttpError.unavailable("journal_unavailable", "the gateway's journal could not record the call, so"
+                + " nothing was run or recorded; the gateway's log says why");
     }
 }

@@ -42,7 +42,7 @@ final class JsonIn {
         if (body.length == 0) {
             throw HttpError.badRequest("the request has no body; expected a JSON object");
         }
-        if (body.length >= 3 && (body[0] & 0xFF) == 0xEF && (body[1] & 0xFF) == 0xBB && (body[2] & 0xFF) == 0xBF) {
+        if (StrictText.startsWithByteOrderMark(body)) {
             throw HttpError.badRequest("the body starts with a byte order mark; JSON text has none (RFC 8259)");
         }
         int invalid = StrictText.firstInvalidUtf8(body);
@@ -60,7 +60,8 @@ final class JsonIn {
             for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
                 String name = p.currentName();
                 if (!allowed.contains(name)) {
-                    throw HttpError.badRequest("unknown member \"" + Texts.clip(name) + "\"; expected " + allowed);
+                    throw HttpError.badRequest("unknown member \"" + Texts.clip(name) + "\"; " + (allowed.isEmpty()
+                            ? "the body must be {} or empty" : "expected " + allowed));
                 }
                 JsonToken v = p.nextToken();
                 int start = (int) p.currentTokenLocation().getByteOffset();

@@ -1,6 +1,7 @@
 package dev.vouch.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.http.HttpRequest;
@@ -90,6 +91,10 @@ class GatewayAdminTest {
 
             assertEquals(503, refused.status(), refused::toString);
             assertEquals("journal_unavailable", refused.errorCode());
+            assertTrue(refused.errorMessage().startsWith("the gateway's journal cannot record any more calls"),
+                    refused::toString);
+            assertFalse(refused.errorMessage().contains("dev.vouch") || refused.errorMessage().contains("java."),
+                    refused::toString);
             assertEquals(503, live.status(), live::toString);
             assertEquals("failing", live.get("status"));
             assertTrue(((String) live.get("reason")).contains("ledger stopped"), live::toString);

@@ -1,6 +1,7 @@
 package dev.vouch.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vouch.crypto.KeyFile;
@@ -62,6 +63,9 @@ class GatewayLedgerFailureTest {
                         refused++;
                         // Refused because nothing can be recorded, then because the gateway is on its way out.
                         assertTrue(List.of("journal_unavailable", "stopping").contains(r.errorCode()), r::toString);
+                        // Words for an agent: neither the server's files nor Java's classes (an outside trial read both).
+                        assertFalse(r.errorMessage().contains("java.") || r.errorMessage().contains(".cq4")
+                                || r.errorMessage().contains("Exception"), r::toString);
                     }
                 } catch (UncheckedIOException | IllegalStateException gone) {
                     break; // the gateway exited between two calls
