@@ -1,6 +1,7 @@
 package dev.vouch.cli;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.vouch.FormatException;
@@ -317,7 +318,49 @@ final class BundleInput implements AutoCloseable {
                         + manifest.get("checkpoint_tree_size") + ", the checkpoint's is " + cp.size()));
             }
         }
+        found.addAll(readableFields());
         problems.addAll(found);
+        return found;
+    }
+
+    /** Lines whose readable members differ from their record at the most, each named; the rest are counted. */
+    private static final int MAX_NAMED_LINES = 10;
+    /** The derived member as the exporter writes it, never first. */
+    private static final java.util.regex.Pattern DERIVED_OUTCOME = java.util.regex.Pattern.compile(",\"outcome\":\"[a-z_]+\"");
+
+    /**
+     * Every line must read as its {@code record_b64} renders: the exporter writes each line from the record alone,
+     * but for the derived {@code outcome} member of a call (docs/EXPORT.md: from the records after it, unsigned), which
+     * is left out of the comparison. Only {@code record_b64} is verified; an outside auditor
+     * changed a refund's amount in the readable {@code params} of one line, re-hashed the manifest, and the bundle
+     * verified INTACT while anyone reading the line with {@code jq} saw the forged amount.
+     */
+    private List<Problem> readableFields() {
+        List<Problem> found = new ArrayList<>();
+        RecordJson json = new RecordJson(null); // without the derived outcome member, which the line's loses below
+        RecordBuffer buffer = new RecordBuffer(4096);
+        long differing = 0;
+        try (ExportLines lines = (ExportLines) records()) {
+            for (long i = 0; lines.next(buffer); i++) {
+                java.io.StringWriter rendered = new java.io.StringWriter();
+                try (JsonGenerator g = Json.generator(rendered)) {
+                    json.write(g, i, buffer.data(), buffer.length());
+                }
+                if (!rendered.toString().equals(DERIVED_OUTCOME.matcher(lines.lastLine()).replaceFirst(""))) {
+                    if (++differing <= MAX_NAMED_LINES) {
+                        found.add(new Problem(EvidenceBundle.JOURNAL, "line " + lines.lineNumber() + " (record " + i
+                                + ") does not say what its record_b64 says: a readable member was changed or added (only"
+                                + " record_b64 is verified, so a reader of the line would be misled)"));
+                    }
+                }
+            }
+        } catch (IOException | CliException e) {
+            return found;
+        }
+        if (differing > MAX_NAMED_LINES) {
+            found.add(new Problem(EvidenceBundle.JOURNAL, (differing - MAX_NAMED_LINES) + " more line(s) that do not say"
+                    + " what their record_b64 says"));
+        }
         return found;
     }
 
@@ -353,6 +396,7 @@ final class BundleInput implements AutoCloseable {
         private final BufferedReader reader;
         private final String name;
         private long line;
+        private String lastLine;
 
         ExportLines(BufferedReader reader, String name) {
             this.reader = reader;
@@ -369,6 +413,7 @@ final class BundleInput implements AutoCloseable {
                     return false;
                 }
             } while (text.isBlank());
+            lastLine = text;
             String b64 = null;
             try (JsonParser p = JSON.createParser(text)) {
                 if (p.nextToken() == JsonToken.START_OBJECT) {
@@ -406,6 +451,16 @@ final class BundleInput implements AutoCloseable {
         @Override
         public String position() {
             return name + " line " + line;
+        }
+
+        /** The text of the line {@link #next} read last. */
+        String lastLine() {
+            return lastLine;
+        }
+
+        /** Its line number, from 1. */
+        long lineNumber() {
+            return line;
         }
 
         @Override

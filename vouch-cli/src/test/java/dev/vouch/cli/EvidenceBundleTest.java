@@ -1,6 +1,7 @@
 package dev.vouch.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -134,6 +135,18 @@ class EvidenceBundleTest {
         assertEquals(1, resigned.exit(), resigned::toString);
         assertFalse(resigned.out().contains("does not match the manifest"), resigned::toString);
         assertTrue(resigned.out().contains("FAILURE seq "), resigned::toString);
+
+        // A readable member changed, record_b64 and the signatures left alone, the manifest recomputed: an outside
+        // auditor's forged amount verified INTACT, though a reader of the line with jq saw it.
+        Map<String, byte[]> readable = new LinkedHashMap<>(entries);
+        String forgedLines = lines.replaceFirst("MARK2X", "MARK2Y");
+        assertNotEquals(lines, forgedLines);
+        readable.put("journal.jsonl", forgedLines.getBytes(StandardCharsets.UTF_8));
+        Cli.Result misleading = verify(write("readable.zip", withManifest(readable)));
+        assertEquals(1, misleading.exit(), misleading::toString);
+        assertTrue(misleading.out().contains("FAILURE bundle: journal.jsonl: line ") && misleading.out().contains(
+                "does not say what its record_b64 says"), misleading::toString);
+        assertTrue(misleading.out().contains("TAMPERED"), misleading::toString);
 
         // Cut back to an earlier checkpoint, with its note and a consistent manifest: not the latest checkpoint.
         int cut = (int) TestJournals.sequenceOf(journal.journal(), "MARK8X");
