@@ -99,7 +99,8 @@ def check_envelope(env, ed, payload_types, dsse_only):
         raise Invalid("no signatures")
     message = pae(payload_type, payload)
     if not any(isinstance(s, dict) and ed.verify(message, b64_either(s.get("sig"))) for s in sigs):
-        raise Invalid("no signature by the key over the DSSE PAE of the payload")
+        raise Invalid("no signature by the key over the DSSE PAE of the payload (vouch signs its envelopes with"
+                      " the key in force when they were exported: after a rotation, give that key, not the first)")
     if payload_type not in payload_types:
         raise Invalid("unsupported payloadType %r" % payload_type)
     if dsse_only:

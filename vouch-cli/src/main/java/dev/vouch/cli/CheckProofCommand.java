@@ -81,9 +81,14 @@ final class CheckProofCommand implements Callable<Integer> {
             Checkpoint got = proof.checkpoint();
             if (!want.origin().equals(got.origin()) || want.size() != got.size()
                     || !Arrays.equals(want.rootHash(), got.rootHash())) {
+                boolean sameTree = want.origin().equals(got.origin()) && want.size() == got.size();
                 problem = "the proof is against the checkpoint of tree size " + got.size() + " of "
                         + Text.safe(got.origin()) + ", not the saved one (" + savedCheckpoint + ", tree size "
-                        + want.size() + " of " + Text.safe(want.origin()) + ")";
+                        + want.size() + " of " + Text.safe(want.origin()) + ")" + (sameTree
+                                ? ": the same tree size with another root hash, so one of the two notes was altered"
+                                        + " (the proof's checkpoint is validly signed; check the saved one's signature"
+                                        + " with vouch verify --checkpoint)"
+                                : "");
             }
         }
         int exit = problem == null ? VouchCli.EXIT_OK : VouchCli.EXIT_FAILED;

@@ -159,11 +159,21 @@ final class VerifyCommand implements Callable<Integer> {
         if (underOwn.failureCount() > 0) {
             return "";
         }
+        List<VerifyingKey> keys = underOwn.report().keys();
+        VerifyingKey given = outcome.report().keys().isEmpty() ? null : outcome.report().keys().get(0);
+        int rotatedTo = given == null ? -1 : keys.indexOf(given);
+        if (rotatedTo > 0) {
+            // After a rekey, vouch pubkey --key prints the current key: an auditor's anchor is the first one.
+            return "--pubkey is key " + (rotatedTo + 1) + " of the " + keys.size() + " this journal was signed with: one it"
+                    + " rotated to, not the one it started with. An auditor trusts the first key (sha256:"
+                    + own.fingerprint() + "), the one handed out when the journal was created, and follows the"
+                    + " rotations from there; under it the journal verifies without a failure.";
+        }
         return "Under the key its own genesis record names (sha256:" + own.fingerprint() + ") the journal verifies"
                 + " without a failure: all of it was signed by that key, not by the one given with --pubkey. Either"
                 + " --pubkey is another journal's key (vouch pubkey --key <this agent's key file> prints the right"
-                + " one), or someone rewrote the whole journal under a key of their own; only a trust anchor kept"
-                + " apart from the journal tells which.";
+                + " one if the journal was never rotated), or someone rewrote the whole journal under a key of their"
+                + " own; only a trust anchor kept apart from the journal tells which.";
     }
 
     /**

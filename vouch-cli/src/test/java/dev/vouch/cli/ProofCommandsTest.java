@@ -173,6 +173,12 @@ class ProofCommandsTest {
         assertEquals(0, Cli.run("checkpoint", journal.dir(), "--pubkey", journal.pub(), "-o", latest.toString()).exit());
         assertFails(Cli.run("check-proof", proof.toString(), "--record", recordOf(proof).toString(), "--pubkey",
                 journal.pub(), "--checkpoint", latest.toString()), "not the saved one");
+        // The saved note altered (its root), tree size unchanged: the message says that, not only the sizes.
+        String[] noteLines = Files.readString(saved).split("\n", -1);
+        noteLines[2] = (noteLines[2].charAt(0) == 'A' ? "B" : "A") + noteLines[2].substring(1);
+        Path altered = Files.writeString(tmp.resolve("altered-saved.txt"), String.join("\n", noteLines));
+        assertFails(Cli.run("check-proof", proof.toString(), "--record", recordOf(proof).toString(), "--pubkey",
+                journal.pub(), "--checkpoint", altered.toString()), "the same tree size with another root hash");
 
         Cli.Result uncovered = Cli.run("prove", journal.dir(), "--seq", Long.toString(size), "--pubkey", journal.pub(),
                 "--checkpoint", saved.toString(), "-o", tmp.resolve("x.tlog-proof").toString());

@@ -440,5 +440,10 @@ class VerifyCommandTest {
         TestJournals.writeString(newPub, rekey.out().substring(0, rekey.out().indexOf("-----END PUBLIC KEY-----\n") + 25));
         Cli.Result withNewKey = Cli.run("verify", w.dir(), "--pubkey", newPub.toString(), "-q");
         assertEquals(1, withNewKey.exit(), "the rotated-to key is not the journal's trust anchor: " + withNewKey);
+        // Said in words: after a rekey, vouch pubkey --key prints the new key, which an outside auditor then tried.
+        Cli.Result explained = Cli.run("verify", w.dir(), "--pubkey", newPub.toString());
+        assertTrue(explained.out().contains("--pubkey is key 2 of the 2 this journal was signed with: one it rotated to,"
+                + " not the one it started with. An auditor trusts the first key (sha256:" + w.key().fingerprint()),
+                explained::toString);
     }
 }
