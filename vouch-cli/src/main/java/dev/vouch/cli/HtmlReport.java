@@ -625,8 +625,9 @@ final class HtmlReport {
             nav{position:sticky;top:0;background:#fafafa;padding:8px 16px;border-bottom:1px solid #e5e5e5}
             nav a{margin-right:12px;color:#3b6ea5;text-decoration:none}
             table{border-collapse:collapse;margin:6px 0;background:#fff;max-width:100%}th,td{border:1px solid #e1e1e1;\
-            padding:3px 8px;text-align:left;vertical-align:top;overflow-wrap:anywhere}th{background:#f3f3f3;font-weight:600}
-            td.num{text-align:right;font-variant-numeric:tabular-nums}.mono,code{font-family:ui-monospace,\
+            padding:3px 8px;text-align:left;vertical-align:top;overflow-wrap:anywhere}th{background:#f3f3f3;font-weight:600;\
+            white-space:nowrap}
+            td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}.mono,code{font-family:ui-monospace,\
             Menlo,Consolas,monospace;font-size:12px;word-break:break-all}td.mono{min-width:180px}
             table.kv th{width:230px}.k{display:inline-block;width:80px;color:#666}.dim{color:#777}
             .verdict{border-radius:6px;padding:10px 14px;margin:8px 0;border:1px solid}
@@ -636,7 +637,7 @@ final class HtmlReport {
             .cards{display:flex;flex-wrap:wrap;gap:8px}.card{background:#fff;border:1px solid #e1e1e1;\
             border-radius:6px;padding:8px 12px;min-width:110px}.big{font-size:22px;font-weight:600}
             .ok{color:#2e7d32}.bad{color:#c62828;font-weight:600}.risk-high{color:#ef6c00;font-weight:600}
-            .risk-critical{color:#c62828;font-weight:700}
+            .risk-critical{color:#c62828;font-weight:700}.risk-high,.risk-critical{white-space:nowrap}
             svg{display:block;max-width:100%;height:auto;margin:8px 0;font-size:12px;font-family:inherit}
             svg text{fill:#333}svg .axis{stroke:#999}svg .lane{stroke:#bbb;stroke-width:2}
             .sw{display:inline-block;width:10px;height:10px;margin:0 3px 0 8px;vertical-align:middle}
