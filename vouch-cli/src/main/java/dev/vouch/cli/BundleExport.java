@@ -55,6 +55,12 @@ final class BundleExport {
 
     private Summary run(OutputStream out) throws IOException {
         Outcome outcome = verified.outcome();
+        if (outcome.status() == Outcome.Status.LATER_FILE_MISSING) {
+            // What is left verifies, and a bundle of it would verify INTACT on its own: the missing file would be
+            // forgotten (a re-trial bundled a journal whose last day had been deleted, and it read INTACT).
+            throw new CheckFailed(journal + ": " + outcome.headline() + "; no bundle is made of it, since the bundle"
+                    + " would read as intact. Find the missing cycle file, or bundle a copy cut back by hand and say why");
+        }
         Checkpoint cp = outcome.lastCheckpoint();
         String note = outcome.report().lastCheckpointNote();
         long size = cp.size();

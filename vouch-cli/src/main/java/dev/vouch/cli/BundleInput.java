@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import dev.vouch.FormatException;
 import dev.vouch.crypto.Checkpoint;
 import dev.vouch.crypto.SignedNote;
+import dev.vouch.internal.format.RecordView;
 import dev.vouch.merkle.Rfc6962;
 import dev.vouch.verify.RecordBuffer;
 import dev.vouch.verify.RecordSource;
@@ -46,6 +47,12 @@ final class BundleInput implements AutoCloseable {
     /** A member twice is refused: readers keeping the first or the last copy would read different records. */
     private static final JsonFactory JSON = JsonFactory.builder()
             .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+    /**
+     * The lines of journal.jsonl are read leniently, the last copy of a member counting as for jq or Python: a line
+     * with a member twice then differs from its record's rendering and is a bundle problem (TAMPERED), where a strict
+     * parser stopped the verification with a Java class name.
+     */
+    private static final JsonFactory LINES = new JsonFactory();
 
     /** A problem with the bundle: where (an entry name) and what. */
     record Problem(String entry, String message) {
@@ -325,20 +332,33 @@ final class BundleInput implements AutoCloseable {
 
     /** Lines whose readable members differ from their record at the most, each named; the rest are counted. */
     private static final int MAX_NAMED_LINES = 10;
-    /** The derived member as the exporter writes it, never first. */
-    private static final java.util.regex.Pattern DERIVED_OUTCOME = java.util.regex.Pattern.compile(",\"outcome\":\"[a-z_]+\"");
 
     /**
-     * Every line must read as its {@code record_b64} renders: the exporter writes each line from the record alone,
-     * but for the derived {@code outcome} member of a call (docs/EXPORT.md: from the records after it, unsigned), which
-     * is left out of the comparison. Only {@code record_b64} is verified; an outside auditor
+     * Every line must read as its {@code record_b64} renders: the exporter writes each line from the record, and a
+     * call's derived {@code outcome} member from the bundle's own records after it. Only {@code record_b64} is
+     * verified; an outside auditor
      * changed a refund's amount in the readable {@code params} of one line, re-hashed the manifest, and the bundle
      * verified INTACT while anyone reading the line with {@code jq} saw the forged amount.
      */
     private List<Problem> readableFields() {
         List<Problem> found = new ArrayList<>();
-        RecordJson json = new RecordJson(null); // without the derived outcome member, which the line's loses below
         RecordBuffer buffer = new RecordBuffer(4096);
+        // The exporter derives a call's outcome from the bundle's own records: so does this check (a re-trial changed
+        // a refused call's outcome to "result" in its line, and it verified INTACT).
+        CallOutcomes outcomes = new CallOutcomes();
+        RecordView view = new RecordView();
+        try (ExportLines lines = (ExportLines) records()) {
+            while (lines.next(buffer)) {
+                try {
+                    outcomes.add(view.wrap(buffer.data(), buffer.length()));
+                } catch (FormatException malformed) {
+                    // Verification reports it.
+                }
+            }
+        } catch (IOException | CliException e) {
+            return found;
+        }
+        RecordJson json = new RecordJson(outcomes);
         long differing = 0;
         try (ExportLines lines = (ExportLines) records()) {
             for (long i = 0; lines.next(buffer); i++) {
@@ -346,7 +366,7 @@ final class BundleInput implements AutoCloseable {
                 try (JsonGenerator g = Json.generator(rendered)) {
                     json.write(g, i, buffer.data(), buffer.length());
                 }
-                if (!rendered.toString().equals(DERIVED_OUTCOME.matcher(lines.lastLine()).replaceFirst(""))) {
+                if (!rendered.toString().equals(lines.lastLine())) {
                     if (++differing <= MAX_NAMED_LINES) {
                         found.add(new Problem(EvidenceBundle.JOURNAL, "line " + lines.lineNumber() + " (record " + i
                                 + ") does not say what its record_b64 says: a readable member was changed or added (only"
@@ -415,7 +435,7 @@ final class BundleInput implements AutoCloseable {
             } while (text.isBlank());
             lastLine = text;
             String b64 = null;
-            try (JsonParser p = JSON.createParser(text)) {
+            try (JsonParser p = LINES.createParser(text)) {
                 if (p.nextToken() == JsonToken.START_OBJECT) {
                     for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
                         String field = p.currentName();

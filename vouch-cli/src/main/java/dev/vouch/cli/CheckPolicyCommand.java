@@ -59,6 +59,9 @@ final class CheckPolicyCommand implements Callable<Integer> {
             throw new CliException("--params needs --tool: the name of the tool the call is made to");
         }
         if (tool != null) {
+            if (tool.isEmpty()) {
+                throw new CliException("--tool is empty: a call names its tool (the gateway refuses an empty name)");
+            }
             checkParams();
         }
         Policy policy;
@@ -79,7 +82,9 @@ final class CheckPolicyCommand implements Callable<Integer> {
             PolicyDecision d = policy.evaluate(tool, params);
             out.println();
             out.println(Text.safe(tool) + " " + Text.safe(params) + " -> " + word(d.action())
-                    + (d.ruleId() == null ? " (no rule matched: the default)" : " by rule " + Text.safe(d.ruleId()))
+                    + (d.ruleId() != null ? " by rule " + Text.safe(d.ruleId())
+                            : d.action() == policy.defaultAction() ? " (no rule matched: the default)"
+                            : " (by no rule: see the reason)")
                     + ", risk " + d.risk().name().toLowerCase(Locale.ROOT));
             if (d.reason() != null && !d.reason().isEmpty()) {
                 out.println("  reason            " + Text.safe(d.reason()));
@@ -98,7 +103,9 @@ final class CheckPolicyCommand implements Callable<Integer> {
 
     /** The parameters must be one JSON object, as an agent's call carries them. */
     private void checkParams() {
-        try (com.fasterxml.jackson.core.JsonParser p = new com.fasterxml.jackson.core.JsonFactory()
+        // Strict as the gateway and the proxy are: a key twice would be judged by one copy and run with the other.
+        try (com.fasterxml.jackson.core.JsonParser p = com.fasterxml.jackson.core.JsonFactory.builder()
+                .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION).build()
                 .createParser(params.getBytes(StandardCharsets.UTF_8))) {
             if (p.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
                 throw new CliException("--params must be a JSON object, such as {\"amount\": 900}");

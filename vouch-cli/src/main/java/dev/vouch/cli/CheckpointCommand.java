@@ -83,8 +83,8 @@ final class CheckpointCommand implements Callable<Integer> {
                 return VouchCli.EXIT_FAILED;
             }
             err.println("warning: " + Text.safe(outcome.headline()) + ". The checkpoint covers tree size "
-                    + outcome.lastCheckpoint().size() + "; the " + report.uncoveredRecords()
-                    + " record(s) after it are not covered.");
+                    + outcome.lastCheckpoint().size() + (report.uncoveredRecords() > 0 ? "; the "
+                    + report.uncoveredRecords() + " record(s) after it are not covered." : "."));
         }
         String note = report.lastCheckpointNote();
         if (output == null) {

@@ -60,7 +60,8 @@ final class VerifiedJournal {
         }
         if (outcome.status() != Outcome.Status.INTACT) {
             err.println("warning: " + Text.safe(outcome.headline()) + ". The latest signed checkpoint covers tree size "
-                    + outcome.lastCheckpoint().size() + ".");
+                    + outcome.lastCheckpoint().size() + (outcome.report().uncoveredRecords() > 0 ? "; the "
+                    + outcome.report().uncoveredRecords() + " record(s) after it are not covered." : "."));
         }
         return new VerifiedJournal(outcome, saved);
     }

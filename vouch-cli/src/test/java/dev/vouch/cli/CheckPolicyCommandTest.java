@@ -57,6 +57,9 @@ class CheckPolicyCommandTest {
         Cli.Result notJson = Cli.run("check-policy", good.toString(), "--tool", "t", "--params", "{\"a\":");
         Cli.Result array = Cli.run("check-policy", good.toString(), "--tool", "t", "--params", "[1]");
         Cli.Result noTool = Cli.run("check-policy", good.toString(), "--params", "{}");
+        Cli.Result emptyTool = Cli.run("check-policy", good.toString(), "--tool", "");
+        Cli.Result twice = Cli.run("check-policy", good.toString(), "--tool", "payments.refund", "--params",
+                "{\"amount\":100,\"amount\":900}");
 
         assertEquals(1, invalid.exit(), invalid::toString);
         assertTrue(invalid.out().startsWith("INVALID: " + bad + ":2:13: found unknown key 'match_method'"), invalid::toString);
@@ -68,5 +71,9 @@ class CheckPolicyCommandTest {
         assertEquals(2, array.exit(), array::toString);
         assertEquals(2, noTool.exit(), noTool::toString);
         assertTrue(noTool.err().contains("--params needs --tool"), noTool::toString);
+        // Refused as the gateway refuses them (a re-trial got a decision for calls no front end lets through).
+        assertEquals(2, emptyTool.exit(), emptyTool::toString);
+        assertEquals(2, twice.exit(), twice::toString);
+        assertTrue(twice.err().contains("Duplicate field 'amount'"), twice::toString);
     }
 }

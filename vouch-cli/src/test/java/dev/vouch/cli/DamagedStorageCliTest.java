@@ -138,6 +138,12 @@ class DamagedStorageCliTest {
         assertTrue(rolled.err().contains("warning: " + f.getFileName() + ", the journal's last cycle file, ends with"
                 + " Chronicle's end-of-cycle marker"), rolled::toString);
         assertEquals(1, rolledJson.exit(), rolledJson::toString);
+        // Nor is it bundled: on its own, the bundle would forget the missing file and read INTACT (found by a re-trial).
+        Cli.Result bundle = Cli.run("export", dir.toString(), "--format", "bundle", "--pubkey", intact.pub(), "-o",
+                tmp.resolve("rolled.zip").toString());
+        assertEquals(1, bundle.exit(), bundle::toString);
+        assertTrue(bundle.err().contains("no bundle is made of it"), bundle::toString);
+        assertFalse(Files.exists(tmp.resolve("rolled.zip")), "no bundle left behind");
         assertTrue(rolledJson.out().contains("\"status\":\"later_file_missing\""), rolledJson::toString);
         assertTrue(rolledJson.out().contains("\"verdict\":\"INCOMPLETE\""), rolledJson::toString);
         assertFalse(plain.err().contains("end-of-cycle"), plain::toString);

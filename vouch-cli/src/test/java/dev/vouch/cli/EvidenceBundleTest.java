@@ -147,6 +147,25 @@ class EvidenceBundleTest {
         assertTrue(misleading.out().contains("FAILURE bundle: journal.jsonl: line ") && misleading.out().contains(
                 "does not say what its record_b64 says"), misleading::toString);
         assertTrue(misleading.out().contains("TAMPERED"), misleading::toString);
+        // The derived outcome forged (a re-trial turned a refused call's not_run into result), and a member twice
+        // (jq and Python read the last copy): each is the same finding, never a stopped verification.
+        String outcomeForged = lines.contains("\"outcome\":\"result\"")
+                ? lines.replaceFirst("\"outcome\":\"result\"", "\"outcome\":\"not_run\"")
+                : lines.replaceFirst("\"outcome\":\"[a-z_]+\"", "\"outcome\":\"result\"");
+        assertNotEquals(lines, outcomeForged);
+        Map<String, byte[]> forgedOutcome = new LinkedHashMap<>(entries);
+        forgedOutcome.put("journal.jsonl", outcomeForged.getBytes(StandardCharsets.UTF_8));
+        Cli.Result outcome = verify(write("outcome.zip", withManifest(forgedOutcome)));
+        assertEquals(1, outcome.exit(), outcome::toString);
+        assertTrue(outcome.out().contains("does not say what its record_b64 says"), outcome::toString);
+        Map<String, byte[]> twice = new LinkedHashMap<>(entries);
+        String[] split = lines.split("\n");
+        split[3] = split[3].substring(0, split[3].length() - 1) + ",\"type\":\"note\"}";
+        twice.put("journal.jsonl", (String.join("\n", split) + "\n").getBytes(StandardCharsets.UTF_8));
+        Cli.Result duplicated = verify(write("twice.zip", withManifest(twice)));
+        assertEquals(1, duplicated.exit(), duplicated::toString);
+        assertTrue(duplicated.out().contains("line 4 (record 3) does not say what its record_b64 says"), duplicated::toString);
+        assertFalse(duplicated.out().contains("Exception") || duplicated.err().contains("Exception"), duplicated::toString);
 
         // Cut back to an earlier checkpoint, with its note and a consistent manifest: not the latest checkpoint.
         int cut = (int) TestJournals.sequenceOf(journal.journal(), "MARK8X");

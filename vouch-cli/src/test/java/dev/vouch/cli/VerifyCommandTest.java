@@ -227,6 +227,7 @@ class VerifyCommandTest {
         assertTrue(r.out().contains("all about the saved checkpoint (--checkpoint)"), r::toString);
         assertFalse(r.out().contains("was rewritten"), r::toString);
         assertFalse(r.out().contains("the journal was altered"), r::toString);
+        assertTrue(r.out().contains("[the saved checkpoint]"), "the failure points at the note, not the journal: " + r);
     }
 
     @Test

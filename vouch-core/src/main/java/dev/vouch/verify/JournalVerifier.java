@@ -752,7 +752,8 @@ public final class JournalVerifier {
                         ? "the saved checkpoint was altered or damaged: its signature by " + named + ", a key of this"
                                 + " journal, does not verify over its text, so it proves nothing about the journal"
                         : "the saved checkpoint is not signed by any key of this journal: it is another journal's,"
-                                + " or this journal was rewritten with another key history");
+                                + " or this journal was rewritten with another key history",
+                        "the saved checkpoint"); // not a place in the journal: the note is what failed
                 return;
             }
             if (!sameOrigin) {

@@ -324,7 +324,8 @@ final class ReadAhead implements AutoCloseable {
      */
     static Batch failed(Throwable t) {
         Batch b = new Batch();
-        b.error = t instanceof IOException io ? io : new IOException("reading the journal failed: " + t, t);
+        b.error = t instanceof IOException io ? io : new IOException("reading the journal failed: "
+                + (t.getMessage() != null ? t.getMessage() : t.toString()), t); // a reader's own message, without its class
         b.last = true;
         b.claims.open(0);
         return b;

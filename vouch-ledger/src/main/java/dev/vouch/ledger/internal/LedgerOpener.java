@@ -280,7 +280,6 @@ final class LedgerOpener {
         }
     }
 
-    /** {@code settings} (sorted key=value lines) with one more line. */
     /**
      * Which records this recovery signs that no writer signed: a crash leaves them, but so would anyone who can
      * write the files and appends records shaped like a writer's (an outside auditor appended a RESUME after a sealed
@@ -296,6 +295,7 @@ final class LedgerOpener {
                 + ", after the last checkpoint, signed by no writer before this recovery";
     }
 
+    /** {@code settings} (sorted key=value lines) with one more line. */
     private static String withSetting(String settings, String key, String value) {
         java.util.List<String> lines = new java.util.ArrayList<>(java.util.List.of(settings.split("\n")));
         lines.add(key + "=" + value);
