@@ -24,7 +24,12 @@ public final class StrictText {
      * recorded the call as allowed).
      */
     public static boolean startsWithByteOrderMark(byte[] bytes) {
-        return bytes.length >= 3 && (bytes[0] & 0xFF) == 0xEF && (bytes[1] & 0xFF) == 0xBB && (bytes[2] & 0xFF) == 0xBF;
+        int i = 0;
+        while (i < bytes.length && (bytes[i] == ' ' || bytes[i] == '\t' || bytes[i] == '\r' || bytes[i] == '\n')) {
+            i++; // JSON's own white space first: Jackson then called the mark "Invalid UTF-8 start byte 0xbb"
+        }
+        return bytes.length - i >= 3 && (bytes[i] & 0xFF) == 0xEF && (bytes[i + 1] & 0xFF) == 0xBB
+                && (bytes[i + 2] & 0xFF) == 0xBF;
     }
 
     /** The offset of the first byte of {@code bytes} that is not well-formed UTF-8 (RFC 3629), or -1 if none is. */

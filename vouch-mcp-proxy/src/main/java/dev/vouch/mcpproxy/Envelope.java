@@ -70,8 +70,8 @@ final class Envelope {
     static Envelope fromClient(byte[] bytes) {
         if (StrictText.startsWithByteOrderMark(bytes)) {
             // Jackson skips it; the server may not, and would drop a call the guard had judged and recorded.
-            return problem(bytes, Kind.UNPARSEABLE, "the message starts with a byte order mark; JSON text has none"
-                    + " (RFC 8259)", null, null);
+            return problem(bytes, Kind.UNPARSEABLE, "the message holds a byte order mark before its JSON value; JSON"
+                    + " text has none (RFC 8259)", null, null);
         }
         int invalid = StrictText.firstInvalidUtf8(bytes);
         if (invalid >= 0) {

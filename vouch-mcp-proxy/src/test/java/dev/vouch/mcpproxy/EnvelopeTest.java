@@ -181,6 +181,9 @@ class EnvelopeTest {
         Envelope bom = client("\uFEFF{\"jsonrpc\":\"2.0\",\"id\":21,\"method\":\"tools/call\",\"params\":{\"name\":\"x\"}}");
         assertEquals(Envelope.Kind.UNPARSEABLE, bom.kind);
         assertTrue(bom.problem.contains("byte order mark"), bom.problem);
+        Envelope late = client("  \uFEFF{\"jsonrpc\":\"2.0\",\"id\":22,\"method\":\"ping\"}");
+        assertEquals(Envelope.Kind.UNPARSEABLE, late.kind);
+        assertTrue(late.problem.contains("byte order mark"), "after white space too: " + late.problem);
     }
 
     @Test

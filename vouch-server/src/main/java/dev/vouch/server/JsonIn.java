@@ -43,7 +43,8 @@ final class JsonIn {
             throw HttpError.badRequest("the request has no body; expected a JSON object");
         }
         if (StrictText.startsWithByteOrderMark(body)) {
-            throw HttpError.badRequest("the body starts with a byte order mark; JSON text has none (RFC 8259)");
+            throw HttpError.badRequest("the body holds a byte order mark before its JSON value; JSON text has none"
+                    + " (RFC 8259)");
         }
         int invalid = StrictText.firstInvalidUtf8(body);
         if (invalid >= 0) {
