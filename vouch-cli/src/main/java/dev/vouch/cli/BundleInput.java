@@ -336,9 +336,8 @@ final class BundleInput implements AutoCloseable {
     /**
      * Every line must read as its {@code record_b64} renders: the exporter writes each line from the record, and a
      * call's derived {@code outcome} member from the bundle's own records after it. Only {@code record_b64} is
-     * verified; an outside auditor
-     * changed a refund's amount in the readable {@code params} of one line, re-hashed the manifest, and the bundle
-     * verified INTACT while anyone reading the line with {@code jq} saw the forged amount.
+     * verified; an outside auditor changed a refund's amount in the readable {@code params} of one line, re-hashed
+     * the manifest, and the bundle verified INTACT while anyone reading the line with {@code jq} saw the forged amount.
      */
     private List<Problem> readableFields() {
         List<Problem> found = new ArrayList<>();

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import dev.vouch.internal.JsonProblem;
 import dev.vouch.internal.StrictText;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -138,11 +139,11 @@ final class Envelope {
                         + ": a key may occur once per object", lenient == null ? null : lenient.id,
                         lenient == null ? null : lenient.idKey);
             }
-            return problem(bytes, Kind.UNPARSEABLE, Failures.jsonProblem(why), null, null);
+            return problem(bytes, Kind.UNPARSEABLE, JsonProblem.plain(why), null, null);
         } catch (JsonProcessingException e) { // a limit (nesting, number length): Jackson's StreamConstraintsException
-            return problem(bytes, Kind.UNPARSEABLE, Failures.jsonProblem(e.getOriginalMessage()), null, null);
+            return problem(bytes, Kind.UNPARSEABLE, JsonProblem.plain(e.getOriginalMessage()), null, null);
         } catch (IOException e) {
-            return problem(bytes, Kind.UNPARSEABLE, Failures.jsonProblem(e.getMessage()), null, null);
+            return problem(bytes, Kind.UNPARSEABLE, JsonProblem.plain(e.getMessage()), null, null);
         }
     }
 

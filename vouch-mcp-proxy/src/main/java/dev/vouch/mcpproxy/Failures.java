@@ -1,6 +1,5 @@
 package dev.vouch.mcpproxy;
 
-import dev.vouch.internal.JsonProblem;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
 import java.net.http.HttpConnectTimeoutException;
@@ -39,11 +38,6 @@ final class Failures {
             }
         }
         return t instanceof ConnectException ? "the connection was refused" : "the connection failed";
-    }
-
-    /** What the parser says is wrong with a JSON text, without its setting names: one owner, {@link JsonProblem}. */
-    static String jsonProblem(String message) {
-        return JsonProblem.plain(message);
     }
 
     /** "Connection refused" reads "connection refused" after a colon. */
