@@ -1,7 +1,6 @@
 package dev.vouch.cli;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import dev.vouch.FormatException;
 import dev.vouch.crypto.Checkpoint;
 import dev.vouch.crypto.KeyHistory;
 import dev.vouch.crypto.VerifyingKey;
@@ -147,20 +146,14 @@ final class BundleExport {
     }
 
     private void writeRecords(OutputStream out, long records, List<ProofPass.Rotation> rotations) throws IOException {
-        CallOutcomes outcomes = new CallOutcomes();
-        RecordView view = new RecordView();
-        RecordBuffer buffer = new RecordBuffer(4096);
+        CallOutcomes outcomes;
         try (JournalInput source = JournalInput.forVerifier(journal)) {
-            for (long i = 0; i < records && source.next(buffer); i++) {
-                try {
-                    outcomes.add(view.wrap(buffer.data(), buffer.length()));
-                } catch (FormatException e) {
-                    // The journal verified: not reached.
-                }
-            }
+            outcomes = CallOutcomes.of(source, records);
         } catch (StorageDamageException e) {
             throw damaged(e);
         }
+        RecordView view = new RecordView();
+        RecordBuffer buffer = new RecordBuffer(4096);
         Writer w = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16);
         RecordJson json = new RecordJson(outcomes);
         try (JournalInput source = JournalInput.forVerifier(journal); JsonGenerator g = Json.generator(w)) {

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.core.JsonToken;
 import dev.vouch.FormatException;
 import dev.vouch.crypto.Checkpoint;
 import dev.vouch.crypto.SignedNote;
-import dev.vouch.internal.format.RecordView;
 import dev.vouch.merkle.Rfc6962;
 import dev.vouch.verify.RecordBuffer;
 import dev.vouch.verify.RecordSource;
@@ -344,16 +343,9 @@ final class BundleInput implements AutoCloseable {
         RecordBuffer buffer = new RecordBuffer(4096);
         // The exporter derives a call's outcome from the bundle's own records: so does this check (a re-trial changed
         // a refused call's outcome to "result" in its line, and it verified INTACT).
-        CallOutcomes outcomes = new CallOutcomes();
-        RecordView view = new RecordView();
-        try (ExportLines lines = (ExportLines) records()) {
-            while (lines.next(buffer)) {
-                try {
-                    outcomes.add(view.wrap(buffer.data(), buffer.length()));
-                } catch (FormatException malformed) {
-                    // Verification reports it.
-                }
-            }
+        CallOutcomes outcomes;
+        try (RecordSource lines = records()) {
+            outcomes = CallOutcomes.of(lines, Long.MAX_VALUE);
         } catch (IOException | CliException e) {
             return found;
         }

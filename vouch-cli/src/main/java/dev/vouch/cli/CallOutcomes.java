@@ -5,6 +5,8 @@ import dev.vouch.FormatException;
 import dev.vouch.internal.format.RecordType;
 import dev.vouch.internal.format.RecordView;
 import dev.vouch.verify.RecordBuffer;
+import dev.vouch.verify.RecordSource;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.BitSet;
 import java.util.Map;
@@ -53,16 +55,29 @@ final class CallOutcomes {
      * commands that show it stream in journal order. Damage is left for the pass that prints to report.
      */
     static CallOutcomes of(Path directory) {
+        try (JournalInput source = JournalInput.open(directory)) {
+            return of(source, Long.MAX_VALUE);
+        } catch (IOException e) {
+            throw new IllegalStateException("unreachable: a journal opened to show keeps its damage", e);
+        }
+    }
+
+    /**
+     * The first pass over at most {@code records} records of {@code source}, the one every command that prints a
+     * call's outcome makes (the export, a bundle and its check, {@code vouch tasks}): a malformed record is left for
+     * the verification or the printing pass to report.
+     *
+     * @throws IOException as {@code source} throws it, damaged storage included
+     */
+    static CallOutcomes of(RecordSource source, long records) throws IOException {
         CallOutcomes outcomes = new CallOutcomes();
         RecordView view = new RecordView();
         RecordBuffer buffer = new RecordBuffer(4096);
-        try (JournalInput source = JournalInput.open(directory)) {
-            while (source.nextRecord(buffer)) {
-                try {
-                    outcomes.add(view.wrap(buffer.data(), buffer.length()));
-                } catch (FormatException malformed) {
-                    // Shown as malformed by the pass that prints.
-                }
+        for (long i = 0; i < records && source.next(buffer); i++) {
+            try {
+                outcomes.add(view.wrap(buffer.data(), buffer.length()));
+            } catch (FormatException malformed) {
+                // Reported by the pass that verifies or prints.
             }
         }
         return outcomes;
