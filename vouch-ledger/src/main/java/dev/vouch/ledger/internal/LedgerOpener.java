@@ -197,13 +197,14 @@ final class LedgerOpener {
     private static Opened reopen(LedgerConfig config, Path dir, WriterLock lock, String settingsText,
                                  LedgerCounters counters, FailureLatch failure) {
         ResumePoint resume;
-        KeyChoice keys;
+        KeyChoice keys = null;
         TornTail.Plan setAside = null;
+        SigningKey current = null;
         try {
             if (Files.exists(config.keyFile())) {
                 // A key file anyone may read, or one that is not a key, is refused before the journal is read: a new
                 // user's 0644 key got a log line saying the journal resumed, then the refusal.
-                KeyFile.load(config.keyFile());
+                current = KeyFile.load(config.keyFile());
             }
             Resumed resumed = resume(config, dir);
             resume = resumed.point();
@@ -212,13 +213,16 @@ final class LedgerOpener {
                 throw new IllegalArgumentException("origin '" + config.origin() + "' does not match the journal's origin '"
                         + resume.origin() + "' in " + dir);
             }
-            keys = chooseKey(config.keyFile(), resume, dir);
+            keys = chooseKey(config.keyFile(), current, resume, dir);
             int abandoned = dev.vouch.internal.SecretFiles.deleteAbandonedCopies(config.keyFile());
             if (abandoned > 0) {
                 // A writer killed while it wrote a key (a rotation's staged key, usually) left them.
                 LOG.info("Deleted {} abandoned temporary cop(ies) of key file {}", abandoned, config.keyFile());
             }
         } catch (RuntimeException e) {
+            if (keys == null) {
+                destroy(current);
+            }
             if (setAside != null) {
                 // Refused after all (a wrong key file, say): leave the journal as it was, so that the open that
                 // succeeds sets the tail aside again and records it (an outside trial found it set aside unrecorded).
@@ -316,13 +320,12 @@ final class LedgerOpener {
      * A rotation stages the next key in {@code <key>.next} before the journal names it and renames it over the
      * key file after the covering checkpoint; a crash can stop it at any point, and this picks up from there.
      */
-    private static KeyChoice chooseKey(Path keyFile, ResumePoint resume, Path dir) {
+    private static KeyChoice chooseKey(Path keyFile, SigningKey current, ResumePoint resume, Path dir) {
         Path stagedFile = KeyRotation.staged(keyFile);
-        if (!Files.exists(keyFile)) {
+        if (current == null) {
             throw new KeyFileException(keyFile, "no key file, but the journal " + dir + " exists and is signed by "
                     + resume.currentKey() + ": restore the key file (Vouch never creates a key for an existing journal)");
         }
-        SigningKey current = KeyFile.load(keyFile);
         SigningKey staged = Files.exists(stagedFile) ? KeyFile.load(stagedFile) : null;
         VerifyingKey expected = resume.currentKey();
         if (current.verifyingKey().equals(expected)) {
@@ -350,6 +353,7 @@ final class LedgerOpener {
             LOG.info("Finished an interrupted key rotation: now signing with {}", expected);
             return new KeyChoice(staged, null, false);
         }
+        destroy(staged);
         throw new KeyFileException(keyFile, "holds key " + current.verifyingKey() + " but the journal " + dir
                 + " is signed by " + expected + " at present: wrong key file for this journal");
     }
