@@ -345,11 +345,13 @@ final class TornTail {
                 + " records were lost (nobody had signed them)" + (lost == null ? "" : "; " + describe(lost))), null);
     }
 
-    /** Why a tail that may be a power loss's is refused all the same. */
+    /**
+     * Why a tail that may be a power loss's is refused all the same; the refusal that carries it says what to do
+     * (keep the directory, open a fresh journal), so this does not.
+     */
     private static final String SIGNED_AFTER = "a power loss can leave this, when a page never reached the disk while"
             + " a later page holding a signed checkpoint did: then records that checkpoint signed are lost, and the"
-            + " ledger does not set aside what was signed. Keep the directory as evidence and start a fresh journal"
-            + " (LedgerBuilder.freshJournalIfCorrupt)";
+            + " ledger does not set aside what was signed";
 
     /**
      * Where reading {@code file} stops at a zero document header (the first one from {@code searchFrom}, or from the
