@@ -203,45 +203,10 @@ final class BundleInput implements AutoCloseable {
                 throw new CliException(file + ": " + EvidenceBundle.MANIFEST + " is not a JSON object");
             }
             @SuppressWarnings("unchecked")
-            Map<String, Object> m = (Map<String, Object>) readValue(p, JsonToken.START_OBJECT);
+            Map<String, Object> m = (Map<String, Object>) JsonTree.read(p, JsonToken.START_OBJECT);
             return m;
         } catch (IOException e) {
             throw new CliException(file + ": " + EvidenceBundle.MANIFEST + " is not JSON: " + Errors.jsonProblem(e), e);
-        }
-    }
-
-    private static Object readValue(JsonParser p, JsonToken t) throws IOException {
-        switch (t) {
-            case START_OBJECT -> {
-                Map<String, Object> m = new LinkedHashMap<>();
-                for (JsonToken k = p.nextToken(); k == JsonToken.FIELD_NAME; k = p.nextToken()) {
-                    String name = p.currentName();
-                    m.put(name, readValue(p, p.nextToken()));
-                }
-                return m;
-            }
-            case START_ARRAY -> {
-                List<Object> l = new ArrayList<>();
-                for (JsonToken v = p.nextToken(); v != JsonToken.END_ARRAY; v = p.nextToken()) {
-                    l.add(readValue(p, v));
-                }
-                return l;
-            }
-            case VALUE_STRING -> {
-                return p.getText();
-            }
-            case VALUE_NUMBER_INT -> {
-                return p.getLongValue();
-            }
-            case VALUE_TRUE -> {
-                return Boolean.TRUE;
-            }
-            case VALUE_FALSE -> {
-                return Boolean.FALSE;
-            }
-            default -> {
-                return null;
-            }
         }
     }
 

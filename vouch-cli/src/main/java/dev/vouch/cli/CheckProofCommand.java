@@ -15,6 +15,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -73,9 +74,13 @@ final class CheckProofCommand implements Callable<Integer> {
             throw new CliException(proofFile + ": not a tlog-proof: " + e.getMessage(), e);
         }
         String saved = savedCheckpoint == null ? null : Inputs.savedCheckpoint(savedCheckpoint);
-        byte[] record = ProofFiles.record(recordFile, proof.index());
+        ProofFiles.Given given = ProofFiles.record(recordFile, proof.index());
+        byte[] record = given.bytes();
         ProofCheck.Result result = ProofCheck.inclusion(record, proof, anchor);
         String problem = result.problem();
+        if (problem == null && given.line() != null) {
+            problem = misleadingLine(given, record, proof.index());
+        }
         if (result.valid() && saved != null) {
             Checkpoint want = Checkpoint.parse(SignedNote.parse(saved).text());
             Checkpoint got = proof.checkpoint();
@@ -120,6 +125,26 @@ final class CheckProofCommand implements Callable<Integer> {
                         : " (rotated to from the trust anchor, " + (result.keys().indexOf(result.signer()))
                                 + " rotation(s) in the proof)"));
         out.printf("%-12s %s%n", "proof:", proof.hashes().size() + " hash(es); " + proofFile);
+    }
+
+    /**
+     * Why the JSON line the record was taken from would mislead its reader, or null: the proof vouches for
+     * {@code record_b64} only, and a reader of the line reads its other members.
+     */
+    private String misleadingLine(ProofFiles.Given given, byte[] record, long index) {
+        List<String> members;
+        try {
+            members = ExportLineCheck.misleadingMembers(given.line(), record, index);
+        } catch (IOException e) {
+            return recordFile + " line " + given.lineNumber() + ": " + Errors.jsonProblem(e);
+        }
+        if (members.isEmpty()) {
+            return null;
+        }
+        return "the record is in the signed journal, but " + recordFile + " line " + given.lineNumber()
+                + " does not say what its record_b64 says: " + Text.safe(String.join(", ", members))
+                + (members.size() == 1 ? " differs" : " differ") + " (only record_b64 is proved, so a reader of the"
+                + " line would be misled; 'vouch show' or 'vouch export' of the journal renders it again)";
     }
 
     /** One line about the record, decoded without trusting it: the proof is what vouches for its bytes. */

@@ -59,7 +59,7 @@ final class ProofFiles {
      * the line whose {@code seq} is {@code index} is taken), or the object {@code vouch prove --format json} prints.
      * Which line is taken does not matter for trust: the proof checks the bytes.
      */
-    static byte[] record(Path file, long index) {
+    static Given record(Path file, long index) {
         byte[] bytes = read(file, MAX_RECORD_FILE_BYTES, "a record (its bytes, or a line of 'vouch export')");
         int first = 0;
         while (first < bytes.length && Character.isWhitespace(bytes[first])) {
@@ -67,10 +67,10 @@ final class ProofFiles {
         }
         // A record's first byte is its major version, 0x01: never '{'.
         if (first == bytes.length || bytes[first] != '{') {
-            return bytes;
+            return new Given(bytes, null, 0);
         }
-        List<byte[]> candidates = new ArrayList<>();
-        byte[] match = null;
+        List<Given> candidates = new ArrayList<>();
+        Given match = null;
         String text = new String(bytes, StandardCharsets.UTF_8);
         int lineNo = 0;
         for (String line : text.split("\n")) {
@@ -108,9 +108,10 @@ final class ProofFiles {
             } catch (IllegalArgumentException e) {
                 throw new CliException(file + " line " + lineNo + ": record_b64 is not base64", e);
             }
-            candidates.add(record);
+            Given given = new Given(record, line, lineNo);
+            candidates.add(given);
             if (seq != null && seq == index) {
-                match = record;
+                match = given;
             }
         }
         if (candidates.size() == 1) {
@@ -121,6 +122,13 @@ final class ProofFiles {
                     + " (the proof's index)");
         }
         return match;
+    }
+
+    /**
+     * The record's bytes as given, and the JSON line they were taken from (null when the file held the bytes
+     * themselves), with its line number in the file.
+     */
+    record Given(byte[] bytes, String line, int lineNumber) {
     }
 
     /** The trust anchor for a check without a journal. */

@@ -154,6 +154,32 @@ class ProofCommandsTest {
     }
 
     @Test
+    void shouldFailAnExportLineWhoseReadableMembersWereForged() throws Exception {
+        long seq = TestJournals.sequenceOf(journal.journal(), "MARK8X");
+        Path proof = prove(seq);
+        String line = Cli.run("export", journal.dir()).out().split("\n")[(int) seq];
+        assertTrue(line.contains("MARK8X"), line);
+
+        // An outside auditor changed a value in the readable params: record_b64 still proves, the line misleads.
+        assertFails(checkProof(proof, write("forged.jsonl", line.replace("MARK8X", "MARK9X")), journal.pubkey()),
+                "does not say what its record_b64 says: params differs");
+        String added = line.substring(0, line.lastIndexOf('}')) + ",\"approver\":\"alice\"}";
+        assertFails(checkProof(proof, write("added.jsonl", added), journal.pubkey()), "approver differs");
+        String removed = line.replaceFirst("\"timestamp\":\"[^\"]*\",", "");
+        assertFails(checkProof(proof, write("removed.jsonl", removed), journal.pubkey()), "timestamp differs");
+        // Reformatted (as jq would) and with a derived outcome member changed: nothing the record says changed.
+        String spaced = line.replace("{\"seq\":", "{ \"seq\" : ").replace("\"outcome\":\"result\"",
+                "\"outcome\":\"error\"");
+        Cli.Result reformatted = checkProof(proof, write("spaced.jsonl", spaced), journal.pubkey());
+        assertEquals(0, reformatted.exit(), reformatted::toString);
+        Cli.Result json = Cli.run("check-proof", proof.toString(), "--record", write("f.jsonl",
+                line.replace("MARK8X", "MARK9X")).toString(), "--pubkey", journal.pub(), "--json");
+        assertEquals(1, json.exit(), json::toString);
+        assertEquals(Boolean.FALSE, json.json().get("verified"));
+        assertTrue(((String) json.json().get("problem")).contains("params differs"), json::toString);
+    }
+
+    @Test
     void shouldProveAgainstAnOlderCheckpointTheAuditorSaved() throws Exception {
         Path saved = savedCheckpointBefore(RecordType.KEY_ROTATION);
         long size = Checkpoint.parse(SignedNote.parse(Files.readString(saved)).text()).size();

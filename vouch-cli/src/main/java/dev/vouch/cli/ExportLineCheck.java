@@ -1,0 +1,58 @@
+package dev.vouch.cli;
+
+import java.io.IOException;
+import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Whether a line of {@code vouch export} handed to a third party says what its {@code record_b64} says. A proof
+ * checks only the record's bytes, while a reader looks at the readable members: an outside auditor changed a
+ * refund's amount in a line's {@code params}, and {@code check-proof} verified the record and printed nothing about
+ * the line. The line is compared, as JSON values, with the record rendered again (so a line reformatted by {@code jq}
+ * still matches); the derived {@code outcome} member is left out, since it comes from later records that a proof
+ * does not cover.
+ */
+final class ExportLineCheck {
+    /** The member every export line has and other JSON holding a {@code record_b64} (a prove result) does not. */
+    private static final String EXPORT_LINE_MEMBER = "type_code";
+    private static final String DERIVED = "outcome";
+
+    private ExportLineCheck() {
+    }
+
+    /**
+     * The names of the members of {@code line} that differ from the record's own rendering at journal position
+     * {@code index}: changed, added or removed, for an export line; only changed, for other JSON objects (such as
+     * what {@code vouch prove --format json} prints), whose other members are not the record's. Empty if none.
+     */
+    static List<String> misleadingMembers(String line, byte[] record, long index) throws IOException {
+        if (!(JsonTree.parse(line) instanceof Map<?, ?> given)) {
+            return List.of();
+        }
+        StringWriter rendered = new StringWriter();
+        try (var g = Json.generator(rendered)) {
+            new RecordJson(null).write(g, index, record, record.length);
+        }
+        Map<?, ?> said = (Map<?, ?>) JsonTree.parse(rendered.toString());
+        boolean exportLine = given.containsKey(EXPORT_LINE_MEMBER);
+        Set<Object> names = new LinkedHashSet<>(given.keySet());
+        if (exportLine) {
+            names.addAll(said.keySet());
+        }
+        List<String> differing = new ArrayList<>();
+        for (Object name : names) {
+            if (name.equals(DERIVED) || !exportLine && !said.containsKey(name)) {
+                continue;
+            }
+            if (given.containsKey(name) != said.containsKey(name) || !Objects.equals(given.get(name), said.get(name))) {
+                differing.add((String) name);
+            }
+        }
+        return differing;
+    }
+}
