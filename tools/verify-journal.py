@@ -9,7 +9,9 @@ Usage:
     python3 tools/verify-journal.py EXPORT.jsonl --pubkey pub.pem [--checkpoint saved-note.txt] [--verbose]
 
 EXPORT.jsonl holds one JSON object per line, in journal order, each with ``record_b64``: the standard base64
-of one record's exact bytes (FORMAT.md, "Export format"). Other fields are ignored. pub.pem is the trust
+of one record's exact bytes (FORMAT.md, "Export format"). The verdict comes from record_b64 alone; the
+readable members a line has for the header and an event's fields (docs/EXPORT.md) are compared with the record,
+and one that says something else is an ``export_line`` failure, since it would mislead a reader. pub.pem is the trust
 anchor, the journal's first public key as an Ed25519 SubjectPublicKeyInfo PEM. A saved checkpoint is a signed
 note an auditor kept from an earlier look at the journal.
 
@@ -773,8 +775,48 @@ class Verifier:
                 " running, or a sealed tail was cut off", sealed)
 
 
+def utf8_or_none(raw):
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
+def readable_members(rec):
+    """What an export line's readable members say for the record rec (docs/EXPORT.md), for the members a reader of an
+    event uses; the line is checked against them, since only record_b64 is verified."""
+    said = {"seq": rec["seq"], "type": TYPE_NAMES[rec["type"]], "type_code": rec["type"],
+            "timestamp_ns": rec["timestamp"], "prev": rec["prev"].hex()}
+    if rec["type"] in EVENT_TYPES:
+        for field in ("agent", "task", "name", "policy"):
+            said[field] = rec[field]
+        said["parent"] = None if rec["parent"] == -1 else rec["parent"]
+        said["decision"] = DECISIONS[rec["decision"]].lower()
+        said["risk"] = RISKS[rec["risk"]].lower()
+        for field in ("params", "result"):
+            said[field] = utf8_or_none(rec[field])
+            said[field + "_b64"] = base64.b64encode(rec[field]).decode("ascii")
+        said["tool_call_id"] = rec.get("tool_call_id", "")
+        said["trace_id"] = rec.get("trace_id")
+        said["span_id"] = rec.get("span_id")
+        said["principal"] = rec.get("principal", "")
+    return said
+
+
+def misleading_members(line, raw):
+    """The members of an export line that say something its record_b64 does not (only those present are checked:
+    a line may leave members out)."""
+    try:
+        rec = decode_record(raw)
+    except FormatError:
+        return []  # the verifier reports the record as malformed
+    said = readable_members(rec)
+    return [name for name, value in said.items() if name in line and line[name] != value
+            or name in line and type(line[name]) is not type(value)]
+
+
 def read_export(path):
-    """Yields record bytes from an export (FORMAT.md, "Export format")."""
+    """Yields (record bytes, line object, line number) from an export (FORMAT.md, "Export format")."""
     try:
         f = open(path, "r", encoding="utf-8")
     except OSError as e:
@@ -790,7 +832,7 @@ def read_export(path):
             if not isinstance(obj, dict) or "record_b64" not in obj:
                 raise InputError("%s line %d has no record_b64 field" % (path, line_no))
             try:
-                yield b64_strict(obj["record_b64"])
+                yield b64_strict(obj["record_b64"]), obj, line_no
             except FormatError as e:
                 raise InputError("%s line %d: record_b64 is %s" % (path, line_no, e))
 
@@ -821,8 +863,14 @@ def main(argv):
         saved = read_saved_checkpoint(args.checkpoint) if args.checkpoint else None
         ssl = Openssl()
         v = Verifier(anchor, ssl, saved, args.verbose)
-        for raw in read_export(args.export):
+        for raw, line, line_no in read_export(args.export):
+            seq = v.expected_seq
             v.record(raw)
+            misleading = misleading_members(line, raw)
+            if misleading:
+                v.fail(seq, "export_line", "line %d does not say what its record_b64 says: %s differ%s (only"
+                       " record_b64 is verified, so a reader of the line would be misled)"
+                       % (line_no, ", ".join(misleading), "s" if len(misleading) == 1 else ""))
         verdict, reason, sealed = v.finish()
     except InputError as e:
         print("ERROR: %s" % e, file=sys.stderr)

@@ -40,6 +40,33 @@ class ThirdPartyExportTest {
     }
 
     /**
+     * Only {@code record_b64} is verified, but a reader of an export reads the other members: a line whose
+     * {@code params} were forged verified INTACT with the independent verifier, as with {@code check-proof}.
+     */
+    @Test
+    void shouldFailAnExportLineThatDoesNotSayWhatItsRecordSays() throws Exception {
+        Path script = script();
+        Assumptions.assumeTrue(onPath("python3") && onPath("openssl"), "python3 and openssl are needed");
+        TestJournals.Written w = TestJournals.write(tmp.resolve("forged"), 5);
+        Path export = tmp.resolve("forged.jsonl");
+        assertEquals(0, Cli.run("export", w.dir(), "--output", export.toString()).exit());
+        String text = Files.readString(export);
+        assertTrue(text.contains("MARK3X"));
+
+        Files.writeString(export, text.replace("MARK3X", "MARK4Y"));
+        String forged = independentOutput(script, export, w);
+        assertTrue(forged.startsWith("TAMPERED"), forged);
+        assertTrue(forged.contains("export_line: line ") && forged.contains("does not say what its record_b64 says:"
+                + " params differs"), forged);
+        Files.writeString(export, text.replace("\"risk\":\"none\"", "\"risk\":\"low\""));
+        assertTrue(independentOutput(script, export, w).contains("risk differs"));
+        // Members left out, and the derived outcome, are not the record's to say.
+        Files.writeString(export, text.replaceAll(",\"outcome\":\"[a-z_]+\"", "").replaceAll("\"timestamp\":\"[^\"]*\",", ""));
+        String trimmed = independentOutput(script, export, w);
+        assertTrue(trimmed.startsWith("INTACT"), trimmed);
+    }
+
+    /**
      * Format 1.2's correlation block round trip: written by the ledger on some events and not others, decoded by the
      * exporter, accepted by the independent verifier; a block with a trace id but no span id is malformed for both.
      */
@@ -93,6 +120,14 @@ class ThirdPartyExportTest {
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), "verify-journal.py did not finish");
         assertTrue(p.exitValue() != 2, "the export could not be read: " + output);
         return p.exitValue();
+    }
+
+    private String independentOutput(Path script, Path export, TestJournals.Written w) throws Exception {
+        Process p = new ProcessBuilder("python3", script.toString(), export.toString(), "--pubkey", w.pub())
+                .redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "verify-journal.py did not finish");
+        return output;
     }
 
     private static Path script() {
