@@ -128,7 +128,7 @@ final class ManyJournals {
             Outcome outcome;
             if (json) {
                 try (JsonGenerator g = Json.generator(text)) {
-                    outcome = VerifyCommand.writeJson(g, check, verifier, new ProgressBar(err, false, ""));
+                    outcome = VerifyCommand.writeJson(g, check, verifier, new ProgressBar(err, false, ""), 1);
                 }
             } else {
                 outcome = check.verify(verifier.listener(VerificationListener.NONE), p -> { });

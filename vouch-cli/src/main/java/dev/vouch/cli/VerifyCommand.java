@@ -134,7 +134,7 @@ final class VerifyCommand implements Callable<Integer> {
                     throw new CliException(savedCheckpoint + ": not a usable saved checkpoint: " + e.getMessage(), e);
                 }
             }
-            return mode.json ? verifyJson(check, verifier) : verifyText(check, verifier, n);
+            return mode.json ? verifyJson(check, verifier, n) : verifyText(check, verifier, n);
         }
     }
 
@@ -145,10 +145,7 @@ final class VerifyCommand implements Callable<Integer> {
      * journal under a key of their own leaves the same, and only a trust anchor from elsewhere tells the two apart.
      */
     private static String ownKeyHint(JournalCheck check, Outcome outcome, int threads) throws IOException {
-        List<Failure> failures = outcome.report().failures();
-        if (outcome.status() != Outcome.Status.TAMPERED || failures.isEmpty() || failures.get(0).sequence() != 0
-                || failures.get(0).kind() != Failure.Kind.GENESIS
-                || !failures.get(0).message().contains("not started by the trusted key")) {
+        if (!notStartedByAnchor(outcome)) {
             return "";
         }
         VerifyingKey own = check.isBundle() ? null : check.genesisKey(); // a bundle checks its manifest once only
@@ -174,6 +171,14 @@ final class VerifyCommand implements Callable<Integer> {
                 + " --pubkey is another journal's key (vouch pubkey --key <this agent's key file> prints the right"
                 + " one if the journal was never rotated), or someone rewrote the whole journal under a key of their"
                 + " own; only a trust anchor kept apart from the journal tells which.";
+    }
+
+    /** Whether the first failure is a genesis record that the trusted key did not sign: no key was followed then. */
+    private static boolean notStartedByAnchor(Outcome outcome) {
+        List<Failure> failures = outcome.report().failures();
+        return outcome.status() == Outcome.Status.TAMPERED && !failures.isEmpty() && failures.get(0).sequence() == 0
+                && failures.get(0).kind() == Failure.Kind.GENESIS
+                && failures.get(0).message().contains("not started by the trusted key");
     }
 
     /**
@@ -308,8 +313,10 @@ final class VerifyCommand implements Callable<Integer> {
         row(out, "records", Long.toString(r.records()));
         row(out, "events", Long.toString(r.events()));
         row(out, "checkpoints", Long.toString(r.checkpoints()));
-        row(out, "signing keys", r.keys().size() + (r.keys().size() == 1 ? " (no rotation)" : " (rotated "
-                + (r.keys().size() - 1) + " time(s))"));
+        // A re-trial passed a key the journal rotated to: "1 (no rotation)" read as a fact about the journal.
+        row(out, "signing keys", notStartedByAnchor(outcome) ? "none followed: the trusted key did not start the journal"
+                : r.keys().size() + (r.keys().size() == 1 ? " (no rotation)" : " (rotated " + (r.keys().size() - 1)
+                        + " time(s))"));
         List<VerifyingKey> keys = r.keys();
         for (int i = 0; i < keys.size(); i++) {
             VerifyingKey k = keys.get(i);
@@ -342,12 +349,12 @@ final class VerifyCommand implements Callable<Integer> {
         out.printf("%-18s %s%n", name + ":", value);
     }
 
-    private int verifyJson(JournalCheck check, JournalVerifier verifier) throws IOException {
+    private int verifyJson(JournalCheck check, JournalVerifier verifier, int threads) throws IOException {
         PrintWriter out = spec.commandLine().getOut();
         ProgressBar progress = ProgressBar.forTerminal(spec.commandLine().getErr(), "verifying");
         JsonGenerator g = Json.generator(out);
         try {
-            return writeJson(g, check, verifier, progress).exitCode();
+            return writeJson(g, check, verifier, progress, threads).exitCode();
         } finally {
             g.flush();
             out.println();
@@ -359,8 +366,8 @@ final class VerifyCommand implements Callable<Integer> {
      * Writes the JSON object of one verification (docs/CLI.md, "verify --json"): failures first, streamed as found,
      * then the summary. When verification cannot finish, the object is completed with a status and rethrows.
      */
-    static Outcome writeJson(JsonGenerator g, JournalCheck check, JournalVerifier verifier, ProgressBar progress)
-            throws IOException {
+    static Outcome writeJson(JsonGenerator g, JournalCheck check, JournalVerifier verifier, ProgressBar progress,
+            int threads) throws IOException {
         g.writeStartObject();
         g.writeArrayFieldStart("failures");
         for (BundleInput.Problem p : check.bundleProblems()) {
@@ -387,6 +394,8 @@ final class VerifyCommand implements Callable<Integer> {
         }
         g.writeEndArray();
         check.writeSummary(g, outcome);
+        String hint = ownKeyHint(check, outcome, threads);
+        Json.stringOrNull(g, "hint", hint.isEmpty() ? null : hint);
         g.writeEndObject();
         return outcome;
     }

@@ -92,6 +92,9 @@ class VerifyCommandTest {
         assertTrue(r.out().contains("Under the key its own genesis record names (sha256:" + intact.key().fingerprint()
                 + ") the journal verifies without a failure"), r::toString);
         assertTrue(r.out().contains("vouch pubkey --key"), r::toString);
+        Cli.Result json = Cli.run("verify", intact.dir(), "--pubkey", otherPub.toString(), "--json");
+        assertTrue(String.valueOf(json.json().get("hint")).startsWith("Under the key its own genesis record names"),
+                json::toString);
     }
 
     @Test
@@ -446,5 +449,12 @@ class VerifyCommandTest {
         assertTrue(explained.out().contains("--pubkey is key 2 of the 2 this journal was signed with: one it rotated to,"
                 + " not the one it started with. An auditor trusts the first key (sha256:" + w.key().fingerprint()),
                 explained::toString);
+        // It read "signing keys: 1 (no rotation)" above that, and --json had no word of it.
+        assertTrue(explained.out().contains("signing keys:      none followed: the trusted key did not start the"
+                + " journal"), explained::toString);
+        Cli.Result explainedJson = Cli.run("verify", w.dir(), "--pubkey", newPub.toString(), "--json");
+        assertTrue(String.valueOf(explainedJson.json().get("hint")).startsWith("--pubkey is key 2 of the 2"),
+                explainedJson::toString);
+        assertNull(json.json().get("hint"));
     }
 }
