@@ -36,12 +36,29 @@ final class JsonCanonicalForm {
      *         unpaired surrogate, a number beyond a double's range); the message never quotes the input
      */
     static byte[] of(byte[] json) {
+        return of(json, false);
+    }
+
+    /**
+     * The JCS bytes of the one JSON value in {@code json}, but with each number written as its exact decimal value
+     * (unscaled digits and exponent, trailing zeros stripped: {@code 1.0}, {@code 1} and {@code 1e0} are one
+     * number, {@code 9007199254740993} and {@code 9007199254740992} are two): what tells whether two requests ask
+     * for the same thing. JCS's doubles made a repeat for another account number read as the approved call (an
+     * outside red team), since a server in Python, Java or Go reads integers exactly.
+     *
+     * @throws IllegalArgumentException as {@link #of(byte[])}, except for numbers, which are never beyond range here
+     */
+    static byte[] ofExact(byte[] json) {
+        return of(json, true);
+    }
+
+    private static byte[] of(byte[] json, boolean exact) {
         StringBuilder out = new StringBuilder(json.length + 16);
         try (JsonParser p = Json.FACTORY.createParser(json)) {
             if (p.nextToken() == null) {
                 throw new IllegalArgumentException("expected one JSON value, found none");
             }
-            value(p, out);
+            value(p, out, exact);
             if (p.nextToken() != null) {
                 throw new IllegalArgumentException("expected one JSON value, found more after it");
             }
@@ -54,14 +71,14 @@ final class JsonCanonicalForm {
     /** The JCS bytes of the value the parser stands on (its first token read); leaves it on the value's last token. */
     static byte[] ofCurrent(JsonParser p) throws IOException {
         StringBuilder out = new StringBuilder(64);
-        value(p, out);
+        value(p, out, false);
         return out.toString().getBytes(StandardCharsets.UTF_8);
     }
 
-    private static void value(JsonParser p, StringBuilder out) throws IOException {
+    private static void value(JsonParser p, StringBuilder out, boolean exact) throws IOException {
         JsonToken t = p.currentToken();
         switch (t) {
-            case START_OBJECT -> object(p, out);
+            case START_OBJECT -> object(p, out, exact);
             case START_ARRAY -> {
                 out.append('[');
                 boolean first = true;
@@ -70,12 +87,12 @@ final class JsonCanonicalForm {
                         out.append(',');
                     }
                     first = false;
-                    value(p, out);
+                    value(p, out, exact);
                 }
                 out.append(']');
             }
             case VALUE_STRING -> string(p.getText(), out);
-            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> out.append(number(p.getText()));
+            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> out.append(exact ? exactNumber(p.getText()) : number(p.getText()));
             case VALUE_TRUE -> out.append("true");
             case VALUE_FALSE -> out.append("false");
             case VALUE_NULL -> out.append("null");
@@ -83,7 +100,7 @@ final class JsonCanonicalForm {
         }
     }
 
-    private static void object(JsonParser p, StringBuilder out) throws IOException {
+    private static void object(JsonParser p, StringBuilder out, boolean exact) throws IOException {
         List<String[]> members = new ArrayList<>();
         Set<String> names = new HashSet<>();
         while (p.nextToken() == JsonToken.FIELD_NAME) {
@@ -93,7 +110,7 @@ final class JsonCanonicalForm {
             }
             p.nextToken();
             StringBuilder v = new StringBuilder();
-            value(p, v);
+            value(p, v, exact);
             members.add(new String[] {name, v.toString()});
         }
         // String.compareTo compares UTF-16 code units, which is the order RFC 8785 section 3.2.3 prescribes.
@@ -136,6 +153,19 @@ final class JsonCanonicalForm {
             }
         }
         out.append('"');
+    }
+
+    /**
+     * A JSON number's exact value, one spelling per value ({@link #ofExact}). An exponent beyond an int's range (no
+     * BigDecimal holds it) keeps its own text, in lower case: equal only to the same spelling, never to another value.
+     */
+    static String exactNumber(String text) {
+        try {
+            BigDecimal d = new BigDecimal(text).stripTrailingZeros();
+            return d.signum() == 0 ? "0" : d.toString();
+        } catch (NumberFormatException | ArithmeticException beyond) {
+            return text.toLowerCase(java.util.Locale.ROOT);
+        }
     }
 
     /** A JSON number as ECMAScript's Number.prototype.toString writes its IEEE-754 double (RFC 8785 section 3.2.2.3). */

@@ -150,8 +150,10 @@ public final class ToolCall {
 
     /**
      * Whether {@code other} asks for the same thing: the same tool and principal, and parameters that are the same
-     * JSON value (compared in RFC 8785 canonical form, so member order, spacing and number spellings such as
-     * {@code 1.0} and {@code 1} do not matter; parameters that are not JSON are compared byte for byte). Ids, trace
+     * JSON value (compared in RFC 8785 canonical form with numbers kept exact, so member order, spacing and number
+     * spellings such as {@code 1.0} and {@code 1} do not matter, while {@code 12345678901234567890} and
+     * {@code 12345678901234567000} are different requests as they are to a server that reads integers exactly;
+     * parameters that are not JSON are compared byte for byte). Ids, trace
      * context and tags do not count. What makes a model's repeat of a call that awaits approval the same call
      * ({@link PendingApprovals#repeatOf}).
      */
@@ -160,13 +162,16 @@ public final class ToolCall {
                 && java.util.Arrays.equals(comparable(params), comparable(other.params));
     }
 
-    /** Parameters in the form {@link #sameRequestAs} compares: RFC 8785 canonical JSON, else the bytes themselves. */
+    /**
+     * Parameters in the form {@link #sameRequestAs} compares: RFC 8785 canonical JSON with exact numbers, else the
+     * bytes themselves.
+     */
     static byte[] comparable(byte[] params) {
         if (params.length == 0) {
             return params;
         }
         try {
-            return JsonCanonicalForm.of(params);
+            return JsonCanonicalForm.ofExact(params);
         } catch (IllegalArgumentException notJson) {
             return params;
         }

@@ -158,4 +158,29 @@ class JsonCanonicalFormTest {
         assertFalse(ToolCall.of("t", "not json").sameRequestAs(ToolCall.of("t", "not  json")));
         assertTrue(ToolCall.of("t", (String) null).sameRequestAs(ToolCall.of("t", "")));
     }
+
+    /**
+     * An outside red team: a repeat for another account number resumed the approved call and ran with its own
+     * arguments, since the comparison went through doubles, while a server in Python, Java or Go reads them exactly.
+     */
+    @Test
+    void shouldTellRequestsApartByTheirNumbersExactValues() {
+        String[][] different = {
+            {"12345678901234567890", "12345678901234567000"},
+            {"9007199254740993", "9007199254740992"},
+            {"0.1", "0.1000000000000000055511151231257827"},
+            {"900", "900.0000000000000001"},
+            {"1e400", "2e400"},
+            {"1e2147483648", "2e2147483648"},
+        };
+        for (String[] pair : different) {
+            assertFalse(ToolCall.of("t", "{\"n\":" + pair[0] + "}").sameRequestAs(ToolCall.of("t", "{\"n\":" + pair[1]
+                    + "}")), pair[0] + " against " + pair[1]);
+        }
+        String[][] same = {{"900", "900.0"}, {"900", "9E2"}, {"0", "-0"}, {"0.5", "5e-1"}, {"1e400", "10e399"}};
+        for (String[] pair : same) {
+            assertTrue(ToolCall.of("t", "[" + pair[0] + "]").sameRequestAs(ToolCall.of("t", "[" + pair[1] + "]")),
+                    pair[0] + " against " + pair[1]);
+        }
+    }
 }
