@@ -230,6 +230,10 @@ final class Envelope {
                 problem = "\"method\" must be a string";
             } else if (hasId && idKey == null) {
                 problem = "\"id\" must be a string or a number";
+            } else if (strict && hasId && !Json.exactInJavaScript(idKey)) {
+                problem = "\"id\" must be a string or an integer from -(2^53-1) to 2^53-1: MCP's ids are strings or"
+                        + " integers, and a server in JavaScript reads a larger number, or a fraction, inexactly, so"
+                        + " that its answer could be taken for another request's";
             } else if (result != null || error != null) {
                 problem = "a message has either \"method\" or \"result\"/\"error\", not both";
             } else if (params != null && bytes[params.start()] != '{' && bytes[params.start()] != '[') {

@@ -130,6 +130,26 @@ final class Json {
         return null;
     }
 
+    /** 2^53 - 1, the largest integer below which every integer is a double (JavaScript's Number.MAX_SAFE_INTEGER). */
+    private static final BigDecimal MAX_SAFE_INTEGER = BigDecimal.valueOf((1L << 53) - 1);
+
+    /**
+     * Whether an {@link #idKey} is a string, or an integer a JavaScript server reads exactly. An outside red team
+     * sent ids 9007199254740992 and 9007199254740993: a server in JavaScript answered both as ...992, and one tool's
+     * result was recorded as the other call's.
+     */
+    static boolean exactInJavaScript(String idKey) {
+        if (!idKey.startsWith("n:")) {
+            return true;
+        }
+        try {
+            BigDecimal n = new BigDecimal(idKey.substring(2));
+            return n.stripTrailingZeros().scale() <= 0 && n.abs().compareTo(MAX_SAFE_INTEGER) <= 0;
+        } catch (NumberFormatException | ArithmeticException e) {
+            return false;
+        }
+    }
+
     /** {@link #idKey(JsonParser)} of a JSON document holding one id value. */
     static String idKey(byte[] idJson) {
         try (JsonParser p = LENIENT.createParser(idJson)) {

@@ -123,8 +123,14 @@ final class Relay implements McpProxy.Session, Upstream.Listener {
                 Route r = routes.remove(e.idKey);
                 if (r != null) {
                     r.onResponse(e);
-                    return;
+                } else {
+                    // Every request of the client's is in flight here until answered: an answer to none would reach
+                    // the client unrecorded (an outside red team had a tool's result relayed that way, under an id
+                    // the server had rounded), or answer a request the client cancelled and must ignore.
+                    LOG.warn("the MCP server answered id {}, which no request in flight has (answered already,"
+                            + " cancelled, or never sent); the answer was dropped", idForLog(e));
                 }
+                return;
             }
             if (e.kind == Envelope.Kind.BATCH && answersClient(e)) {
                 for (byte[] element : e.elements) {
@@ -136,6 +142,13 @@ final class Relay implements McpProxy.Session, Upstream.Listener {
         } catch (RuntimeException e) {
             LOG.error("relaying a server message failed; the session goes on", e);
         }
+    }
+
+    /** The id as JSON text (a string escaped as JSON is, so no line breaks), shortened for a log line. */
+    private static String idForLog(Envelope e) {
+        byte[] id = e.idBytes();
+        String text = id == null ? "null" : new String(id, java.nio.charset.StandardCharsets.UTF_8);
+        return text.length() > 80 ? text.substring(0, 80) + "..." : text;
     }
 
     /** Whether a batch from the server answers a client request in flight (it is then split). */

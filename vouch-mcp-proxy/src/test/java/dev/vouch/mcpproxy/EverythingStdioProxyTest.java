@@ -43,6 +43,63 @@ class EverythingStdioProxyTest extends ProxyTestBase {
         return proxy(McpTestServers.server("mcp-server-everything")).build();
     }
 
+    /**
+     * An outside red team sent ids 9007199254740992 and 9007199254740993: the server, in JavaScript, answered both as
+     * ...992, and the delete's TOOL_RESULT held the refund's result. Such ids are refused before anything is judged.
+     */
+    @Test
+    void shouldRefuseAnIdAJavaScriptServerCannotReadExactly() throws Exception {
+        try (RawClient client = new RawClient(everything())) {
+            client.initialize();
+            for (String id : List.of("9007199254740993", "-9007199254740993", "1.5", "1e400")) {
+                JsonNode refused = client.call(id, "tools/call", tool("echo", "{\"message\":\"hi\"}"));
+                assertEquals(-32600, refused.at("/error/code").asInt(), refused::toString);
+                assertTrue(refused.at("/error/message").asText().contains("an integer from -(2^53-1) to 2^53-1"),
+                        refused::toString);
+            }
+            JsonNode safe = client.call("9007199254740991", "tools/call", tool("echo", "{\"message\":\"hi\"}"));
+            assertEquals("Echo: hi", safe.at("/result/content/0/text").asText(), safe::toString);
+            assertEquals(List.of(), client.unmatched());
+        }
+        assertEquals(1, journal.ofType(RecordType.TOOL_CALL).size(), "only the id a server reads exactly: "
+                + journal.events());
+    }
+
+    /**
+     * A server answer that matches no request in flight reached the client unrecorded (a red team's server rounded an
+     * id, so one call's result went to the client under the other's id); it is dropped.
+     */
+    @Test
+    void shouldDropAServerAnswerToNoRequestInFlight() throws Exception {
+        String server = """
+                const rl = require('readline').createInterface({input: process.stdin});
+                const out = o => process.stdout.write(JSON.stringify(o) + '\\n');
+                rl.on('line', l => {
+                  const m = JSON.parse(l);
+                  if (m.id === undefined) return;
+                  if (m.method === 'initialize') {
+                    out({jsonrpc: '2.0', id: m.id, result: {protocolVersion: m.params.protocolVersion,
+                        capabilities: {tools: {}}, serverInfo: {name: 'answers-twice', version: '1'}}});
+                  } else if (m.method === 'tools/call') {
+                    out({jsonrpc: '2.0', id: 'stray-' + m.id, result: {content: [{type: 'text', text: 'stray'}]}});
+                    out({jsonrpc: '2.0', id: m.id, result: {content: [{type: 'text', text: 'ran ' + m.params.name}]}});
+                  } else {
+                    out({jsonrpc: '2.0', id: m.id, result: {}});
+                  }
+                });
+                """;
+        try (RawClient client = new RawClient(proxy(List.of("node", "-e", server)).build())) {
+            client.initialize();
+            JsonNode answer = client.call("1", "tools/call", tool("echo", "{\"message\":\"hi\"}"));
+            assertEquals("ran echo", answer.at("/result/content/0/text").asText(), answer::toString);
+            JsonNode second = client.call("2", "tools/call", tool("echo", "{\"message\":\"again\"}"));
+            assertEquals("ran echo", second.at("/result/content/0/text").asText(), second::toString);
+            assertEquals(List.of(), client.unmatched(), "the stray answers did not reach the client");
+            assertTrue(client.received().stream().noneMatch(line -> line.contains("stray")), client.received()::toString);
+        }
+        assertEquals(2, journal.ofType(RecordType.TOOL_RESULT).size(), journal.events()::toString);
+    }
+
     @Test
     void shouldRouteEachOf32ConcurrentResponsesToTheRequestThatAskedWithItsOwnId() throws Exception {
         int n = 32;
