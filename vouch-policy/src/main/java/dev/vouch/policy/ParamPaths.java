@@ -115,6 +115,13 @@ final class ParamPaths {
                 return "found an empty segment in path " + Texts.quote(path)
                         + "; expected names separated by single dots, such as \"order.amount\"";
             }
+            // An outside trial's redact: ["a.*"] loaded, and hid only a member literally named "*": the author meant
+            // every member of a, which stayed in the journal in clear. Paths have no wildcards or brackets.
+            if (s.indexOf('*') >= 0 || s.indexOf('[') >= 0 || s.indexOf(']') >= 0 || s.equals("$")) {
+                return "found " + Texts.quote(s) + " in path " + Texts.quote(path) + "; a path names members one by one"
+                        + " (no wildcards, no [brackets], no leading $): write \"order.amount\" or \"items.0.sku\", one"
+                        + " path per member; to keep every parameter out of the journal, use log_level: metadata_only";
+            }
         }
         if (segments.size() > 32) {
             return "found a path of " + segments.size() + " segments; expected at most 32";

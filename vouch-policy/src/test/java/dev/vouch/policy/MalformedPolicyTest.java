@@ -240,6 +240,16 @@ class MalformedPolicyTest {
                         "5:15: found an empty segment in path \"order..amount\"; expected names separated by single dots, such as \"order.amount\""),
                 broken("redact path with a leading dot", "policies:\n  - id: a\n    match_methods: [\"x\"]\n    redact: [\".password\"]\n",
                         "4:14: found an empty segment in path \".password\"; expected names separated by single dots, such as \"order.amount\""),
+                // An outside trial: "a.*" loaded and hid only a member named "*", the rest of a stayed in clear.
+                broken("redact path with a wildcard", "policies:\n  - id: a\n    match_methods: [\"x\"]\n    redact: [\"card.*\"]\n",
+                        "4:14: found \"*\" in path \"card.*\"; a path names members one by one (no wildcards, no [brackets],"
+                                + " no leading $): write \"order.amount\" or \"items.0.sku\", one path per member; to keep every"
+                                + " parameter out of the journal, use log_level: metadata_only"),
+                broken("condition key in JSONPath", "policies:\n  - id: a\n    match_methods: [\"x\"]\n    conditions:\n"
+                        + "      - {key: \"items[0].sku\", operator: eq, value: 5}\n",
+                        "5:15: found \"items[0]\" in path \"items[0].sku\"; a path names members one by one (no wildcards, no"
+                                + " [brackets], no leading $): write \"order.amount\" or \"items.0.sku\", one path per member; to"
+                                + " keep every parameter out of the journal, use log_level: metadata_only"),
 
                 // ---- operator operands
                 broken("in with a non-list value", """
