@@ -307,7 +307,7 @@ final class ParamPaths {
                     if (type == JsonParser.NumberType.INT || type == JsonParser.NumberType.LONG) {
                         values.longs[slot] = p.getLongValue();
                     } else {
-                        values.decimals[slot] = p.getDecimalValue();
+                        values.decimals[slot] = Texts.decimal(p.getText()); // p.getDecimalValue() throws on 1e2147483648
                     }
                 }
                 return true;

@@ -73,10 +73,30 @@ final class Texts {
         if (i != n) {
             return null;
         }
+        return decimal(s);
+    }
+
+    /**
+     * The value of a number in JSON syntax. One whose exponent is beyond an int's range, which no BigDecimal holds,
+     * stands for a value beyond every literal (or, with a negative exponent, nearer zero than every literal but 0),
+     * with its sign: an outside trial's {@code {"amount":1e2147483648}} made {@code Policy.evaluate} throw, and
+     * the string {@code "1e2147483648"} read as no number, so that {@code gt 1000 -> block} allowed it.
+     */
+    static BigDecimal decimal(String json) {
         try {
-            return new BigDecimal(s);
-        } catch (NumberFormatException e) {
-            return null; // exponent beyond int range
+            return new BigDecimal(json);
+        } catch (NumberFormatException | ArithmeticException beyond) {
+            int e = Math.max(json.indexOf('e'), json.indexOf('E'));
+            if (e < 0) {
+                throw beyond; // not an exponent's doing: the caller checked the syntax
+            }
+            BigDecimal mantissa = new BigDecimal(json.substring(0, e));
+            if (mantissa.signum() == 0) {
+                return BigDecimal.ZERO;
+            }
+            boolean tiny = json.charAt(e + 1) == '-';
+            BigDecimal extreme = new BigDecimal(java.math.BigInteger.ONE, tiny ? Integer.MAX_VALUE : -Integer.MAX_VALUE);
+            return mantissa.signum() < 0 ? extreme.negate() : extreme;
         }
     }
 

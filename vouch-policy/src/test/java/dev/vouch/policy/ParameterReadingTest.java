@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -96,6 +97,27 @@ class ParameterReadingTest {
     @Test
     void shouldRefuseANullMethod() {
         assertThrows(NullPointerException.class, () -> POLICY.evaluate(null, "{}"));
+    }
+
+    /**
+     * An outside trial: {@code 1e2147483648} made evaluate throw (no BigDecimal holds the exponent), and as a string it
+     * read as no number, so {@code gt 1000 -> block} allowed it. Such a number is beyond every literal, with its sign.
+     */
+    @Test
+    void shouldCompareNumbersWhoseExponentIsBeyondAnInt() {
+        for (String amount : List.of("1e2147483648", "\"1e2147483648\"", "2E+99999999999", "\"7e99999999999\"")) {
+            assertEquals("BLOCK big-refund", summary(POLICY.evaluate("payments.refund",
+                    "{\"order\":{\"amount\":" + amount + "}}")), amount);
+        }
+        for (String amount : List.of("-1e2147483648", "1e-2147483649", "\"1e-2147483649\"", "0e99999999999",
+                "-5E-99999999999")) {
+            assertEquals("ALLOW default", summary(POLICY.evaluate("payments.refund",
+                    "{\"order\":{\"amount\":" + amount + "}}")), amount);
+        }
+        Policy eq = Policy.parse("policies:\n  - id: zero\n    match_methods: [\"t\"]\n    action: block\n"
+                + "    conditions: [{key: n, operator: eq, value: 0}]\n", "eq.yaml");
+        assertEquals("BLOCK zero", summary(eq.evaluate("t", "{\"n\":0e99999999999}")), "zero whatever its exponent");
+        assertEquals("ALLOW default", summary(eq.evaluate("t", "{\"n\":1e-99999999999}")), "near zero is not zero");
     }
 
     @Test
