@@ -25,8 +25,9 @@ final class Texts {
                 b.append("\\n");
             } else if (c == '\t') {
                 b.append("\\t");
-            } else if (c < 0x20) {
-                b.append(String.format("\\u%04x", (int) c));
+            } else if (c < 0x20 || c == 0x7f || c != ' ' && Character.isSpaceChar(c)
+                    || Character.getType(c) == Character.FORMAT) {
+                b.append(String.format("\\u%04x", (int) c)); // shown, not rendered: invisible ones too
             } else {
                 b.append(c);
             }

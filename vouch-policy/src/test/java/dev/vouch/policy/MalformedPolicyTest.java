@@ -206,6 +206,13 @@ class MalformedPolicyTest {
                         "3:21: found an empty method pattern; expected a method name or a glob such as \"db.*\""),
                 broken("glob with a space", "policies:\n  - id: a\n    match_methods: [\"db. read\"]\n",
                         "3:21: found a space or control character in method pattern \"db. read\"; expected a method name without spaces"),
+                // An outside trial: both loaded, and "block db.drop" never matched db.drop.
+                broken("glob with a no-break space", "policies:\n  - id: a\n    match_methods: [\"db.drop\u00a0\"]\n",
+                        "3:21: found the invisible character U+00A0 in method pattern \"db.drop\\u00a0\"; expected a method"
+                                + " name of visible characters (a rule with it never matches the name it looks like)"),
+                broken("glob with a zero-width space", "policies:\n  - id: a\n    match_methods: [\"db.\u200bdrop\"]\n",
+                        "3:21: found the invisible character U+200B in method pattern \"db.\\u200bdrop\"; expected a method"
+                                + " name of visible characters (a rule with it never matches the name it looks like)"),
                 broken("bad regex", """
                         policies:
                           - id: a
