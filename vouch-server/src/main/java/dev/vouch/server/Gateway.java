@@ -148,7 +148,7 @@ public final class Gateway implements AutoCloseable {
             Map<String, AgentGuard> agents = new LinkedHashMap<>();
             for (String name : tokens.agents()) {
                 AgentGuard a = new AgentGuard(name, registry);
-                GuardBuilder gb = Guard.builder(b.ledger).agent(name).approvals(new GatewayApprovals(a, calls))
+                GuardBuilder gb = Guard.builder(b.ledger).agent(name).approvals(new GatewayApprovals(a, calls, b.maxPendingCalls, b.maxPendingBytes))
                         // The client hears "recorded" only once its result is in the journal.
                         .writeAheadOutcomes(true)
                         .asyncExecutor(worker)

@@ -83,6 +83,16 @@ public final class GatewayOptions {
                     + " (e.g. 30s, 5m, 1h). Default: ${DEFAULT-VALUE}.")
     String resultTimeout;
 
+    @Option(names = "--max-pending", defaultValue = "1000", paramLabel = "CALLS",
+            description = "How many calls one agent may have awaiting approval at once; a call that stalls beyond it is"
+                    + " refused on record. Default: ${DEFAULT-VALUE}.")
+    int maxPending;
+
+    @Option(names = "--max-pending-bytes", defaultValue = "67108864", paramLabel = "BYTES",
+            description = "How large the parameters of one agent's calls awaiting approval may be together; a call"
+                    + " that stalls beyond it is refused on record. Default: ${DEFAULT-VALUE}.")
+    long maxPendingBytes;
+
     @Option(names = "--threads", defaultValue = "64", paramLabel = "N",
             description = "Request threads. Default: ${DEFAULT-VALUE}.")
     int threads;
@@ -128,7 +138,7 @@ public final class GatewayOptions {
         try {
             GatewayBuilder b = Gateway.builder(ledger).policy(policy).tokens(accessTokens).bind(bind).port(port)
                     .adminBind(adminBind).adminPort(adminPort).maxBodyBytes(maxBody).resultTimeout(timeout)
-                    .threads(threads).redactionKey(redaction);
+                    .threads(threads).redactionKey(redaction).maxPendingPerAgent(maxPending, maxPendingBytes);
             if (tlsCert != null) {
                 b.tls(tlsCert, tlsKey);
             }

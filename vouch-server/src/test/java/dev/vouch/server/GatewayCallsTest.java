@@ -382,6 +382,39 @@ class GatewayCallsTest {
         }
     }
 
+    /**
+     * An outside red team held 1,162 stalled calls of 1 MB each with one token, and the gateway's heap was full. A
+     * call that stalls beyond the agent's limit is refused on record; calls the policy allows still run.
+     */
+    @Test
+    void shouldRefuseOnRecordACallThatStallsBeyondTheAgentsPendingLimit() {
+        try (GatewayFixture f = new GatewayFixture(tmp, b -> b.maxPendingPerAgent(2, 1 << 20))) {
+            long a = f.submit("{\"tool\":\"payments.refund\",\"params\":{\"amount\":900}}").seq();
+            long b = f.submit("{\"tool\":\"payments.refund\",\"params\":{\"amount\":901}}").seq();
+            Http.Reply third = f.submit("{\"tool\":\"payments.refund\",\"params\":{\"amount\":902}}");
+
+            assertEquals(200, third.status(), third::toString);
+            assertEquals("refused", third.get("status"), third::toString);
+            assertEquals("vouch-gateway", third.get("approver"), third::toString);
+            assertTrue(String.valueOf(third.get("reason")).contains("already has 2 call(s) awaiting approval"), third::toString);
+            assertEquals("allowed", f.submit("{\"tool\":\"fs.read\"}").get("status"), "allowed calls are not held");
+            f.decide(a, "refuse", "no");
+            Http.Reply fourth = f.submit("{\"tool\":\"payments.refund\",\"params\":{\"amount\":903}}");
+            assertEquals("pending", fourth.get("status"), "room again once one is answered: " + fourth);
+            f.decide(b, "refuse", "no");
+            f.decide(fourth.seq(), "refuse", "no");
+            String big = "x".repeat(600_000);
+            assertEquals("pending", f.submit("{\"tool\":\"payments.refund\",\"params\":{\"amount\":904,\"memo\":\""
+                    + big + "\"}}").get("status"));
+            Http.Reply overBytes = f.submit("{\"tool\":\"payments.refund\",\"params\":{\"amount\":905,\"memo\":\""
+                    + big + "\"}}");
+            assertEquals("refused", overBytes.get("status"), "beyond 1 MiB of parameters held: " + overBytes);
+            assertTrue(String.valueOf(overBytes.get("reason")).contains("bytes of parameters"), overBytes::toString);
+            assertEquals(2, f.journal.ofType(RecordType.APPROVAL).stream().filter(r -> r.decision() == dev.vouch.Decision.REFUSED
+                    && (r.name() + r.params() + r.result()).contains("vouch-gateway")).count(), "both refusals on record");
+        }
+    }
+
     @Test
     void shouldForgetEndedCallsAfterAWhileButNotTheirRecords() throws Exception {
         try (GatewayFixture f = new GatewayFixture(tmp, b -> b.remember(Duration.ofSeconds(1)))) {
