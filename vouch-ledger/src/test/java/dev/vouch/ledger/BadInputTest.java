@@ -89,6 +89,35 @@ class BadInputTest {
         assertFalse(Files.exists(dir), "a refused open must not leave a journal directory behind");
     }
 
+    /** An outside trial passed the journal directory as the key file: it was created, and the message misled. */
+    @Test
+    void shouldRefuseAKeyFileThatIsADirectory() throws IOException {
+        Path dir = tmp.resolve("journal-as-key");
+        KeyFileException e = assertThrows(KeyFileException.class, () -> Ledger.builder(dir).keyFile(tmp).open());
+        assertTrue(e.getMessage().contains("is a directory; give the key file's path"), e.getMessage());
+        assertFalse(Files.exists(dir), "a refused open must not leave a journal directory behind");
+        Files.createDirectories(dir);
+        KeyFileException itself = assertThrows(KeyFileException.class, () -> Ledger.builder(dir).keyFile(dir).open());
+        assertTrue(itself.getMessage().contains("is a directory, the journal directory itself"), itself.getMessage());
+    }
+
+    /**
+     * An outside trial under {@code ulimit -f}: open() threw Chronicle's "IORuntimeException: Failed to acquireByteStore
+     * start: 0x0", the reason ("File too large") two causes down. It is a VouchException that says why.
+     */
+    @Test
+    void shouldSayWhyUnderAFileSizeLimit() throws Exception {
+        Path work = Files.createDirectories(tmp.resolve("work"));
+        List<String> limited = List.of("bash", "-c", "ulimit -f 30000 && exec \"$@\"", "ulimit");
+        try (ChildJvm child = ChildJvm.start(work, limited, PreflightChild.class, tmp.resolve("limited").toString(),
+                tmp.resolve("limited.key").toString())) {
+            assertEquals(3, child.waitFor(), child.stderrText());
+            String refused = child.lines().stream().filter(l -> l.startsWith("REFUSED ")).findFirst().orElseThrow();
+            assertTrue(refused.contains("cannot write the journal ") && refused.contains("File too large")
+                    && refused.contains("ulimit -f"), refused);
+        }
+    }
+
     @Test
     void shouldRefuseANewKeyInADirectoryThatDoesNotExistAndCreateNoJournal() {
         Path keyFile = tmp.resolve("no-such-dir/.vouch_key");

@@ -44,6 +44,39 @@ final class LedgerOpener {
         // Before Chronicle is touched: a missing flag is a sentence naming it, not an IllegalAccessException.
         JvmFlags.check();
         try {
+            return openOrFresh(config, counters, failure);
+        } catch (VouchException | IllegalArgumentException | IllegalStateException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // Chronicle's own exceptions and I/O failures: an outside trial's open under a file size limit threw
+            // "IORuntimeException: Failed to acquireByteStore start: 0x0", the reason two causes down.
+            throw new VouchException("cannot write the journal " + config.journal() + ": " + rootCause(e), e);
+        }
+    }
+
+    /**
+     * What went wrong, in words: the message of an I/O failure Vouch described itself (no space left, with the file
+     * and offset) and its system cause; else the innermost cause's message, Chronicle's own wording above it being
+     * about its internals. With a hint where the system's words need one.
+     */
+    private static String rootCause(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+        if (e instanceof java.io.UncheckedIOException && e.getMessage() != null && root != e) {
+            message = e.getMessage().contains(message) ? e.getMessage() : e.getMessage() + " (" + message + ")";
+        }
+        if (message.contains("File too large")) {
+            message += " (Chronicle creates each cycle file at 80 MiB, sparse: a file size limit below that, such as"
+                    + " ulimit -f, stops the journal)";
+        }
+        return message;
+    }
+
+    private static Opened openOrFresh(LedgerConfig config, LedgerCounters counters, FailureLatch failure) {
+        try {
             return openAt(config, config.journal(), config.settingsText(), counters, failure);
         } catch (JournalCorruptException e) {
             if (config.freshJournalIfCorrupt() == null) {
@@ -68,6 +101,11 @@ final class LedgerOpener {
         if (Files.exists(dir) && !Files.isDirectory(dir)) {
             throw new VouchException("journal path " + dir + " exists and is not a directory");
         }
+        if (Files.isDirectory(config.keyFile())) {
+            throw new KeyFileException(config.keyFile(), "is a directory" + (config.keyFile().toAbsolutePath().normalize()
+                    .equals(dir.toAbsolutePath().normalize()) ? ", the journal directory itself" : "")
+                    + "; give the key file's path (for example " + dir.resolve(".vouch_key") + ")");
+        }
         SigningKey loaded = null;
         if (!(Files.isDirectory(dir) && hasJournalFiles(dir))) {
             if (Files.exists(KeyRotation.staged(config.keyFile()))) {
@@ -83,6 +121,11 @@ final class LedgerOpener {
                     && !dir.toAbsolutePath().normalize().startsWith(keyDir)) {
                 throw new KeyFileException(config.keyFile(), "cannot write the key file: directory " + keyDir
                         + " does not exist");
+            }
+            // Refused before the journal directory exists (an outside trial's refused open left it, with its lock).
+            if (loaded == null && keyDir != null && Files.isDirectory(keyDir) && !Files.isWritable(keyDir)) {
+                throw new KeyFileException(config.keyFile(), "cannot write the key file: directory " + keyDir
+                        + " is not writable");
             }
         }
         WriterLock lock;
