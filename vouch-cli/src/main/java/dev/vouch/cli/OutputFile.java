@@ -43,6 +43,11 @@ final class OutputFile implements AutoCloseable {
         if (Files.isDirectory(target)) {
             throw new CliException(target + ": is a directory; --output takes a file name");
         }
+        if (Files.exists(target) && !Files.isRegularFile(target)) {
+            // An outside trial ran `vouch export -o /dev/full` as root: the rename put a regular file in the device's place.
+            throw new CliException(target + ": not a regular file (a device, pipe or socket); --output renames a"
+                    + " finished file into place, which would replace it: write to it with '> " + target + "' instead");
+        }
         Path abs = target.toAbsolutePath();
         Path dir = abs.getParent();
         try {

@@ -114,11 +114,31 @@ public final class VouchCli implements Runnable {
     /** Runs one command line with these writers; returns the exit code. Used by {@link #main} and the tests. */
     static int run(PrintWriter out, PrintWriter err, String... args) {
         try {
-            return commandLine(out, err).execute(args);
+            CommandLine cl = commandLine(out, err);
+            int code = cl.execute(args);
+            // A PrintWriter keeps its errors to itself: an outside trial's `vouch export > /dev/full` and
+            // `vouch checkpoint > saved.txt` on a full disk exited 0 with the output empty. checkError() flushes first.
+            if (out.checkError() && !serving(cl)) {
+                err.println(qualifiedName(cl) + ": standard output could not be written (closed early, or the disk is"
+                        + " full): what it received is incomplete");
+                return code == EXIT_OK || code == EXIT_FAILED ? EXIT_USAGE : code;
+            }
+            return code;
         } finally {
             out.flush();
             err.flush();
         }
+    }
+
+    /** The gateway prints one line and then serves: a closed standard output changes nothing of what it does. */
+    private static boolean serving(CommandLine cl) {
+        CommandLine.ParseResult r = cl.getParseResult();
+        return r != null && r.subcommand() != null && r.subcommand().commandSpec().name().equals("serve");
+    }
+
+    private static String qualifiedName(CommandLine cl) {
+        CommandLine.ParseResult r = cl.getParseResult();
+        return r != null && r.subcommand() != null ? r.subcommand().commandSpec().qualifiedName() : "vouch";
     }
 
     static CommandLine commandLine(PrintWriter out, PrintWriter err) {

@@ -23,6 +23,40 @@ class CliUsageTest {
         assertTrue(r.out().contains("Exit codes:"), r::toString);
     }
 
+    /**
+     * An outside trial: {@code vouch export journal > /dev/full} and {@code vouch checkpoint ... > saved.txt} on a full
+     * disk exited 0, the file empty. Output that cannot be written is exit 2, said on standard error.
+     */
+    @Test
+    void shouldExitTwoWhenStandardOutputCannotBeWritten(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) {
+        TestJournals.Written w = TestJournals.write(tmp.resolve("j"), 5);
+        for (String[] args : List.of(new String[] {"export", w.dir()}, new String[] {"verify", w.dir(), "--pubkey", w.pub()},
+                new String[] {"--version"})) {
+            StringWriter err = new StringWriter();
+            PrintWriter full = new PrintWriter(new java.io.OutputStreamWriter(new java.io.OutputStream() {
+                @Override
+                public void write(int b) throws java.io.IOException {
+                    throw new java.io.IOException("No space left on device");
+                }
+            }, java.nio.charset.StandardCharsets.UTF_8));
+
+            int exit = VouchCli.run(full, new PrintWriter(err), args);
+
+            assertEquals(2, exit, String.join(" ", args) + ": " + err);
+            assertTrue(err.toString().contains("standard output could not be written (closed early, or the disk is"
+                    + " full)"), err::toString);
+        }
+        assertEquals(0, Cli.run("verify", w.dir(), "--pubkey", w.pub(), "-q").exit(), "a writable output changes nothing");
+
+        // -o renames a finished file into place: as root, -o /dev/full replaced the device with a regular file.
+        java.nio.file.Path device = java.nio.file.Path.of("/dev/null");
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.exists(device));
+        Cli.Result refused = Cli.run("export", w.dir(), "-o", device.toString());
+        assertEquals(2, refused.exit(), refused::toString);
+        assertTrue(refused.err().contains("/dev/null: not a regular file"), refused::toString);
+        assertFalse(java.nio.file.Files.isRegularFile(device), "the device is still a device");
+    }
+
     @Test
     void shouldPrintTheLibraryVersion() {
         Cli.Result r = Cli.run("--version");
