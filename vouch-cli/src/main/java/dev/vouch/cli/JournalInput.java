@@ -170,6 +170,16 @@ final class JournalInput implements RecordSource {
         if (notAJournal != null) {
             throw new CliException(directory + ": not a Vouch journal (" + notAJournal + ")");
         }
+        String mixed;
+        try {
+            mixed = JournalReader.mixedRollCycles(directory);
+        } catch (IOException e) {
+            throw new CliException(Errors.describe(e), e);
+        }
+        if (mixed != null) {
+            // As the ledger refuses to open it: read together, a copied day file's records counted twice (TAMPERED).
+            throw new CliException(directory + ": " + Text.safe(mixed));
+        }
     }
 
     /** {@link #next} for an input not opened {@link #forVerifier}, which keeps damage rather than throwing it. */

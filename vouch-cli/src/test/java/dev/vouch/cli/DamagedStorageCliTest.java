@@ -153,6 +153,31 @@ class DamagedStorageCliTest {
         assertFalse(tornRolled.out().contains("no sign of tampering"), tornRolled::toString);
     }
 
+    /**
+     * An outside trial copied a day file under the other roll cycle's name (20261206.cq4 beside 20261206L.cq4):
+     * verify read every record twice and called the sound journal TAMPERED, with no word of the copy, while the
+     * ledger refuses to open it. Every reader now refuses it the ledger's way.
+     */
+    @Test
+    void aDayFileCopiedUnderTheOtherRollCyclesNameIsExitTwoNamingBoth() throws IOException {
+        Path dir = tmp.resolve("copied-day");
+        copyDir(intact.journal(), dir);
+        Path own;
+        try (Stream<Path> s = Files.list(dir)) {
+            own = s.filter(p -> p.getFileName().toString().matches("\\d{8}L\\.cq4")).findFirst().orElseThrow();
+        }
+        String copyName = own.getFileName().toString().replace("L.cq4", ".cq4");
+        Files.copy(own, dir.resolve(copyName));
+
+        for (String command : List.of("verify", "export", "status", "tasks")) {
+            Cli.Result r = "verify".equals(command) ? Cli.run("verify", dir.toString(), "--pubkey", intact.pub())
+                    : Cli.run(command, dir.toString());
+            assertEquals(2, r.exit(), command + ": " + r);
+            assertTrue(r.err().contains("holds cycle files of more than one roll cycle") && r.err().contains(copyName)
+                    && r.err().contains(own.getFileName().toString()), command + ": " + r);
+        }
+    }
+
     /** Writes Chronicle's end-of-cycle marker after the data of the journal's (only) cycle file. */
     private static Path markEndOfCycle(Path dir) throws IOException {
         Path f;

@@ -95,6 +95,15 @@ public final class JournalReader {
         return CycleFiles.list(directory).cycles();
     }
 
+    /**
+     * Why the cycle files in {@code directory} cannot all be one journal's, or null: they are of more than one roll
+     * cycle (a day file copied under the other naming), which one journal never has; read together, every copied
+     * record would count twice.
+     */
+    public static String mixedRollCycles(Path directory) throws IOException {
+        return CycleFiles.mixedRollCycles(CycleFiles.list(directory));
+    }
+
     /** {@code .cq4} files in {@code directory} that are not journal cycle files, and so are not read. */
     public static java.util.List<Path> ignoredFiles(Path directory) throws IOException {
         return CycleFiles.list(directory).strays();

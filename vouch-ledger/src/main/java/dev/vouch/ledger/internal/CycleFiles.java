@@ -100,6 +100,24 @@ public final class CycleFiles {
      * cannot open the directory with either; readers skip the first and take the second for a day of the journal.
      */
     public static String whyWriterCannotOpen(Listing listing) {
+        String mixed = mixedRollCycles(listing);
+        if (mixed != null) {
+            return mixed;
+        }
+        if (!listing.strays().isEmpty()) {
+            return "holds .cq4 files that are not journal cycle files (named yyyyMMdd[L].cq4), which the journal's"
+                    + " storage cannot open beside its own: " + names(listing.strays())
+                    + "; move them out of the directory (readers such as vouch verify skip them)";
+        }
+        return null;
+    }
+
+    /**
+     * Why the cycle files cannot all be one journal's, or null: they are of more than one roll cycle (a copy such as
+     * {@code 20261206.cq4} beside {@code 20261206L.cq4}), which one journal never has. Readers refuse it too: an
+     * outside trial's copied day file made vouch verify read every record twice and call a sound journal TAMPERED.
+     */
+    public static String mixedRollCycles(Listing listing) {
         java.util.Set<String> rollLetters = new java.util.TreeSet<>();
         for (Path f : listing.cycles()) {
             String name = f.getFileName().toString();
@@ -108,11 +126,6 @@ public final class CycleFiles {
         if (rollLetters.size() > 1) {
             return "holds cycle files of more than one roll cycle, which one journal never has: " + names(listing.cycles())
                     + "; move the copies out of the directory (the journal's own files all end in the same letter)";
-        }
-        if (!listing.strays().isEmpty()) {
-            return "holds .cq4 files that are not journal cycle files (named yyyyMMdd[L].cq4), which the journal's"
-                    + " storage cannot open beside its own: " + names(listing.strays())
-                    + "; move them out of the directory (readers such as vouch verify skip them)";
         }
         return null;
     }
