@@ -59,6 +59,9 @@ final class TasksCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        if (html != null && json) {
+            throw new CliException("--json and --html are two outputs: give one");
+        }
         if (html != null) {
             return ReportCommand.write(spec, journal, html, pubkey, null, taskId, "auto");
         }
