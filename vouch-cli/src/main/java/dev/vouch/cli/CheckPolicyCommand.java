@@ -62,7 +62,6 @@ final class CheckPolicyCommand implements Callable<Integer> {
             if (tool.isEmpty()) {
                 throw new CliException("--tool is empty: a call names its tool (the gateway refuses an empty name)");
             }
-            checkParams();
         }
         Policy policy;
         try {
@@ -79,8 +78,14 @@ final class CheckPolicyCommand implements Callable<Integer> {
         out.println("  approval timeout  " + Durations.policyText(policy.approvalTimeout()));
         out.println("  payload logging   " + policy.payloadLogging().name().toLowerCase(Locale.ROOT));
         if (tool != null) {
+            String unusable = paramsProblem();
             PolicyDecision d = policy.evaluate(tool, params);
             out.println();
+            if (unusable != null) {
+                // An outside trial: the guard decides such a call (a rule with conditions blocks it), while this exited 2.
+                out.println("note: --params " + unusable + ". The gateway (400) and the MCP proxy (-32602) refuse such a"
+                        + " call before the policy sees it; a guard in the agent's JVM asks the policy, which decides:");
+            }
             out.println(Text.safe(tool) + " " + Text.safe(params) + " -> " + word(d.action())
                     + (d.ruleId() != null ? " by rule " + Text.safe(d.ruleId())
                             : d.action() == policy.defaultAction() ? " (no rule matched: the default)"
@@ -92,6 +97,10 @@ final class CheckPolicyCommand implements Callable<Integer> {
             if (!d.redactedFields().isEmpty()) {
                 out.println("  redacts           " + Text.safe(String.join(", ", d.redactedFields())));
             }
+            if (d.payloadLogging() == dev.vouch.policy.PayloadLogging.METADATA_ONLY) {
+                out.println("  journal keeps     only a digest of the parameters (metadata_only)" + (d.redactedFields()
+                        .isEmpty() ? "" : ", keyed where fields would be redacted") + ", and of the result");
+            }
             if (d.action() == Action.STALL) {
                 out.println("  waits for a person up to "
                         + Durations.policyText(d.approvalTimeout()));
@@ -101,21 +110,24 @@ final class CheckPolicyCommand implements Callable<Integer> {
         return VouchCli.EXIT_OK;
     }
 
-    /** The parameters must be one JSON object, as an agent's call carries them. */
-    private void checkParams() {
-        // Strict as the gateway and the proxy are: a key twice would be judged by one copy and run with the other.
+    /**
+     * Why the parameters are not one JSON object as the gateway and the proxy take them (strict: a key twice would be
+     * judged by one copy and run with the other), or null.
+     */
+    private String paramsProblem() {
         try (com.fasterxml.jackson.core.JsonParser p = com.fasterxml.jackson.core.JsonFactory.builder()
                 .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION).build()
                 .createParser(params.getBytes(StandardCharsets.UTF_8))) {
             if (p.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
-                throw new CliException("--params must be a JSON object, such as {\"amount\": 900}");
+                return "is not a JSON object, such as {\"amount\": 900}";
             }
             p.skipChildren();
             if (p.nextToken() != null) {
-                throw new CliException("--params holds text after its JSON object");
+                return "holds text after its JSON object";
             }
+            return null;
         } catch (java.io.IOException e) {
-            throw new CliException("--params is not JSON: " + Errors.jsonProblem(e));
+            return "is not JSON (" + Errors.jsonProblem(e) + ")";
         }
     }
 

@@ -1,9 +1,11 @@
 package dev.vouch.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -65,15 +67,32 @@ class CheckPolicyCommandTest {
         assertTrue(invalid.out().startsWith("INVALID: " + bad + ":2:13: found unknown key 'match_method'"), invalid::toString);
         assertEquals(2, missing.exit(), missing::toString);
         assertTrue(missing.err().contains("no such file"), missing::toString);
-        assertEquals(2, notJson.exit(), notJson::toString);
-        assertTrue(notJson.err().contains("--params is not JSON"), notJson::toString);
-        assertEquals("", notJson.out(), "nothing is judged on bad input");
-        assertEquals(2, array.exit(), array::toString);
         assertEquals(2, noTool.exit(), noTool::toString);
         assertTrue(noTool.err().contains("--params needs --tool"), noTool::toString);
-        // Refused as the gateway refuses them (a re-trial got a decision for calls no front end lets through).
         assertEquals(2, emptyTool.exit(), emptyTool::toString);
-        assertEquals(2, twice.exit(), twice::toString);
-        assertTrue(twice.err().contains("Duplicate field 'amount'"), twice::toString);
+        // Parameters the gateway and the proxy refuse: said so (a re-trial got a bare decision for calls no front end
+        // lets through), and then what a guard in the agent's JVM decides (an outside trial got exit 2, while the
+        // guard blocks such a call when a rule has conditions on it).
+        for (Cli.Result r : List.of(notJson, array, twice)) {
+            assertEquals(0, r.exit(), r::toString);
+            assertTrue(r.out().contains("note: --params ") && r.out().contains("The gateway (400) and the MCP proxy"
+                    + " (-32602) refuse such a call before the policy sees it"), r::toString);
+        }
+        assertTrue(notJson.out().contains("--params is not JSON ("), notJson::toString);
+        assertTrue(array.out().contains("--params is not a JSON object"), array::toString);
+        assertTrue(twice.out().contains("Duplicate field 'amount'"), twice::toString);
+        assertTrue(twice.out().contains("-> block (by no rule: see the reason)"), twice::toString);
+        assertTrue(twice.out().contains("ambiguous: the key \"amount\" occurs twice"), twice::toString);
+    }
+
+    @Test
+    void shouldSayWhenTheJournalKeepsOnlyADigest() {
+        Path file = tmp.resolve("digest.yaml");
+        TestJournals.writeString(file, "policies:\n  - {id: hr, match_methods: [hr.salary], action: allow,"
+                + " log_level: metadata_only}\n");
+        Cli.Result r = Cli.run("check-policy", file.toString(), "--tool", "hr.salary", "--params", "{\"who\":\"ann\"}");
+        assertEquals(0, r.exit(), r::toString);
+        assertTrue(r.out().contains("journal keeps     only a digest of the parameters (metadata_only)"), r::toString);
+        assertFalse(Cli.run("check-policy", file.toString(), "--tool", "other").out().contains("journal keeps"));
     }
 }
