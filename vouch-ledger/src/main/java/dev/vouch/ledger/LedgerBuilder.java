@@ -37,7 +37,9 @@ public final class LedgerBuilder {
     private Duration checkpointMaxDelay = DEFAULT_CHECKPOINT_MAX_DELAY;
     private WaitMode waitMode = WaitMode.BLOCKING;
     /** 0: chosen by {@link #open()} from the processors the JVM has. */
-    private int consumerThreads;
+    /** {@link #DEFAULT_THREADS} until set: 0 is refused like any other value out of range. */
+    private int consumerThreads = DEFAULT_THREADS;
+    private static final int DEFAULT_THREADS = Integer.MIN_VALUE;
     private boolean shutdownHook = true;
     private boolean fullVerificationOnOpen;
     private SecureRandom random;
@@ -58,8 +60,7 @@ public final class LedgerBuilder {
      * Must match the journal's origin when reopening one.
      */
     public LedgerBuilder origin(String origin) {
-        NoteKeys.checkName(origin);
-        this.origin = origin;
+        this.origin = Objects.requireNonNull(origin, "origin");
         return this;
     }
 
@@ -96,13 +97,13 @@ public final class LedgerBuilder {
 
     /** What {@code record} does when the ring is full. Default {@link BackpressureMode#BLOCK}. */
     public LedgerBuilder backpressure(BackpressureMode mode) {
-        this.backpressure = Objects.requireNonNull(mode, "mode");
+        this.backpressure = Objects.requireNonNull(mode, "backpressure");
         return this;
     }
 
     /** How often to sign. Default {@link SigningMode#CHECKPOINT}. */
     public LedgerBuilder signingMode(SigningMode mode) {
-        this.signingMode = Objects.requireNonNull(mode, "mode");
+        this.signingMode = Objects.requireNonNull(mode, "signingMode");
         return this;
     }
 
@@ -119,7 +120,7 @@ public final class LedgerBuilder {
     }
 
     public LedgerBuilder waitMode(WaitMode mode) {
-        this.waitMode = Objects.requireNonNull(mode, "mode");
+        this.waitMode = Objects.requireNonNull(mode, "waitMode");
         return this;
     }
 
@@ -189,12 +190,37 @@ public final class LedgerBuilder {
                 "maxEventSize must be from 256 bytes to 64 MiB, was " + maxEventSize);
         check(slotCapacity >= 128 && slotCapacity <= maxEventSize,
                 "slotCapacity must be from 128 bytes to maxEventSize (" + maxEventSize + "), was " + slotCapacity);
-        check(consumerThreads >= 0 && consumerThreads <= 2, "consumerThreads must be 1 or 2, was " + consumerThreads);
+        check(consumerThreads == DEFAULT_THREADS || consumerThreads >= 1 && consumerThreads <= 2,
+                "consumerThreads must be 1 or 2, was " + consumerThreads);
+        if (origin != null) {
+            try {
+                NoteKeys.checkName(origin);
+            } catch (dev.vouch.FormatException e) {
+                // An outside trial: the setter threw "key name ... contains a space", never saying which setting.
+                throw new IllegalArgumentException("origin " + quoted(origin) + " cannot name the journal's signer: "
+                        + e.getMessage(), e);
+            }
+        }
+        check(freshJournalIfCorrupt == null || !freshJournalIfCorrupt.toAbsolutePath().normalize()
+                        .equals(journal.toAbsolutePath().normalize()),
+                "freshJournalIfCorrupt must be another directory than the journal's own, was " + freshJournalIfCorrupt);
         check(checkpointMaxEvents >= 1 && checkpointMaxEvents <= (1 << 20),
                 "checkpointMaxEvents must be from 1 to 1048576, was " + checkpointMaxEvents);
         check(checkpointMaxDelay.compareTo(Duration.ofMillis(1)) >= 0 && checkpointMaxDelay.compareTo(Duration.ofHours(1)) <= 0,
                 "checkpointMaxDelay must be from 1 ms to 1 hour, was " + checkpointMaxDelay);
         return DisruptorLedger.open(config());
+    }
+
+    private static String quoted(String s) {
+        StringBuilder b = new StringBuilder("\"");
+        s.codePoints().forEach(c -> {
+            if (c < 0x20 || c == 0x7f) {
+                b.append(String.format("\\u%04x", c));
+            } else {
+                b.appendCodePoint(c);
+            }
+        });
+        return b.append('"').toString();
     }
 
     private static void check(boolean ok, String message) {
@@ -207,7 +233,7 @@ public final class LedgerBuilder {
     LedgerConfig config() {
         return new LedgerConfig(journal, freshJournalIfCorrupt, keyFile, origin, meterRegistry, ringSize,
                 slotCapacity, maxEventSize, backpressure, signingMode, checkpointMaxEvents, checkpointMaxDelay,
-                waitMode, consumerThreads != 0 ? consumerThreads : defaultConsumerThreads(), shutdownHook,
+                waitMode, consumerThreads != DEFAULT_THREADS ? consumerThreads : defaultConsumerThreads(), shutdownHook,
                 fullVerificationOnOpen, random != null ? random : new SecureRandom(), settingsText());
     }
 

@@ -303,6 +303,32 @@ class BadInputTest {
         assertTrue(e.getMessage().contains("ringSize") && e.getMessage().contains("100"), e.getMessage());
         assertFalse(Files.exists(dir));
         assertFalse(Files.exists(keyFile));
+
+        // An outside embedder: these named no setting, or were accepted.
+        Map<String, java.util.function.UnaryOperator<LedgerBuilder>> named = new java.util.LinkedHashMap<>();
+        named.put("consumerThreads must be 1 or 2, was 0", b -> b.consumerThreads(0));
+        named.put("origin \"a b\" cannot name the journal's signer", b -> b.origin("a b"));
+        named.put("origin \"a\\u000ab\" cannot name the journal's signer", b -> b.origin("a\nb"));
+        named.put("origin \"\" cannot name the journal's signer", b -> b.origin(""));
+        named.put("freshJournalIfCorrupt must be another directory than the journal's own", b -> b.freshJournalIfCorrupt(dir));
+        for (var c : named.entrySet()) {
+            IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+                    () -> c.getValue().apply(Ledger.builder(dir).keyFile(keyFile).shutdownHook(false)).open().close());
+            assertTrue(refused.getMessage().startsWith(c.getKey()), refused.getMessage());
+            assertFalse(Files.exists(dir));
+        }
+        for (var c : Map.<String, Executable>of(
+                "backpressure", () -> Ledger.builder(dir).backpressure(null),
+                "signingMode", () -> Ledger.builder(dir).signingMode(null),
+                "waitMode", () -> Ledger.builder(dir).waitMode(null)).entrySet()) {
+            assertEquals(c.getKey(), assertThrows(NullPointerException.class, c.getValue()).getMessage());
+        }
+        try (Ledger ledger = Ledger.builder(dir).keyFile(keyFile).shutdownHook(false).open()) {
+            assertEquals("durability", assertThrows(NullPointerException.class,
+                    () -> ledger.recordDurably(new Event().name("x"), (Durability) null)).getMessage());
+            assertEquals("durability", assertThrows(NullPointerException.class,
+                    () -> ledger.recordDurably(new Event[] {new Event().name("x")}, (Durability) null)).getMessage());
+        }
     }
 
     // ----- events -----

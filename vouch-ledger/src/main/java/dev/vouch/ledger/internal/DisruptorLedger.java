@@ -176,6 +176,7 @@ public final class DisruptorLedger implements Ledger, dev.vouch.internal.OpenTas
 
     @Override
     public long recordDurably(Event event, Durability durability) {
+        java.util.Objects.requireNonNull(durability, "durability");
         ensureOpen();
         checkAlone(event);
         Waiter waiter = waiters.get().arm(durability);
@@ -194,6 +195,7 @@ public final class DisruptorLedger implements Ledger, dev.vouch.internal.OpenTas
 
     @Override
     public long recordDurably(Event[] group, Durability durability) {
+        java.util.Objects.requireNonNull(durability, "durability");
         ensureOpen();
         int n = group.length;
         if (n == 0 || n > ring.getBufferSize()) {
