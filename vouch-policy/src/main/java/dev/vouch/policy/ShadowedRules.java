@@ -33,7 +33,9 @@ final class ShadowedRules {
     static void refuse(PolicyYaml yaml, List<Rule> rules, List<RuleFacts> facts) {
         for (int j = 1; j < rules.size(); j++) {
             Rule later = rules.get(j);
-            Rule coveredBy = null;
+            // Each of its patterns may be covered by another earlier rule: all of them are named (an outside trial
+            // read "rule 'a' matches every method 'b' matches" where a covered one pattern and a2 the other).
+            java.util.Set<Rule> coveredBy = new java.util.LinkedHashSet<>();
             boolean allCovered = true;
             for (MethodPattern p : later.patterns) {
                 Rule cover = null;
@@ -52,22 +54,25 @@ final class ShadowedRules {
                     allCovered = false;
                     break;
                 }
-                if (coveredBy == null) {
-                    coveredBy = cover;
-                }
+                coveredBy.add(cover);
             }
             if (!allCovered) {
                 continue;
             }
             RuleFacts f = facts.get(j);
             if (!f.decidingSettings.isEmpty() || !later.protectsData()) {
-                int coverLine = PolicyYaml.line(facts.get(rules.indexOf(coveredBy)).idNode);
                 String what = f.decidingSettings.isEmpty() ? "it would never apply"
                         : "its " + String.join(", ", f.decidingSettings) + " would never apply";
-                throw yaml.at(f.idNode, "found rule '" + later.id + "' after rule '" + coveredBy.id + "' (line "
-                        + coverLine + "), which has no conditions and matches every method '" + later.id
-                        + "' matches, so " + what + "; expected '" + later.id + "' above '" + coveredBy.id
-                        + "' (the first matching rule decides)");
+                List<String> named = new java.util.ArrayList<>();
+                for (Rule r : coveredBy) {
+                    named.add("'" + r.id + "' (line " + PolicyYaml.line(facts.get(rules.indexOf(r)).idNode) + ")");
+                }
+                String earlier = coveredBy.size() == 1 ? "rule " + named.get(0) + ", which has no conditions and matches"
+                        : "rules " + String.join(" and ", named) + ", which have no conditions and together match";
+                String above = coveredBy.size() == 1 ? "'" + coveredBy.iterator().next().id + "'" : "them";
+                throw yaml.at(f.idNode, "found rule '" + later.id + "' after " + earlier + " every method '"
+                        + later.id + "' matches, so " + what + "; expected '" + later.id + "' above " + above
+                        + " (the first matching rule decides)");
             }
         }
     }

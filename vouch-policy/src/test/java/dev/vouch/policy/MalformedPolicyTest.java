@@ -380,7 +380,19 @@ class MalformedPolicyTest {
                             risk_level: low
                             reason: reads
                         """,
-                        "4:9: found rule 'tag-s3' after rule 'tag-aws' (line 2), which has no conditions and matches every method 'tag-s3' matches, so its risk_level, reason would never apply; expected 'tag-s3' above 'tag-aws' (the first matching rule decides)"));
+                        "4:9: found rule 'tag-s3' after rule 'tag-aws' (line 2), which has no conditions and matches every method 'tag-s3' matches, so its risk_level, reason would never apply; expected 'tag-s3' above 'tag-aws' (the first matching rule decides)"),
+                // An outside trial: the message named only 'a', which does not match db.bX.
+                broken("shadowed by two rules together", """
+                        policies:
+                          - id: a
+                            match_methods: ["db.a*"]
+                          - id: a2
+                            match_methods: ["db.b*"]
+                          - id: b
+                            match_methods: ["db.a*", "db.b*"]
+                            action: block
+                        """,
+                        "6:9: found rule 'b' after rules 'a' (line 2) and 'a2' (line 4), which have no conditions and together match every method 'b' matches, so its action would never apply; expected 'b' above them (the first matching rule decides)"));
     }
 
     private static Arguments broken(String name, String yaml, String expected) {
