@@ -83,20 +83,29 @@ final class PolicyYaml {
         return new PolicyException(source, line, column, message);
     }
 
+    /** Collections nested deeper are refused: the deepest real structure (a list inside a condition) is 6. */
+    private static final int MAX_NESTING = 20;
+
     private Node compose(String text) {
         LoaderOptions options = new LoaderOptions();
         options.setAllowDuplicateKeys(false);
         options.setAllowRecursiveKeys(false);
         options.setProcessComments(false);
         options.setCodePointLimit(Policy.MAX_FILE_BYTES);
-        options.setNestingDepthLimit(20); // the deepest real structure (a list inside a condition) is 6
+        options.setNestingDepthLimit(MAX_NESTING + 1); // refuseUnsupportedFeatures says where first
         try {
             refuseUnsupportedFeatures(new ParserImpl(new StreamReader(text), options));
             Node root = new Composer(new ParserImpl(new StreamReader(text), options), new Resolver(), options)
                     .getSingleNode();
-            if (root == null || root instanceof ScalarNode && isNull((ScalarNode) root)) {
+            if (root == null) {
                 throw new PolicyException(source, 1, 1,
                         "found an empty file; expected a mapping with 'policies' (and optionally 'version' and 'defaults')");
+            }
+            if (root instanceof ScalarNode && isNull((ScalarNode) root)) {
+                Mark m = root.getStartMark();
+                throw new PolicyException(source, m.getLine() + 1, m.getColumn() + 1, "found only a null value ("
+                        + Texts.quote(((ScalarNode) root).getValue()) + "); expected a mapping with 'policies' (and"
+                        + " optionally 'version' and 'defaults')");
             }
             return root;
         } catch (MarkedYAMLException e) {
@@ -129,10 +138,19 @@ final class PolicyYaml {
      */
     private void refuseUnsupportedFeatures(Parser parser) {
         int documents = 0;
+        int depth = 0;
         while (true) {
             Event e = parser.getEvent();
             if (e.is(Event.ID.StreamEnd)) {
                 return;
+            }
+            if (e instanceof CollectionStartEvent && ++depth > MAX_NESTING) {
+                // Here, with its position: the composer's own limit says only "Nesting Depth exceeded max 20", at 1:1.
+                throw at(e.getStartMark(), "found values nested more than " + MAX_NESTING + " deep; expected a policy"
+                        + " (its deepest structure, a list inside a condition, is 6 deep)");
+            }
+            if (e.is(Event.ID.MappingEnd) || e.is(Event.ID.SequenceEnd)) {
+                depth--;
             }
             if (e.is(Event.ID.DocumentStart) && ++documents > 1) {
                 throw at(e.getStartMark(), "found a second YAML document; expected one document per policy file");

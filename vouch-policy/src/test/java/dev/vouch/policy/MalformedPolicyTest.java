@@ -447,6 +447,15 @@ class MalformedPolicyTest {
         String yaml = "policies: " + "[".repeat(100) + "]".repeat(100) + "\n";
         PolicyException e = assertThrows(PolicyException.class, () -> Policy.parse(yaml, "deep.yaml"));
         assertTrue(e.getMessage().startsWith("deep.yaml:1:"), e.getMessage());
+        // Where the nesting goes too deep, not 1:1 (an outside trial's 50 brackets on line 2).
+        PolicyException there = assertThrows(PolicyException.class,
+                () -> Policy.parse("version: \"1\"\npolicies: " + "[".repeat(50) + "]".repeat(50) + "\n", "deep.yaml"));
+        assertEquals("deep.yaml:2:30: found values nested more than 20 deep; expected a policy (its deepest structure,"
+                + " a list inside a condition, is 6 deep)", there.getMessage());
+        // A file holding only ~ is not empty: said so.
+        PolicyException tilde = assertThrows(PolicyException.class, () -> Policy.parse("\n~\n", "null.yaml"));
+        assertEquals("null.yaml:2:1: found only a null value (\"~\"); expected a mapping with 'policies' (and optionally"
+                + " 'version' and 'defaults')", tilde.getMessage());
     }
 
     @Test
