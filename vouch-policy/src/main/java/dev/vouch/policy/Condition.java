@@ -6,7 +6,7 @@ import com.google.re2j.Pattern;
 final class Condition {
     enum Operator {
         EQ("eq"), NE("ne"), LT("lt"), GT("gt"), LTE("lte"), GTE("gte"), IN("in"), NOT_IN("not_in"),
-        PREFIX("prefix"), SUFFIX("suffix"), CONTAINS("contains"), REGEX("regex"), EXISTS("exists");
+        PREFIX("prefix"), SUFFIX("suffix"), CONTAINS("contains"), REGEX("regex"), EXISTS("exists"), WITHIN("within");
 
         final String word;
 
@@ -108,6 +108,8 @@ final class Condition {
                 return kind == ParamValues.STRING && values.strings[slot].contains(operand.text);
             case REGEX:
                 return kind == ParamValues.STRING && regex.matcher(values.strings[slot]).find();
+            case WITHIN:
+                return kind == ParamValues.STRING && PathWithin.within(values.strings[slot], operand.text);
             default:
                 throw new AssertionError(op);
         }

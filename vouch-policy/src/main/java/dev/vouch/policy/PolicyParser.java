@@ -401,6 +401,15 @@ final class PolicyParser {
                             + " expressions\")");
                 }
             }
+            case WITHIN: {
+                Literal l = literal(valueNode, forOp);
+                String dir = l.kind == Literal.Kind.STRING ? PathWithin.normalize(l.text) : null;
+                if (dir == null || l.text.contains("/../") || l.text.endsWith("/..")) {
+                    throw yaml.at(valueNode, "found " + l.describe() + " for 'value'; expected an absolute directory path"
+                            + " such as \"/tmp\", without .. segments" + forOp);
+                }
+                return Condition.scalar(path, paths.slot(path), op, Literal.ofString(dir), false);
+            }
             case PREFIX:
             case SUFFIX:
             case CONTAINS: {

@@ -195,7 +195,13 @@ class MalformedPolicyTest {
                             conditions:
                               - {key: amount, operator: greater, value: 5}
                         """,
-                        "5:33: found operator \"greater\"; expected one of eq, ne, lt, gt, lte, gte, in, not_in, prefix, suffix, contains, regex, exists"),
+                        "5:33: found operator \"greater\"; expected one of eq, ne, lt, gt, lte, gte, in, not_in, prefix, suffix, contains, regex, exists, within"),
+                broken("within a relative path", "policies:\n  - id: a\n    match_methods: [\"x\"]\n    conditions:\n"
+                        + "      - {key: path, operator: within, value: tmp}\n",
+                        "5:46: found the string \"tmp\" for 'value'; expected an absolute directory path such as \"/tmp\", without .. segments for operator within"),
+                broken("within with ..", "policies:\n  - id: a\n    match_methods: [\"x\"]\n    conditions:\n"
+                        + "      - {key: path, operator: within, value: /tmp/../etc}\n",
+                        "5:46: found the string \"/tmp/../etc\" for 'value'; expected an absolute directory path such as \"/tmp\", without .. segments for operator within"),
 
                 // ---- bad patterns, paths and regexes
                 broken("glob with a character class", "policies:\n  - id: a\n    match_methods: [\"db.[ab]\"]\n",

@@ -35,6 +35,7 @@ class PolicyDecisionTableTest {
               - {id: in, match_methods: [op.in], action: allow, conditions: [{key: status, operator: in, value: [open, pending, 7]}]}
               - {id: not_in, match_methods: [op.not_in], action: allow, conditions: [{key: status, operator: not_in, value: [closed, archived]}]}
               - {id: prefix, match_methods: [op.prefix], action: allow, conditions: [{key: path, operator: prefix, value: /tmp/}]}
+              - {id: within, match_methods: [op.within], action: allow, conditions: [{key: path, operator: within, value: /tmp/}]}
               - {id: suffix, match_methods: [op.suffix], action: allow, conditions: [{key: path, operator: suffix, value: .txt}]}
               - {id: contains, match_methods: [op.contains], action: allow, conditions: [{key: sql, operator: contains, value: DROP}]}
               - {id: regex, match_methods: [op.regex], action: allow, conditions: [{key: email, operator: regex, value: '@example\\.com$'}]}
@@ -239,6 +240,19 @@ class PolicyDecisionTableTest {
                 row("OPERATORS", "op.prefix", "{\"path\":\"/tmp/x\"}", "ALLOW prefix"),
                 row("OPERATORS", "op.prefix", "{\"path\":\"/etc/passwd\"}", "BLOCK default"),
                 row("OPERATORS", "op.prefix", "{\"path\":42}", "BLOCK default"),
+                // An outside red team: /tmp/../etc/passwd passed prefix /tmp/; within resolves the path first.
+                row("OPERATORS", "op.prefix", "{\"path\":\"/tmp/../etc/passwd\"}", "ALLOW prefix"),
+                row("OPERATORS", "op.within", "{\"path\":\"/tmp/../etc/passwd\"}", "BLOCK default"),
+                row("OPERATORS", "op.within", "{\"path\":\"/tmp/x\"}", "ALLOW within"),
+                row("OPERATORS", "op.within", "{\"path\":\"/tmp\"}", "ALLOW within"),
+                row("OPERATORS", "op.within", "{\"path\":\"//tmp/./a/../b\"}", "ALLOW within"),
+                row("OPERATORS", "op.within", "{\"path\":\"/tmp/a/../../etc\"}", "BLOCK default"),
+                row("OPERATORS", "op.within", "{\"path\":\"/tmpfoo/x\"}", "BLOCK default"),
+                row("OPERATORS", "op.within", "{\"path\":\"/tmp/..\"}", "BLOCK default"),
+                row("OPERATORS", "op.within", "{\"path\":\"/../tmp/x\"}", "BLOCK default"),
+                row("OPERATORS", "op.within", "{\"path\":\"tmp/x\"}", "BLOCK default"),
+                row("OPERATORS", "op.within", "{\"path\":\"/tmp/x\\u0000\"}", "BLOCK default"),
+                row("OPERATORS", "op.within", "{\"path\":[\"/tmp/x\"]}", "BLOCK default"),
                 row("OPERATORS", "op.suffix", "{\"path\":\"notes.txt\"}", "ALLOW suffix"),
                 row("OPERATORS", "op.suffix", "{\"path\":\"notes.txt.exe\"}", "BLOCK default"),
                 row("OPERATORS", "op.contains", "{\"sql\":\"DROP TABLE users\"}", "ALLOW contains"),
