@@ -199,8 +199,11 @@ final class GatewayHandler extends Handler.Abstract {
     }
 
     private static long seq(String s) {
+        // One spelling per call: "+4" and "0004" named call 4 (a red team's find; harmless, but not a contract).
+        boolean canonical = !s.isEmpty() && s.chars().allMatch(c -> c >= '0' && c <= '9')
+                && (s.length() == 1 || s.charAt(0) != '0');
         try {
-            long n = Long.parseLong(s);
+            long n = canonical ? Long.parseLong(s) : -1;
             if (n >= 0) {
                 return n;
             }

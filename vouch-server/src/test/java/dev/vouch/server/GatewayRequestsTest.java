@@ -274,6 +274,10 @@ class GatewayRequestsTest {
             assertEquals(405, method.status(), method::toString);
             assertEquals("POST", method.raw().headers().firstValue("Allow").orElse(""));
             assertEquals(400, badSeq.status(), badSeq::toString);
+            for (String other : List.of("+0", "00", "-0", "0x1", " 1")) { // one spelling per call
+                Http.Reply r = f.http.get("/v1/calls/" + other.replace(" ", "%20"), f.agentToken);
+                assertEquals(400, r.status(), other + ": " + r);
+            }
             for (Http.Reply r : List.of(unknown, root, method, badSeq)) {
                 assertJsonOnly(r);
             }
