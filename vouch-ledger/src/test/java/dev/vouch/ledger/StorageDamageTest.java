@@ -445,6 +445,8 @@ class StorageDamageTest {
             Path aside = s.filter(Files::isDirectory).findFirst().orElseThrow();
             assertTrue(aside.getFileName().toString().startsWith("abandoned-start-"));
             assertTrue(Files.exists(aside.resolve(file.getFileName())) || left.equals("header-only"), "kept as evidence");
+            assertEquals("rwxr-x---", java.nio.file.attribute.PosixFilePermissions.toString(
+                    Files.getPosixFilePermissions(aside)), "as private as the journal directory");
         }
     }
 
