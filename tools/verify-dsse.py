@@ -3,8 +3,8 @@
 (https://github.com/secure-systems-lab/dsse, protocol.md and envelope.md), the in-toto Statement v1 and
 docs/EXPORT.md alone.
 
-It uses only the Python 3 standard library and the ``openssl`` command line tool (OpenSSL 3, for Ed25519): no code
-of the Vouch project, and another Ed25519 implementation than Vouch's (Bouncy Castle).
+It uses only the Python 3 standard library, the ``openssl`` command line tool (OpenSSL 3, for Ed25519) and the
+record decoder of tools/verify-journal.py: no code of the Vouch project, and another Ed25519 implementation than Vouch's (Bouncy Castle).
 
 Usage:
     python3 tools/verify-dsse.py ENVELOPES.jsonl --pubkey pub.pem [--dsse-only] [--payload-type TYPE]
@@ -18,7 +18,9 @@ ENVELOPES.jsonl holds one DSSE JSON envelope per line. pub.pem is the Ed25519 PU
   alone is not accepted;
 * the payload type is supported (application/vnd.in-toto+json, or --payload-type);
 * unless --dsse-only: the payload is an in-toto Statement v1 with one of the two Vouch predicates, whose subject
-  digest is the SHA-256 of what the predicate carries (the checkpoint text, or the record's exact bytes).
+  digest is the SHA-256 of what the predicate carries (the checkpoint text, or the record's exact bytes); and a
+  record's readable members say what its bytes say (decoded by tools/verify-journal.py, which must sit beside this
+  script), since the key holder can sign an envelope whose members lie.
 
 Prints one line per envelope. Exit status: 0 every envelope verifies; 1 at least one does not; 2 the inputs could
 not be read.
@@ -34,6 +36,13 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import importlib.util
+
+# The record decoder of the journal verifier beside this script (the same spec, FORMAT.md and EXPORT.md).
+_SPEC = importlib.util.spec_from_file_location(
+    "verify_journal", os.path.join(os.path.dirname(os.path.abspath(__file__)), "verify-journal.py"))
+JOURNAL = importlib.util.module_from_spec(_SPEC)
+_SPEC.loader.exec_module(JOURNAL)
 
 IN_TOTO = "application/vnd.in-toto+json"
 STATEMENT_V1 = "https://in-toto.io/Statement/v1"
@@ -144,6 +153,12 @@ def check_envelope(env, ed, payload_types, dsse_only):
         if int.from_bytes(raw[4:12], "big") != record.get("seq") or \
                 name != "%s/record/%s" % (pred.get("origin"), record.get("seq")):
             raise Invalid("the subject name or seq is not the record's sequence number")
+        # The signature covers the readable members too, but whoever holds the key can sign anything: an outside
+        # auditor re-signed an envelope whose record said "approved" while its record_b64 said "refused".
+        misleading = JOURNAL.misleading_members(record, raw, record.get("seq"))
+        if misleading:
+            raise Invalid("the record's readable members do not say what its record_b64 says: %s differ%s"
+                          % (", ".join(misleading), "s" if len(misleading) == 1 else ""))
     else:
         raise Invalid("unknown predicateType %r" % st.get("predicateType"))
     return name

@@ -23,6 +23,7 @@ invalid public key or saved checkpoint, openssl missing).
 import argparse
 import base64
 import binascii
+import datetime
 import hashlib
 import json
 import os
@@ -782,12 +783,65 @@ def utf8_or_none(raw):
         return None
 
 
-def readable_members(rec):
-    """What an export line's readable members say for the record rec (docs/EXPORT.md), for the members a reader of an
-    event uses; the line is checked against them, since only record_b64 is verified."""
-    said = {"seq": rec["seq"], "type": TYPE_NAMES[rec["type"]], "type_code": rec["type"],
-            "timestamp_ns": rec["timestamp"], "prev": rec["prev"].hex()}
-    if rec["type"] in EVENT_TYPES:
+def iso_instant(nanos):
+    """An instant as java.time.Instant.toString() writes it: UTC, fraction in groups of three digits, none if zero;
+    None outside the years 1 to 9999."""
+    seconds, frac = divmod(nanos, 1000000000)
+    try:
+        t = datetime.datetime(1970, 1, 1) + datetime.timedelta(seconds=seconds)
+    except OverflowError:
+        return None
+    if t.year > 9999:
+        return None
+    text = t.strftime("%Y-%m-%dT%H:%M:%S")
+    if frac == 0:
+        return text + "Z"
+    if frac % 1000000 == 0:
+        return "%s.%03dZ" % (text, frac // 1000000)
+    if frac % 1000 == 0:
+        return "%s.%06dZ" % (text, frac // 1000)
+    return "%s.%09dZ" % (text, frac)
+
+
+def key_members(said, prefix, raw):
+    said[prefix + "_b64"] = base64.b64encode(raw).decode("ascii")
+    said[prefix + "_fingerprint"] = hashlib.sha256(raw).hexdigest() if valid_public_key(raw) else None
+
+
+def settings_members(said, raw):
+    text = utf8_or_none(raw)
+    if text is None:
+        return
+    said["settings_text"] = text
+    settings = {}
+    for line in text.split("\n"):
+        if line:
+            key, _, value = line.partition("=")
+            settings[key] = value
+    said["settings"] = settings
+
+
+def note_text(raw):
+    """The text a signed note signs, or None if it is not a signed note."""
+    try:
+        return parse_signed_note(raw)[0].decode("utf-8")
+    except (FormatError, UnicodeDecodeError):
+        return None
+
+
+def readable_members(rec, raw, index):
+    """What an export line's readable members say for the record rec, its bytes raw at journal position index
+    (docs/EXPORT.md); the line is checked against them, since only record_b64 is verified. Members whose value
+    depends on more than the record (an event's derived outcome) are left out; so are a checkpoint's note_error and
+    a few values whose text another tool words (they are null exactly when the note does not parse)."""
+    rtype = rec["type"]
+    said = {"seq": rec["seq"], "index": index, "type": TYPE_NAMES[rtype], "type_code": rtype,
+            "format": "%d.%d" % (rec["major"], rec["minor"]), "timestamp_ns": rec["timestamp"],
+            "prev": rec["prev"].hex(), "leaf_hash": leaf_hash(raw).hex()}
+    iso = iso_instant(rec["timestamp"])
+    if iso is not None:
+        said["timestamp"] = iso
+    if rtype in EVENT_TYPES:
         for field in ("agent", "task", "name", "policy"):
             said[field] = rec[field]
         said["parent"] = None if rec["parent"] == -1 else rec["parent"]
@@ -800,19 +854,76 @@ def readable_members(rec):
         said["trace_id"] = rec.get("trace_id")
         said["span_id"] = rec.get("span_id")
         said["principal"] = rec.get("principal", "")
+    elif rtype == GENESIS:
+        said["origin"] = rec["origin"]
+        key_members(said, "public_key", rec["key"])
+        said["library_version"] = rec["version"]
+        settings_members(said, rec["settings"])
+    elif rtype == RESUME:
+        said["library_version"] = rec["version"]
+        settings_members(said, rec["settings"])
+    elif rtype == KEY_ROTATION:
+        key_members(said, "new_public_key", rec["key"])
+        note = utf8_or_none(rec["note"])
+        if note is not None:
+            said["note"] = note
+            said["statement"] = note_text(rec["note"])
+    elif rtype == SEAL:
+        said["sealed_events"] = rec["events"]
+        said["dropped_total"] = rec["dropped_total"]
+    elif rtype == GAP:
+        said["dropped"] = rec["dropped"]
+        said["dropped_total"] = rec["dropped_total"]
+        said["after_seq"] = rec["after"]
+    elif rtype == RECOVERY:
+        said["last_checkpoint_seq"] = None if rec["last_checkpoint"] == -1 else rec["last_checkpoint"]
+        said["uncovered"] = rec["uncovered"]
+        said["reason"] = rec["reason"]
+    elif rtype == CHECKPOINT:
+        note = utf8_or_none(rec["note"])
+        if note is not None:
+            said["note"] = note
+            try:
+                origin, size, root = parse_checkpoint(parse_signed_note(rec["note"])[0])
+                said.update(origin=origin, tree_size=size, root_hash_b64=b64(root), note_error=None)
+            except (FormatError, UnicodeDecodeError):
+                said.update(origin=None, tree_size=None, root_hash_b64=None)
+        state = "state_events" in rec
+        said["resume_events"] = rec["state_events"] if state else None
+        said["resume_dropped_total"] = rec["state_dropped_total"] if state else None
+        said["resume_last_gap_or_start_seq"] = (None if not state or rec["state_last_gap_or_start"] == -1
+                                                else rec["state_last_gap_or_start"])
+        if state:
+            key_members(said, "resume_next_key", rec["state_next_key"])
+            said["resume_range_b64"] = [b64(h) for h in rec["state_range"]]
+        else:
+            said.update(resume_next_key_b64=None, resume_next_key_fingerprint=None, resume_range_b64=None)
     return said
 
 
-def misleading_members(line, raw):
-    """The members of an export line that say something its record_b64 does not (only those present are checked:
-    a line may leave members out)."""
+def misleading_members(line, raw, index):
+    """The members of an export line that say something its record_b64 does not. For an export line (it has
+    type_code), a member the format always writes and the line lacks is one too (a reader of the line misses what the
+    record says), and so is a member the format does not have for this type of record (a reader would take it for
+    part of the record). Of other JSON holding a record_b64, only the members it has are compared."""
     try:
         rec = decode_record(raw)
     except FormatError:
         return []  # the verifier reports the record as malformed
-    said = readable_members(rec)
-    return [name for name, value in said.items() if name in line and line[name] != value
-            or name in line and type(line[name]) is not type(value)]
+    said = readable_members(rec, raw, index)
+    differing = [name for name, value in said.items() if name in line
+                 and (line[name] != value or type(line[name]) is not type(value))]
+    if "type_code" in line:
+        known = set(said) | {"record_b64", "note_error"}
+        if rec["type"] == CHECKPOINT:
+            known |= {"origin", "tree_size", "root_hash_b64"}
+        if rec["type"] == 0x01:
+            known.add("outcome")  # derived from later records (docs/EXPORT.md); not checked here
+        if rec["type"] in (GENESIS, RESUME, KEY_ROTATION, CHECKPOINT):
+            known |= {"settings", "settings_text", "note", "statement"}  # present unless not UTF-8
+        differing += [name for name in line if name not in known]
+        differing += [name for name in said if name not in line]
+    return differing
 
 
 def read_export(path):
@@ -864,9 +975,9 @@ def main(argv):
         ssl = Openssl()
         v = Verifier(anchor, ssl, saved, args.verbose)
         for raw, line, line_no in read_export(args.export):
-            seq = v.expected_seq
+            seq, index = v.expected_seq, v.position
             v.record(raw)
-            misleading = misleading_members(line, raw)
+            misleading = misleading_members(line, raw, index)
             if misleading:
                 v.fail(seq, "export_line", "line %d does not say what its record_b64 says: %s differ%s (only"
                        " record_b64 is verified, so a reader of the line would be misled)"

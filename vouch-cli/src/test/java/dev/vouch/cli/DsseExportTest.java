@@ -151,6 +151,26 @@ class DsseExportTest {
         Files.writeString(altered, line.replace((String) env.get("payload"), otherPayload) + "\n");
         assertEquals(1, ThirdPartyTools.python("verify-dsse.py", altered.toString(), "--pubkey", small.pub()).exit());
         assertEquals(1, ThirdPartyTools.python("verify-dsse.py", out.toString(), "--pubkey", journal.pub()).exit());
+
+        // An outside auditor: the key holder re-signed a record envelope whose readable decision lies about its
+        // record_b64; the signature is good, the statement is not.
+        String recordLine = Files.readAllLines(out).stream().filter(l -> {
+            String p = new String(Base64.getDecoder().decode((String) Cli.parseObject(l).get("payload")),
+                    StandardCharsets.UTF_8);
+            return p.contains("dsse-record-predicate-v1") && p.contains("\"risk\":\"none\"");
+        }).findFirst().orElseThrow();
+        Map<String, Object> recordEnv = Cli.parseObject(recordLine);
+        byte[] lying = new String(Base64.getDecoder().decode((String) recordEnv.get("payload")), StandardCharsets.UTF_8)
+                .replace("\"risk\":\"none\"", "\"risk\":\"low\"").getBytes(StandardCharsets.UTF_8);
+        String lyingSig = Base64.getEncoder().encodeToString(key.sign(Dsse.pae("application/vnd.in-toto+json", lying)));
+        String recordSig = (String) ((Map<?, ?>) ((List<?>) recordEnv.get("signatures")).get(0)).get("sig");
+        Path resigned = tmp.resolve("resigned.dsse");
+        Files.writeString(resigned, recordLine.replace((String) recordEnv.get("payload"),
+                Base64.getEncoder().encodeToString(lying)).replace(recordSig, lyingSig) + "\n");
+        ThirdPartyTools.Run lie = ThirdPartyTools.python("verify-dsse.py", resigned.toString(), "--pubkey", small.pub());
+        assertEquals(1, lie.exit(), lie.output());
+        assertTrue(lie.output().contains("the record's readable members do not say what its record_b64 says: risk"
+                + " differs"), lie.output());
     }
 
     @Test

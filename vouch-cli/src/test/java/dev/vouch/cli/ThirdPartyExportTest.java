@@ -60,10 +60,14 @@ class ThirdPartyExportTest {
                 + " params differs"), forged);
         Files.writeString(export, text.replace("\"risk\":\"none\"", "\"risk\":\"low\""));
         assertTrue(independentOutput(script, export, w).contains("risk differs"));
-        // Members left out, and the derived outcome, are not the record's to say.
-        Files.writeString(export, text.replaceAll(",\"outcome\":\"[a-z_]+\"", "").replaceAll("\"timestamp\":\"[^\"]*\",", ""));
-        String trimmed = independentOutput(script, export, w);
-        assertTrue(trimmed.startsWith("INTACT"), trimmed);
+        // The derived outcome is not the record's to say; a member the format writes, left out, is a finding.
+        Files.writeString(export, text.replaceAll(",\"outcome\":\"[a-z_]+\"", ""));
+        String noOutcome = independentOutput(script, export, w);
+        assertTrue(noOutcome.startsWith("INTACT"), noOutcome);
+        Files.writeString(export, text.replaceFirst("\"timestamp\":\"[^\"]*\",", ""));
+        assertTrue(independentOutput(script, export, w).contains("timestamp differs"));
+        Files.writeString(export, text.replaceFirst("\"risk\":", "\"approver\":\"bob\",\"risk\":"));
+        assertTrue(independentOutput(script, export, w).contains("approver differs"), "a member the format does not have");
     }
 
     /**
