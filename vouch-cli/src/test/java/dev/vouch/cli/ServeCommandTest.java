@@ -86,6 +86,38 @@ class ServeCommandTest {
         assertTrue(tasks.out().contains("result {\"refund\":\"r-9\"}"), tasks::toString);
     }
 
+    /**
+     * An operator's {@code podman stop} two seconds into a start: the gateway exited 143 and left its journal unsealed.
+     * A stop at any moment of the start now leaves no journal, or a sealed one.
+     */
+    @Test
+    void shouldSealTheJournalWhenStoppedWhileItStarts() throws Exception {
+        Path policy = Files.writeString(tmp.resolve("policy.yaml"), GatewayCommandsTest.POLICY);
+        Path tokens = tmp.resolve("tokens");
+        AccessTokens.append(tokens, AccessTokens.Role.AGENT, "refund-bot", AccessTokens.newToken());
+        int sealed = 0;
+        for (int delayMs : new int[] {600, 1000, 1400, 1800, 2400}) {
+            Path journal = tmp.resolve("journal-" + delayMs);
+            Process p = start("serve", "--journal", journal.toString(), "--key", tmp.resolve("key-" + delayMs).toString(),
+                    "--policy", policy.toString(), "--tokens", tokens.toString(), "--port", "0", "--admin-port", "-1");
+            Thread.sleep(delayMs);
+            p.destroy(); // SIGTERM
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS), "stops on SIGTERM");
+            if (!Files.exists(tmp.resolve("key-" + delayMs))) {
+                continue; // stopped before anything was created
+            }
+            Path pem = Files.writeString(tmp.resolve("pub-" + delayMs + ".pem"),
+                    Cli.run("pubkey", "--key", tmp.resolve("key-" + delayMs).toString()).out());
+            Cli.Result verify = Cli.run("verify", journal.toString(), "--pubkey", pem.toString());
+            if (verify.out().contains("no records") || verify.err().contains("no .cq4 journal files")) {
+                continue; // stopped before the genesis record
+            }
+            assertEquals(0, verify.exit(), "stopped " + delayMs + " ms into the start: " + verify);
+            sealed++;
+        }
+        assertTrue(sealed > 0, "no stop came late enough to find a journal: make the delays longer");
+    }
+
     @Test
     void shouldExitTwoAtOnceWithoutItsTokenFile() throws Exception {
         Path policy = Files.writeString(tmp.resolve("policy.yaml"), GatewayCommandsTest.POLICY);
@@ -107,6 +139,11 @@ class ServeCommandTest {
                 "--port", "0", "--admin-port", "-1");
         assertRefusedLeavingNothing("bad.yaml", "--policy", badPolicy.toString(), "--tokens", tokens.toString(),
                 "--port", "0", "--admin-port", "-1");
+        // Settings out of range were refused after the ledger opened, leaving a journal and a key (a re-trial's find).
+        assertRefusedLeavingNothing("maxPendingPerAgent calls must be from 1", "--policy", policy.toString(), "--tokens",
+                tokens.toString(), "--port", "0", "--admin-port", "-1", "--max-pending", "0");
+        assertRefusedLeavingNothing("resultTimeout must be from 1 s", "--policy", policy.toString(), "--tokens",
+                tokens.toString(), "--port", "0", "--admin-port", "-1", "--result-timeout", "0s");
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             String port = Integer.toString(taken.getLocalPort());
             assertRefusedLeavingNothing("127.0.0.1:" + port + " (--port)", "--policy", policy.toString(), "--tokens",

@@ -132,6 +132,19 @@ final class Calls {
         }
     }
 
+    /**
+     * The size of the parameters submitted on this thread, while the guard judges them: the approval handler asks
+     * before attemptAsync returns, and holds a stalled call's parameters as submitted, not only as the journal stores
+     * them (a re-trial held 300 calls of 1 MB each under a 1 MiB cap, since metadata_only stored a digest).
+     */
+    private static final ThreadLocal<Long> SUBMITTED_BYTES = new ThreadLocal<>();
+
+    /** {@link #SUBMITTED_BYTES} on this thread, or 0 when no submission is being judged here (a rediscovered call). */
+    static long submittedBytes() {
+        Long n = SUBMITTED_BYTES.get();
+        return n == null ? 0 : n;
+    }
+
     private Call submitNew(AgentGuard agent, Submission s, Context where) {
         Guard g = agent.guard;
         ToolCall tc = ToolCall.of(s.tool(), s.params()).id(s.callId()).principal(s.principal())
@@ -142,8 +155,13 @@ final class Calls {
             allowed[0] = new Call(inside.parent(), agent, s.tool(), s.callId());
             return start(allowed[0], inside);
         };
-        CompletableFuture<CallResult<Object>> r = where == null ? g.attemptAsync(tc, action)
-                : where.wrapSupplier(() -> g.attemptAsync(tc, action)).get();
+        CompletableFuture<CallResult<Object>> r;
+        SUBMITTED_BYTES.set((long) (s.params() == null ? 0 : s.params().length));
+        try {
+            r = where == null ? g.attemptAsync(tc, action) : where.wrapSupplier(() -> g.attemptAsync(tc, action)).get();
+        } finally {
+            SUBMITTED_BYTES.remove();
+        }
         if (allowed[0] != null) {
             if (!r.isDone()) {
                 allowed[0].outcome(r);

@@ -286,9 +286,12 @@ public final class Gateway implements AutoCloseable {
             return;
         }
         closed = true;
+        boolean ledgerFailed = health.ledgerFailed();
         health.stopping();
         try {
-            calls.stop(settings.drainTimeout);
+            // A failed ledger records nothing more: waiting for reports only kept clients on 503 "stopping" for the
+            // whole drain, where journal_unavailable tells them what happened (an outside operator's trial).
+            calls.stop(ledgerFailed ? java.time.Duration.ZERO : settings.drainTimeout);
             for (AgentGuard a : agents.values()) {
                 try {
                     Tasks.cancelAll(a);

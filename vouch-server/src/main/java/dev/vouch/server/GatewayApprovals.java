@@ -33,7 +33,7 @@ final class GatewayApprovals implements ApprovalHandler {
 
     @Override
     public CompletionStage<Approval> requestApproval(ApprovalRequest request) {
-        long size = request.storedParams().length();
+        long size = Math.max(request.storedParams().length(), Calls.submittedBytes());
         boolean rediscovered = agent.guard == null; // asked while the guard is built: taken back from the journal
         long calls = pendingCalls.incrementAndGet();
         long bytes = pendingBytes.addAndGet(size);

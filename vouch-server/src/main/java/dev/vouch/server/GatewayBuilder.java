@@ -48,7 +48,7 @@ import java.util.Objects;
 public final class GatewayBuilder {
     static final int MAX_BODY_LIMIT = 64 << 20;
 
-    final Ledger ledger;
+    Ledger ledger;
     Path policyFile;
     Policy policy;
     Duration policyPollInterval = Duration.ofSeconds(1);
@@ -77,6 +77,15 @@ public final class GatewayBuilder {
 
     GatewayBuilder(Ledger ledger) {
         this.ledger = Objects.requireNonNull(ledger, "ledger");
+    }
+
+    /** A builder whose ledger is given later ({@link #ledger}): {@code vouch serve} checks its settings first. */
+    GatewayBuilder() {
+    }
+
+    GatewayBuilder ledger(Ledger ledger) {
+        this.ledger = Objects.requireNonNull(ledger, "ledger");
+        return this;
     }
 
     /** The policy file: followed while it changes (polled every second) and reloaded on an operator's request. */
@@ -182,7 +191,7 @@ public final class GatewayBuilder {
 
     /**
      * How many calls one agent may have awaiting approval at once (1 to 1,000,000; default 1,000), and how large their
-     * parameters may be together (1 MiB to 16 GiB, counted as the journal stores them; default 64 MiB). A call that
+     * parameters may be together (1 MiB to 16 GiB, counted as submitted; default 64 MiB). A call that
      * stalls beyond either is refused at once, on record, by the approver {@code vouch-gateway}, with the reason;
      * calls the policy allows or blocks are not affected. An outside red team held 1,162 stalled calls of 1 MB each
      * with one token, and the gateway's 6.3 GB heap was full; pending calls wait up to their approval timeout.
@@ -254,6 +263,15 @@ public final class GatewayBuilder {
      * @throws java.io.UncheckedIOException if a port cannot be bound
      */
     public Gateway start() {
+        checkSettings();
+        return Gateway.start(this);
+    }
+
+    /**
+     * Refuses a setting out of range, naming it. {@code vouch serve} calls it before it opens the ledger, so that a
+     * start refused for a setting leaves no journal or key behind (a re-trial's --max-pending 0 did).
+     */
+    void checkSettings() {
         if (policy == null && policyFile == null) {
             throw new IllegalStateException("policy is not set: policy(Path.of(\"vouch-policy.yaml\")) or policy(Policy)");
         }
@@ -280,7 +298,6 @@ public final class GatewayBuilder {
                 "maxPendingPerAgent bytes must be from 1 MiB to 16 GiB, was " + maxPendingBytes);
         check(within(checkpointStaleAfter, Duration.ofMillis(100), Duration.ofHours(1)),
                 "checkpointStaleAfter must be from 100 ms to 1 h, was " + checkpointStaleAfter);
-        return Gateway.start(this);
     }
 
     private static boolean within(Duration d, Duration min, Duration max) {

@@ -124,39 +124,44 @@ public final class GatewayOptions {
         RedactionKey redaction = redactionKey == null ? null : RedactionKey.load(redactionKey);
         portFree(bind, port, "--port");
         portFree(adminBind, adminPort, "--admin-port");
+        GatewayBuilder b = new GatewayBuilder().policy(policy).tokens(accessTokens).bind(bind).port(port)
+                .adminBind(adminBind).adminPort(adminPort).maxBodyBytes(maxBody).resultTimeout(timeout)
+                .threads(threads).redactionKey(redaction).maxPendingPerAgent(maxPending, maxPendingBytes);
+        if (tlsCert != null) {
+            b.tls(tlsCert, tlsKey);
+        }
+        b.checkSettings(); // a re-trial's --max-pending 0 was refused after the journal and key were created
         LedgerBuilder lb = Ledger.builder(journal).keyFile(key).shutdownHook(false);
         if (origin != null) {
             lb.origin(origin);
         }
-        Ledger ledger = lb.open();
         // Counted down when the shutdown hook has closed everything, or when the ledger stopped for good: a gateway
         // whose ledger failed refuses every call, and only a restart (which recovers the journal) heals it, so the
         // process exits and lets its supervisor restart it (the original Vouch stayed unhealthy until restarted).
         CountDownLatch stopped = new CountDownLatch(1);
         java.util.concurrent.atomic.AtomicBoolean ledgerFailed = new java.util.concurrent.atomic.AtomicBoolean();
-        Gateway gateway;
-        try {
-            GatewayBuilder b = Gateway.builder(ledger).policy(policy).tokens(accessTokens).bind(bind).port(port)
-                    .adminBind(adminBind).adminPort(adminPort).maxBodyBytes(maxBody).resultTimeout(timeout)
-                    .threads(threads).redactionKey(redaction).maxPendingPerAgent(maxPending, maxPendingBytes);
-            if (tlsCert != null) {
-                b.tls(tlsCert, tlsKey);
-            }
-            b.onLedgerFailure(() -> {
-                ledgerFailed.set(true);
-                stopped.countDown();
-            });
-            gateway = b.start();
-        } catch (RuntimeException | Error e) {
-            ledger.close();
-            throw e;
-        }
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        // Installed before the ledger opens: a SIGTERM during the start (an operator's podman stop 2 s in) exited 143
+        // and left the journal unsealed. The hook waits for the start to finish, then closes what it opened.
+        java.util.concurrent.atomic.AtomicReference<Ledger> opened = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicReference<Gateway> serving = new java.util.concurrent.atomic.AtomicReference<>();
+        CountDownLatch started = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
             try {
-                gateway.close();
+                started.await(START_WAIT_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            try {
+                Gateway g = serving.get();
+                if (g != null) {
+                    g.close();
+                }
             } finally {
                 try {
-                    ledger.close();
+                    Ledger l = opened.get();
+                    if (l != null) {
+                        l.close();
+                    }
                 } catch (LedgerClosedException failed) {
                     // The ledger had failed (a full disk, say) and the [CRITICAL] line said why: one line, no trace.
                     System.err.println("vouch serve: the journal was not sealed: " + failed.getMessage());
@@ -164,7 +169,35 @@ public final class GatewayOptions {
                     stopped.countDown();
                 }
             }
-        }, "vouch-gateway-shutdown"));
+        }, "vouch-gateway-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        Gateway gateway;
+        try {
+            Ledger ledger = lb.open();
+            opened.set(ledger);
+            b.ledger(ledger).onLedgerFailure(() -> {
+                ledgerFailed.set(true);
+                stopped.countDown();
+            });
+            gateway = b.start();
+            serving.set(gateway);
+        } catch (RuntimeException | Error e) {
+            try {
+                Ledger l = opened.getAndSet(null);
+                if (l != null) {
+                    l.close();
+                }
+            } finally {
+                started.countDown();
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException shuttingDown) {
+                    // the JVM is already stopping: the hook runs and finds nothing left to close
+                }
+            }
+            throw e;
+        }
+        started.countDown();
         out.println(listening(gateway));
         out.flush();
         try {
@@ -180,6 +213,9 @@ public final class GatewayOptions {
         }
         return 0;
     }
+
+    /** How long a stop asked for during the start waits for it to finish before closing what it opened. */
+    private static final int START_WAIT_SECONDS = 60;
 
     /** The exit status when the ledger stopped for good while the gateway ran (EX_TEMPFAIL: try again). */
     public static final int LEDGER_FAILED = 75;

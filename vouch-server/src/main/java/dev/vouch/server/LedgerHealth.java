@@ -55,6 +55,11 @@ final class LedgerHealth {
         }
     }
 
+    /** Whether the ledger stopped for good: nothing can be recorded any more. */
+    boolean ledgerFailed() {
+        return failure != null || ledger.status().state() == LedgerStatus.State.FAILED;
+    }
+
     void stopping() {
         stopping = true;
     }

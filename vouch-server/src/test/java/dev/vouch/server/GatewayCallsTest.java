@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.vouch.Decision;
 import dev.vouch.guard.TestJournal;
 import dev.vouch.internal.format.RecordType;
+import dev.vouch.policy.Policy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -412,6 +413,25 @@ class GatewayCallsTest {
             assertTrue(String.valueOf(overBytes.get("reason")).contains("bytes of parameters"), overBytes::toString);
             assertEquals(2, f.journal.ofType(RecordType.APPROVAL).stream().filter(r -> r.decision() == dev.vouch.Decision.REFUSED
                     && (r.name() + r.params() + r.result()).contains("vouch-gateway")).count(), "both refusals on record");
+        }
+    }
+
+    /**
+     * A re-trial: calls whose parameters the journal keeps only as a digest (metadata_only) were counted by the
+     * digest's size, and 300 calls of 1 MB each stayed pending under a 1 MiB cap. What is held is what was submitted.
+     */
+    @Test
+    void shouldCountTheParametersSubmittedNotTheDigestTheJournalKeeps() {
+        Policy digestOnly = Policy.parse("defaults: {default_action: block}\npolicies:\n  - {id: hold, match_methods:"
+                + " [files.upload], action: stall, log_level: metadata_only}\n", "digest.yaml");
+        try (GatewayFixture f = new GatewayFixture(tmp, b -> b.policy(digestOnly).maxPendingPerAgent(100, 1 << 20))) {
+            String blob = "y".repeat(600_000);
+            Http.Reply first = f.submit("{\"tool\":\"files.upload\",\"params\":{\"blob\":\"" + blob + "1\"}}");
+            Http.Reply second = f.submit("{\"tool\":\"files.upload\",\"params\":{\"blob\":\"" + blob + "2\"}}");
+
+            assertEquals("pending", first.get("status"), first::toString);
+            assertEquals("refused", second.get("status"), "1.2 MB submitted is over 1 MiB: " + second);
+            f.decide(first.seq(), "refuse", "done");
         }
     }
 
