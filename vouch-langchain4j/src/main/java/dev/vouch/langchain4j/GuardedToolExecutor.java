@@ -41,6 +41,16 @@ final class GuardedToolExecutor implements ToolExecutor {
                 .principal(owner.principalOf(ctx))
                 .deferApproval(owner.stallMode == StallMode.PENDING);
         if (owner.stallMode == StallMode.PENDING) {
+            java.util.OptionalLong named = owner.guard.pendingApprovals().repeatOf(call);
+            if (named.isPresent() && !owner.held.holds(named.getAsLong())) {
+                // A deferred call this VouchTools does not hold: taken back from the journal after a restart
+                // (GuardBuilder.recoverPending). This repeat asks for the same arguments, so its own request runs it:
+                // an outside trial's model looped on "awaiting approval" while each repeat became a new call.
+                ToolExecutionResult resumed = resumeForRepeat(named.getAsLong(), request, ctx);
+                if (resumed != null) {
+                    return resumed;
+                }
+            }
             Long waiting = owner.held.repeatOf(owner.guard.pendingApprovals(), call);
             if (waiting != null) {
                 // The model asked again for a call that awaits approval: it is that call, not a new one. It runs now
@@ -68,8 +78,60 @@ final class GuardedToolExecutor implements ToolExecutor {
         }
         if (outcome instanceof CallResult.Pending<ToolExecutionResult> pending) {
             owner.held.hold(delegate, request, ctx, pending.request());
+            // The same call deferred at the same time by another thread (tools of one turn run in parallel): the
+            // guard names the first it held for both, and this one is refused as its duplicate, so that one approval
+            // runs the call once (an outside trial approved both and the refund ran twice).
+            long first = owner.guard.pendingApprovals().repeatOf(call).orElse(pending.callSequence());
+            if (first != pending.callSequence()) {
+                return ToolRun.toModel(mergedInto(first, pending));
+            }
         }
         return ToolRun.toModel(outcome);
+    }
+
+    /**
+     * Runs the deferred call {@code callSequence}, which no one holds here, with this repeat's request: its outcome, or
+     * null if another repeat or resume took it first (the caller then judges the repeat as a new call).
+     */
+    private ToolExecutionResult resumeForRepeat(long callSequence, ToolExecutionRequest request, InvocationContext ctx) {
+        ToolRun run = new ToolRun(delegate, request, ctx);
+        CallResult<ToolExecutionResult> outcome;
+        try {
+            outcome = run.outcome(owner.guard.resume(callSequence, run));
+        } catch (ToolReportedError reported) {
+            return run.result();
+        } catch (IllegalStateException e) {
+            if (!run.started()) {
+                return null; // resumed meanwhile: not a repeat any more
+            }
+            throw run.rethrowable(e);
+        } catch (Exception | Error e) {
+            throw run.rethrowable(e);
+        }
+        if (outcome instanceof CallResult.Pending<ToolExecutionResult> pending) {
+            owner.held.hold(delegate, request, ctx, pending.request()); // from now on resumed like the others
+        }
+        return ToolRun.toModel(outcome);
+    }
+
+    /**
+     * Refuses {@code duplicate} on record as made at the same time as {@code first}, and answers with {@code first}'s
+     * state; if {@code duplicate} was answered meanwhile it stays a call of its own.
+     */
+    private CallResult<ToolExecutionResult> mergedInto(long first, CallResult.Pending<ToolExecutionResult> duplicate) {
+        long seq = duplicate.callSequence();
+        if (!owner.guard.pendingApprovals().refuse(seq, "vouch.langchain4j", "made at the same time as call seq "
+                + first + ", with the same tool, arguments and principal; that call waits for approval in its place")) {
+            return duplicate;
+        }
+        owner.held.forget(seq);
+        CallResult<byte[]> settled = owner.guard.resume(seq, () -> {
+            throw new IllegalStateException("a refused call never runs");
+        });
+        return owner.guard.pendingApprovals().get(first)
+                .<CallResult<ToolExecutionResult>>map(CallResult.Pending::new)
+                .orElseGet(() -> settled instanceof CallResult.Refused<byte[]> r
+                        ? new CallResult.Refused<>(r.reason()) : duplicate);
     }
 
     @Override

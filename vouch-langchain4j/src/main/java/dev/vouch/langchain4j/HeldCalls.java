@@ -40,6 +40,16 @@ final class HeldCalls {
         return seq.isPresent() && calls.containsKey(seq.getAsLong()) ? seq.getAsLong() : null;
     }
 
+    /** Whether the call with this sequence number is held here. */
+    boolean holds(long callSequence) {
+        return calls.containsKey(callSequence);
+    }
+
+    /** Forgets a held call (refused as another's duplicate). */
+    void forget(long callSequence) {
+        calls.remove(callSequence);
+    }
+
     /** A held call that another resume (or repeat) claimed first: it runs once. */
     static final class AlreadyResumed extends IllegalStateException {
         private static final long serialVersionUID = 1L;

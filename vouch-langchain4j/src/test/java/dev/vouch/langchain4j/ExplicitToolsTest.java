@@ -26,6 +26,7 @@ import dev.vouch.guard.ApprovalHandler;
 import dev.vouch.guard.CallResult;
 import dev.vouch.guard.Guard;
 import dev.vouch.internal.format.RecordType;
+import dev.vouch.policy.Policy;
 import dev.vouch.guard.ProgrammaticApprovals;
 import dev.vouch.guard.TestJournal.Rec;
 import java.util.List;
@@ -320,6 +321,82 @@ class ExplicitToolsTest extends AdapterTestBase {
         } finally {
             pool.shutdown();
         }
+    }
+
+    /**
+     * An outside trial: the same new call asked for twice in one turn, with tools run in parallel, became two waiting
+     * calls; approving both ran the refund twice. The later one is refused on record as the first one's duplicate.
+     */
+    @Test
+    void shouldHoldOneCallWhenTheSameNewCallIsMadeTwiceInOneTurn() throws Exception {
+        Guard guard = guard(POLICY, new ProgrammaticApprovals());
+        VouchTools vouch = VouchTools.builder(guard).stallMode(StallMode.PENDING).build();
+        int rounds = 12;
+        Object[] steps = new Object[rounds * 2];
+        for (int i = 0; i < rounds; i++) {
+            steps[2 * i] = AiMessage.from(List.of(
+                    dev.langchain4j.agent.tool.ToolExecutionRequest.builder().id("a" + i).name("refund")
+                            .arguments("{\"order\":" + (100 + i) + ",\"amount\":900}").build(),
+                    dev.langchain4j.agent.tool.ToolExecutionRequest.builder().id("b" + i).name("refund")
+                            .arguments("{\"amount\":900,\"order\":" + (100 + i) + "}").build()));
+            steps[2 * i + 1] = say("Waiting " + i + ".");
+        }
+        ScriptedModel model = new ScriptedModel(java.util.Arrays.copyOf(steps, steps.length, AiMessage[].class));
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            Assistant assistant = AiServices.builder(Assistant.class).chatModel(model)
+                    .chatMemory(MessageWindowChatMemory.withMaxMessages(40)).tools(vouch.tools(orders))
+                    .executeToolsConcurrently(guard.executor(pool)).build();
+            for (int i = 0; i < rounds; i++) {
+                assertEquals("Waiting " + i + ".", assistant.chat("Refund order " + (100 + i), alice()).content());
+            }
+        } finally {
+            pool.shutdown();
+        }
+
+        assertEquals(rounds, vouch.pendingCalls().size(), "one waiting call per request: " + vouch.pendingCalls());
+        assertEquals(rounds, guard.pendingApprovals().size());
+        for (ToolExecutionResultMessage m : model.toolResults()) {
+            assertTrue(m.text().contains("awaiting approval"), m.text());
+        }
+        for (var p : vouch.pendingCalls()) {
+            assertTrue(guard.pendingApprovals().approve(p.callSequence(), "bob@example.com", "fine"));
+            vouch.resume(p.callSequence());
+        }
+        assertEquals(rounds, orders.refunds.get(), "each refund ran once");
+    }
+
+    /**
+     * An outside trial restarted the agent between the stall and the approval: the model's repeats never found the
+     * call the guard took back from the journal (recoverPending), each became a new waiting call, and nothing ran.
+     */
+    @Test
+    void shouldRunACallTakenBackAfterARestartWhenTheModelRepeatsIt() throws Exception {
+        Guard before = guard(POLICY, new ProgrammaticApprovals());
+        VouchTools first = VouchTools.builder(before).stallMode(StallMode.PENDING).build();
+        assertEquals("Waiting.", assistant(new ScriptedModel(callTool("r1", "refund", "{\"order\":20,\"amount\":900}"),
+                say("Waiting.")), first).chat("Refund 900 on order 20", alice()).content());
+        long seq = callOf("refund").seq();
+        journal.closeAndVerify();
+
+        journal = new dev.vouch.guard.TestJournal(tmp);
+        ProgrammaticApprovals approvals = new ProgrammaticApprovals();
+        Guard after = Guard.builder(journal.ledger).agent("support-bot").policy(Policy.parse(POLICY, "vouch-policy.yaml"))
+                .approvals(approvals).recoverPending(dev.vouch.ledger.JournalReader.open(journal.dir)).build();
+        VouchTools vouch = VouchTools.builder(after).stallMode(StallMode.PENDING).build();
+        ScriptedModel model = new ScriptedModel(callTool("r2", "refund", "{\"amount\":900.0,\"order\":20}"),
+                say("Still waiting."), callTool("r3", "refund", "{\"order\":20,\"amount\":900}"), say("Refunded."));
+        Assistant assistant = assistant(model, vouch);
+
+        assertEquals("Still waiting.", assistant.chat("Is it done?", alice()).content());
+        assertTrue(model.toolResults().get(0).text().contains("call seq " + seq), model.toolResults()::toString);
+        assertEquals(1, after.pendingApprovals().size(), "the repeat is the call taken back, not a new one");
+        assertTrue(after.pendingApprovals().approve(seq, "bob@example.com", "fine"));
+        assertEquals("Refunded.", assistant.chat("And now?", alice()).content());
+
+        assertEquals(1, orders.refunds.get(), "it ran once, for the repeat after the approval");
+        assertEquals(1, journal.ofType(RecordType.TOOL_CALL).size(), "no second call was recorded");
+        assertEquals(List.of(POLICY_DECISION, APPROVAL, TOOL_RESULT), journal.childTypes(seq));
     }
 
     @Test

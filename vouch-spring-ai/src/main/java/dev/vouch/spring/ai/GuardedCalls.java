@@ -102,15 +102,76 @@ final class GuardedCalls {
             if (waiting.isPresent() && deferred.containsKey(waiting.getAsLong())) {
                 return repeated(waiting.getAsLong(), tool);
             }
+            if (waiting.isPresent()) {
+                // A deferred call not kept here: taken back from the journal after a restart (recoverPending). This
+                // repeat asks for the same arguments, so it runs it (an outside trial's model looped on "awaiting
+                // approval" while each repeat became a new call).
+                String resumed = resumedForRepeat(waiting.getAsLong(), run);
+                if (resumed != null) {
+                    return resumed;
+                }
+            }
         }
         CallResult<String> result = guarded(run, action -> guard.attempt(call, action));
         if (result instanceof CallResult.Completed<String> completed) {
             return completed.value();
         }
-        if (result instanceof CallResult.Pending<String>) {
+        if (result instanceof CallResult.Pending<String> pending) {
             deferred.put(result.callSequence(), run);
+            // The same call deferred at the same time by another thread (tools of one turn run in parallel): the
+            // guard names the first it held for both, and this one is refused as its duplicate, so that one approval
+            // runs the call once.
+            long first = guard.pendingApprovals().repeatOf(call).orElse(pending.callSequence());
+            if (first != pending.callSequence()) {
+                return mergedInto(first, pending).explanation();
+            }
         }
         return result.explanation();
+    }
+
+    /**
+     * Runs the deferred call {@code callSequence}, not kept here, with this repeat's input: what the model reads, or
+     * null if another repeat or resume took it first (the repeat is then judged as a new call).
+     */
+    private String resumedForRepeat(long callSequence, ToolRun run) {
+        boolean[] started = new boolean[1];
+        ToolRun counted = () -> {
+            started[0] = true;
+            return run.run();
+        };
+        CallResult<String> result;
+        try {
+            result = guarded(counted, action -> guard.resume(callSequence, action));
+        } catch (IllegalStateException e) {
+            if (started[0]) {
+                throw e; // the tool's own
+            }
+            return null;
+        }
+        if (result instanceof CallResult.Pending<String>) {
+            deferred.put(callSequence, run); // from now on resumed like the others
+        } else if (result instanceof CallResult.Refused) {
+            refused.put(callSequence, result);
+        }
+        return result instanceof CallResult.Completed<String> completed ? completed.value() : result.explanation();
+    }
+
+    /**
+     * Refuses {@code duplicate} on record as made at the same time as {@code first}, and answers with {@code first}'s
+     * state; if {@code duplicate} was answered meanwhile it stays a call of its own.
+     */
+    private CallResult<String> mergedInto(long first, CallResult.Pending<String> duplicate) {
+        long seq = duplicate.callSequence();
+        if (!guard.pendingApprovals().refuse(seq, "vouch.spring-ai", "made at the same time as call seq " + first
+                + ", with the same tool, arguments and principal; that call waits for approval in its place")) {
+            return duplicate;
+        }
+        deferred.remove(seq);
+        CallResult<String> settled = guard.resume(seq, () -> {
+            throw new IllegalStateException("a refused call never runs");
+        });
+        return guard.pendingApprovals().get(first).<CallResult<String>>map(CallResult.Pending::new)
+                .orElse(settled instanceof CallResult.Refused<String> ? settled : duplicate);
     }
 
     /**

@@ -245,6 +245,42 @@ class GuardedToolCallingTest extends GuardedChatTestBase {
         assertEquals(0, journal.ofType(RecordType.TOOL_RESULT).size());
     }
 
+    /**
+     * An outside trial restarted the agent between the stall and the approval: the model's repeats never found the call
+     * taken back from the journal, each became a new waiting call, and nothing ever ran.
+     */
+    @Test
+    void shouldRunACallTakenBackAfterARestartWhenTheModelRepeatsIt() {
+        long[] seq = new long[1];
+        context(ScriptedChatModel.calling("call-r-8", "refund_payment", "{\"order\":48,\"amount\":900}"),
+                "vouch.stall-mode=pending").run(context -> {
+            prompt(context, "Refund order 48").call().content();
+            seq[0] = onlyCall("refund_payment").seq();
+        });
+        java.util.function.Supplier<Ledger> reopened = () -> Ledger.builder(journal.dir)
+                .keyFile(tmp.resolve(".vouch_key")).origin("test.vouch.dev/guard").shutdownHook(false).open();
+        ScriptedChatModel model = new ScriptedChatModel(
+                List.of(ScriptedChatModel.toolCall("call-r-9", "refund_payment", "{\"amount\":900.0,\"order\":48}")),
+                List.of(),
+                List.of(ScriptedChatModel.toolCall("call-r-10", "refund_payment", "{\"order\":48,\"amount\":900}")));
+        contextOn(reopened, model, Shop.POLICY, "vouch.stall-mode=pending").run(context -> {
+            prompt(context, "Is the refund done?").call().content();
+            String waiting = model.onlyToolResponse().responseData();
+            assertTrue(waiting.contains("call seq " + seq[0] + ";"), waiting);
+            VouchApprovals approvals = context.getBean(VouchApprovals.class);
+            assertEquals(List.of(seq[0]), approvals.pending().stream().map(ApprovalRequest::callSequence).toList(),
+                    "the repeat is the call taken back, not a new one");
+            assertTrue(approvals.approve(seq[0], "erin", "customer called"));
+            prompt(context, "And now?").call().content();
+
+            assertEquals("{\"refund\":\"r-48\",\"amount\":900.0}", model.onlyToolResponse().responseData());
+            assertEquals(1, context.getBean(Shop.class).runs("refund_payment"));
+        });
+        assertEquals(seq[0], onlyCall("refund_payment").seq(), "no second call was recorded");
+        assertEquals(List.of(RecordType.POLICY_DECISION, RecordType.APPROVAL, RecordType.TOOL_RESULT),
+                childTypes(onlyCall("refund_payment")));
+    }
+
     @Test
     void shouldForgetAPendingCallOnceRefusedAndNeverRunIt() {
         ScriptedChatModel model = ScriptedChatModel.calling("call-refund-4", "refund_payment",
