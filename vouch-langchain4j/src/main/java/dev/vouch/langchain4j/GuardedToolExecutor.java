@@ -83,7 +83,11 @@ final class GuardedToolExecutor implements ToolExecutor {
             // runs the call once (an outside trial approved both and the refund ran twice).
             long first = owner.guard.pendingApprovals().repeatOf(call).orElse(pending.callSequence());
             if (first != pending.callSequence()) {
-                return ToolRun.toModel(mergedInto(first, pending));
+                CallResult<ToolExecutionResult> merged = owner.guard.mergeDuplicate(pending, first, "vouch.langchain4j");
+                if (merged != pending) {
+                    owner.held.forget(pending.callSequence());
+                }
+                return ToolRun.toModel(merged);
             }
         }
         return ToolRun.toModel(outcome);
@@ -112,26 +116,6 @@ final class GuardedToolExecutor implements ToolExecutor {
             owner.held.hold(delegate, request, ctx, pending.request()); // from now on resumed like the others
         }
         return ToolRun.toModel(outcome);
-    }
-
-    /**
-     * Refuses {@code duplicate} on record as made at the same time as {@code first}, and answers with {@code first}'s
-     * state; if {@code duplicate} was answered meanwhile it stays a call of its own.
-     */
-    private CallResult<ToolExecutionResult> mergedInto(long first, CallResult.Pending<ToolExecutionResult> duplicate) {
-        long seq = duplicate.callSequence();
-        if (!owner.guard.pendingApprovals().refuse(seq, "vouch.langchain4j", "made at the same time as call seq "
-                + first + ", with the same tool, arguments and principal; that call waits for approval in its place")) {
-            return duplicate;
-        }
-        owner.held.forget(seq);
-        CallResult<byte[]> settled = owner.guard.resume(seq, () -> {
-            throw new IllegalStateException("a refused call never runs");
-        });
-        return owner.guard.pendingApprovals().get(first)
-                .<CallResult<ToolExecutionResult>>map(CallResult.Pending::new)
-                .orElseGet(() -> settled instanceof CallResult.Refused<byte[]> r
-                        ? new CallResult.Refused<>(r.reason()) : duplicate);
     }
 
     @Override

@@ -254,7 +254,12 @@ final class GuardedCalls {
                 // one (the first it held), and the other is refused as a duplicate.
                 long first = guard.pendingApprovals().repeatOf(call).orElse(p.callSequence());
                 if (first != p.callSequence() && pending.request(first) != null) {
-                    return mergedInto(first, p);
+                    CallResult<byte[]> merged = guard.mergeDuplicate(p, first, "vouch.mcp");
+                    if (merged != p) {
+                        pending.forget(p.callSequence());
+                    }
+                    return merged instanceof CallResult.Refused<byte[]> refused ? Refusals.of(refused)
+                            : Refusals.of((CallResult.Pending<byte[]>) merged);
                 }
             }
             return Refusals.of(p);
@@ -264,27 +269,6 @@ final class GuardedCalls {
             return Refusals.of(refused);
         }
         return out.result;
-    }
-
-    /**
-     * The same call (tool, principal, arguments) was deferred twice at the same time, by two threads that each found
-     * no waiting call to repeat: the later one is refused on record as a duplicate (and forgotten), and its caller
-     * hears of the first, so that one approval runs the call once and a repeat finds it.
-     */
-    private CallToolResult mergedInto(long first, CallResult.Pending<byte[]> duplicate) {
-        long seq = duplicate.callSequence();
-        if (!guard.pendingApprovals().refuse(seq, "vouch.mcp", "made at the same time as call seq " + first
-                + ", with the same tool, arguments and principal; that call waits for approval in its place")) {
-            return Refusals.of(duplicate); // answered meanwhile: it stays a call of its own, resumed by its number
-        }
-        pending.forget(seq);
-        CallResult<byte[]> forgotten = guard.resume(seq, () -> {
-            throw new IllegalStateException("a refused call never runs");
-        });
-        return guard.pendingApprovals().get(first)
-                .map(waiting -> Refusals.of(new CallResult.Pending<byte[]>(waiting)))
-                .orElseGet(() -> forgotten instanceof CallResult.Refused<byte[]> refused ? Refusals.of(refused)
-                        : Refusals.of(duplicate));
     }
 
     /** A resumed call ended (ran, failed, was refused): a repeat of it is a new call from now on. */

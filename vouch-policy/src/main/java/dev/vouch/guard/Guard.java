@@ -119,6 +119,29 @@ public interface Guard {
      */
     <T, E extends Exception> CallResult<T> resume(long callSequence, ToolAction<T, E> action) throws E;
 
+    /**
+     * For an adapter that deferred {@code duplicate} at the same moment as an identical call (tool, principal and
+     * parameters), when {@link PendingApprovals#repeatOf} names {@code first} for both: refuses {@code duplicate} on
+     * record, by {@code approver}, as made at the same time as {@code first}, so that one approval runs the call once.
+     * Adapters that run tools in parallel met this (an outside trial approved both, and the refund ran twice).
+     *
+     * @return what the duplicate's caller should hear: {@code first}'s {@link CallResult.Pending} while it waits, else
+     *     the duplicate's own refusal; {@code duplicate} itself if it was answered meanwhile (it then stays a call of
+     *     its own, resumed by its number)
+     */
+    default <T> CallResult<T> mergeDuplicate(CallResult.Pending<T> duplicate, long first, String approver) {
+        long seq = duplicate.callSequence();
+        if (!pendingApprovals().refuse(seq, approver, "made at the same time as call seq " + first
+                + ", with the same tool, arguments and principal; that call waits for approval in its place")) {
+            return duplicate;
+        }
+        CallResult<T> settled = resume(seq, () -> {
+            throw new IllegalStateException("a refused call never runs");
+        });
+        return pendingApprovals().get(first).<CallResult<T>>map(CallResult.Pending::new)
+                .orElse(settled instanceof CallResult.Refused<T> ? settled : duplicate);
+    }
+
     /** The asynchronous form of {@link #resume}: the future fails with IllegalStateException as resume throws it. */
     <T> CompletableFuture<CallResult<T>> resumeAsync(long callSequence, Supplier<? extends CompletionStage<T>> action);
 

@@ -123,7 +123,11 @@ final class GuardedCalls {
             // runs the call once.
             long first = guard.pendingApprovals().repeatOf(call).orElse(pending.callSequence());
             if (first != pending.callSequence()) {
-                return mergedInto(first, pending).explanation();
+                CallResult<String> merged = guard.mergeDuplicate(pending, first, "vouch.spring-ai");
+                if (merged != pending) {
+                    deferred.remove(pending.callSequence());
+                }
+                return merged.explanation();
             }
         }
         return result.explanation();
@@ -154,24 +158,6 @@ final class GuardedCalls {
             refused.put(callSequence, result);
         }
         return result instanceof CallResult.Completed<String> completed ? completed.value() : result.explanation();
-    }
-
-    /**
-     * Refuses {@code duplicate} on record as made at the same time as {@code first}, and answers with {@code first}'s
-     * state; if {@code duplicate} was answered meanwhile it stays a call of its own.
-     */
-    private CallResult<String> mergedInto(long first, CallResult.Pending<String> duplicate) {
-        long seq = duplicate.callSequence();
-        if (!guard.pendingApprovals().refuse(seq, "vouch.spring-ai", "made at the same time as call seq " + first
-                + ", with the same tool, arguments and principal; that call waits for approval in its place")) {
-            return duplicate;
-        }
-        deferred.remove(seq);
-        CallResult<String> settled = guard.resume(seq, () -> {
-            throw new IllegalStateException("a refused call never runs");
-        });
-        return guard.pendingApprovals().get(first).<CallResult<String>>map(CallResult.Pending::new)
-                .orElse(settled instanceof CallResult.Refused<String> ? settled : duplicate);
     }
 
     /**
