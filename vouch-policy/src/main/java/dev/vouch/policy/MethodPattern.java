@@ -37,13 +37,13 @@ final class MethodPattern {
             }
             // An outside trial: "db.drop" followed by a no-break space, or with a zero-width space inside, loaded, and the
             // block rule never matched the name it looks like. Invisible characters are refused with their code point.
-            if (Character.isSpaceChar(c) || Character.getType(c) == Character.FORMAT || Character.isSurrogate(c)
-                    && !(Character.isHighSurrogate(c) && i + 1 < text.length()
-                            && Character.isLowSurrogate(text.charAt(i + 1)))
-                    && !(Character.isLowSurrogate(c) && i > 0 && Character.isHighSurrogate(text.charAt(i - 1)))) {
+            int cp = text.codePointAt(i);
+            boolean lonely = Character.isHighSurrogate(c) && Character.charCount(cp) == 1
+                    || Character.isLowSurrogate(c) && (i == 0 || !Character.isHighSurrogate(text.charAt(i - 1)));
+            if (!Character.isLowSurrogate(c) && Texts.invisible(cp) || lonely) {
                 throw new IllegalArgumentException(String.format("found the invisible character U+%04X in method pattern"
                         + " %s; expected a method name of visible characters (a rule with it never matches the name it"
-                        + " looks like)", (int) c, Texts.quote(text)));
+                        + " looks like)", cp, Texts.quote(text)));
             }
             if (c == '[' || c == ']' || c == '{' || c == '}' || c == '\\') {
                 throw new IllegalArgumentException("found '" + c + "' in method pattern " + Texts.quote(text)

@@ -25,14 +25,27 @@ final class Texts {
                 b.append("\\n");
             } else if (c == '\t') {
                 b.append("\\t");
-            } else if (c < 0x20 || c == 0x7f || c != ' ' && Character.isSpaceChar(c)
-                    || Character.getType(c) == Character.FORMAT) {
+            } else if (c < 0x20 || c == 0x7f || c != ' ' && invisible(c)) {
                 b.append(String.format("\\u%04x", (int) c)); // shown, not rendered: invisible ones too
             } else {
                 b.append(c);
             }
         }
         return b.append('"').toString();
+    }
+
+    /**
+     * Whether a code point shows nothing where it stands: Unicode spaces and format characters (a no-break or
+     * zero-width space, the tag characters, bidirectional controls), Unicode's other default-ignorable code points
+     * (the combining grapheme joiner, variation selectors, Hangul fillers) and the blank Braille pattern. A re-trial
+     * found a pattern with U+FE0F or U+E0041 in it accepted, and the rule it was in never matched.
+     */
+    static boolean invisible(int cp) {
+        int type = Character.getType(cp);
+        return Character.isSpaceChar(cp) || type == Character.FORMAT || cp == 0x034F || cp == 0x115F || cp == 0x1160
+                || cp >= 0x17B4 && cp <= 0x17B5 || cp >= 0x180B && cp <= 0x180F || cp == 0x2800 || cp == 0x3164
+                || cp >= 0xFE00 && cp <= 0xFE0F || cp == 0xFFA0 || cp >= 0x1D173 && cp <= 0x1D17A
+                || cp >= 0xE0000 && cp <= 0xE0FFF;
     }
 
     /**

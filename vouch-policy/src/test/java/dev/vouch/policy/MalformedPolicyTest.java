@@ -216,6 +216,16 @@ class MalformedPolicyTest {
                 broken("glob with a no-break space", "policies:\n  - id: a\n    match_methods: [\"db.drop\u00a0\"]\n",
                         "3:21: found the invisible character U+00A0 in method pattern \"db.drop\\u00a0\"; expected a method"
                                 + " name of visible characters (a rule with it never matches the name it looks like)"),
+                // A re-trial: these were accepted, and the rule never matched shell.exec.
+                broken("glob with a variation selector", "policies:\n  - id: a\n    match_methods: [\"shell\ufe0f.exec\"]\n",
+                        "3:21: found the invisible character U+FE0F in method pattern \"shell\\ufe0f.exec\"; expected a method"
+                                + " name of visible characters (a rule with it never matches the name it looks like)"),
+                broken("glob with a tag character", "policies:\n  - id: a\n    match_methods: [\"shell\udb40\udc41.exec\"]\n",
+                        "3:21: found the invisible character U+E0041 in method pattern \"shell\udb40\udc41.exec\"; expected a"
+                                + " method name of visible characters (a rule with it never matches the name it looks like)"),
+                broken("glob with a Hangul filler", "policies:\n  - id: a\n    match_methods: [\"shell\u3164.exec\"]\n",
+                        "3:21: found the invisible character U+3164 in method pattern \"shell\\u3164.exec\"; expected a method"
+                                + " name of visible characters (a rule with it never matches the name it looks like)"),
                 broken("glob with a zero-width space", "policies:\n  - id: a\n    match_methods: [\"db.\u200bdrop\"]\n",
                         "3:21: found the invisible character U+200B in method pattern \"db.\\u200bdrop\"; expected a method"
                                 + " name of visible characters (a rule with it never matches the name it looks like)"),
@@ -446,6 +456,13 @@ class MalformedPolicyTest {
         PolicyException e = assertThrows(PolicyException.class, () -> Policy.load(file));
         assertEquals(file + ": found a file of more than 1048576 bytes; expected a policy file of at most 1 MiB",
                 e.getMessage());
+    }
+
+    @Test
+    void shouldAcceptVisibleCharactersBeyondAsciiInMethodPatterns() {
+        Policy p = Policy.parse("policies:\n  - id: a\n    match_methods: [\"caf\u00e9.\ud83d\udce6*\"]\n    action: block\n",
+                "visible.yaml");
+        assertEquals(dev.vouch.policy.Action.BLOCK, p.evaluate("caf\u00e9.\ud83d\udce6.send", "{}").action());
     }
 
     @Test
