@@ -96,6 +96,10 @@ final class Envelope {
         return params == null ? null : params.copy(bytes);
     }
 
+    boolean hasResult() {
+        return result != null;
+    }
+
     byte[] resultBytes() {
         return result == null ? null : result.copy(bytes);
     }

@@ -132,6 +132,12 @@ final class Relay implements McpProxy.Session, Upstream.Listener {
                 }
                 return;
             }
+            if (e.kind == Envelope.Kind.INVALID && e.method == null && e.hasResult()) {
+                // A result with no id (null, or none) answers no request: relayed, it reached the client unrecorded (a
+                // re-trial's find). An error may carry a null id (JSON-RPC: the request could not be read); a result not.
+                LOG.warn("the MCP server sent a result without the id of a request ({}); it was dropped", e.problem);
+                return;
+            }
             if (e.kind == Envelope.Kind.BATCH && answersClient(e)) {
                 for (byte[] element : e.elements) {
                     onServerMessage(element);

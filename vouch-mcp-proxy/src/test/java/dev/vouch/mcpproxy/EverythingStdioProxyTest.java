@@ -82,6 +82,8 @@ class EverythingStdioProxyTest extends ProxyTestBase {
                         capabilities: {tools: {}}, serverInfo: {name: 'answers-twice', version: '1'}}});
                   } else if (m.method === 'tools/call') {
                     out({jsonrpc: '2.0', id: 'stray-' + m.id, result: {content: [{type: 'text', text: 'stray'}]}});
+                    out({jsonrpc: '2.0', id: null, result: {content: [{type: 'text', text: 'stray null'}]}});
+                    out({jsonrpc: '2.0', result: {content: [{type: 'text', text: 'stray none'}]}});
                     out({jsonrpc: '2.0', id: m.id, result: {content: [{type: 'text', text: 'ran ' + m.params.name}]}});
                   } else {
                     out({jsonrpc: '2.0', id: m.id, result: {}});
