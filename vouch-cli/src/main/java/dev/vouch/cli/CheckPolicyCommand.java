@@ -83,7 +83,7 @@ final class CheckPolicyCommand implements Callable<Integer> {
             out.println();
             if (unusable != null) {
                 // An outside trial: the guard decides such a call (a rule with conditions blocks it), while this exited 2.
-                out.println("note: --params " + unusable + ". The gateway (400) and the MCP proxy (-32602) refuse such a"
+                out.println("note: --params " + unusable + ". The gateway (400) and the MCP proxy (a JSON-RPC error) refuse such a"
                         + " call before the policy sees it; a guard in the agent's JVM asks the policy, which decides:");
             }
             out.println(Text.safe(tool) + " " + Text.safe(params) + " -> " + word(d.action())

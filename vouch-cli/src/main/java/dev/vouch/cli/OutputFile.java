@@ -36,6 +36,15 @@ final class OutputFile implements AutoCloseable {
     }
 
     static OutputFile create(Path target, Path journal) {
+        if (Files.isSymbolicLink(target)) {
+            // Written where the link points, which stays a link (a re-trial's -o link replaced the link with a file).
+            try {
+                target = target.toRealPath();
+            } catch (IOException e) {
+                throw new CliException(target + ": a symbolic link to nothing (" + Errors.describe(e) + "); give the"
+                        + " file's own path");
+            }
+        }
         if (Inputs.isInside(target, journal)) {
             throw new CliException(target + ": refusing to write inside the journal directory " + journal
                     + " (auditing never changes the journal); choose another --output");

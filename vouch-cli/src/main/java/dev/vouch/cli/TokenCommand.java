@@ -46,6 +46,13 @@ final class TokenCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CliException(e.getMessage(), e);
         }
+        // The token first, and the hash added only once it was written: a re-trial's `vouch token ... > /dev/full` added
+        // the hash of a token nobody ever saw, and the gateway would have listed that agent.
+        out.println(token);
+        if (out.checkError()) {
+            throw new CliException("standard output could not be written (closed early, or the disk is full): the token"
+                    + " was not shown, so nothing was added" + (tokens == null ? "" : " to " + tokens));
+        }
         if (tokens != null) {
             try {
                 AccessTokens.append(tokens, role, name, token);
@@ -57,8 +64,6 @@ final class TokenCommand implements Callable<Integer> {
         } else {
             err.println("add this line to the gateway's token file: " + line);
         }
-        out.println(token);
-        out.flush();
         return VouchCli.EXIT_OK;
     }
 }

@@ -76,7 +76,7 @@ class CheckPolicyCommandTest {
         for (Cli.Result r : List.of(notJson, array, twice)) {
             assertEquals(0, r.exit(), r::toString);
             assertTrue(r.out().contains("note: --params ") && r.out().contains("The gateway (400) and the MCP proxy"
-                    + " (-32602) refuse such a call before the policy sees it"), r::toString);
+                    + " (a JSON-RPC error) refuse such a call before the policy sees it"), r::toString);
         }
         assertTrue(notJson.out().contains("--params is not JSON ("), notJson::toString);
         assertTrue(array.out().contains("--params is not a JSON object"), array::toString);

@@ -55,6 +55,27 @@ class CliUsageTest {
         assertEquals(2, refused.exit(), refused::toString);
         assertTrue(refused.err().contains("/dev/null: not a regular file"), refused::toString);
         assertFalse(java.nio.file.Files.isRegularFile(device), "the device is still a device");
+
+        // -o through a symbolic link writes where it points, and the link stays (a re-trial's find).
+        java.nio.file.Path real = tmp.resolve("real.jsonl");
+        java.nio.file.Path link = tmp.resolve("link.jsonl");
+        try {
+            java.nio.file.Files.writeString(real, "old");
+            java.nio.file.Files.createSymbolicLink(link, real);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        assertEquals(0, Cli.run("export", w.dir(), "-o", link.toString()).exit());
+        assertTrue(java.nio.file.Files.isSymbolicLink(link), "still a link");
+        try {
+            assertTrue(java.nio.file.Files.readString(real).contains("record_b64"), "written where it points");
+            java.nio.file.Files.delete(real);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        Cli.Result dangling = Cli.run("export", w.dir(), "-o", link.toString());
+        assertEquals(2, dangling.exit(), dangling::toString);
+        assertTrue(dangling.err().contains("a symbolic link to nothing"), dangling::toString);
     }
 
     @Test

@@ -241,6 +241,21 @@ class GatewayCommandsTest {
         assertEquals(0, printed.exit(), printed::toString);
         assertTrue(printed.err().contains("agent crawler " + AccessTokens.hash(printed.out().strip())), printed::toString);
         assertEquals(2, bad.exit(), bad::toString);
+
+        // A token nobody saw is not added (a re-trial's `vouch token ... > /dev/full` added its hash all the same).
+        java.io.StringWriter err = new java.io.StringWriter();
+        java.io.PrintWriter full = new java.io.PrintWriter(new java.io.OutputStreamWriter(new java.io.OutputStream() {
+            @Override
+            public void write(int b) throws java.io.IOException {
+                throw new java.io.IOException("No space left on device");
+            }
+        }, java.nio.charset.StandardCharsets.UTF_8));
+        String before = Files.readString(file);
+        int exit = VouchCli.run(full, new java.io.PrintWriter(err), "token", "--role", "agent", "--name", "lost",
+                "--tokens", file.toString());
+        assertEquals(2, exit, err::toString);
+        assertTrue(err.toString().contains("the token was not shown, so nothing was added"), err::toString);
+        assertEquals(before, Files.readString(file), "no hash of an unseen token");
     }
 
     private VerifyingKey key() {
