@@ -74,6 +74,8 @@ class ReportCommandTest {
             Event e = new Event();
             long start = ledger.recordDurably(e.reset().kind(EventKind.TASK_START).task(task).name("t")
                     .agent("<b>agent</b>").principal("</td></tr></table><h1>fake</h1>"));
+            // An auditor's find: an agent's name reached a data-stat attribute with its U+202E raw.
+            ledger.recordDurably(e.reset().kind(EventKind.NOTE).name("n").agent("ag\u202eent"));
             long call = ledger.recordDurably(e.reset().kind(EventKind.TOOL_CALL).task(task).name(tool).parent(start)
                     .agent("<b>agent</b>").params("{\"q\":\"<script>alert(1)</script>\",\"r\":\"\u202eevil\"}"));
             ledger.recordDurably(e.reset().kind(EventKind.POLICY_DECISION).task(task).name(tool).parent(call)
@@ -103,7 +105,8 @@ class ReportCommandTest {
         }
         assertTrue(dom.contains("&lt;i&gt;rule&lt;/i&gt;"), "the rule, as text");
         assertTrue(dom.contains("\\u202eevil"), "the right-to-left override is shown as an escape");
-        assertFalse(dom.contains("\u202e"), "and never acted on");
+        assertFalse(tags.contains("\u202e"), "and never acted on");
+        assertFalse(file.contains("\u202e"), "not even raw in an attribute (a character reference there)");
         assertTrue(dom.contains("NOT VERIFIED"), "no --pubkey: the report says so");
         assertTrue(assertFiguresMatch(dom, Cli.run("stats", dir.toString(), "--json").json()) > 20,
                 "figures keyed by hostile names match too");
