@@ -116,6 +116,8 @@ public final class GatewayOptions {
         if ((tlsCert == null) != (tlsKey == null)) {
             throw new CommandLine.ParameterException(cl, "--tls-cert and --tls-key go together");
         }
+        // "vouch serve" from the CLI, "vouch-server" in the image: every line names the command that was run.
+        String me = cl.getCommandSpec().qualifiedName();
         Duration timeout = duration(cl, "--result-timeout", resultTimeout);
         // Everything that can stop the start is checked before the ledger opens: a start that fails leaves no new
         // journal, key or cycle file behind.
@@ -164,7 +166,7 @@ public final class GatewayOptions {
                     }
                 } catch (LedgerClosedException failed) {
                     // The ledger had failed (a full disk, say) and the [CRITICAL] line said why: one line, no trace.
-                    System.err.println("vouch serve: the journal was not sealed: " + failed.getMessage());
+                    System.err.println(me + ": the journal was not sealed: " + failed.getMessage());
                 } finally {
                     stopped.countDown();
                 }
@@ -207,7 +209,7 @@ public final class GatewayOptions {
         }
         if (ledgerFailed.get()) {
             // The shutdown hook closes the gateway (running calls are refused) as the JVM exits.
-            System.err.println("vouch serve: [CRITICAL] the ledger stopped; exiting with status " + LEDGER_FAILED
+            System.err.println(me + ": [CRITICAL] the ledger stopped; exiting with status " + LEDGER_FAILED
                     + " so that the supervisor restarts the gateway, which recovers the journal");
             return LEDGER_FAILED;
         }
