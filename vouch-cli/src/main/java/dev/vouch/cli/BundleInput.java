@@ -287,10 +287,51 @@ final class BundleInput implements AutoCloseable {
             } else if (!(manifest.get("checkpoint_tree_size") instanceof Long size) || size != cp.size()) {
                 found.add(new Problem(EvidenceBundle.MANIFEST, "gives checkpoint_tree_size "
                         + manifest.get("checkpoint_tree_size") + ", the checkpoint's is " + cp.size()));
+            } else if (!java.util.Base64.getEncoder().encodeToString(cp.rootHash())
+                    .equals(manifest.get("checkpoint_root_hash_b64"))) {
+                found.add(new Problem(EvidenceBundle.MANIFEST, "gives checkpoint_root_hash_b64 "
+                        + Text.safe(String.valueOf(manifest.get("checkpoint_root_hash_b64"))) + ", not the checkpoint's"));
             }
+            found.addAll(claims(outcome));
         }
         found.addAll(readableFields());
         problems.addAll(found);
+        return found;
+    }
+
+    /** The manifest's members; any other is a claim nothing backs (an outside auditor added "verified by ..."). */
+    private static final java.util.Set<String> MANIFEST_MEMBERS = java.util.Set.of("bundle", "created", "created_by",
+            "source", "origin", "records", "checkpoint_tree_size", "checkpoint_root_hash_b64", "sealed",
+            "records_left_out", "keys", "files");
+
+    /**
+     * What the manifest says that verification can check: whether the journal is sealed, and its keys in order. An
+     * outside auditor changed sealed to false and emptied keys, re-hashed nothing (the manifest is not hashed), and the
+     * bundle verified INTACT. created, created_by, source and records_left_out are the exporter's word (EXPORT.md).
+     */
+    private List<Problem> claims(Outcome outcome) {
+        List<Problem> found = new ArrayList<>();
+        for (String name : manifest.keySet()) {
+            if (!MANIFEST_MEMBERS.contains(name)) {
+                found.add(new Problem(EvidenceBundle.MANIFEST, "has a member " + Text.safe(name) + " that no bundle"
+                        + " has: a claim nothing in the bundle backs"));
+            }
+        }
+        if (!Boolean.valueOf(outcome.report().sealed()).equals(manifest.get("sealed"))) {
+            found.add(new Problem(EvidenceBundle.MANIFEST, "says sealed " + manifest.get("sealed") + ", but the journal"
+                    + " in it is " + (outcome.report().sealed() ? "" : "not ") + "sealed"));
+        }
+        List<String> said = new ArrayList<>();
+        if (manifest.get("keys") instanceof List<?> keys) {
+            for (Object k : keys) {
+                said.add(k instanceof Map<?, ?> m ? String.valueOf(m.get("fingerprint")) : String.valueOf(k));
+            }
+        }
+        List<String> verified = outcome.report().keys().stream().map(dev.vouch.crypto.VerifyingKey::fingerprint).toList();
+        if (!said.equals(verified)) {
+            found.add(new Problem(EvidenceBundle.MANIFEST, "lists keys " + Text.safe(String.valueOf(said))
+                    + ", but the journal was signed by " + verified + ", in that order"));
+        }
         return found;
     }
 

@@ -185,8 +185,11 @@ class EvidenceBundleTest {
         // Even with a manifest rewritten with care it is only unsealed; a checkpoint saved earlier exposes it.
         Map<String, byte[]> careful = withManifest(shorter);
         String manifest = new String(careful.get("manifest.json"), StandardCharsets.UTF_8);
+        String earlierRoot = java.util.Base64.getEncoder().encodeToString(
+                Checkpoint.parse(SignedNote.parse(note).text()).rootHash());
         careful.put("manifest.json", manifest.replaceAll("\"checkpoint_tree_size\":\\d+", "\"checkpoint_tree_size\":"
-                + earlier).getBytes(StandardCharsets.UTF_8));
+                + earlier).replaceAll("\"checkpoint_root_hash_b64\":\"[^\"]*\"", "\"checkpoint_root_hash_b64\":\""
+                + earlierRoot + "\"").replace("\"sealed\":true", "\"sealed\":false").getBytes(StandardCharsets.UTF_8));
         Path carefulZip = write("careful.zip", careful);
         Cli.Result looksFine = verify(carefulZip);
         assertEquals(1, looksFine.exit(), looksFine::toString);
@@ -213,6 +216,22 @@ class EvidenceBundleTest {
         assertTrue(refused.out().contains("FAILURE bundle: ../../evil.txt: an entry name a bundle never holds"), refused::toString);
         assertFalse(Files.exists(tmp.resolve("evil.txt")));
         assertFalse(Files.exists(Path.of("/tmp/evil-absolute.txt")));
+
+        // The manifest's claims verification can check: an outside auditor set sealed to false, emptied keys and
+        // added a claim of its own, and the bundle verified INTACT.
+        for (String[] lie : List.of(new String[] {"\"sealed\"\\s*:\\s*true", "\"sealed\":false", "says sealed false"},
+                new String[] {"\"keys\"\\s*:\\s*\\[", "\"keys\":[],\"was\":[", "lists keys []"},
+                new String[] {"\"bundle\"\\s*:", "\"extra_claim\":\"verified by KPMG\",\"bundle\":",
+                        "has a member extra_claim that no bundle has"})) {
+            Map<String, byte[]> lying = new LinkedHashMap<>(entries);
+            String m = new String(lying.get("manifest.json"), StandardCharsets.UTF_8);
+            assertTrue(java.util.regex.Pattern.compile(lie[0]).matcher(m).find(), m);
+            lying.put("manifest.json", m.replaceFirst(lie[0], java.util.regex.Matcher.quoteReplacement(lie[1]))
+                    .getBytes(StandardCharsets.UTF_8));
+            Cli.Result caught = verify(write("lie-" + lie[2].length() + ".zip", lying));
+            assertEquals(1, caught.exit(), caught::toString);
+            assertTrue(caught.out().contains("manifest.json: " + lie[2]), caught::toString);
+        }
 
         // The wrong key.
         TestJournals.Written other = TestJournals.write(tmp.resolve("other"), 1);
@@ -317,8 +336,15 @@ class EvidenceBundleTest {
             }
         }
         long records = new String(entries.get("journal.jsonl"), StandardCharsets.UTF_8).split("\n").length;
+        StringBuilder keys = new StringBuilder();
+        for (Object k : (List<?>) old.get("keys")) {
+            keys.append(keys.length() == 0 ? "" : ",").append("{\"fingerprint\":\"").append(((Map<?, ?>) k).get("fingerprint"))
+                    .append("\"}");
+        }
         String manifest = "{\"bundle\":\"vouch-evidence-bundle.v1\",\"origin\":\"" + old.get("origin") + "\",\"records\":"
-                + records + ",\"checkpoint_tree_size\":" + old.get("checkpoint_tree_size") + ",\"files\":[" + files + "]}";
+                + records + ",\"checkpoint_tree_size\":" + old.get("checkpoint_tree_size") + ",\"checkpoint_root_hash_b64\":\""
+                + old.get("checkpoint_root_hash_b64") + "\",\"sealed\":" + old.get("sealed") + ",\"keys\":[" + keys
+                + "],\"files\":[" + files + "]}";
         Map<String, byte[]> out = new LinkedHashMap<>(entries);
         out.put("manifest.json", manifest.getBytes(StandardCharsets.UTF_8));
         return out;
