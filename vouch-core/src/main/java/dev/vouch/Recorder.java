@@ -34,9 +34,13 @@ public interface Recorder extends AutoCloseable {
     }
 
     /**
-     * Write-ahead recording that returns once the event has reached {@code durability}.
+     * Write-ahead recording that returns once the event has reached {@code durability}. An interrupt does not end the
+     * wait: the event is already in the ring and will be journaled, so returning early would hand the caller no
+     * sequence number for a record that exists. The thread's interrupt status is kept, for the caller to act on
+     * once this returns.
      *
      * @return the event's sequence number in the journal
+     * @throws NullPointerException if {@code durability} is null
      * @throws LedgerClosedException if the ledger stops before the event reaches that state
      */
     long recordDurably(Event event, Durability durability);
