@@ -36,8 +36,10 @@ public final class LedgerBuilder {
     private int checkpointMaxEvents = DEFAULT_CHECKPOINT_MAX_EVENTS;
     private Duration checkpointMaxDelay = DEFAULT_CHECKPOINT_MAX_DELAY;
     private WaitMode waitMode = WaitMode.BLOCKING;
-    /** 0: chosen by {@link #open()} from the processors the JVM has. */
-    /** {@link #DEFAULT_THREADS} until set: 0 is refused like any other value out of range. */
+    /**
+     * {@link #DEFAULT_THREADS} until set, then chosen by {@link #open()} from the processors the JVM has; 0 is refused
+     * like any other value out of range.
+     */
     private int consumerThreads = DEFAULT_THREADS;
     private static final int DEFAULT_THREADS = Integer.MIN_VALUE;
     private boolean shutdownHook = true;
