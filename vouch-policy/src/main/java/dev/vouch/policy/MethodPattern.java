@@ -25,7 +25,9 @@ final class MethodPattern {
      *
      * @throws IllegalArgumentException with what is wrong, for the loader to place at the pattern's position
      */
-    static MethodPattern compile(String text) {
+    static MethodPattern compile(String written) {
+        // Compiled in NFC, as names are matched (Policy.decide): a pattern and a name that look alike match.
+        String text = Texts.nfc(written);
         if (text.isEmpty()) {
             throw new IllegalArgumentException("found an empty method pattern; expected a method name or a glob such as \"db.*\"");
         }

@@ -35,6 +35,19 @@ final class Texts {
     }
 
     /**
+     * {@code s} in Unicode NFC; the same string, without allocating, when every character is below U+0300 (where
+     * nothing composes), as tool names almost always are.
+     */
+    static String nfc(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) >= 0x300) {
+                return java.text.Normalizer.normalize(s, java.text.Normalizer.Form.NFC);
+            }
+        }
+        return s;
+    }
+
+    /**
      * Whether a code point shows nothing where it stands: Unicode spaces and format characters (a no-break or
      * zero-width space, the tag characters, bidirectional controls), Unicode's other default-ignorable code points
      * (the combining grapheme joiner, variation selectors, Hangul fillers) and the blank Braille pattern. A re-trial
@@ -42,7 +55,8 @@ final class Texts {
      */
     static boolean invisible(int cp) {
         int type = Character.getType(cp);
-        return Character.isSpaceChar(cp) || type == Character.FORMAT || cp == 0x034F || cp == 0x115F || cp == 0x1160
+        return Character.isSpaceChar(cp) || type == Character.FORMAT || type == Character.UNASSIGNED
+                || type == Character.PRIVATE_USE || cp == 0x034F || cp == 0x1D159 || cp == 0x115F || cp == 0x1160
                 || cp >= 0x17B4 && cp <= 0x17B5 || cp >= 0x180B && cp <= 0x180F || cp == 0x2800 || cp == 0x3164
                 || cp >= 0xFE00 && cp <= 0xFE0F || cp == 0xFFA0 || cp >= 0x1D173 && cp <= 0x1D17A
                 || cp >= 0xE0000 && cp <= 0xE0FFF;

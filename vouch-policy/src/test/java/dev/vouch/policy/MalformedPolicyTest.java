@@ -458,6 +458,24 @@ class MalformedPolicyTest {
                 e.getMessage());
     }
 
+    /** A re-trial: a block rule for "cafe\u0301.delete" never matched "caf\u00e9.delete", nor the other way round. */
+    @Test
+    void shouldMatchNamesThatLookAlikeInUnicodeNfc() {
+        Policy composed = Policy.parse("policies:\n  - id: a\n    match_methods: [\"caf\u00e9.delete\"]\n    action: block\n",
+                "nfc.yaml");
+        Policy decomposed = Policy.parse("policies:\n  - id: a\n    match_methods: [\"cafe\u0301.delete\"]\n    action: block\n",
+                "nfd.yaml");
+        for (Policy p : java.util.List.of(composed, decomposed)) {
+            for (String name : java.util.List.of("caf\u00e9.delete", "cafe\u0301.delete")) {
+                assertEquals(dev.vouch.policy.Action.BLOCK, p.evaluate(name, "{}").action(), name);
+                assertTrue(p.alwaysBlocks(name), name);
+            }
+        }
+        PolicyException privateUse = assertThrows(PolicyException.class, () -> Policy.parse(
+                "policies:\n  - id: a\n    match_methods: [\"db\ue000.drop\"]\n    action: block\n", "pua.yaml"));
+        assertTrue(privateUse.getMessage().contains("found the invisible character U+E000"), privateUse.getMessage());
+    }
+
     @Test
     void shouldAcceptVisibleCharactersBeyondAsciiInMethodPatterns() {
         Policy p = Policy.parse("policies:\n  - id: a\n    match_methods: [\"caf\u00e9.\ud83d\udce6*\"]\n    action: block\n",

@@ -147,7 +147,9 @@ public final class GatewayOptions {
         java.util.concurrent.atomic.AtomicReference<Ledger> opened = new java.util.concurrent.atomic.AtomicReference<>();
         java.util.concurrent.atomic.AtomicReference<Gateway> serving = new java.util.concurrent.atomic.AtomicReference<>();
         CountDownLatch started = new CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicBoolean stopRequested = new java.util.concurrent.atomic.AtomicBoolean();
         Thread hook = new Thread(() -> {
+            stopRequested.set(true);
             try {
                 started.await(START_WAIT_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
             } catch (InterruptedException e) {
@@ -196,6 +198,12 @@ public final class GatewayOptions {
                 } catch (IllegalStateException shuttingDown) {
                     // the JVM is already stopping: the hook runs and finds nothing left to close
                 }
+            }
+            if (stopRequested.get() && opened.get() == null) {
+                // Stopped while the journal was being opened: Chronicle cannot start once the JVM shuts down (a
+                // re-trial's SIGTERM 2 s in printed an ExceptionInInitializerError). Nothing was recorded.
+                throw new dev.vouch.VouchException("stopped while starting, before the journal was open: nothing was"
+                        + " recorded (the next start sets aside what this one left in " + journal + ")", e);
             }
             throw e;
         }
