@@ -128,7 +128,15 @@ def check_envelope(env, ed, payload_types, dsse_only):
     pred = st.get("predicate")
     if not isinstance(pred, dict):
         raise Invalid("no predicate")
+    # Members no Vouch statement has are claims nothing backs, whoever signed them (docs/EXPORT.md).
+    extra = set(st) - {"_type", "subject", "predicateType", "predicate"}
+    if extra:
+        raise Invalid("the statement has members a Vouch statement does not: %s" % ", ".join(sorted(extra)))
     if st.get("predicateType") == CHECKPOINT_PREDICATE:
+        extra = set(pred) - {"origin", "tree_size", "root_hash", "root_hash_b64", "checkpoint", "note", "seq",
+                             "timestamp"}
+        if extra:
+            raise Invalid("the predicate has members a checkpoint predicate does not: %s" % ", ".join(sorted(extra)))
         text = pred.get("checkpoint")
         note = pred.get("note")
         if not isinstance(text, str) or not isinstance(note, str) or not note.startswith(text + "\n"):
@@ -145,6 +153,13 @@ def check_envelope(env, ed, payload_types, dsse_only):
         record = pred.get("record")
         if not isinstance(record, dict):
             raise Invalid("no record in the predicate")
+        extra = set(pred) - {"origin", "covered_by_tree_size", "record"}
+        if extra:
+            raise Invalid("the predicate has members a record predicate does not: %s" % ", ".join(sorted(extra)))
+        covered = pred.get("covered_by_tree_size")
+        if type(covered) is not int or type(record.get("seq")) is not int or covered <= record.get("seq"):
+            raise Invalid("covered_by_tree_size %r cannot cover record %r: a tree covers the records below its size"
+                          % (covered, record.get("seq")))
         raw = b64_either(record.get("record_b64"))
         if hashlib.sha256(raw).hexdigest() != digest:
             raise Invalid("the subject digest is not the SHA-256 of the record's bytes")

@@ -327,13 +327,74 @@ final class BundleInput implements AutoCloseable {
                 said.add(k instanceof Map<?, ?> m ? String.valueOf(m.get("fingerprint")) : String.valueOf(k));
             }
         }
-        List<String> verified = outcome.report().keys().stream().map(dev.vouch.crypto.VerifyingKey::fingerprint).toList();
+        List<dev.vouch.crypto.VerifyingKey> keys = outcome.report().keys();
+        List<String> verified = keys.stream().map(dev.vouch.crypto.VerifyingKey::fingerprint).toList();
         if (!said.equals(verified)) {
             found.add(new Problem(EvidenceBundle.MANIFEST, "lists keys " + Text.safe(String.valueOf(said))
                     + ", but the journal was signed by " + verified + ", in that order"));
         }
+        // Each key entry as the exporter writes it, and each key file the key it names: a re-trial swapped
+        // keys/key-1.pem for another key, fixed its hash in files[], and the bundle verified INTACT.
+        if (manifest.get("keys") instanceof List<?> entries) {
+            for (int i = 0; i < entries.size(); i++) {
+                if (!(entries.get(i) instanceof Map<?, ?> k) || !KEY_MEMBERS.containsAll(k.keySet())) {
+                    found.add(new Problem(EvidenceBundle.MANIFEST, "key entry " + (i + 1) + " has members no bundle"
+                            + " has (a key entry is fingerprint, note_key and file)"));
+                    continue;
+                }
+                String expectedFile = EvidenceBundle.keyFile(i + 1);
+                if (!expectedFile.equals(k.get("file"))) {
+                    found.add(new Problem(EvidenceBundle.MANIFEST, "key entry " + (i + 1) + " names the file "
+                            + Text.safe(String.valueOf(k.get("file"))) + ", not " + expectedFile));
+                }
+                if (i < keys.size() && k.get("note_key") != null
+                        && !String.valueOf(k.get("note_key")).equals(String.valueOf(outcome.noteKey(keys.get(i))))) {
+                    found.add(new Problem(EvidenceBundle.MANIFEST, "key entry " + (i + 1) + " gives a note_key that"
+                            + " is not the journal's for that key"));
+                }
+            }
+        }
+        for (int i = 0; i < keys.size(); i++) {
+            String name = EvidenceBundle.keyFile(i + 1);
+            ZipEntry e = zip.getEntry(name);
+            String problem = null;
+            if (e == null) {
+                problem = "missing: the public key the journal was signed with " + (i == 0 ? "first" : "after rotation " + i);
+            } else {
+                try {
+                    dev.vouch.crypto.VerifyingKey inFile = dev.vouch.crypto.VerifyingKey.fromPem(
+                            new String(readSmall(zip, name, file), StandardCharsets.US_ASCII));
+                    if (!inFile.equals(keys.get(i))) {
+                        problem = "holds key " + inFile.fingerprint() + ", but the journal's key " + (i + 1) + " is "
+                                + keys.get(i).fingerprint();
+                    }
+                } catch (RuntimeException notAKey) {
+                    problem = "is not a public key: " + Text.safe(String.valueOf(notAKey.getMessage()));
+                }
+            }
+            if (problem != null) {
+                found.add(new Problem(name, problem));
+            }
+        }
+        Set<String> expectedFiles = new HashSet<>(List.of(EvidenceBundle.JOURNAL, EvidenceBundle.CHECKPOINT,
+                EvidenceBundle.ROTATIONS));
+        for (int i = 0; i < keys.size(); i++) {
+            expectedFiles.add(EvidenceBundle.keyFile(i + 1));
+        }
+        if (manifest.get("files") instanceof List<?> files) {
+            for (Object o : files) {
+                if (o instanceof Map<?, ?> f && (!FILE_MEMBERS.containsAll(f.keySet())
+                        || !expectedFiles.contains(String.valueOf(f.get("path"))))) {
+                    found.add(new Problem(EvidenceBundle.MANIFEST, "lists a file no bundle of this journal has, or with"
+                            + " members no bundle has: " + Text.safe(String.valueOf(f.get("path")))));
+                }
+            }
+        }
         return found;
     }
+
+    private static final Set<String> KEY_MEMBERS = Set.of("fingerprint", "note_key", "file");
+    private static final Set<String> FILE_MEMBERS = Set.of("path", "size", "sha256", "proves");
 
     /** Lines whose readable members differ from their record at the most, each named; the rest are counted. */
     private static final int MAX_NAMED_LINES = 10;

@@ -171,6 +171,22 @@ class DsseExportTest {
         assertEquals(1, lie.exit(), lie.output());
         assertTrue(lie.output().contains("the record's readable members do not say what its record_b64 says: risk"
                 + " differs"), lie.output());
+        // Outside the record: a covering tree too small to hold it, and a member no statement has (a re-trial's).
+        String honest = new String(Base64.getDecoder().decode((String) recordEnv.get("payload")), StandardCharsets.UTF_8);
+        for (String[] variant : List.of(new String[] {honest.replaceFirst("\"covered_by_tree_size\":\\d+",
+                "\"covered_by_tree_size\":0"), "cannot cover record"},
+                new String[] {honest.replaceFirst("\"predicateType\"", "\"approved_by\":\"bob\",\"predicateType\""),
+                        "the statement has members a Vouch statement does not: approved_by"})) {
+            byte[] body = variant[0].getBytes(StandardCharsets.UTF_8);
+            String sig = Base64.getEncoder().encodeToString(key.sign(Dsse.pae("application/vnd.in-toto+json", body)));
+            Path p = tmp.resolve("variant.dsse");
+            Files.writeString(p, recordLine.replace((String) recordEnv.get("payload"), Base64.getEncoder()
+                    .encodeToString(body)).replace(recordSig, sig) + "\n");
+            ThirdPartyTools.Run refusedVariant = ThirdPartyTools.python("verify-dsse.py", p.toString(), "--pubkey",
+                    small.pub());
+            assertEquals(1, refusedVariant.exit(), refusedVariant.output());
+            assertTrue(refusedVariant.output().contains(variant[1]), refusedVariant.output());
+        }
     }
 
     @Test

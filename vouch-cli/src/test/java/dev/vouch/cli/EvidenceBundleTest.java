@@ -233,6 +233,27 @@ class EvidenceBundleTest {
             assertTrue(caught.out().contains("manifest.json: " + lie[2]), caught::toString);
         }
 
+        // A re-trial: another key in keys/key-1.pem with its hash fixed in files[], a file no bundle has listed with
+        // its hash, and a key entry naming a key file that does not exist: each verified INTACT.
+        Map<String, byte[]> swapped = new LinkedHashMap<>(entries);
+        swapped.put("keys/key-1.pem", dev.vouch.crypto.SigningKey.generate(new java.security.SecureRandom())
+                .verifyingKey().toPem().getBytes(StandardCharsets.US_ASCII));
+        Cli.Result swappedKey = verify(write("swapped-key.zip", withManifest(swapped)));
+        assertEquals(1, swappedKey.exit(), swappedKey::toString);
+        assertTrue(swappedKey.out().contains("keys/key-1.pem: holds key "), swappedKey::toString);
+        Map<String, byte[]> listedExtra = new LinkedHashMap<>(entries);
+        listedExtra.put("notes.txt", "verified by an auditor".getBytes(StandardCharsets.UTF_8));
+        Cli.Result extraListed = verify(write("extra-listed.zip", withManifest(listedExtra)));
+        assertEquals(1, extraListed.exit(), extraListed::toString);
+        assertTrue(extraListed.out().contains("lists a file no bundle of this journal has"), extraListed::toString);
+        Map<String, byte[]> wrongFile = new LinkedHashMap<>(entries);
+        String plain = new String(wrongFile.get("manifest.json"), StandardCharsets.UTF_8);
+        wrongFile.put("manifest.json", plain.replaceFirst("keys/key-1\\.pem", "keys/key-9.pem")
+                .getBytes(StandardCharsets.UTF_8));
+        Cli.Result keyFileNamed = verify(write("wrong-key-file.zip", wrongFile));
+        assertEquals(1, keyFileNamed.exit(), keyFileNamed::toString);
+        assertTrue(keyFileNamed.out().contains("key entry 1 names the file keys/key-9.pem"), keyFileNamed::toString);
+
         // The wrong key.
         TestJournals.Written other = TestJournals.write(tmp.resolve("other"), 1);
         Cli.Result wrongKey = Cli.run("verify", bundle.toString(), "--pubkey", other.pub());
@@ -338,8 +359,10 @@ class EvidenceBundleTest {
         long records = new String(entries.get("journal.jsonl"), StandardCharsets.UTF_8).split("\n").length;
         StringBuilder keys = new StringBuilder();
         for (Object k : (List<?>) old.get("keys")) {
-            keys.append(keys.length() == 0 ? "" : ",").append("{\"fingerprint\":\"").append(((Map<?, ?>) k).get("fingerprint"))
-                    .append("\"}");
+            Map<?, ?> key = (Map<?, ?>) k;
+            keys.append(keys.length() == 0 ? "" : ",").append("{\"fingerprint\":\"").append(key.get("fingerprint"))
+                    .append("\",\"note_key\":").append(key.get("note_key") == null ? "null" : "\"" + key.get("note_key") + "\"")
+                    .append(",\"file\":\"").append(key.get("file")).append("\"}");
         }
         String manifest = "{\"bundle\":\"vouch-evidence-bundle.v1\",\"origin\":\"" + old.get("origin") + "\",\"records\":"
                 + records + ",\"checkpoint_tree_size\":" + old.get("checkpoint_tree_size") + ",\"checkpoint_root_hash_b64\":\""
