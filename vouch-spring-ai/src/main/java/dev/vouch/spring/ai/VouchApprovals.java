@@ -71,17 +71,17 @@ public final class VouchApprovals {
     }
 
     /**
-     * Refuses a waiting call: the tool never runs. A deferred call's kept input is released.
+     * Refuses a waiting call: the tool never runs. A deferred call's kept input is released when the model repeats
+     * the call (it reads the refusal) or the application resumes it (it gets {@link CallResult.Refused}).
      *
      * @return whether this answer decided the call
      */
     public boolean refuse(long callSequence, String approver, String reason) {
-        boolean decided = deferred.refuse(callSequence, approver, reason)
+        // The call stays answered and not yet resumed, as in the other adapters: the model's repeat finds it and reads
+        // the refusal (resumed here at once, the call was forgotten, and an outside trial's repeat opened a new
+        // approval request for the refund just refused). A resume, or that repeat, settles it.
+        return deferred.refuse(callSequence, approver, reason)
                 || waiting != null && waiting.refuse(callSequence, approver, reason);
-        if (decided && calls.keeps(callSequence)) {
-            calls.resume(callSequence); // Refused: the tool does not run; the guard and this starter forget the call
-        }
-        return decided;
     }
 
     /**

@@ -304,6 +304,32 @@ class GuardedToolCallingTest extends GuardedChatTestBase {
         });
     }
 
+    /**
+     * An outside trial: refused, the call was forgotten at once, and the model's repeat opened a new approval request
+     * for the refund just refused (approving it by mistake would have run it). The repeat reads the refusal.
+     */
+    @Test
+    void shouldTellTheModelsRepeatOfARefusedCallThatItWasRefused() {
+        ScriptedChatModel model = new ScriptedChatModel(
+                List.of(ScriptedChatModel.toolCall("call-r-20", "refund_payment", "{\"amount\":900,\"order\":42}")),
+                List.of(),
+                List.of(ScriptedChatModel.toolCall("call-r-21", "refund_payment", "{\"order\":42,\"amount\":900.00}")));
+        context(model, "vouch.stall-mode=pending").run(context -> {
+            prompt(context, "Refund order 42").call().content();
+            Rec call = onlyCall("refund_payment");
+            VouchApprovals approvals = context.getBean(VouchApprovals.class);
+            assertTrue(approvals.refuse(call.seq(), "lead", "no"));
+
+            prompt(context, "Is it done?").call().content();
+
+            String answer = model.onlyToolResponse().responseData();
+            assertTrue(answer.contains("refused by lead: no") && answer.contains("call seq " + call.seq()), answer);
+            assertEquals(call.seq(), onlyCall("refund_payment").seq(), "no new call, no new approval request");
+            assertTrue(approvals.pending().isEmpty());
+            assertEquals(0, context.getBean(Shop.class).runs("refund_payment"));
+        });
+    }
+
     @Test
     void shouldRecordWhatTheToolThrewAndLetTheModelReadIt() {
         ScriptedChatModel model = ScriptedChatModel.calling("call-charge-1", "charge_card", "{\"order\":46}");
