@@ -41,6 +41,7 @@ final class GuardedToolExecutor implements ToolExecutor {
                 .principal(owner.principalOf(ctx))
                 .deferApproval(owner.stallMode == StallMode.PENDING);
         if (owner.stallMode == StallMode.PENDING) {
+            // One lookup (it canonicalises the arguments): the deferred call this one repeats, held here or not.
             java.util.OptionalLong named = owner.guard.pendingApprovals().repeatOf(call);
             if (named.isPresent() && !owner.held.holds(named.getAsLong())) {
                 // A deferred call this VouchTools does not hold: taken back from the journal after a restart
@@ -50,9 +51,8 @@ final class GuardedToolExecutor implements ToolExecutor {
                 if (resumed != null) {
                     return resumed;
                 }
-            }
-            Long waiting = owner.held.repeatOf(owner.guard.pendingApprovals(), call);
-            if (waiting != null) {
+            } else if (named.isPresent()) {
+                long waiting = named.getAsLong();
                 // The model asked again for a call that awaits approval: it is that call, not a new one. It runs now
                 // if it was approved (once), and the model reads its outcome, or again that it waits.
                 try {

@@ -6,11 +6,8 @@ import dev.langchain4j.service.tool.ToolExecutionResult;
 import dev.langchain4j.service.tool.ToolExecutor;
 import dev.vouch.guard.ApprovalRequest;
 import dev.vouch.guard.CallResult;
-import dev.vouch.guard.PendingApprovals;
-import dev.vouch.guard.ToolCall;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentNavigableMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 
@@ -28,16 +25,6 @@ final class HeldCalls {
 
     void hold(ToolExecutor delegate, ToolExecutionRequest request, InvocationContext context, ApprovalRequest approval) {
         calls.put(approval.callSequence(), new Held(delegate, request, context, approval));
-    }
-
-    /**
-     * The held call that {@code call} repeats, or null: the guard says which deferred call it asks for again
-     * ({@link PendingApprovals#repeatOf}: the same tool, principal and arguments as JSON values), if it is held here.
-     * A model that is told a call awaits approval often asks again.
-     */
-    Long repeatOf(PendingApprovals approvals, ToolCall call) {
-        OptionalLong seq = approvals.repeatOf(call);
-        return seq.isPresent() && calls.containsKey(seq.getAsLong()) ? seq.getAsLong() : null;
     }
 
     /** Whether the call with this sequence number is held here. */

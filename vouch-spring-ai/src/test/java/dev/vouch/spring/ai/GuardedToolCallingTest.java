@@ -230,8 +230,7 @@ class GuardedToolCallingTest extends GuardedChatTestBase {
             seq[0] = onlyCall("refund_payment").seq();
         });
         // A new application context on the same journal, reopened, as after a restart: the call is found waiting.
-        java.util.function.Supplier<Ledger> reopened = () -> Ledger.builder(journal.dir)
-                .keyFile(tmp.resolve(".vouch_key")).origin("test.vouch.dev/guard").shutdownHook(false).open();
+        java.util.function.Supplier<Ledger> reopened = this::reopenedLedger;
         contextOn(reopened, ScriptedChatModel.calling("unused", "list_orders", "{}"), Shop.POLICY,
                 "vouch.stall-mode=pending").run(context -> {
             VouchApprovals approvals = context.getBean(VouchApprovals.class);
@@ -257,8 +256,7 @@ class GuardedToolCallingTest extends GuardedChatTestBase {
             prompt(context, "Refund order 48").call().content();
             seq[0] = onlyCall("refund_payment").seq();
         });
-        java.util.function.Supplier<Ledger> reopened = () -> Ledger.builder(journal.dir)
-                .keyFile(tmp.resolve(".vouch_key")).origin("test.vouch.dev/guard").shutdownHook(false).open();
+        java.util.function.Supplier<Ledger> reopened = this::reopenedLedger;
         ScriptedChatModel model = new ScriptedChatModel(
                 List.of(ScriptedChatModel.toolCall("call-r-9", "refund_payment", "{\"amount\":900.0,\"order\":48}")),
                 List.of(),
@@ -279,6 +277,12 @@ class GuardedToolCallingTest extends GuardedChatTestBase {
         assertEquals(seq[0], onlyCall("refund_payment").seq(), "no second call was recorded");
         assertEquals(List.of(RecordType.POLICY_DECISION, RecordType.APPROVAL, RecordType.TOOL_RESULT),
                 childTypes(onlyCall("refund_payment")));
+    }
+
+    /** The test's journal opened again, as by an application started after a restart. */
+    private Ledger reopenedLedger() {
+        return Ledger.builder(journal.dir).keyFile(tmp.resolve(".vouch_key")).origin("test.vouch.dev/guard")
+                .shutdownHook(false).open();
     }
 
     @Test
