@@ -233,15 +233,18 @@ final class GuardedCalls {
     }
 
     /**
-     * The sequence number of the waiting call this request repeats (PENDING mode only; the guard says which, by tool,
-     * principal and arguments as JSON values), or null.
+     * The sequence number of the deferred call this request repeats (PENDING mode only; the guard says which, by tool,
+     * principal and arguments as JSON values), or null. Also one not remembered here: taken back after a restart and
+     * answered before this adapter was built (its deadline passed while the application was down), or forgotten past
+     * {@link PendingCalls#MAX}. The repeat asks for the same arguments, so its own request resumes it, as in the
+     * LangChain4j and Spring AI adapters (this adapter judged it as a new call, which waited for approval again).
      */
     private Long repeatOf(ToolCall call) {
         if (stallMode != StallMode.PENDING) {
             return null;
         }
         OptionalLong seq = guard.pendingApprovals().repeatOf(call);
-        return seq.isPresent() && pending.request(seq.getAsLong()) != null ? seq.getAsLong() : null;
+        return seq.isPresent() ? seq.getAsLong() : null;
     }
 
     /** Turns how the guard ended the call into the MCP result the caller gets. */
@@ -261,6 +264,8 @@ final class GuardedCalls {
                     return merged instanceof CallResult.Refused<byte[]> refused ? Refusals.of(refused)
                             : Refusals.of((CallResult.Pending<byte[]>) merged);
                 }
+            } else {
+                pending.rememberIfAbsent(resumed, request); // a repeat found a call not remembered here: now it is
             }
             return Refusals.of(p);
         }

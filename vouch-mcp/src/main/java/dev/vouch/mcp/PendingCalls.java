@@ -6,10 +6,10 @@ import java.util.Map;
 
 /**
  * The requests of the calls that returned "awaiting approval" ({@link StallMode#PENDING}), by TOOL_CALL sequence
- * number: what resuming one runs. Which waiting call a repeat resumes is the guard's to say
- * ({@code PendingApprovals.repeatOf}); a repeat resumes only a call remembered here. Bounded: past {@value #MAX}
- * remembered calls the oldest is forgotten (a later repeat of it is judged as a new call; the forgotten one times
- * out in the journal). Thread-safe.
+ * number: what resuming one by its number ({@code resume}) runs. Which deferred call a repeat resumes is the guard's
+ * to say ({@code PendingApprovals.repeatOf}), and the repeat's own request runs it. Bounded: past {@value #MAX}
+ * remembered calls the oldest is forgotten (a repeat still reaches it; a resume by number no longer does).
+ * Thread-safe.
  */
 final class PendingCalls {
     static final int MAX = 1024;
@@ -25,6 +25,11 @@ final class PendingCalls {
 
     synchronized void remember(long callSequence, CallToolRequest request) {
         calls.put(callSequence, request);
+    }
+
+    /** As {@link #remember}, unless a request is remembered for this call already (the first one stays). */
+    synchronized void rememberIfAbsent(long callSequence, CallToolRequest request) {
+        calls.putIfAbsent(callSequence, request);
     }
 
     /** The request of the remembered call with this sequence number, or null. */

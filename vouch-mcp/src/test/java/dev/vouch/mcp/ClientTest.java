@@ -9,6 +9,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.vouch.Decision;
 import dev.vouch.guard.Guard;
 import dev.vouch.guard.ProgrammaticApprovals;
+import dev.vouch.policy.Policy;
+import dev.vouch.guard.TestJournal;
 import dev.vouch.guard.TestJournal.Rec;
 import dev.vouch.internal.format.RecordType;
 import dev.vouch.ledger.JournalReader;
@@ -221,6 +223,40 @@ class ClientTest extends McpTestBase {
         assertEquals(seq, call.seq());
         assertEquals(List.of(RecordType.POLICY_DECISION, RecordType.APPROVAL, RecordType.TOOL_RESULT),
                 childTypes(call.seq()));
+    }
+
+    @Test
+    void shouldTellARepeatThatTheCallTakenBackTimedOutWhileTheApplicationWasDown() throws Exception {
+        // The LangChain4j and Spring AI adapters told such a repeat of the timeout; this adapter judged it as a new
+        // call, which waited for approval again. The application is down from the ledger's close to its reopening.
+        Policy quick = Policy.parse(POLICY.replace("approval_timeout: 20s", "approval_timeout: 1s"), "vouch-policy.yaml");
+        CallToolRequest write = request("write_file", Map.of("path", path("late.txt"), "content", "too late"));
+        Path down = tmp.resolve("down");
+        long seq;
+        try (TestJournal before = new TestJournal(down)) {
+            Guard guard = Guard.builder(before.ledger).agent("mcp-agent").policy(quick).approvals(approvals).build();
+            try (GuardedMcpClient fs = filesystem(VouchMcp.builder(guard).jsonMapper(MAPPER)
+                    .stallMode(StallMode.PENDING).build())) {
+                seq = ((Number) fs.callTool(write).meta().get("dev.vouch/call_sequence")).longValue();
+            }
+        }
+        Thread.sleep(1_500); // the deadline passes while nothing runs
+        try (TestJournal after = new TestJournal(down)) {
+            Guard restarted = Guard.builder(after.ledger).agent("mcp-agent").policy(quick)
+                    .approvals(new ProgrammaticApprovals()).recoverPending(JournalReader.open(after.dir)).build();
+            VouchMcp vouch = VouchMcp.builder(restarted).jsonMapper(MAPPER).stallMode(StallMode.PENDING).build();
+            try (GuardedMcpClient fs = filesystem(vouch)) {
+                CallToolResult repeat = fs.callTool(write);
+                assertTrue(repeat.isError(), () -> text(repeat));
+                assertEquals(seq, ((Number) repeat.meta().get("dev.vouch/call_sequence")).longValue(),
+                        () -> text(repeat));
+                assertTrue(text(repeat).contains("nobody approved write_file within 1s"), () -> text(repeat));
+            }
+            assertFalse(Files.exists(files.resolve("late.txt")));
+            List<Rec> calls = after.ofType(RecordType.TOOL_CALL);
+            assertEquals(1, calls.size(), calls::toString);
+            assertEquals(List.of(RecordType.POLICY_DECISION, RecordType.APPROVAL), after.childTypes(seq));
+        }
     }
 
     @Test
