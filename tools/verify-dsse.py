@@ -170,7 +170,11 @@ def check_envelope(env, ed, payload_types, dsse_only):
             raise Invalid("the subject name or seq is not the record's sequence number")
         # The signature covers the readable members too, but whoever holds the key can sign anything: an outside
         # auditor re-signed an envelope whose record said "approved" while its record_b64 said "refused".
-        misleading = JOURNAL.misleading_members(record, raw, record.get("seq"))
+        try:
+            decoded = JOURNAL.decode_record(raw)
+        except JOURNAL.FormatError as e:
+            raise Invalid("the record's record_b64 is not a valid record: %s" % e)
+        misleading = JOURNAL.misleading_members(record, raw, decoded, record.get("seq"))
         if misleading:
             raise Invalid("the record's readable members do not say what its record_b64 says: %s differ%s"
                           % (", ".join(misleading), "s" if len(misleading) == 1 else ""))

@@ -534,7 +534,7 @@ class Verifier:
     def fail(self, seq, kind, message):
         self.failures.append((seq, kind, message))
 
-    # Step 1, for one record.
+    # Step 1, for one record. Returns the decoded record, or None if it is malformed.
     def record(self, raw):
         self.check_saved_checkpoint()
         leaf = leaf_hash(raw)
@@ -543,7 +543,7 @@ class Verifier:
         except FormatError as e:
             self.fail(self.expected_seq, "malformed", "not a valid record: %s" % e)
             self.advance(leaf, self.expected_seq, None)
-            return
+            return None
         seq, rtype = rec["seq"], rec["type"]
         if self.verbose:
             print("seq %d %s %d bytes leaf %s" % (seq, TYPE_NAMES[rtype], len(raw), leaf.hex()))
@@ -581,6 +581,7 @@ class Verifier:
         else:
             self.events += 1
         self.advance(leaf, seq, rtype)
+        return rec
 
     def life_cycle_break(self, rtype):
         """None if a writer may put a record of this type after the two before it (FORMAT.md, step 1.7), else why not."""
@@ -901,15 +902,14 @@ def readable_members(rec, raw, index):
     return said
 
 
-def misleading_members(line, raw, index):
+def misleading_members(line, raw, rec, index):
     """The members of an export line that say something its record_b64 does not. For an export line (it has
     type_code), a member the format always writes and the line lacks is one too (a reader of the line misses what the
     record says), and so is a member the format does not have for this type of record (a reader would take it for
-    part of the record). Of other JSON holding a record_b64, only the members it has are compared."""
-    try:
-        rec = decode_record(raw)
-    except FormatError:
-        return []  # the verifier reports the record as malformed
+    part of the record). Of other JSON holding a record_b64, only the members it has are compared. rec is raw
+    decoded, or None if it is malformed (the verifier reports that)."""
+    if rec is None:
+        return []
     said = readable_members(rec, raw, index)
     differing = [name for name, value in said.items() if name in line
                  and (line[name] != value or type(line[name]) is not type(value))]
@@ -976,8 +976,7 @@ def main(argv):
         v = Verifier(anchor, ssl, saved, args.verbose)
         for raw, line, line_no in read_export(args.export):
             seq, index = v.expected_seq, v.position
-            v.record(raw)
-            misleading = misleading_members(line, raw, index)
+            misleading = misleading_members(line, raw, v.record(raw), index)
             if misleading:
                 v.fail(seq, "export_line", "line %d does not say what its record_b64 says: %s differ%s (only"
                        " record_b64 is verified, so a reader of the line would be misled)"
