@@ -1,7 +1,6 @@
 package dev.vouch.cli;
 
 import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.vouch.FormatException;
@@ -420,16 +419,14 @@ final class BundleInput implements AutoCloseable {
         long differing = 0;
         try (ExportLines lines = (ExportLines) records()) {
             for (long i = 0; lines.next(buffer); i++) {
-                java.io.StringWriter rendered = new java.io.StringWriter();
-                try (JsonGenerator g = Json.generator(rendered)) {
-                    json.write(g, i, buffer.data(), buffer.length());
-                }
-                if (!rendered.toString().equals(lines.lastLine())) {
-                    if (++differing <= MAX_NAMED_LINES) {
-                        found.add(new Problem(EvidenceBundle.JOURNAL, "line " + lines.lineNumber() + " (record " + i
-                                + ") does not say what its record_b64 says: a readable member was changed or added (only"
-                                + " record_b64 is verified, so a reader of the line would be misled)"));
-                    }
+                // The exporter's own text is the fast path; a line that differs is compared member by member to name
+                // what differs (or nothing, if only its layout does: a bundle's lines are the exporter's, so that is
+                // reported too).
+                if (!ExportLineCheck.rendered(buffer.data(), buffer.length(), i, json).equals(lines.lastLine())
+                        && ++differing <= MAX_NAMED_LINES) {
+                    found.add(new Problem(EvidenceBundle.JOURNAL, "line " + lines.lineNumber() + " (record " + i
+                            + ") does not say what its record_b64 says: " + whatDiffers(lines.lastLine(), buffer, i,
+                                    outcomes) + " (only record_b64 is verified, so a reader of the line would be misled)"));
                 }
             }
         } catch (IOException | CliException e) {
@@ -440,6 +437,18 @@ final class BundleInput implements AutoCloseable {
                     + " what their record_b64 says"));
         }
         return found;
+    }
+
+    /** Which members of an export line that is not the exporter's text differ from its record. */
+    private static String whatDiffers(String line, RecordBuffer record, long index, CallOutcomes outcomes) {
+        List<String> members;
+        try {
+            members = ExportLineCheck.misleadingMembers(line, record.data(), record.length(), index, outcomes);
+        } catch (IOException e) { // a member twice, say: the line's readers disagree on what it says
+            return Errors.jsonProblem(e);
+        }
+        return members.isEmpty() ? "it is not laid out as the exporter writes it"
+                : Text.safe(String.join(", ", members)) + (members.size() == 1 ? " differs" : " differ");
     }
 
     /** The records of {@code journal.jsonl}, in order: each line's {@code record_b64}, canonical base64. */

@@ -14,8 +14,9 @@ import java.util.Set;
  * checks only the record's bytes, while a reader looks at the readable members: an outside auditor changed a
  * refund's amount in a line's {@code params}, and {@code check-proof} verified the record and printed nothing about
  * the line. The line is compared, as JSON values, with the record rendered again (so a line reformatted by {@code jq}
- * still matches); the derived {@code outcome} member is left out, since it comes from later records that a proof
- * does not cover.
+ * still matches). The derived {@code outcome} member is compared only where the later records it comes from are at
+ * hand (an evidence bundle's); a proof does not cover them. The one check of a line against its record, for
+ * {@code check-proof} and the bundle check alike.
  */
 final class ExportLineCheck {
     /** The member every export line has and other JSON holding a {@code record_b64} (a prove result) does not. */
@@ -28,17 +29,23 @@ final class ExportLineCheck {
     /**
      * The names of the members of {@code line} that differ from the record's own rendering at journal position
      * {@code index}: changed, added or removed, for an export line; only changed, for other JSON objects (such as
-     * what {@code vouch prove --format json} prints), whose other members are not the record's. Empty if none.
+     * what {@code vouch prove --format json} prints), whose other members are not the record's. Empty if none. The
+     * derived {@code outcome} is not compared.
      */
     static List<String> misleadingMembers(String line, byte[] record, long index) throws IOException {
+        return misleadingMembers(line, record, record.length, index, null);
+    }
+
+    /**
+     * As {@link #misleadingMembers(String, byte[], long)}, with the record in {@code record[0, length)}; with
+     * {@code outcomes} (from the same records as the line's), a call's derived {@code outcome} is compared too.
+     */
+    static List<String> misleadingMembers(String line, byte[] record, int length, long index, CallOutcomes outcomes)
+            throws IOException {
         if (!(JsonTree.parse(line) instanceof Map<?, ?> given)) {
             return List.of();
         }
-        StringWriter rendered = new StringWriter();
-        try (var g = Json.generator(rendered)) {
-            new RecordJson(null).write(g, index, record, record.length);
-        }
-        Map<?, ?> said = (Map<?, ?>) JsonTree.parse(rendered.toString());
+        Map<?, ?> said = (Map<?, ?>) JsonTree.parse(rendered(record, length, index, new RecordJson(outcomes)));
         boolean exportLine = given.containsKey(EXPORT_LINE_MEMBER);
         Set<Object> names = new LinkedHashSet<>(given.keySet());
         if (exportLine) {
@@ -46,7 +53,7 @@ final class ExportLineCheck {
         }
         List<String> differing = new ArrayList<>();
         for (Object name : names) {
-            if (name.equals(DERIVED) || !exportLine && !said.containsKey(name)) {
+            if (name.equals(DERIVED) && outcomes == null || !exportLine && !said.containsKey(name)) {
                 continue;
             }
             if (given.containsKey(name) != said.containsKey(name) || !Objects.equals(given.get(name), said.get(name))) {
@@ -54,5 +61,14 @@ final class ExportLineCheck {
             }
         }
         return differing;
+    }
+
+    /** The export line the exporter writes for this record, without its line end. */
+    static String rendered(byte[] record, int length, long index, RecordJson json) throws IOException {
+        StringWriter rendered = new StringWriter();
+        try (var g = Json.generator(rendered)) {
+            json.write(g, index, record, length);
+        }
+        return rendered.toString();
     }
 }

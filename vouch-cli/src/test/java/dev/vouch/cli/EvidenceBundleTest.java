@@ -157,7 +157,7 @@ class EvidenceBundleTest {
         forgedOutcome.put("journal.jsonl", outcomeForged.getBytes(StandardCharsets.UTF_8));
         Cli.Result outcome = verify(write("outcome.zip", withManifest(forgedOutcome)));
         assertEquals(1, outcome.exit(), outcome::toString);
-        assertTrue(outcome.out().contains("does not say what its record_b64 says"), outcome::toString);
+        assertTrue(outcome.out().contains("does not say what its record_b64 says: outcome differs"), outcome::toString);
         Map<String, byte[]> twice = new LinkedHashMap<>(entries);
         String[] split = lines.split("\n");
         split[3] = split[3].substring(0, split[3].length() - 1) + ",\"type\":\"note\"}";
