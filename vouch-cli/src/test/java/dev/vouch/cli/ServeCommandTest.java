@@ -144,12 +144,40 @@ class ServeCommandTest {
                 tokens.toString(), "--port", "0", "--admin-port", "-1", "--max-pending", "0");
         assertRefusedLeavingNothing("resultTimeout must be from 1 s", "--policy", policy.toString(), "--tokens",
                 tokens.toString(), "--port", "0", "--admin-port", "-1", "--result-timeout", "0s");
+        // TLS files were read after the ledger opened, and a key that is not the certificate's started (an outside
+        // operator's trial: every handshake then failed, unlogged).
+        Path cert = tmp.resolve("cert.pem");
+        Path otherKey = tmp.resolve("other-key.pem");
+        if (openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout",
+                tmp.resolve("key.pem").toString(), "-out", cert.toString(), "-days", "30", "-subj", "/CN=localhost")
+                && openssl("genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-out",
+                        otherKey.toString())) {
+            Files.setPosixFilePermissions(otherKey, PosixFilePermissions.fromString("rw-------"));
+            assertRefusedLeavingNothing("the key is not the one the certificate in " + cert + " certifies", "--policy",
+                    policy.toString(), "--tokens", tokens.toString(), "--port", "0", "--admin-port", "-1",
+                    "--tls-cert", cert.toString(), "--tls-key", otherKey.toString());
+            assertRefusedLeavingNothing("TLS key file does not exist", "--policy", policy.toString(), "--tokens",
+                    tokens.toString(), "--port", "0", "--admin-port", "-1", "--tls-cert", cert.toString(),
+                    "--tls-key", tmp.resolve("none.pem").toString());
+        }
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             String port = Integer.toString(taken.getLocalPort());
             assertRefusedLeavingNothing("127.0.0.1:" + port + " (--port)", "--policy", policy.toString(), "--tokens",
                     tokens.toString(), "--port", port, "--admin-port", "-1");
             assertRefusedLeavingNothing("127.0.0.1:" + port + " (--admin-port)", "--policy", policy.toString(),
                     "--tokens", tokens.toString(), "--port", "0", "--admin-port", port);
+        }
+    }
+
+    private boolean openssl(String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("openssl"));
+        cmd.addAll(List.of(args));
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+                    .redirectOutput(tmp.resolve("openssl.log").toFile()).start();
+            return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
+        } catch (java.io.IOException e) {
+            return false;
         }
     }
 

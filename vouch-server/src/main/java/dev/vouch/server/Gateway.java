@@ -19,9 +19,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -185,7 +183,7 @@ public final class Gateway implements AutoCloseable {
             ServerConnector c = connector(g.server, b);
             g.server.setHandler(handler);
             g.server.start();
-            g.uri = URI.create((b.tlsCert != null ? "https" : "http") + "://" + host(b.bind) + ":" + c.getLocalPort());
+            g.uri = URI.create((b.tlsKeys != null ? "https" : "http") + "://" + host(b.bind) + ":" + c.getLocalPort());
             AdminHandler adminHandler = new AdminHandler(registry, health);
             if (b.adminPort >= 0) {
                 g.admin = server(8, "vouch-admin");
@@ -240,13 +238,13 @@ public final class Gateway implements AutoCloseable {
 
     private static ServerConnector connector(Server server, GatewayBuilder b) {
         ConnectionFactory[] factories;
-        if (b.tlsCert != null) {
-            byte[] pw = new byte[24];
-            new SecureRandom().nextBytes(pw);
-            String password = Base64.getEncoder().encodeToString(pw);
+        if (b.tlsKeys != null) {
+            for (String warning : b.tlsKeys.warnings()) {
+                LOG.warn(warning);
+            }
             SslContextFactory.Server ssl = new SslContextFactory.Server();
-            ssl.setKeyStore(PemFiles.keyStore(b.tlsCert, b.tlsKey, password.toCharArray()));
-            ssl.setKeyStorePassword(password);
+            ssl.setKeyStore(b.tlsKeys.store());
+            ssl.setKeyStorePassword(b.tlsKeys.password());
             factories = new ConnectionFactory[] {new SslConnectionFactory(ssl, "http/1.1"),
                 new HttpConnectionFactory(http())};
         } else {

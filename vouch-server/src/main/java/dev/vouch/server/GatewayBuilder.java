@@ -60,6 +60,8 @@ public final class GatewayBuilder {
     int adminPort = 9998;
     Path tlsCert;
     Path tlsKey;
+    /** The TLS files as read and checked by {@link #checkSettings}, once. */
+    PemFiles.TlsKeys tlsKeys;
     int maxBodyBytes = 1 << 20;
     Duration resultTimeout = Duration.ofMinutes(5);
     Duration maxWait = Duration.ofSeconds(60);
@@ -149,6 +151,7 @@ public final class GatewayBuilder {
     public GatewayBuilder tls(Path certificatePem, Path privateKeyPem) {
         this.tlsCert = Objects.requireNonNull(certificatePem, "certificatePem");
         this.tlsKey = Objects.requireNonNull(privateKeyPem, "privateKeyPem");
+        this.tlsKeys = null;
         return this;
     }
 
@@ -268,8 +271,9 @@ public final class GatewayBuilder {
     }
 
     /**
-     * Refuses a setting out of range, naming it. {@code vouch serve} calls it before it opens the ledger, so that a
-     * start refused for a setting leaves no journal or key behind (a re-trial's --max-pending 0 did).
+     * Refuses a setting out of range, naming it, and reads the TLS files (a key that is not the certificate's is
+     * refused). {@code vouch serve} calls it before it opens the ledger, so that a start refused for a setting leaves
+     * no journal or key behind (a re-trial's --max-pending 0 did, and so did every refused TLS file).
      */
     void checkSettings() {
         if (policy == null && policyFile == null) {
@@ -298,6 +302,9 @@ public final class GatewayBuilder {
                 "maxPendingPerAgent bytes must be from 1 MiB to 16 GiB, was " + maxPendingBytes);
         check(within(checkpointStaleAfter, Duration.ofMillis(100), Duration.ofHours(1)),
                 "checkpointStaleAfter must be from 100 ms to 1 h, was " + checkpointStaleAfter);
+        if (tlsCert != null && tlsKeys == null) {
+            tlsKeys = PemFiles.read(tlsCert, tlsKey, java.time.Instant.now()); // an operator's mismatched key started
+        }
     }
 
     private static boolean within(Duration d, Duration min, Duration max) {
