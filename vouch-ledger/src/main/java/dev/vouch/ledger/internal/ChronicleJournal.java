@@ -20,6 +20,7 @@ import net.openhft.chronicle.wire.DocumentContext;
  * Used by one thread at a time; {@link #handOver()} when that thread changes (open, then the consumer, then close).
  */
 public final class ChronicleJournal implements AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("dev.vouch.ledger");
     /** Documents are committed once they hold this many bytes (a larger record is a document of its own). */
     static final int MAX_DOCUMENT_BYTES = 64 << 10;
 
@@ -45,12 +46,31 @@ public final class ChronicleJournal implements AutoCloseable {
 
     /** Opens the journal for appending; owns {@code lock} from here on and releases it on close or failure. */
     ChronicleJournal(Path directory, WriterLock lock) {
+        this(directory, lock, System::currentTimeMillis);
+    }
+
+    /** As {@link #ChronicleJournal(Path, WriterLock)}, with the system clock given (tests set it back). */
+    ChronicleJournal(Path directory, WriterLock lock, java.util.function.LongSupplier systemMillis) {
         this.lock = lock;
         try {
             ChronicleSupport.configure();
-            this.queue = SingleChronicleQueueBuilder.binary(directory.toFile())
+            ForwardClock clock = new ForwardClock(systemMillis, ChronicleSupport.ROLL_CYCLE.lengthInMillis());
+            net.openhft.chronicle.queue.impl.single.SingleChronicleQueue built = SingleChronicleQueueBuilder
+                    .binary(directory.toFile())
                     .rollCycle(ChronicleSupport.ROLL_CYCLE)
+                    .timeProvider(clock)
                     .build();
+            this.queue = built;
+            int newest = built.lastCycle();
+            if (newest >= 0) {
+                clock.newestCycle(newest);
+                if (clock.behind()) {
+                    LOG.warn("The system clock ({}) is behind the journal's newest day file in {} (from {}): records"
+                            + " go on into that file until the clock passes it, so that the files stay in order",
+                            java.time.Instant.ofEpochMilli(systemMillis.getAsLong()), directory,
+                            java.time.Instant.ofEpochMilli((long) newest * ChronicleSupport.ROLL_CYCLE.lengthInMillis()));
+                }
+            }
             this.appender = queue.createAppender();
         } catch (RuntimeException | InternalError e) {
             lock.close();
