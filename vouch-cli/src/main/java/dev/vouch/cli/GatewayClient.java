@@ -104,7 +104,19 @@ final class GatewayClient {
                     + (untrusted ? "its certificate is not trusted" : "the TLS handshake failed")
                     + (cacert == null ? "; for a self-signed certificate or a private CA, give it with --cacert PEM"
                             : "; --cacert " + cacert + " does not vouch for it"), e);
+        } catch (javax.net.ssl.SSLException e) {
+            // HTTPS to a plain HTTP port: "Unsupported or unrecognized SSL message".
+            throw new CliException("cannot talk to the gateway at " + server + " over TLS: "
+                    + (String.valueOf(e.getMessage()).contains("nrecognized SSL message")
+                            ? "it does not answer in TLS; if it serves plain HTTP, give --server http://..."
+                            : Errors.describe(e)), e);
         } catch (IOException e) {
+            if (String.valueOf(e.getMessage()).startsWith("parsing HTTP/1.1 status line")) {
+                // Plain HTTP to a TLS port: Java's text quotes the TLS alert's bytes and its parser's state.
+                throw new CliException("cannot talk to the gateway at " + server + ": its answer is not HTTP"
+                        + (String.valueOf(server).startsWith("http:") ? "; if it serves HTTPS (vouch serve --tls-cert),"
+                                + " give --server https://..." : ""), e);
+            }
             throw new CliException("cannot talk to the gateway at " + server + ": " + Errors.describe(e), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

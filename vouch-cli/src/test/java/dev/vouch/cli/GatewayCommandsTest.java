@@ -205,6 +205,12 @@ class GatewayCommandsTest {
         openssl.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
         org.junit.jupiter.api.Assumptions.assumeTrue(openssl.waitFor() == 0, "openssl makes the test certificate");
         Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
+        String[] tlsToPlain = online("approvals");
+        tlsToPlain[tlsToPlain.length - 3] = gateway.uri().toString().replace("http:", "https:");
+        Cli.Result notTls = Cli.run(tlsToPlain);
+        assertEquals(2, notTls.exit(), notTls::toString);
+        assertTrue(notTls.err().contains("over TLS: it does not answer in TLS; if it serves plain HTTP, give --server"
+                + " http://..."), notTls::toString);
         gateway.close();
         gateway = Gateway.builder(ledger).policy(tmp.resolve("policy.yaml")).tokens(tmp.resolve("tokens")).tls(cert, key)
                 .port(0).adminPort(-1).drainTimeout(java.time.Duration.ZERO).start();
@@ -215,7 +221,14 @@ class GatewayCommandsTest {
         trusted[withCa.length] = "--cacert";
         trusted[withCa.length + 1] = cert.toString();
         Cli.Result ok = Cli.run(trusted);
+        // The wrong scheme: an outside operator's trial read the parser's state and the TLS alert's bytes.
+        String[] plain = trusted.clone();
+        plain[java.util.Arrays.asList(plain).indexOf("--server") + 1] = gateway.uri().toString().replace("https:", "http:");
+        Cli.Result wrongScheme = Cli.run(plain);
 
+        assertEquals(2, wrongScheme.exit(), wrongScheme::toString);
+        assertTrue(wrongScheme.err().contains("its answer is not HTTP; if it serves HTTPS (vouch serve --tls-cert), give"
+                + " --server https://..."), wrongScheme::toString);
         assertEquals(2, untrusted.exit(), untrusted::toString);
         assertTrue(untrusted.err().contains("over TLS: its certificate is not trusted; for a self-signed certificate or a"
                 + " private CA, give it with --cacert PEM"), untrusted::toString);
