@@ -177,10 +177,13 @@ public final class Gateway implements AutoCloseable {
             AuthRefusals refusals = new AuthRefusals(b.ledger, registry);
             g = new Gateway(b, agents, calls, policy, health, timer, worker, gc);
             g.refusals = refusals;
+            ReadDeadlines deadlines = new ReadDeadlines(b.readTimeout, timer, registry);
             GatewayHandler handler = new GatewayHandler(tokens, Collections.unmodifiableMap(agents), calls, policy,
-                    b.ledger, refusals, new GatewayMeters(registry), b.maxBodyBytes, b.maxWait.toMillis(), timer);
+                    b.ledger, refusals, new GatewayMeters(registry), b.maxBodyBytes, b.maxWait.toMillis(), timer,
+                    deadlines);
             g.server = server(b.threads, "vouch-gateway");
             ServerConnector c = connector(g.server, b);
+            c.addBean(deadlines);
             g.server.setHandler(handler);
             g.server.start();
             g.uri = URI.create((b.tlsKeys != null ? "https" : "http") + "://" + host(b.bind) + ":" + c.getLocalPort());

@@ -60,6 +60,8 @@ public final class GatewayBuilder {
     int adminPort = 9998;
     Path tlsCert;
     Path tlsKey;
+    /** How long a client may take to send a whole request ({@link ReadDeadlines}); shorter only in tests. */
+    Duration readTimeout = Duration.ofSeconds(30);
     /** The TLS files as read and checked by {@link #checkSettings}, once. */
     PemFiles.TlsKeys tlsKeys;
     int maxBodyBytes = 1 << 20;

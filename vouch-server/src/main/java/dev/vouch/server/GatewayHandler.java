@@ -53,12 +53,14 @@ final class GatewayHandler extends Handler.Abstract {
     private final GatewayMeters meters;
     private final int maxBody;
     private final long maxWaitMillis;
+    private final ReadDeadlines deadlines;
     private final ScheduledExecutorService timer;
 
     GatewayHandler(AccessTokens tokens, Map<String, AgentGuard> agents, Calls calls, PolicyHolder policy,
             Ledger ledger, AuthRefusals refusals, GatewayMeters meters, int maxBody, long maxWaitMillis,
-            ScheduledExecutorService timer) {
+            ScheduledExecutorService timer, ReadDeadlines deadlines) {
         this.timer = timer;
+        this.deadlines = deadlines;
         this.tokens = tokens;
         this.agents = agents;
         this.calls = calls;
@@ -72,8 +74,32 @@ final class GatewayHandler extends Handler.Abstract {
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
-        Exchange ex = new Exchange(request, response, callback, meters);
-        ex.readBody(maxBody, () -> process(ex));
+        org.eclipse.jetty.io.Connection connection = request.getConnectionMetaData().getConnection();
+        // The client's time for its next request starts before Jetty hears the answer was sent: Jetty may read the
+        // next request at once, and that request's read must not be counted from this answer.
+        Callback answered = new Callback() {
+            @Override
+            public void succeeded() {
+                deadlines.answered(connection);
+                callback.succeeded();
+            }
+
+            @Override
+            public void failed(Throwable x) {
+                deadlines.answered(connection);
+                callback.failed(x);
+            }
+
+            @Override
+            public InvocationType getInvocationType() {
+                return callback.getInvocationType();
+            }
+        };
+        Exchange ex = new Exchange(request, response, answered, meters);
+        ex.readBody(maxBody, () -> {
+            deadlines.read(connection);
+            process(ex);
+        });
         return true;
     }
 

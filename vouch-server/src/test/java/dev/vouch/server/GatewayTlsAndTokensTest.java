@@ -35,7 +35,10 @@ class GatewayTlsAndTokensTest {
                 "-keyout", key.toString(), "-out", cert.toString(), "-days", "1", "-subj", "/CN=localhost",
                 "-addext", "subjectAltName=IP:127.0.0.1"), "openssl is needed to make a test certificate");
         Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
-        try (GatewayFixture f = new GatewayFixture(tmp, b -> b.tls(cert, key))) {
+        try (GatewayFixture f = new GatewayFixture(tmp, b -> {
+            b.readTimeout = Duration.ofSeconds(1); // a long poll over TLS outlives it (ReadDeadlines)
+            return b.tls(cert, key);
+        })) {
             assertEquals("https", f.gateway.uri().getScheme());
             Http https = new Http(f.gateway.uri(), HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                     .sslContext(trusting(cert)).connectTimeout(Duration.ofSeconds(5)).build());
@@ -44,6 +47,11 @@ class GatewayTlsAndTokensTest {
 
             assertEquals(200, r.status(), r::toString);
             assertEquals(200, https.post("/v1/calls/" + r.seq() + "/result", f.agentToken, "{\"result\":1}").status());
+            Http.Reply stalled = https.post("/v1/calls", f.agentToken,
+                    "{\"tool\":\"payments.refund\",\"params\":{\"amount\":900}}");
+            assertEquals(202, stalled.status(), stalled::toString);
+            Http.Reply waited = https.get("/v1/calls/" + stalled.seq() + "?wait_ms=2500", f.agentToken);
+            assertEquals(202, waited.status(), waited::toString);
             Http plain = new Http(java.net.URI.create(f.gateway.uri().toString().replace("https", "http")));
             assertThrows(UncheckedIOException.class, () -> plain.post("/v1/calls", f.agentToken, "{\"tool\":\"fs.read\"}"));
         }

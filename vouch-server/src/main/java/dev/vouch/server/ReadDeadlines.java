@@ -1,0 +1,70 @@
+package dev.vouch.server;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.io.Connection;
+
+/**
+ * How long a client may take to send a whole request (headers and body) on a connection, counted from when the
+ * connection opened or its last answer was sent. Jetty's idle timeout counts only the silence between two reads, and
+ * must outlive a long poll: an outside operator's client sent one header line every 5 s and held its connection for
+ * minutes, as long as it liked. Past the deadline the connection is closed; a request whose body has been read, and
+ * the long poll that may follow, no longer count. An idle keep-alive connection is closed after the same time, as
+ * a server may. Checked once a second on the gateway's timer; counted in {@code vouch_gateway_slow_clients_total}.
+ */
+final class ReadDeadlines implements Connection.Listener {
+    private final long limitNanos;
+    /** Connections waiting for (the rest of) a request, with when they started waiting. */
+    private final Map<Connection, Long> waiting = new ConcurrentHashMap<>();
+    private final Counter closed;
+
+    ReadDeadlines(Duration limit, ScheduledExecutorService timer, MeterRegistry registry) {
+        this.limitNanos = limit.toNanos();
+        this.closed = Counter.builder("vouch.gateway.slow.clients")
+                .description("Connections closed because their client took longer than the request read timeout to"
+                        + " send a whole request")
+                .register(registry);
+        timer.scheduleWithFixedDelay(this::sweep, 1, 1, TimeUnit.SECONDS); // ends with the gateway's timer
+    }
+
+    @Override
+    public void onOpened(Connection connection) {
+        // The HTTP connection only: under TLS it sits on an SslConnection, which this listener hears of too, and
+        // which no request marks read (closing the HTTP connection's end point closes the TLS one beneath it).
+        if (connection instanceof org.eclipse.jetty.server.ConnectionMetaData) {
+            waiting.put(connection, System.nanoTime());
+        }
+    }
+
+    @Override
+    public void onClosed(Connection connection) {
+        waiting.remove(connection);
+    }
+
+    /** The request on this connection has been read whole: what follows is the gateway's time, not the client's. */
+    void read(Connection connection) {
+        waiting.remove(connection);
+    }
+
+    /** The answer on this connection was sent: the client's time for its next request starts. */
+    void answered(Connection connection) {
+        if (connection.getEndPoint().isOpen()) {
+            waiting.put(connection, System.nanoTime());
+        }
+    }
+
+    private void sweep() {
+        long now = System.nanoTime();
+        for (Map.Entry<Connection, Long> e : waiting.entrySet()) {
+            if (now - e.getValue() > limitNanos && waiting.remove(e.getKey(), e.getValue())) {
+                closed.increment();
+                e.getKey().getEndPoint().close();
+            }
+        }
+    }
+}

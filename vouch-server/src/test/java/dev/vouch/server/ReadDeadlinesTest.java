@@ -1,0 +1,84 @@
+package dev.vouch.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A client that sends its request slowly is cut off once its time is up, however steadily it trickles (an outside
+ * operator's client sent one header line every 5 s and kept its connection for minutes); a long poll, the gateway's
+ * own wait, is not the client's time.
+ */
+class ReadDeadlinesTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void shouldCloseAConnectionWhoseRequestTricklesInPastTheReadTimeout() throws Exception {
+        try (GatewayFixture f = new GatewayFixture(tmp, b -> {
+            b.readTimeout = Duration.ofSeconds(2);
+            return b;
+        }); Socket s = new Socket(f.gateway.uri().getHost(), f.gateway.uri().getPort())) {
+            s.setSoTimeout(15_000);
+            OutputStream out = s.getOutputStream();
+            long start = System.nanoTime();
+            out.write("POST /v1/calls HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.US_ASCII));
+            boolean cut = false;
+            for (int i = 0; i < 40 && !cut; i++) { // a header line every 250 ms: never idle for Jetty
+                Thread.sleep(250);
+                try {
+                    out.write(("X-Slow-" + i + ": y\r\n").getBytes(StandardCharsets.US_ASCII));
+                    out.flush();
+                } catch (SocketException closed) {
+                    cut = true;
+                }
+            }
+            if (!cut) {
+                cut = drained(s.getInputStream());
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+
+            assertTrue(cut, "the connection stayed open");
+            assertTrue(seconds >= 1.9 && seconds < 8, "cut after " + seconds + " s");
+            assertEquals(1.0, f.admin().get("/metrics", null).body().lines()
+                    .filter(l -> l.startsWith("vouch_gateway_slow_clients_total"))
+                    .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum());
+        }
+    }
+
+    @Test
+    void shouldNotCountALongPollAsTheClientsTime() throws Exception {
+        try (GatewayFixture f = new GatewayFixture(tmp, b -> {
+            b.readTimeout = Duration.ofSeconds(1);
+            return b;
+        })) {
+            Http.Reply stalled = f.submit("{\"tool\":\"payments.refund\",\"params\":{\"amount\":900}}");
+            assertEquals(202, stalled.status(), stalled::toString);
+
+            Http.Reply waited = f.poll(stalled.seq(), 3_000); // three times the read timeout, on one connection
+
+            assertEquals(202, waited.status(), waited::toString);
+            assertEquals(200, f.decide(stalled.seq(), "refuse", "no").status());
+            assertEquals(200, f.poll(stalled.seq(), 0).status());
+        }
+    }
+
+    /** Reads until the server closes the connection (true) or answers something (false). */
+    private static boolean drained(InputStream in) throws IOException {
+        try {
+            return in.read() < 0;
+        } catch (SocketException reset) {
+            return true;
+        }
+    }
+}
