@@ -59,12 +59,14 @@ final class GuardedToolExecutor implements ToolExecutor {
                     return ToolRun.toModel(owner.held.outcome(owner, waiting));
                 } catch (HeldCalls.AlreadyResumed runningForAnother) {
                     // The same call asked for twice in one turn (tools run in parallel): one repeat runs it, once.
-                    return ToolExecutionResult.builder().isError(true)
-                            .resultText("Vouch did not run this call again: it is the same call as call seq " + waiting
-                                    + " (" + request.name() + "), which runs once, and ran for another request of"
-                                    + " the same call in this turn. Do not retry it unchanged.")
-                            .build();
+                    return sameCallRuns(waiting, request);
                 }
+            }
+            // An approved call running now for another repeat: judged as a new call, this one would wait for a
+            // second approval of the same operation (an outside trial's racing repeats).
+            java.util.OptionalLong running = owner.guard.pendingApprovals().runningAs(call);
+            if (running.isPresent()) {
+                return sameCallRuns(running.getAsLong(), request);
             }
         }
         ToolRun run = new ToolRun(delegate, request, ctx);
@@ -91,6 +93,11 @@ final class GuardedToolExecutor implements ToolExecutor {
             }
         }
         return ToolRun.toModel(outcome);
+    }
+
+    private static ToolExecutionResult sameCallRuns(long callSequence, ToolExecutionRequest request) {
+        return ToolExecutionResult.builder().isError(true)
+                .resultText(dev.vouch.guard.PendingApprovals.sameCallRuns(callSequence, request.name())).build();
     }
 
     /**

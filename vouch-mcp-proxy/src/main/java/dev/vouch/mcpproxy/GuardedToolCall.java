@@ -147,7 +147,13 @@ final class GuardedToolCall implements Route {
             // JSON values), so that one approval runs it once.
             OptionalLong waiting = relay.stallMode() == StallMode.PENDING ? guard.pendingApprovals().repeatOf(call)
                     : OptionalLong.empty();
-            if (waiting.isEmpty()) {
+            OptionalLong running = relay.stallMode() == StallMode.PENDING && waiting.isEmpty()
+                    ? guard.pendingApprovals().runningAs(call) : OptionalLong.empty();
+            if (running.isPresent()) {
+                // An approved call running now for another repeat: judged as a new call, this one would wait for a
+                // second approval of the same operation (an outside trial's racing repeats).
+                result = CompletableFuture.failedFuture(new SameCallRuns(running.getAsLong()));
+            } else if (waiting.isEmpty()) {
                 result = guard.attemptAsync(call, this::forward);
                 attempt = result;
                 if (givenUp) {
@@ -156,8 +162,10 @@ final class GuardedToolCall implements Route {
             } else {
                 ToolCall fresh = call;
                 result = guard.<byte[]>resumeAsync(waiting.getAsLong(), this::forward).exceptionallyCompose(e -> {
-                    if (unwrap(e) instanceof IllegalStateException) { // resumed meanwhile: a new call
-                        return guard.attemptAsync(fresh, this::forward);
+                    if (unwrap(e) instanceof IllegalStateException) { // resumed meanwhile: running, or a new call
+                        OptionalLong runs = guard.pendingApprovals().runningAs(fresh);
+                        return runs.isPresent() ? CompletableFuture.failedFuture(new SameCallRuns(runs.getAsLong()))
+                                : guard.attemptAsync(fresh, this::forward);
                     }
                     return CompletableFuture.failedFuture(e);
                 });
@@ -256,7 +264,9 @@ final class GuardedToolCall implements Route {
                 return; // given up (giveUp): the client was answered, or wanted no answer; the guard recorded it
             }
             Envelope answer = response;
-            if (cause instanceof ToolErrorResult || cause instanceof JsonRpcErrorResult) {
+            if (cause instanceof SameCallRuns runs) {
+                answer(Replies.running(id, runs.callSequence, tool));
+            } else if (cause instanceof ToolErrorResult || cause instanceof JsonRpcErrorResult) {
                 answer(answer.bytes);
             } else if (cause instanceof UpstreamException gone) {
                 if (!gone.cancelled()) {
@@ -280,6 +290,17 @@ final class GuardedToolCall implements Route {
             answer(Replies.refused(id, refused));
         } else if (result instanceof CallResult.Pending<byte[]> pending) {
             answer(Replies.pending(id, pending));
+        }
+    }
+
+    /** A repeat not run: the approved call it repeats runs for another request ({@code PendingApprovals.runningAs}). */
+    private static final class SameCallRuns extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        final long callSequence;
+
+        SameCallRuns(long callSequence) {
+            super(null, null, false, false);
+            this.callSequence = callSequence;
         }
     }
 

@@ -57,6 +57,11 @@ final class Replies {
                 pending.callSequence(), "awaiting_approval");
     }
 
+    /** The result of a repeat not run because the approved call it repeats runs for another request. */
+    static byte[] running(byte[] id, long callSequence, String tool) {
+        return toolNotRun(id, dev.vouch.guard.PendingApprovals.sameCallRuns(callSequence, tool), callSequence, "running");
+    }
+
     private static byte[] toolNotRun(byte[] id, String text, long callSequence, String outcome) {
         return write(g -> {
             g.writeStartObject();

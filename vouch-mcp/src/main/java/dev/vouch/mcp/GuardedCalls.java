@@ -122,6 +122,10 @@ final class GuardedCalls {
         CallResult<byte[]> r;
         try {
             if (resume == null) {
+                CallToolResult running = runningElsewhere(call);
+                if (running != null) {
+                    return running;
+                }
                 r = guard.attempt(call, action);
             } else {
                 try {
@@ -131,6 +135,10 @@ final class GuardedCalls {
                         throw gone; // the tool's own exception, or a call asked for by number that does not wait
                     }
                     pending.forget(resume);
+                    CallToolResult running = runningElsewhere(call);
+                    if (running != null) {
+                        return running;
+                    }
                     resumed = null;
                     r = guard.attempt(call, action);
                 }
@@ -200,12 +208,20 @@ final class GuardedCalls {
         CompletableFuture<CallResult<byte[]>> f;
         Long resumed = resume;
         if (resume == null) {
+            CallToolResult running = runningElsewhere(call);
+            if (running != null) {
+                return Mono.just(running);
+            }
             f = guard.attemptAsync(call, action);
         } else {
             f = guard.resumeAsync(resume, action);
             if (!explicit && !started.get() && f.isCompletedExceptionally()
                     && unwrap(f) instanceof IllegalStateException) {
                 pending.forget(resume); // as in run: a repeat whose call is gone is judged as a new call
+                CallToolResult running = runningElsewhere(call);
+                if (running != null) {
+                    return Mono.just(running);
+                }
                 resumed = null;
                 f = guard.attemptAsync(call, action);
             }
@@ -245,6 +261,18 @@ final class GuardedCalls {
         }
         OptionalLong seq = guard.pendingApprovals().repeatOf(call);
         return seq.isPresent() ? seq.getAsLong() : null;
+    }
+
+    /**
+     * The answer to a repeat of an approved call that runs for another request now (PENDING mode), or null: judged
+     * as a new call it would wait for a second approval of the same operation (an outside trial's racing repeats).
+     */
+    private CallToolResult runningElsewhere(ToolCall call) {
+        if (stallMode != StallMode.PENDING) {
+            return null;
+        }
+        OptionalLong seq = guard.pendingApprovals().runningAs(call);
+        return seq.isPresent() ? Refusals.running(seq.getAsLong(), call.tool()) : null;
     }
 
     /** Turns how the guard ended the call into the MCP result the caller gets. */

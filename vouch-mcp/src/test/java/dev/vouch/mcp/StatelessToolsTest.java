@@ -76,4 +76,44 @@ class StatelessToolsTest extends McpTestBase {
         assertEquals("hello", json(child(call.seq(), RecordType.TOOL_RESULT).result()).get("content").get(0)
                 .get("text").asText());
     }
+
+    @Test
+    void shouldTellARepeatThatRacesTheApprovedCallThatItRunsInsteadOfAskingForASecondApproval() throws Exception {
+        // An outside trial: repeats that came while the approved call ran became a new call awaiting approval of the
+        // same operation, in every adapter; an approver who said yes again would have run it twice.
+        Tool write = Tool.builder("write_file", McpJsonDefaults.getMapper(), "{\"type\":\"object\"}").build();
+        java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch finish = new java.util.concurrent.CountDownLatch(1);
+        var spec = VouchMcp.builder(guard()).stallMode(StallMode.PENDING).build().guard(
+                new McpStatelessServerFeatures.SyncToolSpecification(write, (ctx, r) -> {
+                    runs.incrementAndGet();
+                    started.countDown();
+                    try {
+                        finish.await(10, java.util.concurrent.TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return CallToolResult.builder().addTextContent("written").build();
+                }));
+        CallToolRequest request = CallToolRequest.builder("write_file").arguments(Map.of("path", "/tmp/a", "content", "x"))
+                .build();
+        long seq = ((Number) spec.callHandler().apply(McpTransportContext.EMPTY, request).meta()
+                .get("dev.vouch/call_sequence")).longValue();
+        assertTrue(approvals.approve(seq, "alice", "fine"));
+        java.util.concurrent.CompletableFuture<CallToolResult> first = java.util.concurrent.CompletableFuture
+                .supplyAsync(() -> spec.callHandler().apply(McpTransportContext.EMPTY, request));
+        assertTrue(started.await(10, java.util.concurrent.TimeUnit.SECONDS));
+
+        CallToolResult racing = spec.callHandler().apply(McpTransportContext.EMPTY, request);
+
+        assertTrue(racing.isError(), () -> text(racing));
+        assertEquals("running", racing.meta().get("dev.vouch/outcome"), () -> text(racing));
+        assertEquals(seq, ((Number) racing.meta().get("dev.vouch/call_sequence")).longValue());
+        assertTrue(text(racing).contains("which was approved once and runs, or ran, for another request"), text(racing));
+        finish.countDown();
+        assertEquals("written", text(first.get(10, java.util.concurrent.TimeUnit.SECONDS)));
+        assertEquals(1, runs.get());
+        assertEquals(1, journal.ofType(RecordType.TOOL_CALL).size(), "no second call, no second approval request");
+        assertEquals(List.of(RecordType.POLICY_DECISION, RecordType.APPROVAL, RecordType.TOOL_RESULT), childTypes(seq));
+    }
 }

@@ -76,6 +76,8 @@ final class DeferredCalls implements PendingApprovals {
      * duplicates). Not the oldest: a call with a lower sequence number may be put here later.
      */
     private final ConcurrentHashMap<RequestKey, Long> firstByRequest = new ConcurrentHashMap<>();
+    /** The approved calls resumed and running, by request, until their outcome is recorded ({@link #runningAs}). */
+    private final ConcurrentHashMap<RequestKey, Long> running = new ConcurrentHashMap<>();
     private final ApprovalWait approvals;
     private final Executor asyncExecutor;
 
@@ -184,8 +186,27 @@ final class DeferredCalls implements PendingApprovals {
             throw new IllegalStateException("call seq " + d.call.callSeq + " (" + d.call.tool
                     + ") was already resumed: a call runs once");
         }
+        if (d.repeatKey != null) {
+            running.put(d.repeatKey, d.call.callSeq); // before it is forgotten: a repeat always finds one or the other
+        }
         forget(d);
         return APPROVED;
+    }
+
+    /** The claimed call {@code d} ended: its outcome is recorded (or it never ran), and a repeat is a new call. */
+    void ended(Deferred d) {
+        if (d.repeatKey != null) {
+            running.remove(d.repeatKey, d.call.callSeq);
+        }
+    }
+
+    @Override
+    public OptionalLong runningAs(ToolCall call) {
+        if (running.isEmpty()) {
+            return OptionalLong.empty();
+        }
+        Long seq = running.get(RequestKey.of(call.tool(), call.principal(), call.params()));
+        return seq == null ? OptionalLong.empty() : OptionalLong.of(seq);
     }
 
     static boolean isApproval(GuardException claimed) {

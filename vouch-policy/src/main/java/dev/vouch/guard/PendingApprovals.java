@@ -34,6 +34,29 @@ public interface PendingApprovals {
      */
     OptionalLong repeatOf(ToolCall call);
 
+    /**
+     * The approved deferred call that {@code call} asks for again ({@link ToolCall#sameRequestAs}) and that is running
+     * now: resumed, its outcome not recorded yet. {@link #repeatOf} no longer names it, and a repeat judged as a new
+     * call would wait for a second approval of the same operation (an outside trial's repeats, racing the resumed
+     * refund, opened a new approval request for it in every adapter). An adapter answers such a repeat that the
+     * call runs for another request, instead. Costs what {@link #repeatOf} costs, and nothing while none runs.
+     *
+     * @return the running call's TOOL_CALL sequence number, or empty
+     */
+    default OptionalLong runningAs(ToolCall call) {
+        return OptionalLong.empty();
+    }
+
+    /**
+     * What an adapter tells a model or client whose repeat it did not run because the call runs (or ran) for another
+     * request of it: {@link #runningAs}, or a repeat that lost the race to resume it. One sentence for every adapter.
+     */
+    static String sameCallRuns(long callSequence, String tool) {
+        return "Vouch did not run this call again: it is the same call as call seq " + callSequence + " (" + tool
+                + "), which was approved once and runs, or ran, for another request of the same call; that request"
+                + " gets its result. Do not retry it unchanged.";
+    }
+
     /** How many calls wait now (the {@code vouch_guard_approvals_pending} gauge). */
     int size();
 

@@ -199,6 +199,11 @@ final class RecordingGuard implements Guard {
                 if (!DeferredCalls.isApproval(claimed)) {
                     return obs.end(new CallResult.Refused<>(claimed));
                 }
+                try {
+                    return run(j, action, obs);
+                } finally {
+                    deferred.ended(d);
+                }
             } else {
                 GuardException refused = approvals.await(j);
                 if (refused != null) {
@@ -221,7 +226,11 @@ final class RecordingGuard implements Guard {
         if (!DeferredCalls.isApproval(claimed)) {
             return obs.end(new CallResult.Refused<>(claimed));
         }
-        return run(d.call, action, obs);
+        try {
+            return run(d.call, action, obs);
+        } finally {
+            deferred.ended(d);
+        }
     }
 
     @Override
@@ -243,7 +252,22 @@ final class RecordingGuard implements Guard {
         if (!DeferredCalls.isApproval(claimed)) {
             return CompletableFuture.completedFuture(obs.end(new CallResult.Refused<>(claimed)));
         }
-        return runAsync(d.call, action, obs);
+        DeferredCalls.Deferred resumed = d;
+        return endedWhenDone(resumed, () -> runAsync(resumed.call, action, obs));
+    }
+
+    /** Runs a claimed deferred call asynchronously; it counts as running ({@code runningAs}) until it is done. */
+    private <T> CompletableFuture<CallResult<T>> endedWhenDone(DeferredCalls.Deferred d,
+            Supplier<CompletableFuture<CallResult<T>>> run) {
+        CompletableFuture<CallResult<T>> ran;
+        try {
+            ran = run.get();
+        } catch (RuntimeException | Error e) {
+            deferred.ended(d);
+            throw e;
+        }
+        ran.whenComplete((r, e) -> deferred.ended(d));
+        return ran;
     }
 
     @Override
@@ -336,7 +360,7 @@ final class RecordingGuard implements Guard {
             if (!DeferredCalls.isApproval(claimed)) {
                 return CompletableFuture.completedFuture(obs.end(new CallResult.Refused<>(claimed)));
             }
-            return runAsync(j, action, obs);
+            return endedWhenDone(d, () -> runAsync(j, action, obs));
         }
         CompletableFuture<CallResult<T>> out = new CompletableFuture<>();
         CompletableFuture<Approval> answer = approvals.askWithDeadline(j, requestedAt, timeout);

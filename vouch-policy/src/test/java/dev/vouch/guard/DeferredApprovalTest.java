@@ -216,6 +216,51 @@ class DeferredApprovalTest extends GuardTestBase {
     }
 
     @Test
+    void shouldNameTheApprovedCallARepeatAsksForWhileItRunsAndOnlyThen() throws Exception {
+        // An outside trial: repeats racing the resumed refund found no deferred call (resumed) and were judged as new
+        // calls, each waiting for a second approval of the same refund, in every adapter.
+        Guard guard = deferring(nobodyAnswers(), Duration.ofMinutes(5));
+        ToolCall repeat = ToolCall.of("fs.move", "{ \"to\": \"/b\", \"from\": \"/a\" }");
+        long seq = guard.attempt(ToolCall.of("fs.move", PARAMS).deferApproval(true), () -> "moved").callSequence();
+        assertTrue(guard.pendingApprovals().runningAs(repeat).isEmpty(), "waiting, not running");
+        assertTrue(guard.pendingApprovals().approve(seq, "bob", "fine"));
+        java.util.concurrent.CountDownLatch running = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch finish = new java.util.concurrent.CountDownLatch(1);
+        CompletableFuture<CallResult<String>> resumed = CompletableFuture.supplyAsync(() -> {
+            try {
+                return guard.resume(seq, () -> {
+                    running.countDown();
+                    return finish.await(10, TimeUnit.SECONDS) ? "moved" : "not told to finish";
+                });
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        assertTrue(running.await(10, TimeUnit.SECONDS));
+
+        assertTrue(guard.pendingApprovals().repeatOf(repeat).isEmpty(), "resumed: no longer a deferred call");
+        assertEquals(java.util.OptionalLong.of(seq), guard.pendingApprovals().runningAs(repeat));
+        assertTrue(guard.pendingApprovals().runningAs(ToolCall.of("fs.move", "{\"from\":\"/a\",\"to\":\"/c\"}"))
+                .isEmpty(), "another request");
+        finish.countDown();
+        assertEquals("moved", resumed.get(10, TimeUnit.SECONDS).valueOrThrow());
+        assertTrue(guard.pendingApprovals().runningAs(repeat).isEmpty(), "ended: a repeat is a new call");
+
+        // Asynchronously, and approved by the handler at once: named while running, forgotten once done.
+        Guard approving = deferring(request -> CompletableFuture.completedFuture(Approval.granted("auto", "ok")),
+                Duration.ofMinutes(5));
+        CompletableFuture<String> tool = new CompletableFuture<>();
+        CompletableFuture<CallResult<String>> async = approving.attemptAsync(ToolCall.of("fs.move", PARAMS)
+                .deferApproval(true), () -> tool);
+        assertTrue(approving.pendingApprovals().runningAs(repeat).isPresent());
+        tool.complete("moved");
+        assertEquals("moved", async.get(10, TimeUnit.SECONDS).valueOrThrow());
+        assertTrue(approving.pendingApprovals().runningAs(repeat).isEmpty());
+        approving.attempt(ToolCall.of("fs.move", PARAMS).deferApproval(true), () -> "moved again");
+        assertTrue(approving.pendingApprovals().runningAs(repeat).isEmpty(), "a synchronous run is forgotten too");
+    }
+
+    @Test
     void shouldFindNumbersByTheirValueAndTheFirstHeldOfTwoSameRequests() {
         Guard guard = deferring(nobodyAnswers(), Duration.ofMinutes(5));
         // The same refund deferred twice (as by two clients at once, when no adapter refused the second): a repeat

@@ -2,6 +2,7 @@ package dev.vouch.spring.ai;
 
 import dev.vouch.guard.CallResult;
 import dev.vouch.guard.Guard;
+import dev.vouch.guard.PendingApprovals;
 import dev.vouch.guard.ToolAction;
 import dev.vouch.guard.ToolCall;
 import java.lang.reflect.UndeclaredThrowableException;
@@ -111,6 +112,12 @@ final class GuardedCalls {
                     return resumed;
                 }
             }
+            // An approved call running now for another repeat: judged as a new call, this one would wait for a
+            // second approval of the same operation (an outside trial's racing repeats).
+            OptionalLong running = guard.pendingApprovals().runningAs(call);
+            if (running.isPresent()) {
+                return PendingApprovals.sameCallRuns(running.getAsLong(), tool);
+            }
         }
         CallResult<String> result = guarded(run, action -> guard.attempt(call, action));
         if (result instanceof CallResult.Completed<String> completed) {
@@ -176,9 +183,7 @@ final class GuardedCalls {
                 throw e; // the tool's own
             }
             // Another repeat or resume claimed it first (tools of one turn run in parallel): it runs once.
-            return "Vouch did not run this call again: it is the same call as call seq " + callSequence + " (" + tool
-                    + "), which runs once, and ran or is running for another request of the same call. Do not retry"
-                    + " it unchanged.";
+            return PendingApprovals.sameCallRuns(callSequence, tool);
         }
         return result instanceof CallResult.Completed<String> completed ? completed.value() : result.explanation();
     }
