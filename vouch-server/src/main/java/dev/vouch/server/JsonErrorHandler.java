@@ -22,7 +22,15 @@ final class JsonErrorHandler extends ErrorHandler {
     public boolean handle(Request request, Response response, Callback callback) {
         int status = response.getStatus() > 0 ? response.getStatus() : 500;
         Object m = request.getAttribute(ERROR_MESSAGE);
-        byte[] body = JsonOut.error(code(status), message(status, m));
+        byte[] body;
+        if (status == 500 && request.getConnectionMetaData().getConnector().getServer().isStopping()) {
+            // A request still arriving when the ports close (an operator's slow client at SIGTERM read "Server Error"):
+            // the gateway is stopping, as every other refusal then says.
+            response.setStatus(503);
+            body = JsonOut.error("stopping", "the gateway is stopping; send the request again once it is back");
+        } else {
+            body = JsonOut.error(code(status), message(status, m));
+        }
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
         response.write(true, ByteBuffer.wrap(body), callback);
         return true;

@@ -73,6 +73,22 @@ class ReadDeadlinesTest {
         }
     }
 
+    @Test
+    void shouldTellAClientStillSendingItsRequestWhenTheGatewayStopsThatItStops() throws Exception {
+        // An operator's slow client at SIGTERM read 500 "Server Error".
+        GatewayFixture f = new GatewayFixture(tmp);
+        try (Socket s = new Socket(f.gateway.uri().getHost(), f.gateway.uri().getPort())) {
+            s.setSoTimeout(15_000);
+            s.getOutputStream().write("POST /v1/calls HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream().flush();
+            Thread.sleep(300);
+            f.close();
+            String answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+            assertTrue(answer.isEmpty() || answer.startsWith("HTTP/1.1 503") && answer.contains("\"stopping\""),
+                    answer);
+        }
+    }
+
     /** Reads until the server closes the connection (true) or answers something (false). */
     private static boolean drained(InputStream in) throws IOException {
         try {
