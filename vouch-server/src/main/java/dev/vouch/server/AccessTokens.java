@@ -89,20 +89,12 @@ public final class AccessTokens {
                     + file + " --role agent --name NAME'");
         } catch (java.nio.file.AccessDeniedException e) {
             // An operator's trial: a root-owned 0600 file read by the image's user said only "cannot be read: <path>".
-            throw new KeyFileException(file, "token file cannot be read by user " + System.getProperty("user.name")
-                    + " (permission denied" + owner(file) + "): the user that runs the gateway must own it, mode 0600");
+            throw new KeyFileException(file, FileAccess.denied(file, "token file")
+                    + ": the user that runs the gateway must own it, mode 0600");
         } catch (IOException e) {
             throw new KeyFileException(file, "token file cannot be read: " + e.getMessage());
         }
         return parse(text, file);
-    }
-
-    private static String owner(Path file) {
-        try {
-            return "; it is owned by " + Files.getOwner(file).getName();
-        } catch (IOException | UnsupportedOperationException e) {
-            return "";
-        }
     }
 
     static AccessTokens parse(String text, Path file) {

@@ -16,7 +16,6 @@ import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.security.Signature;
-import java.security.cert.Certificate;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
@@ -25,7 +24,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Collection;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -38,6 +36,8 @@ import java.util.regex.Pattern;
  * must belong to the certificate (an operator's mismatched key started, and every handshake then failed unlogged).
  */
 final class PemFiles {
+    private static final Pattern CERTIFICATE = Pattern.compile(
+            "-----BEGIN CERTIFICATE-----[A-Za-z0-9+/=\\s]+-----END CERTIFICATE-----");
     private static final Pattern KEY = Pattern.compile(
             "-----BEGIN PRIVATE KEY-----([A-Za-z0-9+/=\\s]+)-----END PRIVATE KEY-----");
     /** How soon before its end a certificate's coming expiry is logged at start. */
@@ -60,6 +60,15 @@ final class PemFiles {
     static TlsKeys read(Path certPem, Path keyPem, Instant now) {
         X509Certificate[] chain = certificates(certPem);
         PrivateKey key = privateKey(keyPem);
+        for (int i = 1; i < chain.length; i++) {
+            if (!matches(key, chain[0].getPublicKey()) && matches(key, chain[i].getPublicKey())) {
+                // An operator's chain had the intermediate first, and the refusal blamed the key.
+                throw new IllegalArgumentException(certPem + ": the chain must start with the server's certificate,"
+                        + " but certificate " + (i + 1) + " (" + chain[i].getSubjectX500Principal().getName()
+                        + ") is the one for the key in " + keyPem + ", after "
+                        + chain[0].getSubjectX500Principal().getName() + "; put it first");
+            }
+        }
         checkPair(key, chain[0].getPublicKey(), certPem, keyPem);
         try {
             byte[] pw = new byte[24];
@@ -81,19 +90,21 @@ final class PemFiles {
             throw new IllegalArgumentException(file + ": no CERTIFICATE in it" + (text.contains("PRIVATE KEY-----")
                     ? " (it holds a private key: are the certificate and the key swapped?)" : ""));
         }
-        Collection<? extends Certificate> certs;
-        try {
-            certs = CertificateFactory.getInstance("X.509")
-                    .generateCertificates(new ByteArrayInputStream(text.getBytes(StandardCharsets.US_ASCII)));
-        } catch (CertificateException e) {
-            throw new IllegalArgumentException(file + ": not a PEM certificate chain: " + e.getMessage(), e);
-        }
-        if (certs.isEmpty()) {
-            throw new IllegalArgumentException(file + ": no CERTIFICATE in it");
-        }
+        // Each CERTIFICATE block on its own: other blocks (the key of a combined PEM, as haproxy keeps them) are not
+        // the chain, and Java's parser read a key block before the chain as a broken certificate.
         List<X509Certificate> chain = new ArrayList<>();
-        for (Certificate c : certs) {
-            chain.add((X509Certificate) c);
+        Matcher m = CERTIFICATE.matcher(text);
+        while (m.find()) {
+            try {
+                chain.add((X509Certificate) CertificateFactory.getInstance("X.509")
+                        .generateCertificate(new ByteArrayInputStream(m.group().getBytes(StandardCharsets.US_ASCII))));
+            } catch (CertificateException e) {
+                throw new IllegalArgumentException(file + ": certificate " + (chain.size() + 1) + " in it is not a"
+                        + " valid X.509 certificate (" + e.getMessage() + ")", e);
+            }
+        }
+        if (chain.isEmpty()) {
+            throw new IllegalArgumentException(file + ": no complete CERTIFICATE block in it");
         }
         return chain.toArray(new X509Certificate[0]);
     }
@@ -133,29 +144,46 @@ final class PemFiles {
         if (Files.isDirectory(file)) {
             throw refusal.apply(what + " is a directory, not a PEM file");
         }
+        String text;
         try {
-            return Files.readString(file, StandardCharsets.ISO_8859_1);
+            text = Files.readString(file, StandardCharsets.ISO_8859_1);
         } catch (NoSuchFileException e) {
             throw refusal.apply(what + " does not exist");
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw refusal.apply(FileAccess.denied(file, what) + ": the user that runs the gateway must be able to read"
+                    + " it" + (what.contains("key") ? ", and own it, mode 0600" : ""));
         } catch (IOException e) {
             throw refusal.apply("cannot read the " + what + ": " + (e.getMessage() == null || e.getMessage()
-                    .equals(file.toString()) ? e.getClass().getSimpleName() : e.getMessage()));
+                    .equals(file.toString()) ? "an I/O error" : e.getMessage()));
+        }
+        if (text.isBlank()) {
+            throw refusal.apply(what + " is empty");
+        }
+        return text;
+    }
+
+    /** Refuses a key that is not the certificate's. */
+    private static void checkPair(PrivateKey key, PublicKey certified, Path certPem, Path keyPem) {
+        if (!matches(key, certified)) {
+            throw new KeyFileException(keyPem, "the key is not the one the certificate in " + certPem + " certifies (its "
+                    + certified.getAlgorithm() + " public key does not match this " + key.getAlgorithm() + " key):"
+                    + " every TLS handshake would fail");
         }
     }
 
-    /** Refuses a key that is not the certificate's: it signs a random message, and the certificate's key checks it. */
-    private static void checkPair(PrivateKey key, PublicKey certified, Path certPem, Path keyPem) {
-        String refusal = "the key is not the one the certificate in " + certPem + " certifies (its "
-                + certified.getAlgorithm() + " public key does not match this " + key.getAlgorithm() + " key): every"
-                + " TLS handshake would fail";
+    /**
+     * Whether {@code key} is the private half of {@code certified}: it signs a random message, and {@code certified}
+     * checks it. A key of a kind this cannot sign with (RSASSA-PSS needs its parameters) is left to the handshake.
+     */
+    private static boolean matches(PrivateKey key, PublicKey certified) {
         String algorithm = switch (key.getAlgorithm()) {
             case "RSA" -> "SHA256withRSA";
             case "EC" -> "SHA256withECDSA";
             case "Ed25519", "EdDSA" -> "Ed25519";
-            default -> null; // RSASSA-PSS needs its parameters: left to the handshake
+            default -> null;
         };
         if (algorithm == null) {
-            return;
+            return true;
         }
         try {
             byte[] message = new byte[32];
@@ -167,14 +195,11 @@ final class PemFiles {
             Signature verifier = Signature.getInstance(algorithm);
             verifier.initVerify(certified);
             verifier.update(message);
-            if (!verifier.verify(signature)) {
-                throw new KeyFileException(keyPem, refusal);
-            }
+            return verifier.verify(signature);
         } catch (java.security.InvalidKeyException | java.security.SignatureException otherKind) {
-            throw new KeyFileException(keyPem, refusal);
+            return false;
         } catch (GeneralSecurityException e) {
-            throw new KeyFileException(keyPem, "cannot check the key against the certificate in " + certPem + ": "
-                    + e.getMessage(), e);
+            return true; // cannot tell here: the handshake will
         }
     }
 

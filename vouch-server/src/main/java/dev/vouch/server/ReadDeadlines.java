@@ -10,12 +10,12 @@ import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.io.Connection;
 
 /**
- * How long a client may take to send a whole request (headers and body) on a connection, counted from when the
- * connection opened or its last answer was sent. Jetty's idle timeout counts only the silence between two reads, and
- * must outlive a long poll: an outside operator's client sent one header line every 5 s and held its connection for
- * minutes, as long as it liked. Past the deadline the connection is closed; a request whose body has been read, and
- * the long poll that may follow, no longer count. An idle keep-alive connection is closed after the same time, as
- * a server may. Checked once a second on the gateway's timer; counted in {@code vouch_gateway_slow_clients_total}.
+ * How long a client may take to send a whole request (headers and body) on a connection, counted from its first
+ * byte (seen within a second). Jetty's idle timeout counts only the silence between two reads, and must outlive a
+ * long poll: an outside operator's client sent one header line every 5 s and held its connection for minutes, as long
+ * as it liked. Past the deadline the connection is closed; a request whose body has been read, and the long poll that
+ * may follow, no longer count, and neither does a connection on which nothing arrives (Jetty's idle timeout ends it).
+ * Checked once a second on the gateway's timer; counted in {@code vouch_gateway_slow_clients_total}.
  */
 final class ReadDeadlines implements Connection.Listener {
     private final long limitNanos;
@@ -61,10 +61,21 @@ final class ReadDeadlines implements Connection.Listener {
     private void sweep() {
         long now = System.nanoTime();
         for (Map.Entry<Connection, Long> e : waiting.entrySet()) {
-            if (now - e.getValue() > limitNanos && waiting.remove(e.getKey(), e.getValue())) {
+            if (nothingReceived(e.getKey())) {
+                // Idle (kept alive, or never used): the client's time starts with its first byte, seen within a
+                // sweep. Jetty's idle timeout ends a connection that stays silent (a re-trial's pooled clients broke,
+                // and were counted as slow, when idle connections were closed at the read timeout).
+                waiting.replace(e.getKey(), e.getValue(), now);
+            } else if (now - e.getValue() > limitNanos && waiting.remove(e.getKey(), e.getValue())) {
                 closed.increment();
                 e.getKey().getEndPoint().close();
             }
         }
+    }
+
+    /** Whether not a byte of a request has arrived on the connection since it opened or its last answer. */
+    private static boolean nothingReceived(Connection connection) {
+        return connection instanceof org.eclipse.jetty.server.internal.HttpConnection http
+                && http.getParser().isStart() && http.isRequestBufferEmpty();
     }
 }

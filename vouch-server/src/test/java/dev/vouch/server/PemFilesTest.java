@@ -82,6 +82,39 @@ class PemFilesTest {
     }
 
     @Test
+    void shouldReadACombinedPemAndSayWhenTheChainDoesNotStartWithTheServersCertificate() throws Exception {
+        // A re-trial: a haproxy-style file (key, then chain) read as "signed fields invalid", and a chain with the
+        // CA first blamed the key.
+        Path ca = tmp.resolve("ca.pem");
+        Path caKey = tmp.resolve("ca-key.pem");
+        Path leaf = tmp.resolve("leaf.pem");
+        Path leafKey = tmp.resolve("leaf-key.pem");
+        assumeTrue(openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+                "-keyout", caKey.toString(), "-out", ca.toString(), "-days", "365", "-subj", "/CN=Test CA")
+                && openssl("req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout",
+                        leafKey.toString(), "-out", tmp.resolve("leaf.csr").toString(), "-subj", "/CN=localhost")
+                && openssl("x509", "-req", "-in", tmp.resolve("leaf.csr").toString(), "-CA", ca.toString(), "-CAkey",
+                        caKey.toString(), "-CAcreateserial", "-out", leaf.toString(), "-days", "365"));
+        Path combined = tmp.resolve("combined.pem");
+        Files.writeString(combined, Files.readString(leafKey) + Files.readString(leaf) + Files.readString(ca));
+        Files.setPosixFilePermissions(combined, PosixFilePermissions.fromString("rw-------"));
+        Files.setPosixFilePermissions(leafKey, PosixFilePermissions.fromString("rw-------"));
+        Path caFirst = Files.writeString(tmp.resolve("ca-first.pem"), Files.readString(ca) + Files.readString(leaf));
+        Path empty = Files.writeString(tmp.resolve("empty.pem"), "");
+        Files.setPosixFilePermissions(empty, PosixFilePermissions.fromString("rw-------"));
+
+        PemFiles.TlsKeys keys = PemFiles.read(combined, combined, Instant.now());
+        String wrongOrder = assertThrows(IllegalArgumentException.class,
+                () -> PemFiles.read(caFirst, leafKey, Instant.now())).getMessage();
+
+        assertEquals(2, keys.store().getCertificateChain("vouch").length);
+        assertTrue(wrongOrder.startsWith(caFirst + ": the chain must start with the server's certificate, but"
+                + " certificate 2 (CN=localhost) is the one for the key in " + leafKey), wrongOrder);
+        assertEquals(empty + ": TLS key file is empty", assertThrows(KeyFileException.class,
+                () -> PemFiles.read(leaf, empty, Instant.now())).getMessage());
+    }
+
+    @Test
     void shouldWarnOfACertificateThatExpiredIsNotValidYetOrExpiresSoon() throws Exception {
         Path[] a = pair("a", "ec"); // valid for 365 days from now
 

@@ -57,6 +57,48 @@ class ReadDeadlinesTest {
     }
 
     @Test
+    void shouldLeaveAnIdleConnectionToTheIdleTimeoutAndNotCountIt() throws Exception {
+        // A re-trial: idle keep-alive connections were closed at the read timeout (a pooled client's next request
+        // failed) and counted as slow clients, as was every connection that never sent a byte.
+        try (GatewayFixture f = new GatewayFixture(tmp, b -> {
+            b.readTimeout = Duration.ofSeconds(1);
+            return b;
+        }); Socket s = new Socket(f.gateway.uri().getHost(), f.gateway.uri().getPort())) {
+            s.setSoTimeout(15_000);
+            Thread.sleep(2_500); // connected, nothing sent
+            String first = exchange(s, f.operatorToken);
+            Thread.sleep(2_500); // kept alive, idle
+            String second = exchange(s, f.operatorToken);
+
+            assertTrue(first.startsWith("HTTP/1.1 200"), first);
+            assertTrue(second.startsWith("HTTP/1.1 200"), second);
+            assertEquals(0.0, f.admin().get("/metrics", null).body().lines()
+                    .filter(l -> l.startsWith("vouch_gateway_slow_clients_total"))
+                    .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum());
+        }
+    }
+
+    /** Sends GET /v1/approvals on the connection and reads its answer's head and body (Content-Length framed). */
+    private static String exchange(Socket s, String token) throws IOException {
+        s.getOutputStream().write(("GET /v1/approvals HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token
+                + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        s.getOutputStream().flush();
+        InputStream in = s.getInputStream();
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                return head + "<closed>";
+            }
+            head.append((char) b);
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?i)content-length: (\\d+)").matcher(head);
+        int length = m.find() ? Integer.parseInt(m.group(1)) : 0;
+        in.readNBytes(length);
+        return head.toString();
+    }
+
+    @Test
     void shouldNotCountALongPollAsTheClientsTime() throws Exception {
         try (GatewayFixture f = new GatewayFixture(tmp, b -> {
             b.readTimeout = Duration.ofSeconds(1);
