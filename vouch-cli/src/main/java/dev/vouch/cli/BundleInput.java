@@ -45,15 +45,16 @@ final class BundleInput implements AutoCloseable {
     /** A member twice is refused: readers keeping the first or the last copy would read different records. */
     private static final JsonFactory JSON = JsonFactory.builder()
             .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
-    /**
-     * The lines of journal.jsonl are read leniently, the last copy of a member counting as for jq or Python: a line
-     * with a member twice then differs from its record's rendering and is a bundle problem (TAMPERED), where a strict
-     * parser stopped the verification with a Java class name.
-     */
-    private static final JsonFactory LINES = new JsonFactory();
 
-    /** A problem with the bundle: where (an entry name) and what. */
-    record Problem(String entry, String message) {
+    /**
+     * A problem with the bundle, or an export's line ({@link ExportInput}): its kind ({@code bundle},
+     * {@code export_line}), where (an entry or file name) and what.
+     */
+    record Problem(String kind, String entry, String message) {
+        Problem(String entry, String message) {
+            this("bundle", entry, message);
+        }
+
         @Override
         public String toString() {
             return entry + ": " + message;
@@ -395,9 +396,6 @@ final class BundleInput implements AutoCloseable {
     private static final Set<String> KEY_MEMBERS = Set.of("fingerprint", "note_key", "file");
     private static final Set<String> FILE_MEMBERS = Set.of("path", "size", "sha256", "proves");
 
-    /** Lines whose readable members differ from their record at the most, each named; the rest are counted. */
-    private static final int MAX_NAMED_LINES = 10;
-
     /**
      * Every line must read as its {@code record_b64} renders: the exporter writes each line from the record, and a
      * call's derived {@code outcome} member from the bundle's own records after it. Only {@code record_b64} is
@@ -406,53 +404,18 @@ final class BundleInput implements AutoCloseable {
      */
     private List<Problem> readableFields() {
         List<Problem> found = new ArrayList<>();
-        RecordBuffer buffer = new RecordBuffer(4096);
-        // The exporter derives a call's outcome from the bundle's own records: so does this check (a re-trial changed
-        // a refused call's outcome to "result" in its line, and it verified INTACT).
-        CallOutcomes outcomes;
-        try (RecordSource lines = records()) {
-            outcomes = CallOutcomes.of(lines, Long.MAX_VALUE);
-        } catch (IOException | CliException e) {
-            return found;
-        }
-        RecordJson json = new RecordJson(outcomes);
-        long differing = 0;
-        try (ExportLines lines = (ExportLines) records()) {
-            for (long i = 0; lines.next(buffer); i++) {
-                // The exporter's own text is the fast path; a line that differs is compared member by member to name
-                // what differs (or nothing, if only its layout does: a bundle's lines are the exporter's, so that is
-                // reported too).
-                if (!ExportLineCheck.rendered(buffer.data(), buffer.length(), i, json).equals(lines.lastLine())
-                        && ++differing <= MAX_NAMED_LINES) {
-                    found.add(new Problem(EvidenceBundle.JOURNAL, "line " + lines.lineNumber() + " (record " + i
-                            + ") does not say what its record_b64 says: " + whatDiffers(lines.lastLine(), buffer, i,
-                                    outcomes) + " (only record_b64 is verified, so a reader of the line would be misled)"));
-                }
+        try {
+            for (String line : ExportLineCheck.misleadingLines(this::records, true)) {
+                found.add(new Problem(EvidenceBundle.JOURNAL, line));
             }
         } catch (IOException | CliException e) {
-            return found;
-        }
-        if (differing > MAX_NAMED_LINES) {
-            found.add(new Problem(EvidenceBundle.JOURNAL, (differing - MAX_NAMED_LINES) + " more line(s) that do not say"
-                    + " what their record_b64 says"));
+            // the verification reports what cannot be read
         }
         return found;
     }
 
-    /** Which members of an export line that is not the exporter's text differ from its record. */
-    private static String whatDiffers(String line, RecordBuffer record, long index, CallOutcomes outcomes) {
-        List<String> members;
-        try {
-            members = ExportLineCheck.misleadingMembers(line, record.data(), record.length(), index, outcomes);
-        } catch (IOException e) { // a member twice, say: the line's readers disagree on what it says
-            return Errors.jsonProblem(e);
-        }
-        return members.isEmpty() ? "it is not laid out as the exporter writes it"
-                : Text.safe(String.join(", ", members)) + (members.size() == 1 ? " differs" : " differ");
-    }
-
     /** The records of {@code journal.jsonl}, in order: each line's {@code record_b64}, canonical base64. */
-    RecordSource records() {
+    ExportLines records() {
         BufferedReader reader;
         try {
             reader = new BufferedReader(new InputStreamReader(zip.getInputStream(zip.getEntry(EvidenceBundle.JOURNAL)),
@@ -475,84 +438,6 @@ final class BundleInput implements AutoCloseable {
             zip.close();
         } catch (IOException ignored) {
             // Read-only.
-        }
-    }
-
-    /** A JSON Lines export as a record source (docs/FORMAT.md, "Export format"). */
-    static final class ExportLines implements RecordSource {
-        private final BufferedReader reader;
-        private final String name;
-        private long line;
-        private String lastLine;
-
-        ExportLines(BufferedReader reader, String name) {
-            this.reader = reader;
-            this.name = name;
-        }
-
-        @Override
-        public boolean next(RecordBuffer into) throws IOException {
-            String text;
-            do {
-                text = reader.readLine();
-                line++;
-                if (text == null) {
-                    return false;
-                }
-            } while (text.isBlank());
-            lastLine = text;
-            String b64 = null;
-            try (JsonParser p = LINES.createParser(text)) {
-                if (p.nextToken() == JsonToken.START_OBJECT) {
-                    for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
-                        String field = p.currentName();
-                        JsonToken v = p.nextToken();
-                        if (field.equals("record_b64") && v == JsonToken.VALUE_STRING) {
-                            b64 = p.getText();
-                        } else {
-                            p.skipChildren();
-                        }
-                    }
-                }
-            } catch (IOException e) {
-                throw new CliException(name + " line " + line + ": not JSON: " + Errors.jsonProblem(e), e);
-            }
-            byte[] record = null;
-            if (b64 != null) {
-                try {
-                    record = Base64.getDecoder().decode(b64);
-                } catch (IllegalArgumentException e) {
-                    record = null;
-                }
-            }
-            if (record == null || !Base64.getEncoder().encodeToString(record).equals(b64)) {
-                throw new CliException(name + " line " + line + ": no record_b64 in canonical base64, so not an export"
-                        + " line");
-            }
-            byte[] dst = into.ensureCapacity(record.length);
-            System.arraycopy(record, 0, dst, 0, record.length);
-            into.length(record.length);
-            return true;
-        }
-
-        @Override
-        public String position() {
-            return name + " line " + line;
-        }
-
-        /** The text of the line {@link #next} read last. */
-        String lastLine() {
-            return lastLine;
-        }
-
-        /** Its line number, from 1. */
-        long lineNumber() {
-            return line;
-        }
-
-        @Override
-        public void close() throws IOException {
-            reader.close();
         }
     }
 }

@@ -43,6 +43,8 @@ final class CallOutcomes {
         }
     }
 
+    /** How many records the first pass read: the pass that prints stops there, so both read the same records. */
+    private long records;
     private final SparseBits calls = new SparseBits();
     private final SparseBits results = new SparseBits();
     private final SparseBits errors = new SparseBits();
@@ -54,6 +56,11 @@ final class CallOutcomes {
      * A first pass over the journal in {@code directory}: a call's outcome needs the records after it, and the
      * commands that show it stream in journal order. Damage is left for the pass that prints to report.
      */
+    /** How many records the first pass read (a writer may append more before the next pass). */
+    long records() {
+        return records;
+    }
+
     static CallOutcomes of(Path directory) {
         try (JournalInput source = JournalInput.open(directory)) {
             return of(source, Long.MAX_VALUE);
@@ -73,13 +80,15 @@ final class CallOutcomes {
         CallOutcomes outcomes = new CallOutcomes();
         RecordView view = new RecordView();
         RecordBuffer buffer = new RecordBuffer(4096);
-        for (long i = 0; i < records && source.next(buffer); i++) {
+        long read = 0;
+        for (; read < records && source.next(buffer); read++) {
             try {
                 outcomes.add(view.wrap(buffer.data(), buffer.length()));
             } catch (FormatException malformed) {
                 // Reported by the pass that verifies or prints.
             }
         }
+        outcomes.records = read;
         return outcomes;
     }
 

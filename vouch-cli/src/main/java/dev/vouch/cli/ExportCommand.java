@@ -168,11 +168,14 @@ final class ExportCommand implements Callable<Integer> {
 
     /** Returns the records exported, or -1 minus that if the storage was damaged (the export lacks records then). */
     private long export(Writer out, PrintWriter err) throws IOException {
-        RecordJson records = new RecordJson(CallOutcomes.of(journal));
+        // A journal being written grows between the two passes: the export stops where the first pass did, so that
+        // every line's outcome is what the export's own records say (and a check of the lines agrees).
+        CallOutcomes outcomes = CallOutcomes.of(journal);
+        RecordJson records = new RecordJson(outcomes);
         RecordBuffer buffer = new RecordBuffer(4096);
         long index = 0;
         try (JournalInput source = JournalInput.open(journal); JsonGenerator g = Json.generator(out)) {
-            while (source.nextRecord(buffer)) {
+            while (index < outcomes.records() && source.nextRecord(buffer)) {
                 records.write(g, index++, buffer.data(), buffer.length());
                 g.writeRaw('\n');
                 if (index % VouchCli.OUTPUT_CHECK_INTERVAL == 0) {

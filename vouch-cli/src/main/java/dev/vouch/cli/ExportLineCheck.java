@@ -1,5 +1,6 @@
 package dev.vouch.cli;
 
+import dev.vouch.verify.RecordBuffer;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.util.ArrayList;
@@ -61,6 +62,71 @@ final class ExportLineCheck {
             }
         }
         return differing;
+    }
+
+    /** Lines whose readable members differ from their record named at the most; the rest are counted. */
+    private static final int MAX_NAMED_LINES = 10;
+
+    /**
+     * Every line of an export that does not say what its {@code record_b64} says, as messages ("line 4 (record 3)
+     * does not say ..."). For a bundle ({@code bundle}), a line must be the exporter's own text, and a call's derived
+     * {@code outcome} must be what the bundle's own records say; for an export file, as for
+     * {@code tools/verify-journal.py} and {@code check-proof}, members are compared as JSON values (a line reformatted
+     * by jq still matches) and {@code outcome} is not. Two passes over {@code lines}.
+     *
+     * @throws CliException for a line that is no export line (the verification stops there too)
+     */
+    static List<String> misleadingLines(IoSupplier<ExportLines> lines, boolean bundle) throws IOException {
+        CallOutcomes outcomes;
+        try (ExportLines first = lines.get()) {
+            outcomes = CallOutcomes.of(first, Long.MAX_VALUE);
+        }
+        RecordJson json = new RecordJson(outcomes);
+        RecordBuffer buffer = new RecordBuffer(4096);
+        List<String> found = new ArrayList<>();
+        long differing = 0;
+        try (ExportLines second = lines.get()) {
+            for (long i = 0; second.next(buffer); i++) {
+                // The exporter's own text is the fast path; a line that differs is compared member by member.
+                if (rendered(buffer.data(), buffer.length(), i, json).equals(second.lastLine())) {
+                    continue;
+                }
+                String what = whatDiffers(second.lastLine(), buffer, i, bundle ? outcomes : null, bundle);
+                if (what != null && ++differing <= MAX_NAMED_LINES) {
+                    found.add("line " + second.lineNumber() + " (record " + i + ") does not say what its record_b64"
+                            + " says: " + what + " (only record_b64 is verified, so a reader of the line would be"
+                            + " misled)");
+                }
+            }
+        }
+        if (differing > MAX_NAMED_LINES) {
+            found.add((differing - MAX_NAMED_LINES) + " more line(s) that do not say what their record_b64 says");
+        }
+        return found;
+    }
+
+    /** A source of export lines opened again for each pass. */
+    @FunctionalInterface
+    interface IoSupplier<T> {
+        T get() throws IOException;
+    }
+
+    /**
+     * Which members of an export line that is not the exporter's text differ from its record; null if none does and
+     * only the layout differs, unless {@code exactText} (a bundle's lines are the exporter's).
+     */
+    private static String whatDiffers(String line, RecordBuffer record, long index, CallOutcomes outcomes,
+            boolean exactText) {
+        List<String> members;
+        try {
+            members = misleadingMembers(line, record.data(), record.length(), index, outcomes);
+        } catch (IOException e) { // a member twice, say: the line's readers disagree on what it says
+            return Errors.jsonProblem(e);
+        }
+        if (members.isEmpty()) {
+            return exactText ? "it is not laid out as the exporter writes it" : null;
+        }
+        return Text.safe(String.join(", ", members)) + (members.size() == 1 ? " differs" : " differ");
     }
 
     /** The export line the exporter writes for this record, without its line end. */

@@ -20,17 +20,19 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * One journal (a directory, or an evidence bundle) as {@code vouch verify} checks it: which trusted key applies, the
+ * One journal (a directory, an evidence bundle, or an export file) as {@code vouch verify} checks it: which trusted key applies, the
  * verification itself, and the two outputs, text and the JSON object of docs/CLI.md, "verify --json". Used once for
  * a single journal and once per journal, on worker threads, for several.
  */
 final class JournalCheck implements AutoCloseable {
     private final Path path;
     private final BundleInput bundle;
+    private final ExportInput export;
 
-    private JournalCheck(Path path, BundleInput bundle) {
+    private JournalCheck(Path path, BundleInput bundle, ExportInput export) {
         this.path = path;
         this.bundle = bundle;
+        this.export = export;
     }
 
     /**
@@ -41,13 +43,20 @@ final class JournalCheck implements AutoCloseable {
      */
     static JournalCheck open(Path path, PrintWriter err) {
         if (BundleInput.looksLikeBundle(path)) {
-            return new JournalCheck(path, BundleInput.open(path));
+            return new JournalCheck(path, BundleInput.open(path), null);
         }
         if (path.toString().endsWith(".zip") && java.nio.file.Files.isRegularFile(path)) {
             throw new CliException(path + ": not a zip file, so not an evidence bundle");
         }
+        if (ExportInput.looksLikeExport(path)) {
+            return new JournalCheck(path, null, ExportInput.open(path));
+        }
+        if (java.nio.file.Files.isRegularFile(path)) {
+            throw new CliException(path + ": a file, but neither an export (JSON Lines from 'vouch export') nor an"
+                    + " evidence bundle (.zip); a journal is a directory");
+        }
         JournalInput.check(path, err);
-        return new JournalCheck(path, null);
+        return new JournalCheck(path, null, null);
     }
 
     String display() {
@@ -62,12 +71,17 @@ final class JournalCheck implements AutoCloseable {
         return bundle;
     }
 
-    private RecordSource source() {
-        return bundle != null ? bundle.records() : JournalInput.forVerifier(path);
+    boolean isExport() {
+        return export != null;
+    }
+
+    private RecordSource source() throws IOException {
+        return bundle != null ? bundle.records() : export != null ? export.records() : JournalInput.forVerifier(path);
     }
 
     private long storageBytes() {
-        return bundle != null ? bundle.storageBytes() : dev.vouch.ledger.JournalReader.storageBytes(path);
+        return bundle != null ? bundle.storageBytes() : export != null ? export.storageBytes()
+                : dev.vouch.ledger.JournalReader.storageBytes(path);
     }
 
     /**
@@ -91,7 +105,8 @@ final class JournalCheck implements AutoCloseable {
     /** The key the journal's genesis record names, read without trusting it; null if there is none to read. */
     VerifyingKey genesisKey() {
         RecordBuffer buffer = new RecordBuffer(1024);
-        try (RecordSource s = bundle != null ? bundle.records() : JournalInput.open(path)) {
+        try (RecordSource s = bundle != null ? bundle.records() : export != null ? export.records()
+                : JournalInput.open(path)) {
             if (s instanceof JournalInput in ? in.nextRecord(buffer) : s.next(buffer)) {
                 RecordView v = new RecordView().wrap(buffer.data(), buffer.length());
                 return v.type() == RecordType.GENESIS ? VerifyingKey.of(v.publicKey()) : null;
@@ -102,9 +117,9 @@ final class JournalCheck implements AutoCloseable {
         return null;
     }
 
-    /** Bundle problems found before verification, for the output to show first. */
-    List<BundleInput.Problem> bundleProblems() {
-        return bundle == null ? List.of() : List.copyOf(bundle.problems());
+    /** Problems of a bundle, or an export's lines, found before verification, for the output to show first. */
+    List<BundleInput.Problem> inputProblems() {
+        return bundle != null ? List.copyOf(bundle.problems()) : export != null ? export.problems() : List.of();
     }
 
     /**
@@ -117,6 +132,9 @@ final class JournalCheck implements AutoCloseable {
         try (RecordSource source = source()) {
             outcome = source instanceof JournalInput in ? Outcome.verify(verifier, in)
                     : Outcome.verify(verifier, source, source, storageBytes());
+        }
+        if (export != null) {
+            return outcome.withExtraFailures(export.problems().size());
         }
         if (bundle == null) {
             return outcome;
@@ -134,14 +152,14 @@ final class JournalCheck implements AutoCloseable {
         return Text.safe("FAILURE " + at + " " + f.kind().name().toLowerCase(Locale.ROOT) + ": " + f.message() + where);
     }
 
-    static String bundleLine(BundleInput.Problem p) {
-        return Text.safe("FAILURE bundle: " + p);
+    static String problemLine(BundleInput.Problem p) {
+        return Text.safe("FAILURE " + p.kind() + ": " + p);
     }
 
-    static void writeBundleFailure(JsonGenerator g, BundleInput.Problem p) throws IOException {
+    static void writeProblem(JsonGenerator g, BundleInput.Problem p) throws IOException {
         g.writeStartObject();
         g.writeNullField("seq");
-        g.writeStringField("kind", "bundle");
+        g.writeStringField("kind", p.kind());
         g.writeStringField("message", p.message());
         g.writeStringField("position", p.entry());
         g.writeEndObject();
@@ -179,7 +197,8 @@ final class JournalCheck implements AutoCloseable {
         g.writeStringField("status", outcome.status().label());
         g.writeStringField("headline", outcome.headline());
         g.writeStringField("reason", r.failureCount() == 0 && outcome.failureCount() > 0
-                ? "the evidence bundle does not match its manifest" : r.verdictReason());
+                ? (export != null ? "a line of the export does not say what its record_b64 says"
+                        : "the evidence bundle does not match its manifest") : r.verdictReason());
         g.writeNumberField("exit_code", outcome.exitCode());
         g.writeStringField("journal", display());
         Json.stringOrNull(g, "origin", r.origin());

@@ -40,7 +40,8 @@ import picocli.CommandLine.Spec;
                     + " and changes nothing in its directory. Every failure is printed as it is found, then a"
                     + " summary.",
             "JOURNAL may also be an evidence bundle (a .zip from 'vouch export --format bundle'): it is checked against"
-                    + " its manifest and verified in place, read-only, without extracting anything.",
+                    + " its manifest and verified in place, read-only, without extracting anything. Or an export file"
+                    + " (JSON Lines from 'vouch export'): its records are verified, and each line against its record.",
             "With several journals (one per agent host or process), or --all DIR (every journal directly inside DIR),"
                     + " or a directory whose subdirectories are journals, they are verified in parallel: one line"
                     + " each, then a total. Journals that claim the same origin are flagged and fail the run.",
@@ -49,7 +50,8 @@ import picocli.CommandLine.Spec;
         exitCodeList = {
             "0:intact: every record verifies and the journal is sealed (with several: all of them, no origin twice)",
             "1:tampered, unreadable storage, or incomplete (not sealed: a crash or a running writer), or --checkpoint"
-                    + " does not match, or a bundle that does not match its manifest; with several: any of these, or"
+                    + " does not match, or a bundle that does not match its manifest, or an export line that does not"
+                    + " say what its record says; with several: any of these, or"
                     + " two journals claiming one origin",
             "2:usage error, missing or unreadable journal, public key or checkpoint file (with several: any)",
         })
@@ -58,7 +60,8 @@ final class VerifyCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Parameters(arity = "1..*", paramLabel = "JOURNAL",
-            description = "A journal directory or an evidence bundle (.zip); several for several journals.")
+            description = "A journal directory, an evidence bundle (.zip) or an export (.jsonl); several for several"
+                    + " journals.")
     List<Path> journals;
 
     @Option(names = "--pubkey", required = true, paramLabel = "FILE",
@@ -249,8 +252,8 @@ final class VerifyCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         ProgressBar progress = mode.quiet ? new ProgressBar(err, false, "") : ProgressBar.forTerminal(err, "verifying");
         if (!mode.quiet) {
-            for (BundleInput.Problem p : check.bundleProblems()) {
-                out.println(JournalCheck.bundleLine(p));
+            for (BundleInput.Problem p : check.inputProblems()) {
+                out.println(JournalCheck.problemLine(p));
             }
         }
         VerificationListener listener = mode.quiet ? VerificationListener.NONE : new VerificationListener() {
@@ -270,7 +273,7 @@ final class VerifyCommand implements Callable<Integer> {
         try {
             outcome = check.verify(verifier.listener(listener), p -> {
                 if (!mode.quiet) {
-                    out.println(JournalCheck.bundleLine(p));
+                    out.println(JournalCheck.problemLine(p));
                 }
             });
         } finally {
@@ -370,14 +373,14 @@ final class VerifyCommand implements Callable<Integer> {
             int threads) throws IOException {
         g.writeStartObject();
         g.writeArrayFieldStart("failures");
-        for (BundleInput.Problem p : check.bundleProblems()) {
-            JournalCheck.writeBundleFailure(g, p);
+        for (BundleInput.Problem p : check.inputProblems()) {
+            JournalCheck.writeProblem(g, p);
         }
         Outcome outcome;
         try {
             outcome = check.verify(verifier.listener(JournalCheck.jsonFailures(g, progress)), p -> {
                 try {
-                    JournalCheck.writeBundleFailure(g, p);
+                    JournalCheck.writeProblem(g, p);
                 } catch (IOException e) {
                     throw new java.io.UncheckedIOException(e);
                 }
