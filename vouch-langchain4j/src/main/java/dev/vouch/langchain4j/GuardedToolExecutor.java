@@ -95,8 +95,9 @@ final class GuardedToolExecutor implements ToolExecutor {
         return ToolRun.toModel(outcome);
     }
 
+    /** Not a failure, as "awaiting approval" is not: the call runs, for another request (a re-trial's model read "[error]"). */
     private static ToolExecutionResult sameCallRuns(long callSequence, ToolExecutionRequest request) {
-        return ToolExecutionResult.builder().isError(true)
+        return ToolExecutionResult.builder().isError(false)
                 .resultText(dev.vouch.guard.PendingApprovals.sameCallRuns(callSequence, request.name())).build();
     }
 

@@ -160,6 +160,10 @@ final class DeferredCalls implements PendingApprovals {
     Deferred forResume(long callSequence) {
         Deferred d = calls.get(callSequence);
         if (d == null) {
+            if (running.containsValue(callSequence)) { // a few entries: the calls running now
+                throw new IllegalStateException("call seq " + callSequence + " was approved and runs now, resumed"
+                        + " for another request (a call runs once)");
+            }
             throw new IllegalStateException("no deferred call with sequence number " + callSequence
                     + " waits here: it never deferred its approval, it was already resumed (a call runs once),"
                     + " or it belongs to another guard");

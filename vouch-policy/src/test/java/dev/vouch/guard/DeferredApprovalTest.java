@@ -240,6 +240,8 @@ class DeferredApprovalTest extends GuardTestBase {
 
         assertTrue(guard.pendingApprovals().repeatOf(repeat).isEmpty(), "resumed: no longer a deferred call");
         assertEquals(java.util.OptionalLong.of(seq), guard.pendingApprovals().runningAs(repeat));
+        assertEquals("call seq " + seq + " was approved and runs now, resumed for another request (a call runs once)",
+                assertThrows(IllegalStateException.class, () -> guard.resume(seq, () -> "again")).getMessage());
         assertTrue(guard.pendingApprovals().runningAs(ToolCall.of("fs.move", "{\"from\":\"/a\",\"to\":\"/c\"}"))
                 .isEmpty(), "another request");
         finish.countDown();
