@@ -52,15 +52,15 @@ final class CallOutcomes {
     private final SparseBits stalled = new SparseBits();
     private final SparseBits answered = new SparseBits();
 
-    /**
-     * A first pass over the journal in {@code directory}: a call's outcome needs the records after it, and the
-     * commands that show it stream in journal order. Damage is left for the pass that prints to report.
-     */
     /** How many records the first pass read (a writer may append more before the next pass). */
     long records() {
         return records;
     }
 
+    /**
+     * A first pass over the journal in {@code directory}: a call's outcome needs the records after it, and the
+     * commands that show it stream in journal order. Damage is left for the pass that prints to report.
+     */
     static CallOutcomes of(Path directory) {
         try (JournalInput source = JournalInput.open(directory)) {
             return of(source, Long.MAX_VALUE);
