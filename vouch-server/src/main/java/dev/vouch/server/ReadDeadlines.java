@@ -61,7 +61,9 @@ final class ReadDeadlines implements Connection.Listener {
     private void sweep() {
         long now = System.nanoTime();
         for (Map.Entry<Connection, Long> e : waiting.entrySet()) {
-            if (nothingReceived(e.getKey())) {
+            if (!e.getKey().getEndPoint().isOpen()) {
+                waiting.remove(e.getKey(), e.getValue()); // closed between an answer's isOpen and its put
+            } else if (nothingReceived(e.getKey())) {
                 // Idle (kept alive, or never used): the client's time starts with its first byte, seen within a
                 // sweep. Jetty's idle timeout ends a connection that stays silent (a re-trial's pooled clients broke,
                 // and were counted as slow, when idle connections were closed at the read timeout).
