@@ -24,10 +24,12 @@ import java.util.concurrent.Executors;
  * one JSON object on its standard input and in {@code VOUCH_*} environment variables; its exit status is the answer
  * (0 approves, 1 refuses, anything else refuses and says so), and lines {@code approver=NAME} and
  * {@code reason=TEXT} on its standard output name who answered and why. It may take as long as a person does: when
- * the policy's deadline passes (the guard records TIMED_OUT) or the call is cancelled, the program is killed. Its
+ * the policy's deadline passes (the guard records TIMED_OUT) or the call is cancelled, the program is killed, and so
+ * is every program still asking when the proxy stops ({@link #close}): the call stays pending in the journal, and the
+ * next start asks again (an outside trial found each restart left one more program, still asking, behind). Its
  * standard error is the proxy's (standard output carries MCP, so the program's own never reaches the client).
  */
-final class CommandApprovals implements ApprovalHandler {
+final class CommandApprovals implements ApprovalHandler, AutoCloseable {
     /** What a program says on standard output is read up to this much; the rest is discarded. */
     static final int MAX_OUTPUT = 64 * 1024;
     /** The approver recorded when the program names none. */
@@ -35,6 +37,9 @@ final class CommandApprovals implements ApprovalHandler {
 
     private final String command;
     private final ExecutorService runners = Executors.newCachedThreadPool(r -> Relay.daemon("vouch-approval-command", r));
+    /** The programs asking now. */
+    private final java.util.Set<Process> asking = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
 
     CommandApprovals(String command) {
         this.command = command;
@@ -61,13 +66,12 @@ final class CommandApprovals implements ApprovalHandler {
                     + e.getMessage()));
             return;
         }
+        asking.add(p);
+        if (closed) {
+            kill(p); // stopped while it started
+        }
         // At the deadline the guard completes the answer with its own refusal; a cancelled call completes it too.
-        answer.whenComplete((a, e) -> {
-            if (p.isAlive()) {
-                p.descendants().forEach(ProcessHandle::destroyForcibly); // a shell's children: sleep, curl, ...
-                p.destroyForcibly();
-            }
-        });
+        answer.whenComplete((a, e) -> kill(p));
         try (OutputStream in = p.getOutputStream()) {
             in.write(requestJson(request));
         } catch (IOException ignored) {
@@ -85,8 +89,13 @@ final class CommandApprovals implements ApprovalHandler {
             status = p.waitFor();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            p.destroyForcibly();
+            kill(p);
             return;
+        } finally {
+            asking.remove(p);
+        }
+        if (closed) {
+            return; // killed because the proxy stops: no answer, the call stays pending for the next start
         }
         String approver = DEFAULT_APPROVER;
         String reason = null;
@@ -103,6 +112,24 @@ final class CommandApprovals implements ApprovalHandler {
             default -> Approval.refused(approver, "the approval command failed (exit status " + status + ")"
                     + (reason == null ? "" : ": " + reason));
         });
+    }
+
+    /** Kills a program that still runs, and what it started (a shell's children: sleep, curl, a dialog...). */
+    private static void kill(Process p) {
+        if (p.isAlive()) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+        }
+    }
+
+    /** Kills every program still asking; their calls get no answer here (they stay pending in the journal). */
+    @Override
+    public void close() {
+        closed = true;
+        for (Process p : asking) {
+            kill(p);
+        }
+        runners.shutdownNow();
     }
 
     /** A program's line kept to {@code max} characters: it is recorded, and the approval record's size is bounded. */

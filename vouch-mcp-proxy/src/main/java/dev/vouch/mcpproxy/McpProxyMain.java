@@ -257,6 +257,9 @@ public final class McpProxyMain implements Callable<Integer> {
             if (approver instanceof ConsoleApprovals console) {
                 console.close();
             }
+            if (approver instanceof CommandApprovals programs) {
+                programs.close(); // before the ledger closes: a killed program must not be read as a refusal
+            }
             if (watcher != null) {
                 watcher.close();
             }

@@ -196,6 +196,36 @@ class McpProxyMainTest {
         }
     }
 
+    @Test
+    void shouldKillTheApprovalCommandsStillAskingWhenItStopsAndLeaveTheirCallsPending() throws Exception {
+        // An outside trial: in pending mode, a program still asking outlived the proxy, and each restart asked again
+        // beside it. Killed, it must not read as a refusal either.
+        Path pid = tmp.resolve("sleeper.pid");
+        List<String> args = args("--stall", "pending", "--approvals", "command", "--approval-command",
+                "sleep 120 & echo $! > '" + pid + "'; wait", "--");
+        args.addAll(McpTestServers.server("mcp-server-filesystem", files.toString()));
+        try (RawClient client = new RawClient((in, out) -> cli(args, in, out))) {
+            client.initialize();
+            JsonNode waiting = client.call("1", "tools/call", tool("write_file", "{\"path\":\""
+                    + files.resolve("later.txt") + "\",\"content\":\"x\"}"));
+            assertEquals("awaiting_approval", waiting.at("/result/_meta/dev.vouch~1outcome").asText(), waiting::toString);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!Files.exists(pid) && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertEquals(0, client.closeAndAwaitExit());
+        }
+        long sleeper = Long.parseLong(Files.readString(pid).strip());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (ProcessHandle.of(sleeper).map(ProcessHandle::isAlive).orElse(false) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertFalse(ProcessHandle.of(sleeper).map(ProcessHandle::isAlive).orElse(false), "the program's child is killed");
+        try (TestJournal journal = new TestJournal(tmp)) {
+            assertEquals(List.of(), journal.ofType(RecordType.APPROVAL), "no answer: the call stays pending");
+        }
+    }
+
     /**
      * What a kill -9 leaves, as the next start finds it: a call let through whose outcome is not on record (before, it
      * stayed "outcome not recorded" for good), and, in stall mode wait, a call waiting for a person for a request that
