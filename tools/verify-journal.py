@@ -902,42 +902,61 @@ def readable_members(rec, raw, index):
     return said
 
 
-def misleading_members(line, raw, rec, index):
-    """The members of an export line that say something its record_b64 does not. For an export line (it has
-    type_code), a member the format always writes and the line lacks is one too (a reader of the line misses what the
-    record says), and so is a member the format does not have for this type of record (a reader would take it for
-    part of the record). Of other JSON holding a record_b64, only the members it has are compared. rec is raw
-    decoded, or None if it is malformed (the verifier reports that)."""
+def misleading_members(line, raw, rec, index, export_line=None):
+    """The members of an export line that say something its record_b64 does not. For an export line, a member the
+    format always writes and the line lacks is one too (a reader of the line misses what the record says), and so is
+    a member the format does not have for this type of record (a reader would take it for part of the record). Every
+    line of an export is an export line (export_line=True): an outside auditor removed type_code, and the check of
+    added and removed members was off. Of other JSON holding a record_b64 (export_line None: an export line only if
+    it has type_code), only the members it has are compared. rec is raw decoded, or None if it is malformed (the
+    verifier reports that)."""
     if rec is None:
         return []
     said = readable_members(rec, raw, index)
     differing = [name for name, value in said.items() if name in line
                  and (line[name] != value or type(line[name]) is not type(value))]
-    if "type_code" in line:
-        known = set(said) | {"record_b64", "note_error"}
-        if rec["type"] == CHECKPOINT:
-            known |= {"origin", "tree_size", "root_hash_b64"}
-        if rec["type"] == 0x01:
-            known.add("outcome")  # derived from later records (docs/EXPORT.md); not checked here
-        if rec["type"] in (GENESIS, RESUME, KEY_ROTATION, CHECKPOINT):
-            known |= {"settings", "settings_text", "note", "statement"}  # present unless not UTF-8
+    if export_line or (export_line is None and "type_code" in line):
+        known = set(said) | {"record_b64"} | TYPE_EXTRAS.get(rec["type"], set())
         differing += [name for name in line if name not in known]
         differing += [name for name in said if name not in line]
     return differing
 
 
+# Members an export line has beyond readable_members, by record type: derived (a tool call's outcome), worded by
+# another tool (a checkpoint's note_error), or present unless the bytes are not UTF-8 (notes, settings).
+TYPE_EXTRAS = {
+    0x01: {"outcome"},
+    GENESIS: {"settings", "settings_text"},
+    RESUME: {"settings", "settings_text"},
+    KEY_ROTATION: {"note", "statement"},
+    CHECKPOINT: {"note", "note_error", "origin", "tree_size", "root_hash_b64"},
+}
+
+
+def no_constant(name):
+    """NaN and Infinity are not JSON (RFC 8259); Python's parser accepts them unless told."""
+    raise ValueError("%s is not a JSON value" % name)
+
+
 def read_export(path):
     """Yields (record bytes, line object, line number) from an export (FORMAT.md, "Export format")."""
     try:
-        f = open(path, "r", encoding="utf-8")
+        # Bytes that are not UTF-8 are kept as lone surrogates, so that the line holding them can be named.
+        f = open(path, "r", encoding="utf-8", errors="surrogateescape")
     except OSError as e:
         raise InputError("cannot read %s: %s" % (path, e))
     with f:
         for line_no, line in enumerate(f, 1):
+            try:
+                line.encode("utf-8")
+            except UnicodeEncodeError:
+                raise InputError("%s line %d is not UTF-8 text (an export is UTF-8)" % (path, line_no))
             if not line.strip():
                 continue
             try:
-                obj = json.loads(line, object_pairs_hook=no_duplicates)
+                obj = json.loads(line, object_pairs_hook=no_duplicates, parse_constant=no_constant)
+            except RecursionError:
+                raise InputError("%s line %d is not a valid export line: nested too deeply" % (path, line_no))
             except ValueError as e:
                 raise InputError("%s line %d is not a valid export line: %s" % (path, line_no, e))
             if not isinstance(obj, dict) or "record_b64" not in obj:
@@ -976,7 +995,7 @@ def main(argv):
         v = Verifier(anchor, ssl, saved, args.verbose)
         for raw, line, line_no in read_export(args.export):
             seq, index = v.expected_seq, v.position
-            misleading = misleading_members(line, raw, v.record(raw), index)
+            misleading = misleading_members(line, raw, v.record(raw), index, export_line=True)
             if misleading:
                 v.fail(seq, "export_line", "line %d does not say what its record_b64 says: %s differ%s (only"
                        " record_b64 is verified, so a reader of the line would be misled)"

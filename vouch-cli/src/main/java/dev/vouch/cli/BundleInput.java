@@ -43,7 +43,7 @@ final class BundleInput implements AutoCloseable {
     /** Bound on manifest.json, checkpoint.txt and the key files: all are small. */
     private static final int MAX_SMALL_FILE = 1 << 20;
     /** A member twice is refused: readers keeping the first or the last copy would read different records. */
-    private static final JsonFactory JSON = JsonFactory.builder()
+    private static final JsonFactory JSON = Json.reader()
             .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
 
     /**

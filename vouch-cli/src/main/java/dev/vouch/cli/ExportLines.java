@@ -19,7 +19,7 @@ final class ExportLines implements RecordSource {
      * then differs from its record's rendering ({@link ExportLineCheck}), where a strict parser stopped the
      * verification with a Java class name.
      */
-    private static final JsonFactory LINES = new JsonFactory();
+    private static final JsonFactory LINES = Json.reader().build();
 
     private final BufferedReader reader;
     private final String name;
@@ -40,7 +40,11 @@ final class ExportLines implements RecordSource {
     public boolean next(RecordBuffer into) throws IOException {
         String text;
         do {
-            text = reader.readLine();
+            try {
+                text = reader.readLine();
+            } catch (java.nio.charset.CharacterCodingException e) {
+                throw new CliException(name + " line " + (line + 1) + ": not UTF-8 text (an export is UTF-8)", e);
+            }
             line++;
             if (text == null) {
                 return false;

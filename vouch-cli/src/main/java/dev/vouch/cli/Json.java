@@ -11,7 +11,20 @@ import java.math.BigInteger;
 final class Json {
     private static final JsonFactory FACTORY = new JsonFactoryBuilder().rootValueSeparator((String) null).build();
 
+    /**
+     * What the commands that read export lines, proofs and payloads allow: a record may be 64 MiB, so its
+     * {@code record_b64} (and its params as text) can be far beyond jackson-core's default of 20 million characters
+     * per string (an outside auditor's export of a valid 16 MB payload was refused, exit 2).
+     */
+    static final com.fasterxml.jackson.core.StreamReadConstraints RECORDS = com.fasterxml.jackson.core
+            .StreamReadConstraints.builder().maxStringLength(256 << 20).build();
+
     private Json() {
+    }
+
+    /** A factory for reading record-sized JSON ({@link #RECORDS}). */
+    static JsonFactoryBuilder reader() {
+        return (JsonFactoryBuilder) JsonFactory.builder().streamReadConstraints(RECORDS);
     }
 
     /** A generator over {@code out} that neither closes nor flushes it on its own. */

@@ -17,7 +17,7 @@ import java.util.Map;
  * readers that keep the first or the last copy would read different documents.
  */
 final class JsonTree {
-    private static final JsonFactory FACTORY = new JsonFactory();
+    private static final JsonFactory FACTORY = Json.reader().build();
 
     private JsonTree() {
     }

@@ -11,7 +11,7 @@ import java.io.IOException;
  * are untrusted and need not be JSON: anything else gives null.
  */
 final class Payloads {
-    private static final JsonFactory JSON = new JsonFactory();
+    private static final JsonFactory JSON = Json.reader().build();
 
     private Payloads() {
     }

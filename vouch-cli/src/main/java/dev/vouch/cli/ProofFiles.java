@@ -24,7 +24,7 @@ final class ProofFiles {
     static final int MAX_RECORD_FILE_BYTES = 96 << 20;
 
     /** A member twice is refused: readers keeping the first or the last copy would read different records. */
-    private static final JsonFactory JSON = JsonFactory.builder()
+    private static final JsonFactory JSON = Json.reader()
             .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
 
     private ProofFiles() {

@@ -241,7 +241,9 @@ final class VerifyCommand implements Callable<Integer> {
     static List<Path> journalsIn(Path parent) {
         try (Stream<Path> files = Files.list(parent)) {
             return files.filter(p -> (Files.isDirectory(p) && holdsCycleFiles(p))
-                    || (p.getFileName().toString().endsWith(".zip") && BundleInput.looksLikeBundle(p))).sorted().toList();
+                    || (p.getFileName().toString().endsWith(".zip") && BundleInput.looksLikeBundle(p))
+                    || (p.getFileName().toString().endsWith(".jsonl") && ExportInput.looksLikeExport(p)))
+                    .sorted().toList();
         } catch (IOException e) {
             throw new CliException(parent + ": " + Errors.describe(e), e);
         }

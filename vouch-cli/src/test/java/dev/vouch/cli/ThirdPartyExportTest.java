@@ -68,6 +68,11 @@ class ThirdPartyExportTest {
         assertTrue(independentOutput(script, export, w).contains("timestamp differs"));
         Files.writeString(export, text.replaceFirst("\"risk\":", "\"approver\":\"bob\",\"risk\":"));
         assertTrue(independentOutput(script, export, w).contains("approver differs"), "a member the format does not have");
+        // Without type_code, the line was no longer taken for an export line, and a member added went unnoticed.
+        Files.writeString(export, text.replaceFirst(",\"type_code\":1,", ",").replaceFirst("\"risk\":",
+                "\"approver\":\"bob\",\"risk\":"));
+        String noTypeCode = independentOutput(script, export, w);
+        assertTrue(noTypeCode.contains("approver") && noTypeCode.contains("type_code"), noTypeCode);
     }
 
     /**
@@ -97,6 +102,24 @@ class ThirdPartyExportTest {
         Cli.Result swapped = Cli.run("verify", export.toString(), "--pubkey", w.pub());
         Files.writeString(export, text + "{\"not\":\"an export line\"}\n");
         Cli.Result notExport = Cli.run("verify", export.toString(), "--pubkey", w.pub());
+        // An outside auditor's forgeries: type_code removed (which turned the check of members added or removed off,
+        // here and in verify-journal.py), an outcome on a record that has none, a member twice, a byte not UTF-8.
+        String callLine = lines.length > 0 ? java.util.Arrays.stream(text.split("\n"))
+                .filter(l -> l.contains("\"type\":\"tool_call\"")).findFirst().orElseThrow() : "";
+        Files.writeString(export, text.replace(callLine, callLine.replaceFirst(",\"type_code\":1", "")
+                .replaceFirst(",\"decision\":\"[a-z_]+\"", "")));
+        Cli.Result noTypeCode = Cli.run("verify", export.toString(), "--pubkey", w.pub());
+        String resultLine = java.util.Arrays.stream(text.split("\n"))
+                .filter(l -> l.contains("\"type\":\"tool_result\"")).findFirst().orElseThrow();
+        Files.writeString(export, text.replace(resultLine, resultLine.substring(0, resultLine.length() - 1)
+                + ",\"outcome\":\"result\"}"));
+        Cli.Result outcomeOnResult = Cli.run("verify", export.toString(), "--pubkey", w.pub());
+        Files.writeString(export, text.replace(resultLine, resultLine.substring(0, resultLine.length() - 1)
+                + ",\"seq\":1}"));
+        Cli.Result twice = Cli.run("verify", export.toString(), "--pubkey", w.pub());
+        Files.write(export, (text + "{\"a\":\"").getBytes(StandardCharsets.UTF_8));
+        Files.write(export, new byte[] {(byte) 0xFF, '"', '}', '\n'}, java.nio.file.StandardOpenOption.APPEND);
+        Cli.Result notUtf8 = Cli.run("verify", export.toString(), "--pubkey", w.pub());
 
         assertEquals(0, intact.exit(), intact::toString);
         assertTrue(intact.out().contains("INTACT"), intact::toString);
@@ -112,6 +135,14 @@ class ThirdPartyExportTest {
         assertEquals(2, notExport.exit(), notExport::toString);
         assertTrue(notExport.err().contains("no record_b64 in canonical base64, so not an export line"),
                 notExport::toString);
+        assertEquals(1, noTypeCode.exit(), noTypeCode::toString);
+        assertTrue(noTypeCode.out().contains("type_code, decision differ"), noTypeCode::toString);
+        assertEquals(1, outcomeOnResult.exit(), outcomeOnResult::toString);
+        assertTrue(outcomeOnResult.out().contains("outcome differs"), outcomeOnResult::toString);
+        assertEquals(2, twice.exit(), twice::toString);
+        assertTrue(twice.err().contains("not one JSON object whose members each occur once"), twice::toString);
+        assertEquals(2, notUtf8.exit(), notUtf8::toString);
+        assertTrue(notUtf8.err().contains("not UTF-8 text"), notUtf8::toString);
     }
 
     /**
