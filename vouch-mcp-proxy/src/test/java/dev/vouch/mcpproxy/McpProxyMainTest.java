@@ -184,12 +184,7 @@ class McpProxyMainTest {
             assertEquals("timed_out", late.at("/result/_meta/dev.vouch~1outcome").asText(), late::toString);
             assertEquals(0, client.closeAndAwaitExit());
         }
-        long sleeper = Long.parseLong(Files.readString(pid).strip());
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (ProcessHandle.of(sleeper).map(ProcessHandle::isAlive).orElse(false) && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-        }
-        assertFalse(ProcessHandle.of(sleeper).map(ProcessHandle::isAlive).orElse(false), "the program's child is killed");
+        assertKilled(pid);
         assertFalse(Files.exists(files.resolve("late.txt")));
         try (TestJournal journal = new TestJournal(tmp)) {
             assertEquals(Decision.TIMED_OUT, journal.only(RecordType.APPROVAL).decision());
@@ -215,15 +210,20 @@ class McpProxyMainTest {
             }
             assertEquals(0, client.closeAndAwaitExit());
         }
-        long sleeper = Long.parseLong(Files.readString(pid).strip());
+        assertKilled(pid);
+        try (TestJournal journal = new TestJournal(tmp)) {
+            assertEquals(List.of(), journal.ofType(RecordType.APPROVAL), "no answer: the call stays pending");
+        }
+    }
+
+    /** The process whose id the approval program wrote to {@code pidFile} ends within 10 s. */
+    private static void assertKilled(Path pidFile) throws Exception {
+        long sleeper = Long.parseLong(Files.readString(pidFile).strip());
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (ProcessHandle.of(sleeper).map(ProcessHandle::isAlive).orElse(false) && System.nanoTime() < deadline) {
             Thread.sleep(50);
         }
         assertFalse(ProcessHandle.of(sleeper).map(ProcessHandle::isAlive).orElse(false), "the program's child is killed");
-        try (TestJournal journal = new TestJournal(tmp)) {
-            assertEquals(List.of(), journal.ofType(RecordType.APPROVAL), "no answer: the call stays pending");
-        }
     }
 
     /**
