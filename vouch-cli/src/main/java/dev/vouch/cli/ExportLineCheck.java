@@ -17,12 +17,14 @@ import java.util.Set;
  * the line. The line is compared, as JSON values, with the record rendered again (so a line reformatted by {@code jq}
  * still matches). The derived {@code outcome} member is compared only where the later records it comes from are at
  * hand (an evidence bundle's); a proof does not cover them. The one check of a line against its record, for
- * {@code check-proof} and the bundle check alike.
+ * {@code check-proof}, {@code vouch verify} of an export and the bundle check alike.
  */
 final class ExportLineCheck {
     /** The member every export line has and other JSON holding a {@code record_b64} (a prove result) does not. */
     private static final String EXPORT_LINE_MEMBER = "type_code";
     private static final String DERIVED = "outcome";
+    /** Lines whose readable members differ from their record named at the most; the rest are counted. */
+    private static final int MAX_NAMED_LINES = 10;
 
     private ExportLineCheck() {
     }
@@ -39,7 +41,8 @@ final class ExportLineCheck {
 
     /**
      * As {@link #misleadingMembers(String, byte[], long)}, with the record in {@code record[0, length)}; with
-     * {@code outcomes} (from the same records as the line's), a call's derived {@code outcome} is compared too.
+     * {@code outcomes} (from the same records as the line's), a call's derived {@code outcome} is compared too;
+     * {@code fromExport}: the line is a line of an export or bundle, so an export line whatever members it has.
      */
     static List<String> misleadingMembers(String line, byte[] record, int length, long index, CallOutcomes outcomes,
             boolean fromExport) throws IOException {
@@ -67,9 +70,6 @@ final class ExportLineCheck {
         }
         return differing;
     }
-
-    /** Lines whose readable members differ from their record named at the most; the rest are counted. */
-    private static final int MAX_NAMED_LINES = 10;
 
     /**
      * Every line of an export that does not say what its {@code record_b64} says, as messages ("line 4 (record 3)
@@ -117,7 +117,7 @@ final class ExportLineCheck {
 
     /**
      * Which members of an export line that is not the exporter's text differ from its record; null if none does and
-     * only the layout differs, unless {@code exactText} (a bundle's lines are the exporter's).
+     * only the layout differs, unless it is a {@code bundle}'s line (a bundle's lines are the exporter's).
      */
     private static String whatDiffers(ExportLines lines, RecordBuffer record, long index, CallOutcomes outcomes,
             boolean bundle) {
