@@ -42,7 +42,8 @@ final class ExportLineCheck {
     /**
      * As {@link #misleadingMembers(String, byte[], long)}, with the record in {@code record[0, length)}; with
      * {@code outcomes} (from the same records as the line's), a call's derived {@code outcome} is compared too;
-     * {@code fromExport}: the line is a line of an export or bundle, so an export line whatever members it has.
+     * {@code fromExport}: the line is one of a bundle or of a {@code vouch export}, so an export line whatever members
+     * it has.
      */
     static List<String> misleadingMembers(String line, byte[] record, int length, long index, CallOutcomes outcomes,
             boolean fromExport) throws IOException {
@@ -82,8 +83,14 @@ final class ExportLineCheck {
      */
     static List<String> misleadingLines(IoSupplier<ExportLines> lines, boolean bundle) throws IOException {
         CallOutcomes outcomes;
+        boolean whole;
         try (ExportLines first = lines.get()) {
             outcomes = CallOutcomes.of(first, Long.MAX_VALUE);
+            // A bundle's lines, and those of an export with any whole export line (type_code), must each be one: an
+            // outside auditor removed type_code from one line and the check of members added or removed was off for
+            // it. An export of record_b64 alone (and members of its maker's own, FORMAT.md) is checked for the
+            // members it has.
+            whole = bundle || first.sawWholeLine();
         }
         RecordJson json = new RecordJson(outcomes);
         RecordBuffer buffer = new RecordBuffer(4096);
@@ -95,7 +102,7 @@ final class ExportLineCheck {
                 if (rendered(buffer.data(), buffer.length(), i, json).equals(second.lastLine())) {
                     continue;
                 }
-                String what = whatDiffers(second, buffer, i, bundle ? outcomes : null, bundle);
+                String what = whatDiffers(second, buffer, i, bundle ? outcomes : null, bundle, whole);
                 if (what != null && ++differing <= MAX_NAMED_LINES) {
                     found.add("line " + second.lineNumber() + " (record " + i + ") does not say what its record_b64"
                             + " says: " + what + " (only record_b64 is verified, so a reader of the line would be"
@@ -120,10 +127,10 @@ final class ExportLineCheck {
      * only the layout differs, unless it is a {@code bundle}'s line (a bundle's lines are the exporter's).
      */
     private static String whatDiffers(ExportLines lines, RecordBuffer record, long index, CallOutcomes outcomes,
-            boolean bundle) {
+            boolean bundle, boolean whole) {
         List<String> members;
         try {
-            members = misleadingMembers(lines.lastLine(), record.data(), record.length(), index, outcomes, true);
+            members = misleadingMembers(lines.lastLine(), record.data(), record.length(), index, outcomes, whole);
         } catch (IOException e) {
             // A member twice, text after the object: the line's readers disagree on what it says. In a bundle that is
             // a finding against the bundle; an export with such a line is unreadable (FORMAT.md, "Export format"), an

@@ -25,6 +25,8 @@ final class ExportLines implements RecordSource {
     private final String name;
     private long line;
     private String lastLine;
+    /** Whether a line read so far names {@code type_code}: what {@code vouch export} writes on every line. */
+    private boolean wholeLines;
 
     ExportLines(BufferedReader reader, String name) {
         this.reader = reader;
@@ -51,6 +53,7 @@ final class ExportLines implements RecordSource {
             }
         } while (text.isBlank());
         lastLine = text;
+        wholeLines |= text.contains("\"type_code\"");
         String b64 = null;
         try (JsonParser p = LINES.createParser(text)) {
             if (p.nextToken() == JsonToken.START_OBJECT) {
@@ -88,6 +91,11 @@ final class ExportLines implements RecordSource {
     @Override
     public String position() {
         return name + " line " + line;
+    }
+
+    /** Whether a line read so far has a {@code type_code} member: a {@code vouch export}, whose lines are all whole. */
+    boolean sawWholeLine() {
+        return wholeLines;
     }
 
     /** The text of the line {@link #next} read last. */
