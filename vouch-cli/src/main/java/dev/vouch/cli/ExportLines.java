@@ -12,7 +12,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
 
-/** A JSON Lines export as a record source (docs/FORMAT.md, "Export format"): a bundle's journal.jsonl, or an export file. */
+/**
+ * A JSON Lines export as a record source (docs/FORMAT.md, "Export format"): a bundle's journal.jsonl, or an export
+ * file.
+ */
 final class ExportLines implements RecordSource {
     /**
      * Lines are read leniently, the last copy of a member counting as for jq or Python: a line with a member twice

@@ -20,9 +20,9 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * One journal (a directory, an evidence bundle, or an export file) as {@code vouch verify} checks it: which trusted key applies, the
- * verification itself, and the two outputs, text and the JSON object of docs/CLI.md, "verify --json". Used once for
- * a single journal and once per journal, on worker threads, for several.
+ * One journal (a directory, an evidence bundle, or an export file) as {@code vouch verify} checks it: which trusted
+ * key applies, the verification itself, and the two outputs, text and the JSON object of docs/CLI.md,
+ * "verify --json". Used once for a single journal and once per journal, on worker threads, for several.
  */
 final class JournalCheck implements AutoCloseable {
     private final Path path;
@@ -69,10 +69,6 @@ final class JournalCheck implements AutoCloseable {
 
     BundleInput bundle() {
         return bundle;
-    }
-
-    boolean isExport() {
-        return export != null;
     }
 
     private RecordSource source() throws IOException {

@@ -85,7 +85,8 @@ final class PemFiles {
     }
 
     private static X509Certificate[] certificates(Path file) {
-        String text = text(file, "TLS certificate file", message -> new IllegalArgumentException(file + ": " + message));
+        String text = text(file, "TLS certificate file",
+                message -> new IllegalArgumentException(file + ": " + message));
         if (!text.contains("-----BEGIN CERTIFICATE-----")) {
             throw new IllegalArgumentException(file + ": no CERTIFICATE in it" + (text.contains("PRIVATE KEY-----")
                     ? " (it holds a private key: are the certificate and the key swapped?)" : ""));
@@ -165,9 +166,9 @@ final class PemFiles {
     /** Refuses a key that is not the certificate's. */
     private static void checkPair(PrivateKey key, PublicKey certified, Path certPem, Path keyPem) {
         if (!matches(key, certified)) {
-            throw new KeyFileException(keyPem, "the key is not the one the certificate in " + certPem + " certifies (its "
-                    + certified.getAlgorithm() + " public key does not match this " + key.getAlgorithm() + " key):"
-                    + " every TLS handshake would fail");
+            throw new KeyFileException(keyPem, "the key is not the one the certificate in " + certPem
+                    + " certifies (its " + certified.getAlgorithm() + " public key does not match this "
+                    + key.getAlgorithm() + " key): every TLS handshake would fail");
         }
     }
 
