@@ -60,16 +60,7 @@ final class PemFiles {
     static TlsKeys read(Path certPem, Path keyPem, Instant now) {
         X509Certificate[] chain = certificates(certPem);
         PrivateKey key = privateKey(keyPem);
-        for (int i = 1; i < chain.length; i++) {
-            if (!matches(key, chain[0].getPublicKey()) && matches(key, chain[i].getPublicKey())) {
-                // An operator's chain had the intermediate first, and the refusal blamed the key.
-                throw new IllegalArgumentException(certPem + ": the chain must start with the server's certificate,"
-                        + " but certificate " + (i + 1) + " (" + chain[i].getSubjectX500Principal().getName()
-                        + ") is the one for the key in " + keyPem + ", after "
-                        + chain[0].getSubjectX500Principal().getName() + "; put it first");
-            }
-        }
-        checkPair(key, chain[0].getPublicKey(), certPem, keyPem);
+        checkPair(key, chain, certPem, keyPem);
         try {
             byte[] pw = new byte[24];
             new SecureRandom().nextBytes(pw);
@@ -163,13 +154,26 @@ final class PemFiles {
         return text;
     }
 
-    /** Refuses a key that is not the certificate's. */
-    private static void checkPair(PrivateKey key, PublicKey certified, Path certPem, Path keyPem) {
-        if (!matches(key, certified)) {
-            throw new KeyFileException(keyPem, "the key is not the one the certificate in " + certPem
-                    + " certifies (its " + certified.getAlgorithm() + " public key does not match this "
-                    + key.getAlgorithm() + " key): every TLS handshake would fail");
+    /**
+     * Refuses a key that is not the chain's first certificate's, naming the certificate it belongs to if the chain
+     * holds it further down (an operator's chain had the intermediate first, and the refusal blamed the key).
+     */
+    private static void checkPair(PrivateKey key, X509Certificate[] chain, Path certPem, Path keyPem) {
+        PublicKey certified = chain[0].getPublicKey();
+        if (matches(key, certified)) {
+            return;
         }
+        for (int i = 1; i < chain.length; i++) {
+            if (matches(key, chain[i].getPublicKey())) {
+                throw new IllegalArgumentException(certPem + ": the chain must start with the server's certificate,"
+                        + " but certificate " + (i + 1) + " (" + chain[i].getSubjectX500Principal().getName()
+                        + ") is the one for the key in " + keyPem + ", after "
+                        + chain[0].getSubjectX500Principal().getName() + "; put it first");
+            }
+        }
+        throw new KeyFileException(keyPem, "the key is not the one the certificate in " + certPem
+                + " certifies (its " + certified.getAlgorithm() + " public key does not match this "
+                + key.getAlgorithm() + " key): every TLS handshake would fail");
     }
 
     /**

@@ -16,7 +16,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.Test;
@@ -114,16 +113,7 @@ class GatewayTlsAndTokensTest {
     }
 
     private boolean openssl(String... args) throws Exception {
-        String[] cmd = new String[args.length + 1];
-        cmd[0] = "openssl";
-        System.arraycopy(args, 0, cmd, 1, args.length);
-        try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(tmp.resolve("openssl.log").toFile())
-                    .start();
-            return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
-        } catch (java.io.IOException e) {
-            return false;
-        }
+        return Openssl.run(tmp, args);
     }
 
     private static SSLContext trusting(Path cert) throws Exception {
