@@ -204,7 +204,7 @@ def main():
     total = 0
     try:
         for n, line in enumerate(lines, 1):
-            if not line.strip():
+            if not line.strip(" \t\r\n"):  # blank: only JSON white space (FORMAT.md), not U+00A0
                 continue
             total += 1
             try:

@@ -936,10 +936,20 @@ TYPE_EXTRAS = {
 
 
 def names_type_code(path):
-    """Whether any line of the export names type_code, as every line vouch export writes does (a cheap text scan)."""
+    """Whether any line of the export has a member type_code, as every line vouch export writes does. Only a line
+    whose text could name it (type_code, or an escape such as type\\u005fcode) is decoded, and the scan stops at the
+    first such line: a vouch export decodes its first line again, a minimal export none."""
     try:
         with open(path, "rb") as f:
-            return any(b'"type_code"' in line for line in f)
+            for line in f:
+                if b"type_code" in line or b"\\u" in line:
+                    try:
+                        obj = json.loads(line.decode("utf-8"), parse_constant=no_constant)
+                    except (ValueError, RecursionError):
+                        continue  # read_export names the line
+                    if isinstance(obj, dict) and "type_code" in obj:
+                        return True
+            return False
     except OSError as e:
         raise InputError("cannot read %s: %s" % (path, e))
 
@@ -962,7 +972,7 @@ def read_export(path):
                 line.encode("utf-8")
             except UnicodeEncodeError:
                 raise InputError("%s line %d is not UTF-8 text (an export is UTF-8)" % (path, line_no))
-            if not line.strip():
+            if not line.strip(" \t\r\n"):  # blank: only JSON white space (FORMAT.md), not U+00A0
                 continue
             try:
                 obj = json.loads(line, object_pairs_hook=no_duplicates, parse_constant=no_constant)

@@ -48,11 +48,11 @@ final class BundleInput implements AutoCloseable {
 
     /**
      * A problem with the bundle, or an export's line ({@link ExportInput}): its kind ({@code bundle},
-     * {@code export_line}), where (an entry or file name) and what.
+     * {@code export_line}), the sequence number it concerns (-1 for none), where (an entry or file name) and what.
      */
-    record Problem(String kind, String entry, String message) {
+    record Problem(String kind, long seq, String entry, String message) {
         Problem(String entry, String message) {
-            this("bundle", entry, message);
+            this("bundle", -1, entry, message);
         }
 
         @Override
@@ -405,8 +405,8 @@ final class BundleInput implements AutoCloseable {
     private List<Problem> readableFields() {
         List<Problem> found = new ArrayList<>();
         try {
-            for (String line : ExportLineCheck.misleadingLines(this::records, true)) {
-                found.add(new Problem(EvidenceBundle.JOURNAL, line));
+            for (ExportLineCheck.Misleading line : ExportLineCheck.misleadingLines(this::records, true)) {
+                found.add(new Problem("bundle", line.seq(), EvidenceBundle.JOURNAL, line.message()));
             }
         } catch (IOException | CliException e) {
             // the verification reports what cannot be read

@@ -81,7 +81,7 @@ final class ExportLineCheck {
      *
      * @throws CliException for a line that is no export line (the verification stops there too)
      */
-    static List<String> misleadingLines(IoSupplier<ExportLines> lines, boolean bundle) throws IOException {
+    static List<Misleading> misleadingLines(IoSupplier<ExportLines> lines, boolean bundle) throws IOException {
         CallOutcomes outcomes;
         boolean whole;
         try (ExportLines first = lines.get()) {
@@ -94,7 +94,7 @@ final class ExportLineCheck {
         }
         RecordJson json = new RecordJson(outcomes);
         RecordBuffer buffer = new RecordBuffer(4096);
-        List<String> found = new ArrayList<>();
+        List<Misleading> found = new ArrayList<>();
         long differing = 0;
         try (ExportLines second = lines.get()) {
             for (long i = 0; second.next(buffer); i++) {
@@ -104,16 +104,22 @@ final class ExportLineCheck {
                 }
                 String what = whatDiffers(second, buffer, i, bundle ? outcomes : null, bundle, whole);
                 if (what != null && ++differing <= MAX_NAMED_LINES) {
-                    found.add("line " + second.lineNumber() + " (record " + i + ") does not say what its record_b64"
-                            + " says: " + what + " (only record_b64 is verified, so a reader of the line would be"
-                            + " misled)");
+                    // Record i of a journal that verifies has sequence number i; verify-journal.py names the same.
+                    found.add(new Misleading(i, "line " + second.lineNumber() + " (record " + i + ") does not say what"
+                            + " its record_b64 says: " + what + " (only record_b64 is verified, so a reader of the line"
+                            + " would be misled)"));
                 }
             }
         }
         if (differing > MAX_NAMED_LINES) {
-            found.add((differing - MAX_NAMED_LINES) + " more line(s) that do not say what their record_b64 says");
+            found.add(new Misleading(-1, (differing - MAX_NAMED_LINES)
+                    + " more line(s) that do not say what their record_b64 says"));
         }
         return found;
+    }
+
+    /** A line that misleads: the sequence number its record should have (-1 for a count of more), and what differs. */
+    record Misleading(long seq, String message) {
     }
 
     /** A source of export lines opened again for each pass. */

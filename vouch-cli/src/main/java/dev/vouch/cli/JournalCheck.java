@@ -76,7 +76,8 @@ final class JournalCheck implements AutoCloseable {
     }
 
     private long storageBytes() {
-        return bundle != null ? bundle.storageBytes() : export != null ? export.storageBytes()
+        // An export's records are its lines: one with none holds no records (blank lines, if any, are no storage).
+        return bundle != null ? bundle.storageBytes() : export != null ? 0
                 : dev.vouch.ledger.JournalReader.storageBytes(path);
     }
 
@@ -149,12 +150,12 @@ final class JournalCheck implements AutoCloseable {
     }
 
     static String problemLine(BundleInput.Problem p) {
-        return Text.safe("FAILURE " + p.kind() + ": " + p);
+        return Text.safe("FAILURE " + (p.seq() >= 0 ? "seq " + p.seq() + " " : "") + p.kind() + ": " + p);
     }
 
     static void writeProblem(JsonGenerator g, BundleInput.Problem p) throws IOException {
         g.writeStartObject();
-        g.writeNullField("seq");
+        Json.seqOrNull(g, "seq", p.seq());
         g.writeStringField("kind", p.kind());
         g.writeStringField("message", p.message());
         g.writeStringField("position", p.entry());

@@ -144,7 +144,7 @@ class EvidenceBundleTest {
         readable.put("journal.jsonl", forgedLines.getBytes(StandardCharsets.UTF_8));
         Cli.Result misleading = verify(write("readable.zip", withManifest(readable)));
         assertEquals(1, misleading.exit(), misleading::toString);
-        assertTrue(misleading.out().contains("FAILURE bundle: journal.jsonl: line ") && misleading.out().contains(
+        assertTrue(misleading.out().matches("(?s).*FAILURE seq \\d+ bundle: journal\\.jsonl: line .*") && misleading.out().contains(
                 "does not say what its record_b64 says"), misleading::toString);
         assertTrue(misleading.out().contains("TAMPERED"), misleading::toString);
         // The derived outcome forged (a re-trial turned a refused call's not_run into result), and a member twice

@@ -124,10 +124,15 @@ class ThirdPartyExportTest {
         assertEquals(0, intact.exit(), intact::toString);
         assertTrue(intact.out().contains("INTACT"), intact::toString);
         assertEquals(1, forged.exit(), forged::toString);
-        assertTrue(forged.out().contains("FAILURE export_line: exported.jsonl: line ")
-                && forged.out().contains("does not say what its record_b64 says: params differs"), forged::toString);
+        // The failure names the sequence number of the line's record, as verify-journal.py does (--json said null).
+        java.util.regex.Matcher named = java.util.regex.Pattern.compile(
+                "FAILURE seq (\\d+) export_line: exported\\.jsonl: line \\d+ \\(record (\\d+)\\)")
+                .matcher(forged.out());
+        assertTrue(named.find() && named.group(1).equals(named.group(2)), forged::toString);
+        assertTrue(forged.out().contains("does not say what its record_b64 says: params differs"), forged::toString);
         assertTrue(forged.out().contains("TAMPERED"), forged::toString);
-        assertTrue(forgedJson.out().contains("\"kind\":\"export_line\""), forgedJson::toString);
+        assertTrue(forgedJson.out().contains("\"seq\":" + named.group(1) + ",\"kind\":\"export_line\""),
+                forgedJson::toString);
         assertEquals(0, reformatted.exit(), "a line laid out anew, without the derived outcome, says the same: "
                 + reformatted);
         assertEquals(1, swapped.exit(), swapped::toString);
@@ -188,6 +193,63 @@ class ThirdPartyExportTest {
         dev.vouch.FormatException e = org.junit.jupiter.api.Assertions.assertThrows(dev.vouch.FormatException.class,
                 () -> new dev.vouch.internal.format.RecordView().wrap(bad, bad.length));
         assertTrue(e.getMessage().contains("both zero"), e.getMessage());
+    }
+
+    /**
+     * Inputs on which the two verifiers of an export disagreed or were fooled alike: a file of no records was exit 2
+     * here and INCOMPLETE in Python; a line of U+00A0 was blank to Python only; and {@code type_code} with its
+     * underscore written as a JSON escape on every line hid it from both scans of the text, so a line could lose its
+     * decision and gain an override unnoticed. Each now gets the same, right verdict from both.
+     */
+    @Test
+    void shouldReachTheIndependentVerifiersVerdictOnEdgeInputs() throws Exception {
+        Path script = script();
+        Assumptions.assumeTrue(onPath("python3") && onPath("openssl"), "python3 and openssl are needed");
+        TestJournals.Written w = TestJournals.write(tmp.resolve("edges"), 5);
+        Path export = tmp.resolve("edges.jsonl");
+        assertEquals(0, Cli.run("export", w.dir(), "--output", export.toString()).exit());
+        String text = Files.readString(export);
+
+        for (String empty : List.of("", "\n", " \t\r\n\n")) {
+            Path none = tmp.resolve("none.jsonl");
+            Files.writeString(none, empty);
+            Cli.Result ours = Cli.run("verify", none.toString(), "--pubkey", w.pub());
+            assertEquals(1, ours.exit(), ours::toString);
+            assertTrue(ours.out().contains("INCOMPLETE: the journal holds no records"), ours::toString);
+            assertEquals(1, independentExit(script, none, w), "python on " + empty.length() + " blank bytes");
+        }
+
+        Files.writeString(export, text + "\u00a0\n");
+        Cli.Result nbsp = Cli.run("verify", export.toString(), "--pubkey", w.pub());
+        assertEquals(2, nbsp.exit(), nbsp::toString);
+        assertEquals(2, independentExit(script, export, w), "a line of U+00A0 is text, not blank");
+
+        String escaped = text.replace("\"type_code\":", "\"type\\u005fcode\":");
+        assertTrue(escaped.contains("type\\u005fcode") && !escaped.contains("\"type_code\""));
+        Files.writeString(export, escaped);
+        assertEquals(0, Cli.run("verify", export.toString(), "--pubkey", w.pub()).exit(), "the same JSON values");
+        assertEquals(0, independentExit(script, export, w), "the same JSON values");
+        String decided = Arrays.stream(escaped.split("\n")).filter(l -> l.contains("\"decision\":"))
+                .findFirst().orElseThrow();
+        // The line forged loses its type_code too (a line need not have it), the others keep it escaped.
+        String overridden = decided.replaceFirst(",\"decision\":\"[a-z_]+\"", "")
+                .replaceFirst(",\"type\\\\u005fcode\":[0-9]+", "")
+                .replaceFirst("\\}$", ",\"override\":\"allowed by admin\"}");
+        Files.writeString(export, escaped.replace(decided, overridden));
+        Cli.Result forged = Cli.run("verify", export.toString(), "--pubkey", w.pub());
+        assertEquals(1, forged.exit(), forged::toString);
+        assertTrue(forged.out().contains("decision") && forged.out().contains("override"), forged::toString);
+        assertTrue(!overridden.contains("type_code") && !overridden.contains("u005fcode"), overridden);
+        String python = independentOutput(script, export, w);
+        assertTrue(python.startsWith("TAMPERED") && python.contains("decision") && python.contains("override"), python);
+    }
+
+    private int independentExit(Path script, Path export, TestJournals.Written w) throws Exception {
+        Process p = new ProcessBuilder("python3", script.toString(), export.toString(), "--pubkey", w.pub())
+                .redirectErrorStream(true).start();
+        p.getInputStream().readAllBytes();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "verify-journal.py did not finish");
+        return p.exitValue();
     }
 
     private int independentVerdict(Path script, TestJournals.Written w) throws Exception {
