@@ -52,6 +52,37 @@ final class ProofPass {
         return run(journal, size2, ranges, -1);
     }
 
+    /**
+     * The note of the last checkpoint the key in force at record {@code seq} signed, if a later key signs the
+     * checkpoint of tree size {@code size}; null if none does (that checkpoint can prove the record). A key rotated to
+     * at record r vouches only for the records after r (docs/FORMAT.md, "Which keys may sign"): an outside trial
+     * signed a whole other history with the newest key alone, and check-proof took it. The key before it signed last
+     * the first checkpoint after the first rotation at or after {@code seq}, which covers the record.
+     */
+    static String handoverBefore(Path journal, long seq, long size) {
+        RecordView view = new RecordView();
+        RecordBuffer buffer = new RecordBuffer(4096);
+        boolean rotated = false;
+        try (JournalInput source = JournalInput.forVerifier(journal)) {
+            for (long i = 0; i < size && source.next(buffer); i++) {
+                if (i < seq || buffer.length() <= RecordDescriptor.TYPE_OFFSET) {
+                    continue;
+                }
+                byte type = buffer.data()[RecordDescriptor.TYPE_OFFSET];
+                if (type == RecordType.KEY_ROTATION.code()) {
+                    rotated = true;
+                } else if (rotated && type == RecordType.CHECKPOINT.code()) {
+                    // The checkpoint at position i signs the tree of size i: older than the one of size, and seq < i.
+                    return view.wrap(buffer.data(), buffer.length()).note();
+                }
+            }
+        } catch (StorageDamageException | FormatException e) {
+            throw new CliException(journal + ": cannot read the journal again for the proof (was it changed after it"
+                    + " verified?): " + e.getMessage(), e);
+        }
+        return null;
+    }
+
     /** The leaf ranges whose roots make up PATH(m, D[begin:end]), bottom-up, as RFC 9162 section 2.1.3.1 orders them. */
     static void pathRanges(long m, long begin, long end, List<long[]> out) {
         long n = end - begin;

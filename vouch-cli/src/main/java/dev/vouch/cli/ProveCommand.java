@@ -2,6 +2,7 @@ package dev.vouch.cli;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.vouch.crypto.Checkpoint;
+import dev.vouch.crypto.SignedNote;
 import dev.vouch.crypto.TlogProof;
 import dev.vouch.crypto.VerifyingKey;
 import dev.vouch.internal.format.RecordView;
@@ -26,7 +27,9 @@ import picocli.CommandLine.Spec;
         description = {
             "Verifies a journal, then proves that record SEQ is in the tree its latest validly signed checkpoint signs"
                     + " (or the saved checkpoint given with --checkpoint), so that one tool call can be shown to a"
-                    + " third party without the others.",
+                    + " third party without the others. A record before a key rotation is proven against the last"
+                    + " checkpoint the key then in force signed: a later key vouches only for the records after its"
+                    + " rotation.",
             "By default writes two files: a C2SP tlog-proof (c2sp.org/tlog-proof@v1: the index, the RFC 6962"
                     + " inclusion proof and the signed checkpoint; after key rotations, the rotation statements in its"
                     + " extra line) and, beside it, the record's exact bytes. 'vouch check-proof' checks them without"
@@ -112,8 +115,22 @@ final class ProveCommand implements Callable<Integer> {
                     ? "latest signed checkpoint" : "saved checkpoint " + savedCheckpoint) + ", which signs records 0 to "
                     + (cp.size() - 1) + " (tree size " + cp.size() + ")");
         }
-        ProofPass.Result pass = ProofPass.inclusion(journal, seq, cp.size());
         String note = verified.targetNote();
+        String handover = ProofPass.handoverBefore(journal, seq, cp.size());
+        if (handover != null) {
+            if (savedCheckpoint != null) {
+                throw new CliException("record " + seq + " comes before a key rotation, so the key that signs the saved"
+                        + " checkpoint " + savedCheckpoint + " cannot vouch for it (docs/FORMAT.md, \"Which keys may"
+                        + " sign\"); prove it without --checkpoint (against the last checkpoint the key before signed),"
+                        + " and show with 'vouch consistency' that the saved checkpoint extends that one");
+            }
+            note = handover;
+            cp = Checkpoint.parse(SignedNote.parse(note).text());
+            err.println("record " + seq + " comes before a key rotation: proving it against the last checkpoint the key"
+                    + " then in force signed (tree size " + cp.size() + "), since a later key vouches only for the"
+                    + " records after its rotation");
+        }
+        ProofPass.Result pass = ProofPass.inclusion(journal, seq, cp.size());
         byte[] history = ProofPass.keyHistory(verified.outcome().report().keys(), pass.rotations(), cp.origin(), note);
         TlogProof proof = TlogProof.of(seq, pass.hashes(), note, history);
         ProofCheck.Result check = ProofCheck.inclusion(pass.record(), proof, anchor);
@@ -123,7 +140,7 @@ final class ProveCommand implements Callable<Integer> {
                     + " changed while it was read? No proof written");
         }
         if (format == Format.json) {
-            writeJson(proof, pass.record(), cp, verified.targetNote());
+            writeJson(proof, pass.record(), cp, note);
         } else {
             writeFiles(proof, pass.record());
         }

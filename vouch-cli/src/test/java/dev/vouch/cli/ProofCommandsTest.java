@@ -12,6 +12,9 @@ import dev.vouch.crypto.SignedNote;
 import dev.vouch.crypto.TlogProof;
 import dev.vouch.internal.format.RecordType;
 import dev.vouch.internal.format.RecordView;
+import dev.vouch.merkle.LeafHashes;
+import dev.vouch.merkle.MerkleProofs;
+import dev.vouch.merkle.Rfc6962;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -71,30 +74,76 @@ class ProofCommandsTest {
         long[] seqs = {0, 1, TestJournals.sequenceOf(journal.journal(), "MARK1X"), rotation - 1, rotation, rotation + 3,
             indexOf(RecordType.GAP), indexOf(RecordType.RECOVERY), TestJournals.sequenceOf(journal.journal(), "MARK9X"),
             records.size() - 2};
+        long handover = handoverAfter(rotation);
         for (long seq : seqs) {
             Path proof = prove(seq);
 
             TlogProof parsed = TlogProof.parse(Files.readString(proof));
             assertEquals(seq, parsed.index());
-            assertEquals(records.size() - 1, parsed.checkpoint().size(), "against the latest checkpoint");
-            assertNotNull(parsed.extra(), "signed by the rotated key, so the rotation statement travels with it");
             assertTrue(Arrays.equals(records.get((int) seq), Files.readAllBytes(recordOf(proof))));
             Cli.Result r = checkProof(proof, recordOf(proof), journal.pubkey());
             assertEquals(0, r.exit(), r::toString);
             assertTrue(r.out().startsWith("VERIFIED: record " + seq + " is in the journal " + TestJournals.ORIGIN), r::toString);
-            assertTrue(r.out().contains("rotated to from the trust anchor, 1 rotation(s)"), r::toString);
+            if (seq > rotation) {
+                assertEquals(records.size() - 1, parsed.checkpoint().size(), "against the latest checkpoint");
+                assertNotNull(parsed.extra(), "signed by the rotated key, so the rotation statement travels with it");
+                assertTrue(r.out().contains("rotated to from the trust anchor, 1 rotation(s)"), r::toString);
+            } else {
+                // The rotated-to key vouches only for the records after its rotation: the last checkpoint the
+                // first key signed proves the records before.
+                assertEquals(handover, parsed.checkpoint().size(), "against the first key's last checkpoint");
+                assertNull(parsed.extra(), "signed by the first key");
+            }
         }
+    }
+
+    /**
+     * An outside trial held only the key the journal rotated to, signed a checkpoint of a whole other tree (a record
+     * before the rotation altered), reused the real rotation statement from a proof, and check-proof said VERIFIED.
+     * Such a proof, shaped as the prover wrote them before, is now refused, also for the true record.
+     */
+    @Test
+    void shouldRefuseAProofOfARecordBeforeARotationSignedByTheKeyRotatedTo() throws Exception {
+        long rotation = indexOf(RecordType.KEY_ROTATION);
+        TlogProof later = TlogProof.parse(Files.readString(prove(rotation + 3)));
+        long size = later.checkpoint().size();
+        LeafHashes leaves = (i, out, off) -> System.arraycopy(Rfc6962.leafHash(records.get((int) i)), 0, out, off, 32);
+        for (long seq : new long[] {1, rotation - 1, rotation}) {
+            TlogProof oldShape = TlogProof.of(seq, MerkleProofs.inclusionProof(leaves, seq, size),
+                    later.checkpointNote(), later.extra());
+            Path proof = write("old-shape-" + seq + ".tlog-proof", oldShape.text());
+            assertFails(checkProof(proof, write("r-" + seq + ".record", records.get((int) seq)), journal.pubkey()),
+                    "rotated to at record " + rotation + ", which vouches only for the records after it");
+        }
+        Path saved = tmp.resolve("latest-saved.txt");
+        assertEquals(0, Cli.run("checkpoint", journal.dir(), "--pubkey", journal.pub(), "-o", saved.toString()).exit());
+        Cli.Result againstSaved = Cli.run("prove", journal.dir(), "--seq", "1", "--pubkey", journal.pub(),
+                "--checkpoint", saved.toString(), "-o", tmp.resolve("s.tlog-proof").toString());
+        assertEquals(2, againstSaved.exit(), againstSaved::toString);
+        assertTrue(againstSaved.err().contains("comes before a key rotation"), againstSaved::toString);
+    }
+
+    /** The tree size of the first checkpoint after record {@code seq}: the last one the key before signed. */
+    private static long handoverAfter(long seq) {
+        for (int i = (int) seq + 1; i < records.size(); i++) {
+            if (new RecordView().wrap(records.get(i), records.get(i).length).type() == RecordType.CHECKPOINT) {
+                return i;
+            }
+        }
+        throw new AssertionError("no checkpoint after " + seq);
     }
 
     @Test
     void shouldFailAfterTamperingWithTheRecordTheProofTheCheckpointOrTheKey() throws Exception {
-        long seq = TestJournals.sequenceOf(journal.journal(), "MARK4X");
+        // A record after the rotation: its proof is against the latest checkpoint, with the key history.
+        long seq = TestJournals.sequenceOf(journal.journal(), "MARK9X");
+        assertTrue(seq > indexOf(RecordType.KEY_ROTATION));
         Path proof = prove(seq);
         String text = Files.readString(proof);
         TlogProof parsed = TlogProof.parse(text);
 
         byte[] record = Files.readAllBytes(recordOf(proof));
-        int at = TestJournals.indexOf(record, "MARK4X".getBytes(StandardCharsets.UTF_8), 0);
+        int at = TestJournals.indexOf(record, "MARK9X".getBytes(StandardCharsets.UTF_8), 0);
         record[at + 4] = '5';
         assertFails(checkProof(proof, write("tampered.record", record), journal.pubkey()), "another root");
 
@@ -214,13 +263,15 @@ class ProofCommandsTest {
 
     @Test
     void shouldKeepTheJsonProofAsAnOption() throws Exception {
-        Cli.Result r = Cli.run("prove", journal.dir(), "--seq", "7", "--pubkey", journal.pub(), "--format", "json");
+        int seq = (int) indexOf(RecordType.KEY_ROTATION) + 3;
+        Cli.Result r = Cli.run("prove", journal.dir(), "--seq", Integer.toString(seq), "--pubkey", journal.pub(),
+                "--format", "json");
 
         assertEquals(0, r.exit(), r::toString);
         Map<String, Object> json = r.json();
-        assertEquals(7L, Cli.num(json.get("leaf_index")));
+        assertEquals((long) seq, Cli.num(json.get("leaf_index")));
         assertEquals((long) records.size() - 1, Cli.num(json.get("tree_size")));
-        assertTrue(Arrays.equals(records.get(7), Base64.getDecoder().decode((String) json.get("record_b64"))));
+        assertTrue(Arrays.equals(records.get(seq), Base64.getDecoder().decode((String) json.get("record_b64"))));
         assertEquals(TlogProof.parse((String) json.get("tlog_proof")).hashes().size(), ((List<?>) json.get("audit_path")).size());
         Path file = write("p.json", r.out());
         assertEquals(0, checkProof(write("p.tlog-proof", (String) json.get("tlog_proof")), file, journal.pubkey()).exit());

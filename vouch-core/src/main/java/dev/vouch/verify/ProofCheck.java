@@ -23,7 +23,8 @@ import java.util.Objects;
  *
  * <p>Who signed: the checkpoint must be signed, under its own origin as key name, by the trust anchor or by a key
  * the anchor handed over to through the {@link KeyHistory} in the proof's extra data, named by a rotation at a
- * record before the checkpoint's covering checkpoint (sequence number + 2 at most the tree size).
+ * record before the checkpoint's covering checkpoint (sequence number + 2 at most the tree size). A key rotated to
+ * at record r vouches, in an inclusion proof, only for the records after r.
  */
 public final class ProofCheck {
     private ProofCheck() {
@@ -60,6 +61,13 @@ public final class ProofCheck {
             return new Result(false, signed.problem, cp, null, signed.keys);
         }
         long index = proof.index();
+        if (signed.since >= index) {
+            // A key rotated to at record r vouches for the records after r only: an outside trial signed a whole
+            // other tree with the newest key alone, reused the real rotation statements, and this check took it.
+            return invalid("the checkpoint is signed by the key the journal rotated to at record " + signed.since
+                    + ", which vouches only for the records after it, not for record " + index + ": prove the record"
+                    + " against a checkpoint the key before signed (vouch prove picks one)", cp, signed);
+        }
         if (record.length < RecordDescriptor.HEADER_LENGTH) {
             return invalid("the record is " + record.length + " bytes, shorter than a record header ("
                     + RecordDescriptor.HEADER_LENGTH + ")", cp, signed);
@@ -138,7 +146,11 @@ public final class ProofCheck {
         return new Result(false, problem, cp, signed.signer, signed.keys);
     }
 
-    private record Signed(String problem, VerifyingKey signer, List<VerifyingKey> keys) {
+    /** The signer, if any, and the record it was rotated to at ({@code since}; -1 for the trust anchor). */
+    private record Signed(String problem, VerifyingKey signer, long since, List<VerifyingKey> keys) {
+        Signed(String problem, List<VerifyingKey> keys) {
+            this(problem, null, -1, keys);
+        }
     }
 
     /** Which trusted key signs {@code note} (a checkpoint of {@code cp.size()}), following the key history. */
@@ -146,7 +158,9 @@ public final class ProofCheck {
         List<VerifyingKey> keys = new ArrayList<>();
         keys.add(anchor);
         List<VerifyingKey> usable = new ArrayList<>();
+        List<Long> since = new ArrayList<>();
         usable.add(anchor);
+        since.add(-1L);
         String historyProblem = null;
         if (extra != null) {
             try {
@@ -155,6 +169,7 @@ public final class ProofCheck {
                     // Rotation at r: the checkpoint at r + 1 is still the old key's; the new key signs sizes >= r + 2.
                     if (r.sequence() <= cp.size() - 2) {
                         usable.add(r.to());
+                        since.add(r.sequence());
                     }
                 }
             } catch (FormatException e) {
@@ -165,16 +180,16 @@ public final class ProofCheck {
         try {
             signed = SignedNote.parse(note);
         } catch (FormatException e) {
-            return new Signed("the checkpoint is not a signed note: " + e.getMessage(), null, keys);
+            return new Signed("the checkpoint is not a signed note: " + e.getMessage(), keys);
         }
         try {
-            for (VerifyingKey k : usable) {
-                if (signed.verifiedBy(cp.origin(), k)) {
-                    return new Signed(null, k, keys);
+            for (int i = 0; i < usable.size(); i++) {
+                if (signed.verifiedBy(cp.origin(), usable.get(i))) {
+                    return new Signed(null, usable.get(i), since.get(i), keys);
                 }
             }
         } catch (FormatException e) {
-            return new Signed("the checkpoint's origin " + quote(cp.origin()) + " is not a valid key name", null, keys);
+            return new Signed("the checkpoint's origin " + quote(cp.origin()) + " is not a valid key name", keys);
         }
         String why = "the checkpoint (origin " + quote(cp.origin()) + ", tree size " + cp.size() + ") is not signed by"
                 + " the trusted key " + anchor;
@@ -184,7 +199,7 @@ public final class ProofCheck {
         if (historyProblem != null) {
             why += "; the proof's key history does not verify: " + historyProblem;
         }
-        return new Signed(why + ": a wrong key, a proof for another log, or an altered checkpoint", null, keys);
+        return new Signed(why + ": a wrong key, a proof for another log, or an altered checkpoint", keys);
     }
 
     private static String quote(String s) {

@@ -102,6 +102,26 @@ class ProofCheckTest {
         assertInvalid(r, "key history does not verify");
     }
 
+    /**
+     * A key rotated to at record r vouches only for the records after r. An outside trial held only the newest key,
+     * signed a checkpoint of a whole other tree (record 10, before the rotation, altered), reused the real rotation
+     * statement, and check-proof said VERIFIED.
+     */
+    @Test
+    void shouldNotLetARotatedToKeyVouchForARecordBeforeItsRotation() {
+        String rotation = SignedNote.sign(KeyRotationStatement.text(ORIGIN, 12, K1.verifyingKey().bytes()), ORIGIN, K0);
+        byte[] history = KeyHistory.of(List.of(rotation)).bytes();
+        for (int index : new int[] {0, 10, 12}) {
+            assertInvalid(ProofCheck.inclusion(RECORDS.get(index), proof(index, 30, K1, history), K0.verifyingKey()),
+                    "rotated to at record 12, which vouches only for the records after it, not for record " + index);
+        }
+        ProofCheck.Result after = ProofCheck.inclusion(RECORDS.get(13), proof(13, 30, K1, history), K0.verifyingKey());
+        assertTrue(after.valid(), after.problem());
+        // The checkpoint the old key signed last covers the record and proves it.
+        ProofCheck.Result before = ProofCheck.inclusion(RECORDS.get(10), proof(10, 13, K0, history), K0.verifyingKey());
+        assertTrue(before.valid(), before.problem());
+    }
+
     @Test
     void shouldProveThatANewerCheckpointExtendsAnOlderOne() {
         for (int oldSize = 1; oldSize <= N; oldSize += 5) {
