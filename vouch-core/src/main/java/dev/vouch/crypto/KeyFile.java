@@ -194,6 +194,12 @@ public final class KeyFile {
         try {
             writeNew(file, key);
         } catch (FileAlreadyExistsException e) {
+            if (Files.isSymbolicLink(file) && !Files.exists(file)) {
+                // An outside trial's dangling link was told "already exists ... rotate", though there was no key.
+                throw new KeyFileException(file, "is a symbolic link to a file that does not exist, so there is no key"
+                        + " to load and a new one is not written through it; restore the key file it leads to, or"
+                        + " remove the link to make a new key here", e);
+            }
             throw new KeyFileException(file, "key file already exists; refusing to overwrite a key (rotate with"
                     + " KeyFile.replace)", e);
         } catch (IOException e) {

@@ -42,6 +42,7 @@ public final class SecretFiles {
      * @throws KeyFileException naming the file and the command that fixes it
      */
     public static void checkPrivate(Path file, PosixFileAttributes attrs, String what) {
+        checkLinks(file, what);
         checkOwner(file, what);
         Set<PosixFilePermission> perms = attrs.permissions();
         if (!Collections.disjoint(perms, GROUP_OR_OTHER)) {
@@ -76,6 +77,40 @@ public final class SecretFiles {
             }
         } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
             // Cannot tell who runs us: the mode check still applies.
+        }
+    }
+
+    /**
+     * Each symbolic link on the way to the file must be the user's own (or root's), as the file must: in an outside
+     * trial another user put, in a directory all could write, a link to another journal's key under the name a
+     * writer was given; the writer signed with that key, and a rotation then replaced it, leaving the other journal
+     * without its key.
+     */
+    private static void checkLinks(Path file, String what) {
+        Object processUid;
+        try {
+            Path self = Path.of("/proc/self");
+            if (!Files.isSymbolicLink(file) || !Files.exists(self)) {
+                return;
+            }
+            processUid = Files.getAttribute(self, "unix:uid");
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+            return; // no Unix owner to check
+        }
+        Path link = file;
+        for (int hops = 0; hops < 40 && Files.isSymbolicLink(link); hops++) {
+            try {
+                Object linkUid = Files.getAttribute(link, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+                if (!Integer.valueOf(0).equals(linkUid) && !processUid.equals(linkUid)) {
+                    throw new KeyFileException(file, what + " is reached through the symbolic link " + link
+                            + ", owned by uid " + linkUid + ", not by the user running Vouch (uid " + processUid
+                            + "): its owner can point it at any file, another journal's key among them; use the file"
+                            + " itself, or a link of your own");
+                }
+                link = link.resolveSibling(Files.readSymbolicLink(link));
+            } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+                return; // the owner check of the file itself still applies
+            }
         }
     }
 

@@ -262,4 +262,31 @@ class KeyFileTest {
         Files.setAttribute(file, "unix:uid", 0);
         KeyFile.load(file);
     }
+
+    /**
+     * A link to a key, made by another user in a directory all could write, led a writer to sign a new journal with
+     * another journal's key (an outside trial); a link of one's own still works, and a dangling one is named as such.
+     */
+    @Test
+    void shouldRefuseAKeyReachedThroughAnotherUsersLinkAndNameADanglingOne() throws IOException {
+        Path file = dir.resolve("key");
+        KeyFile.create(file, RANDOM);
+        Path own = Files.createSymbolicLink(dir.resolve("own-link"), file.getFileName());
+        KeyFile.load(own);
+
+        Path dangling = Files.createSymbolicLink(dir.resolve("dangling"), dir.resolve("gone"));
+        KeyFileException none = assertThrows(KeyFileException.class, () -> KeyFile.create(dangling, RANDOM));
+        assertTrue(none.getMessage().contains("symbolic link to a file that does not exist"), none.getMessage());
+
+        Object self = Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Integer.valueOf(0).equals(self), "only root can chown a link");
+        Path planted = Files.createSymbolicLink(dir.resolve("planted"), file);
+        Files.setAttribute(planted, "unix:uid", 4242, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        Path viaPlanted = Files.createSymbolicLink(dir.resolve("via-planted"), planted.getFileName());
+
+        for (Path p : List.of(planted, viaPlanted)) {
+            KeyFileException e = assertThrows(KeyFileException.class, () -> KeyFile.load(p));
+            assertTrue(e.getMessage().contains("symbolic link " + planted + ", owned by uid 4242"), e.getMessage());
+        }
+    }
 }

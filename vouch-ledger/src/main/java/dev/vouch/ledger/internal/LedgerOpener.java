@@ -228,8 +228,13 @@ final class LedgerOpener {
             writer.checkpoint();
             // The whole public key, in a form `vouch verify --pubkey` takes: where the key file cannot be read later
             // (a container's volume, owned by its user), this line is how an operator gets the trust anchor.
-            LOG.info("Vouch journal created at {} (origin {}, key {}); its public key, for auditors: {}", dir, origin,
-                    key.verifyingKey(), dev.vouch.crypto.NoteKeys.verifierKey(origin, key.verifyingKey()));
+            // Whether the key was already in its file: an outside trial started two journals on one key file unawares,
+            // and a rotation of one then left the other without its key (docs/OPERATIONS.md: one key file per
+            // journal). A key provisioned beforehand, as a mounted secret is, is the usual case, so no warning.
+            LOG.info("Vouch journal created at {} (origin {}, key {}{}); its public key, for auditors: {}", dir, origin,
+                    key.verifyingKey(), loaded != null ? ", from the existing key file " + config.keyFile()
+                            + ", which should serve this journal only" : ", new in " + config.keyFile(),
+                    dev.vouch.crypto.NoteKeys.verifierKey(origin, key.verifyingKey()));
             return new Opened(counters, writer, journal, origin, dir);
         } catch (RuntimeException | Error e) {
             journal.close();
@@ -367,7 +372,8 @@ final class LedgerOpener {
         Path stagedFile = KeyRotation.staged(keyFile);
         if (current == null) {
             throw new KeyFileException(keyFile, "no key file, but the journal " + dir + " exists and is signed by "
-                    + resume.currentKey() + ": restore the key file (Vouch never creates a key for an existing journal)");
+                    + resume.currentKey() + ": restore the key file (Vouch never creates a key for an existing journal;"
+                    + " if the key is lost, start a new journal: docs/OPERATIONS.md, \"When a key leaks or is lost\")");
         }
         SigningKey staged = Files.exists(stagedFile) ? KeyFile.load(stagedFile) : null;
         VerifyingKey expected = resume.currentKey();
