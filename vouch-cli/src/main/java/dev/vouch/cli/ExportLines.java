@@ -28,7 +28,7 @@ final class ExportLines implements RecordSource {
     private final String name;
     private long line;
     private String lastLine;
-    /** Whether a line read so far names {@code type_code}: what {@code vouch export} writes on every line. */
+    /** Whether a line read so far has a member {@code type_code}: what {@code vouch export} writes on every line. */
     private boolean wholeLines;
 
     ExportLines(BufferedReader reader, String name) {
@@ -36,7 +36,6 @@ final class ExportLines implements RecordSource {
         this.name = name;
     }
 
-    /** The export file {@code file}, read as UTF-8. */
     /**
      * Whether a line is blank (FORMAT.md, "Export format"): empty or only JSON's white space. {@code String.isBlank}
      * also took U+2028 and other Unicode spaces, Python's {@code str.strip} U+00A0, so the two verifiers disagreed on
@@ -52,6 +51,7 @@ final class ExportLines implements RecordSource {
         return true;
     }
 
+    /** The export file {@code file}, read as UTF-8. */
     static ExportLines open(Path file) throws IOException {
         return new ExportLines(Files.newBufferedReader(file, StandardCharsets.UTF_8), file.toString());
     }
