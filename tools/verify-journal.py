@@ -818,6 +818,9 @@ def settings_members(said, raw):
     for line in text.split("\n"):
         if line:
             key, _, value = line.partition("=")
+            if key in settings:  # no member twice (docs/EXPORT.md): null, and settings_text has every line
+                said["settings"] = None
+                return
             settings[key] = value
     said["settings"] = settings
 

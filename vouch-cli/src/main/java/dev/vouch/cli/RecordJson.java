@@ -14,7 +14,9 @@ import java.io.IOException;
 import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Writes one record as one JSON object (a line of {@code vouch export --format jsonl}), with every field of its
@@ -140,21 +142,32 @@ final class RecordJson {
         Json.stringOrNull(g, prefix + "_fingerprint", fingerprint);
     }
 
-    /** The settings both raw and as an object of {@code key=value} lines, in their order. */
+    /**
+     * The settings both raw and as an object of {@code key=value} lines, in their order; the object is null when two
+     * lines name the same key. FORMAT.md lets settings hold any bytes, and an outside auditor's {@code a=1\na=2}
+     * became {@code {"a":"1","a":"2"}}: a line with a member twice, which verify-journal.py refused and
+     * {@code vouch verify} took for the exporter's own text (docs/EXPORT.md: no member occurs twice).
+     */
     private static void writeSettings(JsonGenerator g, String settings) throws IOException {
-        g.writeObjectFieldStart("settings");
+        Map<String, String> members = new LinkedHashMap<>();
+        boolean unique = true;
         for (String line : settings.split("\n")) {
             if (line.isEmpty()) {
                 continue;
             }
             int eq = line.indexOf('=');
-            if (eq < 0) {
-                g.writeStringField(line, "");
-            } else {
-                g.writeStringField(line.substring(0, eq), line.substring(eq + 1));
-            }
+            String key = eq < 0 ? line : line.substring(0, eq);
+            unique &= members.putIfAbsent(key, eq < 0 ? "" : line.substring(eq + 1)) == null;
         }
-        g.writeEndObject();
+        if (unique) {
+            g.writeObjectFieldStart("settings");
+            for (Map.Entry<String, String> m : members.entrySet()) {
+                g.writeStringField(m.getKey(), m.getValue());
+            }
+            g.writeEndObject();
+        } else {
+            g.writeNullField("settings");
+        }
         g.writeStringField("settings_text", settings);
     }
 

@@ -262,12 +262,17 @@ final class TestJournals {
 
     /** A journal with {@code extra} appended after the records of {@code source}. */
     static Path copyWithExtraRecord(Path source, Path target, byte[] extra) {
-        List<byte[]> records = records(source);
+        List<byte[]> records = new ArrayList<>(records(source));
+        records.add(extra);
+        return journalOf(target, records);
+    }
+
+    /** A journal of exactly {@code records}, written through the journal's own storage adapter, signed or not. */
+    static Path journalOf(Path target, List<byte[]> records) {
         try (ChronicleJournal out = openForWriting(target)) {
             for (byte[] r : records) {
                 out.append(r, r.length);
             }
-            out.append(extra, extra.length);
         }
         return target;
     }

@@ -1,5 +1,8 @@
 package dev.vouch.cli;
 
+import dev.vouch.internal.format.RecordBuilder;
+import dev.vouch.internal.format.RecordDescriptor;
+import dev.vouch.internal.format.RecordType;
 import java.util.Map;
 import java.util.List;
 import dev.vouch.ledger.Ledger;
@@ -242,6 +245,46 @@ class ThirdPartyExportTest {
         assertTrue(!overridden.contains("type_code") && !overridden.contains("u005fcode"), overridden);
         String python = independentOutput(script, export, w);
         assertTrue(python.startsWith("TAMPERED") && python.contains("decision") && python.contains("override"), python);
+    }
+
+    /**
+     * Settings may hold any bytes (FORMAT.md), and an outside auditor's {@code a=1\na=2} was exported as
+     * {@code "settings":{"a":"1","a":"2"}}: {@code vouch verify} took the line for the exporter's own text and
+     * verify-journal.py refused it (a member twice, exit 2). Settings whose names repeat are now null, and both
+     * verifiers read the line and hold it to that.
+     */
+    @Test
+    void shouldExportSettingsWhoseNamesRepeatWithNoMemberTwice() throws Exception {
+        Path script = script();
+        Assumptions.assumeTrue(onPath("python3") && onPath("openssl"), "python3 and openssl are needed");
+        TestJournals.Written w = TestJournals.write(tmp.resolve("keys"), 1);
+        Path export = exportOfGenesis(w, "a=1\na=2\nb\n".getBytes(StandardCharsets.UTF_8));
+        String line = Files.readString(export);
+        assertTrue(line.contains("\"settings\":null,\"settings_text\":\"a=1\\na=2\\nb\\n\""), line);
+
+        Cli.Result ours = Cli.run("verify", export.toString(), "--pubkey", w.pub());
+        assertEquals(1, ours.exit(), ours::toString);
+        assertTrue(ours.out().contains("INCOMPLETE") && !ours.out().contains("export_line"), ours::toString);
+        String python = independentOutput(script, export, w);
+        assertTrue(python.startsWith("INCOMPLETE") && !python.contains("export_line"), python);
+
+        Files.writeString(export, line.replace("\"settings\":null", "\"settings\":{\"a\":\"2\",\"b\":\"\"}"));
+        Cli.Result forged = Cli.run("verify", export.toString(), "--pubkey", w.pub());
+        assertTrue(forged.out().contains("export_line") && forged.out().contains("settings differs"), forged::toString);
+        python = independentOutput(script, export, w);
+        assertTrue(python.startsWith("TAMPERED") && python.contains("settings differs"), python);
+    }
+
+    /** The export of a journal of one GENESIS record with these settings bytes and {@code w}'s key. */
+    private Path exportOfGenesis(TestJournals.Written w, byte[] settings) {
+        RecordBuilder b = new RecordBuilder(256);
+        b.begin(RecordType.GENESIS, 0, 1_700_000_000_000_000_000L, new byte[RecordDescriptor.HASH_LENGTH])
+                .str16(TestJournals.ORIGIN).raw(w.key().bytes(), 0, RecordDescriptor.PUBLIC_KEY_LENGTH)
+                .str16("vouch-java/test").bytes32(settings, 0, settings.length);
+        Path journal = TestJournals.journalOf(tmp.resolve("genesis"), List.of(Arrays.copyOf(b.buffer(), b.finish())));
+        Path export = tmp.resolve("genesis.jsonl");
+        assertEquals(0, Cli.run("export", journal.toString(), "--output", export.toString()).exit());
+        return export;
     }
 
     private int independentExit(Path script, Path export, TestJournals.Written w) throws Exception {
