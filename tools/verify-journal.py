@@ -810,9 +810,9 @@ def key_members(said, prefix, raw):
 
 
 def settings_members(said, raw):
-    text = utf8_or_none(raw)
-    if text is None:
-        return
+    # Settings may hold any bytes (FORMAT.md); those that are not UTF-8 are rendered with U+FFFD for each maximal
+    # subpart (docs/EXPORT.md), as Python's "replace" does, and compared: a line could say anything of them before.
+    text = raw.decode("utf-8", "replace")
     said["settings_text"] = text
     settings = {}
     for line in text.split("\n"):
@@ -928,11 +928,9 @@ def misleading_members(line, raw, rec, index, export_line=None):
 
 
 # Members an export line has beyond readable_members, by record type: derived (a tool call's outcome), worded by
-# another tool (a checkpoint's note_error), or present unless the bytes are not UTF-8 (notes, settings).
+# another tool (a checkpoint's note_error), or present unless the bytes are not UTF-8 (notes).
 TYPE_EXTRAS = {
     0x01: {"outcome"},
-    GENESIS: {"settings", "settings_text"},
-    RESUME: {"settings", "settings_text"},
     KEY_ROTATION: {"note", "statement"},
     CHECKPOINT: {"note", "note_error", "origin", "tree_size", "root_hash_b64"},
 }

@@ -275,6 +275,33 @@ class ThirdPartyExportTest {
         assertTrue(python.startsWith("TAMPERED") && python.contains("settings differs"), python);
     }
 
+    /**
+     * Settings that are not UTF-8: verify-journal.py rendered nothing for them and took any value, so an outside
+     * auditor's line could say {@code {"signing":"PER_EVENT"}} of {@code a=\xff} (vouch verify: TAMPERED). Both now
+     * render U+FFFD per maximal subpart (docs/EXPORT.md), including a surrogate, where Java's own decoder differed.
+     */
+    @Test
+    void shouldHoldALineToSettingsThatAreNotUtf8InBothVerifiers() throws Exception {
+        Path script = script();
+        Assumptions.assumeTrue(onPath("python3") && onPath("openssl"), "python3 and openssl are needed");
+        TestJournals.Written w = TestJournals.write(tmp.resolve("keys"), 1);
+        Path export = exportOfGenesis(w, new byte[] {'a', '=', (byte) 0xFF, (byte) 0xED, (byte) 0xA0, (byte) 0x80, '\n'});
+        String line = Files.readString(export);
+        assertTrue(line.contains("\"settings\":{\"a\":\"\ufffd\ufffd\ufffd\ufffd\"},\"settings_text\":\"a=\ufffd\ufffd\ufffd\ufffd\\n\""),
+                line);
+        String python = independentOutput(script, export, w);
+        assertTrue(python.startsWith("INCOMPLETE") && !python.contains("export_line"), python);
+
+        Files.writeString(export, line.replaceFirst("\"settings\":\\{[^}]*}", "\"settings\":{\"signing\":\"PER_EVENT\"}"));
+        Cli.Result forged = Cli.run("verify", export.toString(), "--pubkey", w.pub());
+        assertTrue(forged.out().contains("TAMPERED") && forged.out().contains("settings differs"), forged::toString);
+        python = independentOutput(script, export, w);
+        assertTrue(python.startsWith("TAMPERED") && python.contains("settings differs"), python);
+        Files.writeString(export, line.replace("a=\ufffd", "a=?"));
+        python = independentOutput(script, export, w);
+        assertTrue(python.startsWith("TAMPERED") && python.contains("settings_text differs"), python);
+    }
+
     /** The export of a journal of one GENESIS record with these settings bytes and {@code w}'s key. */
     private Path exportOfGenesis(TestJournals.Written w, byte[] settings) {
         RecordBuilder b = new RecordBuilder(256);

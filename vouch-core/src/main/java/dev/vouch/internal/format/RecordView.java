@@ -404,9 +404,12 @@ public final class RecordView {
         return version.text(buf);
     }
 
-    /** GENESIS, RESUME: the writer's settings, {@code key=value} lines. */
+    /**
+     * GENESIS, RESUME: the writer's settings, {@code key=value} lines. Any bytes are allowed there (FORMAT.md); those
+     * that are not UTF-8 are replaced as {@link Utf8#decodeReplacing} says, the same in every language.
+     */
     public String settings() {
-        return settings.text(buf);
+        return Utf8.decodeReplacing(buf, settings.offset, settings.length);
     }
 
     /** CHECKPOINT, KEY_ROTATION: the signed note, UTF-8. */

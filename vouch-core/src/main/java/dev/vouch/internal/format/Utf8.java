@@ -3,6 +3,7 @@ package dev.vouch.internal.format;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 
 /**
  * UTF-8 encoding of {@link CharSequence}s straight into a byte array, without the intermediate arrays
@@ -118,5 +119,62 @@ public final class Utf8 {
             i += n + 1;
         }
         return true;
+    }
+
+    /**
+     * The text of {@code len} bytes at {@code off}, with each maximal subpart of an ill-formed sequence replaced by
+     * one U+FFFD (Unicode 15, section 3.9, "U+FFFD Substitution of Maximal Subparts", as the WHATWG Encoding
+     * Standard decodes UTF-8, and Python's {@code bytes.decode("utf-8", "replace")}). {@code new String(b, UTF_8)}
+     * does not follow it (a surrogate {@code ED A0 80} is one U+FFFD there, three here): an export line renders
+     * settings that are not UTF-8 (FORMAT.md allows any bytes), and a verifier in another language must be able to
+     * render the same text (an outside auditor's non-UTF-8 settings could be lied about to verify-journal.py).
+     */
+    public static String decodeReplacing(byte[] b, int off, int len) {
+        if (isWellFormed(b, off, len)) {
+            return new String(b, off, len, StandardCharsets.UTF_8);
+        }
+        StringBuilder out = new StringBuilder(len);
+        int i = off;
+        int end = off + len;
+        while (i < end) {
+            int c = b[i++] & 0xFF;
+            if (c < 0x80) {
+                out.append((char) c);
+                continue;
+            }
+            int need;
+            int lo = 0x80; // the range of the next continuation byte (Unicode 15, table 3-7)
+            int hi = 0xBF;
+            if (c >= 0xC2 && c <= 0xDF) {
+                need = 1;
+            } else if (c >= 0xE0 && c <= 0xEF) {
+                need = 2;
+                lo = c == 0xE0 ? 0xA0 : lo;
+                hi = c == 0xED ? 0x9F : hi;
+            } else if (c >= 0xF0 && c <= 0xF4) {
+                need = 3;
+                lo = c == 0xF0 ? 0x90 : lo;
+                hi = c == 0xF4 ? 0x8F : hi;
+            } else {
+                out.append('\uFFFD');
+                continue;
+            }
+            int cp = c & (0x3F >> need);
+            for (; need > 0 && i < end; need--, i++) {
+                int cc = b[i] & 0xFF;
+                if (cc < lo || cc > hi) {
+                    break;
+                }
+                cp = cp << 6 | cc & 0x3F;
+                lo = 0x80;
+                hi = 0xBF;
+            }
+            if (need == 0) {
+                out.appendCodePoint(cp);
+            } else {
+                out.append('\uFFFD');
+            }
+        }
+        return out.toString();
     }
 }

@@ -86,4 +86,29 @@ class Utf8Test {
             }
         }
     }
+
+    /**
+     * Settings may be any bytes, and an export line renders them as text that a verifier in another language must
+     * render the same (an outside auditor's lie about {@code a=\xff} passed verify-journal.py): one U+FFFD per
+     * maximal subpart, as Unicode 15 section 3.9 shows, where {@code new String(b, UTF_8)} differs on surrogates.
+     */
+    @Test
+    void replacesEachMaximalSubpartOfAnIllFormedSequenceByOneReplacementCharacter() {
+        assertEquals("a\uFFFD\uFFFD\uFFFDb\uFFFDc\uFFFD\uFFFDd", Utf8.decodeReplacing(bytes(0x61, 0xF1, 0x80, 0x80, 0xE1,
+                0x80, 0xC2, 0x62, 0x80, 0x63, 0x80, 0xBF, 0x64), 0, 13), "Unicode 15, table 3-8");
+        assertEquals("\uFFFD\uFFFD\uFFFD", Utf8.decodeReplacing(bytes(0xED, 0xA0, 0x80), 0, 3), "a surrogate");
+        assertEquals("\uFFFD\uFFFD\u008F", Utf8.decodeReplacing(bytes(0xED, 0xBF, 0xC2, 0x8F), 0, 4));
+        assertEquals("\uFFFD\uFFFD\uFFFD", Utf8.decodeReplacing(bytes(0xC0, 0xAF, 0xF5), 0, 3), "overlong, never a lead");
+        assertEquals("\uFFFD\uFFFD", Utf8.decodeReplacing(bytes(0xF4, 0x90, 0x41), 0, 2), "above U+10FFFF, cut");
+        assertEquals("\uFFFD", Utf8.decodeReplacing(bytes(0xF0, 0x9F, 0x98), 0, 3), "a truncated sequence is one");
+        assertEquals("é\uD83D\uDE00", Utf8.decodeReplacing("xé😀".getBytes(StandardCharsets.UTF_8), 1, 6));
+    }
+
+    private static byte[] bytes(int... values) {
+        byte[] b = new byte[values.length];
+        for (int i = 0; i < b.length; i++) {
+            b[i] = (byte) values[i];
+        }
+        return b;
+    }
 }
