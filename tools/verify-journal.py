@@ -386,6 +386,14 @@ class Reader:
         n = u32(self.fixed(4), 0)
         return self.fixed(n)
 
+    def note32(self):
+        """A signed note: bytes32 holding UTF-8 text (FORMAT.md, CHECKPOINT and KEY_ROTATION), else malformed, as for
+        vouch verify; the bytes are kept, since they are what is signed."""
+        raw = self.bytes32()
+        if utf8_or_none(raw) is None:
+            raise FormatError("signed note at offset %d is not well-formed UTF-8" % (self.pos - len(raw)))
+        return raw
+
 
 def decode_record(r):
     """Decodes and validates one record; returns a dict or raises FormatError."""
@@ -417,7 +425,7 @@ def decode_record(r):
         rec["version"] = rd.str16()
         rec["settings"] = rd.bytes32()
     elif rtype == CHECKPOINT:
-        rec["note"] = rd.bytes32()
+        rec["note"] = rd.note32()
         if minor >= 1:  # format 1.1: the resume state
             rec["state_events"] = rd.i64()
             rec["state_dropped_total"] = rd.i64()
@@ -429,7 +437,7 @@ def decode_record(r):
             rec["state_range"] = [rd.fixed(32) for _ in range(count)]
     elif rtype == KEY_ROTATION:
         rec["key"] = rd.fixed(32)
-        rec["note"] = rd.bytes32()
+        rec["note"] = rd.note32()
     elif rtype == SEAL:
         rec["events"] = rd.i64()
         rec["dropped_total"] = rd.i64()
@@ -836,8 +844,8 @@ def note_text(raw):
 def readable_members(rec, raw, index):
     """What an export line's readable members say for the record rec, its bytes raw at journal position index
     (docs/EXPORT.md); the line is checked against them, since only record_b64 is verified. Members whose value
-    depends on more than the record (an event's derived outcome) are left out; so are a checkpoint's note_error and
-    a few values whose text another tool words (they are null exactly when the note does not parse)."""
+    depends on more than the record (an event's derived outcome) are left out; a checkpoint's note_error, worded by
+    the exporter, is WORDED when the note does not parse (null when it does)."""
     rtype = rec["type"]
     said = {"seq": rec["seq"], "index": index, "type": TYPE_NAMES[rtype], "type_code": rtype,
             "format": "%d.%d" % (rec["major"], rec["minor"]), "timestamp_ns": rec["timestamp"],
@@ -868,10 +876,8 @@ def readable_members(rec, raw, index):
         settings_members(said, rec["settings"])
     elif rtype == KEY_ROTATION:
         key_members(said, "new_public_key", rec["key"])
-        note = utf8_or_none(rec["note"])
-        if note is not None:
-            said["note"] = note
-            said["statement"] = note_text(rec["note"])
+        said["note"] = rec["note"].decode("utf-8")
+        said["statement"] = note_text(rec["note"])
     elif rtype == SEAL:
         said["sealed_events"] = rec["events"]
         said["dropped_total"] = rec["dropped_total"]
@@ -884,14 +890,12 @@ def readable_members(rec, raw, index):
         said["uncovered"] = rec["uncovered"]
         said["reason"] = rec["reason"]
     elif rtype == CHECKPOINT:
-        note = utf8_or_none(rec["note"])
-        if note is not None:
-            said["note"] = note
-            try:
-                origin, size, root = parse_checkpoint(parse_signed_note(rec["note"])[0])
-                said.update(origin=origin, tree_size=size, root_hash_b64=b64(root), note_error=None)
-            except (FormatError, UnicodeDecodeError):
-                said.update(origin=None, tree_size=None, root_hash_b64=None)
+        said["note"] = rec["note"].decode("utf-8")
+        try:
+            origin, size, root = parse_checkpoint(parse_signed_note(rec["note"])[0])
+            said.update(origin=origin, tree_size=size, root_hash_b64=b64(root), note_error=None)
+        except (FormatError, UnicodeDecodeError):
+            said.update(origin=None, tree_size=None, root_hash_b64=None, note_error=WORDED)
         state = "state_events" in rec
         said["resume_events"] = rec["state_events"] if state else None
         said["resume_dropped_total"] = rec["state_dropped_total"] if state else None
@@ -918,8 +922,7 @@ def misleading_members(line, raw, rec, index, export_line=None):
     if rec is None:
         return []
     said = readable_members(rec, raw, index)
-    differing = [name for name, value in said.items() if name in line
-                 and (line[name] != value or type(line[name]) is not type(value))]
+    differing = [name for name, value in said.items() if name in line and differs(line[name], value)]
     if export_line or (export_line is None and "type_code" in line):
         known = set(said) | {"record_b64"} | TYPE_EXTRAS.get(rec["type"], set())
         differing += [name for name in line if name not in known]
@@ -927,13 +930,24 @@ def misleading_members(line, raw, rec, index, export_line=None):
     return differing
 
 
-# Members an export line has beyond readable_members, by record type: derived (a tool call's outcome), worded by
-# another tool (a checkpoint's note_error), or present unless the bytes are not UTF-8 (notes).
+# Members an export line has beyond readable_members, by record type: derived (a tool call's outcome).
 TYPE_EXTRAS = {
     0x01: {"outcome"},
-    KEY_ROTATION: {"note", "statement"},
-    CHECKPOINT: {"note", "note_error", "origin", "tree_size", "root_hash_b64"},
 }
+
+
+class Worded:
+    """A value another tool words, such as why a checkpoint's note does not parse (note_error): any non-empty
+    string is it, and nothing else (an outside auditor found that any value passed, null included)."""
+
+
+WORDED = Worded()
+
+
+def differs(given, value):
+    if value is WORDED:
+        return not isinstance(given, str) or not given
+    return given != value or type(given) is not type(value)
 
 
 def names_type_code(path):

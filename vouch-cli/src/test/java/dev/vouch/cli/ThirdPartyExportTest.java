@@ -3,6 +3,8 @@ package dev.vouch.cli;
 import dev.vouch.internal.format.RecordBuilder;
 import dev.vouch.internal.format.RecordDescriptor;
 import dev.vouch.internal.format.RecordType;
+import dev.vouch.merkle.Rfc6962;
+import java.io.IOException;
 import java.util.Map;
 import java.util.List;
 import dev.vouch.ledger.Ledger;
@@ -258,7 +260,7 @@ class ThirdPartyExportTest {
         Path script = script();
         Assumptions.assumeTrue(onPath("python3") && onPath("openssl"), "python3 and openssl are needed");
         TestJournals.Written w = TestJournals.write(tmp.resolve("keys"), 1);
-        Path export = exportOfGenesis(w, "a=1\na=2\nb\n".getBytes(StandardCharsets.UTF_8));
+        Path export = exportOf(genesis(w, "a=1\na=2\nb\n".getBytes(StandardCharsets.UTF_8)));
         String line = Files.readString(export);
         assertTrue(line.contains("\"settings\":null,\"settings_text\":\"a=1\\na=2\\nb\\n\""), line);
 
@@ -285,7 +287,8 @@ class ThirdPartyExportTest {
         Path script = script();
         Assumptions.assumeTrue(onPath("python3") && onPath("openssl"), "python3 and openssl are needed");
         TestJournals.Written w = TestJournals.write(tmp.resolve("keys"), 1);
-        Path export = exportOfGenesis(w, new byte[] {'a', '=', (byte) 0xFF, (byte) 0xED, (byte) 0xA0, (byte) 0x80, '\n'});
+        Path export = exportOf(genesis(w,
+                new byte[] {'a', '=', (byte) 0xFF, (byte) 0xED, (byte) 0xA0, (byte) 0x80, '\n'}));
         String line = Files.readString(export);
         assertTrue(line.contains("\"settings\":{\"a\":\"\ufffd\ufffd\ufffd\ufffd\"},\"settings_text\":\"a=\ufffd\ufffd\ufffd\ufffd\\n\""),
                 line);
@@ -302,14 +305,63 @@ class ThirdPartyExportTest {
         assertTrue(python.startsWith("TAMPERED") && python.contains("settings_text differs"), python);
     }
 
-    /** The export of a journal of one GENESIS record with these settings bytes and {@code w}'s key. */
-    private Path exportOfGenesis(TestJournals.Written w, byte[] settings) {
+    /**
+     * A checkpoint note that is not a note: its line's note_error could be anything for verify-journal.py, null
+     * included (vouch verify: note_error differs). A note that is not UTF-8 makes the record malformed for both, as
+     * FORMAT.md now says (Python judged it a bad checkpoint and took the exporter's malformed line for a lie).
+     */
+    @Test
+    void shouldHoldACheckpointLineToItsNoteErrorAndAgreeOnANoteThatIsNotUtf8() throws Exception {
+        Path script = script();
+        Assumptions.assumeTrue(onPath("python3") && onPath("openssl"), "python3 and openssl are needed");
+        TestJournals.Written w = TestJournals.write(tmp.resolve("keys"), 1);
+        byte[] genesis = genesis(w, "a=1\n".getBytes(StandardCharsets.UTF_8));
+        Path export = exportOf(genesis, checkpointWithNote(genesis, "not a note\n".getBytes(StandardCharsets.UTF_8)));
+        String text = Files.readString(export);
+        assertTrue(text.contains("\"note_error\":\""), text);
+        Cli.Result ours = Cli.run("verify", export.toString(), "--pubkey", w.pub());
+        String python = independentOutput(script, export, w);
+        assertTrue(ours.out().contains("TAMPERED") && !ours.out().contains("export_line"), ours::toString);
+        assertTrue(python.startsWith("TAMPERED") && !python.contains("export_line"), python);
+
+        for (String lie : List.of("null", "\"\"", "1")) {
+            Files.writeString(export, text.replaceFirst("\"note_error\":\"[^\"]*\"", "\"note_error\":" + lie));
+            Cli.Result forged = Cli.run("verify", export.toString(), "--pubkey", w.pub());
+            assertTrue(forged.out().contains("note_error differs"), forged::toString);
+            python = independentOutput(script, export, w);
+            assertTrue(python.contains("export_line") && python.contains("note_error differs"), lie + ": " + python);
+        }
+
+        export = exportOf(genesis, checkpointWithNote(genesis, new byte[] {'x', (byte) 0xFF, '\n', '\n'}));
+        ours = Cli.run("verify", export.toString(), "--pubkey", w.pub());
+        python = independentOutput(script, export, w);
+        assertTrue(ours.out().contains("FAILURE seq 1 malformed") && !ours.out().contains("export_line"), ours::toString);
+        assertTrue(python.contains("seq 1: malformed: not a valid record: signed note")
+                && !python.contains("export_line"), python);
+    }
+
+    /** A GENESIS record with these settings bytes and {@code w}'s key. */
+    private static byte[] genesis(TestJournals.Written w, byte[] settings) {
         RecordBuilder b = new RecordBuilder(256);
         b.begin(RecordType.GENESIS, 0, 1_700_000_000_000_000_000L, new byte[RecordDescriptor.HASH_LENGTH])
                 .str16(TestJournals.ORIGIN).raw(w.key().bytes(), 0, RecordDescriptor.PUBLIC_KEY_LENGTH)
                 .str16("vouch-java/test").bytes32(settings, 0, settings.length);
-        Path journal = TestJournals.journalOf(tmp.resolve("genesis"), List.of(Arrays.copyOf(b.buffer(), b.finish())));
-        Path export = tmp.resolve("genesis.jsonl");
+        return Arrays.copyOf(b.buffer(), b.finish());
+    }
+
+    /** A format 1.0 CHECKPOINT record after {@code previous} whose note is {@code note}, signed or not. */
+    private static byte[] checkpointWithNote(byte[] previous, byte[] note) {
+        RecordBuilder b = new RecordBuilder(256);
+        b.begin(RecordType.CHECKPOINT, 1, 1_700_000_000_000_000_001L, Rfc6962.leafHash(previous))
+                .bytes32(note, 0, note.length);
+        b.buffer()[RecordDescriptor.MINOR_OFFSET] = 0; // format 1.0: no resume state
+        return Arrays.copyOf(b.buffer(), b.finish());
+    }
+
+    /** The export of a journal of exactly these records (a new one at each call). */
+    private Path exportOf(byte[]... records) throws IOException {
+        Path journal = TestJournals.journalOf(Files.createTempDirectory(tmp, "journal"), List.of(records));
+        Path export = journal.resolveSibling(journal.getFileName() + ".jsonl");
         assertEquals(0, Cli.run("export", journal.toString(), "--output", export.toString()).exit());
         return export;
     }
