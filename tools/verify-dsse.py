@@ -12,8 +12,10 @@ Usage:
 ENVELOPES.jsonl holds one DSSE JSON envelope per line. pub.pem is the Ed25519 PUBLIC KEY PEM expected to sign them
 (for Vouch: the journal's key in force when the envelopes were made). For every envelope it checks:
 
-* the envelope: ``payload`` and each ``sig`` are base64 (standard or URL-safe, as DSSE requires verifiers to accept),
-  and at least one signature is a valid Ed25519 signature by the key over
+* the line and the statement: JSON in which no member occurs twice (readers keeping the first or the last copy of a
+  payload would read different ones);
+* the envelope: every signature entry is ``{"keyid": string (optional), "sig": ...}``; ``payload`` and each ``sig``
+  are base64 (standard or URL-safe, as DSSE requires verifiers to accept), and at least one signature is a valid Ed25519 signature by the key over
   PAE(payloadType, payload) = "DSSEv1" SP LEN(type) SP type SP LEN(body) SP body. A signature over the payload
   alone is not accepted;
 * the payload type is supported (application/vnd.in-toto+json, or --payload-type);
@@ -72,6 +74,34 @@ def b64_either(text):
         raise Invalid("not base64: %r" % text[:40])
 
 
+def parse_json(text, what):
+    """One JSON value in which no member occurs twice, or Invalid: readers keeping the first or the last copy of a
+    member (a second payload) would read different envelopes or statements. Deep nesting is a failure of the line,
+    not a traceback (an outside auditor's [[[...]]] line)."""
+    try:
+        return json.loads(text, object_pairs_hook=JOURNAL.no_duplicates, parse_constant=JOURNAL.no_constant)
+    except RecursionError:
+        raise Invalid("%s is not JSON: nested too deeply" % what)
+    except ValueError as e:
+        raise Invalid("%s is not JSON: %s" % (what, e))
+
+
+def signature_entries(sigs):
+    """The (keyid, signature bytes) of every entry, or Invalid naming the first malformed one: an entry without sig
+    failed the envelope while a bare string was skipped; every entry is now held to DSSE's {"keyid", "sig"}."""
+    if not isinstance(sigs, list) or not sigs:
+        raise Invalid("no signatures")
+    entries = []
+    for i, s in enumerate(sigs, 1):
+        if not isinstance(s, dict) or not isinstance(s.get("sig"), str) or not isinstance(s.get("keyid", ""), str):
+            raise Invalid("signature entry %d is not an object with a string sig and an optional string keyid" % i)
+        try:
+            entries.append(b64_either(s["sig"]))
+        except Invalid as e:
+            raise Invalid("signature entry %d: sig is %s" % (i, e))
+    return entries
+
+
 class Ed25519:
     def __init__(self, pem_path):
         if shutil.which("openssl") is None:
@@ -103,11 +133,9 @@ def check_envelope(env, ed, payload_types, dsse_only):
     payload_type = env.get("payloadType")
     if not isinstance(payload_type, str):
         raise Invalid("no payloadType")
-    sigs = env.get("signatures")
-    if not isinstance(sigs, list) or not sigs:
-        raise Invalid("no signatures")
+    sigs = signature_entries(env.get("signatures"))
     message = pae(payload_type, payload)
-    if not any(isinstance(s, dict) and ed.verify(message, b64_either(s.get("sig"))) for s in sigs):
+    if not any(ed.verify(message, sig) for sig in sigs):
         raise Invalid("no signature by the key over the DSSE PAE of the payload (vouch signs its envelopes with"
                       " the key in force when they were exported: after a rotation, give that key, not the first)")
     if payload_type not in payload_types:
@@ -115,16 +143,17 @@ def check_envelope(env, ed, payload_types, dsse_only):
     if dsse_only:
         return "payload of %d bytes" % len(payload)
     try:
-        st = json.loads(payload.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as e:
+        st = parse_json(payload.decode("utf-8"), "the payload")
+    except UnicodeDecodeError as e:
         raise Invalid("the payload is not JSON: %s" % e)
-    if st.get("_type") != STATEMENT_V1:
+    if not isinstance(st, dict) or st.get("_type") != STATEMENT_V1:
         raise Invalid("not an in-toto Statement v1")
     subject = st.get("subject")
     if not isinstance(subject, list) or len(subject) != 1 or not isinstance(subject[0], dict):
         raise Invalid("expected exactly one subject")
     name = subject[0].get("name")
-    digest = (subject[0].get("digest") or {}).get("sha256")
+    digest = subject[0].get("digest")
+    digest = digest.get("sha256") if isinstance(digest, dict) else None
     pred = st.get("predicate")
     if not isinstance(pred, dict):
         raise Invalid("no predicate")
@@ -208,7 +237,8 @@ def main():
                 continue
             total += 1
             try:
-                what = check_envelope(json.loads(line), ed, args.payload_type or [IN_TOTO], args.dsse_only)
+                what = check_envelope(parse_json(line, "the line"), ed, args.payload_type or [IN_TOTO],
+                                      args.dsse_only)
                 print("ok    line %d: %s" % (n, what))
             except (Invalid, ValueError) as e:
                 bad += 1

@@ -189,6 +189,55 @@ class DsseExportTest {
         }
     }
 
+    /**
+     * An outside auditor's inputs to verify-dsse.py: a deeply nested line printed a RecursionError traceback; a
+     * second {@code payload} (or a member twice in the statement) was read as its last copy, where a first-copy reader
+     * reads another payload; an entry without {@code sig} failed the envelope while a bare string was skipped; and a
+     * line of U+0085 must be text, not blank. Each is now a FAIL of its own line, naming what is wrong.
+     */
+    @Test
+    void shouldFailEachMalformedEnvelopeLineCleanlyInTheIndependentVerifier() throws Exception {
+        ThirdPartyTools.assumeAvailable();
+        TestJournals.Written small = TestJournals.write(tmp.resolve("small"), 1);
+        Path out = tmp.resolve("small.dsse");
+        assertEquals(0, Cli.run("export", small.dir(), "--format", "dsse", "--pubkey", small.pub(), "--key",
+                small.keyFile().toString(), "-o", out.toString()).exit());
+        String line = Files.readAllLines(out).get(0);
+        Map<String, Object> env = Cli.parseObject(line);
+        String payload = (String) env.get("payload");
+        String sig = (String) ((Map<?, ?>) ((List<?>) env.get("signatures")).get(0)).get("sig");
+        byte[] twice = new String(Base64.getDecoder().decode(payload), StandardCharsets.UTF_8)
+                .replaceFirst("\\{", "{\"predicateType\":\"x\",").getBytes(StandardCharsets.UTF_8);
+        String twiceSig = Base64.getEncoder().encodeToString(KeyFile.load(small.keyFile())
+                .sign(Dsse.pae("application/vnd.in-toto+json", twice)));
+        List<String> lines = List.of(
+                "{\"x\":" + "[".repeat(100_000) + "]".repeat(100_000) + "}",
+                "{\"payload\":\"eyJ4IjoxfQ==\"," + line.substring(1),
+                line.replace(payload, Base64.getEncoder().encodeToString(twice)).replace(sig, twiceSig),
+                line.replace("\"signatures\":[", "\"signatures\":[{\"keyid\":\"x\"},"),
+                line.replace("\"signatures\":[", "\"signatures\":[\"junk\","),
+                line.replace("\"sig\":\"", "\"sig\":\"!"),
+                "\u0085",
+                line);
+        Path bad = tmp.resolve("bad.dsse");
+        Files.writeString(bad, String.join("\n", lines) + "\n");
+
+        ThirdPartyTools.Run r = ThirdPartyTools.python("verify-dsse.py", bad.toString(), "--pubkey", small.pub());
+
+        assertEquals(1, r.exit(), r.output());
+        assertFalse(r.output().contains("Traceback"), r.output());
+        for (String failure : List.of("line 1: the line is not JSON: nested too deeply",
+                "line 2: the line is not JSON: the member 'payload' occurs twice",
+                "line 3: the payload is not JSON: the member 'predicateType' occurs twice",
+                "line 4: signature entry 1 is not an object with a string sig",
+                "line 5: signature entry 1 is not an object with a string sig",
+                "line 6: signature entry 1: sig is not base64", "line 7: the line is not JSON")) {
+            assertTrue(r.output().contains("FAIL  " + failure), failure + "\n" + r.output());
+        }
+        assertTrue(r.output().contains("ok    line 8:") && r.output().contains("8 envelope(s), 1 verified, 7 failed"),
+                r.output());
+    }
+
     @Test
     void shouldHaveTheIndependentVerifierAgreeWithTheSpecificationVectors() throws Exception {
         ThirdPartyTools.assumeAvailable();
