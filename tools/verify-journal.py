@@ -116,6 +116,12 @@ def i64(b, off):
     return int.from_bytes(b[off:off + 8], "big", signed=True)
 
 
+def unsigned(v):
+    """A u64 field read as i64 (the checks compare as vouch verify does), as the unsigned number the format says it is:
+    an outside auditor's SEAL with bit 63 of events set was reported as counting -9223372036854775808 events."""
+    return v % (1 << 64)
+
+
 def leaf_hash(record):
     return hashlib.sha256(b"\x00" + record).digest()
 
@@ -680,8 +686,9 @@ class Verifier:
                 self.events, self.dropped_total, self.last_gap_or_start):
             self.fail(seq, "accounting", "the checkpoint's resume state counts %d events, %d dropped, last gap or"
                       " start %d, but the journal shows %d, %d and %d"
-                      % (rec["state_events"], rec["state_dropped_total"], rec["state_last_gap_or_start"],
-                         self.events, self.dropped_total, self.last_gap_or_start))
+                      % (unsigned(rec["state_events"]), unsigned(rec["state_dropped_total"]),
+                         unsigned(rec["state_last_gap_or_start"]), self.events, unsigned(self.dropped_total),
+                         self.last_gap_or_start))
         next_key = self.pending_key if self.pending_key is not None else self.current_key
         if rec["state_next_key"] != next_key:
             self.fail(seq, "checkpoint", "the checkpoint's resume state names the next signing key %s but the"
@@ -713,17 +720,17 @@ class Verifier:
         self.seal_seq = seq
         if rec["dropped_total"] != self.dropped_total:
             self.fail(seq, "accounting", "the seal counts %d dropped events but the gap records account for %d"
-                      % (rec["dropped_total"], self.dropped_total))
+                      % (unsigned(rec["dropped_total"]), unsigned(self.dropped_total)))
         if rec["events"] != self.events:
             self.fail(seq, "accounting", "the seal counts %d event records but the journal holds %d"
-                      % (rec["events"], self.events))
+                      % (unsigned(rec["events"]), self.events))
 
     def on_recovery(self, seq, rec):
         self.recoveries += 1
         uncovered = seq - self.last_checkpoint_seq - 1
         if rec["last_checkpoint"] != self.last_checkpoint_seq or rec["uncovered"] != uncovered:
             self.fail(seq, "accounting", "the recovery record says the last checkpoint was %d with %d records after"
-                      " it, but the journal shows %d and %d" % (rec["last_checkpoint"], rec["uncovered"],
+                      " it, but the journal shows %d and %d" % (rec["last_checkpoint"], unsigned(rec["uncovered"]),
                                                                 self.last_checkpoint_seq, uncovered))
 
     def on_gap(self, seq, rec):
@@ -731,7 +738,8 @@ class Verifier:
         if (rec["dropped_total"] != self.dropped_total + rec["dropped"] or rec["dropped"] <= 0
                 or rec["after"] != self.last_gap_or_start):
             self.fail(seq, "accounting", "gap record counts do not add up (dropped %d, total %d, previous total %d,"
-                      " after %d)" % (rec["dropped"], rec["dropped_total"], self.dropped_total, rec["after"]))
+                      " after %d)" % (unsigned(rec["dropped"]), unsigned(rec["dropped_total"]),
+                                      unsigned(self.dropped_total), unsigned(rec["after"])))
         self.dropped_total = rec["dropped_total"]
         self.last_gap_or_start = seq
 
@@ -879,15 +887,15 @@ def readable_members(rec, raw, index):
         said["note"] = rec["note"].decode("utf-8")
         said["statement"] = note_text(rec["note"])
     elif rtype == SEAL:
-        said["sealed_events"] = rec["events"]
-        said["dropped_total"] = rec["dropped_total"]
+        said["sealed_events"] = unsigned(rec["events"])  # u64 members are written unsigned (EXPORT.md)
+        said["dropped_total"] = unsigned(rec["dropped_total"])
     elif rtype == GAP:
-        said["dropped"] = rec["dropped"]
-        said["dropped_total"] = rec["dropped_total"]
-        said["after_seq"] = rec["after"]
+        said["dropped"] = unsigned(rec["dropped"])
+        said["dropped_total"] = unsigned(rec["dropped_total"])
+        said["after_seq"] = unsigned(rec["after"])
     elif rtype == RECOVERY:
         said["last_checkpoint_seq"] = None if rec["last_checkpoint"] == -1 else rec["last_checkpoint"]
-        said["uncovered"] = rec["uncovered"]
+        said["uncovered"] = unsigned(rec["uncovered"])
         said["reason"] = rec["reason"]
     elif rtype == CHECKPOINT:
         said["note"] = rec["note"].decode("utf-8")
@@ -1058,7 +1066,7 @@ def report(v, verdict, reason, sealed):
     if len(v.failures) > 1000:
         print("  ... %d more failures" % (len(v.failures) - 1000))
     print("records=%d events=%d checkpoints=%d keys=%d gaps=%d dropped=%d recoveries=%d sealed=%s origin=%s%s"
-          % (v.position, v.events, v.checkpoints, len(v.keys), v.gaps, v.dropped_total, v.recoveries,
+          % (v.position, v.events, v.checkpoints, len(v.keys), v.gaps, unsigned(v.dropped_total), v.recoveries,
              "yes" if sealed else "no", v.origin,
              "" if v.saved_matched is None else " saved-checkpoint=%s" % ("extends" if v.saved_matched
                                                                           else "NOT extended")))

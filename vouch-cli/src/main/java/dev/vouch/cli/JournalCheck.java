@@ -217,7 +217,7 @@ final class JournalCheck implements AutoCloseable {
         VerifyingKey pending = r.failureCount() == 0 && r.resumePoint() != null ? r.resumePoint().pendingKey() : null;
         Json.stringOrNull(g, "pending_key", pending == null ? null : pending.fingerprint());
         g.writeNumberField("gaps", r.gaps());
-        g.writeNumberField("dropped_total", r.droppedTotal());
+        Json.u64(g, "dropped_total", r.droppedTotal());
         g.writeNumberField("recoveries", r.recoveries());
         if (r.records() == 0) {
             g.writeNullField("first_timestamp_ns");

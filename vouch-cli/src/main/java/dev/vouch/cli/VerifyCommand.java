@@ -332,7 +332,9 @@ final class VerifyCommand implements Callable<Integer> {
                 out.println("       note key     " + Text.safe(noteKey));
             }
         }
-        row(out, "gaps", r.gaps() + " (" + r.droppedTotal() + " event(s) dropped by backpressure)");
+        // A u64 the records state, unsigned as the export writes it: a forged total above 2^63 - 1 is not negative.
+        row(out, "gaps", r.gaps() + " (" + Long.toUnsignedString(r.droppedTotal())
+                + " event(s) dropped by backpressure)");
         row(out, "recoveries", r.recoveries() + (r.recoveries() > 0 ? " (crash(es) survived)" : ""));
         row(out, "first record", r.records() == 0 ? "-" : Text.iso(r.firstTimestamp()));
         row(out, "last record", r.records() == 0 ? "-" : Text.iso(r.lastTimestamp()));

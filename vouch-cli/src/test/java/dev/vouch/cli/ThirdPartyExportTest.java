@@ -28,6 +28,9 @@ import org.junit.jupiter.api.io.TempDir;
  * from the spec alone (Python standard library and openssl, no Vouch code), reaches the CLI's verdict on it.
  */
 class ThirdPartyExportTest {
+    /** A negative number in a message or a JSON value (not a temporary file's name such as journal-123). */
+    private static final java.util.regex.Pattern NEGATIVE = java.util.regex.Pattern.compile("[\\s(:]-\\d");
+
     @TempDir
     Path tmp;
 
@@ -338,6 +341,35 @@ class ThirdPartyExportTest {
         assertTrue(ours.out().contains("FAILURE seq 1 malformed") && !ours.out().contains("export_line"), ours::toString);
         assertTrue(python.contains("seq 1: malformed: not a valid record: signed note")
                 && !python.contains("export_line"), python);
+    }
+
+    /**
+     * A u64 count with bit 63 set (an outside auditor's SEAL): vouch verify said "the seal counts
+     * -9223372036854775808 event records", and verify-journal.py expected a negative sealed_events in the exporter's
+     * line, which writes it unsigned. Both now say 9223372036854775808, in their messages and the export's members.
+     */
+    @Test
+    void shouldShowAU64CountWithItsTopBitSetAsUnsignedInBothVerifiers() throws Exception {
+        Path script = script();
+        Assumptions.assumeTrue(onPath("python3") && onPath("openssl"), "python3 and openssl are needed");
+        TestJournals.Written w = TestJournals.write(tmp.resolve("keys"), 1);
+        byte[] genesis = genesis(w, "a=1\n".getBytes(StandardCharsets.UTF_8));
+        RecordBuilder b = new RecordBuilder(128);
+        b.begin(RecordType.SEAL, 1, 1_700_000_000_000_000_001L, Rfc6962.leafHash(genesis)).u64(Long.MIN_VALUE)
+                .u64(Long.MIN_VALUE + 5);
+        Path export = exportOf(genesis, Arrays.copyOf(b.buffer(), b.finish()));
+        assertTrue(Files.readString(export).contains("\"sealed_events\":9223372036854775808,"
+                + "\"dropped_total\":9223372036854775813,"), Files.readString(export));
+
+        Cli.Result ours = Cli.run("verify", export.toString(), "--pubkey", w.pub());
+        String python = independentOutput(script, export, w);
+        for (String said : List.of(ours.out(), python)) {
+            assertTrue(said.contains("the seal counts 9223372036854775808 event records but the journal holds 0")
+                    && said.contains("the seal counts 9223372036854775813 dropped events")
+                    && !NEGATIVE.matcher(said).find() && !said.contains("export_line"), said);
+        }
+        Cli.Result json = Cli.run("verify", export.toString(), "--pubkey", w.pub(), "--json");
+        assertTrue(!NEGATIVE.matcher(json.out()).find() && json.out().contains("9223372036854775808"), json::toString);
     }
 
     /** A GENESIS record with these settings bytes and {@code w}'s key. */

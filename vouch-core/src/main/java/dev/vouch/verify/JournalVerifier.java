@@ -625,10 +625,10 @@ public final class JournalVerifier {
         private void checkResumeState(long seq) {
             if (view.stateEvents() != events || view.stateDroppedTotal() != droppedTotal
                     || view.stateLastGapOrStart() != lastGapOrStart) {
-                fail(seq, Failure.Kind.ACCOUNTING, "the checkpoint's resume state counts " + view.stateEvents()
-                        + " events, " + view.stateDroppedTotal() + " dropped, last gap or start "
-                        + view.stateLastGapOrStart() + ", but the journal shows " + events + ", " + droppedTotal
-                        + " and " + lastGapOrStart);
+                fail(seq, Failure.Kind.ACCOUNTING, "the checkpoint's resume state counts " + u64(view.stateEvents())
+                        + " events, " + u64(view.stateDroppedTotal()) + " dropped, last gap or start "
+                        + u64(view.stateLastGapOrStart()) + ", but the journal shows " + u64(events) + ", "
+                        + u64(droppedTotal) + " and " + u64(lastGapOrStart));
             }
             VerifyingKey next = pendingKey != null && pendingKeySeq < seq ? pendingKey : currentKey;
             if (!view.stateNextKeyEquals(next.bytes())) {
@@ -669,12 +669,12 @@ public final class JournalVerifier {
         private void onSeal(long seq) {
             sealSeq = seq;
             if (view.droppedTotal() != droppedTotal) {
-                fail(seq, Failure.Kind.ACCOUNTING, "the seal counts " + view.droppedTotal()
-                        + " dropped events but the gap records account for " + droppedTotal);
+                fail(seq, Failure.Kind.ACCOUNTING, "the seal counts " + u64(view.droppedTotal())
+                        + " dropped events but the gap records account for " + u64(droppedTotal));
             }
             if (view.sealedEvents() != events) {
-                fail(seq, Failure.Kind.ACCOUNTING, "the seal counts " + view.sealedEvents()
-                        + " event records but the journal holds " + events);
+                fail(seq, Failure.Kind.ACCOUNTING, "the seal counts " + u64(view.sealedEvents())
+                        + " event records but the journal holds " + u64(events));
             }
         }
 
@@ -683,7 +683,7 @@ public final class JournalVerifier {
             long uncovered = seq - lastCheckpointSeq - 1;
             if (view.recoveryLastCheckpoint() != lastCheckpointSeq || view.recoveryUncovered() != uncovered) {
                 fail(seq, Failure.Kind.ACCOUNTING, "the recovery record says the last checkpoint was "
-                        + view.recoveryLastCheckpoint() + " with " + view.recoveryUncovered()
+                        + view.recoveryLastCheckpoint() + " with " + u64(view.recoveryUncovered())
                         + " records after it, but the journal shows " + lastCheckpointSeq + " and " + uncovered);
             }
         }
@@ -692,12 +692,20 @@ public final class JournalVerifier {
             gaps++;
             long expectedTotal = droppedTotal + view.gapDropped();
             if (view.droppedTotal() != expectedTotal || view.gapDropped() <= 0 || view.gapAfter() != lastGapOrStart) {
-                fail(seq, Failure.Kind.ACCOUNTING, "gap record counts do not add up (dropped " + view.gapDropped()
-                        + ", total " + view.droppedTotal() + ", previous total " + droppedTotal + ", after "
-                        + view.gapAfter() + ", previous gap or start " + lastGapOrStart + ")");
+                fail(seq, Failure.Kind.ACCOUNTING, "gap record counts do not add up (dropped " + u64(view.gapDropped())
+                        + ", total " + u64(view.droppedTotal()) + ", previous total " + u64(droppedTotal) + ", after "
+                        + u64(view.gapAfter()) + ", previous gap or start " + u64(lastGapOrStart) + ")");
             }
             droppedTotal = view.droppedTotal();
             lastGapOrStart = seq;
+        }
+
+        /**
+         * A u64 field of the format (FORMAT.md) as the unsigned number it is: an outside auditor's SEAL with bit 63 of
+         * {@code events} set was reported as counting -9223372036854775808 event records.
+         */
+        private static String u64(long value) {
+            return Long.toUnsignedString(value);
         }
 
         /** The key of this journal that a signature line of {@code note} names by its key id, or null. */
