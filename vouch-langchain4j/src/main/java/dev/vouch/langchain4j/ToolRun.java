@@ -119,7 +119,8 @@ final class ToolRun implements ToolAction<byte[], Exception> {
         return ToolExecutionResult.builder()
                 .isError(outcome instanceof CallResult.Refused)
                 .result(outcome)
-                .resultText(outcome.explanation())
+                .resultText(outcome instanceof CallResult.Pending<ToolExecutionResult> pending
+                        ? dev.vouch.guard.PendingApprovals.awaitingApproval(pending) : outcome.explanation())
                 .build();
     }
 }

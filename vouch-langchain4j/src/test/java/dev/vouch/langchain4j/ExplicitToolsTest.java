@@ -220,6 +220,9 @@ class ExplicitToolsTest extends AdapterTestBase {
         assertFalse(Boolean.TRUE.equals(seen.isError()), "waiting is not a failure");
         assertTrue(seen.text().contains("awaiting approval") && seen.text().contains("call seq " + call.seq()),
                 seen.text());
+        // How it runs once approved, as the MCP adapter says it (an outside trial: a real model had no hint).
+        assertTrue(seen.text().endsWith("Call the tool again with the same arguments to run it once approved."),
+                seen.text());
         assertInstanceOf(CallResult.Pending.class, first.toolExecutions().get(0).resultObject());
         List<PendingToolCall> pending = vouch.pendingCalls();
         assertEquals(1, pending.size());

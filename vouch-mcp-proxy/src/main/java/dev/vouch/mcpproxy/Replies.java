@@ -52,9 +52,8 @@ final class Replies {
 
     /** The result of a call that waits for a person ({@link StallMode#PENDING}). */
     static byte[] pending(byte[] id, CallResult.Pending<?> pending) {
-        return toolNotRun(id, pending.explanation()
-                + " Call the tool again with the same arguments to run it once approved.",
-                pending.callSequence(), "awaiting_approval");
+        return toolNotRun(id, dev.vouch.guard.PendingApprovals.awaitingApproval(pending), pending.callSequence(),
+                "awaiting_approval");
     }
 
     /** The result of a repeat not run because the approved call it repeats runs for another request. */

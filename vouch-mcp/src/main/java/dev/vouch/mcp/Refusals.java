@@ -26,8 +26,8 @@ final class Refusals {
     }
 
     static CallToolResult of(CallResult.Pending<?> pending) {
-        return result(pending.explanation() + " Call the tool again with the same arguments to run it once approved.",
-                pending.callSequence(), "awaiting_approval");
+        return result(dev.vouch.guard.PendingApprovals.awaitingApproval(pending), pending.callSequence(),
+                "awaiting_approval");
     }
 
     /** A repeat not run because the approved call it repeats runs for another request ({@code runningAs}). */

@@ -134,10 +134,19 @@ final class GuardedCalls {
                 if (merged != pending) {
                     deferred.remove(pending.callSequence());
                 }
-                return merged.explanation();
+                return told(merged);
             }
         }
-        return result.explanation();
+        return told(result);
+    }
+
+    /** What the model reads of a call: the tool's result if it ran, else the guard's words for why not. */
+    private static String told(CallResult<String> result) {
+        if (result instanceof CallResult.Completed<String> completed) {
+            return completed.value();
+        }
+        return result instanceof CallResult.Pending<String> pending ? PendingApprovals.awaitingApproval(pending)
+                : result.explanation();
     }
 
     /**
@@ -164,7 +173,7 @@ final class GuardedCalls {
         } else if (result instanceof CallResult.Refused) {
             refused.put(callSequence, result);
         }
-        return result instanceof CallResult.Completed<String> completed ? completed.value() : result.explanation();
+        return told(result);
     }
 
     /**
@@ -185,7 +194,7 @@ final class GuardedCalls {
             // Another repeat or resume claimed it first (tools of one turn run in parallel): it runs once.
             return PendingApprovals.sameCallRuns(callSequence, tool);
         }
-        return result instanceof CallResult.Completed<String> completed ? completed.value() : result.explanation();
+        return told(result);
     }
 
     /**

@@ -73,6 +73,14 @@ public class VouchAutoConfiguration {
         try {
             return builder.open();
         } catch (RuntimeException e) {
+            if (!dev.vouch.ledger.JvmFlags.missing().isEmpty()) {
+                // No property is wrong: an outside trial read "Fix the vouch.* property named above" under this.
+                throw new VouchStartupException("Vouch: cannot open the journal (vouch.journal=" + properties.getJournal()
+                        + "): " + e.getMessage(), e, "Start the JVM with the flags listed above (docs/OPERATIONS.md,"
+                        + " \"JVM flags\": for spring-boot:run, in the plugin's jvmArguments; for a jar, on the java"
+                        + " command line or in JDK_JAVA_OPTIONS). Nothing was recorded, and no journal or key was"
+                        + " created.");
+            }
             throw new VouchStartupException("Vouch: cannot open the journal (vouch.journal=" + properties.getJournal()
                     + ", vouch.key-file=" + properties.getKeyFile() + "): " + e.getMessage(), e);
         }

@@ -11,8 +11,6 @@ import org.springframework.boot.diagnostics.FailureAnalysis;
 final class VouchFailureAnalyzer extends AbstractFailureAnalyzer<VouchStartupException> {
     @Override
     protected FailureAnalysis analyze(Throwable rootFailure, VouchStartupException cause) {
-        return new FailureAnalysis(cause.getMessage(), "Fix the vouch.* property named above, or the file it names"
-                + " (docs/INTEGRATIONS.md, \"Spring AI\", lists the properties). Nothing was recorded, and no journal or"
-                + " key was created unless the message says so.", cause);
+        return new FailureAnalysis(cause.getMessage(), cause.action(), cause);
     }
 }

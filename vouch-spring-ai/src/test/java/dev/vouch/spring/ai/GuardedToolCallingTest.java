@@ -171,6 +171,8 @@ class GuardedToolCallingTest extends GuardedChatTestBase {
             String seen = model.onlyToolResponse().responseData();
             assertTrue(seen.startsWith("refund_payment is awaiting approval by a person (policy refunds-need-a-person:"
                     + " Refunds need a second pair of eyes; call seq " + call.seq() + "; until "), seen);
+            // How it runs once approved, as the MCP adapter says it (an outside trial: a real model had no hint).
+            assertTrue(seen.endsWith("Call the tool again with the same arguments to run it once approved."), seen);
             assertEquals(List.of(RecordType.POLICY_DECISION), childTypes(call), "waiting: no answer yet");
 
             VouchApprovals approvals = context.getBean(VouchApprovals.class);

@@ -336,4 +336,15 @@ class VouchAutoConfigurationTest {
         }
         return out;
     }
+
+    /** Missing JVM flags are no property to fix: an outside trial read "Fix the vouch.* property" under that report. */
+    @Test
+    void shouldTellWhatToDoForTheFailureAtHand() {
+        org.springframework.boot.diagnostics.FailureAnalysis property = new VouchFailureAnalyzer().analyze(
+                new VouchStartupException("Vouch: vouch.policy=x: bad", null));
+        org.springframework.boot.diagnostics.FailureAnalysis flags = new VouchFailureAnalyzer().analyze(
+                new VouchStartupException("Vouch: this JVM lacks 10 flag(s)", null, "Start the JVM with the flags"));
+        assertTrue(property.getAction().startsWith("Fix the vouch.* property"), property.getAction());
+        assertTrue(flags.getAction().startsWith("Start the JVM with the flags"), flags.getAction());
+    }
 }
