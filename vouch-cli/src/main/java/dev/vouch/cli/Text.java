@@ -1,5 +1,6 @@
 package dev.vouch.cli;
 
+import dev.vouch.internal.SafeText;
 import dev.vouch.internal.format.Utf8;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -45,42 +46,10 @@ final class Text {
 
     /**
      * Journal content is untrusted: a tampered record could carry terminal escape sequences or bidirectional
-     * overrides that rewrite what an auditor sees. Escapes control characters (C0, DEL, C1), Unicode format
-     * characters and lone surrogates as {@code \}{@code uXXXX}, and backslashes as {@code \\}, so that what is
-     * printed is unambiguous.
+     * overrides that rewrite what an auditor sees. {@link SafeText#safe} escapes them; {@code ""} for null.
      */
     static String safe(String s) {
-        if (s == null) {
-            return "";
-        }
-        StringBuilder b = null;
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            boolean escape = c == '\\' || c < 0x20 || (c >= 0x7f && c <= 0x9f)
-                    || Character.getType(c) == Character.FORMAT
-                    || (Character.isSurrogate(c) && !pairedSurrogate(s, i));
-            if (escape && b == null) {
-                b = new StringBuilder(s.length() + 16).append(s, 0, i);
-            }
-            if (b != null) {
-                if (c == '\\') {
-                    b.append("\\\\");
-                } else if (escape) {
-                    b.append(String.format("\\u%04x", (int) c));
-                } else {
-                    b.append(c);
-                }
-            }
-        }
-        return b == null ? s : b.toString();
-    }
-
-    private static boolean pairedSurrogate(String s, int i) {
-        char c = s.charAt(i);
-        if (Character.isHighSurrogate(c)) {
-            return i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1));
-        }
-        return i > 0 && Character.isHighSurrogate(s.charAt(i - 1));
+        return s == null ? "" : SafeText.safe(s);
     }
 
     /**

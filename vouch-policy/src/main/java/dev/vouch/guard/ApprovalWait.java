@@ -2,6 +2,7 @@ package dev.vouch.guard;
 
 import dev.vouch.Decision;
 import dev.vouch.internal.Durations;
+import dev.vouch.internal.SafeText;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -117,7 +118,7 @@ final class ApprovalWait {
     /** Asks the handler; never throws: a handler failure becomes a failed future (a refusal). */
     private CompletableFuture<Approval> ask(ApprovalRequest request) {
         // A stalled call can wait minutes with nobody to answer: say so, so that a silent agent is explained.
-        LOG.info("Waiting for approval of {} (call seq {}, policy {}, risk {}) until {}", request.tool(),
+        LOG.info("Waiting for approval of {} (call seq {}, policy {}, risk {}) until {}", SafeText.safe(request.tool()),
                 request.callSequence(), request.policyId(), request.risk(), request.deadline());
         try {
             CompletionStage<Approval> stage = approvals.requestApproval(request);
@@ -180,8 +181,8 @@ final class ApprovalWait {
         }
         long approvalSeq = records.recordApproval(j, outcome, approver, reason, requestedAt, decidedAt,
                 deadline(requestedAt, timeout), error);
-        LOG.info("Approval of {} (call seq {}): {}{} after {} ms (approval seq {})", j.tool, j.callSeq,
-                outcome.name().toLowerCase(Locale.ROOT), approver == null ? "" : " by " + approver,
+        LOG.info("Approval of {} (call seq {}): {}{} after {} ms (approval seq {})", SafeText.safe(j.tool), j.callSeq,
+                outcome.name().toLowerCase(Locale.ROOT), approver == null ? "" : " by " + SafeText.safe(approver),
                 Duration.between(requestedAt, Instant.now()).toMillis(), approvalSeq);
         if (outcome == Decision.APPROVED) {
             return null;

@@ -1,5 +1,6 @@
 package dev.vouch.guard;
 
+import dev.vouch.internal.SafeText;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -142,12 +143,13 @@ final class DeferredCalls implements PendingApprovals {
         } catch (dev.vouch.LedgerClosedException closed) {
             // Shutting down: the call stays unanswered in the journal and is rediscovered at the next start.
             LOG.warn("The answer to {} (call seq {}) came after the ledger closed; it is not recorded and the call"
-                    + " stays pending in the journal", d.call.tool, d.call.callSeq);
+                    + " stays pending in the journal", SafeText.safe(d.call.tool), d.call.callSeq);
             refusal = new ApprovalRefusedException(d.call.tool + " cannot run: the ledger is closed (call seq "
                     + d.call.callSeq + ")", d.call.tool, d.call.policyId, null, "the ledger is closed",
                     d.call.callSeq, -1, closed);
         } catch (RuntimeException | Error e) {
-            LOG.error("[CRITICAL] could not record the answer to {} (call seq {}); it will not run", d.call.tool,
+            LOG.error("[CRITICAL] could not record the answer to {} (call seq {}); it will not run",
+                    SafeText.safe(d.call.tool),
                     d.call.callSeq, e);
             refusal = new ApprovalRefusedException(d.call.tool + " cannot run: its approval could not be recorded (call seq "
                     + d.call.callSeq + ")", d.call.tool, d.call.policyId, null, "the approval could not be recorded",

@@ -6,6 +6,7 @@ import dev.vouch.Event;
 import dev.vouch.EventKind;
 import dev.vouch.EventTooLargeException;
 import dev.vouch.Recorder;
+import dev.vouch.internal.SafeText;
 import dev.vouch.policy.Action;
 import dev.vouch.policy.PolicyDecision;
 import java.nio.charset.StandardCharsets;
@@ -96,7 +97,7 @@ final class GuardRecords {
                 LOG.warn("The policy redacts {} of {} but the guard has no redaction key: redacted values are omitted"
                         + " from the journal with no commitment (give the guard a redaction key to be able to prove"
                         + " them: GuardBuilder.redactionKey, vouch.redaction-key in Spring, --redaction-key for vouch"
-                        + " serve and mcp-proxy)", d.redactedFields(), tool);
+                        + " serve and mcp-proxy)", d.redactedFields(), SafeText.safe(tool));
             }
         }
         Event[] pair = PAIRS.get();
@@ -208,10 +209,12 @@ final class GuardRecords {
             if (ledger instanceof dev.vouch.LedgerClosedException && closedLogged.getAndSet(true)) {
                 // The same cause for every call still running (an outside trial stopped a gateway whose ledger had
                 // failed: twenty stack traces, one per call): its stack trace is above.
-                LOG.error("[CRITICAL] could not record the failure of {} (call seq {}): {}", j.tool, j.callSeq,
+                LOG.error("[CRITICAL] could not record the failure of {} (call seq {}): {}", SafeText.safe(j.tool),
+                        j.callSeq,
                         ledger.getMessage());
             } else {
-                LOG.error("[CRITICAL] could not record the failure of {} (call seq {})", j.tool, j.callSeq, ledger);
+                LOG.error("[CRITICAL] could not record the failure of {} (call seq {})", SafeText.safe(j.tool), j.callSeq,
+                        ledger);
             }
         }
     }

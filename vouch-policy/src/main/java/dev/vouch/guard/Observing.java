@@ -1,5 +1,6 @@
 package dev.vouch.guard;
 
+import dev.vouch.internal.SafeText;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,7 +44,8 @@ final class Observing {
                     CallObserver.Observation o = observer.start(call);
                     return o == null ? NONE : new Observing(o);
                 } catch (RuntimeException e) {
-                    LOG.warn("Call observer failed to start on {}; the call goes on unobserved", call.tool(), e);
+                    LOG.warn("Call observer failed to start on {}; the call goes on unobserved",
+                            SafeText.safe(call.tool()), e);
                     return NONE;
                 }
             }
@@ -60,7 +62,7 @@ final class Observing {
                     o = started == null ? NONE : new Observing(started);
                 } catch (RuntimeException e) {
                     LOG.warn("Call observer failed to start on the resumption of {} (call seq {}); it goes on"
-                            + " unobserved", d.call.tool, d.call.callSeq, e);
+                            + " unobserved", SafeText.safe(d.call.tool), d.call.callSeq, e);
                     return NONE;
                 }
                 o.judged(d.call);

@@ -1,5 +1,6 @@
 package dev.vouch.guard;
 
+import dev.vouch.internal.SafeText;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -57,7 +58,7 @@ public final class ProgrammaticApprovals implements ApprovalHandler {
             listener.onApprovalRequested(request);
         } catch (RuntimeException e) {
             LOG.warn("Approval listener failed for call seq {} ({}); the call is refused", request.callSequence(),
-                    request.tool(), e);
+                    SafeText.safe(request.tool()), e);
             answer.completeExceptionally(e);
         }
         return answer;

@@ -4,6 +4,7 @@ import dev.vouch.Durability;
 import dev.vouch.Event;
 import dev.vouch.Recorder;
 import dev.vouch.Risk;
+import dev.vouch.internal.SafeText;
 import dev.vouch.policy.Action;
 import dev.vouch.policy.PayloadLogging;
 import dev.vouch.policy.PolicyDecision;
@@ -430,7 +431,7 @@ final class RecordingGuard implements Guard {
                     // The class only: an evaluator's message may quote the parameters (the log has the whole exception).
                     "the policy evaluator failed (" + e.getClass().getName() + "), so the call is blocked",
                     PayloadLogging.FULL_PAYLOAD, Duration.ZERO);
-            LOG.error("[CRITICAL] policy evaluator failed on {}; the call is blocked", call.tool(), e);
+            LOG.error("[CRITICAL] policy evaluator failed on {}; the call is blocked", SafeText.safe(call.tool()), e);
         }
         String traceId = obs.traceId();
         String spanId = traceId == null ? null : obs.spanId();

@@ -172,6 +172,29 @@ class GuardApprovalTest extends GuardTestBase {
                 log);
     }
 
+    /**
+     * An outside trial's agent named a tool "ops.x\n[CRITICAL] ...": the waiting line became two, the second a forged
+     * [CRITICAL] line. Control characters in a name are escaped; the journal keeps the name as it was asked.
+     */
+    @Test
+    void shouldEscapeControlCharactersOfAToolNameInTheLog() {
+        ProgrammaticApprovals approvals = new ProgrammaticApprovals();
+        Guard guard = stallingGuard(approvals, Duration.ofMillis(100));
+        String tool = "ops.x\n[CRITICAL] the ledger stopped\u0000";
+        String log;
+        ApprovalTimedOutException e;
+        try (dev.vouch.testsupport.StderrCapture err = new dev.vouch.testsupport.StderrCapture()) {
+            e = assertThrows(ApprovalTimedOutException.class, () -> guard.call(tool, PARAMS, () -> "ran"));
+            log = err.text();
+        }
+
+        assertFalse(log.contains("\n[CRITICAL]") || log.contains("\u0000"), log);
+        assertTrue(log.contains("Waiting for approval of ops.x\\u000a[CRITICAL] the ledger stopped\\u0000 (call seq "),
+                log);
+        assertTrue(log.contains("Approval of ops.x\\u000a[CRITICAL] the ledger stopped\\u0000 (call seq "), log);
+        assertEquals(tool, journal.bySeq(e.callSequence()).name());
+    }
+
     @Test
     void shouldRefuseEveryStallByDefault() {
         Guard guard = guard((tool, params) -> stall("ask", "ask first", Duration.ofSeconds(10))).build();

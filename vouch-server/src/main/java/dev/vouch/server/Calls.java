@@ -6,6 +6,7 @@ import dev.vouch.guard.CallResult;
 import dev.vouch.guard.Context;
 import dev.vouch.guard.Guard;
 import dev.vouch.guard.ToolCall;
+import dev.vouch.internal.SafeText;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -220,7 +221,8 @@ final class Calls {
         if (!r.isDone()) {
             c.outcome(r);
         } else {
-            LOG.warn("Call seq {} ({}) of {} could not be taken back: {}", c.seq, c.tool, agent.name, r);
+            LOG.warn("Call seq {} ({}) of {} could not be taken back: {}", c.seq, SafeText.safe(c.tool), agent.name,
+                    SafeText.safe(String.valueOf(r)));
             return;
         }
         rememberCallId(agent, callId, c);
@@ -283,10 +285,11 @@ final class Calls {
             now = r.join();
         } catch (CompletionException e) {
             if (e.getCause() instanceof IllegalStateException) {
-                LOG.warn("Call seq {} ({}) is no longer deferred in the guard of {}: {}", c.seq, c.tool, c.agent.name,
-                        e.getCause().getMessage());
+                LOG.warn("Call seq {} ({}) is no longer deferred in the guard of {}: {}", c.seq, SafeText.safe(c.tool),
+                        c.agent.name, SafeText.safe(e.getCause().getMessage()));
             } else {
-                LOG.error("[CRITICAL] Could not resume call seq {} ({}) of {}", c.seq, c.tool, c.agent.name, e.getCause());
+                LOG.error("[CRITICAL] Could not resume call seq {} ({}) of {}", c.seq, SafeText.safe(c.tool),
+                        c.agent.name, e.getCause());
                 health.failed(e.getCause());
             }
             return;
@@ -304,7 +307,7 @@ final class Calls {
     private void retry(Call c, int attempt) {
         if (attempt >= SETTLE_RETRIES) {
             LOG.warn("Call seq {} ({}) was answered but its answer is still not recorded after {} ms; it stays pending",
-                    c.seq, c.tool, SETTLE_RETRIES * SETTLE_RETRY_MILLIS);
+                    c.seq, SafeText.safe(c.tool), SETTLE_RETRIES * SETTLE_RETRY_MILLIS);
             return;
         }
         timer.schedule(() -> execute(() -> settle(c, attempt + 1)), SETTLE_RETRY_MILLIS, TimeUnit.MILLISECONDS);
@@ -370,8 +373,8 @@ final class Calls {
             ended(c);
             c.takeOutcome();
             c.agent.count(Call.Status.EXPIRED);
-            LOG.warn("Call seq {} ({}) of {}: {}; ending it on record as a tool error", c.seq, c.tool, c.agent.name,
-                    because);
+            LOG.warn("Call seq {} ({}) of {}: {}; ending it on record as a tool error", c.seq, SafeText.safe(c.tool),
+                    c.agent.name, because);
             result.completeExceptionally(new ResultNotReportedException(because));
         }
     }

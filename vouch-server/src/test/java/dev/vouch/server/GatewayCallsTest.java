@@ -9,6 +9,7 @@ import dev.vouch.Decision;
 import dev.vouch.guard.TestJournal;
 import dev.vouch.internal.format.RecordType;
 import dev.vouch.policy.Policy;
+import dev.vouch.testsupport.StderrCapture;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -243,6 +244,24 @@ class GatewayCallsTest {
             assertEquals(RecordType.TOOL_ERROR, err.type());
             assertEquals("{\"exception\":\"dev.vouch.server.ResultNotReportedException\",\"message\":"
                     + "\"no result reported within 1s\"}", err.result());
+        }
+    }
+
+    /** An outside trial's agent forged a [CRITICAL] log line with a newline in its tool name. */
+    @Test
+    void shouldEscapeAToolNamesControlCharactersInTheLogAndRecordItAsAsked() throws Exception {
+        try (GatewayFixture f = new GatewayFixture(tmp, b -> b.resultTimeout(Duration.ofSeconds(1)));
+                StderrCapture err = new StderrCapture()) {
+            long seq = f.submit("{\"tool\":\"fs.x\\n[CRITICAL] the ledger stopped\\u0000\"}").seq();
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (!"expired".equals(f.poll(seq, 0).get("status")) && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+
+            assertFalse(err.text().contains("\n[CRITICAL]"), err::text);
+            assertTrue(err.text().contains("Call seq " + seq + " (fs.x\\u000a[CRITICAL] the ledger stopped\\u0000) of"),
+                    err::text);
+            assertEquals("fs.x\n[CRITICAL] the ledger stopped\u0000", f.journal.bySeq(seq).name());
         }
     }
 

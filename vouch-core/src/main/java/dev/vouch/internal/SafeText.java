@@ -1,0 +1,51 @@
+package dev.vouch.internal;
+
+/**
+ * Text from outside (an agent's tool name, task or call id, a journal's content) made safe to print on one line of a
+ * log or a terminal. An outside trial's agent named a tool {@code "ops.x\n[CRITICAL] the ledger stopped"}: written
+ * as it was, the guard's "Waiting for approval of ..." line became two, the second a forged {@code [CRITICAL]} line
+ * that operators alert on. A tampered journal could likewise carry terminal escapes or bidirectional overrides.
+ */
+public final class SafeText {
+    private SafeText() {
+    }
+
+    /**
+     * {@code s} with control characters (C0, DEL, C1), Unicode format characters and lone surrogates escaped as
+     * {@code \}{@code uXXXX}, and backslashes as {@code \\}, so that what is printed is one line and unambiguous;
+     * {@code "null"} for null. Returns {@code s} itself when nothing needs escaping.
+     */
+    public static String safe(String s) {
+        if (s == null) {
+            return "null";
+        }
+        StringBuilder b = null;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            boolean escape = c == '\\' || c < 0x20 || (c >= 0x7f && c <= 0x9f)
+                    || Character.getType(c) == Character.FORMAT
+                    || (Character.isSurrogate(c) && !pairedSurrogate(s, i));
+            if (escape && b == null) {
+                b = new StringBuilder(s.length() + 16).append(s, 0, i);
+            }
+            if (b != null) {
+                if (c == '\\') {
+                    b.append("\\\\");
+                } else if (escape) {
+                    b.append(String.format("\\u%04x", (int) c));
+                } else {
+                    b.append(c);
+                }
+            }
+        }
+        return b == null ? s : b.toString();
+    }
+
+    private static boolean pairedSurrogate(String s, int i) {
+        char c = s.charAt(i);
+        if (Character.isHighSurrogate(c)) {
+            return i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1));
+        }
+        return i > 0 && Character.isHighSurrogate(s.charAt(i - 1));
+    }
+}
