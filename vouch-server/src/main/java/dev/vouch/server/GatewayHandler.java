@@ -116,52 +116,57 @@ final class GatewayHandler extends Handler.Abstract {
 
     private void dispatch(Exchange ex) {
         String[] p = ex.path().split("/", -1); // "", "v1", ...
+        String route = route(p);
+        ex.route = route == null ? "unknown" : route;
+        // Every request is authenticated before anything else is told: an outside trial's unauthenticated GET
+        // /v1/calls got 405 (Allow: POST) and GET / got 404, answers that told it about the API and were neither
+        // counted nor recorded as refusals.
+        AccessTokens.Identity who = authenticate(ex);
+        if (route == null) {
+            throw HttpError.notFound("not_found", p.length < 3 || !p[0].isEmpty() || !p[1].equals("v1")
+                    ? "no such endpoint; the API is under /v1 (docs/GATEWAY.md)"
+                    : "no such endpoint: " + ex.method() + " " + Texts.clip(ex.path()));
+        }
+        switch (route) {
+            case "submit" -> submit(ex, agent(ex, who, "POST"));
+            case "poll" -> poll(ex, agent(ex, who, "GET"), seq(p[3]));
+            case "report" -> report(ex, agent(ex, who, "POST"), seq(p[3]));
+            case "task_start" -> startTask(ex, agent(ex, who, "POST"));
+            case "task_end" -> endTask(ex, agent(ex, who, "POST"));
+            case "approvals" -> listApprovals(ex, operator(ex, who, "GET"));
+            case "decide" -> decide(ex, operator(ex, who, "POST"), seq(p[3]));
+            case "policy_reload" -> {
+                operator(ex, who, "POST");
+                reload(ex);
+            }
+            case "rekey" -> {
+                operator(ex, who, "POST");
+                rekey(ex);
+            }
+            default -> throw new IllegalStateException("route " + route);
+        }
+    }
+
+    /** The endpoint {@code p} (the path split at "/") names, or null for none. */
+    private static String route(String[] p) {
         if (p.length < 3 || !p[0].isEmpty() || !p[1].equals("v1")) {
-            throw HttpError.notFound("not_found", "no such endpoint; the API is under /v1 (docs/GATEWAY.md)");
+            return null;
         }
-        String m = ex.method();
-        if (p.length == 3 && p[2].equals("calls")) {
-            ex.route = "submit";
-            method(ex, "POST");
-            submit(ex, agent(ex));
-        } else if (p.length == 4 && p[2].equals("calls")) {
-            ex.route = "poll";
-            method(ex, "GET");
-            poll(ex, agent(ex), seq(p[3]));
-        } else if (p.length == 5 && p[2].equals("calls") && p[4].equals("result")) {
-            ex.route = "report";
-            method(ex, "POST");
-            report(ex, agent(ex), seq(p[3]));
-        } else if (p.length == 3 && p[2].equals("tasks")) {
-            ex.route = "task_start";
-            method(ex, "POST");
-            startTask(ex, agent(ex));
-        } else if (p.length == 4 && p[2].equals("tasks") && p[3].equals("end")) {
-            ex.route = "task_end";
-            method(ex, "POST");
-            endTask(ex, agent(ex));
-        } else if (p.length == 3 && p[2].equals("approvals")) {
-            ex.route = "approvals";
-            method(ex, "GET");
-            listApprovals(ex, operator(ex));
-        } else if (p.length == 4 && p[2].equals("approvals")) {
-            ex.route = "decide";
-            method(ex, "POST");
-            decide(ex, operator(ex), seq(p[3]));
-        } else if (p.length == 5 && p[2].equals("admin") && p[3].equals("policy") && p[4].equals("reload")) {
-            ex.route = "policy_reload";
-            method(ex, "POST");
-            operator(ex);
-            reload(ex);
-        } else if (p.length == 4 && p[2].equals("admin") && p[3].equals("rekey")) {
-            ex.route = "rekey";
-            method(ex, "POST");
-            operator(ex);
-            rekey(ex);
-        } else {
-            authenticate(ex); // an unknown endpoint tells an unauthenticated caller nothing more than a known one
-            throw HttpError.notFound("not_found", "no such endpoint: " + m + " " + Texts.clip(ex.path()));
+        if (p[2].equals("calls")) {
+            return p.length == 3 ? "submit" : p.length == 4 ? "poll" : p.length == 5 && p[4].equals("result")
+                    ? "report" : null;
         }
+        if (p[2].equals("tasks")) {
+            return p.length == 3 ? "task_start" : p.length == 4 && p[3].equals("end") ? "task_end" : null;
+        }
+        if (p[2].equals("approvals")) {
+            return p.length == 3 ? "approvals" : p.length == 4 ? "decide" : null;
+        }
+        if (p[2].equals("admin")) {
+            return p.length == 5 && p[3].equals("policy") && p[4].equals("reload") ? "policy_reload"
+                    : p.length == 4 && p[3].equals("rekey") ? "rekey" : null;
+        }
+        return null;
     }
 
     // ---- authentication
@@ -182,8 +187,9 @@ final class GatewayHandler extends Handler.Abstract {
         return who;
     }
 
-    private AgentGuard agent(Exchange ex) {
-        AccessTokens.Identity who = authenticate(ex);
+    /** The token's agent, once the method is the endpoint's and the token an agent's. */
+    private AgentGuard agent(Exchange ex, AccessTokens.Identity who, String allowed) {
+        method(ex, allowed);
         if (who.role() != AccessTokens.Role.AGENT) {
             throw refuse(ex, new HttpError(403, "forbidden", "this endpoint needs an agent's token; " + who.name()
                     + "'s is an operator token"), who);
@@ -191,8 +197,9 @@ final class GatewayHandler extends Handler.Abstract {
         return agents.get(who.name());
     }
 
-    private AccessTokens.Identity operator(Exchange ex) {
-        AccessTokens.Identity who = authenticate(ex);
+    /** The operator, once the method is the endpoint's and the token an operator's. */
+    private AccessTokens.Identity operator(Exchange ex, AccessTokens.Identity who, String allowed) {
+        method(ex, allowed);
         if (who.role() != AccessTokens.Role.OPERATOR) {
             throw refuse(ex, new HttpError(403, "forbidden", "approving, reloading the policy and rotating the key"
                     + " need an operator token; this is agent " + who.name() + "'s token"), who);

@@ -39,8 +39,18 @@ class GatewayRequestsTest {
             Http.Reply basic = f.http.send(HttpRequest.newBuilder(f.gateway.uri().resolve("/v1/calls"))
                     .header("Authorization", "Basic YWxpY2U6c2VjcmV0").POST(HttpRequest.BodyPublishers.ofString(CALL)));
             Http.Reply unknownPath = f.http.get("/v1/nothing", null);
+            // Authenticated before anything else is told (an outside trial's got 405 with Allow: POST, and 404 for /).
+            List<Http.Reply> beforeAnythingElse = new java.util.ArrayList<>(List.of(f.http.get("/v1/calls", null),
+                    f.http.get("/", null)));
+            for (String m : List.of("DELETE /v1/approvals/5", "OPTIONS /v1/calls", "TRACE /v1/calls")) {
+                String[] mp = m.split(" ");
+                beforeAnythingElse.add(f.http.send(HttpRequest.newBuilder(f.gateway.uri().resolve(mp[1]))
+                        .method(mp[0], HttpRequest.BodyPublishers.noBody())));
+            }
 
-            for (Http.Reply r : List.of(none, wrong, basic, unknownPath)) {
+            List<Http.Reply> all = new java.util.ArrayList<>(List.of(none, wrong, basic, unknownPath));
+            all.addAll(beforeAnythingElse);
+            for (Http.Reply r : all) {
                 assertEquals(401, r.status(), r::toString);
                 assertEquals("unauthenticated", r.errorCode());
                 assertEquals("Bearer realm=\"vouch\"", r.raw().headers().firstValue("WWW-Authenticate").orElse(""));
@@ -48,7 +58,9 @@ class GatewayRequestsTest {
             }
             assertEquals(0, f.journal.ofType(RecordType.TOOL_CALL).size(), "no call was recorded");
             List<TestJournal.Rec> notes = refusals(f);
-            assertEquals(4, notes.size(), notes::toString);
+            assertEquals(all.size(), notes.size(), notes::toString);
+            String metrics = f.admin().get("/metrics", null).body();
+            assertTrue(metrics.contains("vouch_gateway_auth_refused_total{status=\"401\"} " + all.size() + ".0"), metrics);
             assertEquals("vouch-gateway", notes.get(0).agent());
             Map<?, ?> first = (Map<?, ?>) Json.parse(notes.get(0).params());
             assertEquals(401L, first.get("status"));
@@ -257,7 +269,7 @@ class GatewayRequestsTest {
     void shouldAnswerUnknownEndpointsWrongMethodsAndBrokenHttpWithJsonErrors() throws IOException {
         try (GatewayFixture f = new GatewayFixture(tmp)) {
             Http.Reply unknown = f.http.get("/v1/everything", f.agentToken);
-            Http.Reply root = f.http.get("/", null);
+            Http.Reply root = f.http.get("/", f.agentToken);
             Http.Reply method = f.http.get("/v1/calls", f.agentToken);
             Http.Reply badSeq = f.http.get("/v1/calls/abc", f.agentToken);
             String broken = raw(f.gateway.uri(), "GARBAGE\r\n\r\n");
