@@ -276,7 +276,7 @@ public final class Gateway implements AutoCloseable {
     }
 
     /**
-     * Stops gracefully: new submissions get 503 while running calls may still report for the drain timeout; calls
+     * Stops gracefully: new submissions and decisions get 503 while running calls may still report for the drain timeout; calls
      * still running then are recorded as ended without a result, open tasks as cancelled; then the ports close. Calls
      * waiting for approval stay pending in the journal and are taken back at the next start. The ledger stays open
      * (its owner closes it). Idempotent.

@@ -460,6 +460,12 @@ final class GatewayHandler extends Handler.Abstract {
                     + Texts.clip(d) + "\"");
         }
         String reason = JsonIn.limited("reason", in.string("reason"), 4096);
+        if (calls.stopping()) {
+            // An outside trial approved a call during the drain: recorded, then ended ~10 s later as "the gateway
+            // stopped", since no client could run it. Left pending, it is taken back at the next start.
+            throw HttpError.unavailable("stopping", "the gateway is stopping; call " + seq + " stays pending and is"
+                    + " taken back when the gateway starts again: decide it then");
+        }
         for (AgentGuard a : agents.values()) {
             if (a.guard.pendingApprovals().get(seq).isPresent()) {
                 Approval answer = approve ? Approval.granted(who.name(), reason) : Approval.refused(who.name(), reason);

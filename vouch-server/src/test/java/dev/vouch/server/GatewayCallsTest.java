@@ -155,6 +155,30 @@ class GatewayCallsTest {
         }
     }
 
+    /** An outside trial's approval during the drain was recorded, then the call ended as "the gateway stopped". */
+    @Test
+    void shouldRefuseDecisionsWhileStoppingAndLeaveTheCallPending() throws Exception {
+        GatewayFixture f = new GatewayFixture(tmp, b -> b.drainTimeout(Duration.ofSeconds(20)));
+        try (f) {
+            long running = f.submit("{\"tool\":\"fs.read\"}").seq(); // keeps the gateway draining
+            long stalled = f.submit("{\"tool\":\"payments.refund\",\"params\":{\"amount\":777}}").seq();
+            CompletableFuture<Void> closing = CompletableFuture.runAsync(f.gateway::close);
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (f.submit("{\"tool\":\"fs.delete\"}").status() != 503 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+
+            Http.Reply decided = f.decide(stalled, "approve", "ok");
+            f.report(running, "{\"result\":1}");
+            closing.get(10, java.util.concurrent.TimeUnit.SECONDS);
+
+            assertEquals(503, decided.status(), decided::toString);
+            assertEquals("stopping", decided.errorCode());
+            assertEquals(List.of(RecordType.POLICY_DECISION), f.journal.childTypes(stalled),
+                    "no APPROVAL, no end: the call stays pending for the next start");
+        }
+    }
+
     @Test
     void shouldLetTheFirstOfConcurrentAnswersCountAndAnswerTheOthers409() throws Exception {
         // An outside trial: of six operators answering one call at once, the losers got 404 not_pending half the time.
