@@ -40,9 +40,21 @@ final class DeferredCalls implements PendingApprovals {
         /** Set once the answer is recorded: the refusal, or {@link #APPROVED}. */
         volatile GuardException settled;
         final AtomicBoolean resumed = new AtomicBoolean();
+        /**
+         * For a call taken back from the journal, when it was allowed to run (its ALLOW, or its APPROVAL) before the
+         * restart; else null. Its duration counts from then: an outside trial's call reported 9.2 s after it was
+         * allowed, across a crash, was recorded as running 0.96 s, measured from the restart.
+         */
+        final Instant allowedBefore;
 
         Deferred(JudgedCall call, Map<String, String> tags, ApprovalRequest request, RequestKey repeatKey,
                 Duration timeout, CompletableFuture<Approval> answer) {
+            this(call, tags, request, repeatKey, timeout, answer, null);
+        }
+
+        Deferred(JudgedCall call, Map<String, String> tags, ApprovalRequest request, RequestKey repeatKey,
+                Duration timeout, CompletableFuture<Approval> answer, Instant allowedBefore) {
+            this.allowedBefore = allowedBefore;
             this.call = call;
             this.tags = tags;
             this.request = request;
@@ -53,6 +65,11 @@ final class DeferredCalls implements PendingApprovals {
 
         boolean approved() {
             return settled == APPROVED;
+        }
+
+        /** How long the call ran before it is resumed now: since it was allowed, for one taken back; else 0. */
+        long ranNanos() {
+            return allowedBefore == null ? 0 : Math.max(0, Duration.between(allowedBefore, Instant.now()).toNanos());
         }
     }
 
@@ -124,13 +141,15 @@ final class DeferredCalls implements PendingApprovals {
      * and nobody is asked.
      *
      * @param approvalTimeout for a call that stalled and was approved, its approval's timeout; else zero
+     * @param allowedAt when it was allowed to run (its ALLOW, or its APPROVAL): its duration counts from then
      * @return the call, described as a request whose {@code requestedAt} is when it was decided, and whose
      *     {@code deadline} is its approval's for a call that stalled and was approved, else the same instant
      */
-    ApprovalRequest restoreAllowed(JudgedCall j, Instant decidedAt, Duration approvalTimeout) {
+    ApprovalRequest restoreAllowed(JudgedCall j, Instant decidedAt, Duration approvalTimeout, Instant allowedAt) {
         ApprovalRequest request = approvals.request(j, decidedAt, approvalTimeout);
         // Never found by a repeat: it may have run before the restart, and only its taker may resume it.
-        Deferred d = new Deferred(j, Map.of(), request, null, Duration.ZERO, CompletableFuture.completedFuture(null));
+        Deferred d = new Deferred(j, Map.of(), request, null, Duration.ZERO, CompletableFuture.completedFuture(null),
+                allowedAt);
         d.settled = APPROVED;
         calls.put(j.callSeq, d);
         return request;

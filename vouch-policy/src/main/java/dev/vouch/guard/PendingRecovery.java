@@ -39,9 +39,16 @@ final class PendingRecovery {
             String principal) {
     }
 
-    /** A stalled call, until an answer or an outcome names it. */
+    /**
+     * A stalled call, until an answer or an outcome names it; or an allowed one, until its outcome does.
+     * {@code allowedAtNanos}: when it was allowed to run (its ALLOW, or its APPROVAL), which its duration counts from.
+     */
     private record Stalled(CallSeen call, Action action, long decisionSeq, long decidedAtNanos, String policyId,
-            String reason, dev.vouch.Risk risk, long timeoutMillis, StoredParams.Form form) {
+            String reason, dev.vouch.Risk risk, long timeoutMillis, StoredParams.Form form, long allowedAtNanos) {
+        Stalled approvedAt(long nanos) {
+            return new Stalled(call, action, decisionSeq, decidedAtNanos, policyId, reason, risk, timeoutMillis, form,
+                    nanos);
+        }
     }
 
     private PendingRecovery() {
@@ -88,13 +95,13 @@ final class PendingRecovery {
                             DecisionFields f = DecisionFields.parse(v.params());
                             (stall ? stalled : unfinished).put(c.seq(), new Stalled(c, stall ? Action.STALL
                                     : Action.ALLOW, v.sequence(), v.timestamp(), v.policy(), f.reason, v.risk(),
-                                    f.timeoutMillis, f.form));
+                                    f.timeoutMillis, f.form, v.timestamp()));
                         }
                     }
                     case APPROVAL -> {
                         Stalled s = stalled.remove(v.parent());
                         if (s != null && unfinishedTaker != null && v.decision() == Decision.APPROVED) {
-                            unfinished.put(s.call().seq(), s);
+                            unfinished.put(s.call().seq(), s.approvedAt(v.timestamp()));
                         }
                     }
                     case TOOL_RESULT, TOOL_ERROR -> {
@@ -138,7 +145,8 @@ final class PendingRecovery {
             Instant decidedAt = Instant.EPOCH.plusNanos(s.decidedAtNanos());
             JudgedCall j = judged(guard, s);
             unfinishedTaker.accept(deferred.restoreAllowed(j, decidedAt, s.action() == Action.STALL
-                    ? Duration.ofMillis(Math.max(1, s.timeoutMillis())) : Duration.ZERO));
+                    ? Duration.ofMillis(Math.max(1, s.timeoutMillis())) : Duration.ZERO,
+                    Instant.EPOCH.plusNanos(s.allowedAtNanos())));
         }
         if (!unfinished.isEmpty()) {
             LOG.info("Rediscovered {} call(s) of agent {} from the journal that were allowed to run and have no"

@@ -201,7 +201,7 @@ final class RecordingGuard implements Guard {
                     return obs.end(new CallResult.Refused<>(claimed));
                 }
                 try {
-                    return run(j, action, obs);
+                    return run(j, action, obs, 0);
                 } finally {
                     deferred.ended(d);
                 }
@@ -212,7 +212,7 @@ final class RecordingGuard implements Guard {
                 }
             }
         }
-        return run(j, action, obs);
+        return run(j, action, obs, 0);
     }
 
     @Override
@@ -228,7 +228,7 @@ final class RecordingGuard implements Guard {
             return obs.end(new CallResult.Refused<>(claimed));
         }
         try {
-            return run(d.call, action, obs);
+            return run(d.call, action, obs, d.ranNanos());
         } finally {
             deferred.ended(d);
         }
@@ -254,7 +254,7 @@ final class RecordingGuard implements Guard {
             return CompletableFuture.completedFuture(obs.end(new CallResult.Refused<>(claimed)));
         }
         DeferredCalls.Deferred resumed = d;
-        return endedWhenDone(resumed, () -> runAsync(resumed.call, action, obs));
+        return endedWhenDone(resumed, () -> runAsync(resumed.call, action, obs, resumed.ranNanos()));
     }
 
     /** Runs a claimed deferred call asynchronously; it counts as running ({@code runningAs}) until it is done. */
@@ -348,7 +348,7 @@ final class RecordingGuard implements Guard {
             return CompletableFuture.completedFuture(obs.end(new CallResult.Refused<>(j.blocked())));
         }
         if (decided == Action.ALLOW) {
-            return runAsync(j, action, obs);
+            return runAsync(j, action, obs, 0);
         }
         Instant requestedAt = Instant.now();
         Duration timeout = ApprovalWait.nonNegative(j.decision.approvalTimeout());
@@ -361,7 +361,7 @@ final class RecordingGuard implements Guard {
             if (!DeferredCalls.isApproval(claimed)) {
                 return CompletableFuture.completedFuture(obs.end(new CallResult.Refused<>(claimed)));
             }
-            return endedWhenDone(d, () -> runAsync(j, action, obs));
+            return endedWhenDone(d, () -> runAsync(j, action, obs, 0));
         }
         CompletableFuture<CallResult<T>> out = new CompletableFuture<>();
         CompletableFuture<Approval> answer = approvals.askWithDeadline(j, requestedAt, timeout);
@@ -393,7 +393,7 @@ final class RecordingGuard implements Guard {
                 cancelledBeforeRunning(j, obs);
                 return;
             }
-            CompletableFuture<CallResult<T>> run = runAsync(j, action, obs);
+            CompletableFuture<CallResult<T>> run = runAsync(j, action, obs, 0);
             running.set(run);
             if (out.isCancelled()) {
                 run.cancel(true);
@@ -446,11 +446,12 @@ final class RecordingGuard implements Guard {
 
     // ---------------------------------------------------------------- running
 
-    private <T, E extends Exception> CallResult<T> run(JudgedCall j, ToolAction<T, E> action, Observing obs)
-            throws E {
+    /** Runs the action and records its outcome; {@code ranNanos}: how long the call ran before (see Deferred). */
+    private <T, E extends Exception> CallResult<T> run(JudgedCall j, ToolAction<T, E> action, Observing obs,
+            long ranNanos) throws E {
         Context previous = enter(j.ctx.insideCall(j.callSeq));
         AutoCloseable scope = obs.running();
-        long start = System.nanoTime();
+        long start = System.nanoTime() - ranNanos;
         T value;
         try {
             value = action.run();
@@ -475,11 +476,11 @@ final class RecordingGuard implements Guard {
     }
 
     private <T> CompletableFuture<CallResult<T>> runAsync(JudgedCall j, Supplier<? extends CompletionStage<T>> action,
-            Observing obs) {
+            Observing obs, long ranNanos) {
         CompletableFuture<CallResult<T>> out = new CompletableFuture<>();
         Context previous = enter(j.ctx.insideCall(j.callSeq));
         AutoCloseable scope = obs.running();
-        long start = System.nanoTime();
+        long start = System.nanoTime() - ranNanos;
         CompletionStage<T> stage;
         try {
             stage = action.get();

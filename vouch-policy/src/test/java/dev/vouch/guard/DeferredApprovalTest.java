@@ -429,6 +429,43 @@ class DeferredApprovalTest extends GuardTestBase {
                 "a call that ended is not taken back");
     }
 
+    /**
+     * An outside trial's call reported 9.2 s after it was allowed, across a crash, was recorded as running 0.96 s: its
+     * duration was counted from the restart. A call taken back counts from when it was allowed to run: its ALLOW, or
+     * its APPROVAL (not the stall: the wait for a person is not the tool's time, as for any approved call).
+     */
+    @Test
+    void shouldCountTheDurationOfACallTakenBackFromWhenItWasAllowedBeforeTheRestart() throws Exception {
+        Guard first = guard((tool, params) -> tool.equals("fs.move") ? stall("moves", "", Duration.ofMinutes(5))
+                : allow("reads")).approvals(nobodyAnswers()).writeAheadOutcomes(true).build();
+        long beforeAllowed = System.nanoTime();
+        first.attemptAsync(ToolCall.of("fs.read", PARAMS), CompletableFuture::new);
+        long allowed = journal.ofType(RecordType.TOOL_CALL).get(0).seq();
+        long stalledAt = System.nanoTime();
+        long approved = first.attempt(ToolCall.of("fs.move", PARAMS).deferApproval(true), () -> "moved")
+                .callSequence();
+        TimeUnit.MILLISECONDS.sleep(400); // the person's time
+        assertTrue(first.pendingApprovals().approve(approved, "bob", "fine"));
+        TimeUnit.MILLISECONDS.sleep(300); // the tool's time before the restart
+
+        Guard second = guard((tool, params) -> allow("reads")).approvals(nobodyAnswers())
+                .recoverPending(JournalReader.open(journal.dir)).recoverUnfinished(r -> { }).build();
+        second.resumeAsync(allowed, () -> CompletableFuture.completedFuture("late")).get(10, TimeUnit.SECONDS);
+        second.resume(approved, () -> "moved");
+        long end = System.nanoTime();
+
+        long allowedNs = durationNanos(allowed);
+        long approvedNs = durationNanos(approved);
+        assertTrue(allowedNs >= 700_000_000L && allowedNs <= end - beforeAllowed, "allowed: " + allowedNs);
+        assertTrue(approvedNs >= 300_000_000L && approvedNs <= end - stalledAt - 200_000_000L, "approved: " + approvedNs);
+    }
+
+    private long durationNanos(long call) {
+        Rec result = journal.children(call).stream().filter(x -> x.type() == RecordType.TOOL_RESULT).findFirst()
+                .orElseThrow();
+        return Long.parseLong(result.params().replaceAll("\\D", ""));
+    }
+
     @Test
     void shouldRecordTimedOutForPendingCallsWhoseDeadlinePassedWhileNothingRan() throws Exception {
         // As if the first run stopped before its deadline: its timer's answer is never recorded (its async executor
