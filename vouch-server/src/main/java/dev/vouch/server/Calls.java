@@ -266,6 +266,7 @@ final class Calls {
             return;
         }
         CompletableFuture<CallResult<Object>> r;
+        boolean refused = false;
         synchronized (c) {
             if (c.status() != Call.Status.PENDING) {
                 return;
@@ -273,10 +274,22 @@ final class Calls {
             r = g.resumeAsync(c.seq, () -> start(c, g.context()));
             if (!r.isDone()) {
                 c.outcome(r);
+            } else if (!r.isCompletedExceptionally() && r.join() instanceof CallResult.Refused<Object> f) {
+                // Ended under the call's lock, as an approved call is started under it: the operator's answer and the
+                // approval handler both settle a call, and the second resumed a refused one again, which logged a WARN
+                // "no longer deferred ... already resumed" for each refusal after a restart (an outside trial).
+                c.refused(f.reason(), forgetAt());
+                refused = true;
             }
         }
         if (!r.isDone()) {
             c.agent.count(Call.Status.ALLOWED);
+            c.wake();
+            return;
+        }
+        if (refused) {
+            ended(c);
+            c.agent.count(c.status());
             c.wake();
             return;
         }
@@ -294,12 +307,7 @@ final class Calls {
             }
             return;
         }
-        if (now instanceof CallResult.Refused<Object> f) {
-            c.refused(f.reason(), forgetAt());
-            ended(c);
-            c.agent.count(c.status());
-            c.wake();
-        } else if (now instanceof CallResult.Pending<Object> && c.answered()) {
+        if (now instanceof CallResult.Pending<Object> && c.answered()) {
             retry(c, attempt);
         }
     }

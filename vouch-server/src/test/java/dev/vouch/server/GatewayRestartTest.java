@@ -1,6 +1,7 @@
 package dev.vouch.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vouch.crypto.VerifyingKey;
@@ -24,6 +25,51 @@ class GatewayRestartTest {
 
     @TempDir
     Path tmp;
+
+    /**
+     * An outside trial refused calls taken back at a restart: recorded right, but each logged a WARN that the call
+     * "is no longer deferred ... it was already resumed" (the operator's answer and the approval handler both moved it
+     * on, and the second did not see that the first had ended it).
+     */
+    @Test
+    void shouldRefuseACallTakenBackAtARestartWithoutAWarning() throws Exception {
+        Path dir = tmp.resolve("journal");
+        Path key = tmp.resolve(".vouch_key");
+        Path policy = Files.writeString(tmp.resolve("policy.yaml"), GatewayFixture.POLICY);
+        Path tokens = tmp.resolve("tokens");
+        String agent = AccessTokens.newToken();
+        String operator = AccessTokens.newToken();
+        AccessTokens.append(tokens, AccessTokens.Role.AGENT, "refund-bot", agent);
+        AccessTokens.append(tokens, AccessTokens.Role.OPERATOR, "alice", operator);
+        List<Long> seqs = new java.util.ArrayList<>();
+        try (Ledger ledger = Ledger.builder(dir).keyFile(key).shutdownHook(false).open();
+             Gateway g = Gateway.builder(ledger).policy(policy).tokens(tokens).port(0).adminPort(-1).start()) {
+            Http http = new Http(g.uri());
+            for (int i = 0; i < 10; i++) {
+                seqs.add(http.post("/v1/calls", agent, "{\"tool\":\"payments.refund\",\"params\":{\"amount\":"
+                        + (600 + i) + "}}").seq());
+            }
+        }
+
+        String log;
+        try (Ledger ledger = Ledger.builder(dir).keyFile(key).shutdownHook(false).open();
+             Gateway g = Gateway.builder(ledger).policy(policy).tokens(tokens).port(0).adminPort(-1).start();
+             dev.vouch.testsupport.StderrCapture err = new dev.vouch.testsupport.StderrCapture()) {
+            Http http = new Http(g.uri());
+            for (long seq : seqs) {
+                Http.Reply r = http.post("/v1/approvals/" + seq, operator, "{\"decision\":\"refuse\"}");
+                assertEquals(200, r.status(), r::toString);
+                assertEquals("refused", http.get("/v1/calls/" + seq, agent).get("status"));
+            }
+            Thread.sleep(200); // the approval handler's own settling, on the gateway's worker
+            log = err.text();
+        }
+
+        assertFalse(log.contains("WARN"), log);
+        for (long seq : seqs) {
+            assertEquals(List.of("POLICY_DECISION:STALL", "APPROVAL:REFUSED"), ServerJournal.children(dir, seq));
+        }
+    }
 
     @Test
     void shouldTakeBackPendingApprovalsAfterARestartAndLetTheApprovedCallRun() throws Exception {
