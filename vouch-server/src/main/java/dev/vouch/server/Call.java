@@ -147,6 +147,11 @@ final class Call {
         this.answer = answer;
     }
 
+    /** Whether the policy stalled the call (it waited, or waits, for approval), rather than allowing or blocking it. */
+    synchronized boolean stalled() {
+        return request != null || refusal instanceof ApprovalRefusedException;
+    }
+
     /** Whether a pending call's approval was answered (by a person or the deadline). */
     synchronized boolean answered() {
         return answer != null && answer.isDone();

@@ -486,6 +486,13 @@ final class GatewayHandler extends Handler.Abstract {
             }
         }
         Call known = calls.get(seq);
+        if (known != null && !known.stalled()) {
+            // An outside trial's answer to an allowed call was told 409 already_decided, "no longer waits for
+            // approval": it never waited, and there is no approval of it to decide.
+            throw HttpError.notFound("not_pending", "call " + seq + " never waited for approval: the policy "
+                    + (known.status() == Call.Status.BLOCKED ? "blocked" : "allowed") + " it (it is "
+                    + known.status().label() + ")");
+        }
         if (known != null) {
             // Still PENDING here means answered a moment ago and being moved on: a second answer at once is as late
             // as one after that (an outside trial's concurrent operators got 404 for it).

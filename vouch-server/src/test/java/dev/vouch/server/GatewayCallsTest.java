@@ -179,6 +179,31 @@ class GatewayCallsTest {
         }
     }
 
+    /** An outside trial's answer to an allowed call was told 409 already_decided: it never waited for approval. */
+    @Test
+    void shouldAnswerADecisionOnACallThatNeverStalledWithNotPending() {
+        try (GatewayFixture f = new GatewayFixture(tmp)) {
+            long allowed = f.submit("{\"tool\":\"fs.read\"}").seq();
+            f.report(allowed, "{\"result\":1}");
+            long blocked = f.submit("{\"tool\":\"fs.delete\"}").seq();
+            long stalled = f.submit("{\"tool\":\"payments.refund\",\"params\":{\"amount\":777}}").seq();
+            assertEquals(200, f.decide(stalled, "refuse", "no").status());
+
+            Http.Reply toAllowed = f.decide(allowed, "approve", "ok");
+            Http.Reply toBlocked = f.decide(blocked, "approve", "ok");
+            Http.Reply again = f.decide(stalled, "approve", "ok");
+
+            assertEquals(404, toAllowed.status(), toAllowed::toString);
+            assertEquals("not_pending", toAllowed.errorCode());
+            assertEquals("call " + allowed + " never waited for approval: the policy allowed it (it is completed)",
+                    toAllowed.errorMessage());
+            assertEquals("not_pending", toBlocked.errorCode());
+            assertTrue(toBlocked.errorMessage().contains("the policy blocked it"), toBlocked::toString);
+            assertEquals(409, again.status(), again::toString);
+            assertEquals("already_decided", again.errorCode());
+        }
+    }
+
     @Test
     void shouldLetTheFirstOfConcurrentAnswersCountAndAnswerTheOthers409() throws Exception {
         // An outside trial: of six operators answering one call at once, the losers got 404 not_pending half the time.
