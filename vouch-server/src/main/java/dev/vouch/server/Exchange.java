@@ -2,12 +2,14 @@ package dev.vouch.server;
 
 import java.nio.ByteBuffer;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Fields;
 
 /**
  * One HTTP request and its answer, which is always one JSON body, given once (a long poll answers from another
@@ -64,6 +66,24 @@ final class Exchange {
 
     String query(String name) {
         return Request.extractQueryParameters(request).getValue(name);
+    }
+
+    /**
+     * Refuses query parameters other than {@code allowed}, and any given twice: as in bodies, nothing is silently
+     * ignored (an outside trial's {@code ?wait_ms=1&wait_ms=2} and {@code ?foo=1} were accepted without a word).
+     */
+    void onlyQuery(List<String> allowed) {
+        for (Fields.Field f : Request.extractQueryParameters(request)) {
+            if (!allowed.contains(f.getName())) {
+                throw HttpError.badRequest("unknown query parameter \"" + Texts.clip(f.getName()) + "\"; "
+                        + (allowed.isEmpty() ? "this endpoint takes none" : "this endpoint takes "
+                        + String.join(", ", allowed)));
+            }
+            if (f.getValues().size() > 1) {
+                throw HttpError.badRequest("query parameter \"" + f.getName() + "\" is given "
+                        + f.getValues().size() + " times; give it once");
+            }
+        }
     }
 
     /**

@@ -127,6 +127,7 @@ final class GatewayHandler extends Handler.Abstract {
                     ? "no such endpoint; the API is under /v1 (docs/GATEWAY.md)"
                     : "no such endpoint: " + ex.method() + " " + Texts.clip(ex.path()));
         }
+        ex.onlyQuery(route.equals("poll") ? List.of("wait_ms") : List.of());
         switch (route) {
             case "submit" -> submit(ex, agent(ex, who, "POST"));
             case "poll" -> poll(ex, agent(ex, who, "GET"), seq(p[3]));
@@ -294,7 +295,9 @@ final class GatewayHandler extends Handler.Abstract {
             try {
                 waitMs = waitMillis(Long.parseLong(w));
             } catch (NumberFormatException e) {
-                throw HttpError.badRequest("wait_ms must be a whole number of milliseconds");
+                throw HttpError.badRequest(!w.isEmpty() && w.chars().allMatch(ch -> ch >= '0' && ch <= '9')
+                        ? "wait_ms must be from 0 to " + Long.MAX_VALUE + " milliseconds, was " + Texts.clip(w)
+                        : "wait_ms must be a whole number of milliseconds");
             }
         }
         answer(ex, c, waitMs);

@@ -126,19 +126,37 @@ final class JsonIn {
         if (v == null || v.token() == JsonToken.VALUE_NULL) {
             return null;
         }
+        String range = "\"" + name + "\" must be from " + min + " to " + max + ", was " + Texts.clip(v.text());
         if (v.token() != JsonToken.VALUE_NUMBER_INT) {
-            throw HttpError.badRequest("\"" + name + "\" must be a whole number");
+            // 1e30 is a whole number, out of range: an outside trial was told it "must be a whole number".
+            if (v.token() == JsonToken.VALUE_NUMBER_FLOAT && wholeOutside(v.text(), min, max)) {
+                throw HttpError.badRequest(range);
+            }
+            throw HttpError.badRequest("\"" + name + "\" must be a whole number, written without a fraction or"
+                    + " exponent");
         }
         long n;
         try {
             n = Long.parseLong(v.text());
         } catch (NumberFormatException e) {
-            throw HttpError.badRequest("\"" + name + "\" is out of range: " + Texts.clip(v.text()));
+            throw HttpError.badRequest(range);
         }
         if (n < min || n > max) {
-            throw HttpError.badRequest("\"" + name + "\" must be from " + min + " to " + max + ", was " + n);
+            throw HttpError.badRequest(range);
         }
         return n;
+    }
+
+    /** Whether a JSON number written with a fraction or exponent is a whole number outside {@code min..max}. */
+    private static boolean wholeOutside(String number, long min, long max) {
+        try {
+            java.math.BigDecimal d = new java.math.BigDecimal(number);
+            boolean whole = d.signum() == 0 || d.stripTrailingZeros().scale() <= 0;
+            return whole && (d.compareTo(java.math.BigDecimal.valueOf(min)) < 0
+                    || d.compareTo(java.math.BigDecimal.valueOf(max)) > 0);
+        } catch (NumberFormatException | ArithmeticException e) {
+            return !number.toLowerCase(java.util.Locale.ROOT).contains("e-"); // an exponent past int's range
+        }
     }
 
     /** The exact bytes of a member's value (any JSON value), or null if absent. */

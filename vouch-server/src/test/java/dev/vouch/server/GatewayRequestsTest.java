@@ -265,6 +265,33 @@ class GatewayRequestsTest {
         }
     }
 
+    /** An outside trial's ?wait_ms=1&wait_ms=2 and ?foo=1 were accepted silently; "wait_ms":1e30 was "not whole". */
+    @Test
+    void shouldRefuseUnknownAndRepeatedQueryParametersAndSayWhenANumberIsOutOfRange() {
+        try (GatewayFixture f = new GatewayFixture(tmp)) {
+            long seq = f.submit(CALL).seq();
+            Http.Reply twice = f.http.get("/v1/calls/" + seq + "?wait_ms=1&wait_ms=2", f.agentToken);
+            Http.Reply unknown = f.http.get("/v1/calls/" + seq + "?foo=1", f.agentToken);
+            Http.Reply onSubmit = f.http.post("/v1/calls?wait_ms=5", f.agentToken, CALL);
+            Http.Reply huge = f.http.get("/v1/calls/" + seq + "?wait_ms=99999999999999999999", f.agentToken);
+            Http.Reply ok = f.http.get("/v1/calls/" + seq + "?wait_ms=1", f.agentToken);
+            Http.Reply e30 = f.submit("{\"tool\":\"fs.read\",\"wait_ms\":1e30}");
+            Http.Reply fraction = f.submit("{\"tool\":\"fs.read\",\"wait_ms\":1.5}");
+
+            assertEquals(400, twice.status(), twice::toString);
+            assertEquals("query parameter \"wait_ms\" is given 2 times; give it once", twice.errorMessage());
+            assertEquals("unknown query parameter \"foo\"; this endpoint takes wait_ms", unknown.errorMessage());
+            assertEquals("unknown query parameter \"wait_ms\"; this endpoint takes none", onSubmit.errorMessage());
+            assertEquals("wait_ms must be from 0 to 9223372036854775807 milliseconds, was 99999999999999999999",
+                    huge.errorMessage());
+            assertEquals(200, ok.status(), ok::toString);
+            assertEquals("\"wait_ms\" must be from 0 to 9223372036854775807, was 1e30", e30.errorMessage());
+            assertEquals("\"wait_ms\" must be a whole number, written without a fraction or exponent",
+                    fraction.errorMessage());
+            assertEquals(1, f.journal.ofType(RecordType.TOOL_CALL).size(), "only the first call was recorded");
+        }
+    }
+
     @Test
     void shouldAnswerUnknownEndpointsWrongMethodsAndBrokenHttpWithJsonErrors() throws IOException {
         try (GatewayFixture f = new GatewayFixture(tmp)) {
