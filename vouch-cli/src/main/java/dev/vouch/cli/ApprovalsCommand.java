@@ -51,7 +51,7 @@ final class ApprovalsCommand implements Callable<Integer> {
                 out.println("         why: " + Text.safe(reason));
             }
             if (a.containsKey("params")) {
-                out.println("         params: " + Text.safe(preview(a.get("params"))));
+                out.println("         params: " + preview(a.get("params")));
             }
         }
         return VouchCli.EXIT_OK;
@@ -61,8 +61,8 @@ final class ApprovalsCommand implements Callable<Integer> {
         return o == null ? "" : o.toString();
     }
 
+    /** The parameters as JSON, whose escapes already make them safe to print (a second escaping doubled them). */
     private static String preview(Object params) {
-        String s = GatewayClient.toJson(params);
-        return s.length() > 120 ? s.substring(0, 120) + "..." : s;
+        return Text.cut(GatewayClient.toJson(params), 123);
     }
 }

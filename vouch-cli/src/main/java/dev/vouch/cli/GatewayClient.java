@@ -3,6 +3,7 @@ package dev.vouch.cli;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import dev.vouch.internal.SafeText;
 import dev.vouch.internal.SecretFiles;
 import java.io.IOException;
 import java.io.InputStream;
@@ -256,20 +257,23 @@ final class GatewayClient {
         return String.valueOf(v);
     }
 
-    /** A JSON string literal. */
+    /**
+     * A JSON string literal that is also safe to print: control and format characters and lone surrogates are
+     * written as JSON escapes ({@link SafeText#unprintable}), so the text needs no second escaping (which turned a
+     * parameter's {@code \n} into {@code \\u000a} in {@code vouch approvals}: read as JSON, a literal backslash).
+     */
     static String quote(String s) {
         StringBuilder b = new StringBuilder("\"");
-        for (char c : s.toCharArray()) {
-            switch (c) {
-                case '"' -> b.append("\\\"");
-                case '\\' -> b.append("\\\\");
-                default -> {
-                    if (c < 0x20) {
-                        b.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        b.append(c);
-                    }
-                }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '"') {
+                b.append("\\\"");
+            } else if (c == '\\') {
+                b.append("\\\\");
+            } else if (SafeText.unprintable(s, i)) {
+                b.append(String.format("\\u%04x", (int) c));
+            } else {
+                b.append(c);
             }
         }
         return b.append('"').toString();

@@ -22,9 +22,7 @@ public final class SafeText {
         StringBuilder b = null;
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
-            boolean escape = c == '\\' || c < 0x20 || (c >= 0x7f && c <= 0x9f)
-                    || Character.getType(c) == Character.FORMAT
-                    || (Character.isSurrogate(c) && !pairedSurrogate(s, i));
+            boolean escape = c == '\\' || unprintable(s, i);
             if (escape && b == null) {
                 b = new StringBuilder(s.length() + 16).append(s, 0, i);
             }
@@ -39,6 +37,17 @@ public final class SafeText {
             }
         }
         return b == null ? s : b.toString();
+    }
+
+    /**
+     * Whether the char at {@code i} is one {@link #safe} escapes as {@code \}{@code uXXXX}: a control character (C0,
+     * DEL, C1), a Unicode format character or a lone surrogate. A JSON writer that escapes these (and quotes and
+     * backslashes, as JSON does) writes text that is safe to print as it is.
+     */
+    public static boolean unprintable(String s, int i) {
+        char c = s.charAt(i);
+        return c < 0x20 || (c >= 0x7f && c <= 0x9f) || Character.getType(c) == Character.FORMAT
+                || (Character.isSurrogate(c) && !pairedSurrogate(s, i));
     }
 
     private static boolean pairedSurrogate(String s, int i) {
