@@ -422,8 +422,9 @@ final class GatewayHandler extends Handler.Abstract {
         JsonOut o = new JsonOut().array("approvals");
         for (AgentGuard a : agents.values()) {
             for (ApprovalRequest r : a.guard.pendingApprovals().list()) {
-                o.element().field("seq", r.callSequence()).field("agent", r.agent()).field("task", r.task())
-                        .field("tool", r.tool());
+                // A call in no task has no "task" member, as other optional members are left out (it was "").
+                o.element().field("seq", r.callSequence()).field("agent", r.agent())
+                        .field("task", r.task().isEmpty() ? null : r.task()).field("tool", r.tool());
                 Call c = calls.get(r.callSequence());
                 o.field("call_id", c == null ? null : c.callId());
                 if (isJson(r.storedParams())) {
