@@ -59,7 +59,8 @@ public final class LedgerBuilder {
     /**
      * The log's origin line in every checkpoint, and the signer's key name: a unique name such as
      * {@code example.com/agents/refunds}, no spaces or '+'. Default for a new journal: {@code vouch/<random hex>}.
-     * Must match the journal's origin when reopening one.
+     * Must match the journal's origin when reopening one: {@link #open()} refuses another with a
+     * {@link dev.vouch.VouchException} naming both.
      */
     public LedgerBuilder origin(String origin) {
         this.origin = Objects.requireNonNull(origin, "origin");
@@ -183,7 +184,8 @@ public final class LedgerBuilder {
      * @throws IllegalArgumentException naming the setting and its limit, if one is out of range
      * @throws dev.vouch.KeyFileException if the key file is unsafe, invalid, or does not match the journal
      * @throws dev.vouch.JournalCorruptException if the journal's existing content fails verification
-     * @throws dev.vouch.VouchException if the journal directory cannot be created or written
+     * @throws dev.vouch.VouchException if the journal directory cannot be created or written, or if
+     *         {@link #origin(String)} was set and differs from the existing journal's origin
      */
     public Ledger open() {
         check(Integer.bitCount(ringSize) == 1 && ringSize >= 64 && ringSize <= (1 << 20),

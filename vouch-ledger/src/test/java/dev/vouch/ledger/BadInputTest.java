@@ -225,6 +225,30 @@ class BadInputTest {
         assertEquals(Verdict.INTACT, Journals.verify(dir, anchor).verdict());
     }
 
+    /**
+     * An outside trial: reopening under another origin threw a bare IllegalArgumentException, which a catch of
+     * VouchException around open() (the type of every other refusal of what is on disk) missed.
+     */
+    @Test
+    void shouldRefuseAnotherOriginForAnExistingJournalAsAVouchExceptionAndTouchNothing() {
+        Path dir = tmp.resolve("journal");
+        Path keyFile = tmp.resolve(".vouch_key");
+        VerifyingKey anchor;
+        try (Ledger ledger = Ledger.builder(dir).keyFile(keyFile).origin("example.com/first").shutdownHook(false).open()) {
+            ledger.record(new Event().name("e"));
+            anchor = ledger.verifyingKey();
+        }
+        Map<String, String> before = JournalFiles.snapshot(dir);
+
+        VouchException e = assertThrows(VouchException.class, () -> Ledger.builder(dir).keyFile(keyFile)
+                .origin("example.com/second").shutdownHook(false).open().close());
+
+        assertTrue(e.getMessage().contains("'example.com/second' does not match the journal's origin 'example.com/first'"),
+                e.getMessage());
+        assertEquals(before, JournalFiles.snapshot(dir));
+        assertEquals(Verdict.INTACT, Journals.verify(dir, anchor).verdict());
+    }
+
     @Test
     void shouldRefuseToCreateAKeyForAnExistingJournal() {
         Path dir = tmp.resolve("journal");

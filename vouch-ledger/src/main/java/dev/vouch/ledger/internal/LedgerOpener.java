@@ -258,7 +258,9 @@ final class LedgerOpener {
             resume = resumed.point();
             setAside = resumed.setAside();
             if (config.origin() != null && !config.origin().equals(resume.origin())) {
-                throw new IllegalArgumentException("origin '" + config.origin() + "' does not match the journal's origin '"
+                // A VouchException, as every other refusal of what is on disk (wrong key, second writer): an outside
+                // trial's catch of VouchException around open() missed the IllegalArgumentException this was.
+                throw new VouchException("origin '" + config.origin() + "' does not match the journal's origin '"
                         + resume.origin() + "' in " + dir);
             }
             keys = chooseKey(config.keyFile(), current, resume, dir);
