@@ -16,7 +16,16 @@ import java.util.concurrent.Executors;
 /**
  * Asks a person at a terminal: prints the stalled call (tool, parameters as the journal stores them, rule,
  * risk, reason, deadline) and reads three answers, one per line: {@code y} to approve (anything else
- * refuses), the approver's name (empty: the OS user name), and a reason.
+ * refuses), the approver's name, and a reason. A refusal asks for both too, since the journal records who refused
+ * and why as it records who approved. The name prompt shows what an empty answer records, the OS user name:
+ * {@code your name [alice]:}.
+ *
+ * <pre>{@code
+ * try (ConsoleApprovals console = new ConsoleApprovals()) {   // prompts on System.err, reads System.in
+ *     Guard guard = Guard.builder(ledger).policy(policy).approvals(console).build();
+ *     ...
+ * }
+ * }</pre>
  *
  * <p>Prompts run one at a time on a daemon thread of their own, so the guard's deadline holds even while
  * nobody types. A request decided before its prompt (timed out, cancelled) is skipped; an answer typed after that is
@@ -69,15 +78,18 @@ public final class ConsoleApprovals implements ApprovalHandler, AutoCloseable {
                 answer.complete(Approval.refused("console", "no answer: the console input ended"));
                 return;
             }
-            String name = ask("[vouch] your name: ");
-            String reason = name == null ? null : ask("[vouch] reason: ");
-            if (name == null || name.isBlank()) {
-                name = System.getProperty("user.name", "console");
-            }
             boolean approved = yes.strip().equalsIgnoreCase("y") || yes.strip().equalsIgnoreCase("yes");
-            Approval a = approved ? Approval.granted(name.strip(), reason) : Approval.refused(name.strip(), reason);
+            // An outside trial: after "n" it still asked for a name, and an empty one was recorded as "refused by
+            // root", a surprise. A refusal is recorded with its approver as an approval is, so the name is still
+            // asked, but the prompt says what is being decided and which name an empty answer records.
+            String fallback = osUser();
+            String name = ask("[vouch] " + (approved ? "approving" : "refusing") + " call seq " + r.callSequence()
+                    + "; your name [" + fallback + "]: ");
+            String reason = name == null ? null : ask("[vouch] reason: ");
+            name = name == null || name.isBlank() ? fallback : name.strip();
+            Approval a = approved ? Approval.granted(name, reason) : Approval.refused(name, reason);
             if (answer.complete(a)) {
-                out.println("[vouch] call seq " + r.callSequence() + (approved ? " approved" : " refused"));
+                out.println("[vouch] call seq " + r.callSequence() + (approved ? " approved by " : " refused by ") + name);
             } else {
                 out.println("[vouch] too late: call seq " + r.callSequence() + " was already decided ("
                         + decided(answer) + "); this answer does not count");
@@ -101,6 +113,12 @@ public final class ConsoleApprovals implements ApprovalHandler, AutoCloseable {
         return first.approved() ? "approved by " + first.approver()
                 : first.reason() == null || first.reason().isEmpty() ? "refused by " + first.approver()
                 : "refused: " + first.reason();
+    }
+
+    /** The name an empty answer records; never blank, which {@link Approval} refuses. */
+    private static String osUser() {
+        String user = System.getProperty("user.name", "");
+        return user.isBlank() ? "console" : user.strip();
     }
 
     private String ask(String question) throws IOException {

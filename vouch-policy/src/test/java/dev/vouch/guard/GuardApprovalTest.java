@@ -294,6 +294,30 @@ class GuardApprovalTest extends GuardTestBase {
         assertTrue(prompt.contains("policy big-refunds, risk high: refunds over 500 need a person"), prompt);
         assertTrue(prompt.contains("approve? [y/N]"), prompt);
     }
+    /**
+     * An outside trial: after "n" the console asked "your name:" and recorded an empty answer as "refused by root".
+     * It still asks (a refusal names who refused), but says what is being decided and which name an empty answer is.
+     */
+    @Test
+    void shouldShowTheConsoleWhichNameAnEmptyAnswerRecords() {
+        String user = System.getProperty("user.name");
+        ByteArrayOutputStream shown = new ByteArrayOutputStream();
+        try (ConsoleApprovals console = new ConsoleApprovals(new StringReader("n\n\nnot today\n"),
+                new PrintStream(shown, true, StandardCharsets.UTF_8))) {
+            Guard guard = stallingGuard(console, Duration.ofSeconds(10));
+
+            ApprovalRefusedException refused = assertThrows(ApprovalRefusedException.class,
+                    () -> guard.call("payments.refund", PARAMS, () -> "ran"));
+
+            assertEquals(user, refused.approver());
+            assertEquals("not today", refused.reason());
+        }
+        String prompt = shown.toString(StandardCharsets.UTF_8);
+        assertTrue(prompt.contains("[vouch] refusing call seq ") && prompt.contains("; your name [" + user + "]: "),
+                prompt);
+        assertTrue(prompt.contains(" refused by " + user), prompt);
+    }
+
     @Test
     void shouldTellTheConsoleWhyALateAnswerDoesNotCount() throws Exception {
         // An outside trial: a late "y" for a call its caller had cancelled was "already decided (timed out)".
