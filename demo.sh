@@ -22,5 +22,5 @@ echo "\$ vouch-cli/target/vouch tasks $demo/journal ticket-5"
 vouch-cli/target/vouch tasks "$demo/journal" ticket-5
 echo
 echo "Next: vouch-cli/target/vouch show $demo/journal | less     (every record)"
-echo "      vouch-cli/target/vouch export $demo/journal --format jsonl > journal.jsonl"
-echo "      python3 tools/verify-journal.py journal.jsonl --pubkey $demo/vouch.pub   (a verifier written from docs/FORMAT.md alone)"
+echo "      vouch-cli/target/vouch export $demo/journal --format jsonl > $demo/journal.jsonl"
+echo "      python3 tools/verify-journal.py $demo/journal.jsonl --pubkey $demo/vouch.pub   (a verifier written from docs/FORMAT.md alone)"
