@@ -17,7 +17,7 @@ import picocli.CommandLine.Spec;
             "Needs an operator token (--token-file or VOUCH_TOKEN)."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:listed (possibly none)", "2:usage error, the gateway cannot be reached, or it refused the token"})
-final class ApprovalsCommand implements Callable<Integer> {
+final class ApprovalsCommand implements Callable<Integer>, ReadingCommand {
     @Spec
     CommandSpec spec;
 

@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
  * with {@code --json} one export line each (docs/EXPORT.md). {@code --limit N} keeps the last N. Reads the journal
  * once (twice with {@code --json}, whose tool calls carry their outcome); does not verify it.
  */
-abstract class RecordTableCommand implements Callable<Integer> {
+abstract class RecordTableCommand implements Callable<Integer>, ReadingCommand {
     @Spec
     CommandSpec spec;
 

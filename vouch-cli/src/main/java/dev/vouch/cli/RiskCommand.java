@@ -35,7 +35,7 @@ import picocli.CommandLine.Spec;
         exitCodeList = {"0:the calls were listed (none is not an error)",
             "1:the journal's storage is damaged: calls beyond it are missing",
             "2:usage error, missing or unreadable journal"})
-final class RiskCommand implements Callable<Integer> {
+final class RiskCommand implements Callable<Integer>, ReadingCommand {
     private static final String FORMAT = "%7s  %-24s  %-8s  %-24s %-16s %-8s %-9s %-17s %s";
 
     @Spec

@@ -27,7 +27,7 @@ import picocli.CommandLine.Spec;
         exitCodeList = {"0:the statistics were printed",
             "1:the journal's storage is damaged: the figures lack the records beyond it",
             "2:usage error, missing or unreadable journal"})
-final class StatsCommand implements Callable<Integer> {
+final class StatsCommand implements Callable<Integer>, ReadingCommand {
     @Spec
     CommandSpec spec;
 

@@ -38,7 +38,7 @@ import picocli.CommandLine.Spec;
         exitCodeList = {"0:the status was printed",
             "1:the journal's storage is damaged: the figures lack the records beyond it",
             "2:usage error, missing or unreadable journal"})
-final class StatusCommand implements Callable<Integer> {
+final class StatusCommand implements Callable<Integer>, ReadingCommand {
     private static final long NANOS = 1_000_000_000L;
 
     @Spec

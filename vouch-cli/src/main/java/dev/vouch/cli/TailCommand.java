@@ -37,7 +37,7 @@ import picocli.CommandLine.Spec;
             "1:the journal's storage is damaged: records beyond it are missing",
             "2:usage error, missing or unreadable journal, or standard output closed",
             "130:with -f, interrupted (Ctrl-C; 143 for SIGTERM): the JVM's exit for a signal"})
-final class TailCommand implements Callable<Integer> {
+final class TailCommand implements Callable<Integer>, ReadingCommand {
     @Spec
     CommandSpec spec;
 

@@ -33,7 +33,7 @@ import picocli.CommandLine.Spec;
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:the tree was printed", "1:TASK_ID names no task in the journal",
             "2:usage error, missing or unreadable journal"})
-final class TasksCommand implements Callable<Integer> {
+final class TasksCommand implements Callable<Integer>, ReadingCommand {
     private static final int PREVIEW = 60;
 
     @Spec

@@ -15,7 +15,10 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.function.BooleanSupplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
@@ -74,11 +77,17 @@ import picocli.CommandLine;
             "0:success; for verify: the journal is intact",
             "1:the journal is tampered or incomplete, or a command's check did not pass",
             "2:usage error, or a file that cannot be read (missing journal, bad key file)",
+            "141:the reader of a reading command's output left (show, tasks... | head)",
         })
 public final class VouchCli implements Runnable {
     static final int EXIT_OK = 0;
     static final int EXIT_FAILED = 1;
     static final int EXIT_USAGE = 2;
+    /**
+     * A {@link ReadingCommand} whose reader left, as a shell reports a command that SIGPIPE ended (128 + 13): the JVM
+     * ignores SIGPIPE, so the CLI returns that code itself.
+     */
+    static final int EXIT_READER_LEFT = 141;
     /** Records between checks that standard output is still open (a reader such as {@code head} may leave). */
     static final int OUTPUT_CHECK_INTERVAL = 4096;
 
@@ -105,20 +114,32 @@ public final class VouchCli implements Runnable {
         }
         PrintWriter out = new PrintWriter(new BufferedWriter(new OutputStreamWriter(stdout, StandardCharsets.UTF_8), 1 << 16));
         PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
-        int code = run(out, err, args);
+        int code = run(out, err, VouchCli::standardOutputIsAPipe, args);
         out.flush();
         err.flush();
         System.exit(code);
     }
 
-    /** Runs one command line with these writers; returns the exit code. Used by {@link #main} and the tests. */
+    /** Runs one command line with these writers, {@code out} not a pipe; returns the exit code. Used by the tests. */
     static int run(PrintWriter out, PrintWriter err, String... args) {
+        return run(out, err, () -> false, args);
+    }
+
+    /**
+     * Runs one command line with these writers; returns the exit code. {@code outIsAPipe} is asked only after
+     * {@code out} failed.
+     */
+    static int run(PrintWriter out, PrintWriter err, BooleanSupplier outIsAPipe, String... args) {
         try {
             CommandLine cl = commandLine(out, err);
             int code = cl.execute(args);
             // A PrintWriter keeps its errors to itself: an outside trial's `vouch export > /dev/full` and
             // `vouch checkpoint > saved.txt` on a full disk exited 0 with the output empty. checkError() flushes first.
             if (out.checkError() && !serving(cl)) {
+                if (command(cl) instanceof ReadingCommand && outIsAPipe.getAsBoolean()) {
+                    // Writing to a pipe fails only when its reader left (EPIPE): `vouch show ... | less`, quit early.
+                    return EXIT_READER_LEFT;
+                }
                 err.println(qualifiedName(cl) + ": standard output could not be written (closed early, or the disk is"
                         + " full): what it received is incomplete");
                 return code == EXIT_OK || code == EXIT_FAILED ? EXIT_USAGE : code;
@@ -134,6 +155,26 @@ public final class VouchCli implements Runnable {
     private static boolean serving(CommandLine cl) {
         CommandLine.ParseResult r = cl.getParseResult();
         return r != null && r.subcommand() != null && r.subcommand().commandSpec().name().equals("serve");
+    }
+
+    /** The subcommand's object, or null when none ran. */
+    private static Object command(CommandLine cl) {
+        CommandLine.ParseResult r = cl.getParseResult();
+        return r != null && r.subcommand() != null ? r.subcommand().commandSpec().userObject() : null;
+    }
+
+    /**
+     * Whether file descriptor 1 is a pipe or a socket, whose writes fail only when the reader left (EPIPE), never for
+     * a full disk. The IOException a PrintWriter swallowed would say which, but in words of the C library's locale;
+     * the file type cannot be mistaken. False when it cannot be told (no {@code /dev/fd}): the message stays.
+     */
+    static boolean standardOutputIsAPipe() {
+        try {
+            int type = (Integer) Files.getAttribute(Path.of("/dev/fd/1"), "unix:mode") & 0170000;
+            return type == 0010000 || type == 0140000; // S_IFIFO, S_IFSOCK
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
     }
 
     private static String qualifiedName(CommandLine cl) {
@@ -166,7 +207,10 @@ public final class VouchCli implements Runnable {
         cl.getOut().flush();
         String name = cl.getCommandSpec().qualifiedName();
         int code = EXIT_USAGE;
-        if (ex instanceof VerificationStopped || ex instanceof CheckFailed) {
+        if (ex instanceof OutputClosed) {
+            // Said (or, for a reader that left, not said) once by run(), which sees the same failed PrintWriter.
+            code = EXIT_USAGE;
+        } else if (ex instanceof VerificationStopped || ex instanceof CheckFailed) {
             err.println(name + ": " + Text.safe(ex.getMessage()));
             code = EXIT_FAILED;
         } else if (ex instanceof JournalCorruptException) {
@@ -193,7 +237,16 @@ public final class VouchCli implements Runnable {
      */
     static void checkOutput(Writer out) {
         if (out instanceof PrintWriter && ((PrintWriter) out).checkError()) {
-            throw new CliException("standard output was closed; stopped");
+            throw new OutputClosed();
+        }
+    }
+
+    /** Thrown by {@link #checkOutput} to stop a command whose standard output failed; {@link #run} reports it. */
+    static final class OutputClosed extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        OutputClosed() {
+            super("standard output could not be written; stopped", null, false, false);
         }
     }
 
