@@ -9,4 +9,12 @@ package dev.vouch.cli;
  * {@code vouch show ... | less}, the demo's own suggestion, ended in that message). A full disk still gets it.
  */
 interface ReadingCommand {
+    /**
+     * The journal whose records it printed without verifying them, named in the line {@link VouchCli#run} adds on
+     * standard error after a successful run; null when its output is verified or says so itself ({@code status}). An
+     * outside trial's {@code vouch tasks} on a tampered copy printed the altered parameters, exit 0, and no hint.
+     */
+    default java.nio.file.Path unverifiedJournal() {
+        return null;
+    }
 }

@@ -49,6 +49,11 @@ abstract class RecordTableCommand implements Callable<Integer>, ReadingCommand {
     abstract boolean header();
 
     @Override
+    public Path unverifiedJournal() {
+        return journal;
+    }
+
+    @Override
     public Integer call() throws IOException {
         filter.compile(defaultTypes(), Instant.now());
         if (limit != null && limit < 0) {

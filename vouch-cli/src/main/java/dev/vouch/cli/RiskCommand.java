@@ -70,6 +70,11 @@ final class RiskCommand implements Callable<Integer>, ReadingCommand {
     boolean json;
 
     @Override
+    public Path unverifiedJournal() {
+        return journal;
+    }
+
+    @Override
     public Integer call() throws IOException {
         Risk threshold;
         try {

@@ -201,8 +201,7 @@ final class StatusCommand implements Callable<Integer>, ReadingCommand {
             out.println("    seq " + r.seq() + " at " + Text.iso(r.timestamp()) + ": " + r.uncovered()
                     + " record(s) were not covered by a checkpoint when the writer stopped");
         }
-        row(out, "not verified", "this is what the records say; run 'vouch verify " + journal
-                + " --pubkey <key>' to check them");
+        row(out, "not verified", VouchCli.notVerified(journal));
     }
 
     private void writeJson(PrintWriter out, JournalStats s, WriterProbe.Writer writer, State state,

@@ -63,6 +63,11 @@ final class TailCommand implements Callable<Integer>, ReadingCommand {
     RecordFilter filter;
 
     @Override
+    public Path unverifiedJournal() {
+        return follow ? null : journal; // -f ends by a signal, after which nothing more is said
+    }
+
+    @Override
     public Integer call() throws IOException {
         if (lines < 0) {
             throw new CliException("--lines must not be negative, was " + lines);

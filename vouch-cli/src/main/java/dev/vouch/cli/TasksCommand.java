@@ -58,6 +58,11 @@ final class TasksCommand implements Callable<Integer>, ReadingCommand {
     Path pubkey;
 
     @Override
+    public Path unverifiedJournal() {
+        return html == null ? journal : null; // the report says whether it verified
+    }
+
+    @Override
     public Integer call() throws IOException {
         if (html != null && json) {
             throw new CliException("--json and --html are two outputs: give one");

@@ -144,6 +144,10 @@ public final class VouchCli implements Runnable {
                         + " full): what it received is incomplete");
                 return code == EXIT_OK || code == EXIT_FAILED ? EXIT_USAGE : code;
             }
+            if (code == EXIT_OK && command(cl) instanceof ReadingCommand reading && reading.unverifiedJournal() != null) {
+                // On standard error, so that standard output stays exactly the records, tree or JSON a script reads.
+                err.println(qualifiedName(cl) + ": not verified: " + notVerified(reading.unverifiedJournal()));
+            }
             return code;
         } finally {
             out.flush();
@@ -155,6 +159,11 @@ public final class VouchCli implements Runnable {
     private static boolean serving(CommandLine cl) {
         CommandLine.ParseResult r = cl.getParseResult();
         return r != null && r.subcommand() != null && r.subcommand().commandSpec().name().equals("serve");
+    }
+
+    /** What a reading command's output is, and how to check it (one sentence for {@code status} and the others). */
+    static String notVerified(Path journal) {
+        return "this is what the records say; run 'vouch verify " + journal + " --pubkey <key>' to check them";
     }
 
     /** The subcommand's object, or null when none ran. */

@@ -29,6 +29,38 @@ class ShowCommandTest {
         journal = TestJournals.write(shared, 5);
     }
 
+    /**
+     * An outside trial: {@code vouch tasks} and {@code show} on a tampered copy printed the altered content, exit 0,
+     * with no hint that nothing was checked ({@code status} says so). Each reading command now ends with a line on
+     * standard error; standard output, text or JSON, stays what it was.
+     */
+    @Test
+    void shouldSayOnStandardErrorThatWhatItPrintedIsNotVerified() {
+        TestJournals.Written w = TestJournals.write(tmp, 3);
+        TestJournals.flipByteIn(w.journal(), "MARK1X");
+        String footer = ": not verified: this is what the records say; run 'vouch verify " + w.dir() + " --pubkey <key>'"
+                + " to check them\n";
+
+        Cli.Result shown = Cli.run("show", w.dir());
+        assertEquals(0, shown.exit(), shown::toString);
+        assertTrue(shown.out().contains("MARJ1X"), shown::toString);
+        assertEquals("vouch show" + footer, shown.err(), shown::toString);
+        for (String[] args : List.of(new String[] {"show", "--json"}, new String[] {"events"}, new String[] {"tail"},
+                new String[] {"tasks"}, new String[] {"tasks", "--json"}, new String[] {"risk", "--min-risk", "low"},
+                new String[] {"stats"}, new String[] {"stats", "--json"})) {
+            List<String> line = new java.util.ArrayList<>(List.of(args[0], w.dir()));
+            line.addAll(Arrays.asList(args).subList(1, args.length));
+            Cli.Result r = Cli.run(line.toArray(String[]::new));
+
+            assertEquals(0, r.exit(), r::toString);
+            assertEquals("vouch " + args[0] + footer, r.err(), r::toString);
+            assertFalse(r.out().contains("to check them"), r::toString);
+        }
+        Cli.Result status = Cli.run("status", w.dir());
+        assertTrue(status.out().contains("not verified:") && !status.err().contains("not verified"), status::toString);
+        assertEquals(1, Cli.run("verify", w.dir(), "--pubkey", w.pub(), "-q").exit(), "the copy is tampered");
+    }
+
     @Test
     void shouldPrintOneLinePerRecord() {
         Cli.Result r = Cli.run("show", journal.dir());
