@@ -101,17 +101,55 @@ final class JournalCheck implements AutoCloseable {
 
     /** The key the journal's genesis record names, read without trusting it; null if there is none to read. */
     VerifyingKey genesisKey() {
+        VerifyingKey[] key = {null};
+        readRecords(v -> {
+            key[0] = v.type() == RecordType.GENESIS ? VerifyingKey.of(v.publicKey()) : null;
+            return true;
+        });
+        return key[0];
+    }
+
+    /**
+     * The sequence number of the KEY_ROTATION record that hands over to {@code key}, read without trusting it; -1 if
+     * no record does (or the records cannot be read).
+     */
+    long rotationTo(VerifyingKey key) {
+        long[] at = {-1};
+        readRecords(v -> {
+            if (v.type() == RecordType.KEY_ROTATION && VerifyingKey.of(v.publicKey()).equals(key)) {
+                at[0] = v.sequence();
+                return true;
+            }
+            return false;
+        });
+        return at[0];
+    }
+
+    /** Shows each record, in order and without trusting it, until {@code done} is true or a record cannot be read. */
+    private void readRecords(java.util.function.Predicate<RecordView> done) {
         RecordBuffer buffer = new RecordBuffer(1024);
+        RecordView v = new RecordView();
         try (RecordSource s = bundle != null ? bundle.records() : export != null ? export.records()
                 : JournalInput.open(path)) {
-            if (s instanceof JournalInput in ? in.nextRecord(buffer) : s.next(buffer)) {
-                RecordView v = new RecordView().wrap(buffer.data(), buffer.length());
-                return v.type() == RecordType.GENESIS ? VerifyingKey.of(v.publicKey()) : null;
+            while (s instanceof JournalInput in ? in.nextRecord(buffer) : s.next(buffer)) {
+                if (done.test(v.wrap(buffer.data(), buffer.length()))) {
+                    return;
+                }
             }
         } catch (IOException | FormatException | CliException e) {
-            return null;
+            // What could be read was shown; a caller learns nothing more from the rest.
         }
-        return null;
+    }
+
+    /** Where the trusted key did not start the journal, what the records say of it (Outcome's headline says it). */
+    private Outcome explainAnchor(Outcome outcome) {
+        List<VerifyingKey> keys = outcome.report().keys();
+        if (!outcome.notStartedByAnchor() || keys.isEmpty()) {
+            return outcome;
+        }
+        VerifyingKey first = genesisKey();
+        return first == null ? outcome
+                : outcome.withWrongAnchor(new Outcome.WrongAnchor(keys.get(0), first, rotationTo(keys.get(0))));
     }
 
     /** Problems of a bundle, or an export's lines, found before verification, for the output to show first. */
@@ -130,6 +168,7 @@ final class JournalCheck implements AutoCloseable {
             outcome = source instanceof JournalInput in ? Outcome.verify(verifier, in)
                     : Outcome.verify(verifier, source, source, storageBytes());
         }
+        outcome = explainAnchor(outcome);
         if (export != null) {
             return outcome.withExtraFailures(export.problems().size());
         }

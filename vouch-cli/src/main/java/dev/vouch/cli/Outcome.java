@@ -5,11 +5,13 @@ import dev.vouch.crypto.Checkpoint;
 import dev.vouch.crypto.NoteKeys;
 import dev.vouch.crypto.SignedNote;
 import dev.vouch.crypto.VerifyingKey;
+import dev.vouch.verify.Failure;
 import dev.vouch.verify.JournalVerifier;
 import dev.vouch.verify.RecordSource;
 import dev.vouch.verify.Verdict;
 import dev.vouch.verify.VerificationReport;
 import java.io.IOException;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -52,16 +54,28 @@ final class Outcome {
      * refuses to open), and it changes what an unsealed end suggests.
      */
     private final String laterFileMissingAfter;
+    /** What the records say of the trusted key, when it did not start the journal; else null. */
+    private final WrongAnchor wrongAnchor;
 
-    Outcome(VerificationReport report, long storageBytes) {
-        this(report, storageBytes, 0, null);
+    /**
+     * The trusted key ({@code given}) did not start the journal, whose genesis record names {@code first}; the journal's
+     * records hand over to {@code given} in the KEY_ROTATION at {@code rotatedAt}, or -1 when they never name it. Read
+     * from the records without trusting them: it explains the failures, it does not excuse them.
+     */
+    record WrongAnchor(VerifyingKey given, VerifyingKey first, long rotatedAt) {
     }
 
-    private Outcome(VerificationReport report, long storageBytes, int extraFailures, String laterFileMissingAfter) {
+    Outcome(VerificationReport report, long storageBytes) {
+        this(report, storageBytes, 0, null, null);
+    }
+
+    private Outcome(VerificationReport report, long storageBytes, int extraFailures, String laterFileMissingAfter,
+            WrongAnchor wrongAnchor) {
         this.report = report;
         this.storageBytes = storageBytes;
         this.extraFailures = extraFailures;
         this.laterFileMissingAfter = laterFileMissingAfter;
+        this.wrongAnchor = wrongAnchor;
         this.lastCheckpoint = parse(report.lastCheckpointNote());
         if (report.storageDamage() > 0) {
             // The verdict is TAMPERED; what an auditor needs to hear first is that files are damaged.
@@ -83,7 +97,7 @@ final class Outcome {
     static Outcome verify(JournalVerifier verifier, JournalInput source) throws IOException {
         Outcome o = verify(verifier, source, source, source.storageBytes());
         String rolled = source.lastFileRolledOver();
-        return rolled == null ? o : new Outcome(o.report, o.storageBytes, o.extraFailures, rolled);
+        return rolled == null ? o : new Outcome(o.report, o.storageBytes, o.extraFailures, rolled, o.wrongAnchor);
     }
 
     /**
@@ -105,7 +119,20 @@ final class Outcome {
 
     /** This outcome with {@code n} more failures found outside the verifier (TAMPERED if there are any). */
     Outcome withExtraFailures(int n) {
-        return n == 0 ? this : new Outcome(report, storageBytes, extraFailures + n, laterFileMissingAfter);
+        return n == 0 ? this : new Outcome(report, storageBytes, extraFailures + n, laterFileMissingAfter, wrongAnchor);
+    }
+
+    /** This outcome, with what the records say of a trusted key that did not start the journal (for the headline). */
+    Outcome withWrongAnchor(WrongAnchor w) {
+        return new Outcome(report, storageBytes, extraFailures, laterFileMissingAfter, w);
+    }
+
+    /** Whether the first failure is a genesis record that the trusted key did not sign: no key was followed then. */
+    boolean notStartedByAnchor() {
+        List<Failure> failures = report.failures();
+        return status == Status.TAMPERED && !failures.isEmpty() && failures.get(0).sequence() == 0
+                && failures.get(0).kind() == Failure.Kind.GENESIS
+                && failures.get(0).message().contains("not started by the trusted key");
     }
 
     /** The verifier's failures and those found outside it. */
@@ -166,7 +193,8 @@ final class Outcome {
         return switch (status) {
             case INTACT -> "INTACT: all " + r.records() + " records verify, every checkpoint is validly signed,"
                     + " and the journal is sealed";
-            case TAMPERED -> onlySavedCheckpoint()
+            case TAMPERED -> wrongAnchor != null ? wrongAnchorHeadline()
+                    : onlySavedCheckpoint()
                     ? "TAMPERED: " + failureCount() + " failure(s), all about the saved checkpoint (--checkpoint): the"
                             + " journal does not extend it, or the saved checkpoint itself is not valid"
                     : "TAMPERED: " + failureCount() + " failure(s); the journal was altered, records were"
@@ -183,6 +211,23 @@ final class Outcome {
                     ? "INCOMPLETE: no record could be read from " + storageBytes + " bytes of journal files"
                     : "INCOMPLETE: the journal holds no records";
         };
+    }
+
+    /**
+     * A key mix-up, said first in plain words (an outside trial: a typo in a --pubkey path read "TAMPERED: 9
+     * failure(s)", an attack's words, and the reason came only in the first failure or a hint at the end). Still
+     * TAMPERED, exit 1: a journal rewritten under someone else's key reads the same, and only the trust anchor
+     * tells them apart.
+     */
+    private String wrongAnchorHeadline() {
+        WrongAnchor w = wrongAnchor;
+        String start = "TAMPERED: --pubkey is not this journal's first key (" + failureCount() + " failure(s)): ";
+        if (w.rotatedAt() >= 0) {
+            return start + "it is " + w.given() + ", the key the journal rotated to at seq " + w.rotatedAt()
+                    + "; the trust anchor is its first key, " + w.first() + ", which its genesis record names";
+        }
+        return start + "its genesis record names " + w.first() + ", and --pubkey, " + w.given() + ", is no key the"
+                + " journal names: a wrong --pubkey file, or a journal rewritten under another key";
     }
 
     /** Whether every failure concerns the saved checkpoint, which may be the damaged side (the explanation says). */

@@ -148,7 +148,7 @@ final class VerifyCommand implements Callable<Integer> {
      * journal under a key of their own leaves the same, and only a trust anchor from elsewhere tells the two apart.
      */
     private static String ownKeyHint(JournalCheck check, Outcome outcome, int threads) throws IOException {
-        if (!notStartedByAnchor(outcome)) {
+        if (!outcome.notStartedByAnchor()) {
             return "";
         }
         VerifyingKey own = check.isBundle() ? null : check.genesisKey(); // a bundle checks its manifest once only
@@ -174,14 +174,6 @@ final class VerifyCommand implements Callable<Integer> {
                 + " --pubkey is another journal's key (vouch pubkey --key <this agent's key file> prints the right"
                 + " one if the journal was never rotated), or someone rewrote the whole journal under a key of their"
                 + " own; only a trust anchor kept apart from the journal tells which.";
-    }
-
-    /** Whether the first failure is a genesis record that the trusted key did not sign: no key was followed then. */
-    private static boolean notStartedByAnchor(Outcome outcome) {
-        List<Failure> failures = outcome.report().failures();
-        return outcome.status() == Outcome.Status.TAMPERED && !failures.isEmpty() && failures.get(0).sequence() == 0
-                && failures.get(0).kind() == Failure.Kind.GENESIS
-                && failures.get(0).message().contains("not started by the trusted key");
     }
 
     /**
@@ -319,7 +311,7 @@ final class VerifyCommand implements Callable<Integer> {
         row(out, "events", Long.toString(r.events()));
         row(out, "checkpoints", Long.toString(r.checkpoints()));
         // A re-trial passed a key the journal rotated to: "1 (no rotation)" read as a fact about the journal.
-        row(out, "signing keys", notStartedByAnchor(outcome) ? "none followed: the trusted key did not start the journal"
+        row(out, "signing keys", outcome.notStartedByAnchor() ? "none followed: the trusted key did not start the journal"
                 : r.keys().size() + (r.keys().size() == 1 ? " (no rotation)" : " (rotated " + (r.keys().size() - 1)
                         + " time(s))"));
         List<VerifyingKey> keys = r.keys();

@@ -95,6 +95,13 @@ class VerifyCommandTest {
         Cli.Result json = Cli.run("verify", intact.dir(), "--pubkey", otherPub.toString(), "--json");
         assertTrue(String.valueOf(json.json().get("hint")).startsWith("Under the key its own genesis record names"),
                 json::toString);
+        // An outside trial: a typo in a --pubkey path read "TAMPERED: 9 failure(s)", an attack's words, with the reason
+        // only in the first failure. The headline says it first; the verdict and the exit code stay.
+        String headline = "TAMPERED: --pubkey is not this journal's first key (";
+        assertTrue(r.out().contains("\n" + headline) && r.out().contains("): its genesis record names " + intact.key()
+                + ", and --pubkey, " + dev.vouch.crypto.VerifyingKey.read(otherPub) + ", is no key the journal names"), r::toString);
+        assertTrue(String.valueOf(json.json().get("headline")).startsWith(headline), json::toString);
+        assertEquals("tampered", json.json().get("status"), json::toString);
     }
 
     @Test
@@ -456,5 +463,19 @@ class VerifyCommandTest {
         assertTrue(String.valueOf(explainedJson.json().get("hint")).startsWith("--pubkey is key 2 of the 2"),
                 explainedJson::toString);
         assertNull(json.json().get("hint"));
+
+        // The headline names the rotation and the trust anchor (an outside trial: "TAMPERED: 9 failure(s)" first),
+        // for the journal and for an evidence bundle of it; still TAMPERED, exit 1.
+        String headline = "TAMPERED: --pubkey is not this journal's first key (";
+        String rotated = "): it is " + dev.vouch.crypto.VerifyingKey.read(newPub) + ", the key the journal rotated to at seq "
+                + TestJournals.lastIndexOf(w.journal(), RecordType.KEY_ROTATION) + "; the trust anchor is its first key, "
+                + w.key() + ", which its genesis record names\n";
+        assertTrue(explained.out().contains("\n" + headline) && explained.out().contains(rotated), explained::toString);
+        Path bundle = tmp.resolve("evidence.zip");
+        assertEquals(0, Cli.run("export", w.dir(), "--format", "bundle", "--pubkey", w.pub(), "-o", bundle.toString())
+                .exit());
+        Cli.Result fromBundle = Cli.run("verify", bundle.toString(), "--pubkey", newPub.toString());
+        assertEquals(1, fromBundle.exit(), fromBundle::toString);
+        assertTrue(fromBundle.out().contains("\n" + headline) && fromBundle.out().contains(rotated), fromBundle::toString);
     }
 }
