@@ -67,7 +67,7 @@ final class CheckPolicyCommand implements Callable<Integer> {
         try {
             policy = Policy.load(file);
         } catch (PolicyException e) {
-            out.println("INVALID: " + Text.safe(e.getMessage()));
+            out.println("INVALID: " + Text.safeMessage(e.getMessage()));
             return VouchCli.EXIT_FAILED;
         }
         out.println("VALID: " + Text.safe(file.toString()) + ", sha256 " + policy.sha256Hex());

@@ -53,6 +53,30 @@ final class Text {
     }
 
     /**
+     * As {@link #safe}, but backslashes stay as they are: for a message whose library already escaped what it quotes
+     * (a {@code PolicyException}: {@code \t}, {@code \"}, {@code \}{@code uXXXX}), where a second escape doubled them (an
+     * outside trial's policy error read {@code found character '\\t(TAB)'}). What could rewrite the terminal is still
+     * escaped.
+     */
+    static String safeMessage(String s) {
+        if (s == null) {
+            return "";
+        }
+        StringBuilder b = null;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            boolean escape = SafeText.unprintable(s, i);
+            if (escape && b == null) {
+                b = new StringBuilder(s.length() + 16).append(s, 0, i);
+            }
+            if (b != null) {
+                b.append(escape ? String.format("\\u%04x", (int) c) : String.valueOf(c));
+            }
+        }
+        return b == null ? s : b.toString();
+    }
+
+    /**
      * A one-line preview of a payload: its text made {@link #safe} and cut to {@code max} characters, or
      * {@code <N bytes, binary>} when it is not UTF-8; {@code ""} when empty.
      */

@@ -226,6 +226,8 @@ public final class VouchCli implements Runnable {
             // The ledger refused a journal that fails verification (rekey): the journal's problem, not the user's.
             err.println(name + ": " + Text.safe(ex.getMessage()));
             code = EXIT_FAILED;
+        } else if (ex instanceof dev.vouch.policy.PolicyException) {
+            err.println(name + ": " + Text.safeMessage(ex.getMessage())); // already escaped where it quotes
         } else if (ex instanceof CliException || ex instanceof VouchException) {
             err.println(name + ": " + Text.safe(ex.getMessage()));
         } else if (ex instanceof IOException) {

@@ -4,7 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,6 +48,36 @@ class CheckPolicyCommandTest {
         assertTrue(stall.out().contains("waits for a person up to 1m30s"), stall::toString);
         assertTrue(allow.out().contains("-> allow by rule refunds"), allow::toString);
         assertTrue(none.out().contains("fs.delete {} -> allow (no rule matched: the default)"), none::toString);
+    }
+
+    /**
+     * An outside trial: the error for a tab came out with its backslashes doubled, since the policy library escapes
+     * what it quotes and the CLI escaped the backslashes again. Now once; a control character in the file's name and
+     * a bidirectional override in the file are still escaped.
+     */
+    @Test
+    void shouldPrintAPolicyErrorEscapedOnce() throws IOException {
+        Path tab = tmp.resolve("tab.yaml");
+        TestJournals.writeString(tab, "version: \"1\"\ndefaults:\n\tdefault_action: block\n");
+        Path override = tmp.resolve("override\u0007.yaml");
+        TestJournals.writeString(override, "policies:\n  - {id: a, match_methods: [x], action: \"al\\\\ow\u202e\"}\n");
+
+        Cli.Result r = Cli.run("check-policy", tab.toString());
+        Cli.Result o = Cli.run("check-policy", override.toString());
+
+        assertEquals(1, r.exit(), r::toString);
+        assertEquals("INVALID: " + tab + ":3:1: YAML syntax error: found character '\\t(TAB)' that cannot start any token."
+                + " (Do not use \\t(TAB) for indentation)\n", r.out());
+        assertEquals(1, o.exit(), o::toString);
+        assertEquals("INVALID: " + tmp.resolve("override\\u0007.yaml") + ":2:41: found action \"al\\\\ow\\u202e\";"
+                + " expected allow, block, stall or redact\n", o.out());
+        // A start of the gateway with that policy says it the same way.
+        Path tokens = tmp.resolve("tokens");
+        TestJournals.writeString(tokens, "");
+        Files.setPosixFilePermissions(tokens, PosixFilePermissions.fromString("rw-------"));
+        Cli.Result serve = Cli.run("serve", "--journal", tmp.resolve("j").toString(), "--policy", tab.toString(),
+                "--tokens", tokens.toString(), "--port", "0", "--admin-port", "-1");
+        assertTrue(serve.err().contains("found character '\\t(TAB)'"), serve::toString);
     }
 
     @Test
