@@ -66,6 +66,19 @@ final class ConsistencyCommand implements Callable<Integer> {
             throw new CheckFailed("the saved checkpoint (tree size " + old.size() + ") is newer than the journal's latest"
                     + " signed one (" + latest.size() + "); no proof written");
         }
+        String handover = ProofPass.handoverBefore(journal, old.size(), latest.size());
+        if (handover != null) {
+            // The key that signs the latest checkpoint does not vouch for the records between the saved checkpoint and
+            // its rotation (docs/FORMAT.md, "Which records a key vouches for"): one step reaches the checkpoint that
+            // covers the first rotation after the saved one, which the key before signed; the next starts from it.
+            newNote = handover;
+            latest = Checkpoint.parse(SignedNote.parse(newNote).text());
+            err.println("the journal rotated its key after the saved checkpoint: this proof reaches tree size "
+                    + latest.size() + ", the checkpoint that covers that rotation, signed by the key before (a later"
+                    + " key vouches only for the records after its rotation)" + (output == null ? "; that checkpoint is"
+                    + " the proof's text after its first empty line" : "; that checkpoint is written to "
+                    + nextCheckpointFile(output)) + ": run vouch consistency --from it for the next step");
+        }
         ProofPass.Result pass = ProofPass.consistency(journal, old.size(), latest.size());
         byte[] history = ProofPass.keyHistory(verified.outcome().report().keys(), pass.rotations(), latest.origin(),
                 newNote);
@@ -84,9 +97,20 @@ final class ConsistencyCommand implements Callable<Integer> {
                 file.writer().write(proof.text());
                 file.commit();
             }
+            if (handover != null) {
+                try (OutputFile file = OutputFile.create(nextCheckpointFile(output), journal)) {
+                    file.writer().write(newNote);
+                    file.commit();
+                }
+            }
             err.println("wrote " + output + ": tree size " + old.size() + " -> " + latest.size() + " of "
                     + Text.safe(latest.origin()) + ", " + proof.hashes().size() + " hash(es)");
         }
         return VouchCli.EXIT_OK;
+    }
+
+    /** Where a step's newer checkpoint goes, beside the proof: {@code p.proof} gives {@code p.proof.checkpoint}. */
+    static Path nextCheckpointFile(Path output) {
+        return output.resolveSibling(output.getFileName() + ".checkpoint");
     }
 }

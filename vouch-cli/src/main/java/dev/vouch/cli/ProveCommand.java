@@ -120,9 +120,10 @@ final class ProveCommand implements Callable<Integer> {
         if (handover != null) {
             if (savedCheckpoint != null) {
                 throw new CliException("record " + seq + " comes before a key rotation, so the key that signs the saved"
-                        + " checkpoint " + savedCheckpoint + " cannot vouch for it (docs/FORMAT.md, \"Which keys may"
-                        + " sign\"); prove it without --checkpoint (against the last checkpoint the key before signed),"
-                        + " and show with 'vouch consistency' that the saved checkpoint extends that one");
+                        + " checkpoint " + savedCheckpoint + " cannot vouch for it (docs/FORMAT.md, \"Which records a"
+                        + " key vouches for\"); prove it without --checkpoint: the proof is then against the checkpoint"
+                        + " that covers the rotation (the proof's text after its first empty line), and 'vouch"
+                        + " consistency --from' that checkpoint shows the saved one extends it");
             }
             note = handover;
             cp = Checkpoint.parse(SignedNote.parse(note).text());

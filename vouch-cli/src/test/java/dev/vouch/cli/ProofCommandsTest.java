@@ -71,7 +71,8 @@ class ProofCommandsTest {
     @Test
     void shouldWriteProofsOfEveryKindOfRecordThatCheckWithTheFirstKeyAlone() throws Exception {
         long rotation = indexOf(RecordType.KEY_ROTATION);
-        long[] seqs = {0, 1, TestJournals.sequenceOf(journal.journal(), "MARK1X"), rotation - 1, rotation, rotation + 3,
+        long[] seqs = {0, 1, TestJournals.sequenceOf(journal.journal(), "MARK1X"), rotation - 1, rotation, rotation + 1,
+            rotation + 2, rotation + 3,
             indexOf(RecordType.GAP), indexOf(RecordType.RECOVERY), TestJournals.sequenceOf(journal.journal(), "MARK9X"),
             records.size() - 2};
         long handover = handoverAfter(rotation);
@@ -113,7 +114,8 @@ class ProofCommandsTest {
                     later.checkpointNote(), later.extra());
             Path proof = write("old-shape-" + seq + ".tlog-proof", oldShape.text());
             assertFails(checkProof(proof, write("r-" + seq + ".record", records.get((int) seq)), journal.pubkey()),
-                    "rotated to at record " + rotation + ", which vouches only for the records after it");
+                    "rotated to at record " + rotation + ", which vouches only for the records after the checkpoint that"
+                    + " covers its rotation");
         }
         Path saved = tmp.resolve("latest-saved.txt");
         assertEquals(0, Cli.run("checkpoint", journal.dir(), "--pubkey", journal.pub(), "-o", saved.toString()).exit());
@@ -302,6 +304,49 @@ class ProofCommandsTest {
                 journal.pub(), "--json");
         assertEquals(0, json.exit(), json::toString);
         assertEquals(Boolean.TRUE, json.json().get("consistent"));
+    }
+
+    /**
+     * A key rotated to after the saved checkpoint does not vouch for the records between: an outside re-trial signed,
+     * with the newest key alone, a tree that kept a real checkpoint's records and changed a later one before the
+     * rotation, and check-consistency said the log only grew. The proof now steps through the checkpoint that covers
+     * each rotation, and a proof straight to the latest, as the command made them before, is refused.
+     */
+    @Test
+    void shouldStepAConsistencyProofThroughEachRotationAfterTheSavedCheckpoint() throws Exception {
+        Path saved = savedCheckpointBefore(RecordType.KEY_ROTATION);
+        long savedSize = Checkpoint.parse(SignedNote.parse(Files.readString(saved)).text()).size();
+        Path from = saved;
+        ConsistencyProof last = null;
+        int steps = 0;
+        while (true) {
+            Path proof = tmp.resolve("step-" + steps + ".proof");
+            Cli.Result made = Cli.run("consistency", journal.dir(), "--from", from.toString(), "--pubkey", journal.pub(),
+                    "-o", proof.toString());
+            assertEquals(0, made.exit(), made::toString);
+            Cli.Result check = Cli.run("check-consistency", proof.toString(), "--from", from.toString(), "--pubkey",
+                    journal.pub());
+            assertEquals(0, check.exit(), check::toString);
+            last = ConsistencyProof.parse(Files.readString(proof));
+            steps++;
+            Path next = ConsistencyCommand.nextCheckpointFile(proof);
+            if (!Files.exists(next)) {
+                break;
+            }
+            assertTrue(made.err().contains("rotated its key after the saved checkpoint"), made::toString);
+            assertEquals(last.checkpointNote(), Files.readString(next));
+            from = next;
+            assertTrue(steps < 5, "one step per rotation");
+        }
+        assertEquals(2, steps, "the saved checkpoint precedes the journal's last rotation: one step, then the latest");
+        long latestSize = last.checkpoint().size();
+        assertEquals(records.size() - 1, latestSize, "the last step reaches the latest checkpoint");
+
+        LeafHashes leaves = (i, out, off) -> System.arraycopy(Rfc6962.leafHash(records.get((int) i)), 0, out, off, 32);
+        ConsistencyProof straight = ConsistencyProof.of(savedSize, MerkleProofs.consistencyProof(leaves, savedSize,
+                latestSize), last.checkpointNote(), last.extra());
+        assertConsistencyFails(write("straight.proof", straight.text()), saved, journal.pubkey(),
+                "does not vouch for the records from " + savedSize);
     }
 
     @Test

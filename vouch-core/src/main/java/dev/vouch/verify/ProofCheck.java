@@ -9,6 +9,8 @@ import dev.vouch.crypto.TlogProof;
 import dev.vouch.crypto.VerifyingKey;
 import dev.vouch.internal.format.BigEndian;
 import dev.vouch.internal.format.RecordDescriptor;
+import dev.vouch.internal.format.RecordType;
+import dev.vouch.internal.format.RecordView;
 import dev.vouch.merkle.MerkleProofs;
 import dev.vouch.merkle.Rfc6962;
 import java.security.MessageDigest;
@@ -24,7 +26,9 @@ import java.util.Objects;
  * <p>Who signed: the checkpoint must be signed, under its own origin as key name, by the trust anchor or by a key
  * the anchor handed over to through the {@link KeyHistory} in the proof's extra data, named by a rotation at a
  * record before the checkpoint's covering checkpoint (sequence number + 2 at most the tree size). A key rotated to
- * at record r vouches, in an inclusion proof, only for the records after r.
+ * at record r vouches only for the records after the checkpoint that covers its rotation (r + 1), and for that
+ * checkpoint record itself: an inclusion proof of an earlier record, or a consistency proof from an older checkpoint
+ * of r records or fewer, needs a checkpoint the key before signed.
  */
 public final class ProofCheck {
     private ProofCheck() {
@@ -61,12 +65,16 @@ public final class ProofCheck {
             return new Result(false, signed.problem, cp, null, signed.keys);
         }
         long index = proof.index();
-        if (signed.since >= index) {
-            // A key rotated to at record r vouches for the records after r only: an outside trial signed a whole
-            // other tree with the newest key alone, reused the real rotation statements, and this check took it.
+        // A key rotated to at record r vouches for the records after the checkpoint that covers the rotation (r + 1)
+        // only: an outside trial signed a whole other tree with the newest key alone, reused the real rotation
+        // statements, and this check took it; a re-trial then forged record r + 1 itself. That record is vouched
+        // for when it is the covering checkpoint, whose note the key before signed.
+        if (signed.since >= 0 && index <= signed.since + 1
+                && !(index == signed.since + 1 && isCoveringCheckpoint(record, index, cp.origin(), signed.previous))) {
             return invalid("the checkpoint is signed by the key the journal rotated to at record " + signed.since
-                    + ", which vouches only for the records after it, not for record " + index + ": prove the record"
-                    + " against a checkpoint the key before signed (vouch prove picks one)", cp, signed);
+                    + ", which vouches only for the records after the checkpoint that covers its rotation (record "
+                    + (signed.since + 1) + "), not for record " + index + ": prove the record against a checkpoint"
+                    + " the key before signed (vouch prove picks one)", cp, signed);
         }
         if (record.length < RecordDescriptor.HEADER_LENGTH) {
             return invalid("the record is " + record.length + " bytes, shorter than a record header ("
@@ -117,6 +125,15 @@ public final class ProofCheck {
         if (oldSigned.problem != null) {
             return invalid("the older checkpoint: " + oldSigned.problem, cp, signed);
         }
+        if (signed.since >= old.size()) {
+            // As for an inclusion proof: the newer key does not vouch for the records between the older checkpoint
+            // and its rotation. An outside re-trial kept the first records of a real checkpoint, changed one before the
+            // newest key's rotation, signed the tree with that key alone, and this check said the log only grew.
+            return invalid("the newer checkpoint is signed by the key the journal rotated to at record " + signed.since
+                    + ", which does not vouch for the records from " + old.size() + " (the older checkpoint's tree"
+                    + " size) to its rotation: prove consistency first to the checkpoint that covers that rotation,"
+                    + " signed by the key before (vouch consistency makes each step)", cp, signed);
+        }
         if (proof.oldSize() != old.size()) {
             return invalid("the proof starts from tree size " + proof.oldSize() + ", but the older checkpoint is of tree"
                     + " size " + old.size(), cp, signed);
@@ -146,10 +163,31 @@ public final class ProofCheck {
         return new Result(false, problem, cp, signed.signer, signed.keys);
     }
 
-    /** The signer, if any, and the record it was rotated to at ({@code since}; -1 for the trust anchor). */
-    private record Signed(String problem, VerifyingKey signer, long since, List<VerifyingKey> keys) {
+    /**
+     * The signer, if any, the record it was rotated to at ({@code since}; -1 for the trust anchor) and the key it
+     * was rotated from ({@code previous}; null for the anchor).
+     */
+    private record Signed(String problem, VerifyingKey signer, long since, VerifyingKey previous,
+            List<VerifyingKey> keys) {
         Signed(String problem, List<VerifyingKey> keys) {
-            this(problem, null, -1, keys);
+            this(problem, null, -1, null, keys);
+        }
+    }
+
+    /**
+     * Whether {@code record} is the checkpoint that covers a rotation, at {@code index}: a CHECKPOINT record whose note
+     * {@code previous}, the key rotated from, signs under {@code origin}, for the tree of {@code index} records.
+     */
+    private static boolean isCoveringCheckpoint(byte[] record, long index, String origin, VerifyingKey previous) {
+        try {
+            RecordView view = new RecordView().wrap(record, record.length);
+            if (view.type() != RecordType.CHECKPOINT) {
+                return false;
+            }
+            SignedNote note = SignedNote.parse(view.note());
+            return note.verifiedBy(origin, previous) && Checkpoint.parse(note.text()).size() == index;
+        } catch (FormatException | IllegalArgumentException e) {
+            return false;
         }
     }
 
@@ -159,8 +197,10 @@ public final class ProofCheck {
         keys.add(anchor);
         List<VerifyingKey> usable = new ArrayList<>();
         List<Long> since = new ArrayList<>();
+        List<VerifyingKey> previous = new ArrayList<>();
         usable.add(anchor);
         since.add(-1L);
+        previous.add(null);
         String historyProblem = null;
         if (extra != null) {
             try {
@@ -170,6 +210,7 @@ public final class ProofCheck {
                     if (r.sequence() <= cp.size() - 2) {
                         usable.add(r.to());
                         since.add(r.sequence());
+                        previous.add(r.from());
                     }
                 }
             } catch (FormatException e) {
@@ -185,7 +226,7 @@ public final class ProofCheck {
         try {
             for (int i = 0; i < usable.size(); i++) {
                 if (signed.verifiedBy(cp.origin(), usable.get(i))) {
-                    return new Signed(null, usable.get(i), since.get(i), keys);
+                    return new Signed(null, usable.get(i), since.get(i), previous.get(i), keys);
                 }
             }
         } catch (FormatException e) {

@@ -111,15 +111,37 @@ class ProofCheckTest {
     void shouldNotLetARotatedToKeyVouchForARecordBeforeItsRotation() {
         String rotation = SignedNote.sign(KeyRotationStatement.text(ORIGIN, 12, K1.verifyingKey().bytes()), ORIGIN, K0);
         byte[] history = KeyHistory.of(List.of(rotation)).bytes();
-        for (int index : new int[] {0, 10, 12}) {
+        for (int index : new int[] {0, 10, 12, 13}) {
             assertInvalid(ProofCheck.inclusion(RECORDS.get(index), proof(index, 30, K1, history), K0.verifyingKey()),
-                    "rotated to at record 12, which vouches only for the records after it, not for record " + index);
+                    "rotated to at record 12, which vouches only for the records after the checkpoint that covers its"
+                            + " rotation (record 13), not for record " + index);
         }
-        ProofCheck.Result after = ProofCheck.inclusion(RECORDS.get(13), proof(13, 30, K1, history), K0.verifyingKey());
+        ProofCheck.Result after = ProofCheck.inclusion(RECORDS.get(14), proof(14, 30, K1, history), K0.verifyingKey());
         assertTrue(after.valid(), after.problem());
         // The checkpoint the old key signed last covers the record and proves it.
         ProofCheck.Result before = ProofCheck.inclusion(RECORDS.get(10), proof(10, 13, K0, history), K0.verifyingKey());
         assertTrue(before.valid(), before.problem());
+    }
+
+    /**
+     * The same for a consistency proof: an outside re-trial kept the first records of a real checkpoint, changed a
+     * record before the newest key's rotation, signed the tree with that key alone, and the check said the log grew.
+     */
+    @Test
+    void shouldNotLetARotatedToKeyVouchForTheRecordsBetweenAnOlderCheckpointAndItsRotation() {
+        String rotation = SignedNote.sign(KeyRotationStatement.text(ORIGIN, 12, K1.verifyingKey().bytes()), ORIGIN, K0);
+        byte[] history = KeyHistory.of(List.of(rotation)).bytes();
+        for (int oldSize : new int[] {6, 12}) {
+            ConsistencyProof p = ConsistencyProof.of(oldSize, MerkleProofs.consistencyProof(LEAVES, oldSize, 30),
+                    checkpoint(30, K1), history);
+            assertInvalid(ProofCheck.consistency(checkpoint(oldSize, K0), p, K0.verifyingKey()),
+                    "does not vouch for the records from " + oldSize);
+        }
+        // From the checkpoint that covers the rotation (13 records, the old key's) on, the new key vouches.
+        ConsistencyProof step = ConsistencyProof.of(13, MerkleProofs.consistencyProof(LEAVES, 13, 30),
+                checkpoint(30, K1), history);
+        ProofCheck.Result r = ProofCheck.consistency(checkpoint(13, K0), step, K0.verifyingKey());
+        assertTrue(r.valid(), r.problem());
     }
 
     @Test
