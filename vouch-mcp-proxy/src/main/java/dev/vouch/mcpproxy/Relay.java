@@ -119,6 +119,13 @@ final class Relay implements McpProxy.Session, Upstream.Listener {
                 LOG.warn("the MCP server sent something that is not JSON ({}); it was not relayed", e.problem);
                 return;
             }
+            if (e.kind == Envelope.Kind.RESPONSE && e.idKey == null) {
+                // An error with a null id (a result without an id is INVALID, below): JSON-RPC's answer to a request
+                // the server could not read, so tied to none of the client's. Relayed, as the README promises; an
+                // outside trial saw it dropped here as an answer to no request in flight.
+                client.send(message);
+                return;
+            }
             if (e.kind == Envelope.Kind.RESPONSE) {
                 Route r = routes.remove(e.idKey);
                 if (r != null) {

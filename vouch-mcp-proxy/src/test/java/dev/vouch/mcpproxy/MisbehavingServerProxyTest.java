@@ -1,0 +1,65 @@
+package dev.vouch.mcpproxy;
+
+import static dev.vouch.mcpproxy.RawClient.tool;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.vouch.internal.format.RecordType;
+import java.io.OutputStream;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A scripted stdio server that does what the npm servers do not, as an outside trial's fake server did; each tool
+ * call's arguments say what it does.
+ */
+class MisbehavingServerProxyTest extends ProxyTestBase {
+    /**
+     * Ignores every notification. A tools/call says "got ID" first (a log notification), answers "done WHICH" after
+     * {@code ms}, then says "answered ID"; with {@code nullError} it sends an error with id null before its answer.
+     */
+    private static final String SERVER = """
+            const rl = require('readline').createInterface({input: process.stdin});
+            const out = o => process.stdout.write(JSON.stringify(o) + '\\n');
+            const log = data => out({jsonrpc: '2.0', method: 'notifications/message', params: {level: 'info', data}});
+            rl.on('line', l => {
+              const m = JSON.parse(l);
+              if (m.id === undefined) return;
+              if (m.method === 'initialize') {
+                out({jsonrpc: '2.0', id: m.id, result: {protocolVersion: m.params.protocolVersion,
+                    capabilities: {tools: {}}, serverInfo: {name: 'misbehaving', version: '1'}}});
+              } else if (m.method === 'tools/call') {
+                const a = m.params.arguments || {};
+                log('got ' + JSON.stringify(m.id));
+                if (a.nullError) out({jsonrpc: '2.0', id: null, error: {code: -32700, message: 'Parse error'}});
+                setTimeout(() => {
+                  out({jsonrpc: '2.0', id: m.id, result: {content: [{type: 'text', text: 'done ' + a.which}]}});
+                  log('answered ' + JSON.stringify(m.id));
+                }, a.ms || 0);
+              } else {
+                out({jsonrpc: '2.0', id: m.id, result: {}});
+              }
+            });
+            """;
+
+    private McpProxy misbehaving() {
+        return McpProxy.builder(guard()).stdio(List.of("node", "-e", SERVER))
+                .serverStderr(OutputStream.nullOutputStream()).build();
+    }
+
+    /** The README promised it (Pass-through), but an outside trial saw it dropped as an answer to no request. */
+    @Test
+    void shouldRelayAnErrorWithANullIdUnrecorded() throws Exception {
+        try (RawClient client = new RawClient(misbehaving())) {
+            client.initialize();
+            JsonNode answer = client.call("1", "tools/call", tool("echo", "{\"which\":\"one\",\"nullError\":true}"));
+            assertEquals("done one", answer.at("/result/content/0/text").asText(), answer::toString);
+            // the server wrote the null-id error first, and its messages are relayed in order
+            assertTrue(client.unmatched().stream().anyMatch(l -> l.contains("\"id\":null") && l.contains("Parse error")),
+                    client.received()::toString);
+        }
+        assertEquals(1, journal.ofType(RecordType.TOOL_RESULT).size(),
+                journal.events()::toString);
+    }
+}
