@@ -105,7 +105,7 @@ final class ClientMessages {
                 ? PassThroughRoute.toolsList(e, reply, hidden) : PassThroughRoute.relay(e, reply);
         if (!relay.routes().add(e.idKey, route)) {
             reply.send(Replies.error(e.idBytes(), Replies.INVALID_REQUEST,
-                    "Invalid Request: a request with this id is already in flight; it was not forwarded"));
+                    "Invalid Request: " + Routes.ID_TAKEN + "; it was not forwarded"));
             return;
         }
         relay.send(new Upstream.Outgoing(e.bytes, e.method, e.idKey, route));
@@ -121,8 +121,8 @@ final class ClientMessages {
             byte[] params = e.paramsBytes();
             Json.Slice id = params == null ? null : Json.member(params, "requestId");
             Json.Slice why = params == null ? null : Json.member(params, "reason");
-            Route r = relay.routes().remove(id == null ? null : Json.idKey(id.copy(params)));
-            if (r != null && !r.onCancelled(why == null ? null : Json.string(why.copy(params)))) {
+            if (!relay.routes().cancel(id == null ? null : Json.idKey(id.copy(params)),
+                    why == null ? null : Json.string(why.copy(params)))) {
                 return; // the server never saw the request
             }
         }

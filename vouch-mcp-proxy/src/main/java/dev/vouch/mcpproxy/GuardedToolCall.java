@@ -116,7 +116,7 @@ final class GuardedToolCall implements Route {
                 tp.isTextual() ? tp.asText() : null);
         if (!relay.routes().add(request.idKey, call)) {
             reply.send(Replies.error(request.idBytes(), Replies.INVALID_REQUEST,
-                    "a request with this id is already in flight; the call was not forwarded"));
+                    Routes.ID_TAKEN + "; the call was not forwarded"));
             return;
         }
         call.judge();

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.vouch.guard.TestJournal;
 import dev.vouch.internal.format.RecordType;
 import java.io.OutputStream;
 import java.util.List;
@@ -46,6 +47,41 @@ class MisbehavingServerProxyTest extends ProxyTestBase {
     private McpProxy misbehaving() {
         return McpProxy.builder(guard()).stdio(List.of("node", "-e", SERVER))
                 .serverStderr(OutputStream.nullOutputStream()).build();
+    }
+
+    /**
+     * An outside trial cancelled a forwarded call and sent another under its id while the server, ignoring the
+     * cancellation, still worked on the first: the first's late answer was relayed, and recorded, as the second's.
+     * The id stays taken until the server answers the cancelled call; that answer is dropped, not recorded.
+     */
+    @Test
+    void shouldRefuseAnIdReusedAfterACancelUntilTheServerAnswersTheCancelledCall() throws Exception {
+        try (RawClient client = new RawClient(misbehaving())) {
+            client.initialize();
+            client.expect("5");
+            client.send("{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"tools/call\",\"params\":"
+                    + tool("echo", "{\"which\":\"OLD\",\"ms\":1500}") + "}");
+            client.awaitLine(l -> l.contains("got 5"));
+            client.send("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\",\"params\":{\"requestId\":5}}");
+            JsonNode reused = client.call("5", "tools/call", tool("echo", "{\"which\":\"NEW\",\"ms\":0}"));
+            assertEquals(-32600, reused.at("/error/code").asInt(), reused::toString);
+            assertEquals(Routes.ID_TAKEN + "; the call was not forwarded", reused.at("/error/message").asText());
+
+            client.awaitLine(l -> l.contains("answered 5")); // the late answer came, and was dropped: the id is free
+            JsonNode again = client.call("5", "tools/call", tool("echo", "{\"which\":\"AGAIN\"}"));
+            assertEquals("done AGAIN", again.at("/result/content/0/text").asText(), again::toString);
+            assertTrue(client.received().stream().noneMatch(l -> l.contains("done OLD")), client.received()::toString);
+            assertEquals(List.of(), client.unmatched());
+        }
+        List<TestJournal.Rec> calls = journal.ofType(RecordType.TOOL_CALL);
+        assertEquals(2, calls.size(), "the refused reuse is not recorded: " + journal.events());
+        JsonNode cancelled = json(child(calls.get(0).seq(), RecordType.TOOL_ERROR).result());
+        assertTrue(cancelled.get("message").asText().startsWith("the client cancelled the call after it was forwarded"),
+                cancelled::toString);
+        assertEquals(List.of(RecordType.POLICY_DECISION, RecordType.TOOL_ERROR), childTypes(calls.get(0).seq()));
+        assertEquals(List.of(RecordType.POLICY_DECISION, RecordType.TOOL_RESULT), childTypes(calls.get(1).seq()));
+        assertTrue(child(calls.get(1).seq(), RecordType.TOOL_RESULT).result().contains("done AGAIN"),
+                journal.events()::toString);
     }
 
     /** The README promised it (Pass-through), but an outside trial saw it dropped as an answer to no request. */
