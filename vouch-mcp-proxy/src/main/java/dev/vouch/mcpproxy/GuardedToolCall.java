@@ -203,13 +203,30 @@ final class GuardedToolCall implements Route {
     public void onFailure(String why) {
         State was = state.getAndUpdate(s -> s == State.JUDGING ? State.GONE : s);
         if (was == State.JUDGING) {
-            String notSent = why + "; the call was not forwarded";
-            answer(Replies.error(request.idBytes(), Replies.SERVER_UNAVAILABLE, notSent)); // do not wait for a person
-            outcome.completeExceptionally(UpstreamException.gone(notSent));
-            giveUp();
+            notForwarded(why);
         } else if (was == State.FORWARDED) {
             outcome.completeExceptionally(UpstreamException.gone(why + "; the call was forwarded and not answered"));
         }
+    }
+
+    /**
+     * A call still waiting for approval when the client goes is refused on record, as when it cancels; a forwarded
+     * one waits for its answer. (An outside trial's approver said yes after the client left, and the call was then
+     * recorded as "forwarded and not answered" by a server whose input was closed.)
+     */
+    @Override
+    public void onClientGone(String why) {
+        if (state.compareAndSet(State.JUDGING, State.GONE)) {
+            notForwarded(why);
+        }
+    }
+
+    /** Ends a call that will not be forwarded: the client is answered at once, and a wait for approval given up. */
+    private void notForwarded(String why) {
+        String notSent = why + "; the call was not forwarded";
+        answer(Replies.error(request.idBytes(), Replies.SERVER_UNAVAILABLE, notSent)); // do not wait for a person
+        outcome.completeExceptionally(UpstreamException.gone(notSent));
+        giveUp();
     }
 
     @Override

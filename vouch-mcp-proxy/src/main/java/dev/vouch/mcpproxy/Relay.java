@@ -30,12 +30,15 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The session ends when the server does (its status is the exit status; every request still in flight gets a
  * JSON-RPC error and every forwarded tool call a TOOL_ERROR record), or when {@link #close()} is called. The client's
- * end of input closes the server's input, as the MCP stdio lifecycle says, and the session ends when the server exits.
+ * end of input refuses the calls still waiting for approval, then closes the server's input, as the MCP stdio
+ * lifecycle says, and the session ends when the server exits.
  */
 final class Relay implements McpProxy.Session, Upstream.Listener {
     private static final Logger LOG = LoggerFactory.getLogger(Relay.class);
     /** Why the requests in flight when the session is closed get an error (and forwarded calls a TOOL_ERROR). */
     static final String STOPPED = "the proxy was stopped";
+    /** Why a call still waiting for approval when the client's input ends gets an error (and is refused on record). */
+    static final String CLIENT_GONE = "the MCP client's input ended (the client went away)";
 
     private final McpProxy config;
     private final Upstream upstream;
@@ -107,6 +110,9 @@ final class Relay implements McpProxy.Session, Upstream.Listener {
     void clientGone() {
         if (clientGone.compareAndSet(false, true)) {
             LOG.debug("the MCP client closed the connection");
+            // Before the server's input closes: a call approved later would be sent to a server that no longer reads
+            // (an outside trial's approver said yes after the client left, and the call read "forwarded").
+            routes.clientGone(CLIENT_GONE);
             upstream.clientClosed();
         }
     }

@@ -23,4 +23,11 @@ interface Route {
      * @return whether to forward the cancellation to the server (false if the server never saw the request)
      */
     boolean onCancelled(String reason);
+
+    /**
+     * The client's input ended (it went away): a request not yet forwarded is given up, and answered with an error
+     * ({@code why}) in case the client still reads. A forwarded one waits for the server's answer, as it is.
+     */
+    default void onClientGone(String why) {
+    }
 }

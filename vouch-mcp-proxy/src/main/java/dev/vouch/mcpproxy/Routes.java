@@ -70,6 +70,11 @@ final class Routes {
         return false;
     }
 
+    /** The client's input ended: each request in flight hears it ({@link Route#onClientGone}). */
+    void clientGone(String why) {
+        inFlight.values().forEach(r -> r.onClientGone(why));
+    }
+
     /** Fails every request in flight: the server is gone. */
     void failAll(String why) {
         List<String> keys = new ArrayList<>(inFlight.keySet());

@@ -2,13 +2,19 @@ package dev.vouch.mcpproxy;
 
 import static dev.vouch.mcpproxy.RawClient.tool;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.vouch.Decision;
+import dev.vouch.guard.ApprovalRequest;
 import dev.vouch.guard.TestJournal;
 import dev.vouch.internal.format.RecordType;
 import java.io.OutputStream;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -82,6 +88,54 @@ class MisbehavingServerProxyTest extends ProxyTestBase {
         assertEquals(List.of(RecordType.POLICY_DECISION, RecordType.TOOL_RESULT), childTypes(calls.get(1).seq()));
         assertTrue(child(calls.get(1).seq(), RecordType.TOOL_RESULT).result().contains("done AGAIN"),
                 journal.events()::toString);
+    }
+
+    /**
+     * An outside trial's client went away while a call waited for approval and the server, still busy, ran on: the
+     * approver's later "yes" counted, and the call was recorded as forwarded though the server's input was closed. A
+     * call waiting when the client's input ends is refused on record at once, as when the client cancels it.
+     */
+    @Test
+    void shouldRefuseOnRecordACallWaitingForApprovalWhenTheClientsInputEnds() throws Exception {
+        JsonNode refused;
+        JsonNode slow;
+        long waiting;
+        try (RawClient client = new RawClient(misbehaving())) {
+            client.initialize();
+            CompletableFuture<JsonNode> slowAnswer = client.request("\"slow\"", "tools/call",
+                    tool("echo", "{\"which\":\"slow\",\"ms\":4000}"));
+            client.awaitLine(l -> l.contains("got \\\"slow\\\""));
+            CompletableFuture<JsonNode> answer = client.request("\"w\"", "tools/call",
+                    tool("write_file", "{\"path\":\"a\",\"content\":\"b\"}"));
+            waiting = awaitRequest().callSequence();
+            client.closeInput(); // the server stays: it still works on the slow call
+            refused = answer.completeOnTimeout(null, 3, TimeUnit.SECONDS).join();
+            for (int i = 0; i < 300 && childTypes(waiting).size() < 2; i++) {
+                Thread.sleep(10); // the refusal is recorded off the thread that answers the client
+            }
+            assertFalse(approvals.approve(waiting, "alice", "too late: the client went away"),
+                    "the call still waited for approval after the client went away");
+            slow = slowAnswer.get(20, TimeUnit.SECONDS);
+            client.closeAndAwaitExit();
+        }
+        assertNotNull(refused, "no answer");
+        assertEquals(-32000, refused.at("/error/code").asInt(), refused::toString);
+        assertEquals(Relay.CLIENT_GONE + "; the call was not forwarded", refused.at("/error/message").asText());
+        assertEquals("done slow", slow.at("/result/content/0/text").asText(), "a forwarded call is still answered");
+        assertEquals(List.of(RecordType.POLICY_DECISION, RecordType.APPROVAL), childTypes(waiting),
+                journal.events()::toString);
+        TestJournal.Rec refusal = child(waiting, RecordType.APPROVAL);
+        assertEquals(Decision.REFUSED, refusal.decision());
+        assertTrue(refusal.params().contains("the caller cancelled the call while it waited for approval"),
+                refusal::toString);
+    }
+
+    private ApprovalRequest awaitRequest() throws InterruptedException {
+        for (int i = 0; i < 3000 && approvals.pending().isEmpty(); i++) {
+            Thread.sleep(10);
+        }
+        assertFalse(approvals.pending().isEmpty(), "no approval was asked for");
+        return approvals.pending().get(0);
     }
 
     /** The README promised it (Pass-through), but an outside trial saw it dropped as an answer to no request. */

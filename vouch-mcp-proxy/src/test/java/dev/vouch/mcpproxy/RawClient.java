@@ -165,9 +165,14 @@ final class RawClient implements AutoCloseable {
         throw new AssertionError("no such line in 30 s: " + received());
     }
 
+    /** Closes the client's side: the proxy sees the end of its input. */
+    void closeInput() {
+        toProxy.closeOut();
+    }
+
     /** Closes the client's side (the proxy sees the end of its input) and waits for the session to end. */
     int closeAndAwaitExit() throws InterruptedException {
-        toProxy.closeOut();
+        closeInput();
         OptionalInt status = session.awaitExit(Duration.ofSeconds(20));
         assertTrue(status.isPresent(), "the session did not end within 20 s of the client closing");
         outputEnded.orTimeout(5, TimeUnit.SECONDS).join();
