@@ -210,6 +210,19 @@ final class GuardedToolCall implements Route {
     }
 
     /**
+     * The request could not be written to the server: the record says it was not forwarded. (An outside trial's
+     * record read "forwarded and not answered" for a call written to a server whose input was already closed.)
+     */
+    @Override
+    public void onNotSent(String why) {
+        if (state.compareAndSet(State.FORWARDED, State.GONE)) {
+            outcome.completeExceptionally(UpstreamException.gone(why + "; the call was not forwarded"));
+        } else {
+            onFailure(why);
+        }
+    }
+
+    /**
      * A call still waiting for approval when the client goes is refused on record, as when it cancels; a forwarded
      * one waits for its answer. (An outside trial's approver said yes after the client left, and the call was then
      * recorded as "forwarded and not answered" by a server whose input was closed.)

@@ -73,7 +73,7 @@ final class HttpUpstream implements Upstream {
     @Override
     public void send(Outgoing m) {
         if (closed) {
-            listener.onSendFailed(m, "the MCP session has ended");
+            listener.onNotSent(m, "the MCP session has ended");
             return;
         }
         HttpRequest request = request()

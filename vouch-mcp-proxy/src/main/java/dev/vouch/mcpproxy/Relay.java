@@ -12,6 +12,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiConsumer;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -101,7 +102,7 @@ final class Relay implements McpProxy.Session, Upstream.Listener {
 
     void send(Upstream.Outgoing message) {
         if (upstreamClosed) {
-            onSendFailed(message, "the MCP server has exited");
+            onNotSent(message, "the MCP server has exited");
         } else {
             upstream.send(message);
         }
@@ -183,10 +184,21 @@ final class Relay implements McpProxy.Session, Upstream.Listener {
 
     @Override
     public void onSendFailed(Upstream.Outgoing message, String why) {
-        if (message.route() != null) {
-            routes.fail(message.idKey(), message.route(), why);
-        } else {
+        failed(message, why, Route::onFailure);
+    }
+
+    @Override
+    public void onNotSent(Upstream.Outgoing message, String why) {
+        failed(message, why, Route::onNotSent);
+    }
+
+    /** Fails the message's request, if it is still in flight. */
+    private void failed(Upstream.Outgoing message, String why, BiConsumer<Route, String> fail) {
+        Route r = message.route();
+        if (r == null) {
             LOG.debug("a message to the MCP server was not delivered: {}", why);
+        } else if (routes.remove(message.idKey(), r)) {
+            fail.accept(r, why);
         }
     }
 

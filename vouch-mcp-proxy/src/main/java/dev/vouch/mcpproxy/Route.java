@@ -11,6 +11,11 @@ interface Route {
     /** The server cannot answer (it exited, or the upstream failed): the client must get an error. */
     void onFailure(String why);
 
+    /** The request was never sent to the server (its input was closed, or it had gone): as {@link #onFailure}. */
+    default void onNotSent(String why) {
+        onFailure(why);
+    }
+
     /**
      * The server answered, but over {@code maxMessageBytes}: its answer was dropped and the client gets an error
      * (-32603) instead. {@code why} says so.

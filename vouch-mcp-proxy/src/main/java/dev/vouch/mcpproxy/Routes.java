@@ -40,13 +40,6 @@ final class Routes {
         return idKey == null ? null : inFlight.get(idKey);
     }
 
-    /** Fails this very request, if it is still in flight. */
-    void fail(String idKey, Route route, String why) {
-        if (inFlight.remove(idKey, route)) {
-            route.onFailure(why);
-        }
-    }
-
     /**
      * The client cancelled the request with this id: it gets no answer. If the server has it, its id stays taken
      * until the server answers (that answer is dropped) or the session ends. An outside trial cancelled a forwarded

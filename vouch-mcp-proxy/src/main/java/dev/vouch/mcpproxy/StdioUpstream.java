@@ -104,7 +104,7 @@ final class StdioUpstream implements Upstream {
     public void send(Outgoing message) {
         LineWriter w = toServer;
         if (w == null || !w.write(message.bytes())) {
-            listener.onSendFailed(message, "the MCP server no longer reads its input (it exited or is exiting)");
+            listener.onNotSent(message, "the MCP server no longer reads its input (it exited or is exiting)");
         }
     }
 

@@ -14,8 +14,17 @@ interface Upstream {
         /** One message (or batch) from the server, its exact bytes without a line end. */
         void onServerMessage(byte[] message);
 
-        /** A message could not be delivered, or its request will get no answer ({@code message.route()} is failed). */
+        /**
+         * A message may have been delivered, but its request will get no answer ({@code message.route()} is failed):
+         * the server may have acted on it.
+         */
         void onSendFailed(Outgoing message, String why);
+
+        /**
+         * A message was not sent at all (the upstream's input is closed, or the session has ended): the server never
+         * got it ({@code message.route()} is failed as such).
+         */
+        void onNotSent(Outgoing message, String why);
 
         /**
          * The server answered the request with this id key, but over {@code maxMessageBytes}: the answer was dropped.
@@ -41,7 +50,10 @@ interface Upstream {
     /** Starts the server (or prepares the connection) and begins delivering its messages to {@code listener}. */
     void start(Listener listener) throws IOException;
 
-    /** Sends one message; never blocks for an answer. A failure is reported to {@link Listener#onSendFailed}. */
+    /**
+     * Sends one message; never blocks for an answer. A failure is reported to {@link Listener#onNotSent} (on this
+     * thread) or {@link Listener#onSendFailed}.
+     */
     void send(Outgoing message);
 
     /**

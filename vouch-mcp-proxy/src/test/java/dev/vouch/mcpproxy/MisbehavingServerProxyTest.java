@@ -130,6 +130,31 @@ class MisbehavingServerProxyTest extends ProxyTestBase {
                 refusal::toString);
     }
 
+    /**
+     * A call written to a server that no longer reads its input was recorded as "forwarded and not answered" (an
+     * outside trial's): the server never got it, and the record says so.
+     */
+    @Test
+    void shouldRecordACallTheServerCouldNotBeSentAsNotForwarded() throws Exception {
+        // Reads the initialize request, closes its input, answers, and runs on for a while.
+        String deaf = "read -r line; exec 0<&-; printf '%s\\n' '{\"jsonrpc\":\"2.0\",\"id\":\"init\",\"result\":"
+                + "{\"protocolVersion\":\"2025-06-18\",\"capabilities\":{\"tools\":{}},\"serverInfo\":{\"name\":\"deaf\","
+                + "\"version\":\"1\"}}}'; sleep 3";
+        JsonNode error;
+        McpProxy proxy = McpProxy.builder(guard()).stdio(List.of("/bin/sh", "-c", deaf))
+                .serverStderr(OutputStream.nullOutputStream()).build();
+        try (RawClient client = new RawClient(proxy)) {
+            client.initialize();
+            error = client.call("1", "tools/call", tool("echo", "{\"which\":\"unheard\"}"));
+        }
+        String why = "the MCP server no longer reads its input (it exited or is exiting); the call was not forwarded";
+        assertEquals(-32000, error.at("/error/code").asInt(), error::toString);
+        assertEquals(why, error.at("/error/message").asText());
+        long call = callWithId("1").seq();
+        assertEquals(List.of(RecordType.POLICY_DECISION, RecordType.TOOL_ERROR), childTypes(call));
+        assertEquals(why, json(child(call, RecordType.TOOL_ERROR).result()).get("message").asText());
+    }
+
     private ApprovalRequest awaitRequest() throws InterruptedException {
         for (int i = 0; i < 3000 && approvals.pending().isEmpty(); i++) {
             Thread.sleep(10);
