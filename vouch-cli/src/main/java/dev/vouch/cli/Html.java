@@ -23,8 +23,9 @@ final class Html {
                 case '"' -> "&quot;";
                 case '\'' -> "&#39;";
                 // Invisible in the file too: an attribute (data-stat names an agent) kept a raw U+202E (an outside
-                // auditor's find); a character reference reads back as the same character in the DOM.
-                default -> c < 0x20 || c == 0x7f || Character.getType(c) == Character.FORMAT
+                // auditor's find); a character reference reads back as the same character in the DOM. U+2028 and
+                // U+2029 too, which break the line for a reader of the file (another trial's find).
+                default -> c < 0x20 || c == 0x7f || invisible(Character.getType(c))
                         ? "&#x" + Integer.toHexString(c).toUpperCase(Locale.ROOT) + ";" : null;
             };
             if (rep != null && out == null) {
@@ -39,6 +40,10 @@ final class Html {
             }
         }
         return out == null ? s : out.toString();
+    }
+
+    private static boolean invisible(int type) {
+        return type == Character.FORMAT || type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR;
     }
 
     /** Untrusted text (from a journal) as HTML text; null as an empty string. */

@@ -136,6 +136,8 @@ class CliUsageTest {
         assertEquals("plain text \u00e9\u20ac \ud83d\ude00", Text.safe("plain text \u00e9\u20ac \ud83d\ude00"));
         assertEquals("a\\u001b[31mb\\u0007\\u000a\\u202e\\u0085\\\\", Text.safe("a\u001b[31mb\u0007\n\u202e\u0085\\"));
         assertEquals("x\\ud800y", Text.safe("x\ud800y"));
+        assertEquals("a\\u2028b\\u2029\\\\", Text.safe("a\u2028b\u2029\\"));
+        assertEquals("a\\u2028b\\u2029\\", Text.safeMessage("a\u2028b\u2029\\"));
         assertEquals("<3 bytes, binary>", Text.preview(new byte[] {(byte) 0xff, 0, 1}, 10));
         assertEquals("abcdefg...", Text.preview("abcdefghijklmnop".getBytes(java.nio.charset.StandardCharsets.UTF_8), 10));
         assertEquals("2026-11-23T11:28:01.376476911Z", Text.iso(1795433281376476911L));

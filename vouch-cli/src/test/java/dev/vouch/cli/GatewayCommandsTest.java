@@ -111,7 +111,7 @@ class GatewayCommandsTest {
     void shouldListApproveAndRejectStalledCallsAsTheOperatorTheTokenNames() throws Exception {
         long first = submit("{\"tool\":\"payments.refund\",\"params\":{\"order\":1,\"amount\":900}}");
         long second = submit("{\"tool\":\"payments.refund\",\"params\":{\"order\":2,\"amount\":950,"
-                + "\"note\":\"v\\n\\u202e\\\\\"}}");
+                + "\"note\":\"v\\n\\u202e\\\\\\u2028\"}}");
 
         Cli.Result list = Cli.run(online("approvals"));
         Cli.Result json = Cli.run(online("approvals", "--json"));
@@ -124,7 +124,7 @@ class GatewayCommandsTest {
         assertTrue(list.out().contains(first + "  refund-bot") && list.out().contains(second + "  refund-bot"), list::toString);
         assertTrue(list.out().contains("params: {\"order\":1,\"amount\":900}"), list::toString);
         // Escaped once, as JSON (an outside trial saw "v\\u000a...", read as JSON a literal backslash).
-        assertTrue(list.out().contains("\"note\":\"v\\u000a\\u202e\\\\\"}"), list::toString);
+        assertTrue(list.out().contains("\"note\":\"v\\u000a\\u202e\\\\\\u2028\"}"), list::toString);
         assertEquals(2, ((List<?>) json.json().get("approvals")).size(), json::toString);
         assertEquals(0, approve.exit(), approve::toString);
         assertEquals("call " + first + " approved by alice (payments.refund of refund-bot); it is now allowed\n",

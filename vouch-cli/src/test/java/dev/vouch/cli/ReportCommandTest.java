@@ -68,14 +68,14 @@ class ReportCommandTest {
     void shouldShowJournalTextAsTextNeverAsMarkupOrScript() throws Exception {
         Path dir = tmp.resolve("evil");
         String tool = "<script>document.title='pwned'</script>\u001b[2J";
-        String task = "\"><img src=x onerror=\"document.title='pwned'\">";
+        String task = "\"><img src=x onerror=\"document.title='pwned'\">\u2028[CRITICAL] fake";
         try (Ledger ledger = Ledger.builder(dir).keyFile(tmp.resolve("k")).origin("evil.example/agent")
                 .shutdownHook(false).open()) {
             Event e = new Event();
             long start = ledger.recordDurably(e.reset().kind(EventKind.TASK_START).task(task).name("t")
                     .agent("<b>agent</b>").principal("</td></tr></table><h1>fake</h1>"));
             // An auditor's find: an agent's name reached a data-stat attribute with its U+202E raw.
-            ledger.recordDurably(e.reset().kind(EventKind.NOTE).name("n").agent("ag\u202eent"));
+            ledger.recordDurably(e.reset().kind(EventKind.NOTE).name("n").agent("ag\u202eent\u2029"));
             long call = ledger.recordDurably(e.reset().kind(EventKind.TOOL_CALL).task(task).name(tool).parent(start)
                     .agent("<b>agent</b>").params("{\"q\":\"<script>alert(1)</script>\",\"r\":\"\u202eevil\"}"));
             ledger.recordDurably(e.reset().kind(EventKind.POLICY_DECISION).task(task).name(tool).parent(call)
@@ -98,15 +98,18 @@ class ReportCommandTest {
         assertFalse(Pattern.compile("<[^>]*\\son\\w+=").matcher(tags).find(), "an event handler attribute");
         assertTrue(dom.contains("<title>Vouch journal report: evil.example/agent</title>"), "the title is ours");
         assertTrue(dom.contains("&lt;script&gt;document.title='pwned'&lt;/script&gt;\\u001b[2J"), "the tool name, as text");
-        for (String command : List.of("stats", "status", "risk", "events")) {
+        // U+2028 and U+2029 break a line for a Unicode-aware reader: escaped like the other line breaks.
+        for (String command : List.of("stats", "status", "risk", "events", "tasks", "tail")) {
             Cli.Result text = Cli.run(command, dir.toString());
             assertEquals(0, text.exit(), text::toString);
             assertFalse(text.out().contains("\u001b") || text.out().contains("\u202e"), command + " escapes: " + text);
+            assertFalse(text.out().contains("\u2028") || text.out().contains("\u2029"), command + " escapes: " + text);
         }
         assertTrue(dom.contains("&lt;i&gt;rule&lt;/i&gt;"), "the rule, as text");
         assertTrue(dom.contains("\\u202eevil"), "the right-to-left override is shown as an escape");
         assertFalse(tags.contains("\u202e"), "and never acted on");
         assertFalse(file.contains("\u202e"), "not even raw in an attribute (a character reference there)");
+        assertFalse(file.contains("\u2028") || file.contains("\u2029"), "nor a line or paragraph separator");
         assertTrue(dom.contains("NOT VERIFIED"), "no --pubkey: the report says so");
         assertTrue(assertFiguresMatch(dom, Cli.run("stats", dir.toString(), "--json").json()) > 20,
                 "figures keyed by hostile names match too");
