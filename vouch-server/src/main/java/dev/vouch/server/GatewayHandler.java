@@ -368,8 +368,11 @@ final class GatewayHandler extends Handler.Abstract {
     private void report(Exchange ex, AgentGuard a, long seq) {
         JsonIn in = JsonIn.parse(ex.body(maxBody), REPORT);
         sameAgent(ex, in, a);
-        boolean error = in.has("error");
-        if (error == in.has("result")) {
+        // A client that serialises both fields of its report writes the unset one as null (an outside trial's
+        // {"result":"fine","error":null} was refused): "error": null is absent, and "result": null, the tool's null
+        // result on its own, is absent beside an error.
+        boolean error = in.given("error");
+        if (error ? in.given("result") : !in.has("result")) {
             throw HttpError.badRequest("give exactly one of \"result\" (the tool's output, any JSON value) or"
                     + " \"error\" (what went wrong, any JSON value, e.g. {\"type\": ..., \"message\": ...})");
         }

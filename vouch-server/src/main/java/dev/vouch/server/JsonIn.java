@@ -94,6 +94,12 @@ final class JsonIn {
         return members.containsKey(name);
     }
 
+    /** Whether a member is present with a value other than JSON null (an optional member given as null is absent). */
+    boolean given(String name) {
+        Value v = members.get(name);
+        return v != null && v.token() != JsonToken.VALUE_NULL;
+    }
+
     /** A string member, or null if absent or JSON null. */
     String string(String name) {
         Value v = members.get(name);

@@ -77,6 +77,33 @@ class GatewayCallsTest {
     }
 
     @Test
+    void shouldReadAReportsMemberGivenAsNullAsAbsent() {
+        // An outside trial's client serialised both fields of its report: {"result":"fine","error":null} was 400.
+        try (GatewayFixture f = new GatewayFixture(tmp)) {
+            long fine = f.submit("{\"tool\":\"fs.read\"}").seq();
+            long failed = f.submit("{\"tool\":\"fs.read\"}").seq();
+            long nothing = f.submit("{\"tool\":\"fs.read\"}").seq();
+            long both = f.submit("{\"tool\":\"fs.read\"}").seq();
+
+            Http.Reply result = f.report(fine, "{\"result\":\"fine\",\"error\":null}");
+            Http.Reply error = f.report(failed, "{\"result\":null,\"error\":{\"message\":\"no\"}}");
+            Http.Reply none = f.report(nothing, "{\"error\":null}");
+            Http.Reply two = f.report(both, "{\"result\":1,\"error\":{\"message\":\"no\"}}");
+            Http.Reply nulls = f.report(nothing, "{\"result\":null,\"error\":null}");
+
+            assertEquals(200, result.status(), result::toString);
+            assertEquals("\"fine\"", f.journal.children(fine).get(1).result());
+            assertEquals(200, error.status(), error::toString);
+            assertEquals("tool_error", error.get("recorded"));
+            assertEquals(RecordType.TOOL_ERROR, f.journal.children(failed).get(1).type());
+            assertEquals(400, none.status(), none::toString);
+            assertEquals(400, two.status(), two::toString);
+            assertEquals(200, nulls.status(), "both null: the tool's result was null " + nulls);
+            assertEquals("tool_result", nulls.get("recorded"));
+        }
+    }
+
+    @Test
     void shouldBlockByPolicyExplainWhyAndRefuseAReport() {
         try (GatewayFixture f = new GatewayFixture(tmp)) {
             Http.Reply blocked = f.submit("{\"tool\":\"fs.delete\",\"params\":{\"path\":\"/\"}}");
