@@ -11,6 +11,7 @@ import dev.vouch.merkle.Rfc6962;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 
@@ -60,6 +61,13 @@ final class Call {
      * if it holds them exactly; null if it holds them only redacted, and then no submission matches.
      */
     private byte[] paramsDigest;
+    /**
+     * Where the submission placed the call (its task, parent and principal as given), to tell a retry from the same
+     * tool and parameters sent for another task or principal: an outside trial's resubmission with another task got
+     * the first call's seq and believed it recorded there. Null for a call taken back after a restart, whose
+     * submission the journal holds only as recorded (the parent's task, the guard's principal).
+     */
+    private Submission placedAs;
 
     private Status status;
     /** Pending: the approval request. */
@@ -95,8 +103,9 @@ final class Call {
         return callId;
     }
 
-    synchronized void submitted(byte[] params) {
-        paramsDigest = digest(params);
+    synchronized void submitted(Submission s) {
+        paramsDigest = digest(s.params());
+        placedAs = new Submission(s.tool(), null, s.callId(), s.task(), s.parent(), s.principal(), null, null);
     }
 
     /**
@@ -115,10 +124,27 @@ final class Call {
         return paramsDigest != null;
     }
 
-    /** Whether a submit of {@code tool} and {@code params} under this call's id is this call again (a retry). */
-    synchronized boolean sameRequest(String otherTool, byte[] params) {
-        return tool.equals(otherTool) && paramsDigest != null && java.util.Arrays.equals(paramsDigest, digest(params));
+    /**
+     * What a submission under this call's id gives otherwise than this call ({@link #OTHER_PARAMS}, {@code "another
+     * tool"}, {@code "another task"}, {@code "another parent"}, {@code "another principal"}), or null if it is this
+     * call again (a retry). The trace context is not compared: a client's retry may well be a new span.
+     */
+    synchronized String differs(Submission s) {
+        if (!tool.equals(s.tool())) {
+            return "another tool";
+        }
+        if (paramsDigest == null || !java.util.Arrays.equals(paramsDigest, digest(s.params()))) {
+            return OTHER_PARAMS;
+        }
+        if (placedAs == null) {
+            return null;
+        }
+        return !Objects.equals(placedAs.task(), s.task()) ? "another task"
+                : !Objects.equals(placedAs.parent(), s.parent()) ? "another parent"
+                : !Objects.equals(placedAs.principal(), s.principal()) ? "another principal" : null;
     }
+
+    static final String OTHER_PARAMS = "other parameters";
 
     private static byte[] digest(byte[] params) {
         return Rfc6962.newSha256().digest(params == null ? new byte[0] : params);

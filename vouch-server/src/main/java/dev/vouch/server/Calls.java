@@ -112,22 +112,25 @@ final class Calls {
         synchronized (stripes[Math.floorMod(key.hashCode(), STRIPES)]) {
             Call known = byCallId.get(key);
             if (known != null) {
-                if (!known.sameRequest(s.tool(), s.params())) {
-                    // Answering with the earlier call would tell the client "allowed" for a call never judged.
-                    if (!known.paramsKnown() && known.tool.equals(s.tool())) {
+                String differs = known.differs(s);
+                if (differs != null) {
+                    // Answering with the earlier call would tell the client "allowed" for a call never judged, or
+                    // recorded in a task or for a principal it is not in.
+                    if (!known.paramsKnown() && differs.equals(Call.OTHER_PARAMS)) {
                         throw new HttpError(409, "call_id_reused", "call_id \"" + Texts.clip(s.callId()) + "\" is call "
                                 + known.seq + " (" + Texts.clip(known.tool) + "), taken back after a restart; the"
                                 + " journal holds its parameters only redacted, so a retry cannot be told from another"
                                 + " call: poll or report it by its seq, or use another call_id for a new call");
                     }
                     throw new HttpError(409, "call_id_reused", "call_id \"" + Texts.clip(s.callId()) + "\" is call "
-                            + known.seq + " (" + Texts.clip(known.tool) + ") with other parameters; a retry sends the"
-                            + " same tool and parameters, another call needs another call_id");
+                            + known.seq + " (" + Texts.clip(known.tool) + ") with " + differs + "; a retry"
+                            + " sends the same tool, parameters, task, parent and principal; another call needs another"
+                            + " call_id");
                 }
                 return known;
             }
             Call c = submitNew(agent, s, where);
-            c.submitted(s.params());
+            c.submitted(s);
             byCallId.put(key, c);
             return c;
         }

@@ -291,17 +291,28 @@ class GatewayCallsTest {
             // say "allowed" for a call the policy never judged.
             Http.Reply otherParams = f.submit(body.replace("/x", "/etc/shadow"));
             Http.Reply otherTool = f.submit(body.replace("fs.read", "fs.delete"));
+            // Nor is it with another task, parent or principal: an outside trial's client believed its call recorded
+            // in the other task, or for the other principal (the call records them).
+            assertEquals(201, f.http.post("/v1/tasks", f.agentToken, "{\"task\":\"t2\"}").status());
+            long running = f.submit("{\"tool\":\"fs.read\"}").seq();
+            String open = body.substring(0, body.length() - 1);
+            Http.Reply otherTask = f.submit(open + ",\"task\":\"t2\"}");
+            Http.Reply otherPrincipal = f.submit(open + ",\"principal\":\"mallory\"}");
+            Http.Reply otherParent = f.submit(open + ",\"parent\":" + running + "}");
 
             assertEquals(first, second);
-            for (Http.Reply r : List.of(otherParams, otherTool)) {
+            assertTrue(otherTask.errorMessage().contains("with another task"), otherTask::toString);
+            assertTrue(otherPrincipal.errorMessage().contains("with another principal"), otherPrincipal::toString);
+            for (Http.Reply r : List.of(otherParams, otherTool, otherTask, otherPrincipal, otherParent)) {
                 assertEquals(409, r.status(), r::toString);
                 assertEquals("call_id_reused", r.errorCode());
                 assertTrue(r.errorMessage().contains("is call " + first + " (fs.read)"), r::toString);
             }
             assertTrue(other != first, "another agent's call id is its own");
             f.report(first, "{\"result\":null}");
+            f.report(running, "{\"result\":null}");
             f.http.post("/v1/calls/" + other + "/result", f.otherToken, "{\"result\":null}");
-            assertEquals(2, f.journal.ofType(RecordType.TOOL_CALL).size());
+            assertEquals(3, f.journal.ofType(RecordType.TOOL_CALL).size());
         }
     }
 
