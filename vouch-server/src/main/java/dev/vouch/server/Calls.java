@@ -396,7 +396,14 @@ final class Calls {
      */
     void stop(Duration grace) {
         stopping = true;
-        long deadline = System.nanoTime() + grace.toNanos();
+        long start = System.nanoTime();
+        long deadline = start + grace.toNanos();
+        int inFlight = running.get();
+        long pending = bySeq.values().stream().filter(c -> c.status() == Call.Status.PENDING).count();
+        // Said at the signal: an outside trial's log showed nothing for the drain's 10 s, which looked like a hang.
+        LOG.info("Stopping: no new calls; {} for {} call(s) in flight to report their results; {} call(s) awaiting"
+                + " approval stay pending for the next start", grace.isZero() ? "not waiting"
+                : "waiting up to " + dev.vouch.internal.Durations.policyText(grace), inFlight, pending);
         while (running.get() > 0 && System.nanoTime() - deadline < 0) {
             try {
                 Thread.sleep(20);
@@ -405,6 +412,8 @@ final class Calls {
                 break;
             }
         }
+        LOG.info("Drain ended after {} ms: {} call(s) still in flight end on record as tool errors",
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), running.get());
         for (Call c : bySeq.values()) {
             expire(c, "the gateway stopped before a result was reported");
         }

@@ -356,12 +356,23 @@ class GatewayCallsTest {
 
     @Test
     void shouldEndRunningCallsAndOpenTasksOnRecordWhenStopped() {
-        GatewayFixture f = new GatewayFixture(tmp, b -> b.drainTimeout(Duration.ZERO));
+        GatewayFixture f = new GatewayFixture(tmp, b -> b.drainTimeout(Duration.ofMillis(300)));
         long seq = f.submit("{\"tool\":\"fs.read\"}").seq();
+        f.submit("{\"tool\":\"payments.refund\",\"params\":{\"amount\":900}}"); // pending
         assertEquals(201, f.http.post("/v1/tasks", f.agentToken, "{\"task\":\"nightly\"}").status());
 
-        f.gateway.close();
+        String log;
+        try (StderrCapture err = new StderrCapture()) {
+            f.gateway.close();
+            log = err.text();
+        }
 
+        // An outside trial's log said nothing between the SIGTERM and the per-call WARNs 10 s later.
+        assertTrue(log.contains("Stopping: no new calls; waiting up to 300ms for 1 call(s) in flight to report their"
+                + " results; 1 call(s) awaiting approval stay pending for the next start"), log);
+        assertTrue(log.matches("(?s).*Drain ended after \\d+ ms: 1 call\\(s\\) still in flight end on record as tool"
+                + " errors.*"), log);
+        assertTrue(log.indexOf("Drain ended") < log.indexOf("Call seq " + seq), log);
         TestJournal.Rec err = f.journal.children(seq).get(1);
         assertEquals(RecordType.TOOL_ERROR, err.type());
         assertTrue(err.result().contains("the gateway stopped before a result was reported"), err::toString);
