@@ -157,7 +157,7 @@ final class Calls {
         Supplier<CompletionStage<Object>> action = () -> {
             Context inside = g.context(); // the guard runs the action with the call as the current parent
             allowed[0] = new Call(inside.parent(), agent, s.tool(), s.callId());
-            return start(allowed[0], inside);
+            return start(allowed[0], inside, AFTER_ALLOWED);
         };
         CompletableFuture<CallResult<Object>> r;
         SUBMITTED_BYTES.set((long) (s.params() == null ? 0 : s.params().length));
@@ -196,13 +196,24 @@ final class Calls {
         throw new IllegalStateException("the guard neither ran, refused nor deferred call " + tc + ": " + decided);
     }
 
-    /** The guard allowed (or resumed) the call: its result future, the report deadline. */
-    private CompletableFuture<Object> start(Call c, Context inside) {
+    /**
+     * What the report deadline counts from, in the message a call nobody reported on is ended with: a call taken back
+     * at a start ran before it, and an outside trial's such call read "no result reported within 15s" after 45.9 s.
+     */
+    private static final String AFTER_ALLOWED = " after the call was allowed";
+    private static final String AFTER_RESTART = " after the gateway's restart (the call was allowed before it)";
+
+    /**
+     * The guard allowed (or resumed) the call: its result future, the report deadline, counted from now.
+     *
+     * @param since what now is, for the message the call expires with ({@link #AFTER_ALLOWED}, {@link #AFTER_RESTART})
+     */
+    private CompletableFuture<Object> start(Call c, Context inside, String since) {
         CompletableFuture<Object> result = new CompletableFuture<>();
         c.allowed(result, inside, Instant.now().plus(resultTimeout));
         bySeq.put(c.seq, c);
         running.incrementAndGet();
-        String because = "no result reported within " + dev.vouch.internal.Durations.policyText(resultTimeout);
+        String because = "no result reported within " + dev.vouch.internal.Durations.policyText(resultTimeout) + since;
         c.expiry(timer.schedule(() -> execute(() -> expire(c, because)), resultTimeout.toMillis(), TimeUnit.MILLISECONDS));
         return result;
     }
@@ -220,7 +231,7 @@ final class Calls {
             c.stalledBefore(request); // it stalled and was approved: its decision stays "stall", with its policy
         }
         Guard g = agent.guard;
-        CompletableFuture<CallResult<Object>> r = g.resumeAsync(c.seq, () -> start(c, g.context()));
+        CompletableFuture<CallResult<Object>> r = g.resumeAsync(c.seq, () -> start(c, g.context(), AFTER_RESTART));
         if (!r.isDone()) {
             c.outcome(r);
         } else {
@@ -274,7 +285,7 @@ final class Calls {
             if (c.status() != Call.Status.PENDING) {
                 return;
             }
-            r = g.resumeAsync(c.seq, () -> start(c, g.context()));
+            r = g.resumeAsync(c.seq, () -> start(c, g.context(), AFTER_ALLOWED));
             if (!r.isDone()) {
                 c.outcome(r);
             } else if (!r.isCompletedExceptionally() && r.join() instanceof CallResult.Refused<Object> f) {

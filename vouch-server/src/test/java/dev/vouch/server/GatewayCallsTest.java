@@ -332,7 +332,7 @@ class GatewayCallsTest {
             TestJournal.Rec err = f.journal.children(seq).get(1);
             assertEquals(RecordType.TOOL_ERROR, err.type());
             assertEquals("{\"exception\":\"dev.vouch.server.ResultNotReportedException\",\"message\":"
-                    + "\"no result reported within 1s\"}", err.result());
+                    + "\"no result reported within 1s after the call was allowed\"}", err.result());
         }
     }
 

@@ -5,16 +5,21 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vouch.crypto.VerifyingKey;
+import dev.vouch.guard.Guard;
+import dev.vouch.guard.ToolCall;
 import dev.vouch.ledger.JournalReader;
 import dev.vouch.ledger.Ledger;
+import dev.vouch.policy.Policy;
 import dev.vouch.verify.JournalVerifier;
 import dev.vouch.verify.RecordSource;
 import dev.vouch.verify.Verdict;
 import dev.vouch.verify.VerificationReport;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -69,6 +74,45 @@ class GatewayRestartTest {
         for (long seq : seqs) {
             assertEquals(List.of("POLICY_DECISION:STALL", "APPROVAL:REFUSED"), ServerJournal.children(dir, seq));
         }
+    }
+
+    /**
+     * An outside trial's call taken back at a restart was ended "no result reported within 15s" after it had run
+     * 45.9 s: the deadline counts from the restart, and the message now says so.
+     */
+    @Test
+    void shouldSayThatTheReportDeadlineOfACallTakenBackCountsFromTheRestart() throws Exception {
+        Path dir = tmp.resolve("journal");
+        Path key = tmp.resolve(".vouch_key");
+        Path policy = Files.writeString(tmp.resolve("policy.yaml"), GatewayFixture.POLICY);
+        Path tokens = tmp.resolve("tokens");
+        AccessTokens.append(tokens, AccessTokens.Role.AGENT, "refund-bot", AccessTokens.newToken());
+        long seq;
+        // What a kill leaves: the call allowed and on record, its result not (the guard waits on it as the gateway's
+        // call does, and the ledger closes under it).
+        try (Ledger ledger = Ledger.builder(dir).keyFile(key).shutdownHook(false).open()) {
+            Guard g = Guard.builder(ledger).agent("refund-bot").policy(Policy.load(policy)).build();
+            long[] running = new long[1];
+            g.attemptAsync(ToolCall.of("fs.read", "{}"), () -> {
+                running[0] = g.context().parent();
+                return new CompletableFuture<Object>();
+            });
+            seq = running[0];
+        }
+
+        try (Ledger ledger = Ledger.builder(dir).keyFile(key).shutdownHook(false).open();
+             Gateway g = Gateway.builder(ledger).policy(policy).tokens(tokens).port(0).adminPort(-1)
+                     .resultTimeout(Duration.ofSeconds(1)).start()) {
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (ServerJournal.children(dir, seq).size() < 2 && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+        }
+
+        ServerJournal.Event end = ServerJournal.events(dir).stream()
+                .filter(e -> e.parent() == seq && e.type().equals("TOOL_ERROR")).findFirst().orElseThrow();
+        assertTrue(end.result().contains("no result reported within 1s after the gateway's restart (the call was"
+                + " allowed before it)"), end::toString);
     }
 
     @Test
