@@ -8,6 +8,7 @@ import dev.vouch.ledger.JournalReader;
 import dev.vouch.ledger.Ledger;
 import dev.vouch.ledger.metrics.VouchMetrics;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -181,7 +182,7 @@ public final class Gateway implements AutoCloseable {
             GatewayHandler handler = new GatewayHandler(tokens, Collections.unmodifiableMap(agents), calls, policy,
                     b.ledger, refusals, new GatewayMeters(registry), b.maxBodyBytes, b.maxWait.toMillis(), timer,
                     deadlines);
-            g.server = server(b.threads, "vouch-gateway");
+            g.server = server(b.threads, "vouch-gateway", registry);
             ServerConnector c = connector(g.server, b);
             c.addBean(deadlines);
             g.server.setHandler(handler);
@@ -189,7 +190,7 @@ public final class Gateway implements AutoCloseable {
             g.uri = URI.create((b.tlsKeys != null ? "https" : "http") + "://" + host(b.bind) + ":" + c.getLocalPort());
             AdminHandler adminHandler = new AdminHandler(registry, health);
             if (b.adminPort >= 0) {
-                g.admin = server(8, "vouch-admin");
+                g.admin = server(8, "vouch-admin", null);
                 ServerConnector ac = new ServerConnector(g.admin, 1, 1, new HttpConnectionFactory(http()));
                 ac.setHost(b.adminBind);
                 ac.setPort(b.adminPort);
@@ -222,12 +223,12 @@ public final class Gateway implements AutoCloseable {
         }
     }
 
-    private static Server server(int threads, String name) {
+    private static Server server(int threads, String name, MeterRegistry registry) {
         QueuedThreadPool pool = new QueuedThreadPool(threads, Math.min(threads, 8));
         pool.setName(name);
         pool.setDaemon(true);
         Server s = new Server(pool);
-        s.setErrorHandler(new JsonErrorHandler());
+        s.setErrorHandler(new JsonErrorHandler(registry));
         s.setStopTimeout(0);
         return s;
     }

@@ -118,6 +118,7 @@ public final class GatewayOptions {
         }
         // "vouch serve" from the CLI, "vouch-server" in the image: every line names the command that was run.
         String me = cl.getCommandSpec().qualifiedName();
+        JettyLogs.quietLoggersQuotingRequests();
         Duration timeout = duration(cl, "--result-timeout", resultTimeout);
         // Everything that can stop the start is checked before the ledger opens: a start that fails leaves no new
         // journal, key or cycle file behind.

@@ -1,6 +1,10 @@
 package dev.vouch.server;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.ByteBuffer;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Request;
@@ -10,10 +14,17 @@ import org.eclipse.jetty.util.Callback;
 
 /**
  * What Jetty itself answers with (a request line or header it cannot parse, a header too large, a failure outside the
- * handlers): the same JSON error body as every other error, never Jetty's HTML page or a stack trace.
+ * handlers): the same JSON error body as every other error, never Jetty's HTML page or a stack trace. On the gateway's
+ * port, each such refusal (4xx) is counted in {@code vouch.gateway.malformed.requests}: Jetty's own lines about them
+ * are kept out of the log ({@link JettyLogs}), and they come before authentication, so nothing else counts them.
  */
 final class JsonErrorHandler extends ErrorHandler {
-    JsonErrorHandler() {
+    private final MeterRegistry registry;
+    private final Map<Integer, Counter> malformed = new ConcurrentHashMap<>();
+
+    /** @param registry where to count refusals, or null not to (the admin port) */
+    JsonErrorHandler(MeterRegistry registry) {
+        this.registry = registry;
         setShowStacks(false);
         setShowCauses(false);
     }
@@ -21,6 +32,12 @@ final class JsonErrorHandler extends ErrorHandler {
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
         int status = response.getStatus() > 0 ? response.getStatus() : 500;
+        if (registry != null && status >= 400 && status < 500) {
+            malformed.computeIfAbsent(status, s -> Counter.builder("vouch.gateway.malformed.requests")
+                    .description("Requests Jetty refused before the gateway read them (a request line or header it"
+                            + " cannot parse, a duplicate Host, headers too large), by status")
+                    .tag("status", Integer.toString(s)).register(registry)).increment();
+        }
         Object m = request.getAttribute(ERROR_MESSAGE);
         byte[] body;
         if (status == 500 && request.getConnectionMetaData().getConnector().getServer().isStopping()) {
