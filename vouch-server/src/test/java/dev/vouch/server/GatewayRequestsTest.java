@@ -70,6 +70,23 @@ class GatewayRequestsTest {
         }
     }
 
+    /** An outside trial's Expect: 100-continue got 100 Continue before the 401, and uploaded 1 MiB for nothing. */
+    @Test
+    void shouldRefuseARequestExpecting100ContinueWithoutAskingForItsBody() throws Exception {
+        try (GatewayFixture f = new GatewayFixture(tmp)) {
+            String head = "POST /v1/calls HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: " + CALL.length() + "\r\nExpect: 100-continue\r\n";
+
+            String refused = raw(f.gateway.uri(), head + "\r\n");
+            String allowed = raw(f.gateway.uri(), head + "Authorization: Bearer " + f.agentToken + "\r\n\r\n");
+
+            assertTrue(refused.startsWith("HTTP/1.1 401 "), refused);
+            assertFalse(refused.contains("100 Continue"), refused);
+            assertTrue(allowed.startsWith("HTTP/1.1 100 Continue"), "with a token, the body is asked for: " + allowed);
+            assertEquals(1, refusals(f).size(), "the refusal is on record as any other");
+        }
+    }
+
     @Test
     void shouldCountTheRefusalsLeftOutOfTheJournalWhenTheGatewayStops() {
         // An outside trial: 200 refusals in a burst, then a stop. The meter counted 200, the journal held 20 notes
