@@ -48,10 +48,10 @@ public interface PendingApprovals {
     }
 
     /**
-     * What an adapter tells a model or client whose call waits for a person ({@link StallMode#PENDING}): the guard's
-     * explanation and how to get it run, since a repeat of the call is how the call runs once approved. One sentence
-     * for every adapter: an outside trial found it in the MCP adapter and proxy only, and a real model reading the
-     * Spring AI or LangChain4j text had no hint that it should call again.
+     * What an adapter tells a model or client whose call waits for a person (an adapter's {@code PENDING} stall
+     * mode): the guard's explanation and how to get it run, since a repeat of the call is how the call runs once
+     * approved. One sentence for every adapter: an outside trial found it in the MCP adapter and proxy only, and a
+     * real model reading the Spring AI or LangChain4j text had no hint that it should call again.
      */
     static String awaitingApproval(CallResult.Pending<?> pending) {
         return pending.explanation() + " Call the tool again with the same arguments to run it once approved.";
