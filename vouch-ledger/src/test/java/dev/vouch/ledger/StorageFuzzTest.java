@@ -160,7 +160,8 @@ class StorageFuzzTest {
      * appends must verify, on top of exactly the original records.
      */
     private boolean openAndAppend(Path dir, String context, boolean full) throws IOException {
-        boolean cleanBefore = verify(dir).failureCount() == 0;
+        VerificationReport before = verify(dir);
+        boolean cleanBefore = before.failureCount() == 0;
         Ledger ledger;
         StderrCapture quiet = new StderrCapture(); // a refusal logs [CRITICAL]: expected here
         try {
@@ -194,10 +195,34 @@ class StorageFuzzTest {
         } catch (UncheckedIOException e) {
             throw new AssertionError("damaged after appending: " + e.getCause() + ": " + context, e);
         }
-        for (int i = 0; i < records.size(); i++) {
+        // Zeros over the last records are a power loss's torn tail: the ledger sets aside the documents they tore, on
+        // record, and carries on from the last whole document (a JDK 25 run's seed zeroed part of a document of several
+        // records; its first records were intact, and went with it). The records before stay exactly as written, and
+        // the set-aside starts no later than the first damaged record.
+        int kept = records.size();
+        int setAsideAt = setAsideRecovery(read);
+        if (setAsideAt >= 0) {
+            kept = setAsideAt;
+            long firstDamaged = before.failures().isEmpty() ? before.records() : before.failures().get(0).sequence();
+            assertTrue(kept <= firstDamaged, "kept " + kept + " records, past the damage at " + firstDamaged + ": "
+                    + context);
+        }
+        for (int i = 0; i < kept; i++) {
             assertTrue(Arrays.equals(records.get(i), read.get(i)), "record " + i + " changed: " + context);
         }
         return true;
+    }
+
+    /** The position of the RECOVERY record saying the ledger set aside a torn tail, or -1 if there is none. */
+    private static int setAsideRecovery(List<byte[]> records) {
+        for (int i = 0; i < records.size(); i++) {
+            dev.vouch.internal.format.RecordView v = new dev.vouch.internal.format.RecordView()
+                    .wrap(records.get(i), records.get(i).length);
+            if (v.type() == dev.vouch.internal.format.RecordType.RECOVERY && v.reason().contains("set aside")) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** Whether the journal holds a RECOVERY record saying the ledger set aside a torn tail (docs/FORMAT.md). */
