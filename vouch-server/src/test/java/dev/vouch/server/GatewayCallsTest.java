@@ -198,7 +198,13 @@ class GatewayCallsTest {
             }
 
             Http.Reply decided = f.decide(stalled, "approve", "ok");
-            f.report(running, "{\"result\":1}");
+            try {
+                f.report(running, "{\"result\":1}");
+            } catch (java.io.UncheckedIOException e) {
+                // The stopping server closed a pooled connection as the client reused it (a CI run: "header parser
+                // received no bytes"); a new one carries the report, or is told it already arrived.
+                f.report(running, "{\"result\":1}");
+            }
             closing.get(10, java.util.concurrent.TimeUnit.SECONDS);
 
             assertEquals(503, decided.status(), decided::toString);
