@@ -52,28 +52,9 @@ final class Text {
         return s == null ? "" : SafeText.safe(s);
     }
 
-    /**
-     * As {@link #safe}, but backslashes stay as they are: for a message whose library already escaped what it quotes
-     * (a {@code PolicyException}: {@code \t}, {@code \"}, {@code \}{@code uXXXX}), where a second escape doubled them (an
-     * outside trial's policy error read {@code found character '\\t(TAB)'}). What could rewrite the terminal is still
-     * escaped.
-     */
+    /** As {@link #safe}, but backslashes stay as they are ({@link SafeText#safeKeepingBackslashes}). */
     static String safeMessage(String s) {
-        if (s == null) {
-            return "";
-        }
-        StringBuilder b = null;
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            boolean escape = SafeText.unprintable(s, i);
-            if (escape && b == null) {
-                b = new StringBuilder(s.length() + 16).append(s, 0, i);
-            }
-            if (b != null) {
-                b.append(escape ? String.format("\\u%04x", (int) c) : String.valueOf(c));
-            }
-        }
-        return b == null ? s : b.toString();
+        return s == null ? "" : SafeText.safeKeepingBackslashes(s);
     }
 
     /**

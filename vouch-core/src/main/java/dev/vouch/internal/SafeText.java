@@ -16,18 +16,29 @@ public final class SafeText {
      * one line and unambiguous; {@code "null"} for null. Returns {@code s} itself when nothing needs escaping.
      */
     public static String safe(String s) {
-        if (s == null) {
-            return "null";
-        }
+        return s == null ? "null" : escape(s, true);
+    }
+
+    /**
+     * As {@link #safe}, but backslashes stay as they are: for a message whose library already escaped what it quotes
+     * (a {@code PolicyException}), where a second escape doubled them (an outside trial's policy error read
+     * {@code found character '\\t(TAB)'}). What could rewrite the terminal is still escaped; {@code "null"} for null.
+     */
+    public static String safeKeepingBackslashes(String s) {
+        return s == null ? "null" : escape(s, false);
+    }
+
+    private static String escape(String s, boolean backslashes) {
         StringBuilder b = null;
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
-            boolean escape = c == '\\' || unprintable(s, i);
+            boolean backslash = backslashes && c == '\\';
+            boolean escape = backslash || unprintable(s, i);
             if (escape && b == null) {
                 b = new StringBuilder(s.length() + 16).append(s, 0, i);
             }
             if (b != null) {
-                if (c == '\\') {
+                if (backslash) {
                     b.append("\\\\");
                 } else if (escape) {
                     b.append(String.format("\\u%04x", (int) c));
