@@ -10,6 +10,7 @@ import dev.vouch.verify.RecordBuffer;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -35,6 +36,21 @@ import picocli.CommandLine.Spec;
             "2:usage error, missing or unreadable journal"})
 final class TasksCommand implements Callable<Integer>, ReadingCommand {
     private static final int PREVIEW = 60;
+    /** Levels indented in the text tree; deeper lines keep this indentation and say their depth. */
+    static final int MAX_INDENT = 64;
+    private static final String[] INDENTS = new String[MAX_INDENT + 1];
+    /**
+     * Tree levels nested in {@code --json}: a node this deep lists no children but {@code "children_in_roots": true},
+     * and its children's subtrees follow in {@code roots}. 256 levels are 514 levels of JSON nesting, which Jackson
+     * (1,000 by default), Python's {@code json} (its recursion limit, 1,000) and jq read.
+     */
+    static final int MAX_JSON_DEPTH = 256;
+
+    static {
+        for (int i = 0; i <= MAX_INDENT; i++) {
+            INDENTS[i] = "  ".repeat(i);
+        }
+    }
 
     @Spec
     CommandSpec spec;
@@ -92,9 +108,7 @@ final class TasksCommand implements Callable<Integer>, ReadingCommand {
         if (json) {
             writeJson(out, tree);
         } else {
-            for (CausalTree.Node root : tree.roots()) {
-                print(out, tree, root, "");
-            }
+            printTrees(out, tree);
         }
         out.flush();
         if (taskId != null && tree.size() == 0) {
@@ -104,7 +118,52 @@ final class TasksCommand implements Callable<Integer>, ReadingCommand {
         return damaged ? VouchCli.EXIT_FAILED : VouchCli.EXIT_OK;
     }
 
-    private static void print(PrintWriter out, CausalTree tree, CausalTree.Node n, String indent) {
+    /**
+     * Prints the trees depth first without recursion: a parent link may chain every record of a journal (an agent
+     * that makes each step the parent of the next), and a recursive walk overflowed the stack at a few thousand
+     * levels. Lines deeper than {@link #MAX_INDENT} levels keep that indentation and name their depth, so that the
+     * output grows with the records and not with the square of the depth.
+     */
+    private static void printTrees(PrintWriter out, CausalTree tree) {
+        ArrayDeque<TextFrame> open = new ArrayDeque<>();
+        for (CausalTree.Node root : tree.roots()) {
+            open.push(enter(out, tree, root, 0));
+            while (!open.isEmpty()) {
+                TextFrame top = open.peek();
+                if (top.next < top.children) {
+                    open.push(enter(out, tree, top.node.children.get(top.next++), top.depth + 1));
+                } else {
+                    open.pop();
+                    if (top.after != null) {
+                        // After the call's own records, so it reads as what follows them.
+                        out.println(indent(top.depth + 1) + top.after);
+                    }
+                }
+            }
+            VouchCli.checkOutput(out);
+        }
+    }
+
+    /** A node whose line is printed and whose children are being printed. */
+    private static final class TextFrame {
+        final CausalTree.Node node;
+        final int depth;
+        final int children;
+        final String after;
+        int next;
+
+        TextFrame(CausalTree.Node node, int depth, int children, String after) {
+            this.node = node;
+            this.depth = depth;
+            this.children = children;
+            this.after = after;
+        }
+    }
+
+    /** Prints {@code n}'s own line and says which of its children follow and what line closes it. */
+    private static TextFrame enter(PrintWriter out, CausalTree tree, CausalTree.Node n, int depth) {
+        String indent = indent(depth);
+        String after = null;
         switch (n.type) {
             case TASK_START -> {
                 CausalTree.Node end = n.child(RecordType.TASK_END);
@@ -115,30 +174,22 @@ final class TasksCommand implements Callable<Integer>, ReadingCommand {
                         + "  [seq " + n.seq + "]");
                 CallOutcomes.Outcome outcome = tree.outcome(n.seq);
                 if (outcome == CallOutcomes.Outcome.NOT_RECORDED) {
-                    // After the call's own records, so it reads as what follows them.
-                    printChildren(out, tree, n, indent);
-                    out.println(indent + "  outcome not recorded (the call may have run; the process stopped, or"
-                            + " is still running, before its result or error reached the journal)");
-                    return;
-                }
-                if (outcome == CallOutcomes.Outcome.AWAITING_APPROVAL) {
-                    printChildren(out, tree, n, indent);
-                    out.println(indent + "  awaiting approval (stalled, no answer on record yet; it has not run)");
-                    return;
+                    after = "outcome not recorded (the call may have run; the process stopped, or is still running,"
+                            + " before its result or error reached the journal)";
+                } else if (outcome == CallOutcomes.Outcome.AWAITING_APPROVAL) {
+                    after = "awaiting approval (stalled, no answer on record yet; it has not run)";
                 }
             }
             case TASK_END -> {
-                return; // shown on its task's line
+                return new TextFrame(n, depth, 0, null); // shown on its task's line
             }
             default -> out.println(indent + describe(n) + "  [seq " + n.seq + "]");
         }
-        printChildren(out, tree, n, indent);
+        return new TextFrame(n, depth, n.children.size(), after);
     }
 
-    private static void printChildren(PrintWriter out, CausalTree tree, CausalTree.Node n, String indent) {
-        for (CausalTree.Node c : n.children) {
-            print(out, tree, c, indent + "  ");
-        }
+    private static String indent(int depth) {
+        return depth <= MAX_INDENT ? INDENTS[depth] : INDENTS[MAX_INDENT] + "[depth " + depth + "] ";
     }
 
     private static String describeEnd(CausalTree.Node start, CausalTree.Node end) {
@@ -190,12 +241,32 @@ final class TasksCommand implements Callable<Integer>, ReadingCommand {
         return e.name().toLowerCase(Locale.ROOT);
     }
 
+    /**
+     * Writes the trees depth first without recursion, nesting at most {@link #MAX_JSON_DEPTH} levels: the children
+     * of a node that deep are written as further roots after the others (their {@code parent} says where they hang),
+     * in the order they were met.
+     */
     private static void writeJson(PrintWriter out, CausalTree tree) throws IOException {
         try (JsonGenerator g = Json.generator(out)) {
             g.writeStartObject();
             g.writeArrayFieldStart("roots");
-            for (CausalTree.Node root : tree.roots()) {
-                writeNode(g, tree, root);
+            ArrayDeque<CausalTree.Node> pending = new ArrayDeque<>(tree.roots());
+            ArrayDeque<JsonFrame> open = new ArrayDeque<>();
+            while (!pending.isEmpty()) {
+                open.push(writeNode(g, tree, pending.poll(), 1, pending));
+                while (!open.isEmpty()) {
+                    JsonFrame top = open.peek();
+                    if (top.next < top.node.children.size()) {
+                        open.push(writeNode(g, tree, top.node.children.get(top.next++), top.depth + 1, pending));
+                    } else {
+                        open.pop();
+                        if (top.nested) {
+                            g.writeEndArray();
+                        }
+                        g.writeEndObject();
+                    }
+                }
+                VouchCli.checkOutput(out);
             }
             g.writeEndArray();
             g.writeEndObject();
@@ -203,7 +274,24 @@ final class TasksCommand implements Callable<Integer>, ReadingCommand {
         out.println();
     }
 
-    private static void writeNode(JsonGenerator g, CausalTree tree, CausalTree.Node n) throws IOException {
+    /** A node whose object is open, with its children being written (when {@code nested}). */
+    private static final class JsonFrame {
+        final CausalTree.Node node;
+        final int depth;
+        final boolean nested;
+        int next;
+
+        JsonFrame(CausalTree.Node node, int depth, boolean nested) {
+            this.node = node;
+            this.depth = depth;
+            this.nested = nested;
+            this.next = nested ? 0 : node.children.size();
+        }
+    }
+
+    /** Opens {@code n}'s object and writes its members; its children follow in it, or in {@code pending}. */
+    private static JsonFrame writeNode(JsonGenerator g, CausalTree tree, CausalTree.Node n, int depth,
+            ArrayDeque<CausalTree.Node> pending) throws IOException {
         g.writeStartObject();
         g.writeNumberField("seq", n.seq);
         g.writeStringField("type", n.type.label());
@@ -230,12 +318,13 @@ final class TasksCommand implements Callable<Integer>, ReadingCommand {
         if (n.type == RecordType.TOOL_CALL) {
             g.writeStringField("outcome", tree.outcome(n.seq).label);
         }
-        g.writeArrayFieldStart("children");
-        for (CausalTree.Node c : n.children) {
-            writeNode(g, tree, c);
+        if (depth >= MAX_JSON_DEPTH && !n.children.isEmpty()) {
+            g.writeBooleanField("children_in_roots", true);
+            pending.addAll(n.children);
+            return new JsonFrame(n, depth, false);
         }
-        g.writeEndArray();
-        g.writeEndObject();
+        g.writeArrayFieldStart("children");
+        return new JsonFrame(n, depth, true);
     }
 
     private static void payload(JsonGenerator g, String field, byte[] bytes) throws IOException {

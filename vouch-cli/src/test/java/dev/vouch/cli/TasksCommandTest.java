@@ -117,4 +117,70 @@ class TasksCommandTest {
                 story.stream().map(o -> ((Map<String, Object>) o).get("type")).collect(Collectors.toList()));
         assertEquals(41_000_000L, Cli.num(((Map<String, Object>) story.get(2)).get("duration_ns")));
     }
+
+    /**
+     * A parent chain as long as the journal (an agent that makes each step the parent of the next): the tree was
+     * walked by recursion, and 30,000 levels overflowed the stack ({@code StackOverflowError} out of {@code vouch
+     * tasks}); {@code --json} stopped at Jackson's 1,000 nesting levels with exit 2 and half a document written.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void shouldPrintAParentChainDeeperThanAnyStack(@TempDir Path dir) {
+        int steps = 30_000;
+        Path deep = dir.resolve("journal");
+        try (Ledger ledger = Ledger.builder(deep).keyFile(dir.resolve("k")).origin("test.vouch.dev/deep").open()) {
+            Event e = new Event();
+            long parent = ledger.recordDurably(e.reset().kind(EventKind.TASK_START).agent("bot").task("chain").name("chain"));
+            for (int i = 1; i < steps; i++) {
+                parent = ledger.recordDurably(e.reset().kind(EventKind.TOOL_CALL).agent("bot").task("chain").name("step")
+                        .parent(parent).params("{\"i\":" + i + "}"));
+            }
+        }
+
+        for (String[] args : new String[][] {{"tasks", deep.toString()}, {"tasks", deep.toString(), "chain"}}) {
+            Cli.Result text = Cli.run(args);
+            assertEquals(0, text.exit(), () -> text.err());
+            List<String> lines = text.out().lines().collect(Collectors.toList());
+            // Every call's line and its 'outcome not recorded' line.
+            assertEquals(1 + 2 * (steps - 1), lines.size());
+            assertTrue(lines.get(1).startsWith("  call step {\"i\":1}"), lines.get(1));
+            String indent = " ".repeat(2 * TasksCommand.MAX_INDENT);
+            assertTrue(lines.get(TasksCommand.MAX_INDENT).startsWith(indent + "call step {\"i\":64}"),
+                    lines.get(TasksCommand.MAX_INDENT));
+            assertTrue(lines.get(TasksCommand.MAX_INDENT + 1).startsWith(indent + "[depth 65] call step {\"i\":65}"),
+                    lines.get(TasksCommand.MAX_INDENT + 1));
+            assertTrue(lines.get(steps - 1).startsWith(indent + "[depth 29999] call step {\"i\":29999}"),
+                    lines.get(steps - 1));
+            assertTrue(lines.get(steps).startsWith(indent + "[depth 30000] outcome not recorded"), lines.get(steps));
+        }
+
+        Cli.Result json = Cli.run("tasks", deep.toString(), "--json");
+        assertEquals(0, json.exit(), () -> json.err());
+        List<Object> roots = (List<Object>) Cli.parseObject(json.out()).get("roots");
+        int depth = TasksCommand.MAX_JSON_DEPTH;
+        assertEquals((steps + depth - 1) / depth, roots.size());
+        long expected = -1;
+        int seen = 0;
+        for (Object r : roots) {
+            Map<String, Object> node = (Map<String, Object>) r;
+            if (expected >= 0) {
+                assertEquals(expected, Cli.num(node.get("parent")), "a further root hangs from the last node nested");
+            }
+            while (true) {
+                seen++;
+                List<Object> children = (List<Object>) node.get("children");
+                if (children == null) {
+                    assertEquals(Boolean.TRUE, node.get("children_in_roots"));
+                    expected = Cli.num(node.get("seq"));
+                    break;
+                }
+                if (children.isEmpty()) {
+                    break;
+                }
+                assertEquals(1, children.size());
+                node = (Map<String, Object>) children.get(0);
+            }
+        }
+        assertEquals(steps, seen);
+    }
 }
