@@ -130,9 +130,17 @@ public final class VouchCli implements Runnable {
      * {@code out} failed.
      */
     static int run(PrintWriter out, PrintWriter err, BooleanSupplier outIsAPipe, String... args) {
+        CommandLine cl = commandLine(out, err);
         try {
-            CommandLine cl = commandLine(out, err);
-            int code = cl.execute(args);
+            int code;
+            try {
+                code = cl.execute(args);
+            } catch (OutOfMemoryError e) {
+                // Picocli passes errors on; without this the JVM printed its own trace and the user learnt nothing
+                // of the heap or how to raise it. What the command held is unreachable by now.
+                err.println(qualifiedName(cl) + ": out of memory: " + outOfMemory(Runtime.getRuntime().maxMemory()));
+                return EXIT_USAGE;
+            }
             // A PrintWriter keeps its errors to itself: an outside trial's `vouch export > /dev/full` and
             // `vouch checkpoint > saved.txt` on a full disk exited 0 with the output empty. checkError() flushes first.
             if (out.checkError() && !serving(cl)) {
@@ -153,6 +161,12 @@ public final class VouchCli implements Runnable {
             out.flush();
             err.flush();
         }
+    }
+
+    /** What to do when a command ran out of heap, whose limit is {@code maxHeap} bytes. */
+    static String outOfMemory(long maxHeap) {
+        return "the Java heap (at most " + (maxHeap >> 20) + " MiB) cannot hold what this command keeps of the journal;"
+                + " run it again with a larger heap, e.g. VOUCH_JAVA_OPTS=-Xmx8g (docs/CLI.md, 'Memory')";
     }
 
     /** The gateway prints one line and then serves: a closed standard output changes nothing of what it does. */
