@@ -35,7 +35,6 @@ import picocli.CommandLine.Spec;
         exitCodeList = {"0:the tree was printed", "1:TASK_ID names no task in the journal",
             "2:usage error, missing or unreadable journal"})
 final class TasksCommand implements Callable<Integer>, ReadingCommand {
-    private static final int PREVIEW = 60;
     /** Levels indented in the text tree; deeper lines keep this indentation and say their depth. */
     static final int MAX_INDENT = 64;
     private static final String[] INDENTS = new String[MAX_INDENT + 1];
@@ -90,7 +89,7 @@ final class TasksCommand implements Callable<Integer>, ReadingCommand {
             throw new CliException("--pubkey goes with --html (the tree itself is not verified)");
         }
         JournalInput.check(journal, spec.commandLine().getErr());
-        CausalTree tree = new CausalTree(taskId);
+        CausalTree tree = new CausalTree(taskId, json);
         RecordView view = new RecordView();
         RecordBuffer buffer = new RecordBuffer(4096);
         boolean damaged;
@@ -131,7 +130,7 @@ final class TasksCommand implements Callable<Integer>, ReadingCommand {
             while (!open.isEmpty()) {
                 TextFrame top = open.peek();
                 if (top.next < top.children) {
-                    open.push(enter(out, tree, top.node.children.get(top.next++), top.depth + 1));
+                    open.push(enter(out, tree, top.node.children().get(top.next++), top.depth + 1));
                 } else {
                     open.pop();
                     if (top.after != null) {
@@ -170,7 +169,7 @@ final class TasksCommand implements Callable<Integer>, ReadingCommand {
                 out.println(indent + "task " + Text.orDash(n.task) + describeEnd(n, end) + "  [seq " + n.seq + "]");
             }
             case TOOL_CALL -> {
-                out.println(indent + "call " + Text.orDash(n.name) + " " + Text.preview(n.params, PREVIEW)
+                out.println(indent + "call " + Text.orDash(n.name) + " " + n.paramsPreview
                         + "  [seq " + n.seq + "]");
                 CallOutcomes.Outcome outcome = tree.outcome(n.seq);
                 if (outcome == CallOutcomes.Outcome.NOT_RECORDED) {
@@ -185,7 +184,7 @@ final class TasksCommand implements Callable<Integer>, ReadingCommand {
             }
             default -> out.println(indent + describe(n) + "  [seq " + n.seq + "]");
         }
-        return new TextFrame(n, depth, n.children.size(), after);
+        return new TextFrame(n, depth, n.children().size(), after);
     }
 
     private static String indent(int depth) {
@@ -196,7 +195,7 @@ final class TasksCommand implements Callable<Integer>, ReadingCommand {
         if (end == null) {
             return "  (not ended)";
         }
-        String outcome = end.result.length > 0 ? Text.preview(end.result, 24) : "ended";
+        String outcome = end.resultPreview.isEmpty() ? "ended" : end.resultPreview;
         return "  (" + outcome + ", " + duration(end.timestamp - start.timestamp) + ")";
     }
 
@@ -204,27 +203,17 @@ final class TasksCommand implements Callable<Integer>, ReadingCommand {
         return switch (n.type) {
             case POLICY_DECISION -> "decision " + label(n.decision)
                     + (n.policy.isEmpty() ? "" : " by " + Text.safe(n.policy))
-                    + (n.risk == Risk.NONE ? "" : ", risk " + label(n.risk)) + reason(n.params);
-            case APPROVAL -> "approval " + label(n.decision) + " " + Text.preview(n.params, PREVIEW);
-            case TOOL_RESULT -> "result " + Text.preview(n.result, PREVIEW) + durationOf(n);
-            case TOOL_ERROR -> "error " + Text.preview(n.result, PREVIEW) + durationOf(n);
-            default -> n.type.label() + " " + Text.orDash(n.name) + " " + Text.preview(n.params, PREVIEW);
+                    + (n.risk == Risk.NONE ? "" : ", risk " + label(n.risk)) + (n.reason.isEmpty() ? "" : ": " + n.reason);
+            case APPROVAL -> "approval " + label(n.decision) + " " + n.paramsPreview;
+            case TOOL_RESULT -> "result " + n.resultPreview + durationOf(n);
+            case TOOL_ERROR -> "error " + n.resultPreview + durationOf(n);
+            default -> n.type.label() + " " + Text.orDash(n.name) + " " + n.paramsPreview;
         };
     }
 
-    private static String reason(byte[] params) {
-        String reason = Payloads.string(params, "reason");
-        return reason == null || reason.isBlank() ? "" : ": " + Text.cut(Text.safe(reason), PREVIEW);
-    }
-
     private static String durationOf(CausalTree.Node n) {
-        long nanos = durationNanos(n);
+        long nanos = n.durationNanos;
         return nanos < 0 ? "" : " (" + duration(nanos) + ")";
-    }
-
-    /** The guard records a call's duration as {@code duration_ns} in its result's params; -1 if it is not there. */
-    private static long durationNanos(CausalTree.Node result) {
-        return Payloads.nonNegativeLong(result.params, "duration_ns");
     }
 
     static String duration(long nanos) {
@@ -256,8 +245,8 @@ final class TasksCommand implements Callable<Integer>, ReadingCommand {
                 open.push(writeNode(g, tree, pending.poll(), 1, pending));
                 while (!open.isEmpty()) {
                     JsonFrame top = open.peek();
-                    if (top.next < top.node.children.size()) {
-                        open.push(writeNode(g, tree, top.node.children.get(top.next++), top.depth + 1, pending));
+                    if (top.next < top.node.children().size()) {
+                        open.push(writeNode(g, tree, top.node.children().get(top.next++), top.depth + 1, pending));
                     } else {
                         open.pop();
                         if (top.nested) {
@@ -285,7 +274,7 @@ final class TasksCommand implements Callable<Integer>, ReadingCommand {
             this.node = node;
             this.depth = depth;
             this.nested = nested;
-            this.next = nested ? 0 : node.children.size();
+            this.next = nested ? 0 : node.children().size();
         }
     }
 
@@ -311,16 +300,16 @@ final class TasksCommand implements Callable<Integer>, ReadingCommand {
         payload(g, "params", n.params);
         payload(g, "result", n.result);
         long nanos = n.type == RecordType.TASK_START && n.child(RecordType.TASK_END) != null
-                ? n.child(RecordType.TASK_END).timestamp - n.timestamp : durationNanos(n);
+                ? n.child(RecordType.TASK_END).timestamp - n.timestamp : n.durationNanos;
         if (nanos >= 0) {
             g.writeNumberField("duration_ns", nanos);
         }
         if (n.type == RecordType.TOOL_CALL) {
             g.writeStringField("outcome", tree.outcome(n.seq).label);
         }
-        if (depth >= MAX_JSON_DEPTH && !n.children.isEmpty()) {
+        if (depth >= MAX_JSON_DEPTH && !n.children().isEmpty()) {
             g.writeBooleanField("children_in_roots", true);
-            pending.addAll(n.children);
+            pending.addAll(n.children());
             return new JsonFrame(n, depth, false);
         }
         g.writeArrayFieldStart("children");
