@@ -184,6 +184,13 @@ final class ExportCommand implements Callable<Integer> {
                 }
             }
             g.flush();
+            if (index == outcomes.records()) {
+                // Stopped by the first pass's count, this pass has not read to where the first one stopped: if that
+                // was damage, reading on meets it (an outside verifier's truncated journal exported with exit 0 and
+                // nothing said, and every export verifier then called the cut export INCOMPLETE, not damaged).
+                // A record a writer appended since is read and left out.
+                source.nextRecord(buffer);
+            }
             if (source.reportDamage(err, "vouch export")) {
                 return -1 - index;
             }

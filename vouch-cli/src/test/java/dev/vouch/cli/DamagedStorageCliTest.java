@@ -109,6 +109,64 @@ class DamagedStorageCliTest {
         }
     }
 
+    /** Where each document of {@code file} begins, up to the end of its data. */
+    private static List<Long> documentStarts(Path file) throws IOException {
+        List<Long> starts = new java.util.ArrayList<>();
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            ByteBuffer b = ByteBuffer.allocate(4).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            long pos = 0;
+            while (true) {
+                b.clear();
+                ch.read(b, pos);
+                int h = b.getInt(0);
+                if (h == 0 || h < 0) {
+                    return starts;
+                }
+                starts.add(pos);
+                pos = (pos + 4 + (h & 0x3FFFFFFF) + 3) & ~3L;
+            }
+        }
+    }
+
+    /**
+     * Damage where the readable records end: the last document cut short, or a document's header zeroed (an outside
+     * verifier's trial). {@code vouch export} stopped where its first pass (the calls' outcomes) had stopped, before
+     * reading on to the damage, so it exported with exit 0 and said nothing, and every export verifier then called
+     * the cut export INCOMPLETE, as if a writer had crashed. Every reading command says so and exits 1.
+     */
+    @Test
+    void damageWhereTheReadableRecordsEndIsReportedByEveryReadingCommand() throws IOException {
+        Path source;
+        try (Stream<Path> s = Files.list(intact.journal())) {
+            source = s.filter(p -> p.getFileName().toString().endsWith(".cq4")).findFirst().orElseThrow();
+        }
+        List<Long> starts = documentStarts(source);
+        for (String damage : List.of("cut", "zeroed")) {
+            Path dir = tmp.resolve(damage);
+            copyDir(intact.journal(), dir);
+            Path f = dir.resolve(source.getFileName());
+            try (FileChannel ch = FileChannel.open(f, StandardOpenOption.WRITE)) {
+                if (damage.equals("cut")) {
+                    ch.truncate(starts.get(starts.size() - 1) + 10);
+                } else {
+                    ch.write(ByteBuffer.allocate(4), starts.get(starts.size() / 2));
+                }
+            }
+            String d = dir.toString();
+            Path file = tmp.resolve(damage + ".jsonl");
+            for (String[] command : List.of(new String[] {"export", d}, new String[] {"export", d, "-o", file.toString()},
+                    new String[] {"show", d}, new String[] {"events", d}, new String[] {"tasks", d},
+                    new String[] {"stats", d})) {
+                Cli.Result r = Cli.run(command);
+                String context = damage + ": " + String.join(" ", command) + "\n" + r;
+                assertEquals(1, r.exit(), context);
+                assertTrue(r.err().contains("vouch " + command[0] + ": damaged storage, the records beyond it are missing"
+                        + " from this output"), context);
+            }
+            assertTrue(Files.size(file) > 0, "what could be read is still exported");
+        }
+    }
+
     /**
      * Chronicle's end-of-cycle marker after the last document: what the last remaining file shows when the journal's
      * later days were removed. The marker is not signed, so it proves nothing, but a sealed journal ending so is not
