@@ -1,5 +1,6 @@
 package dev.vouch.image;
 
+import dev.vouch.ledger.JvmFlags;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -37,9 +38,14 @@ import org.apache.commons.compress.archivers.tar.TarConstants;
  * {@code tar://} base and {@code podman load} accept. Every entry is root's with a fixed time, so the same inputs give
  * the same bytes; an existing tar made from the same inputs is kept.
  *
+ * <p>The runtime is a JDK 17 to 22 where one is installed, as the release image's {@code eclipse-temurin:17-jre} and
+ * its JVM flags (the JDK 17 to 22 list) are. A machine with only JDK 23 or newer gets a runtime of that JDK instead,
+ * with the JDK 23+ flags ({@link JvmFlags#jdk23Extras()}) built into it ({@code jlink --add-options}): the image's
+ * entrypoint stays the release image's, and the gateway in it starts without the JDK's warnings.
+ *
  * <p>Run by the build ({@code exec-maven-plugin}, before {@code jib:buildTar}):
- * {@code java -cp <test classpath> dev.vouch.image.BaseImage <jdk-home> <output.tar>}. Not shipped: users build FROM
- * a standard JRE image (docs/DEPLOYMENT.md).
+ * {@code java -cp <test classpath> dev.vouch.image.BaseImage <jdk-home> <output.tar> [<release base image>]}. Not
+ * shipped: users build FROM a standard JRE image (docs/DEPLOYMENT.md).
  */
 public final class BaseImage {
     /**
@@ -62,6 +68,8 @@ public final class BaseImage {
             "libjsound.so");
     /** Bumped whenever what is put into the image changes, so a kept tar from an older recipe is rebuilt. */
     private static final String RECIPE = "1";
+    /** The first JDK that needs {@link JvmFlags#jdk23Extras()}, and the first the release flags are not made for. */
+    private static final int JDK23 = 23;
     private static final long MTIME = 1000L; // 1970-01-01T00:00:01Z, as Jib stamps its own files
     private static final Pattern LDD_LINE = Pattern.compile("^\\s*(\\S+)(?:\\s+=>\\s+(\\S+|not found))?(?:\\s+\\(0x[0-9a-f]+\\))?\\s*$");
 
@@ -69,11 +77,11 @@ public final class BaseImage {
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length != 2) {
-            System.err.println("usage: BaseImage <jdk-home> <output.tar>");
+        if (args.length < 2 || args.length > 3) {
+            System.err.println("usage: BaseImage <jdk-home> <output.tar> [<release base image>]");
             System.exit(2);
         }
-        Path jdk = jdk17(Path.of(args[0]).toRealPath());
+        Path jdk = jdk17(Path.of(args[0]).toRealPath(), args.length > 2 ? args[2] : "eclipse-temurin:17-jre");
         Path out = Path.of(args[1]).toAbsolutePath();
         long t0 = System.nanoTime();
         boolean built = build(jdk, out);
@@ -83,10 +91,13 @@ public final class BaseImage {
 
     /**
      * {@code jdk} if it is a JDK 17 to 22 (the image's JVM flags are that generation's list), else one such JDK
-     * installed beside it or under /usr/lib/jvm, so a build on JDK 23+ still makes a JDK 17 base; else {@code jdk},
-     * which {@link #build} then refuses with the reason.
+     * installed beside it or under /usr/lib/jvm, so a build on JDK 23+ still makes a JDK 17 base; else {@code jdk}.
+     * A JDK 23+ {@code jdk} is then the base's runtime, which the one line printed here says; {@link #build} refuses a
+     * JDK older than 17.
+     *
+     * @param releaseBase what the release image is built FROM (the pom's {@code vouch.image.from}), for that line
      */
-    static Path jdk17(Path jdk) throws IOException {
+    static Path jdk17(Path jdk, String releaseBase) throws IOException {
         if (inRange(jdk)) {
             return jdk;
         }
@@ -103,34 +114,47 @@ public final class BaseImage {
                 }
             }
         }
+        int feature = feature(jdk);
+        if (feature >= JDK23) {
+            // An outside trial on a machine with only JDK 25 got "point -Dvouch.image.jdk at a JDK 17" here, and no
+            // way to build or test anything in this module.
+            System.out.println("BaseImage: no JDK 17-22 is installed (none beside " + jdk + " or in /usr/lib/jvm), so"
+                    + " the test base is a jlink runtime of this JDK " + feature + " with the JDK 23+ flags ("
+                    + String.join(" ", JvmFlags.jdk23Extras()) + ") built in; the release image is still FROM "
+                    + releaseBase + " (to test on a JDK 17-22 instead: -Dvouch.image.jdk=<its home>)");
+        }
         return jdk;
     }
 
-    private static boolean inRange(Path jdk) throws IOException {
+    private static int feature(Path jdk) throws IOException {
         Path release = jdk.resolve("release");
-        if (!Files.isRegularFile(release) || !Files.isExecutable(jdk.resolve("bin/jlink"))) {
-            return false;
-        }
-        int feature = feature(Files.readString(release, StandardCharsets.UTF_8));
-        return feature >= 17 && feature <= 22;
+        return Files.isRegularFile(release) ? feature(Files.readString(release, StandardCharsets.UTF_8)) : 0;
+    }
+
+    private static boolean inRange(Path jdk) throws IOException {
+        int feature = feature(jdk);
+        return feature >= 17 && feature < JDK23 && Files.isExecutable(jdk.resolve("bin/jlink"));
     }
 
     /**
      * Builds the base tar at {@code out} from the JDK at {@code jdk}, unless a tar made from the same inputs is there.
+     * A JDK 23 or newer gets the JDK 23+ flags built into the runtime ({@code jlink --add-options}), since the
+     * image's entrypoint has the JDK 17 to 22 list only.
      *
      * @return whether it was built (false: kept)
-     * @throws IllegalStateException if the JDK is not 17 to 22 (the image's JVM flags are that list), or a library the
-     *     runtime needs cannot be found
+     * @throws IllegalStateException if the JDK is older than 17, or a library the runtime needs cannot be found
      */
     static boolean build(Path jdk, Path out) throws IOException, InterruptedException {
         String release = Files.readString(jdk.resolve("release"), StandardCharsets.UTF_8);
         int feature = feature(release);
-        if (feature < 17 || feature > 22) {
-            throw new IllegalStateException("the image's JVM flags are the JDK 17 to 22 list (root pom vouch.jvm.flags),"
-                    + " but " + jdk + " is JDK " + feature + ": point -Dvouch.image.jdk at a JDK 17");
+        if (feature < 17) {
+            throw new IllegalStateException("the image runs on Java 17 or newer, but " + jdk + " is JDK " + feature
+                    + ": point -Dvouch.image.jdk at a JDK 17");
         }
+        List<String> options = feature >= JDK23 ? JvmFlags.jdk23Extras() : List.of();
         Path stamp = out.resolveSibling(out.getFileName() + ".inputs");
-        String inputs = "recipe " + RECIPE + "\njdk " + jdk + "\nmodules " + MODULES + "\n" + release;
+        String inputs = "recipe " + RECIPE + "\njdk " + jdk + "\nmodules " + MODULES
+                + (options.isEmpty() ? "" : "\noptions " + options) + "\n" + release;
         if (Files.exists(out) && Files.exists(stamp) && Files.readString(stamp).equals(inputs)) {
             return false;
         }
@@ -138,13 +162,20 @@ public final class BaseImage {
         deleteTree(work);
         Files.createDirectories(work);
         Path runtime = work.resolve("runtime");
-        run(List.of(jdk.resolve("bin/jlink").toString(), "--add-modules", String.join(",", MODULES),
-                "--strip-debug", "--no-man-pages", "--no-header-files", "--output", runtime.toString()));
+        List<String> jlink = new ArrayList<>(List.of(jdk.resolve("bin/jlink").toString(), "--add-modules",
+                String.join(",", MODULES), "--strip-debug", "--no-man-pages", "--no-header-files"));
+        if (!options.isEmpty()) {
+            // Read by the JVM before its command line, and listed among its input arguments, where the ledger's
+            // check looks for --sun-misc-unsafe-memory-access.
+            jlink.add("--add-options=" + String.join(" ", options));
+        }
+        jlink.addAll(List.of("--output", runtime.toString()));
+        run(jlink);
 
         Map<String, Path> libraries = libraries(runtime);
         Path layer = work.resolve("layer.tar");
         String diffId = writeLayer(layer, runtime, libraries);
-        String config = config(diffId, feature);
+        String config = config(diffId, feature, options);
         String configName = sha256(config.getBytes(StandardCharsets.UTF_8)) + ".json";
         String manifest = "[{\"Config\":\"" + configName + "\",\"RepoTags\":[\"" + TAG + "\"],\"Layers\":[\"layer.tar\"]}]";
 
@@ -256,7 +287,7 @@ public final class BaseImage {
         return "sha256:" + HexFormat.of().formatHex(sha.digest());
     }
 
-    private static String config(String diffId, int feature) {
+    private static String config(String diffId, int feature, List<String> options) {
         String arch = switch (System.getProperty("os.arch")) {
             case "amd64", "x86_64" -> "amd64";
             case "aarch64", "arm64" -> "arm64";
@@ -265,7 +296,8 @@ public final class BaseImage {
         return "{\"created\":\"1970-01-01T00:00:00Z\",\"architecture\":\"" + arch + "\",\"os\":\"linux\","
                 + "\"config\":{\"Env\":[\"PATH=/" + JAVA_HOME + "/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin"
                 + ":/sbin:/bin\",\"JAVA_HOME=/" + JAVA_HOME + "\",\"LANG=C.UTF-8\"],"
-                + "\"Labels\":{\"dev.vouch.base\":\"jlink JDK " + feature + " test base, not for release\"}},"
+                + "\"Labels\":{\"dev.vouch.base\":\"jlink JDK " + feature + " test base"
+                + (options.isEmpty() ? "" : " with " + String.join(" ", options) + " built in") + ", not for release\"}},"
                 + "\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"" + diffId + "\"]},"
                 + "\"history\":[{\"created\":\"1970-01-01T00:00:00Z\",\"created_by\":\"dev.vouch.image.BaseImage: jlink "
                 + String.join(",", MODULES) + " and the libraries it links against\"}]}";
