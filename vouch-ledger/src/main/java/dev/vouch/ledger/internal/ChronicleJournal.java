@@ -2,7 +2,13 @@ package dev.vouch.ledger.internal;
 
 import dev.vouch.VouchException;
 import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.ExcerptAppender;
@@ -25,6 +31,9 @@ public final class ChronicleJournal implements AutoCloseable {
     static final int MAX_DOCUMENT_BYTES = 64 << 10;
 
     private final WriterLock lock;
+    private final Path directory;
+    /** The cycle files written since the last {@link #sync}: it forces each of them, then the directory. */
+    private final Set<File> unsynced = new LinkedHashSet<>();
     private final ChronicleQueue queue;
     private final ExcerptAppender appender;
     /** Disk space reserved ahead of the writes, in {@link #reservedFile}; {@link #end} is where the last write ended. */
@@ -52,6 +61,7 @@ public final class ChronicleJournal implements AutoCloseable {
     /** As {@link #ChronicleJournal(Path, WriterLock)}, with the system clock given (tests set it back). */
     ChronicleJournal(Path directory, WriterLock lock, java.util.function.LongSupplier systemMillis) {
         this.lock = lock;
+        this.directory = directory;
         try {
             ChronicleSupport.configure();
             ForwardClock clock = new ForwardClock(systemMillis, ChronicleSupport.ROLL_CYCLE.lengthInMillis());
@@ -137,6 +147,9 @@ public final class ChronicleJournal implements AutoCloseable {
             openBytes = open.wire().bytes();
             openLength = 0;
             reservedFile = appender.currentFile(); // a new day's file after a roll
+            if (reservedFile != null) {
+                unsynced.add(reservedFile);
+            }
             try {
                 space.reserve(reservedFile, openBytes.writePosition(), openBytes.writePosition() + length);
             } catch (RuntimeException e) {
@@ -185,10 +198,31 @@ public final class ChronicleJournal implements AutoCloseable {
         }
     }
 
-    /** Forces written records to the storage device (msync), for callers who ask to survive an OS crash. */
+    /**
+     * Forces the committed records to the storage device, for callers who ask to survive an OS crash or a power loss:
+     * {@code fdatasync} of every cycle file written since the last sync, then {@code fsync} of the directory (a new
+     * day's file is an entry in it). Chronicle's own {@code sync()} is an {@code msync(MS_ASYNC)}, which Linux
+     * treats as a no-op since 2.6.19: an outside crash trial found SYNCED records, the seal of {@code close()} and the
+     * rotation record still only in the page cache seconds after they were "forced", and a power loss then undid a
+     * key rotation whose new key file had reached the disk.
+     *
+     * @throws UncheckedIOException if the device refuses (the records are journaled, but not known to be on disk)
+     */
     public void sync() {
         commit();
-        appender.sync();
+        try {
+            for (File file : unsynced) {
+                try (FileChannel ch = FileChannel.open(file.toPath(), StandardOpenOption.READ)) {
+                    ch.force(false);
+                }
+            }
+            try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ)) {
+                dir.force(true);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot force the journal " + directory + " to disk: " + e.getMessage(), e);
+        }
+        unsynced.clear();
     }
 
     /** Lets the next thread use the appender (Chronicle checks single-threaded use). */

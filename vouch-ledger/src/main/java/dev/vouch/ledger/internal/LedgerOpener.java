@@ -290,6 +290,8 @@ final class LedgerOpener {
                 writer.writeRecovery("previous writer stopped without sealing the journal"
                         + unsignedTail(resume) + (tornText == null ? "" : "; " + tornText));
                 writer.checkpoint();
+                // FORMAT.md: the writer forces the journal after a recovery (it did not: an outside crash trial).
+                journal.sync();
                 // Said once it is true: on a full disk the recovery record cannot be written, and the open fails.
                 LOG.warn("Journal {} was not sealed (the previous writer stopped without close()); {} record(s) after "
                         + "the last checkpoint verified and are now sealed with a recovery record", dir, resume.uncoveredRecords());
@@ -300,6 +302,7 @@ final class LedgerOpener {
                 settingsText = withSetting(settingsText, "torn-tail", tornText);
             }
             if (keys.promoteAfterCheckpoint) {
+                journal.sync(); // the journal names the new key on disk before the key file does
                 KeyRotation.promote(config.keyFile());
                 writer.useKey(keys.staged);
                 LOG.info("Finished an interrupted key rotation: now signing with {}", keys.staged.verifyingKey());
