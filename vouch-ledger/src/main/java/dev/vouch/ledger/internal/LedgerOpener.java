@@ -329,8 +329,11 @@ final class LedgerOpener {
                 return null;
             }
             String aside = AbandonedStart.moveAside(dir);
-            LOG.warn("Journal {} holds only the files of a start that never wrote a record (the writer died while"
-                    + " creating it); they are kept in {} and the journal starts afresh", dir, dir.resolve(aside));
+            // Not only a writer killed while creating the journal: a creation refused on a full disk leaves the same
+            // files, and so does a power loss before the first force (an outside crash trial was told of a death).
+            LOG.warn("Journal {} holds only the files of a start that never wrote a record (a writer stopped or"
+                    + " refused while creating it, or its first records never reached the disk); they are kept in {}"
+                    + " and the journal starts afresh", dir, dir.resolve(aside));
             return aside;
         } catch (IOException e) {
             throw new VouchException("cannot inspect or set aside the unfinished journal files in " + dir + ": " + e, e);
