@@ -25,7 +25,12 @@ final class OutputFile implements AutoCloseable {
     private final FileChannel channel;
     private final OutputStream stream;
     private final Writer writer;
-    private boolean committed;
+    /**
+     * Deletes the temporary file when the JVM is stopped (Ctrl-C, SIGTERM) before the file was committed: an outside
+     * auditor's interrupted export of a 5.6 M-record journal left a hidden 673 MB {@code .FILE.N.tmp} behind.
+     */
+    private final Thread onStop;
+    private volatile boolean committed;
 
     private OutputFile(Path target, Path temp, FileChannel channel) {
         this.target = target;
@@ -33,6 +38,22 @@ final class OutputFile implements AutoCloseable {
         this.channel = channel;
         this.stream = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16);
         this.writer = new BufferedWriter(new OutputStreamWriter(stream, StandardCharsets.UTF_8), 1 << 16);
+        this.onStop = new Thread(this::deleteUnlessCommitted, "vouch-output-cleanup");
+        try {
+            Runtime.getRuntime().addShutdownHook(onStop);
+        } catch (IllegalStateException stopping) {
+            // The JVM is already stopping: close() deletes the file if the command gets that far.
+        }
+    }
+
+    private void deleteUnlessCommitted() {
+        if (!committed) {
+            try {
+                Files.deleteIfExists(temp);
+            } catch (IOException ignored) {
+                // Best effort: the temporary file's name says what it is.
+            }
+        }
     }
 
     static OutputFile create(Path target, Path journal) {
@@ -93,13 +114,18 @@ final class OutputFile implements AutoCloseable {
 
     @Override
     public void close() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(onStop);
+        } catch (IllegalStateException stopping) {
+            // The hook is running or will run; it deletes the file only if it was not committed.
+        }
         if (!committed) {
             try {
                 channel.close();
-                Files.deleteIfExists(temp);
             } catch (IOException ignored) {
-                // Best effort: the temporary file's name says what it is.
+                // Deleted all the same.
             }
+            deleteUnlessCommitted();
         }
     }
 }
