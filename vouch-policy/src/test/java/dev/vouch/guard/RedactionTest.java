@@ -202,29 +202,52 @@ class RedactionTest extends GuardTestBase {
                 RedactionKey.commitmentsAt(salted.bytes, "b").get(0)));
     }
 
-    /** The shell recipe docs/GUARD.md gives auditors, run as written: base64, od and the openssl CLI only. */
+    /**
+     * The shell recipe docs/GUARD.md gives auditors, run as the document writes it (base64, od and the openssl CLI
+     * only), on the v2 commitments the guard writes: the value it takes is the JCS, not jackson's compact copy (an
+     * outside trial found the recipe labelled v1, whose MAC covers the compact copy, and fed JCS).
+     */
     @Test
     void shouldLetAThirdPartyCheckACommitmentWithOpenssl() throws Exception {
         Path keyFile = tmp.resolve("redaction.key");
         RedactionKey key = RedactionKey.create(keyFile);
-        Guard guard = guard((tool, params) -> redact("card-data", "card.number")).redactionKey(key).build();
-        guard.call("payments.charge", "{\"card\":{\"number\":\"" + CARD + "\"}}", () -> "ok");
-        String c = commitmentIn(journal.ofType(RecordType.TOOL_CALL).get(0).params());
-        String recipe = String.join("\n",
-                "c='" + c + "'",
-                "value='\"" + CARD + "\"'",
-                "salt=$(printf '%s' \"$c\" | cut -d: -f3); mac=$(printf '%s' \"$c\" | cut -d: -f4)",
-                "hexkey=$(base64 -d < redaction.key | od -An -v -tx1 | tr -d ' \\n')",
-                "{ printf '%s' \"$salt\" | base64 -d; printf '%s' \"$value\"; } \\",
-                "  | openssl dgst -sha256 -mac HMAC -macopt hexkey:$hexkey -binary | base64 > computed.txt",
-                "[ \"$(cat computed.txt)\" = \"$mac\" ] && echo MATCH || echo DIFFERENT");
+        Guard guard = guard((tool, params) -> redact("card-data", "card.number", "amount")).redactionKey(key).build();
+        guard.call("payments.charge", "{\"card\":{\"number\":\"" + CARD + "\"},\"amount\":{\"b\":1.50,\"a\":1E2}}",
+                () -> "ok");
+        byte[] stored = utf8(journal.ofType(RecordType.TOOL_CALL).get(0).params());
+        String card = RedactionKey.commitmentsAt(stored, "card.number").get(0);
+        String amount = RedactionKey.commitmentsAt(stored, "amount").get(0);
+        assertTrue(card.startsWith(RedactionKey.VALUE_PREFIX) && amount.startsWith(RedactionKey.VALUE_PREFIX), card);
 
-        Process p = new ProcessBuilder("sh", "-c", recipe).directory(tmp.toFile()).redirectErrorStream(true).start();
+        assertEquals("MATCH", guardMdRecipe(card, "'\"" + CARD + "\"'"));
+        assertEquals("MATCH", guardMdRecipe(amount, "'{\"a\":100,\"b\":1.5}'"), "the JCS of the value");
+        assertEquals("DIFFERENT", guardMdRecipe(amount, "'{\"b\":1.50,\"a\":1E2}'"), "the compact copy: v1's form");
+        assertEquals("DIFFERENT", guardMdRecipe(card, "'\"4111111111111112\"'"), "another value");
+    }
+
+    /** The openssl recipe of docs/GUARD.md, "Proving a value", as written, for this commitment and value (shell). */
+    private String guardMdRecipe(String commitment, String quotedValue) throws Exception {
+        Path guardMd = null;
+        for (Path d = Path.of("").toAbsolutePath(); d != null && guardMd == null; d = d.getParent()) {
+            Path candidate = d.resolve("docs").resolve("GUARD.md");
+            guardMd = Files.isRegularFile(candidate) ? candidate : null;
+        }
+        assertTrue(guardMd != null, "docs/GUARD.md not found above the module directory");
+        String doc = Files.readString(guardMd, StandardCharsets.UTF_8);
+        Matcher block = Pattern.compile("```sh\n(c='hmac-sha256:v2:[^\n]*\n.*?)```", Pattern.DOTALL)
+                .matcher(doc.substring(doc.indexOf("### Proving a value")));
+        assertTrue(block.find(), "no sh block beginning c='hmac-sha256:v2:... under 'Proving a value'");
+        String[] lines = block.group(1).split("\n", -1);
+        assertTrue(lines[1].startsWith("value='"), lines[1]);
+        lines[0] = "c='" + commitment + "'";
+        lines[1] = "value=" + quotedValue;
+        Process p = new ProcessBuilder("sh", "-c", String.join("\n", lines)).directory(tmp.toFile())
+                .redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS));
-
-        assertEquals("MATCH", out.strip(), () -> "the documented openssl recipe failed (needs sh, base64, od and the"
-                + " OpenSSL 3 CLI on the PATH):\n" + out);
+        assertTrue(out.strip().equals("MATCH") || out.strip().equals("DIFFERENT"), () -> "the documented openssl"
+                + " recipe failed (needs sh, base64, od and the OpenSSL 3 CLI on the PATH):\n" + out);
+        return out.strip();
     }
 
     @Test
