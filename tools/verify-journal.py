@@ -917,6 +917,19 @@ def readable_members(rec, raw, index):
     return said
 
 
+def malformed_members(raw, index):
+    """What the line of a record that does not decode says (docs/EXPORT.md, "Malformed records"); why it does not
+    decode is WORDED, the exporter's words."""
+    return {"seq": u64(raw, 4) if len(raw) >= 12 else None, "index": index, "malformed": WORDED, "length": len(raw),
+            "leaf_hash": leaf_hash(raw).hex()}
+
+
+def sequence_in(raw):
+    """The sequence field of a record, decoded or not (a malformed record's line names it too), or -1 if the record is
+    too short to hold one or it is 2^63 or more: the sequence number an export_line failure concerns."""
+    return u64(raw, 4) if len(raw) >= 12 and not raw[4] & 0x80 else -1
+
+
 def misleading_members(line, raw, rec, index, export_line=None):
     """The members of an export line that say something its record_b64 does not. For an export line, a member the
     format always writes and the line lacks is one too (a reader of the line misses what the record says), and so is
@@ -926,15 +939,21 @@ def misleading_members(line, raw, rec, index, export_line=None):
     members was off for it. Of other
     JSON holding a record_b64 (a minimal export, FORMAT.md; export_line None: an export line only if it has
     type_code), only the members it has are compared. rec is raw decoded, or None if it is malformed (the verifier
-    reports that)."""
-    if rec is None:
-        return []
-    said = readable_members(rec, raw, index)
-    differing = [name for name, value in said.items() if name in line and differs(line[name], value)]
-    if export_line or (export_line is None and "type_code" in line):
-        known = set(said) | {"record_b64"} | TYPE_EXTRAS.get(rec["type"], set())
-        differing += [name for name in line if name not in known]
-        differing += [name for name in said if name not in line]
+    reports that, and the line is held to the exporter's malformed line, as vouch verify holds it: a line of a
+    malformed record that says it is a tool call misleads as much as any)."""
+    said = readable_members(rec, raw, index) if rec is not None else malformed_members(raw, index)
+    whole = export_line or (export_line is None and "type_code" in line)
+    extras = TYPE_EXTRAS.get(rec["type"], set()) if rec is not None else set()
+    # In the order vouch verify names them: the line's members as it has them, then those it lacks.
+    differing = []
+    for name in list(line) + ([name for name in said if name not in line] if whole else []):
+        if name == "record_b64" or name in extras:
+            continue
+        if name not in said:
+            if whole:
+                differing.append(name)
+        elif name not in line or differs(line[name], said[name]):
+            differing.append(name)
     return differing
 
 
@@ -1039,12 +1058,16 @@ def main(argv):
         v = Verifier(anchor, ssl, saved, args.verbose)
         full = names_type_code(args.export)  # a vouch export: then every line must be a whole export line
         for raw, line, line_no in read_export(args.export):
-            seq, index = v.expected_seq, v.position
+            index = v.position
             misleading = misleading_members(line, raw, v.record(raw), index, export_line=full or None)
             if misleading:
-                v.fail(seq, "export_line", "line %d does not say what its record_b64 says: %s differ%s (only"
+                # The sequence number the line's own record holds, as vouch verify names it: an outside trial swapped
+                # two lines, and this named the second by the next sequence number it expected, vouch by position.
+                seq = sequence_in(raw)
+                v.fail(seq, "export_line", "line %d (%s) does not say what its record_b64 says: %s differ%s (only"
                        " record_b64 is verified, so a reader of the line would be misled)"
-                       % (line_no, ", ".join(misleading), "s" if len(misleading) == 1 else ""))
+                       % (line_no, "record seq %d" % seq if seq >= 0 else "its record holds no sequence number below"
+                          " 2^63", ", ".join(misleading), "s" if len(misleading) == 1 else ""))
         verdict, reason, sealed = v.finish()
     except InputError as e:
         print("ERROR: %s" % e, file=sys.stderr)

@@ -1,5 +1,7 @@
 package dev.vouch.cli;
 
+import dev.vouch.internal.format.BigEndian;
+import dev.vouch.internal.format.RecordDescriptor;
 import dev.vouch.verify.RecordBuffer;
 import java.io.IOException;
 import java.io.StringWriter;
@@ -73,8 +75,8 @@ final class ExportLineCheck {
     }
 
     /**
-     * Every line of an export that does not say what its {@code record_b64} says, as messages ("line 4 (record 3)
-     * does not say ..."). For a bundle ({@code bundle}), a line must be the exporter's own text, and a call's derived
+     * Every line of an export that does not say what its {@code record_b64} says, as messages ("line 4 (record seq 3)
+     * does not say ..."): the first ten, then one that counts the rest (docs/FORMAT.md, "Export format"). For a bundle ({@code bundle}), a line must be the exporter's own text, and a call's derived
      * {@code outcome} must be what the bundle's own records say; for an export file, as for
      * {@code tools/verify-journal.py} and {@code check-proof}, members are compared as JSON values (a line reformatted
      * by jq still matches) and {@code outcome} is not. Two passes over {@code lines}.
@@ -104,10 +106,14 @@ final class ExportLineCheck {
                 }
                 String what = whatDiffers(second, buffer, i, bundle ? outcomes : null, bundle, whole);
                 if (what != null && ++differing <= MAX_NAMED_LINES) {
-                    // Record i of a journal that verifies has sequence number i; verify-journal.py names the same.
-                    found.add(new Misleading(i, "line " + second.lineNumber() + " (record " + i + ") does not say what"
-                            + " its record_b64 says: " + what + " (only record_b64 is verified, so a reader of the line"
-                            + " would be misled)"));
+                    // The sequence number the line's own record holds, as verify-journal.py names it: an outside
+                    // trial swapped two lines, and this named each by its position ("record 2" on the line holding
+                    // record 3), the Python verifier by the next sequence number it expected.
+                    long seq = sequenceIn(buffer.data(), buffer.length());
+                    found.add(new Misleading(seq, "line " + second.lineNumber() + " (" + (seq >= 0 ? "record seq " + seq
+                            : "its record holds no sequence number below 2^63") + ") does not say what its record_b64"
+                            + " says: " + what + " (only record_b64 is verified, so a reader of the line would be"
+                            + " misled)"));
                 }
             }
         }
@@ -118,7 +124,19 @@ final class ExportLineCheck {
         return found;
     }
 
-    /** A line that misleads: the sequence number its record should have (-1 for a count of more), and what differs. */
+    /**
+     * The sequence field of the record {@code data[0, length)}, whether or not the record decodes (a malformed
+     * record's line names it too, docs/EXPORT.md); -1 if the record is too short to hold one or it is 2^63 or more.
+     */
+    static long sequenceIn(byte[] data, int length) {
+        return length < RecordDescriptor.SEQUENCE_OFFSET + 8 ? -1
+                : Math.max(-1, BigEndian.getLong(data, RecordDescriptor.SEQUENCE_OFFSET));
+    }
+
+    /**
+     * A line that misleads: the sequence number its record holds ({@link #sequenceIn}; -1 for none, and for the count
+     * of the lines past the tenth), and what differs.
+     */
     record Misleading(long seq, String message) {
     }
 

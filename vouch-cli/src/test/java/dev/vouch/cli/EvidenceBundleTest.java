@@ -164,7 +164,7 @@ class EvidenceBundleTest {
         twice.put("journal.jsonl", (String.join("\n", split) + "\n").getBytes(StandardCharsets.UTF_8));
         Cli.Result duplicated = verify(write("twice.zip", withManifest(twice)));
         assertEquals(1, duplicated.exit(), duplicated::toString);
-        assertTrue(duplicated.out().contains("line 4 (record 3) does not say what its record_b64 says"), duplicated::toString);
+        assertTrue(duplicated.out().contains("line 4 (record seq 3) does not say what its record_b64 says"), duplicated::toString);
         assertFalse(duplicated.out().contains("Exception") || duplicated.err().contains("Exception"), duplicated::toString);
 
         // Cut back to an earlier checkpoint, with its note and a consistent manifest: not the latest checkpoint.

@@ -1,5 +1,6 @@
 package dev.vouch.cli;
 
+import dev.vouch.internal.format.BigEndian;
 import dev.vouch.internal.format.RecordBuilder;
 import dev.vouch.internal.format.RecordDescriptor;
 import dev.vouch.internal.format.RecordType;
@@ -134,7 +135,7 @@ class ThirdPartyExportTest {
         assertEquals(1, forged.exit(), forged::toString);
         // The failure names the sequence number of the line's record, as verify-journal.py does (--json said null).
         java.util.regex.Matcher named = java.util.regex.Pattern.compile(
-                "FAILURE seq (\\d+) export_line: exported\\.jsonl: line \\d+ \\(record (\\d+)\\)")
+                "FAILURE seq (\\d+) export_line: exported\\.jsonl: line \\d+ \\(record seq (\\d+)\\)")
                 .matcher(forged.out());
         assertTrue(named.find() && named.group(1).equals(named.group(2)), forged::toString);
         assertTrue(forged.out().contains("does not say what its record_b64 says: params differs"), forged::toString);
@@ -370,6 +371,80 @@ class ThirdPartyExportTest {
         }
         Cli.Result json = Cli.run("verify", export.toString(), "--pubkey", w.pub(), "--json");
         assertTrue(!NEGATIVE.matcher(json.out()).find() && json.out().contains("9223372036854775808"), json::toString);
+    }
+
+    /**
+     * An export_line failure concerns the sequence number the line's own record_b64 holds, in both verifiers, and
+     * names the line and that number. An outside trial swapped two lines: vouch verify named each line's position
+     * ("seq 2 ... line 3 (record 2)" of the line holding record 3), verify-journal.py the next sequence number it
+     * expected (4, on the line holding record 2). A line whose record is malformed is held to the exporter's
+     * malformed line by both (verify-journal.py compared nothing there, vouch verify every member).
+     */
+    @Test
+    void shouldNameTheSequenceNumberALinesOwnRecordHoldsInBothVerifiers() throws Exception {
+        Path script = script();
+        Assumptions.assumeTrue(onPath("python3") && onPath("openssl"), "python3 and openssl are needed");
+        TestJournals.Written w = TestJournals.write(tmp.resolve("lines"), 5);
+        Path export = tmp.resolve("lines.jsonl");
+        assertEquals(0, Cli.run("export", w.dir(), "--output", export.toString()).exit());
+        String[] lines = Files.readString(export).split("\n");
+
+        String[] swapped = lines.clone();
+        swapped[2] = lines[3];
+        swapped[3] = lines[2];
+        Files.writeString(export, String.join("\n", swapped) + "\n");
+        String ours = Cli.run("verify", export.toString(), "--pubkey", w.pub()).out();
+        String python = independentOutput(script, export, w);
+        for (String said : List.of(ours, python)) {
+            assertTrue(said.contains("line 3 (record seq 3) does not say what its record_b64 says: index differs")
+                    && said.contains("line 4 (record seq 2) does not say what its record_b64 says: index differs"), said);
+        }
+        assertTrue(ours.contains("FAILURE seq 3 export_line: lines.jsonl: line 3 ")
+                && ours.contains("FAILURE seq 2 export_line: lines.jsonl: line 4 "), ours);
+        assertTrue(python.contains("seq 3: export_line: line 3 ") && python.contains("seq 2: export_line: line 4 "),
+                python);
+
+        // A record made malformed under the members of the line it had: every member of a good record misleads.
+        String[] flagged = lines.clone();
+        byte[] record = java.util.Base64.getDecoder().decode(recordB64(lines[3]));
+        record[RecordDescriptor.FLAGS_OFFSET] = 1;
+        flagged[3] = lines[3].replace(recordB64(lines[3]), java.util.Base64.getEncoder().encodeToString(record));
+        Files.writeString(export, String.join("\n", flagged) + "\n");
+        ours = Cli.run("verify", export.toString(), "--pubkey", w.pub()).out();
+        python = independentOutput(script, export, w);
+        String named = "line 4 (record seq 3) does not say what its record_b64 says: type, type_code, format, timestamp_ns,";
+        assertTrue(ours.contains("FAILURE seq 3 export_line: lines.jsonl: " + named) && ours.contains("malformed, length"
+                + " differ"), ours);
+        assertTrue(python.contains("seq 3: export_line: " + named) && python.contains("malformed, length differ"), python);
+
+        // The exporter's own malformed lines, one of a record too short to hold a sequence number: nothing misleads;
+        // emptied, their malformed member does (its words are the exporter's, but it says something).
+        byte[] genesis = genesis(w, "a=1\n".getBytes(StandardCharsets.UTF_8));
+        byte[] bad = Arrays.copyOf(genesis, genesis.length);
+        bad[RecordDescriptor.FLAGS_OFFSET] = 1;
+        BigEndian.putLong(bad, RecordDescriptor.SEQUENCE_OFFSET, 1);
+        Path malformed = exportOf(genesis, bad, new byte[] {1, 2, 3, 4, 5, 6, 7, 8});
+        String text = Files.readString(malformed);
+        assertTrue(text.contains("\"seq\":1,\"index\":1,\"malformed\":") && text.contains("\"seq\":null,\"index\":2,"), text);
+        ours = Cli.run("verify", malformed.toString(), "--pubkey", w.pub()).out();
+        python = independentOutput(script, malformed, w);
+        assertTrue(ours.contains("TAMPERED") && !ours.contains("export_line"), ours);
+        assertTrue(python.startsWith("TAMPERED") && !python.contains("export_line"), python);
+        Files.writeString(malformed, text.replaceAll("\"malformed\":\"[^\"]*\"", "\"malformed\":\"\""));
+        ours = Cli.run("verify", malformed.toString(), "--pubkey", w.pub()).out();
+        python = independentOutput(script, malformed, w);
+        String shortLine = "line 3 (its record holds no sequence number below 2^63) does not say what its record_b64"
+                + " says: malformed differs";
+        assertTrue(ours.contains("FAILURE seq 1 export_line: " + malformed.getFileName() + ": line 2 (record seq 1)")
+                && ours.contains("FAILURE export_line: " + malformed.getFileName() + ": " + shortLine), ours);
+        assertTrue(python.contains("seq 1: export_line: line 2 (record seq 1)")
+                && python.contains("journal: export_line: " + shortLine), python);
+    }
+
+    private static String recordB64(String line) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"record_b64\":\"([^\"]*)\"").matcher(line);
+        assertTrue(m.find(), line);
+        return m.group(1);
     }
 
     /** A GENESIS record with these settings bytes and {@code w}'s key. */
