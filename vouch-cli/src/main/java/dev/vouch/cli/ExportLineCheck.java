@@ -25,7 +25,11 @@ final class ExportLineCheck {
     /** The member every export line has and other JSON holding a {@code record_b64} (a prove result) does not. */
     private static final String EXPORT_LINE_MEMBER = "type_code";
     private static final String DERIVED = "outcome";
-    /** Lines whose readable members differ from their record named at the most; the rest are counted. */
+    /**
+     * Lines whose readable members differ from their record named at the most; the rest are counted in one more
+     * failure (docs/FORMAT.md, "Export format"; verify-journal.py does the same): one line removed from an export
+     * makes every later line's index wrong, and a failure for each would bury those of the records themselves.
+     */
     private static final int MAX_NAMED_LINES = 10;
 
     private ExportLineCheck() {

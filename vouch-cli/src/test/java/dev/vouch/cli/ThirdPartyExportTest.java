@@ -441,6 +441,37 @@ class ThirdPartyExportTest {
                 && python.contains("journal: export_line: " + shortLine), python);
     }
 
+    /**
+     * Both verifiers name the first ten lines that mislead and count the rest in one failure that concerns no record
+     * (an outside trial found vouch verify capping and verify-journal.py listing every one): one line removed makes
+     * every later line's index wrong. Both then count the same failures.
+     */
+    @Test
+    void shouldNameTenMisleadingLinesAndCountTheRestInBothVerifiers() throws Exception {
+        Path script = script();
+        Assumptions.assumeTrue(onPath("python3") && onPath("openssl"), "python3 and openssl are needed");
+        TestJournals.Written w = TestJournals.write(tmp.resolve("many"), 20);
+        Path export = tmp.resolve("many.jsonl");
+        assertEquals(0, Cli.run("export", w.dir(), "--output", export.toString()).exit());
+        List<String> lines = new java.util.ArrayList<>(List.of(Files.readString(export).split("\n")));
+        lines.remove(2);
+        int misleading = lines.size() - 2;
+        assertTrue(misleading > 12, "enough lines after the one removed: " + lines.size());
+        Files.writeString(export, String.join("\n", lines) + "\n");
+
+        String ours = Cli.run("verify", export.toString(), "--pubkey", w.pub()).out();
+        String python = independentOutput(script, export, w);
+
+        String more = (misleading - 10) + " more line(s) that do not say what their record_b64 says";
+        assertEquals(10, ours.split("\\) does not say what its record_b64 says", -1).length - 1, ours);
+        assertEquals(10, python.split("\\) does not say what its record_b64 says", -1).length - 1, python);
+        assertTrue(ours.contains("FAILURE export_line: many.jsonl: " + more), ours);
+        assertTrue(python.contains("journal: export_line: " + more), python);
+        java.util.regex.Matcher count = java.util.regex.Pattern.compile("TAMPERED: (\\d+) failure").matcher(ours);
+        assertTrue(count.find(), ours);
+        assertTrue(python.startsWith("TAMPERED: " + count.group(1) + " failure(s)"), "the same count: " + ours + python);
+    }
+
     private static String recordB64(String line) {
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"record_b64\":\"([^\"]*)\"").matcher(line);
         assertTrue(m.find(), line);
