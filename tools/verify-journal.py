@@ -738,11 +738,15 @@ class Verifier:
 
     def on_gap(self, seq, rec):
         self.gaps += 1
-        if (rec["dropped_total"] != self.dropped_total + rec["dropped"] or rec["dropped"] <= 0
+        # Counts are below 2^63 (FORMAT.md, "Conventions"): a total read with bit 63 set is a failure even where it
+        # is the sum, read as i64, of a previous total that already had it (vouch verify's sums wrap).
+        beyond = rec["dropped_total"] < 0
+        if (rec["dropped_total"] != self.dropped_total + rec["dropped"] or rec["dropped"] <= 0 or beyond
                 or rec["after"] != self.last_gap_or_start):
             self.fail(seq, "accounting", "gap record counts do not add up (dropped %d, total %d, previous total %d,"
-                      " after %d)" % (unsigned(rec["dropped"]), unsigned(rec["dropped_total"]),
-                                      unsigned(self.dropped_total), unsigned(rec["after"])))
+                      " after %d)%s" % (unsigned(rec["dropped"]), unsigned(rec["dropped_total"]),
+                                        unsigned(self.dropped_total), unsigned(rec["after"]),
+                                        ": a dropped total of 2^63 or more" if beyond else ""))
         self.dropped_total = rec["dropped_total"]
         self.last_gap_or_start = seq
 

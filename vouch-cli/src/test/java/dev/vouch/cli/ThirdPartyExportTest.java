@@ -478,6 +478,44 @@ class ThirdPartyExportTest {
         return m.group(1);
     }
 
+    /**
+     * Counts are below 2^63 (FORMAT.md, "Conventions"): a GAP whose dropped total reaches it is an accounting failure
+     * in both verifiers. Two GAPs of 2^62 each add up to 2^63: vouch verify's sum wrapped onto the total read as a
+     * signed number and took it, verify-journal.py (which adds without wrapping) did not, and a third GAP on from
+     * there was taken by both.
+     */
+    @Test
+    void shouldFailADroppedTotalOf2To63OrMoreInBothVerifiers() throws Exception {
+        Path script = script();
+        Assumptions.assumeTrue(onPath("python3") && onPath("openssl"), "python3 and openssl are needed");
+        TestJournals.Written w = TestJournals.write(tmp.resolve("keys"), 1);
+        byte[] genesis = genesis(w, "a=1\n".getBytes(StandardCharsets.UTF_8));
+        byte[] gap1 = gap(genesis, 1, 1L << 62, 1L << 62, 0);
+        byte[] gap2 = gap(gap1, 2, 1L << 62, Long.MIN_VALUE, 1);
+        byte[] gap3 = gap(gap2, 3, 1, Long.MIN_VALUE + 1, 2);
+        Path export = exportOf(genesis, gap1, gap2, gap3);
+
+        Cli.Result ours = Cli.run("verify", export.toString(), "--pubkey", w.pub(), "--json");
+        String python = independentOutput(script, export, w);
+        assertTrue(ours.out().contains("{\"seq\":2,\"kind\":\"accounting\"")
+                && ours.out().contains("{\"seq\":3,\"kind\":\"accounting\"")
+                && !ours.out().contains("{\"seq\":1,\"kind\":\"accounting\"")
+                && ours.out().contains("total 9223372036854775808, previous total 4611686018427387904")
+                && ours.out().contains(": a dropped total of 2^63 or more"), ours::toString);
+        assertTrue(python.startsWith("TAMPERED: 2 failure(s)") && python.contains("seq 2: accounting: ")
+                && python.contains("seq 3: accounting: ") && python.contains("total 9223372036854775809, previous"
+                + " total 9223372036854775808") && python.contains(": a dropped total of 2^63 or more"), python);
+        assertTrue(ours.out().contains("\"failure_count\":2,"), ours::toString);
+    }
+
+    /** A GAP record after {@code previous}, at {@code seq}. */
+    private static byte[] gap(byte[] previous, long seq, long dropped, long total, long after) {
+        RecordBuilder b = new RecordBuilder(128);
+        b.begin(RecordType.GAP, seq, 1_700_000_000_000_000_000L + seq, Rfc6962.leafHash(previous)).u64(dropped)
+                .u64(total).u64(after);
+        return Arrays.copyOf(b.buffer(), b.finish());
+    }
+
     /** A GENESIS record with these settings bytes and {@code w}'s key. */
     private static byte[] genesis(TestJournals.Written w, byte[] settings) {
         RecordBuilder b = new RecordBuilder(256);

@@ -691,10 +691,15 @@ public final class JournalVerifier {
         private void onGap(long seq) {
             gaps++;
             long expectedTotal = droppedTotal + view.gapDropped();
-            if (view.droppedTotal() != expectedTotal || view.gapDropped() <= 0 || view.gapAfter() != lastGapOrStart) {
+            // Counts are below 2^63 (FORMAT.md, "Conventions"): a total that reaches it is a failure even where the
+            // sum wraps onto it, as verify-journal.py, which adds without wrapping, found it at the first such GAP.
+            boolean beyond = view.droppedTotal() < 0;
+            if (view.droppedTotal() != expectedTotal || view.gapDropped() <= 0 || beyond
+                    || view.gapAfter() != lastGapOrStart) {
                 fail(seq, Failure.Kind.ACCOUNTING, "gap record counts do not add up (dropped " + u64(view.gapDropped())
                         + ", total " + u64(view.droppedTotal()) + ", previous total " + u64(droppedTotal) + ", after "
-                        + u64(view.gapAfter()) + ", previous gap or start " + u64(lastGapOrStart) + ")");
+                        + u64(view.gapAfter()) + ", previous gap or start " + u64(lastGapOrStart) + ")"
+                        + (beyond ? ": a dropped total of 2^63 or more" : ""));
             }
             droppedTotal = view.droppedTotal();
             lastGapOrStart = seq;
