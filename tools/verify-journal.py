@@ -238,6 +238,14 @@ def check_key_name(name):
             raise FormatError("key name %r is not valid Unicode" % name)
 
 
+def valid_key_name(name):
+    try:
+        check_key_name(name)
+        return True
+    except FormatError:
+        return False
+
+
 def check_note_chars(text):
     for ch in text:
         if ch != "\n" and ord(ch) < 0x20:
@@ -656,7 +664,9 @@ class Verifier:
             self.last_checkpoint_valid = False
             return
         ok = True
-        if self.origin is not None and origin != self.origin:
+        # Only against an origin that can name a key (FORMAT.md, step 1.7), as vouch verify does: with a genesis origin
+        # that cannot, this compared it and reported a checkpoint failure vouch verify did not.
+        if self.origin is not None and valid_key_name(self.origin) and origin != self.origin:
             self.fail(seq, "checkpoint", "checkpoint origin %r is not the journal's origin %r" % (origin, self.origin))
             ok = False
         signed = self.signed_by(text, signatures, self.current_key)
@@ -1043,6 +1053,12 @@ def read_saved_checkpoint(path):
             data = f.read(1 << 20)
         text, signatures = parse_signed_note(data)
         origin, size, root = parse_checkpoint(text)
+        try:
+            # Signed under its origin as key name: one that cannot be a key name makes it unusable, as for vouch
+            # verify (this took it and reported a saved_checkpoint failure).
+            check_key_name(origin)
+        except FormatError as e:
+            raise FormatError("its origin cannot name the key that signs it: %s" % e)
     except OSError as e:
         raise InputError("cannot read saved checkpoint %s: %s" % (path, e))
     except FormatError as e:

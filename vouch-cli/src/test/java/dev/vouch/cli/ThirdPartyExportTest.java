@@ -516,6 +516,50 @@ class ThirdPartyExportTest {
         return Arrays.copyOf(b.buffer(), b.finish());
     }
 
+    /**
+     * A checkpoint note's origin line must only be non-empty to parse (FORMAT.md, "Checkpoints"); wherever it is used
+     * it must be a valid key name, since it is the name its signatures are under. Both verifiers now read it alike:
+     * with a genesis origin that is no key name, the journal's origin is unknown, so a checkpoint of another origin is
+     * a signature failure only (verify-journal.py compared the two origins, a checkpoint failure vouch verify did not
+     * report); and a saved checkpoint whose origin is no key name cannot be used, an input error (verify-journal.py
+     * took it and reported a saved_checkpoint failure).
+     */
+    @Test
+    void shouldReadACheckpointsOriginLineAlikeInBothVerifiers() throws Exception {
+        Path script = script();
+        Assumptions.assumeTrue(onPath("python3") && onPath("openssl"), "python3 and openssl are needed");
+        TestJournals.Written w = TestJournals.write(tmp.resolve("keys"), 1);
+        RecordBuilder b = new RecordBuilder(256);
+        b.begin(RecordType.GENESIS, 0, 1_700_000_000_000_000_000L, new byte[RecordDescriptor.HASH_LENGTH])
+                .str16("no key name").raw(w.key().bytes(), 0, RecordDescriptor.PUBLIC_KEY_LENGTH)
+                .str16("vouch-java/test").bytes32(new byte[0], 0, 0);
+        byte[] genesis = Arrays.copyOf(b.buffer(), b.finish());
+        String root = java.util.Base64.getEncoder().encodeToString(Rfc6962.leafHash(genesis));
+        String signature = "\n\u2014 other " + java.util.Base64.getEncoder().encodeToString(new byte[68]) + "\n";
+        byte[] note = ("other\n1\n" + root + "\n" + signature).getBytes(StandardCharsets.UTF_8);
+        Path export = exportOf(genesis, checkpointWithNote(genesis, note));
+
+        String ours = Cli.run("verify", export.toString(), "--pubkey", w.pub()).out();
+        String python = independentOutput(script, export, w);
+        assertTrue(ours.contains("TAMPERED: 2 failure(s)") && ours.contains("FAILURE seq 0 genesis")
+                && ours.contains("FAILURE seq 1 signature") && !ours.contains("FAILURE seq 1 checkpoint"), ours);
+        assertTrue(python.startsWith("TAMPERED: 2 failure(s)") && python.contains("seq 0: genesis: ")
+                && python.contains("seq 1: signature: ") && !python.contains("seq 1: checkpoint: "), python);
+
+        Path saved = tmp.resolve("saved-no-key-name.txt");
+        Files.writeString(saved, "no key name\n1\n" + root + "\n" + signature);
+        Cli.Result ourSaved = Cli.run("verify", export.toString(), "--pubkey", w.pub(), "--checkpoint", saved.toString());
+        Process p = new ProcessBuilder("python3", script.toString(), export.toString(), "--pubkey", w.pub(),
+                "--checkpoint", saved.toString()).redirectErrorStream(true).start();
+        String pythonSaved = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(2, ourSaved.exit(), ourSaved::toString);
+        assertTrue(ourSaved.err().contains("not a usable saved checkpoint"), ourSaved::toString);
+        assertEquals(2, p.exitValue(), pythonSaved);
+        assertTrue(pythonSaved.contains("is not a signed checkpoint note") && pythonSaved.contains("key name"),
+                pythonSaved);
+    }
+
     /** A GENESIS record with these settings bytes and {@code w}'s key. */
     private static byte[] genesis(TestJournals.Written w, byte[] settings) {
         RecordBuilder b = new RecordBuilder(256);
