@@ -560,6 +560,33 @@ class ThirdPartyExportTest {
                 pythonSaved);
     }
 
+    /**
+     * A str16 that begins with U+FEFF holds that character (FORMAT.md, "Conventions": no byte order mark is written,
+     * so none is read either): the writer keeps it, the exporter shows it, both verifiers accept the record and hold
+     * the line to it. An outside trial noted that a default UTF-8 decoder (Node's TextDecoder) strips it silently.
+     */
+    @Test
+    void shouldKeepALeadingU_FEFFOfAStr16InTheWriterTheExportAndBothVerifiers() throws Exception {
+        Path script = script();
+        Assumptions.assumeTrue(onPath("python3") && onPath("openssl"), "python3 and openssl are needed");
+        TestJournals.Written w = TestJournals.write(tmp.resolve("bom"), 1);
+        try (Ledger ledger = Ledger.builder(w.journal()).keyFile(w.keyFile()).shutdownHook(false).open()) {
+            ledger.recordDurably(new Event().kind(EventKind.NOTE).agent("\ufeffagent").name("n"));
+        }
+        Path export = tmp.resolve("bom.jsonl");
+        assertEquals(0, Cli.run("export", w.dir(), "--output", export.toString()).exit());
+        String text = Files.readString(export);
+        assertTrue(text.contains("\"agent\":\"\ufeffagent\""), text);
+        assertEquals(0, Cli.run("verify", w.dir(), "--pubkey", w.pub(), "-q").exit());
+        Cli.Result ours = Cli.run("verify", export.toString(), "--pubkey", w.pub());
+        assertEquals(0, ours.exit(), ours::toString);
+        assertEquals(0, independentExit(script, export, w));
+
+        Files.writeString(export, text.replace("\"agent\":\"\ufeffagent\"", "\"agent\":\"agent\""));
+        assertTrue(Cli.run("verify", export.toString(), "--pubkey", w.pub()).out().contains("agent differs"));
+        assertTrue(independentOutput(script, export, w).contains("agent differs"), "a line without the U+FEFF");
+    }
+
     /** A GENESIS record with these settings bytes and {@code w}'s key. */
     private static byte[] genesis(TestJournals.Written w, byte[] settings) {
         RecordBuilder b = new RecordBuilder(256);
