@@ -175,8 +175,10 @@ public final class ProofCheck {
     }
 
     /**
-     * Whether {@code record} is the checkpoint that covers a rotation, at {@code index}: a CHECKPOINT record whose note
-     * {@code previous}, the key rotated from, signs under {@code origin}, for the tree of {@code index} records.
+     * Whether {@code record} is the checkpoint that covers a rotation, at {@code index}: a CHECKPOINT record (that
+     * decodes) whose note {@code previous}, the key rotated from, signs under {@code origin}, a checkpoint of that
+     * origin and of the tree of {@code index} records (docs/FORMAT.md, "Checking an inclusion proof", step 2). Its
+     * root is not compared: what the key before signed there is its own word, and the proof is of the record.
      */
     private static boolean isCoveringCheckpoint(byte[] record, long index, String origin, VerifyingKey previous) {
         try {
@@ -185,7 +187,10 @@ public final class ProofCheck {
                 return false;
             }
             SignedNote note = SignedNote.parse(view.note());
-            return note.verifiedBy(origin, previous) && Checkpoint.parse(note.text()).size() == index;
+            Checkpoint covering = Checkpoint.parse(note.text());
+            // The origin line too, as the journal's verifier holds every checkpoint to the journal's origin: a note of
+            // another log's under the same key name is no checkpoint of this journal.
+            return note.verifiedBy(origin, previous) && covering.size() == index && covering.origin().equals(origin);
         } catch (FormatException | IllegalArgumentException e) {
             return false;
         }

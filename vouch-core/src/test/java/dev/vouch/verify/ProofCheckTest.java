@@ -12,6 +12,9 @@ import dev.vouch.crypto.SigningKey;
 import dev.vouch.crypto.TlogProof;
 import dev.vouch.internal.format.BigEndian;
 import dev.vouch.internal.format.KeyRotationStatement;
+import dev.vouch.internal.format.RecordBuilder;
+import dev.vouch.internal.format.RecordDescriptor;
+import dev.vouch.internal.format.RecordType;
 import dev.vouch.merkle.LeafHashes;
 import dev.vouch.merkle.MerkleProofs;
 import dev.vouch.merkle.Rfc6962;
@@ -121,6 +124,48 @@ class ProofCheckTest {
         // The checkpoint the old key signed last covers the record and proves it.
         ProofCheck.Result before = ProofCheck.inclusion(RECORDS.get(10), proof(10, 13, K0, history), K0.verifyingKey());
         assertTrue(before.valid(), before.problem());
+    }
+
+    /**
+     * Record r + 1 of a key rotated to at r is vouched for only when it is the checkpoint that covers the rotation
+     * (FORMAT.md, "Checking an inclusion proof", step 2): a CHECKPOINT record that decodes, whose note the key before
+     * signs under the origin, a checkpoint of this origin and of r + 1 records. An outside trial forged it with a
+     * spoiled old-key signature (refused); a note of another origin line under the same key name is refused too.
+     */
+    @Test
+    void shouldVouchForRecordRPlusOneOnlyWhenItIsTheCoveringCheckpoint() {
+        String rotation = SignedNote.sign(KeyRotationStatement.text(ORIGIN, 12, K1.verifyingKey().bytes()), ORIGIN, K0);
+        byte[] history = KeyHistory.of(List.of(rotation)).bytes();
+        byte[] someRoot = MerkleProofs.rootOf(LEAVES, 13);
+        String covering = SignedNote.sign(Checkpoint.of(ORIGIN, 13, someRoot, List.of()).body(), ORIGIN, K0);
+        assertTrue(inclusionOfRecord13(covering, history).valid(), inclusionOfRecord13(covering, history).problem());
+
+        String spoiled = covering.substring(0, covering.length() - 6) + (covering.charAt(covering.length() - 6) == 'A'
+                ? "B" : "A") + covering.substring(covering.length() - 5);
+        String otherOrigin = SignedNote.sign(Checkpoint.of("other.example/log", 13, someRoot, List.of()).body(), ORIGIN,
+                K0);
+        for (String note : List.of(spoiled, otherOrigin,
+                SignedNote.sign(Checkpoint.of(ORIGIN, 12, someRoot, List.of()).body(), ORIGIN, K0),
+                SignedNote.sign(Checkpoint.of(ORIGIN, 13, someRoot, List.of()).body(), ORIGIN, K1))) {
+            assertInvalid(inclusionOfRecord13(note, history), "not for record 13");
+        }
+    }
+
+    /** The proof, signed by K1 (rotated to at 12), of record 13 as a CHECKPOINT record holding {@code note}. */
+    private static ProofCheck.Result inclusionOfRecord13(String note, byte[] history) {
+        byte[] text = note.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        RecordBuilder b = new RecordBuilder(512);
+        b.begin(RecordType.CHECKPOINT, 13, 1L, Rfc6962.leafHash(RECORDS.get(12))).bytes32(text, 0, text.length);
+        b.buffer()[RecordDescriptor.MINOR_OFFSET] = 0; // format 1.0: no resume state to build
+        byte[] record = java.util.Arrays.copyOf(b.buffer(), b.finish());
+        List<byte[]> records = new ArrayList<>(RECORDS);
+        records.set(13, record);
+        LeafHashes leaves = (index, out, off) -> System.arraycopy(Rfc6962.leafHash(records.get((int) index)), 0, out,
+                off, 32);
+        String cp = SignedNote.sign(Checkpoint.of(ORIGIN, 30, MerkleProofs.rootOf(leaves, 30), List.of()).body(), ORIGIN,
+                K1);
+        return ProofCheck.inclusion(record, TlogProof.of(13, MerkleProofs.inclusionProof(leaves, 13, 30), cp, history),
+                K0.verifyingKey());
     }
 
     /**
