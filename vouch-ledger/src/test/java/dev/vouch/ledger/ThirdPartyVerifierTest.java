@@ -404,38 +404,64 @@ class ThirdPartyVerifierTest {
     }
 
     /**
-     * The sketch stops where the Java reader reports damage, not silently: a cycle file cut at a document boundary
-     * before the last document its header records, and a document header zeroed in the middle of a file. An outside
-     * auditor who followed an earlier sketch read both as a clean end (INCOMPLETE where vouch verify says TAMPERED).
+     * The sketch reports damage where the Java reader does, not silently (an outside auditor who followed an earlier
+     * sketch read a file cut short and a zeroed header as a clean end), and then goes on with the next cycle file as
+     * the Java reader does, where it stopped at the first damage (an outside trial found the sketch and FORMAT.md's
+     * text disagreeing). Four days: a document header zeroed in the middle of the first, the second cut at a document
+     * boundary before the last document its header records, the third emptied, the fourth whole.
      */
     @Test
-    void shouldStopAtDamagedStorageWithTheStorageSketchOfFormatMd() throws IOException {
+    void shouldReportDamagedStorageAndGoOnWithTheNextCycleFileAsTheJavaReaderDoes() throws IOException {
         Path sketch = storageSketch();
-        Path live = tmp.resolve("sketch-damage");
+        Path live = tmp.resolve("sketch-damage-live");
         VerifyingKey anchor;
         try (Ledger ledger = Ledger.builder(live).keyFile(tmp.resolve("sketch_damage_key")).shutdownHook(false).open()) {
             anchor = ledger.verifyingKey();
             Event e = new Event();
-            for (int i = 0; i < 2_000; i++) {
-                ledger.recordDurably(e.reset().kind(EventKind.TOOL_CALL).name("t").params("{\"i\":" + i + "}"),
-                        Durability.JOURNALED);
+            for (int i = 0; i < 500; i++) {
+                ledger.record(e.reset().kind(EventKind.TOOL_CALL).name("t").params("{\"i\":" + i + "}"));
             }
         }
-        Path cut = JournalFiles.copy(live, tmp.resolve("sketch-cut"));
-        Path cutFile = JournalFiles.cq4Files(cut).get(0);
-        List<Cq4.Document> documents = Cq4.dataDocuments(cutFile);
-        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(cutFile,
-                java.nio.file.StandardOpenOption.WRITE)) {
-            ch.truncate(documents.get(documents.size() - 3).offset());
-        }
-        Path zeroed = JournalFiles.copy(live, tmp.resolve("sketch-zeroed"));
-        Path zeroedFile = JournalFiles.cq4Files(zeroed).get(0);
-        Cq4.write(zeroedFile, Cq4.dataDocuments(zeroedFile).get(documents.size() / 2).offset(), new byte[4]);
+        Path dir = tmp.resolve("sketch-damage");
+        List<Path> days = dev.vouch.ledger.internal.RawJournal.writeAcrossDays(dir,
+                dev.vouch.ledger.internal.RawJournal.read(live), 130);
+        assertEquals(4, days.size(), days.toString());
+        List<Cq4.Document> first = Cq4.dataDocuments(days.get(0));
+        Cq4.write(days.get(0), first.get(first.size() / 2).offset(), new byte[4]);
+        List<Cq4.Document> second = Cq4.dataDocuments(days.get(1));
+        Cq4.truncate(days.get(1), second.get(second.size() - 3).offset());
+        Cq4.truncate(days.get(2), 0);
 
-        for (Path dir : List.of(cut, zeroed)) {
-            assertEquals(Verdict.TAMPERED, Journals.verify(dir, anchor).verdict(), dir.toString());
-            Result r = run(List.of("python3", sketch.toString(), dir.toString()));
-            assertTrue(r.exit != 0 && r.output.contains("but the file records a document at"), r.output);
+        assertEquals(Verdict.TAMPERED, Journals.verify(dir, anchor).verdict());
+        List<String> java = javaReading(dir);
+        assertEquals(3, java.stream().filter("damage"::equals).count(), java.toString());
+        assertTrue(java.indexOf("damage") > 0 && java.lastIndexOf("damage") < java.size() - 50, "records before the"
+                + " first damage, and the whole last day after the last: " + java);
+        Result r = run(List.of("python3", sketch.toString(), dir.toString()));
+        assertEquals(1, r.exit, r.output);
+        assertTrue(r.output.contains("but the file records a document at"), r.output);
+        List<String> python = new ArrayList<>();
+        for (String line : r.output.strip().split("\n")) {
+            python.add(line.startsWith("damage: ") ? "damage" : line);
+        }
+        assertEquals(java, python, r.output);
+    }
+
+    /** What the Java reader reads of {@code dir}: each record's SHA-256, and "damage" for each damaged place. */
+    private static List<String> javaReading(Path dir) throws IOException {
+        List<String> read = new ArrayList<>();
+        try (RecordSource source = JournalReader.open(dir)) {
+            RecordBuffer buffer = new RecordBuffer(1024);
+            while (true) {
+                try {
+                    if (!source.next(buffer)) {
+                        return read;
+                    }
+                    read.add(sha256Hex(Arrays.copyOf(buffer.data(), buffer.length())));
+                } catch (dev.vouch.verify.StorageDamageException e) {
+                    read.add("damage");
+                }
+            }
         }
     }
 
@@ -485,15 +511,21 @@ class ThirdPartyVerifierTest {
         assertTrue(python.output.startsWith("INTACT:"), python.output);
     }
 
-    /** The Python sketch of FORMAT.md, "Storage", as written, printing the SHA-256 of each record it finds. */
+    /**
+     * The Python sketch of FORMAT.md, "Storage", as written, printing the SHA-256 of each record it finds and
+     * "damage: ..." for each damaged place; exit 1 if there was any.
+     */
     private static Path storageSketch() throws IOException {
         String doc = Files.readString(repoRoot().resolve("docs").resolve("FORMAT.md"), StandardCharsets.UTF_8);
         String section = doc.substring(doc.indexOf("This Python sketch extracts the records"));
         Matcher block = Pattern.compile("```python\n(.*?)```", Pattern.DOTALL).matcher(section);
         assertTrue(block.find(), "no python block after the sketch's sentence");
         Path sketch = tmp.resolve("storage_sketch.py");
-        Files.writeString(sketch, block.group(1) + "\nimport hashlib, sys\n"
-                + "for r in records(sys.argv[1]):\n    print(hashlib.sha256(r).hexdigest())\n", StandardCharsets.UTF_8);
+        Files.writeString(sketch, block.group(1) + "\nimport hashlib, sys\ndamaged = False\n"
+                + "for r in records(sys.argv[1]):\n"
+                + "    damaged = damaged or isinstance(r, Damage)\n"
+                + "    print('damage: ' + r if isinstance(r, Damage) else hashlib.sha256(r).hexdigest())\n"
+                + "sys.exit(1 if damaged else 0)\n", StandardCharsets.UTF_8);
         return sketch;
     }
 
