@@ -922,10 +922,10 @@ def readable_members(rec, raw, index):
         except (FormatError, UnicodeDecodeError):
             said.update(origin=None, tree_size=None, root_hash_b64=None, note_error=WORDED)
         state = "state_events" in rec
-        said["resume_events"] = rec["state_events"] if state else None
-        said["resume_dropped_total"] = rec["state_dropped_total"] if state else None
-        said["resume_last_gap_or_start_seq"] = (None if not state or rec["state_last_gap_or_start"] == -1
-                                                else rec["state_last_gap_or_start"])
+        # u64 fields, written unsigned (EXPORT.md), all bits set included: they were compared signed.
+        said["resume_events"] = unsigned(rec["state_events"]) if state else None
+        said["resume_dropped_total"] = unsigned(rec["state_dropped_total"]) if state else None
+        said["resume_last_gap_or_start_seq"] = unsigned(rec["state_last_gap_or_start"]) if state else None
         if state:
             key_members(said, "resume_next_key", rec["state_next_key"])
             said["resume_range_b64"] = [b64(h) for h in rec["state_range"]]

@@ -186,9 +186,17 @@ final class RecordJson {
         Json.stringOrNull(g, "root_hash_b64", cp == null ? null : base64.encodeToString(cp.rootHash()));
         Json.stringOrNull(g, "note_error", error);
         boolean state = view.hasCheckpointState();
-        Json.seqOrNull(g, "resume_events", state ? view.stateEvents() : -1);
-        Json.seqOrNull(g, "resume_dropped_total", state ? view.stateDroppedTotal() : -1);
-        Json.seqOrNull(g, "resume_last_gap_or_start_seq", state ? view.stateLastGapOrStart() : -1);
+        if (state) {
+            // u64 fields, written unsigned as EXPORT.md says (they were written signed, and all bits set as null,
+            // which verify-journal.py took for -1: an export_line failure on the exporter's own line).
+            Json.u64(g, "resume_events", view.stateEvents());
+            Json.u64(g, "resume_dropped_total", view.stateDroppedTotal());
+            Json.u64(g, "resume_last_gap_or_start_seq", view.stateLastGapOrStart());
+        } else {
+            g.writeNullField("resume_events");
+            g.writeNullField("resume_dropped_total");
+            g.writeNullField("resume_last_gap_or_start_seq");
+        }
         if (state) {
             writeKey(g, "resume_next_key", view.stateNextKey());
             g.writeArrayFieldStart("resume_range_b64");

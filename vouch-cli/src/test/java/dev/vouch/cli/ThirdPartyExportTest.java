@@ -508,6 +508,44 @@ class ThirdPartyExportTest {
         assertTrue(ours.out().contains("\"failure_count\":2,"), ours::toString);
     }
 
+    /**
+     * The resume state's counts and sequence number are u64 fields, exported unsigned as EXPORT.md says of every one:
+     * the exporter wrote them signed, and all bits set as null, which verify-journal.py took for -1 (an export_line
+     * failure on the exporter's own line, in Python only). Both verifiers take the line as the exporter writes it, and
+     * fail it with the signed number.
+     */
+    @Test
+    void shouldExportTheResumeStatesNumbersUnsignedAndHoldTheLineToThemInBothVerifiers() throws Exception {
+        Path script = script();
+        Assumptions.assumeTrue(onPath("python3") && onPath("openssl"), "python3 and openssl are needed");
+        TestJournals.Written w = TestJournals.write(tmp.resolve("keys"), 1);
+        byte[] genesis = genesis(w, "a=1\n".getBytes(StandardCharsets.UTF_8));
+        byte[] note = "not a note\n".getBytes(StandardCharsets.UTF_8);
+        RecordBuilder b = new RecordBuilder(256);
+        b.begin(RecordType.CHECKPOINT, 1, 1_700_000_000_000_000_001L, Rfc6962.leafHash(genesis))
+                .bytes32(note, 0, note.length).u64(-1).u64(Long.MIN_VALUE).u64(-1)
+                .raw(w.key().bytes(), 0, RecordDescriptor.PUBLIC_KEY_LENGTH).u8(1)
+                .raw(Rfc6962.leafHash(genesis), 0, RecordDescriptor.HASH_LENGTH);
+        Path export = exportOf(genesis, Arrays.copyOf(b.buffer(), b.finish()));
+        String text = Files.readString(export);
+        String unsigned = "\"resume_events\":18446744073709551615,\"resume_dropped_total\":9223372036854775808,"
+                + "\"resume_last_gap_or_start_seq\":18446744073709551615,";
+        assertTrue(text.contains(unsigned), text);
+
+        Cli.Result ours = Cli.run("verify", export.toString(), "--pubkey", w.pub());
+        String python = independentOutput(script, export, w);
+        assertTrue(ours.out().contains("TAMPERED") && !ours.out().contains("export_line"), ours::toString);
+        assertTrue(python.startsWith("TAMPERED") && !python.contains("export_line"), python);
+
+        Files.writeString(export, text.replace(unsigned, "\"resume_events\":-1,\"resume_dropped_total\":"
+                + "-9223372036854775808,\"resume_last_gap_or_start_seq\":null,"));
+        ours = Cli.run("verify", export.toString(), "--pubkey", w.pub());
+        python = independentOutput(script, export, w);
+        String named = "resume_events, resume_dropped_total, resume_last_gap_or_start_seq differ";
+        assertTrue(ours.out().contains(named), ours::toString);
+        assertTrue(python.contains(named), python);
+    }
+
     /** A GAP record after {@code previous}, at {@code seq}. */
     private static byte[] gap(byte[] previous, long seq, long dropped, long total, long after) {
         RecordBuilder b = new RecordBuilder(128);
