@@ -49,20 +49,9 @@ class DamagedStorageCliTest {
         }
     }
 
+    /** Where the data of {@code file} ends: after its last document. */
     private static long endOfData(Path file) throws IOException {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            ByteBuffer b = ByteBuffer.allocate(4).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-            long pos = 0;
-            while (true) {
-                b.clear();
-                ch.read(b, pos);
-                int h = b.getInt(0);
-                if (h == 0 || h < 0) {
-                    return pos;
-                }
-                pos = (pos + 4 + (h & 0x3FFFFFFF) + 3) & ~3L;
-            }
-        }
+        return walkDocuments(file, new java.util.ArrayList<>());
     }
 
     private static String mutate(Path dir, Random random) throws IOException {
@@ -112,6 +101,12 @@ class DamagedStorageCliTest {
     /** Where each document of {@code file} begins, up to the end of its data. */
     private static List<Long> documentStarts(Path file) throws IOException {
         List<Long> starts = new java.util.ArrayList<>();
+        walkDocuments(file, starts);
+        return starts;
+    }
+
+    /** Adds where each document of {@code file} begins to {@code starts}; returns where its data ends. */
+    private static long walkDocuments(Path file, List<Long> starts) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             ByteBuffer b = ByteBuffer.allocate(4).order(java.nio.ByteOrder.LITTLE_ENDIAN);
             long pos = 0;
@@ -120,7 +115,7 @@ class DamagedStorageCliTest {
                 ch.read(b, pos);
                 int h = b.getInt(0);
                 if (h == 0 || h < 0) {
-                    return starts;
+                    return pos;
                 }
                 starts.add(pos);
                 pos = (pos + 4 + (h & 0x3FFFFFFF) + 3) & ~3L;
