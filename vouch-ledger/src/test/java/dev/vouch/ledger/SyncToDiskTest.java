@@ -12,9 +12,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * What "forced to disk" means, watched with strace in a child JVM: a SYNCED write, a key rotation (before its key
- * file is renamed into place), {@code close()} and the seal after a recovery each make an {@code fdatasync} of the
- * journal's cycle file and an {@code fsync} of its directory. An outside crash trial found only Chronicle's
+ * What "forced to disk" means, watched with strace in a child JVM: a new journal's genesis, a SYNCED write, a key
+ * rotation (before its key file is renamed into place), {@code close()} and the seal after a recovery each make an
+ * {@code fdatasync} of the journal's cycle file and an {@code fsync} of its directory. An outside crash trial found only Chronicle's
  * {@code msync(MS_ASYNC)}, a no-op on Linux: SYNCED records, the seal and the rotation were still in the page cache
  * seconds later, and a power loss after a rotation left a key file that the journal on disk did not name.
  */
@@ -32,6 +32,7 @@ class SyncToDiskTest {
         Path key = tmp.resolve("vouch.key");
 
         List<String> write = traced("write", dir, key);
+        assertSynced(write, "OPEN", "OPENED"); // a new journal's genesis
         assertSynced(write, "SYNCED", "SYNCED-DONE");
         assertSynced(write, "CLOSE", "CLOSE-DONE");
         // The rotation: the journal is on the device before the new key file is renamed over the old one.

@@ -226,6 +226,9 @@ final class LedgerOpener {
             ChainStage writer = new ChainStage(journal, key, origin, null, config, counters, failure);
             writer.writeGenesis(key.verifyingKey(), VouchVersion.LIBRARY, settingsText);
             writer.checkpoint();
+            // On the device before anyone is told the journal exists: a power loss before the first force left an
+            // all-zero file, which the next open took for an abandoned start (an outside crash trial). One flush.
+            journal.sync();
             // The whole public key, in a form `vouch verify --pubkey` takes: where the key file cannot be read later
             // (a container's volume, owned by its user), this line is how an operator gets the trust anchor.
             // Whether the key was already in its file: an outside trial started two journals on one key file unawares,
@@ -309,6 +312,7 @@ final class LedgerOpener {
             }
             writer.writeResume(VouchVersion.LIBRARY, settingsText);
             writer.checkpoint();
+            journal.sync(); // the resume record, and with it the start of this session, survives a power loss
             return new Opened(counters, writer, journal, resume.origin(), dir);
         } catch (IOException e) {
             journal.close();
