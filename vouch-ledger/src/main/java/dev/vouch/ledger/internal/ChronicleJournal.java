@@ -1,6 +1,7 @@
 package dev.vouch.ledger.internal;
 
 import dev.vouch.VouchException;
+import dev.vouch.internal.SecretFiles;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -216,12 +217,11 @@ public final class ChronicleJournal implements AutoCloseable {
                     ch.force(false);
                 }
             }
-            try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ)) {
-                dir.force(true);
-            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot force the journal " + directory + " to disk: " + e.getMessage(), e);
         }
+        // Best effort, as for the key files: some platforms cannot open a directory to force it.
+        SecretFiles.syncDirectory(directory);
         unsynced.clear();
     }
 
