@@ -185,19 +185,12 @@ final class RecordJson {
         Json.seqOrNull(g, "tree_size", cp == null ? -1 : cp.size());
         Json.stringOrNull(g, "root_hash_b64", cp == null ? null : base64.encodeToString(cp.rootHash()));
         Json.stringOrNull(g, "note_error", error);
-        boolean state = view.hasCheckpointState();
-        if (state) {
+        if (view.hasCheckpointState()) {
             // u64 fields, written unsigned as EXPORT.md says (they were written signed, and all bits set as null,
             // which verify-journal.py took for -1: an export_line failure on the exporter's own line).
             Json.u64(g, "resume_events", view.stateEvents());
             Json.u64(g, "resume_dropped_total", view.stateDroppedTotal());
             Json.u64(g, "resume_last_gap_or_start_seq", view.stateLastGapOrStart());
-        } else {
-            g.writeNullField("resume_events");
-            g.writeNullField("resume_dropped_total");
-            g.writeNullField("resume_last_gap_or_start_seq");
-        }
-        if (state) {
             writeKey(g, "resume_next_key", view.stateNextKey());
             g.writeArrayFieldStart("resume_range_b64");
             byte[] buf = view.buffer();
@@ -206,6 +199,9 @@ final class RecordJson {
             }
             g.writeEndArray();
         } else {
+            g.writeNullField("resume_events");
+            g.writeNullField("resume_dropped_total");
+            g.writeNullField("resume_last_gap_or_start_seq");
             g.writeNullField("resume_next_key_b64");
             g.writeNullField("resume_next_key_fingerprint");
             g.writeNullField("resume_range_b64");
