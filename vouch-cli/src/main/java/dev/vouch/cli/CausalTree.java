@@ -25,6 +25,8 @@ final class CausalTree {
     static final int PREVIEW = 60;
     /** Characters of a task's end result its line shows. */
     static final int END_PREVIEW = 24;
+    /** Characters of a tool-call id or a principal a line of the text tree shows. */
+    static final int PREVIEW_ID = 64;
 
     /** One event record, with what the views print of it. */
     static final class Node {
@@ -37,6 +39,14 @@ final class CausalTree {
         final Decision decision;
         final Risk risk;
         final long parent;
+        /**
+         * The correlation fields (format 1.2), "" when the record has none: whole for {@code --json}, as a line shows
+         * them for the text (escaped, cut at {@link #PREVIEW_ID}); trace and span ids for {@code --json} only.
+         */
+        final String toolCallId;
+        final String principal;
+        final String traceId;
+        final String spanId;
         /** The payloads, for {@code --json}; null in a tree kept for text. */
         final byte[] params;
         final byte[] result;
@@ -58,6 +68,11 @@ final class CausalTree {
             decision = v.decision();
             risk = v.risk();
             parent = v.parent();
+            toolCallId = payloads ? v.toolCallId() : shown(v.toolCallId());
+            principal = strings.shared(payloads ? v.principal() : shown(v.principal()));
+            // The trace context matters to --json only; the text tree leaves it out.
+            traceId = payloads ? v.traceId() : null;
+            spanId = payloads ? v.spanId() : null;
             byte[] p = v.params();
             byte[] r = v.result();
             params = payloads ? p : null;
@@ -68,6 +83,10 @@ final class CausalTree {
             // --json gives any record's duration_ns; the text, a result's or an error's.
             durationNanos = payloads || type == RecordType.TOOL_RESULT || type == RecordType.TOOL_ERROR
                     ? Payloads.nonNegativeLong(p, "duration_ns") : -1;
+        }
+
+        private static String shown(String field) {
+            return field.isEmpty() ? "" : Text.cut(Text.safe(field), PREVIEW_ID);
         }
 
         private static String reasonOf(byte[] params) {

@@ -166,11 +166,10 @@ final class TasksCommand implements Callable<Integer>, ReadingCommand {
         switch (n.type) {
             case TASK_START -> {
                 CausalTree.Node end = n.child(RecordType.TASK_END);
-                out.println(indent + "task " + Text.orDash(n.task) + describeEnd(n, end) + "  [seq " + n.seq + "]");
+                out.println(indent + "task " + Text.orDash(n.task) + describeEnd(n, end) + where(n));
             }
             case TOOL_CALL -> {
-                out.println(indent + "call " + Text.orDash(n.name) + " " + n.paramsPreview
-                        + "  [seq " + n.seq + "]");
+                out.println(indent + "call " + Text.orDash(n.name) + " " + n.paramsPreview + where(n));
                 CallOutcomes.Outcome outcome = tree.outcome(n.seq);
                 if (outcome == CallOutcomes.Outcome.NOT_RECORDED) {
                     after = "outcome not recorded (the call may have run; the process stopped, or is still running,"
@@ -182,9 +181,27 @@ final class TasksCommand implements Callable<Integer>, ReadingCommand {
             case TASK_END -> {
                 return new TextFrame(n, depth, 0, null); // shown on its task's line
             }
-            default -> out.println(indent + describe(n) + "  [seq " + n.seq + "]");
+            default -> out.println(indent + describe(n) + where(n));
         }
         return new TextFrame(n, depth, n.children().size(), after);
+    }
+
+    /**
+     * The bracket that ends a line: the sequence number, then the tool-call id and the principal where the record
+     * has them (what an auditor matches against the agent's own logs and asks "on whose behalf").
+     */
+    private static String where(CausalTree.Node n) {
+        if (n.toolCallId.isEmpty() && n.principal.isEmpty()) {
+            return "  [seq " + n.seq + "]";
+        }
+        StringBuilder b = new StringBuilder("  [seq ").append(n.seq);
+        if (!n.toolCallId.isEmpty()) {
+            b.append(", tool-call id ").append(n.toolCallId);
+        }
+        if (!n.principal.isEmpty()) {
+            b.append(", principal ").append(n.principal);
+        }
+        return b.append(']').toString();
     }
 
     private static String indent(int depth) {
@@ -288,6 +305,16 @@ final class TasksCommand implements Callable<Integer>, ReadingCommand {
         g.writeStringField("task", n.task);
         g.writeStringField("name", n.name);
         Json.seqOrNull(g, "parent", n.parent);
+        if (!n.toolCallId.isEmpty()) {
+            g.writeStringField("tool_call_id", n.toolCallId);
+        }
+        if (!n.principal.isEmpty()) {
+            g.writeStringField("principal", n.principal);
+        }
+        if (n.traceId != null) {
+            g.writeStringField("trace_id", n.traceId);
+            g.writeStringField("span_id", n.spanId);
+        }
         if (n.decision != Decision.NONE) {
             g.writeStringField("decision", label(n.decision));
         }

@@ -8,6 +8,9 @@ import dev.vouch.Decision;
 import dev.vouch.Event;
 import dev.vouch.EventKind;
 import dev.vouch.Risk;
+import dev.vouch.guard.Guard;
+import dev.vouch.guard.Task;
+import dev.vouch.guard.ToolCall;
 import dev.vouch.ledger.Ledger;
 import java.nio.file.Path;
 import java.util.List;
@@ -74,6 +77,45 @@ class TasksCommandTest {
         assertTrue(lines.get(8).startsWith("      result {\"refund\":\"r-1\"} (41.0 ms)"), r::toString);
         assertTrue(lines.get(9).startsWith("task other  (not ended)"), r::toString);
         assertEquals(10, lines.size(), r::toString);
+    }
+
+    /**
+     * The tool-call id the model gave a call and the principal it acted for are what an auditor matches against the
+     * agent's own logs: the tree shows them on the call's line, and {@code --json} gives them with the trace context.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void shouldShowTheToolCallIdAndPrincipalTheGuardRecorded(@TempDir Path dir) throws Exception {
+        Path correlated = dir.resolve("journal");
+        try (Ledger ledger = Ledger.builder(correlated).keyFile(dir.resolve(".vouch_key")).origin("test.vouch.dev/ids").open()) {
+            Guard guard = Guard.builder(ledger).agent("bot").principal("service:refund-bot")
+                    .policy(dev.vouch.policy.Policy.parse("defaults:\n  default_action: allow\n", "inline")).build();
+            try (Task ticket = guard.task("ticket-9")) {
+                guard.call(ToolCall.of("crm.lookup", "{\"ticket\":9}").id("call_7Qx").principal("user:ann@example.com")
+                        .trace("4bf92f3577b34da6a3ce929d0e0e4736", "00f067aa0ba902b7"), () -> "{\"customer\":\"c-9\"}");
+                guard.call("crm.note", "{\"text\":\"called back\"}", () -> "ok");
+            }
+        }
+
+        Cli.Result text = Cli.run("tasks", correlated.toString());
+        assertEquals(0, text.exit(), text::toString);
+        List<String> lines = text.out().lines().collect(Collectors.toList());
+        assertTrue(lines.get(2).matches("  call crm\\.lookup \\{\"ticket\":9\\}  \\[seq \\d+, tool-call id call_7Qx,"
+                + " principal user:ann@example\\.com\\]"), text::toString);
+        assertTrue(lines.stream().anyMatch(l -> l.matches("  call crm\\.note .*  \\[seq \\d+, principal service:refund-bot\\]")),
+                text::toString);
+
+        Cli.Result json = Cli.run("tasks", correlated.toString(), "--json");
+        assertEquals(0, json.exit(), json::toString);
+        Map<String, Object> task = (Map<String, Object>) ((List<Object>) Cli.parseObject(json.out()).get("roots")).get(1);
+        Map<String, Object> call = (Map<String, Object>) ((List<Object>) task.get("children")).get(0);
+        assertEquals("call_7Qx", call.get("tool_call_id"), json::toString);
+        assertEquals("user:ann@example.com", call.get("principal"));
+        assertEquals("4bf92f3577b34da6a3ce929d0e0e4736", call.get("trace_id"));
+        assertEquals("00f067aa0ba902b7", call.get("span_id"));
+        Map<String, Object> note = (Map<String, Object>) ((List<Object>) task.get("children")).get(1);
+        assertFalse(note.containsKey("tool_call_id"), json::toString);
+        assertFalse(note.containsKey("trace_id"), json::toString);
     }
 
     @Test
