@@ -12,6 +12,7 @@ import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code vouch pubkey}: the public half of a key file, to hand to auditors. */
@@ -39,6 +40,10 @@ final class PubkeyCommand implements Callable<Integer> {
             description = "The private key file (PKCS#8 PEM Ed25519, mode 0600). Default: ${DEFAULT-VALUE}.")
     Path key;
 
+    @Parameters(index = "0", arity = "0..1", paramLabel = "KEYFILE",
+            description = "The private key file, as --key gives it (either, not both).")
+    Path keyFile;
+
     @Option(names = "--format", defaultValue = "pem", paramLabel = "FORMAT",
             description = "${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}. 'note' needs --origin or --journal.")
     KeyFormat format;
@@ -62,6 +67,13 @@ final class PubkeyCommand implements Callable<Integer> {
         if (format == KeyFormat.note && name == null) {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "--format note needs the key name: pass --origin NAME or --journal DIR");
+        }
+        if (keyFile != null) {
+            if (spec.commandLine().getParseResult().hasMatchedOption("--key")) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "two key files: give KEYFILE or --key, not both");
+            }
+            key = keyFile;
         }
         SigningKey signing = KeyFile.load(key);
         VerifyingKey pub;

@@ -50,6 +50,19 @@ class PubkeyCommandTest {
         assertEquals(expected, r.out(), "byte for byte what openssl pkey -pubout prints");
     }
 
+    /** {@code vouch pubkey KEYFILE}, the way most tools take a file, is the same as {@code --key KEYFILE}. */
+    @Test
+    void shouldTakeTheKeyFileAsAnArgumentToo() {
+        Cli.Result positional = Cli.run("pubkey", journal.keyFile().toString());
+        Cli.Result both = Cli.run("pubkey", journal.keyFile().toString(), "--key", journal.keyFile().toString());
+
+        assertEquals(0, positional.exit(), positional::toString);
+        assertEquals(journal.key().toPem(), positional.out());
+        assertEquals(2, both.exit(), both::toString);
+        assertTrue(both.err().contains("give KEYFILE or --key, not both"), both::toString);
+        assertEquals("", both.out());
+    }
+
     @Test
     void shouldPrintANoteVerifierKeyNamedByTheJournalsOrigin() {
         String expected = NoteKeys.verifierKey(TestJournals.ORIGIN, journal.key()) + "\n";
