@@ -18,11 +18,13 @@ import org.eclipse.jetty.util.Callback;
 final class AdminHandler extends Handler.Abstract.NonBlocking {
     private final PrometheusMeterRegistry registry;
     private final LedgerHealth health;
+    private final ReadDeadlines deadlines;
     private volatile boolean started;
 
-    AdminHandler(PrometheusMeterRegistry registry, LedgerHealth health) {
+    AdminHandler(PrometheusMeterRegistry registry, LedgerHealth health, ReadDeadlines deadlines) {
         this.registry = registry;
         this.health = health;
+        this.deadlines = deadlines;
     }
 
     void started() {
@@ -30,7 +32,10 @@ final class AdminHandler extends Handler.Abstract.NonBlocking {
     }
 
     @Override
-    public boolean handle(Request request, Response response, Callback callback) {
+    public boolean handle(Request request, Response response, Callback given) {
+        org.eclipse.jetty.io.Connection connection = request.getConnectionMetaData().getConnection();
+        deadlines.read(connection); // a GET has no body: read whole once Jetty hands it over
+        Callback callback = deadlines.answering(connection, given);
         String path = request.getHttpURI().getPath();
         if (!request.getMethod().equals("GET") && !request.getMethod().equals("HEAD")) {
             response.getHeaders().put(HttpHeader.ALLOW, "GET");

@@ -130,6 +130,7 @@ public final class Gateway implements AutoCloseable {
         worker.allowCoreThreadTimeOut(true);
         PolicyHolder policy = null;
         Gateway g = null;
+        Server admin = null;
         try {
             LedgerHealth health = new LedgerHealth(b.ledger, b.checkpointStaleAfter, b.onLedgerFailure);
             timer.scheduleAtFixedRate(health::sample, 0, 250, TimeUnit.MILLISECONDS);
@@ -144,6 +145,24 @@ public final class Gateway implements AutoCloseable {
             new DiskSpaceMetrics(b.ledger.journalDirectory().toFile()).bindTo(registry);
             JvmGcMetrics gc = new JvmGcMetrics();
             gc.bindTo(registry);
+            ReadDeadlines deadlines = new ReadDeadlines(b.readTimeout, timer, registry);
+            // The admin port opens before the agents' pending calls are rediscovered (a pass over the whole journal
+            // per agent): while they are, /healthz says the process lives and /readyz says it is starting, where a
+            // closed port failed a startup or liveness probe, and a long start was killed and began again.
+            AdminHandler adminHandler = new AdminHandler(registry, health, deadlines);
+            URI adminUri = null;
+            if (b.adminPort >= 0) {
+                admin = server(8, "vouch-admin", null);
+                ServerConnector ac = new ServerConnector(admin, 1, 1, new HttpConnectionFactory(http()));
+                ac.setHost(b.adminBind);
+                ac.setPort(b.adminPort);
+                ac.addBean(deadlines);
+                admin.addConnector(ac);
+                admin.setHandler(adminHandler);
+                admin.start();
+                adminUri = URI.create("http://" + host(b.adminBind) + ":" + ac.getLocalPort());
+                LOG.info("Vouch gateway starting: admin on {} (/readyz answers 503 until the start is done)", adminUri);
+            }
             Map<String, AgentGuard> agents = new LinkedHashMap<>();
             for (String name : tokens.agents()) {
                 AgentGuard a = new AgentGuard(name, registry);
@@ -178,7 +197,8 @@ public final class Gateway implements AutoCloseable {
             AuthRefusals refusals = new AuthRefusals(b.ledger, registry);
             g = new Gateway(b, agents, calls, policy, health, timer, worker, gc);
             g.refusals = refusals;
-            ReadDeadlines deadlines = new ReadDeadlines(b.readTimeout, timer, registry);
+            g.admin = admin;
+            g.adminUri = adminUri;
             GatewayHandler handler = new GatewayHandler(tokens, Collections.unmodifiableMap(agents), calls, policy,
                     b.ledger, refusals, new GatewayMeters(registry), b.maxBodyBytes, b.maxWait.toMillis(), timer,
                     deadlines);
@@ -188,17 +208,6 @@ public final class Gateway implements AutoCloseable {
             g.server.setHandler(handler);
             g.server.start();
             g.uri = URI.create((b.tlsKeys != null ? "https" : "http") + "://" + host(b.bind) + ":" + c.getLocalPort());
-            AdminHandler adminHandler = new AdminHandler(registry, health);
-            if (b.adminPort >= 0) {
-                g.admin = server(8, "vouch-admin", null);
-                ServerConnector ac = new ServerConnector(g.admin, 1, 1, new HttpConnectionFactory(http()));
-                ac.setHost(b.adminBind);
-                ac.setPort(b.adminPort);
-                g.admin.addConnector(ac);
-                g.admin.setHandler(adminHandler);
-                g.admin.start();
-                g.adminUri = URI.create("http://" + host(b.adminBind) + ":" + ac.getLocalPort());
-            }
             adminHandler.started();
             LOG.info("Vouch gateway listening on {} (admin {}), {} agent(s), {} operator token(s), policy sha256 {}",
                     g.uri, g.adminUri == null ? "off" : g.adminUri, agents.size(),
@@ -207,6 +216,12 @@ public final class Gateway implements AutoCloseable {
         } catch (Exception e) {
             if (g != null) {
                 g.stopServers();
+            } else if (admin != null) {
+                try {
+                    admin.stop();
+                } catch (Exception stop) {
+                    e.addSuppressed(stop);
+                }
             }
             if (policy != null) {
                 policy.close();

@@ -75,26 +75,7 @@ final class GatewayHandler extends Handler.Abstract {
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
         org.eclipse.jetty.io.Connection connection = request.getConnectionMetaData().getConnection();
-        // The client's time for its next request starts before Jetty hears the answer was sent: Jetty may read the
-        // next request at once, and that request's read must not be counted from this answer.
-        Callback answered = new Callback() {
-            @Override
-            public void succeeded() {
-                deadlines.answered(connection);
-                callback.succeeded();
-            }
-
-            @Override
-            public void failed(Throwable x) {
-                deadlines.answered(connection);
-                callback.failed(x);
-            }
-
-            @Override
-            public InvocationType getInvocationType() {
-                return callback.getInvocationType();
-            }
-        };
+        Callback answered = deadlines.answering(connection, callback);
         Exchange ex = new Exchange(request, response, answered, meters);
         if (request.getHeaders().contains(HttpHeader.EXPECT, "100-continue") && !authenticatedBeforeTheBody(ex)) {
             return true;

@@ -8,6 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.io.Connection;
+import org.eclipse.jetty.util.Callback;
 
 /**
  * How long a client may take to send a whole request (headers and body) on a connection, counted from its first
@@ -15,7 +16,9 @@ import org.eclipse.jetty.io.Connection;
  * long poll: an outside operator's client sent one header line every 5 s and held its connection for minutes, as long
  * as it liked. Past the deadline the connection is closed; a request whose body has been read, and the long poll that
  * may follow, no longer count, and neither does a connection on which nothing arrives (Jetty's idle timeout ends it).
- * Checked once a second on the gateway's timer; counted in {@code vouch_gateway_slow_clients_total}.
+ * Checked once a second on the gateway's timer; counted in {@code vouch_gateway_slow_clients_total}. Both ports use
+ * it: the admin port's clients (Prometheus, probes) send bodiless GETs, and one that trickles its headers held a
+ * connection as long as it liked.
  */
 final class ReadDeadlines implements Connection.Listener {
     private final long limitNanos;
@@ -56,6 +59,31 @@ final class ReadDeadlines implements Connection.Listener {
         if (connection.getEndPoint().isOpen()) {
             waiting.put(connection, System.nanoTime());
         }
+    }
+
+    /**
+     * {@code callback}, marking the connection answered before Jetty hears the answer was sent: Jetty may read the
+     * next request at once, and that request's read must not be counted from this answer.
+     */
+    Callback answering(Connection connection, Callback callback) {
+        return new Callback() {
+            @Override
+            public void succeeded() {
+                answered(connection);
+                callback.succeeded();
+            }
+
+            @Override
+            public void failed(Throwable x) {
+                answered(connection);
+                callback.failed(x);
+            }
+
+            @Override
+            public InvocationType getInvocationType() {
+                return callback.getInvocationType();
+            }
+        };
     }
 
     private void sweep() {
