@@ -211,6 +211,7 @@ case $mode in
     run_group verify-ingest '\.VerifyBenchmark\.verify$ \.IngestGrowthBenchmark\.record$' \
       "${Q[@]}" -p payloadBytes=256 -p records=1000000 -p preexistingRecords=0,2000000
     run_group reopen '\.ReopenBenchmark\.open$' -p records=1000000
+    run_group synced '\.SyncedBenchmark\.' "${Q[@]}"
     run_group policy '\.PolicyEvaluationBenchmark\.evaluate$' "${Q[@]}"
     run_group gc "${P}(oneProducer|record)\$" "${Q[@]}" -p payloadBytes=256 -p signing=CHECKPOINT -prof gc
     cpu_budget 1000000 5
@@ -227,6 +228,7 @@ case $mode in
     run_group verify-ingest '\.VerifyBenchmark\.verify$ \.IngestGrowthBenchmark\.record$' \
       -p records=10000000 -p preexistingRecords=0,20000000
     run_group reopen '\.ReopenBenchmark\.open$' -p records=1000000,20000000
+    run_group synced '\.SyncedBenchmark\.'
     run_group policy '\.PolicyEvaluationBenchmark\.evaluate$'
     run_group gc "${P}(oneProducer|record)\$" -p payloadBytes=256 -p signing=CHECKPOINT -prof gc
     ;;
