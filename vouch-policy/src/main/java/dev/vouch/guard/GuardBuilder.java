@@ -5,7 +5,13 @@ import dev.vouch.Event;
 import dev.vouch.Recorder;
 import dev.vouch.verify.RecordSource;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
 
@@ -233,6 +239,65 @@ public final class GuardBuilder {
      * @throws IllegalArgumentException if a setting is out of range
      */
     public Guard build() {
+        RecordingGuard guard = buildGuard();
+        if (recoverFrom != null) {
+            PendingRecovery recovery = guard.pendingRecovery(unfinishedTaker, openTaskTaker);
+            PendingRecovery.readAll(recoverFrom, Map.of(agent, recovery));
+            recovery.finish();
+        }
+        return guard;
+    }
+
+    /**
+     * Builds the guards of several agents that record into one journal, each as {@link #build()} does, and
+     * rediscovers what {@link #recoverPending} rediscovers for each of them in one pass over {@code journal}
+     * (closed at the end), where a {@code recoverPending} per guard reads the whole journal once per agent (a
+     * gateway's start grew with its journal times its agents). Each builder's {@link #recoverUnfinished} and
+     * {@link #recoverOpenTasks} apply; the rediscovered calls and tasks are handed over once every guard is built
+     * and the journal read, builder by builder.
+     *
+     * @param journal where the records are read from, usually {@code JournalReader.open(dir)}
+     * @param builders one per agent, without {@link #recoverPending}
+     * @return the guards, in the order of {@code builders}
+     * @throws IllegalArgumentException if two builders name the same agent, or one has {@link #recoverPending}
+     *     set; nothing is built then (and {@code journal} is closed)
+     */
+    public static List<Guard> buildAll(RecordSource journal, List<GuardBuilder> builders) {
+        Objects.requireNonNull(journal, "journal");
+        List<Guard> guards = new ArrayList<>(builders.size());
+        Map<String, PendingRecovery> recoveries = new LinkedHashMap<>();
+        try {
+            Set<String> agents = new HashSet<>();
+            for (GuardBuilder b : builders) {
+                if (b.recoverFrom != null) {
+                    throw new IllegalArgumentException("the builder of agent " + b.agent + " has recoverPending set:"
+                            + " buildAll reads the journal for every builder");
+                }
+                if (b.agent != null && !agents.add(b.agent)) {
+                    throw new IllegalArgumentException("two builders name agent " + b.agent + ": a journal's agents"
+                            + " each have one guard");
+                }
+            }
+            for (GuardBuilder b : builders) {
+                RecordingGuard guard = b.buildGuard();
+                guards.add(guard);
+                recoveries.put(b.agent, guard.pendingRecovery(b.unfinishedTaker, b.openTaskTaker));
+            }
+        } catch (RuntimeException | Error e) {
+            try {
+                journal.close(); // as the reading would have
+            } catch (java.io.IOException | RuntimeException closing) {
+                e.addSuppressed(closing);
+            }
+            throw e;
+        }
+        PendingRecovery.readAll(journal, recoveries);
+        recoveries.values().forEach(PendingRecovery::finish);
+        return List.copyOf(guards);
+    }
+
+    /** Checks every setting and builds the guard, recording its policy; everything {@link #build} does but rediscover. */
+    private RecordingGuard buildGuard() {
         if (agent == null) {
             throw new IllegalStateException("agent is not set: name the agent or session every record names,"
                     + " e.g. agent(\"refund-bot\")");
@@ -271,9 +336,6 @@ public final class GuardBuilder {
             guard.follow(new PolicyFollower(watcher, guard)); // records the watcher's current policy now
         } else if (policySha256 != null) {
             guard.policyChanged(policy, policySha256, policySource);
-        }
-        if (recoverFrom != null) {
-            guard.recoverPending(recoverFrom, unfinishedTaker, openTaskTaker);
         }
         return guard;
     }

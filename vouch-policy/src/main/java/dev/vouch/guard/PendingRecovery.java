@@ -27,6 +27,7 @@ import org.slf4j.LoggerFactory;
  * POLICY_DECISION STALL whose call has no APPROVAL (and no outcome). Each gets back its original deadline (the
  * decision's time plus its {@code approval_timeout_ms}); one whose deadline passed while nothing ran is recorded as
  * TIMED_OUT now. Only the stalled calls are kept while reading, so memory follows their number, not the journal's.
+ * One instance per agent; {@link #readAll} feeds any number of them from one pass over the journal.
  *
  * <p>Asked to ({@link GuardBuilder#recoverUnfinished}), it also rediscovers the calls that were allowed to run (by the
  * policy, or approved) and have no outcome on record: they can be resumed once to record it.
@@ -51,23 +52,41 @@ final class PendingRecovery {
         }
     }
 
-    private PendingRecovery() {
+    private final RecordingGuard guard;
+    private final GuardRecords records;
+    private final DeferredCalls deferred;
+    private final Consumer<ApprovalRequest> unfinishedTaker;
+    private final Consumer<Task> openTaskTaker;
+    private final Map<Long, CallSeen> undecided = new HashMap<>();
+    private final Map<Long, Stalled> stalled = new LinkedHashMap<>();
+    /** Allowed or approved, no outcome yet: kept only when asked for (most calls leave at once, with their outcome). */
+    private final Map<Long, Stalled> unfinished = new LinkedHashMap<>();
+    /** In sequence order: enclosing tasks first. */
+    private final Map<Long, TaskSeen> openTasks = new LinkedHashMap<>();
+
+    PendingRecovery(RecordingGuard guard, GuardRecords records, DeferredCalls deferred,
+            Consumer<ApprovalRequest> unfinishedTaker, Consumer<Task> openTaskTaker) {
+        this.guard = guard;
+        this.records = records;
+        this.deferred = deferred;
+        this.unfinishedTaker = unfinishedTaker;
+        this.openTaskTaker = openTaskTaker;
     }
 
     /** A TASK_START of this agent, until a TASK_END names it. */
     private record TaskSeen(long seq, String name, long parent) {
     }
 
-    static void recover(RecordSource source, RecordingGuard guard, GuardRecords records, DeferredCalls deferred,
-            Consumer<ApprovalRequest> unfinishedTaker, Consumer<Task> openTaskTaker) {
-        Map<Long, CallSeen> undecided = new HashMap<>();
-        Map<Long, Stalled> stalled = new LinkedHashMap<>();
-        // Allowed or approved, no outcome yet: kept only when asked for (most calls leave at once, with their outcome).
-        Map<Long, Stalled> unfinished = new LinkedHashMap<>();
-        Map<Long, TaskSeen> openTasks = new LinkedHashMap<>(); // in sequence order: enclosing tasks first
+    /**
+     * Reads {@code source} to its end once (and closes it), handing each event record to the recovery of the agent
+     * it names; records of other agents are skipped. One pass serves every agent of a journal
+     * ({@link GuardBuilder#buildAll}): a gateway with five agents read its journal five times at every start.
+     */
+    static void readAll(RecordSource source, Map<String, PendingRecovery> byAgent) {
         RecordBuffer buf = new RecordBuffer(4096);
         RecordView v = new RecordView();
-        String agent = guard.agent();
+        PendingRecovery only = byAgent.size() == 1 ? byAgent.values().iterator().next() : null;
+        String onlyAgent = only == null ? null : byAgent.keySet().iterator().next();
         try (source) {
             while (true) {
                 try {
@@ -81,46 +100,63 @@ final class PendingRecovery {
                     continue;
                 }
                 v.wrap(buf.data(), buf.length());
-                if (!v.type().isEvent() || !agent.equals(v.agent())) {
+                if (!v.type().isEvent()) {
                     continue;
                 }
-                switch (v.type()) {
-                    case TOOL_CALL -> undecided.put(v.sequence(),
-                            new CallSeen(v.sequence(), v.parent(), v.task(), v.name(), v.params(), v.toolCallId(),
-                                    v.principal()));
-                    case POLICY_DECISION -> {
-                        CallSeen c = undecided.remove(v.parent());
-                        boolean stall = v.decision() == Decision.STALL;
-                        if (c != null && (stall || (unfinishedTaker != null && v.decision() == Decision.ALLOW))) {
-                            DecisionFields f = DecisionFields.parse(v.params());
-                            (stall ? stalled : unfinished).put(c.seq(), new Stalled(c, stall ? Action.STALL
-                                    : Action.ALLOW, v.sequence(), v.timestamp(), v.policy(), f.reason, v.risk(),
-                                    f.timeoutMillis, f.form, v.timestamp()));
-                        }
-                    }
-                    case APPROVAL -> {
-                        Stalled s = stalled.remove(v.parent());
-                        if (s != null && unfinishedTaker != null && v.decision() == Decision.APPROVED) {
-                            unfinished.put(s.call().seq(), s.approvedAt(v.timestamp()));
-                        }
-                    }
-                    case TOOL_RESULT, TOOL_ERROR -> {
-                        stalled.remove(v.parent());
-                        unfinished.remove(v.parent());
-                    }
-                    case TASK_START -> {
-                        if (openTaskTaker != null) {
-                            openTasks.put(v.sequence(), new TaskSeen(v.sequence(), v.name(), v.parent()));
-                        }
-                    }
-                    case TASK_END -> openTasks.remove(v.parent());
-                    default -> { }
+                String agent = v.agent();
+                PendingRecovery r = only != null ? (onlyAgent.equals(agent) ? only : null) : byAgent.get(agent);
+                if (r != null) {
+                    r.offer(v);
                 }
             }
         } catch (IOException e) {
             throw new UncheckedIOException("could not read the journal to rediscover pending approvals: "
                     + e.getMessage(), e);
         }
+    }
+
+    /** One event record of this agent, in journal order. */
+    private void offer(RecordView v) {
+        switch (v.type()) {
+            case TOOL_CALL -> undecided.put(v.sequence(),
+                    new CallSeen(v.sequence(), v.parent(), v.task(), v.name(), v.params(), v.toolCallId(),
+                            v.principal()));
+            case POLICY_DECISION -> {
+                CallSeen c = undecided.remove(v.parent());
+                boolean stall = v.decision() == Decision.STALL;
+                if (c != null && (stall || (unfinishedTaker != null && v.decision() == Decision.ALLOW))) {
+                    DecisionFields f = DecisionFields.parse(v.params());
+                    (stall ? stalled : unfinished).put(c.seq(), new Stalled(c, stall ? Action.STALL
+                            : Action.ALLOW, v.sequence(), v.timestamp(), v.policy(), f.reason, v.risk(),
+                            f.timeoutMillis, f.form, v.timestamp()));
+                }
+            }
+            case APPROVAL -> {
+                Stalled s = stalled.remove(v.parent());
+                if (s != null && unfinishedTaker != null && v.decision() == Decision.APPROVED) {
+                    unfinished.put(s.call().seq(), s.approvedAt(v.timestamp()));
+                }
+            }
+            case TOOL_RESULT, TOOL_ERROR -> {
+                stalled.remove(v.parent());
+                unfinished.remove(v.parent());
+            }
+            case TASK_START -> {
+                if (openTaskTaker != null) {
+                    openTasks.put(v.sequence(), new TaskSeen(v.sequence(), v.name(), v.parent()));
+                }
+            }
+            case TASK_END -> openTasks.remove(v.parent());
+            default -> { }
+        }
+    }
+
+    /**
+     * Once the journal is read: defers the stalled calls again (those past their deadline are recorded as timed out),
+     * hands the unfinished calls and the open tasks to their takers.
+     */
+    void finish() {
+        String agent = guard.agent();
         Instant now = Instant.now();
         int waiting = 0;
         for (Stalled s : stalled.values()) {

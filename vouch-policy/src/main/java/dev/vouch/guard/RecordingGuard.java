@@ -60,10 +60,13 @@ final class RecordingGuard implements Guard {
         this.policy = new PolicyState(b.policy, null, null);
     }
 
-    /** Rediscovers the calls a previous run left waiting or unfinished (GuardBuilder.recoverPending, recoverUnfinished). */
-    void recoverPending(dev.vouch.verify.RecordSource source, java.util.function.Consumer<ApprovalRequest> unfinished,
+    /**
+     * The rediscovery of the calls a previous run of this agent left waiting or unfinished, and of its open tasks
+     * (GuardBuilder.recoverPending, buildAll), for {@link PendingRecovery#readAll} to feed.
+     */
+    PendingRecovery pendingRecovery(java.util.function.Consumer<ApprovalRequest> unfinished,
             java.util.function.Consumer<Task> openTasks) {
-        PendingRecovery.recover(source, this, records, deferred, unfinished, openTasks);
+        return new PendingRecovery(this, records, deferred, unfinished, openTasks);
     }
 
     @Override

@@ -163,7 +163,11 @@ public final class Gateway implements AutoCloseable {
                 adminUri = URI.create("http://" + host(b.adminBind) + ":" + ac.getLocalPort());
                 LOG.info("Vouch gateway starting: admin on {} (/readyz answers 503 until the start is done)", adminUri);
             }
+            b.whileStarting.run();
             Map<String, AgentGuard> agents = new LinkedHashMap<>();
+            List<GuardBuilder> builders = new ArrayList<>();
+            Map<String, List<ApprovalRequest>> unfinished = new LinkedHashMap<>();
+            Map<String, List<dev.vouch.guard.Task>> openTasks = new LinkedHashMap<>();
             for (String name : tokens.agents()) {
                 AgentGuard a = new AgentGuard(name, registry);
                 GuardBuilder gb = Guard.builder(b.ledger).agent(name).approvals(new GatewayApprovals(a, calls, b.maxPendingCalls, b.maxPendingBytes))
@@ -171,23 +175,27 @@ public final class Gateway implements AutoCloseable {
                         .writeAheadOutcomes(true)
                         .asyncExecutor(worker)
                         .redactionKey(b.redactionKey);
-                List<ApprovalRequest> unfinished = new ArrayList<>();
-                List<dev.vouch.guard.Task> openTasks = new ArrayList<>();
                 if (b.recoverPending) {
                     // Stalled calls wait for their answer again; allowed ones (the client may have run the tool before
                     // the stop) wait for their report again, so a client that retries after a crash is heard; open
                     // tasks stay open, so that its calls in them and their end are heard too.
-                    gb.recoverPending(JournalReader.open(b.ledger.journalDirectory()))
-                            .recoverUnfinished(unfinished::add)
-                            .recoverOpenTasks(openTasks::add);
+                    gb.recoverUnfinished(unfinished.computeIfAbsent(name, n -> new ArrayList<>())::add)
+                            .recoverOpenTasks(openTasks.computeIfAbsent(name, n -> new ArrayList<>())::add);
                 }
-                a.guard = policy.build(gb);
-                Tasks.takeBack(a, openTasks);
-                for (ApprovalRequest r : unfinished) {
+                builders.add(gb);
+                agents.put(name, a);
+            }
+            // Every agent's calls are rediscovered in one pass over the journal, not one pass per agent.
+            List<Guard> guards = policy.buildAll(builders,
+                    b.recoverPending ? JournalReader.open(b.ledger.journalDirectory()) : null);
+            int i = 0;
+            for (AgentGuard a : agents.values()) {
+                a.guard = guards.get(i++);
+                Tasks.takeBack(a, openTasks.getOrDefault(a.name, List.of()));
+                for (ApprovalRequest r : unfinished.getOrDefault(a.name, List.of())) {
                     calls.takeBack(a, r);
                 }
                 new GuardMetrics(a.guard).bindTo(registry);
-                agents.put(name, a);
             }
             if (agents.isEmpty()) {
                 LOG.warn("The token file names no agent: nobody can submit calls (only operators can use the gateway)");

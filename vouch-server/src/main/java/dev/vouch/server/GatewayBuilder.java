@@ -62,6 +62,8 @@ public final class GatewayBuilder {
     Path tlsKey;
     /** How long a client may take to send a whole request ({@link ReadDeadlines}); shorter only in tests. */
     Duration readTimeout = Duration.ofSeconds(30);
+    /** Runs once the admin port is open, before the start's rediscovery: tests hold the start there. */
+    Runnable whileStarting = () -> { };
     /** The TLS files as read and checked by {@link #checkSettings}, once. */
     PemFiles.TlsKeys tlsKeys;
     int maxBodyBytes = 1 << 20;

@@ -6,6 +6,7 @@ import dev.vouch.guard.PolicyEvaluator;
 import dev.vouch.policy.Policy;
 import dev.vouch.policy.PolicyException;
 import dev.vouch.policy.PolicyWatcher;
+import dev.vouch.verify.RecordSource;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -47,11 +48,25 @@ final class PolicyHolder implements PolicyWatcher.ChangeHandler, AutoCloseable {
         return current;
     }
 
-    /** Builds a guard judged by the current policy and by every later one. */
-    synchronized Guard build(GuardBuilder builder) {
-        Guard g = builder.policy(current).build();
-        guards.add(g);
-        return g;
+    /**
+     * Builds guards judged by the current policy and by every later one; with {@code journal}, rediscovering their
+     * agents' pending calls in one pass over it ({@link GuardBuilder#buildAll}).
+     */
+    synchronized List<Guard> buildAll(List<GuardBuilder> builders, RecordSource journal) {
+        for (GuardBuilder b : builders) {
+            b.policy(current);
+        }
+        List<Guard> built;
+        if (journal != null) {
+            built = GuardBuilder.buildAll(journal, builders);
+        } else {
+            built = new ArrayList<>();
+            for (GuardBuilder b : builders) {
+                built.add(b.build());
+            }
+        }
+        guards.addAll(built);
+        return built;
     }
 
     @Override
