@@ -80,7 +80,15 @@ final class ApprovalWait {
 
     /** As {@link #askWithDeadline(JudgedCall, Instant, Duration)}, for a request already made. */
     CompletableFuture<Approval> askWithDeadline(ApprovalRequest request) {
-        long left = Duration.between(Instant.now(), request.deadline()).toNanos();
+        return askWithDeadline(request, Instant.now());
+    }
+
+    /**
+     * As {@link #askWithDeadline(ApprovalRequest)}, with the time left counted from {@code now}: for a call
+     * rediscovered from the journal, the later of the clock and the journal's newest record.
+     */
+    CompletableFuture<Approval> askWithDeadline(ApprovalRequest request, Instant now) {
+        long left = Duration.between(now, request.deadline()).toNanos();
         if (left <= 0) {
             // Past its deadline already (a call rediscovered after a restart): nobody is asked a question whose
             // answer could no longer count.

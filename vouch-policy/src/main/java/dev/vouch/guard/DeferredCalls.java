@@ -112,8 +112,14 @@ final class DeferredCalls implements PendingApprovals {
      *     for a call rediscovered from the journal those on record if they are exact; null if no repeat may reach it
      */
     Deferred defer(JudgedCall j, byte[] askedParams, Map<String, String> tags, Instant requestedAt, Duration timeout) {
+        return defer(j, askedParams, tags, requestedAt, timeout, Instant.now());
+    }
+
+    /** As {@link #defer(JudgedCall, byte[], Map, Instant, Duration)}, its time left counted from {@code now}. */
+    Deferred defer(JudgedCall j, byte[] askedParams, Map<String, String> tags, Instant requestedAt, Duration timeout,
+            Instant now) {
         ApprovalRequest request = approvals.request(j, requestedAt, timeout);
-        CompletableFuture<Approval> answer = approvals.askWithDeadline(request);
+        CompletableFuture<Approval> answer = approvals.askWithDeadline(request, now);
         Deferred d = new Deferred(j, tags, request,
                 askedParams == null ? null : RequestKey.of(j.tool, j.principal, askedParams), timeout, answer);
         calls.put(j.callSeq, d);

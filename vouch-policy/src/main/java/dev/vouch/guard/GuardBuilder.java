@@ -242,8 +242,7 @@ public final class GuardBuilder {
         RecordingGuard guard = buildGuard();
         if (recoverFrom != null) {
             PendingRecovery recovery = guard.pendingRecovery(unfinishedTaker, openTaskTaker);
-            PendingRecovery.readAll(recoverFrom, Map.of(agent, recovery));
-            recovery.finish();
+            recovery.finish(PendingRecovery.readAll(recoverFrom, Map.of(agent, recovery)));
         }
         return guard;
     }
@@ -291,8 +290,8 @@ public final class GuardBuilder {
             }
             throw e;
         }
-        PendingRecovery.readAll(journal, recoveries);
-        recoveries.values().forEach(PendingRecovery::finish);
+        java.time.Instant newestOnRecord = PendingRecovery.readAll(journal, recoveries);
+        recoveries.values().forEach(r -> r.finish(newestOnRecord));
         return List.copyOf(guards);
     }
 

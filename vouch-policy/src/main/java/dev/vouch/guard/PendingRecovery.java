@@ -82,7 +82,8 @@ final class PendingRecovery {
      * it names; records of other agents are skipped. One pass serves every agent of a journal
      * ({@link GuardBuilder#buildAll}): a gateway with five agents read its journal five times at every start.
      */
-    static void readAll(RecordSource source, Map<String, PendingRecovery> byAgent) {
+    static Instant readAll(RecordSource source, Map<String, PendingRecovery> byAgent) {
+        long newest = Long.MIN_VALUE;
         RecordBuffer buf = new RecordBuffer(4096);
         RecordView v = new RecordView();
         PendingRecovery only = byAgent.size() == 1 ? byAgent.values().iterator().next() : null;
@@ -100,6 +101,7 @@ final class PendingRecovery {
                     continue;
                 }
                 v.wrap(buf.data(), buf.length());
+                newest = Math.max(newest, v.timestamp());
                 if (!v.type().isEvent()) {
                     continue;
                 }
@@ -113,6 +115,7 @@ final class PendingRecovery {
             throw new UncheckedIOException("could not read the journal to rediscover pending approvals: "
                     + e.getMessage(), e);
         }
+        return newest == Long.MIN_VALUE ? Instant.EPOCH : Instant.EPOCH.plusNanos(newest);
     }
 
     /** One event record of this agent, in journal order. */
@@ -154,10 +157,20 @@ final class PendingRecovery {
     /**
      * Once the journal is read: defers the stalled calls again (those past their deadline are recorded as timed out),
      * hands the unfinished calls and the open tasks to their takers.
+     *
+     * @param newestOnRecord the newest timestamp in the journal ({@link #readAll}): deadlines count from it when the
+     *     clock is behind it, since the time cannot be earlier than a record already written. An outside trial
+     *     restarted with the clock two days behind the journal, and a call whose approval window had closed an hour
+     *     after it stalled was offered to the approver again, and approved.
      */
-    void finish() {
+    void finish(Instant newestOnRecord) {
         String agent = guard.agent();
-        Instant now = Instant.now();
+        Instant clock = Instant.now();
+        Instant now = newestOnRecord.isAfter(clock) ? newestOnRecord : clock;
+        if (!stalled.isEmpty() && now != clock && Duration.between(clock, now).toSeconds() >= 1) {
+            LOG.warn("The clock ({}) is behind the journal's newest record ({}): the deadlines of agent {}'s rediscovered"
+                    + " calls count from the journal's time", clock, now, agent);
+        }
         int waiting = 0;
         for (Stalled s : stalled.values()) {
             Instant requestedAt = Instant.EPOCH.plusNanos(s.decidedAtNanos());
@@ -167,7 +180,7 @@ final class PendingRecovery {
             // A repeat finds it only by parameters on record exactly (a redacted copy or digest matches nothing).
             boolean exact = j.stored.form == StoredParams.Form.FULL
                     && ApprovalRequest.storedExactly(new String(j.stored.bytes, StandardCharsets.UTF_8));
-            deferred.defer(j, exact ? j.stored.bytes : null, Map.of(), requestedAt, timeout); // tags: not on record
+            deferred.defer(j, exact ? j.stored.bytes : null, Map.of(), requestedAt, timeout, now); // tags: not on record
             if (now.isBefore(requestedAt.plus(timeout))) {
                 waiting++;
             }

@@ -493,6 +493,56 @@ class DeferredApprovalTest extends GuardTestBase {
         assertEquals(Decision.TIMED_OUT, approvals.get(0).decision());
     }
 
+    /**
+     * The clock set back after a restart (a restored VM, a broken RTC): a deadline that passed by the journal's own
+     * time stays passed. An outside trial restarted with the clock two days behind the journal, and a call whose
+     * approval window had closed was offered to the approver again, and approved.
+     */
+    @Test
+    void shouldCountARediscoveredDeadlineFromTheJournalsTimeWhenTheClockIsBehindIt() throws Exception {
+        Guard first = guard((tool, params) -> stall("moves", "", Duration.ofHours(1)))
+                .approvals(nobodyAnswers()).build();
+        long seq = first.attempt(ToolCall.of("fs.move", PARAMS).deferApproval(true), () -> "moved").callSequence();
+        journal.ledger.checkpoint();
+        // The journal's last record is two days after the stall: as if the clock now ran two days behind it.
+        long twoDaysOn = java.time.Instant.now().plus(Duration.ofDays(2)).toEpochMilli() * 1_000_000L;
+        dev.vouch.verify.RecordSource shifted = new dev.vouch.verify.RecordSource() {
+            final dev.vouch.verify.RecordSource inner = JournalReader.open(journal.dir);
+
+            @Override
+            public boolean next(dev.vouch.verify.RecordBuffer into) throws IOException {
+                boolean more = inner.next(into);
+                if (more && into.data()[dev.vouch.internal.format.RecordDescriptor.TYPE_OFFSET]
+                        == RecordType.CHECKPOINT.code()) { // the checkpoints after the stall; only their time moves
+                    dev.vouch.internal.format.BigEndian.putLong(into.data(),
+                            dev.vouch.internal.format.RecordDescriptor.TIMESTAMP_OFFSET, twoDaysOn);
+                }
+                return more;
+            }
+
+            @Override
+            public void close() throws IOException {
+                inner.close();
+            }
+        };
+        AtomicInteger asked = new AtomicInteger();
+        Guard second = guard((tool, params) -> stall("moves", "", Duration.ofHours(1)))
+                .approvals(request -> {
+                    asked.incrementAndGet();
+                    return new CompletableFuture<>();
+                }).recoverPending(shifted).build();
+
+        assertEquals(0, second.pendingApprovals().size(), "past its deadline by the journal's time");
+        assertEquals(0, asked.get(), "nobody is asked about a call whose deadline passed");
+        List<Rec> approvals = List.of();
+        for (int i = 0; i < 500 && approvals.isEmpty(); i++) { // recorded off the timer's thread
+            TimeUnit.MILLISECONDS.sleep(10);
+            approvals = journal.children(seq).stream().filter(x -> x.type() == RecordType.APPROVAL).toList();
+        }
+        assertEquals(1, approvals.size(), approvals::toString);
+        assertEquals(Decision.TIMED_OUT, approvals.get(0).decision());
+    }
+
     @Test
     void shouldRediscoverAfterARealRestartAndExpireByTheOriginalDeadline() throws IOException, InterruptedException {
         // The first guard's process "dies": its ledger closes with the call pending and no timer left behind.

@@ -345,7 +345,7 @@ final class ChainStage implements EventHandler<Slot> {
             bump(counters.checkpoints, 1);
             bump(counters.sealed, uncoveredEvents);
             counters.sealedMore();
-            counters.lastCheckpointEpochNanos.lazySet(EpochClock.nowNanos());
+            counters.lastCheckpointNanoTime.lazySet(System.nanoTime());
         }
         uncoveredEvents = 0;
     }

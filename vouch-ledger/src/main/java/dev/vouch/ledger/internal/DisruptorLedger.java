@@ -339,12 +339,16 @@ public final class DisruptorLedger implements Ledger, dev.vouch.internal.OpenTas
         Throwable f = failure.get();
         LedgerStatus.State st = f != null ? LedgerStatus.State.FAILED
                 : state.get() == OPEN ? LedgerStatus.State.OPEN : LedgerStatus.State.CLOSED;
-        long since = counters.unsealedSinceEpochNanos.get();
+        long since = counters.unsealedSinceNanoTime.get();
         long sealed = counters.sealed.get();
         long unsealed = Math.max(0, counters.journaled.get() - sealed);
-        return new LedgerStatus(st, f, java.time.Instant.EPOCH.plusNanos(counters.lastCheckpointEpochNanos.get()), unsealed,
-                checkpointMaxDelay, unsealed == 0 ? null
-                        : java.time.Instant.EPOCH.plusNanos(since == 0 ? EpochClock.nowNanos() : since));
+        // The instants are placed by their age on the monotonic clock, back from the wall clock's now: a step of the
+        // wall clock moves them with it and leaves the ages (what readiness and the checkpoint-age gauge read) true.
+        long nanoTime = System.nanoTime();
+        java.time.Instant now = java.time.Instant.now();
+        return new LedgerStatus(st, f, now.minusNanos(Math.max(0, nanoTime - counters.lastCheckpointNanoTime.get())),
+                unsealed, checkpointMaxDelay, unsealed == 0 ? null
+                        : now.minusNanos(since == LedgerCounters.NONE ? 0 : Math.max(0, nanoTime - since)));
     }
 
     private void ensureOpen() {

@@ -81,7 +81,7 @@ final class JournalStage implements EventHandler<Slot> {
                 bump(counters.checkpoints, slot.checkpointsInTrailer);
                 bump(counters.sealed, slot.eventsSealedByTrailer);
                 counters.sealedMore();
-                counters.lastCheckpointEpochNanos.lazySet(EpochClock.nowNanos());
+                counters.lastCheckpointNanoTime.lazySet(System.nanoTime());
                 releaseSealWaiters();
             }
             switch (slot.then) {

@@ -28,22 +28,28 @@ final class LedgerCounters {
     public final AtomicLong latencyMaxNanos = new AtomicLong();
     /** Events accepted into the ring but never journaled: the ledger had failed or closed under them. */
     public final AtomicLong lost = new AtomicLong();
-    /** When the last checkpoint reached the journal (ns since the epoch); when the ledger opened, before the first. */
-    public final AtomicLong lastCheckpointEpochNanos = new AtomicLong(EpochClock.nowNanos());
     /**
-     * When the oldest event not yet covered by a checkpoint was journaled (epoch nanos), 0 when every journaled event
-     * is sealed: how long events have waited, which the time since the last checkpoint is not after an idle spell.
-     * Written by the journal stage only.
+     * When the last checkpoint reached the journal ({@code System.nanoTime()}); when the ledger opened, before the
+     * first. Ages are measured on the monotonic clock: the wall clock can be stepped (an outside trial's NTP step of
+     * an hour made the ledger "not ready" for as long as the process ran).
      */
-    public final AtomicLong unsealedSinceEpochNanos = new AtomicLong();
+    public final AtomicLong lastCheckpointNanoTime = new AtomicLong(System.nanoTime());
+    /**
+     * When the oldest event not yet covered by a checkpoint was journaled ({@code System.nanoTime()}), or {@link #NONE}
+     * when every journaled event is sealed: how long events have waited, which the time since the last checkpoint is
+     * not after an idle spell. Written by the journal stage only.
+     */
+    public final AtomicLong unsealedSinceNanoTime = new AtomicLong(NONE);
+    /** {@link #unsealedSinceNanoTime} when nothing waits ({@code nanoTime} can be any value, even 0). */
+    public static final long NONE = Long.MIN_VALUE;
 
     /**
      * After {@code journaled} grew by events just committed, which no checkpoint covers yet (a checkpoint's count
      * grows after its document is committed): they wait from now, unless older ones already did.
      */
     void journaledMore() {
-        if (unsealedSinceEpochNanos.get() == 0) {
-            unsealedSinceEpochNanos.lazySet(EpochClock.nowNanos());
+        if (unsealedSinceNanoTime.get() == NONE) {
+            unsealedSinceNanoTime.lazySet(System.nanoTime());
         }
     }
 
@@ -52,7 +58,7 @@ final class LedgerCounters {
      * most a moment ago.
      */
     void sealedMore() {
-        unsealedSinceEpochNanos.lazySet(journaled.get() > sealed.get() ? EpochClock.nowNanos() : 0);
+        unsealedSinceNanoTime.lazySet(journaled.get() > sealed.get() ? System.nanoTime() : NONE);
     }
 
     /** Single-writer increment (consumer thread only). */
