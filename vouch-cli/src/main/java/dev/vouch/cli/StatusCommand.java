@@ -167,8 +167,9 @@ final class StatusCommand implements Callable<Integer>, ReadingCommand {
         row(out, "origin", s.origin() == null ? "(no genesis record read)" : Text.safe(s.origin()));
         row(out, "state", describe(state, writer, s));
         long bytes = files.stream().mapToLong(CycleFile::bytes).sum();
-        row(out, "storage", files.size() + " cycle file(s), " + size(bytes) + " on disk (Chronicle pre-allocates"
-                + " each day's file); " + size(s.recordBytes()) + " of records");
+        // The files' sizes, not their blocks: Chronicle's day files are sparse, and 'du' says what they take.
+        row(out, "storage", files.size() + " cycle file(s) of " + size(bytes) + " (sparse: Chronicle sizes each day's"
+                + " file ahead; du shows the space taken); " + size(s.recordBytes()) + " of records");
         row(out, "records", s.records() + " (" + s.events() + " events, " + s.calls() + " tool calls, "
                 + s.checkpoints() + " checkpoints" + (s.malformed() > 0 ? ", " + s.malformed() + " malformed" : "")
                 + ")");

@@ -262,7 +262,7 @@ public final class ChronicleJournal implements AutoCloseable {
                     queue.close();
                 } finally {
                     try {
-                        space.close();
+                        space.close(end);
                     } finally {
                         lock.close();
                     }
