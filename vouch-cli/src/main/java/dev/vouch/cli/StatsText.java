@@ -119,12 +119,31 @@ final class StatsText {
         for (RateSeries.Bucket b : buckets) {
             peak = Math.max(peak, b.events());
         }
-        for (RateSeries.Bucket b : buckets) {
+        // A run of empty intervals is one line: a journal written a few days a year, shown by week, printed
+        // thousands of empty rows (an outside trial's 2028-2100 journal). --json keeps every bucket.
+        for (int i = 0; i < buckets.size(); i++) {
+            RateSeries.Bucket b = buckets.get(i);
+            int run = 0;
+            while (i + run < buckets.size() && buckets.get(i + run).events() == 0) {
+                run++;
+            }
+            if (run >= EMPTY_RUN) {
+                out.printf("  %-20s %,10d  (%,d intervals without events, to %s)%n", stamp(b), 0, run,
+                        stamp(buckets.get(i + run - 1)));
+                i += run - 1;
+                continue;
+            }
             int len = (int) Math.round((double) BAR * b.events() / peak);
-            out.printf("  %-20s %,10d  %s%n", Text.isoMillis(b.start() * NANOS).substring(0, 19) + "Z", b.events(),
-                    "#".repeat(len));
+            out.printf("  %-20s %,10d  %s%n", stamp(b), b.events(), "#".repeat(len));
         }
         out.flush();
+    }
+
+    /** Consecutive empty intervals printed as one line. */
+    static final int EMPTY_RUN = 3;
+
+    private static String stamp(RateSeries.Bucket b) {
+        return Text.isoMillis(b.start() * NANOS).substring(0, 19) + "Z";
     }
 
     private static <T> List<T> head(List<T> list, int n) {

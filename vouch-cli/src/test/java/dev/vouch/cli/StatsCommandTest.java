@@ -131,6 +131,26 @@ class StatsCommandTest {
         assertTrue(r.out().contains("... and 3 more"), "6 tools, 3 shown: " + r);
     }
 
+    /** A quiet spell is one line, not a row per empty interval (an outside trial's years-long journal: 3,759 rows). */
+    @Test
+    void shouldPrintARunOfEmptyIntervalsAsOneLine(@TempDir Path tmp) throws Exception {
+        Path journal = tmp.resolve("journal");
+        try (dev.vouch.ledger.Ledger ledger = dev.vouch.ledger.Ledger.builder(journal).keyFile(tmp.resolve("key"))
+                .shutdownHook(false).open()) {
+            dev.vouch.Event e = new dev.vouch.Event();
+            ledger.recordDurably(e.reset().kind(dev.vouch.EventKind.NOTE).name("before"));
+            Thread.sleep(5_200);
+            ledger.recordDurably(e.reset().kind(dev.vouch.EventKind.NOTE).name("after"));
+        }
+
+        Cli.Result r = Cli.run("stats", journal.toString(), "--interval", "1s");
+
+        assertEquals(0, r.exit(), r::toString);
+        String series = r.out().substring(r.out().indexOf("events per 1s (UTC)"));
+        assertTrue(series.matches("(?s).*\\n  \\S+Z +0  \\([3-6] intervals without events, to \\S+Z\\)\\n.*"), series);
+        assertTrue(series.lines().count() <= 6, series);
+    }
+
     @Test
     void shouldCountOnlyOneTaskAndWhatItCaused() {
         Map<String, Object> j = Cli.run("stats", RichJournal.shared().dir(), "--task", "ticket-2", "--json").json();
