@@ -484,13 +484,7 @@ class DeferredApprovalTest extends GuardTestBase {
         assertEquals(0, second.pendingApprovals().size());
         // An outside trial: the console asked about such a call, and answering it said "too late".
         assertEquals(0, asked.get(), "nobody is asked about a call whose deadline passed");
-        List<Rec> approvals = List.of();
-        for (int i = 0; i < 500 && approvals.isEmpty(); i++) { // recorded off the timer's thread
-            TimeUnit.MILLISECONDS.sleep(10);
-            approvals = journal.children(seq).stream().filter(x -> x.type() == RecordType.APPROVAL).toList();
-        }
-        assertEquals(1, approvals.size(), approvals::toString);
-        assertEquals(Decision.TIMED_OUT, approvals.get(0).decision());
+        assertTimedOutOnRecord(seq);
     }
 
     /**
@@ -534,13 +528,7 @@ class DeferredApprovalTest extends GuardTestBase {
 
         assertEquals(0, second.pendingApprovals().size(), "past its deadline by the journal's time");
         assertEquals(0, asked.get(), "nobody is asked about a call whose deadline passed");
-        List<Rec> approvals = List.of();
-        for (int i = 0; i < 500 && approvals.isEmpty(); i++) { // recorded off the timer's thread
-            TimeUnit.MILLISECONDS.sleep(10);
-            approvals = journal.children(seq).stream().filter(x -> x.type() == RecordType.APPROVAL).toList();
-        }
-        assertEquals(1, approvals.size(), approvals::toString);
-        assertEquals(Decision.TIMED_OUT, approvals.get(0).decision());
+        assertTimedOutOnRecord(seq);
     }
 
     @Test
@@ -585,5 +573,16 @@ class DeferredApprovalTest extends GuardTestBase {
             }
             TimeUnit.MILLISECONDS.sleep(10);
         }
+    }
+
+    /** The call's one APPROVAL record says TIMED_OUT (recorded off the timer's thread: waits up to 5 s for it). */
+    private void assertTimedOutOnRecord(long seq) throws InterruptedException {
+        List<Rec> approvals = List.of();
+        for (int i = 0; i < 500 && approvals.isEmpty(); i++) {
+            TimeUnit.MILLISECONDS.sleep(10);
+            approvals = journal.children(seq).stream().filter(x -> x.type() == RecordType.APPROVAL).toList();
+        }
+        assertEquals(1, approvals.size(), approvals::toString);
+        assertEquals(Decision.TIMED_OUT, approvals.get(0).decision());
     }
 }
