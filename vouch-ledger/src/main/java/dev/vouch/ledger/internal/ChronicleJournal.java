@@ -211,10 +211,10 @@ public final class ChronicleJournal implements AutoCloseable {
      * {@code fdatasync} of every cycle file written since the last sync, then {@code fsync} of the directory when one
      * of them is new since the last sync (a new day's file is an entry in it; the first sync after the journal opens
      * forces the directory too, for whatever the open created or moved). Forcing the directory every time cost a
-     * fifth of a SYNCED write (SyncedBenchmark) for entries that had not changed. Chronicle's own {@code sync()} is an {@code msync(MS_ASYNC)}, which Linux
-     * treats as a no-op since 2.6.19: an outside crash trial found SYNCED records, the seal of {@code close()} and the
-     * rotation record still only in the page cache seconds after they were "forced", and a power loss then undid a
-     * key rotation whose new key file had reached the disk.
+     * fifth of a SYNCED write (SyncedBenchmark) for entries that had not changed. Chronicle's own {@code sync()} is
+     * an {@code msync(MS_ASYNC)}, which Linux treats as a no-op since 2.6.19: an outside crash trial found SYNCED
+     * records, the seal of {@code close()} and the rotation record still only in the page cache seconds after they
+     * were "forced", and a power loss then undid a key rotation whose new key file had reached the disk.
      *
      * @throws UncheckedIOException if the device refuses (the records are journaled, but not known to be on disk)
      */
