@@ -290,8 +290,8 @@ public final class GuardBuilder {
             }
             throw e;
         }
-        java.time.Instant newestOnRecord = PendingRecovery.readAll(journal, recoveries);
-        recoveries.values().forEach(r -> r.finish(newestOnRecord));
+        java.time.Instant previousSessionEnd = PendingRecovery.readAll(journal, recoveries);
+        recoveries.values().forEach(r -> r.finish(previousSessionEnd));
         return List.copyOf(guards);
     }
 

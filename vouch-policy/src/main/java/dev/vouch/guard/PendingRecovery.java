@@ -83,7 +83,11 @@ final class PendingRecovery {
      * ({@link GuardBuilder#buildAll}): a gateway with five agents read its journal five times at every start.
      */
     static Instant readAll(RecordSource source, Map<String, PendingRecovery> byAgent) {
-        long newest = Long.MIN_VALUE;
+        // The time the previous session of the writer stopped: the last record before the newest RESUME (a
+        // RECOVERY there is the new session's own). Not the largest timestamp of the journal: a re-trial found one
+        // record from a clock that jumped years ahead for a moment timing out every pending call at every restart.
+        long previous = Long.MIN_VALUE;
+        long previousSessionEnd = Long.MIN_VALUE;
         RecordBuffer buf = new RecordBuffer(4096);
         RecordView v = new RecordView();
         PendingRecovery only = byAgent.size() == 1 ? byAgent.values().iterator().next() : null;
@@ -101,7 +105,11 @@ final class PendingRecovery {
                     continue;
                 }
                 v.wrap(buf.data(), buf.length());
-                newest = Math.max(newest, v.timestamp());
+                if (v.type() == dev.vouch.internal.format.RecordType.RESUME) {
+                    previousSessionEnd = previous;
+                } else if (v.type() != dev.vouch.internal.format.RecordType.RECOVERY) {
+                    previous = v.timestamp();
+                }
                 if (!v.type().isEvent()) {
                     continue;
                 }
@@ -115,7 +123,7 @@ final class PendingRecovery {
             throw new UncheckedIOException("could not read the journal to rediscover pending approvals: "
                     + e.getMessage(), e);
         }
-        return newest == Long.MIN_VALUE ? Instant.EPOCH : Instant.EPOCH.plusNanos(newest);
+        return previousSessionEnd == Long.MIN_VALUE ? Instant.EPOCH : Instant.EPOCH.plusNanos(previousSessionEnd);
     }
 
     /** One event record of this agent, in journal order. */
@@ -158,18 +166,20 @@ final class PendingRecovery {
      * Once the journal is read: defers the stalled calls again (those past their deadline are recorded as timed out),
      * hands the unfinished calls and the open tasks to their takers.
      *
-     * @param newestOnRecord the newest timestamp in the journal ({@link #readAll}): deadlines count from it when the
-     *     clock is behind it, since the time cannot be earlier than a record already written. An outside trial
-     *     restarted with the clock two days behind the journal, and a call whose approval window had closed an hour
-     *     after it stalled was offered to the approver again, and approved.
+     * @param previousSessionEnd when the writer's previous session wrote its last record ({@link #readAll}), or the
+     *     epoch: deadlines count from it when the clock is behind it, since the time cannot be earlier than a record
+     *     that session wrote. An outside trial restarted with the clock two days behind the journal, and a call whose
+     *     approval window had closed was offered to the approver again, and approved. Only the previous session's
+     *     end counts, not the largest timestamp anywhere: one record from a clock that was ahead for a moment would
+     *     time out every pending call at every restart (a re-trial found exactly that).
      */
-    void finish(Instant newestOnRecord) {
+    void finish(Instant previousSessionEnd) {
         String agent = guard.agent();
         Instant clock = Instant.now();
-        Instant now = newestOnRecord.isAfter(clock) ? newestOnRecord : clock;
+        Instant now = previousSessionEnd.isAfter(clock) ? previousSessionEnd : clock;
         if (!stalled.isEmpty() && now != clock && Duration.between(clock, now).toSeconds() >= 1) {
-            LOG.warn("The clock ({}) is behind the journal's newest record ({}): the deadlines of agent {}'s rediscovered"
-                    + " calls count from the journal's time", clock, now, agent);
+            LOG.warn("The clock ({}) is behind the last record of the journal's previous session ({}): the deadlines of"
+                    + " agent {}'s rediscovered calls count from that record's time", clock, now, agent);
         }
         int waiting = 0;
         for (Stalled s : stalled.values()) {

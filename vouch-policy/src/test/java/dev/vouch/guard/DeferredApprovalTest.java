@@ -488,28 +488,71 @@ class DeferredApprovalTest extends GuardTestBase {
     }
 
     /**
-     * The clock set back after a restart (a restored VM, a broken RTC): a deadline that passed by the journal's own
-     * time stays passed. An outside trial restarted with the clock two days behind the journal, and a call whose
-     * approval window had closed was offered to the approver again, and approved.
+     * The clock set back across a restart (a restored VM, a broken RTC): a deadline that passed by the time the
+     * previous session stopped stays passed. An outside trial restarted with the clock two days behind the journal,
+     * and a call whose approval window had closed was offered to the approver again, and approved. Only the previous
+     * session's end counts: a re-trial found one record from a clock ahead for a moment, anywhere in the journal,
+     * timing out every pending call at every restart when the largest timestamp counted.
      */
     @Test
-    void shouldCountARediscoveredDeadlineFromTheJournalsTimeWhenTheClockIsBehindIt() throws Exception {
-        Guard first = guard((tool, params) -> stall("moves", "", Duration.ofHours(1)))
-                .approvals(nobodyAnswers()).build();
-        long seq = first.attempt(ToolCall.of("fs.move", PARAMS).deferApproval(true), () -> "moved").callSequence();
-        journal.ledger.checkpoint();
-        // The journal's last record is two days after the stall: as if the clock now ran two days behind it.
-        long twoDaysOn = java.time.Instant.now().plus(Duration.ofDays(2)).toEpochMilli() * 1_000_000L;
-        dev.vouch.verify.RecordSource shifted = new dev.vouch.verify.RecordSource() {
-            final dev.vouch.verify.RecordSource inner = JournalReader.open(journal.dir);
+    void shouldCountARediscoveredDeadlineFromThePreviousSessionsEndWhenTheClockIsBehindIt() throws Exception {
+        journal.ledger.close();
+        java.nio.file.Path dir = tmp.resolve("clock-behind");
+        Ledger ledger1 = Ledger.builder(dir).keyFile(tmp.resolve(".vouch_key2")).shutdownHook(false).open();
+        Guard first = Guard.builder(ledger1).agent("mover")
+                .policy((tool, params) -> stall("moves", "", Duration.ofHours(1))).approvals(nobodyAnswers()).build();
+        long expired = first.attempt(ToolCall.of("fs.move", PARAMS).deferApproval(true), () -> "moved").callSequence();
+        ledger1.close();
+        Ledger ledger2 = Ledger.builder(dir).keyFile(tmp.resolve(".vouch_key2")).shutdownHook(false).open();
+        try {
+            // The previous session's last records (its seal's checkpoint) two days after the stall, and a record of
+            // this session years ahead: the clock now runs two days behind the previous session's end.
+            long twoDaysOn = java.time.Instant.now().plus(Duration.ofDays(2)).toEpochMilli() * 1_000_000L;
+            dev.vouch.verify.RecordSource shifted = shiftedTimes(dir, twoDaysOn);
+            AtomicInteger asked = new AtomicInteger();
+            Guard second = Guard.builder(ledger2).agent("mover")
+                    .policy((tool, params) -> stall("moves", "", Duration.ofHours(1))).approvals(request -> {
+                        asked.incrementAndGet();
+                        return new CompletableFuture<>();
+                    }).recoverPending(shifted).build();
+
+            assertEquals(0, second.pendingApprovals().size(), "past its deadline by the previous session's end");
+            assertEquals(0, asked.get(), "nobody is asked about a call whose deadline passed");
+            assertInstanceOf(CallResult.Refused.class, awaitSettled(second, expired));
+
+            // The same journal read with only a later session's record far ahead: nothing times out.
+            long pending = second.attempt(ToolCall.of("fs.move", "{\"from\":\"/c\",\"to\":\"/d\"}")
+                    .deferApproval(true), () -> "moved").callSequence();
+            ledger2.checkpoint();
+            Guard third = Guard.builder(ledger2).agent("mover")
+                    .policy((tool, params) -> stall("moves", "", Duration.ofHours(1))).approvals(nobodyAnswers())
+                    .recoverPending(shiftedTimes(dir, Long.MIN_VALUE)).build();
+            assertEquals(List.of(pending), third.pendingApprovals().list().stream()
+                    .map(ApprovalRequest::callSequence).toList(), "a glitch in this session moves no deadline");
+        } finally {
+            ledger2.close();
+        }
+    }
+
+    /**
+     * The journal in {@code dir}, with every CHECKPOINT stamped {@code at} (the one that ends the first session among
+     * them), or, for {@code Long.MIN_VALUE}, with this session's checkpoints stamped ten years ahead.
+     */
+    private static dev.vouch.verify.RecordSource shiftedTimes(java.nio.file.Path dir, long at) throws IOException {
+        return new dev.vouch.verify.RecordSource() {
+            final dev.vouch.verify.RecordSource inner = JournalReader.open(dir);
+            boolean resumed;
 
             @Override
             public boolean next(dev.vouch.verify.RecordBuffer into) throws IOException {
                 boolean more = inner.next(into);
-                if (more && into.data()[dev.vouch.internal.format.RecordDescriptor.TYPE_OFFSET]
-                        == RecordType.CHECKPOINT.code()) { // the checkpoints after the stall; only their time moves
+                byte type = more ? into.data()[dev.vouch.internal.format.RecordDescriptor.TYPE_OFFSET] : 0;
+                resumed |= type == RecordType.RESUME.code();
+                if (type == RecordType.CHECKPOINT.code() && (at != Long.MIN_VALUE || resumed)) {
+                    long stamp = at != Long.MIN_VALUE ? at
+                            : java.time.Instant.now().plus(Duration.ofDays(3650)).toEpochMilli() * 1_000_000L;
                     dev.vouch.internal.format.BigEndian.putLong(into.data(),
-                            dev.vouch.internal.format.RecordDescriptor.TIMESTAMP_OFFSET, twoDaysOn);
+                            dev.vouch.internal.format.RecordDescriptor.TIMESTAMP_OFFSET, stamp);
                 }
                 return more;
             }
@@ -519,16 +562,6 @@ class DeferredApprovalTest extends GuardTestBase {
                 inner.close();
             }
         };
-        AtomicInteger asked = new AtomicInteger();
-        Guard second = guard((tool, params) -> stall("moves", "", Duration.ofHours(1)))
-                .approvals(request -> {
-                    asked.incrementAndGet();
-                    return new CompletableFuture<>();
-                }).recoverPending(shifted).build();
-
-        assertEquals(0, second.pendingApprovals().size(), "past its deadline by the journal's time");
-        assertEquals(0, asked.get(), "nobody is asked about a call whose deadline passed");
-        assertTimedOutOnRecord(seq);
     }
 
     @Test
