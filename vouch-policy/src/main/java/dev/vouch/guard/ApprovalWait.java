@@ -85,7 +85,7 @@ final class ApprovalWait {
 
     /**
      * As {@link #askWithDeadline(ApprovalRequest)}, with the time left counted from {@code now}: for a call
-     * rediscovered from the journal, the later of the clock and the journal's newest record.
+     * rediscovered from the journal, the later of the clock and the last record of the journal's previous session.
      */
     CompletableFuture<Approval> askWithDeadline(ApprovalRequest request, Instant now) {
         long left = Duration.between(now, request.deadline()).toNanos();

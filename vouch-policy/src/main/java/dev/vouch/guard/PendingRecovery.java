@@ -90,8 +90,6 @@ final class PendingRecovery {
         long previousSessionEnd = Long.MIN_VALUE;
         RecordBuffer buf = new RecordBuffer(4096);
         RecordView v = new RecordView();
-        PendingRecovery only = byAgent.size() == 1 ? byAgent.values().iterator().next() : null;
-        String onlyAgent = only == null ? null : byAgent.keySet().iterator().next();
         try (source) {
             while (true) {
                 try {
@@ -113,8 +111,7 @@ final class PendingRecovery {
                 if (!v.type().isEvent()) {
                     continue;
                 }
-                String agent = v.agent();
-                PendingRecovery r = only != null ? (onlyAgent.equals(agent) ? only : null) : byAgent.get(agent);
+                PendingRecovery r = byAgent.get(v.agent());
                 if (r != null) {
                     r.offer(v);
                 }

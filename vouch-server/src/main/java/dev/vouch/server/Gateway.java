@@ -146,8 +146,8 @@ public final class Gateway implements AutoCloseable {
             JvmGcMetrics gc = new JvmGcMetrics();
             gc.bindTo(registry);
             ReadDeadlines deadlines = new ReadDeadlines(b.readTimeout, timer, registry);
-            // The admin port opens before the agents' pending calls are rediscovered (a pass over the whole journal
-            // per agent): while they are, /healthz says the process lives and /readyz says it is starting, where a
+            // The admin port opens before the agents' pending calls are rediscovered (a pass over the whole
+            // journal): while they are, /healthz says the process lives and /readyz says it is starting, where a
             // closed port failed a startup or liveness probe, and a long start was killed and began again.
             AdminHandler adminHandler = new AdminHandler(registry, health, deadlines);
             URI adminUri = null;
