@@ -10,6 +10,11 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -118,6 +123,24 @@ final class StatusCommand implements Callable<Integer>, ReadingCommand {
         return out;
     }
 
+    /**
+     * How many days the newest day file is dated after the clock's day (UTC, as Chronicle names them), or 0. A writer
+     * never starts a day file older than its newest, so after a clock that was ahead for a moment every later record
+     * goes into that file: an outside trial found a journal whose file of 2100 held the records of 2026.
+     */
+    static long daysAhead(List<CycleFile> files, Instant now) {
+        if (files.isEmpty()) {
+            return 0;
+        }
+        String name = files.get(files.size() - 1).name();
+        try {
+            LocalDate day = LocalDate.parse(name.substring(0, 8), DateTimeFormatter.BASIC_ISO_DATE);
+            return Math.max(0, ChronoUnit.DAYS.between(LocalDate.ofInstant(now, ZoneOffset.UTC), day));
+        } catch (DateTimeParseException e) {
+            return 0; // a name of eight digits that is no date: not one Chronicle writes
+        }
+    }
+
     /** How long ago a record's time was, for people. */
     private static String ago(long nanos, Instant now) {
         long age = ageNanos(nanos, now);
@@ -181,6 +204,12 @@ final class StatusCommand implements Callable<Integer>, ReadingCommand {
         row(out, "last checkpoint", cp == null ? "none" : "seq " + s.lastCheckpointSeq() + ", tree size " + cp.size()
                 + ", written " + Text.iso(s.lastCheckpointTimestamp()) + " (" + ago(s.lastCheckpointTimestamp(), now)
                 + "); " + s.uncovered() + " record(s) after it");
+        long ahead = daysAhead(files, now);
+        if (ahead > 0) {
+            row(out, "WARNING", "the newest day file, " + files.get(files.size() - 1).name() + ", is " + ahead
+                    + " day(s) ahead of this machine's clock: a clock that was once ahead made it, and every record"
+                    + " goes into it until the clock reaches its day (docs/OPERATIONS.md, \"Clocks\")");
+        }
         if (overdue(s, state, now)) {
             row(out, "WARNING", "the checkpoint is overdue: records have waited longer than twice the writer's"
                     + " checkpoint.max-delay-ms (" + maxDelayMillis(s) + " ms) for a signature");
@@ -226,6 +255,7 @@ final class StatusCommand implements Callable<Integer>, ReadingCommand {
             }
             g.writeEndArray();
             g.writeNumberField("file_bytes", bytes);
+            g.writeNumberField("newest_file_days_ahead", daysAhead(files, now));
             g.writeNumberField("record_bytes", s.recordBytes());
             g.writeNumberField("records", s.records());
             g.writeNumberField("events", s.events());

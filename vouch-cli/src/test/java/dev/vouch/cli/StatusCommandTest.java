@@ -107,6 +107,30 @@ class StatusCommandTest {
         assertTrue(Cli.num(j.get("uncovered_records")) > 0, j::toString);
     }
 
+    /**
+     * A clock that was ahead for a moment leaves a day file of its day, and every later record goes into it: status
+     * says so (the file here is the journal's own, renamed to the last day of 2099; the records are unchanged).
+     */
+    @Test
+    void shouldFlagADayFileAheadOfTheClock() throws Exception {
+        TestJournals.Written w = TestJournals.write(tmp.resolve("w"), 2);
+        Cli.Result r = Cli.run("status", w.dir());
+        assertFalse(r.out().contains("ahead of this machine's clock"), r::toString);
+        assertEquals(0L, Cli.num(Cli.run("status", w.dir(), "--json").json().get("newest_file_days_ahead")));
+
+        List<Path> files = TestJournals.cq4Files(w.journal());
+        Files.move(files.get(files.size() - 1), w.journal().resolve("20991231L.cq4"));
+
+        r = Cli.run("status", w.dir());
+        assertEquals(0, r.exit(), r::toString);
+        long days = java.time.temporal.ChronoUnit.DAYS.between(
+                java.time.LocalDate.now(java.time.ZoneOffset.UTC), java.time.LocalDate.of(2099, 12, 31));
+        assertTrue(r.out().contains("WARNING:          the newest day file, 20991231L.cq4, is " + days
+                + " day(s) ahead of this machine's clock"), r::toString);
+        assertEquals(days, Cli.num(Cli.run("status", w.dir(), "--json").json().get("newest_file_days_ahead")));
+        assertEquals(0, Cli.run("verify", w.dir(), "--pubkey", w.pub()).exit());
+    }
+
     @Test
     void shouldNameTheProblemForAMissingDirectoryAForeignOneAndDamagedStorage() throws Exception {
         Path missing = tmp.resolve("missing");
