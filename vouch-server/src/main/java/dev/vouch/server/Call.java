@@ -68,6 +68,13 @@ final class Call {
      * submission the journal holds only as recorded (the parent's task, the guard's principal).
      */
     private Submission placedAs;
+    /**
+     * For a call taken back after a restart: the task and principal the journal recorded it with (empty for none),
+     * to tell a retry from the same call sent in another task or for another principal, as {@link #placedAs} does
+     * for a call submitted since the start. Null otherwise.
+     */
+    private String recordedTask;
+    private String recordedPrincipal;
 
     private Status status;
     /** Pending: the approval request. */
@@ -117,6 +124,10 @@ final class Call {
         if (paramsDigest == null && asRecorded.paramsStoredExactly()) {
             paramsDigest = digest(asRecorded.storedParams().getBytes(java.nio.charset.StandardCharsets.UTF_8));
         }
+        if (placedAs == null) {
+            recordedTask = asRecorded.task();
+            recordedPrincipal = asRecorded.principal();
+        }
     }
 
     /** Whether submissions can be matched to this call by their parameters (see {@link #recorded}). */
@@ -128,8 +139,10 @@ final class Call {
      * What a submission under this call's id gives otherwise than this call ({@link #OTHER_PARAMS}, {@code "another
      * tool"}, {@code "another task"}, {@code "another parent"}, {@code "another principal"}), or null if it is this
      * call again (a retry). The trace context is not compared: a client's retry may well be a new span.
+     *
+     * @param inTask the task the submission would place the call in (its own, or its parent call's), or empty
      */
-    synchronized String differs(Submission s) {
+    synchronized String differs(Submission s, String inTask) {
         if (!tool.equals(s.tool())) {
             return "another tool";
         }
@@ -137,7 +150,10 @@ final class Call {
             return OTHER_PARAMS;
         }
         if (placedAs == null) {
-            return null;
+            // Taken back after a restart: the journal holds the task and principal, not how the client named them
+            // (a task, or a parent call in it); a call made inside a running call is told by its task alone.
+            return recordedTask == null ? null : !recordedTask.equals(inTask) ? "another task"
+                    : !recordedPrincipal.equals(s.principal() == null ? "" : s.principal()) ? "another principal" : null;
         }
         return !Objects.equals(placedAs.task(), s.task()) ? "another task"
                 : !Objects.equals(placedAs.parent(), s.parent()) ? "another parent"

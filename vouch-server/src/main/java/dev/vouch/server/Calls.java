@@ -112,7 +112,7 @@ final class Calls {
         synchronized (stripes[Math.floorMod(key.hashCode(), STRIPES)]) {
             Call known = byCallId.get(key);
             if (known != null) {
-                String differs = known.differs(s);
+                String differs = known.differs(s, where == null ? "" : where.task());
                 if (differs != null) {
                     // Answering with the earlier call would tell the client "allowed" for a call never judged, or
                     // recorded in a task or for a principal it is not in.

@@ -128,6 +128,20 @@ class GatewayCrashTest {
                     "the two tasks taken back are open: " + openAtStart.body());
             Http.Reply retried = http.post("/v1/calls", agent, IN_TASK);
             assertEquals(inTask, retried.seq(), retried::toString);
+            // The same call id, tool and parameters in another task, or for another principal, is another call: an
+            // earlier build compared only tool and parameters for a call taken back, and answered with this one.
+            for (String elsewhere : List.of(
+                    "{\"tool\":\"fs.read\",\"params\":{\"path\":\"/k9-task\"},\"call_id\":\"k9-task\"}",
+                    "{\"tool\":\"fs.read\",\"params\":{\"path\":\"/k9-task\"},\"call_id\":\"k9-task\",\"task\":\"inner\"}",
+                    "{\"tool\":\"fs.read\",\"params\":{\"path\":\"/k9\"},\"call_id\":\"k9-run\",\"task\":\"crashy\"}",
+                    "{\"tool\":\"fs.read\",\"params\":{\"path\":\"/k9\"},\"call_id\":\"k9-run\","
+                            + "\"principal\":\"user:mallory\"}")) {
+                Http.Reply moved = http.post("/v1/calls", agent, elsewhere);
+                assertEquals(409, moved.status(), elsewhere + " -> " + moved);
+                assertEquals("call_id_reused", moved.errorCode());
+                assertTrue(moved.body().contains(elsewhere.contains("mallory") ? "another principal" : "another task"),
+                        moved::toString);
+            }
             assertEquals(409, http.post("/v1/tasks", agent, "{\"task\":\"crashy\"}").status(), "still open");
             Http.Reply early = http.post("/v1/tasks/end", agent, "{\"task\":\"crashy\"}");
             assertEquals(409, early.status(), early::toString);
