@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.Locale;
 import java.util.stream.Stream;
 
 /** The event every benchmark records, so that pipeline and baselines handle exactly the same bytes. */
@@ -30,7 +31,8 @@ final class BenchEvents {
 
     /** Prints the ledger's own counters after a trial, and fails the trial if any accepted event went missing. */
     static void printAndCheck(RecorderStats stats) {
-        System.out.printf("%n  journaled %,d events, %,d checkpoints (%.0f events per signature), ring found full %,d times,"
+        System.out.printf(Locale.ROOT,
+                "%n  journaled %,d events, %,d checkpoints (%.0f events per signature), ring found full %,d times,"
                         + " mean accepted->journaled %.1f us%n", stats.journaled(), stats.checkpoints(),
                 (double) stats.journaled() / Math.max(1, stats.checkpoints()), stats.ringFull(),
                 stats.appendLatencyNanosTotal() / 1e3 / Math.max(1, stats.journaled()));

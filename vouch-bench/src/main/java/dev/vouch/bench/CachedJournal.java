@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
+import java.util.Locale;
 import java.util.Properties;
 import java.util.stream.Stream;
 
@@ -60,11 +61,11 @@ final class CachedJournal {
         Path dir = root.resolve(name);
         CachedJournal cached = load(dir, events);
         if (cached != null) {
-            System.out.printf("%n  reusing the cached journal %s (%,d records)%n", dir, cached.records);
+            System.out.printf(Locale.ROOT, "%n  reusing the cached journal %s (%,d records)%n", dir, cached.records);
             return cached;
         }
         if (Files.exists(dir)) {
-            System.out.printf("%n  %s is partial or stale: deleting it%n", dir);
+            System.out.printf(Locale.ROOT, "%n  %s is partial or stale: deleting it%n", dir);
             BenchEvents.deleteTree(dir);
         }
         Files.createDirectories(root);
@@ -83,7 +84,7 @@ final class CachedJournal {
         if (cached == null) {
             throw new IOException("the journal cache " + dir + " is still unusable after building it");
         }
-        System.out.printf("%n  built the cached journal %s: %,d records in %.1f s%n", dir, cached.records,
+        System.out.printf(Locale.ROOT, "%n  built the cached journal %s: %,d records in %.1f s%n", dir, cached.records,
                 (System.nanoTime() - start) / 1e9);
         return cached;
     }
@@ -225,7 +226,7 @@ final class CachedJournal {
                     if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
                         continue; // a build in progress elsewhere
                     }
-                    System.out.printf("%n  deleting the abandoned build %s%n", p);
+                    System.out.printf(Locale.ROOT, "%n  deleting the abandoned build %s%n", p);
                     BenchEvents.deleteTree(p);
                 }
             }

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -88,7 +89,8 @@ public class GuardCallBenchmark {
     public void close() throws IOException {
         ledger.close();
         RecorderStats stats = ledger.stats();
-        System.out.printf("%n  guard run: %,d events in %,d records (%.3f records per event), %,d checkpoints%n",
+        System.out.printf(Locale.ROOT,
+                "%n  guard run: %,d events in %,d records (%.3f records per event), %,d checkpoints%n",
                 stats.journaled(), stats.records(), (double) stats.records() / stats.journaled(), stats.checkpoints());
         BenchEvents.printAndCheck(stats);
         BenchEvents.deleteTree(dir);

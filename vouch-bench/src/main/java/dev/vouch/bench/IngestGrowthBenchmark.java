@@ -5,6 +5,7 @@ import dev.vouch.ledger.Ledger;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -59,13 +60,14 @@ public class IngestGrowthBenchmark {
                 CachedJournal cached = CachedJournal.of(preexistingRecords);
                 long start = System.nanoTime();
                 cached.copyTo(dir);
-                System.out.printf("%n  copied the %,d-record journal in %.1f s%n", cached.records(),
+                System.out.printf(Locale.ROOT, "%n  copied the %,d-record journal in %.1f s%n", cached.records(),
                         (System.nanoTime() - start) / 1e9);
             }
             long start = System.nanoTime();
             ledger = Ledger.builder(dir.resolve("journal")).keyFile(dir.resolve(".vouch_key")).shutdownHook(false)
                     .open();
-            System.out.printf("%n  opened the journal (%,d events already in it, its tail verified) in %.1f s%n",
+            System.out.printf(Locale.ROOT,
+                    "%n  opened the journal (%,d events already in it, its tail verified) in %.1f s%n",
                     preexistingRecords, (System.nanoTime() - start) / 1e9);
         } catch (IOException | InterruptedException | RuntimeException e) {
             BenchEvents.deleteTree(dir); // JMH skips the trial's tear-down when set-up fails; a copy is gigabytes
@@ -85,7 +87,7 @@ public class IngestGrowthBenchmark {
         } finally {
             BenchEvents.deleteTree(dir);
         }
-        System.out.printf("%n  on top of %,d events already in the journal:", preexistingRecords);
+        System.out.printf(Locale.ROOT, "%n  on top of %,d events already in the journal:", preexistingRecords);
         BenchEvents.printAndCheck(ledger.stats());
     }
 

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -112,7 +113,7 @@ public class Log4jBaselineBenchmark {
                     + context.getConfiguration().getName());
         }
         RingBufferAdmin ring = ((AsyncLoggerContext) context).createRingBufferAdmin();
-        System.out.printf("%n  log4j2 async: ring of %,d slots, file %s%n", ring.getBufferSize(), file);
+        System.out.printf(Locale.ROOT, "%n  log4j2 async: ring of %,d slots, file %s%n", ring.getBufferSize(), file);
     }
 
     @TearDown(Level.Trial)
@@ -133,7 +134,8 @@ public class Log4jBaselineBenchmark {
         long lines = countLines(file);
         long lost = logged - lines;
         double percent = logged == 0 ? 0 : 100.0 * lost / logged;
-        System.out.printf("  log4j2 async: logged %,d, in file %,d, lost %,d (%.2f %%), %d threads, %d-byte payload%s%n",
+        System.out.printf(Locale.ROOT,
+                "  log4j2 async: logged %,d, in file %,d, lost %,d (%.2f %%), %d threads, %d-byte payload%s%n",
                 logged, lines, lost, percent, producers.size(), payloadBytes,
                 backlog == 0 ? "" : ", ring still held " + backlog + " events after 60 s");
         // Secondary metrics are summed over threads and iterations: put the trial's totals on one thread's state.

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -108,7 +109,7 @@ public class PolicyEvaluationBenchmark {
             throw new IllegalStateException("the generated policy decides " + METHOD + " by rule " + decidedBy
                     + " of " + policy.ruleIds().size() + ", expected " + expected + ": " + d);
         }
-        System.out.printf("%n  policy: %d rules, %d bytes; %s %d-byte params -> %s by %s%n",
+        System.out.printf(Locale.ROOT, "%n  policy: %d rules, %d bytes; %s %d-byte params -> %s by %s%n",
                 policy.ruleIds().size(), policy.sourceBytes().length, METHOD, PARAMS.length, d.action(),
                 decidedBy == 0 ? "the default action" : "rule " + decidedBy + " (" + d.ruleId() + ")");
     }

@@ -8,6 +8,7 @@ import dev.vouch.ledger.WaitMode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -82,7 +83,8 @@ public class RecordLatencyBenchmark {
     public void close() throws IOException {
         ledger.close();
         RecorderStats stats = ledger.stats();
-        System.out.printf("%n  latency run: %,d events, ring found full %,d times (must be 0 for the 'ring not full' "
+        System.out.printf(Locale.ROOT,
+                "%n  latency run: %,d events, ring found full %,d times (must be 0 for the 'ring not full' "
                 + "premise), max accepted->journaled %.1f us%n", stats.journaled(), stats.ringFull(),
                 stats.appendLatencyNanosMax() / 1e3);
         BenchEvents.printAndCheck(stats);

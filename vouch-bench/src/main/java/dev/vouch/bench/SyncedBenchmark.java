@@ -10,6 +10,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -79,7 +80,7 @@ public class SyncedBenchmark {
         raw.close();
         ledger.close();
         RecorderStats stats = ledger.stats();
-        System.out.printf("%n  synced run: %,d events, %,d checkpoints (%.2f events per checkpoint)%n",
+        System.out.printf(Locale.ROOT, "%n  synced run: %,d events, %,d checkpoints (%.2f events per checkpoint)%n",
                 stats.journaled(), stats.checkpoints(), (double) stats.journaled() / Math.max(1, stats.checkpoints()));
         BenchEvents.printAndCheck(stats);
         BenchEvents.deleteTree(dir);

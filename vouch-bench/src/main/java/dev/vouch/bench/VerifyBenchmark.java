@@ -11,6 +11,7 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.openjdk.jmh.annotations.AuxCounters;
@@ -122,7 +123,8 @@ public class VerifyBenchmark {
             survived += name.contains("Eden") ? 0 : iterationPeaks[i];
             pools.append(i == 0 ? "" : ", ").append(name).append(' ').append(mb(iterationPeaks[i]));
         }
-        System.out.printf("%n  peak heap during one verification of %,d records: %s MB used, %s MB outside eden (%s;"
+        System.out.printf(Locale.ROOT,
+                "%n  peak heap during one verification of %,d records: %s MB used, %s MB outside eden (%s;"
                 + " max heap %s MB)%n", journal.records(), mb(total), mb(survived), pools,
                 mb(Runtime.getRuntime().maxMemory()));
     }
@@ -151,6 +153,6 @@ public class VerifyBenchmark {
     }
 
     private static String mb(long bytes) {
-        return String.format("%.1f", bytes / (1024.0 * 1024.0));
+        return String.format(Locale.ROOT, "%.1f", bytes / (1024.0 * 1024.0));
     }
 }

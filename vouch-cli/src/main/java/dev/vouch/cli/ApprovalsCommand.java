@@ -2,6 +2,7 @@ package dev.vouch.cli;
 
 import java.io.PrintWriter;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -44,7 +45,8 @@ final class ApprovalsCommand implements Callable<Integer>, ReadingCommand {
             spec.commandLine().getErr().println("no call is waiting for approval");
         }
         for (Map<String, Object> a : list) {
-            out.printf("%7d  %-16s %-24s %-16s until %s%n", (Long) a.get("seq"), Text.safe(str(a.get("agent"))),
+            out.printf(Locale.ROOT,
+                    "%7d  %-16s %-24s %-16s until %s%n", (Long) a.get("seq"), Text.safe(str(a.get("agent"))),
                     Text.safe(str(a.get("tool"))), Text.safe(str(a.get("policy"))), a.get("deadline"));
             String reason = str(a.get("reason"));
             if (!reason.isEmpty()) {

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Base64;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -92,12 +93,13 @@ final class CheckConsistencyCommand implements Callable<Integer> {
                 out.println("NOT CONSISTENT: " + Text.safe(result.problem()));
             }
             out.println();
-            out.printf("%-12s tree size %d, root %s  (%s)%n", "saved:", old.size(),
+            out.printf(Locale.ROOT, "%-12s tree size %d, root %s  (%s)%n", "saved:", old.size(),
                     Base64.getEncoder().encodeToString(old.rootHash()), from);
-            out.printf("%-12s tree size %d, root %s%n", "newer:", cp.size(),
+            out.printf(Locale.ROOT, "%-12s tree size %d, root %s%n", "newer:", cp.size(),
                     Base64.getEncoder().encodeToString(cp.rootHash()));
-            out.printf("%-12s %s%n", "signed by:", result.signer() == null ? "no trusted key" : result.signer().toString());
-            out.printf("%-12s %d hash(es); %s%n", "proof:", proof.hashes().size(), proofFile);
+            out.printf(Locale.ROOT,
+                    "%-12s %s%n", "signed by:", result.signer() == null ? "no trusted key" : result.signer().toString());
+            out.printf(Locale.ROOT, "%-12s %d hash(es); %s%n", "proof:", proof.hashes().size(), proofFile);
         }
         out.flush();
         return exit;

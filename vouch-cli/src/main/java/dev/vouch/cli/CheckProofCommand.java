@@ -116,15 +116,15 @@ final class CheckProofCommand implements Callable<Integer> {
             out.println("NOT VERIFIED: " + Text.safe(problem));
         }
         out.println();
-        out.printf("%-12s %s%n", "record:", Text.safe(describe(record)));
-        out.printf("%-12s %s%n", "leaf hash:", Text.hex(Rfc6962.leafHash(record)));
-        out.printf("%-12s %s, tree size %d, root %s%n", "checkpoint:", Text.safe(cp.origin()), cp.size(),
+        out.printf(Locale.ROOT, "%-12s %s%n", "record:", Text.safe(describe(record)));
+        out.printf(Locale.ROOT, "%-12s %s%n", "leaf hash:", Text.hex(Rfc6962.leafHash(record)));
+        out.printf(Locale.ROOT, "%-12s %s, tree size %d, root %s%n", "checkpoint:", Text.safe(cp.origin()), cp.size(),
                 Base64.getEncoder().encodeToString(cp.rootHash()));
-        out.printf("%-12s %s%n", "signed by:", result.signer() == null ? "no trusted key"
+        out.printf(Locale.ROOT, "%-12s %s%n", "signed by:", result.signer() == null ? "no trusted key"
                 : result.signer() + (result.signer().equals(result.keys().get(0)) ? " (the trust anchor, --pubkey)"
                         : " (rotated to from the trust anchor, " + (result.keys().indexOf(result.signer()))
                                 + " rotation(s) in the proof)"));
-        out.printf("%-12s %s%n", "proof:", proof.hashes().size() + " hash(es); " + proofFile);
+        out.printf(Locale.ROOT, "%-12s %s%n", "proof:", proof.hashes().size() + " hash(es); " + proofFile);
     }
 
     /**

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -152,9 +153,10 @@ final class ManyJournals {
 
     /** One line per journal: the status, where, the origin, and what matters. */
     static String line(Result r, int width) {
-        String where = String.format("%-" + Math.max(1, width) + "s", Text.safe(r.display()));
+        String where = String.format(Locale.ROOT, "%-" + Math.max(1, width) + "s", Text.safe(r.display()));
         if (r.outcome() == null) {
-            return String.format("%-11s %s  %s", r.exit() == VouchCli.EXIT_FAILED ? "STOPPED" : "ERROR", where,
+            return String.format(Locale.ROOT,
+                    "%-11s %s  %s", r.exit() == VouchCli.EXIT_FAILED ? "STOPPED" : "ERROR", where,
                     Text.safe(r.error()));
         }
         Outcome o = r.outcome();
@@ -165,7 +167,7 @@ final class ManyJournals {
             case UNREADABLE -> "UNREADABLE";
             case TORN_TAIL, UNSEALED, LATER_FILE_MISSING, EMPTY -> "INCOMPLETE";
         };
-        StringBuilder b = new StringBuilder(String.format("%-11s %s  %s  %d records, %d key(s)", label,
+        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%-11s %s  %s  %d records, %d key(s)", label,
                 where, rep.origin() == null ? "(no origin)" : Text.safe(rep.origin()), rep.records(),
                 rep.keys().size()));
         switch (o.status()) {

@@ -4,6 +4,7 @@ import dev.vouch.verify.VerificationListener;
 import java.io.Console;
 import java.io.PrintWriter;
 import java.lang.reflect.Method;
+import java.util.Locale;
 
 /**
  * A one-line progress bar on standard error, redrawn in place with a carriage return. Shown only when a person is
@@ -71,9 +72,10 @@ final class ProgressBar {
             long shownDone = Math.min(done, total);
             int filled = (int) (WIDTH * shownDone / total);
             line.append('[').append("#".repeat(filled)).append("-".repeat(WIDTH - filled)).append("] ")
-                    .append(String.format("%3d%%  %,d / %,d records", 100 * shownDone / total, done, total));
+                    .append(String.format(Locale.ROOT,
+                            "%3d%%  %,d / %,d records", 100 * shownDone / total, done, total));
         } else {
-            line.append(String.format("%,d records", done));
+            line.append(String.format(Locale.ROOT, "%,d records", done));
         }
         int pad = Math.max(0, lastLength - line.length());
         err.print("\r" + line + " ".repeat(pad));

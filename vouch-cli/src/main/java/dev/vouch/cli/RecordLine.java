@@ -19,14 +19,16 @@ import java.util.Locale;
 final class RecordLine {
     static final int PREVIEW = 60;
     /** The column heads of {@link #of}, for a table. */
-    static final String HEADER = String.format("%7s  %-24s  %-15s  %-16s %-24s %-9s %s", "SEQ", "TIME (UTC)", "TYPE",
+    static final String HEADER = String.format(Locale.ROOT,
+            "%7s  %-24s  %-15s  %-16s %-24s %-9s %s", "SEQ", "TIME (UTC)", "TYPE",
             "TASK", "TOOL", "DECISION", "DETAILS");
 
     private RecordLine() {
     }
 
     static String of(RecordView v) {
-        String head = String.format("%7d  %-24s  %-15s  ", v.sequence(), Text.isoMillis(v.timestamp()), v.type().label());
+        String head = String.format(Locale.ROOT,
+                "%7d  %-24s  %-15s  ", v.sequence(), Text.isoMillis(v.timestamp()), v.type().label());
         return head + details(v);
     }
 
@@ -50,7 +52,7 @@ final class RecordLine {
 
     private static String event(RecordView v) {
         StringBuilder b = new StringBuilder(128);
-        b.append(String.format("%-16s %-24s %-9s", Text.cut(Text.orDash(v.task()), 16),
+        b.append(String.format(Locale.ROOT, "%-16s %-24s %-9s", Text.cut(Text.orDash(v.task()), 16),
                 Text.cut(Text.orDash(v.name()), 24), v.decision() == Decision.NONE ? "-" : label(v.decision())));
         if (v.risk() != Risk.NONE) {
             b.append(" risk=").append(label(v.risk()));
@@ -96,7 +98,8 @@ final class RecordLine {
 
     /** The line for a record that does not parse, read at {@code index} (its sequence number in a sound journal). */
     static String malformed(long index, int length, String why) {
-        return String.format("%7s  %-24s  %-15s  record %d (%d bytes): %s", "?", "-", "MALFORMED", index, length,
+        return String.format(Locale.ROOT,
+                "%7s  %-24s  %-15s  record %d (%d bytes): %s", "?", "-", "MALFORMED", index, length,
                 Text.safe(why));
     }
 }

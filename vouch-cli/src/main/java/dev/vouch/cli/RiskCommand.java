@@ -124,7 +124,8 @@ final class RiskCommand implements Callable<Integer>, ReadingCommand {
             out.println("no tool call of risk " + label(threshold) + (threshold == Risk.CRITICAL ? "" : " or higher")
                     + (stats.risky().count() > 0 ? " matches the options" : " in " + journal));
         } else {
-            out.println(String.format(FORMAT, "CALL", "TIME (UTC)", "RISK", "TOOL", "TASK", "DECISION", "APPROVAL",
+            out.println(String.format(Locale.ROOT,
+                    FORMAT, "CALL", "TIME (UTC)", "RISK", "TOOL", "TASK", "DECISION", "APPROVAL",
                     "OUTCOME", "RULE: REASON  PARAMS").stripTrailing());
             for (CallRows.Row r : rows) {
                 out.println(line(r, outcomes));
@@ -144,7 +145,7 @@ final class RiskCommand implements Callable<Integer>, ReadingCommand {
                 + (approver == null && answer == null ? ""
                         : "; " + (approver == null ? answer : answer == null ? approver : approver + ": " + answer));
         String params = r.params == null ? "" : Text.cut(Text.safe(r.params), RecordLine.PREVIEW);
-        return String.format(FORMAT, r.callSeq, Text.isoMillis(r.timestamp), label(r.risk),
+        return String.format(Locale.ROOT, FORMAT, r.callSeq, Text.isoMillis(r.timestamp), label(r.risk),
                 Text.cut(Text.orDash(r.tool), 24), Text.cut(Text.orDash(r.task), 16), decision(r.decision),
                 decision(r.approval), outcomes.of(r.callSeq).label,
                 (why.isEmpty() ? "" : why + "  ") + params).stripTrailing();

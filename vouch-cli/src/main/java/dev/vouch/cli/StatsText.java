@@ -49,43 +49,43 @@ final class StatsText {
         heading(out, "record types");
         for (RecordType t : RecordType.values()) {
             if (s.count(t) > 0) {
-                out.printf("  %-18s %,12d%n", t.label(), s.count(t));
+                out.printf(Locale.ROOT, "  %-18s %,12d%n", t.label(), s.count(t));
             }
         }
 
         heading(out, "decisions (policy decisions and approvals)");
         for (Decision d : StatsJson.ALL_DECISIONS) {
             if (s.decisions(d) > 0 || StatsJson.POLICY_DECISIONS.contains(d)) {
-                out.printf("  %-18s %,12d%n", StatsJson.label(d), s.decisions(d));
+                out.printf(Locale.ROOT, "  %-18s %,12d%n", StatsJson.label(d), s.decisions(d));
             }
         }
 
         heading(out, "risk (of policy decisions, and of calls that carry one)");
-        out.printf("  %-18s %12s  %10s  %10s  %10s%n", "", "total", "allow", "block", "stall");
+        out.printf(Locale.ROOT, "  %-18s %12s  %10s  %10s  %10s%n", "", "total", "allow", "block", "stall");
         for (Risk r : Risk.values()) {
             if (s.risks(r) > 0) {
-                out.printf("  %-18s %,12d  %,10d  %,10d  %,10d%n", StatsJson.label(r), s.risks(r),
+                out.printf(Locale.ROOT, "  %-18s %,12d  %,10d  %,10d  %,10d%n", StatsJson.label(r), s.risks(r),
                         s.riskDecisions(r, Decision.ALLOW), s.riskDecisions(r, Decision.BLOCK),
                         s.riskDecisions(r, Decision.STALL));
             }
         }
 
         heading(out, "policy rules");
-        out.printf("  %-36s %10s  %10s  %10s%n", "", "allow", "block", "stall");
+        out.printf(Locale.ROOT, "  %-36s %10s  %10s  %10s%n", "", "allow", "block", "stall");
         List<Map.Entry<String, long[]>> rules = s.policies().sortedByTotal();
         for (Map.Entry<String, long[]> e : head(rules, top)) {
             long[] c = e.getValue();
-            out.printf("  %-36s %,10d  %,10d  %,10d%n", name(e.getKey(), 36), c[Decision.ALLOW.ordinal()],
+            out.printf(Locale.ROOT, "  %-36s %,10d  %,10d  %,10d%n", name(e.getKey(), 36), c[Decision.ALLOW.ordinal()],
                     c[Decision.BLOCK.ordinal()], c[Decision.STALL.ordinal()]);
         }
         more(out, rules.size(), top);
 
         heading(out, "tools");
-        out.printf("  %-36s %10s  %10s  %10s  %10s%n", "", "calls", "blocked", "stalled", "errors");
+        out.printf(Locale.ROOT, "  %-36s %10s  %10s  %10s  %10s%n", "", "calls", "blocked", "stalled", "errors");
         List<Map.Entry<String, long[]>> tools = s.tools().sorted(JournalStats.CALLS);
         for (Map.Entry<String, long[]> e : head(tools, top)) {
             long[] c = e.getValue();
-            out.printf("  %-36s %,10d  %,10d  %,10d  %,10d%n", name(e.getKey(), 36), c[JournalStats.CALLS],
+            out.printf(Locale.ROOT, "  %-36s %,10d  %,10d  %,10d  %,10d%n", name(e.getKey(), 36), c[JournalStats.CALLS],
                     c[JournalStats.DECISION_BASE + Decision.BLOCK.ordinal()],
                     c[JournalStats.DECISION_BASE + Decision.STALL.ordinal()], c[JournalStats.ERRORS]);
         }
@@ -93,22 +93,25 @@ final class StatsText {
 
         counts(out, "agents (events)", s.agents(), top);
         heading(out, "tasks");
-        out.printf("  %-36s %10s  %10s%n", "", "events", "calls");
+        out.printf(Locale.ROOT, "  %-36s %10s  %10s%n", "", "events", "calls");
         List<Map.Entry<String, JournalStats.Task>> tasks = tasksByEvents(s);
         for (Map.Entry<String, JournalStats.Task> e : head(tasks, top)) {
-            out.printf("  %-36s %,10d  %,10d%n", name(e.getKey(), 36), e.getValue().events, e.getValue().calls);
+            out.printf(Locale.ROOT,
+                    "  %-36s %,10d  %,10d%n", name(e.getKey(), 36), e.getValue().events, e.getValue().calls);
         }
         more(out, tasks.size(), top);
         counts(out, "principals (events)", s.principals(), top);
 
         heading(out, "approvals");
         ApprovalStats a = s.approvals();
-        out.printf("  %d answer(s): %d approved, %d refused, %d timed out; %d call(s) awaiting approval%n", a.answers(),
+        out.printf(Locale.ROOT,
+                "  %d answer(s): %d approved, %d refused, %d timed out; %d call(s) awaiting approval%n", a.answers(),
                 a.count(Decision.APPROVED), a.count(Decision.REFUSED), a.count(Decision.TIMED_OUT),
                 outcomes[CallOutcomes.Outcome.AWAITING_APPROVAL.ordinal()]);
         ApprovalStats.Waits w = a.waits();
         if (w.count() > 0) {
-            out.printf("  waiting time: min %s, median %s, 95th percentile %s, max %s, mean %s (%d answer(s) after a"
+            out.printf(Locale.ROOT,
+                    "  waiting time: min %s, median %s, 95th percentile %s, max %s, mean %s (%d answer(s) after a"
                     + " stall)%n", duration(w.min()), duration(w.median()), duration(w.p95()), duration(w.max()),
                     duration(w.mean()), w.count());
         }
@@ -128,13 +131,13 @@ final class StatsText {
                 run++;
             }
             if (run >= EMPTY_RUN) {
-                out.printf("  %-20s %,10d  (%,d intervals without events, to %s)%n", stamp(b), 0, run,
+                out.printf(Locale.ROOT, "  %-20s %,10d  (%,d intervals without events, to %s)%n", stamp(b), 0, run,
                         stamp(buckets.get(i + run - 1)));
                 i += run - 1;
                 continue;
             }
             int len = (int) Math.round((double) BAR * b.events() / peak);
-            out.printf("  %-20s %,10d  %s%n", stamp(b), b.events(), "#".repeat(len));
+            out.printf(Locale.ROOT, "  %-20s %,10d  %s%n", stamp(b), b.events(), "#".repeat(len));
         }
         out.flush();
     }
@@ -160,7 +163,7 @@ final class StatsText {
         heading(out, title);
         List<Map.Entry<String, long[]>> entries = b.sorted(0);
         for (Map.Entry<String, long[]> e : head(entries, top)) {
-            out.printf("  %-36s %,10d%n", name(e.getKey(), 36), e.getValue()[0]);
+            out.printf(Locale.ROOT, "  %-36s %,10d%n", name(e.getKey(), 36), e.getValue()[0]);
         }
         more(out, entries.size(), top);
     }
@@ -176,7 +179,7 @@ final class StatsText {
     }
 
     private static void row(PrintWriter out, String name, String value) {
-        out.printf("%-10s %s%n", name + ":", value);
+        out.printf(Locale.ROOT, "%-10s %s%n", name + ":", value);
     }
 
     /** A duration for people: 850 us, 12.3 ms, 4.2 s, 3 min 5 s, 2 h 10 min, 3 d 4 h. */

@@ -350,6 +350,6 @@ final class StatusCommand implements Callable<Integer>, ReadingCommand {
     }
 
     private static void row(PrintWriter out, String name, String value) {
-        out.printf("%-17s %s%n", name + ":", value);
+        out.printf(Locale.ROOT, "%-17s %s%n", name + ":", value);
     }
 }

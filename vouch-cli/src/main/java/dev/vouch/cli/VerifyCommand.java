@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.ArgGroup;
@@ -345,7 +346,7 @@ final class VerifyCommand implements Callable<Integer> {
     }
 
     private static void row(PrintWriter out, String name, String value) {
-        out.printf("%-18s %s%n", name + ":", value);
+        out.printf(Locale.ROOT, "%-18s %s%n", name + ":", value);
     }
 
     private int verifyJson(JournalCheck check, JournalVerifier verifier, int threads) throws IOException {

@@ -5,6 +5,7 @@ import dev.vouch.FormatException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
+import java.util.Locale;
 
 /** Small shared helpers: SHA-256, strict base64, and the character rules of signed notes. */
 final class Encoding {
@@ -75,7 +76,7 @@ final class Encoding {
 
     /** "U+000D" style, for error messages. */
     static String codePoint(int c) {
-        return String.format("U+%04X", c);
+        return String.format(Locale.ROOT, "U+%04X", c);
     }
 
     /**
@@ -91,7 +92,7 @@ final class Encoding {
                 b.append('\\').append(c);
             } else if (c < 0x20 || c == 0x7f || Character.getType(c) == Character.CONTROL
                     || Character.isSurrogate(c) || Character.getType(c) == Character.FORMAT) {
-                b.append(String.format("\\u%04x", (int) c));
+                b.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
             } else {
                 b.append(c);
             }

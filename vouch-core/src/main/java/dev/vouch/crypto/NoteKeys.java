@@ -5,6 +5,7 @@ import dev.vouch.FormatException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -49,7 +50,7 @@ public final class NoteKeys {
         byte[] typed = new byte[1 + VerifyingKey.SIZE];
         typed[0] = ED25519;
         key.copyTo(typed, 1);
-        return name + "+" + String.format("%08x", keyId(name, key)) + "+" + Encoding.base64(typed);
+        return name + "+" + String.format(Locale.ROOT, "%08x", keyId(name, key)) + "+" + Encoding.base64(typed);
     }
 
     /**
@@ -108,7 +109,8 @@ public final class NoteKeys {
                     + " is not canonical standard base64");
         }
         if (typed[0] != ED25519) {
-            throw new FormatException(String.format("verifier key for %s: unsupported signature type 0x%02x"
+            throw new FormatException(String.format(Locale.ROOT,
+                    "verifier key for %s: unsupported signature type 0x%02x"
                     + " (only Ed25519, 0x01, is supported)", name, typed[0] & 0xff));
         }
         if (typed.length != 1 + VerifyingKey.SIZE) {
@@ -118,7 +120,7 @@ public final class NoteKeys {
         VerifyingKey key = VerifyingKey.of(Arrays.copyOfRange(typed, 1, typed.length));
         int id = keyId(name, key);
         if (id != Integer.parseUnsignedInt(hex, 16)) {
-            throw new FormatException(String.format("verifier key for %s: key ID %s does not match the key"
+            throw new FormatException(String.format(Locale.ROOT, "verifier key for %s: key ID %s does not match the key"
                     + " (computed %08x)", name, hex, id));
         }
         return new Parsed(name, key);

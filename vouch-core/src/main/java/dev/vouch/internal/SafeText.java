@@ -1,5 +1,7 @@
 package dev.vouch.internal;
 
+import java.util.Locale;
+
 /**
  * Text from outside (an agent's tool name, task or call id, a journal's content) made safe to print on one line of a
  * log or a terminal. An outside trial's agent named a tool {@code "ops.x\n[CRITICAL] the ledger stopped"}: written
@@ -41,7 +43,7 @@ public final class SafeText {
                 if (backslash) {
                     b.append("\\\\");
                 } else if (escape) {
-                    b.append(String.format("\\u%04x", (int) c));
+                    b.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
                 } else {
                     b.append(c);
                 }

@@ -16,6 +16,7 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Collections;
 import java.util.EnumSet;
+import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -243,6 +244,6 @@ public final class SecretFiles {
                 case OTHERS_EXECUTE -> 01;
             };
         }
-        return String.format("%04o", m);
+        return String.format(Locale.ROOT, "%04o", m);
     }
 }

@@ -6,6 +6,7 @@ import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 
 /**
  * Checks for text that arrives from outside as JSON before anything is judged or recorded. A JSON parser decodes
@@ -69,6 +70,6 @@ public final class StrictText {
 
     /** {@code \}{@code uXXXX} for the char at {@code index}, to name it in a message. */
     public static String escaped(CharSequence s, int index) {
-        return String.format("\\u%04x", (int) s.charAt(index));
+        return String.format(Locale.ROOT, "\\u%04x", (int) s.charAt(index));
     }
 }

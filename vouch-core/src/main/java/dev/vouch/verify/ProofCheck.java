@@ -16,6 +16,7 @@ import dev.vouch.merkle.Rfc6962;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -253,7 +254,7 @@ public final class ProofCheck {
         for (int i = 0; i < Math.min(s.length(), 100); i++) {
             char c = s.charAt(i);
             b.append(c < 0x20 || c == 0x7f || Character.getType(c) == Character.FORMAT
-                    ? String.format("\\u%04x", (int) c) : String.valueOf(c));
+                    ? String.format(Locale.ROOT, "\\u%04x", (int) c) : String.valueOf(c));
         }
         return b.append(s.length() > 100 ? "...\"" : "\"").toString();
     }

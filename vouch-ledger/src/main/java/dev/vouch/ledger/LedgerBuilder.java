@@ -6,6 +6,7 @@ import dev.vouch.ledger.internal.LedgerConfig;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -219,7 +220,7 @@ public final class LedgerBuilder {
         StringBuilder b = new StringBuilder("\"");
         s.codePoints().forEach(c -> {
             if (c < 0x20 || c == 0x7f) {
-                b.append(String.format("\\u%04x", c));
+                b.append(String.format(Locale.ROOT, "\\u%04x", c));
             } else {
                 b.appendCodePoint(c);
             }

@@ -1,5 +1,7 @@
 package dev.vouch.policy;
 
+import java.util.Locale;
+
 /**
  * One {@code match_methods} entry, compiled once at load: an exact name, or a glob where {@code *} matches any
  * run of characters (dots included, possibly none) and {@code ?} exactly one. The common shapes (exact, lone
@@ -43,7 +45,8 @@ final class MethodPattern {
             boolean lonely = Character.isHighSurrogate(c) && Character.charCount(cp) == 1
                     || Character.isLowSurrogate(c) && (i == 0 || !Character.isHighSurrogate(text.charAt(i - 1)));
             if (!Character.isLowSurrogate(c) && Texts.invisible(cp) || lonely) {
-                throw new IllegalArgumentException(String.format("found the invisible character U+%04X in method pattern"
+                throw new IllegalArgumentException(String.format(Locale.ROOT,
+                        "found the invisible character U+%04X in method pattern"
                         + " %s; expected a method name of visible characters (a rule with it never matches the name it"
                         + " looks like)", cp, Texts.quote(text)));
             }

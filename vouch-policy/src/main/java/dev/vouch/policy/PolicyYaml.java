@@ -6,6 +6,7 @@ import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.MalformedInputException;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import java.util.Set;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.composer.Composer;
@@ -124,7 +125,7 @@ final class PolicyYaml {
             throw new PolicyException(source, mark.getLine() + 1, mark.getColumn() + 1, m.toString());
         } catch (ReaderException e) {
             int[] at = lineAndColumn(text, e.getPosition());
-            throw new PolicyException(source, at[0], at[1], String.format(
+            throw new PolicyException(source, at[0], at[1], String.format(Locale.ROOT, 
                     "found the control character U+%04X; expected printable text", e.getCodePoint()));
         } catch (YAMLException e) {
             // Limits without a position (nesting depth): report at the start.

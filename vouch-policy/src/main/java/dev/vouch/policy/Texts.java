@@ -1,6 +1,7 @@
 package dev.vouch.policy;
 
 import java.math.BigDecimal;
+import java.util.Locale;
 
 /** Small text helpers shared by the loader and the evaluator. */
 final class Texts {
@@ -26,7 +27,7 @@ final class Texts {
             } else if (c == '\t') {
                 b.append("\\t");
             } else if (c < 0x20 || c == 0x7f || c != ' ' && invisible(c)) {
-                b.append(String.format("\\u%04x", (int) c)); // shown, not rendered: invisible ones too
+                b.append(String.format(Locale.ROOT, "\\u%04x", (int) c)); // shown, not rendered: invisible ones too
             } else {
                 b.append(c);
             }
