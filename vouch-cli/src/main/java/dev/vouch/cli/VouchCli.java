@@ -2,6 +2,7 @@ package dev.vouch.cli;
 
 import dev.vouch.JournalCorruptException;
 import dev.vouch.VouchException;
+import dev.vouch.internal.PlatformNames;
 import dev.vouch.internal.VouchVersion;
 import dev.vouch.mcpproxy.McpProxyMain;
 import java.io.BufferedOutputStream;
@@ -19,11 +20,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.function.BooleanSupplier;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine;
 
 /**
  * {@code vouch}: the offline audit command line. A thin layer over {@link dev.vouch.verify.JournalVerifier} and
@@ -106,6 +107,11 @@ public final class VouchCli implements Runnable {
         // The result goes straight to file descriptor 1; System.out, which libraries use, now leads to stderr.
         FileOutputStream stdout = new FileOutputStream(FileDescriptor.out);
         System.setOut(System.err);
+        String unreadable = PlatformNames.problem(args); // in a C locale: an answer about other names, exit 0
+        if (unreadable != null) {
+            System.err.println("vouch: " + unreadable);
+            System.exit(EXIT_USAGE);
+        }
         if (args.length > 0 && args[0].equals("mcp-proxy")) {
             // Before picocli: the proxy's own options and the server's command line reach it unparsed, and
             // standard output carries MCP only.

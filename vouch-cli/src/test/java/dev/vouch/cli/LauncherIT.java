@@ -193,6 +193,50 @@ class LauncherIT {
         assertEquals("", r.err(), "no Unsafe or native-access warnings: " + r);
     }
 
+    /**
+     * In a C locale the JVM reads its command line as ASCII: an outside trial's {@code check-policy --tool ödeme.iade}
+     * judged {@code \ufffd\ufffddeme.iade} ("block, no rule matched") with exit 0, and a ledger started from a
+     * directory named {@code cwd-é} wrote into a look-alike {@code cwd-??}. The launcher runs the JVM in C.UTF-8; a
+     * JVM started otherwise refuses, naming the locale. The command lines are in a script, written as UTF-8 bytes:
+     * this JVM may itself be in a C locale, and would pass the arguments on mangled.
+     */
+    @Test
+    void shouldReadNonAsciiArgumentsInACLocaleOrRefuseThem() throws IOException {
+        Path policy = tmp.resolve("policy.yaml");
+        Files.writeString(policy, "version: \"2026.1\"\ndefaults:\n  default_action: block\npolicies:\n"
+                + "  - id: iade-büyük\n    match_methods: [\"ödeme.iade\"]\n    action: stall\n    risk_level: high\n");
+        Path script = tmp.resolve("c-locale.sh");
+        Files.write(script, ("unset LC_ALL LC_CTYPE LANGUAGE; LANG=C; export LANG\n"
+                + "\"$@\" check-policy " + policy + " --tool 'ödeme.iade' --params '{\"amount\":900}'\n")
+                .getBytes(StandardCharsets.UTF_8));
+
+        Run launched = run(List.of("/bin/sh", script.toString(), launcher.toString()), Map.of(), false);
+        assertEquals(0, launched.exit(), launched::toString);
+        assertTrue(launched.out().contains("ödeme.iade {\"amount\":900} -> stall by rule iade-büyük"), launched::toString);
+
+        Run plain = run(List.of("/bin/sh", script.toString(), javaHome.resolve("bin/java").toString(), "-jar",
+                jar.toString()), Map.of(), false);
+        assertEquals(VouchCli.EXIT_USAGE, plain.exit(), plain::toString);
+        assertEquals("", plain.out());
+        assertTrue(plain.err().startsWith("vouch: argument 4 (\"\\ufffd\\ufffddeme.iade\") lost characters: this JVM"
+                + " reads its command line in the locale's character set, "), plain::toString);
+        assertTrue(plain.err().contains("(LANG=C)") && plain.err().contains("LC_ALL=C.UTF-8"), plain::toString);
+
+        Path cwd = tmp.resolve("cwd-é");
+        Files.createDirectories(cwd);
+        Path inCwd = tmp.resolve("c-locale-cwd.sh");
+        Files.write(inCwd, ("unset LC_ALL LC_CTYPE LANGUAGE; LANG=C; export LANG; cd '" + cwd + "' || exit 9\n"
+                + "\"$@\" verify journal --pubkey " + journal.pub() + "\n").getBytes(StandardCharsets.UTF_8));
+        Run relative = run(List.of("/bin/sh", inCwd.toString(), javaHome.resolve("bin/java").toString(), "-jar",
+                jar.toString()), Map.of(), false);
+        assertEquals(VouchCli.EXIT_USAGE, relative.exit(), relative::toString);
+        assertTrue(relative.err().startsWith("vouch: the working directory's name, read in the locale's character"
+                + " set "), relative::toString);
+        try (Stream<Path> siblings = Files.list(tmp)) {
+            assertEquals(List.of(), siblings.filter(f -> f.getFileName().toString().startsWith("cwd-?")).toList());
+        }
+    }
+
     private static List<String> launcher() {
         return List.of(launcher.toString());
     }

@@ -7,6 +7,7 @@ import dev.vouch.guard.ConsoleApprovals;
 import dev.vouch.guard.Guard;
 import dev.vouch.guard.GuardBuilder;
 import dev.vouch.guard.RedactionKey;
+import dev.vouch.internal.PlatformNames;
 import dev.vouch.ledger.JournalReader;
 import dev.vouch.ledger.Ledger;
 import dev.vouch.ledger.LedgerBuilder;
@@ -39,8 +40,8 @@ import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
@@ -174,6 +175,11 @@ public final class McpProxyMain implements Callable<Integer> {
     public static void main(String[] args) {
         OutputStream stdout = new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16);
         System.setOut(System.err); // from here on, a stray System.out.println cannot corrupt the MCP stream
+        String unreadable = PlatformNames.problem(args);
+        if (unreadable != null) {
+            System.err.println("vouch mcp-proxy: " + unreadable);
+            System.exit(EXIT_USAGE);
+        }
         System.exit(run(args, System.in, stdout, System.err));
     }
 

@@ -1,5 +1,6 @@
 package dev.vouch.server;
 
+import dev.vouch.internal.PlatformNames;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
@@ -32,6 +33,11 @@ public final class GatewayMain implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
+        String unreadable = PlatformNames.problem(args); // in a C locale: "b\ufffd\ufffdro" signed into the origin
+        if (unreadable != null) {
+            System.err.println("vouch-server: " + unreadable);
+            System.exit(2);
+        }
         CommandLine cl = new CommandLine(new GatewayMain());
         cl.setOut(new PrintWriter(new java.io.OutputStreamWriter(System.out, StandardCharsets.UTF_8), true));
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {

@@ -4,10 +4,11 @@ import dev.vouch.FormatException;
 import dev.vouch.JournalCorruptException;
 import dev.vouch.KeyFileException;
 import dev.vouch.VouchException;
-import dev.vouch.internal.VouchVersion;
 import dev.vouch.crypto.KeyFile;
 import dev.vouch.crypto.SigningKey;
 import dev.vouch.crypto.VerifyingKey;
+import dev.vouch.internal.PlatformNames;
+import dev.vouch.internal.VouchVersion;
 import dev.vouch.internal.format.RecordType;
 import dev.vouch.internal.format.RecordView;
 import dev.vouch.ledger.JvmFlags;
@@ -43,6 +44,7 @@ final class LedgerOpener {
     static Opened open(LedgerConfig config, LedgerCounters counters, FailureLatch failure) {
         // Before Chronicle is touched: a missing flag is a sentence naming it, not an IllegalAccessException.
         JvmFlags.check();
+        checkNamesResolve(config);
         try {
             return openOrFresh(config, counters, failure);
         } catch (VouchException | IllegalArgumentException | IllegalStateException e) {
@@ -51,6 +53,20 @@ final class LedgerOpener {
             // Chronicle's own exceptions and I/O failures: an outside trial's open under a file size limit threw
             // "IORuntimeException: Failed to acquireByteStore start: 0x0", the reason two causes down.
             throw new VouchException("cannot write the journal " + config.journal() + ": " + rootCause(e), e);
+        }
+    }
+
+    /**
+     * Relative paths resolve against the working directory's name as the JVM read it: in a C locale, a directory
+     * named {@code ...-é} reads as {@code ...-\ufffd\ufffd}, and an outside trial's ledger created its key and journal
+     * in a look-alike sibling named {@code ...-??} (then failed inside Chronicle). Refused before anything is created.
+     */
+    private static void checkNamesResolve(LedgerConfig config) {
+        boolean relative = !config.journal().isAbsolute() || !config.keyFile().isAbsolute()
+                || config.freshJournalIfCorrupt() != null && !config.freshJournalIfCorrupt().isAbsolute();
+        String problem = relative ? PlatformNames.workingDirectoryProblem() : null;
+        if (problem != null) {
+            throw new VouchException("cannot open the journal " + config.journal() + " by a relative path: " + problem);
         }
     }
 

@@ -37,6 +37,15 @@ final class SpaceReservation implements AutoCloseable {
     private static final int ENOSPC = 28;
     private static final int EDQUOT = 122;
 
+    /**
+     * The usual cause where the JVM flags are right: JNR unpacks its native stub into {@code java.io.tmpdir} (else a
+     * {@code tmp} directory it creates in the working directory). An outside trial's read-only container without a
+     * writable /tmp read only "no native access", and looked for a missing flag.
+     */
+    private static final String TMPDIR_HINT = ": JNR could not load its native library, which it unpacks into"
+            + " java.io.tmpdir (" + System.getProperty("java.io.tmpdir") + "); make that a writable directory, or set"
+            + " -Djava.io.tmpdir to one";
+
     private final PosixAPI posix;
     private File file;
     private int fd = -1;
@@ -54,10 +63,10 @@ final class SpaceReservation implements AutoCloseable {
         try {
             p = PosixAPI.posix();
         } catch (RuntimeException | LinkageError e) {
-            unsupported("no native access (" + e + ")");
+            unsupported("no native access (" + e + ")" + TMPDIR_HINT);
         }
         if (p != null && p.getClass().getSimpleName().startsWith("NoOp")) {
-            unsupported("no native access");
+            unsupported("no native access" + TMPDIR_HINT);
             p = null;
         }
         this.posix = p;
