@@ -90,6 +90,7 @@ public final class ChronicleJournal implements AutoCloseable {
                 }
             }
             this.appender = queue.createAppender();
+            JournalModes.restrict(directory.resolve(CycleFiles.TABLE_STORE_NAME));
         } catch (RuntimeException | InternalError e) {
             lock.close();
             // Chronicle's own exceptions (a broken table store, a fault in a mapped read) are not the caller's types.
@@ -154,7 +155,11 @@ public final class ChronicleJournal implements AutoCloseable {
             open = appender.writingDocument();
             openBytes = open.wire().bytes();
             openLength = 0;
-            reservedFile = appender.currentFile(); // a new day's file after a roll
+            File current = appender.currentFile(); // a new day's file after a roll
+            if (current != null && !current.equals(reservedFile)) {
+                JournalModes.restrict(current.toPath()); // Chronicle creates it 0666 less the umask
+            }
+            reservedFile = current;
             if (reservedFile != null) {
                 unsynced.add(reservedFile);
             }

@@ -612,38 +612,13 @@ final class LedgerOpener {
         }
         try {
             if (!Files.isDirectory(dir)) {
-                createPrivately(dir);
+                JournalModes.createDirectories(dir); // 0750: the journal holds every call's parameters
             }
         } catch (IOException e) {
             throw new VouchException("cannot create the journal directory " + dir + ": " + e, e);
         }
         if (!Files.isWritable(dir)) {
             throw new VouchException("the journal directory " + dir + " is not writable");
-        }
-    }
-
-    /**
-     * Creates the journal directory, mode 0750 where the file system has POSIX permissions (less where the umask
-     * says so): the journal holds every tool call's parameters and results, which other users of the host must not
-     * read, while a group (the one a Kubernetes fsGroup gives the volume, say) may, for a reader such as a backup or
-     * an auditor's pod. Directories above it are created as usual; an existing directory is left as it is.
-     */
-    private static void createPrivately(Path dir) throws IOException {
-        Path absolute = dir.toAbsolutePath();
-        if (absolute.getParent() != null) {
-            Files.createDirectories(absolute.getParent());
-        }
-        try {
-            if (absolute.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-                Files.createDirectory(absolute, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-                        java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-x---")));
-            } else {
-                Files.createDirectory(absolute);
-            }
-        } catch (java.nio.file.FileAlreadyExistsException e) {
-            if (!Files.isDirectory(absolute)) {
-                throw e; // created by someone else in the meantime is fine; a file of that name is not
-            }
         }
     }
 

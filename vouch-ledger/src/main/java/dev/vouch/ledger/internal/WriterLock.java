@@ -31,7 +31,8 @@ final class WriterLock implements AutoCloseable {
         Path file = journalDirectory.resolve(FILE_NAME);
         FileChannel channel;
         try {
-            channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            channel = FileChannel.open(file, java.util.Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
+                    JournalModes.fileAttributes(file));
         } catch (IOException e) {
             throw new VouchException("cannot open the writer lock " + file + ": " + e, e);
         }
