@@ -128,6 +128,8 @@ public final class PolicyWatcher implements AutoCloseable {
             next = System.nanoTime() + intervalNanos;
             try {
                 poll();
+            } catch (VirtualMachineError e) {
+                throw e; // out of memory: the JVM's own to handle (the gateway exits with one line), not a surprise
             } catch (RuntimeException | Error e) {
                 // The watcher must outlive any surprise: the agent keeps the policy in force either way.
                 LOG.error("Policy watcher for {} failed while checking the file; it keeps watching", file, e);
