@@ -18,6 +18,7 @@ import java.util.regex.Pattern;
 final class TimeArg {
     private static final Pattern AGO = Pattern.compile("(\\d+)(s|m|h|d|w)");
     private static final long NANOS = 1_000_000_000L;
+    private static final Pattern DECIMAL_COMMA = Pattern.compile("(T\\d{2}:\\d{2}:\\d{2}),(\\d)");
 
     private TimeArg() {
     }
@@ -29,7 +30,8 @@ final class TimeArg {
      * @throws IllegalArgumentException naming what is accepted
      */
     static long parse(String value, boolean endOfDay, Instant now) {
-        String v = value.strip();
+        // ISO 8601 allows a comma before the fraction of a second (11:15:19,530Z); java.time takes only the dot.
+        String v = DECIMAL_COMMA.matcher(value.strip()).replaceFirst("$1.$2");
         Matcher ago = AGO.matcher(v.toLowerCase(Locale.ROOT));
         if (ago.matches()) {
             long n = Long.parseLong(ago.group(1));

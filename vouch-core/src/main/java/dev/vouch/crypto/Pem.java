@@ -96,7 +96,9 @@ final class Pem {
      * @throws FormatException saying which part of the PEM structure is wrong
      */
     static Block decode(String text) {
-        String[] lines = text.strip().split("\n", -1);
+        // A byte-order mark, as Windows editors save UTF-8: accepted, as policy files with one are (an outside trial
+        // found a public key with one refused while everything else took it).
+        String[] lines = (text.startsWith("\ufeff") ? text.substring(1) : text).strip().split("\n", -1);
         for (int i = 0; i < lines.length; i++) {
             if (lines[i].endsWith("\r")) {
                 lines[i] = lines[i].substring(0, lines[i].length() - 1);

@@ -157,6 +157,10 @@ class VerifyingKeyTest {
 
         assertEquals(key, VerifyingKey.read(pem));
         assertEquals(key, VerifyingKey.read(vkey));
+        // As a Windows editor saves it: a byte-order mark and CRLF (an outside trial's was refused for the mark).
+        Path bom = dir.resolve("bom.pub");
+        Files.writeString(bom, "\ufeff" + key.toPem().replace("\n", "\r\n"));
+        assertEquals(key, VerifyingKey.read(bom));
     }
 
     @Test

@@ -119,7 +119,7 @@ public final class AccessTokens {
             }
             if (!NAME.matcher(f[1]).matches()) {
                 throw new KeyFileException(file, where + "the name \"" + Texts.clip(f[1]) + "\" must be 1 to 256 of"
-                        + " letters, digits and . _ @ : / + - (starting with a letter or digit)");
+                        + " ASCII letters, digits and . _ @ : / + - (starting with a letter or digit)");
             }
             entries.add(new Entry(new Identity(role, f[1]), parseHash(f[2], file, where)));
         }
@@ -193,8 +193,8 @@ public final class AccessTokens {
     public static String line(Role role, String name, String token) {
         Objects.requireNonNull(role, "role");
         if (name == null || !NAME.matcher(name).matches()) {
-            throw new IllegalArgumentException("the name \"" + Texts.clip(name) + "\" must be 1 to 256 of letters,"
-                    + " digits and . _ @ : / + - (starting with a letter or digit)");
+            throw new IllegalArgumentException("the name \"" + Texts.clip(name) + "\" must be 1 to 256 of ASCII"
+                    + " letters, digits and . _ @ : / + - (starting with a letter or digit)");
         }
         return role.label() + " " + name + " " + hash(token);
     }
