@@ -171,6 +171,12 @@ public final class VouchCli implements Runnable {
 
     /** What to do when a command ran out of heap, whose limit is {@code maxHeap} bytes. */
     static String outOfMemory(long maxHeap) {
+        if (maxHeap < 32L << 20) {
+            // Below that the JVM and the CLI's own classes are what fills it (an outside trial's -Xmx8m verify was
+            // told that the journal did, and to try -Xmx8g).
+            return "the Java heap (at most " + (maxHeap >> 20) + " MiB) is too small for the command itself; give it"
+                    + " at least 64 MiB, e.g. VOUCH_JAVA_OPTS=-Xmx64m (docs/CLI.md, 'Memory')";
+        }
         return "the Java heap (at most " + (maxHeap >> 20) + " MiB) cannot hold what this command keeps of the journal;"
                 + " run it again with a larger heap, e.g. VOUCH_JAVA_OPTS=-Xmx8g (docs/CLI.md, 'Memory')";
     }

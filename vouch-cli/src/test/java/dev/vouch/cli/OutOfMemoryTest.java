@@ -47,4 +47,12 @@ class OutOfMemoryTest {
         assertTrue(stderr.contains("VOUCH_JAVA_OPTS=-Xmx8g"), stderr);
         assertFalse(stderr.contains("\tat "), "no stack trace: " + stderr);
     }
+
+    /** A heap too small for any command: the journal is not what fills it, and 8 GiB is not the advice. */
+    @Test
+    void shouldAskForATinyHeapToBeRaisedToWhatACommandNeeds() {
+        assertTrue(VouchCli.outOfMemory(8L << 20).startsWith("the Java heap (at most 8 MiB) is too small for the"
+                + " command itself; give it at least 64 MiB, e.g. VOUCH_JAVA_OPTS=-Xmx64m"));
+        assertTrue(VouchCli.outOfMemory(48L << 20).contains("VOUCH_JAVA_OPTS=-Xmx8g"));
+    }
 }
