@@ -106,6 +106,7 @@ public final class VouchCli implements Runnable {
     public static void main(String[] args) {
         // The result goes straight to file descriptor 1; System.out, which libraries use, now leads to stderr.
         FileOutputStream stdout = new FileOutputStream(FileDescriptor.out);
+        PlatformNames.standardErrorInUtf8();
         System.setOut(System.err);
         String unreadable = PlatformNames.problem(args); // in a C locale: an answer about other names, exit 0
         if (unreadable != null) {

@@ -174,6 +174,7 @@ public final class McpProxyMain implements Callable<Integer> {
     /** Runs the proxy on the process's stdio and exits with its status. */
     public static void main(String[] args) {
         OutputStream stdout = new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16);
+        PlatformNames.standardErrorInUtf8();
         System.setOut(System.err); // from here on, a stray System.out.println cannot corrupt the MCP stream
         String unreadable = PlatformNames.problem(args);
         if (unreadable != null) {

@@ -33,6 +33,7 @@ public final class GatewayMain implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
+        PlatformNames.standardErrorInUtf8();
         String unreadable = PlatformNames.problem(args); // in a C locale: "b\ufffd\ufffdro" signed into the origin
         if (unreadable != null) {
             System.err.println("vouch-server: " + unreadable);
