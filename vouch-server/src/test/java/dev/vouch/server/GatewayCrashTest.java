@@ -3,12 +3,6 @@ package dev.vouch.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.vouch.crypto.KeyFile;
-import dev.vouch.crypto.SigningKey;
-import dev.vouch.crypto.VerifyingKey;
-import dev.vouch.ledger.JournalReader;
-import dev.vouch.verify.JournalVerifier;
-import dev.vouch.verify.RecordSource;
 import dev.vouch.verify.Verdict;
 import dev.vouch.verify.VerificationReport;
 import java.io.UncheckedIOException;
@@ -171,10 +165,7 @@ class GatewayCrashTest {
         }
 
         Path dir = tmp.resolve("journal");
-        VerificationReport report;
-        try (RecordSource source = JournalReader.open(dir)) {
-            report = JournalVerifier.trusting(publicKey(tmp.resolve(".vouch_key"))).verify(source);
-        }
+        VerificationReport report = ServerJournal.verify(dir, tmp.resolve(".vouch_key"));
         assertEquals(Verdict.INTACT, report.verdict(), report::toString);
         assertTrue(report.recoveries() >= 1, "the crash is on record: " + report);
         Map<Long, ServerJournal.Event> bySeq = ServerJournal.bySeq(dir);
@@ -214,13 +205,4 @@ class GatewayCrashTest {
     private static final String RUNNING = "{\"tool\":\"fs.read\",\"params\":{\"path\":\"/k9\"},\"call_id\":\"k9-run\"}";
     private static final String APPROVED = "{\"tool\":\"payments.refund\",\"params\":{\"amount\":900,"
             + "\"ref\":\"k9-approved\"},\"call_id\":\"k9-approved\"}";
-
-    private static VerifyingKey publicKey(Path keyFile) {
-        SigningKey k = KeyFile.load(keyFile);
-        try {
-            return k.verifyingKey();
-        } finally {
-            k.destroy();
-        }
-    }
 }

@@ -4,16 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.vouch.crypto.KeyFile;
-import dev.vouch.crypto.SigningKey;
-import dev.vouch.crypto.VerifyingKey;
-import dev.vouch.ledger.JournalReader;
-import dev.vouch.verify.JournalVerifier;
-import dev.vouch.verify.RecordSource;
 import dev.vouch.verify.Verdict;
 import dev.vouch.verify.VerificationReport;
 import dev.vouch.testsupport.Namespaces;
-import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -96,12 +89,7 @@ class GatewayLedgerFailureTest {
         assertTrue(recovered.recoveries() >= 1, "the failure is on record as a recovery: " + recovered);
     }
 
-    private VerificationReport verify(Path dir) throws IOException {
-        SigningKey k = KeyFile.load(tmp.resolve(".vouch_key"));
-        VerifyingKey anchor = k.verifyingKey();
-        k.destroy();
-        try (RecordSource source = JournalReader.open(dir)) {
-            return JournalVerifier.trusting(anchor).verify(source);
-        }
+    private VerificationReport verify(Path dir) {
+        return ServerJournal.verify(dir, tmp.resolve(".vouch_key"));
     }
 }

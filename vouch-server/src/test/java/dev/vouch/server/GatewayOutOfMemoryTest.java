@@ -4,12 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.vouch.crypto.KeyFile;
-import dev.vouch.crypto.SigningKey;
-import dev.vouch.crypto.VerifyingKey;
-import dev.vouch.ledger.JournalReader;
-import dev.vouch.verify.JournalVerifier;
-import dev.vouch.verify.RecordSource;
 import dev.vouch.verify.Verdict;
 import dev.vouch.verify.VerificationReport;
 import java.nio.file.Files;
@@ -58,19 +52,7 @@ class GatewayOutOfMemoryTest {
             int exit = again.stop();
             assertTrue(exit == 0 || exit == 143, "stopped by SIGTERM (143 = 128 + 15): " + exit + again.log());
         }
-        VerificationReport report;
-        try (RecordSource source = JournalReader.open(tmp.resolve("journal"))) {
-            report = JournalVerifier.trusting(publicKey(tmp.resolve(".vouch_key"))).verify(source);
-        }
+        VerificationReport report = ServerJournal.verify(tmp.resolve("journal"), tmp.resolve(".vouch_key"));
         assertEquals(Verdict.INTACT, report.verdict(), report::toString);
-    }
-
-    private static VerifyingKey publicKey(Path keyFile) {
-        SigningKey k = KeyFile.load(keyFile);
-        try {
-            return k.verifyingKey();
-        } finally {
-            k.destroy();
-        }
     }
 }

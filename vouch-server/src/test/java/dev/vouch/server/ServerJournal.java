@@ -1,9 +1,14 @@
 package dev.vouch.server;
 
+import dev.vouch.crypto.KeyFile;
+import dev.vouch.crypto.SigningKey;
+import dev.vouch.crypto.VerifyingKey;
 import dev.vouch.internal.format.RecordView;
 import dev.vouch.ledger.JournalReader;
+import dev.vouch.verify.JournalVerifier;
 import dev.vouch.verify.RecordBuffer;
 import dev.vouch.verify.RecordSource;
+import dev.vouch.verify.VerificationReport;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -20,6 +25,18 @@ final class ServerJournal {
     }
 
     private ServerJournal() {
+    }
+
+    /** Verifies the journal in {@code dir} against the public key of the signing key in {@code keyFile}. */
+    static VerificationReport verify(Path dir, Path keyFile) {
+        SigningKey k = KeyFile.load(keyFile);
+        VerifyingKey anchor = k.verifyingKey();
+        k.destroy();
+        try (RecordSource source = JournalReader.open(dir)) {
+            return JournalVerifier.trusting(anchor).verify(source);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     static List<Event> events(Path dir) {
