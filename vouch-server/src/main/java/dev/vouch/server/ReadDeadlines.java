@@ -91,6 +91,11 @@ final class ReadDeadlines implements Connection.Listener {
         for (Map.Entry<Connection, Long> e : waiting.entrySet()) {
             if (!e.getKey().getEndPoint().isOpen()) {
                 waiting.remove(e.getKey(), e.getValue()); // closed between an answer's isOpen and its put
+            } else if (e.getKey().getEndPoint().isOutputShutdown()) {
+                // The gateway is ending it (Jetty's idle timeout half-closes a kept-alive connection, then waits for
+                // the client's end): no request is coming. A soak trial's pooled clients were counted as slow 30 s
+                // after each idle timeout, every few minutes for the life of the gateway.
+                waiting.remove(e.getKey(), e.getValue());
             } else if (nothingReceived(e.getKey())) {
                 // Idle (kept alive, or never used): the client's time starts with its first byte, seen within a
                 // sweep. Jetty's idle timeout ends a connection that stays silent (a re-trial's pooled clients broke,

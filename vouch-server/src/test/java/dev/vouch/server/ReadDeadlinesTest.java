@@ -104,6 +104,30 @@ class ReadDeadlinesTest {
         }
     }
 
+    /**
+     * A kept-alive connection that Jetty's idle timeout ends: a soak trial's pooled clients (a policy reloader, a
+     * key rotator) were each counted as a slow client 30 s after Jetty half-closed their idle connection, one count
+     * every few minutes for the life of the gateway, which made any alert on the counter noise.
+     */
+    @Test
+    void shouldNotCountAConnectionTheIdleTimeoutEnds() throws Exception {
+        try (GatewayFixture f = new GatewayFixture(tmp, b -> {
+            b.readTimeout = Duration.ofSeconds(1);
+            b.maxWait = Duration.ZERO; // the idle timeout is the longest long poll plus 30 s
+            return b;
+        }); Socket s = new Socket(f.gateway.uri().getHost(), f.gateway.uri().getPort())) {
+            s.setSoTimeout(60_000);
+            assertTrue(exchange(s, f.operatorToken).startsWith("HTTP/1.1 200"));
+            long start = System.nanoTime();
+            assertEquals(-1, s.getInputStream().read(), "the idle timeout ends the connection");
+            double idle = (System.nanoTime() - start) / 1e9;
+            Thread.sleep(3_000); // the client keeps its end open, as a pool does until it next uses the connection
+
+            assertTrue(idle > 25, "ended after " + idle + " s");
+            assertEquals(0.0, slowClients(f));
+        }
+    }
+
     /** Sends GET /v1/approvals on the connection and reads its answer's head and body (Content-Length framed). */
     private static String exchange(Socket s, String token) throws IOException {
         s.getOutputStream().write(("GET /v1/approvals HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token
