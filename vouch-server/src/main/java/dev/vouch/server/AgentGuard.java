@@ -16,10 +16,13 @@ final class AgentGuard {
     /** Set once the guard is built (building it may already announce rediscovered pending calls). */
     volatile Guard guard;
     final Map<String, Tasks.OpenTask> tasks = new ConcurrentHashMap<>();
+    /** How many tasks may be open at once ({@link GatewayBuilder#maxOpenTasksPerAgent}). */
+    final int maxOpenTasks;
     private final Map<Call.Status, Counter> decided = new EnumMap<>(Call.Status.class);
 
-    AgentGuard(String name, MeterRegistry registry) {
+    AgentGuard(String name, int maxOpenTasks, MeterRegistry registry) {
         this.name = name;
+        this.maxOpenTasks = maxOpenTasks;
         for (Call.Status s : Call.Status.values()) {
             decided.put(s, Counter.builder("vouch.gateway.calls")
                     .description("Tool calls by what became of them: allowed, pending, blocked, refused, timed_out"

@@ -169,7 +169,7 @@ public final class Gateway implements AutoCloseable {
             Map<String, List<ApprovalRequest>> unfinished = new LinkedHashMap<>();
             Map<String, List<dev.vouch.guard.Task>> openTasks = new LinkedHashMap<>();
             for (String name : tokens.agents()) {
-                AgentGuard a = new AgentGuard(name, registry);
+                AgentGuard a = new AgentGuard(name, b.maxOpenTasks, registry);
                 GuardBuilder gb = Guard.builder(b.ledger).agent(name).approvals(new GatewayApprovals(a, calls, b.maxPendingCalls, b.maxPendingBytes))
                         // The client hears "recorded" only once its result is in the journal.
                         .writeAheadOutcomes(true)

@@ -32,6 +32,8 @@ import java.util.Objects;
  *       the latest 100,000)</td></tr>
  *   <tr><td>{@link #maxRunning}</td><td>100,000</td><td>allowed calls waiting for their reports at once; more
  *       submissions get 429</td></tr>
+ *   <tr><td>{@link #maxOpenTasksPerAgent}</td><td>10,000</td><td>tasks one agent may have open at once; more
+ *       get 429</td></tr>
  *   <tr><td>{@link #maxPendingPerAgent}</td><td>1,000 calls, 64 MiB</td><td>calls one agent may have awaiting
  *       approval at once, and their parameters' size; a call that stalls beyond either is refused on record</td></tr>
  *   <tr><td>{@link #drainTimeout}</td><td>10 s</td><td>at close, how long running calls may still report</td></tr>
@@ -71,6 +73,7 @@ public final class GatewayBuilder {
     Duration maxWait = Duration.ofSeconds(60);
     Duration remember = Duration.ofMinutes(1);
     int maxRunning = 100_000;
+    int maxOpenTasks = 10_000;
     int maxPendingCalls = 1_000;
     long maxPendingBytes = 64L << 20;
     Duration drainTimeout = Duration.ofSeconds(10);
@@ -197,6 +200,16 @@ public final class GatewayBuilder {
     }
 
     /**
+     * How many tasks one agent may have open at once (1 to 1,000,000; default 10,000, about 3 MB): beyond it, opening
+     * a task gets 429 {@code too_many_tasks}, unrecorded. A client that opens tasks and never ends them held them
+     * until the gateway stopped; a crash's restart takes open tasks back.
+     */
+    public GatewayBuilder maxOpenTasksPerAgent(int tasks) {
+        this.maxOpenTasks = tasks;
+        return this;
+    }
+
+    /**
      * How many calls one agent may have awaiting approval at once (1 to 1,000,000; default 1,000), and how large their
      * parameters may be together (1 MiB to 16 GiB, counted as submitted; default 64 MiB). A call that
      * stalls beyond either is refused at once, on record, by the approver {@code vouch-gateway}, with the reason;
@@ -300,6 +313,8 @@ public final class GatewayBuilder {
                 "drainTimeout must be from 0 to 10 min, was " + drainTimeout);
         check(threads >= 4 && threads <= 1024, "threads must be from 4 to 1024, was " + threads);
         check(maxRunning >= 1 && maxRunning <= 10_000_000, "maxRunning must be from 1 to 10000000, was " + maxRunning);
+        check(maxOpenTasks >= 1 && maxOpenTasks <= 1_000_000, "maxOpenTasksPerAgent must be from 1 to 1000000, was "
+                + maxOpenTasks);
         check(maxPendingCalls >= 1 && maxPendingCalls <= 1_000_000,
                 "maxPendingPerAgent calls must be from 1 to 1000000, was " + maxPendingCalls);
         check(maxPendingBytes >= 1L << 20 && maxPendingBytes <= 16L << 30,

@@ -83,6 +83,11 @@ public final class GatewayOptions {
                     + " (e.g. 30s, 5m, 1h). Default: ${DEFAULT-VALUE}.")
     String resultTimeout;
 
+    @Option(names = "--max-open-tasks", defaultValue = "10000", paramLabel = "TASKS",
+            description = "How many tasks one agent may have open at once; opening more gets 429 too_many_tasks."
+                    + " Default: ${DEFAULT-VALUE}.")
+    int maxOpenTasks;
+
     @Option(names = "--max-pending", defaultValue = "1000", paramLabel = "CALLS",
             description = "How many calls one agent may have awaiting approval at once; a call that stalls beyond it is"
                     + " refused on record. Default: ${DEFAULT-VALUE}.")
@@ -130,7 +135,8 @@ public final class GatewayOptions {
         portFree(adminBind, adminPort, "--admin-port");
         GatewayBuilder b = new GatewayBuilder().policy(policy).tokens(accessTokens).bind(bind).port(port)
                 .adminBind(adminBind).adminPort(adminPort).maxBodyBytes(maxBody).resultTimeout(timeout)
-                .threads(threads).redactionKey(redaction).maxPendingPerAgent(maxPending, maxPendingBytes);
+                .threads(threads).redactionKey(redaction).maxPendingPerAgent(maxPending, maxPendingBytes)
+                .maxOpenTasksPerAgent(maxOpenTasks);
         if (tlsCert != null) {
             b.tls(tlsCert, tlsKey);
         }

@@ -52,6 +52,13 @@ final class Tasks {
                 throw HttpError.conflict("task_open", "agent " + agent.name + " already has an open task \""
                         + Texts.clip(name) + "\"; task names are unique among open tasks");
             }
+            if (agent.tasks.size() >= agent.maxOpenTasks) {
+                // A client that opens tasks and never ends them held them until the gateway stopped (and a crash's
+                // restart takes them back): a soak trial's abandoned tasks grew the heap 36 MB a day.
+                throw new HttpError(429, "too_many_tasks", "agent " + agent.name + " has " + agent.tasks.size()
+                        + " open tasks, the gateway's limit (--max-open-tasks); end tasks (POST /v1/tasks/end) before"
+                        + " opening more");
+            }
             Guard g = agent.guard;
             Context at = parent != null ? parent.inside : where != null ? where : g.context();
             Supplier<OpenTask> open = () -> new OpenTask(g.task(name), g.context(), parent);

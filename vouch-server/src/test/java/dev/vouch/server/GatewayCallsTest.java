@@ -388,6 +388,28 @@ class GatewayCallsTest {
         f.journal.closeAndVerify();
     }
 
+    /**
+     * A client that opens tasks and never ends them: a soak trial's abandoned tasks stayed open until the gateway
+     * stopped, 274 B of heap each. Beyond the limit, opening one is 429 and records nothing; ending one makes room.
+     */
+    @Test
+    void shouldRefuseTasksBeyondTheOpenTaskLimit() {
+        try (GatewayFixture f = new GatewayFixture(tmp, b -> b.maxOpenTasksPerAgent(3))) {
+            for (int i = 0; i < 3; i++) {
+                assertEquals(201, f.http.post("/v1/tasks", f.agentToken, "{\"task\":\"t" + i + "\"}").status());
+            }
+            int before = f.journal.ofType(RecordType.TASK_START).size();
+            Http.Reply fourth = f.http.post("/v1/tasks", f.agentToken, "{\"task\":\"t3\"}");
+            assertEquals(429, fourth.status(), fourth::toString);
+            assertEquals("too_many_tasks", fourth.errorCode());
+            assertTrue(fourth.body().contains("has 3 open tasks, the gateway's limit (--max-open-tasks)"), fourth::toString);
+            assertEquals(before, f.journal.ofType(RecordType.TASK_START).size(), "nothing recorded");
+
+            assertEquals(200, f.http.post("/v1/tasks/end", f.agentToken, "{\"task\":\"t0\"}").status());
+            assertEquals(201, f.http.post("/v1/tasks", f.agentToken, "{\"task\":\"t3\"}").status());
+        }
+    }
+
     @Test
     void shouldNestCallsInTasksAndInTheCallsTheyRunIn() {
         try (GatewayFixture f = new GatewayFixture(tmp)) {
