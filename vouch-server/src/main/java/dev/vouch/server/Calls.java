@@ -67,6 +67,7 @@ final class Calls {
     private final Executor worker;
     private final LedgerHealth health;
     private volatile boolean stopping;
+    private final ExpiryLines expiryLines = new ExpiryLines(TimeUnit.MINUTES.toNanos(1), LOG::warn);
 
     Calls(Duration resultTimeout, Duration remember, int maxRunning, ScheduledExecutorService timer, Executor worker,
             LedgerHealth health) {
@@ -395,8 +396,10 @@ final class Calls {
             ended(c);
             c.takeOutcome();
             c.agent.count(Call.Status.EXPIRED);
-            LOG.warn("Call seq {} ({}) of {}: {}; ending it on record as a tool error", c.seq, SafeText.safe(c.tool),
-                    c.agent.name, because);
+            if (expiryLines.tell(System.nanoTime())) {
+                LOG.warn("Call seq {} ({}) of {}: {}; ending it on record as a tool error (further ones this minute"
+                        + " are counted in one line)", c.seq, SafeText.safe(c.tool), c.agent.name, because);
+            }
             result.completeExceptionally(new ResultNotReportedException(because));
         }
     }
@@ -445,6 +448,7 @@ final class Calls {
     /** Forgets ended calls past their time (or the oldest, beyond {@link #MAX_REMEMBERED}), in the order they ended. */
     private void sweep() {
         long now = System.nanoTime();
+        expiryLines.flush(now);
         for (Call c = ended.peek(); c != null && (c.forgettable(now) || endedCount.get() > MAX_REMEMBERED);
                 c = ended.peek()) {
             ended.poll();
