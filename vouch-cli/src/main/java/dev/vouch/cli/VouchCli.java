@@ -220,6 +220,9 @@ public final class VouchCli implements Runnable {
 
     static CommandLine commandLine(PrintWriter out, PrintWriter err) {
         CommandLine cl = new CommandLine(new VouchCli());
+        // No argument files: picocli decodes them in the platform's character set, past the check of the command
+        // line (a re-trial's --origin in an @file was signed into the journal mangled, in a C locale).
+        cl.setExpandAtFiles(false);
         cl.setOut(out);
         cl.setErr(err);
         cl.setCaseInsensitiveEnumValuesAllowed(true);

@@ -131,6 +131,18 @@ class StatusCommandTest {
         assertEquals(0, Cli.run("verify", w.dir(), "--pubkey", w.pub()).exit());
     }
 
+    /** No argument files: picocli decodes them in the platform's character set, past the locale check. */
+    @Test
+    void shouldTakeAnArgumentStartingWithAtAsItIs() throws Exception {
+        TestJournals.Written w = TestJournals.write(tmp.resolve("w"), 1);
+        Path args = Files.writeString(tmp.resolve("args"), "--json\n");
+
+        Cli.Result r = Cli.run("status", w.dir(), "@" + args);
+
+        assertEquals(2, r.exit(), r::toString);
+        assertTrue(r.err().contains("@" + args), r::toString);
+    }
+
     @Test
     void shouldNameTheProblemForAMissingDirectoryAForeignOneAndDamagedStorage() throws Exception {
         Path missing = tmp.resolve("missing");

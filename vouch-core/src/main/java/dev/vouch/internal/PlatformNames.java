@@ -3,11 +3,9 @@ package dev.vouch.internal;
 import java.io.BufferedOutputStream;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,7 +29,9 @@ public final class PlatformNames {
     /**
      * What is wrong with the command line or the working directory, or null if nothing: an argument that holds a
      * U+FFFD while the JVM does not read its command line as UTF-8 (it stood for characters the locale cannot hold),
-     * or a working directory whose decoded name names another directory or none.
+     * or a working directory whose decoded name names another directory or none while an argument names a file in it
+     * by a relative path (a re-trial found every command refused, absolute paths too, from a directory whose name is
+     * not UTF-8).
      */
     public static String problem(String[] args) {
         Charset names = namesCharset();
@@ -44,7 +44,35 @@ public final class PlatformNames {
                 }
             }
         }
-        return workingDirectoryProblem();
+        for (String arg : args) {
+            String path = arg.startsWith("--") && arg.indexOf('=') > 0 ? arg.substring(arg.indexOf('=') + 1) : arg;
+            if (!path.startsWith("/") && !path.startsWith("-") && existsRelative(path)) {
+                return workingDirectoryProblem();
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Whether {@code path} names a file relative to the real working directory: java.io passes a relative path to
+     * the system as it is, where NIO resolves it against the decoded name when that differs from the real one.
+     */
+    private static boolean existsRelative(String path) {
+        return !path.isEmpty() && new java.io.File(path).exists();
+    }
+
+    /**
+     * Whether the JDK can make a path of the working directory's name at all: on JDK 17 in a C locale a non-ASCII one
+     * fails Chronicle's start (an {@code ExceptionInInitializerError} from the JDK's own {@code FilePermission}), even
+     * with absolute paths.
+     */
+    public static boolean workingDirectoryRepresentable() {
+        try {
+            Path.of(System.getProperty("user.dir", ""));
+            return true;
+        } catch (InvalidPathException e) {
+            return false;
+        }
     }
 
     /**
@@ -53,10 +81,14 @@ public final class PlatformNames {
      */
     public static String workingDirectoryProblem() {
         String dir = System.getProperty("user.dir", "");
-        if (dir.indexOf(REPLACEMENT) >= 0 && !sameAsWorkingDirectory(dir)) {
+        // Not compared with "." through NIO: NIO resolves "." against the decoded name too, and so finds the
+        // look-alike directory the same as itself when one exists. A real name holding U+FFFD is not worth that.
+        if (dir.indexOf(REPLACEMENT) >= 0) {
+            boolean utf8 = StandardCharsets.UTF_8.equals(namesCharset());
             return "the working directory's name, read in the locale's character set " + namesCharset().name() + " ("
                     + locale() + "), is \"" + shown(dir) + "\", which names another directory or none: every relative"
-                    + " path would point there; " + FIX + ", or give absolute paths";
+                    + " path would point there; " + (utf8 ? "its name is not UTF-8: give absolute paths"
+                    : FIX + ", or give absolute paths") + ", or start it from another directory";
         }
         return null;
     }
@@ -72,14 +104,6 @@ public final class PlatformNames {
     }
 
     private static final String FIX = "run it in a UTF-8 locale, for example with LC_ALL=C.UTF-8 in its environment";
-
-    private static boolean sameAsWorkingDirectory(String dir) {
-        try {
-            return Files.isSameFile(Path.of("."), Path.of(dir)); // "." reaches the real one by a relative call
-        } catch (IOException | InvalidPathException e) {
-            return false;
-        }
-    }
 
     private static Charset namesCharset() {
         try {

@@ -25,6 +25,8 @@ class UnnamedWorkingDirectoryTest {
 
     @Test
     void shouldRefuseRelativePathsItCannotResolveAndCreateNothing() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue("UTF-8".equals(System.getProperty("sun.jnu.encoding")),
+                "this JVM cannot make the directory cwd-é itself");
         Path cwd = Files.createDirectories(tmp.resolve("cwd-é"));
         // The directory change is in a script written as UTF-8 bytes: this JVM may itself be in a C locale.
         Path script = tmp.resolve("c-locale.sh");
@@ -43,6 +45,25 @@ class UnnamedWorkingDirectoryTest {
             assertEquals(List.of(), in.toList(), "nothing created in the working directory");
             assertEquals(List.of(), beside.filter(p -> p.getFileName().toString().startsWith("cwd-?")).toList(),
                     "no look-alike directory");
+        }
+
+        // Absolute paths: opened where the JDK can name the working directory at all (JDK 25), refused in words
+        // where it cannot (JDK 17, where Chronicle's start failed with an ExceptionInInitializerError after the key
+        // and the journal directory were made, a re-trial found); never half-made.
+        Path dir = tmp.resolve("absolute/journal");
+        try (ChildJvm child = ChildJvm.start(tmp, List.of("/bin/sh", script.toString()), Child.class, dir.toString(),
+                tmp.resolve("absolute/vouch.key").toString())) {
+            child.awaitLine("DONE", 60, TimeUnit.SECONDS);
+            assertEquals(0, child.waitFor(), child::stderrText);
+            List<String> lines = child.lines();
+            if (lines.contains("OPENED")) {
+                assertTrue(Files.isDirectory(dir), lines::toString);
+            } else {
+                String refused = lines.stream().filter(l -> l.startsWith("REFUSED ")).findFirst().orElse("");
+                assertTrue(refused.startsWith("REFUSED cannot open the journal " + dir + ": the working directory's"
+                        + " name"), lines::toString);
+                assertTrue(Files.notExists(tmp.resolve("absolute")), "nothing made");
+            }
         }
     }
 

@@ -195,6 +195,9 @@ public final class McpProxyMain implements Callable<Integer> {
     public static int run(String[] args, InputStream in, OutputStream out, PrintStream err) {
         PrintWriter messages = new PrintWriter(err, true, StandardCharsets.UTF_8);
         CommandLine cl = new CommandLine(new McpProxyMain(in, out, err));
+        // Arguments as given: an @file would be decoded in the platform's character set, and a server argument such
+        // as @scope/package is the server's, never a file of options.
+        cl.setExpandAtFiles(false);
         cl.setOut(messages); // --help too: standard output carries MCP only
         cl.setErr(messages);
         cl.setCaseInsensitiveEnumValuesAllowed(true);

@@ -40,6 +40,7 @@ public final class GatewayMain implements Callable<Integer> {
             System.exit(2);
         }
         CommandLine cl = new CommandLine(new GatewayMain());
+        cl.setExpandAtFiles(false); // decoded in the platform's character set, past the check above
         cl.setOut(new PrintWriter(new java.io.OutputStreamWriter(System.out, StandardCharsets.UTF_8), true));
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             commandLine.getErr().println("vouch-server: " + ex.getMessage());

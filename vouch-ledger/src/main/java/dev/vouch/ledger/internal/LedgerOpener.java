@@ -64,9 +64,14 @@ final class LedgerOpener {
     private static void checkNamesResolve(LedgerConfig config) {
         boolean relative = !config.journal().isAbsolute() || !config.keyFile().isAbsolute()
                 || config.freshJournalIfCorrupt() != null && !config.freshJournalIfCorrupt().isAbsolute();
-        String problem = relative ? PlatformNames.workingDirectoryProblem() : null;
-        if (problem != null) {
+        String problem = PlatformNames.workingDirectoryProblem();
+        if (problem != null && relative) {
             throw new VouchException("cannot open the journal " + config.journal() + " by a relative path: " + problem);
+        }
+        if (problem != null && !PlatformNames.workingDirectoryRepresentable()) {
+            // JDK 17 in a C locale: Chronicle's start fails on the working directory's name, after the key and the
+            // journal directory were created (a re-trial).
+            throw new VouchException("cannot open the journal " + config.journal() + ": " + problem);
         }
     }
 
