@@ -22,6 +22,7 @@ import java.util.List;
  */
 public final class PlatformNames {
     private static final char REPLACEMENT = '\ufffd';
+    private static final String FIX = "run it in a UTF-8 locale, for example with LC_ALL=C.UTF-8 in its environment";
 
     private PlatformNames() {
     }
@@ -44,10 +45,13 @@ public final class PlatformNames {
                 }
             }
         }
-        for (String arg : args) {
-            String path = arg.startsWith("--") && arg.indexOf('=') > 0 ? arg.substring(arg.indexOf('=') + 1) : arg;
-            if (!path.startsWith("/") && !path.startsWith("-") && existsRelative(path)) {
-                return workingDirectoryProblem();
+        String workingDirectory = workingDirectoryProblem();
+        if (workingDirectory != null) {
+            for (String arg : args) {
+                String path = arg.startsWith("--") && arg.indexOf('=') > 0 ? arg.substring(arg.indexOf('=') + 1) : arg;
+                if (!path.startsWith("/") && !path.startsWith("-") && existsRelative(path)) {
+                    return workingDirectory;
+                }
             }
         }
         return null;
@@ -102,8 +106,6 @@ public final class PlatformNames {
         System.setErr(new PrintStream(new BufferedOutputStream(new FileOutputStream(FileDescriptor.err), 8192), true,
                 StandardCharsets.UTF_8));
     }
-
-    private static final String FIX = "run it in a UTF-8 locale, for example with LC_ALL=C.UTF-8 in its environment";
 
     private static Charset namesCharset() {
         try {
