@@ -281,7 +281,7 @@ public final class Gateway implements AutoCloseable {
         c.setHost(b.bind);
         c.setPort(b.port);
         // A long poll sends nothing for up to maxWait: the connection must outlive it.
-        c.setIdleTimeout(b.maxWait.toMillis() + 30_000);
+        c.setIdleTimeout(b.maxWait.toMillis() + b.idleBeyondMaxWait.toMillis());
         server.addConnector(c);
         return c;
     }

@@ -71,6 +71,8 @@ public final class GatewayBuilder {
     int maxBodyBytes = 1 << 20;
     Duration resultTimeout = Duration.ofMinutes(5);
     Duration maxWait = Duration.ofSeconds(60);
+    /** How long a connection may stay silent beyond the longest long poll (tests shorten it). */
+    Duration idleBeyondMaxWait = Duration.ofSeconds(30);
     Duration remember = Duration.ofMinutes(1);
     int maxRunning = 100_000;
     int maxOpenTasks = 10_000;
