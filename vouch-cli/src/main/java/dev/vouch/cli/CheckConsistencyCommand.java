@@ -98,7 +98,8 @@ final class CheckConsistencyCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "%-12s tree size %d, root %s%n", "newer:", cp.size(),
                     Base64.getEncoder().encodeToString(cp.rootHash()));
             out.printf(Locale.ROOT,
-                    "%-12s %s%n", "signed by:", result.signer() == null ? "no trusted key" : result.signer().toString());
+                    "%-12s %s%n", "signed by:",
+                    result.signer() == null ? "no trusted key" : result.signer().toString());
             out.printf(Locale.ROOT, "%-12s %d hash(es); %s%n", "proof:", proof.hashes().size(), proofFile);
         }
         out.flush();

@@ -125,7 +125,7 @@ final class PolicyYaml {
             throw new PolicyException(source, mark.getLine() + 1, mark.getColumn() + 1, m.toString());
         } catch (ReaderException e) {
             int[] at = lineAndColumn(text, e.getPosition());
-            throw new PolicyException(source, at[0], at[1], String.format(Locale.ROOT, 
+            throw new PolicyException(source, at[0], at[1], String.format(Locale.ROOT,
                     "found the control character U+%04X; expected printable text", e.getCodePoint()));
         } catch (YAMLException e) {
             // Limits without a position (nesting depth): report at the start.

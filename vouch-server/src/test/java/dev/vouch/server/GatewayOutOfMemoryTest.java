@@ -8,8 +8,6 @@ import dev.vouch.verify.Verdict;
 import dev.vouch.verify.VerificationReport;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -32,11 +30,7 @@ class GatewayOutOfMemoryTest {
         AccessTokens.append(tokens, AccessTokens.Role.AGENT, "refund-bot", AccessTokens.newToken());
         String[] args = {"--journal", "journal", "--key", ".vouch_key", "--policy", policy.toString(), "--tokens",
             tokens.toString(), "--port", "0", "--admin-port", "0", "--origin", "test.vouch.dev/oom"};
-        List<String> cmd = new ArrayList<>();
-        cmd.add(System.getProperty("vouch.test.java", Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        Arrays.stream(System.getProperty("vouch.test.jvmflags", "").split(" ")).filter(s -> !s.isBlank()).forEach(cmd::add);
-        cmd.addAll(List.of("-Xmx12m", "-cp", System.getProperty("java.class.path"), GatewayMain.class.getName()));
-        cmd.addAll(List.of(args));
+        List<String> cmd = ServerProcess.javaCommand("12m", GatewayMain.class.getName(), args);
         Path err = tmp.resolve("err");
         Process p = new ProcessBuilder(cmd).directory(tmp.toFile()).redirectOutput(tmp.resolve("out").toFile())
                 .redirectError(err.toFile()).start();

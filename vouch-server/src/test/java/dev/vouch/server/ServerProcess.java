@@ -42,11 +42,7 @@ final class ServerProcess implements AutoCloseable {
     /** As above, the java command run by {@code prefix} (a wrapper that ends with the command, such as unshare). */
     static ServerProcess start(Path workDir, List<String> prefix, String mainClass, String... args) {
         List<String> cmd = new ArrayList<>(prefix);
-        String java = System.getProperty("vouch.test.java", Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.add(java);
-        Arrays.stream(System.getProperty("vouch.test.jvmflags", "").split(" ")).filter(s -> !s.isBlank()).forEach(cmd::add);
-        cmd.addAll(List.of("-Xmx256m", "-cp", System.getProperty("java.class.path"), mainClass));
-        cmd.addAll(List.of(args));
+        cmd.addAll(javaCommand("256m", mainClass, args));
         try {
             Path err = Files.createTempFile(workDir, "server-", ".stderr");
             Process p = new ProcessBuilder(cmd).directory(workDir.toFile()).redirectError(err.toFile()).start();
@@ -96,6 +92,16 @@ final class ServerProcess implements AutoCloseable {
             throw new IllegalStateException("the server did not stop within 60 s");
         }
         return process.exitValue();
+    }
+
+    /** The java command that runs {@code mainClass} with the build's JVM flags for tests and a heap of {@code heap}. */
+    static List<String> javaCommand(String heap, String mainClass, String... args) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(System.getProperty("vouch.test.java", Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        Arrays.stream(System.getProperty("vouch.test.jvmflags", "").split(" ")).filter(s -> !s.isBlank()).forEach(cmd::add);
+        cmd.addAll(List.of("-Xmx" + heap, "-cp", System.getProperty("java.class.path"), mainClass));
+        cmd.addAll(List.of(args));
+        return cmd;
     }
 
     String log() {

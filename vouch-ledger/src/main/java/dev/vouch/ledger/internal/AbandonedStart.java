@@ -57,13 +57,8 @@ final class AbandonedStart {
         for (int i = 2; Files.exists(aside); i++) {
             aside = dir.resolve(name + "-" + i);
         }
-        if (aside.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-            // As private as the journal directory it sits in (an outside trial found these 0755 inside a 0750 one).
-            Files.createDirectory(aside, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-                    java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-x---")));
-        } else {
-            Files.createDirectory(aside);
-        }
+        // As private as the journal directory it sits in (an outside trial found these 0755 inside a 0750 one).
+        JournalModes.createDirectories(aside);
         List<Path> moved = new ArrayList<>();
         try (Stream<Path> files = Files.list(dir)) {
             files.filter(f -> {

@@ -21,7 +21,7 @@ import java.util.Set;
  * read access for a backup or an auditor (OPERATIONS.md). Where the file system has no POSIX permissions, nothing.
  */
 final class JournalModes {
-    static final Set<PosixFilePermission> DIRECTORY = PosixFilePermissions.fromString("rwxr-x---");
+    private static final Set<PosixFilePermission> DIRECTORY = PosixFilePermissions.fromString("rwxr-x---");
     private static final Set<PosixFilePermission> FILE_MOST = EnumSet.of(PosixFilePermission.OWNER_READ,
             PosixFilePermission.OWNER_WRITE, PosixFilePermission.GROUP_READ);
 
