@@ -46,8 +46,9 @@ final class ApprovalsCommand implements Callable<Integer>, ReadingCommand {
         }
         for (Map<String, Object> a : list) {
             out.printf(Locale.ROOT,
-                    "%7d  %-16s %-24s %-16s until %s%n", (Long) a.get("seq"), Text.safe(str(a.get("agent"))),
-                    Text.safe(str(a.get("tool"))), Text.safe(str(a.get("policy"))), a.get("deadline"));
+                    "%7d  %s %s %s until %s%n", (Long) a.get("seq"), Text.pad(Text.safe(str(a.get("agent"))), 16),
+                    Text.pad(Text.safe(str(a.get("tool"))), 24), Text.pad(Text.safe(str(a.get("policy"))), 16),
+                    a.get("deadline"));
             String reason = str(a.get("reason"));
             if (!reason.isEmpty()) {
                 out.println("         why: " + Text.safe(reason));

@@ -52,8 +52,9 @@ final class RecordLine {
 
     private static String event(RecordView v) {
         StringBuilder b = new StringBuilder(128);
-        b.append(String.format(Locale.ROOT, "%-16s %-24s %-9s", Text.cut(Text.orDash(v.task()), 16),
-                Text.cut(Text.orDash(v.name()), 24), v.decision() == Decision.NONE ? "-" : label(v.decision())));
+        b.append(Text.column(Text.orDash(v.task()), 16)).append(' ').append(Text.column(Text.orDash(v.name()), 24))
+                .append(' ').append(String.format(Locale.ROOT, "%-9s",
+                        v.decision() == Decision.NONE ? "-" : label(v.decision())));
         if (v.risk() != Risk.NONE) {
             b.append(" risk=").append(label(v.risk()));
         }

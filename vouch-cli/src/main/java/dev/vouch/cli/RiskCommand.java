@@ -36,7 +36,7 @@ import picocli.CommandLine.Spec;
             "1:the journal's storage is damaged: calls beyond it are missing",
             "2:usage error, missing or unreadable journal"})
 final class RiskCommand implements Callable<Integer>, ReadingCommand {
-    private static final String FORMAT = "%7s  %-24s  %-8s  %-24s %-16s %-8s %-9s %-17s %s";
+    private static final String FORMAT = "%7s  %-24s  %-8s  %s %s %-8s %-9s %-17s %s";
 
     @Spec
     CommandSpec spec;
@@ -125,7 +125,7 @@ final class RiskCommand implements Callable<Integer>, ReadingCommand {
                     + (stats.risky().count() > 0 ? " matches the options" : " in " + journal));
         } else {
             out.println(String.format(Locale.ROOT,
-                    FORMAT, "CALL", "TIME (UTC)", "RISK", "TOOL", "TASK", "DECISION", "APPROVAL",
+                    FORMAT, "CALL", "TIME (UTC)", "RISK", Text.column("TOOL", 24), Text.column("TASK", 16), "DECISION", "APPROVAL",
                     "OUTCOME", "RULE: REASON  PARAMS").stripTrailing());
             for (CallRows.Row r : rows) {
                 out.println(line(r, outcomes));
@@ -146,7 +146,7 @@ final class RiskCommand implements Callable<Integer>, ReadingCommand {
                         : "; " + (approver == null ? answer : answer == null ? approver : approver + ": " + answer));
         String params = r.params == null ? "" : Text.cut(Text.safe(r.params), RecordLine.PREVIEW);
         return String.format(Locale.ROOT, FORMAT, r.callSeq, Text.isoMillis(r.timestamp), label(r.risk),
-                Text.cut(Text.orDash(r.tool), 24), Text.cut(Text.orDash(r.task), 16), decision(r.decision),
+                Text.column(Text.orDash(r.tool), 24), Text.column(Text.orDash(r.task), 16), decision(r.decision),
                 decision(r.approval), outcomes.of(r.callSeq).label,
                 (why.isEmpty() ? "" : why + "  ") + params).stripTrailing();
     }

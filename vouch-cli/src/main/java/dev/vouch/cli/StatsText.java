@@ -75,7 +75,7 @@ final class StatsText {
         List<Map.Entry<String, long[]>> rules = s.policies().sortedByTotal();
         for (Map.Entry<String, long[]> e : head(rules, top)) {
             long[] c = e.getValue();
-            out.printf(Locale.ROOT, "  %-36s %,10d  %,10d  %,10d%n", name(e.getKey(), 36), c[Decision.ALLOW.ordinal()],
+            out.printf(Locale.ROOT, "  %s %,10d  %,10d  %,10d%n", name(e.getKey(), 36), c[Decision.ALLOW.ordinal()],
                     c[Decision.BLOCK.ordinal()], c[Decision.STALL.ordinal()]);
         }
         more(out, rules.size(), top);
@@ -85,7 +85,7 @@ final class StatsText {
         List<Map.Entry<String, long[]>> tools = s.tools().sorted(JournalStats.CALLS);
         for (Map.Entry<String, long[]> e : head(tools, top)) {
             long[] c = e.getValue();
-            out.printf(Locale.ROOT, "  %-36s %,10d  %,10d  %,10d  %,10d%n", name(e.getKey(), 36), c[JournalStats.CALLS],
+            out.printf(Locale.ROOT, "  %s %,10d  %,10d  %,10d  %,10d%n", name(e.getKey(), 36), c[JournalStats.CALLS],
                     c[JournalStats.DECISION_BASE + Decision.BLOCK.ordinal()],
                     c[JournalStats.DECISION_BASE + Decision.STALL.ordinal()], c[JournalStats.ERRORS]);
         }
@@ -97,7 +97,7 @@ final class StatsText {
         List<Map.Entry<String, JournalStats.Task>> tasks = tasksByEvents(s);
         for (Map.Entry<String, JournalStats.Task> e : head(tasks, top)) {
             out.printf(Locale.ROOT,
-                    "  %-36s %,10d  %,10d%n", name(e.getKey(), 36), e.getValue().events, e.getValue().calls);
+                    "  %s %,10d  %,10d%n", name(e.getKey(), 36), e.getValue().events, e.getValue().calls);
         }
         more(out, tasks.size(), top);
         counts(out, "principals (events)", s.principals(), top);
@@ -163,14 +163,14 @@ final class StatsText {
         heading(out, title);
         List<Map.Entry<String, long[]>> entries = b.sorted(0);
         for (Map.Entry<String, long[]> e : head(entries, top)) {
-            out.printf(Locale.ROOT, "  %-36s %,10d%n", name(e.getKey(), 36), e.getValue()[0]);
+            out.printf(Locale.ROOT, "  %s %,10d%n", name(e.getKey(), 36), e.getValue()[0]);
         }
         more(out, entries.size(), top);
     }
 
     /** A key made safe for a column: "(none)" when empty. */
     static String name(String key, int width) {
-        return key.isEmpty() ? "(none)" : Text.cut(Text.safe(key), width);
+        return Text.column(key.isEmpty() ? "(none)" : Text.safe(key), width);
     }
 
     private static void heading(PrintWriter out, String title) {
