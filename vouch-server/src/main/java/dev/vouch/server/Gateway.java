@@ -247,7 +247,18 @@ public final class Gateway implements AutoCloseable {
     }
 
     private static Server server(int threads, String name, MeterRegistry registry) {
-        QueuedThreadPool pool = new QueuedThreadPool(threads, Math.min(threads, 8));
+        QueuedThreadPool pool = new QueuedThreadPool(threads, Math.min(threads, 8)) {
+            @Override
+            protected void runJob(Runnable job) {
+                try {
+                    super.runJob(job);
+                } catch (OutOfMemoryError e) {
+                    if (!OutOfHeap.exiting(e)) { // else not logged as "Job failed", with its trace
+                        throw e;
+                    }
+                }
+            }
+        };
         pool.setName(name);
         pool.setDaemon(true);
         Server s = new Server(pool);

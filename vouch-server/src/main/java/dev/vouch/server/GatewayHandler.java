@@ -92,10 +92,18 @@ final class GatewayHandler extends Handler.Abstract {
             dispatch(ex);
         } catch (HttpError e) {
             ex.error(e);
+        } catch (OutOfMemoryError e) {
+            if (!OutOfHeap.exiting(e)) {
+                unexpected(ex, e);
+            }
         } catch (RuntimeException | Error e) {
-            LOG.error("Unexpected failure on {} {}", ex.method(), Texts.clip(ex.path()), e);
-            ex.error(new HttpError(500, "internal", "internal error; the gateway's log has the details"));
+            unexpected(ex, e);
         }
+    }
+
+    private static void unexpected(Exchange ex, Throwable e) {
+        LOG.error("Unexpected failure on {} {}", ex.method(), Texts.clip(ex.path()), e);
+        ex.error(new HttpError(500, "internal", "internal error; the gateway's log has the details"));
     }
 
     /**

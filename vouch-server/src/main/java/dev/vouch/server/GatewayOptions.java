@@ -123,7 +123,7 @@ public final class GatewayOptions {
         }
         // "vouch serve" from the CLI, "vouch-server" in the image: every line names the command that was run.
         String me = cl.getCommandSpec().qualifiedName();
-        exitOnOutOfMemory(me);
+        OutOfHeap.exitOnOutOfMemory(me);
         JettyLogs.quietLoggersQuotingRequests();
         Duration timeout = duration(cl, "--result-timeout", resultTimeout);
         // Everything that can stop the start is checked before the ledger opens: a start that fails leaves no new
@@ -235,47 +235,8 @@ public final class GatewayOptions {
         return 0;
     }
 
-    /**
-     * A thread of the gateway that runs out of heap ends the process, with one line that says how to give it more: an
-     * outside trial's gateway at -Xmx16m printed three OutOfMemoryError traces (the policy watcher, a timer, main),
-     * and one run left the journal unsealed. Exit status 1; the shutdown hook seals the journal as the JVM exits.
-     * Other uncaught exceptions are printed as before.
-     */
-    private static void exitOnOutOfMemory(String me) {
-        Thread.UncaughtExceptionHandler before = Thread.getDefaultUncaughtExceptionHandler();
-        java.util.concurrent.atomic.AtomicBoolean exiting = new java.util.concurrent.atomic.AtomicBoolean();
-        // Made now: with the heap full, the handler must allocate as little as it can (a first cut built its message
-        // there, and on JDK 25 that threw a second OutOfMemoryError from the handler itself).
-        // So are the line's bytes, written to file descriptor 2 straight (a PrintStream encodes into new buffers).
-        byte[] line = (me + ": out of memory: " + tooSmall() + "; exiting with status 1" + System.lineSeparator())
-                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        java.io.FileOutputStream stderr = new java.io.FileOutputStream(java.io.FileDescriptor.err);
-        Thread exit = new Thread(() -> System.exit(1), "vouch-gateway-exit"); // not on a thread the hook waits for
-        Thread.setDefaultUncaughtExceptionHandler((t, e) -> {
-            if (e instanceof OutOfMemoryError) {
-                if (exiting.compareAndSet(false, true)) {
-                    try {
-                        stderr.write(line);
-                    } catch (IOException ignored) {
-                        // standard error is gone: the exit status still says it
-                    }
-                    try {
-                        exit.start();
-                    } catch (Throwable cannot) {
-                        System.exit(1); // from this thread, then
-                    }
-                }
-            } else if (before != null) {
-                before.uncaughtException(t, e);
-            } else {
-                System.err.print("Exception in thread \"" + t.getName() + "\" ");
-                e.printStackTrace();
-            }
-        });
-    }
-
     /** What to do when the gateway ran out of heap. */
-    private static String tooSmall() {
+    static String tooSmall() {
         return "the Java heap (at most " + (Runtime.getRuntime().maxMemory() >> 20) + " MiB) is too small for the"
                 + " gateway; give it at least 64 MiB (-Xmx64m; docs/GATEWAY.md, \"Memory\")";
     }

@@ -41,8 +41,14 @@ final class ServerProcess implements AutoCloseable {
 
     /** As above, the java command run by {@code prefix} (a wrapper that ends with the command, such as unshare). */
     static ServerProcess start(Path workDir, List<String> prefix, String mainClass, String... args) {
+        return startWithHeap(workDir, prefix, "256m", mainClass, args);
+    }
+
+    /** As above, with a heap of {@code heap} (for example "48m"). */
+    static ServerProcess startWithHeap(Path workDir, List<String> prefix, String heap, String mainClass,
+            String... args) {
         List<String> cmd = new ArrayList<>(prefix);
-        cmd.addAll(javaCommand("256m", mainClass, args));
+        cmd.addAll(javaCommand(heap, mainClass, args));
         try {
             Path err = Files.createTempFile(workDir, "server-", ".stderr");
             Process p = new ProcessBuilder(cmd).directory(workDir.toFile()).redirectError(err.toFile()).start();

@@ -1,0 +1,81 @@
+package dev.vouch.server;
+
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The gateway process out of heap: one line that says how to give it more, then exit status 1 (the shutdown hook seals
+ * the journal as the JVM exits, where the heap allows; otherwise the next start recovers it). An outside trial's
+ * gateway at -Xmx16m printed three OutOfMemoryError traces (the policy watcher, a timer, main), and at -Xmx40m under
+ * large stalled calls, 60 lines of traces from the request handler and Jetty's thread pool before that line.
+ * Installed only by the {@code vouch-server} command: a gateway embedded with {@link GatewayBuilder} leaves its
+ * application's handling as it is.
+ */
+final class OutOfHeap {
+    private static volatile OutOfHeap installed;
+
+    private final AtomicBoolean exiting = new AtomicBoolean();
+    private final byte[] line;
+    private final FileOutputStream stderr = new FileOutputStream(FileDescriptor.err);
+    private final Thread exit = new Thread(() -> System.exit(1), "vouch-gateway-exit"); // not one the hook waits for
+
+    private OutOfHeap(String me) {
+        // Made now: with the heap full, the exit must allocate as little as it can (a first cut built its message
+        // then, and on JDK 25 that threw a second OutOfMemoryError). The line's bytes are written to file
+        // descriptor 2 straight, since a PrintStream encodes into new buffers.
+        line = (me + ": out of memory: " + GatewayOptions.tooSmall() + "; exiting with status 1"
+                + System.lineSeparator()).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Makes any thread of this process that runs out of heap end it, as the class comment says; other uncaught
+     * exceptions are printed as before.
+     */
+    static void exitOnOutOfMemory(String me) {
+        OutOfHeap oom = new OutOfHeap(me);
+        installed = oom;
+        Thread.UncaughtExceptionHandler before = Thread.getDefaultUncaughtExceptionHandler();
+        Thread.setDefaultUncaughtExceptionHandler((t, e) -> {
+            if (e instanceof OutOfMemoryError) {
+                oom.exit();
+            } else if (before != null) {
+                before.uncaughtException(t, e);
+            } else {
+                System.err.print("Exception in thread \"" + t.getName() + "\" ");
+                e.printStackTrace();
+            }
+        });
+    }
+
+    /**
+     * For code that catches what a request throws (the request handler, Jetty's thread pool): true if the process is
+     * exiting because of {@code e}, which the caller then neither logs nor answers; false in an embedded gateway.
+     */
+    static boolean exiting(OutOfMemoryError e) {
+        OutOfHeap oom = installed;
+        if (oom == null) {
+            return false;
+        }
+        oom.exit();
+        return true;
+    }
+
+    private void exit() {
+        if (!exiting.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            stderr.write(line);
+        } catch (IOException ignored) {
+            // standard error is gone: the exit status still says it
+        }
+        try {
+            exit.start();
+        } catch (Throwable cannot) {
+            System.exit(1); // from this thread, then
+        }
+    }
+}
