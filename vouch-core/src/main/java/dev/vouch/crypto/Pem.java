@@ -97,8 +97,13 @@ final class Pem {
      */
     static Block decode(String text) {
         // A byte-order mark, as Windows editors save UTF-8: accepted, as policy files with one are (an outside trial
-        // found a public key with one refused while everything else took it).
-        String[] lines = (text.startsWith("\ufeff") ? text.substring(1) : text).strip().split("\n", -1);
+        // found a public key with one refused while everything else took it). Two, as an editor that adds one to a
+        // file it was given with one leaves, are accepted too.
+        int from = 0;
+        while (from < text.length() && text.charAt(from) == '\ufeff') {
+            from++;
+        }
+        String[] lines = text.substring(from).strip().split("\n", -1);
         for (int i = 0; i < lines.length; i++) {
             if (lines[i].endsWith("\r")) {
                 lines[i] = lines[i].substring(0, lines[i].length() - 1);

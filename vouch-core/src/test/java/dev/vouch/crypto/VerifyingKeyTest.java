@@ -161,6 +161,8 @@ class VerifyingKeyTest {
         Path bom = dir.resolve("bom.pub");
         Files.writeString(bom, "\ufeff" + key.toPem().replace("\n", "\r\n"));
         assertEquals(key, VerifyingKey.read(bom));
+        Files.writeString(bom, "\ufeff\ufeff" + key.toPem());
+        assertEquals(key, VerifyingKey.read(bom), "two byte-order marks, as an editor that adds one leaves");
     }
 
     @Test
