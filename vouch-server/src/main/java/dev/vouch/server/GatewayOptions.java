@@ -193,7 +193,7 @@ public final class GatewayOptions {
             });
             gateway = b.start();
             serving.set(gateway);
-        } catch (RuntimeException | Error e) {
+        } catch (Exception | Error e) { // Exception: Chronicle throws checked ones undeclared (a hung start)
             try {
                 Ledger l = opened.getAndSet(null);
                 if (l != null) {

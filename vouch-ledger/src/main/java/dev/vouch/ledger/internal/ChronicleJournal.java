@@ -70,10 +70,11 @@ public final class ChronicleJournal implements AutoCloseable {
     ChronicleJournal(Path directory, WriterLock lock, java.util.function.LongSupplier systemMillis) {
         this.lock = lock;
         this.directory = directory;
+        net.openhft.chronicle.queue.impl.single.SingleChronicleQueue built = null;
         try {
             ChronicleSupport.configure();
             ForwardClock clock = new ForwardClock(systemMillis, ChronicleSupport.ROLL_CYCLE.lengthInMillis());
-            net.openhft.chronicle.queue.impl.single.SingleChronicleQueue built = SingleChronicleQueueBuilder
+            built = SingleChronicleQueueBuilder
                     .binary(directory.toFile())
                     .rollCycle(ChronicleSupport.ROLL_CYCLE)
                     .timeProvider(clock)
@@ -91,14 +92,31 @@ public final class ChronicleJournal implements AutoCloseable {
             }
             this.appender = queue.createAppender();
             JournalModes.restrict(directory.resolve(CycleFiles.TABLE_STORE_NAME));
-        } catch (RuntimeException | InternalError e) {
+        } catch (Exception | InternalError e) {
+            closeQuietly(built);
             lock.close();
-            // Chronicle's own exceptions (a broken table store, a fault in a mapped read) are not the caller's types.
-            throw new VouchException("cannot open the journal's storage in " + directory + " for appending: " + e
-                    + tableStoreHint(e), e);
+            // Chronicle's own exceptions (a broken table store, a fault in a mapped read) are not the caller's types,
+            // and it throws checked ones undeclared: a cycle file the writer may not write is a FileNotFoundException
+            // (an outside trial's journal moved to a new host, one day file still root's).
+            throw new VouchException("cannot open the journal's storage in " + directory + " for appending: "
+                    + (e instanceof java.io.IOException ? e.getMessage() : e.toString())
+                    + tableStoreHint(e) + (e instanceof java.io.IOException
+                            ? " (the writer must be able to read and write every file in the journal directory)" : ""),
+                    e);
         } catch (Error e) {
+            closeQuietly(built);
             lock.close();
             throw e;
+        }
+    }
+
+    private static void closeQuietly(net.openhft.chronicle.queue.impl.single.SingleChronicleQueue queue) {
+        if (queue != null) {
+            try {
+                queue.close();
+            } catch (RuntimeException ignored) {
+                // the open already failed; that failure is the one to report
+            }
         }
     }
 

@@ -49,9 +49,12 @@ final class LedgerOpener {
             return openOrFresh(config, counters, failure);
         } catch (VouchException | IllegalArgumentException | IllegalStateException e) {
             throw e;
-        } catch (RuntimeException e) {
+        } catch (Exception e) {
             // Chronicle's own exceptions and I/O failures: an outside trial's open under a file size limit threw
-            // "IORuntimeException: Failed to acquireByteStore start: 0x0", the reason two causes down.
+            // "IORuntimeException: Failed to acquireByteStore start: 0x0", the reason two causes down. Chronicle also
+            // throws checked exceptions undeclared (a cycle file the writer may not write: FileNotFoundException), so
+            // every clean-up in this class catches Exception, not RuntimeException: another outside trial's refused
+            // open kept the journal and its writer lock, and the gateway waiting for it hung for a minute.
             throw new VouchException("cannot write the journal " + config.journal() + ": " + rootCause(e), e);
         }
     }
@@ -153,7 +156,7 @@ final class LedgerOpener {
         try {
             prepareDirectory(dir);
             lock = WriterLock.acquire(dir);
-        } catch (RuntimeException e) {
+        } catch (Exception e) {
             destroy(loaded);
             throw e;
         }
@@ -161,7 +164,7 @@ final class LedgerOpener {
         boolean existing;
         try {
             existing = hasJournalFiles(dir);
-        } catch (RuntimeException e) {
+        } catch (Exception e) {
             lock.close();
             destroy(loaded);
             throw e;
@@ -208,7 +211,7 @@ final class LedgerOpener {
             String abandoned;
             try {
                 abandoned = abandonedStart(dir);
-            } catch (RuntimeException e) {
+            } catch (Exception e) {
                 lock.close();
                 throw e;
             }
@@ -224,7 +227,7 @@ final class LedgerOpener {
                     + " (files of an earlier start that never wrote a record)");
             try {
                 loaded = Files.exists(config.keyFile()) ? KeyFile.load(config.keyFile()) : null;
-            } catch (RuntimeException e) {
+            } catch (Exception e) {
                 lock.close();
                 throw e;
             }
@@ -237,7 +240,7 @@ final class LedgerOpener {
         SigningKey key;
         try {
             key = loaded != null ? loaded : KeyFile.create(config.keyFile(), config.random());
-        } catch (RuntimeException e) {
+        } catch (Exception e) {
             lock.close();
             throw e;
         }
@@ -260,7 +263,7 @@ final class LedgerOpener {
                             + ", which should serve this journal only" : ", new in " + config.keyFile(),
                     dev.vouch.crypto.NoteKeys.verifierKey(origin, key.verifyingKey()));
             return new Opened(counters, writer, journal, origin, dir);
-        } catch (RuntimeException | Error e) {
+        } catch (Exception | Error e) {
             journal.close();
             throw e;
         }
@@ -293,7 +296,7 @@ final class LedgerOpener {
                 // A writer killed while it wrote a key (a rotation's staged key, usually) left them.
                 LOG.info("Deleted {} abandoned temporary cop(ies) of key file {}", abandoned, config.keyFile());
             }
-        } catch (RuntimeException e) {
+        } catch (Exception e) {
             if (keys == null) {
                 destroy(current);
             }
@@ -338,7 +341,7 @@ final class LedgerOpener {
         } catch (IOException e) {
             journal.close();
             throw new VouchException("cannot finish the key rotation for " + config.keyFile() + ": " + e.getMessage(), e);
-        } catch (RuntimeException | Error e) {
+        } catch (Exception | Error e) {
             journal.close();
             throw e;
         }
@@ -499,7 +502,7 @@ final class LedgerOpener {
         Checked again;
         try {
             again = check(config, dir);
-        } catch (RuntimeException | Error e) {
+        } catch (Exception | Error e) {
             restore(torn, dir);
             throw e;
         }
