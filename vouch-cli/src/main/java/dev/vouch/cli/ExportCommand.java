@@ -42,7 +42,8 @@ import picocli.CommandLine.Spec;
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:every record was exported",
-            "1:jsonl: damaged storage (what could be read was exported); dsse, bundle: the journal does not verify",
+            "1:jsonl: damaged storage, or a later day file is missing (what could be read was exported); dsse,"
+                + " bundle: the journal does not verify",
             "2:usage error, missing or unreadable journal or key, or the output cannot be written",
         })
 final class ExportCommand implements Callable<Integer> {
@@ -90,11 +91,12 @@ final class ExportCommand implements Callable<Integer> {
         }
         JournalInput.check(journal, spec.commandLine().getErr());
         PrintWriter err = spec.commandLine().getErr();
+        boolean endMissing = laterFileMissing(err);
         if (output == null) {
             PrintWriter out = spec.commandLine().getOut();
             boolean damaged = export(out, err) < 0;
             out.flush();
-            return damaged ? VouchCli.EXIT_FAILED : VouchCli.EXIT_OK;
+            return damaged || endMissing ? VouchCli.EXIT_FAILED : VouchCli.EXIT_OK;
         }
         long n;
         try (OutputFile file = OutputFile.create(output, journal)) {
@@ -103,7 +105,23 @@ final class ExportCommand implements Callable<Integer> {
             file.commit();
             err.println("exported " + Math.abs(n + (n < 0 ? 1 : 0)) + " record(s) to " + output);
         }
-        return n < 0 ? VouchCli.EXIT_FAILED : VouchCli.EXIT_OK;
+        return n < 0 || endMissing ? VouchCli.EXIT_FAILED : VouchCli.EXIT_OK;
+    }
+
+    /**
+     * Whether the journal's last day file says a later one followed that is not here. The export is still made (an
+     * archive of closed day files is exported so), but exits 1: an outside trial's export of such an archive exited 0
+     * and then verified INTACT on its own, where the journal verifies INCOMPLETE and the bundle is refused.
+     */
+    private boolean laterFileMissing(PrintWriter err) throws IOException {
+        java.nio.file.Path rolled = dev.vouch.ledger.JournalReader.lastFileRolledOver(journal);
+        if (rolled == null) {
+            return false;
+        }
+        err.println("vouch export: " + Text.safe(rolled.getFileName().toString()) + " is not the journal's last day"
+                + " file: on its own, the export verifies as if the journal ended there (exit status 1)");
+        err.flush();
+        return true;
     }
 
     private void checkOptions() {

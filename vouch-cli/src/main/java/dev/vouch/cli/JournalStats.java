@@ -70,6 +70,7 @@ final class JournalStats {
     private long calls;
     private final long[] byType = new long[RecordType.values().length];
     private long firstTimestamp;
+    private long firstSequence = -1;
     private long lastTimestamp;
     private long firstEvent;
     private long lastEvent;
@@ -160,6 +161,7 @@ final class JournalStats {
         long t = v.timestamp();
         if (records == 0) {
             firstTimestamp = t;
+            firstSequence = v.sequence();
         }
         lastTimestamp = t;
         long index = records++;
@@ -309,6 +311,11 @@ final class JournalStats {
     }
 
     /** The first record's time, nanoseconds since the epoch; meaningless when there is no record. */
+    /** The sequence number of the first record counted; -1 if none. Not 0: the journal's beginning is missing. */
+    long firstSequence() {
+        return firstSequence;
+    }
+
     long firstTimestamp() {
         return firstTimestamp;
     }

@@ -5,6 +5,7 @@ import dev.vouch.FormatException;
 import dev.vouch.Risk;
 import dev.vouch.crypto.Checkpoint;
 import dev.vouch.crypto.VerifyingKey;
+import dev.vouch.ledger.JournalReader;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -41,7 +42,8 @@ import picocli.CommandLine.Spec;
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:the status was printed",
-            "1:the journal's storage is damaged: the figures lack the records beyond it",
+            "1:part of the journal is missing or damaged (its beginning, a later day file, storage past damage): the"
+                + " figures lack those records; a WARNING line says which",
             "2:usage error, missing or unreadable journal"})
 final class StatusCommand implements Callable<Integer>, ReadingCommand {
     private static final long NANOS = 1_000_000_000L;
@@ -87,14 +89,31 @@ final class StatusCommand implements Callable<Integer>, ReadingCommand {
         Instant now = Instant.now();
         State state = state(stats, writer);
         List<CycleFile> files = cycleFiles();
+        // An outside trial's archive of closed day files, and a journal whose oldest files were removed, read as
+        // "sealed: the last writer closed it cleanly", exit 0.
+        Path rolledOver = JournalReader.lastFileRolledOver(journal);
+        Missing missing = new Missing(stats.records() > 0 && stats.firstSequence() != 0 ? stats.firstSequence() : -1,
+                files.isEmpty() ? null : files.get(0).name(), rolledOver == null ? null : rolledOver.getFileName()
+                        .toString());
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            writeJson(out, stats, writer, state, files, now);
+            writeJson(out, stats, writer, state, files, now, missing);
         } else {
-            writeText(out, stats, writer, state, files, now);
+            writeText(out, stats, writer, state, files, now, missing);
         }
         out.flush();
-        return damaged ? VouchCli.EXIT_FAILED : VouchCli.EXIT_OK;
+        return damaged || missing.any() ? VouchCli.EXIT_FAILED : VouchCli.EXIT_OK;
+    }
+
+    /**
+     * What the files show is missing: the journal's beginning (its first record is {@code firstSequence}, in
+     * {@code firstFile}; -1 if it begins at 0) and its end ({@code rolledOverFile} ends with Chronicle's end-of-cycle
+     * marker, but no later day file is here; null if not).
+     */
+    record Missing(long firstSequence, String firstFile, String rolledOverFile) {
+        boolean any() {
+            return firstSequence > 0 || rolledOverFile != null;
+        }
     }
 
     static State state(JournalStats s, WriterProbe.Writer writer) {
@@ -185,7 +204,7 @@ final class StatusCommand implements Callable<Integer>, ReadingCommand {
     }
 
     private void writeText(PrintWriter out, JournalStats s, WriterProbe.Writer writer, State state,
-            List<CycleFile> files, Instant now) {
+            List<CycleFile> files, Instant now, Missing missing) {
         row(out, "journal", journal.toAbsolutePath().normalize().toString());
         row(out, "origin", s.origin() == null ? "(no genesis record read)" : Text.safe(s.origin()));
         row(out, "state", describe(state, writer, s));
@@ -204,6 +223,17 @@ final class StatusCommand implements Callable<Integer>, ReadingCommand {
         row(out, "last checkpoint", cp == null ? "none" : "seq " + s.lastCheckpointSeq() + ", tree size " + cp.size()
                 + ", written " + Text.iso(s.lastCheckpointTimestamp()) + " (" + ago(s.lastCheckpointTimestamp(), now)
                 + "); " + s.uncovered() + " record(s) after it");
+        if (missing.firstSequence() > 0) {
+            row(out, "WARNING", "the journal's beginning is missing: its first record is sequence "
+                    + missing.firstSequence() + ", in " + missing.firstFile() + ", so the day files before it were"
+                    + " removed or moved (an archive?); it verifies, and a writer appends to it, only with them"
+                    + " (docs/OPERATIONS.md, \"Archiving\")");
+        }
+        if (missing.rolledOverFile() != null) {
+            row(out, "WARNING", "its end is missing: " + missing.rolledOverFile() + " ends with Chronicle's"
+                    + " end-of-cycle marker, but the later day file its writer went on to is not here (removed, an"
+                    + " archive of closed days, or a writer killed as it started the file)");
+        }
         long ahead = daysAhead(files, now);
         if (ahead > 0) {
             row(out, "WARNING", "the newest day file, " + files.get(files.size() - 1).name() + ", is " + ahead
@@ -214,7 +244,7 @@ final class StatusCommand implements Callable<Integer>, ReadingCommand {
             row(out, "WARNING", "the checkpoint is overdue: records have waited longer than twice the writer's"
                     + " checkpoint.max-delay-ms (" + maxDelayMillis(s) + " ms) for a signature");
         }
-        int rotations = Math.max(0, s.keys().size() - 1);
+        int rotations = (int) s.keys().stream().filter(JournalStats.KeyEvent::rotation).count();
         row(out, "signing keys", s.keys().size() + (rotations == 0 ? " (no rotation)" : " (rotated " + rotations
                 + " time(s))"));
         for (int i = 0; i < s.keys().size(); i++) {
@@ -223,8 +253,9 @@ final class StatusCommand implements Callable<Integer>, ReadingCommand {
                     + " at seq " + k.seq() + ", " + Text.iso(k.timestamp()) + ")");
         }
         List<JournalStats.Session> sessions = s.sessions();
-        row(out, "sessions", sessions.size() + (sessions.isEmpty() ? "" : " (the first, then " + (sessions.size() - 1)
-                + " reopening(s)); the last by " + Text.safe(sessions.get(sessions.size() - 1).library())));
+        row(out, "sessions", sessions.size() + (sessions.isEmpty() ? "" : (missing.firstSequence() > 0
+                ? " (those whose start is here)" : " (the first, then " + (sessions.size() - 1) + " reopening(s))")
+                + "; the last by " + Text.safe(sessions.get(sessions.size() - 1).library())));
         row(out, "gaps", s.gapCount() + " (" + s.droppedTotal() + " event(s) dropped by backpressure)");
         row(out, "recoveries", Long.toString(s.recoveryCount()));
         for (JournalStats.RecoveryEvent r : s.recoveries()) {
@@ -235,7 +266,7 @@ final class StatusCommand implements Callable<Integer>, ReadingCommand {
     }
 
     private void writeJson(PrintWriter out, JournalStats s, WriterProbe.Writer writer, State state,
-            List<CycleFile> files, Instant now) throws IOException {
+            List<CycleFile> files, Instant now, Missing missing) throws IOException {
         try (JsonGenerator g = Json.generator(out)) {
             g.writeStartObject();
             g.writeStringField("journal", journal.toAbsolutePath().normalize().toString());
@@ -256,6 +287,9 @@ final class StatusCommand implements Callable<Integer>, ReadingCommand {
             g.writeEndArray();
             g.writeNumberField("file_bytes", bytes);
             g.writeNumberField("newest_file_days_ahead", daysAhead(files, now));
+            Json.seqOrNull(g, "first_seq", s.records() == 0 ? -1 : s.firstSequence());
+            g.writeBooleanField("beginning_missing", missing.firstSequence() > 0);
+            Json.stringOrNull(g, "later_file_missing_after", missing.rolledOverFile());
             g.writeNumberField("record_bytes", s.recordBytes());
             g.writeNumberField("records", s.records());
             g.writeNumberField("events", s.events());

@@ -197,6 +197,19 @@ class DamagedStorageCliTest {
         assertEquals(1, bundle.exit(), bundle::toString);
         assertTrue(bundle.err().contains("no bundle is made of it"), bundle::toString);
         assertFalse(Files.exists(tmp.resolve("rolled.zip")), "no bundle left behind");
+        // The JSONL export is made, but exits 1: on its own it verifies INTACT (an outside trial's archive of closed
+        // day files). Status says what is missing, and exits 1 too.
+        Path exported = tmp.resolve("rolled.jsonl");
+        Cli.Result export = Cli.run("export", dir.toString(), "-o", exported.toString());
+        assertEquals(1, export.exit(), export::toString);
+        assertTrue(Files.size(exported) > 0 && export.err().contains("is not the journal's last day file: on its own,"
+                + " the export verifies as if the journal ended there"), export::toString);
+        Cli.Result status = Cli.run("status", dir.toString());
+        assertEquals(1, status.exit(), status::toString);
+        assertTrue(status.out().contains("WARNING:          its end is missing: " + f.getFileName() + " ends with"
+                + " Chronicle's end-of-cycle marker"), status::toString);
+        assertEquals(f.getFileName().toString(), Cli.run("status", dir.toString(), "--json").json()
+                .get("later_file_missing_after"));
         assertTrue(rolledJson.out().contains("\"status\":\"later_file_missing\""), rolledJson::toString);
         assertTrue(rolledJson.out().contains("\"verdict\":\"INCOMPLETE\""), rolledJson::toString);
         assertFalse(plain.err().contains("end-of-cycle"), plain::toString);

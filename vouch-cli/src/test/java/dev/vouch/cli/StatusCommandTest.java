@@ -132,6 +132,32 @@ class StatusCommandTest {
     }
 
     /** No argument files: picocli decodes them in the platform's character set, past the locale check. */
+    /**
+     * An outside trial removed a journal's oldest day files (archived them): status said "sealed: the last writer
+     * closed it cleanly", "the first" session, and "no rotation" above a key marked as a rotation, exit 0.
+     */
+    @Test
+    void shouldSayThatTheBeginningIsMissing() throws Exception {
+        TestJournals.Written w = TestJournals.write(tmp, 2);
+        Path days = tmp.resolve("days");
+        List<byte[]> records = TestJournals.records(w.journal());
+        int perDay = (records.size() + 2) / 3;
+        List<Path> files = TestJournals.journalAcrossDays(days, records, perDay);
+        assertEquals(3, files.size());
+        assertEquals(0, Cli.run("status", days.toString()).exit());
+        Files.delete(files.get(0));
+
+        Cli.Result r = Cli.run("status", days.toString());
+        assertEquals(1, r.exit(), r::toString);
+        assertTrue(r.out().contains("WARNING:          the journal's beginning is missing: its first record is sequence "
+                + perDay + ", in " + files.get(1).getFileName() + ", so the day files before it were removed or moved"),
+                r::toString);
+        assertFalse(r.out().contains("the first, then"), r::toString);
+        Map<String, Object> json = Cli.run("status", days.toString(), "--json").json();
+        assertEquals(true, json.get("beginning_missing"));
+        assertEquals((long) perDay, Cli.num(json.get("first_seq")));
+    }
+
     @Test
     void shouldTakeAnArgumentStartingWithAtAsItIs() throws Exception {
         TestJournals.Written w = TestJournals.write(tmp.resolve("w"), 1);

@@ -277,6 +277,31 @@ final class TestJournals {
         return target;
     }
 
+    /**
+     * A journal of exactly {@code records}, one per document, {@code perDay} records in each day's cycle file (from
+     * 2026-11-01), as a writer running over several days leaves it; returns the cycle files, oldest first.
+     */
+    static List<Path> journalAcrossDays(Path target, List<byte[]> records, int perDay) {
+        net.openhft.chronicle.core.time.SetTimeProvider clock = new net.openhft.chronicle.core.time.SetTimeProvider(
+                java.time.Instant.parse("2026-11-01T12:00:00Z").toEpochMilli() * 1_000_000L);
+        try (net.openhft.chronicle.queue.ChronicleQueue queue = net.openhft.chronicle.queue.impl.single
+                .SingleChronicleQueueBuilder.binary(target.toFile())
+                .rollCycle(net.openhft.chronicle.queue.rollcycles.LargeRollCycles.LARGE_DAILY).timeProvider(clock)
+                .build();
+             net.openhft.chronicle.queue.ExcerptAppender appender = queue.createAppender()) {
+            for (int i = 0; i < records.size(); i++) {
+                if (i > 0 && i % perDay == 0) {
+                    clock.advanceMillis(java.util.concurrent.TimeUnit.DAYS.toMillis(1));
+                }
+                byte[] r = records.get(i);
+                try (net.openhft.chronicle.wire.DocumentContext dc = appender.writingDocument()) {
+                    dc.wire().bytes().write(r, 0, r.length);
+                }
+            }
+        }
+        return cq4Files(target);
+    }
+
     /** What a file looked like: content hash, size and modification time, to prove nothing changed. */
     record FileState(String sha256, long size, FileTime modified) {
     }

@@ -204,6 +204,34 @@ class StorageDamageTest {
         assertTrue(r.failures().stream().anyMatch(f -> f.kind() == Failure.Kind.GENESIS), Journals.describe(r));
     }
 
+    /**
+     * An outside trial archived its oldest day files and removed them to free disk: the writer refused the journal
+     * and advised a new one, where putting the files back is the fix. The refusal names the first file left and says
+     * so; with the file back, the journal opens and verifies.
+     */
+    @Test
+    void shouldSayToPutBackTheOldestDaysOfAJournal() throws IOException {
+        Path dir = copy(multiDay, "oldest-day-archived");
+        Path first = JournalFiles.cq4Files(dir).get(0);
+        Path archived = Files.move(first, tmp.resolve(first.getFileName()));
+        Files.createFile(dir.resolve(".vouch-writer.lock")); // as the ledger leaves it
+        Map<String, String> before = JournalFiles.snapshot(dir);
+        JournalCorruptException refused;
+        try (StderrCapture err = new StderrCapture()) {
+            refused = assertThrows(JournalCorruptException.class, () -> Ledger.builder(dir).keyFile(keyFile)
+                    .shutdownHook(false).open().close());
+        }
+        assertTrue(refused.getMessage().contains("its first record is sequence ") && refused.getMessage().contains(
+                ", in " + JournalFiles.cq4Files(dir).get(0).getFileName() + ", so the cycle files before that one were"
+                        + " removed or moved") && refused.getMessage().contains("Put them back"), refused.getMessage());
+        assertEquals(before, JournalFiles.snapshot(dir), "a refused journal must not be touched");
+
+        Files.move(archived, first);
+        Ledger.builder(dir).keyFile(keyFile).shutdownHook(false).open().close();
+        VerificationReport r = Journals.verify(dir, anchor);
+        assertEquals(Verdict.INTACT, r.verdict(), Journals.describe(r));
+    }
+
     @Test
     void shouldCallAJournalWithADayMissingInTheMiddleTamperedAndNameWhereTheGapIs() throws IOException {
         Path dir = copy(multiDay, "no-middle-day");

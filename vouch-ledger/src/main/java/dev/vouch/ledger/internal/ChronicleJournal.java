@@ -136,7 +136,7 @@ public final class ChronicleJournal implements AutoCloseable {
         commit();
         try {
             add(record, 0, length);
-        } catch (RuntimeException | Error e) {
+        } catch (Exception | Error e) { // Exception: Chronicle throws checked ones undeclared
             abandon(); // not committed later by close: the caller fails, and the journal ends before this record
             throw e;
         }

@@ -201,10 +201,15 @@ final class LedgerOpener {
             // unnoticed. Deleting only the newest files would let a reopen append after them.
             lock.close();
             destroy(loaded);
+            // An outside trial's backup, copied while the gateway ran, took the day files before a day roll and the
+            // table store after it: the same shape, and the same refusal, so it says what to do in that case too.
             throw refuse(dir, -1, "is missing its newest cycle file(s): Chronicle's table store (metadata.cq4t)"
                     + " records a cycle file for " + missing + " (" + java.time.format.DateTimeFormatter.BASIC_ISO_DATE
                     .format(missing) + "*.cq4), but the directory holds " + (existing ? "only older ones" : "none")
-                    + "; were they deleted or moved? Restore them");
+                    + " (deleted or moved, or a backup copied while its writer ran)", "Restore them; in a backup"
+                    + " copied while its writer ran, the table store may be newer than the cycle files: move"
+                    + " metadata.cq4t out of it (no record depends on it) and open again (docs/OPERATIONS.md,"
+                    + " \"Backups\")");
         }
         if (existing || leftovers) {
             destroy(loaded);
@@ -593,7 +598,17 @@ final class LedgerOpener {
                 throw refuse(dir, 0, "has journal files but no records");
             }
             RecordView view = new RecordView().wrap(buffer.data(), buffer.length());
-            if (view.type() != RecordType.GENESIS || view.sequence() != 0) {
+            if (view.sequence() > 0) {
+                // An outside trial archived its oldest day files and removed them to free disk: the advice to open a
+                // new journal threw the journal's continuity away where putting the files back restores it.
+                throw refuse(dir, view.sequence(), "does not begin with a genesis record: its first record is"
+                        + " sequence " + view.sequence() + ", in " + firstCycleFile(dir) + ", so the cycle files"
+                        + " before that one were removed or moved", "Put them back: a journal is appended to and"
+                        + " verified only whole, and cycle files are never removed from it (docs/OPERATIONS.md,"
+                        + " \"Archiving\"). If they are lost, keep this directory as evidence and open a new journal in"
+                        + " another directory");
+            }
+            if (view.type() != RecordType.GENESIS) {
                 throw refuse(dir, view.sequence(), "does not begin with a genesis record");
             }
             return VerifyingKey.of(view.publicKey());
@@ -612,6 +627,22 @@ final class LedgerOpener {
                 + " another directory (or set freshJournalIfCorrupt).", dir, why);
         return new JournalCorruptException(dir, sequence, why + ", refusing to append"
                 + " (keep it as evidence; open a new journal in another directory)");
+    }
+
+    /** As above, for a journal whose files can be put right: {@code advice} says how. */
+    private static JournalCorruptException refuse(Path dir, long sequence, String why, String advice) {
+        LOG.error("[CRITICAL] Journal {} {}; refusing to append to it. {}.", dir, why, advice);
+        return new JournalCorruptException(dir, sequence, why + ", refusing to append (" + advice + ")");
+    }
+
+    /** The name of the oldest cycle file in {@code dir}, for a message. */
+    private static String firstCycleFile(Path dir) {
+        try {
+            java.util.List<Path> cycles = CycleFiles.list(dir).cycles();
+            return cycles.isEmpty() ? "?" : cycles.get(0).getFileName().toString();
+        } catch (IOException e) {
+            return "?";
+        }
     }
 
     private static void prepareDirectory(Path dir) {
