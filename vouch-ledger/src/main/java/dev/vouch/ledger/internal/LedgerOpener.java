@@ -445,7 +445,8 @@ final class LedgerOpener {
         }
         destroy(staged);
         throw new KeyFileException(keyFile, "holds key " + current.verifyingKey() + " but the journal " + dir
-                + " is signed by " + expected + " at present: wrong key file for this journal");
+                + " is signed by " + expected + " at present: wrong key file for this journal (a journal restored from"
+                + " a backup taken before a key rotation needs the key file of that time)");
     }
 
     /** A journal's resume point, or, if it failed verification, the first failure's sequence number and what failed. */
