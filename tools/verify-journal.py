@@ -949,7 +949,8 @@ def sequence_in(raw):
 
 def misleading_members(line, raw, rec, index, export_line=None):
     """The members of an export line that say something its record_b64 does not. For an export line, a member the
-    format always writes and the line lacks is one too (a reader of the line misses what the record says), and so is
+    format always writes and the line lacks is one too (a reader of the line misses what the record says) unless the
+    record's value is null or empty (older exporters did not write members added later), and so is
     a member the format does not have for this type of record (a reader would take it for part of the record). In an
     export of which any line names type_code (vouch export writes it on every line), every line is an export line
     (export_line=True): an outside auditor removed type_code from one line, and the check of added and removed
@@ -969,7 +970,13 @@ def misleading_members(line, raw, rec, index, export_line=None):
         if name not in said:
             if whole:
                 differing.append(name)
-        elif name not in line or differs(line[name], said[name]):
+        elif name not in line:
+            # An absent member says what a null or empty one says: exports written before a member was added (an
+            # outside trial's 0.1.0 exports lack tool_call_id, trace_id, span_id, principal and a format 1.0
+            # checkpoint's resume_* members) mislead no reader where the record has nothing there.
+            if said[name] is not None and said[name] != "":
+                differing.append(name)
+        elif differs(line[name], said[name]):
             differing.append(name)
     return differing
 

@@ -45,12 +45,15 @@ final class CheckProofCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "PROOF", description = "The .tlog-proof file.")
+    @Parameters(index = "0", paramLabel = "PROOF",
+            description = "The .tlog-proof file, or the JSON of 'vouch prove --format json' (or of 0.1.0's 'vouch"
+                    + " prove'), which holds the record too.")
     Path proofFile;
 
-    @Option(names = "--record", required = true, paramLabel = "FILE",
+    @Option(names = "--record", paramLabel = "FILE",
             description = "The record: its exact bytes (the .record file 'vouch prove' writes), or a line of 'vouch"
-                    + " export' (a whole export works too: the line whose seq is the proof's index is taken).")
+                    + " export' (a whole export works too: the line whose seq is the proof's index is taken)."
+                    + " Required with a .tlog-proof file; with a JSON proof, its record_b64 is taken by default.")
     Path recordFile;
 
     @Option(names = "--pubkey", required = true, paramLabel = "FILE",
@@ -68,16 +71,27 @@ final class CheckProofCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         VerifyingKey anchor = ProofFiles.anchor(pubkey);
         TlogProof proof;
+        String text = ProofFiles.text(proofFile, "a tlog-proof (c2sp.org/tlog-proof@v1)");
+        boolean jsonProof = text.stripLeading().startsWith("{");
         try {
-            proof = TlogProof.parse(ProofFiles.text(proofFile, "a tlog-proof (c2sp.org/tlog-proof@v1)"));
+            proof = jsonProof ? fromJson(text) : TlogProof.parse(text);
         } catch (FormatException e) {
             throw new CliException(proofFile + ": not a tlog-proof: " + e.getMessage(), e);
         }
+        Path recordSource = recordFile != null ? recordFile : jsonProof ? proofFile : null;
+        if (recordSource == null) {
+            throw new CliException("--record is required with a tlog-proof file (the .record file 'vouch prove' wrote"
+                    + " beside it, or a line of 'vouch export')");
+        }
         String saved = savedCheckpoint == null ? null : Inputs.savedCheckpoint(savedCheckpoint);
-        ProofFiles.Given given = ProofFiles.record(recordFile, proof.index());
+        ProofFiles.Given given = ProofFiles.record(recordSource, proof.index());
         byte[] record = given.bytes();
         ProofCheck.Result result = ProofCheck.inclusion(record, proof, anchor);
         String problem = result.problem();
+        if (problem != null && result.signer() == null && jsonProof && !text.contains("\"tlog_proof\"")) {
+            problem += "; a proof of 0.1.0's 'vouch prove' carries no key rotation statements, so it checks only"
+                    + " against the key that signed its checkpoint (or make it again with 'vouch prove')";
+        }
         if (problem == null && given.line() != null) {
             problem = misleadingLine(given, record, proof.index());
         }
@@ -105,6 +119,40 @@ final class CheckProofCommand implements Callable<Integer> {
         }
         out.flush();
         return exit;
+    }
+
+    /**
+     * The proof in what {@code vouch prove --format json} prints: its {@code tlog_proof} member, or, in what 0.1.0's
+     * {@code vouch prove} printed (an outside upgrade trial's proofs were refused as "not a tlog-proof"), the same
+     * proof from {@code leaf_index}, {@code audit_path} (hex) and {@code checkpoint}. Such a proof carries no rotation
+     * statements: it checks against the key that signed its checkpoint.
+     */
+    private TlogProof fromJson(String text) {
+        Object parsed;
+        try {
+            parsed = JsonTree.parse(text);
+        } catch (IOException | RuntimeException e) {
+            throw new FormatException("not one JSON object: " + e.getMessage());
+        }
+        if (!(parsed instanceof java.util.Map<?, ?> m)) {
+            throw new FormatException("not one JSON object");
+        }
+        if (m.get("tlog_proof") instanceof String tlog) {
+            return TlogProof.parse(tlog);
+        }
+        if (!(m.get("leaf_index") instanceof Long index) || !(m.get("audit_path") instanceof List<?> path)
+                || !(m.get("checkpoint") instanceof String note)) {
+            throw new FormatException("a JSON proof has tlog_proof, or leaf_index, audit_path and checkpoint");
+        }
+        List<byte[]> hashes = new java.util.ArrayList<>();
+        for (Object h : path) {
+            if (!(h instanceof String hex) || !hex.matches("[0-9a-f]{64}")) {
+                throw new FormatException("audit_path holds " + Text.cut(String.valueOf(h), 70) + ", not a SHA-256"
+                        + " hash in lower-case hex");
+            }
+            hashes.add(java.util.HexFormat.of().parseHex(hex));
+        }
+        return TlogProof.of(index.longValue(), hashes, note, null);
     }
 
     private void writeText(PrintWriter out, TlogProof proof, byte[] record, ProofCheck.Result result, String problem) {

@@ -279,6 +279,40 @@ class ProofCommandsTest {
         assertEquals(0, checkProof(write("p.tlog-proof", (String) json.get("tlog_proof")), file, journal.pubkey()).exit());
     }
 
+    /**
+     * A JSON proof is checked as it is, its record taken from its {@code record_b64}: an outside upgrade trial's proofs
+     * from 0.1.0's {@code vouch prove} (the same object without {@code tlog_proof}) were refused as "not a tlog-proof",
+     * and so was 0.2.0's own {@code --format json}.
+     */
+    @Test
+    void shouldCheckAJsonProofOfThisOr010sProveOnItsOwn() throws Exception {
+        TestJournals.Written plain = TestJournals.write(tmp.resolve("plain"), 3);
+        Cli.Result r = Cli.run("prove", plain.dir(), "--seq", "4", "--pubkey", plain.pub(), "--format", "json");
+        assertEquals(0, r.exit(), r::toString);
+        Path current = write("current.json", r.out());
+        Cli.Result checked = Cli.run("check-proof", current.toString(), "--pubkey", plain.pub());
+        assertEquals(0, checked.exit(), checked::toString);
+        assertTrue(checked.out().startsWith("VERIFIED: record 4 is in the journal "), checked::toString);
+
+        String older = r.out().replaceFirst(",\"tlog_proof\":\"[^\"]*\"", "");
+        assertFalse(older.contains("tlog_proof"), older);
+        Path old = write("010.json", older);
+        Cli.Result oldChecked = Cli.run("check-proof", old.toString(), "--pubkey", plain.pub());
+        assertEquals(0, oldChecked.exit(), oldChecked::toString);
+        // Its record altered: the proof says so.
+        Map<String, Object> fields = r.json();
+        byte[] record = Base64.getDecoder().decode((String) fields.get("record_b64"));
+        record[record.length - 1] ^= 1;
+        Path forged = write("forged.json", older.replace((String) fields.get("record_b64"),
+                Base64.getEncoder().encodeToString(record)));
+        assertEquals(1, Cli.run("check-proof", forged.toString(), "--pubkey", plain.pub()).exit());
+        // A tlog-proof file still needs its record.
+        Path tlog = write("p.tlog-proof", (String) fields.get("tlog_proof"));
+        Cli.Result noRecord = Cli.run("check-proof", tlog.toString(), "--pubkey", plain.pub());
+        assertEquals(2, noRecord.exit(), noRecord::toString);
+        assertTrue(noRecord.err().contains("--record is required with a tlog-proof file"), noRecord::toString);
+    }
+
     @Test
     void shouldProveConsistencyFromEverySavedCheckpointToTheLatest() throws Exception {
         for (RecordType before : List.of(RecordType.KEY_ROTATION, RecordType.GAP, RecordType.RECOVERY)) {

@@ -205,6 +205,40 @@ class ThirdPartyExportTest {
     }
 
     /**
+     * Exports written before members were added: an outside trial's 0.1.0 exports lack {@code tool_call_id},
+     * {@code trace_id}, {@code span_id} and {@code principal} (and a format 1.0 checkpoint's {@code resume_*}), and both
+     * verifiers called them TAMPERED, every line "misleading". An absent member says what a null or empty one says;
+     * one the record has a value for is still a finding.
+     */
+    @Test
+    void shouldAcceptLinesOfOlderExportsThatLackMembersTheRecordLeavesEmpty() throws Exception {
+        Path script = script();
+        Assumptions.assumeTrue(onPath("python3") && onPath("openssl"), "python3 and openssl are needed");
+        TestJournals.Written w = TestJournals.write(tmp.resolve("older"), 2);
+        try (Ledger ledger = Ledger.builder(w.journal()).keyFile(w.keyFile()).shutdownHook(false).open()) {
+            ledger.recordDurably(new Event().kind(EventKind.TOOL_CALL).name("fs.read").principal("user:ann@example.com"));
+        }
+        Path export = tmp.resolve("older.jsonl");
+        assertEquals(0, Cli.run("export", w.dir(), "--output", export.toString()).exit());
+        String text = Files.readString(export);
+        String older = text.replace(",\"tool_call_id\":\"\"", "").replace(",\"trace_id\":null", "")
+                .replace(",\"span_id\":null", "").replace(",\"principal\":\"\"", "");
+        assertTrue(older.length() < text.length() - 100 && older.contains("user:ann@example.com"), older);
+        Files.writeString(export, older);
+        String py = independentOutput(script, export, w);
+        assertTrue(py.startsWith("INTACT"), py);
+        Cli.Result java = Cli.run("verify", export.toString(), "--pubkey", w.pub());
+        assertEquals(0, java.exit(), java::toString);
+
+        Files.writeString(export, older.replace(",\"principal\":\"user:ann@example.com\"", ""));
+        String hidden = independentOutput(script, export, w);
+        assertTrue(hidden.startsWith("TAMPERED") && hidden.contains("principal differs"), hidden);
+        Cli.Result javaHidden = Cli.run("verify", export.toString(), "--pubkey", w.pub());
+        assertEquals(1, javaHidden.exit(), javaHidden::toString);
+        assertTrue(javaHidden.out().contains("principal differs"), javaHidden::toString);
+    }
+
+    /**
      * Inputs on which the two verifiers of an export disagreed or were fooled alike: a file of no records was exit 2
      * here and INCOMPLETE in Python; a line of U+00A0 was blank to Python only; and {@code type_code} with its
      * underscore written as a JSON escape on every line hid it from both scans of the text, so a line could lose its

@@ -92,8 +92,13 @@ public final class JournalTail {
             }
         }
         if (found == null) {
-            return new Result(null, null, "no format 1.1 checkpoint signed by its own next key in the last "
-                    + searched + " records");
+            // Not the count of records read: segments overlap by a record or so, and an outside trial read "in the
+            // last 448601 records" of a journal of 445,123.
+            return new Result(null, null, searched < MAX_RECORDS_SEARCHED
+                    ? "no format 1.1 checkpoint signed by its own next key in it (a journal written before format 1.1"
+                            + " has none)"
+                    : "no format 1.1 checkpoint signed by its own next key among its last " + MAX_RECORDS_SEARCHED
+                            + " or so records");
         }
         ResumePoint after = stateAfter(found, origin);
         if (after == null) {
