@@ -93,7 +93,10 @@ final class CheckProofCommand implements Callable<Integer> {
                     + " against the key that signed its checkpoint (or make it again with 'vouch prove')";
         }
         if (problem == null && given.line() != null) {
-            problem = misleadingLine(given, record, proof.index());
+            problem = misleadingLine(given, record, proof.index(), recordSource);
+        }
+        if (problem == null && result.valid() && jsonProof) {
+            problem = misleadingProof(text, proof);
         }
         if (result.valid() && saved != null) {
             Checkpoint want = Checkpoint.parse(SignedNote.parse(saved).text());
@@ -179,7 +182,7 @@ final class CheckProofCommand implements Callable<Integer> {
      * Why the JSON line the record was taken from would mislead its reader, or null: the proof vouches for
      * {@code record_b64} only, and a reader of the line reads its other members.
      */
-    private String misleadingLine(ProofFiles.Given given, byte[] record, long index) {
+    private String misleadingLine(ProofFiles.Given given, byte[] record, long index, Path recordFile) {
         List<String> members;
         try {
             members = ExportLineCheck.misleadingMembers(given.line(), record, index);
@@ -193,6 +196,41 @@ final class CheckProofCommand implements Callable<Integer> {
                 + " does not say what its record_b64 says: " + Text.safe(String.join(", ", members))
                 + (members.size() == 1 ? " differs" : " differ") + " (only record_b64 is proved, so a reader of the"
                 + " line would be misled; 'vouch show' or 'vouch export' of the journal renders it again)";
+    }
+
+    /**
+     * The members of a JSON proof that say something its proof does not, as a problem; null if none. Only the proof
+     * (its {@code tlog_proof}, or 0.1.0's {@code leaf_index}, {@code audit_path} and {@code checkpoint}) is checked,
+     * but a reader reads the rest: a re-trial's proof claiming another origin and tree size was VERIFIED.
+     */
+    private String misleadingProof(String text, TlogProof proof) {
+        java.util.Map<?, ?> m;
+        try {
+            m = (java.util.Map<?, ?>) JsonTree.parse(text);
+        } catch (IOException e) {
+            return null; // parsed once already
+        }
+        Checkpoint cp = proof.checkpoint();
+        java.util.Map<String, Object> said = new java.util.LinkedHashMap<>();
+        said.put("origin", cp.origin());
+        said.put("leaf_index", proof.index());
+        said.put("tree_size", cp.size());
+        said.put("root_hash", Text.hex(cp.rootHash()));
+        said.put("root_hash_b64", Base64.getEncoder().encodeToString(cp.rootHash()));
+        said.put("checkpoint", proof.checkpointNote());
+        said.put("audit_path", proof.hashes().stream().map(Text::hex).collect(java.util.stream.Collectors.toList()));
+        List<String> differing = new java.util.ArrayList<>();
+        for (java.util.Map.Entry<String, Object> e : said.entrySet()) {
+            if (m.containsKey(e.getKey()) && !java.util.Objects.equals(m.get(e.getKey()), e.getValue())) {
+                differing.add(e.getKey());
+            }
+        }
+        if (differing.isEmpty()) {
+            return null;
+        }
+        return "the record is in the signed journal, but " + proofFile + " does not say what its proof says: "
+                + String.join(", ", differing) + (differing.size() == 1 ? " differs" : " differ") + " (only the proof"
+                + " is checked, so a reader of the file would be misled)";
     }
 
     /** One line about the record, decoded without trusting it: the proof is what vouches for its bytes. */

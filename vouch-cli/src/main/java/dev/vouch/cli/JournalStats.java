@@ -71,6 +71,10 @@ final class JournalStats {
     private final long[] byType = new long[RecordType.values().length];
     private long firstTimestamp;
     private long firstSequence = -1;
+    private long lastSequence = -1;
+    /** Where the sequence numbers first jump (the record before, the record after), or -1: records are missing. */
+    private long breakAfter = -1;
+    private long breakAt = -1;
     private long lastTimestamp;
     private long firstEvent;
     private long lastEvent;
@@ -162,7 +166,11 @@ final class JournalStats {
         if (records == 0) {
             firstTimestamp = t;
             firstSequence = v.sequence();
+        } else if (v.sequence() != lastSequence + 1 && breakAfter < 0) {
+            breakAfter = lastSequence;
+            breakAt = v.sequence();
         }
+        lastSequence = v.sequence();
         lastTimestamp = t;
         long index = records++;
         recordBytes += length;
@@ -311,6 +319,16 @@ final class JournalStats {
     }
 
     /** The first record's time, nanoseconds since the epoch; meaningless when there is no record. */
+    /** The sequence number after which the first break in the numbering comes (records missing there), or -1. */
+    long breakAfter() {
+        return breakAfter;
+    }
+
+    /** The sequence number of the record after that break, or -1. */
+    long breakAt() {
+        return breakAt;
+    }
+
     /** The sequence number of the first record counted; -1 if none. Not 0: the journal's beginning is missing. */
     long firstSequence() {
         return firstSequence;

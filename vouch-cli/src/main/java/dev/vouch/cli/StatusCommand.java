@@ -94,7 +94,7 @@ final class StatusCommand implements Callable<Integer>, ReadingCommand {
         Path rolledOver = JournalReader.lastFileRolledOver(journal);
         Missing missing = new Missing(stats.records() > 0 && stats.firstSequence() != 0 ? stats.firstSequence() : -1,
                 files.isEmpty() ? null : files.get(0).name(), rolledOver == null ? null : rolledOver.getFileName()
-                        .toString());
+                        .toString(), stats.breakAfter(), stats.breakAt());
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             writeJson(out, stats, writer, state, files, now, missing);
@@ -108,11 +108,13 @@ final class StatusCommand implements Callable<Integer>, ReadingCommand {
     /**
      * What the files show is missing: the journal's beginning (its first record is {@code firstSequence}, in
      * {@code firstFile}; -1 if it begins at 0) and its end ({@code rolledOverFile} ends with Chronicle's end-of-cycle
-     * marker, but no later day file is here; null if not).
+     * marker, but no later day file is here; null if not) and some of its middle (the numbering jumps from
+     * {@code breakAfter} to {@code breakAt}; -1 if not: a re-trial removed day files from the middle, and status
+     * said nothing).
      */
-    record Missing(long firstSequence, String firstFile, String rolledOverFile) {
+    record Missing(long firstSequence, String firstFile, String rolledOverFile, long breakAfter, long breakAt) {
         boolean any() {
-            return firstSequence > 0 || rolledOverFile != null;
+            return firstSequence > 0 || rolledOverFile != null || breakAfter >= 0;
         }
     }
 
@@ -229,6 +231,11 @@ final class StatusCommand implements Callable<Integer>, ReadingCommand {
                     + " removed or moved (an archive?); it verifies, and a writer appends to it, only with them"
                     + " (docs/OPERATIONS.md, \"Archiving\")");
         }
+        if (missing.breakAfter() >= 0) {
+            row(out, "WARNING", "records are missing: the sequence numbers jump from " + missing.breakAfter()
+                    + " to " + missing.breakAt() + " (day files removed from the middle, or records cut out); it"
+                    + " verifies only with them");
+        }
         if (missing.rolledOverFile() != null) {
             row(out, "WARNING", "its end is missing: " + missing.rolledOverFile() + " ends with Chronicle's"
                     + " end-of-cycle marker, but the later day file its writer went on to is not here (removed, an"
@@ -290,6 +297,7 @@ final class StatusCommand implements Callable<Integer>, ReadingCommand {
             Json.seqOrNull(g, "first_seq", s.records() == 0 ? -1 : s.firstSequence());
             g.writeBooleanField("beginning_missing", missing.firstSequence() > 0);
             Json.stringOrNull(g, "later_file_missing_after", missing.rolledOverFile());
+            Json.seqOrNull(g, "sequence_break_after", missing.breakAfter());
             g.writeNumberField("record_bytes", s.recordBytes());
             g.writeNumberField("records", s.records());
             g.writeNumberField("events", s.events());

@@ -306,6 +306,13 @@ class ProofCommandsTest {
         Path forged = write("forged.json", older.replace((String) fields.get("record_b64"),
                 Base64.getEncoder().encodeToString(record)));
         assertEquals(1, Cli.run("check-proof", forged.toString(), "--pubkey", plain.pub()).exit());
+        // What the file says beside the proof must be what the proof says (a re-trial's claimed another origin).
+        Path claims = write("claims.json", older.replace("\"tree_size\":", "\"tree_size\":1").replace(
+                "\"origin\":\"" + TestJournals.ORIGIN + "\"", "\"origin\":\"evil.example/other\""));
+        Cli.Result misleading = Cli.run("check-proof", claims.toString(), "--pubkey", plain.pub());
+        assertEquals(1, misleading.exit(), misleading::toString);
+        assertTrue(misleading.out().contains("does not say what its proof says: origin, tree_size differ"),
+                misleading::toString);
         // A tlog-proof file still needs its record.
         Path tlog = write("p.tlog-proof", (String) fields.get("tlog_proof"));
         Cli.Result noRecord = Cli.run("check-proof", tlog.toString(), "--pubkey", plain.pub());

@@ -156,6 +156,18 @@ class StatusCommandTest {
         Map<String, Object> json = Cli.run("status", days.toString(), "--json").json();
         assertEquals(true, json.get("beginning_missing"));
         assertEquals((long) perDay, Cli.num(json.get("first_seq")));
+        assertEquals(null, json.get("sequence_break_after"));
+
+        // A day removed from the middle (a re-trial's: status said nothing, exit 0).
+        Path middle = tmp.resolve("middle");
+        List<Path> all = TestJournals.journalAcrossDays(middle, records, perDay);
+        Files.delete(all.get(1));
+        Cli.Result m = Cli.run("status", middle.toString());
+        assertEquals(1, m.exit(), m::toString);
+        assertTrue(m.out().contains("WARNING:          records are missing: the sequence numbers jump from "
+                + (perDay - 1) + " to " + (2 * perDay)), m::toString);
+        assertEquals((long) perDay - 1, Cli.num(Cli.run("status", middle.toString(), "--json").json()
+                .get("sequence_break_after")));
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.vouch.ledger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.vouch.testsupport.StderrCapture;
@@ -289,6 +290,33 @@ class StorageDamageTest {
         assertMissingFilesRefused(dir, "but the directory holds only older ones");
     }
 
+    /**
+     * A backup copied while its writer ran: the day files before a day roll, the table store after it. Its last file
+     * has no end-of-cycle marker (it was copied before its writer moved on), and the refusal says how to open it; with
+     * the table store moved out, the journal opens and verifies.
+     */
+    @Test
+    void shouldSayHowToOpenABackupWhoseTableStoreIsNewerThanItsDayFiles() throws IOException {
+        Path live = tmp.resolve("live");
+        assertEquals(2, RawJournal.writeAcrossDays(live, records.subList(0, 200), 100).size());
+        Path backup = tmp.resolve("backup");
+        assertEquals(1, RawJournal.writeAcrossDays(backup, records.subList(0, 100), 100).size());
+        Files.copy(live.resolve("metadata.cq4t"), backup.resolve("metadata.cq4t"),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        JournalCorruptException refused;
+        try (StderrCapture err = new StderrCapture()) {
+            refused = assertThrows(JournalCorruptException.class, () -> Ledger.builder(backup).keyFile(keyFile)
+                    .shutdownHook(false).open().close());
+        }
+        assertTrue(refused.getMessage().contains("a backup copied while its writer ran") && refused.getMessage()
+                .contains("move metadata.cq4t out of it"), refused.getMessage());
+
+        Files.move(backup.resolve("metadata.cq4t"), tmp.resolve("metadata.cq4t"));
+        Ledger.builder(backup).keyFile(keyFile).shutdownHook(false).open().close();
+        VerificationReport r = Journals.verify(backup, anchor);
+        assertEquals(Verdict.INTACT, r.verdict(), Journals.describe(r));
+    }
+
     private void assertMissingFilesRefused(Path dir, String holds) throws IOException {
         if (!Files.exists(dir.resolve(".vouch-writer.lock"))) {
             Files.createFile(dir.resolve(".vouch-writer.lock"));
@@ -303,6 +331,9 @@ class StorageDamageTest {
             assertTrue(refused.getMessage().contains("is missing its newest cycle file(s): Chronicle's table store"
                     + " (metadata.cq4t) records a cycle file for ") && refused.getMessage().contains(holds),
                     refused.getMessage());
+            // Moving the table store out would hide the deletion (a re-trial followed that advice when it was given
+            // here): it is given only where a backup copied while its writer ran is as likely.
+            assertFalse(refused.getMessage().contains("move metadata.cq4t"), refused.getMessage());
             assertEquals(before, JournalFiles.snapshot(dir), "a refused journal must not be touched");
         }
     }

@@ -203,13 +203,25 @@ final class LedgerOpener {
             destroy(loaded);
             // An outside trial's backup, copied while the gateway ran, took the day files before a day roll and the
             // table store after it: the same shape, and the same refusal, so it says what to do in that case too.
-            throw refuse(dir, -1, "is missing its newest cycle file(s): Chronicle's table store (metadata.cq4t)"
-                    + " records a cycle file for " + missing + " (" + java.time.format.DateTimeFormatter.BASIC_ISO_DATE
-                    .format(missing) + "*.cq4), but the directory holds " + (existing ? "only older ones" : "none")
-                    + " (deleted or moved, or a backup copied while its writer ran)", "Restore them; in a backup"
-                    + " copied while its writer ran, the table store may be newer than the cycle files: move"
-                    + " metadata.cq4t out of it (no record depends on it) and open again (docs/OPERATIONS.md,"
-                    + " \"Backups\")");
+            // But only when the last file does not say a later one followed: a re-trial deleted the newest day file,
+            // followed that advice, and the deletion was hidden (the writer appended, INCOMPLETE became INTACT).
+            String why = "is missing its newest cycle file(s): Chronicle's table store (metadata.cq4t) records a cycle"
+                    + " file for " + missing + " (" + java.time.format.DateTimeFormatter.BASIC_ISO_DATE.format(missing)
+                    + "*.cq4), but the directory holds " + (existing ? "only older ones" : "none");
+            Path rolledOver = rolledOver(dir);
+            if (rolledOver != null) {
+                throw refuse(dir, -1, why + ", and " + rolledOver.getFileName() + " ends with Chronicle's"
+                        + " end-of-cycle marker: its writer went on to a later file, which was deleted or moved",
+                        "Restore it; if it is lost, keep this directory as evidence and open a new journal in another"
+                        + " directory");
+            }
+            if (!existing) {
+                throw refuse(dir, -1, why + "; were they deleted or moved", "Restore them");
+            }
+            throw refuse(dir, -1, why + " (deleted or moved, or a backup copied while its writer ran)", "Restore"
+                    + " them; in a backup copied while its writer ran, the table store may be newer than the cycle"
+                    + " files: move metadata.cq4t out of it (no record depends on it) and open again"
+                    + " (docs/OPERATIONS.md, \"Backups\")");
         }
         if (existing || leftovers) {
             destroy(loaded);
@@ -634,6 +646,15 @@ final class LedgerOpener {
     private static JournalCorruptException refuse(Path dir, long sequence, String why, String advice) {
         LOG.error("[CRITICAL] Journal {} {}; refusing to append to it. {}.", dir, why, advice);
         return new JournalCorruptException(dir, sequence, why + ", refusing to append (" + advice + ")");
+    }
+
+    /** The last cycle file in {@code dir} if it ends with Chronicle's end-of-cycle marker, else null. */
+    private static Path rolledOver(Path dir) {
+        try {
+            return CycleFiles.lastRolledOver(dir);
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     /** The name of the oldest cycle file in {@code dir}, for a message. */
