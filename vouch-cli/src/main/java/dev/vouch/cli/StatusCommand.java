@@ -206,7 +206,7 @@ final class StatusCommand implements Callable<Integer>, ReadingCommand {
     }
 
     private void writeText(PrintWriter out, JournalStats s, WriterProbe.Writer writer, State state,
-            List<CycleFile> files, Instant now, Missing missing) {
+            List<CycleFile> files, Instant now, Missing missing) throws IOException {
         row(out, "journal", journal.toAbsolutePath().normalize().toString());
         row(out, "origin", s.origin() == null ? "(no genesis record read)" : Text.safe(s.origin()));
         row(out, "state", describe(state, writer, s));
@@ -240,6 +240,14 @@ final class StatusCommand implements Callable<Integer>, ReadingCommand {
             row(out, "WARNING", "its end is missing: " + missing.rolledOverFile() + " ends with Chronicle's"
                     + " end-of-cycle marker, but the later day file its writer went on to is not here (removed, an"
                     + " archive of closed days, or a writer killed as it started the file)");
+        }
+        java.time.LocalDate tableStore = JournalReader.tableStoreAhead(journal);
+        if (tableStore != null && state != State.OPEN) {
+            // A re-trial's backup whose table store was newer than its day files read "the next writer to open it
+            // writes a recovery record"; the writer refuses it.
+            row(out, "WARNING", "Chronicle's table store (metadata.cq4t) records a day file for " + tableStore
+                    + " that is not here: a writer refuses this journal until the file is restored (or, for a backup"
+                    + " copied while its writer ran, the table store is moved out: docs/OPERATIONS.md, \"Backups\")");
         }
         long ahead = daysAhead(files, now);
         if (ahead > 0) {
@@ -298,6 +306,8 @@ final class StatusCommand implements Callable<Integer>, ReadingCommand {
             g.writeBooleanField("beginning_missing", missing.firstSequence() > 0);
             Json.stringOrNull(g, "later_file_missing_after", missing.rolledOverFile());
             Json.seqOrNull(g, "sequence_break_after", missing.breakAfter());
+            java.time.LocalDate tableStore = JournalReader.tableStoreAhead(journal);
+            Json.stringOrNull(g, "table_store_ahead", tableStore == null ? null : tableStore.toString());
             g.writeNumberField("record_bytes", s.recordBytes());
             g.writeNumberField("records", s.records());
             g.writeNumberField("events", s.events());

@@ -168,6 +168,16 @@ class StatusCommandTest {
                 + (perDay - 1) + " to " + (2 * perDay)), m::toString);
         assertEquals((long) perDay - 1, Cli.num(Cli.run("status", middle.toString(), "--json").json()
                 .get("sequence_break_after")));
+
+        // A backup that took the table store after a day roll and the day files before it: the writer refuses it.
+        Path backup = tmp.resolve("backup");
+        TestJournals.journalAcrossDays(backup, records.subList(0, perDay), perDay);
+        Files.copy(days.resolve("metadata.cq4t"), backup.resolve("metadata.cq4t"),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Cli.Result b = Cli.run("status", backup.toString());
+        assertTrue(b.out().contains("WARNING:          Chronicle's table store (metadata.cq4t) records a day file for "
+                + "2026-11-03 that is not here: a writer refuses this journal"), b::toString);
+        assertEquals("2026-11-03", Cli.run("status", backup.toString(), "--json").json().get("table_store_ahead"));
     }
 
     @Test

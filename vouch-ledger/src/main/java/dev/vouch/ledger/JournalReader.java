@@ -90,6 +90,15 @@ public final class JournalReader {
         return CycleFiles.lastRolledOver(directory);
     }
 
+    /**
+     * The day Chronicle's table store ({@code metadata.cq4t}) records a cycle file for when the directory holds no
+     * cycle file of that day or later, else null. A writer refuses such a journal (its newest day files were deleted
+     * or moved, or it is a backup that took the table store after a day roll and the day files before it).
+     */
+    public static java.time.LocalDate tableStoreAhead(Path directory) throws IOException {
+        return CycleFiles.missingNewestCycle(directory, CycleFiles.list(directory));
+    }
+
     /** The journal cycle files ({@code yyyyMMdd[L].cq4}) in {@code directory}, in day order. */
     public static java.util.List<Path> cycleFiles(Path directory) throws IOException {
         return CycleFiles.list(directory).cycles();
