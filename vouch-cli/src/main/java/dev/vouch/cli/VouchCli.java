@@ -258,6 +258,10 @@ public final class VouchCli implements Runnable {
             code = EXIT_FAILED;
         } else if (ex instanceof dev.vouch.policy.PolicyException) {
             err.println(name + ": " + Text.safeMessage(ex.getMessage())); // already escaped where it quotes
+        } else if (ex instanceof CliException && ex.getCause() instanceof dev.vouch.FormatException) {
+            // The parsers quote what they found escaped already: escaping it again showed \\" where the file had "
+            // (an upgrade trial's 0.1.0 proof).
+            err.println(name + ": " + Text.safeMessage(ex.getMessage()));
         } else if (ex instanceof CliException || ex instanceof VouchException) {
             err.println(name + ": " + Text.safe(ex.getMessage()));
         } else if (ex instanceof IOException) {

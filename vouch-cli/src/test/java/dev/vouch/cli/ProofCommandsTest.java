@@ -313,6 +313,11 @@ class ProofCommandsTest {
         assertEquals(1, misleading.exit(), misleading::toString);
         assertTrue(misleading.out().contains("does not say what its proof says: origin, tree_size differ"),
                 misleading::toString);
+        // What the parser quotes is escaped once, not twice (0.1.0's proofs showed \\" where the file had ").
+        Cli.Result notAProof = Cli.run("check-proof", write("quoted.txt", "not \"a\" proof\n").toString(), "--pubkey",
+                plain.pub());
+        assertEquals(2, notAProof.exit(), notAProof::toString);
+        assertTrue(notAProof.err().contains("found \"not \\\"a\\\" proof\""), notAProof::toString);
         // A tlog-proof file still needs its record.
         Path tlog = write("p.tlog-proof", (String) fields.get("tlog_proof"));
         Cli.Result noRecord = Cli.run("check-proof", tlog.toString(), "--pubkey", plain.pub());
