@@ -125,7 +125,8 @@ final class RiskCommand implements Callable<Integer>, ReadingCommand {
                     + (stats.risky().count() > 0 ? " matches the options" : " in " + journal));
         } else {
             out.println(String.format(Locale.ROOT,
-                    FORMAT, "CALL", "TIME (UTC)", "RISK", Text.column("TOOL", 24), Text.column("TASK", 16), "DECISION", "APPROVAL",
+                    FORMAT, "CALL", "TIME (UTC)", "RISK", Text.column("TOOL", 24), Text.column("TASK", 16), "DECISION",
+                    "APPROVAL",
                     "OUTCOME", "RULE: REASON  PARAMS").stripTrailing());
             for (CallRows.Row r : rows) {
                 out.println(line(r, outcomes));

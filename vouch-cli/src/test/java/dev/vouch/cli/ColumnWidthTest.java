@@ -47,7 +47,8 @@ class ColumnWidthTest {
         // A wide character that would straddle the cut is left out; the cell it leaves is padded.
         assertEquals("日本... ", Text.column("日本語の非常に", 8));
         assertEquals("abcdefg...", Text.column("abcdefghijklm", 10));
-        assertEquals(10, Text.cells(Text.column("emoji.🚀🚀🚀🚀🚀", 10), 0, Text.column("emoji.🚀🚀🚀🚀🚀", 10).length()));
+        String emoji = Text.column("emoji.🚀🚀🚀🚀🚀", 10);
+        assertEquals(10, Text.cells(emoji, 0, emoji.length()));
         assertEquals("日本語の非常に", Text.pad("日本語の非常に", 8));
         assertEquals("日本 ", Text.pad("日本", 5));
     }
@@ -74,7 +75,8 @@ class ColumnWidthTest {
         }
         Cli.Result stats = Cli.run("stats", w.dir());
         assertEquals(0, stats.exit(), stats::toString);
-        List<Integer> ends = stats.out().lines().filter(l -> TOOLS.stream().anyMatch(t -> l.contains(t.substring(0, 3))))
+        List<Integer> ends = stats.out().lines()
+                .filter(l -> TOOLS.stream().anyMatch(t -> l.contains(t.substring(0, 3))))
                 .map(l -> Text.cells(l, 0, l.stripTrailing().length())).distinct().collect(Collectors.toList());
         assertTrue(ends.size() <= 2, () -> "stats rows end at cells " + ends + "\n" + stats.out());
     }

@@ -149,7 +149,8 @@ class StatusCommandTest {
 
         Cli.Result r = Cli.run("status", days.toString());
         assertEquals(1, r.exit(), r::toString);
-        assertTrue(r.out().contains("WARNING:          the journal's beginning is missing: its first record is sequence "
+        assertTrue(r.out().contains("WARNING:          the journal's beginning is missing: its first record is"
+                + " sequence "
                 + perDay + ", in " + files.get(1).getFileName() + ", so the day files before it were removed or moved"),
                 r::toString);
         assertFalse(r.out().contains("the first, then"), r::toString);

@@ -206,9 +206,9 @@ class ThirdPartyExportTest {
 
     /**
      * Exports written before members were added: an outside trial's 0.1.0 exports lack {@code tool_call_id},
-     * {@code trace_id}, {@code span_id} and {@code principal} (and a format 1.0 checkpoint's {@code resume_*}), and both
-     * verifiers called them TAMPERED, every line "misleading". An absent member says what a null or empty one says;
-     * one the record has a value for is still a finding.
+     * {@code trace_id}, {@code span_id} and {@code principal} (and a format 1.0 checkpoint's {@code resume_*}), and
+     * both verifiers called them TAMPERED, every line "misleading". An absent member says what a null or empty one
+     * says; one the record has a value for is still a finding.
      */
     @Test
     void shouldAcceptLinesOfOlderExportsThatLackMembersTheRecordLeavesEmpty() throws Exception {
@@ -216,7 +216,8 @@ class ThirdPartyExportTest {
         Assumptions.assumeTrue(onPath("python3") && onPath("openssl"), "python3 and openssl are needed");
         TestJournals.Written w = TestJournals.write(tmp.resolve("older"), 2);
         try (Ledger ledger = Ledger.builder(w.journal()).keyFile(w.keyFile()).shutdownHook(false).open()) {
-            ledger.recordDurably(new Event().kind(EventKind.TOOL_CALL).name("fs.read").principal("user:ann@example.com"));
+            ledger.recordDurably(new Event().kind(EventKind.TOOL_CALL).name("fs.read")
+                    .principal("user:ann@example.com"));
         }
         Path export = tmp.resolve("older.jsonl");
         assertEquals(0, Cli.run("export", w.dir(), "--output", export.toString()).exit());

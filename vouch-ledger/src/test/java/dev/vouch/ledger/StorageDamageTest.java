@@ -317,6 +317,32 @@ class StorageDamageTest {
         assertEquals(Verdict.INTACT, r.verdict(), Journals.describe(r));
     }
 
+    /**
+     * The newest day deleted and the table store moved out, with the clock before the last file's day: the writer
+     * would append into a file that ended with Chronicle's end-of-cycle marker, and a re-trial got Chronicle's bare
+     * "You should not be able to write at EOF". The refusal says what happened.
+     */
+    @Test
+    void shouldRefuseToAppendAfterTheEndOfCycleMarkerWhileTheClockIsBehind() throws IOException {
+        Path dir = tmp.resolve("future-days");
+        List<Path> files = RawJournal.writeAcrossDays(dir, records.subList(0, 200), 100,
+                java.time.Instant.parse("2099-01-01T12:00:00Z"));
+        assertEquals(2, files.size());
+        Files.delete(files.get(1));
+        Files.delete(dir.resolve("metadata.cq4t"));
+        Files.createFile(dir.resolve(".vouch-writer.lock"));
+        Map<String, String> before = JournalFiles.snapshot(dir);
+        JournalCorruptException refused;
+        try (StderrCapture err = new StderrCapture()) {
+            refused = assertThrows(JournalCorruptException.class, () -> Ledger.builder(dir).keyFile(keyFile)
+                    .shutdownHook(false).open().close());
+        }
+        assertTrue(refused.getMessage().contains("ends with " + files.get(0).getFileName() + ", whose data ends with"
+                + " Chronicle's end-of-cycle marker") && refused.getMessage().contains("Restore the later day file"),
+                refused.getMessage());
+        assertEquals(before, JournalFiles.snapshot(dir), "a refused journal must not be touched");
+    }
+
     private void assertMissingFilesRefused(Path dir, String holds) throws IOException {
         if (!Files.exists(dir.resolve(".vouch-writer.lock"))) {
             Files.createFile(dir.resolve(".vouch-writer.lock"));

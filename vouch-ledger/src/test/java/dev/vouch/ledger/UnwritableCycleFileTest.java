@@ -8,12 +8,11 @@ import dev.vouch.Event;
 import dev.vouch.EventKind;
 import dev.vouch.VouchException;
 import dev.vouch.crypto.VerifyingKey;
+import dev.vouch.testsupport.Immutable;
 import dev.vouch.verify.Verdict;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
@@ -45,15 +44,16 @@ class UnwritableCycleFileTest {
             List<Path> files = s.filter(p -> p.toString().endsWith(".cq4")).sorted().collect(Collectors.toList());
             cycle = files.get(files.size() - 1);
         }
-        Assumptions.assumeTrue(chattr("+i", cycle), "chattr +i is not available here");
+        Assumptions.assumeTrue(Immutable.set(cycle), "chattr +i is not available here");
         try {
             VouchException e = assertThrows(VouchException.class,
                     () -> Ledger.builder(dir).keyFile(keyFile).shutdownHook(false).open());
-            assertTrue(e.getMessage().contains("cannot open the journal's storage in " + dir) && e.getMessage().contains(
+            assertTrue(e.getMessage().contains("cannot open the journal's storage in " + dir)
+                    && e.getMessage().contains(
                     cycle + " (Operation not permitted) (the writer must be able to read and write every file"),
                     e.getMessage());
         } finally {
-            chattr("-i", cycle);
+            Immutable.clear(cycle);
         }
         // The refused open let go of the journal: this JVM may open it again.
         try (Ledger ledger = Ledger.builder(dir).keyFile(keyFile).shutdownHook(false).open()) {
@@ -61,14 +61,5 @@ class UnwritableCycleFileTest {
         }
         assertEquals(Verdict.INTACT, Journals.verify(dir, anchor).verdict(), () -> Journals.describe(
                 Journals.verify(dir, anchor)));
-    }
-
-    private static boolean chattr(String flag, Path file) throws IOException, InterruptedException {
-        try {
-            Process p = new ProcessBuilder("chattr", flag, file.toString()).redirectErrorStream(true).start();
-            return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
-        } catch (IOException noChattr) {
-            return false;
-        }
     }
 }

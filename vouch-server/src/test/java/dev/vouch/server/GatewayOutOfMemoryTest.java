@@ -84,7 +84,8 @@ class GatewayOutOfMemoryTest {
             assertTrue(gw.process.waitFor(120, TimeUnit.SECONDS), "the gateway did not run out of heap");
             String stderr = gw.log();
             assertEquals(1, gw.process.exitValue(), stderr);
-            assertTrue(stderr.contains("vouch-server: out of memory: the Java heap (at most 40 MiB) is too small"), stderr);
+            assertTrue(stderr.contains("vouch-server: out of memory: the Java heap (at most 40 MiB) is too small"),
+                    stderr);
             assertFalse(stderr.contains("\tat ") || stderr.contains("Unexpected failure")
                     || stderr.contains("Job failed"), "no stack trace: " + stderr);
         }

@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vouch.testsupport.Immutable;
 import dev.vouch.verify.Verdict;
 import dev.vouch.verify.VerificationReport;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -42,7 +42,7 @@ class GatewayUnwritableJournalTest {
             List<Path> files = s.filter(p -> p.toString().endsWith(".cq4")).sorted().collect(Collectors.toList());
             cycle = files.get(files.size() - 1);
         }
-        Assumptions.assumeTrue(chattr("+i", cycle), "chattr +i is not available here");
+        Assumptions.assumeTrue(Immutable.set(cycle), "chattr +i is not available here");
         Path err = tmp.resolve("err");
         try {
             long start = System.nanoTime();
@@ -58,26 +58,17 @@ class GatewayUnwritableJournalTest {
             assertTrue(exited, "still running after 40 s: " + stderr);
             assertEquals(2, p.exitValue(), stderr);
             assertTrue(stderr.contains("vouch-server: cannot open the journal's storage in ")
-                    && stderr.contains("journal/" + cycle.getFileName() + " (Operation not permitted) (the writer must be able to read and write"
-                            + " every file in the journal directory)"), stderr);
+                    && stderr.contains("journal/" + cycle.getFileName() + " (Operation not permitted) (the writer must be"
+                            + " able to read and write every file in the journal directory)"), stderr);
             assertFalse(stderr.contains("\tat "), stderr);
             assertTrue(seconds < 30, "took " + seconds + " s");
         } finally {
-            chattr("-i", cycle);
+            Immutable.clear(cycle);
         }
         try (ServerProcess again = ServerProcess.start(tmp, GatewayMain.class.getName(), args)) {
             assertEquals(143, again.stop(), again.log());
         }
         VerificationReport report = ServerJournal.verify(tmp.resolve("journal"), tmp.resolve(".vouch_key"));
         assertEquals(Verdict.INTACT, report.verdict(), report::toString);
-    }
-
-    private static boolean chattr(String flag, Path file) throws InterruptedException {
-        try {
-            Process p = new ProcessBuilder("chattr", flag, file.toString()).redirectErrorStream(true).start();
-            return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
-        } catch (IOException noChattr) {
-            return false;
-        }
     }
 }

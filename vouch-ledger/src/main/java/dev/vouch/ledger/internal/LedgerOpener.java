@@ -223,6 +223,18 @@ final class LedgerOpener {
                     + " files: move metadata.cq4t out of it (no record depends on it) and open again"
                     + " (docs/OPERATIONS.md, \"Backups\")");
         }
+        Path ended = existing ? rolledOver(dir) : null;
+        if (ended != null && !java.time.LocalDate.now(java.time.ZoneOffset.UTC).isAfter(dayOf(ended))) {
+            // Records would go on into that file until the clock passes its day (docs/OPERATIONS.md, "Clocks"), and
+            // Chronicle cannot append after its marker: a re-trial got its bare "You should not be able to write at
+            // EOF" for a journal whose newest file was deleted, with the table store moved out and the clock behind.
+            lock.close();
+            destroy(loaded);
+            throw refuse(dir, -1, "ends with " + ended.getFileName() + ", whose data ends with Chronicle's end-of-cycle"
+                    + " marker (its writer went on to a later day file, which is not here), and this machine's clock is"
+                    + " not past that file's day, so nothing can be appended to it", "Restore the later day file; if it"
+                    + " is lost, keep this directory as evidence and open a new journal in another directory");
+        }
         if (existing || leftovers) {
             destroy(loaded);
             String abandoned;
@@ -646,6 +658,12 @@ final class LedgerOpener {
     private static JournalCorruptException refuse(Path dir, long sequence, String why, String advice) {
         LOG.error("[CRITICAL] Journal {} {}; refusing to append to it. {}.", dir, why, advice);
         return new JournalCorruptException(dir, sequence, why + ", refusing to append (" + advice + ")");
+    }
+
+    /** The UTC day a cycle file ({@code yyyyMMdd[L].cq4}) holds. */
+    private static java.time.LocalDate dayOf(Path cycleFile) {
+        return java.time.LocalDate.parse(cycleFile.getFileName().toString().substring(0, 8),
+                java.time.format.DateTimeFormatter.BASIC_ISO_DATE);
     }
 
     /** The last cycle file in {@code dir} if it ends with Chronicle's end-of-cycle marker, else null. */

@@ -44,9 +44,13 @@ public final class RawJournal {
      * records to a day's cycle file, as a writer running across midnights leaves it. Returns the cycle files.
      */
     public static List<Path> writeAcrossDays(Path dir, List<byte[]> records, int perDay) {
+        return writeAcrossDays(dir, records, perDay, java.time.Instant.parse("2026-11-01T12:00:00Z"));
+    }
+
+    /** As above, the first day's file being that of {@code first}. */
+    public static List<Path> writeAcrossDays(Path dir, List<byte[]> records, int perDay, java.time.Instant first) {
         ChronicleSupport.configure();
-        SetTimeProvider clock = new SetTimeProvider(java.time.Instant.parse("2026-11-01T12:00:00Z").toEpochMilli()
-                * 1_000_000L);
+        SetTimeProvider clock = new SetTimeProvider(first.toEpochMilli() * 1_000_000L);
         try (ChronicleQueue queue = SingleChronicleQueueBuilder.binary(dir.toFile())
                 .rollCycle(ChronicleSupport.ROLL_CYCLE)
                 .timeProvider(clock)
