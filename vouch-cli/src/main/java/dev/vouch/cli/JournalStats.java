@@ -318,7 +318,6 @@ final class JournalStats {
         return byType[type.ordinal()];
     }
 
-    /** The first record's time, nanoseconds since the epoch; meaningless when there is no record. */
     /** The sequence number after which the first break in the numbering comes (records missing there), or -1. */
     long breakAfter() {
         return breakAfter;
@@ -334,6 +333,7 @@ final class JournalStats {
         return firstSequence;
     }
 
+    /** The first record's time, nanoseconds since the epoch; meaningless when there is no record. */
     long firstTimestamp() {
         return firstTimestamp;
     }
