@@ -73,8 +73,10 @@ final class CheckProofCommand implements Callable<Integer> {
         TlogProof proof;
         String text = ProofFiles.text(proofFile, "a tlog-proof (c2sp.org/tlog-proof@v1)");
         boolean jsonProof = text.stripLeading().startsWith("{");
+        java.util.Map<?, ?> members = null;
         try {
-            proof = jsonProof ? fromJson(text) : TlogProof.parse(text);
+            members = jsonProof ? jsonObject(text) : null;
+            proof = jsonProof ? fromJson(members) : TlogProof.parse(text);
         } catch (FormatException e) {
             throw new CliException(proofFile + ": not a tlog-proof: " + e.getMessage(), e);
         }
@@ -88,7 +90,7 @@ final class CheckProofCommand implements Callable<Integer> {
         byte[] record = given.bytes();
         ProofCheck.Result result = ProofCheck.inclusion(record, proof, anchor);
         String problem = result.problem();
-        if (problem != null && result.signer() == null && jsonProof && !text.contains("\"tlog_proof\"")) {
+        if (problem != null && result.signer() == null && jsonProof && !members.containsKey("tlog_proof")) {
             problem += "; a proof of 0.1.0's 'vouch prove' carries no key rotation statements, so it checks only"
                     + " against the key that signed its checkpoint (or make it again with 'vouch prove')";
         }
@@ -96,7 +98,7 @@ final class CheckProofCommand implements Callable<Integer> {
             problem = misleadingLine(given, record, proof.index(), recordSource);
         }
         if (problem == null && result.valid() && jsonProof) {
-            problem = misleadingProof(text, proof);
+            problem = misleadingProof(members, proof);
         }
         if (result.valid() && saved != null) {
             Checkpoint want = Checkpoint.parse(SignedNote.parse(saved).text());
@@ -130,16 +132,7 @@ final class CheckProofCommand implements Callable<Integer> {
      * proof from {@code leaf_index}, {@code audit_path} (hex) and {@code checkpoint}. Such a proof carries no rotation
      * statements: it checks against the key that signed its checkpoint.
      */
-    private TlogProof fromJson(String text) {
-        Object parsed;
-        try {
-            parsed = JsonTree.parse(text);
-        } catch (IOException | RuntimeException e) {
-            throw new FormatException("not one JSON object: " + e.getMessage());
-        }
-        if (!(parsed instanceof java.util.Map<?, ?> m)) {
-            throw new FormatException("not one JSON object");
-        }
+    private static TlogProof fromJson(java.util.Map<?, ?> m) {
         if (m.get("tlog_proof") instanceof String tlog) {
             return TlogProof.parse(tlog);
         }
@@ -156,6 +149,19 @@ final class CheckProofCommand implements Callable<Integer> {
             hashes.add(java.util.HexFormat.of().parseHex(hex));
         }
         return TlogProof.of(index.longValue(), hashes, note, null);
+    }
+
+    private static java.util.Map<?, ?> jsonObject(String text) {
+        Object parsed;
+        try {
+            parsed = JsonTree.parse(text);
+        } catch (IOException | RuntimeException e) {
+            throw new FormatException("not one JSON object: " + e.getMessage());
+        }
+        if (!(parsed instanceof java.util.Map<?, ?> m)) {
+            throw new FormatException("not one JSON object");
+        }
+        return m;
     }
 
     private void writeText(PrintWriter out, TlogProof proof, byte[] record, ProofCheck.Result result, String problem) {
@@ -203,13 +209,7 @@ final class CheckProofCommand implements Callable<Integer> {
      * (its {@code tlog_proof}, or 0.1.0's {@code leaf_index}, {@code audit_path} and {@code checkpoint}) is checked,
      * but a reader reads the rest: a re-trial's proof claiming another origin and tree size was VERIFIED.
      */
-    private String misleadingProof(String text, TlogProof proof) {
-        java.util.Map<?, ?> m;
-        try {
-            m = (java.util.Map<?, ?>) JsonTree.parse(text);
-        } catch (IOException e) {
-            return null; // parsed once already
-        }
+    private String misleadingProof(java.util.Map<?, ?> m, TlogProof proof) {
         Checkpoint cp = proof.checkpoint();
         java.util.Map<String, Object> said = new java.util.LinkedHashMap<>();
         said.put("origin", cp.origin());

@@ -94,7 +94,7 @@ final class StatusCommand implements Callable<Integer>, ReadingCommand {
         Path rolledOver = JournalReader.lastFileRolledOver(journal);
         Missing missing = new Missing(stats.records() > 0 && stats.firstSequence() != 0 ? stats.firstSequence() : -1,
                 files.isEmpty() ? null : files.get(0).name(), rolledOver == null ? null : rolledOver.getFileName()
-                        .toString(), stats.breakAfter(), stats.breakAt());
+                        .toString(), stats.breakAfter(), stats.breakAt(), JournalReader.tableStoreAhead(journal));
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             writeJson(out, stats, writer, state, files, now, missing);
@@ -110,9 +110,11 @@ final class StatusCommand implements Callable<Integer>, ReadingCommand {
      * {@code firstFile}; -1 if it begins at 0) and its end ({@code rolledOverFile} ends with Chronicle's end-of-cycle
      * marker, but no later day file is here; null if not) and some of its middle (the numbering jumps from
      * {@code breakAfter} to {@code breakAt}; -1 if not: a re-trial removed day files from the middle, and status
-     * said nothing).
+     * said nothing). Also the day Chronicle's table store names a day file for that is not here
+     * ({@code tableStoreAhead}, or null): not counted in {@link #any()}, since a backup shows it with nothing missing.
      */
-    record Missing(long firstSequence, String firstFile, String rolledOverFile, long breakAfter, long breakAt) {
+    record Missing(long firstSequence, String firstFile, String rolledOverFile, long breakAfter, long breakAt,
+            java.time.LocalDate tableStoreAhead) {
         boolean any() {
             return firstSequence > 0 || rolledOverFile != null || breakAfter >= 0;
         }
@@ -206,7 +208,7 @@ final class StatusCommand implements Callable<Integer>, ReadingCommand {
     }
 
     private void writeText(PrintWriter out, JournalStats s, WriterProbe.Writer writer, State state,
-            List<CycleFile> files, Instant now, Missing missing) throws IOException {
+            List<CycleFile> files, Instant now, Missing missing) {
         row(out, "journal", journal.toAbsolutePath().normalize().toString());
         row(out, "origin", s.origin() == null ? "(no genesis record read)" : Text.safe(s.origin()));
         row(out, "state", describe(state, writer, s));
@@ -241,7 +243,7 @@ final class StatusCommand implements Callable<Integer>, ReadingCommand {
                     + " end-of-cycle marker, but the later day file its writer went on to is not here (removed, an"
                     + " archive of closed days, or a writer killed as it started the file)");
         }
-        java.time.LocalDate tableStore = JournalReader.tableStoreAhead(journal);
+        java.time.LocalDate tableStore = missing.tableStoreAhead();
         if (tableStore != null && state != State.OPEN) {
             // A re-trial's backup whose table store was newer than its day files read "the next writer to open it
             // writes a recovery record"; the writer refuses it.
@@ -306,8 +308,8 @@ final class StatusCommand implements Callable<Integer>, ReadingCommand {
             g.writeBooleanField("beginning_missing", missing.firstSequence() > 0);
             Json.stringOrNull(g, "later_file_missing_after", missing.rolledOverFile());
             Json.seqOrNull(g, "sequence_break_after", missing.breakAfter());
-            java.time.LocalDate tableStore = JournalReader.tableStoreAhead(journal);
-            Json.stringOrNull(g, "table_store_ahead", tableStore == null ? null : tableStore.toString());
+            Json.stringOrNull(g, "table_store_ahead",
+                    missing.tableStoreAhead() == null ? null : missing.tableStoreAhead().toString());
             g.writeNumberField("record_bytes", s.recordBytes());
             g.writeNumberField("records", s.records());
             g.writeNumberField("events", s.events());
