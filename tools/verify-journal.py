@@ -51,6 +51,7 @@ CONTROL_TYPES = {
     RECOVERY: "recovery", GAP: "gap", RESUME: "resume",
 }
 TYPE_NAMES = {**EVENT_TYPES, **CONTROL_TYPES}
+TOOL_CALL, TOOL_RESULT, TOOL_ERROR, POLICY_DECISION, APPROVAL = 0x01, 0x02, 0x03, 0x04, 0x05
 DECISIONS = ["NONE", "ALLOW", "BLOCK", "STALL", "REDACT", "APPROVED", "REFUSED", "TIMED_OUT"]
 RISKS = ["NONE", "LOW", "MEDIUM", "HIGH", "CRITICAL"]
 
@@ -866,11 +867,70 @@ def note_text(raw):
         return None
 
 
-def readable_members(rec, raw, index):
+class CallOutcomes:
+    """What became of each tool call, read from the records that name it as their parent: a tool call's derived
+    outcome member (docs/EXPORT.md), as vouch export derives it from the export's own records. One byte of flags per
+    sequence number, in blocks, so memory grows with the journal, not with what a line claims."""
+    RESULT, ERROR, STOPPED, STALLED, ANSWERED = 1, 2, 4, 8, 16
+    STOPPING = {DECISIONS.index("BLOCK"), DECISIONS.index("REFUSED"), DECISIONS.index("TIMED_OUT")}
+    STALL = DECISIONS.index("STALL")
+    BLOCK_BITS = 12
+
+    def __init__(self):
+        self.blocks = {}
+
+    def add(self, rec):
+        rtype = rec["type"]
+        if rtype not in (TOOL_RESULT, TOOL_ERROR, POLICY_DECISION, APPROVAL) or rec["parent"] < 0:
+            return
+        if rtype == TOOL_RESULT:
+            self.set(rec["parent"], self.RESULT)
+        elif rtype == TOOL_ERROR:
+            self.set(rec["parent"], self.ERROR)
+        else:
+            if rec["decision"] in self.STOPPING:
+                self.set(rec["parent"], self.STOPPED)
+            elif rec["decision"] == self.STALL:
+                self.set(rec["parent"], self.STALLED)
+            if rtype == APPROVAL:
+                self.set(rec["parent"], self.ANSWERED)
+
+    def set(self, seq, flag):
+        block = self.blocks.get(seq >> self.BLOCK_BITS)
+        if block is None:
+            block = self.blocks[seq >> self.BLOCK_BITS] = bytearray(1 << self.BLOCK_BITS)
+        block[seq & ((1 << self.BLOCK_BITS) - 1)] |= flag
+
+    def of(self, seq):
+        block = self.blocks.get(seq >> self.BLOCK_BITS)
+        flags = block[seq & ((1 << self.BLOCK_BITS) - 1)] if block is not None else 0
+        if flags & self.RESULT:
+            return "result"
+        if flags & self.ERROR:
+            return "error"
+        if flags & self.STOPPED:
+            return "not_run"
+        return "awaiting_approval" if flags & self.STALLED and not flags & self.ANSWERED else "not_recorded"
+
+
+def call_outcomes(path):
+    """The first pass over an export: a tool call's outcome comes from the records after it. Malformed records are
+    left for the verifying pass to report."""
+    outcomes = CallOutcomes()
+    for raw, _, _ in read_export(path):
+        try:
+            outcomes.add(decode_record(raw))
+        except FormatError:
+            pass
+    return outcomes
+
+
+def readable_members(rec, raw, index, outcomes=None):
     """What an export line's readable members say for the record rec, its bytes raw at journal position index
-    (docs/EXPORT.md); the line is checked against them, since only record_b64 is verified. Members whose value
-    depends on more than the record (an event's derived outcome) are left out; a checkpoint's note_error, worded by
-    the exporter, is WORDED when the note does not parse (null when it does)."""
+    (docs/EXPORT.md); the line is checked against them, since only record_b64 is verified. A tool call's derived
+    outcome comes from outcomes (the export's own records), and is left out without them (a DSSE record predicate
+    has none); a checkpoint's note_error, worded by the exporter, is WORDED when the note does not parse (null when
+    it does)."""
     rtype = rec["type"]
     said = {"seq": rec["seq"], "index": index, "type": TYPE_NAMES[rtype], "type_code": rtype,
             "format": "%d.%d" % (rec["major"], rec["minor"]), "timestamp_ns": rec["timestamp"],
@@ -891,6 +951,8 @@ def readable_members(rec, raw, index):
         said["trace_id"] = rec.get("trace_id")
         said["span_id"] = rec.get("span_id")
         said["principal"] = rec.get("principal", "")
+        if rtype == TOOL_CALL and outcomes is not None:
+            said["outcome"] = outcomes.of(rec["seq"])
     elif rtype == GENESIS:
         said["origin"] = rec["origin"]
         key_members(said, "public_key", rec["key"])
@@ -947,7 +1009,7 @@ def sequence_in(raw):
     return u64(raw, 4) if len(raw) >= 12 and not raw[4] & 0x80 else -1
 
 
-def misleading_members(line, raw, rec, index, export_line=None):
+def misleading_members(line, raw, rec, index, export_line=None, outcomes=None):
     """The members of an export line that say something its record_b64 does not. For an export line, a member the
     format always writes and the line lacks is one too (a reader of the line misses what the record says) unless the
     record's value is null or empty (older exporters did not write members added later), and so is
@@ -958,14 +1020,17 @@ def misleading_members(line, raw, rec, index, export_line=None):
     JSON holding a record_b64 (a minimal export, FORMAT.md; export_line None: an export line only if it has
     type_code), only the members it has are compared. rec is raw decoded, or None if it is malformed (the verifier
     reports that, and the line is held to the exporter's malformed line, as vouch verify holds it: a line of a
-    malformed record that says it is a tool call misleads as much as any)."""
-    said = readable_members(rec, raw, index) if rec is not None else malformed_members(raw, index)
+    malformed record that says it is a tool call misleads as much as any). With outcomes (from the export's own
+    records), a tool call's outcome, where the line has it, must be what they say: an outside re-trial gave a blocked
+    call's line "outcome":"result" and it verified. An absent outcome claims nothing (0.1.0's exports predate it)."""
+    said = readable_members(rec, raw, index, outcomes) if rec is not None else malformed_members(raw, index)
     whole = export_line or (export_line is None and "type_code" in line)
-    extras = TYPE_EXTRAS.get(rec["type"], set()) if rec is not None else set()
+    # Without outcomes a tool call's derived outcome is not compared (a DSSE record predicate has none).
+    exempt = {"outcome"} if outcomes is None and rec is not None and rec["type"] == TOOL_CALL else set()
     # In the order vouch verify names them: the line's members as it has them, then those it lacks.
     differing = []
     for name in list(line) + ([name for name in said if name not in line] if whole else []):
-        if name == "record_b64" or name in extras:
+        if name == "record_b64" or name in exempt or name == "outcome" and name not in line:
             continue
         if name not in said:
             if whole:
@@ -979,12 +1044,6 @@ def misleading_members(line, raw, rec, index, export_line=None):
         elif differs(line[name], said[name]):
             differing.append(name)
     return differing
-
-
-# Members an export line has beyond readable_members, by record type: derived (a tool call's outcome).
-TYPE_EXTRAS = {
-    0x01: {"outcome"},
-}
 
 
 class Worded:
@@ -1087,10 +1146,12 @@ def main(argv):
         ssl = Openssl()
         v = Verifier(anchor, ssl, saved, args.verbose)
         full = names_type_code(args.export)  # a vouch export: then every line must be a whole export line
+        outcomes = call_outcomes(args.export)
         named_lines = more_lines = 0
         for raw, line, line_no in read_export(args.export):
             index = v.position
-            misleading = misleading_members(line, raw, v.record(raw), index, export_line=full or None)
+            misleading = misleading_members(line, raw, v.record(raw), index, export_line=full or None,
+                                            outcomes=outcomes)
             if misleading and named_lines >= MAX_NAMED_LINES:
                 more_lines += 1
             elif misleading:

@@ -17,9 +17,10 @@ import java.util.Set;
  * checks only the record's bytes, while a reader looks at the readable members: an outside auditor changed a
  * refund's amount in a line's {@code params}, and {@code check-proof} verified the record and printed nothing about
  * the line. The line is compared, as JSON values, with the record rendered again (so a line reformatted by {@code jq}
- * still matches). The derived {@code outcome} member is compared only where the later records it comes from are at
- * hand (an evidence bundle's); a proof does not cover them. The one check of a line against its record, for
- * {@code check-proof}, {@code vouch verify} of an export and the bundle check alike.
+ * still matches). The derived {@code outcome} member is compared where the later records it comes from are at hand
+ * (a whole export's or an evidence bundle's), not for a line checked with its proof alone: a proof does not cover
+ * them. The one check of a line against its record, for {@code check-proof}, {@code vouch verify} of an export and
+ * the bundle check alike.
  */
 final class ExportLineCheck {
     /** The member every export line has and other JSON holding a {@code record_b64} (a prove result) does not. */
@@ -69,7 +70,9 @@ final class ExportLineCheck {
         boolean outcomeExempt = outcomes == null && "tool_call".equals(said.get("type"));
         List<String> differing = new ArrayList<>();
         for (Object name : names) {
-            if (name.equals(DERIVED) && outcomeExempt || !exportLine && !said.containsKey(name)) {
+            if (name.equals(DERIVED) && (outcomeExempt || !given.containsKey(name))
+                    || !exportLine && !said.containsKey(name)) {
+                // An absent outcome claims nothing: 0.1.0's exports predate the member.
                 continue;
             }
             if (!given.containsKey(name) && said.containsKey(name) && emptyValue(said.get(name))) {
@@ -91,10 +94,12 @@ final class ExportLineCheck {
 
     /**
      * Every line of an export that does not say what its {@code record_b64} says, as messages ("line 4 (record seq 3)
-     * does not say ..."): the first ten, then one that counts the rest (docs/FORMAT.md, "Export format"). For a bundle ({@code bundle}), a line must be the exporter's own text, and a call's derived
-     * {@code outcome} must be what the bundle's own records say; for an export file, as for
-     * {@code tools/verify-journal.py} and {@code check-proof}, members are compared as JSON values (a line reformatted
-     * by jq still matches) and {@code outcome} is not. Two passes over {@code lines}.
+     * does not say ..."): the first ten, then one that counts the rest (docs/FORMAT.md, "Export format"). A call's
+     * derived {@code outcome}, where a line has it, must be what the lines' own records say, as the exporter derives
+     * it: a blocked call's line given {@code "outcome":"result"} verified INTACT in an outside re-trial. For a bundle
+     * ({@code bundle}), a line must be the exporter's own text; for an export file, as for
+     * {@code tools/verify-journal.py}, members are compared as JSON values (a line reformatted by jq still matches).
+     * Two passes over {@code lines}: the first derives the outcomes.
      *
      * @throws CliException for a line that is no export line (the verification stops there too)
      */
@@ -119,7 +124,7 @@ final class ExportLineCheck {
                 if (rendered(buffer.data(), buffer.length(), i, json).equals(second.lastLine())) {
                     continue;
                 }
-                String what = whatDiffers(second, buffer, i, bundle ? outcomes : null, bundle, whole);
+                String what = whatDiffers(second, buffer, i, outcomes, bundle, whole);
                 if (what != null && ++differing <= MAX_NAMED_LINES) {
                     // The sequence number the line's own record holds, as verify-journal.py names it: an outside
                     // trial swapped two lines, and this named each by its position ("record 2" on the line holding

@@ -11,6 +11,8 @@ import java.util.List;
 import dev.vouch.ledger.Ledger;
 import dev.vouch.EventKind;
 import dev.vouch.Event;
+import dev.vouch.Decision;
+import dev.vouch.Durability;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -157,6 +159,89 @@ class ThirdPartyExportTest {
         assertTrue(twice.err().contains("not one JSON object whose members each occur once"), twice::toString);
         assertEquals(2, notUtf8.exit(), notUtf8::toString);
         assertTrue(notUtf8.err().contains("not UTF-8 text"), notUtf8::toString);
+    }
+
+    /**
+     * A tool call's derived {@code outcome} is held to what the export's own records say, by both verifiers: an outside
+     * re-trial gave a blocked call's line {@code "outcome":"result"} (with {@code type_code} gone from every line,
+     * and the call's decision, risk, type and name with it) and the export verified INTACT, while a reader of the
+     * line saw a call that ran. An absent outcome claims nothing (0.1.0's exports have none).
+     */
+    @Test
+    void shouldHoldACallsOutcomeToTheExportsOwnRecordsInBothVerifiers() throws Exception {
+        Path script = script();
+        Assumptions.assumeTrue(onPath("python3") && onPath("openssl"), "python3 and openssl are needed");
+        TestJournals.Written w = TestJournals.write(tmp.resolve("outcomes"), 1);
+        try (Ledger ledger = Ledger.builder(w.journal()).keyFile(w.keyFile()).shutdownHook(false).open()) {
+            ledger.recordDurably(new Event().kind(EventKind.TOOL_RESULT).parent(call(ledger, "ran", Decision.ALLOW)));
+            ledger.recordDurably(new Event().kind(EventKind.TOOL_ERROR).parent(call(ledger, "failed", Decision.ALLOW)));
+            call(ledger, "blocked", Decision.BLOCK);
+            ledger.recordDurably(new Event().kind(EventKind.APPROVAL).parent(call(ledger, "refused", Decision.STALL))
+                    .decision(Decision.REFUSED));
+            long approved = call(ledger, "approved", Decision.STALL);
+            ledger.recordDurably(new Event().kind(EventKind.APPROVAL).parent(approved).decision(Decision.APPROVED));
+            ledger.recordDurably(new Event().kind(EventKind.TOOL_RESULT).parent(approved));
+            call(ledger, "lost", Decision.ALLOW);
+            call(ledger, "waiting", Decision.STALL);
+        }
+        Path export = tmp.resolve("outcomes.jsonl");
+        assertEquals(0, Cli.run("export", w.dir(), "--output", export.toString()).exit());
+        String text = Files.readString(export);
+        Map<String, String> expected = new java.util.LinkedHashMap<>();
+        expected.put("ran", "result");
+        expected.put("failed", "error");
+        expected.put("blocked", "not_run");
+        expected.put("refused", "not_run");
+        expected.put("approved", "result");
+        expected.put("lost", "not_recorded");
+        expected.put("waiting", "awaiting_approval");
+        List<String> labels = List.of("result", "error", "not_run", "awaiting_approval", "not_recorded");
+        for (Map.Entry<String, String> call : expected.entrySet()) {
+            String line = callLine(text, call.getKey());
+            assertTrue(line.contains("\"outcome\":\"" + call.getValue() + "\""), line);
+            // Every other outcome, forged on this call's line alone.
+            String other = labels.get((labels.indexOf(call.getValue()) + 1) % labels.size());
+            Files.writeString(export, text.replace(line, line.replace("\"outcome\":\"" + call.getValue() + "\"",
+                    "\"outcome\":\"" + other + "\"")));
+            Cli.Result ours = Cli.run("verify", export.toString(), "--pubkey", w.pub());
+            String python = independentOutput(script, export, w);
+            assertEquals(1, ours.exit(), call.getKey() + " as " + other + ": " + ours);
+            assertTrue(ours.out().contains("does not say what its record_b64 says: outcome differs"), ours::toString);
+            assertTrue(python.startsWith("TAMPERED") && python.contains("outcome differs"), python);
+        }
+
+        // The re-trial's minimal export: no type_code anywhere, the blocked call's line stripped to say it ran.
+        String minimal = text.replace(",\"type_code\":1,", ",").replaceAll(",\"type_code\":\\d+", "");
+        Files.writeString(export, minimal);
+        assertEquals(0, Cli.run("verify", export.toString(), "--pubkey", w.pub()).exit(), "an honest minimal export");
+        assertTrue(independentOutput(script, export, w).startsWith("INTACT"));
+        String blocked = callLine(minimal, "blocked");
+        String stripped = blocked.replaceAll(",\"(decision|risk|type|name)\":\"[a-z._]*\"", "")
+                .replace("\"outcome\":\"not_run\"", "\"outcome\":\"result\"");
+        assertTrue(stripped.contains("\"outcome\":\"result\"") && !stripped.contains("\"decision\""), stripped);
+        Files.writeString(export, minimal.replace(blocked, stripped));
+        Cli.Result ours = Cli.run("verify", export.toString(), "--pubkey", w.pub());
+        String python = independentOutput(script, export, w);
+        assertEquals(1, ours.exit(), ours::toString);
+        assertTrue(ours.out().contains("outcome differs"), ours::toString);
+        assertTrue(python.startsWith("TAMPERED") && python.contains("outcome differs"), python);
+
+        // No outcome on any line: nothing claimed, nothing to differ.
+        Files.writeString(export, text.replaceAll(",\"outcome\":\"[a-z_]+\"", ""));
+        assertEquals(0, Cli.run("verify", export.toString(), "--pubkey", w.pub()).exit());
+        assertTrue(independentOutput(script, export, w).startsWith("INTACT"));
+    }
+
+    private static long call(Ledger ledger, String tool, Decision decision) {
+        Event[] pair = {new Event().kind(EventKind.TOOL_CALL).name(tool).params("{}"),
+            new Event().kind(EventKind.POLICY_DECISION).name(tool).parentInGroup(0).decision(decision)};
+        return ledger.recordDurably(pair, Durability.JOURNALED);
+    }
+
+    /** The export line of the tool call named {@code tool}. */
+    private static String callLine(String export, String tool) {
+        return Arrays.stream(export.split("\n")).filter(l -> l.contains("\"type\":\"tool_call\"")
+                && l.contains("\"name\":\"" + tool + "\"")).findFirst().orElseThrow();
     }
 
     /**
