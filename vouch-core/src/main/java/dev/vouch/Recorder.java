@@ -59,6 +59,20 @@ public interface Recorder extends AutoCloseable {
     long recordDurably(Event[] group, Durability durability);
 
     /**
+     * As {@link #recordDurably(Event, Durability)}, but never refused by backpressure: when the ring is full it waits
+     * for space whatever the mode, {@code FAIL} included. For a write-ahead record of something that has already
+     * happened (a tool's outcome, a task's end), which refusing would only lose: an outside trial's gateway on a
+     * {@code FAIL} ledger refused the reports of tools that had run, and their outcomes were never recorded. A recorder
+     * without backpressure modes may leave this as it is.
+     *
+     * @return the event's sequence number in the journal
+     * @throws LedgerClosedException if the ledger stops before the event reaches that state
+     */
+    default long recordDurablyWithoutDropping(Event event, Durability durability) {
+        return recordDurably(event, durability);
+    }
+
+    /**
      * Accepts an event without waiting for it to reach the journal, like {@link #record}, but never drops it:
      * when the ring is full it waits for space whatever the backpressure mode. For records of work that has
      * already happened (a tool's outcome), which refusing would only lose.

@@ -174,6 +174,37 @@ class ConcurrencyStressTest {
         assertEquals(c.records(), r.records());
     }
 
+    /**
+     * Producers that wait on a full ring are logged too ({@code [BACKPRESSURE]}, at most once a second): an outside
+     * operator's trial found its ring full 603 times in BLOCK mode and no line, since only drops were logged.
+     */
+    @Test
+    void shouldLogBackpressureWhenProducersWaitForAFullRingInBlockMode() throws Exception {
+        int threads = 4;
+        int perThread = 2_000;
+        Path dir = tmp.resolve("journal");
+        VerifyingKey anchor;
+        RecorderStats stats;
+        String log;
+        try (StderrCapture err = new StderrCapture()) {
+            try (Ledger ledger = Ledger.builder(dir).keyFile(tmp.resolve(".vouch_key")).ringSize(64)
+                    .backpressure(BackpressureMode.BLOCK)
+                    .signingMode(SigningMode.PER_EVENT) // a slow consumer: one Ed25519 signature per event
+                    .shutdownHook(false).open()) {
+                anchor = ledger.verifyingKey();
+                Outcome out = produce(ledger, threads, perThread, Ledger::record);
+                assertEquals(0, out.refused() + out.exceptions());
+                stats = ledger.stats();
+            }
+            log = err.text();
+        }
+        assertTrue(stats.ringFull() > 0, "a 64-slot ring behind per-event signing should fill: " + stats);
+        assertEquals(0, stats.dropped());
+        assertTrue(log.lines().anyMatch(l -> l.contains("[BACKPRESSURE] ledger ring full (64 slots, mode BLOCK):"
+                + " callers wait for a slot; 0 events dropped so far")), log);
+        assertEquals(Verdict.INTACT, Journals.verify(dir, anchor).verdict());
+    }
+
     @Test
     void shouldRecordEveryDropAsAGapInDropMode() throws Exception {
         int threads = 4;

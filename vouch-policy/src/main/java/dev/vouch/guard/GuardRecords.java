@@ -66,7 +66,7 @@ final class GuardRecords {
         if (failure != null) {
             e.params(errorJson(failure, null, false));
         }
-        return durable(e);
+        return durableWithoutDropping(e); // the task has ended: a FAIL ledger's refusal would only lose that
     }
 
     /** The NOTE that puts a policy version in force. */
@@ -271,7 +271,7 @@ final class GuardRecords {
      */
     private void outcome(Event e) {
         if (writeAheadOutcomes) {
-            durable(e);
+            durableWithoutDropping(e); // the tool has run: never refused, whatever the backpressure mode
             return;
         }
         try {
@@ -286,6 +286,14 @@ final class GuardRecords {
             return recorder.recordDurably(e, durability);
         } finally {
             e.reset(); // drop references to payloads and texts
+        }
+    }
+
+    private long durableWithoutDropping(Event e) {
+        try {
+            return recorder.recordDurablyWithoutDropping(e, durability);
+        } finally {
+            e.reset();
         }
     }
 

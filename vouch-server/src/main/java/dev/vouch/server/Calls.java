@@ -473,10 +473,20 @@ final class Calls {
         }
     }
 
-    /** What a failed recording means for the client: nothing was run or recorded past the failure. */
-    private HttpError journalFailure(Throwable t) {
+    /**
+     * What a failed recording means for the client: nothing was run or recorded past the failure. For every route
+     * that records (calls, reports, tasks): an outside operator's trial got 500 {@code internal} and a stack trace in
+     * the log for a task opened or ended after the ledger failed.
+     */
+    HttpError journalFailure(Throwable t) {
         if (t instanceof IllegalArgumentException) {
             return HttpError.badRequest(t.getMessage()); // the recorder refused a field (a text too long to record)
+        }
+        if (t instanceof dev.vouch.LedgerFullException) {
+            // Backpressure FAIL on an embedder's ledger: its ring was full for a moment, the ledger runs. An outside
+            // trial's clients read "its ledger failed ... nothing was run" on reports of tools that had run.
+            return HttpError.unavailable("journal_busy", "the gateway's journal refused this record for now (its"
+                    + " ledger's ring was full, backpressure FAIL), so nothing of this request was recorded; retry it");
         }
         health.failed(t);
         if (t instanceof dev.vouch.VouchException) {

@@ -92,6 +92,8 @@ final class GatewayHandler extends Handler.Abstract {
             dispatch(ex);
         } catch (HttpError e) {
             ex.error(e);
+        } catch (dev.vouch.LedgerClosedException | dev.vouch.LedgerFullException e) {
+            ex.error(calls.journalFailure(e)); // a task opened or ended on a failed ledger
         } catch (OutOfMemoryError e) {
             if (!OutOfHeap.exiting(e)) {
                 unexpected(ex, e);
