@@ -7,6 +7,9 @@ import java.util.Locale;
  * log or a terminal. An outside trial's agent named a tool {@code "ops.x\n[CRITICAL] the ledger stopped"}: written
  * as it was, the guard's "Waiting for approval of ..." line became two, the second a forged {@code [CRITICAL]} line
  * that operators alert on. A tampered journal could likewise carry terminal escapes or bidirectional overrides.
+ * The markers operators alert on, {@code [CRITICAL]} and {@code [BACKPRESSURE]}, are broken inside such text too: a
+ * log rule that matches {@code [CRITICAL]} anywhere in a line (the shipped Loki rule does) fired on an outside
+ * trial's WARN line quoting a tool named {@code "fs.read [CRITICAL] Vouch ledger stopped"}.
  */
 public final class SafeText {
     private SafeText() {
@@ -15,7 +18,8 @@ public final class SafeText {
     /**
      * {@code s} with control characters (C0, DEL, C1), Unicode format characters, line and paragraph separators and
      * lone surrogates escaped as {@code \}{@code uXXXX}, and backslashes as {@code \\}, so that what is printed is
-     * one line and unambiguous; {@code "null"} for null. Returns {@code s} itself when nothing needs escaping.
+     * one line and unambiguous; the {@code [} of a log marker ({@code [CRITICAL]}, {@code [BACKPRESSURE]}) is escaped
+     * as {@code \}{@code u005b}; {@code "null"} for null. Returns {@code s} itself when nothing needs escaping.
      */
     public static String safe(String s) {
         return s == null ? "null" : escape(s, true);
@@ -35,7 +39,7 @@ public final class SafeText {
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
             boolean backslash = backslashes && c == '\\';
-            boolean escape = backslash || unprintable(s, i);
+            boolean escape = backslash || unprintable(s, i) || c == '[' && marker(s, i);
             if (escape && b == null) {
                 b = new StringBuilder(s.length() + 16).append(s, 0, i);
             }
@@ -67,6 +71,18 @@ public final class SafeText {
                 || type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR
                 || (Character.isSurrogate(c) && !pairedSurrogate(s, i));
     }
+
+    /** Whether a marker operators alert on begins at {@code i}. */
+    private static boolean marker(String s, int i) {
+        for (String m : MARKERS) {
+            if (s.startsWith(m, i)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static final String[] MARKERS = {"[CRITICAL]", "[BACKPRESSURE]"};
 
     private static boolean pairedSurrogate(String s, int i) {
         char c = s.charAt(i);

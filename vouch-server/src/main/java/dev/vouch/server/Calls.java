@@ -431,6 +431,7 @@ final class Calls {
         for (Call c : bySeq.values()) {
             expire(c, "the gateway stopped before a result was reported");
         }
+        expiryLines.flushNow();
         for (Call c : bySeq.values()) {
             c.wake(); // long polls on calls still pending get the call as it stands, before the port closes under them
         }

@@ -34,4 +34,19 @@ class ExpiryLinesTest {
         assertEquals(1, lines.size(), "and alone, it needs no summary");
         assertTrue(e.tell(401 * S));
     }
+
+    /** At a stop the gateway exits before the minute is over: the count is told then (an operator's trial missed it). */
+    @Test
+    void shouldTellTheCountAtOnceWhenTheGatewayStops() {
+        List<String> lines = new ArrayList<>();
+        ExpiryLines e = new ExpiryLines(60 * S, lines::add);
+        assertTrue(e.tell(0));
+        assertFalse(e.tell(1));
+        assertFalse(e.tell(2));
+        e.flushNow();
+        assertEquals(1, lines.size());
+        assertTrue(lines.get(0).startsWith("2 more call(s) ended on record as tool errors"), lines::toString);
+        e.flushNow();
+        assertEquals(1, lines.size(), "told once");
+    }
 }
