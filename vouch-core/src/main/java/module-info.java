@@ -9,6 +9,7 @@ module dev.vouch.core {
     exports dev.vouch.crypto;
     exports dev.vouch.merkle;
     exports dev.vouch.verify;
-    exports dev.vouch.internal to dev.vouch.ledger, dev.vouch.policy, dev.vouch.server, dev.vouch.mcpproxy;
+    exports dev.vouch.internal to dev.vouch.ledger, dev.vouch.policy, dev.vouch.server, dev.vouch.mcpproxy,
+            dev.vouch.spring.ai;
     exports dev.vouch.internal.format to dev.vouch.ledger, dev.vouch.policy;
 }

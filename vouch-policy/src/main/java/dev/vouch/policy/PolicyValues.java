@@ -186,34 +186,7 @@ final class PolicyValues {
     }
 
     static String suggestion(String key, List<String> allowed) {
-        String best = null;
-        int bestDistance = 3; // suggest only close misspellings
-        for (String a : allowed) {
-            int d = distance(key.toLowerCase(Locale.ROOT), a);
-            if (d < bestDistance) {
-                bestDistance = d;
-                best = a;
-            }
-        }
+        String best = dev.vouch.internal.Suggestions.closest(key, allowed);
         return best == null ? "" : " (did you mean '" + best + "'?)";
-    }
-
-    private static int distance(String a, String b) {
-        int[] prev = new int[b.length() + 1];
-        int[] cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            prev[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
-            }
-            int[] t = prev;
-            prev = cur;
-            cur = t;
-        }
-        return prev[b.length()];
     }
 }

@@ -1,5 +1,6 @@
 package dev.vouch.policy;
 
+import dev.vouch.internal.Durations;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -82,8 +83,10 @@ public final class PolicyWatcher implements AutoCloseable {
         Objects.requireNonNull(pollInterval, "pollInterval");
         Objects.requireNonNull(handler, "handler");
         if (pollInterval.compareTo(MIN_POLL_INTERVAL) < 0 || pollInterval.compareTo(MAX_POLL_INTERVAL) > 0) {
-            throw new IllegalArgumentException("pollInterval is " + pollInterval + "; it must be from "
-                    + MIN_POLL_INTERVAL + " to " + MAX_POLL_INTERVAL);
+            // In the policy file's own units (an outside trial's Spring setting of 5ms read "PT0.005S").
+            throw new IllegalArgumentException("the poll interval must be from "
+                    + Durations.policyText(MIN_POLL_INTERVAL) + " to " + Durations.policyText(MAX_POLL_INTERVAL)
+                    + ", not " + Durations.policyText(pollInterval));
         }
         Policy initial = Policy.load(file);
         handler.onPolicyChanged(initial);

@@ -221,7 +221,7 @@ class PolicyWatcherTest {
         write(file, V1);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> PolicyWatcher.start(file, Duration.ofMillis(1), new Handler()));
-        assertEquals("pollInterval is PT0.001S; it must be from PT0.01S to PT1H", e.getMessage());
+        assertEquals("the poll interval must be from 10ms to 1h, not 1ms", e.getMessage());
     }
 
     @Test

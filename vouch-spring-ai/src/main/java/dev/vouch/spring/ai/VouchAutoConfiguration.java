@@ -78,11 +78,13 @@ public class VouchAutoConfiguration {
                 throw new VouchStartupException("Vouch: cannot open the journal (vouch.journal=" + properties.getJournal()
                         + "): " + e.getMessage(), e, "Start the JVM with the flags listed above (docs/OPERATIONS.md,"
                         + " \"JVM flags\": for spring-boot:run, in the plugin's jvmArguments; for a jar, on the java"
-                        + " command line or in JDK_JAVA_OPTIONS). Nothing was recorded, and no journal or key was"
-                        + " created.");
+                        + " command line or in JDK_JAVA_OPTIONS; for tests, in Surefire's argLine). Nothing was"
+                        + " recorded, and no journal or key was created.");
             }
+            // vouch.origin too, when set: an outside trial's origin mismatch named the two settings that were right.
             throw new VouchStartupException("Vouch: cannot open the journal (vouch.journal=" + properties.getJournal()
-                    + ", vouch.key-file=" + properties.getKeyFile() + "): " + e.getMessage(), e);
+                    + ", vouch.key-file=" + properties.getKeyFile() + (properties.getOrigin() == null ? ""
+                    : ", vouch.origin=" + properties.getOrigin()) + "): " + e.getMessage(), e);
         }
     }
 
@@ -94,6 +96,11 @@ public class VouchAutoConfiguration {
         // watcher logs what it loads and what it refuses.
         try {
             return PolicyWatcher.start(properties.getPolicy(), properties.getPolicyPollInterval(), policy -> { });
+        } catch (IllegalArgumentException e) {
+            // The interval is what is wrong, not the file: an outside trial's report named vouch.policy.
+            throw new VouchStartupException("Vouch: vouch.policy-poll-interval="
+                    + dev.vouch.internal.Durations.policyText(properties.getPolicyPollInterval()) + ": "
+                    + e.getMessage(), e);
         } catch (RuntimeException e) {
             throw new VouchStartupException("Vouch: vouch.policy=" + properties.getPolicy() + ": " + e.getMessage(), e);
         }

@@ -16,7 +16,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * vouch.stall-mode=pending
  * </pre>
  */
-@ConfigurationProperties(prefix = "vouch")
+// Unknown settings refused (UnknownSettingAnalyzer reports them): a misspelt vouch.policy left every call allowed.
+@ConfigurationProperties(prefix = "vouch", ignoreUnknownFields = false)
 public class VouchProperties {
 
     /** What a call the policy stalls does while it waits for a person. */

@@ -273,7 +273,10 @@ class VouchAutoConfigurationTest {
         Map<String, String> cases = Map.of(
                 "vouch.redaction-key=" + loose, "vouch.redaction-key=" + loose + ": ",
                 "vouch.policy=" + badPolicy, "vouch.policy=" + badPolicy + ": ",
-                "vouch.key-file=" + loose, "vouch.key-file=" + loose + "): ");
+                "vouch.key-file=" + loose, "vouch.key-file=" + loose + ", vouch.origin=" + ORIGIN + "): ",
+                // The interval, not the file, in the units it was written in (it read "vouch.policy=...: PT0.005S").
+                "vouch.policy-poll-interval=5ms",
+                "vouch.policy-poll-interval=5ms: the poll interval must be from 10ms to 1h, not 5ms");
         cases.forEach((property, expected) -> {
             try {
                 context(new ScriptedChatModel()).withPropertyValues(property).run(context -> {
@@ -297,6 +300,46 @@ class VouchAutoConfigurationTest {
         });
     }
 
+    /**
+     * An outside trial's {@code vouch.polcy} was ignored with one WARN: the application ran with no policy and every
+     * tool call was allowed. An unknown setting is refused, with the closest the starter has; settings from the
+     * environment and system properties are left to other readers (a {@code VOUCH_*} variable is not the starter's).
+     */
+    @Test
+    void shouldRefuseAnUnknownVouchSettingAndSuggestTheClosest() throws IOException {
+        context(new ScriptedChatModel()).withPropertyValues("vouch.polcy=/etc/agent/policy.yaml").run(context -> {
+            Throwable failure = context.getStartupFailure();
+            assertTrue(failure != null, "the context started with vouch.polcy");
+            org.springframework.boot.diagnostics.FailureAnalysis analysis = new UnknownSettingAnalyzer().analyze(failure);
+            assertTrue(analysis != null && analysis.getDescription().startsWith("Vouch: unknown setting vouch.polcy")
+                    && analysis.getDescription().contains("did you mean vouch.policy?"),
+                    analysis == null ? "no analysis" : analysis.getDescription());
+            assertTrue(analysis.getAction().contains("vouch.policy-poll-interval"), analysis.getAction());
+        });
+        assertFalse(Files.exists(tmp.resolve("journal")), "a failed start left a journal");
+        assertFalse(Files.exists(tmp.resolve("vouch.key")), "a failed start left a new key");
+        AtomicReference<VerifyingKey> key = new AtomicReference<>();
+        context(new ScriptedChatModel()).withSystemProperties("vouch.some-other-tool=x").run(context -> {
+            assertTrue(context.getStartupFailure() == null, () -> String.valueOf(context.getStartupFailure()));
+            key.set(context.getBean(Ledger.class).verifyingKey());
+        });
+        verify(key.get());
+    }
+
+    /** An origin that is not the journal's: the setting to fix is named (it named journal and key file only). */
+    @Test
+    void shouldNameTheOriginWhenItIsNotTheJournals() throws IOException {
+        AtomicReference<VerifyingKey> key = new AtomicReference<>();
+        context(new ScriptedChatModel()).run(context -> key.set(context.getBean(Ledger.class).verifyingKey()));
+        context(new ScriptedChatModel()).withPropertyValues("vouch.origin=example.com/other").run(context -> {
+            Throwable failure = context.getStartupFailure();
+            assertTrue(failure != null, "another origin was accepted");
+            String said = new VouchFailureAnalyzer().analyze(failure).getDescription();
+            assertTrue(said.contains("vouch.origin=example.com/other") && said.contains("does not match"), said);
+        });
+        verify(key.get());
+    }
+
     @Test
     void shouldRegisterItsFailureAnalyzerWithSpringBoot() {
         assertTrue(org.springframework.core.io.support.SpringFactoriesLoader.forDefaultResourceLocation()
@@ -305,6 +348,12 @@ class VouchAutoConfigurationTest {
                         org.springframework.core.io.support.SpringFactoriesLoader.FailureHandler.handleMessage((m, e) -> { }))
                 .stream()
                 .anyMatch(VouchFailureAnalyzer.class::isInstance), "META-INF/spring.factories");
+        List<org.springframework.boot.diagnostics.FailureAnalyzer> all = org.springframework.core.io.support
+                .SpringFactoriesLoader.forDefaultResourceLocation().load(
+                        org.springframework.boot.diagnostics.FailureAnalyzer.class, null,
+                        org.springframework.core.io.support.SpringFactoriesLoader.FailureHandler.handleMessage((m, e) -> { }));
+        // Ahead of Spring Boot's own report of unbound properties, which says nothing of the closest setting.
+        assertTrue(all.get(0) instanceof UnknownSettingAnalyzer, all::toString);
     }
 
     private VerificationReport verify(VerifyingKey key) throws IOException {
