@@ -20,8 +20,8 @@ import java.util.stream.Stream;
  * write-ahead calls, printing {@code DURABLE seq} for each, until the ledger fails; prints {@code FAILED message}
  * and, after close, {@code STATS accepted journaled lost dropped}; copies the journal to {@code OUT/failed}; tries
  * to reopen it on the full disk ({@code REOPEN-FULL message}) and copies it to {@code OUT/reopen-full}; grows the
- * tmpfs; reopens it, makes 100 write-ahead calls and closes ({@code RECOVERED last-seq}); copies it to
- * {@code OUT/recovered}; prints {@code DONE}.
+ * tmpfs (or, given {@code FILLER}, deletes that file to free space); reopens it, makes 100 write-ahead calls and
+ * closes ({@code RECOVERED last-seq}); copies it to {@code OUT/recovered}; prints {@code DONE}.
  */
 public final class DiskFullChild {
     private DiskFullChild() {
@@ -72,6 +72,20 @@ public final class DiskFullChild {
         out.println("STATS " + s.accepted() + " " + s.journaled() + " " + s.lost() + " " + s.dropped());
         copy(dir, copies.resolve("failed"));
 
+        Path rest = mount.resolve("filler-rest");
+        if (args.length > 4) {
+            // Without fallocate the failed write leaves whatever it had not reached free: take that too, so that the
+            // reopen meets a disk with no block left, as the outside trial's restart did.
+            try (java.io.OutputStream o = Files.newOutputStream(rest)) {
+                byte[] zeros = new byte[1 << 16];
+                while (true) {
+                    o.write(zeros);
+                    o.flush();
+                }
+            } catch (IOException full) {
+                // no space left
+            }
+        }
         try (Ledger again = Ledger.builder(dir).keyFile(keyFile).shutdownHook(false).open()) {
             out.println("REOPEN-FULL opened " + again.stats());
         } catch (RuntimeException refused) {
@@ -79,9 +93,15 @@ public final class DiskFullChild {
         }
         copy(dir, copies.resolve("reopen-full"));
 
-        Process remount = new ProcessBuilder("mount", "-o", "remount,size=256m", mount.toString()).inheritIO().start();
-        if (remount.waitFor() != 0) {
-            throw new IllegalStateException("remount failed: " + remount.exitValue());
+        if (args.length > 4) {
+            Files.delete(Path.of(args[4])); // a file system that cannot grow: room made the way an operator makes it
+            Files.delete(rest);
+        } else {
+            Process remount = new ProcessBuilder("mount", "-o", "remount,size=256m", mount.toString()).inheritIO()
+                    .start();
+            if (remount.waitFor() != 0) {
+                throw new IllegalStateException("remount failed: " + remount.exitValue());
+            }
         }
         long last = -1;
         try (Ledger recovered = Ledger.builder(dir).keyFile(keyFile).shutdownHook(false).open()) {

@@ -189,9 +189,9 @@ class GuardApprovalTest extends GuardTestBase {
         }
 
         assertFalse(log.contains("\n[CRITICAL]") || log.contains("\u0000"), log);
-        assertTrue(log.contains("Waiting for approval of ops.x\\u000a[CRITICAL] the ledger stopped\\u0000 (call seq "),
-                log);
-        assertTrue(log.contains("Approval of ops.x\\u000a[CRITICAL] the ledger stopped\\u0000 (call seq "), log);
+        assertTrue(log.contains("Waiting for approval of ops.x\\u000a\\u005bCRITICAL] the ledger stopped\\u0000"
+                + " (call seq "), log);
+        assertTrue(log.contains("Approval of ops.x\\u000a\\u005bCRITICAL] the ledger stopped\\u0000 (call seq "), log);
         assertEquals(tool, journal.bySeq(e.callSequence()).name());
     }
 

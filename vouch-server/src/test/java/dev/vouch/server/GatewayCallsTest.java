@@ -363,8 +363,8 @@ class GatewayCallsTest {
             }
 
             assertFalse(err.text().contains("\n[CRITICAL]"), err::text);
-            assertTrue(err.text().contains("Call seq " + seq + " (fs.x\\u000a[CRITICAL] the ledger stopped\\u0000) of"),
-                    err::text);
+            assertTrue(err.text().contains("Call seq " + seq
+                    + " (fs.x\\u000a\\u005bCRITICAL] the ledger stopped\\u0000) of"), err::text);
             assertEquals("fs.x\n[CRITICAL] the ledger stopped\u0000", f.journal.bySeq(seq).name());
         }
     }

@@ -420,7 +420,8 @@ final class ChainStage implements EventHandler<Slot> {
     private void fatal(Throwable t, long firstSequence) {
         if (failure.trip(t)) {
             LOG.error("[CRITICAL] Vouch ledger stopped at sequence {}: {}. No further events are accepted; "
-                    + "records up to sequence {} reach the journal.", firstSequence, t.toString(), firstSequence - 1, t);
+                    + "records up to sequence {} reach the journal.", firstSequence, JournalFaults.describe(t),
+                    firstSequence - 1, t);
         }
     }
 }

@@ -46,6 +46,7 @@ public final class ChronicleJournal implements AutoCloseable {
     private final ExcerptAppender appender;
     /** Disk space reserved ahead of the writes, in {@link #reservedFile}; {@link #end} is where the last write ended. */
     private final SpaceReservation space = new SpaceReservation();
+    private final StorageWatch storage;
     private File reservedFile;
     private long end;
     /** The document records are being added to, or null. */
@@ -70,6 +71,7 @@ public final class ChronicleJournal implements AutoCloseable {
     ChronicleJournal(Path directory, WriterLock lock, java.util.function.LongSupplier systemMillis) {
         this.lock = lock;
         this.directory = directory;
+        this.storage = new StorageWatch(directory, space, System.nanoTime());
         net.openhft.chronicle.queue.impl.single.SingleChronicleQueue built = null;
         try {
             ChronicleSupport.configure();
@@ -195,6 +197,14 @@ public final class ChronicleJournal implements AutoCloseable {
         openBytes.write(bytes, offset, length);
         openLength += length;
         end = at + length;
+    }
+
+    /**
+     * Fails if the journal's file system has turned read-only ({@link StorageWatch}, at most once a second): asked
+     * before the callers of committed records are told they are journaled.
+     */
+    public void checkStorage() {
+        storage.check(System.nanoTime());
     }
 
     /** Completes the open document, if any: from here on its records are in the journal. */

@@ -129,7 +129,7 @@ final class JournalStage implements EventHandler<Slot> {
         // before it are kept, it is counted as lost and its caller is told.
         if (failure.trip(t)) {
             LOG.error("[CRITICAL] Vouch ledger stopped: {}. No further events are accepted; {} records were "
-                    + "appended in this session.", t.toString(), counters.records.get(), t);
+                    + "appended in this session.", JournalFaults.describe(t), counters.records.get(), t);
         }
         slot.discard = true;
         onEvent(slot, ringSequence, true);
@@ -156,9 +156,13 @@ final class JournalStage implements EventHandler<Slot> {
         journal.add(bytes, offset, length);
     }
 
-    /** Commits the open document and tells everyone waiting for its records. */
+    /**
+     * Commits the open document and tells everyone waiting for its records, unless the file system turned read-only
+     * (then the ledger fails, and they are told that instead).
+     */
     private void commit() {
         journal.commit();
+        journal.checkStorage();
         committed();
     }
 
@@ -267,7 +271,7 @@ final class JournalStage implements EventHandler<Slot> {
         if (failure.trip(t)) {
             LOG.error("[CRITICAL] Vouch ledger stopped: appending to the journal failed: {}. No further events are "
                     + "accepted; {} records were appended in this session, and the journal ends with the last of "
-                    + "them.", t.toString(), counters.records.get(), t);
+                    + "them.", JournalFaults.describe(t), counters.records.get(), t);
         }
         LedgerClosedException e = new LedgerClosedException("the ledger failed: " + t, t);
         if (waiter != null) {

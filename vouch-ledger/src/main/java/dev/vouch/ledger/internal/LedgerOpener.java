@@ -56,6 +56,11 @@ final class LedgerOpener {
             // every clean-up in this class catches Exception, not RuntimeException: another outside trial's refused
             // open kept the journal and its writer lock, and the gateway waiting for it hung for a minute.
             throw new VouchException("cannot write the journal " + config.journal() + ": " + rootCause(e), e);
+        } catch (InternalError e) {
+            // A write to the memory-mapped journal faulted (SIGBUS): an outside trial's restart on a full disk
+            // without fallocate died here with a 34-line trace and exit 1, where a refusal is one line (exit 2).
+            throw new VouchException("cannot write the journal " + config.journal() + ": " + JournalFaults.describe(e),
+                    e);
         }
     }
 
@@ -369,9 +374,11 @@ final class LedgerOpener {
             return new Opened(counters, writer, journal, resume.origin(), dir);
         } catch (IOException e) {
             journal.close();
+            putBack(setAside, dir);
             throw new VouchException("cannot finish the key rotation for " + config.keyFile() + ": " + e.getMessage(), e);
         } catch (Exception | Error e) {
             journal.close();
+            putBack(setAside, dir);
             throw e;
         }
     }
@@ -564,6 +571,20 @@ final class LedgerOpener {
         ResumePoint again = setAside(config, dir, torn);
         // If it fails without that document, it is put back: the journal verified as it was, so go on from there.
         return again == null ? new Resumed(verified.resume(), null) : new Resumed(again, torn);
+    }
+
+    /**
+     * A start that set a torn tail aside and then failed before its recovery record reached the journal (an outside
+     * trial's restart on a full disk without fallocate faulted writing it) puts the tail back, so that the start that
+     * succeeds sets it aside again and records it: otherwise the bytes stayed set aside, recorded nowhere, and the
+     * journal verified INTACT without the two calls they held.
+     */
+    private static void putBack(TornTail.Plan setAside, Path dir) {
+        if (setAside != null) {
+            restore(setAside, dir);
+            LOG.warn("Journal {}: put back what was set aside as a torn tail, since the start failed before recording"
+                    + " it", dir);
+        }
     }
 
     private static void restore(TornTail.Plan torn, Path dir) {

@@ -36,6 +36,9 @@ final class SpaceReservation implements AutoCloseable {
     private static final int O_RDWR = 2;
     private static final int ENOSPC = 28;
     private static final int EDQUOT = 122;
+    private static final int EINVAL = 22;
+    private static final int ENOSYS = 38;
+    private static final int EOPNOTSUPP = 95;
 
     /**
      * The usual cause where the JVM flags are right: JNR unpacks its native stub into {@code java.io.tmpdir} (else a
@@ -43,8 +46,10 @@ final class SpaceReservation implements AutoCloseable {
      * writable /tmp read only "no native access", and looked for a missing flag.
      */
     private static final String TMPDIR_HINT = ": JNR could not load its native library, which it unpacks into"
-            + " java.io.tmpdir (" + System.getProperty("java.io.tmpdir") + "); make that a writable directory, or set"
-            + " -Djava.io.tmpdir to one";
+            + " java.io.tmpdir (" + System.getProperty("java.io.tmpdir") + ") and loads from there, or from the"
+            + " working directory when java.io.tmpdir is mounted noexec; make java.io.tmpdir a writable directory on a"
+            + " file system mounted with exec (container runtimes mount a tmpfs noexec unless told: /tmp:exec), or"
+            + " set -Djava.io.tmpdir to one";
 
     private final PosixAPI posix;
     private File file;
@@ -101,10 +106,51 @@ final class SpaceReservation implements AutoCloseable {
                         + " MiB at offset " + from + " of " + file + " (" + posix.strerror(errno) + ")";
                 throw new UncheckedIOException(message, new IOException(message));
             }
+            if (!missingCapability(errno)) {
+                // The storage refused (an outside trial's ext4 turned read-only under the writer, and EROFS here
+                // read as "cannot reserve", a WARN, while calls went on being acknowledged and lost).
+                throw refused(file, from, errno);
+            }
             unsupported("fallocate on " + file + " failed: " + posix.strerror(errno));
             return;
         }
         reservedUpTo = to;
+    }
+
+    /**
+     * Asks the file system whether it still takes writes, by reserving again the last block already reserved (the
+     * file does not change). ext4 turned read-only after an I/O error ({@code errors=remount-ro}) answers
+     * {@code EROFS} here, while the mount table and {@code access(2)} still call it writable and writes to the
+     * mapped file land in memory only.
+     *
+     * @return false if there is nothing to ask (no file open, or no {@code fallocate})
+     * @throws UncheckedIOException if the file system refused
+     */
+    boolean probe() {
+        if (unsupported || fd < 0 || reservedUpTo <= 0) {
+            return false;
+        }
+        long at = (reservedUpTo - 1) / BLOCK * BLOCK;
+        if (posix.fallocate(fd, FALLOC_FL_KEEP_SIZE, at, reservedUpTo - at) != 0) {
+            int errno = posix.lastError();
+            if (missingCapability(errno)) {
+                return false;
+            }
+            throw refused(file, at, errno);
+        }
+        return true;
+    }
+
+    /** An errno of {@code fallocate} that says the file system cannot reserve, rather than that it refused. */
+    private static boolean missingCapability(int errno) {
+        return errno == EOPNOTSUPP || errno == ENOSYS || errno == EINVAL;
+    }
+
+    private UncheckedIOException refused(File in, long at, int errno) {
+        String message = "the journal's storage refused a write at offset " + at + " of " + in + " ("
+                + posix.strerror(errno) + "): its file system turned read-only (as ext4's errors=remount-ro does"
+                + " after an I/O error) or failed; the records of the last moments may not have reached the disk";
+        return new UncheckedIOException(message, new IOException(message));
     }
 
     /** Whether {@link #reserve} would have nothing to do for a write ending at {@code end} in the current file. */
