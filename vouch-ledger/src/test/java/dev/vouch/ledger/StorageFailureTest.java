@@ -22,6 +22,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Storage that fails under the writer, on real ext4 images on loop devices mounted in the child JVM's own mount
@@ -38,15 +40,23 @@ class StorageFailureTest {
     @TempDir
     Path tmp;
 
-    @Test
-    void shouldFailTheLedgerWithinAMomentWhenItsFileSystemTurnsReadOnly() throws Exception {
+    /**
+     * With and without {@code fallocate} (ext4 made without extents): a re-trial found the first check, a reservation
+     * of a block already reserved, blind there, and so where native access is missing.
+     */
+    @ParameterizedTest(name = "mkfs.ext4 {0}")
+    @ValueSource(strings = {"-t ext4", "-O ^extent,^flex_bg,^64bit"})
+    void shouldFailTheLedgerWithinAMomentWhenItsFileSystemTurnsReadOnly(String features) throws Exception {
         Assumptions.assumeTrue("root".equals(System.getProperty("user.name")) && onPath("mkfs.ext4")
                 && onPath("losetup") && onPath("unshare") && onPath("e2fsck"), "needs root, mkfs.ext4 and losetup");
         Path image = tmp.resolve("ext4.img");
         try (RandomAccessFile f = new RandomAccessFile(image.toFile(), "rw")) {
             f.setLength(64L << 20);
         }
-        run("mkfs.ext4", "-q", "-F", image.toString());
+        List<String> mkfs = new ArrayList<>(List.of("mkfs.ext4", "-q", "-F"));
+        mkfs.addAll(Arrays.asList(features.split(" ")));
+        mkfs.add(image.toString());
+        run(mkfs.toArray(new String[0]));
         Path mount = Files.createDirectories(tmp.resolve("mnt"));
         Path keyFile = tmp.resolve(".vouch_key");
         Path work = Files.createDirectories(tmp.resolve("work"));
@@ -80,7 +90,7 @@ class StorageFailureTest {
         // reservation, some 8,000 calls later, and a file system without fallocate never.
         int afterError = acknowledged.size() - atError;
         assertTrue(afterError < 1_000, afterError + " calls acknowledged after the file system turned read-only");
-        assertTrue(failed.contains("refused a write") || failed.contains("no longer takes writes"), failed);
+        assertTrue(failed.contains("refused a write") || failed.contains("refused to reserve space"), failed);
 
         Path copy = tmp.resolve("repaired");
         run("unshare", "-m", "sh", "-c", "e2fsck -fy \"$0\" >/dev/null 2>&1; mount -o loop \"$0\" \"$1\""
@@ -162,7 +172,8 @@ class StorageFailureTest {
     }
 
     private static boolean onPath(String tool) {
-        List<String> dirs = new ArrayList<>(Arrays.asList(String.valueOf(System.getenv("PATH")).split(File.pathSeparator)));
+        List<String> dirs = new ArrayList<>(Arrays.asList(String.valueOf(System.getenv("PATH"))
+                .split(File.pathSeparator)));
         dirs.addAll(List.of("/usr/sbin", "/sbin"));
         return dirs.stream().anyMatch(d -> Files.isExecutable(Path.of(d, tool)));
     }

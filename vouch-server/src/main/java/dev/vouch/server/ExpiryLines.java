@@ -34,7 +34,7 @@ final class ExpiryLines {
     /** Once the minute of the last full line is over: the line for the expiries it did not tell, if any. */
     synchronized void flush(long now) {
         if (windowOpen && now - windowStart >= windowNanos) {
-            flushNow();
+            tell("because no result was reported in time");
         }
     }
 
@@ -44,13 +44,17 @@ final class ExpiryLines {
      */
     synchronized void flushNow() {
         if (windowOpen) {
-            if (untold > 0) {
-                warn.accept(untold + " more call(s) ended on record as tool errors in the last "
-                        + (windowNanos / 1_000_000_000L) + " s because no result was reported in time (one line per"
-                        + " minute tells one in full; vouch_gateway_calls_total{status=\"expired\"} counts them all)");
-            }
-            untold = 0;
-            windowOpen = false;
+            tell("without a reported result (its time ran out, or the gateway stopped)");
         }
+    }
+
+    private void tell(String why) {
+        if (untold > 0) {
+            warn.accept(untold + " more call(s) ended on record as tool errors in the last "
+                    + (windowNanos / 1_000_000_000L) + " s " + why + " (one line per minute tells one in full;"
+                    + " vouch_gateway_calls_total{status=\"expired\"} counts them all)");
+        }
+        untold = 0;
+        windowOpen = false;
     }
 }

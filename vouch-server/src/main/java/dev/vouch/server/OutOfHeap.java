@@ -3,12 +3,15 @@ package dev.vouch.server;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The gateway process out of heap: one line that says how to give it more, then exit status 1 (the shutdown hook seals
- * the journal as the JVM exits, where the heap allows; otherwise the next start recovers it). An outside trial's
+ * the journal as the JVM exits, where the heap allows; otherwise the next start recovers it), and nothing more on
+ * standard error. An outside trial's
  * gateway at -Xmx16m printed three OutOfMemoryError traces (the policy watcher, a timer, main), and at -Xmx40m under
  * large stalled calls, 60 lines of traces from the request handler and Jetty's thread pool before that line.
  * Installed only by the {@code vouch-server} command: a gateway embedded with {@link GatewayBuilder} leaves its
@@ -20,6 +23,12 @@ final class OutOfHeap {
     private final AtomicBoolean exiting = new AtomicBoolean();
     private final byte[] line;
     private final FileOutputStream stderr = new FileOutputStream(FileDescriptor.err);
+    /**
+     * Standard error from the line on: nothing. The JVM exits through the shutdown hook, while request threads still
+     * run into the full heap inside Jetty, which logged its own traces (Response.writeError, ManagedSelector) after
+     * the line on a loaded machine. Made now, as the line is.
+     */
+    private final PrintStream silent = new PrintStream(OutputStream.nullOutputStream());
     private final Thread exit = new Thread(() -> System.exit(1), "vouch-gateway-exit"); // not one the hook waits for
 
     private OutOfHeap(String me) {
@@ -72,6 +81,7 @@ final class OutOfHeap {
         } catch (IOException ignored) {
             // standard error is gone: the exit status still says it
         }
+        System.setErr(silent); // slf4j-simple looks System.err up at each line
         try {
             exit.start();
         } catch (Throwable cannot) {

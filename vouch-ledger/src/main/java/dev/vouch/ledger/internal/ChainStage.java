@@ -417,10 +417,11 @@ final class ChainStage implements EventHandler<Slot> {
         fatal(t, sequence);
     }
 
-    private void fatal(Throwable t, long firstSequence) {
+    private void fatal(Throwable thrown, long firstSequence) {
+        Throwable t = JournalFaults.explained(thrown);
         if (failure.trip(t)) {
             LOG.error("[CRITICAL] Vouch ledger stopped at sequence {}: {}. No further events are accepted; "
-                    + "records up to sequence {} reach the journal.", firstSequence, JournalFaults.describe(t),
+                    + "records up to sequence {} reach the journal.", firstSequence, t.toString(),
                     firstSequence - 1, t);
         }
     }

@@ -71,7 +71,7 @@ public final class ChronicleJournal implements AutoCloseable {
     ChronicleJournal(Path directory, WriterLock lock, java.util.function.LongSupplier systemMillis) {
         this.lock = lock;
         this.directory = directory;
-        this.storage = new StorageWatch(directory, space, System.nanoTime());
+        this.storage = new StorageWatch(lock, System.nanoTime());
         net.openhft.chronicle.queue.impl.single.SingleChronicleQueue built = null;
         try {
             ChronicleSupport.configure();
@@ -200,7 +200,7 @@ public final class ChronicleJournal implements AutoCloseable {
     }
 
     /**
-     * Fails if the journal's file system has turned read-only ({@link StorageWatch}, at most once a second): asked
+     * Fails if the journal's file system has turned read-only ({@link StorageWatch}, at most ten times a second): asked
      * before the callers of committed records are told they are journaled.
      */
     public void checkStorage() {

@@ -118,7 +118,8 @@ final class JournalStage implements EventHandler<Slot> {
      * surfaces at the next safepoint, wherever that is). Fails the ledger as a failure caught inside would, and
      * fails or counts as lost whatever of that slot was not finished, so no caller is left waiting.
      */
-    void escaped(Throwable t, long ringSequence, Slot slot) {
+    void escaped(Throwable escaped, long ringSequence, Slot slot) {
+        Throwable t = JournalFaults.explained(escaped);
         if (ringSequence == handling) {
             Waiter waiter = handlingWaiter;
             handlingWaiter = null;
@@ -129,7 +130,7 @@ final class JournalStage implements EventHandler<Slot> {
         // before it are kept, it is counted as lost and its caller is told.
         if (failure.trip(t)) {
             LOG.error("[CRITICAL] Vouch ledger stopped: {}. No further events are accepted; {} records were "
-                    + "appended in this session.", JournalFaults.describe(t), counters.records.get(), t);
+                    + "appended in this session.", t.toString(), counters.records.get(), t);
         }
         slot.discard = true;
         onEvent(slot, ringSequence, true);
@@ -231,7 +232,7 @@ final class JournalStage implements EventHandler<Slot> {
     }
 
     private void discard(Slot slot, Waiter waiter) {
-        if (!appendFailed && failure.get() instanceof InternalError) {
+        if (!appendFailed && JournalFaults.isFault(failure.get())) {
             // A fault in the mapped file (where no space could be reserved ahead: SpaceReservation) that surfaced
             // on this thread outside this stage (one thread runs both stages): the open document's content may
             // not all have landed, so it is not committed.
@@ -260,7 +261,8 @@ final class JournalStage implements EventHandler<Slot> {
         }
     }
 
-    private void fatal(Throwable t, Waiter waiter) {
+    private void fatal(Throwable thrown, Waiter waiter) {
+        Throwable t = JournalFaults.explained(thrown);
         appendFailed = true;
         // The open document is never committed: its events are lost, and counted so, as the events of every slot
         // discarded after this one will be.
@@ -271,7 +273,7 @@ final class JournalStage implements EventHandler<Slot> {
         if (failure.trip(t)) {
             LOG.error("[CRITICAL] Vouch ledger stopped: appending to the journal failed: {}. No further events are "
                     + "accepted; {} records were appended in this session, and the journal ends with the last of "
-                    + "them.", JournalFaults.describe(t), counters.records.get(), t);
+                    + "them.", t.toString(), counters.records.get(), t);
         }
         LedgerClosedException e = new LedgerClosedException("the ledger failed: " + t, t);
         if (waiter != null) {

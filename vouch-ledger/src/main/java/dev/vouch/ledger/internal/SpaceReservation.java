@@ -117,39 +117,15 @@ final class SpaceReservation implements AutoCloseable {
         reservedUpTo = to;
     }
 
-    /**
-     * Asks the file system whether it still takes writes, by reserving again the last block already reserved (the
-     * file does not change). ext4 turned read-only after an I/O error ({@code errors=remount-ro}) answers
-     * {@code EROFS} here, while the mount table and {@code access(2)} still call it writable and writes to the
-     * mapped file land in memory only.
-     *
-     * @return false if there is nothing to ask (no file open, or no {@code fallocate})
-     * @throws UncheckedIOException if the file system refused
-     */
-    boolean probe() {
-        if (unsupported || fd < 0 || reservedUpTo <= 0) {
-            return false;
-        }
-        long at = (reservedUpTo - 1) / BLOCK * BLOCK;
-        if (posix.fallocate(fd, FALLOC_FL_KEEP_SIZE, at, reservedUpTo - at) != 0) {
-            int errno = posix.lastError();
-            if (missingCapability(errno)) {
-                return false;
-            }
-            throw refused(file, at, errno);
-        }
-        return true;
-    }
-
     /** An errno of {@code fallocate} that says the file system cannot reserve, rather than that it refused. */
     private static boolean missingCapability(int errno) {
         return errno == EOPNOTSUPP || errno == ENOSYS || errno == EINVAL;
     }
 
     private UncheckedIOException refused(File in, long at, int errno) {
-        String message = "the journal's storage refused a write at offset " + at + " of " + in + " ("
+        String message = "the journal's storage refused to reserve space at offset " + at + " of " + in + " ("
                 + posix.strerror(errno) + "): its file system turned read-only (as ext4's errors=remount-ro does"
-                + " after an I/O error) or failed; the records of the last moments may not have reached the disk";
+                + " after an I/O error) or failed";
         return new UncheckedIOException(message, new IOException(message));
     }
 

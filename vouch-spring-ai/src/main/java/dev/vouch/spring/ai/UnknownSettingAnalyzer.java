@@ -41,10 +41,10 @@ final class UnknownSettingAnalyzer extends AbstractFailureAnalyzer<UnboundConfig
             }
             String closest = Suggestions.closest(letters(name.substring(PREFIX.length())), byLetters.keySet());
             found.add(name + (p.getOrigin() == null ? "" : " (" + p.getOrigin() + ")")
-                    + (closest == null ? "" : "; did you mean " + PREFIX + byLetters.get(closest) + "?"));
+                    + (closest == null ? "" : ", perhaps " + PREFIX + byLetters.get(closest)));
         }
-        return new FailureAnalysis("Vouch: unknown setting" + (found.size() == 1 ? " " : "s: ") + String.join(", ", found)
-                + ". The starter refuses a vouch.* setting it does not have: a misspelt vouch.policy would leave every"
+        return new FailureAnalysis("Vouch: unknown setting" + (found.size() == 1 ? " " : "s: ")
+                + String.join("; ", found) + ". The starter refuses a vouch.* setting it does not have: a misspelt vouch.policy would leave every"
                 + " tool call allowed.", "Correct the setting's name. The starter's settings: vouch." + String.join(
                 ", vouch.", known) + " (docs/INTEGRATIONS.md, \"Spring AI\"). Nothing was recorded, and no journal or"
                 + " key was created.", cause);

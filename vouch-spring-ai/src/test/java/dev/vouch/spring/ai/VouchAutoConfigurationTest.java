@@ -312,7 +312,7 @@ class VouchAutoConfigurationTest {
             assertTrue(failure != null, "the context started with vouch.polcy");
             org.springframework.boot.diagnostics.FailureAnalysis analysis = new UnknownSettingAnalyzer().analyze(failure);
             assertTrue(analysis != null && analysis.getDescription().startsWith("Vouch: unknown setting vouch.polcy")
-                    && analysis.getDescription().contains("did you mean vouch.policy?"),
+                    && analysis.getDescription().contains(", perhaps vouch.policy. "),
                     analysis == null ? "no analysis" : analysis.getDescription());
             assertTrue(analysis.getAction().contains("vouch.policy-poll-interval"), analysis.getAction());
         });
