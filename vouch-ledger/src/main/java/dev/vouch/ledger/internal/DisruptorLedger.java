@@ -384,10 +384,10 @@ public final class DisruptorLedger implements Ledger, dev.vouch.internal.OpenTas
         long now = System.nanoTime();
         long last = lastBackpressureLog.get();
         if (now - last >= BACKPRESSURE_LOG_INTERVAL_NANOS && lastBackpressureLog.compareAndSet(last, now)) {
+            long droppedSoFar = counters.dropped.sum();
             LOG.warn("[BACKPRESSURE] ledger ring full ({} slots, mode {}): {}; {} events dropped so far{}",
                     ring.getBufferSize(), backpressure, dropped ? "an event was dropped" : "callers wait for a slot",
-                    counters.dropped.sum(), counters.dropped.sum() > 0 || dropped
-                            ? ", each drop recorded as a gap in the journal" : "");
+                    droppedSoFar, droppedSoFar > 0 ? ", each drop recorded as a gap in the journal" : "");
         }
     }
 
