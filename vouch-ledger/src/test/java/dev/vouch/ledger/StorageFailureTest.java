@@ -7,16 +7,11 @@ import dev.vouch.crypto.KeyFile;
 import dev.vouch.crypto.VerifyingKey;
 import dev.vouch.internal.format.RecordView;
 import dev.vouch.ledger.internal.RawJournal;
+import dev.vouch.testsupport.LoopExt4;
 import dev.vouch.verify.Verdict;
 import dev.vouch.verify.VerificationReport;
-import java.io.File;
-import java.io.IOException;
-import java.io.RandomAccessFile;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
@@ -47,22 +42,12 @@ class StorageFailureTest {
     @ParameterizedTest(name = "mkfs.ext4 {0}")
     @ValueSource(strings = {"-t ext4", "-O ^extent,^flex_bg,^64bit"})
     void shouldFailTheLedgerWithinAMomentWhenItsFileSystemTurnsReadOnly(String features) throws Exception {
-        Assumptions.assumeTrue("root".equals(System.getProperty("user.name")) && onPath("mkfs.ext4")
-                && onPath("losetup") && onPath("unshare") && onPath("e2fsck"), "needs root, mkfs.ext4 and losetup");
-        Path image = tmp.resolve("ext4.img");
-        try (RandomAccessFile f = new RandomAccessFile(image.toFile(), "rw")) {
-            f.setLength(64L << 20);
-        }
-        List<String> mkfs = new ArrayList<>(List.of("mkfs.ext4", "-q", "-F"));
-        mkfs.addAll(Arrays.asList(features.split(" ")));
-        mkfs.add(image.toString());
-        run(mkfs.toArray(new String[0]));
-        Path mount = Files.createDirectories(tmp.resolve("mnt"));
+        Assumptions.assumeTrue(LoopExt4.usable(), "needs root, mkfs.ext4, losetup and e2fsck");
+        LoopExt4 disk = LoopExt4.make(tmp, 64, features.split(" "));
+        Path mount = disk.mountPoint();
         Path keyFile = tmp.resolve(".vouch_key");
         Path work = Files.createDirectories(tmp.resolve("work"));
-        List<String> inOwnMount = List.of("unshare", "-m", "sh", "-c",
-                "mount -o loop,errors=remount-ro \"$0\" \"$1\" && shift && exec \"$@\"", image.toString(),
-                mount.toString());
+        List<String> inOwnMount = disk.mountedFor("");
 
         int beforeSync;
         int atError;
@@ -75,13 +60,10 @@ class StorageFailureTest {
                 assertTrue(System.nanoTime() < deadline, "no write-ahead calls: " + child.stderrText());
                 Thread.sleep(20);
             }
-            String device = loopDevice(image);
-            Path trigger = Path.of("/sys/fs/ext4", device, "trigger_fs_error");
-            Assumptions.assumeTrue(Files.exists(trigger), "this kernel has no " + trigger);
             beforeSync = child.numbers("DURABLE ").size();
-            run("sync"); // what was acknowledged so far is on the disk, as it would be a moment later anyway
+            LoopExt4.run("sync"); // what was acknowledged so far is on the disk, as it would be a moment later anyway
             atError = child.numbers("DURABLE ").size();
-            Files.writeString(trigger, "vouch read-only trial\n");
+            Assumptions.assumeTrue(disk.raiseError(), "this kernel has no trigger_fs_error");
             child.awaitLine("DONE", 60, TimeUnit.SECONDS);
             acknowledged = child.numbers("DURABLE ");
             failed = child.lines().stream().filter(l -> l.startsWith("FAILED ")).findFirst().orElseThrow();
@@ -93,8 +75,7 @@ class StorageFailureTest {
         assertTrue(failed.contains("refused a write") || failed.contains("refused to reserve space"), failed);
 
         Path copy = tmp.resolve("repaired");
-        run("unshare", "-m", "sh", "-c", "e2fsck -fy \"$0\" >/dev/null 2>&1; mount -o loop \"$0\" \"$1\""
-                + " && cp -a \"$1\"/journal \"$2\"", image.toString(), mount.toString(), copy.toString());
+        disk.repairAndCopy("journal", copy);
         try (Ledger recovered = Ledger.builder(copy).keyFile(keyFile).shutdownHook(false).open()) {
             recovered.recordDurably(new dev.vouch.Event().kind(dev.vouch.EventKind.NOTE).name("after"));
         }
@@ -119,14 +100,10 @@ class StorageFailureTest {
      */
     @Test
     void shouldRefuseInOneSentenceOnAFullDiskWithoutFallocateAndRecoverOnceThereIsRoom() throws Exception {
-        Assumptions.assumeTrue("root".equals(System.getProperty("user.name")) && onPath("mkfs.ext4")
-                && onPath("unshare"), "needs root and mkfs.ext4");
-        Path image = tmp.resolve("noext.img");
-        try (RandomAccessFile f = new RandomAccessFile(image.toFile(), "rw")) {
-            f.setLength(96L << 20);
-        }
-        run("mkfs.ext4", "-q", "-F", "-O", "^extent,^flex_bg,^64bit", image.toString());
-        Path mount = Files.createDirectories(tmp.resolve("mnt"));
+        Assumptions.assumeTrue(LoopExt4.usable(), "needs root, mkfs.ext4, losetup and e2fsck");
+        LoopExt4 disk = LoopExt4.make(tmp, 96, "-O", "^extent,^flex_bg,^64bit");
+        Path image = tmp.resolve("ext4.img");
+        Path mount = disk.mountPoint();
         Path keyFile = tmp.resolve(".vouch_key");
         Path copies = Files.createDirectories(tmp.resolve("copies"));
         Path work = Files.createDirectories(tmp.resolve("work"));
@@ -154,27 +131,5 @@ class StorageFailureTest {
         VerifyingKey anchor = KeyFile.load(keyFile).verifyingKey();
         VerificationReport after = Journals.verify(copies.resolve("recovered"), anchor);
         assertEquals(Verdict.INTACT, after.verdict(), Journals.describe(after));
-    }
-
-    /** The loop device the image is attached to ({@code loop3}), as {@code /sys/fs/ext4} names it. */
-    private static String loopDevice(Path image) throws IOException, InterruptedException {
-        String out = run("losetup", "-j", image.toString());
-        assertTrue(out.startsWith("/dev/loop"), "losetup -j: " + out);
-        return out.substring("/dev/".length(), out.indexOf(':'));
-    }
-
-    private static String run(String... command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), Arrays.toString(command) + " did not finish");
-        assertEquals(0, p.exitValue(), Arrays.toString(command) + ": " + out);
-        return out;
-    }
-
-    private static boolean onPath(String tool) {
-        List<String> dirs = new ArrayList<>(Arrays.asList(String.valueOf(System.getenv("PATH"))
-                .split(File.pathSeparator)));
-        dirs.addAll(List.of("/usr/sbin", "/sbin"));
-        return dirs.stream().anyMatch(d -> Files.isExecutable(Path.of(d, tool)));
     }
 }

@@ -163,6 +163,7 @@ public final class GatewayOptions {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+            boolean sealed = false;
             try {
                 Gateway g = serving.get();
                 if (g != null) {
@@ -174,12 +175,22 @@ public final class GatewayOptions {
                     if (l != null) {
                         l.close();
                     }
+                    sealed = true;
                 } catch (LedgerClosedException failed) {
                     // The ledger had failed (a full disk, say) and the [CRITICAL] line said why: one line, no trace.
-                    System.err.println(me + ": the journal was not sealed: " + failed.getMessage());
+                    System.err.println(me + ": [CRITICAL] the journal was not sealed: " + failed.getMessage()
+                            + "; exiting with status " + LEDGER_FAILED + " (the next start recovers and seals it)");
                 } finally {
                     stopped.countDown();
                 }
+            }
+            if (!sealed) {
+                // A stop by signal would end with 143 (128 + SIGTERM), which supervisors count as a clean stop
+                // (systemd's SuccessExitStatus=143): an outside trial's ext4 turned read-only while the gateway was
+                // idle, and the SIGTERM that followed failed the ledger at its last write, unseen. Not reached on
+                // a normal stop; halt, not exit, because exit waits for this very hook.
+                System.err.flush();
+                Runtime.getRuntime().halt(LEDGER_FAILED);
             }
         }, "vouch-gateway-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
