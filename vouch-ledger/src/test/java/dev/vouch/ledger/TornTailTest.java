@@ -472,6 +472,41 @@ class TornTailTest {
         assertTrue(last(RawJournal.read(dir), RecordType.RECOVERY).reason().contains("set aside 1 unreadable document"));
     }
 
+    /**
+     * A start that fails after setting a torn tail aside (a full disk refuses its recovery record) puts the tail back,
+     * so that the start that succeeds, once there is room, sets it aside again and records it: otherwise the bytes
+     * stayed set aside and recorded nowhere. An outside trial's restart on a still-full disk got that far.
+     */
+    @Test
+    void shouldPutBackWhatWasSetAsideWhenTheStartFailsOnAFullDisk() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(dev.vouch.testsupport.Namespaces.work(),
+                "unshare -rm (user and mount namespaces) is not available here");
+        Path dir = crashedJournal("full-disk", 40);
+        Path file = onlyCycleFile(dir);
+        zeroContent(file, Cq4.dataDocuments(file).size() - 1, 0);
+        Path mount = java.nio.file.Files.createDirectories(tmp.resolve("small-disk"));
+        Path out = tmp.resolve("after");
+        // The journal copied in sparse; the tmpfs goes with the namespace, so the wrapper copies it out at the end.
+        List<String> inOwnTmpfs = List.of("unshare", "-rm", "sh", "-c", "mount -t tmpfs -o size=32m vouch-torn-full"
+                + " \"$0\" && cp -a --sparse=always \"$1\" \"$0\"/journal && out=\"$2\" && shift 2 && \"$@\"; rc=$?;"
+                + " cp -a \"$0\"/journal \"$out\"; exit $rc", mount.toString(), dir.toString(), out.toString());
+        String refused;
+        String stderr;
+        try (ChildJvm child = ChildJvm.start(java.nio.file.Files.createDirectories(tmp.resolve("work")), inOwnTmpfs,
+                FullDiskReopenChild.class, mount.toString(), keyFile.toString())) {
+            child.awaitLine("DONE", 120, java.util.concurrent.TimeUnit.SECONDS);
+            assertEquals(0, child.waitFor(), child.stderrText());
+            refused = child.lines().stream().filter(l -> l.startsWith("REFUSED ")).findFirst().orElseThrow();
+            stderr = child.stderrText();
+        }
+        assertTrue(refused.contains("no space left"), refused);
+        assertTrue(stderr.contains("put back what was set aside as a torn tail, since the start failed"), stderr);
+        assertEquals(Verdict.INTACT, Journals.verify(out, anchor).verdict(), Journals.describe(Journals.verify(out,
+                anchor)));
+        assertTrue(last(RawJournal.read(out), RecordType.RECOVERY).reason().contains("set aside 1 unreadable document"),
+                "the start that succeeded records the tear");
+    }
+
     /** A whole page in the middle of a large last record never reached the disk; the record still decodes. */
     @Test
     void shouldSetAsideALastRecordWithALostPageInItsMiddle() throws IOException {
