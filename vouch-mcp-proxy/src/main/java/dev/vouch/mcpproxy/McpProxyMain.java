@@ -224,6 +224,9 @@ public final class McpProxyMain implements Callable<Integer> {
         CountDownLatch closed = new CountDownLatch(1);
         try {
             watcher = PolicyWatcher.start(policy, p -> { }); // the guard records each version; the watcher logs it
+            // Before the ledger opens, as the gateway does: a redaction key refused (mode 0644, say) after it created a
+            // journal and a signing key left both behind (an outside trial found a trust anchor born of a failed start).
+            RedactionKey redaction = redactionKey == null ? null : RedactionKey.load(redactionKey);
             // The ledger's own shutdown hook would race the proxy's: closed first, it could not record the outcome of
             // a call in flight. It is closed below, after the session.
             LedgerBuilder lb = Ledger.builder(journal).keyFile(key).shutdownHook(false);
@@ -235,8 +238,8 @@ public final class McpProxyMain implements Callable<Integer> {
             ApprovalGate gate = new ApprovalGate(approver);
             GuardBuilder gb = Guard.builder(ledger).agent(name).policy(watcher).approvals(gate)
                     .principal(principal).asyncExecutor(approvedCalls);
-            if (redactionKey != null) {
-                gb.redactionKey(RedactionKey.load(redactionKey));
+            if (redaction != null) {
+                gb.redactionKey(redaction);
             }
             // Calls a previous run left waiting (refused at start in WAIT mode, whose requests died with that run),
             // and calls it let through whose outcome is not on record (ended on record as "may have run").

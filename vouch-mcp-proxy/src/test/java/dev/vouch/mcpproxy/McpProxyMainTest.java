@@ -289,6 +289,24 @@ class McpProxyMainTest {
         assertFalse(Files.exists(tmp.resolve("journal")), "a usage error opens nothing");
     }
 
+    /**
+     * A redaction key others may read is refused before the journal opens, as the gateway refuses it: an outside trial's
+     * proxy created a journal and a new signing key (the auditors' trust anchor) during a start that then failed.
+     */
+    @Test
+    void shouldRefuseAnUnusableRedactionKeyBeforeCreatingAJournalOrAKey() throws Exception {
+        Path redaction = tmp.resolve("redaction.key");
+        Files.writeString(redaction, java.util.Base64.getEncoder().encodeToString(new byte[32]) + "\n");
+        Files.setPosixFilePermissions(redaction, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        assertEquals(1, run(args("--redaction-key", redaction.toString(), "--", "node", "x.js"),
+                new ByteArrayInputStream(new byte[0]), out));
+        String messages = errBytes.toString(StandardCharsets.UTF_8);
+        assertTrue(messages.contains("redaction key file has mode 0644"), messages);
+        assertFalse(Files.exists(tmp.resolve("journal")), "the failed start created a journal");
+        assertFalse(Files.exists(tmp.resolve(".vouch_key")), "the failed start created a signing key");
+    }
+
     @Test
     void shouldFailToStartOnABrokenPolicyAndSayWhere() throws Exception {
         Files.writeString(policy, "version: \"2026.1\"\npolicies:\n  - id: x\n    match_method: [a]\n");
