@@ -8,8 +8,9 @@ import java.util.regex.Pattern;
  * vocabulary must go. Jackson's messages name its settings ("enable `JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS` to
  * allow", "from `StreamReadConstraints.getMaxNestingDepth()`") and, for an unclosed object or array, embed a
  * location that names a setting too ("[Source: REDACTED (`StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION` disabled);
- * line: 1, column: 31]"). An outside trial read both in the gateway's answers. The rest of the message stays: it may
- * quote the sender's own text, which helps them find the mistake.
+ * line: 1, column: 31]"). An outside trial read both in the gateway's answers. The rest of the message stays where
+ * the reader sent the text themselves ({@link #plain}: the CLI's own files); a server's answer must not quote its
+ * request ({@link #withoutInput}).
  */
 public final class JsonProblem {
     /** A location inside a message: {@code [Source: ...; line: 1, column: 31]}. */
@@ -25,7 +26,26 @@ public final class JsonProblem {
     /** Any other setting's name in back quotes, a safety net for messages a later parser version adds. */
     private static final Pattern SETTING_NAME = Pattern.compile("\\s*`[A-Za-z0-9_]+(?:\\.[A-Za-z0-9_()]+)+`");
 
+    /**
+     * A word the parser could not read, quoted: {@code Unrecognized token 'sk_live_51H...'}. An outside privacy trial
+     * got an unquoted API key back in the gateway's 400 answer this way (up to 256 characters of it).
+     */
+    private static final Pattern QUOTED_TOKEN = Pattern.compile("(Unrecognized token) '[^']*'");
+    /** A number quoted in a range error: {@code Numeric value (12345678901234567890) out of range of long}. */
+    private static final Pattern QUOTED_NUMBER = Pattern.compile("(Numeric value) \\([^)]*\\)");
+
     private JsonProblem() {
+    }
+
+    /**
+     * As {@link #plain}, without what the message quotes of the text beyond a character: for answers to a request
+     * that may hold secrets (the gateway promises its messages never quote the parameters, the MCP proxy's parse
+     * errors follow it). The position (which the caller adds) finds the mistake as well.
+     */
+    public static String withoutInput(String message) {
+        String m = plain(message);
+        m = QUOTED_TOKEN.matcher(m).replaceAll("$1");
+        return QUOTED_NUMBER.matcher(m).replaceAll("$1");
     }
 
     /**

@@ -34,6 +34,23 @@ class JsonProblemTest {
                 "a later version's advice `JsonReadFeature.SOMETHING_NEW`"));
     }
 
+    /** For a server's answers: nothing of the request beyond a character (an outside trial read an API key back). */
+    @Test
+    void shouldDropQuotedTokensAndNumbersForAnswersToARequest() {
+        assertEquals("Unrecognized token: was expecting (JSON String, Number, Array, Object or token 'null', 'true' or"
+                + " 'false')", JsonProblem.withoutInput("Unrecognized token 'sk_live_51HxQkQ2eZvKYlo2C8nQ9R3t': was"
+                + " expecting (JSON String, Number, Array, Object or token 'null', 'true' or 'false')"));
+        assertEquals("Unrecognized token: was expecting", JsonProblem.withoutInput("Unrecognized token 'aaaaaaaaaa...':"
+                + " was expecting"));
+        assertEquals("Numeric value out of range of long", JsonProblem.withoutInput(
+                "Numeric value (123456789012345678901) out of range of long"));
+        assertEquals("Non-standard token 'NaN'", JsonProblem.withoutInput(
+                "Non-standard token 'NaN': enable `JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS` to allow"));
+        assertEquals("Unexpected character ('s' (code 115)): was expecting comma to separate Object entries",
+                JsonProblem.withoutInput("Unexpected character ('s' (code 115)): was expecting comma to separate Object"
+                        + " entries"));
+    }
+
     @Test
     void shouldKeepMessagesThatNameNoSettingAsTheyAre() {
         for (String m : new String[] {

@@ -143,12 +143,18 @@ final class Envelope {
                         + ": a key may occur once per object", lenient == null ? null : lenient.id,
                         lenient == null ? null : lenient.idKey);
             }
-            return problem(bytes, Kind.UNPARSEABLE, JsonProblem.plain(why), null, null);
+            return problem(bytes, Kind.UNPARSEABLE, JsonProblem.withoutInput(why) + at(e), null, null);
         } catch (JsonProcessingException e) { // a limit (nesting, number length): Jackson's StreamConstraintsException
-            return problem(bytes, Kind.UNPARSEABLE, JsonProblem.plain(e.getOriginalMessage()), null, null);
+            return problem(bytes, Kind.UNPARSEABLE, JsonProblem.withoutInput(e.getOriginalMessage()), null, null);
         } catch (IOException e) {
-            return problem(bytes, Kind.UNPARSEABLE, JsonProblem.plain(e.getMessage()), null, null);
+            return problem(bytes, Kind.UNPARSEABLE, JsonProblem.withoutInput(e.getMessage()), null, null);
         }
+    }
+
+    /** Where in the message the parser stopped, as the gateway says it, since the message no longer quotes it. */
+    private static String at(JsonParseException e) {
+        com.fasterxml.jackson.core.JsonLocation l = e.getLocation();
+        return l == null ? "" : " (at line " + l.getLineNr() + ", column " + l.getColumnNr() + ")";
     }
 
     /** Whether the message's JSON value is an array (a batch). */

@@ -79,11 +79,11 @@ final class JsonIn {
                 throw HttpError.badRequest("text after the JSON object at byte " + p.currentTokenLocation().getByteOffset());
             }
         } catch (JsonProcessingException e) {
-            // The original message alone, with the position: never the body (it may hold secrets). A parser limit
-            // (nesting depth, number or name length) comes without a position.
+            // The original message alone, with the position: never the body (it may hold secrets), nor what the
+            // parser quotes of it. A parser limit (nesting depth, number or name length) comes without a position.
             JsonLocation at = e.getLocation();
             throw HttpError.badRequest("malformed JSON" + (at == null ? "" : " at line " + at.getLineNr() + ", column "
-                    + at.getColumnNr()) + ": " + JsonProblem.plain(e.getOriginalMessage()));
+                    + at.getColumnNr()) + ": " + JsonProblem.withoutInput(e.getOriginalMessage()));
         } catch (IOException e) {
             throw HttpError.badRequest("unreadable JSON: " + e.getMessage());
         }

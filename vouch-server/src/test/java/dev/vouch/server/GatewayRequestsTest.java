@@ -165,7 +165,10 @@ class GatewayRequestsTest {
                     Map.entry("{\"tool\":\"fs.read\",\"params\":{\"a\":+1}}", "plus signs"),
                     Map.entry("{\"tool\":\"fs.read\",\"params\":{\"a\":[1}}",
                             "expected ']' (for Array starting at line 1, column 33)"),
-                    Map.entry("{\"tool\":\"fs.read\" // a comment\n}", "maybe a (non-standard) comment?"));
+                    Map.entry("{\"tool\":\"fs.read\" // a comment\n}", "maybe a (non-standard) comment?"),
+                    // Never the parameters (an outside privacy trial got an unquoted API key back): the position only.
+                    Map.entry("{\"tool\":\"fs.read\",\"params\":{\"api_key\":sk_live_51HxQkQ2eZvKYlo2C8nQ9R3t}}",
+                            "malformed JSON at line 1, column 72: Unrecognized token: was expecting"));
             for (Map.Entry<String, String> c : cases.entrySet()) {
                 Http.Reply r = f.submit(c.getKey());
                 String what = Texts.clip(c.getKey()) + " -> " + r;
