@@ -16,7 +16,7 @@ public final class QuickStart {
     public static void main(String[] args) throws Exception {
         Path home = Files.createDirectories(Path.of(args.length > 0 ? args[0] : "vouch-quick-start"));
 
-        // Refunds over 500 wait for a person; card numbers never reach the journal in clear.
+        // Refunds over 500 wait for a person; card numbers in the parameters never reach the journal in clear.
         Policy policy = Policy.parse("""
                 policies:
                   - {id: big-refunds, match_methods: [payments.refund], action: stall,

@@ -98,8 +98,9 @@ final class CheckPolicyCommand implements Callable<Integer> {
                 out.println("  redacts           " + Text.safe(String.join(", ", d.redactedFields())));
             }
             if (d.payloadLogging() == dev.vouch.policy.PayloadLogging.METADATA_ONLY) {
-                out.println("  journal keeps     only a digest of the parameters (metadata_only)" + (d.redactedFields()
-                        .isEmpty() ? "" : ", keyed where fields would be redacted") + ", and of the result");
+                out.println("  journal keeps     the parameters and the result only as keyed commitments with a"
+                        + " redaction key, else " + (d.redactedFields().isEmpty() ? "as plain digests" : "nothing")
+                        + " (metadata_only)");
             }
             if (d.action() == Action.STALL) {
                 out.println("  waits for a person up to "

@@ -125,7 +125,8 @@ class CheckPolicyCommandTest {
                 + " log_level: metadata_only}\n");
         Cli.Result r = Cli.run("check-policy", file.toString(), "--tool", "hr.salary", "--params", "{\"who\":\"ann\"}");
         assertEquals(0, r.exit(), r::toString);
-        assertTrue(r.out().contains("journal keeps     only a digest of the parameters (metadata_only)"), r::toString);
+        assertTrue(r.out().contains("journal keeps     the parameters and the result only as keyed commitments with a"
+                + " redaction key, else as plain digests (metadata_only)"), r::toString);
         assertFalse(Cli.run("check-policy", file.toString(), "--tool", "other").out().contains("journal keeps"));
     }
 }

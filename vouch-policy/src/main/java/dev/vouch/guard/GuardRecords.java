@@ -8,6 +8,7 @@ import dev.vouch.EventTooLargeException;
 import dev.vouch.Recorder;
 import dev.vouch.internal.SafeText;
 import dev.vouch.policy.Action;
+import dev.vouch.policy.PayloadLogging;
 import dev.vouch.policy.PolicyDecision;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -38,6 +39,7 @@ final class GuardRecords {
     /** Recorded with calls that name no principal of their own; null for none. */
     private final String principal;
     private volatile boolean warnedNoKey;
+    private volatile boolean warnedPlainDigest;
 
     GuardRecords(Recorder recorder, String agent, Durability durability, RedactionKey redactionKey,
             ResultEncoder resultEncoder, boolean writeAheadOutcomes, String principal) {
@@ -98,6 +100,14 @@ final class GuardRecords {
                         + " from the journal with no commitment (give the guard a redaction key to be able to prove"
                         + " them: GuardBuilder.redactionKey, vouch.redaction-key in Spring, --redaction-key for vouch"
                         + " serve and mcp-proxy)", d.redactedFields(), SafeText.safe(tool));
+            } else if (redactionKey == null && stored.form == StoredParams.Form.DIGEST && !warnedPlainDigest) {
+                warnedPlainDigest = true;
+                LOG.warn("The policy keeps only a digest of the parameters and results of {} (metadata_only) but the"
+                        + " guard has no redaction key: a plain SHA-256 digest lets anyone who holds the journal test"
+                        + " guesses, and gives short or predictable values back (a PIN, an id, a yes or no); give the"
+                        + " guard a redaction key to keep keyed commitments instead (GuardBuilder.redactionKey,"
+                        + " vouch.redaction-key in Spring, --redaction-key for vouch serve and mcp-proxy)",
+                        SafeText.safe(tool));
             }
         }
         Event[] pair = PAIRS.get();
@@ -128,6 +138,10 @@ final class GuardRecords {
             w.field("policy_sha256", policySha256);
         }
         w.field("params_stored", stored.form.label);
+        if (d.payloadLogging() == PayloadLogging.METADATA_ONLY) {
+            // What the result and an error keep follows it: a pending call taken back after a restart needs to know.
+            w.field("log_level", "metadata_only");
+        }
         if (!stored.redacted.isEmpty()) {
             w.field("redacted", stored.redacted);
         }
@@ -185,7 +199,7 @@ final class GuardRecords {
             }
         }
         if (j.metadataOnly() && note == null && bytes.length > 0) {
-            bytes = StoredParams.digest(bytes, null).bytes;
+            bytes = j.stored.keepLikeThese(bytes, redactionKey).bytes;
         }
         byte[] params = new Json.ObjectWriter().field("duration_ns", durationNanos).toBytes();
         try {
@@ -221,19 +235,22 @@ final class GuardRecords {
 
     /**
      * {@code {"exception": class, "message": text}}. The message may quote the parameters, so when the journal
-     * keeps less than the full parameters it keeps less of the message too: a digest under metadata_only, a
-     * keyed commitment when something was redacted.
+     * keeps less than the full parameters it keeps less of the message too: what it keeps of the parameters under
+     * metadata_only (a keyed commitment with a redaction key, else a plain digest), a keyed commitment when
+     * something was redacted.
      */
     private byte[] errorJson(Throwable t, StoredParams stored, boolean metadataOnly) {
         Json.ObjectWriter w = new Json.ObjectWriter().field("exception", t.getClass().getName());
+        boolean plainDigest = metadataOnly && redactionKey == null
+                && (stored == null || stored.form == StoredParams.Form.DIGEST);
         if (t instanceof ToolFailure failure) {
             byte[] result = failure.resultJson();
             if (result != null) {
                 // The tool's own error result, whole: kept, digested or committed as a message would be.
-                if (metadataOnly) {
+                if (plainDigest) {
                     return w.field("result_digest", "sha256:" + StoredParams.sha256Hex(result)).toBytes();
                 }
-                if (stored != null && stored.form != StoredParams.Form.FULL) {
+                if (metadataOnly || stored != null && stored.form != StoredParams.Form.FULL) {
                     return w.field("result_commitment",
                             redactionKey == null ? StoredParams.OMITTED : redactionKey.commitBytes(result)).toBytes();
                 }
@@ -245,9 +262,9 @@ final class GuardRecords {
         String message = t.getMessage();
         if (message != null) {
             byte[] m = message.getBytes(StandardCharsets.UTF_8);
-            if (metadataOnly) {
+            if (plainDigest) {
                 w.field("message_digest", "sha256:" + StoredParams.sha256Hex(m));
-            } else if (stored != null && stored.form != StoredParams.Form.FULL) {
+            } else if (metadataOnly || stored != null && stored.form != StoredParams.Form.FULL) {
                 w.field("message_commitment", redactionKey == null ? StoredParams.OMITTED : redactionKey.commitBytes(m));
             } else {
                 w.field("message", message.length() > 4096 ? message.substring(0, 4096) + "..." : message);

@@ -45,10 +45,11 @@ final class PendingRecovery {
      * {@code allowedAtNanos}: when it was allowed to run (its ALLOW, or its APPROVAL), which its duration counts from.
      */
     private record Stalled(CallSeen call, Action action, long decisionSeq, long decidedAtNanos, String policyId,
-            String reason, dev.vouch.Risk risk, long timeoutMillis, StoredParams.Form form, long allowedAtNanos) {
+            String reason, dev.vouch.Risk risk, long timeoutMillis, StoredParams.Form form, boolean metadataOnly,
+            long allowedAtNanos) {
         Stalled approvedAt(long nanos) {
             return new Stalled(call, action, decisionSeq, decidedAtNanos, policyId, reason, risk, timeoutMillis, form,
-                    nanos);
+                    metadataOnly, nanos);
         }
     }
 
@@ -136,7 +137,7 @@ final class PendingRecovery {
                     DecisionFields f = DecisionFields.parse(v.params());
                     (stall ? stalled : unfinished).put(c.seq(), new Stalled(c, stall ? Action.STALL
                             : Action.ALLOW, v.sequence(), v.timestamp(), v.policy(), f.reason, v.risk(),
-                            f.timeoutMillis, f.form, v.timestamp()));
+                            f.timeoutMillis, f.form, f.metadataOnly, v.timestamp()));
                 }
             }
             case APPROVAL -> {
@@ -229,18 +230,19 @@ final class PendingRecovery {
     private static JudgedCall judged(RecordingGuard guard, Stalled s) {
         return new JudgedCall(new Context(guard, s.call().task(), s.call().parent()), s.call().tool(),
                 new PolicyDecision(s.action(), List.of(), s.risk(), s.policyId(), s.reason(),
-                        s.form() == StoredParams.Form.DIGEST ? PayloadLogging.METADATA_ONLY
+                        s.metadataOnly() || s.form() == StoredParams.Form.DIGEST ? PayloadLogging.METADATA_ONLY
                                 : PayloadLogging.FULL_PAYLOAD, Duration.ofMillis(Math.max(0, s.timeoutMillis()))),
                 s.policyId(), StoredParams.recorded(s.call().storedParams(), s.form()), s.call().seq(),
                 s.decisionSeq(), null, s.call().toolCallId(), s.call().principal());
     }
 
     /** What the guard wrote into a STALL decision's body. */
-    private record DecisionFields(String reason, long timeoutMillis, StoredParams.Form form) {
+    private record DecisionFields(String reason, long timeoutMillis, StoredParams.Form form, boolean metadataOnly) {
         static DecisionFields parse(byte[] json) {
             String reason = "";
             long timeout = 0;
             StoredParams.Form form = StoredParams.Form.FULL;
+            boolean metadataOnly = false;
             try (JsonParser p = Json.FACTORY.createParser(json)) {
                 if (p.nextToken() == JsonToken.START_OBJECT) {
                     while (p.nextToken() == JsonToken.FIELD_NAME) {
@@ -252,6 +254,10 @@ final class PendingRecovery {
                             timeout = p.getLongValue();
                         } else if ("params_stored".equals(name) && t == JsonToken.VALUE_STRING) {
                             form = StoredParams.Form.ofLabel(p.getText());
+                        } else if ("log_level".equals(name) && t == JsonToken.VALUE_STRING) {
+                            // Written since 0.2.0; before, only a digest said so (metadata only with paths listed
+                            // was a commitment, and a result taken back after a restart was then kept in full).
+                            metadataOnly = "metadata_only".equals(p.getText());
                         } else {
                             p.skipChildren();
                         }
@@ -260,7 +266,7 @@ final class PendingRecovery {
             } catch (IOException e) {
                 // A decision body the guard did not write: keep the defaults (no reason; the deadline is now).
             }
-            return new DecisionFields(reason, timeout, form);
+            return new DecisionFields(reason, timeout, form, metadataOnly);
         }
     }
 }

@@ -27,7 +27,7 @@ final class StoredParams {
         FULL("full"),
         /** A compact copy in which each redacted value is replaced by {@code {"$vouch_redacted": commitment}}. */
         REDACTED("redacted"),
-        /** {@code {"$vouch_digest":"sha256:<hex>","size":N}} of the exact bytes (metadata_only). */
+        /** {@code {"$vouch_digest":"sha256:<hex>","size":N}} of the exact bytes (metadata_only without a key). */
         DIGEST("digest"),
         /** {@code {"$vouch_redacted":"hmac-sha256:v1-bytes:...","size":N}}: the whole document, keyed. */
         COMMITMENT("commitment");
@@ -75,9 +75,7 @@ final class StoredParams {
             return new StoredParams(params, Form.FULL, List.of());
         }
         if (logging == PayloadLogging.METADATA_ONLY) {
-            // A plain digest of parameters holding a low-entropy secret could be brute-forced: when the policy
-            // also redacts, commit to the whole with the key instead.
-            return redact.isEmpty() ? digest(params, null) : whole(params, key, null);
+            return metadataOnly(params, redact, key);
         }
         if (redact.isEmpty()) {
             return new StoredParams(params, Form.FULL, List.of());
@@ -141,6 +139,27 @@ final class StoredParams {
             }
             default -> Json.copyScalar(p, g, t);
         }
+    }
+
+    /**
+     * What metadata only keeps of a document (parameters, a result): a keyed commitment when the guard has a
+     * redaction key, since a plain digest lets anyone who holds the journal test guesses (an outside privacy trial
+     * read a PIN, a four-digit result and a nine-digit SSN back from the journal alone, in seconds); without a key, a
+     * plain digest, or nothing if the policy also redacts (a digest of a document holding a value it names could be
+     * guessed back).
+     */
+    static StoredParams metadataOnly(byte[] bytes, List<String> redact, RedactionKey key) {
+        return key == null && redact.isEmpty() ? digest(bytes, null) : whole(bytes, key, null);
+    }
+
+    /**
+     * {@code bytes} (a result under metadata only) kept as these parameters are: a plain digest only where the
+     * parameters are one and there is no key, else a keyed commitment (or nothing without a key). A result is as
+     * secret as the call that asked for it: a trial's metadata-only vault call had its parameters committed and its
+     * four-digit result digested, and guessed back.
+     */
+    StoredParams keepLikeThese(byte[] bytes, RedactionKey key) {
+        return key == null && form == Form.DIGEST ? digest(bytes, null) : whole(bytes, key, null);
     }
 
     /** Parameters as a record already stores them (a call rediscovered from the journal). */

@@ -11,6 +11,7 @@ import dev.vouch.guard.TestJournal.Rec;
 import dev.vouch.internal.format.RecordType;
 import dev.vouch.ledger.JournalReader;
 import dev.vouch.ledger.Ledger;
+import dev.vouch.policy.PolicyDecision;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -182,6 +183,31 @@ class DeferredApprovalTest extends GuardTestBase {
         Rec result = journal.ofType(RecordType.TOOL_RESULT).get(0);
         assertEquals(waiting, result.parent());
         assertEquals("tidy-up", result.task(), "the resumed call keeps its task");
+    }
+
+    /**
+     * A pending call taken back after a restart keeps its result as the policy said before the restart: metadata only
+     * with a redacted path stored the parameters as a commitment, which the recovery read as "full payload", and the
+     * result of the resumed call went into the journal in clear.
+     */
+    @Test
+    void shouldKeepAResumedMetadataOnlyCallsResultAsThePolicySaidBeforeTheRestart() throws Exception {
+        RedactionKey key = RedactionKey.generate();
+        PolicyEvaluator secretStall = (tool, params) -> new PolicyDecision(dev.vouch.policy.Action.STALL,
+                List.of("pin"), dev.vouch.Risk.HIGH, "vault", "pins need a person", dev.vouch.policy.PayloadLogging
+                        .METADATA_ONLY, Duration.ofMinutes(5));
+        Guard first = guard(secretStall).approvals(nobodyAnswers()).redactionKey(key).build();
+        long waiting = first.attempt(ToolCall.of("vault.reset", "{\"pin\":\"4821\"}").deferApproval(true),
+                () -> "\"never\"").callSequence();
+
+        Guard second = guard(secretStall).approvals(nobodyAnswers()).redactionKey(key)
+                .recoverPending(JournalReader.open(journal.dir)).build();
+        assertTrue(second.pendingApprovals().approve(waiting, "bob", "fine"));
+        assertEquals("\"0417\"", second.resume(waiting, () -> "\"0417\"").valueOrThrow());
+        String stored = journal.ofType(RecordType.TOOL_RESULT).get(0).result();
+        assertTrue(stored.startsWith("{\"$vouch_redacted\":\"hmac-sha256:v1-bytes:"), stored);
+        journal.closeAndVerify();
+        assertFalse(journal.anyFileContains("0417".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     }
 
     @Test

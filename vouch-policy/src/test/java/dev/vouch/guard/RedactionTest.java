@@ -121,12 +121,18 @@ class RedactionTest extends GuardTestBase {
     }
 
     @Test
-    void shouldStoreOnlyDigestsOfParamsAndResultsForMetadataOnly() {
+    void shouldStoreOnlyDigestsOfParamsAndResultsForMetadataOnlyWithoutAKeyAndSaySoOnce() {
         Guard guard = guard((tool, params) -> metadataOnly("private")).build();
         String json = "{\"query\":\"SELECT * FROM patients WHERE name = 'Grace-Hopper-XYZ'\"}";
         String result = "[{\"diagnosis\":\"secret-diagnosis-QRS\"}]";
 
-        assertEquals(result, guard.call("db.query", json, () -> result));
+        try (dev.vouch.testsupport.StderrCapture err = new dev.vouch.testsupport.StderrCapture()) {
+            assertEquals(result, guard.call("db.query", json, () -> result));
+            guard.call("db.query", json, () -> result);
+            String log = err.text();
+            assertEquals(1, log.split("a plain SHA-256 digest lets anyone who holds the journal test guesses", -1).length
+                    - 1, log);
+        }
 
         Rec call = journal.ofType(RecordType.TOOL_CALL).get(0);
         assertEquals("{\"$vouch_digest\":\"sha256:" + StoredParams.sha256Hex(utf8(json)) + "\",\"size\":"
@@ -138,6 +144,69 @@ class RedactionTest extends GuardTestBase {
         journal.closeAndVerify();
         assertFalse(journal.anyFileContains(utf8("Grace-Hopper-XYZ")));
         assertFalse(journal.anyFileContains(utf8("secret-diagnosis-QRS")));
+    }
+
+    /**
+     * With a redaction key, metadata only keeps keyed commitments, never a plain digest: an outside privacy trial read
+     * a PIN, a four-digit result and an SSN back from the plain digests in a journal alone, in seconds, though the
+     * gateway had a key. Parameters, result, an error's message and an error's own result, each provable with the key.
+     */
+    @Test
+    void shouldKeepOnlyKeyedCommitmentsUnderMetadataOnlyWhenTheGuardHasAKey() {
+        RedactionKey key = RedactionKey.generate();
+        Guard guard = guard((tool, params) -> metadataOnly("private")).redactionKey(key).build();
+        String json = "{\"pin\":\"4821\"}";
+        String result = "\"0417\"";
+        String message = "pin 4821 refused";
+        String errorResult = "{\"isError\":true,\"content\":[{\"type\":\"text\",\"text\":\"pin 4821\"}]}";
+
+        assertEquals(result, guard.call("vault.get", json, () -> result));
+        assertThrows(IllegalStateException.class, () -> guard.call("vault.check", json, () -> {
+            throw new IllegalStateException(message);
+        }));
+        assertThrows(AttemptTest.ErrorResult.class, () -> guard.attempt(ToolCall.of("vault.check", json), () -> {
+            throw new AttemptTest.ErrorResult(errorResult);
+        }));
+
+        List<Rec> calls = journal.ofType(RecordType.TOOL_CALL);
+        for (Rec call : calls) {
+            String stored = call.params();
+            assertTrue(stored.matches("\\{\"\\$vouch_redacted\":\"hmac-sha256:v1-bytes:[^\"]+\",\"size\":14}"), stored);
+            assertTrue(key.verify(commitmentIn(stored), utf8(json)), "the operator proves the parameters");
+        }
+        for (Rec decision : journal.ofType(RecordType.POLICY_DECISION)) {
+            assertTrue(decision.params().contains("\"params_stored\":\"commitment\",\"log_level\":\"metadata_only\","
+                    + "\"redaction_key\":\"" + key.id() + "\""), decision::toString);
+        }
+        String storedResult = journal.ofType(RecordType.TOOL_RESULT).get(0).result();
+        assertTrue(storedResult.startsWith("{\"$vouch_redacted\":\"hmac-sha256:v1-bytes:"), storedResult);
+        assertTrue(key.verify(commitmentIn(storedResult), utf8(result)), "the operator proves the result");
+        List<Rec> errors = journal.ofType(RecordType.TOOL_ERROR);
+        Matcher m = Pattern.compile("\"message_commitment\":\"([^\"]+)\"").matcher(errors.get(0).result());
+        assertTrue(m.find(), errors.get(0).result());
+        assertTrue(key.verify(m.group(1), utf8(message)));
+        m = Pattern.compile("\"result_commitment\":\"([^\"]+)\"").matcher(errors.get(1).result());
+        assertTrue(m.find(), errors.get(1).result());
+        assertTrue(key.verify(m.group(1), utf8(errorResult)));
+        journal.closeAndVerify();
+        assertFalse(journal.anyFileContains(utf8("4821")));
+        assertFalse(journal.anyFileContains(utf8("0417")));
+        assertFalse(journal.anyFileContains(utf8("\"sha256:")), "no plain digest anywhere");
+    }
+
+    /**
+     * Metadata only with paths listed and no key: nothing of the result either (a plain digest of a document holding
+     * a value the policy names could be guessed back); before, the parameters were omitted and the result digested.
+     */
+    @Test
+    void shouldOmitTheResultUnderMetadataOnlyWithRedactedPathsAndNoKey() {
+        Guard guard = guard((tool, params) -> new PolicyDecision(dev.vouch.policy.Action.ALLOW, List.of("pin"),
+                Risk.HIGH, "vault", "pins are secret", PayloadLogging.METADATA_ONLY, Duration.ZERO)).build();
+        guard.call("vault.get", "{\"pin\":\"4821\"}", () -> "\"0417\"");
+        assertEquals("{\"$vouch_redacted\":\"omitted\",\"size\":6}",
+                journal.ofType(RecordType.TOOL_RESULT).get(0).result());
+        journal.closeAndVerify();
+        assertFalse(journal.anyFileContains(utf8("\"sha256:")), "no plain digest anywhere");
     }
 
     @Test
