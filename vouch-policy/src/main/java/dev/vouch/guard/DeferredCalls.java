@@ -74,13 +74,23 @@ final class DeferredCalls implements PendingApprovals {
     }
 
     /**
-     * A request as {@link ToolCall#sameRequestAs} compares it: tool, principal (null for none), and parameters in
-     * RFC 8785 canonical form (else as given).
+     * A request as {@link ToolCall#sameRequestAs} compares it: tool, principal (null for none), and the SHA-256 of the
+     * parameters in RFC 8785 canonical form (else as given). The digest, not the form itself: a pending call held
+     * its canonical parameters beside the stored ones and the approval request, a third copy (an outside trial's
+     * gateway ran out of a 256 MiB heap with 71 calls of 1 MB awaiting approval).
      */
-    private record RequestKey(String tool, String principal, java.nio.ByteBuffer params) {
+    private record RequestKey(String tool, String principal, java.nio.ByteBuffer paramsSha256) {
         static RequestKey of(String tool, String principal, byte[] params) {
             return new RequestKey(tool, principal == null || principal.isEmpty() ? null : principal,
-                    java.nio.ByteBuffer.wrap(ToolCall.comparable(params)));
+                    java.nio.ByteBuffer.wrap(sha256(ToolCall.comparable(params))));
+        }
+
+        private static byte[] sha256(byte[] bytes) {
+            try {
+                return java.security.MessageDigest.getInstance("SHA-256").digest(bytes);
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new IllegalStateException("SHA-256 is not available", e);
+            }
         }
     }
 
@@ -120,7 +130,7 @@ final class DeferredCalls implements PendingApprovals {
             Instant now) {
         ApprovalRequest request = approvals.request(j, requestedAt, timeout);
         CompletableFuture<Approval> answer = approvals.askWithDeadline(request, now);
-        Deferred d = new Deferred(j, tags, request,
+        Deferred d = new Deferred(j.held(), tags, request,
                 askedParams == null ? null : RequestKey.of(j.tool, j.principal, askedParams), timeout, answer);
         calls.put(j.callSeq, d);
         if (d.repeatKey != null) {

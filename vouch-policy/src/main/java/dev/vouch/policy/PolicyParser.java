@@ -160,6 +160,12 @@ final class PolicyParser {
         if (id.isBlank()) {
             throw yaml.at(idNode, "found an empty 'id'; expected the rule's id");
         }
+        if (id.equals("default")) {
+            // The journal and the gateway's answers name the default decision so (Guard.DEFAULT_POLICY_ID): an outside
+            // trial's rule of that name could not be told from "no rule matched".
+            throw yaml.at(idNode, "found rule id \"default\", which names the default decision (no rule matched) in the"
+                    + " journal and in answers; expected another id");
+        }
         Node firstUse = idNodes.putIfAbsent(id, idNode);
         if (firstUse != null) {
             throw yaml.at(idNode, "found rule id " + Texts.quote(id) + " a second time (first at line "

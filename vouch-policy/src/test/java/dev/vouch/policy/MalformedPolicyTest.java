@@ -116,6 +116,14 @@ class MalformedPolicyTest {
                             match_methods: ["y"]
                         """,
                         "4:9: found rule id \"a\" a second time (first at line 2); expected every rule id to be unique"),
+                // An outside trial's rule named so could not be told from "no rule matched" in the journal.
+                broken("rule id default", """
+                        policies:
+                          - id: default
+                            match_methods: ["x"]
+                        """,
+                        "2:9: found rule id \"default\", which names the default decision (no rule matched) in the"
+                                + " journal and in answers; expected another id"),
 
                 // ---- missing and empty values
                 broken("missing id", """

@@ -182,11 +182,86 @@ final class Exchange {
         if (!answered.compareAndSet(false, true)) {
             return;
         }
+        send(status, json);
+        meters.request(route, status, System.nanoTime() - start);
+    }
+
+    /**
+     * Answers with a JSON body that {@code body} writes (ending with {@link JsonOut#finish()}): held and sent as one
+     * piece, with its length, as {@link #respond} does, up to {@link #HELD_BODY_BYTES}; a larger one is written to the
+     * response as it is made (chunked), so that it is never held whole. Blocks this thread while the client reads.
+     */
+    void respondStreaming(int status, java.util.function.Consumer<java.io.OutputStream> body) {
+        if (!answered.compareAndSet(false, true)) {
+            return;
+        }
+        SpillingBody out = new SpillingBody(status);
+        try {
+            body.accept(out);
+            out.finish();
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            callback.failed(e); // the client went away mid-answer: nothing to tell it
+        }
+        meters.request(route, status, System.nanoTime() - start);
+    }
+
+    /** The largest body {@link #respondStreaming} holds before it starts to send. */
+    static final int HELD_BODY_BYTES = 1 << 20;
+
+    private void send(int status, byte[] json) {
+        headers(status);
+        response.write(true, ByteBuffer.wrap(json), callback);
+    }
+
+    private void headers(int status) {
         response.setStatus(status);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
         response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
-        response.write(true, ByteBuffer.wrap(json), callback);
-        meters.request(route, status, System.nanoTime() - start);
+    }
+
+    /** Holds a body up to {@link #HELD_BODY_BYTES}, then sends what it holds and the rest as it comes. */
+    private final class SpillingBody extends java.io.OutputStream {
+        private final int status;
+        private java.io.ByteArrayOutputStream held = new java.io.ByteArrayOutputStream(4096);
+        private java.io.OutputStream sending;
+
+        SpillingBody(int status) {
+            this.status = status;
+        }
+
+        @Override
+        public void write(int b) throws java.io.IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws java.io.IOException {
+            if (sending == null && held.size() + len > HELD_BODY_BYTES) {
+                headers(status);
+                sending = Content.Sink.asOutputStream(response);
+                held.writeTo(sending);
+                held = null;
+            }
+            if (sending != null) {
+                sending.write(b, off, len);
+            } else {
+                held.write(b, off, len);
+            }
+        }
+
+        @Override
+        public void close() {
+            // JsonOut's generator closes its target; finish() completes the answer.
+        }
+
+        void finish() throws java.io.IOException {
+            if (sending == null) {
+                send(status, held.toByteArray());
+                return;
+            }
+            sending.close();
+            callback.succeeded();
+        }
     }
 
     void error(HttpError e) {

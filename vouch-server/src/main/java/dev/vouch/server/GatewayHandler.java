@@ -396,6 +396,11 @@ final class GatewayHandler extends Handler.Abstract {
     // ---- tasks
 
     private void startTask(Exchange ex, AgentGuard a) {
+        if (calls.stopping()) {
+            // A task opened now could hold no call (each submit gets 503 stopping) and would end cancelled at once;
+            // an outside trial's client was told its task was open.
+            throw HttpError.unavailable("stopping", "the gateway is stopping; open the task again once it is back");
+        }
         JsonIn in = JsonIn.parse(ex.body(maxBody), TASK_START);
         sameAgent(ex, in, a);
         String name = JsonIn.limited("task", in.requiredString("task"), MAX_NAME_BYTES);
@@ -433,7 +438,11 @@ final class GatewayHandler extends Handler.Abstract {
     // ---- approvals
 
     private void listApprovals(Exchange ex, AccessTokens.Identity who) {
-        JsonOut o = new JsonOut().array("approvals");
+        ex.respondStreaming(200, out -> writeApprovals(new JsonOut(out)));
+    }
+
+    private void writeApprovals(JsonOut o) {
+        o.array("approvals");
         for (AgentGuard a : agents.values()) {
             for (ApprovalRequest r : a.guard.pendingApprovals().list()) {
                 // A call in no task has no "task" member, as other optional members are left out (it was "").
@@ -451,7 +460,7 @@ final class GatewayHandler extends Handler.Abstract {
                         .field("deadline", r.deadline()).end();
             }
         }
-        ex.respond(200, o.toBytes());
+        o.finish();
     }
 
     private static boolean isJson(String s) {

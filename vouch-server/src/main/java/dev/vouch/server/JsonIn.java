@@ -82,8 +82,11 @@ final class JsonIn {
             // The original message alone, with the position: never the body (it may hold secrets), nor what the
             // parser quotes of it. A parser limit (nesting depth, number or name length) comes without a position.
             JsonLocation at = e.getLocation();
-            throw HttpError.badRequest("malformed JSON" + (at == null ? "" : " at line " + at.getLineNr() + ", column "
-                    + at.getColumnNr()) + ": " + JsonProblem.withoutInput(e.getOriginalMessage()));
+            String problem = JsonProblem.withoutInput(e.getOriginalMessage());
+            // Valid JSON, but parsers disagree on which copy wins (an outside trial's client read "malformed").
+            String what = problem.startsWith("Duplicate field") ? "a key twice in one object" : "malformed JSON";
+            throw HttpError.badRequest(what + (at == null ? "" : " at line " + at.getLineNr() + ", column "
+                    + at.getColumnNr()) + ": " + problem);
         } catch (IOException e) {
             throw HttpError.badRequest("unreadable JSON: " + e.getMessage());
         }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 
@@ -15,12 +16,22 @@ import java.time.Instant;
 final class JsonOut {
     static final JsonFactory FACTORY = new JsonFactory();
 
-    private final ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
+    private final ByteArrayOutputStream bytes;
     private final JsonGenerator g;
 
     JsonOut() {
+        this(new ByteArrayOutputStream(256));
+    }
+
+    /**
+     * An answer written to {@code out} as it is made ({@link #finish()} ends it), for one too large to hold: the pending
+     * approvals, 200 MB of JSON with three agents at their --max-pending-bytes, built in a growing array and then
+     * copied (an outside trial's listing ran a 256 MiB gateway out of heap).
+     */
+    JsonOut(OutputStream out) {
+        this.bytes = out instanceof ByteArrayOutputStream b ? b : null;
         try {
-            g = FACTORY.createGenerator(bytes, JsonEncoding.UTF8);
+            g = FACTORY.createGenerator(out, JsonEncoding.UTF8);
             g.writeStartObject();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -124,15 +135,20 @@ final class JsonOut {
     }
 
     byte[] toBytes() {
+        finish();
+        return bytes.toByteArray();
+    }
+
+    /** Closes what is open, ends the answer with a line break, and closes the stream it was written to. */
+    void finish() {
         try {
             while (!g.getOutputContext().inRoot()) {
                 end();
             }
+            g.writeRaw('\n');
             g.close();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        bytes.write('\n');
-        return bytes.toByteArray();
     }
 }

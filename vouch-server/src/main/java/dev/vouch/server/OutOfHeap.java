@@ -30,8 +30,27 @@ final class OutOfHeap {
      */
     private final PrintStream silent = new PrintStream(OutputStream.nullOutputStream());
     private final Thread exit = new Thread(() -> System.exit(1), "vouch-gateway-exit"); // not one the hook waits for
+    /**
+     * Ends the process if the exit has not within {@link #EXIT_DEADLINE_MILLIS}: the shutdown hook seals the journal
+     * where the heap allows, and must not hold the process for ever where it does not. An outside trial's gateway
+     * printed the line and then hung for ten minutes (its ledger stuck after a producer ran out of heap mid-claim, a
+     * bug since fixed): no supervisor restarted it, since it never exited. Made now, as the line is; a daemon, so
+     * that it never holds a JVM that exits in time.
+     */
+    private final Thread deadline;
+    /** The drain (10 s) and the ledger's close, with room to spare. */
+    static final long EXIT_DEADLINE_MILLIS = 30_000;
 
-    private OutOfHeap(String me) {
+    private OutOfHeap(String me, long deadlineMillis) {
+        deadline = new Thread(() -> {
+            try {
+                Thread.sleep(deadlineMillis);
+            } catch (InterruptedException e) {
+                return;
+            }
+            Runtime.getRuntime().halt(1);
+        }, "vouch-gateway-exit-deadline");
+        deadline.setDaemon(true);
         // Made now: with the heap full, the exit must allocate as little as it can (a first cut built its message
         // then, and on JDK 25 that threw a second OutOfMemoryError). The line's bytes are written to file
         // descriptor 2 straight, since a PrintStream encodes into new buffers.
@@ -44,7 +63,12 @@ final class OutOfHeap {
      * exceptions are printed as before.
      */
     static void exitOnOutOfMemory(String me) {
-        OutOfHeap oom = new OutOfHeap(me);
+        exitOnOutOfMemory(me, EXIT_DEADLINE_MILLIS);
+    }
+
+    /** As above, the process halted {@code deadlineMillis} after the line if it has not exited (tests shorten it). */
+    static void exitOnOutOfMemory(String me, long deadlineMillis) {
+        OutOfHeap oom = new OutOfHeap(me, deadlineMillis);
         installed = oom;
         Thread.UncaughtExceptionHandler before = Thread.getDefaultUncaughtExceptionHandler();
         Thread.setDefaultUncaughtExceptionHandler((t, e) -> {
@@ -82,6 +106,11 @@ final class OutOfHeap {
             // standard error is gone: the exit status still says it
         }
         System.setErr(silent); // slf4j-simple looks System.err up at each line
+        try {
+            deadline.start();
+        } catch (Throwable cannot) {
+            // the exit below still runs; only its bound is lost
+        }
         try {
             exit.start();
         } catch (Throwable cannot) {

@@ -198,6 +198,8 @@ class GatewayCallsTest {
             }
 
             Http.Reply decided = f.decide(stalled, "approve", "ok");
+            // A task opened now could hold no call: an outside trial's client was told 201 and its task was open.
+            Http.Reply task = f.http.post("/v1/tasks", f.agentToken, "{\"task\":\"late\"}");
             try {
                 f.report(running, "{\"result\":1}");
             } catch (java.io.UncheckedIOException e) {
@@ -218,6 +220,9 @@ class GatewayCallsTest {
 
             assertEquals(503, decided.status(), decided::toString);
             assertEquals("stopping", decided.errorCode());
+            assertEquals(503, task.status(), task::toString);
+            assertEquals("stopping", task.errorCode());
+            assertEquals(0, f.journal.ofType(RecordType.TASK_START).size(), "no task opened while stopping");
             assertEquals(List.of(RecordType.POLICY_DECISION), f.journal.childTypes(stalled),
                     "no APPROVAL, no end: the call stays pending for the next start");
         }

@@ -209,6 +209,9 @@ final class ChainStage implements EventHandler<Slot> {
      */
     void process(Slot slot, boolean endOfBatch) {
         slot.clearStageResults();
+        if (slot.command == Slot.Command.VOID) {
+            counters.controlSlots.increment(); // claimed, never an event: not accepted (DisruptorLedger.accepted)
+        }
         if (failure.get() != null || sealed) {
             slot.discard = true;
         } else {
@@ -226,6 +229,7 @@ final class ChainStage implements EventHandler<Slot> {
                     }
                     case ROTATE_KEY -> rotateKey(slot);
                     case CLOSE -> seal(slot);
+                    case VOID -> { }
                     default -> throw new IllegalStateException("unknown slot command " + slot.command);
                 }
                 if (endOfBatch && !sealed && !midGroup(slot)) {

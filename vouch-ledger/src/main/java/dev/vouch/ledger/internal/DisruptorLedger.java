@@ -85,7 +85,8 @@ public final class DisruptorLedger implements Ledger, dev.vouch.internal.OpenTas
         // thread, or on two with the journal stage waiting on the chain stage through a barrier that parks instead
         // of spinning.
         String name = "vouch-ledger-" + journalDirectory.getFileName();
-        JournalStage journalStage = new JournalStage(journal, counters, failure, keyFile, name + "-journal");
+        JournalStage journalStage = new JournalStage(journal, counters, failure, keyFile, name + "-journal",
+                slotCapacity);
         if (config.consumerThreads() == 1) {
             InlineStages stages = new InlineStages(chain, journalStage, name);
             disruptor.handleEventsWith(stages);
@@ -240,8 +241,17 @@ public final class DisruptorLedger implements Ledger, dev.vouch.internal.OpenTas
             last = ring.next(n);
         }
         long first = last - n + 1;
-        for (int i = 0; i < n; i++) {
-            SlotTranslators.translateGroupMember(ring.get(first + i), group[i], i, n, i == n - 1 ? waiter : null);
+        try {
+            for (int i = 0; i < n; i++) {
+                SlotTranslators.translateGroupMember(ring.get(first + i), group[i], i, n, i == n - 1 ? waiter : null);
+            }
+        } catch (Throwable t) {
+            // All of the group or none of it; and every claimed slot published, or the consumer waits for ever.
+            for (int i = 0; i < n; i++) {
+                SlotTranslators.voidSlot(ring.get(first + i));
+            }
+            ring.publish(first, last);
+            throw t;
         }
         ring.publish(first, last);
         return waiter.await() - (n - 1);

@@ -42,13 +42,28 @@ final class JournalStage implements EventHandler<Slot> {
 
     private final String threadName;
 
+    /**
+     * The most that slots may hold beyond their pre-allocated capacity, in all. A slot grows for an event larger than
+     * its buffer and used to keep the larger buffer for ever: an outside trial's gateway (4,096 slots) kept one
+     * 100 KB or 1 MB buffer per slot its agent's large calls had passed through, held 269 MB after 3,000 calls had
+     * ended, and ran out of heap. Grown slots within the budget are kept (a steady stream of events a little over
+     * {@code slotCapacity} allocates nothing); beyond it, a slot whose event is appended gets a buffer of the
+     * ordinary size back. Only this stage, the slot's last user, replaces it; the producer that claims the slot
+     * next reads it after the ring's gating sequence, which orders the write.
+     */
+    static final long GROWN_SLOTS_BUDGET = 16L << 20;
+    private final int slotCapacity;
+    /** Bytes the slots hold beyond {@link #slotCapacity}, as last seen here (each slot's share in {@code Slot.grown}). */
+    private long grown;
+
     JournalStage(ChronicleJournal journal, LedgerCounters counters, FailureLatch failure, Path keyFile,
-                 String threadName) {
+                 String threadName, int slotCapacity) {
         this.journal = journal;
         this.counters = counters;
         this.failure = failure;
         this.keyFile = keyFile;
         this.threadName = threadName;
+        this.slotCapacity = slotCapacity;
     }
 
     @Override
@@ -189,6 +204,7 @@ final class JournalStage implements EventHandler<Slot> {
         if (slot.grew) {
             bump(counters.poolMissesSeen, 1);
         }
+        keepWithinBudget(slot, b);
         long latency = System.nanoTime() - slot.acceptedNanoTime;
         bump(counters.latencyTotalNanos, latency);
         if (latency > counters.latencyMaxNanos.get()) {
@@ -207,6 +223,21 @@ final class JournalStage implements EventHandler<Slot> {
             } else {
                 sealWaiters.add(waiter, slot.eventSequence);
             }
+        }
+    }
+
+    /** Counts what {@code slot}'s buffer holds beyond the ordinary size, and gives it back past the budget. */
+    private void keepWithinBudget(Slot slot, byte[] buffer) {
+        int extra = buffer.length - slotCapacity;
+        if (extra == slot.grown) {
+            return;
+        }
+        grown += extra - slot.grown;
+        slot.grown = extra;
+        if (grown > GROWN_SLOTS_BUDGET && extra > 0) {
+            slot.buffer = new byte[slotCapacity];
+            grown -= extra;
+            slot.grown = 0;
         }
     }
 

@@ -20,7 +20,13 @@ final class Slot {
         /** Seal the journal: the last slot. */
         CLOSE,
         /** Sign a checkpoint now (Ledger.checkpoint(), or the chain stage's own tick while idle). */
-        CHECKPOINT
+        CHECKPOINT,
+        /**
+         * Nothing: the producer failed while filling the slot (an OutOfMemoryError growing its buffer). A claimed
+         * slot must be published, or the consumer waits at it for ever; published as it was, it would carry an
+         * older event's bytes into the journal again.
+         */
+        VOID
     }
 
     /** What the journal stage does after appending the slot's records. */
@@ -63,6 +69,11 @@ final class Slot {
     long completeSequence;
     /** The new key of a rotation, for its caller. */
     VerifyingKey rotatedKey;
+
+    // ----- the journal stage's own -----
+
+    /** What {@link #buffer} holds beyond the ring's slot capacity, as the journal stage last counted it. */
+    int grown;
 
     public Slot(int capacity) {
         this.buffer = new byte[capacity];

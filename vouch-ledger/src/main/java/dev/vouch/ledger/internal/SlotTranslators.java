@@ -23,14 +23,44 @@ final class SlotTranslators {
         translateGroupMember(slot, event, 0, 1, waiter);
     }
 
-    /** Fills a slot the producer claimed itself, as member {@code index} of a group of {@code size} (1 for a lone event). */
+    /**
+     * Fills a slot the producer claimed itself, as member {@code index} of a group of {@code size} (1 for a lone event).
+     * If that fails, the slot is left {@link Slot.Command#VOID} and the failure thrown: the caller still publishes it
+     * (Disruptor's publishEvent does, in a finally).
+     */
     static void translateGroupMember(Slot slot, Event event, int index, int size, Waiter waiter) {
+        try {
+            fill(slot, event, index, size, waiter);
+        } catch (Throwable t) {
+            voidSlot(slot);
+            throw t;
+        }
+    }
+
+    /**
+     * Makes a claimed slot carry nothing. An outside trial's gateway ran out of heap while a producer grew a slot's
+     * buffer between claiming a group's slots and publishing them: the consumer spun at the unpublished slot for ever,
+     * the exit waited for it, and the process had to be killed.
+     */
+    static void voidSlot(Slot slot) {
+        slot.command = Slot.Command.VOID;
+        slot.waiter = null;
+        slot.length = 0;
+        slot.grew = false;
+        slot.groupIndex = 0;
+        slot.groupSize = 1;
+    }
+
+    /** How a slot's larger buffer is made: tests make it fail as a full heap does. */
+    static volatile java.util.function.IntFunction<byte[]> newBuffer = byte[]::new;
+
+    private static void fill(Slot slot, Event event, int index, int size, Waiter waiter) {
         long bound = EventEncoder.maxEncodedLength(event);
         boolean grew = false;
         if (bound > slot.buffer.length) {
             long exact = EventEncoder.encodedLength(event);
             if (exact > slot.buffer.length) {
-                slot.buffer = new byte[(int) Math.min(Math.max(exact, 2L * slot.buffer.length), bound)];
+                slot.buffer = newBuffer.apply((int) Math.min(Math.max(exact, 2L * slot.buffer.length), bound));
                 grew = true;
             }
         }

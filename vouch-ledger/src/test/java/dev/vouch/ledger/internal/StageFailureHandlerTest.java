@@ -74,7 +74,7 @@ class StageFailureHandlerTest {
             Path dir = Files.createDirectories(tmp.resolve("journal"));
             journal = ChronicleJournal.openLocked(dir);
             journal.handOver();
-            stage = new JournalStage(journal, counters, failure, tmp.resolve(".vouch_key"), "test-journal");
+            stage = new JournalStage(journal, counters, failure, tmp.resolve(".vouch_key"), "test-journal", 1024);
         }
 
         Slot eventSlot(int i, Waiter waiter) {
