@@ -16,12 +16,13 @@ public final class QuickStart {
     public static void main(String[] args) throws Exception {
         Path home = Files.createDirectories(Path.of(args.length > 0 ? args[0] : "vouch-quick-start"));
 
-        // Refunds over 500 wait for a person; card numbers in the parameters never reach the journal in clear.
+        // Refunds up to 500 go through; the rest (or an amount that is not a plain number) wait for a person.
+        // Card numbers in the parameters never reach the journal in clear.
         Policy policy = Policy.parse("""
                 policies:
-                  - {id: big-refunds, match_methods: [payments.refund], action: stall,
-                     conditions: [{key: amount, operator: gt, value: 500}]}
-                  - {id: refunds, match_methods: [payments.refund], action: allow, redact: [card]}
+                  - {id: refunds, match_methods: [payments.refund], action: allow, redact: [card],
+                     conditions: [{key: amount, operator: lte, value: 500}]}
+                  - {id: big-refunds, match_methods: [payments.refund], action: stall, redact: [card]}
                 """, "quick-start policy");
 
         // Who answers stalled calls. This one says yes at once; ProgrammaticApprovals lets a chat bot or a web
