@@ -235,7 +235,11 @@ final class JournalStage implements EventHandler<Slot> {
         grown += extra - slot.grown;
         slot.grown = extra;
         if (grown > GROWN_SLOTS_BUDGET && extra > 0) {
-            slot.buffer = new byte[slotCapacity];
+            try {
+                slot.buffer = new byte[slotCapacity];
+            } catch (OutOfMemoryError full) {
+                return; // keep the grown one: the ledger must not fail for want of a small buffer to give a big one back
+            }
             grown -= extra;
             slot.grown = 0;
         }
