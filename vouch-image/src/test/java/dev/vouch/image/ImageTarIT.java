@@ -41,6 +41,7 @@ class ImageTarIT {
         // The flags the vouch-ledger jar ships, from the root pom's vouch.jvm.flags, but those for jdk.compiler, a
         // module the image's runtime does not have (the JVM warned "Unknown module" at every start).
         JvmFlags.base().stream().filter(f -> !f.contains("=jdk.compiler/")).forEach(expected::add);
+        expected.add("-XX:MaxRAMPercentage=75"); // the heap: three quarters of the container's memory limit
         expected.addAll(List.of("-cp", "@/app/jib-classpath-file", GatewayMain.class.getName()));
         assertEquals(expected, image.strings("Entrypoint"));
         assertEquals(GatewayMain.class.getName() + "\n", new String(image.file("/app/jib-main-class-file").content(),
