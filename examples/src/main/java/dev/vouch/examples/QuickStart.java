@@ -16,12 +16,13 @@ public final class QuickStart {
     public static void main(String[] args) throws Exception {
         Path home = Files.createDirectories(Path.of(args.length > 0 ? args[0] : "vouch-quick-start"));
 
-        // Refunds up to 500 go through; the rest (or an amount that is not a plain number) wait for a person.
+        // Refunds from 0 to 500 go through; the rest (or an amount that is not a plain number) wait for a person.
         // Card numbers in the parameters never reach the journal in clear.
         Policy policy = Policy.parse("""
                 policies:
                   - {id: refunds, match_methods: [payments.refund], action: allow, redact: [card],
-                     conditions: [{key: amount, operator: lte, value: 500}]}
+                     conditions: [{key: amount, operator: gte, value: 0},
+                                  {key: amount, operator: lte, value: 500}]}
                   - {id: big-refunds, match_methods: [payments.refund], action: stall, redact: [card]}
                 """, "quick-start policy");
 

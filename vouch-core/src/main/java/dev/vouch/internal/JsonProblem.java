@@ -31,6 +31,8 @@ public final class JsonProblem {
      * got an unquoted API key back in the gateway's 400 answer this way (up to 256 characters of it).
      */
     private static final Pattern QUOTED_TOKEN = Pattern.compile("(Unrecognized token) '[^']*'");
+    /** A character quoted: {@code Unexpected character ('S' (code 83))} (a re-trial read one of a secret back). */
+    private static final Pattern QUOTED_CHARACTER = Pattern.compile(" ?\\('.' \\(code \\d+\\)\\)");
     /** A number quoted in a range error: {@code Numeric value (12345678901234567890) out of range of long}. */
     private static final Pattern QUOTED_NUMBER = Pattern.compile("(Numeric value) \\([^)]*\\)");
 
@@ -45,6 +47,7 @@ public final class JsonProblem {
     public static String withoutInput(String message) {
         String m = plain(message);
         m = QUOTED_TOKEN.matcher(m).replaceAll("$1");
+        m = QUOTED_CHARACTER.matcher(m).replaceAll("");
         return QUOTED_NUMBER.matcher(m).replaceAll("$1");
     }
 

@@ -46,9 +46,11 @@ class JsonProblemTest {
                 "Numeric value (123456789012345678901) out of range of long"));
         assertEquals("Non-standard token 'NaN'", JsonProblem.withoutInput(
                 "Non-standard token 'NaN': enable `JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS` to allow"));
-        assertEquals("Unexpected character ('s' (code 115)): was expecting comma to separate Object entries",
+        assertEquals("Unexpected character: was expecting comma to separate Object entries",
                 JsonProblem.withoutInput("Unexpected character ('s' (code 115)): was expecting comma to separate Object"
                         + " entries"));
+        assertEquals("Unexpected character: was expecting double-quote to start field name", JsonProblem.withoutInput(
+                "Unexpected character (''' (code 39)): was expecting double-quote to start field name"));
     }
 
     @Test

@@ -160,11 +160,11 @@ final class PolicyParser {
         if (id.isBlank()) {
             throw yaml.at(idNode, "found an empty 'id'; expected the rule's id");
         }
-        if (id.equals("default")) {
+        if (id.strip().equalsIgnoreCase("default")) {
             // The journal and the gateway's answers name the default decision so (Guard.DEFAULT_POLICY_ID): an outside
-            // trial's rule of that name could not be told from "no rule matched".
-            throw yaml.at(idNode, "found rule id \"default\", which names the default decision (no rule matched) in the"
-                    + " journal and in answers; expected another id");
+            // trial's rule of that name could not be told from "no rule matched" (nor, on a screen, " Default").
+            throw yaml.at(idNode, "found rule id " + Texts.quote(id) + ", which reads as \"default\", the name of the"
+                    + " default decision (no rule matched) in the journal and in answers; expected another id");
         }
         Node firstUse = idNodes.putIfAbsent(id, idNode);
         if (firstUse != null) {

@@ -122,8 +122,15 @@ class MalformedPolicyTest {
                           - id: default
                             match_methods: ["x"]
                         """,
-                        "2:9: found rule id \"default\", which names the default decision (no rule matched) in the"
-                                + " journal and in answers; expected another id"),
+                        "2:9: found rule id \"default\", which reads as \"default\", the name of the default decision (no"
+                                + " rule matched) in the journal and in answers; expected another id"),
+                broken("rule id Default with a space", """
+                        policies:
+                          - id: "Default "
+                            match_methods: ["x"]
+                        """,
+                        "2:9: found rule id \"Default \", which reads as \"default\", the name of the default decision (no"
+                                + " rule matched) in the journal and in answers; expected another id"),
 
                 // ---- missing and empty values
                 broken("missing id", """

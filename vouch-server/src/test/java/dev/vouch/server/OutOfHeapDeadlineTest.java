@@ -22,14 +22,21 @@ class OutOfHeapDeadlineTest {
     @Test
     void shouldEndTheProcessWhenItsShutdownHangs() throws Exception {
         Path err = tmp.resolve("stderr");
+        Path stdout = tmp.resolve("stdout");
         Process p = new ProcessBuilder(ServerProcess.javaCommand("64m", StuckExitChild.class.getName(), "2000"))
-                .redirectError(err.toFile()).start();
+                .redirectError(err.toFile()).redirectOutput(stdout.toFile()).start();
         long started = System.nanoTime();
-        assertTrue(p.waitFor(30, TimeUnit.SECONDS), "the process did not end: " + Files.readString(err));
+        boolean ended;
+        try {
+            ended = p.waitFor(30, TimeUnit.SECONDS);
+        } finally {
+            p.destroyForcibly(); // a child that never ends must not outlive the test
+        }
+        assertTrue(ended, "the process did not end: " + Files.readString(err));
         long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started);
         assertEquals(1, p.exitValue(), Files.readString(err));
         assertTrue(seconds < 20, "ended after " + seconds + " s");
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String out = Files.readString(stdout, StandardCharsets.UTF_8);
         assertTrue(out.contains("READY"), out);
         assertTrue(Files.readString(err).contains("stuck-exit: out of memory: "), Files.readString(err));
     }
