@@ -100,7 +100,7 @@ final class GuardRecords {
                         + " from the journal with no commitment (give the guard a redaction key to be able to prove"
                         + " them: GuardBuilder.redactionKey, vouch.redaction-key in Spring, --redaction-key for vouch"
                         + " serve and mcp-proxy)", d.redactedFields(), SafeText.safe(tool));
-            } else if (redactionKey == null && stored.form == StoredParams.Form.DIGEST && !warnedPlainDigest) {
+            } else if (stored.plainDigest(redactionKey) && !warnedPlainDigest) {
                 warnedPlainDigest = true;
                 LOG.warn("The policy keeps only a digest of the parameters and results of {} (metadata_only) but the"
                         + " guard has no redaction key: a plain SHA-256 digest lets anyone who holds the journal test"
@@ -241,8 +241,8 @@ final class GuardRecords {
      */
     private byte[] errorJson(Throwable t, StoredParams stored, boolean metadataOnly) {
         Json.ObjectWriter w = new Json.ObjectWriter().field("exception", t.getClass().getName());
-        boolean plainDigest = metadataOnly && redactionKey == null
-                && (stored == null || stored.form == StoredParams.Form.DIGEST);
+        boolean plainDigest = metadataOnly
+                && (stored == null ? redactionKey == null : stored.plainDigest(redactionKey));
         if (t instanceof ToolFailure failure) {
             byte[] result = failure.resultJson();
             if (result != null) {

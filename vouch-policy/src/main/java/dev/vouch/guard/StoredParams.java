@@ -159,7 +159,16 @@ final class StoredParams {
      * four-digit result digested, and guessed back.
      */
     StoredParams keepLikeThese(byte[] bytes, RedactionKey key) {
-        return key == null && form == Form.DIGEST ? digest(bytes, null) : whole(bytes, key, null);
+        return plainDigest(key) ? digest(bytes, null) : whole(bytes, key, null);
+    }
+
+    /**
+     * Whether these parameters are a plain SHA-256 digest, kept without a redaction key ({@code key} is the guard's):
+     * then what goes with them (the result, an error's message) is digested too, and anyone holding the journal can
+     * test guesses of it.
+     */
+    boolean plainDigest(RedactionKey key) {
+        return key == null && form == Form.DIGEST;
     }
 
     /** Parameters as a record already stores them (a call rediscovered from the journal). */

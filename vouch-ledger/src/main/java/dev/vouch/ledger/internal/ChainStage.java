@@ -3,6 +3,7 @@ package dev.vouch.ledger.internal;
 import static dev.vouch.ledger.internal.LedgerCounters.bump;
 
 import com.lmax.disruptor.EventHandler;
+import com.lmax.disruptor.EventTranslatorOneArg;
 import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.Sequence;
 import dev.vouch.Durability;
@@ -22,6 +23,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,6 +46,13 @@ final class ChainStage implements EventHandler<Slot> {
      * InlineStages) back to the producers.
      */
     static final int RELEASE_EVERY = 64;
+    /**
+     * How long the ring may stay idle before a tick slot asks the journal stage to ask the storage (StorageWatch)
+     * whether it still takes writes. Without it an idle gateway on a volume that had turned read-only stayed ready
+     * until its next call or its stop (a re-trial: 20 s ready and healthy, then a 503); with it, the ledger fails
+     * within about a second, as it would under load. A probe is a one-byte write to the lock file.
+     */
+    static final long IDLE_STORAGE_CHECK_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final ChronicleJournal journal;
     private final boolean signEveryEvent;
@@ -91,6 +100,9 @@ final class ChainStage implements EventHandler<Slot> {
     private boolean tickPending;
     /** Sequence number of the first member of the group being processed. */
     private long groupFirst;
+    /** The ring sequence onTimeout last saw, and since when (nanoTime) it has stood still there. */
+    private long idleAtRingSequence = Long.MIN_VALUE;
+    private long idleSinceNanoTime;
 
     public ChainStage(ChronicleJournal journal, SigningKey key, String origin, ResumePoint resume,
                         LedgerConfig config, LedgerCounters counters, FailureLatch failure) {
@@ -227,6 +239,12 @@ final class ChainStage implements EventHandler<Slot> {
                         slot.then = Slot.Then.COMPLETE;
                         slot.completeSequence = sequence - 1;
                     }
+                    case CHECK_STORAGE -> {
+                        tickPending = false;
+                        writeGapIfDropped();
+                        slot.then = Slot.Then.COMPLETE; // the journal stage's commit asks the storage
+                        slot.completeSequence = sequence - 1;
+                    }
                     case ROTATE_KEY -> rotateKey(slot);
                     case CLOSE -> seal(slot);
                     case VOID -> { }
@@ -247,20 +265,32 @@ final class ChainStage implements EventHandler<Slot> {
 
     /**
      * Runs while the ring is idle (the wait strategy's timeout): records that have waited {@code checkpointMaxDelay}
-     * for a checkpoint, and drops with no event behind them, must not wait for the next event. A tick slot carries
-     * the work through the ring, so it reaches the journal in order like everything else.
+     * for a checkpoint, and drops with no event behind them, must not wait for the next event; and a ring idle for
+     * {@link #IDLE_STORAGE_CHECK_NANOS} has the storage asked. A tick slot carries the work through the ring, so it
+     * reaches the journal in order like everything else.
      */
     @Override
-    public void onTimeout(long sequence) {
+    public void onTimeout(long ringSequence) {
         if (failure.get() != null || sealed || ring == null || tickPending) {
             return;
         }
-        boolean overdue = uncoveredRecords > 0 && System.nanoTime() - firstUncoveredNanoTime >= checkpointMaxDelayNanos;
+        long now = System.nanoTime();
+        if (ringSequence != idleAtRingSequence) {
+            idleAtRingSequence = ringSequence;
+            idleSinceNanoTime = now;
+        }
+        boolean overdue = uncoveredRecords > 0 && now - firstUncoveredNanoTime >= checkpointMaxDelayNanos;
         if (overdue || counters.dropped.sum() != droppedRecorded) {
-            tickPending = ring.tryPublishEvent(SlotTranslators.CHECKPOINT, null);
-            if (tickPending) {
-                counters.controlSlots.increment();
-            }
+            publishTick(SlotTranslators.CHECKPOINT);
+        } else if (now - idleSinceNanoTime >= IDLE_STORAGE_CHECK_NANOS) {
+            publishTick(SlotTranslators.CHECK_STORAGE);
+        }
+    }
+
+    private void publishTick(EventTranslatorOneArg<Slot, Waiter> tick) {
+        tickPending = ring.tryPublishEvent(tick, null);
+        if (tickPending) {
+            counters.controlSlots.increment();
         }
     }
 

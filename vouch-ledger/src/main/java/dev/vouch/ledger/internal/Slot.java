@@ -22,6 +22,11 @@ final class Slot {
         /** Sign a checkpoint now (Ledger.checkpoint(), or the chain stage's own tick while idle). */
         CHECKPOINT,
         /**
+         * Nothing to sign: the chain stage's tick after a second idle, whose commit in the journal stage asks the
+         * storage whether it still takes writes (StorageWatch).
+         */
+        CHECK_STORAGE,
+        /**
          * Nothing: the producer failed while filling the slot (an OutOfMemoryError growing its buffer). A claimed
          * slot must be published, or the consumer waits at it for ever; published as it was, it would carry an
          * older event's bytes into the journal again.

@@ -18,6 +18,8 @@ final class SlotTranslators {
     public static final EventTranslatorOneArg<Slot, Waiter> ROTATE_KEY = (slot, seq, waiter) -> command(slot, Slot.Command.ROTATE_KEY, waiter);
     public static final EventTranslatorOneArg<Slot, Waiter> CLOSE = (slot, seq, waiter) -> command(slot, Slot.Command.CLOSE, waiter);
     public static final EventTranslatorOneArg<Slot, Waiter> CHECKPOINT = (slot, seq, waiter) -> command(slot, Slot.Command.CHECKPOINT, waiter);
+    public static final EventTranslatorOneArg<Slot, Waiter> CHECK_STORAGE =
+            (slot, seq, waiter) -> command(slot, Slot.Command.CHECK_STORAGE, waiter);
 
     private static void translateEvent(Slot slot, long sequence, Event event, Waiter waiter) {
         translateGroupMember(slot, event, 0, 1, waiter);
