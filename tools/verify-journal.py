@@ -24,9 +24,11 @@ import argparse
 import base64
 import binascii
 import datetime
+import decimal
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -1041,7 +1043,7 @@ def misleading_members(line, raw, rec, index, export_line=None, outcomes=None):
             # checkpoint's resume_* members) mislead no reader where the record has nothing there.
             if said[name] is not None and said[name] != "":
                 differing.append(name)
-        elif differs(line[name], said[name]):
+        elif differs(line[name], said[name], name):
             differing.append(name)
     return differing
 
@@ -1054,10 +1056,40 @@ class Worded:
 WORDED = Worded()
 
 
-def differs(given, value):
+def differs(given, value, name=None):
+    """Whether a line's member says something else than its record: numbers by their exact value (4, 4.0 and 4e0
+    are one number; an outside verifier in JavaScript asked how they compare), the ISO-8601 timestamp by the instant it
+    names (0 to 9 fraction digits), words of the exporter's own as any non-empty string."""
     if value is WORDED:
         return not isinstance(given, str) or not given
+    if name == "timestamp" and isinstance(value, str):
+        return not isinstance(given, str) or given != value and canonical_instant(given) != value
+    if is_number(value) and is_number(given):
+        return decimal.Decimal(given) != decimal.Decimal(value)
     return given != value or type(given) is not type(value)
+
+
+def is_number(value):
+    return isinstance(value, (int, decimal.Decimal)) and not isinstance(value, bool)
+
+
+ISO_INSTANT = re.compile(r"([0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2})(?:\.([0-9]{1,9}))?Z")
+
+
+def canonical_instant(text):
+    """An export line's timestamp as iso_instant writes the instant it names (fraction in groups of three digits,
+    none if zero), or None if it is not ISO-8601 in UTC with 0 to 9 fraction digits (EXPORT.md)."""
+    m = ISO_INSTANT.fullmatch(text)
+    if m is None:
+        return None
+    nine = ((m.group(2) or "") + "000000000")[:9]
+    if nine == "000000000":
+        return m.group(1) + "Z"
+    if nine.endswith("000000"):
+        return "%s.%sZ" % (m.group(1), nine[:3])
+    if nine.endswith("000"):
+        return "%s.%sZ" % (m.group(1), nine[:6])
+    return "%s.%sZ" % (m.group(1), nine)
 
 
 def names_type_code(path):
@@ -1100,7 +1132,9 @@ def read_export(path):
             if not line.strip(" \t\r\n"):  # blank: only JSON white space (FORMAT.md), not U+00A0
                 continue
             try:
-                obj = json.loads(line, object_pairs_hook=no_duplicates, parse_constant=no_constant)
+                # Numbers exactly: a float would lose timestamp_ns, which is above 2^53.
+                obj = json.loads(line, object_pairs_hook=no_duplicates, parse_constant=no_constant,
+                                 parse_float=decimal.Decimal)
             except RecursionError:
                 raise InputError("%s line %d is not a valid export line: nested too deeply" % (path, line_no))
             except ValueError as e:

@@ -5,12 +5,16 @@ import dev.vouch.internal.format.RecordDescriptor;
 import dev.vouch.verify.RecordBuffer;
 import java.io.IOException;
 import java.io.StringWriter;
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Whether a line of {@code vouch export} handed to a third party says what its {@code record_b64} says. A proof
@@ -26,6 +30,11 @@ final class ExportLineCheck {
     /** The member every export line has and other JSON holding a {@code record_b64} (a prove result) does not. */
     private static final String EXPORT_LINE_MEMBER = "type_code";
     private static final String DERIVED = "outcome";
+    /** Members in the exporter's own words: a verifier in another language holds a line only to a non-empty string. */
+    private static final Set<String> WORDED = Set.of("malformed", "note_error");
+    private static final String TIMESTAMP = "timestamp";
+    private static final Pattern ISO_INSTANT =
+            Pattern.compile("([0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2})(?:\\.([0-9]{1,9}))?Z");
     /**
      * Lines whose readable members differ from their record named at the most; the rest are counted in one more
      * failure (docs/FORMAT.md, "Export format"; verify-journal.py does the same): one line removed from an export
@@ -81,11 +90,79 @@ final class ExportLineCheck {
                 // checkpoint's resume_* members) mislead no reader where the record has nothing there.
                 continue;
             }
-            if (given.containsKey(name) != said.containsKey(name) || !Objects.equals(given.get(name), said.get(name))) {
+            if (given.containsKey(name) != said.containsKey(name) || !sameMember(name, given.get(name), said.get(name))) {
                 differing.add((String) name);
             }
         }
         return differing;
+    }
+
+    /**
+     * Whether a line's member says what the record's rendering does: numbers by their exact value (4, 4.0 and 4e0 are
+     * one number, as a reader of JSON takes them; an outside verifier in JavaScript asked), the ISO-8601
+     * {@code timestamp} by the instant it names (0 to 9 fraction digits, EXPORT.md), and the exporter's own words
+     * ({@code malformed}, {@code note_error}) as any non-empty string, as FORMAT.md promises a verifier in another
+     * language; anything else as an equal JSON value.
+     */
+    static boolean sameMember(Object name, Object given, Object said) {
+        if (WORDED.contains(name) && said instanceof String words && !words.isEmpty()) {
+            return given instanceof String g && !g.isEmpty();
+        }
+        if (TIMESTAMP.equals(name) && said instanceof String instant) {
+            return given instanceof String g && (instant.equals(g) || instant.equals(canonicalInstant(g)));
+        }
+        return sameValue(given, said);
+    }
+
+    private static boolean sameValue(Object a, Object b) {
+        if (a instanceof Number x && b instanceof Number y) {
+            return decimal(x).compareTo(decimal(y)) == 0;
+        }
+        if (a instanceof List<?> x && b instanceof List<?> y) {
+            if (x.size() != y.size()) {
+                return false;
+            }
+            for (int i = 0; i < x.size(); i++) {
+                if (!sameValue(x.get(i), y.get(i))) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        if (a instanceof Map<?, ?> x && b instanceof Map<?, ?> y) {
+            if (!x.keySet().equals(y.keySet())) {
+                return false;
+            }
+            for (Map.Entry<?, ?> e : x.entrySet()) {
+                if (!sameValue(e.getValue(), y.get(e.getKey()))) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        return Objects.equals(a, b);
+    }
+
+    private static BigDecimal decimal(Number n) {
+        return n instanceof BigDecimal d ? d
+                : n instanceof BigInteger i ? new BigDecimal(i) : BigDecimal.valueOf(n.longValue());
+    }
+
+    /**
+     * {@code text} as {@code Instant.toString} writes the instant it names (fraction in groups of three digits, none
+     * if zero), or null if it is not ISO-8601 in UTC with 0 to 9 fraction digits.
+     */
+    static String canonicalInstant(String text) {
+        Matcher m = ISO_INSTANT.matcher(text);
+        if (!m.matches()) {
+            return null;
+        }
+        String nine = ((m.group(2) == null ? "" : m.group(2)) + "000000000").substring(0, 9);
+        if (nine.equals("000000000")) {
+            return m.group(1) + "Z";
+        }
+        int digits = nine.endsWith("000000") ? 3 : nine.endsWith("000") ? 6 : 9;
+        return m.group(1) + "." + nine.substring(0, digits) + "Z";
     }
 
     private static boolean emptyValue(Object value) {

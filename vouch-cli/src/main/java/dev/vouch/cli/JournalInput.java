@@ -134,8 +134,10 @@ final class JournalInput implements RecordSource {
         check(directory);
         try {
             for (Path ignored : JournalReader.ignoredFiles(directory)) {
-                err.println("warning: ignoring " + Text.safe(ignored.getFileName().toString())
-                        + ": not a journal cycle file (yyyyMMddL.cq4), so not part of the journal");
+                err.println("warning: ignoring " + Text.safe(ignored.getFileName().toString()) + ": "
+                        + (Files.isRegularFile(ignored) ? "not a journal cycle file (yyyyMMddL.cq4)"
+                        : "not a regular file (a directory, FIFO, device or broken link)")
+                        + ", so not part of the journal");
             }
             Path rolled = JournalReader.lastFileRolledOver(directory);
             if (rolled != null) {

@@ -210,9 +210,9 @@ final class VerifyCommand implements Callable<Integer> {
         return out;
     }
 
-    private static boolean holdsCycleFiles(Path dir) {
+    private static boolean holdsJournalFiles(Path dir) {
         try {
-            return !JournalReader.cycleFiles(dir).isEmpty();
+            return JournalReader.holdsJournalFiles(dir);
         } catch (IOException e) {
             return true; // unreadable: let verifying it say why
         }
@@ -227,13 +227,14 @@ final class VerifyCommand implements Callable<Integer> {
     }
 
     /**
-     * The subdirectories of {@code parent} that hold journal cycle files, and the bundles in it, in name order. Such
-     * a subdirectory counts even when it does not read as a Vouch journal: damage can make a journal look like
-     * another kind of Chronicle queue, and it must then fail the run, not drop out of it.
+     * The subdirectories of {@code parent} that hold journal files ({@link JournalReader#holdsJournalFiles}), and the
+     * bundles in it, in name order. Such a subdirectory counts even when it does not read as a Vouch journal: damage
+     * can make a journal look like another kind of Chronicle queue, or remove all its day files (an outside trial's
+     * wiped journal dropped out of a run that then said ALL INTACT), and it must then fail the run.
      */
     static List<Path> journalsIn(Path parent) {
         try (Stream<Path> files = Files.list(parent)) {
-            return files.filter(p -> (Files.isDirectory(p) && holdsCycleFiles(p))
+            return files.filter(p -> (Files.isDirectory(p) && holdsJournalFiles(p))
                     || (p.getFileName().toString().endsWith(".zip") && BundleInput.looksLikeBundle(p))
                     || (p.getFileName().toString().endsWith(".jsonl") && ExportInput.looksLikeExport(p)))
                     .sorted().toList();
@@ -388,6 +389,16 @@ final class VerifyCommand implements Callable<Integer> {
         } catch (CliException e) {
             // Reading failed partway: failures may already be out, so close the object rather than leave it open.
             endEarly(g, check, "error", VouchCli.EXIT_USAGE, e.getMessage());
+            throw e;
+        } catch (IOException | java.io.UncheckedIOException e) {
+            // The same from the parallel reader (--threads 2, the default on two cores), which an outside trial's
+            // script got as {"failures":[ and nothing more. If it was the output that failed, this fails again.
+            IOException cause = e instanceof IOException io ? io : ((java.io.UncheckedIOException) e).getCause();
+            try {
+                endEarly(g, check, "error", VouchCli.EXIT_USAGE, check.display() + ": " + Errors.describe(cause));
+            } catch (IOException | RuntimeException again) {
+                e.addSuppressed(again);
+            }
             throw e;
         } finally {
             progress.clear();

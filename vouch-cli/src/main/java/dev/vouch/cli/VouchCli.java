@@ -113,11 +113,12 @@ public final class VouchCli implements Runnable {
             System.err.println("vouch: " + unreadable);
             System.exit(EXIT_USAGE);
         }
-        if (args.length > 0 && args[0].equals("mcp-proxy")) {
+        String[] proxy = mcpProxyArgs(args);
+        if (proxy != null) {
             // Before picocli: the proxy's own options and the server's command line reach it unparsed, and
             // standard output carries MCP only.
             OutputStream mcp = new BufferedOutputStream(stdout, 1 << 16);
-            System.exit(McpProxyMain.run(Arrays.copyOfRange(args, 1, args.length), System.in, mcp, System.err));
+            System.exit(McpProxyMain.run(proxy, System.in, mcp, System.err));
         }
         PrintWriter out = new PrintWriter(new BufferedWriter(new OutputStreamWriter(stdout, StandardCharsets.UTF_8), 1 << 16));
         PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
@@ -125,6 +126,21 @@ public final class VouchCli implements Runnable {
         out.flush();
         err.flush();
         System.exit(code);
+    }
+
+    /**
+     * The MCP proxy's own arguments if {@code args} run it ({@code vouch mcp-proxy ...}, or {@code vouch help
+     * mcp-proxy}, which CLI.md promises is {@code --help} as for every command: an outside trial got "Unknown
+     * subcommand"), else null.
+     */
+    static String[] mcpProxyArgs(String[] args) {
+        if (args.length > 0 && args[0].equals("mcp-proxy")) {
+            return Arrays.copyOfRange(args, 1, args.length);
+        }
+        if (args.length == 2 && args[0].equals("help") && args[1].equals("mcp-proxy")) {
+            return new String[] {"--help"};
+        }
+        return null;
     }
 
     /** Runs one command line with these writers, {@code out} not a pipe; returns the exit code. Used by the tests. */

@@ -71,6 +71,21 @@ class ClosedPipeTest {
         assertTrue(err.contains("vouch show: standard output could not be written"), err);
     }
 
+    /** A re-trial's DSSE export to /dev/full said "exported 3 DSSE envelope(s)", then that nothing could be written. */
+    @Test
+    void shouldNotSayTheDsseEnvelopesWereExportedWhenStandardOutputFailed(@TempDir Path tmp) throws Exception {
+        File full = new File("/dev/full");
+        Assumptions.assumeTrue(full.exists(), "no /dev/full here");
+        Process p = start("export", journal.dir(), "--format", "dsse", "--pubkey", journal.pub(), "--key",
+                journal.keyFile().toString()).redirectOutput(full).redirectError(tmp.resolve("err").toFile()).start();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        String err = Files.readString(tmp.resolve("err"));
+
+        assertEquals(VouchCli.EXIT_USAGE, p.exitValue(), err);
+        assertTrue(err.contains("vouch export: standard output could not be written"), err);
+        assertFalse(err.contains("exported"), err);
+    }
+
     private static Run runAndCloseAfterOneLine(String... args) throws Exception {
         Path err = Files.createTempFile(shared, "err", ".txt");
         Process p = start(args).redirectError(err.toFile()).start();

@@ -24,6 +24,25 @@ class GatewayCommandsHelpTest {
         assertTrue(Cli.run("rekey", "--help").out().contains("--server=URL"));
     }
 
+    /**
+     * {@code vouch help mcp-proxy} is {@code vouch mcp-proxy --help}, as {@code help} is for every command (an outside
+     * trial's was "Unknown subcommand", exit 2); the proxy's arguments reach it unparsed.
+     */
+    @Test
+    void shouldTakeHelpMcpProxyForTheProxysOwnHelp() {
+        assertEquals(List.of("--help"), List.of(VouchCli.mcpProxyArgs(new String[] {"help", "mcp-proxy"})));
+        assertEquals(List.of("--policy", "p", "--", "npx", "help"), List.of(VouchCli.mcpProxyArgs(
+                new String[] {"mcp-proxy", "--policy", "p", "--", "npx", "help"})));
+        assertEquals(null, VouchCli.mcpProxyArgs(new String[] {"help", "verify"}));
+        assertEquals(null, VouchCli.mcpProxyArgs(new String[] {}));
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        int exit = dev.vouch.mcpproxy.McpProxyMain.run(VouchCli.mcpProxyArgs(new String[] {"help", "mcp-proxy"}),
+                java.io.InputStream.nullInputStream(), java.io.OutputStream.nullOutputStream(),
+                new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+        assertEquals(0, exit, err::toString);
+        assertTrue(err.toString(java.nio.charset.StandardCharsets.UTF_8).contains("Usage: mcp-proxy"), err::toString);
+    }
+
     @Test
     void shouldExitTwoOnUsageErrorsOfTheGatewayCommands() {
         for (String[] args : List.of(new String[] {"approve"}, new String[] {"approve", "x"},

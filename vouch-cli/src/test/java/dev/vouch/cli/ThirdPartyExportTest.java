@@ -448,6 +448,12 @@ class ThirdPartyExportTest {
         assertTrue(ours.out().contains("TAMPERED") && !ours.out().contains("export_line"), ours::toString);
         assertTrue(python.startsWith("TAMPERED") && !python.contains("export_line"), python);
 
+        Files.writeString(export, text.replaceFirst("\"note_error\":\"[^\"]*\"", "\"note_error\":\"unparsable\""));
+        ours = Cli.run("verify", export.toString(), "--pubkey", w.pub());
+        python = independentOutput(script, export, w);
+        assertTrue(ours.out().contains("TAMPERED") && !ours.out().contains("export_line"), ours::toString);
+        assertTrue(python.startsWith("TAMPERED") && !python.contains("export_line"), python);
+
         for (String lie : List.of("null", "\"\"", "1")) {
             Files.writeString(export, text.replaceFirst("\"note_error\":\"[^\"]*\"", "\"note_error\":" + lie));
             Cli.Result forged = Cli.run("verify", export.toString(), "--pubkey", w.pub());
@@ -462,6 +468,65 @@ class ThirdPartyExportTest {
         assertTrue(ours.out().contains("FAILURE seq 1 malformed") && !ours.out().contains("export_line"), ours::toString);
         assertTrue(python.contains("seq 1: malformed: not a valid record: signed note")
                 && !python.contains("export_line"), python);
+    }
+
+    /**
+     * How a line's members compare, as an outside verifier written in JavaScript from the docs asked: numbers by their
+     * exact value ({@code 4.0} and {@code 4e0} are 4, while {@code timestamp_ns} one nanosecond off, above 2^53, is
+     * found), the {@code timestamp} by the instant it names (EXPORT.md allows 0 to 9 fraction digits; vouch verify
+     * called the shortest spelling of a true instant TAMPERED). Both verifiers alike.
+     */
+    @Test
+    void shouldCompareNumbersByValueAndTimestampsByTheInstantInBothVerifiers() throws Exception {
+        Path script = script();
+        Assumptions.assumeTrue(onPath("python3") && onPath("openssl"), "python3 and openssl are needed");
+        TestJournals.Written w = TestJournals.write(tmp.resolve("values"), 3);
+        Path export = tmp.resolve("values.jsonl");
+        assertEquals(0, Cli.run("export", w.dir(), "--output", export.toString()).exit());
+        String text = Files.readString(export);
+        java.util.regex.Matcher ts = java.util.regex.Pattern.compile("\"timestamp\":\"([^\".]+)(?:\\.([0-9]+))?Z\"")
+                .matcher(text);
+        StringBuilder respelled = new StringBuilder();
+        int n = 0;
+        while (ts.find()) {
+            String nine = ((ts.group(2) == null ? "" : ts.group(2)) + "000000000").substring(0, 9);
+            String shortest = nine.replaceFirst("0+$", "");
+            // Every other line: the shortest fraction, or all nine digits.
+            String fraction = n++ % 2 == 0 ? (shortest.isEmpty() ? "" : "." + shortest) : "." + nine;
+            ts.appendReplacement(respelled, "\"timestamp\":\"" + ts.group(1) + fraction + "Z\"");
+        }
+        ts.appendTail(respelled);
+        String same = respelled.toString().replaceAll("\"seq\":([0-9]+),", "\"seq\":$1.0,")
+                .replaceAll("\"index\":([0-9]+),", "\"index\":$1e0,");
+        assertTrue(n > 5 && !same.equals(text) && same.contains(".0,\"index\":") && same.contains("e0,"), same);
+        Files.writeString(export, same);
+        Cli.Result ours = Cli.run("verify", export.toString(), "--pubkey", w.pub());
+        assertEquals(0, ours.exit(), ours::toString);
+        assertEquals(0, independentExit(script, export, w), () -> "python: " + pythonOf(script, export, w));
+
+        java.util.regex.Matcher ns = java.util.regex.Pattern.compile("\"timestamp_ns\":([0-9]+)").matcher(text);
+        assertTrue(ns.find());
+        long nanos = Long.parseLong(ns.group(1));
+        assertTrue(nanos > 1L << 53, "a timestamp a double cannot hold: " + nanos);
+        Files.writeString(export, text.replaceFirst("\"timestamp_ns\":" + nanos, "\"timestamp_ns\":" + (nanos + 1)));
+        ours = Cli.run("verify", export.toString(), "--pubkey", w.pub());
+        assertTrue(ours.exit() == 1 && ours.out().contains("timestamp_ns differs"), ours::toString);
+        String python = independentOutput(script, export, w);
+        assertTrue(python.startsWith("TAMPERED") && python.contains("timestamp_ns differs"), python);
+
+        Files.writeString(export, text.replaceFirst("\"timestamp\":\"([0-9]{4})", "\"timestamp\":\"1999"));
+        ours = Cli.run("verify", export.toString(), "--pubkey", w.pub());
+        assertTrue(ours.exit() == 1 && ours.out().contains("timestamp differs"), ours::toString);
+        python = independentOutput(script, export, w);
+        assertTrue(python.startsWith("TAMPERED") && python.contains("timestamp differs"), python);
+    }
+
+    private String pythonOf(Path script, Path export, TestJournals.Written w) {
+        try {
+            return independentOutput(script, export, w);
+        } catch (Exception e) {
+            return e.toString();
+        }
     }
 
     /**
@@ -546,6 +611,12 @@ class ThirdPartyExportTest {
         Path malformed = exportOf(genesis, bad, new byte[] {1, 2, 3, 4, 5, 6, 7, 8});
         String text = Files.readString(malformed);
         assertTrue(text.contains("\"seq\":1,\"index\":1,\"malformed\":") && text.contains("\"seq\":null,\"index\":2,"), text);
+        ours = Cli.run("verify", malformed.toString(), "--pubkey", w.pub()).out();
+        python = independentOutput(script, malformed, w);
+        assertTrue(ours.contains("TAMPERED") && !ours.contains("export_line"), ours);
+        assertTrue(python.startsWith("TAMPERED") && !python.contains("export_line"), python);
+        // Other words are still the exporter's words (FORMAT.md): an outside verifier's own were export_line failures.
+        Files.writeString(malformed, text.replaceAll("\"malformed\":\"[^\"]*\"", "\"malformed\":\"does not decode\""));
         ours = Cli.run("verify", malformed.toString(), "--pubkey", w.pub()).out();
         python = independentOutput(script, malformed, w);
         assertTrue(ours.contains("TAMPERED") && !ours.contains("export_line"), ours);

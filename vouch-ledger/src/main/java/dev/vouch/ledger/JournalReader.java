@@ -10,6 +10,7 @@ import dev.vouch.verify.RecordSource;
 import dev.vouch.verify.StorageDamageException;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * Opens journals for reading. Reading never writes, locks, creates, renames or maps anything in the journal
@@ -53,8 +54,11 @@ public final class JournalReader {
     public static String notAJournal(Path directory) throws IOException {
         CycleFiles.Listing listing = CycleFiles.list(directory);
         if (listing.cycles().isEmpty()) {
-            return listing.strays().isEmpty() ? "no .cq4 journal files in it"
-                    : "no journal cycle files (yyyyMMddL.cq4) in it, only other .cq4 files";
+            List<String> traces = CycleFiles.writerTraces(directory);
+            String left = traces.isEmpty() ? "" : ", though it holds " + String.join(" and ", traces) + ", which a"
+                    + " journal's writer leaves beside them: the journal's day files were removed or moved";
+            return (listing.strays().isEmpty() ? "no .cq4 journal files in it"
+                    : "no journal cycle files (yyyyMMddL.cq4) in it, only other .cq4 files") + left;
         }
         RecordBuffer buffer = new RecordBuffer(1024);
         RecordView view = new RecordView();
@@ -116,6 +120,16 @@ public final class JournalReader {
     /** {@code .cq4} files in {@code directory} that are not journal cycle files, and so are not read. */
     public static java.util.List<Path> ignoredFiles(Path directory) throws IOException {
         return CycleFiles.list(directory).strays();
+    }
+
+    /**
+     * Whether {@code directory} holds journal files: cycle files, other {@code .cq4} files, or what a journal's writer
+     * leaves beside them (Chronicle's {@code metadata.cq4t}, Vouch's {@code .vouch-writer.lock}). A directory of
+     * journals verified together counts each such subdirectory: one whose day files were all removed must fail the
+     * run, not drop out of it.
+     */
+    public static boolean holdsJournalFiles(Path directory) throws IOException {
+        return CycleFiles.any(directory) || !CycleFiles.writerTraces(directory).isEmpty();
     }
 
     /** Bytes in the journal's cycle files, or -1 if they cannot be listed. */

@@ -8,6 +8,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
@@ -26,8 +27,11 @@ import java.util.concurrent.Executors;
  * {@code reason=TEXT} on its standard output name who answered and why. It may take as long as a person does: when
  * the policy's deadline passes (the guard records TIMED_OUT) or the call is cancelled, the program is killed, and so
  * is every program still asking when the proxy stops ({@link #close}): the call stays pending in the journal, and the
- * next start asks again (an outside trial found each restart left one more program, still asking, behind). Its
- * standard error is the proxy's (standard output carries MCP, so the program's own never reaches the client).
+ * next start asks again (an outside trial found each restart left one more program, still asking, behind). What it
+ * writes to standard error is copied to the proxy's (standard output carries MCP, so the program's own never reaches
+ * the client), through a pipe of its own: a program that inherited the proxy's standard error held the client's pipe
+ * open after a {@code kill -9} of the proxy, and an outside trial's TypeScript client never saw the proxy go (its
+ * calls timed out instead of failing at once) until the orphaned program ended.
  */
 final class CommandApprovals implements ApprovalHandler, AutoCloseable {
     /** What a program says on standard output is read up to this much; the rest is discarded. */
@@ -41,8 +45,12 @@ final class CommandApprovals implements ApprovalHandler, AutoCloseable {
     private final java.util.Set<Process> asking = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
-    CommandApprovals(String command) {
+    /** Where the programs' standard error is copied: the proxy's own. */
+    private final PrintStream err;
+
+    CommandApprovals(String command, PrintStream err) {
         this.command = command;
+        this.err = err;
     }
 
     @Override
@@ -56,7 +64,7 @@ final class CommandApprovals implements ApprovalHandler, AutoCloseable {
         if (answer.isDone()) {
             return; // the call was cancelled, or its deadline passed, before the program could start
         }
-        ProcessBuilder pb = new ProcessBuilder("/bin/sh", "-c", command).redirectError(ProcessBuilder.Redirect.INHERIT);
+        ProcessBuilder pb = new ProcessBuilder("/bin/sh", "-c", command);
         environment(pb.environment(), request);
         Process p;
         try {
@@ -67,6 +75,7 @@ final class CommandApprovals implements ApprovalHandler, AutoCloseable {
             return;
         }
         asking.add(p);
+        runners.execute(() -> copyErrors(p.getErrorStream()));
         if (closed) {
             kill(p); // stopped while it started
         }
@@ -112,6 +121,21 @@ final class CommandApprovals implements ApprovalHandler, AutoCloseable {
             default -> Approval.refused(approver, "the approval command failed (exit status " + status + ")"
                     + (reason == null ? "" : ": " + reason));
         });
+    }
+
+    /** Copies what a program writes to standard error to the proxy's, until the program (and what it started) ends. */
+    private void copyErrors(InputStream errors) {
+        byte[] buffer = new byte[8192];
+        try (errors) {
+            for (int n; (n = errors.read(buffer)) > 0; ) {
+                synchronized (err) {
+                    err.write(buffer, 0, n);
+                    err.flush();
+                }
+            }
+        } catch (IOException ignored) {
+            // The program ended, or was killed: nothing more to copy.
+        }
     }
 
     /** Kills a program that still runs, and what it started (a shell's children: sleep, curl, a dialog...). */

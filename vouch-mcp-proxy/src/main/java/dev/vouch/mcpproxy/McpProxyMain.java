@@ -353,7 +353,7 @@ public final class McpProxyMain implements Callable<Integer> {
             return ApprovalHandler.alwaysDeny();
         }
         if (approvals == Approvals.COMMAND) {
-            return new CommandApprovals(approvalCommand);
+            return new CommandApprovals(approvalCommand, err);
         }
         try {
             InputStream tty = new FileInputStream("/dev/tty");

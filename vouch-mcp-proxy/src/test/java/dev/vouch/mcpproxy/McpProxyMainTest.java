@@ -169,6 +169,35 @@ class McpProxyMainTest {
         }
     }
 
+    /**
+     * An approval program's standard error reaches the proxy's through a pipe of its own, never the proxy's own
+     * descriptor: an outside trial's program, orphaned by a kill -9 of the proxy, held the MCP client's stderr pipe
+     * open, and the TypeScript client never saw the proxy go until the program ended.
+     */
+    @Test
+    void shouldCopyAnApprovalProgramsStandardErrorThroughAPipeOfItsOwn() throws Exception {
+        Path link = tmp.resolve("fd2");
+        List<String> args = args("--approvals", "command", "--approval-command",
+                "readlink /proc/$$/fd/2 > '" + link + "'; echo 'approver says hello' >&2; exit 0", "--");
+        args.addAll(McpTestServers.server("mcp-server-filesystem", files.toString()));
+        try (RawClient client = new RawClient((in, out) -> cli(args, in, out))) {
+            client.initialize();
+            JsonNode ok = client.call("1", "tools/call", tool("write_file", "{\"path\":\"" + files.resolve("ok.txt")
+                    + "\",\"content\":\"x\"}"));
+            assertFalse(ok.at("/result/isError").asBoolean(), ok::toString);
+            assertEquals(0, client.closeAndAwaitExit());
+        }
+        String own = Files.readSymbolicLink(Path.of("/proc/self/fd/2")).toString();
+        String programs = Files.readString(link).strip();
+        assertTrue(programs.startsWith("pipe:") && !programs.equals(own), programs + " (the proxy's: " + own + ")");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!errBytes.toString(StandardCharsets.UTF_8).contains("approver says hello")
+                && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertTrue(errBytes.toString(StandardCharsets.UTF_8).contains("approver says hello"), errBytes::toString);
+    }
+
     /** A program still asking when the policy's deadline passes is killed, with whatever it started, and TIMED_OUT. */
     @Test
     void shouldKillAnApprovalCommandThatOutlivesTheDeadline() throws Exception {

@@ -56,13 +56,30 @@ public final class CycleFiles {
                 if (!name.endsWith(SUFFIX)) {
                     continue;
                 }
-                (CYCLE_NAME.matcher(name).matches() && !Files.isDirectory(f) ? cycles : strays).add(f);
+                // Only a regular file (or a link to one) is read: an outside trial's FIFO named like a day file hung
+                // vouch verify, --all and status at its open, so a nightly check never reported.
+                (CYCLE_NAME.matcher(name).matches() && Files.isRegularFile(f) ? cycles : strays).add(f);
             }
         }
         // yyyyMMdd first: a day's file sorts before the next day's whatever its roll-cycle letter.
         cycles.sort(Comparator.comparing(p -> p.getFileName().toString()));
         strays.sort(Comparator.comparing(p -> p.getFileName().toString()));
         return new Listing(List.copyOf(cycles), List.copyOf(strays));
+    }
+
+    /**
+     * The files a journal's writer leaves beside its cycle files that {@code dir} holds (Chronicle's table store,
+     * Vouch's writer lock), by name: in a directory without cycle files, the trace of a journal whose day files were
+     * removed or moved.
+     */
+    public static List<String> writerTraces(Path dir) {
+        List<String> found = new ArrayList<>();
+        for (String name : List.of(TABLE_STORE_NAME, WriterLock.FILE_NAME)) {
+            if (Files.exists(dir.resolve(name), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                found.add(name);
+            }
+        }
+        return found;
     }
 
     /** Whether {@code dir} holds any {@code .cq4} file: what makes a directory a journal rather than a new one. */
