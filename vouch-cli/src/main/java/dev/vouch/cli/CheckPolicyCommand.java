@@ -52,8 +52,10 @@ final class CheckPolicyCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        if (!Files.isRegularFile(file)) {
-            throw new CliException(file + ": " + (Files.exists(file) ? "not a regular file" : "no such file"));
+        // A pipe is read once like a file (an outside trial's CI rendered its policy from a template: check-policy
+        // <(envsubst < policy.tmpl) was refused); the guard itself watches a file, which must be a regular one.
+        if (!Files.exists(file) || Files.isDirectory(file)) {
+            throw new CliException(file + ": " + (Files.exists(file) ? "a directory, not a policy file" : "no such file"));
         }
         if (tool == null && spec.commandLine().getParseResult().hasMatchedOption("--params")) {
             throw new CliException("--params needs --tool: the name of the tool the call is made to");

@@ -118,6 +118,25 @@ class CheckPolicyCommandTest {
         assertTrue(twice.out().contains("ambiguous: the key \"amount\" occurs twice"), twice::toString);
     }
 
+    /** A policy rendered from a template into a pipe ({@code <(envsubst < policy.tmpl)}) is checked as a file. */
+    @Test
+    void shouldReadAPolicyFromAPipe() throws Exception {
+        Path fifo = tmp.resolve("rendered.yaml");
+        Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start();
+        org.junit.jupiter.api.Assumptions.assumeTrue(mkfifo.waitFor() == 0, "no mkfifo");
+        Thread writer = new Thread(() -> TestJournals.writeString(fifo, POLICY));
+        writer.setDaemon(true); // blocked for good at the FIFO's open if nothing reads it
+        writer.start();
+        Cli.Result r = Cli.run("check-policy", fifo.toString(), "--tool", "payments.refund", "--params",
+                "{\"amount\":900}");
+        writer.join(10_000);
+        assertEquals(0, r.exit(), r::toString);
+        assertTrue(r.out().startsWith("VALID: " + fifo), r::toString);
+        Cli.Result directory = Cli.run("check-policy", tmp.toString());
+        assertEquals(2, directory.exit(), directory::toString);
+        assertTrue(directory.err().contains("a directory, not a policy file"), directory::toString);
+    }
+
     @Test
     void shouldSayWhenTheJournalKeepsOnlyADigest() {
         Path file = tmp.resolve("digest.yaml");
