@@ -194,10 +194,8 @@ final class ExportCommand implements Callable<Integer> {
         RecordJson records = new RecordJson(outcomes);
         RecordBuffer buffer = new RecordBuffer(4096);
         long index = 0;
-        SequenceBreak missing = new SequenceBreak();
         try (JournalInput source = JournalInput.open(journal); JsonGenerator g = Json.generator(out)) {
             while (index < outcomes.records() && source.nextRecord(buffer)) {
-                missing.see(ExportLineCheck.sequenceIn(buffer.data(), buffer.length()));
                 records.write(g, index++, buffer.data(), buffer.length());
                 g.writeRaw('\n');
                 if (index % VouchCli.OUTPUT_CHECK_INTERVAL == 0) {
@@ -213,51 +211,10 @@ final class ExportCommand implements Callable<Integer> {
                 // A record a writer appended since is read and left out.
                 source.nextRecord(buffer);
             }
-            boolean damaged = source.reportDamage(err, "vouch export");
-            if (missing.warn(err) || damaged) {
+            if (source.reportDamage(err, "vouch export")) {
                 return -1 - index;
             }
         }
         return index;
-    }
-
-    /**
-     * Records missing from the export's own numbering: an outside trial's backup script exported a journal whose first
-     * or middle day file had been removed with exit 0 and nothing said (a missing last day file was already warned of).
-     * Only the first break is named; {@code vouch status} and {@code vouch verify} say the rest.
-     */
-    private static final class SequenceBreak {
-        private long last = -1;
-        private long first = -1;
-        private long breakAfter = -1;
-        private long breakAt = -1;
-
-        void see(long sequence) {
-            if (sequence < 0) {
-                return; // too short to hold one, or 2^63 or more: damage the verifier names
-            }
-            if (first < 0) {
-                first = sequence;
-            } else if (sequence != last + 1 && breakAfter < 0) {
-                breakAfter = last;
-                breakAt = sequence;
-            }
-            last = sequence;
-        }
-
-        /** Warns on {@code err} if records are missing; returns whether they are. */
-        boolean warn(PrintWriter err) {
-            if (first > 0) {
-                err.println("warning: the journal's beginning is missing: its first record is sequence " + first
-                        + ", so the day files before it were removed or moved; the export lacks records 0 to "
-                        + (first - 1));
-            }
-            if (breakAfter >= 0) {
-                err.println("warning: records are missing: the sequence numbers jump from " + breakAfter + " to "
-                        + breakAt + " (a day file removed or moved, or damage); the export lacks what lay between");
-            }
-            err.flush();
-            return first > 0 || breakAfter >= 0;
-        }
     }
 }

@@ -30,6 +30,8 @@ final class JournalInput implements RecordSource {
     private final boolean forVerifier;
     private final List<StorageDamageException> damage = new ArrayList<>();
     private boolean damaged;
+    /** The records' own numbering as read: a first or middle day file removed shows as a break in it. */
+    private final Numbering numbering = new Numbering();
 
     private JournalInput(Path directory, RecordSource source, boolean forVerifier) {
         this.directory = directory;
@@ -89,14 +91,90 @@ final class JournalInput implements RecordSource {
      * then lacks the records beyond each, and the command exits 1.
      */
     boolean reportDamage(PrintWriter err, String command) {
+        return reportDamage(err, command, true);
+    }
+
+    /**
+     * As {@link #reportDamage(PrintWriter, String)}; with {@code numberingToo}, records missing from the journal's own
+     * numbering count as damage and are said once (an outside trial's backup script exported a journal whose first or
+     * a middle day file had been removed, exit 0, nothing said). {@code vouch status} says it in its own words.
+     */
+    boolean reportDamage(PrintWriter err, String command, boolean numberingToo) {
         for (StorageDamageException e : damage) {
             err.println(command + ": damaged storage, the records beyond it are missing from this output (run"
                     + " 'vouch verify'): " + Text.safe(e.getMessage()));
             damaged = true;
         }
         damage.clear();
+        if (numberingToo && numbering.sayOnce(err, command)) {
+            damaged = true;
+        }
         err.flush();
         return damaged;
+    }
+
+    /**
+     * Breaks in the sequence numbers of the records read, in the order read: a first record other than 0 (the
+     * journal's beginning is missing) and the first jump. Only the first break is named; {@code vouch verify} and
+     * {@code vouch status} say the rest.
+     */
+    private static final class Numbering {
+        private final RecordView view = new RecordView();
+        private long first = -1;
+        private long last = -1;
+        /** Malformed records read since the last good one: each took a number, which its bytes may not say. */
+        private long skipped;
+        private long breakAfter = -1;
+        private long breakAt = -1;
+        private boolean said;
+
+        void see(byte[] record, int length) {
+            long sequence = ExportLineCheck.sequenceIn(record, length);
+            if (sequence != last + 1 + skipped) {
+                // Rare: decoded only here. A malformed record's number is not taken at its word (damage the verifier
+                // names; an export shows it as a malformed line).
+                try {
+                    view.wrap(record, length);
+                } catch (FormatException e) {
+                    skipped++;
+                    return;
+                }
+                if (sequence < 0) {
+                    skipped++; // 2^63 or more: no journal gets there
+                    return;
+                }
+                if (first < 0 && sequence > skipped) {
+                    first = sequence - skipped;
+                } else if (first >= 0 && breakAfter < 0) {
+                    breakAfter = last;
+                    breakAt = sequence;
+                }
+            }
+            if (first < 0) {
+                first = 0;
+            }
+            last = sequence;
+            skipped = 0;
+        }
+
+        /** Says on {@code err}, once, what is missing; returns whether anything is. */
+        boolean sayOnce(PrintWriter err, String command) {
+            boolean missing = first > 0 || breakAfter >= 0;
+            if (missing && !said) {
+                said = true;
+                if (first > 0) {
+                    err.println(command + ": warning: the journal's beginning is missing: its first record is sequence "
+                            + first + ", so the day files before it were removed or moved; this output lacks records 0"
+                            + " to " + (first - 1));
+                }
+                if (breakAfter >= 0) {
+                    err.println(command + ": warning: records are missing: the sequence numbers jump from " + breakAfter
+                            + " to " + breakAt + " (a day file removed or moved, or damage); this output lacks what lay"
+                            + " between");
+                }
+            }
+            return missing;
+        }
     }
 
     /**
@@ -190,7 +268,11 @@ final class JournalInput implements RecordSource {
             throw new IllegalStateException("opened for the verifier");
         }
         try {
-            return next(into);
+            boolean read = next(into);
+            if (read) {
+                numbering.see(into.data(), into.length());
+            }
+            return read;
         } catch (StorageDamageException e) {
             throw new IllegalStateException("unreachable: damage is kept", e);
         }

@@ -136,13 +136,21 @@ final class JournalStats {
      * @return whether the storage was damaged (the figures then lack the records beyond the damage)
      */
     boolean read(java.nio.file.Path directory, java.io.PrintWriter err, String command) {
+        return read(directory, err, command, true);
+    }
+
+    /**
+     * As {@link #read(java.nio.file.Path, java.io.PrintWriter, String)}; {@code numberingToo}: records missing from
+     * the journal's numbering are said on {@code err} and count as damage ({@code vouch status} says it itself).
+     */
+    boolean read(java.nio.file.Path directory, java.io.PrintWriter err, String command, boolean numberingToo) {
         RecordView view = new RecordView();
         dev.vouch.verify.RecordBuffer buffer = new dev.vouch.verify.RecordBuffer(4096);
         try (JournalInput source = JournalInput.open(directory)) {
             while (source.nextRecord(buffer)) {
                 add(view, buffer.data(), buffer.length());
             }
-            return source.reportDamage(err, command);
+            return source.reportDamage(err, command, numberingToo);
         }
     }
 

@@ -111,6 +111,19 @@ class ScriptedChecksTest {
         assertTrue(gap.err().contains("warning: records are missing: the sequence numbers jump from " + (perDay - 1)
                 + " to " + (2 * perDay)), gap::toString);
         assertTrue(Files.exists(saved), "what can be read is still exported");
+        // And every command that shows what it reads (status says it in its own words, on standard output).
+        for (String command : List.of("show", "events", "tasks", "stats", "risk", "tail")) {
+            Cli.Result r = Cli.run(command, middle.get(0).getParent().toString());
+            assertEquals(1, r.exit(), command + ": " + r);
+            assertTrue(r.err().contains("vouch " + command + ": warning: records are missing: the sequence numbers jump"
+                    + " from " + (perDay - 1)), command + ": " + r);
+        }
+        Cli.Result status = Cli.run("status", middle.get(0).getParent().toString());
+        assertEquals(1, status.exit(), status::toString);
+        assertFalse(status.err().contains("warning: records are missing"), status::toString);
+        Cli.Result report = Cli.run("report", middle.get(0).getParent().toString(), "-o",
+                tmp.resolve("report.html").toString());
+        assertEquals(1, report.exit(), report::toString);
     }
 
     /**

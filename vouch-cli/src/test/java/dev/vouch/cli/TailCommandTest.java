@@ -87,18 +87,30 @@ class TailCommandTest {
      */
     @Test
     void shouldGoOnWithTheNextDaysFile() throws Exception {
-        TestJournals.Written w = TestJournals.write(tmp.resolve("a"), 1);
-        TestJournals.Written next = TestJournals.write(tmp.resolve("b"), 2);
+        // A journal over two days, its second day's file held back until tail follows the first (the numbering goes
+        // on from one file to the next, as a writer's does: a break in it is reported).
+        TestJournals.Written source = TestJournals.write(tmp.resolve("source"), 2);
+        List<byte[]> records = TestJournals.records(source.journal());
+        int split = 0;
+        while (!new String(records.get(split), java.nio.charset.StandardCharsets.ISO_8859_1).contains("MARK1X")) {
+            split++;
+        }
+        Path journal = tmp.resolve("days");
+        List<Path> days = TestJournals.journalAcrossDays(journal, records, split);
+        Path held = Files.move(days.get(1), tmp.resolve("held"));
+        for (Path later : days.subList(2, days.size())) {
+            Files.delete(later);
+        }
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         AtomicInteger exit = new AtomicInteger(-1);
         Thread tail = new Thread(() -> exit.set(VouchCli.run(new PrintWriter(out, true), new PrintWriter(err, true),
-                "tail", "-f", "-n", "1", "--poll", "20", "--type", "tool_call", w.dir())), "tail-f");
+                "tail", "-f", "-n", "1", "--poll", "20", "--type", "tool_call", journal.toString())), "tail-f");
         tail.start();
         try {
             waitFor(out, "MARK0X", 1, 20_000); // the first file is read: tail follows now
-            Path staged = Files.move(TestJournals.cq4Files(next.journal()).get(0), w.journal().resolve("staged"));
-            Files.move(staged, w.journal().resolve("20991231L.cq4"), StandardCopyOption.ATOMIC_MOVE);
+            Path staged = Files.move(held, journal.resolve("staged"));
+            Files.move(staged, journal.resolve(days.get(1).getFileName()), StandardCopyOption.ATOMIC_MOVE);
             waitFor(out, "MARK1X", 1, 20_000, err);
         } finally {
             tail.interrupt();
@@ -106,9 +118,10 @@ class TailCommandTest {
         }
         assertEquals(0, exit.get(), err::toString);
         List<String> lines = out.toString().lines().collect(Collectors.toList());
-        assertEquals(3, lines.size(), out::toString);
-        assertTrue(lines.get(1).contains("MARK0X") && lines.get(2).contains("MARK1X"), out::toString);
-        assertEquals("", err.toString());
+        assertEquals(2, lines.size(), out::toString);
+        assertTrue(lines.get(0).contains("MARK0X") && lines.get(1).contains("MARK1X"), out::toString);
+        // Only the start's warning that the first day's file was rolled over to one not yet there.
+        assertTrue(err.toString().lines().allMatch(l -> l.contains("ends with Chronicle's end-of-cycle marker")), err::toString);
     }
 
     private static void waitFor(StringWriter out, String text, int times, long millis) throws InterruptedException {
