@@ -22,6 +22,22 @@ import java.util.UUID;
 final class JsonResultEncoder implements ResultEncoder {
     static final JsonResultEncoder INSTANCE = new JsonResultEncoder();
     private static final int MAX_DEPTH = 64;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("dev.vouch.guard");
+    /**
+     * A record this module may not read, said once per class: on the module path an outside trial's results from a
+     * package its module did not open were journaled as {@code $vouch_type} only, with nothing logged, where the class
+     * path journaled their components.
+     */
+    private static final ClassValue<Boolean> UNREADABLE_SAID = new ClassValue<>() {
+        @Override
+        protected Boolean computeValue(Class<?> type) {
+            LOG.warn("Results of type {} are journaled as {\"$vouch_type\": ...} only, without their components: its"
+                    + " package is not open to module dev.vouch.policy. Add `opens {} to dev.vouch.policy;` to the"
+                    + " module-info of {} (`exports ... to` is enough for a public record), or give the guard a"
+                    + " ResultEncoder of your own", type.getName(), type.getPackageName(), type.getModule().getName());
+            return Boolean.TRUE;
+        }
+    };
 
     private JsonResultEncoder() {
     }
@@ -99,6 +115,9 @@ final class JsonResultEncoder implements ResultEncoder {
             }
             g.writeEndObject();
         } else {
+            if (v instanceof Record) {
+                UNREADABLE_SAID.get(v.getClass());
+            }
             g.writeStartObject();
             g.writeStringField("$vouch_type", v.getClass().getName());
             g.writeEndObject();
