@@ -108,7 +108,33 @@ public final class JvmFlags {
                 + (Runtime.version().feature() >= JDK23_FEATURE ? " and jvm-flags-jdk23.txt" : "")
                 + ", and in JvmFlags.forRunningJdk()"
                 + (required.stream().anyMatch(f -> f.contains("=chronicle.")) ? " (those grant to ALL-UNNAMED, for the"
-                        + " class path; on the module path grant them to the Chronicle modules, as above)" : ""));
+                        + " class path; on the module path grant them to the Chronicle modules, as above)" : "")
+                + onlySome());
+    }
+
+    /**
+     * On the module path, when the flags are in force for some of the modules they must grant to and not for others,
+     * which ones lack them: an outside trial left {@code chronicle.threads} out of each flag and was told of "10 flags"
+     * missing, the whole list again.
+     */
+    private static String onlySome() {
+        List<Module> storage = storageModules();
+        if (storage.size() < 2) {
+            return "";
+        }
+        java.util.Set<String> lacking = new java.util.TreeSet<>();
+        java.util.Set<String> all = new java.util.TreeSet<>();
+        for (String flag : forRunningJdk()) {
+            for (Module target : flag.startsWith("--enable-native-access") ? nativeAccessModules(storage) : storage) {
+                all.add(target.getName());
+                if (!inForce(flag, target)) {
+                    lacking.add(target.getName());
+                }
+            }
+        }
+        return lacking.isEmpty() || lacking.size() == all.size() ? ""
+                : "\nThe flags given are in force for the other modules; they lack only " + String.join(", ", lacking)
+                        + ": add " + (lacking.size() == 1 ? "it" : "them") + " to each flag's list of modules";
     }
 
     /** Whether two flags differ at most in the modules they grant to. */

@@ -159,6 +159,13 @@ class JvmFlagsTest {
             assertTrue(refused.out().contains("--enable-native-access=chronicle.bytes,chronicle.core,chronicle.queue,"
                     + "chronicle.threads,chronicle.wire,com.sun.jna,org.jnrproject.jffi"), refused::toString);
         }
+        // Every flag granted to all but one of the modules: the message names the one.
+        List<String> withoutThreads = modulePathFlags().stream().map(f -> f.replace(",chronicle.threads", "")).toList();
+        Run partial = modulePathChild(java, withoutThreads, journal);
+        assertEquals(3, partial.exit(), partial::toString);
+        assertTrue(partial.out().contains("The flags given are in force for the other modules; they lack only"
+                + " chronicle.threads: add it to each flag's list of modules"), partial::toString);
+
         Run opened = modulePathChild(java, modulePathFlags(), journal);
         assertEquals(0, opened.exit(), opened::toString);
         assertEquals("OPENED dev.vouch.ledger true", opened.out().strip(), opened::toString);
