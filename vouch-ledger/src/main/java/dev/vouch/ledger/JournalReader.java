@@ -58,7 +58,8 @@ public final class JournalReader {
             String left = traces.isEmpty() ? "" : ", though it holds " + String.join(" and ", traces) + ", which a"
                     + " journal's writer leaves beside them: the journal's day files were removed or moved";
             return (listing.strays().isEmpty() ? "no .cq4 journal files in it"
-                    : "no journal cycle files (yyyyMMddL.cq4) in it, only other .cq4 files") + left;
+                    : "no journal cycle files (yyyyMMddL.cq4) in it, only other .cq4 files or ones that are not regular"
+                    + " files") + left;
         }
         RecordBuffer buffer = new RecordBuffer(1024);
         RecordView view = new RecordView();

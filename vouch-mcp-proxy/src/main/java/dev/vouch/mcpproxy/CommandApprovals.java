@@ -126,15 +126,24 @@ final class CommandApprovals implements ApprovalHandler, AutoCloseable {
     /** Copies what a program writes to standard error to the proxy's, until the program (and what it started) ends. */
     private void copyErrors(InputStream errors) {
         byte[] buffer = new byte[8192];
+        byte last = '\n';
         try (errors) {
             for (int n; (n = errors.read(buffer)) > 0; ) {
                 synchronized (err) {
                     err.write(buffer, 0, n);
                     err.flush();
                 }
+                last = buffer[n - 1];
             }
         } catch (IOException ignored) {
             // The program ended, or was killed: nothing more to copy.
+        }
+        if (last != '\n') {
+            // A last line without its end would run into whatever the proxy, or the next program, writes next.
+            synchronized (err) {
+                err.write('\n');
+                err.flush();
+            }
         }
     }
 

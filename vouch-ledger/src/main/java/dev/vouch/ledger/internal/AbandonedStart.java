@@ -48,6 +48,30 @@ final class AbandonedStart {
     }
 
     /**
+     * If the last of several cycle files of {@code dir} never held a record (a writer killed while Chronicle created
+     * the next day's file: an outside trial's kill -9 just after midnight left one whose header was never completed,
+     * and every start after it refused the journal), moves it into a new subdirectory and returns it there; else
+     * null. Nothing was ever acknowledged from such a file.
+     */
+    public static Path moveAsideUnfinishedLastFile(Path dir) throws IOException {
+        List<Path> cycles = CycleFiles.list(dir).cycles();
+        if (cycles.size() < 2) {
+            return null; // one such file alone is an abandoned start (isAbandoned)
+        }
+        Path last = cycles.get(cycles.size() - 1);
+        if (!CycleFileReader.neverWritten(last)) {
+            return null;
+        }
+        String name = "abandoned-day-" + STAMP.format(Instant.now());
+        Path aside = dir.resolve(name);
+        for (int i = 2; Files.exists(aside); i++) {
+            aside = dir.resolve(name + "-" + i);
+        }
+        JournalModes.createDirectories(aside);
+        return Files.move(last, aside.resolve(last.getFileName()), StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /**
      * Moves the abandoned files of {@code dir} (its {@code .cq4} files and Chronicle's table store) into a new
      * subdirectory and returns its name.
      */

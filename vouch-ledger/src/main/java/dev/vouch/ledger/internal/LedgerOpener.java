@@ -309,7 +309,9 @@ final class LedgerOpener {
         KeyChoice keys = null;
         TornTail.Plan setAside = null;
         SigningKey current = null;
+        Path unfinished = null;
         try {
+            unfinished = unfinishedLastFile(dir);
             if (Files.exists(config.keyFile())) {
                 // A key file anyone may read, or one that is not a key, is refused before the journal is read: a new
                 // user's 0644 key got a log line saying the journal resumed, then the refusal.
@@ -340,13 +342,16 @@ final class LedgerOpener {
                 restore(setAside, dir);
                 LOG.warn("Journal {}: put back what was set aside as a torn tail, since the open was refused", dir);
             }
+            putBack(unfinished, dir);
             lock.close();
             throw e;
         }
         ChronicleJournal journal = new ChronicleJournal(dir, lock);
         try {
             ChainStage writer = new ChainStage(journal, keys.signing, resume.origin(), resume, config, counters, failure);
-            String tornText = setAside == null ? null : setAside.description();
+            String tornText = joined(setAside == null ? null : setAside.description(), unfinished == null ? null
+                    : "set aside " + unfinished.getFileName() + ", a cycle file the previous writer had begun to create"
+                    + " and never wrote a record to, into " + dir.relativize(unfinished.getParent()));
             if (!resume.sealed()) {
                 writer.writeRecovery("previous writer stopped without sealing the journal"
                         + unsignedTail(resume) + (tornText == null ? "" : "; " + tornText));
@@ -375,12 +380,50 @@ final class LedgerOpener {
         } catch (IOException e) {
             journal.close();
             putBack(setAside, dir);
+            putBack(unfinished, dir);
             throw new VouchException("cannot finish the key rotation for " + config.keyFile() + ": " + e.getMessage(), e);
         } catch (Exception | Error e) {
             journal.close();
             putBack(setAside, dir);
+            putBack(unfinished, dir);
             throw e;
         }
+    }
+
+    /**
+     * A last cycle file that never held a record, moved aside ({@link AbandonedStart#moveAsideUnfinishedLastFile}),
+     * or null: Chronicle would wait on its unfinished header, and the reader takes it for damage.
+     */
+    private static Path unfinishedLastFile(Path dir) {
+        try {
+            Path aside = AbandonedStart.moveAsideUnfinishedLastFile(dir);
+            if (aside != null) {
+                LOG.warn("Journal {}: its last cycle file {} was begun by a writer that stopped before writing a record"
+                        + " to it (killed as it created the next day's file); moved to {}, and recorded", dir,
+                        aside.getFileName(), aside.getParent());
+            }
+            return aside;
+        } catch (IOException e) {
+            throw new VouchException("cannot set aside the unfinished last cycle file of the journal " + dir + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** Puts a cycle file {@link #unfinishedLastFile} moved aside back, when the open fails after all. */
+    private static void putBack(Path unfinished, Path dir) {
+        if (unfinished == null) {
+            return;
+        }
+        try {
+            Files.move(unfinished, dir.resolve(unfinished.getFileName()), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            Files.deleteIfExists(unfinished.getParent());
+        } catch (IOException e) {
+            LOG.warn("Journal {}: could not put back {} after a failed open: {}", dir, unfinished, e.toString());
+        }
+    }
+
+    private static String joined(String a, String b) {
+        return a == null ? b : b == null ? a : a + "; " + b;
     }
 
     /**

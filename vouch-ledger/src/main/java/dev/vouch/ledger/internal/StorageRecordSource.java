@@ -37,10 +37,23 @@ public final class StorageRecordSource implements RecordSource {
     /** The text of a damaged place, or of the start of a file, when that is the last position. */
     private String lastPositionText = "";
 
-    private StorageRecordSource(CycleFiles.Listing listing) {
+    private StorageRecordSource(CycleFiles.Listing listing) throws IOException {
         this.listing = listing;
-        this.cycles = listing.cycles();
+        this.cycles = withoutUnfinishedLast(listing.cycles());
         this.strays = listing.strays();
+    }
+
+    /**
+     * {@code cycles} without a last one (of several) that never held a record: a writer killed while Chronicle
+     * created the next day's file leaves one whose header was never completed, which is what a crash leaves, not
+     * damage (an outside trial's journal read as UNREADABLE, "not what a crashed writer leaves"). Nothing in it was
+     * ever acknowledged; the next writer sets it aside and records that.
+     */
+    private static List<Path> withoutUnfinishedLast(List<Path> cycles) throws IOException {
+        if (cycles.size() < 2 || !CycleFileReader.neverWritten(cycles.get(cycles.size() - 1))) {
+            return cycles;
+        }
+        return cycles.subList(0, cycles.size() - 1);
     }
 
     /**
