@@ -404,6 +404,43 @@ class ThirdPartyVerifierTest {
     }
 
     /**
+     * A next day's cycle file a writer was killed creating (a header never completed, zeros behind it): the sketch,
+     * as the Java reader, reads the journal without it (an outside trial's journal read as damaged, and every start
+     * refused it). Not so for a first file, nor for one with a record's bytes behind the unfinished header.
+     */
+    @Test
+    void shouldReadAJournalWithoutTheNextDaysFileItsWriterWasKilledCreating() throws IOException {
+        Path sketch = storageSketch();
+        Path dir = tmp.resolve("sketch-unfinished");
+        List<byte[]> expected;
+        try (Ledger ledger = Ledger.builder(dir).keyFile(tmp.resolve("sketch_unfinished_key")).shutdownHook(false)
+                .open()) {
+            ledger.recordDurably(new Event().kind(EventKind.NOTE).name("n"));
+        }
+        expected = dev.vouch.ledger.internal.RawJournal.read(dir);
+        String newest = JournalFiles.cq4Files(dir).get(JournalFiles.cq4Files(dir).size() - 1).getFileName().toString();
+        java.time.LocalDate day = java.time.LocalDate.parse(newest.substring(0, 8),
+                java.time.format.DateTimeFormatter.BASIC_ISO_DATE).plusDays(1);
+        Path stub = dir.resolve(java.time.format.DateTimeFormatter.BASIC_ISO_DATE.format(day) + "L.cq4");
+        byte[] unfinished = new byte[8192];
+        unfinished[3] = (byte) 0x80;
+        Files.write(stub, unfinished);
+        Result r = run(List.of("python3", sketch.toString(), dir.toString()));
+        assertEquals(0, r.exit, r.output);
+        List<String> hashes = new ArrayList<>();
+        for (byte[] rec : expected) {
+            hashes.add(sha256Hex(rec));
+        }
+        assertEquals(String.join("\n", hashes), r.output.strip());
+        assertEquals(expected.size(), dev.vouch.ledger.internal.RawJournal.read(dir).size(), "the Java reader too");
+
+        unfinished[5000] = 7; // bytes behind the unfinished header: not a file that never held anything
+        Files.write(stub, unfinished);
+        Result damaged = run(List.of("python3", sketch.toString(), dir.toString()));
+        assertEquals(1, damaged.exit, damaged.output);
+    }
+
+    /**
      * The sketch reports damage where the Java reader does, not silently (an outside auditor who followed an earlier
      * sketch read a file cut short and a zeroed header as a clean end), and then goes on with the next cycle file as
      * the Java reader does, where it stopped at the first damage (an outside trial found the sketch and FORMAT.md's
