@@ -194,7 +194,16 @@ final class StatusCommand implements Callable<Integer>, ReadingCommand {
         }
     }
 
-    private static String describe(State state, WriterProbe.Writer writer, JournalStats s) {
+    /**
+     * The state row; {@code endMissing}: the last day file says a later one followed, which is not here. An archive of
+     * closed day files is that, not a crash: an outside trial's archive read "stopped without sealing it (a crash);
+     * the next writer to open it writes a recovery record".
+     */
+    private static String describe(State state, WriterProbe.Writer writer, JournalStats s, boolean endMissing) {
+        if (state == State.STOPPED && endMissing) {
+            return "not sealed here, and no writer has it open: its end is missing (see the WARNING below: an archive"
+                    + " of closed days, or its newest day files were removed), not a crash to recover from";
+        }
         return switch (state) {
             case SEALED -> "sealed: the last writer closed it cleanly";
             case OPEN -> "open: a writer has it open (process " + writer.pid() + ")"
@@ -211,7 +220,7 @@ final class StatusCommand implements Callable<Integer>, ReadingCommand {
             List<CycleFile> files, Instant now, Missing missing) {
         row(out, "journal", journal.toAbsolutePath().normalize().toString());
         row(out, "origin", s.origin() == null ? "(no genesis record read)" : Text.safe(s.origin()));
-        row(out, "state", describe(state, writer, s));
+        row(out, "state", describe(state, writer, s, missing.rolledOverFile() != null));
         long bytes = files.stream().mapToLong(CycleFile::bytes).sum();
         // The files' sizes, not their blocks: Chronicle's day files are sparse, and 'du' says what they take.
         row(out, "storage", files.size() + " cycle file(s) of " + size(bytes) + " (sparse: Chronicle sizes each day's"

@@ -179,6 +179,16 @@ class StatusCommandTest {
         assertTrue(b.out().contains("WARNING:          Chronicle's table store (metadata.cq4t) records a day file for "
                 + "2026-11-03 that is not here: a writer refuses this journal"), b::toString);
         assertEquals("2026-11-03", Cli.run("status", backup.toString(), "--json").json().get("table_store_ahead"));
+
+        // An archive of closed day files: its end is missing, which is not a crash (a trial's said "(a crash); the
+        // next writer to open it writes a recovery record").
+        Path archive = tmp.resolve("archive");
+        List<Path> closed = TestJournals.journalAcrossDays(archive, records, perDay);
+        Files.delete(closed.get(closed.size() - 1));
+        Cli.Result a = Cli.run("status", archive.toString());
+        assertEquals(1, a.exit(), a::toString);
+        assertTrue(a.out().contains("not sealed here, and no writer has it open: its end is missing") && !a.out()
+                .contains("(a crash)"), a::toString);
     }
 
     @Test
